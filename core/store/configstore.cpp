@@ -1,0 +1,230 @@
+#include "store/configstore.h"
+
+#include "audit/auditlog.h"
+#include "util/timeutil.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace mdsync {
+
+namespace {
+
+struct StoredDoc
+{
+    qint64 id = 0;
+    std::string version;
+    std::string hash;
+};
+
+StoredDoc current(QSqlDatabase& db, const QString& kind)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id, version, content_hash FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(kind);
+    StoredDoc d;
+    if (q.exec() && q.next()) {
+        d.id = q.value(0).toLongLong();
+        d.version = q.value(1).toString().toStdString();
+        d.hash = q.value(2).toString().toStdString();
+    }
+    return d;
+}
+
+Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string& version, const std::string& hash,
+                        const nlohmann::json& doc, const QString& origin, const std::string& actor)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO config_version(kind, version, content_hash, document, origin, effective_at, loaded_by)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(kind);
+    q.addBindValue(QString::fromStdString(version));
+    q.addBindValue(QString::fromStdString(hash));
+    q.addBindValue(QString::fromStdString(doc.dump()));
+    q.addBindValue(origin);
+    q.addBindValue(QVariant::fromValue<qlonglong>(nowMs()));
+    q.addBindValue(QString::fromStdString(actor));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("store %1").arg(kind)));
+    return q.lastInsertId().toLongLong();
+}
+
+Result<void> run(QSqlQuery& q, const QString& what)
+{
+    if (!q.exec())
+        return makeError(sqlError(q, what));
+    return {};
+}
+
+QString jsonText(const nlohmann::json& j)
+{
+    return QString::fromStdString(j.dump());
+}
+
+Result<void> writeProjections(QSqlDatabase& db, const CanonicalModel& model, const Landscape& landscape,
+                              qint64 landscapeVersionId)
+{
+    QSqlQuery q(db);
+    for (const char* table : { "DELETE FROM domain", "DELETE FROM ownership", "DELETE FROM subscription" }) {
+        if (!q.exec(QString::fromLatin1(table)))
+            return makeError(sqlError(q, QStringLiteral("rewrite projections")));
+    }
+    q.prepare(QStringLiteral("INSERT INTO domain(name, label, key_name, model_version, attribute_groups) VALUES (?,?,?,?,?)"));
+    for (const DomainDef& d : model.domains()) {
+        q.addBindValue(QString::fromStdString(d.name));
+        q.addBindValue(QString::fromStdString(d.label));
+        q.addBindValue(QString::fromStdString(d.keyName));
+        q.addBindValue(QString::fromStdString(model.version()));
+        q.addBindValue(jsonText(d.groups));
+        if (auto r = run(q, QStringLiteral("domain %1").arg(QString::fromStdString(d.name))); !r)
+            return r;
+    }
+    // Systems keep their paused flag across landscape reloads.
+    q.prepare(QStringLiteral("INSERT INTO system(id, name, kind, plants, max_concurrency, rate_limit, rate_burst, inbound, connector)"
+                             " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,"
+                             " plants=excluded.plants, max_concurrency=excluded.max_concurrency, rate_limit=excluded.rate_limit,"
+                             " rate_burst=excluded.rate_burst, inbound=excluded.inbound, connector=excluded.connector"));
+    for (const SystemDef& s : landscape.systems()) {
+        q.addBindValue(QString::fromStdString(s.id));
+        q.addBindValue(QString::fromStdString(s.name));
+        q.addBindValue(QString::fromStdString(s.kind));
+        q.addBindValue(jsonText(s.plants));
+        q.addBindValue(s.maxConcurrency);
+        q.addBindValue(s.rateLimitPerSecond);
+        q.addBindValue(s.rateBurst);
+        q.addBindValue(s.inbound ? 1 : 0);
+        q.addBindValue(jsonText(s.connector));
+        if (auto r = run(q, QStringLiteral("system %1").arg(QString::fromStdString(s.id))); !r)
+            return r;
+    }
+    q.prepare(QStringLiteral("INSERT INTO ownership(landscape_version_id, domain, attr_group, system_id, valid_from, valid_to)"
+                             " VALUES (?,?,?,?,?,?)"));
+    for (const OwnershipRule& o : landscape.ownership()) {
+        q.addBindValue(landscapeVersionId);
+        q.addBindValue(QString::fromStdString(o.domain));
+        q.addBindValue(QString::fromStdString(o.group));
+        q.addBindValue(QString::fromStdString(o.system));
+        q.addBindValue(QVariant::fromValue<qlonglong>(o.validFrom));
+        q.addBindValue(QVariant::fromValue<qlonglong>(o.validTo));
+        if (auto r = run(q, QStringLiteral("ownership")); !r)
+            return r;
+    }
+    q.prepare(QStringLiteral("INSERT INTO subscription(id, domain, target_id, pattern, filter, sla_minutes, criticality,"
+                             " contract_version, window_start, window_end) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    for (const SubscriptionDef& s : landscape.subscriptions()) {
+        q.addBindValue(QString::fromStdString(s.id));
+        q.addBindValue(QString::fromStdString(s.domain));
+        q.addBindValue(QString::fromStdString(s.target));
+        q.addBindValue(QString::fromUtf8(patternName(s.pattern).data(), static_cast<qsizetype>(patternName(s.pattern).size())));
+        q.addBindValue(jsonText({ { "plants", s.plants }, { "lifecycle_states", s.lifecycleStates } }));
+        q.addBindValue(s.slaMinutes);
+        q.addBindValue(QString::fromUtf8(criticalityName(s.criticality).data(),
+                                         static_cast<qsizetype>(criticalityName(s.criticality).size())));
+        q.addBindValue(QString::fromStdString(s.contractVersion));
+        const bool batch = s.pattern == SubscriptionDef::Pattern::ScheduledBatch;
+        q.addBindValue(batch ? QVariant(s.windowStartMinute) : QVariant(QMetaType(QMetaType::Int)));
+        q.addBindValue(batch ? QVariant(s.windowEndMinute) : QVariant(QMetaType(QMetaType::Int)));
+        if (auto r = run(q, QStringLiteral("subscription %1").arg(QString::fromStdString(s.id))); !r)
+            return r;
+    }
+    return {};
+}
+
+} // namespace
+
+Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
+                           const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor)
+{
+    QSqlDatabase& db = ws.db();
+    if (auto r = ws.begin(); !r)
+        return r;
+    auto fail = [&ws](const QString& message) -> Result<void> {
+        ws.rollback();
+        return makeError(message);
+    };
+
+    AuditLog audit(db);
+    const StoredDoc oldModel = current(db, QStringLiteral("model"));
+    const StoredDoc oldLandscape = current(db, QStringLiteral("landscape"));
+    auto describe = [](const StoredDoc& d) -> std::optional<nlohmann::json> {
+        if (!d.id)
+            return std::nullopt;
+        return nlohmann::json { { "version", d.version }, { "content_hash", d.hash } };
+    };
+
+    if (oldModel.hash != model.contentHash()) {
+        auto id = storeDoc(db, QStringLiteral("model"), model.version(), model.contentHash(), model.document(), modelOrigin, actor);
+        if (!id)
+            return fail(id.error());
+        auto a = audit.append(actor, "config.model.install", "model " + model.version(), describe(oldModel),
+                              nlohmann::json { { "version", model.version() },
+                                               { "content_hash", model.contentHash() },
+                                               { "origin", modelOrigin.toStdString() },
+                                               { "domains", model.domains().size() } },
+                              std::nullopt);
+        if (!a)
+            return fail(a.error());
+    }
+    qint64 landscapeId = oldLandscape.id;
+    if (oldLandscape.hash != landscape.contentHash()) {
+        auto id = storeDoc(db, QStringLiteral("landscape"), landscape.version(), landscape.contentHash(), landscape.document(),
+                           landscapeOrigin, actor);
+        if (!id)
+            return fail(id.error());
+        landscapeId = id.value();
+        auto a = audit.append(actor, "config.landscape.install", "landscape " + landscape.version(), describe(oldLandscape),
+                              nlohmann::json { { "version", landscape.version() },
+                                               { "content_hash", landscape.contentHash() },
+                                               { "origin", landscapeOrigin.toStdString() },
+                                               { "systems", landscape.systems().size() },
+                                               { "ownership_rules", landscape.ownership().size() },
+                                               { "subscriptions", landscape.subscriptions().size() } },
+                              std::nullopt);
+        if (!a)
+            return fail(a.error());
+    }
+    if (auto r = writeProjections(db, model, landscape, landscapeId); !r)
+        return fail(r.error());
+    if (auto r = ws.commit(); !r)
+        return fail(r.error());
+    return {};
+}
+
+Result<ActiveConfig> loadActiveConfig(Workspace& ws)
+{
+    QSqlDatabase& db = ws.db();
+    auto load = [&db](const QString& kind, qint64& id, QString& origin) -> Result<nlohmann::json> {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id, document, origin FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+        q.addBindValue(kind);
+        if (!q.exec())
+            return makeError(sqlError(q, QStringLiteral("load %1").arg(kind)));
+        if (!q.next())
+            return makeError(QStringLiteral("the workspace has no %1 installed (run 'mdsyncctl init')").arg(kind));
+        id = q.value(0).toLongLong();
+        origin = q.value(2).toString();
+        const nlohmann::json doc = nlohmann::json::parse(q.value(1).toString().toStdString(), nullptr, false);
+        if (doc.is_discarded())
+            return makeError(QStringLiteral("the stored %1 document #%2 is not valid JSON").arg(kind).arg(id));
+        return doc;
+    };
+    ActiveConfig cfg;
+    QString modelOrigin, landscapeOrigin;
+    auto modelDoc = load(QStringLiteral("model"), cfg.modelVersionId, modelOrigin);
+    if (!modelDoc)
+        return makeError(modelDoc.error());
+    auto model = CanonicalModel::fromJson(modelDoc.value(), modelOrigin);
+    if (!model)
+        return makeError(model.error());
+    cfg.model = std::make_shared<const CanonicalModel>(std::move(model).value());
+    auto landscapeDoc = load(QStringLiteral("landscape"), cfg.landscapeVersionId, landscapeOrigin);
+    if (!landscapeDoc)
+        return makeError(landscapeDoc.error());
+    auto landscape = Landscape::fromJson(landscapeDoc.value(), landscapeOrigin, *cfg.model);
+    if (!landscape)
+        return makeError(landscape.error());
+    cfg.landscape = std::make_shared<const Landscape>(std::move(landscape).value());
+    return cfg;
+}
+
+} // namespace mdsync

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QSqlDatabase>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace mdsync::read {
+
+// Read-side queries returning value snapshots (JSON) for the CLI and, later, views. Safe on a read-only
+// connection. Every list query is bounded by `limit`.
+
+struct ObjectFilter
+{
+    std::string domain; // empty = all
+    std::string keyPrefix;
+    int limit = 100;
+};
+Result<nlohmann::json> objects(QSqlDatabase db, const ObjectFilter& f);
+
+// One object: header, current state, per-target delivery state (incl. subscriptions it does not match),
+// open exceptions. Error when the object does not exist.
+Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, const std::string& key);
+
+// Lineage events of one object in order (also for objects that were never created: rejected events).
+Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const std::string& key, int limit = 1000);
+
+struct ExceptionFilter
+{
+    std::string status; // open, assigned, awaiting_approval, resolved, discarded; empty = all
+    std::string category; // empty = all
+    std::string domain;
+    std::string key;
+    bool withRaw = false;
+    int limit = 100;
+};
+Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f);
+
+// Workspace overview from counters: objects per domain, deliveries per target and status, open exceptions
+// per category.
+Result<nlohmann::json> overview(QSqlDatabase db);
+
+} // namespace mdsync::read

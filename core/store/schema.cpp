@@ -1,0 +1,138 @@
+#include "store/schema.h"
+
+namespace mdsync::schema {
+
+// Times are INTEGER UTC milliseconds since the epoch unless a column says otherwise. JSON columns hold
+// nlohmann dumps (keys sorted), so equal content means equal text.
+const std::vector<QStringList>& migrations()
+{
+    static const std::vector<QStringList> all = {
+        // ---- version 1 ------------------------------------------------------------------------------
+        {
+            QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"),
+
+            // Every model or landscape document the workspace has used; the newest of a kind is in force.
+            QStringLiteral("CREATE TABLE config_version ("
+                           " id INTEGER PRIMARY KEY,"
+                           " kind TEXT NOT NULL CHECK (kind IN ('model','landscape')),"
+                           " version TEXT NOT NULL,"
+                           " content_hash TEXT NOT NULL,"
+                           " document TEXT NOT NULL,"
+                           " origin TEXT NOT NULL,"
+                           " effective_at INTEGER NOT NULL,"
+                           " loaded_by TEXT NOT NULL)"),
+
+            // Projections of the landscape in force, for queries and views. The document in config_version
+            // is the source they are written from (in the same transaction).
+            QStringLiteral("CREATE TABLE system ("
+                           " id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, plants TEXT NOT NULL,"
+                           " max_concurrency INTEGER NOT NULL, rate_limit REAL NOT NULL, rate_burst INTEGER NOT NULL,"
+                           " inbound INTEGER NOT NULL, connector TEXT NOT NULL, paused INTEGER NOT NULL DEFAULT 0)"
+                           " WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE domain ("
+                           " name TEXT PRIMARY KEY, label TEXT NOT NULL, key_name TEXT NOT NULL,"
+                           " model_version TEXT NOT NULL, attribute_groups TEXT NOT NULL) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE ownership ("
+                           " id INTEGER PRIMARY KEY, landscape_version_id INTEGER NOT NULL REFERENCES config_version(id),"
+                           " domain TEXT NOT NULL, attr_group TEXT NOT NULL, system_id TEXT NOT NULL,"
+                           " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX ownership_lookup ON ownership(domain, attr_group, valid_from)"),
+            QStringLiteral("CREATE TABLE subscription ("
+                           " id TEXT PRIMARY KEY, domain TEXT NOT NULL, target_id TEXT NOT NULL, pattern TEXT NOT NULL,"
+                           " filter TEXT NOT NULL, sla_minutes INTEGER NOT NULL, criticality TEXT NOT NULL,"
+                           " contract_version TEXT NOT NULL, window_start INTEGER, window_end INTEGER) WITHOUT ROWID"),
+
+            // Business objects and their immutable revisions.
+            QStringLiteral("CREATE TABLE object ("
+                           " id INTEGER PRIMARY KEY, domain TEXT NOT NULL, key TEXT NOT NULL,"
+                           " revision_no INTEGER NOT NULL, current_revision_id INTEGER NOT NULL,"
+                           " content_hash TEXT NOT NULL, lifecycle TEXT, description TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
+                           " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (domain, key))"),
+            QStringLiteral("CREATE TABLE revision ("
+                           " id INTEGER PRIMARY KEY, object_id INTEGER NOT NULL REFERENCES object(id),"
+                           " revision_no INTEGER NOT NULL, op TEXT NOT NULL CHECK (op IN ('upsert','delete')),"
+                           " source_system TEXT NOT NULL, actor TEXT NOT NULL, event_id TEXT, correlation_id TEXT NOT NULL,"
+                           " occurred_at INTEGER, received_at INTEGER NOT NULL, model_version TEXT NOT NULL,"
+                           " state TEXT NOT NULL, changed TEXT NOT NULL, content_hash TEXT NOT NULL,"
+                           " UNIQUE (object_id, revision_no))"),
+            QStringLiteral("CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"
+                           " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END"),
+
+            // (source, event_id) of every event that was accepted (or found unchanged): idempotent re-ingest.
+            QStringLiteral("CREATE TABLE inbound_event ("
+                           " source TEXT NOT NULL, event_id TEXT NOT NULL, payload_hash TEXT NOT NULL,"
+                           " received_at INTEGER NOT NULL, outcome TEXT NOT NULL, revision_id INTEGER,"
+                           " PRIMARY KEY (source, event_id)) WITHOUT ROWID"),
+
+            // The transactional outbox: one row per (revision, subscriber), written with the revision.
+            QStringLiteral("CREATE TABLE delivery ("
+                           " id INTEGER PRIMARY KEY, revision_id INTEGER NOT NULL REFERENCES revision(id),"
+                           " object_id INTEGER NOT NULL, revision_no INTEGER NOT NULL, target_id TEXT NOT NULL,"
+                           " subscription_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                           " due_at INTEGER NOT NULL, next_attempt_at INTEGER, idempotency_key TEXT NOT NULL UNIQUE,"
+                           " contract_version TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                           " acked_at INTEGER, latency_ms INTEGER, last_error TEXT, exception_id INTEGER)"),
+            QStringLiteral("CREATE INDEX delivery_due ON delivery(target_id, due_at)"
+                           " WHERE status IN ('pending','retry_wait','in_flight','held')"),
+            QStringLiteral("CREATE INDEX delivery_object ON delivery(object_id, target_id, revision_no)"),
+
+            // Latest state per (object, target) and counters per (target, domain, status), maintained in
+            // the same transactions as the delivery rows so that status and KPI queries never scan.
+            QStringLiteral("CREATE TABLE object_target ("
+                           " object_id INTEGER NOT NULL, target_id TEXT NOT NULL, latest_revision_no INTEGER NOT NULL,"
+                           " latest_delivery_id INTEGER, status TEXT NOT NULL, acked_revision_no INTEGER,"
+                           " updated_at INTEGER NOT NULL, PRIMARY KEY (object_id, target_id)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE delivery_counter ("
+                           " target_id TEXT NOT NULL, domain TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
+                           " PRIMARY KEY (target_id, domain, status)) WITHOUT ROWID"),
+
+            // Everything that could not be accepted or delivered, with the raw input kept verbatim.
+            QStringLiteral("CREATE TABLE exception ("
+                           " id INTEGER PRIMARY KEY, stage TEXT NOT NULL CHECK (stage IN ('inbound','delivery')),"
+                           " category TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                           " source_name TEXT, line_no INTEGER, source_system TEXT, event_id TEXT, correlation_id TEXT,"
+                           " domain TEXT, object_key TEXT, object_id INTEGER, revision_id INTEGER, delivery_id INTEGER,"
+                           " target_id TEXT, message TEXT NOT NULL, details TEXT NOT NULL, raw BLOB, raw_sha256 TEXT,"
+                           " assignee TEXT, ingest_run_id INTEGER)"),
+            QStringLiteral("CREATE INDEX exception_open ON exception(status, category, created_at)"),
+            QStringLiteral("CREATE INDEX exception_object ON exception(domain, object_key)"),
+            QStringLiteral("CREATE INDEX exception_raw ON exception(raw_sha256) WHERE raw_sha256 IS NOT NULL"),
+            QStringLiteral("CREATE TABLE exception_counter ("
+                           " stage TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
+                           " PRIMARY KEY (stage, category, status)) WITHOUT ROWID"),
+
+            // Everything that happened to an object, in order. domain/object_key are set even when the object
+            // does not exist (yet), e.g. for a rejected create.
+            QStringLiteral("CREATE TABLE lineage_event ("
+                           " id INTEGER PRIMARY KEY, at INTEGER NOT NULL, domain TEXT NOT NULL, object_key TEXT NOT NULL,"
+                           " object_id INTEGER, revision_id INTEGER, kind TEXT NOT NULL, system_id TEXT, actor TEXT,"
+                           " correlation_id TEXT, detail TEXT NOT NULL)"),
+            QStringLiteral("CREATE INDEX lineage_object ON lineage_event(domain, object_key, id)"),
+
+            // Candidate index for the duplicate-suspect check: normalised tokens of the compared attributes.
+            QStringLiteral("CREATE TABLE match_token ("
+                           " domain TEXT NOT NULL, token TEXT NOT NULL, object_id INTEGER NOT NULL,"
+                           " PRIMARY KEY (domain, token, object_id)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE match_text ("
+                           " object_id INTEGER PRIMARY KEY, domain TEXT NOT NULL, text TEXT NOT NULL)"),
+
+            QStringLiteral("CREATE TABLE ingest_run ("
+                           " id INTEGER PRIMARY KEY, source_name TEXT NOT NULL, actor TEXT NOT NULL,"
+                           " started_at INTEGER NOT NULL, finished_at INTEGER, summary TEXT)"),
+
+            // Append-only, hash-chained audit log. Nothing updates or deletes a row of it.
+            QStringLiteral("CREATE TABLE audit_log ("
+                           " seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+                           " subject TEXT NOT NULL, before TEXT, after TEXT, reason TEXT,"
+                           " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"),
+            QStringLiteral("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+                           " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"),
+            QStringLiteral("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+                           " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"),
+        },
+    };
+    return all;
+}
+
+} // namespace mdsync::schema

@@ -1,0 +1,210 @@
+#include "store/workspace.h"
+
+#include "store/schema.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringBuilder>
+
+namespace mdsync {
+
+namespace {
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+QString lockPath(const QString& dbPath)
+{
+    return dbPath + QStringLiteral(".lock");
+}
+
+} // namespace
+
+QString sqlError(const QSqlQuery& query, const QString& what)
+{
+    const QSqlError e = query.lastError();
+    QString text = what + QStringLiteral(": ") + e.text();
+    const QString sql = query.lastQuery().simplified();
+    if (!sql.isEmpty())
+        text += QStringLiteral(" [") + sql.left(80) + QStringLiteral("]");
+    return text;
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::create(const QString& path)
+{
+    QFileInfo fi(path);
+    if (fi.exists() && fi.size() > 0)
+        return makeError(QStringLiteral("%1: a file already exists there; choose a new path or remove it first")
+                             .arg(path));
+    if (!fi.absoluteDir().exists())
+        return makeError(QStringLiteral("%1: folder %2 does not exist").arg(path, fi.absolutePath()));
+    return openConnection(path, Mode::ReadWrite, true);
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::open(const QString& path, Mode mode)
+{
+    if (!QFileInfo::exists(path))
+        return makeError(QStringLiteral("%1: no workspace there (create one with 'mdsyncctl init')").arg(path));
+    return openConnection(path, mode, false);
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path, Mode mode, bool creating)
+{
+    std::unique_ptr<Workspace> ws(new Workspace);
+    ws->m_path = QFileInfo(path).absoluteFilePath();
+    ws->m_mode = mode;
+
+    if (mode == Mode::ReadWrite) {
+        ws->m_lock = std::make_unique<QLockFile>(lockPath(ws->m_path));
+        ws->m_lock->setStaleLockTime(0); // a lock whose process is gone is stale; a live one never is
+        if (!ws->m_lock->tryLock(200)) {
+            qint64 pid = 0;
+            QString host, app;
+            ws->m_lock->getLockInfo(&pid, &host, &app);
+            if (ws->m_lock->error() == QLockFile::PermissionError)
+                return makeError(QStringLiteral("%1: cannot create lock file %2 (permission denied)")
+                                     .arg(path, lockPath(ws->m_path)));
+            return makeError(QStringLiteral("%1: workspace is open for writing by %2 (pid %3 on %4); only one "
+                                            "writer may run at a time")
+                                 .arg(path, app.isEmpty() ? QStringLiteral("another process") : app)
+                                 .arg(pid)
+                                 .arg(host));
+        }
+    }
+
+    ws->m_connectionName = QStringLiteral("mdsync-ws-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1));
+    ws->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), ws->m_connectionName);
+    ws->m_db.setDatabaseName(ws->m_path);
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+    if (mode == Mode::ReadOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    ws->m_db.setConnectOptions(options);
+    if (!ws->m_db.open())
+        return makeError(QStringLiteral("%1: cannot open: %2").arg(path, ws->m_db.lastError().text()));
+
+    // A file that is not SQLite fails at the first statement.
+    {
+        QSqlQuery q(ws->m_db);
+        if (!q.exec(QStringLiteral("PRAGMA schema_version")))
+            return makeError(QStringLiteral("%1: not a workspace file (%2)").arg(path, q.lastError().text()));
+    }
+
+    if (mode == Mode::ReadWrite) {
+        for (const char* pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                                    "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536" }) {
+            if (auto r = ws->exec(QString::fromLatin1(pragma)); !r)
+                return makeError(r.error());
+        }
+        if (!creating && ws->schemaVersion() == 0)
+            return makeError(QStringLiteral("%1: not an MDSync workspace (no schema)").arg(path));
+        if (auto r = ws->migrate(); !r)
+            return makeError(r.error());
+    } else {
+        const int v = ws->schemaVersion();
+        if (v == 0)
+            return makeError(QStringLiteral("%1: not an MDSync workspace (no schema)").arg(path));
+        if (v != kSchemaVersion)
+            return makeError(QStringLiteral("%1: schema version %2, this program reads version %3; open it once "
+                                            "read-write to migrate")
+                                 .arg(path)
+                                 .arg(v)
+                                 .arg(kSchemaVersion));
+    }
+    return ws;
+}
+
+Workspace::~Workspace()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+int Workspace::schemaVersion() const
+{
+    QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
+        return q.value(0).toInt();
+    return -1;
+}
+
+Result<void> Workspace::exec(const QString& sql)
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(sql))
+        return makeError(sqlError(q, m_path));
+    return {};
+}
+
+Result<void> Workspace::begin()
+{
+    return exec(QStringLiteral("BEGIN IMMEDIATE"));
+}
+
+Result<void> Workspace::commit()
+{
+    return exec(QStringLiteral("COMMIT"));
+}
+
+void Workspace::rollback()
+{
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+Result<void> Workspace::migrate()
+{
+    const auto& all = schema::migrations();
+    int version = schemaVersion();
+    if (version > static_cast<int>(all.size()))
+        return makeError(QStringLiteral("%1: schema version %2 is newer than this program (%3); update MDSync")
+                             .arg(m_path)
+                             .arg(version)
+                             .arg(all.size()));
+    while (version < static_cast<int>(all.size())) {
+        if (auto r = begin(); !r)
+            return r;
+        for (const QString& statement : all[static_cast<size_t>(version)]) {
+            if (auto r = exec(statement); !r) {
+                rollback();
+                return makeError(QStringLiteral("migration to schema %1 failed: %2").arg(version + 1).arg(r.error()));
+            }
+        }
+        if (auto r = exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)); !r) {
+            rollback();
+            return r;
+        }
+        if (auto r = commit(); !r)
+            return r;
+        ++version;
+    }
+    return {};
+}
+
+QString Workspace::meta(const QString& key, const QString& fallback) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.addBindValue(key);
+    if (q.exec() && q.next())
+        return q.value(0).toString();
+    return fallback;
+}
+
+Result<void> Workspace::setMeta(const QString& key, const QString& value)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("meta %1").arg(key)));
+    return {};
+}
+
+} // namespace mdsync

@@ -1,0 +1,164 @@
+#include "sync/duplicateindex.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace mdsync {
+
+std::string DuplicateIndex::normalise(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    bool space = true; // collapse leading/multiple separators
+    for (size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        char mapped = 0;
+        if (c >= 'A' && c <= 'Z')
+            mapped = static_cast<char>(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            mapped = static_cast<char>(c);
+        else if (c == 0xC3 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+            // Latin-1 letters U+00C0..U+00FF in UTF-8 (ä ö ü ß é è à ç ...), folded to ASCII.
+            const unsigned cp = 0xC0u + (static_cast<unsigned char>(text[i + 1]) - 0x80u);
+            static const char* fold = "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; // U+00E0..U+00FF
+            mapped = cp == 0xDF ? 's' : fold[(cp | 0x20u) - 0xE0u];
+            ++i;
+        } else if (c >= 0x80) {
+            mapped = static_cast<char>(c); // keep other UTF-8 bytes as they are
+        }
+        if (mapped && mapped != '/') {
+            out.push_back(mapped);
+            space = false;
+        } else if (!space) {
+            out.push_back(' ');
+            space = true;
+        }
+    }
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    return out;
+}
+
+double DuplicateIndex::similarity(std::string_view a, std::string_view b)
+{
+    if (a.empty() || b.empty())
+        return 0;
+    if (a == b)
+        return 1;
+    // Bigrams over the text without its spaces, so that "M8 x 40" and "M8x40" compare equal.
+    auto bigrams = [](std::string_view s) {
+        std::vector<std::uint16_t> v;
+        v.reserve(s.size());
+        unsigned char prev = 0;
+        for (const char ch : s) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c == ' ')
+                continue;
+            if (prev)
+                v.push_back(static_cast<std::uint16_t>(prev << 8 | c));
+            prev = c;
+        }
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const auto x = bigrams(a), y = bigrams(b);
+    if (x.empty() || y.empty())
+        return 0;
+    size_t i = 0, j = 0, common = 0;
+    while (i < x.size() && j < y.size()) {
+        if (x[i] == y[j]) {
+            ++common;
+            ++i;
+            ++j;
+        } else if (x[i] < y[j]) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    return 2.0 * static_cast<double>(common) / static_cast<double>(x.size() + y.size());
+}
+
+std::vector<std::string> DuplicateIndex::tokens(std::string_view s)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < s.size()) {
+        size_t end = s.find(' ', start);
+        if (end == std::string_view::npos)
+            end = s.size();
+        if (end - start >= 2)
+            out.emplace_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double threshold, std::int64_t self) const
+{
+    Match result;
+    if (text.empty())
+        return result;
+    std::unordered_map<std::int64_t, int> shared;
+    for (const std::string& t : tokens(text)) {
+        auto it = m_postings.find(t);
+        if (it == m_postings.end() || it->second.size() > kMaxPosting)
+            continue;
+        for (std::int64_t id : it->second)
+            if (id != self)
+                ++shared[id];
+    }
+    std::vector<std::pair<int, std::int64_t>> ranked;
+    ranked.reserve(shared.size());
+    for (const auto& [id, n] : shared)
+        ranked.emplace_back(n, id);
+    const size_t keep = std::min(ranked.size(), kMaxCandidates);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                      [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
+    for (size_t k = 0; k < keep; ++k) {
+        const auto& other = m_texts.at(ranked[k].second);
+        const double s = similarity(text, other);
+        if (s >= threshold && s > result.score) {
+            result.score = s;
+            result.objectId = ranked[k].second;
+        }
+    }
+    return result;
+}
+
+void DuplicateIndex::add(std::int64_t objectId, const std::string& text)
+{
+    remove(objectId);
+    if (text.empty())
+        return;
+    for (const std::string& t : tokens(text))
+        m_postings[t].push_back(objectId);
+    m_texts.emplace(objectId, text);
+}
+
+void DuplicateIndex::remove(std::int64_t objectId)
+{
+    auto it = m_texts.find(objectId);
+    if (it == m_texts.end())
+        return;
+    for (const std::string& t : tokens(it->second)) {
+        auto p = m_postings.find(t);
+        if (p == m_postings.end())
+            continue;
+        auto& v = p->second;
+        v.erase(std::remove(v.begin(), v.end(), objectId), v.end());
+        if (v.empty())
+            m_postings.erase(p);
+    }
+    m_texts.erase(it);
+}
+
+void DuplicateIndex::clear()
+{
+    m_texts.clear();
+    m_postings.clear();
+}
+
+} // namespace mdsync

@@ -1,0 +1,1198 @@
+#include "sync/ingestpipeline.h"
+
+#include "audit/auditlog.h"
+#include "store/workspace.h"
+#include "util/hash.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QIODevice>
+#include <QSqlError>
+#include <QVariant>
+
+#include <set>
+#include <stdexcept>
+
+namespace mdsync {
+
+namespace {
+
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+QVariant qv(std::int64_t v)
+{
+    return QVariant::fromValue<qlonglong>(v);
+}
+
+QVariant nullText()
+{
+    return QVariant(QMetaType(QMetaType::QString));
+}
+
+QVariant nullInt()
+{
+    return QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QVariant optText(const std::string& s)
+{
+    return s.empty() ? nullText() : QVariant(qs(s));
+}
+
+QVariant optId(std::int64_t id)
+{
+    return id ? qv(id) : nullInt();
+}
+
+// Returns npos when valid, else the offset of the first invalid byte.
+size_t invalidUtf8Offset(std::string_view s)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len;
+        std::uint32_t cp;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
+            || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
+// A storage failure or an injected fault inside one event: the event's savepoint is rolled back.
+struct EventAbort
+{
+    QString message;
+};
+
+struct Envelope
+{
+    std::string eventId, source, domain, key, op, correlationId;
+    TimeMs occurredAt = 0;
+    nlohmann::json attributes = nlohmann::json::object();
+};
+
+std::string joinNames(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& n : names) {
+        if (!out.empty())
+            out += ", ";
+        out += n;
+    }
+    return out;
+}
+
+} // namespace
+
+nlohmann::json IngestSummary::toJson() const
+{
+    return nlohmann::json { { "run_id", runId },
+                            { "received", received },
+                            { "accepted", accepted },
+                            { "revisions", revisions },
+                            { "unchanged", unchanged },
+                            { "rejected", rejected },
+                            { "duplicates", duplicates },
+                            { "exceptions", exceptions },
+                            { "policy_violations", policyViolations },
+                            { "duplicate_suspects", duplicateSuspects },
+                            { "deliveries", deliveries },
+                            { "exceptions_by_category", exceptionsByCategory },
+                            { "input_sha256", inputSha256 } };
+}
+
+// Prepared statements of the pipeline, created once per pipeline on the writer connection.
+struct IngestPipeline::Statements
+{
+    explicit Statements(QSqlDatabase db)
+        : db(db)
+        , findInbound(db)
+        , findObject(db)
+        , insertObject(db)
+        , updateObject(db)
+        , insertRevision(db)
+        , insertInbound(db)
+        , insertLineage(db)
+        , insertException(db)
+        , findOpenRaw(db)
+        , upsertMatchText(db)
+        , objectKey(db)
+        , savepoint(db)
+        , release(db)
+        , rollbackTo(db)
+    {
+    }
+
+    bool prepare(QString& error)
+    {
+        struct P
+        {
+            QSqlQuery* q;
+            const char* sql;
+        };
+        const P all[] = {
+            { &findInbound, "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
+            { &findObject,
+              "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state FROM object o"
+              " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?" },
+            { &insertObject,
+              "INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash, lifecycle, description,"
+              " deleted, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)" },
+            { &updateObject,
+              "UPDATE object SET revision_no = ?, current_revision_id = ?, content_hash = ?, lifecycle = ?, description = ?,"
+              " deleted = ?, updated_at = ? WHERE id = ?" },
+            { &insertRevision,
+              "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
+              " occurred_at, received_at, model_version, state, changed, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
+            { &insertInbound,
+              "INSERT INTO inbound_event(source, event_id, payload_hash, received_at, outcome, revision_id) VALUES (?,?,?,?,?,?)" },
+            { &insertLineage,
+              "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
+              " correlation_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)" },
+            { &insertException,
+              "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_name, line_no,"
+              " source_system, event_id, correlation_id, domain, object_key, object_id, revision_id, message, details,"
+              " raw, raw_sha256, ingest_run_id) VALUES ('inbound',?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
+            { &findOpenRaw,
+              "SELECT id FROM exception WHERE raw_sha256 = ? AND stage = 'inbound' AND status NOT IN ('resolved','discarded')"
+              " LIMIT 1" },
+            { &upsertMatchText,
+              "INSERT INTO match_text(object_id, domain, text) VALUES (?,?,?)"
+              " ON CONFLICT(object_id) DO UPDATE SET text = excluded.text" },
+            { &objectKey, "SELECT key FROM object WHERE id = ?" },
+            { &savepoint, "SAVEPOINT ingest_event" },
+            { &release, "RELEASE ingest_event" },
+            { &rollbackTo, "ROLLBACK TO ingest_event" },
+        };
+        for (const P& p : all) {
+            if (!p.q->prepare(QString::fromLatin1(p.sql))) {
+                error = sqlError(*p.q, QStringLiteral("prepare"));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Multi-row statements for the outbox and the per-(object, target) state, by row count.
+    QSqlQuery& deliveries(size_t rows)
+    {
+        auto& q = insertDelivery[rows];
+        if (!q) {
+            QString sql = QStringLiteral("INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id,"
+                                         " subscription_id, status, due_at, idempotency_key, contract_version, created_at,"
+                                         " updated_at) VALUES ");
+            for (size_t i = 0; i < rows; ++i)
+                sql += (i ? QStringLiteral(",") : QString()) + QStringLiteral("(?,?,?,?,?,?,'pending',?,?,?,?,?)");
+            q = std::make_unique<QSqlQuery>(db);
+            q->prepare(sql);
+        }
+        return *q;
+    }
+
+    QSqlQuery& objectTargets(size_t rows)
+    {
+        auto& q = upsertObjectTarget[rows];
+        if (!q) {
+            QString sql = QStringLiteral("INSERT INTO object_target(object_id, target_id, latest_revision_no,"
+                                         " latest_delivery_id, status, updated_at) VALUES ");
+            for (size_t i = 0; i < rows; ++i)
+                sql += (i ? QStringLiteral(",") : QString()) + QStringLiteral("(?,?,?,?,'pending',?)");
+            sql += QStringLiteral(" ON CONFLICT(object_id, target_id) DO UPDATE SET"
+                                  " latest_revision_no = excluded.latest_revision_no,"
+                                  " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
+                                  " updated_at = excluded.updated_at");
+            q = std::make_unique<QSqlQuery>(db);
+            q->prepare(sql);
+        }
+        return *q;
+    }
+
+    QSqlDatabase db;
+    QSqlQuery findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
+        insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo;
+    std::map<size_t, std::unique_ptr<QSqlQuery>> insertDelivery, upsertObjectTarget;
+};
+
+// One ingest run: counts, the open batch transaction and the per-batch counter deltas.
+class IngestPipeline::Run
+{
+public:
+    Run(IngestPipeline& p, const IngestOptions& o)
+        : m_p(p)
+        , m_o(o)
+        , m_model(*p.m_config.model)
+        , m_land(*p.m_config.landscape)
+        , m_st(*p.m_st)
+        , m_hash(QCryptographicHash::Sha256)
+    {
+    }
+
+    Result<void> start();
+    Result<void> line(std::string_view raw, std::int64_t lineNo);
+    Result<IngestSummary> finish();
+    void abort();
+    void hashInput(QByteArrayView bytes) { m_hash.addData(bytes); }
+
+private:
+    struct Ctx
+    {
+        std::string_view raw;
+        std::int64_t lineNo = 0;
+        Envelope env;
+        const DomainDef* domain = nullptr;
+        std::int64_t objectId = 0; // existing object, if any
+    };
+    struct PendingException
+    {
+        std::string category, severity, message;
+        nlohmann::json details;
+        std::int64_t revisionId = 0;
+    };
+
+    TimeMs now() const { return m_o.clock ? m_o.clock() : nowMs(); }
+    std::string where(const Ctx& c) const
+    {
+        return m_o.sourceName.toStdString() + ":" + std::to_string(c.lineNo) + ": ";
+    }
+    std::string subject(const Ctx& c) const
+    {
+        return c.env.domain + " '" + c.env.key + "'";
+    }
+
+    Result<void> ensureTransaction();
+    Result<void> maybeCommit(bool force);
+    Result<void> flushCounters();
+
+    void exec(QSqlQuery& q, const char* what)
+    {
+        if (!q.exec())
+            throw EventAbort { sqlError(q, QString::fromLatin1(what)) };
+    }
+    void fault(std::string_view stage)
+    {
+        if (m_o.faultHook)
+            m_o.faultHook(stage);
+    }
+
+    void process(Ctx& c);
+    bool parse(Ctx& c);
+    void reject(const Ctx& c, const std::string& category, const std::string& severity, const std::string& message,
+                nlohmann::json details = nlohmann::json::object());
+    std::int64_t insertException(const Ctx& c, const PendingException& e, std::int64_t objectId);
+    void insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
+                       const std::string& system, const nlohmann::json& detail);
+    DuplicateIndex& dupIndex(const DomainDef& d);
+    std::string dupText(const DomainDef& d, const nlohmann::json& state) const;
+
+    IngestPipeline& m_p;
+    const IngestOptions& m_o;
+    const CanonicalModel& m_model;
+    const Landscape& m_land;
+    Statements& m_st;
+    QCryptographicHash m_hash;
+    IngestSummary m_sum;
+    bool m_inTx = false;
+    int m_batchEvents = 0;
+    QElapsedTimer m_batchTimer;
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> m_deliveryDelta; // target, domain, status
+    std::map<std::string, std::int64_t> m_exceptionDelta; // category (stage inbound, status open)
+    // Event-local state, applied to the run only when the event's savepoint is released.
+    IngestSummary m_eventSum;
+    std::vector<std::pair<std::string, std::string>> m_eventDeliveryKeys; // target, domain
+    std::vector<std::tuple<const DomainDef*, std::int64_t, std::string>> m_eventIndexAdds;
+    bool m_anyIndexChange = false;
+};
+
+IngestPipeline::IngestPipeline(Workspace& ws, ActiveConfig config)
+    : m_ws(ws)
+    , m_config(std::move(config))
+{
+}
+
+IngestPipeline::~IngestPipeline() = default;
+
+Result<void> IngestPipeline::Run::start()
+{
+    QSqlQuery q(m_p.m_ws.db());
+    auto maxId = [&q](const char* table, std::int64_t& out) -> bool {
+        if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM ") + QString::fromLatin1(table)) || !q.next())
+            return false;
+        out = q.value(0).toLongLong() + 1;
+        return true;
+    };
+    if (!maxId("object", m_p.m_nextObjectId) || !maxId("revision", m_p.m_nextRevisionId)
+        || !maxId("delivery", m_p.m_nextDeliveryId))
+        return makeError(sqlError(q, QStringLiteral("read id counters")));
+
+    q.prepare(QStringLiteral("INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?)"));
+    q.addBindValue(m_o.sourceName);
+    q.addBindValue(qs(m_o.actor));
+    q.addBindValue(qv(now()));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("start ingest run")));
+    m_sum.runId = q.lastInsertId().toLongLong();
+    return {};
+}
+
+Result<void> IngestPipeline::Run::ensureTransaction()
+{
+    if (m_inTx)
+        return {};
+    if (auto r = m_p.m_ws.begin(); !r)
+        return r;
+    m_inTx = true;
+    m_batchEvents = 0;
+    m_batchTimer.start();
+    return {};
+}
+
+Result<void> IngestPipeline::Run::flushCounters()
+{
+    QSqlQuery q(m_p.m_ws.db());
+    if (!m_deliveryDelta.empty()) {
+        q.prepare(QStringLiteral("INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?,?,?,?)"
+                                 " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n"));
+        for (const auto& [k, n] : m_deliveryDelta) {
+            q.bindValue(0, qs(std::get<0>(k)));
+            q.bindValue(1, qs(std::get<1>(k)));
+            q.bindValue(2, qs(std::get<2>(k)));
+            q.bindValue(3, qv(n));
+            if (!q.exec())
+                return makeError(sqlError(q, QStringLiteral("delivery counters")));
+        }
+    }
+    if (!m_exceptionDelta.empty()) {
+        q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,'open',?)"
+                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
+        for (const auto& [category, n] : m_exceptionDelta) {
+            q.bindValue(0, qs(category));
+            q.bindValue(1, qv(n));
+            if (!q.exec())
+                return makeError(sqlError(q, QStringLiteral("exception counters")));
+        }
+    }
+    return {};
+}
+
+Result<void> IngestPipeline::Run::maybeCommit(bool force)
+{
+    if (!m_inTx)
+        return {};
+    if (!force && m_batchEvents < m_o.batchSize && m_batchTimer.elapsed() < m_o.batchMillis)
+        return {};
+    if (auto r = flushCounters(); !r) {
+        abort();
+        return r;
+    }
+    if (auto r = m_p.m_ws.commit(); !r) {
+        abort();
+        return makeError(QStringLiteral("commit failed, the last %1 events were not stored: %2")
+                             .arg(m_batchEvents)
+                             .arg(r.error()));
+    }
+    m_inTx = false;
+    m_deliveryDelta.clear();
+    m_exceptionDelta.clear();
+    return {};
+}
+
+void IngestPipeline::Run::abort()
+{
+    if (m_inTx)
+        m_p.m_ws.rollback();
+    m_inTx = false;
+    m_deliveryDelta.clear();
+    m_exceptionDelta.clear();
+    // The in-memory duplicate indexes may hold objects of the rolled-back batch: reload them lazily.
+    if (m_anyIndexChange)
+        m_p.m_dupIndex.clear();
+}
+
+Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo)
+{
+    if (auto r = ensureTransaction(); !r)
+        return r;
+    Ctx c;
+    c.raw = raw;
+    c.lineNo = lineNo;
+    ++m_sum.received;
+    ++m_batchEvents;
+
+    m_eventSum = IngestSummary {};
+    m_eventDeliveryKeys.clear();
+    m_eventIndexAdds.clear();
+    if (!m_st.savepoint.exec())
+        return makeError(sqlError(m_st.savepoint, QStringLiteral("savepoint")));
+    std::string failure;
+    try {
+        process(c);
+        if (!m_st.release.exec())
+            throw EventAbort { sqlError(m_st.release, QStringLiteral("release savepoint")) };
+    } catch (const EventAbort& e) {
+        failure = e.message.toStdString();
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    if (!failure.empty()) {
+        // Nothing of the event stays but an exception that keeps its raw line.
+        m_st.rollbackTo.exec();
+        m_st.release.exec();
+        m_eventSum = IngestSummary {};
+        m_eventDeliveryKeys.clear();
+        m_eventIndexAdds.clear();
+        try {
+            reject(c, "internal", "critical",
+                   where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
+        } catch (const EventAbort& e) {
+            abort();
+            return makeError(e.message);
+        }
+    }
+    // Apply the event's outcome to the run.
+    m_sum.accepted += m_eventSum.accepted;
+    m_sum.revisions += m_eventSum.revisions;
+    m_sum.unchanged += m_eventSum.unchanged;
+    m_sum.rejected += m_eventSum.rejected;
+    m_sum.duplicates += m_eventSum.duplicates;
+    m_sum.exceptions += m_eventSum.exceptions;
+    m_sum.policyViolations += m_eventSum.policyViolations;
+    m_sum.duplicateSuspects += m_eventSum.duplicateSuspects;
+    m_sum.deliveries += m_eventSum.deliveries;
+    for (const auto& [k, n] : m_eventSum.exceptionsByCategory) {
+        m_sum.exceptionsByCategory[k] += n;
+        m_exceptionDelta[k] += n;
+    }
+    for (const auto& [target, domain] : m_eventDeliveryKeys)
+        ++m_deliveryDelta[{ target, domain, "pending" }];
+    for (const auto& [d, id, text] : m_eventIndexAdds) {
+        dupIndex(*d).add(id, text);
+        m_anyIndexChange = true;
+    }
+    return maybeCommit(false);
+}
+
+bool IngestPipeline::Run::parse(Ctx& c)
+{
+    const std::string at = where(c);
+    if (static_cast<qsizetype>(c.raw.size()) > m_o.maxLineBytes) {
+        reject(c, "malformed", "error",
+               at + "line is " + std::to_string(c.raw.size()) + " bytes, more than the limit of "
+                   + std::to_string(m_o.maxLineBytes) + " bytes");
+        return false;
+    }
+    if (const size_t bad = invalidUtf8Offset(c.raw); bad != std::string_view::npos) {
+        reject(c, "malformed", "error", at + "not valid UTF-8 (invalid byte at offset " + std::to_string(bad) + ")");
+        return false;
+    }
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(c.raw);
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string what = e.what();
+        if (auto p = what.find("parse error"); p != std::string::npos)
+            what = what.substr(p);
+        reject(c, "malformed", "error", at + "not JSON: " + what);
+        return false;
+    }
+    if (!doc.is_object()) {
+        reject(c, "malformed", "error", at + "expected a JSON object (one change-event envelope per line), got "
+                                         + std::string(doc.type_name()));
+        return false;
+    }
+    static const std::set<std::string, std::less<>> known = { "event_id", "source", "domain", "key", "op",
+                                                              "occurred_at", "correlation_id", "attributes" };
+    std::vector<std::string> problems;
+    for (auto it = doc.begin(); it != doc.end(); ++it)
+        if (!known.count(it.key()))
+            problems.push_back("unknown envelope field '" + it.key() + "'");
+    auto text = [&](const char* field, std::string& out, bool required) {
+        auto it = doc.find(field);
+        if (it == doc.end() || it->is_null()) {
+            if (required)
+                problems.push_back(std::string(field) + " is missing");
+            return;
+        }
+        if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+            problems.push_back(std::string(field) + " must be a non-empty string");
+            return;
+        }
+        out = it->get<std::string>();
+        if (out.size() > 200)
+            problems.push_back(std::string(field) + " is longer than 200 bytes");
+    };
+    text("event_id", c.env.eventId, true);
+    text("source", c.env.source, true);
+    text("domain", c.env.domain, true);
+    text("key", c.env.key, true);
+    text("op", c.env.op, true);
+    text("correlation_id", c.env.correlationId, false);
+    std::string occurred;
+    text("occurred_at", occurred, true);
+    if (!occurred.empty()) {
+        if (auto t = parseRfc3339(occurred))
+            c.env.occurredAt = *t;
+        else
+            problems.push_back("occurred_at '" + occurred + "' is not an RFC 3339 date-time (e.g. 2026-11-28T08:15:00Z)");
+    }
+    if (!c.env.op.empty() && c.env.op != "upsert" && c.env.op != "delete")
+        problems.push_back("op '" + c.env.op + "' must be \"upsert\" or \"delete\"");
+    if (auto it = doc.find("attributes"); it != doc.end() && !it->is_null()) {
+        if (!it->is_object())
+            problems.push_back("attributes must be an object, got " + std::string(it->type_name()));
+        else
+            c.env.attributes = std::move(*it);
+    } else if (c.env.op == "upsert") {
+        problems.push_back("attributes is missing (an upsert carries at least one attribute)");
+    }
+    if (c.env.op == "upsert" && c.env.attributes.is_object() && c.env.attributes.empty())
+        problems.push_back("attributes is empty (an upsert carries at least one attribute)");
+    if (c.env.op == "delete" && !c.env.attributes.empty())
+        problems.push_back("a delete carries no attributes");
+    if (!problems.empty()) {
+        reject(c, "malformed", "error", at + "invalid envelope: " + joinNames(problems),
+               { { "problems", problems } });
+        return false;
+    }
+    if (c.env.correlationId.empty())
+        c.env.correlationId = newUuid();
+    return true;
+}
+
+void IngestPipeline::Run::process(Ctx& c)
+{
+    if (!parse(c))
+        return;
+    const std::string at = where(c);
+    const Envelope& env = c.env;
+    const TimeMs t = now();
+
+    // Idempotency: the same (source, event_id) again creates nothing new.
+    const std::string payloadHash = sha256Hex(nlohmann::json { { "domain", env.domain },
+                                                               { "key", env.key },
+                                                               { "op", env.op },
+                                                               { "occurred_at", env.occurredAt },
+                                                               { "attributes", env.attributes } }
+                                                  .dump());
+    m_st.findInbound.bindValue(0, qs(env.source));
+    m_st.findInbound.bindValue(1, qs(env.eventId));
+    exec(m_st.findInbound, "look up event id");
+    if (m_st.findInbound.next()) {
+        const std::string seenHash = m_st.findInbound.value(0).toString().toStdString();
+        const std::string seenAt = formatRfc3339(m_st.findInbound.value(1).toLongLong());
+        m_st.findInbound.finish();
+        if (seenHash == payloadHash) {
+            ++m_eventSum.duplicates;
+            return;
+        }
+        c.domain = m_model.domain(env.domain);
+        reject(c, "conflict", "error",
+               at + "event_id '" + env.eventId + "' from " + env.source + " was already accepted at " + seenAt
+                   + " with different content; this event was not merged (a source must not reuse event ids)");
+        return;
+    }
+    m_st.findInbound.finish();
+
+    const SystemDef* source = m_land.system(env.source);
+    c.domain = m_model.domain(env.domain);
+    if (!c.domain) {
+        std::vector<std::string> names;
+        for (const auto& d : m_model.domains())
+            names.push_back(d.name);
+        reject(c, "validation", "error",
+               at + "unknown domain '" + env.domain + "' (known: " + joinNames(names) + ")");
+        return;
+    }
+    if (!source) {
+        reject(c, "policy_violation", "error",
+               at + "unknown source system '" + env.source + "': it is not a system of landscape "
+                   + m_land.version());
+        return;
+    }
+    if (!source->inbound) {
+        reject(c, "policy_violation", "error", at + "system " + env.source + " is not allowed to send change events");
+        return;
+    }
+    const DomainDef& dom = *c.domain;
+    if (std::string problem = m_model.checkKey(dom, env.key); !problem.empty()) {
+        reject(c, "validation", "error", at + problem);
+        return;
+    }
+
+    // Validate and normalise every attribute; any problem rejects the whole event.
+    nlohmann::json attrs = env.attributes;
+    std::vector<ValidationIssue> issues;
+    for (auto it = attrs.begin(); it != attrs.end(); ++it)
+        m_model.normalise(dom, it.key(), it.value(), issues);
+    if (!issues.empty()) {
+        std::vector<std::string> messages;
+        nlohmann::json details = nlohmann::json::array();
+        for (const auto& i : issues) {
+            messages.push_back(i.message);
+            details.push_back({ { "path", i.path }, { "message", i.message } });
+        }
+        reject(c, "validation", "error", at + subject(c) + ": " + joinNames(messages), { { "issues", details } });
+        return;
+    }
+
+    // Current state.
+    m_st.findObject.bindValue(0, qs(env.domain));
+    m_st.findObject.bindValue(1, qs(env.key));
+    exec(m_st.findObject, "look up object");
+    std::int64_t revisionNo = 0;
+    std::string oldHash;
+    bool deleted = false;
+    nlohmann::json state = nlohmann::json::object();
+    if (m_st.findObject.next()) {
+        c.objectId = m_st.findObject.value(0).toLongLong();
+        revisionNo = m_st.findObject.value(1).toLongLong();
+        oldHash = m_st.findObject.value(2).toString().toStdString();
+        deleted = m_st.findObject.value(3).toInt() != 0;
+        state = nlohmann::json::parse(m_st.findObject.value(4).toString().toStdString());
+    }
+    m_st.findObject.finish();
+    const bool exists = c.objectId && !deleted;
+
+    // Ownership: creating or deleting needs the creator group's owner; each attribute its group's owner.
+    const SystemDef* creator = m_land.owner(dom.name, dom.creatorGroup, t);
+    const std::string creatorName = creator ? creator->id : std::string("nobody");
+    if (env.op == "delete") {
+        if (!exists) {
+            if (c.objectId) {
+                ++m_eventSum.accepted;
+                ++m_eventSum.unchanged;
+                m_st.insertInbound.bindValue(0, qs(env.source));
+                m_st.insertInbound.bindValue(1, qs(env.eventId));
+                m_st.insertInbound.bindValue(2, qs(payloadHash));
+                m_st.insertInbound.bindValue(3, qv(t));
+                m_st.insertInbound.bindValue(4, QStringLiteral("unchanged"));
+                m_st.insertInbound.bindValue(5, nullInt());
+                exec(m_st.insertInbound, "record event");
+                return;
+            }
+            reject(c, "validation", "error", at + "cannot delete " + subject(c) + ": it does not exist");
+            return;
+        }
+        if (!creator || creator->id != env.source) {
+            reject(c, "policy_violation", "error",
+                   at + "cannot delete " + subject(c) + ": only " + creatorName + " (system of record for "
+                       + dom.name + "." + dom.creatorGroup + ") may delete it; sent by " + env.source);
+            return;
+        }
+    } else if (!exists && (!creator || creator->id != env.source)) {
+        reject(c, "policy_violation", "error",
+               at + subject(c) + " does not exist" + (deleted ? " (it was deleted)" : "") + "; only " + creatorName
+                   + " (system of record for " + dom.name + "." + dom.creatorGroup + ") may create it; sent by "
+                   + env.source);
+        return;
+    }
+
+    nlohmann::json violations = nlohmann::json::array();
+    std::vector<std::string> violatedNames;
+    for (auto it = attrs.begin(); it != attrs.end();) {
+        const AttributeDef* a = dom.attribute(it.key());
+        const SystemDef* owner = m_land.owner(dom.name, a->group, t);
+        if (owner && owner->id == env.source) {
+            ++it;
+            continue;
+        }
+        violations.push_back({ { "attribute", it.key() },
+                               { "group", a->group },
+                               { "owner", owner ? nlohmann::json(owner->id) : nlohmann::json(nullptr) },
+                               { "sent", it.value() } });
+        violatedNames.push_back(it.key() + " (" + dom.name + "." + a->group + ", owned by "
+                                + (owner ? owner->id : std::string("nobody")) + ")");
+        it = attrs.erase(it);
+    }
+    if (env.op == "upsert" && attrs.empty()) {
+        reject(c, "policy_violation", "error",
+               at + subject(c) + ": " + env.source + " is not the system of record for any attribute it sent: "
+                   + joinNames(violatedNames) + "; nothing merged",
+               { { "not_merged", violations } });
+        return;
+    }
+
+    // Merge into the new state, remember what changed and who supplied it.
+    const nlohmann::json oldState = state;
+    nlohmann::json changed = nlohmann::json::object();
+    if (env.op == "upsert") {
+        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+            auto cur = state.find(it.key());
+            const nlohmann::json oldValue = cur == state.end() ? nlohmann::json(nullptr) : *cur;
+            if (oldValue == it.value())
+                continue;
+            if (it.value().is_null())
+                state.erase(it.key());
+            else
+                state[it.key()] = it.value();
+            changed[it.key()] = { { "old", oldValue }, { "new", it.value() } };
+        }
+        if (!dom.lifecycleAttribute.empty() && !state.contains(dom.lifecycleAttribute) && !dom.initialState.empty()) {
+            state[dom.lifecycleAttribute] = dom.initialState;
+            changed[dom.lifecycleAttribute] = { { "old", nullptr }, { "new", dom.initialState }, { "default", true } };
+        }
+    }
+    std::vector<Enrichment> enrichments;
+    if (env.op == "upsert") {
+        enrichments = m_land.enrich(dom, state, t);
+        for (const Enrichment& e : enrichments)
+            changed[e.attribute] = { { "old", e.oldValue }, { "new", e.newValue }, { "by", e.system }, { "rule", e.ruleId } };
+
+        std::vector<ValidationIssue> missing;
+        if (!m_model.checkMandatory(dom, state, missing)) {
+            std::vector<std::string> messages;
+            for (const auto& i : missing)
+                messages.push_back(i.message);
+            nlohmann::json details = { { "missing", messages } };
+            if (!violations.empty())
+                details["not_merged"] = violations;
+            reject(c, "validation", "error", at + subject(c) + ": " + joinNames(messages), details);
+            return;
+        }
+    }
+
+    const std::string newHash = env.op == "delete" ? sha256Hex("deleted:" + state.dump()) : sha256Hex(state.dump());
+    const bool noChange = exists && newHash == oldHash;
+
+    // Duplicate suspects, on create only.
+    nlohmann::json suspect;
+    const bool creating = !exists && env.op == "upsert";
+    std::string matchText;
+    if (dom.duplicateCheck.enabled() && env.op == "upsert") {
+        matchText = dupText(dom, state);
+        if (creating && !matchText.empty()) {
+            const auto m = dupIndex(dom).best(matchText, dom.duplicateCheck.threshold, c.objectId);
+            if (m.objectId) {
+                m_st.objectKey.bindValue(0, qv(m.objectId));
+                exec(m_st.objectKey, "look up suspect");
+                const std::string otherKey = m_st.objectKey.next() ? m_st.objectKey.value(0).toString().toStdString() : "?";
+                m_st.objectKey.finish();
+                char score[16];
+                std::snprintf(score, sizeof score, "%.2f", m.score);
+                suspect = { { "object_id", m.objectId },
+                            { "key", otherKey },
+                            { "score", m.score },
+                            { "compared", dom.duplicateCheck.attributes } };
+                const std::string msg = subject(c) + " looks like a duplicate of " + dom.name + " '" + otherKey
+                                        + "' (similarity " + score + " on " + joinNames(dom.duplicateCheck.attributes) + ")";
+                if (dom.duplicateCheck.action == DuplicateCheck::Action::Hold) {
+                    reject(c, "duplicate_suspect", "warning", at + msg + "; held for steward review, nothing merged",
+                           { { "suspect", suspect } });
+                    return;
+                }
+            }
+        }
+    }
+
+    // From here on the event is accepted.
+    ++m_eventSum.accepted;
+    auto recordInbound = [&](const char* outcome, std::int64_t revisionId) {
+        m_st.insertInbound.bindValue(0, qs(env.source));
+        m_st.insertInbound.bindValue(1, qs(env.eventId));
+        m_st.insertInbound.bindValue(2, qs(payloadHash));
+        m_st.insertInbound.bindValue(3, qv(t));
+        m_st.insertInbound.bindValue(4, QString::fromLatin1(outcome));
+        m_st.insertInbound.bindValue(5, optId(revisionId));
+        exec(m_st.insertInbound, "record event");
+    };
+    auto policyException = [&](std::int64_t revisionId) {
+        if (violations.empty())
+            return;
+        ++m_eventSum.policyViolations;
+        PendingException e { "policy_violation", "warning",
+                             at + subject(c) + ": not merged because " + env.source
+                                 + " is not their system of record: " + joinNames(violatedNames)
+                                 + "; the other attributes were merged",
+                             { { "not_merged", violations } }, revisionId };
+        const std::int64_t exId = insertException(c, e, c.objectId);
+        insertLineage(c, c.objectId, revisionId, "policy_violation", env.source,
+                      { { "event_id", env.eventId }, { "not_merged", violations }, { "exception_id", exId } });
+    };
+
+    if (noChange) {
+        ++m_eventSum.unchanged;
+        recordInbound("unchanged", 0);
+        insertLineage(c, c.objectId, 0, "unchanged", env.source,
+                      { { "event_id", env.eventId }, { "revision_no", revisionNo } });
+        policyException(0);
+        return;
+    }
+
+    // New immutable revision.
+    const std::int64_t objectId = c.objectId ? c.objectId : m_p.m_nextObjectId++;
+    const std::int64_t revisionId = m_p.m_nextRevisionId++;
+    const std::int64_t newRevisionNo = revisionNo + 1;
+    const std::string lifecycle = dom.lifecycleAttribute.empty() ? std::string()
+                                                                 : state.value(dom.lifecycleAttribute, std::string());
+    std::string description;
+    if (auto d = state.find(dom.descriptionAttribute); d != state.end() && d->is_string())
+        description = d->get<std::string>();
+    const bool isDelete = env.op == "delete";
+
+    if (!c.objectId) {
+        QSqlQuery& q = m_st.insertObject;
+        q.bindValue(0, qv(objectId));
+        q.bindValue(1, qs(env.domain));
+        q.bindValue(2, qs(env.key));
+        q.bindValue(3, qv(newRevisionNo));
+        q.bindValue(4, qv(revisionId));
+        q.bindValue(5, qs(newHash));
+        q.bindValue(6, optText(lifecycle));
+        q.bindValue(7, optText(description));
+        q.bindValue(8, 0);
+        q.bindValue(9, qv(t));
+        q.bindValue(10, qv(t));
+        exec(q, "insert object");
+        c.objectId = objectId;
+    } else {
+        QSqlQuery& q = m_st.updateObject;
+        q.bindValue(0, qv(newRevisionNo));
+        q.bindValue(1, qv(revisionId));
+        q.bindValue(2, qs(newHash));
+        q.bindValue(3, optText(lifecycle));
+        q.bindValue(4, optText(description));
+        q.bindValue(5, isDelete ? 1 : 0);
+        q.bindValue(6, qv(t));
+        q.bindValue(7, qv(objectId));
+        exec(q, "update object");
+    }
+    {
+        QSqlQuery& q = m_st.insertRevision;
+        q.bindValue(0, qv(revisionId));
+        q.bindValue(1, qv(objectId));
+        q.bindValue(2, qv(newRevisionNo));
+        q.bindValue(3, qs(env.op));
+        q.bindValue(4, qs(env.source));
+        q.bindValue(5, qs(m_o.actor));
+        q.bindValue(6, qs(env.eventId));
+        q.bindValue(7, qs(env.correlationId));
+        q.bindValue(8, qv(env.occurredAt));
+        q.bindValue(9, qv(t));
+        q.bindValue(10, qs(m_model.version()));
+        q.bindValue(11, qs(state.dump()));
+        q.bindValue(12, qs(changed.dump()));
+        q.bindValue(13, qs(newHash));
+        exec(q, "insert revision");
+    }
+    fault("revision");
+    recordInbound("revision", revisionId);
+    ++m_eventSum.revisions;
+
+    // Outbox: one delivery per matching subscription, never back to the system the change came from.
+    struct Row
+    {
+        const SubscriptionDef* sub;
+        std::int64_t id;
+        TimeMs due;
+    };
+    std::vector<Row> rows;
+    std::vector<std::string> queued, filtered;
+    for (const SubscriptionDef* sub : m_land.subscriptionsFor(dom.name)) {
+        if (sub->target == env.source)
+            continue;
+        if (!m_land.matches(*sub, dom, isDelete ? oldState : state)) {
+            filtered.push_back(sub->target);
+            continue;
+        }
+        rows.push_back({ sub, m_p.m_nextDeliveryId++, m_land.dueAt(*sub, t) });
+        queued.push_back(sub->target);
+    }
+    if (!rows.empty()) {
+        QSqlQuery& d = m_st.deliveries(rows.size());
+        QSqlQuery& ot = m_st.objectTargets(rows.size());
+        int di = 0, oi = 0;
+        for (const Row& r : rows) {
+            const std::string key = sha256Hex(std::to_string(revisionId) + "|" + r.sub->target + "|"
+                                              + r.sub->contractVersion)
+                                        .substr(0, 32);
+            d.bindValue(di++, qv(r.id));
+            d.bindValue(di++, qv(revisionId));
+            d.bindValue(di++, qv(objectId));
+            d.bindValue(di++, qv(newRevisionNo));
+            d.bindValue(di++, qs(r.sub->target));
+            d.bindValue(di++, qs(r.sub->id));
+            d.bindValue(di++, qv(r.due));
+            d.bindValue(di++, qs(key));
+            d.bindValue(di++, qs(r.sub->contractVersion));
+            d.bindValue(di++, qv(t));
+            d.bindValue(di++, qv(t));
+            ot.bindValue(oi++, qv(objectId));
+            ot.bindValue(oi++, qs(r.sub->target));
+            ot.bindValue(oi++, qv(newRevisionNo));
+            ot.bindValue(oi++, qv(r.id));
+            ot.bindValue(oi++, qv(t));
+            m_eventDeliveryKeys.emplace_back(r.sub->target, dom.name);
+        }
+        exec(d, "insert deliveries");
+        exec(ot, "update delivery state");
+        m_eventSum.deliveries += static_cast<std::int64_t>(rows.size());
+    }
+    fault("outbox");
+
+    // Lineage: the merge (received + validated + merged + queued), then enrichment, suspects, violations.
+    std::vector<std::string> changedNames;
+    for (auto it = changed.begin(); it != changed.end(); ++it)
+        changedNames.push_back(it.key());
+    nlohmann::json merged = { { "event_id", env.eventId },
+                              { "op", env.op },
+                              { "revision_no", newRevisionNo },
+                              { "occurred_at", formatRfc3339(env.occurredAt) },
+                              { "model_version", m_model.version() },
+                              { "changed", changedNames },
+                              { "queued", queued },
+                              { "source_name", m_o.sourceName.toStdString() },
+                              { "line", c.lineNo } };
+    if (!filtered.empty())
+        merged["not_subscribed"] = filtered;
+    insertLineage(c, objectId, revisionId, isDelete ? "deleted" : (creating ? "created" : "merged"), env.source, merged);
+    if (!enrichments.empty()) {
+        std::map<std::string, nlohmann::json> bySystem;
+        for (const Enrichment& e : enrichments)
+            bySystem[e.system].push_back({ { "attribute", e.attribute }, { "rule", e.ruleId }, { "new", e.newValue } });
+        for (const auto& [system, list] : bySystem)
+            insertLineage(c, objectId, revisionId, "enriched", system, { { "revision_no", newRevisionNo }, { "set", list } });
+    }
+    fault("lineage");
+    if (!suspect.is_null()) {
+        ++m_eventSum.duplicateSuspects;
+        char score[16];
+        std::snprintf(score, sizeof score, "%.2f", suspect["score"].get<double>());
+        PendingException e { "duplicate_suspect", "warning",
+                             at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
+                                 + suspect["key"].get<std::string>() + "' (similarity " + score + " on "
+                                 + joinNames(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
+                             { { "suspect", suspect } }, revisionId };
+        const std::int64_t exId = insertException(c, e, objectId);
+        insertLineage(c, objectId, revisionId, "duplicate_suspect", env.source,
+                      { { "suspect", suspect }, { "exception_id", exId } });
+    }
+    policyException(revisionId);
+
+    if (dom.duplicateCheck.enabled() && !isDelete) {
+        m_st.upsertMatchText.bindValue(0, qv(objectId));
+        m_st.upsertMatchText.bindValue(1, qs(dom.name));
+        m_st.upsertMatchText.bindValue(2, qs(matchText));
+        exec(m_st.upsertMatchText, "update duplicate index");
+        m_eventIndexAdds.emplace_back(&dom, objectId, matchText);
+    }
+}
+
+void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, const std::string& severity,
+                                 const std::string& message, nlohmann::json details)
+{
+    // The same raw line already waiting in an open exception: nothing new (re-ingest of a file).
+    const std::string rawHash = sha256Hex(c.raw);
+    m_st.findOpenRaw.bindValue(0, qs(rawHash));
+    if (m_st.findOpenRaw.exec() && m_st.findOpenRaw.next()) {
+        m_st.findOpenRaw.finish();
+        ++m_eventSum.duplicates;
+        return;
+    }
+    m_st.findOpenRaw.finish();
+    ++m_eventSum.rejected;
+    PendingException e { category, severity, message, std::move(details), 0 };
+    const std::int64_t exId = insertException(c, e, c.objectId);
+    if (c.domain && !c.env.key.empty())
+        insertLineage(c, c.objectId, 0, "rejected", c.env.source,
+                      { { "event_id", c.env.eventId }, { "category", category }, { "exception_id", exId },
+                        { "message", message } });
+}
+
+std::int64_t IngestPipeline::Run::insertException(const Ctx& c, const PendingException& e, std::int64_t objectId)
+{
+    const TimeMs t = now();
+    QSqlQuery& q = m_st.insertException;
+    q.bindValue(0, qs(e.category));
+    q.bindValue(1, qs(e.severity));
+    q.bindValue(2, qv(t));
+    q.bindValue(3, qv(t));
+    q.bindValue(4, m_o.sourceName);
+    q.bindValue(5, qv(c.lineNo));
+    q.bindValue(6, optText(c.env.source));
+    q.bindValue(7, optText(c.env.eventId));
+    q.bindValue(8, optText(c.env.correlationId));
+    q.bindValue(9, optText(c.env.domain));
+    q.bindValue(10, optText(c.env.key));
+    q.bindValue(11, optId(objectId));
+    q.bindValue(12, optId(e.revisionId));
+    q.bindValue(13, qs(e.message));
+    q.bindValue(14, qs(e.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    q.bindValue(15, QByteArray(c.raw.data(), static_cast<qsizetype>(c.raw.size())));
+    q.bindValue(16, qs(sha256Hex(c.raw)));
+    q.bindValue(17, qv(m_sum.runId));
+    exec(q, "insert exception");
+    ++m_eventSum.exceptions;
+    ++m_eventSum.exceptionsByCategory[e.category];
+    return q.lastInsertId().toLongLong();
+}
+
+void IngestPipeline::Run::insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
+                                        const std::string& system, const nlohmann::json& detail)
+{
+    QSqlQuery& q = m_st.insertLineage;
+    q.bindValue(0, qv(now()));
+    q.bindValue(1, qs(c.env.domain));
+    q.bindValue(2, qs(c.env.key));
+    q.bindValue(3, optId(objectId));
+    q.bindValue(4, optId(revisionId));
+    q.bindValue(5, QString::fromLatin1(kind));
+    q.bindValue(6, optText(system));
+    q.bindValue(7, qs(m_o.actor));
+    q.bindValue(8, optText(c.env.correlationId));
+    q.bindValue(9, qs(detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    exec(q, "insert lineage");
+}
+
+DuplicateIndex& IngestPipeline::Run::dupIndex(const DomainDef& d)
+{
+    auto it = m_p.m_dupIndex.find(d.name);
+    if (it != m_p.m_dupIndex.end())
+        return it->second;
+    DuplicateIndex& idx = m_p.m_dupIndex[d.name];
+    QSqlQuery q(m_p.m_ws.db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT object_id, text FROM match_text WHERE domain = ?"));
+    q.addBindValue(qs(d.name));
+    if (!q.exec())
+        throw EventAbort { sqlError(q, QStringLiteral("load duplicate index")) };
+    while (q.next())
+        idx.add(q.value(0).toLongLong(), q.value(1).toString().toStdString());
+    return idx;
+}
+
+std::string IngestPipeline::Run::dupText(const DomainDef& d, const nlohmann::json& state) const
+{
+    std::string text;
+    for (const std::string& a : d.duplicateCheck.attributes) {
+        auto it = state.find(a);
+        if (it == state.end() || it->is_null())
+            continue;
+        if (!text.empty())
+            text += ' ';
+        text += it->is_string() ? it->get<std::string>() : it->dump();
+    }
+    return DuplicateIndex::normalise(text);
+}
+
+Result<IngestSummary> IngestPipeline::Run::finish()
+{
+    if (auto r = ensureTransaction(); !r)
+        return makeError(r.error());
+    m_sum.inputSha256 = m_hash.result().toHex().toStdString();
+    nlohmann::json summary = m_sum.toJson();
+    summary["source"] = m_o.sourceName.toStdString();
+    QSqlQuery q(m_p.m_ws.db());
+    q.prepare(QStringLiteral("UPDATE ingest_run SET finished_at = ?, summary = ? WHERE id = ?"));
+    q.addBindValue(qv(now()));
+    q.addBindValue(qs(summary.dump()));
+    q.addBindValue(qv(m_sum.runId));
+    if (!q.exec()) {
+        abort();
+        return makeError(sqlError(q, QStringLiteral("finish ingest run")));
+    }
+    AuditLog audit(m_p.m_ws.db());
+    if (auto a = audit.append(m_o.actor, "ingest.run", "ingest run " + std::to_string(m_sum.runId) + " ("
+                                  + m_o.sourceName.toStdString() + ")",
+                              std::nullopt, summary, std::nullopt);
+        !a) {
+        abort();
+        return makeError(a.error());
+    }
+    if (auto r = maybeCommit(true); !r)
+        return makeError(r.error());
+    return m_sum;
+}
+
+Result<void> IngestPipeline::prepareStatements()
+{
+    if (m_st)
+        return {};
+    auto st = std::make_unique<Statements>(m_ws.db());
+    QString error;
+    if (!st->prepare(error))
+        return makeError(error);
+    m_st = std::move(st);
+    return {};
+}
+
+Result<IngestSummary> IngestPipeline::ingest(QIODevice& in, const IngestOptions& options)
+{
+    if (auto r = prepareStatements(); !r)
+        return makeError(r.error());
+    Run run(*this, options);
+    if (auto r = run.start(); !r)
+        return makeError(r.error());
+    std::int64_t lineNo = 0;
+    while (true) {
+        QByteArray line = in.readLine();
+        if (line.isEmpty()) {
+            if (in.atEnd() || !in.waitForReadyRead(-1))
+                break;
+            continue;
+        }
+        ++lineNo;
+        run.hashInput(line);
+        qsizetype n = line.size();
+        if (n && line[n - 1] == '\n')
+            --n;
+        if (n && line[n - 1] == '\r')
+            --n;
+        const std::string_view raw(line.constData(), static_cast<size_t>(n));
+        if (raw.find_first_not_of(" \t") == std::string_view::npos)
+            continue;
+        if (auto r = run.line(raw, lineNo); !r)
+            return makeError(r.error());
+    }
+    return run.finish();
+}
+
+Result<IngestSummary> IngestPipeline::ingestLines(const std::vector<std::string>& lines, const IngestOptions& options)
+{
+    if (auto r = prepareStatements(); !r)
+        return makeError(r.error());
+    Run run(*this, options);
+    if (auto r = run.start(); !r)
+        return makeError(r.error());
+    std::int64_t lineNo = 0;
+    for (const std::string& l : lines) {
+        ++lineNo;
+        run.hashInput(QByteArrayView(l.data(), static_cast<qsizetype>(l.size())));
+        run.hashInput("\n");
+        if (l.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        if (auto r = run.line(l, lineNo); !r)
+            return makeError(r.error());
+    }
+    return run.finish();
+}
+
+} // namespace mdsync

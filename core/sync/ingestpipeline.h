@@ -1,0 +1,92 @@
+#pragma once
+
+#include "store/configstore.h"
+#include "sync/duplicateindex.h"
+#include "util/result.h"
+#include "util/timeutil.h"
+
+#include <QSqlQuery>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+class QIODevice;
+
+namespace mdsync {
+
+class Workspace;
+
+// Per-run counts. received = accepted + rejected + duplicates; accepted = revisions + unchanged.
+struct IngestSummary
+{
+    std::int64_t runId = 0;
+    std::int64_t received = 0; // non-blank lines
+    std::int64_t accepted = 0; // merged (possibly without the attributes the sender does not own)
+    std::int64_t revisions = 0; // new revisions created
+    std::int64_t unchanged = 0; // accepted, but the object's state did not change: no revision
+    std::int64_t rejected = 0; // nothing merged; an exception keeps the raw line
+    std::int64_t duplicates = 0; // same (source, event_id) as an accepted event, or a rejected line already open
+    std::int64_t exceptions = 0; // exceptions created by this run (rejections, policy violations, suspects)
+    std::int64_t policyViolations = 0; // events with attributes not merged because the sender does not own them
+    std::int64_t duplicateSuspects = 0;
+    std::int64_t deliveries = 0; // outbox rows written
+    std::map<std::string, std::int64_t> exceptionsByCategory;
+    std::string inputSha256; // of all bytes read
+
+    nlohmann::json toJson() const;
+};
+
+struct IngestOptions
+{
+    QString sourceName = QStringLiteral("-"); // file name, "webhook", "inbox/<file>": shown in exceptions
+    std::string actor = "system"; // who started the ingest (OS login for the CLI)
+    qsizetype maxLineBytes = 1024 * 1024; // longer lines are rejected (kept verbatim)
+    int batchSize = 256; // events per transaction
+    int batchMillis = 250; // a batch is also committed after this long
+    // Test hook: called at named points inside an event's transaction; throwing from it simulates a
+    // failure mid-event. Stages: "revision", "outbox", "lineage".
+    std::function<void(std::string_view stage)> faultHook;
+    // Clock override for tests (UTC ms); nullptr = system clock.
+    std::function<TimeMs()> clock;
+};
+
+// The ingest path: parse -> validate -> ownership -> duplicate suspects -> enrich -> merge (revision) ->
+// outbox -> lineage. All writes of one event happen inside one savepoint, events are grouped into
+// transactions. Runs on the thread that owns the read-write Workspace; the only writer.
+class IngestPipeline
+{
+public:
+    IngestPipeline(Workspace& ws, ActiveConfig config);
+    ~IngestPipeline();
+
+    // Reads JSON Lines from `in` until EOF. Each line's outcome is independent: a bad line becomes an
+    // exception and the rest goes on. Errors returned here are storage failures only (nothing half-done
+    // stays: the open batch is rolled back and its events are reported as not processed).
+    Result<IngestSummary> ingest(QIODevice& in, const IngestOptions& options);
+    // Same for lines already in memory (webhook bodies, tests).
+    Result<IngestSummary> ingestLines(const std::vector<std::string>& lines, const IngestOptions& options);
+
+    const ActiveConfig& config() const { return m_config; }
+
+private:
+    class Run;
+    struct Statements;
+    Result<void> prepareStatements();
+
+    Workspace& m_ws;
+    ActiveConfig m_config;
+    std::unique_ptr<Statements> m_st;
+    std::map<std::string, DuplicateIndex, std::less<>> m_dupIndex; // per domain, loaded lazily
+    std::int64_t m_nextObjectId = 0;
+    std::int64_t m_nextRevisionId = 0;
+    std::int64_t m_nextDeliveryId = 0;
+};
+
+} // namespace mdsync
