@@ -137,8 +137,7 @@ private:
         TimeMs to = kForever;
         size_t system = 0; // index into m_systems
     };
-    template<typename V>
-    using ByName = std::map<std::string, V, std::less<>>; // heterogeneous lookup with string_view
+    template<typename V> using ByName = std::map<std::string, V, std::less<>>; // heterogeneous lookup with string_view
     void buildIndexes();
 
     ByName<ByName<std::vector<OwnerInterval>>> m_ownerIndex; // domain -> group -> intervals sorted by from
