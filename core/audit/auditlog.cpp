@@ -60,12 +60,24 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
     e.seq = 1;
     e.prevHash = genesisHash();
     {
+        // The chain continues from the recorded head, not from whatever row is last now: if the newest
+        // rows were deleted, the gap stays visible to verify() instead of being papered over.
         QSqlQuery q(m_db);
-        if (!q.exec(QStringLiteral("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")))
-            return makeError(sqlError(q, QStringLiteral("audit log")));
+        q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+        q.addBindValue(kHeadKey);
+        if (!q.exec())
+            return makeError(sqlError(q, QStringLiteral("audit log head")));
         if (q.next()) {
-            e.seq = q.value(0).toLongLong() + 1;
-            e.prevHash = q.value(1).toString().toStdString();
+            const QString head = q.value(0).toString();
+            const auto colon = head.indexOf(QLatin1Char(':'));
+            bool ok = false;
+            const qint64 seq = head.left(colon).toLongLong(&ok);
+            if (colon <= 0 || !ok)
+                return makeError(QStringLiteral("audit log head '%1' is malformed; run verify-audit").arg(head));
+            e.seq = seq + 1;
+            e.prevHash = head.mid(colon + 1).toStdString();
+        } else if (!q.exec(QStringLiteral("SELECT count(*) FROM audit_log")) || !q.next() || q.value(0).toLongLong() != 0) {
+            return makeError(QStringLiteral("audit log has entries but no recorded head; run verify-audit"));
         }
     }
     e.at = formatRfc3339(nowMs());

@@ -10,6 +10,7 @@ const std::vector<QStringList>& migrations()
         // ---- version 1 ------------------------------------------------------------------------------
         {
             QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"),
+            QStringLiteral("INSERT INTO meta(key, value) VALUES ('format', 'mdsync-workspace')"),
 
             // Every model or landscape document the workspace has used; the newest of a kind is in force.
             QStringLiteral("CREATE TABLE config_version ("

@@ -92,14 +92,20 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
             return makeError(QStringLiteral("%1: not a workspace file (%2)").arg(path, q.lastError().text()));
     }
 
+    // Never change a file that is not ours: check before any pragma writes to it.
+    if (!creating) {
+        QSqlQuery q(ws->m_db);
+        if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'format'")) || !q.next()
+            || q.value(0).toString() != QLatin1String("mdsync-workspace"))
+            return makeError(QStringLiteral("%1: not an MDSync workspace (no schema)").arg(path));
+    }
+
     if (mode == Mode::ReadWrite) {
         for (const char* pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
                                     "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536" }) {
             if (auto r = ws->exec(QString::fromLatin1(pragma)); !r)
                 return makeError(r.error());
         }
-        if (!creating && ws->schemaVersion() == 0)
-            return makeError(QStringLiteral("%1: not an MDSync workspace (no schema)").arg(path));
         if (auto r = ws->migrate(); !r)
             return makeError(r.error());
     } else {

@@ -270,7 +270,8 @@ private:
         std::int64_t lineNo = 0;
         Envelope env;
         const DomainDef* domain = nullptr;
-        std::int64_t objectId = 0; // existing object, if any
+        std::int64_t objectId = 0; // the object, once known (existing, or inserted by this event)
+        bool insertedObject = false; // objectId was inserted inside the event's savepoint
     };
     struct PendingException
     {
@@ -467,6 +468,8 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         // Nothing of the event stays but an exception that keeps its raw line.
         m_st.rollbackTo.exec();
         m_st.release.exec();
+        if (c.insertedObject) // the insert was rolled back: the exception must not point at that id
+            c.objectId = 0;
         m_eventSum = IngestSummary {};
         m_eventDeliveryKeys.clear();
         m_eventIndexAdds.clear();
@@ -686,19 +689,7 @@ void IngestPipeline::Run::process(Ctx& c)
     const SystemDef* creator = m_land.owner(dom.name, dom.creatorGroup, t);
     const std::string creatorName = creator ? creator->id : std::string("nobody");
     if (env.op == "delete") {
-        if (!exists) {
-            if (c.objectId) {
-                ++m_eventSum.accepted;
-                ++m_eventSum.unchanged;
-                m_st.insertInbound.bindValue(0, qs(env.source));
-                m_st.insertInbound.bindValue(1, qs(env.eventId));
-                m_st.insertInbound.bindValue(2, qs(payloadHash));
-                m_st.insertInbound.bindValue(3, qv(t));
-                m_st.insertInbound.bindValue(4, QStringLiteral("unchanged"));
-                m_st.insertInbound.bindValue(5, nullInt());
-                exec(m_st.insertInbound, "record event");
-                return;
-            }
+        if (!c.objectId) {
             reject(c, "validation", "error", at + "cannot delete " + subject(c) + ": it does not exist");
             return;
         }
@@ -781,7 +772,7 @@ void IngestPipeline::Run::process(Ctx& c)
     }
 
     const std::string newHash = env.op == "delete" ? sha256Hex("deleted:" + state.dump()) : sha256Hex(state.dump());
-    const bool noChange = exists && newHash == oldHash;
+    const bool noChange = c.objectId && newHash == oldHash; // also: a delete of an already deleted object
 
     // Duplicate suspects, on create only.
     nlohmann::json suspect;
@@ -873,6 +864,7 @@ void IngestPipeline::Run::process(Ctx& c)
         q.bindValue(10, qv(t));
         exec(q, "insert object");
         c.objectId = objectId;
+        c.insertedObject = true;
     } else {
         QSqlQuery& q = m_st.updateObject;
         q.bindValue(0, qv(newRevisionNo));
@@ -1012,13 +1004,16 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
     // The same raw line already waiting in an open exception: nothing new (re-ingest of a file).
     const std::string rawHash = sha256Hex(c.raw);
     m_st.findOpenRaw.bindValue(0, qs(rawHash));
-    if (m_st.findOpenRaw.exec() && m_st.findOpenRaw.next()) {
+    exec(m_st.findOpenRaw, "look up open exception");
+    if (m_st.findOpenRaw.next()) {
         m_st.findOpenRaw.finish();
         ++m_eventSum.duplicates;
         return;
     }
     m_st.findOpenRaw.finish();
     ++m_eventSum.rejected;
+    if (category == "duplicate_suspect")
+        ++m_eventSum.duplicateSuspects;
     PendingException e { category, severity, message, std::move(details), 0 };
     const std::int64_t exId = insertException(c, e, c.objectId);
     if (c.domain && !c.env.key.empty())

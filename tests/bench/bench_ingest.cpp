@@ -1,0 +1,642 @@
+// bench_ingest: throughput of IngestPipeline::ingest() against the raw outbox shape, measured in the same run.
+//
+// Pipeline side: N item create events (PLM, plants ["P100"], released) in a JSON Lines file, ingested end to end
+// into a fresh workspace (parse, validate, ownership, idempotency, duplicate check, enrichment, revision, 5-row
+// outbox, per-(object,target) state, counters, lineage, audit; one savepoint per event, batched commits,
+// synchronous=FULL).
+// Baseline side: a fresh workspace with the same schema and pragmas; per event one revision row (the same state
+// and changed texts the pipeline stored) and 5 delivery rows, one prepared INSERT per row, committed every
+// IngestOptions::batchSize events. No JSON, no hashing, no savepoints: the floor for the rows the outbox needs.
+//
+// Usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]
+// Runs alternate (P B, B P, P B, ...) to spread machine noise; medians are reported. Exits 1 when a sanity
+// check fails (row counts, exceptions), 2 on a usage or setup error.
+
+#include "audit/auditlog.h"
+#include "model/canonicalmodel.h"
+#include "policy/landscape.h"
+#include "store/configstore.h"
+#include "store/workspace.h"
+#include "sync/ingestpipeline.h"
+#include "util/timeutil.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QVariant>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <time.h>
+
+using namespace mdsync;
+
+namespace {
+
+constexpr int kExpectedDeliveriesPerEvent = 5; // ERP, MES-P100, WMS-P100, QMS, ANALYTICS
+const std::set<std::string> kExpectedTargets = { "ANALYTICS", "ERP", "MES-P100", "QMS", "WMS-P100" };
+
+[[noreturn]] void die(int code, const std::string& message)
+{
+    std::cerr << "bench_ingest: " << message << '\n';
+    std::exit(code);
+}
+
+// CPU time of this thread (SQLite does its I/O on the calling thread): wall - cpu = waiting for fsync/disk or
+// for a core on a shared machine.
+double threadCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+struct Timing
+{
+    double seconds = 0, cpuSeconds = 0;
+};
+
+void check(bool ok, const std::string& what)
+{
+    if (!ok)
+        die(1, "sanity check failed: " + what);
+}
+
+std::string str(const QString& s)
+{
+    return s.toStdString();
+}
+
+// ---- Event generation ---------------------------------------------------------------------------------------------
+
+// Realistic item master data: descriptions of several words (at most 40 bytes, the model's limit), material
+// groups of the built-in code list, net weights as "12.5 kg" strings or {"value", "unit"} objects, a unique
+// manufacturer part number. Deterministic (fixed seed) so runs and machines compare.
+class EventGenerator
+{
+public:
+    explicit EventGenerator(std::uint32_t seed)
+        : m_rng(seed)
+    {
+    }
+
+    std::string line(int n)
+    {
+        struct Kind
+        {
+            const char* prefix;
+            const char* group;
+            const char* itemType;
+            const char* uom;
+        };
+        static const std::array<Kind, 12> kinds = { {
+            { "RM", "RAW-STEEL", "ROH", "kg" },
+            { "RA", "RAW-ALU", "ROH", "kg" },
+            { "RP", "RAW-POLY", "ROH", "kg" },
+            { "EC", "ELEC-COMP", "ROH", "EA" },
+            { "FA", "FASTENER", "ROH", "EA" },
+            { "SM", "SEMI-MACH", "HALB", "EA" },
+            { "SA", "SEMI-ASSY", "HALB", "EA" },
+            { "FP", "FG-PUMP", "FERT", "EA" },
+            { "FV", "FG-VALVE", "FERT", "EA" },
+            { "FD", "FG-DRIVE", "FERT", "EA" },
+            { "PK", "PACKAGING", "VERP", "EA" },
+            { "SV", "SERVICE", "DIEN", "EA" },
+        } };
+        const Kind& k = kinds[static_cast<size_t>(n) % kinds.size()];
+        const std::string description = describe(static_cast<size_t>(n) % kinds.size());
+        if (description.size() > 40)
+            die(2, "generator produced a description longer than 40 bytes: " + description);
+
+        nlohmann::json weight;
+        switch (pick(4)) {
+        case 0:
+            weight = fixed(uniform(0.2, 250.0), 1) + " kg";
+            break;
+        case 1:
+            weight = nlohmann::json { { "value", static_cast<int>(uniform(5, 950)) }, { "unit", "g" } };
+            break;
+        case 2:
+            weight = std::to_string(static_cast<int>(uniform(3, 990))) + " g";
+            break;
+        default:
+            weight = nlohmann::json { { "value", std::stod(fixed(uniform(0.1, 80.0), 2)) }, { "unit", "kg" } };
+            break;
+        }
+        nlohmann::json attributes = { { "description", description },
+                                      { "item_type", k.itemType },
+                                      { "material_group", k.group },
+                                      { "base_uom", k.uom },
+                                      { "net_weight", weight },
+                                      { "manufacturer_part_number", partNumber(n) },
+                                      { "plants", { "P100" } },
+                                      { "lifecycle_status", "released" } };
+        if (pick(3) == 0)
+            attributes["manufacturer"] = oneOf({ "Nordmotor AG", "Schraubenwerk Heilbronn GmbH", "Valvetec s.r.o.",
+                                                 "Polymerix SE", "Alu Rheinfelden GmbH", "Drivesys Inc." });
+        char key[32];
+        std::snprintf(key, sizeof key, "%s-%07d", k.prefix, n + 1);
+        char eventId[32];
+        std::snprintf(eventId, sizeof eventId, "PLM-%08d", n + 1);
+        const nlohmann::json event = { { "event_id", eventId },
+                                       { "source", "PLM" },
+                                       { "domain", "item" },
+                                       { "key", key },
+                                       { "op", "upsert" },
+                                       { "occurred_at", formatRfc3339(m_t0 + static_cast<TimeMs>(n) * 250) },
+                                       { "correlation_id", "bench-npi-" + std::to_string(n / 500) },
+                                       { "attributes", attributes } };
+        return event.dump();
+    }
+
+private:
+    size_t pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(m_rng); }
+    double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(m_rng); }
+    std::string oneOf(std::initializer_list<const char*> list) { return *(list.begin() + pick(list.size())); }
+    static std::string fixed(double v, int decimals)
+    {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+        return buf;
+    }
+    std::string num(int lo, int hi) { return std::to_string(lo + static_cast<int>(pick(static_cast<size_t>(hi - lo + 1)))); }
+
+    std::string describe(size_t kind)
+    {
+        switch (kind) {
+        case 0:
+            return oneOf({ "Stainless steel", "Carbon steel", "Tool steel", "Spring steel" }) + " "
+                + oneOf({ "bar", "sheet", "tube", "plate", "flat bar" }) + " "
+                + oneOf({ "1.4404", "1.4301", "S355", "42CrMo4", "C45" }) + " D" + num(6, 220);
+        case 1:
+            return oneOf({ "Aluminium", "Alu" }) + " " + oneOf({ "profile", "sheet", "round bar", "tube" }) + " "
+                + oneOf({ "EN AW-6060", "EN AW-6082", "EN AW-5754" }) + " " + num(10, 120) + "x" + num(2, 10);
+        case 2:
+            return oneOf({ "PA6 GF30", "POM-C", "PE-HD", "PP copolymer", "PTFE" }) + " "
+                + oneOf({ "granulate", "sheet", "rod", "tube" }) + " " + oneOf({ "black", "natural", "white", "blue" })
+                + " " + num(1, 50) + " kg";
+        case 3:
+            switch (pick(3)) {
+            case 0:
+                return "IE3 motor " + oneOf({ "0.75", "1.5", "2.2", "4", "7.5", "11" }) + " kW 400 V "
+                    + oneOf({ "B3", "B5", "B14" });
+            case 1:
+                return "Proximity sensor M" + oneOf({ "8", "12", "18", "30" }) + " " + oneOf({ "PNP", "NPN" }) + " "
+                    + oneOf({ "NO", "NC" }) + " " + num(2, 10) + " m cable";
+            default:
+                return "Cable " + oneOf({ "3G1.5", "4G2.5", "5G1.5", "7G0.75" }) + " " + oneOf({ "PUR", "PVC" }) + " "
+                    + num(1, 50) + " m";
+            }
+        case 4:
+            return oneOf({ "Hex bolt", "Socket screw", "Hex nut", "Washer", "Stud bolt" }) + " M" + num(3, 24) + "x"
+                + num(6, 160) + " " + oneOf({ "DIN 933", "ISO 4762", "DIN 934", "ISO 7089" }) + " "
+                + oneOf({ "8.8 zinc", "A2-70", "10.9", "A4-80" });
+        case 5:
+            return oneOf({ "Shaft", "Flange", "Bearing housing", "Impeller hub", "Bracket" }) + " "
+                + oneOf({ "machined", "turned", "milled" }) + " D" + num(20, 400) + " rev " + oneOf({ "A", "B", "C" });
+        case 6:
+            return oneOf({ "Pump housing assy", "Valve body assy", "Gearbox assy", "Control box assy" }) + " "
+                + oneOf({ "DN", "size " }) + num(15, 300);
+        case 7:
+            return oneOf({ "Centrifugal pump", "Booster pump", "Dosing pump" }) + " " + num(2, 160) + " m3/h "
+                + num(10, 90) + " m";
+        case 8:
+            return oneOf({ "Ball valve", "Gate valve", "Check valve", "Butterfly valve" }) + " DN" + num(15, 300)
+                + " PN" + oneOf({ "10", "16", "25", "40" });
+        case 9:
+            return oneOf({ "Geared motor", "Drive unit", "Servo drive" }) + " " + num(1, 90) + " kW i="
+                + num(3, 60) + " " + oneOf({ "foot", "flange" });
+        case 10:
+            return oneOf({ "Carton", "Pallet", "Crate", "PE bag" }) + " " + num(200, 1200) + "x" + num(200, 800)
+                + "x" + num(100, 600) + " mm";
+        default:
+            return oneOf({ "Commissioning", "Inspection", "Calibration", "Repair" }) + " service "
+                + oneOf({ "per hour", "flat rate", "on site" }) + " " + num(1, 99);
+        }
+    }
+
+    // Unique and different enough from every other item that the duplicate-suspect check flags nothing.
+    std::string partNumber(int n)
+    {
+        static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        std::string s = "MPN-";
+        for (int i = 0; i < 8; ++i)
+            s += alphabet[pick(sizeof alphabet - 1)];
+        return s + "-" + std::to_string(n + 1);
+    }
+
+    std::mt19937 m_rng;
+    const TimeMs m_t0 = *parseRfc3339("2026-11-27T06:00:00Z");
+};
+
+// ---- Workspaces ---------------------------------------------------------------------------------------------------
+
+struct Config
+{
+    CanonicalModel model;
+    Landscape landscape;
+};
+
+Config loadBuiltinConfig()
+{
+    auto model = CanonicalModel::builtin();
+    if (!model)
+        die(2, "built-in model: " + str(model.error()));
+    auto landscape = Landscape::builtin(model.value());
+    if (!landscape)
+        die(2, "built-in landscape: " + str(landscape.error()));
+    return { std::move(model.value()), std::move(landscape.value()) };
+}
+
+// A fresh workspace as `mdsyncctl init` makes it (schema, pragmas, audit entry, config in force).
+std::unique_ptr<Workspace> createWorkspace(const QString& path, const Config& cfg)
+{
+    auto ws = Workspace::create(path);
+    if (!ws)
+        die(2, str(ws.error()));
+    Workspace& w = *ws.value();
+    if (auto r = w.begin(); !r)
+        die(2, str(r.error()));
+    AuditLog audit(w.db());
+    if (auto e = audit.append("bench", "workspace.init", "workspace", std::nullopt,
+                              nlohmann::json { { "path", w.path().toStdString() } }, std::nullopt);
+        !e)
+        die(2, str(e.error()));
+    if (auto r = w.commit(); !r)
+        die(2, str(r.error()));
+    if (auto r = installConfig(w, cfg.model, QStringLiteral("built-in"), cfg.landscape, QStringLiteral("built-in"), "bench");
+        !r)
+        die(2, str(r.error()));
+    return std::move(ws.value());
+}
+
+std::int64_t scalar(Workspace& w, const QString& sql)
+{
+    QSqlQuery q(w.db());
+    if (!q.exec(sql) || !q.next())
+        die(2, str(sqlError(q, QStringLiteral("bench query"))));
+    return q.value(0).toLongLong();
+}
+
+// ---- Pipeline side ------------------------------------------------------------------------------------------------
+
+// What the baseline replays: the revision texts and delivery rows the pipeline wrote for one event.
+struct ReplayRow
+{
+    QString state, changed, contentHash, correlationId, eventId;
+    std::array<QString, kExpectedDeliveriesPerEvent> target, subscription, idempotencyKey;
+};
+
+struct PipelineRun
+{
+    Timing time;
+    IngestSummary summary;
+};
+
+PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std::vector<ReplayRow>* capture)
+{
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        die(2, "cannot create a temporary directory");
+    auto ws = createWorkspace(dir.filePath(QStringLiteral("pipeline.mdsync")), cfg);
+    auto active = loadActiveConfig(*ws);
+    if (!active)
+        die(2, str(active.error()));
+    IngestPipeline pipeline(*ws, active.value());
+    IngestOptions options;
+    options.sourceName = QStringLiteral("bench.jsonl");
+    options.actor = "bench";
+    QFile file(jsonlPath);
+    if (!file.open(QIODevice::ReadOnly))
+        die(2, "cannot open " + str(jsonlPath));
+
+    QElapsedTimer timer;
+    const double cpu0 = threadCpuSeconds();
+    timer.start();
+    auto summary = pipeline.ingest(file, options);
+    const Timing time { static_cast<double>(timer.nsecsElapsed()) / 1e9, threadCpuSeconds() - cpu0 };
+    if (!summary)
+        die(1, "ingest failed: " + str(summary.error()));
+
+    const IngestSummary& s = summary.value();
+    check(s.exceptions == 0, "pipeline exceptions == 0 (got " + std::to_string(s.exceptions) + ": "
+              + nlohmann::json(s.exceptionsByCategory).dump() + ")");
+    check(s.revisions == n, "pipeline revisions == N (got " + std::to_string(s.revisions) + ")");
+    check(s.deliveries == std::int64_t(kExpectedDeliveriesPerEvent) * n,
+          "pipeline deliveries == 5N (got " + std::to_string(s.deliveries) + ")");
+    check(scalar(*ws, QStringLiteral("SELECT count(*) FROM revision")) == n, "pipeline revision rows == N");
+    check(scalar(*ws, QStringLiteral("SELECT count(*) FROM delivery")) == std::int64_t(kExpectedDeliveriesPerEvent) * n,
+          "pipeline delivery rows == 5N");
+    {
+        QSqlQuery q(ws->db());
+        q.exec(QStringLiteral("SELECT target_id, count(*) FROM delivery GROUP BY target_id"));
+        std::set<std::string> targets;
+        while (q.next()) {
+            targets.insert(q.value(0).toString().toStdString());
+            check(q.value(1).toLongLong() == n, "every target gets N deliveries (" + q.value(0).toString().toStdString() + ")");
+        }
+        check(targets == kExpectedTargets, "deliveries go to ERP, MES-P100, WMS-P100, QMS, ANALYTICS");
+    }
+
+    if (capture) {
+        capture->assign(static_cast<size_t>(n), {});
+        QSqlQuery q(ws->db());
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral("SELECT state, changed, content_hash, correlation_id, event_id FROM revision ORDER BY id"));
+        size_t i = 0;
+        while (q.next() && i < capture->size()) {
+            ReplayRow& r = (*capture)[i++];
+            r.state = q.value(0).toString();
+            r.changed = q.value(1).toString();
+            r.contentHash = q.value(2).toString();
+            r.correlationId = q.value(3).toString();
+            r.eventId = q.value(4).toString();
+        }
+        check(i == capture->size(), "captured N revisions");
+        q.exec(QStringLiteral("SELECT target_id, subscription_id, idempotency_key FROM delivery ORDER BY revision_id, id"));
+        size_t k = 0;
+        while (q.next()) {
+            ReplayRow& r = (*capture)[k / kExpectedDeliveriesPerEvent];
+            const size_t j = k % kExpectedDeliveriesPerEvent;
+            r.target[j] = q.value(0).toString();
+            r.subscription[j] = q.value(1).toString();
+            r.idempotencyKey[j] = q.value(2).toString();
+            ++k;
+        }
+        check(k == capture->size() * kExpectedDeliveriesPerEvent, "captured 5N deliveries");
+    }
+    return { time, s };
+}
+
+// ---- Baseline side ------------------------------------------------------------------------------------------------
+
+Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int batchSize)
+{
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        die(2, "cannot create a temporary directory");
+    auto ws = createWorkspace(dir.filePath(QStringLiteral("baseline.mdsync")), cfg);
+    const TimeMs t = nowMs();
+    // One object row that all revisions belong to (revision.object_id is a foreign key); not timed.
+    {
+        QSqlQuery q(ws->db());
+        if (!q.exec(QStringLiteral("INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash,"
+                                   " created_at, updated_at) VALUES (1, 'item', 'BENCH-ANCHOR', 0, 0, '-', %1, %1)")
+                        .arg(t)))
+            die(2, str(sqlError(q, QStringLiteral("anchor object"))));
+    }
+
+    QElapsedTimer timer;
+    const double cpu0 = threadCpuSeconds();
+    timer.start();
+    QSqlQuery rev(ws->db()), del(ws->db());
+    if (!rev.prepare(QStringLiteral(
+            "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
+            " occurred_at, received_at, model_version, state, changed, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")))
+        die(2, str(sqlError(rev, QStringLiteral("prepare"))));
+    if (!del.prepare(QStringLiteral(
+            "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status, due_at,"
+            " idempotency_key, contract_version, created_at, updated_at) VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?)")))
+        die(2, str(sqlError(del, QStringLiteral("prepare"))));
+    const QString upsert = QStringLiteral("upsert"), plm = QStringLiteral("PLM"), actor = QStringLiteral("bench"),
+                  modelVersion = QString::fromStdString(cfg.model.version()), one = QStringLiteral("1");
+    std::int64_t deliveryId = 1;
+    int inBatch = 0;
+    bool inTx = false;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (!inTx) {
+            if (auto r = ws->begin(); !r)
+                die(2, str(r.error()));
+            inTx = true;
+        }
+        const ReplayRow& r = rows[i];
+        const qlonglong revisionId = static_cast<qlonglong>(i + 1);
+        rev.bindValue(0, revisionId);
+        rev.bindValue(1, 1LL);
+        rev.bindValue(2, revisionId);
+        rev.bindValue(3, upsert);
+        rev.bindValue(4, plm);
+        rev.bindValue(5, actor);
+        rev.bindValue(6, r.eventId);
+        rev.bindValue(7, r.correlationId);
+        rev.bindValue(8, qlonglong(t));
+        rev.bindValue(9, qlonglong(t));
+        rev.bindValue(10, modelVersion);
+        rev.bindValue(11, r.state);
+        rev.bindValue(12, r.changed);
+        rev.bindValue(13, r.contentHash);
+        if (!rev.exec())
+            die(1, str(sqlError(rev, QStringLiteral("baseline revision"))));
+        for (int j = 0; j < kExpectedDeliveriesPerEvent; ++j) {
+            del.bindValue(0, qlonglong(deliveryId++));
+            del.bindValue(1, revisionId);
+            del.bindValue(2, 1LL);
+            del.bindValue(3, revisionId);
+            del.bindValue(4, r.target[j]);
+            del.bindValue(5, r.subscription[j]);
+            del.bindValue(6, qlonglong(t));
+            del.bindValue(7, r.idempotencyKey[j]);
+            del.bindValue(8, one);
+            del.bindValue(9, qlonglong(t));
+            del.bindValue(10, qlonglong(t));
+            if (!del.exec())
+                die(1, str(sqlError(del, QStringLiteral("baseline delivery"))));
+        }
+        if (++inBatch >= batchSize) {
+            if (auto c = ws->commit(); !c)
+                die(1, str(c.error()));
+            inTx = false;
+            inBatch = 0;
+        }
+    }
+    if (inTx)
+        if (auto c = ws->commit(); !c)
+            die(1, str(c.error()));
+    const Timing time { static_cast<double>(timer.nsecsElapsed()) / 1e9, threadCpuSeconds() - cpu0 };
+
+    const auto n = static_cast<std::int64_t>(rows.size());
+    check(scalar(*ws, QStringLiteral("SELECT count(*) FROM revision")) == n, "baseline revision rows == N");
+    check(scalar(*ws, QStringLiteral("SELECT count(*) FROM delivery")) == kExpectedDeliveriesPerEvent * n,
+          "baseline delivery rows == 5N");
+    return time;
+}
+
+// ---- Reporting ----------------------------------------------------------------------------------------------------
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t m = v.size() / 2;
+    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+std::string cpuModel()
+{
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            return colon == std::string::npos ? line : line.substr(line.find_first_not_of(' ', colon + 1));
+        }
+    }
+    return "unknown";
+}
+
+std::string sqliteVersion()
+{
+    auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bench-version"));
+    db.setDatabaseName(QStringLiteral(":memory:"));
+    std::string v = "unknown";
+    if (db.open()) {
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT sqlite_version()")) && q.next())
+            v = q.value(0).toString().toStdString();
+    }
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("bench-version"));
+    return v;
+}
+
+int parseInt(const QStringList& args, int& i, const char* name)
+{
+    bool ok = false;
+    const int v = i + 1 < args.size() ? args[i + 1].toInt(&ok) : 0;
+    if (!ok || v < 1)
+        die(2, std::string(name) + " takes a positive integer");
+    ++i;
+    return v;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    int n = 50000, repeat = 3;
+    bool json = false, profileOnlyPipeline = false;
+    const QStringList args = app.arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        const QString& a = args[i];
+        if (a == QLatin1String("--events"))
+            n = parseInt(args, i, "--events");
+        else if (a == QLatin1String("--repeat"))
+            repeat = parseInt(args, i, "--repeat");
+        else if (a == QLatin1String("--json"))
+            json = true;
+        else if (a == QLatin1String("--profile-only-pipeline"))
+            profileOnlyPipeline = true;
+        else if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            std::cout << "usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]\n";
+            return 0;
+        } else
+            die(2, "unknown argument " + a.toStdString() + " (see --help)");
+    }
+
+    const Config cfg = loadBuiltinConfig();
+    const int batchSize = IngestOptions {}.batchSize;
+
+    // The input file, generated once and read by every pipeline run.
+    QTemporaryDir inputDir;
+    if (!inputDir.isValid())
+        die(2, "cannot create a temporary directory");
+    const QString jsonlPath = inputDir.filePath(QStringLiteral("events.jsonl"));
+    qint64 inputBytes = 0;
+    {
+        EventGenerator gen(20261127);
+        std::string all;
+        all.reserve(static_cast<size_t>(n) * 450);
+        for (int i = 0; i < n; ++i) {
+            all += gen.line(i);
+            all += '\n';
+        }
+        QFile f(jsonlPath);
+        if (!f.open(QIODevice::WriteOnly) || f.write(all.data(), static_cast<qint64>(all.size())) != qint64(all.size()))
+            die(2, "cannot write " + str(jsonlPath));
+        inputBytes = static_cast<qint64>(all.size());
+    }
+
+    if (profileOnlyPipeline) {
+        // For callgrind/perf: one pipeline run, no baseline, e.g.
+        // valgrind --tool=callgrind --collect-atstart=no --toggle-collect='mdsync::IngestPipeline::ingest*' ...
+        const PipelineRun p = runPipeline(cfg, jsonlPath, n, nullptr);
+        std::cout << "pipeline only: " << n << " events in " << p.time.seconds << " s (cpu " << p.time.cpuSeconds
+                  << " s), " << n / p.time.seconds << " events/s\n";
+        return 0;
+    }
+
+    std::vector<ReplayRow> replay;
+    std::vector<double> pipelineSeconds, baselineSeconds, pipelineCpu, baselineCpu;
+    for (int r = 0; r < repeat; ++r) {
+        const bool pipelineFirst = r % 2 == 0; // P B, B P, P B, ...
+        for (int side = 0; side < 2; ++side) {
+            if ((side == 0) == pipelineFirst) {
+                const PipelineRun p = runPipeline(cfg, jsonlPath, n, replay.empty() ? &replay : nullptr);
+                pipelineSeconds.push_back(p.time.seconds);
+                pipelineCpu.push_back(p.time.cpuSeconds);
+                if (!json)
+                    std::cerr << "  run " << r + 1 << " pipeline: " << p.time.seconds << " s (cpu " << p.time.cpuSeconds << " s)\n";
+            } else {
+                const Timing b = runBaseline(cfg, replay, batchSize);
+                baselineSeconds.push_back(b.seconds);
+                baselineCpu.push_back(b.cpuSeconds);
+                if (!json)
+                    std::cerr << "  run " << r + 1 << " baseline: " << b.seconds << " s (cpu " << b.cpuSeconds << " s)\n";
+            }
+        }
+    }
+
+    const double pMed = median(pipelineSeconds), bMed = median(baselineSeconds);
+    const double pRate = n / pMed, bRate = n / bMed;
+    const double ratio = pRate / bRate;
+    const double pUs = pMed * 1e6 / n, bUs = bMed * 1e6 / n;
+    const double pCpuUs = median(pipelineCpu) * 1e6 / n, bCpuUs = median(baselineCpu) * 1e6 / n;
+    const unsigned cores = std::thread::hardware_concurrency();
+    const std::string cpu = cpuModel();
+
+    if (json) {
+        const nlohmann::json out = {
+            { "bench", "ingest" },
+            { "events", n },
+            { "repeats", repeat },
+            { "batch_size", batchSize },
+            { "deliveries_per_event", kExpectedDeliveriesPerEvent },
+            { "input_bytes", inputBytes },
+            { "pipeline", { { "events_per_s", pRate }, { "us_per_event", pUs }, { "cpu_us_per_event", pCpuUs },
+                            { "seconds", pipelineSeconds }, { "cpu_seconds", pipelineCpu } } },
+            { "baseline", { { "events_per_s", bRate }, { "us_per_event", bUs }, { "cpu_us_per_event", bCpuUs },
+                            { "seconds", baselineSeconds }, { "cpu_seconds", baselineCpu } } },
+            { "ratio_pipeline_to_baseline", ratio },
+            { "goal_ratio", 0.5 },
+            { "machine", { { "nproc", cores }, { "cpu", cpu }, { "qt", qVersion() }, { "sqlite", sqliteVersion() } } },
+            { "date", formatRfc3339(nowMs()) },
+        };
+        std::cout << out.dump() << '\n';
+    } else {
+        std::printf("bench_ingest: %d item events (%lld bytes JSONL), %d repeats, batch %d, %d deliveries/event\n", n,
+                    static_cast<long long>(inputBytes), repeat, batchSize, kExpectedDeliveriesPerEvent);
+        std::printf("  machine: %u cores, %s, Qt %s, SQLite %s\n", cores, cpu.c_str(), qVersion(), sqliteVersion().c_str());
+        std::printf("  pipeline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  median of %d\n", pRate, pUs,
+                    pCpuUs, repeat);
+        std::printf("  baseline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  revision + 5 delivery INSERTs\n",
+                    bRate, bUs, bCpuUs);
+        std::printf("  ratio pipeline/baseline: %.2f (goal >= 0.50)\n", ratio);
+    }
+    return 0;
+}

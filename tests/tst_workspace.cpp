@@ -1,0 +1,291 @@
+// Workspace: creating and opening the SQLite file, the single-writer lock, read-only readers beside the
+// writer, the schema version and the errors a user sees for a wrong path or a file that is not a workspace.
+
+#include "store/workspace.h"
+#include "workspacefixture.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace mdsync;
+using namespace mdsync::test;
+
+namespace {
+
+// A plain connection to a file, outside of Workspace (what another tool such as the sqlite3 CLI sees).
+class RawConnection
+{
+public:
+    explicit RawConnection(const QString& path)
+        : m_name(QStringLiteral("raw-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    {
+        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+        m_db.setDatabaseName(path);
+        m_db.open();
+    }
+    ~RawConnection()
+    {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    bool exec(const QString& sql)
+    {
+        QSqlQuery q(m_db);
+        return q.exec(sql);
+    }
+    QSqlDatabase db() const { return m_db; }
+
+private:
+    QString m_name;
+    QSqlDatabase m_db;
+};
+
+} // namespace
+
+class TestWorkspace : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void createMakesSchemaAndTables()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("new.mdsync"));
+        MDSYNC_REQUIRE_OK(ws, Workspace::create(path));
+        QCOMPARE(ws.value()->mode(), Workspace::Mode::ReadWrite);
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        QCOMPARE(ws.value()->path(), QFileInfo(path).absoluteFilePath());
+        QVERIFY(QFileInfo(path).size() > 0);
+        const QStringList tables = column(ws.value()->db(),
+                                          QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+        for (const char* t : { "audit_log", "config_version", "delivery", "delivery_counter", "exception", "inbound_event",
+                               "lineage_event", "meta", "object", "object_target", "revision", "subscription", "system" })
+            QVERIFY2(tables.contains(QString::fromLatin1(t)), t);
+        QCOMPARE(scalar(ws.value()->db(), QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+        // The lock file names the writer while it is open and is gone when it closes.
+        QVERIFY(QFileInfo::exists(path + QStringLiteral(".lock")));
+        ws.value().reset();
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral(".lock")));
+    }
+
+    void createAcceptsAnEmptyFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("empty.mdsync"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        MDSYNC_REQUIRE_OK(ws, Workspace::create(path));
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+    }
+
+    void createRefusesExistingFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("taken.mdsync"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("precious data\n");
+        f.close();
+        auto ws = Workspace::create(path);
+        QVERIFY(!ws);
+        QVERIFY2(ws.error().contains(path), qPrintable(ws.error()));
+        QVERIFY2(ws.error().contains(QStringLiteral("already exists")), qPrintable(ws.error()));
+        // The file was not touched.
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("precious data\n"));
+    }
+
+    void createRefusesExistingWorkspace()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.mdsync"));
+        {
+            MDSYNC_REQUIRE_OK(ws, Workspace::create(path));
+        }
+        auto again = Workspace::create(path);
+        QVERIFY(!again);
+        QVERIFY2(again.error().contains(QStringLiteral("already exists")), qPrintable(again.error()));
+    }
+
+    void createInMissingFolder()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("no/such/folder"));
+        auto ws = Workspace::create(folder + QStringLiteral("/x.mdsync"));
+        QVERIFY(!ws);
+        QVERIFY2(ws.error().contains(QStringLiteral("does not exist")), qPrintable(ws.error()));
+        QVERIFY2(ws.error().contains(folder), qPrintable(ws.error()));
+    }
+
+    void openMissingFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("missing.mdsync"));
+        for (auto mode : { Workspace::Mode::ReadWrite, Workspace::Mode::ReadOnly }) {
+            auto ws = Workspace::open(path, mode);
+            QVERIFY(!ws);
+            QVERIFY2(ws.error().contains(path), qPrintable(ws.error()));
+            QVERIFY2(ws.error().contains(QStringLiteral("no workspace there")), qPrintable(ws.error()));
+            QVERIFY(!QFileInfo::exists(path)); // opening never creates the file
+        }
+    }
+
+    void reopenKeepsData()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.mdsync"));
+        {
+            MDSYNC_REQUIRE_OK(ws, Workspace::create(path));
+            QVERIFY(ws.value()->setMeta(QStringLiteral("owner"), QStringLiteral("steward-1")));
+            QVERIFY(ws.value()->setMeta(QStringLiteral("owner"), QStringLiteral("steward-2"))); // upsert
+        }
+        MDSYNC_REQUIRE_OK(ws, Workspace::open(path, Workspace::Mode::ReadWrite));
+        QCOMPARE(ws.value()->meta(QStringLiteral("owner")), QStringLiteral("steward-2"));
+        QCOMPARE(ws.value()->meta(QStringLiteral("nope"), QStringLiteral("fallback")), QStringLiteral("fallback"));
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+    }
+
+    void secondWriterIsRefusedNamingTheHolder()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.mdsync"));
+        MDSYNC_REQUIRE_OK(writer, Workspace::create(path));
+        auto second = Workspace::open(path, Workspace::Mode::ReadWrite);
+        QVERIFY(!second);
+        const QString msg = second.error();
+        QVERIFY2(msg.contains(path), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("open for writing")), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("pid %1").arg(QCoreApplication::applicationPid())), qPrintable(msg));
+        QVERIFY2(msg.contains(QCoreApplication::applicationName()), qPrintable(msg));
+        // A second create is refused too (the file exists), and the first writer still works.
+        QVERIFY(!Workspace::create(path));
+        QVERIFY(writer.value()->setMeta(QStringLiteral("k"), QStringLiteral("v")));
+
+        // Once the writer is gone, a new writer gets in.
+        writer.value().reset();
+        MDSYNC_REQUIRE_OK(next, Workspace::open(path, Workspace::Mode::ReadWrite));
+        QCOMPARE(next.value()->meta(QStringLiteral("k")), QStringLiteral("v"));
+    }
+
+    void readerBesideWriter()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.mdsync"));
+        MDSYNC_REQUIRE_OK(writer, Workspace::create(path));
+        QVERIFY(writer.value()->setMeta(QStringLiteral("before"), QStringLiteral("1")));
+
+        MDSYNC_REQUIRE_OK(reader, Workspace::open(path, Workspace::Mode::ReadOnly));
+        MDSYNC_REQUIRE_OK(reader2, Workspace::open(path, Workspace::Mode::ReadOnly));
+        QCOMPARE(reader.value()->mode(), Workspace::Mode::ReadOnly);
+        QCOMPARE(reader.value()->schemaVersion(), Workspace::kSchemaVersion);
+        QCOMPARE(reader.value()->meta(QStringLiteral("before")), QStringLiteral("1"));
+
+        // The reader sees committed writes of the writer, not uncommitted ones.
+        QVERIFY(writer.value()->begin());
+        QVERIFY(writer.value()->setMeta(QStringLiteral("pending"), QStringLiteral("x")));
+        QCOMPARE(reader2.value()->meta(QStringLiteral("pending"), QStringLiteral("absent")), QStringLiteral("absent"));
+        QVERIFY(writer.value()->commit());
+        QCOMPARE(reader2.value()->meta(QStringLiteral("pending")), QStringLiteral("x"));
+
+        // A reader cannot write.
+        auto w = reader.value()->setMeta(QStringLiteral("evil"), QStringLiteral("1"));
+        QVERIFY(!w);
+        QVERIFY2(w.error().contains(QStringLiteral("meta evil")), qPrintable(w.error()));
+        QCOMPARE(writer.value()->meta(QStringLiteral("evil"), QStringLiteral("absent")), QStringLiteral("absent"));
+    }
+
+    void rollbackDiscards()
+    {
+        QTemporaryDir dir;
+        MDSYNC_REQUIRE_OK(ws, Workspace::create(dir.filePath(QStringLiteral("ws.mdsync"))));
+        QVERIFY(ws.value()->begin());
+        QVERIFY(ws.value()->setMeta(QStringLiteral("temp"), QStringLiteral("1")));
+        ws.value()->rollback();
+        QCOMPARE(ws.value()->meta(QStringLiteral("temp"), QStringLiteral("absent")), QStringLiteral("absent"));
+        // A failing statement reports what failed.
+        auto r = ws.value()->exec(QStringLiteral("INSERT INTO no_such_table VALUES (1)"));
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QStringLiteral("no_such_table")), qPrintable(r.error()));
+    }
+
+    void notAWorkspaceFile_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("text file") << QByteArray("this is a CSV export, not a database\n1;2;3\n")
+                                   << QStringLiteral("not a workspace file");
+        QTest::newRow("random bytes") << QByteArray(8192, '\x5a') << QStringLiteral("not a workspace file");
+    }
+
+    void notAWorkspaceFile()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("notes.txt"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        for (auto mode : { Workspace::Mode::ReadOnly, Workspace::Mode::ReadWrite }) {
+            auto ws = Workspace::open(path, mode);
+            QVERIFY(!ws);
+            QVERIFY2(ws.error().contains(expected), qPrintable(ws.error()));
+            QVERIFY2(ws.error().contains(path), qPrintable(ws.error()));
+        }
+        // Nothing was written into the user's file.
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), content);
+    }
+
+    void sqliteFileWithoutSchema()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("other.sqlite"));
+        {
+            RawConnection raw(path);
+            QVERIFY(raw.exec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")));
+        }
+        for (auto mode : { Workspace::Mode::ReadOnly, Workspace::Mode::ReadWrite }) {
+            auto ws = Workspace::open(path, mode);
+            QVERIFY(!ws);
+            QVERIFY2(ws.error().contains(QStringLiteral("not an MDSync workspace")), qPrintable(ws.error()));
+        }
+        // The read-write attempt did not migrate (create tables in) someone else's database.
+        RawConnection raw(path);
+        QCOMPARE(count(raw.db(), QStringLiteral("sqlite_master"), QStringLiteral("name = 'object'")), 0);
+        QCOMPARE(scalar(raw.db(), QStringLiteral("PRAGMA user_version")).toInt(), 0);
+        QCOMPARE(scalar(raw.db(), QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("delete"));
+    }
+
+    void newerSchemaIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.mdsync"));
+        {
+            MDSYNC_REQUIRE_OK(ws, Workspace::create(path));
+        }
+        {
+            RawConnection raw(path);
+            QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 99")));
+        }
+        auto rw = Workspace::open(path, Workspace::Mode::ReadWrite);
+        QVERIFY(!rw);
+        QVERIFY2(rw.error().contains(QStringLiteral("newer than this program")), qPrintable(rw.error()));
+        auto ro = Workspace::open(path, Workspace::Mode::ReadOnly);
+        QVERIFY(!ro);
+        QVERIFY2(ro.error().contains(QStringLiteral("schema version 99")), qPrintable(ro.error()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
