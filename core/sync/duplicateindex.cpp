@@ -1,7 +1,6 @@
 #include "sync/duplicateindex.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace mdsync {
 
@@ -39,29 +38,26 @@ std::string DuplicateIndex::normalise(std::string_view text)
     return out;
 }
 
-double DuplicateIndex::similarity(std::string_view a, std::string_view b)
+DuplicateIndex::Bigrams DuplicateIndex::bigrams(std::string_view s)
 {
-    if (a.empty() || b.empty())
-        return 0;
-    if (a == b)
-        return 1;
     // Bigrams over the text without its spaces, so that "M8 x 40" and "M8x40" compare equal.
-    auto bigrams = [](std::string_view s) {
-        std::vector<std::uint16_t> v;
-        v.reserve(s.size());
-        unsigned char prev = 0;
-        for (const char ch : s) {
-            const auto c = static_cast<unsigned char>(ch);
-            if (c == ' ')
-                continue;
-            if (prev)
-                v.push_back(static_cast<std::uint16_t>(prev << 8 | c));
-            prev = c;
-        }
-        std::sort(v.begin(), v.end());
-        return v;
-    };
-    const auto x = bigrams(a), y = bigrams(b);
+    Bigrams v;
+    v.reserve(s.size());
+    unsigned char prev = 0;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == ' ')
+            continue;
+        if (prev)
+            v.push_back(static_cast<std::uint16_t>(prev << 8 | c));
+        prev = c;
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+double DuplicateIndex::dice(const Bigrams& x, const Bigrams& y)
+{
     if (x.empty() || y.empty())
         return 0;
     size_t i = 0, j = 0, common = 0;
@@ -77,6 +73,15 @@ double DuplicateIndex::similarity(std::string_view a, std::string_view b)
         }
     }
     return 2.0 * static_cast<double>(common) / static_cast<double>(x.size() + y.size());
+}
+
+double DuplicateIndex::similarity(std::string_view a, std::string_view b)
+{
+    if (a.empty() || b.empty())
+        return 0;
+    if (a == b)
+        return 1;
+    return dice(bigrams(a), bigrams(b));
 }
 
 std::vector<std::string> DuplicateIndex::tokens(std::string_view s)
@@ -101,25 +106,33 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
     Match result;
     if (text.empty())
         return result;
-    std::unordered_map<std::int64_t, int> shared;
+    // Candidates: ids from the postings of the text's rarer tokens, ranked by how many tokens they share.
+    m_scratch.clear();
     for (const std::string& t : tokens(text)) {
         auto it = m_postings.find(t);
         if (it == m_postings.end() || it->second.size() > kMaxPosting)
             continue;
-        for (std::int64_t id : it->second)
-            if (id != self)
-                ++shared[id];
+        m_scratch.insert(m_scratch.end(), it->second.begin(), it->second.end());
     }
-    std::vector<std::pair<int, std::int64_t>> ranked;
-    ranked.reserve(shared.size());
-    for (const auto& [id, n] : shared)
-        ranked.emplace_back(n, id);
+    if (m_scratch.empty())
+        return result;
+    std::sort(m_scratch.begin(), m_scratch.end());
+    std::vector<std::pair<int, std::int64_t>> ranked; // (shared tokens, id)
+    for (size_t i = 0; i < m_scratch.size();) {
+        size_t j = i;
+        while (j < m_scratch.size() && m_scratch[j] == m_scratch[i])
+            ++j;
+        if (m_scratch[i] != self)
+            ranked.emplace_back(static_cast<int>(j - i), m_scratch[i]);
+        i = j;
+    }
     const size_t keep = std::min(ranked.size(), kMaxCandidates);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
                       [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
+    const Bigrams mine = bigrams(text);
     for (size_t k = 0; k < keep; ++k) {
-        const auto& other = m_texts.at(ranked[k].second);
-        const double s = similarity(text, other);
+        const Entry& other = m_entries.at(ranked[k].second);
+        const double s = other.text == text ? 1.0 : dice(mine, other.bigrams);
         if (s >= threshold && s > result.score) {
             result.score = s;
             result.objectId = ranked[k].second;
@@ -135,15 +148,15 @@ void DuplicateIndex::add(std::int64_t objectId, const std::string& text)
         return;
     for (const std::string& t : tokens(text))
         m_postings[t].push_back(objectId);
-    m_texts.emplace(objectId, text);
+    m_entries.emplace(objectId, Entry { text, bigrams(text) });
 }
 
 void DuplicateIndex::remove(std::int64_t objectId)
 {
-    auto it = m_texts.find(objectId);
-    if (it == m_texts.end())
+    auto it = m_entries.find(objectId);
+    if (it == m_entries.end())
         return;
-    for (const std::string& t : tokens(it->second)) {
+    for (const std::string& t : tokens(it->second.text)) {
         auto p = m_postings.find(t);
         if (p == m_postings.end())
             continue;
@@ -152,12 +165,12 @@ void DuplicateIndex::remove(std::int64_t objectId)
         if (v.empty())
             m_postings.erase(p);
     }
-    m_texts.erase(it);
+    m_entries.erase(it);
 }
 
 void DuplicateIndex::clear()
 {
-    m_texts.clear();
+    m_entries.clear();
     m_postings.clear();
 }
 

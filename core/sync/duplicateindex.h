@@ -10,14 +10,15 @@ namespace mdsync {
 
 // In-memory candidate index for the duplicate-suspect check of one domain. Texts are normalised (case,
 // accents of Latin-1, punctuation and spacing folded); candidates share a word token, and their
-// similarity is the Dice coefficient over character bigrams of the whole normalised text. Tokens that
-// occur in more than `kMaxPosting` objects ("bolt", "steel") are not used for candidate lookup, so a
-// lookup stays cheap at a million objects. Owned by the pipeline (single writer thread).
+// similarity is the Dice coefficient over character bigrams of the normalised text without spaces.
+// Tokens that occur in more than `kMaxPosting` objects ("bolt", "steel") are not used for candidate
+// lookup, so a lookup stays cheap at a million objects; the bigrams of every indexed text are kept
+// sorted so that scoring a candidate is one merge. Owned by the pipeline (single writer thread).
 class DuplicateIndex
 {
 public:
-    static constexpr size_t kMaxPosting = 2000;
-    static constexpr size_t kMaxCandidates = 50;
+    static constexpr size_t kMaxPosting = 256;
+    static constexpr size_t kMaxCandidates = 32;
 
     struct Match
     {
@@ -33,13 +34,23 @@ public:
 
     void add(std::int64_t objectId, const std::string& normalisedText);
     void remove(std::int64_t objectId);
-    size_t size() const { return m_texts.size(); }
+    size_t size() const { return m_entries.size(); }
     void clear();
 
 private:
+    using Bigrams = std::vector<std::uint16_t>;
+    struct Entry
+    {
+        std::string text;
+        Bigrams bigrams;
+    };
     static std::vector<std::string> tokens(std::string_view normalised);
-    std::unordered_map<std::int64_t, std::string> m_texts;
+    static Bigrams bigrams(std::string_view normalised);
+    static double dice(const Bigrams& a, const Bigrams& b);
+
+    std::unordered_map<std::int64_t, Entry> m_entries;
     std::unordered_map<std::string, std::vector<std::int64_t>> m_postings;
+    mutable std::vector<std::int64_t> m_scratch; // candidate ids of one lookup, reused
 };
 
 } // namespace mdsync

@@ -652,7 +652,7 @@ void IngestPipeline::Run::process(Ctx& c)
     }
 
     // Validate and normalise every attribute; any problem rejects the whole event.
-    nlohmann::json attrs = env.attributes;
+    nlohmann::json attrs = std::move(c.env.attributes); // hashed above; not needed any more
     std::vector<ValidationIssue> issues;
     for (auto it = attrs.begin(); it != attrs.end(); ++it)
         m_model.normalise(dom, it.key(), it.value(), issues);
@@ -733,7 +733,6 @@ void IngestPipeline::Run::process(Ctx& c)
     }
 
     // Merge into the new state, remember what changed and who supplied it.
-    const nlohmann::json oldState = state;
     nlohmann::json changed = nlohmann::json::object();
     if (env.op == "upsert") {
         for (auto it = attrs.begin(); it != attrs.end(); ++it) {
@@ -771,7 +770,8 @@ void IngestPipeline::Run::process(Ctx& c)
         }
     }
 
-    const std::string newHash = env.op == "delete" ? sha256Hex("deleted:" + state.dump()) : sha256Hex(state.dump());
+    const std::string stateText = state.dump();
+    const std::string newHash = env.op == "delete" ? sha256Hex("deleted:" + stateText) : sha256Hex(stateText);
     const bool noChange = c.objectId && newHash == oldHash; // also: a delete of an already deleted object
 
     // Duplicate suspects, on create only.
@@ -890,7 +890,7 @@ void IngestPipeline::Run::process(Ctx& c)
         q.bindValue(8, qv(env.occurredAt));
         q.bindValue(9, qv(t));
         q.bindValue(10, qs(m_model.version()));
-        q.bindValue(11, qs(state.dump()));
+        q.bindValue(11, qs(stateText));
         q.bindValue(12, qs(changed.dump()));
         q.bindValue(13, qs(newHash));
         exec(q, "insert revision");
@@ -911,7 +911,7 @@ void IngestPipeline::Run::process(Ctx& c)
     for (const SubscriptionDef* sub : m_land.subscriptionsFor(dom.name)) {
         if (sub->target == env.source)
             continue;
-        if (!m_land.matches(*sub, dom, isDelete ? oldState : state)) {
+        if (!m_land.matches(*sub, dom, state)) { // a delete leaves the state as it was: same subscribers
             filtered.push_back(sub->target);
             continue;
         }

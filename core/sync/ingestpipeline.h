@@ -49,7 +49,7 @@ struct IngestOptions
     std::string actor = "system"; // who started the ingest (OS login for the CLI)
     qsizetype maxLineBytes = 1024 * 1024; // longer lines are rejected (kept verbatim)
     int batchSize = 256; // events per transaction
-    int batchMillis = 250; // a batch is also committed after this long
+    int batchMillis = 1000; // a batch is also committed after this long (slow producers, e.g. stdin)
     // Test hook: called at named points inside an event's transaction; throwing from it simulates a
     // failure mid-event. Stages: "revision", "outbox", "lineage".
     std::function<void(std::string_view stage)> faultHook;
