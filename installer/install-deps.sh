@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev
   qt6-httpserver-dev qt6-websockets-dev
-  qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite nlohmann-json3-dev
+  qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libsqlite3-dev nlohmann-json3-dev
   libgl1-mesa-dev libxkbcommon-dev qt6-svg-dev qt6-wayland qt6-qpa-plugins
   fontconfig fonts-dejavu-core xvfb xauth sqlite3
 )

@@ -597,12 +597,15 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
                 if (end && !em)
                     errors.add(field(wp, "end"), "invalid time of day " + quote(*end) + " (expected HH:MM, UTC)");
                 if (sm && em) {
-                    if (*sm == *em % (24 * 60)) {
+                    // value_or: GCC 12 at -O2 warns (maybe-uninitialized) on operator* here.
+                    const int startMinute = sm.value_or(0);
+                    const int endMinute = em.value_or(0) % (24 * 60);
+                    if (startMinute == endMinute) {
                         errors.add(wp, "start and end must differ (an empty window would never be due)");
                         ok = false;
                     }
-                    sub.windowStartMinute = *sm;
-                    sub.windowEndMinute = *em % (24 * 60);
+                    sub.windowStartMinute = startMinute;
+                    sub.windowEndMinute = endMinute;
                 } else {
                     ok = false;
                 }

@@ -1,6 +1,7 @@
 #include "sync/ingestpipeline.h"
 
 #include "audit/auditlog.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
 
@@ -25,26 +26,6 @@ QString qs(std::string_view s)
 QVariant qv(std::int64_t v)
 {
     return QVariant::fromValue<qlonglong>(v);
-}
-
-QVariant nullText()
-{
-    return QVariant(QMetaType(QMetaType::QString));
-}
-
-QVariant nullInt()
-{
-    return QVariant(QMetaType(QMetaType::LongLong));
-}
-
-QVariant optText(const std::string& s)
-{
-    return s.empty() ? nullText() : QVariant(qs(s));
-}
-
-QVariant optId(std::int64_t id)
-{
-    return id ? qv(id) : nullInt();
 }
 
 // Returns npos when valid, else the offset of the first invalid byte.
@@ -131,25 +112,11 @@ nlohmann::json IngestSummary::toJson() const
                             { "input_sha256", inputSha256 } };
 }
 
-// Prepared statements of the pipeline, created once per pipeline on the writer connection.
+// Prepared statements of the pipeline, created once per pipeline on the writer connection's raw handle.
 struct IngestPipeline::Statements
 {
-    explicit Statements(QSqlDatabase db)
+    explicit Statements(sqlite3* db)
         : db(db)
-        , findInbound(db)
-        , findObject(db)
-        , insertObject(db)
-        , updateObject(db)
-        , insertRevision(db)
-        , insertInbound(db)
-        , insertLineage(db)
-        , insertException(db)
-        , findOpenRaw(db)
-        , upsertMatchText(db)
-        , objectKey(db)
-        , savepoint(db)
-        , release(db)
-        , rollbackTo(db)
     {
     }
 
@@ -157,7 +124,7 @@ struct IngestPipeline::Statements
     {
         struct P
         {
-            QSqlQuery* q;
+            SqlStatement* q;
             const char* sql;
         };
         const P all[] = {
@@ -195,8 +162,8 @@ struct IngestPipeline::Statements
             { &rollbackTo, "ROLLBACK TO ingest_event" },
         };
         for (const P& p : all) {
-            if (!p.q->prepare(QString::fromLatin1(p.sql))) {
-                error = sqlError(*p.q, QStringLiteral("prepare"));
+            if (!p.q->prepare(db, p.sql)) {
+                error = QStringLiteral("prepare: ") + p.q->error();
                 return false;
             }
         }
@@ -204,43 +171,43 @@ struct IngestPipeline::Statements
     }
 
     // Multi-row statements for the outbox and the per-(object, target) state, by row count.
-    QSqlQuery& deliveries(size_t rows)
+    SqlStatement& deliveries(size_t rows)
     {
         auto& q = insertDelivery[rows];
         if (!q) {
-            QString sql = QStringLiteral("INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id,"
-                                         " subscription_id, status, due_at, idempotency_key, contract_version, created_at,"
-                                         " updated_at) VALUES ");
+            std::string sql = "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id,"
+                              " status, due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ";
             for (size_t i = 0; i < rows; ++i)
-                sql += (i ? QStringLiteral(",") : QString()) + QStringLiteral("(?,?,?,?,?,?,'pending',?,?,?,?,?)");
-            q = std::make_unique<QSqlQuery>(db);
-            q->prepare(sql);
+                sql += std::string(i ? "," : "") + "(?,?,?,?,?,?,'pending',?,?,?,?,?)";
+            q = std::make_unique<SqlStatement>();
+            if (!q->prepare(db, sql))
+                throw EventAbort { q->error() };
         }
         return *q;
     }
 
-    QSqlQuery& objectTargets(size_t rows)
+    SqlStatement& objectTargets(size_t rows)
     {
         auto& q = upsertObjectTarget[rows];
         if (!q) {
-            QString sql = QStringLiteral("INSERT INTO object_target(object_id, target_id, latest_revision_no,"
-                                         " latest_delivery_id, status, updated_at) VALUES ");
+            std::string sql = "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id,"
+                              " status, updated_at) VALUES ";
             for (size_t i = 0; i < rows; ++i)
-                sql += (i ? QStringLiteral(",") : QString()) + QStringLiteral("(?,?,?,?,'pending',?)");
-            sql += QStringLiteral(" ON CONFLICT(object_id, target_id) DO UPDATE SET"
-                                  " latest_revision_no = excluded.latest_revision_no,"
-                                  " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
-                                  " updated_at = excluded.updated_at");
-            q = std::make_unique<QSqlQuery>(db);
-            q->prepare(sql);
+                sql += std::string(i ? "," : "") + "(?,?,?,?,'pending',?)";
+            sql += " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
+                   " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
+                   " updated_at = excluded.updated_at";
+            q = std::make_unique<SqlStatement>();
+            if (!q->prepare(db, sql))
+                throw EventAbort { q->error() };
         }
         return *q;
     }
 
-    QSqlDatabase db;
-    QSqlQuery findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
+    sqlite3* db;
+    SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
         insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo;
-    std::map<size_t, std::unique_ptr<QSqlQuery>> insertDelivery, upsertObjectTarget;
+    std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
 };
 
 // One ingest run: counts, the open batch transaction and the per-batch counter deltas.
@@ -254,6 +221,7 @@ public:
         , m_land(*p.m_config.landscape)
         , m_st(*p.m_st)
         , m_hash(QCryptographicHash::Sha256)
+        , m_sourceName(o.sourceName.toStdString())
     {
     }
 
@@ -283,7 +251,7 @@ private:
     TimeMs now() const { return m_o.clock ? m_o.clock() : nowMs(); }
     std::string where(const Ctx& c) const
     {
-        return m_o.sourceName.toStdString() + ":" + std::to_string(c.lineNo) + ": ";
+        return m_sourceName + ":" + std::to_string(c.lineNo) + ": ";
     }
     std::string subject(const Ctx& c) const
     {
@@ -294,10 +262,18 @@ private:
     Result<void> maybeCommit(bool force);
     Result<void> flushCounters();
 
-    void exec(QSqlQuery& q, const char* what)
+    static void exec(SqlStatement& q, const char* what)
     {
         if (!q.exec())
-            throw EventAbort { sqlError(q, QString::fromLatin1(what)) };
+            throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + q.error() };
+    }
+    // Steps a query to its first row; false when there is none. The caller resets the statement.
+    static bool first(SqlStatement& q, const char* what)
+    {
+        const bool row = q.next();
+        if (q.failed())
+            throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + q.error() };
+        return row;
     }
     void fault(std::string_view stage)
     {
@@ -321,6 +297,7 @@ private:
     const Landscape& m_land;
     Statements& m_st;
     QCryptographicHash m_hash;
+    const std::string m_sourceName;
     IngestSummary m_sum;
     bool m_inTx = false;
     int m_batchEvents = 0;
@@ -453,12 +430,12 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     m_eventDeliveryKeys.clear();
     m_eventIndexAdds.clear();
     if (!m_st.savepoint.exec())
-        return makeError(sqlError(m_st.savepoint, QStringLiteral("savepoint")));
+        return makeError(QStringLiteral("savepoint: ") + m_st.savepoint.error());
     std::string failure;
     try {
         process(c);
         if (!m_st.release.exec())
-            throw EventAbort { sqlError(m_st.release, QStringLiteral("release savepoint")) };
+            throw EventAbort { QStringLiteral("release savepoint: ") + m_st.release.error() };
     } catch (const EventAbort& e) {
         failure = e.message.toStdString();
     } catch (const std::exception& e) {
@@ -606,13 +583,12 @@ void IngestPipeline::Run::process(Ctx& c)
                                                                { "occurred_at", env.occurredAt },
                                                                { "attributes", env.attributes } }
                                                   .dump());
-    m_st.findInbound.bindValue(0, qs(env.source));
-    m_st.findInbound.bindValue(1, qs(env.eventId));
-    exec(m_st.findInbound, "look up event id");
-    if (m_st.findInbound.next()) {
-        const std::string seenHash = m_st.findInbound.value(0).toString().toStdString();
-        const std::string seenAt = formatRfc3339(m_st.findInbound.value(1).toLongLong());
-        m_st.findInbound.finish();
+    m_st.findInbound.bind(0, env.source);
+    m_st.findInbound.bind(1, env.eventId);
+    if (first(m_st.findInbound, "look up event id")) {
+        const std::string seenHash(m_st.findInbound.text(0));
+        const std::string seenAt = formatRfc3339(m_st.findInbound.int64(1));
+        m_st.findInbound.reset();
         if (seenHash == payloadHash) {
             ++m_eventSum.duplicates;
             return;
@@ -623,7 +599,7 @@ void IngestPipeline::Run::process(Ctx& c)
                    + " with different content; this event was not merged (a source must not reuse event ids)");
         return;
     }
-    m_st.findInbound.finish();
+    m_st.findInbound.reset();
 
     const SystemDef* source = m_land.system(env.source);
     c.domain = m_model.domain(env.domain);
@@ -668,21 +644,20 @@ void IngestPipeline::Run::process(Ctx& c)
     }
 
     // Current state.
-    m_st.findObject.bindValue(0, qs(env.domain));
-    m_st.findObject.bindValue(1, qs(env.key));
-    exec(m_st.findObject, "look up object");
+    m_st.findObject.bind(0, env.domain);
+    m_st.findObject.bind(1, env.key);
     std::int64_t revisionNo = 0;
     std::string oldHash;
     bool deleted = false;
     nlohmann::json state = nlohmann::json::object();
-    if (m_st.findObject.next()) {
-        c.objectId = m_st.findObject.value(0).toLongLong();
-        revisionNo = m_st.findObject.value(1).toLongLong();
-        oldHash = m_st.findObject.value(2).toString().toStdString();
-        deleted = m_st.findObject.value(3).toInt() != 0;
-        state = nlohmann::json::parse(m_st.findObject.value(4).toString().toStdString());
+    if (first(m_st.findObject, "look up object")) {
+        c.objectId = m_st.findObject.int64(0);
+        revisionNo = m_st.findObject.int64(1);
+        oldHash = m_st.findObject.text(2);
+        deleted = m_st.findObject.int64(3) != 0;
+        state = nlohmann::json::parse(m_st.findObject.text(4));
     }
-    m_st.findObject.finish();
+    m_st.findObject.reset();
     const bool exists = c.objectId && !deleted;
 
     // Ownership: creating or deleting needs the creator group's owner; each attribute its group's owner.
@@ -783,10 +758,9 @@ void IngestPipeline::Run::process(Ctx& c)
         if (creating && !matchText.empty()) {
             const auto m = dupIndex(dom).best(matchText, dom.duplicateCheck.threshold, c.objectId);
             if (m.objectId) {
-                m_st.objectKey.bindValue(0, qv(m.objectId));
-                exec(m_st.objectKey, "look up suspect");
-                const std::string otherKey = m_st.objectKey.next() ? m_st.objectKey.value(0).toString().toStdString() : "?";
-                m_st.objectKey.finish();
+                m_st.objectKey.bind(0, m.objectId);
+                const std::string otherKey = first(m_st.objectKey, "look up suspect") ? std::string(m_st.objectKey.text(0)) : "?";
+                m_st.objectKey.reset();
                 char score[16];
                 std::snprintf(score, sizeof score, "%.2f", m.score);
                 suspect = { { "object_id", m.objectId },
@@ -807,12 +781,12 @@ void IngestPipeline::Run::process(Ctx& c)
     // From here on the event is accepted.
     ++m_eventSum.accepted;
     auto recordInbound = [&](const char* outcome, std::int64_t revisionId) {
-        m_st.insertInbound.bindValue(0, qs(env.source));
-        m_st.insertInbound.bindValue(1, qs(env.eventId));
-        m_st.insertInbound.bindValue(2, qs(payloadHash));
-        m_st.insertInbound.bindValue(3, qv(t));
-        m_st.insertInbound.bindValue(4, QString::fromLatin1(outcome));
-        m_st.insertInbound.bindValue(5, optId(revisionId));
+        m_st.insertInbound.bind(0, std::string_view(env.source));
+        m_st.insertInbound.bind(1, std::string_view(env.eventId));
+        m_st.insertInbound.bind(2, std::string_view(payloadHash));
+        m_st.insertInbound.bind(3, std::int64_t(t));
+        m_st.insertInbound.bind(4, outcome);
+        m_st.insertInbound.bindOptional(5, std::int64_t(revisionId));
         exec(m_st.insertInbound, "record event");
     };
     auto policyException = [&](std::int64_t revisionId) {
@@ -850,49 +824,49 @@ void IngestPipeline::Run::process(Ctx& c)
     const bool isDelete = env.op == "delete";
 
     if (!c.objectId) {
-        QSqlQuery& q = m_st.insertObject;
-        q.bindValue(0, qv(objectId));
-        q.bindValue(1, qs(env.domain));
-        q.bindValue(2, qs(env.key));
-        q.bindValue(3, qv(newRevisionNo));
-        q.bindValue(4, qv(revisionId));
-        q.bindValue(5, qs(newHash));
-        q.bindValue(6, optText(lifecycle));
-        q.bindValue(7, optText(description));
-        q.bindValue(8, 0);
-        q.bindValue(9, qv(t));
-        q.bindValue(10, qv(t));
+        SqlStatement& q = m_st.insertObject;
+        q.bind(0, std::int64_t(objectId));
+        q.bind(1, std::string_view(env.domain));
+        q.bind(2, std::string_view(env.key));
+        q.bind(3, std::int64_t(newRevisionNo));
+        q.bind(4, std::int64_t(revisionId));
+        q.bind(5, std::string_view(newHash));
+        q.bindOptional(6, std::string_view(lifecycle));
+        q.bindOptional(7, std::string_view(description));
+        q.bind(8, 0);
+        q.bind(9, std::int64_t(t));
+        q.bind(10, std::int64_t(t));
         exec(q, "insert object");
         c.objectId = objectId;
         c.insertedObject = true;
     } else {
-        QSqlQuery& q = m_st.updateObject;
-        q.bindValue(0, qv(newRevisionNo));
-        q.bindValue(1, qv(revisionId));
-        q.bindValue(2, qs(newHash));
-        q.bindValue(3, optText(lifecycle));
-        q.bindValue(4, optText(description));
-        q.bindValue(5, isDelete ? 1 : 0);
-        q.bindValue(6, qv(t));
-        q.bindValue(7, qv(objectId));
+        SqlStatement& q = m_st.updateObject;
+        q.bind(0, std::int64_t(newRevisionNo));
+        q.bind(1, std::int64_t(revisionId));
+        q.bind(2, std::string_view(newHash));
+        q.bindOptional(3, std::string_view(lifecycle));
+        q.bindOptional(4, std::string_view(description));
+        q.bind(5, isDelete ? 1 : 0);
+        q.bind(6, std::int64_t(t));
+        q.bind(7, std::int64_t(objectId));
         exec(q, "update object");
     }
     {
-        QSqlQuery& q = m_st.insertRevision;
-        q.bindValue(0, qv(revisionId));
-        q.bindValue(1, qv(objectId));
-        q.bindValue(2, qv(newRevisionNo));
-        q.bindValue(3, qs(env.op));
-        q.bindValue(4, qs(env.source));
-        q.bindValue(5, qs(m_o.actor));
-        q.bindValue(6, qs(env.eventId));
-        q.bindValue(7, qs(env.correlationId));
-        q.bindValue(8, qv(env.occurredAt));
-        q.bindValue(9, qv(t));
-        q.bindValue(10, qs(m_model.version()));
-        q.bindValue(11, qs(stateText));
-        q.bindValue(12, qs(changed.dump()));
-        q.bindValue(13, qs(newHash));
+        SqlStatement& q = m_st.insertRevision;
+        q.bind(0, std::int64_t(revisionId));
+        q.bind(1, std::int64_t(objectId));
+        q.bind(2, std::int64_t(newRevisionNo));
+        q.bind(3, std::string_view(env.op));
+        q.bind(4, std::string_view(env.source));
+        q.bind(5, std::string_view(m_o.actor));
+        q.bind(6, std::string_view(env.eventId));
+        q.bind(7, std::string_view(env.correlationId));
+        q.bind(8, std::int64_t(env.occurredAt));
+        q.bind(9, std::int64_t(t));
+        q.bind(10, std::string_view(m_model.version()));
+        q.bind(11, std::string_view(stateText));
+        q.bind(12, std::string_view(changed.dump()));
+        q.bind(13, std::string_view(newHash));
         exec(q, "insert revision");
     }
     fault("revision");
@@ -919,29 +893,29 @@ void IngestPipeline::Run::process(Ctx& c)
         queued.push_back(sub->target);
     }
     if (!rows.empty()) {
-        QSqlQuery& d = m_st.deliveries(rows.size());
-        QSqlQuery& ot = m_st.objectTargets(rows.size());
+        SqlStatement& d = m_st.deliveries(rows.size());
+        SqlStatement& ot = m_st.objectTargets(rows.size());
         int di = 0, oi = 0;
         for (const Row& r : rows) {
             const std::string key = sha256Hex(std::to_string(revisionId) + "|" + r.sub->target + "|"
                                               + r.sub->contractVersion)
                                         .substr(0, 32);
-            d.bindValue(di++, qv(r.id));
-            d.bindValue(di++, qv(revisionId));
-            d.bindValue(di++, qv(objectId));
-            d.bindValue(di++, qv(newRevisionNo));
-            d.bindValue(di++, qs(r.sub->target));
-            d.bindValue(di++, qs(r.sub->id));
-            d.bindValue(di++, qv(r.due));
-            d.bindValue(di++, qs(key));
-            d.bindValue(di++, qs(r.sub->contractVersion));
-            d.bindValue(di++, qv(t));
-            d.bindValue(di++, qv(t));
-            ot.bindValue(oi++, qv(objectId));
-            ot.bindValue(oi++, qs(r.sub->target));
-            ot.bindValue(oi++, qv(newRevisionNo));
-            ot.bindValue(oi++, qv(r.id));
-            ot.bindValue(oi++, qv(t));
+            d.bind(di++, std::int64_t(r.id));
+            d.bind(di++, std::int64_t(revisionId));
+            d.bind(di++, std::int64_t(objectId));
+            d.bind(di++, std::int64_t(newRevisionNo));
+            d.bind(di++, std::string_view(r.sub->target));
+            d.bind(di++, std::string_view(r.sub->id));
+            d.bind(di++, std::int64_t(r.due));
+            d.bind(di++, std::string_view(key));
+            d.bind(di++, std::string_view(r.sub->contractVersion));
+            d.bind(di++, std::int64_t(t));
+            d.bind(di++, std::int64_t(t));
+            ot.bind(oi++, std::int64_t(objectId));
+            ot.bind(oi++, std::string_view(r.sub->target));
+            ot.bind(oi++, std::int64_t(newRevisionNo));
+            ot.bind(oi++, std::int64_t(r.id));
+            ot.bind(oi++, std::int64_t(t));
             m_eventDeliveryKeys.emplace_back(r.sub->target, dom.name);
         }
         exec(d, "insert deliveries");
@@ -990,9 +964,9 @@ void IngestPipeline::Run::process(Ctx& c)
     policyException(revisionId);
 
     if (dom.duplicateCheck.enabled() && !isDelete) {
-        m_st.upsertMatchText.bindValue(0, qv(objectId));
-        m_st.upsertMatchText.bindValue(1, qs(dom.name));
-        m_st.upsertMatchText.bindValue(2, qs(matchText));
+        m_st.upsertMatchText.bind(0, std::int64_t(objectId));
+        m_st.upsertMatchText.bind(1, std::string_view(dom.name));
+        m_st.upsertMatchText.bind(2, std::string_view(matchText));
         exec(m_st.upsertMatchText, "update duplicate index");
         m_eventIndexAdds.emplace_back(&dom, objectId, matchText);
     }
@@ -1003,14 +977,13 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
 {
     // The same raw line already waiting in an open exception: nothing new (re-ingest of a file).
     const std::string rawHash = sha256Hex(c.raw);
-    m_st.findOpenRaw.bindValue(0, qs(rawHash));
-    exec(m_st.findOpenRaw, "look up open exception");
-    if (m_st.findOpenRaw.next()) {
-        m_st.findOpenRaw.finish();
+    m_st.findOpenRaw.bind(0, rawHash);
+    const bool open = first(m_st.findOpenRaw, "look up open exception");
+    m_st.findOpenRaw.reset();
+    if (open) {
         ++m_eventSum.duplicates;
         return;
     }
-    m_st.findOpenRaw.finish();
     ++m_eventSum.rejected;
     if (category == "duplicate_suspect")
         ++m_eventSum.duplicateSuspects;
@@ -1025,45 +998,45 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
 std::int64_t IngestPipeline::Run::insertException(const Ctx& c, const PendingException& e, std::int64_t objectId)
 {
     const TimeMs t = now();
-    QSqlQuery& q = m_st.insertException;
-    q.bindValue(0, qs(e.category));
-    q.bindValue(1, qs(e.severity));
-    q.bindValue(2, qv(t));
-    q.bindValue(3, qv(t));
-    q.bindValue(4, m_o.sourceName);
-    q.bindValue(5, qv(c.lineNo));
-    q.bindValue(6, optText(c.env.source));
-    q.bindValue(7, optText(c.env.eventId));
-    q.bindValue(8, optText(c.env.correlationId));
-    q.bindValue(9, optText(c.env.domain));
-    q.bindValue(10, optText(c.env.key));
-    q.bindValue(11, optId(objectId));
-    q.bindValue(12, optId(e.revisionId));
-    q.bindValue(13, qs(e.message));
-    q.bindValue(14, qs(e.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
-    q.bindValue(15, QByteArray(c.raw.data(), static_cast<qsizetype>(c.raw.size())));
-    q.bindValue(16, qs(sha256Hex(c.raw)));
-    q.bindValue(17, qv(m_sum.runId));
+    SqlStatement& q = m_st.insertException;
+    q.bind(0, std::string_view(e.category));
+    q.bind(1, std::string_view(e.severity));
+    q.bind(2, std::int64_t(t));
+    q.bind(3, std::int64_t(t));
+    q.bind(4, std::string_view(m_sourceName));
+    q.bind(5, std::int64_t(c.lineNo));
+    q.bindOptional(6, std::string_view(c.env.source));
+    q.bindOptional(7, std::string_view(c.env.eventId));
+    q.bindOptional(8, std::string_view(c.env.correlationId));
+    q.bindOptional(9, std::string_view(c.env.domain));
+    q.bindOptional(10, std::string_view(c.env.key));
+    q.bindOptional(11, std::int64_t(objectId));
+    q.bindOptional(12, std::int64_t(e.revisionId));
+    q.bind(13, std::string_view(e.message));
+    q.bind(14, std::string_view(e.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    q.bindBlob(15, c.raw);
+    q.bind(16, std::string_view(sha256Hex(c.raw)));
+    q.bind(17, std::int64_t(m_sum.runId));
     exec(q, "insert exception");
     ++m_eventSum.exceptions;
     ++m_eventSum.exceptionsByCategory[e.category];
-    return q.lastInsertId().toLongLong();
+    return q.lastInsertId();
 }
 
 void IngestPipeline::Run::insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
                                         const std::string& system, const nlohmann::json& detail)
 {
-    QSqlQuery& q = m_st.insertLineage;
-    q.bindValue(0, qv(now()));
-    q.bindValue(1, qs(c.env.domain));
-    q.bindValue(2, qs(c.env.key));
-    q.bindValue(3, optId(objectId));
-    q.bindValue(4, optId(revisionId));
-    q.bindValue(5, QString::fromLatin1(kind));
-    q.bindValue(6, optText(system));
-    q.bindValue(7, qs(m_o.actor));
-    q.bindValue(8, optText(c.env.correlationId));
-    q.bindValue(9, qs(detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    SqlStatement& q = m_st.insertLineage;
+    q.bind(0, std::int64_t(now()));
+    q.bind(1, std::string_view(c.env.domain));
+    q.bind(2, std::string_view(c.env.key));
+    q.bindOptional(3, std::int64_t(objectId));
+    q.bindOptional(4, std::int64_t(revisionId));
+    q.bind(5, kind);
+    q.bindOptional(6, std::string_view(system));
+    q.bind(7, std::string_view(m_o.actor));
+    q.bindOptional(8, std::string_view(c.env.correlationId));
+    q.bind(9, std::string_view(detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     exec(q, "insert lineage");
 }
 
@@ -1131,7 +1104,7 @@ Result<void> IngestPipeline::prepareStatements()
 {
     if (m_st)
         return {};
-    auto st = std::make_unique<Statements>(m_ws.db());
+    auto st = std::make_unique<Statements>(sqliteHandle(m_ws.db()));
     QString error;
     if (!st->prepare(error))
         return makeError(error);

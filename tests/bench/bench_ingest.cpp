@@ -16,6 +16,7 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "store/configstore.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
@@ -299,8 +300,8 @@ std::int64_t scalar(Workspace& w, const QString& sql)
 // What the baseline replays: the revision texts and delivery rows the pipeline wrote for one event.
 struct ReplayRow
 {
-    QString state, changed, contentHash, correlationId, eventId;
-    std::array<QString, kExpectedDeliveriesPerEvent> target, subscription, idempotencyKey;
+    std::string state, changed, contentHash, correlationId, eventId;
+    std::array<std::string, kExpectedDeliveriesPerEvent> target, subscription, idempotencyKey;
 };
 
 struct PipelineRun
@@ -362,11 +363,11 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
         size_t i = 0;
         while (q.next() && i < capture->size()) {
             ReplayRow& r = (*capture)[i++];
-            r.state = q.value(0).toString();
-            r.changed = q.value(1).toString();
-            r.contentHash = q.value(2).toString();
-            r.correlationId = q.value(3).toString();
-            r.eventId = q.value(4).toString();
+            r.state = q.value(0).toString().toStdString();
+            r.changed = q.value(1).toString().toStdString();
+            r.contentHash = q.value(2).toString().toStdString();
+            r.correlationId = q.value(3).toString().toStdString();
+            r.eventId = q.value(4).toString().toStdString();
         }
         check(i == capture->size(), "captured N revisions");
         q.exec(QStringLiteral("SELECT target_id, subscription_id, idempotency_key FROM delivery ORDER BY revision_id, id"));
@@ -374,9 +375,9 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
         while (q.next()) {
             ReplayRow& r = (*capture)[k / kExpectedDeliveriesPerEvent];
             const size_t j = k % kExpectedDeliveriesPerEvent;
-            r.target[j] = q.value(0).toString();
-            r.subscription[j] = q.value(1).toString();
-            r.idempotencyKey[j] = q.value(2).toString();
+            r.target[j] = q.value(0).toString().toStdString();
+            r.subscription[j] = q.value(1).toString().toStdString();
+            r.idempotencyKey[j] = q.value(2).toString().toStdString();
             ++k;
         }
         check(k == capture->size() * kExpectedDeliveriesPerEvent, "captured 5N deliveries");
@@ -405,17 +406,19 @@ Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int ba
     QElapsedTimer timer;
     const double cpu0 = threadCpuSeconds();
     timer.start();
-    QSqlQuery rev(ws->db()), del(ws->db());
-    if (!rev.prepare(QStringLiteral(
-            "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
-            " occurred_at, received_at, model_version, state, changed, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")))
-        die(2, str(sqlError(rev, QStringLiteral("prepare"))));
-    if (!del.prepare(QStringLiteral(
-            "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status, due_at,"
-            " idempotency_key, contract_version, created_at, updated_at) VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?)")))
-        die(2, str(sqlError(del, QStringLiteral("prepare"))));
-    const QString upsert = QStringLiteral("upsert"), plm = QStringLiteral("PLM"), actor = QStringLiteral("bench"),
-                  modelVersion = QString::fromStdString(cfg.model.version()), one = QStringLiteral("1");
+    // Plain prepared statements on the same raw SQLite handle the pipeline uses (store/sqlstatement.h).
+    SqlStatement rev, del;
+    if (!rev.prepare(sqliteHandle(ws->db()),
+                     "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
+                     " occurred_at, received_at, model_version, state, changed, content_hash)"
+                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+        die(2, str(rev.error()));
+    if (!del.prepare(sqliteHandle(ws->db()),
+                     "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
+                     " due_at, idempotency_key, contract_version, created_at, updated_at)"
+                     " VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?)"))
+        die(2, str(del.error()));
+    const std::string modelVersion = cfg.model.version();
     std::int64_t deliveryId = 1;
     int inBatch = 0;
     bool inTx = false;
@@ -426,37 +429,37 @@ Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int ba
             inTx = true;
         }
         const ReplayRow& r = rows[i];
-        const qlonglong revisionId = static_cast<qlonglong>(i + 1);
-        rev.bindValue(0, revisionId);
-        rev.bindValue(1, 1LL);
-        rev.bindValue(2, revisionId);
-        rev.bindValue(3, upsert);
-        rev.bindValue(4, plm);
-        rev.bindValue(5, actor);
-        rev.bindValue(6, r.eventId);
-        rev.bindValue(7, r.correlationId);
-        rev.bindValue(8, qlonglong(t));
-        rev.bindValue(9, qlonglong(t));
-        rev.bindValue(10, modelVersion);
-        rev.bindValue(11, r.state);
-        rev.bindValue(12, r.changed);
-        rev.bindValue(13, r.contentHash);
+        const auto revisionId = static_cast<std::int64_t>(i + 1);
+        rev.bind(0, revisionId);
+        rev.bind(1, std::int64_t(1));
+        rev.bind(2, revisionId);
+        rev.bind(3, "upsert");
+        rev.bind(4, "PLM");
+        rev.bind(5, "bench");
+        rev.bind(6, r.eventId);
+        rev.bind(7, r.correlationId);
+        rev.bind(8, std::int64_t(t));
+        rev.bind(9, std::int64_t(t));
+        rev.bind(10, modelVersion);
+        rev.bind(11, r.state);
+        rev.bind(12, r.changed);
+        rev.bind(13, r.contentHash);
         if (!rev.exec())
-            die(1, str(sqlError(rev, QStringLiteral("baseline revision"))));
+            die(1, str(rev.error()));
         for (int j = 0; j < kExpectedDeliveriesPerEvent; ++j) {
-            del.bindValue(0, qlonglong(deliveryId++));
-            del.bindValue(1, revisionId);
-            del.bindValue(2, 1LL);
-            del.bindValue(3, revisionId);
-            del.bindValue(4, r.target[j]);
-            del.bindValue(5, r.subscription[j]);
-            del.bindValue(6, qlonglong(t));
-            del.bindValue(7, r.idempotencyKey[j]);
-            del.bindValue(8, one);
-            del.bindValue(9, qlonglong(t));
-            del.bindValue(10, qlonglong(t));
+            del.bind(0, deliveryId++);
+            del.bind(1, revisionId);
+            del.bind(2, std::int64_t(1));
+            del.bind(3, revisionId);
+            del.bind(4, r.target[j]);
+            del.bind(5, r.subscription[j]);
+            del.bind(6, std::int64_t(t));
+            del.bind(7, r.idempotencyKey[j]);
+            del.bind(8, "1");
+            del.bind(9, std::int64_t(t));
+            del.bind(10, std::int64_t(t));
             if (!del.exec())
-                die(1, str(sqlError(del, QStringLiteral("baseline delivery"))));
+                die(1, str(del.error()));
         }
         if (++inBatch >= batchSize) {
             if (auto c = ws->commit(); !c)
