@@ -18,43 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-// A second connection to the workspace file, as another tool would open it.
-class Attacker
-{
-public:
-    explicit Attacker(const QString& path)
-        : m_name(QStringLiteral("attacker-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
-    {
-        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        m_db.setDatabaseName(path);
-        m_db.open();
-    }
-    ~Attacker()
-    {
-        m_db.close();
-        m_db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(m_name);
-    }
-    // Empty string on success, else the SQLite error text.
-    QString exec(const QString& sql)
-    {
-        QSqlQuery q(m_db);
-        if (q.exec(sql))
-            return {};
-        return q.lastError().text().isEmpty() ? QStringLiteral("failed") : q.lastError().text();
-    }
-    bool dropTriggers()
-    {
-        return exec(QStringLiteral("DROP TRIGGER audit_log_no_update")).isEmpty()
-            && exec(QStringLiteral("DROP TRIGGER audit_log_no_delete")).isEmpty();
-    }
-    QSqlDatabase db() const { return m_db; }
-
-private:
-    QString m_name;
-    QSqlDatabase m_db;
-};
-
 bool anyProblemContains(const AuditVerification& v, const std::string& needle)
 {
     for (const auto& p : v.problems)
@@ -189,7 +152,7 @@ private Q_SLOTS:
     void triggersRefuseUpdateAndDelete()
     {
         QVERIFY(makeLog(3));
-        Attacker attacker(m_ws->path());
+        RawConnection attacker(m_ws->path());
         const QString upd = attacker.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2"));
         QVERIFY2(upd.contains(QStringLiteral("append-only")), qPrintable(upd));
         const QString del = attacker.exec(QStringLiteral("DELETE FROM audit_log WHERE seq = 3"));
@@ -216,8 +179,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, update);
         QVERIFY(makeLog(5));
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         const QString err = attacker.exec(update);
         QVERIFY2(err.isEmpty(), qPrintable(err));
         const auto v = verify();
@@ -231,8 +194,8 @@ private Q_SLOTS:
     void detectsDeletedMiddleRow()
     {
         QVERIFY(makeLog(5));
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         QVERIFY(attacker.exec(QStringLiteral("DELETE FROM audit_log WHERE seq = 3")).isEmpty());
         const auto v = verify();
         QVERIFY(!v.ok);
@@ -244,8 +207,8 @@ private Q_SLOTS:
     void detectsDeletedTail()
     {
         QVERIFY(makeLog(5));
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         QVERIFY(attacker.exec(QStringLiteral("DELETE FROM audit_log WHERE seq >= 4")).isEmpty());
         const auto v = verify();
         QVERIFY(!v.ok);
@@ -259,8 +222,8 @@ private Q_SLOTS:
         // (e.g. the next ingest run) must not silently re-anchor the chain on the truncated tail.
         QVERIFY(makeLog(5));
         {
-            Attacker attacker(m_ws->path());
-            QVERIFY(attacker.dropTriggers());
+            RawConnection attacker(m_ws->path());
+            QVERIFY(attacker.dropAuditTriggers());
             QVERIFY(attacker.exec(QStringLiteral("DELETE FROM audit_log WHERE seq >= 4")).isEmpty());
         }
         QVERIFY(!verify().ok);
@@ -275,8 +238,8 @@ private Q_SLOTS:
     void detectsEverythingDeleted()
     {
         QVERIFY(makeLog(3));
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         QVERIFY(attacker.exec(QStringLiteral("DELETE FROM audit_log")).isEmpty());
         const auto v = verify();
         QVERIFY2(!v.ok, "an emptied log with a recorded head must not verify");
@@ -287,8 +250,8 @@ private Q_SLOTS:
     void detectsInsertedRowWithWrongPrevHash()
     {
         QVERIFY(makeLog(5));
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         const QString err = attacker.exec(
             QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
                            " VALUES (6, '2026-11-28T10:00:00.000Z', 'mallory', 'exception.approve', 'item/FG-1001',"
@@ -319,8 +282,8 @@ private Q_SLOTS:
         forged.prevHash = head;
         forged.hash = AuditLog::computeHash(forged);
 
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         QSqlQuery ins(attacker.db());
         QVERIFY(ins.prepare(QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason,"
                                            " prev_hash, hash) VALUES (?,?,?,?,?,NULL,?,NULL,?,?)")));
@@ -346,8 +309,8 @@ private Q_SLOTS:
         // Re-numbering is impossible without UPDATE, so the forger deletes entry 3 and puts a forged one in
         // its place that links to entry 2.
         QVERIFY(makeLog(5));
-        Attacker attacker(m_ws->path());
-        QVERIFY(attacker.dropTriggers());
+        RawConnection attacker(m_ws->path());
+        QVERIFY(attacker.dropAuditTriggers());
         const QString prev2 = scalar(attacker.db(), QStringLiteral("SELECT hash FROM audit_log WHERE seq = 2")).toString();
         QVERIFY(attacker.exec(QStringLiteral("DELETE FROM audit_log WHERE seq = 3")).isEmpty());
         AuditEntry forged;

@@ -16,39 +16,6 @@
 using namespace mdsync;
 using namespace mdsync::test;
 
-namespace {
-
-// A plain connection to a file, outside of Workspace (what another tool such as the sqlite3 CLI sees).
-class RawConnection
-{
-public:
-    explicit RawConnection(const QString& path)
-        : m_name(QStringLiteral("raw-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
-    {
-        m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        m_db.setDatabaseName(path);
-        m_db.open();
-    }
-    ~RawConnection()
-    {
-        m_db.close();
-        m_db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(m_name);
-    }
-    bool exec(const QString& sql)
-    {
-        QSqlQuery q(m_db);
-        return q.exec(sql);
-    }
-    QSqlDatabase db() const { return m_db; }
-
-private:
-    QString m_name;
-    QSqlDatabase m_db;
-};
-
-} // namespace
-
 class TestWorkspace : public QObject
 {
     Q_OBJECT
@@ -253,7 +220,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("other.sqlite"));
         {
             RawConnection raw(path);
-            QVERIFY(raw.exec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")));
+            QVERIFY(raw.exec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")).isEmpty());
         }
         for (auto mode : { Workspace::Mode::ReadOnly, Workspace::Mode::ReadWrite }) {
             auto ws = Workspace::open(path, mode);
@@ -276,7 +243,7 @@ private Q_SLOTS:
         }
         {
             RawConnection raw(path);
-            QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 99")));
+            QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 99")).isEmpty());
         }
         auto rw = Workspace::open(path, Workspace::Mode::ReadWrite);
         QVERIFY(!rw);

@@ -1,5 +1,7 @@
 #include "model/canonicalmodel.h"
 
+#include "util/text.h"
+
 #include "util/hash.h"
 #include "util/timeutil.h"
 
@@ -45,50 +47,6 @@ std::optional<AttrType> attrTypeFromName(std::string_view name)
 }
 
 // ---- small text helpers -------------------------------------------------------------------------------------
-
-// Number of Unicode code points, or nullopt when the bytes are not valid UTF-8.
-std::optional<size_t> utf8Length(std::string_view s)
-{
-    size_t count = 0;
-    size_t i = 0;
-    const size_t n = s.size();
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-        } else {
-            size_t len;
-            std::uint32_t cp;
-            if ((c & 0xE0) == 0xC0) {
-                len = 2;
-                cp = c & 0x1F;
-            } else if ((c & 0xF0) == 0xE0) {
-                len = 3;
-                cp = c & 0x0F;
-            } else if ((c & 0xF8) == 0xF0) {
-                len = 4;
-                cp = c & 0x07;
-            } else {
-                return std::nullopt;
-            }
-            if (i + len > n)
-                return std::nullopt;
-            for (size_t k = 1; k < len; ++k) {
-                const auto cc = static_cast<unsigned char>(s[i + k]);
-                if ((cc & 0xC0) != 0x80)
-                    return std::nullopt;
-                cp = (cp << 6) | (cc & 0x3F);
-            }
-            // Reject overlong forms, surrogates and values beyond U+10FFFF.
-            if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF
-                || (cp >= 0xD800 && cp <= 0xDFFF))
-                return std::nullopt;
-            i += len;
-        }
-        ++count;
-    }
-    return count;
-}
 
 // A value quoted for a message: cut (on a UTF-8 boundary) when long.
 std::string shown(std::string_view s)
@@ -136,15 +94,7 @@ std::string describe(const json& v)
 
 std::string joinLimited(const std::vector<std::string>& items, size_t limit = kCodesInMessage)
 {
-    std::string out;
-    for (size_t i = 0; i < items.size() && i < limit; ++i) {
-        if (i)
-            out += ", ";
-        out += items[i];
-    }
-    if (items.size() > limit)
-        out += ", …";
-    return out;
+    return join(items, ", ", limit);
 }
 
 // Number of decimals of the shortest decimal text that round-trips to `v` (what the sender wrote, as far as a

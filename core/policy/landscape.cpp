@@ -1,5 +1,7 @@
 #include "policy/landscape.h"
 
+#include "util/text.h"
+
 #include "util/hash.h"
 
 #include <QFile>
@@ -74,16 +76,6 @@ std::string typeName(const json& v)
     return v.type_name(); // "string", "number", "object", ...
 }
 
-std::string listText(const std::vector<std::string>& items)
-{
-    std::string out;
-    for (const auto& s : items) {
-        if (!out.empty())
-            out += ", ";
-        out += s;
-    }
-    return out;
-}
 
 template<typename C> bool contains(const C& c, std::string_view v)
 {
@@ -373,7 +365,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
     const auto knownPlant = [&](const std::string& plant, const std::string& path) {
         if (contains(ls.m_plants, plant))
             return true;
-        errors.add(path, "unknown plant " + quote(plant) + " (plants: " + listText(ls.m_plants) + ")");
+        errors.add(path, "unknown plant " + quote(plant) + " (plants: " + join(ls.m_plants) + ")");
         return false;
     };
 
@@ -391,7 +383,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
             if (!contains(kSystemKinds, *kind))
                 errors.add(field(path, "kind"),
                     "unknown kind " + quote(*kind)
-                        + " (expected one of: " + listText({ kSystemKinds.begin(), kSystemKinds.end() }) + ")");
+                        + " (expected one of: " + join({ kSystemKinds.begin(), kSystemKinds.end() }) + ")");
             sys.kind = *kind;
         }
         sys.plants = getStringList(s, "plants", path, errors, knownPlant);
@@ -443,7 +435,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
         std::vector<std::string> names;
         for (const auto& d : model.domains())
             names.push_back(d.name);
-        errors.add(field(path, "domain"), "unknown domain " + quote(*name) + " (domains: " + listText(names) + ")");
+        errors.add(field(path, "domain"), "unknown domain " + quote(*name) + " (domains: " + join(names) + ")");
         return nullptr;
     };
 
@@ -463,7 +455,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
         if (domain && group && !domain->hasGroup(*group)) {
             errors.add(field(path, "group"),
                 "domain " + quote(domain->name) + " has no attribute group " + quote(*group)
-                    + " (groups: " + listText(domain->groups) + ")");
+                    + " (groups: " + join(domain->groups) + ")");
             return;
         }
         if (sys && !sys->inbound)
@@ -552,7 +544,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
                             return true;
                         errors.add(p,
                             "unknown lifecycle state " + quote(st) + " of domain " + quote(domain->name)
-                                + " (states: " + listText(states) + ")");
+                                + " (states: " + join(states) + ")");
                         return false;
                     });
             }

@@ -4,6 +4,7 @@
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -28,47 +29,6 @@ QVariant qv(std::int64_t v)
     return QVariant::fromValue<qlonglong>(v);
 }
 
-// Returns npos when valid, else the offset of the first invalid byte.
-size_t invalidUtf8Offset(std::string_view s)
-{
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const size_t n = s.size();
-    size_t i = 0;
-    while (i < n) {
-        const unsigned char c = p[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t len;
-        std::uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return i;
-        }
-        if (i + len > n)
-            return i;
-        for (size_t k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-            || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += len;
-    }
-    return std::string_view::npos;
-}
-
 // A storage failure or an injected fault inside one event: the event's savepoint is rolled back.
 struct EventAbort
 {
@@ -82,16 +42,6 @@ struct Envelope
     nlohmann::json attributes = nlohmann::json::object();
 };
 
-std::string joinNames(const std::vector<std::string>& names)
-{
-    std::string out;
-    for (const auto& n : names) {
-        if (!out.empty())
-            out += ", ";
-        out += n;
-    }
-    return out;
-}
 
 } // namespace
 
@@ -173,30 +123,32 @@ struct IngestPipeline::Statements
     // Multi-row statements for the outbox and the per-(object, target) state, by row count.
     SqlStatement& deliveries(size_t rows)
     {
-        auto& q = insertDelivery[rows];
-        if (!q) {
-            std::string sql = "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id,"
-                              " status, due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ";
-            for (size_t i = 0; i < rows; ++i)
-                sql += std::string(i ? "," : "") + "(?,?,?,?,?,?,'pending',?,?,?,?,?)";
-            q = std::make_unique<SqlStatement>();
-            if (!q->prepare(db, sql))
-                throw EventAbort { q->error() };
-        }
-        return *q;
+        return multiRow(insertDelivery, rows,
+                        "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
+                        " due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ",
+                        "(?,?,?,?,?,?,'pending',?,?,?,?,?)", "");
     }
 
     SqlStatement& objectTargets(size_t rows)
     {
-        auto& q = upsertObjectTarget[rows];
+        return multiRow(upsertObjectTarget, rows,
+                        "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id, status,"
+                        " updated_at) VALUES ",
+                        "(?,?,?,?,'pending',?)",
+                        " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
+                        " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
+                        " updated_at = excluded.updated_at");
+    }
+
+    SqlStatement& multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& cache, size_t rows, const char* head,
+                           const char* tuple, const char* tail)
+    {
+        auto& q = cache[rows];
         if (!q) {
-            std::string sql = "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id,"
-                              " status, updated_at) VALUES ";
+            std::string sql = head;
             for (size_t i = 0; i < rows; ++i)
-                sql += std::string(i ? "," : "") + "(?,?,?,?,'pending',?)";
-            sql += " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
-                   " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
-                   " updated_at = excluded.updated_at";
+                sql += std::string(i ? "," : "") + tuple;
+            sql += tail;
             q = std::make_unique<SqlStatement>();
             if (!q->prepare(db, sql))
                 throw EventAbort { q->error() };
@@ -501,6 +453,8 @@ bool IngestPipeline::Run::parse(Ctx& c)
         std::string what = e.what();
         if (auto p = what.find("parse error"); p != std::string::npos)
             what = what.substr(p);
+        if (auto p = what.find("at line 1, column "); p != std::string::npos) // one line is one document
+            what.replace(p, 18, "at column ");
         reject(c, "malformed", "error", at + "not JSON: " + what);
         return false;
     }
@@ -559,7 +513,7 @@ bool IngestPipeline::Run::parse(Ctx& c)
     if (c.env.op == "delete" && !c.env.attributes.empty())
         problems.push_back("a delete carries no attributes");
     if (!problems.empty()) {
-        reject(c, "malformed", "error", at + "invalid envelope: " + joinNames(problems),
+        reject(c, "malformed", "error", at + "invalid envelope: " + join(problems),
                { { "problems", problems } });
         return false;
     }
@@ -608,7 +562,7 @@ void IngestPipeline::Run::process(Ctx& c)
         for (const auto& d : m_model.domains())
             names.push_back(d.name);
         reject(c, "validation", "error",
-               at + "unknown domain '" + env.domain + "' (known: " + joinNames(names) + ")");
+               at + "unknown domain '" + env.domain + "' (known: " + join(names) + ")");
         return;
     }
     if (!source) {
@@ -639,7 +593,7 @@ void IngestPipeline::Run::process(Ctx& c)
             messages.push_back(i.message);
             details.push_back({ { "path", i.path }, { "message", i.message } });
         }
-        reject(c, "validation", "error", at + subject(c) + ": " + joinNames(messages), { { "issues", details } });
+        reject(c, "validation", "error", at + subject(c) + ": " + join(messages), { { "issues", details } });
         return;
     }
 
@@ -702,7 +656,7 @@ void IngestPipeline::Run::process(Ctx& c)
     if (env.op == "upsert" && attrs.empty()) {
         reject(c, "policy_violation", "error",
                at + subject(c) + ": " + env.source + " is not the system of record for any attribute it sent: "
-                   + joinNames(violatedNames) + "; nothing merged",
+                   + join(violatedNames) + "; nothing merged",
                { { "not_merged", violations } });
         return;
     }
@@ -740,7 +694,7 @@ void IngestPipeline::Run::process(Ctx& c)
             nlohmann::json details = { { "missing", messages } };
             if (!violations.empty())
                 details["not_merged"] = violations;
-            reject(c, "validation", "error", at + subject(c) + ": " + joinNames(messages), details);
+            reject(c, "validation", "error", at + subject(c) + ": " + join(messages), details);
             return;
         }
     }
@@ -768,7 +722,7 @@ void IngestPipeline::Run::process(Ctx& c)
                             { "score", m.score },
                             { "compared", dom.duplicateCheck.attributes } };
                 const std::string msg = subject(c) + " looks like a duplicate of " + dom.name + " '" + otherKey
-                                        + "' (similarity " + score + " on " + joinNames(dom.duplicateCheck.attributes) + ")";
+                                        + "' (similarity " + score + " on " + join(dom.duplicateCheck.attributes) + ")";
                 if (dom.duplicateCheck.action == DuplicateCheck::Action::Hold) {
                     reject(c, "duplicate_suspect", "warning", at + msg + "; held for steward review, nothing merged",
                            { { "suspect", suspect } });
@@ -795,7 +749,7 @@ void IngestPipeline::Run::process(Ctx& c)
         ++m_eventSum.policyViolations;
         PendingException e { "policy_violation", "warning",
                              at + subject(c) + ": not merged because " + env.source
-                                 + " is not their system of record: " + joinNames(violatedNames)
+                                 + " is not their system of record: " + join(violatedNames)
                                  + "; the other attributes were merged",
                              { { "not_merged", violations } }, revisionId };
         const std::int64_t exId = insertException(c, e, c.objectId);
@@ -955,7 +909,7 @@ void IngestPipeline::Run::process(Ctx& c)
         PendingException e { "duplicate_suspect", "warning",
                              at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
                                  + suspect["key"].get<std::string>() + "' (similarity " + score + " on "
-                                 + joinNames(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
+                                 + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
                              { { "suspect", suspect } }, revisionId };
         const std::int64_t exId = insertException(c, e, objectId);
         insertLineage(c, objectId, revisionId, "duplicate_suspect", env.source,

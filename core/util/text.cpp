@@ -1,0 +1,81 @@
+#include "util/text.h"
+
+#include <cstdint>
+
+namespace mdsync {
+
+namespace {
+
+// Decodes the sequence starting at s[i]; returns its length, or 0 when it is not valid UTF-8.
+size_t sequenceLength(std::string_view s, size_t i)
+{
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + len > s.size())
+        return 0;
+    for (size_t k = 1; k < len; ++k) {
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF
+        || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+} // namespace
+
+size_t invalidUtf8Offset(std::string_view s)
+{
+    for (size_t i = 0; i < s.size();) {
+        const size_t len = sequenceLength(s, i);
+        if (!len)
+            return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
+std::optional<size_t> utf8Length(std::string_view s)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < s.size(); ++count) {
+        const size_t len = sequenceLength(s, i);
+        if (!len)
+            return std::nullopt;
+        i += len;
+    }
+    return count;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator, size_t limit, std::string_view more)
+{
+    std::string out;
+    for (size_t i = 0; i < items.size() && i < limit; ++i) {
+        if (i)
+            out += separator;
+        out += items[i];
+    }
+    if (items.size() > limit)
+        out += more;
+    return out;
+}
+
+} // namespace mdsync
