@@ -92,12 +92,12 @@ struct Args
     }
 };
 
-const std::set<QString> kValueOptions = { QStringLiteral("workspace"), QStringLiteral("landscape"), QStringLiteral("model"),
-                                          QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"),
-                                          QStringLiteral("prefix"), QStringLiteral("limit"), QStringLiteral("status"),
-                                          QStringLiteral("category"), QStringLiteral("user") };
-const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
-                                   QStringLiteral("version") };
+const std::set<QString> kValueOptions
+    = { QStringLiteral("workspace"), QStringLiteral("landscape"), QStringLiteral("model"),
+          QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"), QStringLiteral("prefix"),
+          QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"), QStringLiteral("user") };
+const std::set<QString> kFlags
+    = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"), QStringLiteral("version") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -156,7 +156,8 @@ void printTable(const QStringList& headers, const std::vector<QStringList>& rows
         width[static_cast<size_t>(c)] = headers[c].size();
     for (const auto& r : rows)
         for (qsizetype c = 0; c < r.size() && c < headers.size(); ++c)
-            width[static_cast<size_t>(c)] = std::max(width[static_cast<size_t>(c)], std::min<qsizetype>(r[c].size(), 60));
+            width[static_cast<size_t>(c)]
+                = std::max(width[static_cast<size_t>(c)], std::min<qsizetype>(r[c].size(), 60));
     auto line = [&](const QStringList& cells) {
         QString text;
         for (qsizetype c = 0; c < headers.size(); ++c) {
@@ -195,7 +196,8 @@ int cmdInit(const Args& a)
     if (!model)
         return fail(model.error());
     const QString landscapeFile = a.value(QStringLiteral("landscape"));
-    auto landscape = landscapeFile.isEmpty() ? Landscape::builtin(model.value()) : Landscape::fromFile(landscapeFile, model.value());
+    auto landscape = landscapeFile.isEmpty() ? Landscape::builtin(model.value())
+                                             : Landscape::fromFile(landscapeFile, model.value());
     if (!landscape)
         return fail(landscape.error());
 
@@ -209,8 +211,8 @@ int cmdInit(const Args& a)
             return fail(r.error());
         AuditLog audit(w.db());
         auto e = audit.append(who, "workspace.init", "workspace", std::nullopt,
-                              nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion } },
-                              std::nullopt);
+            nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion } },
+            std::nullopt);
         if (!e) {
             w.rollback();
             return fail(e.error());
@@ -221,15 +223,14 @@ int cmdInit(const Args& a)
             return fail(r.error());
     }
     const QString modelOrigin = modelFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(modelFile).fileName();
-    const QString landscapeOrigin = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
+    const QString landscapeOrigin
+        = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
     if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, who); !r)
         return fail(r.error());
     if (a.has(QStringLiteral("json"))) {
-        printJson({ { "workspace", w.path().toStdString() },
-                    { "model_version", model->version() },
-                    { "landscape_version", landscape->version() },
-                    { "systems", landscape->systems().size() },
-                    { "subscriptions", landscape->subscriptions().size() } });
+        printJson({ { "workspace", w.path().toStdString() }, { "model_version", model->version() },
+            { "landscape_version", landscape->version() }, { "systems", landscape->systems().size() },
+            { "subscriptions", landscape->subscriptions().size() } });
     } else {
         out() << "Created workspace " << w.path() << "\n  model " << q(model->version()) << " ("
               << model->domains().size() << " domains), landscape " << q(landscape->name()) << ' '
@@ -277,8 +278,8 @@ int cmdIngest(const Args& a)
     auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
     if (!ws)
         return fail(ws.error());
-    const QString name = a.value(QStringLiteral("source-name"), input == QLatin1String("-") ? QStringLiteral("stdin")
-                                                                                              : QFileInfo(input).fileName());
+    const QString name = a.value(QStringLiteral("source-name"),
+        input == QLatin1String("-") ? QStringLiteral("stdin") : QFileInfo(input).fileName());
     return ingestInto(*ws.value(), file, name, a);
 }
 
@@ -301,11 +302,11 @@ int cmdObjects(const Args& a)
     std::vector<QStringList> table;
     for (const auto& r : rows.value())
         table.push_back({ jstr(r["domain"]), jstr(r["key"]), jstr(r["revision"]), jstr(r["lifecycle"]),
-                          r["deleted"].get<bool>() ? QStringLiteral("(deleted) ") + jstr(r["description"]) : jstr(r["description"]),
-                          jstr(r["updated_at"]) });
+            r["deleted"].get<bool>() ? QStringLiteral("(deleted) ") + jstr(r["description"]) : jstr(r["description"]),
+            jstr(r["updated_at"]) });
     printTable({ QStringLiteral("DOMAIN"), QStringLiteral("KEY"), QStringLiteral("REV"), QStringLiteral("LIFECYCLE"),
-                 QStringLiteral("DESCRIPTION"), QStringLiteral("UPDATED") },
-               table);
+                   QStringLiteral("DESCRIPTION"), QStringLiteral("UPDATED") },
+        table);
     return Ok;
 }
 
@@ -325,10 +326,10 @@ void printStatus(const nlohmann::json& s)
     std::vector<QStringList> rows;
     for (const auto& t : s["targets"])
         rows.push_back({ jstr(t["target"]), jstr(t["status"]), jstr(t["revision"]), jstr(t["pattern"]),
-                         jstr(t["due_at"]), jstr(t["attempts"]), jstr(t["last_error"]) });
+            jstr(t["due_at"]), jstr(t["attempts"]), jstr(t["last_error"]) });
     printTable({ QStringLiteral("TARGET"), QStringLiteral("STATUS"), QStringLiteral("REV"), QStringLiteral("PATTERN"),
-                 QStringLiteral("DUE"), QStringLiteral("ATTEMPTS"), QStringLiteral("LAST ERROR") },
-               rows);
+                   QStringLiteral("DUE"), QStringLiteral("ATTEMPTS"), QStringLiteral("LAST ERROR") },
+        rows);
 }
 
 int cmdStatus(const Args& a)
@@ -379,8 +380,8 @@ int cmdLineage(const Args& a)
         table.push_back({ jstr(r["at"]), jstr(r["kind"]), jstr(r["system"]), jstr(r["revision"]), what });
     }
     printTable({ QStringLiteral("AT"), QStringLiteral("EVENT"), QStringLiteral("SYSTEM"), QStringLiteral("REV"),
-                 QStringLiteral("DETAIL") },
-               table);
+                   QStringLiteral("DETAIL") },
+        table);
     return Ok;
 }
 
@@ -462,7 +463,8 @@ int cmdVerifyAudit(const Args& a)
         return fail(ws.error());
     const AuditVerification v = AuditLog(ws.value()->db()).verify();
     if (a.has(QStringLiteral("json"))) {
-        printJson({ { "ok", v.ok }, { "entries", v.entries }, { "head_hash", v.headHash }, { "problems", v.problems } });
+        printJson(
+            { { "ok", v.ok }, { "entries", v.entries }, { "head_hash", v.headHash }, { "problems", v.problems } });
     } else if (v.ok) {
         out() << "audit log OK: " << v.entries << " entries, head " << q(v.headHash) << '\n';
     } else {
@@ -484,7 +486,8 @@ int cmdDemo(Args a)
         {
             auto old = Workspace::open(path, Workspace::Mode::ReadOnly);
             if (!old || old.value()->meta(QStringLiteral("demo")) != QLatin1String("1"))
-                return fail(QStringLiteral("%1 exists and is not a demo workspace; pass another --workspace").arg(path));
+                return fail(
+                    QStringLiteral("%1 exists and is not a demo workspace; pass another --workspace").arg(path));
         }
         for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
             QFile::remove(path + suffix);

@@ -60,9 +60,9 @@ private:
             return false;
         AuditLog log(m_ws->db());
         for (int i = 1; i <= n; ++i) {
-            auto seq = log.append("steward" + std::to_string(i), "exception.correct", "item/FG-" + std::to_string(1000 + i),
-                                  json { { "net_weight", i } }, json { { "net_weight", i + 1 } },
-                                  i % 2 ? std::optional<std::string>("typo in PLM") : std::nullopt);
+            auto seq = log.append("steward" + std::to_string(i), "exception.correct",
+                "item/FG-" + std::to_string(1000 + i), json { { "net_weight", i } }, json { { "net_weight", i + 1 } },
+                i % 2 ? std::optional<std::string>("typo in PLM") : std::nullopt);
             if (!seq || seq.value() != i)
                 return false;
         }
@@ -115,10 +115,9 @@ private Q_SLOTS:
             QCOMPARE(qs(e.prevHash), qs(prev));
             QCOMPARE(e.hash.size(), size_t(64));
             // The documented formula: SHA-256 of [seq, at, actor, action, subject, before, after, reason] + prev_hash.
-            const json canonical = json::array({ e.seq, e.at, e.actor, e.action, e.subject,
-                                                 e.before ? json(*e.before) : json(nullptr),
-                                                 e.after ? json(*e.after) : json(nullptr),
-                                                 e.reason ? json(*e.reason) : json(nullptr) });
+            const json canonical
+                = json::array({ e.seq, e.at, e.actor, e.action, e.subject, e.before ? json(*e.before) : json(nullptr),
+                    e.after ? json(*e.after) : json(nullptr), e.reason ? json(*e.reason) : json(nullptr) });
             QCOMPARE(qs(e.hash), qs(sha256Hex(canonical.dump() + e.prevHash)));
             QCOMPARE(qs(AuditLog::computeHash(e)), qs(e.hash));
             QVERIFY(parseRfc3339(e.at).has_value());
@@ -170,7 +169,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("update");
         QTest::newRow("actor") << QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
-        QTest::newRow("after value") << QStringLiteral("UPDATE audit_log SET after = '{\"net_weight\":99}' WHERE seq = 3");
+        QTest::newRow("after value") << QStringLiteral(
+            "UPDATE audit_log SET after = '{\"net_weight\":99}' WHERE seq = 3");
         QTest::newRow("reason cleared") << QStringLiteral("UPDATE audit_log SET reason = NULL WHERE seq = 3");
         QTest::newRow("time") << QStringLiteral("UPDATE audit_log SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 3");
     }
@@ -213,7 +213,8 @@ private Q_SLOTS:
         const auto v = verify();
         QVERIFY(!v.ok);
         QCOMPARE(v.entries, 3);
-        QVERIFY2(anyProblemContains(v, "head: the log ends at seq 3 but the recorded head is 5"), qPrintable(problems(v)));
+        QVERIFY2(
+            anyProblemContains(v, "head: the log ends at seq 3 but the recorded head is 5"), qPrintable(problems(v)));
     }
 
     void deletedTailStaysDetectedAfterNextAppend()
@@ -228,7 +229,8 @@ private Q_SLOTS:
         }
         QVERIFY(!verify().ok);
         QVERIFY(m_ws->begin());
-        auto seq = AuditLog(m_ws->db()).append("system", "ingest.run", "ingest run 9", std::nullopt, std::nullopt, std::nullopt);
+        auto seq = AuditLog(m_ws->db())
+                       .append("system", "ingest.run", "ingest run 9", std::nullopt, std::nullopt, std::nullopt);
         QVERIFY(m_ws->commit());
         QVERIFY(seq);
         const auto v = verify();
@@ -252,18 +254,19 @@ private Q_SLOTS:
         QVERIFY(makeLog(5));
         RawConnection attacker(m_ws->path());
         QVERIFY(attacker.dropAuditTriggers());
-        const QString err = attacker.exec(
-            QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
-                           " VALUES (6, '2026-11-28T10:00:00.000Z', 'mallory', 'exception.approve', 'item/FG-1001',"
-                           " NULL, NULL, NULL, '%1', '%2')")
-                .arg(QString(64, QLatin1Char('0')), QString(64, QLatin1Char('f'))));
+        const QString err = attacker.exec(QStringLiteral(
+            "INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
+            " VALUES (6, '2026-11-28T10:00:00.000Z', 'mallory', 'exception.approve', 'item/FG-1001',"
+            " NULL, NULL, NULL, '%1', '%2')")
+                                              .arg(QString(64, QLatin1Char('0')), QString(64, QLatin1Char('f'))));
         QVERIFY2(err.isEmpty(), qPrintable(err));
         const auto v = verify();
         QVERIFY(!v.ok);
         QCOMPARE(v.entries, 6);
         QVERIFY2(anyProblemContains(v, "seq 6: prev_hash does not link"), qPrintable(problems(v)));
         QVERIFY2(anyProblemContains(v, "seq 6: content does not match its hash"), qPrintable(problems(v)));
-        QVERIFY2(anyProblemContains(v, "head: the log ends at seq 6 but the recorded head is 5"), qPrintable(problems(v)));
+        QVERIFY2(
+            anyProblemContains(v, "head: the log ends at seq 6 but the recorded head is 5"), qPrintable(problems(v)));
     }
 
     void detectsInsertedRowWithRecomputedHash()
@@ -285,8 +288,9 @@ private Q_SLOTS:
         RawConnection attacker(m_ws->path());
         QVERIFY(attacker.dropAuditTriggers());
         QSqlQuery ins(attacker.db());
-        QVERIFY(ins.prepare(QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason,"
-                                           " prev_hash, hash) VALUES (?,?,?,?,?,NULL,?,NULL,?,?)")));
+        QVERIFY(
+            ins.prepare(QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason,"
+                                       " prev_hash, hash) VALUES (?,?,?,?,?,NULL,?,NULL,?,?)")));
         ins.addBindValue(6);
         ins.addBindValue(qs(forged.at));
         ins.addBindValue(qs(forged.actor));
@@ -301,7 +305,8 @@ private Q_SLOTS:
         QVERIFY(!v.ok);
         QCOMPARE(v.entries, 6);
         QVERIFY2(!anyProblemContains(v, "content does not match"), qPrintable(problems(v)));
-        QVERIFY2(anyProblemContains(v, "head: the log ends at seq 6 but the recorded head is 5"), qPrintable(problems(v)));
+        QVERIFY2(
+            anyProblemContains(v, "head: the log ends at seq 6 but the recorded head is 5"), qPrintable(problems(v)));
     }
 
     void detectsInsertedRowInTheMiddle()
@@ -311,7 +316,8 @@ private Q_SLOTS:
         QVERIFY(makeLog(5));
         RawConnection attacker(m_ws->path());
         QVERIFY(attacker.dropAuditTriggers());
-        const QString prev2 = scalar(attacker.db(), QStringLiteral("SELECT hash FROM audit_log WHERE seq = 2")).toString();
+        const QString prev2
+            = scalar(attacker.db(), QStringLiteral("SELECT hash FROM audit_log WHERE seq = 2")).toString();
         QVERIFY(attacker.exec(QStringLiteral("DELETE FROM audit_log WHERE seq = 3")).isEmpty());
         AuditEntry forged;
         forged.seq = 3;
@@ -325,7 +331,7 @@ private Q_SLOTS:
                     .exec(QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, prev_hash, hash)"
                                          " VALUES (3, '%1', '%2', '%3', '%4', '%5', '%6')")
                               .arg(qs(forged.at), qs(forged.actor), qs(forged.action), qs(forged.subject),
-                                   qs(forged.prevHash), qs(forged.hash)))
+                                  qs(forged.prevHash), qs(forged.hash)))
                     .isEmpty());
         const auto v = verify();
         QVERIFY(!v.ok);

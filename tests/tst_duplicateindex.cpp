@@ -34,10 +34,12 @@ private slots:
         QCOMPARE(m.objectId, std::int64_t(1));
         QVERIFY(m.score >= 0.9);
         // An object never matches itself, and below the threshold nothing is returned.
-        QCOMPARE(idx.best(DuplicateIndex::normalise("Schaefer Edelstahl GmbH DE811234567"), 0.85, 1).objectId, std::int64_t(0));
+        QCOMPARE(idx.best(DuplicateIndex::normalise("Schaefer Edelstahl GmbH DE811234567"), 0.85, 1).objectId,
+            std::int64_t(0));
         QCOMPARE(idx.best(DuplicateIndex::normalise("Acme Plastics Ltd"), 0.85).objectId, std::int64_t(0));
         idx.remove(1);
-        QCOMPARE(idx.best(DuplicateIndex::normalise("Schaefer Edelstahl GmbH DE811234567"), 0.85).objectId, std::int64_t(0));
+        QCOMPARE(
+            idx.best(DuplicateIndex::normalise("Schaefer Edelstahl GmbH DE811234567"), 0.85).objectId, std::int64_t(0));
         QCOMPARE(idx.size(), size_t(1));
     }
     void commonTokensStayCheap()

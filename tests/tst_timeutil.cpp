@@ -16,7 +16,8 @@ private slots:
         QTest::newRow("utc") << QStringLiteral("2026-11-28T05:40:01Z") << true << qint64(1795844401000);
         QTest::newRow("millis") << QStringLiteral("2026-11-28T05:40:01.123Z") << true << qint64(1795844401123);
         QTest::newRow("offset") << QStringLiteral("2026-11-28T07:40:01+02:00") << true << qint64(1795844401000);
-        QTest::newRow("negative offset") << QStringLiteral("2026-11-28T00:40:01-05:00") << true << qint64(1795844401000);
+        QTest::newRow("negative offset") << QStringLiteral("2026-11-28T00:40:01-05:00") << true
+                                         << qint64(1795844401000);
         QTest::newRow("epoch") << QStringLiteral("1970-01-01T00:00:00Z") << true << qint64(0);
         QTest::newRow("leap day") << QStringLiteral("2024-02-29T12:00:00Z") << true << qint64(1709208000000);
         QTest::newRow("no offset") << QStringLiteral("2026-11-28T05:40:01") << false << qint64(0);
@@ -39,7 +40,8 @@ private slots:
     }
     void roundTrip()
     {
-        for (qint64 ms : { qint64(0), qint64(1795844401123), qint64(951782400000) /* 2000-02-29 */, qint64(-86400000) }) {
+        for (qint64 ms :
+            { qint64(0), qint64(1795844401123), qint64(951782400000) /* 2000-02-29 */, qint64(-86400000) }) {
             const std::string text = formatRfc3339(ms);
             const auto back = parseRfc3339(text);
             QVERIFY2(back.has_value(), text.c_str());

@@ -31,10 +31,11 @@ private Q_SLOTS:
         QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
         QCOMPARE(ws.value()->path(), QFileInfo(path).absoluteFilePath());
         QVERIFY(QFileInfo(path).size() > 0);
-        const QStringList tables = column(ws.value()->db(),
-                                          QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
-        for (const char* t : { "audit_log", "config_version", "delivery", "delivery_counter", "exception", "inbound_event",
-                               "lineage_event", "meta", "object", "object_target", "revision", "subscription", "system" })
+        const QStringList tables = column(
+            ws.value()->db(), QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+        for (const char* t :
+            { "audit_log", "config_version", "delivery", "delivery_counter", "exception", "inbound_event",
+                "lineage_event", "meta", "object", "object_target", "revision", "subscription", "system" })
             QVERIFY2(tables.contains(QString::fromLatin1(t)), t);
         QCOMPARE(scalar(ws.value()->db(), QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
         // The lock file names the writer while it is open and is gone when it closes.

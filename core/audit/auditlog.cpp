@@ -35,8 +35,7 @@ std::optional<std::string> fromVariant(const QVariant& v)
 
 AuditLog::AuditLog(QSqlDatabase db)
     : m_db(std::move(db))
-{
-}
+{ }
 
 const std::string& AuditLog::genesisHash()
 {
@@ -47,14 +46,13 @@ const std::string& AuditLog::genesisHash()
 std::string AuditLog::computeHash(const AuditEntry& e)
 {
     const nlohmann::json canonical = nlohmann::json::array({ e.seq, e.at, e.actor, e.action, e.subject,
-                                                             optionalText(e.before), optionalText(e.after),
-                                                             optionalText(e.reason) });
+        optionalText(e.before), optionalText(e.after), optionalText(e.reason) });
     return sha256Hex(canonical.dump() + e.prevHash);
 }
 
 Result<std::int64_t> AuditLog::append(const std::string& actor, const std::string& action, const std::string& subject,
-                                      const std::optional<nlohmann::json>& before,
-                                      const std::optional<nlohmann::json>& after, const std::optional<std::string>& reason)
+    const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after,
+    const std::optional<std::string>& reason)
 {
     AuditEntry e;
     e.seq = 1;
@@ -76,7 +74,8 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
                 return makeError(QStringLiteral("audit log head '%1' is malformed; run verify-audit").arg(head));
             e.seq = seq + 1;
             e.prevHash = head.mid(colon + 1).toStdString();
-        } else if (!q.exec(QStringLiteral("SELECT count(*) FROM audit_log")) || !q.next() || q.value(0).toLongLong() != 0) {
+        } else if (!q.exec(QStringLiteral("SELECT count(*) FROM audit_log")) || !q.next()
+            || q.value(0).toLongLong() != 0) {
             return makeError(QStringLiteral("audit log has entries but no recorded head; run verify-audit"));
         }
     }
@@ -92,8 +91,9 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
     e.hash = computeHash(e);
 
     QSqlQuery ins(m_db);
-    ins.prepare(QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    ins.prepare(
+        QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ins.addBindValue(QVariant::fromValue<qlonglong>(e.seq));
     ins.addBindValue(QString::fromStdString(e.at));
     ins.addBindValue(QString::fromStdString(e.actor));
@@ -151,14 +151,15 @@ AuditVerification AuditLog::verify() const
 
         if (e.seq != expectedSeq) {
             if (e.seq > expectedSeq)
-                problem("seq " + std::to_string(expectedSeq) + (e.seq - expectedSeq > 1 ? "-" + std::to_string(e.seq - 1) : "")
-                        + ": missing (deleted entries)");
+                problem("seq " + std::to_string(expectedSeq)
+                    + (e.seq - expectedSeq > 1 ? "-" + std::to_string(e.seq - 1) : "") + ": missing (deleted entries)");
             else
                 problem("seq " + std::to_string(e.seq) + ": out of order");
         }
         if (e.prevHash != prevHash)
-            problem("seq " + std::to_string(e.seq) + ": prev_hash does not link to the previous entry (entry inserted, "
-                    "deleted or re-chained)");
+            problem("seq " + std::to_string(e.seq)
+                + ": prev_hash does not link to the previous entry (entry inserted, "
+                  "deleted or re-chained)");
         if (computeHash(e) != e.hash)
             problem("seq " + std::to_string(e.seq) + ": content does not match its hash (entry modified)");
         prevHash = e.hash;
@@ -174,7 +175,7 @@ AuditVerification AuditLog::verify() const
         const std::string actual = std::to_string(expectedSeq - 1) + ":" + prevHash;
         if (recorded != actual)
             problem("head: the log ends at seq " + std::to_string(expectedSeq - 1) + " but the recorded head is "
-                    + recorded.substr(0, recorded.find(':')) + " (newest entries deleted or head altered)");
+                + recorded.substr(0, recorded.find(':')) + " (newest entries deleted or head altered)");
     } else if (v.entries > 0) {
         problem("head: no recorded head although the log has entries");
     }

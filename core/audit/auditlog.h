@@ -47,8 +47,8 @@ public:
 
     // Appends one entry inside the caller's transaction (the caller commits or rolls back).
     Result<std::int64_t> append(const std::string& actor, const std::string& action, const std::string& subject,
-                                const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after,
-                                const std::optional<std::string>& reason);
+        const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after,
+        const std::optional<std::string>& reason);
 
     // Reads the whole chain in seq order and checks sequence, links, hashes and the recorded head.
     AuditVerification verify() const;

@@ -136,11 +136,12 @@ public:
     // canonical unit, date-times to UTC, code sets sorted). A JSON null is valid (it clears the
     // attribute). Unknown attributes are an issue. Returns true when no issue was added.
     bool normalise(const DomainDef& domain, const std::string& attribute, nlohmann::json& value,
-                   std::vector<ValidationIssue>& issues) const;
+        std::vector<ValidationIssue>& issues) const;
 
     // Checks the mandatory-by-lifecycle rule on a full object state (after merge). The state's lifecycle
     // value (or the domain's initial state) selects the list. Returns true when no issue was added.
-    bool checkMandatory(const DomainDef& domain, const nlohmann::json& state, std::vector<ValidationIssue>& issues) const;
+    bool checkMandatory(
+        const DomainDef& domain, const nlohmann::json& state, std::vector<ValidationIssue>& issues) const;
 
 private:
     std::string m_version;

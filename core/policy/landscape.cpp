@@ -76,7 +76,6 @@ std::string typeName(const json& v)
     return v.type_name(); // "string", "number", "object", ...
 }
 
-
 template<typename C> bool contains(const C& c, std::string_view v)
 {
     return std::find(c.begin(), c.end(), v) != c.end();

@@ -19,7 +19,6 @@
 
 namespace mdsync {
 
-
 struct SystemDef
 {
     std::string id; // "PLM", "ERP", "WMS-P100" — the envelope's "source" and a subscription's "target"

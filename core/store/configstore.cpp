@@ -20,7 +20,8 @@ struct StoredDoc
 StoredDoc current(QSqlDatabase& db, const QString& kind)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT id, version, content_hash FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+    q.prepare(
+        QStringLiteral("SELECT id, version, content_hash FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
     q.addBindValue(kind);
     StoredDoc d;
     if (q.exec() && q.next()) {
@@ -32,11 +33,12 @@ StoredDoc current(QSqlDatabase& db, const QString& kind)
 }
 
 Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string& version, const std::string& hash,
-                        const nlohmann::json& doc, const QString& origin, const std::string& actor)
+    const nlohmann::json& doc, const QString& origin, const std::string& actor)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO config_version(kind, version, content_hash, document, origin, effective_at, loaded_by)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO config_version(kind, version, content_hash, document, origin, effective_at, loaded_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(kind);
     q.addBindValue(QString::fromStdString(version));
     q.addBindValue(QString::fromStdString(hash));
@@ -61,15 +63,16 @@ QString jsonText(const nlohmann::json& j)
     return QString::fromStdString(j.dump());
 }
 
-Result<void> writeProjections(QSqlDatabase& db, const CanonicalModel& model, const Landscape& landscape,
-                              qint64 landscapeVersionId)
+Result<void> writeProjections(
+    QSqlDatabase& db, const CanonicalModel& model, const Landscape& landscape, qint64 landscapeVersionId)
 {
     QSqlQuery q(db);
     for (const char* table : { "DELETE FROM domain", "DELETE FROM ownership", "DELETE FROM subscription" }) {
         if (!q.exec(QString::fromLatin1(table)))
             return makeError(sqlError(q, QStringLiteral("rewrite projections")));
     }
-    q.prepare(QStringLiteral("INSERT INTO domain(name, label, key_name, model_version, attribute_groups) VALUES (?,?,?,?,?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO domain(name, label, key_name, model_version, attribute_groups) VALUES (?,?,?,?,?)"));
     for (const DomainDef& d : model.domains()) {
         q.addBindValue(QString::fromStdString(d.name));
         q.addBindValue(QString::fromStdString(d.label));
@@ -80,10 +83,11 @@ Result<void> writeProjections(QSqlDatabase& db, const CanonicalModel& model, con
             return r;
     }
     // Systems keep their paused flag across landscape reloads.
-    q.prepare(QStringLiteral("INSERT INTO system(id, name, kind, plants, max_concurrency, rate_limit, rate_burst, inbound, connector)"
-                             " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,"
-                             " plants=excluded.plants, max_concurrency=excluded.max_concurrency, rate_limit=excluded.rate_limit,"
-                             " rate_burst=excluded.rate_burst, inbound=excluded.inbound, connector=excluded.connector"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO system(id, name, kind, plants, max_concurrency, rate_limit, rate_burst, inbound, connector)"
+        " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,"
+        " plants=excluded.plants, max_concurrency=excluded.max_concurrency, rate_limit=excluded.rate_limit,"
+        " rate_burst=excluded.rate_burst, inbound=excluded.inbound, connector=excluded.connector"));
     for (const SystemDef& s : landscape.systems()) {
         q.addBindValue(QString::fromStdString(s.id));
         q.addBindValue(QString::fromStdString(s.name));
@@ -97,8 +101,9 @@ Result<void> writeProjections(QSqlDatabase& db, const CanonicalModel& model, con
         if (auto r = run(q, QStringLiteral("system %1").arg(QString::fromStdString(s.id))); !r)
             return r;
     }
-    q.prepare(QStringLiteral("INSERT INTO ownership(landscape_version_id, domain, attr_group, system_id, valid_from, valid_to)"
-                             " VALUES (?,?,?,?,?,?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO ownership(landscape_version_id, domain, attr_group, system_id, valid_from, valid_to)"
+        " VALUES (?,?,?,?,?,?)"));
     for (const OwnershipRule& o : landscape.ownership()) {
         q.addBindValue(landscapeVersionId);
         q.addBindValue(QString::fromStdString(o.domain));
@@ -109,17 +114,19 @@ Result<void> writeProjections(QSqlDatabase& db, const CanonicalModel& model, con
         if (auto r = run(q, QStringLiteral("ownership")); !r)
             return r;
     }
-    q.prepare(QStringLiteral("INSERT INTO subscription(id, domain, target_id, pattern, filter, sla_minutes, criticality,"
-                             " contract_version, window_start, window_end) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO subscription(id, domain, target_id, pattern, filter, sla_minutes, criticality,"
+                       " contract_version, window_start, window_end) VALUES (?,?,?,?,?,?,?,?,?,?)"));
     for (const SubscriptionDef& s : landscape.subscriptions()) {
         q.addBindValue(QString::fromStdString(s.id));
         q.addBindValue(QString::fromStdString(s.domain));
         q.addBindValue(QString::fromStdString(s.target));
-        q.addBindValue(QString::fromUtf8(patternName(s.pattern).data(), static_cast<qsizetype>(patternName(s.pattern).size())));
+        q.addBindValue(
+            QString::fromUtf8(patternName(s.pattern).data(), static_cast<qsizetype>(patternName(s.pattern).size())));
         q.addBindValue(jsonText({ { "plants", s.plants }, { "lifecycle_states", s.lifecycleStates } }));
         q.addBindValue(s.slaMinutes);
-        q.addBindValue(QString::fromUtf8(criticalityName(s.criticality).data(),
-                                         static_cast<qsizetype>(criticalityName(s.criticality).size())));
+        q.addBindValue(QString::fromUtf8(
+            criticalityName(s.criticality).data(), static_cast<qsizetype>(criticalityName(s.criticality).size())));
         q.addBindValue(QString::fromStdString(s.contractVersion));
         const bool batch = s.pattern == SubscriptionDef::Pattern::ScheduledBatch;
         q.addBindValue(batch ? QVariant(s.windowStartMinute) : QVariant(QMetaType(QMetaType::Int)));
@@ -133,7 +140,7 @@ Result<void> writeProjections(QSqlDatabase& db, const CanonicalModel& model, con
 } // namespace
 
 Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
-                           const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor)
+    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor)
 {
     QSqlDatabase& db = ws.db();
     if (auto r = ws.begin(); !r)
@@ -153,33 +160,31 @@ Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QSt
     };
 
     if (oldModel.hash != model.contentHash()) {
-        auto id = storeDoc(db, QStringLiteral("model"), model.version(), model.contentHash(), model.document(), modelOrigin, actor);
+        auto id = storeDoc(
+            db, QStringLiteral("model"), model.version(), model.contentHash(), model.document(), modelOrigin, actor);
         if (!id)
             return fail(id.error());
         auto a = audit.append(actor, "config.model.install", "model " + model.version(), describe(oldModel),
-                              nlohmann::json { { "version", model.version() },
-                                               { "content_hash", model.contentHash() },
-                                               { "origin", modelOrigin.toStdString() },
-                                               { "domains", model.domains().size() } },
-                              std::nullopt);
+            nlohmann::json { { "version", model.version() }, { "content_hash", model.contentHash() },
+                { "origin", modelOrigin.toStdString() }, { "domains", model.domains().size() } },
+            std::nullopt);
         if (!a)
             return fail(a.error());
     }
     qint64 landscapeId = oldLandscape.id;
     if (oldLandscape.hash != landscape.contentHash()) {
-        auto id = storeDoc(db, QStringLiteral("landscape"), landscape.version(), landscape.contentHash(), landscape.document(),
-                           landscapeOrigin, actor);
+        auto id = storeDoc(db, QStringLiteral("landscape"), landscape.version(), landscape.contentHash(),
+            landscape.document(), landscapeOrigin, actor);
         if (!id)
             return fail(id.error());
         landscapeId = id.value();
-        auto a = audit.append(actor, "config.landscape.install", "landscape " + landscape.version(), describe(oldLandscape),
-                              nlohmann::json { { "version", landscape.version() },
-                                               { "content_hash", landscape.contentHash() },
-                                               { "origin", landscapeOrigin.toStdString() },
-                                               { "systems", landscape.systems().size() },
-                                               { "ownership_rules", landscape.ownership().size() },
-                                               { "subscriptions", landscape.subscriptions().size() } },
-                              std::nullopt);
+        auto a = audit.append(actor, "config.landscape.install", "landscape " + landscape.version(),
+            describe(oldLandscape),
+            nlohmann::json { { "version", landscape.version() }, { "content_hash", landscape.contentHash() },
+                { "origin", landscapeOrigin.toStdString() }, { "systems", landscape.systems().size() },
+                { "ownership_rules", landscape.ownership().size() },
+                { "subscriptions", landscape.subscriptions().size() } },
+            std::nullopt);
         if (!a)
             return fail(a.error());
     }
@@ -195,7 +200,8 @@ Result<ActiveConfig> loadActiveConfig(Workspace& ws)
     QSqlDatabase& db = ws.db();
     auto load = [&db](const QString& kind, qint64& id, QString& origin) -> Result<nlohmann::json> {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT id, document, origin FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+        q.prepare(
+            QStringLiteral("SELECT id, document, origin FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
         q.addBindValue(kind);
         if (!q.exec())
             return makeError(sqlError(q, QStringLiteral("load %1").arg(kind)));

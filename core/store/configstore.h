@@ -24,7 +24,7 @@ struct ActiveConfig
 // changed (with the previous version and hash as "before"). Runs in its own transaction.
 // Unchanged documents (same content hash as the one in force) are not stored again.
 Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
-                           const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor);
+    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor);
 
 // Loads and re-validates the configuration in force.
 Result<ActiveConfig> loadActiveConfig(Workspace& ws);

@@ -62,22 +62,19 @@ Result<nlohmann::json> objects(QSqlDatabase db, const ObjectFilter& f)
         return makeError(r.error());
     nlohmann::json out = nlohmann::json::array();
     while (q.next())
-        out.push_back({ { "domain", text(q.value(0)) },
-                        { "key", text(q.value(1)) },
-                        { "revision", integer(q.value(2)) },
-                        { "lifecycle", text(q.value(3)) },
-                        { "description", text(q.value(4)) },
-                        { "deleted", q.value(5).toInt() != 0 },
-                        { "updated_at", time(q.value(6)) } });
+        out.push_back({ { "domain", text(q.value(0)) }, { "key", text(q.value(1)) },
+            { "revision", integer(q.value(2)) }, { "lifecycle", text(q.value(3)) }, { "description", text(q.value(4)) },
+            { "deleted", q.value(5).toInt() != 0 }, { "updated_at", time(q.value(6)) } });
     return out;
 }
 
 Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, const std::string& key)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT o.id, o.revision_no, o.lifecycle, o.description, o.deleted, o.created_at, o.updated_at,"
-                             " o.content_hash, r.state, r.source_system, r.correlation_id, r.received_at, r.model_version"
-                             " FROM object o JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
+    q.prepare(QStringLiteral(
+        "SELECT o.id, o.revision_no, o.lifecycle, o.description, o.deleted, o.created_at, o.updated_at,"
+        " o.content_hash, r.state, r.source_system, r.correlation_id, r.received_at, r.model_version"
+        " FROM object o JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
     q.addBindValue(qs(domain));
     q.addBindValue(qs(key));
     if (auto r = run(q, "object status"); !r)
@@ -85,29 +82,22 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
     if (!q.next())
         return makeError(QStringLiteral("no %1 '%2' in this workspace").arg(qs(domain), qs(key)));
     const qint64 objectId = q.value(0).toLongLong();
-    nlohmann::json out = { { "domain", domain },
-                           { "key", key },
-                           { "revision", integer(q.value(1)) },
-                           { "lifecycle", text(q.value(2)) },
-                           { "description", text(q.value(3)) },
-                           { "deleted", q.value(4).toInt() != 0 },
-                           { "created_at", time(q.value(5)) },
-                           { "updated_at", time(q.value(6)) },
-                           { "content_hash", text(q.value(7)) },
-                           { "state", jsonColumn(q.value(8)) },
-                           { "last_source", text(q.value(9)) },
-                           { "correlation_id", text(q.value(10)) },
-                           { "received_at", time(q.value(11)) },
-                           { "model_version", text(q.value(12)) } };
+    nlohmann::json out = { { "domain", domain }, { "key", key }, { "revision", integer(q.value(1)) },
+        { "lifecycle", text(q.value(2)) }, { "description", text(q.value(3)) }, { "deleted", q.value(4).toInt() != 0 },
+        { "created_at", time(q.value(5)) }, { "updated_at", time(q.value(6)) }, { "content_hash", text(q.value(7)) },
+        { "state", jsonColumn(q.value(8)) }, { "last_source", text(q.value(9)) },
+        { "correlation_id", text(q.value(10)) }, { "received_at", time(q.value(11)) },
+        { "model_version", text(q.value(12)) } };
 
     // Per subscribed target: the state row, or "not_subscribed" when the object never matched its filter.
     QSqlQuery t(db);
-    t.prepare(QStringLiteral("SELECT s.target_id, s.id, s.pattern, s.sla_minutes, ot.latest_revision_no, ot.status,"
-                             " ot.acked_revision_no, ot.updated_at, d.attempts, d.due_at, d.last_error, d.idempotency_key"
-                             " FROM subscription s"
-                             " LEFT JOIN object_target ot ON ot.object_id = ? AND ot.target_id = s.target_id"
-                             " LEFT JOIN delivery d ON d.id = ot.latest_delivery_id"
-                             " WHERE s.domain = ? ORDER BY s.target_id"));
+    t.prepare(
+        QStringLiteral("SELECT s.target_id, s.id, s.pattern, s.sla_minutes, ot.latest_revision_no, ot.status,"
+                       " ot.acked_revision_no, ot.updated_at, d.attempts, d.due_at, d.last_error, d.idempotency_key"
+                       " FROM subscription s"
+                       " LEFT JOIN object_target ot ON ot.object_id = ? AND ot.target_id = s.target_id"
+                       " LEFT JOIN delivery d ON d.id = ot.latest_delivery_id"
+                       " WHERE s.domain = ? ORDER BY s.target_id"));
     t.addBindValue(objectId);
     t.addBindValue(qs(domain));
     if (auto r = run(t, "delivery state"); !r)
@@ -115,18 +105,13 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
     nlohmann::json targets = nlohmann::json::array();
     while (t.next()) {
         const bool has = !t.value(5).isNull();
-        targets.push_back({ { "target", text(t.value(0)) },
-                            { "subscription", text(t.value(1)) },
-                            { "pattern", text(t.value(2)) },
-                            { "sla_minutes", integer(t.value(3)) },
-                            { "revision", integer(t.value(4)) },
-                            { "status", has ? text(t.value(5)) : nlohmann::json("not_subscribed") },
-                            { "acked_revision", integer(t.value(6)) },
-                            { "updated_at", time(t.value(7)) },
-                            { "attempts", integer(t.value(8)) },
-                            { "due_at", time(t.value(9)) },
-                            { "last_error", text(t.value(10)) },
-                            { "idempotency_key", text(t.value(11)) } });
+        targets.push_back(
+            { { "target", text(t.value(0)) }, { "subscription", text(t.value(1)) }, { "pattern", text(t.value(2)) },
+                { "sla_minutes", integer(t.value(3)) }, { "revision", integer(t.value(4)) },
+                { "status", has ? text(t.value(5)) : nlohmann::json("not_subscribed") },
+                { "acked_revision", integer(t.value(6)) }, { "updated_at", time(t.value(7)) },
+                { "attempts", integer(t.value(8)) }, { "due_at", time(t.value(9)) },
+                { "last_error", text(t.value(10)) }, { "idempotency_key", text(t.value(11)) } });
     }
     out["targets"] = targets;
 
@@ -145,9 +130,10 @@ Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT l.id, l.at, l.kind, l.system_id, l.actor, l.correlation_id, r.revision_no, l.detail"
-                             " FROM lineage_event l LEFT JOIN revision r ON r.id = l.revision_id"
-                             " WHERE l.domain = ? AND l.object_key = ? ORDER BY l.id LIMIT ?"));
+    q.prepare(
+        QStringLiteral("SELECT l.id, l.at, l.kind, l.system_id, l.actor, l.correlation_id, r.revision_no, l.detail"
+                       " FROM lineage_event l LEFT JOIN revision r ON r.id = l.revision_id"
+                       " WHERE l.domain = ? AND l.object_key = ? ORDER BY l.id LIMIT ?"));
     q.addBindValue(qs(domain));
     q.addBindValue(qs(key));
     q.addBindValue(limit);
@@ -155,14 +141,9 @@ Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const
         return makeError(r.error());
     nlohmann::json out = nlohmann::json::array();
     while (q.next())
-        out.push_back({ { "id", integer(q.value(0)) },
-                        { "at", time(q.value(1)) },
-                        { "kind", text(q.value(2)) },
-                        { "system", text(q.value(3)) },
-                        { "actor", text(q.value(4)) },
-                        { "correlation_id", text(q.value(5)) },
-                        { "revision", integer(q.value(6)) },
-                        { "detail", jsonColumn(q.value(7)) } });
+        out.push_back({ { "id", integer(q.value(0)) }, { "at", time(q.value(1)) }, { "kind", text(q.value(2)) },
+            { "system", text(q.value(3)) }, { "actor", text(q.value(4)) }, { "correlation_id", text(q.value(5)) },
+            { "revision", integer(q.value(6)) }, { "detail", jsonColumn(q.value(7)) } });
     return out;
 }
 
@@ -170,11 +151,12 @@ Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, stage, category, severity, status, created_at, source_name, line_no, source_system,"
-                             " event_id, domain, object_key, target_id, message, details, raw, assignee"
-                             " FROM exception WHERE (:status = '' OR status = :status) AND (:category = '' OR category = :category)"
-                             " AND (:domain = '' OR domain = :domain) AND (:key = '' OR object_key = :key)"
-                             " ORDER BY id LIMIT :limit"));
+    q.prepare(QStringLiteral(
+        "SELECT id, stage, category, severity, status, created_at, source_name, line_no, source_system,"
+        " event_id, domain, object_key, target_id, message, details, raw, assignee"
+        " FROM exception WHERE (:status = '' OR status = :status) AND (:category = '' OR category = :category)"
+        " AND (:domain = '' OR domain = :domain) AND (:key = '' OR object_key = :key)"
+        " ORDER BY id LIMIT :limit"));
     q.bindValue(QStringLiteral(":status"), qs(f.status));
     q.bindValue(QStringLiteral(":category"), qs(f.category));
     q.bindValue(QStringLiteral(":domain"), qs(f.domain));
@@ -184,22 +166,12 @@ Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f)
         return makeError(r.error());
     nlohmann::json out = nlohmann::json::array();
     while (q.next()) {
-        nlohmann::json e = { { "id", integer(q.value(0)) },
-                             { "stage", text(q.value(1)) },
-                             { "category", text(q.value(2)) },
-                             { "severity", text(q.value(3)) },
-                             { "status", text(q.value(4)) },
-                             { "created_at", time(q.value(5)) },
-                             { "source_name", text(q.value(6)) },
-                             { "line", integer(q.value(7)) },
-                             { "source", text(q.value(8)) },
-                             { "event_id", text(q.value(9)) },
-                             { "domain", text(q.value(10)) },
-                             { "key", text(q.value(11)) },
-                             { "target", text(q.value(12)) },
-                             { "message", text(q.value(13)) },
-                             { "details", jsonColumn(q.value(14)) },
-                             { "assignee", text(q.value(16)) } };
+        nlohmann::json e = { { "id", integer(q.value(0)) }, { "stage", text(q.value(1)) },
+            { "category", text(q.value(2)) }, { "severity", text(q.value(3)) }, { "status", text(q.value(4)) },
+            { "created_at", time(q.value(5)) }, { "source_name", text(q.value(6)) }, { "line", integer(q.value(7)) },
+            { "source", text(q.value(8)) }, { "event_id", text(q.value(9)) }, { "domain", text(q.value(10)) },
+            { "key", text(q.value(11)) }, { "target", text(q.value(12)) }, { "message", text(q.value(13)) },
+            { "details", jsonColumn(q.value(14)) }, { "assignee", text(q.value(16)) } };
         if (f.withRaw) {
             const QByteArray raw = q.value(15).toByteArray();
             // Raw bytes are kept verbatim; shown as text when valid UTF-8, else base64.
@@ -234,8 +206,9 @@ Result<nlohmann::json> overview(QSqlDatabase db)
         deliveries[q.value(0).toString().toStdString()][q.value(1).toString().toStdString()] = q.value(2).toLongLong();
     out["deliveries"] = deliveries;
 
-    if (!q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ('resolved','discarded')"
-                               " GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
+    if (!q.exec(
+            QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ('resolved','discarded')"
+                           " GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
         return makeError(sqlError(q, QStringLiteral("overview")));
     nlohmann::json open = nlohmann::json::object();
     while (q.next())

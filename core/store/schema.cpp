@@ -33,10 +33,11 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("CREATE TABLE domain ("
                            " name TEXT PRIMARY KEY, label TEXT NOT NULL, key_name TEXT NOT NULL,"
                            " model_version TEXT NOT NULL, attribute_groups TEXT NOT NULL) WITHOUT ROWID"),
-            QStringLiteral("CREATE TABLE ownership ("
-                           " id INTEGER PRIMARY KEY, landscape_version_id INTEGER NOT NULL REFERENCES config_version(id),"
-                           " domain TEXT NOT NULL, attr_group TEXT NOT NULL, system_id TEXT NOT NULL,"
-                           " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL)"),
+            QStringLiteral(
+                "CREATE TABLE ownership ("
+                " id INTEGER PRIMARY KEY, landscape_version_id INTEGER NOT NULL REFERENCES config_version(id),"
+                " domain TEXT NOT NULL, attr_group TEXT NOT NULL, system_id TEXT NOT NULL,"
+                " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX ownership_lookup ON ownership(domain, attr_group, valid_from)"),
             QStringLiteral("CREATE TABLE subscription ("
                            " id TEXT PRIMARY KEY, domain TEXT NOT NULL, target_id TEXT NOT NULL, pattern TEXT NOT NULL,"
@@ -44,18 +45,20 @@ const std::vector<QStringList>& migrations()
                            " contract_version TEXT NOT NULL, window_start INTEGER, window_end INTEGER) WITHOUT ROWID"),
 
             // Business objects and their immutable revisions.
-            QStringLiteral("CREATE TABLE object ("
-                           " id INTEGER PRIMARY KEY, domain TEXT NOT NULL, key TEXT NOT NULL,"
-                           " revision_no INTEGER NOT NULL, current_revision_id INTEGER NOT NULL,"
-                           " content_hash TEXT NOT NULL, lifecycle TEXT, description TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
-                           " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (domain, key))"),
-            QStringLiteral("CREATE TABLE revision ("
-                           " id INTEGER PRIMARY KEY, object_id INTEGER NOT NULL REFERENCES object(id),"
-                           " revision_no INTEGER NOT NULL, op TEXT NOT NULL CHECK (op IN ('upsert','delete')),"
-                           " source_system TEXT NOT NULL, actor TEXT NOT NULL, event_id TEXT, correlation_id TEXT NOT NULL,"
-                           " occurred_at INTEGER, received_at INTEGER NOT NULL, model_version TEXT NOT NULL,"
-                           " state TEXT NOT NULL, changed TEXT NOT NULL, content_hash TEXT NOT NULL,"
-                           " UNIQUE (object_id, revision_no))"),
+            QStringLiteral(
+                "CREATE TABLE object ("
+                " id INTEGER PRIMARY KEY, domain TEXT NOT NULL, key TEXT NOT NULL,"
+                " revision_no INTEGER NOT NULL, current_revision_id INTEGER NOT NULL,"
+                " content_hash TEXT NOT NULL, lifecycle TEXT, description TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
+                " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (domain, key))"),
+            QStringLiteral(
+                "CREATE TABLE revision ("
+                " id INTEGER PRIMARY KEY, object_id INTEGER NOT NULL REFERENCES object(id),"
+                " revision_no INTEGER NOT NULL, op TEXT NOT NULL CHECK (op IN ('upsert','delete')),"
+                " source_system TEXT NOT NULL, actor TEXT NOT NULL, event_id TEXT, correlation_id TEXT NOT NULL,"
+                " occurred_at INTEGER, received_at INTEGER NOT NULL, model_version TEXT NOT NULL,"
+                " state TEXT NOT NULL, changed TEXT NOT NULL, content_hash TEXT NOT NULL,"
+                " UNIQUE (object_id, revision_no))"),
             QStringLiteral("CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"
                            " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END"),
 
@@ -105,10 +108,11 @@ const std::vector<QStringList>& migrations()
 
             // Everything that happened to an object, in order. domain/object_key are set even when the object
             // does not exist (yet), e.g. for a rejected create.
-            QStringLiteral("CREATE TABLE lineage_event ("
-                           " id INTEGER PRIMARY KEY, at INTEGER NOT NULL, domain TEXT NOT NULL, object_key TEXT NOT NULL,"
-                           " object_id INTEGER, revision_id INTEGER, kind TEXT NOT NULL, system_id TEXT, actor TEXT,"
-                           " correlation_id TEXT, detail TEXT NOT NULL)"),
+            QStringLiteral(
+                "CREATE TABLE lineage_event ("
+                " id INTEGER PRIMARY KEY, at INTEGER NOT NULL, domain TEXT NOT NULL, object_key TEXT NOT NULL,"
+                " object_id INTEGER, revision_id INTEGER, kind TEXT NOT NULL, system_id TEXT, actor TEXT,"
+                " correlation_id TEXT, detail TEXT NOT NULL)"),
             QStringLiteral("CREATE INDEX lineage_object ON lineage_event(domain, object_key, id)"),
 
             // Candidate index for the duplicate-suspect check: normalised tokens of the compared attributes.

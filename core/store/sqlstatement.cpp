@@ -35,7 +35,8 @@ bool SqlStatement::prepare(sqlite3* db, std::string_view sql)
     if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr)
         != SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(db)) + QStringLiteral(" [")
-            + QString::fromUtf8(sql.data(), static_cast<qsizetype>(std::min<size_t>(sql.size(), 80))) + QStringLiteral("]");
+            + QString::fromUtf8(sql.data(), static_cast<qsizetype>(std::min<size_t>(sql.size(), 80)))
+            + QStringLiteral("]");
         return false;
     }
     return true;

@@ -37,8 +37,8 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString& path)
 {
     QFileInfo fi(path);
     if (fi.exists() && fi.size() > 0)
-        return makeError(QStringLiteral("%1: a file already exists there; choose a new path or remove it first")
-                             .arg(path));
+        return makeError(
+            QStringLiteral("%1: a file already exists there; choose a new path or remove it first").arg(path));
     if (!fi.absoluteDir().exists())
         return makeError(QStringLiteral("%1: folder %2 does not exist").arg(path, fi.absolutePath()));
     return openConnection(path, Mode::ReadWrite, true);
@@ -102,7 +102,7 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
 
     if (mode == Mode::ReadWrite) {
         for (const char* pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                                    "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536" }) {
+                 "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536" }) {
             if (auto r = ws->exec(QString::fromLatin1(pragma)); !r)
                 return makeError(r.error());
         }
@@ -205,7 +205,8 @@ QString Workspace::meta(const QString& key, const QString& fallback) const
 Result<void> Workspace::setMeta(const QString& key, const QString& value)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     q.addBindValue(key);
     q.addBindValue(value);
     if (!q.exec())

@@ -128,7 +128,7 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
     }
     const size_t keep = std::min(ranked.size(), kMaxCandidates);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
-                      [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
+        [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
     const Bigrams mine = bigrams(text);
     for (size_t k = 0; k < keep; ++k) {
         const Entry& other = m_entries.at(ranked[k].second);

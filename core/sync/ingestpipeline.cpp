@@ -42,24 +42,15 @@ struct Envelope
     nlohmann::json attributes = nlohmann::json::object();
 };
 
-
 } // namespace
 
 nlohmann::json IngestSummary::toJson() const
 {
-    return nlohmann::json { { "run_id", runId },
-                            { "received", received },
-                            { "accepted", accepted },
-                            { "revisions", revisions },
-                            { "unchanged", unchanged },
-                            { "rejected", rejected },
-                            { "duplicates", duplicates },
-                            { "exceptions", exceptions },
-                            { "policy_violations", policyViolations },
-                            { "duplicate_suspects", duplicateSuspects },
-                            { "deliveries", deliveries },
-                            { "exceptions_by_category", exceptionsByCategory },
-                            { "input_sha256", inputSha256 } };
+    return nlohmann::json { { "run_id", runId }, { "received", received }, { "accepted", accepted },
+        { "revisions", revisions }, { "unchanged", unchanged }, { "rejected", rejected }, { "duplicates", duplicates },
+        { "exceptions", exceptions }, { "policy_violations", policyViolations },
+        { "duplicate_suspects", duplicateSuspects }, { "deliveries", deliveries },
+        { "exceptions_by_category", exceptionsByCategory }, { "input_sha256", inputSha256 } };
 }
 
 // Prepared statements of the pipeline, created once per pipeline on the writer connection's raw handle.
@@ -67,8 +58,7 @@ struct IngestPipeline::Statements
 {
     explicit Statements(sqlite3* db)
         : db(db)
-    {
-    }
+    { }
 
     bool prepare(QString& error)
     {
@@ -78,34 +68,41 @@ struct IngestPipeline::Statements
             const char* sql;
         };
         const P all[] = {
-            { &findInbound, "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
+            { &findInbound,
+                "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
             { &findObject,
-              "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state FROM object o"
-              " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?" },
+                "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state FROM object o"
+                " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?" },
             { &insertObject,
-              "INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash, lifecycle, description,"
-              " deleted, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)" },
+                "INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash, lifecycle, "
+                "description,"
+                " deleted, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)" },
             { &updateObject,
-              "UPDATE object SET revision_no = ?, current_revision_id = ?, content_hash = ?, lifecycle = ?, description = ?,"
-              " deleted = ?, updated_at = ? WHERE id = ?" },
+                "UPDATE object SET revision_no = ?, current_revision_id = ?, content_hash = ?, lifecycle = ?, "
+                "description = ?,"
+                " deleted = ?, updated_at = ? WHERE id = ?" },
             { &insertRevision,
-              "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
-              " occurred_at, received_at, model_version, state, changed, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
+                "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
+                " occurred_at, received_at, model_version, state, changed, content_hash) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
             { &insertInbound,
-              "INSERT INTO inbound_event(source, event_id, payload_hash, received_at, outcome, revision_id) VALUES (?,?,?,?,?,?)" },
+                "INSERT INTO inbound_event(source, event_id, payload_hash, received_at, outcome, revision_id) VALUES "
+                "(?,?,?,?,?,?)" },
             { &insertLineage,
-              "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
-              " correlation_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)" },
+                "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
+                " correlation_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)" },
             { &insertException,
-              "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_name, line_no,"
-              " source_system, event_id, correlation_id, domain, object_key, object_id, revision_id, message, details,"
-              " raw, raw_sha256, ingest_run_id) VALUES ('inbound',?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
+                "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_name, line_no,"
+                " source_system, event_id, correlation_id, domain, object_key, object_id, revision_id, message, "
+                "details,"
+                " raw, raw_sha256, ingest_run_id) VALUES ('inbound',?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
             { &findOpenRaw,
-              "SELECT id FROM exception WHERE raw_sha256 = ? AND stage = 'inbound' AND status NOT IN ('resolved','discarded')"
-              " LIMIT 1" },
+                "SELECT id FROM exception WHERE raw_sha256 = ? AND stage = 'inbound' AND status NOT IN "
+                "('resolved','discarded')"
+                " LIMIT 1" },
             { &upsertMatchText,
-              "INSERT INTO match_text(object_id, domain, text) VALUES (?,?,?)"
-              " ON CONFLICT(object_id) DO UPDATE SET text = excluded.text" },
+                "INSERT INTO match_text(object_id, domain, text) VALUES (?,?,?)"
+                " ON CONFLICT(object_id) DO UPDATE SET text = excluded.text" },
             { &objectKey, "SELECT key FROM object WHERE id = ?" },
             { &savepoint, "SAVEPOINT ingest_event" },
             { &release, "RELEASE ingest_event" },
@@ -124,24 +121,24 @@ struct IngestPipeline::Statements
     SqlStatement& deliveries(size_t rows)
     {
         return multiRow(insertDelivery, rows,
-                        "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
-                        " due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ",
-                        "(?,?,?,?,?,?,'pending',?,?,?,?,?)", "");
+            "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
+            " due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ",
+            "(?,?,?,?,?,?,'pending',?,?,?,?,?)", "");
     }
 
     SqlStatement& objectTargets(size_t rows)
     {
         return multiRow(upsertObjectTarget, rows,
-                        "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id, status,"
-                        " updated_at) VALUES ",
-                        "(?,?,?,?,'pending',?)",
-                        " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
-                        " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
-                        " updated_at = excluded.updated_at");
+            "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id, status,"
+            " updated_at) VALUES ",
+            "(?,?,?,?,'pending',?)",
+            " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
+            " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
+            " updated_at = excluded.updated_at");
     }
 
     SqlStatement& multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& cache, size_t rows, const char* head,
-                           const char* tuple, const char* tail)
+        const char* tuple, const char* tail)
     {
         auto& q = cache[rows];
         if (!q) {
@@ -174,8 +171,7 @@ public:
         , m_st(*p.m_st)
         , m_hash(QCryptographicHash::Sha256)
         , m_sourceName(o.sourceName.toStdString())
-    {
-    }
+    { }
 
     Result<void> start();
     Result<void> line(std::string_view raw, std::int64_t lineNo);
@@ -201,14 +197,8 @@ private:
     };
 
     TimeMs now() const { return m_o.clock ? m_o.clock() : nowMs(); }
-    std::string where(const Ctx& c) const
-    {
-        return m_sourceName + ":" + std::to_string(c.lineNo) + ": ";
-    }
-    std::string subject(const Ctx& c) const
-    {
-        return c.env.domain + " '" + c.env.key + "'";
-    }
+    std::string where(const Ctx& c) const { return m_sourceName + ":" + std::to_string(c.lineNo) + ": "; }
+    std::string subject(const Ctx& c) const { return c.env.domain + " '" + c.env.key + "'"; }
 
     Result<void> ensureTransaction();
     Result<void> maybeCommit(bool force);
@@ -236,10 +226,10 @@ private:
     void process(Ctx& c);
     bool parse(Ctx& c);
     void reject(const Ctx& c, const std::string& category, const std::string& severity, const std::string& message,
-                nlohmann::json details = nlohmann::json::object());
+        nlohmann::json details = nlohmann::json::object());
     std::int64_t insertException(const Ctx& c, const PendingException& e, std::int64_t objectId);
     void insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
-                       const std::string& system, const nlohmann::json& detail);
+        const std::string& system, const nlohmann::json& detail);
     DuplicateIndex& dupIndex(const DomainDef& d);
     std::string dupText(const DomainDef& d, const nlohmann::json& state) const;
 
@@ -266,8 +256,7 @@ private:
 IngestPipeline::IngestPipeline(Workspace& ws, ActiveConfig config)
     : m_ws(ws)
     , m_config(std::move(config))
-{
-}
+{ }
 
 IngestPipeline::~IngestPipeline() = default;
 
@@ -322,8 +311,9 @@ Result<void> IngestPipeline::Run::flushCounters()
         }
     }
     if (!m_exceptionDelta.empty()) {
-        q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,'open',?)"
-                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
+        q.prepare(
+            QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,'open',?)"
+                           " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
         for (const auto& [category, n] : m_exceptionDelta) {
             q.bindValue(0, qs(category));
             q.bindValue(1, qv(n));
@@ -346,9 +336,8 @@ Result<void> IngestPipeline::Run::maybeCommit(bool force)
     }
     if (auto r = m_p.m_ws.commit(); !r) {
         abort();
-        return makeError(QStringLiteral("commit failed, the last %1 events were not stored: %2")
-                             .arg(m_batchEvents)
-                             .arg(r.error()));
+        return makeError(
+            QStringLiteral("commit failed, the last %1 events were not stored: %2").arg(m_batchEvents).arg(r.error()));
     }
     m_inTx = false;
     m_deliveryDelta.clear();
@@ -404,7 +393,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         m_eventIndexAdds.clear();
         try {
             reject(c, "internal", "critical",
-                   where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
+                where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
         } catch (const EventAbort& e) {
             abort();
             return makeError(e.message);
@@ -438,8 +427,8 @@ bool IngestPipeline::Run::parse(Ctx& c)
     const std::string at = where(c);
     if (static_cast<qsizetype>(c.raw.size()) > m_o.maxLineBytes) {
         reject(c, "malformed", "error",
-               at + "line is " + std::to_string(c.raw.size()) + " bytes, more than the limit of "
-                   + std::to_string(m_o.maxLineBytes) + " bytes");
+            at + "line is " + std::to_string(c.raw.size()) + " bytes, more than the limit of "
+                + std::to_string(m_o.maxLineBytes) + " bytes");
         return false;
     }
     if (const size_t bad = invalidUtf8Offset(c.raw); bad != std::string_view::npos) {
@@ -459,12 +448,12 @@ bool IngestPipeline::Run::parse(Ctx& c)
         return false;
     }
     if (!doc.is_object()) {
-        reject(c, "malformed", "error", at + "expected a JSON object (one change-event envelope per line), got "
-                                         + std::string(doc.type_name()));
+        reject(c, "malformed", "error",
+            at + "expected a JSON object (one change-event envelope per line), got " + std::string(doc.type_name()));
         return false;
     }
-    static const std::set<std::string, std::less<>> known = { "event_id", "source", "domain", "key", "op",
-                                                              "occurred_at", "correlation_id", "attributes" };
+    static const std::set<std::string, std::less<>> known
+        = { "event_id", "source", "domain", "key", "op", "occurred_at", "correlation_id", "attributes" };
     std::vector<std::string> problems;
     for (auto it = doc.begin(); it != doc.end(); ++it)
         if (!known.count(it.key()))
@@ -496,7 +485,8 @@ bool IngestPipeline::Run::parse(Ctx& c)
         if (auto t = parseRfc3339(occurred))
             c.env.occurredAt = *t;
         else
-            problems.push_back("occurred_at '" + occurred + "' is not an RFC 3339 date-time (e.g. 2026-11-28T08:15:00Z)");
+            problems.push_back(
+                "occurred_at '" + occurred + "' is not an RFC 3339 date-time (e.g. 2026-11-28T08:15:00Z)");
     }
     if (!c.env.op.empty() && c.env.op != "upsert" && c.env.op != "delete")
         problems.push_back("op '" + c.env.op + "' must be \"upsert\" or \"delete\"");
@@ -513,8 +503,7 @@ bool IngestPipeline::Run::parse(Ctx& c)
     if (c.env.op == "delete" && !c.env.attributes.empty())
         problems.push_back("a delete carries no attributes");
     if (!problems.empty()) {
-        reject(c, "malformed", "error", at + "invalid envelope: " + join(problems),
-               { { "problems", problems } });
+        reject(c, "malformed", "error", at + "invalid envelope: " + join(problems), { { "problems", problems } });
         return false;
     }
     if (c.env.correlationId.empty())
@@ -531,12 +520,9 @@ void IngestPipeline::Run::process(Ctx& c)
     const TimeMs t = now();
 
     // Idempotency: the same (source, event_id) again creates nothing new.
-    const std::string payloadHash = sha256Hex(nlohmann::json { { "domain", env.domain },
-                                                               { "key", env.key },
-                                                               { "op", env.op },
-                                                               { "occurred_at", env.occurredAt },
-                                                               { "attributes", env.attributes } }
-                                                  .dump());
+    const std::string payloadHash = sha256Hex(nlohmann::json { { "domain", env.domain }, { "key", env.key },
+        { "op", env.op }, { "occurred_at", env.occurredAt },
+        { "attributes", env.attributes } }.dump());
     m_st.findInbound.bind(0, env.source);
     m_st.findInbound.bind(1, env.eventId);
     if (first(m_st.findInbound, "look up event id")) {
@@ -549,8 +535,8 @@ void IngestPipeline::Run::process(Ctx& c)
         }
         c.domain = m_model.domain(env.domain);
         reject(c, "conflict", "error",
-               at + "event_id '" + env.eventId + "' from " + env.source + " was already accepted at " + seenAt
-                   + " with different content; this event was not merged (a source must not reuse event ids)");
+            at + "event_id '" + env.eventId + "' from " + env.source + " was already accepted at " + seenAt
+                + " with different content; this event was not merged (a source must not reuse event ids)");
         return;
     }
     m_st.findInbound.reset();
@@ -561,14 +547,12 @@ void IngestPipeline::Run::process(Ctx& c)
         std::vector<std::string> names;
         for (const auto& d : m_model.domains())
             names.push_back(d.name);
-        reject(c, "validation", "error",
-               at + "unknown domain '" + env.domain + "' (known: " + join(names) + ")");
+        reject(c, "validation", "error", at + "unknown domain '" + env.domain + "' (known: " + join(names) + ")");
         return;
     }
     if (!source) {
         reject(c, "policy_violation", "error",
-               at + "unknown source system '" + env.source + "': it is not a system of landscape "
-                   + m_land.version());
+            at + "unknown source system '" + env.source + "': it is not a system of landscape " + m_land.version());
         return;
     }
     if (!source->inbound) {
@@ -624,15 +608,15 @@ void IngestPipeline::Run::process(Ctx& c)
         }
         if (!creator || creator->id != env.source) {
             reject(c, "policy_violation", "error",
-                   at + "cannot delete " + subject(c) + ": only " + creatorName + " (system of record for "
-                       + dom.name + "." + dom.creatorGroup + ") may delete it; sent by " + env.source);
+                at + "cannot delete " + subject(c) + ": only " + creatorName + " (system of record for " + dom.name
+                    + "." + dom.creatorGroup + ") may delete it; sent by " + env.source);
             return;
         }
     } else if (!exists && (!creator || creator->id != env.source)) {
         reject(c, "policy_violation", "error",
-               at + subject(c) + " does not exist" + (deleted ? " (it was deleted)" : "") + "; only " + creatorName
-                   + " (system of record for " + dom.name + "." + dom.creatorGroup + ") may create it; sent by "
-                   + env.source);
+            at + subject(c) + " does not exist" + (deleted ? " (it was deleted)" : "") + "; only " + creatorName
+                + " (system of record for " + dom.name + "." + dom.creatorGroup + ") may create it; sent by "
+                + env.source);
         return;
     }
 
@@ -645,19 +629,17 @@ void IngestPipeline::Run::process(Ctx& c)
             ++it;
             continue;
         }
-        violations.push_back({ { "attribute", it.key() },
-                               { "group", a->group },
-                               { "owner", owner ? nlohmann::json(owner->id) : nlohmann::json(nullptr) },
-                               { "sent", it.value() } });
+        violations.push_back({ { "attribute", it.key() }, { "group", a->group },
+            { "owner", owner ? nlohmann::json(owner->id) : nlohmann::json(nullptr) }, { "sent", it.value() } });
         violatedNames.push_back(it.key() + " (" + dom.name + "." + a->group + ", owned by "
-                                + (owner ? owner->id : std::string("nobody")) + ")");
+            + (owner ? owner->id : std::string("nobody")) + ")");
         it = attrs.erase(it);
     }
     if (env.op == "upsert" && attrs.empty()) {
         reject(c, "policy_violation", "error",
-               at + subject(c) + ": " + env.source + " is not the system of record for any attribute it sent: "
-                   + join(violatedNames) + "; nothing merged",
-               { { "not_merged", violations } });
+            at + subject(c) + ": " + env.source
+                + " is not the system of record for any attribute it sent: " + join(violatedNames) + "; nothing merged",
+            { { "not_merged", violations } });
         return;
     }
 
@@ -684,7 +666,8 @@ void IngestPipeline::Run::process(Ctx& c)
     if (env.op == "upsert") {
         enrichments = m_land.enrich(dom, state, t);
         for (const Enrichment& e : enrichments)
-            changed[e.attribute] = { { "old", e.oldValue }, { "new", e.newValue }, { "by", e.system }, { "rule", e.ruleId } };
+            changed[e.attribute]
+                = { { "old", e.oldValue }, { "new", e.newValue }, { "by", e.system }, { "rule", e.ruleId } };
 
         std::vector<ValidationIssue> missing;
         if (!m_model.checkMandatory(dom, state, missing)) {
@@ -713,19 +696,18 @@ void IngestPipeline::Run::process(Ctx& c)
             const auto m = dupIndex(dom).best(matchText, dom.duplicateCheck.threshold, c.objectId);
             if (m.objectId) {
                 m_st.objectKey.bind(0, m.objectId);
-                const std::string otherKey = first(m_st.objectKey, "look up suspect") ? std::string(m_st.objectKey.text(0)) : "?";
+                const std::string otherKey
+                    = first(m_st.objectKey, "look up suspect") ? std::string(m_st.objectKey.text(0)) : "?";
                 m_st.objectKey.reset();
                 char score[16];
                 std::snprintf(score, sizeof score, "%.2f", m.score);
-                suspect = { { "object_id", m.objectId },
-                            { "key", otherKey },
-                            { "score", m.score },
-                            { "compared", dom.duplicateCheck.attributes } };
+                suspect = { { "object_id", m.objectId }, { "key", otherKey }, { "score", m.score },
+                    { "compared", dom.duplicateCheck.attributes } };
                 const std::string msg = subject(c) + " looks like a duplicate of " + dom.name + " '" + otherKey
-                                        + "' (similarity " + score + " on " + join(dom.duplicateCheck.attributes) + ")";
+                    + "' (similarity " + score + " on " + join(dom.duplicateCheck.attributes) + ")";
                 if (dom.duplicateCheck.action == DuplicateCheck::Action::Hold) {
                     reject(c, "duplicate_suspect", "warning", at + msg + "; held for steward review, nothing merged",
-                           { { "suspect", suspect } });
+                        { { "suspect", suspect } });
                     return;
                 }
             }
@@ -748,20 +730,19 @@ void IngestPipeline::Run::process(Ctx& c)
             return;
         ++m_eventSum.policyViolations;
         PendingException e { "policy_violation", "warning",
-                             at + subject(c) + ": not merged because " + env.source
-                                 + " is not their system of record: " + join(violatedNames)
-                                 + "; the other attributes were merged",
-                             { { "not_merged", violations } }, revisionId };
+            at + subject(c) + ": not merged because " + env.source
+                + " is not their system of record: " + join(violatedNames) + "; the other attributes were merged",
+            { { "not_merged", violations } }, revisionId };
         const std::int64_t exId = insertException(c, e, c.objectId);
         insertLineage(c, c.objectId, revisionId, "policy_violation", env.source,
-                      { { "event_id", env.eventId }, { "not_merged", violations }, { "exception_id", exId } });
+            { { "event_id", env.eventId }, { "not_merged", violations }, { "exception_id", exId } });
     };
 
     if (noChange) {
         ++m_eventSum.unchanged;
         recordInbound("unchanged", 0);
-        insertLineage(c, c.objectId, 0, "unchanged", env.source,
-                      { { "event_id", env.eventId }, { "revision_no", revisionNo } });
+        insertLineage(
+            c, c.objectId, 0, "unchanged", env.source, { { "event_id", env.eventId }, { "revision_no", revisionNo } });
         policyException(0);
         return;
     }
@@ -770,8 +751,8 @@ void IngestPipeline::Run::process(Ctx& c)
     const std::int64_t objectId = c.objectId ? c.objectId : m_p.m_nextObjectId++;
     const std::int64_t revisionId = m_p.m_nextRevisionId++;
     const std::int64_t newRevisionNo = revisionNo + 1;
-    const std::string lifecycle = dom.lifecycleAttribute.empty() ? std::string()
-                                                                 : state.value(dom.lifecycleAttribute, std::string());
+    const std::string lifecycle
+        = dom.lifecycleAttribute.empty() ? std::string() : state.value(dom.lifecycleAttribute, std::string());
     std::string description;
     if (auto d = state.find(dom.descriptionAttribute); d != state.end() && d->is_string())
         description = d->get<std::string>();
@@ -851,9 +832,9 @@ void IngestPipeline::Run::process(Ctx& c)
         SqlStatement& ot = m_st.objectTargets(rows.size());
         int di = 0, oi = 0;
         for (const Row& r : rows) {
-            const std::string key = sha256Hex(std::to_string(revisionId) + "|" + r.sub->target + "|"
-                                              + r.sub->contractVersion)
-                                        .substr(0, 32);
+            const std::string key
+                = sha256Hex(std::to_string(revisionId) + "|" + r.sub->target + "|" + r.sub->contractVersion)
+                      .substr(0, 32);
             d.bind(di++, std::int64_t(r.id));
             d.bind(di++, std::int64_t(revisionId));
             d.bind(di++, std::int64_t(objectId));
@@ -882,24 +863,21 @@ void IngestPipeline::Run::process(Ctx& c)
     std::vector<std::string> changedNames;
     for (auto it = changed.begin(); it != changed.end(); ++it)
         changedNames.push_back(it.key());
-    nlohmann::json merged = { { "event_id", env.eventId },
-                              { "op", env.op },
-                              { "revision_no", newRevisionNo },
-                              { "occurred_at", formatRfc3339(env.occurredAt) },
-                              { "model_version", m_model.version() },
-                              { "changed", changedNames },
-                              { "queued", queued },
-                              { "source_name", m_o.sourceName.toStdString() },
-                              { "line", c.lineNo } };
+    nlohmann::json merged = { { "event_id", env.eventId }, { "op", env.op }, { "revision_no", newRevisionNo },
+        { "occurred_at", formatRfc3339(env.occurredAt) }, { "model_version", m_model.version() },
+        { "changed", changedNames }, { "queued", queued }, { "source_name", m_o.sourceName.toStdString() },
+        { "line", c.lineNo } };
     if (!filtered.empty())
         merged["not_subscribed"] = filtered;
-    insertLineage(c, objectId, revisionId, isDelete ? "deleted" : (creating ? "created" : "merged"), env.source, merged);
+    insertLineage(
+        c, objectId, revisionId, isDelete ? "deleted" : (creating ? "created" : "merged"), env.source, merged);
     if (!enrichments.empty()) {
         std::map<std::string, nlohmann::json> bySystem;
         for (const Enrichment& e : enrichments)
             bySystem[e.system].push_back({ { "attribute", e.attribute }, { "rule", e.ruleId }, { "new", e.newValue } });
         for (const auto& [system, list] : bySystem)
-            insertLineage(c, objectId, revisionId, "enriched", system, { { "revision_no", newRevisionNo }, { "set", list } });
+            insertLineage(
+                c, objectId, revisionId, "enriched", system, { { "revision_no", newRevisionNo }, { "set", list } });
     }
     fault("lineage");
     if (!suspect.is_null()) {
@@ -907,13 +885,13 @@ void IngestPipeline::Run::process(Ctx& c)
         char score[16];
         std::snprintf(score, sizeof score, "%.2f", suspect["score"].get<double>());
         PendingException e { "duplicate_suspect", "warning",
-                             at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
-                                 + suspect["key"].get<std::string>() + "' (similarity " + score + " on "
-                                 + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
-                             { { "suspect", suspect } }, revisionId };
+            at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
+                + suspect["key"].get<std::string>() + "' (similarity " + score + " on "
+                + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
+            { { "suspect", suspect } }, revisionId };
         const std::int64_t exId = insertException(c, e, objectId);
         insertLineage(c, objectId, revisionId, "duplicate_suspect", env.source,
-                      { { "suspect", suspect }, { "exception_id", exId } });
+            { { "suspect", suspect }, { "exception_id", exId } });
     }
     policyException(revisionId);
 
@@ -927,7 +905,7 @@ void IngestPipeline::Run::process(Ctx& c)
 }
 
 void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, const std::string& severity,
-                                 const std::string& message, nlohmann::json details)
+    const std::string& message, nlohmann::json details)
 {
     // The same raw line already waiting in an open exception: nothing new (re-ingest of a file).
     const std::string rawHash = sha256Hex(c.raw);
@@ -945,8 +923,8 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
     const std::int64_t exId = insertException(c, e, c.objectId);
     if (c.domain && !c.env.key.empty())
         insertLineage(c, c.objectId, 0, "rejected", c.env.source,
-                      { { "event_id", c.env.eventId }, { "category", category }, { "exception_id", exId },
-                        { "message", message } });
+            { { "event_id", c.env.eventId }, { "category", category }, { "exception_id", exId },
+                { "message", message } });
 }
 
 std::int64_t IngestPipeline::Run::insertException(const Ctx& c, const PendingException& e, std::int64_t objectId)
@@ -978,7 +956,7 @@ std::int64_t IngestPipeline::Run::insertException(const Ctx& c, const PendingExc
 }
 
 void IngestPipeline::Run::insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
-                                        const std::string& system, const nlohmann::json& detail)
+    const std::string& system, const nlohmann::json& detail)
 {
     SqlStatement& q = m_st.insertLineage;
     q.bind(0, std::int64_t(now()));
@@ -1042,9 +1020,9 @@ Result<IngestSummary> IngestPipeline::Run::finish()
         return makeError(sqlError(q, QStringLiteral("finish ingest run")));
     }
     AuditLog audit(m_p.m_ws.db());
-    if (auto a = audit.append(m_o.actor, "ingest.run", "ingest run " + std::to_string(m_sum.runId) + " ("
-                                  + m_o.sourceName.toStdString() + ")",
-                              std::nullopt, summary, std::nullopt);
+    if (auto a = audit.append(m_o.actor, "ingest.run",
+            "ingest run " + std::to_string(m_sum.runId) + " (" + m_o.sourceName.toStdString() + ")", std::nullopt,
+            summary, std::nullopt);
         !a) {
         abort();
         return makeError(a.error());

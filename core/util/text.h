@@ -16,6 +16,6 @@ std::optional<size_t> utf8Length(std::string_view s);
 
 // "a, b, c"; with `limit`, at most that many items followed by `more` ("a, b, …").
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ",
-                 size_t limit = std::string::npos, std::string_view more = ", …");
+    size_t limit = std::string::npos, std::string_view more = ", …");
 
 } // namespace mdsync

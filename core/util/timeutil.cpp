@@ -118,8 +118,8 @@ std::string formatRfc3339(TimeMs ms)
     const std::int64_t y = y0 + (m <= 2);
     char buf[64];
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
-                  static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
-                  static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
+        static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
+        static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
     return buf;
 }
 

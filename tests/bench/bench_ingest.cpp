@@ -94,8 +94,7 @@ class EventGenerator
 public:
     explicit EventGenerator(std::uint32_t seed)
         : m_rng(seed)
-    {
-    }
+    { }
 
     std::string line(int n)
     {
@@ -140,29 +139,20 @@ public:
             weight = nlohmann::json { { "value", std::stod(fixed(uniform(0.1, 80.0), 2)) }, { "unit", "kg" } };
             break;
         }
-        nlohmann::json attributes = { { "description", description },
-                                      { "item_type", k.itemType },
-                                      { "material_group", k.group },
-                                      { "base_uom", k.uom },
-                                      { "net_weight", weight },
-                                      { "manufacturer_part_number", partNumber(n) },
-                                      { "plants", { "P100" } },
-                                      { "lifecycle_status", "released" } };
+        nlohmann::json attributes
+            = { { "description", description }, { "item_type", k.itemType }, { "material_group", k.group },
+                  { "base_uom", k.uom }, { "net_weight", weight }, { "manufacturer_part_number", partNumber(n) },
+                  { "plants", { "P100" } }, { "lifecycle_status", "released" } };
         if (pick(3) == 0)
             attributes["manufacturer"] = oneOf({ "Nordmotor AG", "Schraubenwerk Heilbronn GmbH", "Valvetec s.r.o.",
-                                                 "Polymerix SE", "Alu Rheinfelden GmbH", "Drivesys Inc." });
+                "Polymerix SE", "Alu Rheinfelden GmbH", "Drivesys Inc." });
         char key[32];
         std::snprintf(key, sizeof key, "%s-%07d", k.prefix, n + 1);
         char eventId[32];
         std::snprintf(eventId, sizeof eventId, "PLM-%08d", n + 1);
-        const nlohmann::json event = { { "event_id", eventId },
-                                       { "source", "PLM" },
-                                       { "domain", "item" },
-                                       { "key", key },
-                                       { "op", "upsert" },
-                                       { "occurred_at", formatRfc3339(m_t0 + static_cast<TimeMs>(n) * 250) },
-                                       { "correlation_id", "bench-npi-" + std::to_string(n / 500) },
-                                       { "attributes", attributes } };
+        const nlohmann::json event = { { "event_id", eventId }, { "source", "PLM" }, { "domain", "item" },
+            { "key", key }, { "op", "upsert" }, { "occurred_at", formatRfc3339(m_t0 + static_cast<TimeMs>(n) * 250) },
+            { "correlation_id", "bench-npi-" + std::to_string(n / 500) }, { "attributes", attributes } };
         return event.dump();
     }
 
@@ -176,7 +166,10 @@ private:
         std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
         return buf;
     }
-    std::string num(int lo, int hi) { return std::to_string(lo + static_cast<int>(pick(static_cast<size_t>(hi - lo + 1)))); }
+    std::string num(int lo, int hi)
+    {
+        return std::to_string(lo + static_cast<int>(pick(static_cast<size_t>(hi - lo + 1))));
+    }
 
     std::string describe(size_t kind)
     {
@@ -221,11 +214,11 @@ private:
             return oneOf({ "Ball valve", "Gate valve", "Check valve", "Butterfly valve" }) + " DN" + num(15, 300)
                 + " PN" + oneOf({ "10", "16", "25", "40" });
         case 9:
-            return oneOf({ "Geared motor", "Drive unit", "Servo drive" }) + " " + num(1, 90) + " kW i="
-                + num(3, 60) + " " + oneOf({ "foot", "flange" });
+            return oneOf({ "Geared motor", "Drive unit", "Servo drive" }) + " " + num(1, 90) + " kW i=" + num(3, 60)
+                + " " + oneOf({ "foot", "flange" });
         case 10:
-            return oneOf({ "Carton", "Pallet", "Crate", "PE bag" }) + " " + num(200, 1200) + "x" + num(200, 800)
-                + "x" + num(100, 600) + " mm";
+            return oneOf({ "Carton", "Pallet", "Crate", "PE bag" }) + " " + num(200, 1200) + "x" + num(200, 800) + "x"
+                + num(100, 600) + " mm";
         default:
             return oneOf({ "Commissioning", "Inspection", "Calibration", "Repair" }) + " service "
                 + oneOf({ "per hour", "flat rate", "on site" }) + " " + num(1, 99);
@@ -276,12 +269,13 @@ std::unique_ptr<Workspace> createWorkspace(const QString& path, const Config& cf
         die(2, str(r.error()));
     AuditLog audit(w.db());
     if (auto e = audit.append("bench", "workspace.init", "workspace", std::nullopt,
-                              nlohmann::json { { "path", w.path().toStdString() } }, std::nullopt);
+            nlohmann::json { { "path", w.path().toStdString() } }, std::nullopt);
         !e)
         die(2, str(e.error()));
     if (auto r = w.commit(); !r)
         die(2, str(r.error()));
-    if (auto r = installConfig(w, cfg.model, QStringLiteral("built-in"), cfg.landscape, QStringLiteral("built-in"), "bench");
+    if (auto r
+        = installConfig(w, cfg.model, QStringLiteral("built-in"), cfg.landscape, QStringLiteral("built-in"), "bench");
         !r)
         die(2, str(r.error()));
     return std::move(ws.value());
@@ -336,21 +330,23 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
         die(1, "ingest failed: " + str(summary.error()));
 
     const IngestSummary& s = summary.value();
-    check(s.exceptions == 0, "pipeline exceptions == 0 (got " + std::to_string(s.exceptions) + ": "
-              + nlohmann::json(s.exceptionsByCategory).dump() + ")");
+    check(s.exceptions == 0,
+        "pipeline exceptions == 0 (got " + std::to_string(s.exceptions) + ": "
+            + nlohmann::json(s.exceptionsByCategory).dump() + ")");
     check(s.revisions == n, "pipeline revisions == N (got " + std::to_string(s.revisions) + ")");
     check(s.deliveries == std::int64_t(kExpectedDeliveriesPerEvent) * n,
-          "pipeline deliveries == 5N (got " + std::to_string(s.deliveries) + ")");
+        "pipeline deliveries == 5N (got " + std::to_string(s.deliveries) + ")");
     check(scalar(*ws, QStringLiteral("SELECT count(*) FROM revision")) == n, "pipeline revision rows == N");
     check(scalar(*ws, QStringLiteral("SELECT count(*) FROM delivery")) == std::int64_t(kExpectedDeliveriesPerEvent) * n,
-          "pipeline delivery rows == 5N");
+        "pipeline delivery rows == 5N");
     {
         QSqlQuery q(ws->db());
         q.exec(QStringLiteral("SELECT target_id, count(*) FROM delivery GROUP BY target_id"));
         std::set<std::string> targets;
         while (q.next()) {
             targets.insert(q.value(0).toString().toStdString());
-            check(q.value(1).toLongLong() == n, "every target gets N deliveries (" + q.value(0).toString().toStdString() + ")");
+            check(q.value(1).toLongLong() == n,
+                "every target gets N deliveries (" + q.value(0).toString().toStdString() + ")");
         }
         check(targets == kExpectedTargets, "deliveries go to ERP, MES-P100, WMS-P100, QMS, ANALYTICS");
     }
@@ -359,7 +355,8 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
         capture->assign(static_cast<size_t>(n), {});
         QSqlQuery q(ws->db());
         q.setForwardOnly(true);
-        q.exec(QStringLiteral("SELECT state, changed, content_hash, correlation_id, event_id FROM revision ORDER BY id"));
+        q.exec(
+            QStringLiteral("SELECT state, changed, content_hash, correlation_id, event_id FROM revision ORDER BY id"));
         size_t i = 0;
         while (q.next() && i < capture->size()) {
             ReplayRow& r = (*capture)[i++];
@@ -370,7 +367,8 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
             r.eventId = q.value(4).toString().toStdString();
         }
         check(i == capture->size(), "captured N revisions");
-        q.exec(QStringLiteral("SELECT target_id, subscription_id, idempotency_key FROM delivery ORDER BY revision_id, id"));
+        q.exec(QStringLiteral(
+            "SELECT target_id, subscription_id, idempotency_key FROM delivery ORDER BY revision_id, id"));
         size_t k = 0;
         while (q.next()) {
             ReplayRow& r = (*capture)[k / kExpectedDeliveriesPerEvent];
@@ -409,14 +407,14 @@ Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int ba
     // Plain prepared statements on the same raw SQLite handle the pipeline uses (store/sqlstatement.h).
     SqlStatement rev, del;
     if (!rev.prepare(sqliteHandle(ws->db()),
-                     "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
-                     " occurred_at, received_at, model_version, state, changed, content_hash)"
-                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+            "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
+            " occurred_at, received_at, model_version, state, changed, content_hash)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
         die(2, str(rev.error()));
     if (!del.prepare(sqliteHandle(ws->db()),
-                     "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
-                     " due_at, idempotency_key, contract_version, created_at, updated_at)"
-                     " VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?)"))
+            "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
+            " due_at, idempotency_key, contract_version, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?)"))
         die(2, str(del.error()));
     const std::string modelVersion = cfg.model.version();
     std::int64_t deliveryId = 1;
@@ -476,7 +474,7 @@ Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int ba
     const auto n = static_cast<std::int64_t>(rows.size());
     check(scalar(*ws, QStringLiteral("SELECT count(*) FROM revision")) == n, "baseline revision rows == N");
     check(scalar(*ws, QStringLiteral("SELECT count(*) FROM delivery")) == kExpectedDeliveriesPerEvent * n,
-          "baseline delivery rows == 5N");
+        "baseline delivery rows == 5N");
     return time;
 }
 
@@ -594,13 +592,15 @@ int main(int argc, char** argv)
                 pipelineSeconds.push_back(p.time.seconds);
                 pipelineCpu.push_back(p.time.cpuSeconds);
                 if (!json)
-                    std::cerr << "  run " << r + 1 << " pipeline: " << p.time.seconds << " s (cpu " << p.time.cpuSeconds << " s)\n";
+                    std::cerr << "  run " << r + 1 << " pipeline: " << p.time.seconds << " s (cpu " << p.time.cpuSeconds
+                              << " s)\n";
             } else {
                 const Timing b = runBaseline(cfg, replay, batchSize);
                 baselineSeconds.push_back(b.seconds);
                 baselineCpu.push_back(b.cpuSeconds);
                 if (!json)
-                    std::cerr << "  run " << r + 1 << " baseline: " << b.seconds << " s (cpu " << b.cpuSeconds << " s)\n";
+                    std::cerr << "  run " << r + 1 << " baseline: " << b.seconds << " s (cpu " << b.cpuSeconds
+                              << " s)\n";
             }
         }
     }
@@ -621,10 +621,12 @@ int main(int argc, char** argv)
             { "batch_size", batchSize },
             { "deliveries_per_event", kExpectedDeliveriesPerEvent },
             { "input_bytes", inputBytes },
-            { "pipeline", { { "events_per_s", pRate }, { "us_per_event", pUs }, { "cpu_us_per_event", pCpuUs },
-                            { "seconds", pipelineSeconds }, { "cpu_seconds", pipelineCpu } } },
-            { "baseline", { { "events_per_s", bRate }, { "us_per_event", bUs }, { "cpu_us_per_event", bCpuUs },
-                            { "seconds", baselineSeconds }, { "cpu_seconds", baselineCpu } } },
+            { "pipeline",
+                { { "events_per_s", pRate }, { "us_per_event", pUs }, { "cpu_us_per_event", pCpuUs },
+                    { "seconds", pipelineSeconds }, { "cpu_seconds", pipelineCpu } } },
+            { "baseline",
+                { { "events_per_s", bRate }, { "us_per_event", bUs }, { "cpu_us_per_event", bCpuUs },
+                    { "seconds", baselineSeconds }, { "cpu_seconds", baselineCpu } } },
             { "ratio_pipeline_to_baseline", ratio },
             { "goal_ratio", 0.5 },
             { "machine", { { "nproc", cores }, { "cpu", cpu }, { "qt", qVersion() }, { "sqlite", sqliteVersion() } } },
@@ -633,12 +635,14 @@ int main(int argc, char** argv)
         std::cout << out.dump() << '\n';
     } else {
         std::printf("bench_ingest: %d item events (%lld bytes JSONL), %d repeats, batch %d, %d deliveries/event\n", n,
-                    static_cast<long long>(inputBytes), repeat, batchSize, kExpectedDeliveriesPerEvent);
-        std::printf("  machine: %u cores, %s, Qt %s, SQLite %s\n", cores, cpu.c_str(), qVersion(), sqliteVersion().c_str());
+            static_cast<long long>(inputBytes), repeat, batchSize, kExpectedDeliveriesPerEvent);
+        std::printf(
+            "  machine: %u cores, %s, Qt %s, SQLite %s\n", cores, cpu.c_str(), qVersion(), sqliteVersion().c_str());
         std::printf("  pipeline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  median of %d\n", pRate, pUs,
-                    pCpuUs, repeat);
-        std::printf("  baseline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  revision + 5 delivery INSERTs\n",
-                    bRate, bUs, bCpuUs);
+            pCpuUs, repeat);
+        std::printf(
+            "  baseline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  revision + 5 delivery INSERTs\n", bRate,
+            bUs, bCpuUs);
         std::printf("  ratio pipeline/baseline: %.2f (goal >= 0.50)\n", ratio);
     }
     return 0;

@@ -60,7 +60,8 @@ private:
     {
         static int n = 0;
         const QString path = m_dir.filePath(QStringLiteral("ws-%1.mdsync").arg(++n));
-        const CtlResult r = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path, QStringLiteral("--json") });
+        const CtlResult r
+            = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path, QStringLiteral("--json") });
         if (r.exitCode != 0 || !r.finished) {
             qWarning("%s", qPrintable(show(r)));
             return {};
@@ -68,7 +69,10 @@ private:
         return path;
     }
 
-    static QString data(const char* name) { return sourcePath(QStringLiteral("tests/fixtures/data/") + QLatin1String(name)); }
+    static QString data(const char* name)
+    {
+        return sourcePath(QStringLiteral("tests/fixtures/data/") + QLatin1String(name));
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -80,7 +84,8 @@ private Q_SLOTS:
     void initReportsConfig()
     {
         const QString path = m_dir.filePath(QStringLiteral("init.mdsync"));
-        const CtlResult r = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path, QStringLiteral("--json") });
+        const CtlResult r
+            = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path, QStringLiteral("--json") });
         QVERIFY2(r.finished && r.exitCode == 0, qPrintable(show(r)));
         const json j = r.json();
         QCOMPARE(qs(j.value("model_version", "")), QStringLiteral("2026.11"));
@@ -116,9 +121,9 @@ private Q_SLOTS:
         QCOMPARE(qs(sum["source"].get<std::string>()), QStringLiteral("npi-scenario.jsonl"));
 
         // The finished good: released at P100 by PLM, then ERP, then WMS-P100.
-        const CtlResult st = runCtl({ QStringLiteral("status"), QStringLiteral("--workspace"), ws, QStringLiteral("--domain"),
-                                      QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-7000"),
-                                      QStringLiteral("--json") });
+        const CtlResult st
+            = runCtl({ QStringLiteral("status"), QStringLiteral("--workspace"), ws, QStringLiteral("--domain"),
+                QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-7000"), QStringLiteral("--json") });
         QVERIFY2(st.exitCode == 0, qPrintable(show(st)));
         const json s = st.json();
         QCOMPARE(s["revision"].get<int>(), 3);
@@ -138,12 +143,9 @@ private Q_SLOTS:
             const char* pattern;
         };
         // Latest queued revision per target: WMS-P100's own change (rev 3) is not sent back to it.
-        const Expect expected[] = { { "ERP", "pending", 3, "event" },
-                                    { "MES-P100", "pending", 3, "event" },
-                                    { "WMS-P100", "pending", 2, "hybrid" },
-                                    { "ANALYTICS", "pending", 3, "scheduled_batch" },
-                                    { "QMS", "pending", 3, "event" },
-                                    { "MES-P200", "not_subscribed", 0, "event" } };
+        const Expect expected[] = { { "ERP", "pending", 3, "event" }, { "MES-P100", "pending", 3, "event" },
+            { "WMS-P100", "pending", 2, "hybrid" }, { "ANALYTICS", "pending", 3, "scheduled_batch" },
+            { "QMS", "pending", 3, "event" }, { "MES-P200", "not_subscribed", 0, "event" } };
         QCOMPARE(s["targets"].size(), std::size(expected));
         for (const Expect& e : expected) {
             const json* t = findTarget(s, e.target);
@@ -158,28 +160,29 @@ private Q_SLOTS:
         // The scheduled batch waits for its window (01:00 UTC); event deliveries are due at once.
         const std::string analyticsDue = (*findTarget(s, "ANALYTICS"))["due_at"].get<std::string>();
         QVERIFY2(analyticsDue.substr(10) == "T01:00:00.000Z", analyticsDue.c_str());
-        QVERIFY((*findTarget(s, "ERP"))["due_at"].get<std::string>() <= (*findTarget(s, "ERP"))["updated_at"].get<std::string>());
+        QVERIFY((*findTarget(s, "ERP"))["due_at"].get<std::string>()
+            <= (*findTarget(s, "ERP"))["updated_at"].get<std::string>());
         QCOMPARE((*findTarget(s, "ERP"))["idempotency_key"].get<std::string>().size(), size_t(32));
 
         // The BOM: ERP, MES-P100 and ANALYTICS; not MES-P200 (other plant), never PLM (the sender).
-        const CtlResult bom = runCtl({ QStringLiteral("status"), QStringLiteral("--workspace"), ws, QStringLiteral("--domain"),
-                                       QStringLiteral("bom"), QStringLiteral("--key"), QStringLiteral("FG-7000/P100/1"),
-                                       QStringLiteral("--json") });
+        const CtlResult bom = runCtl({ QStringLiteral("status"), QStringLiteral("--workspace"), ws,
+            QStringLiteral("--domain"), QStringLiteral("bom"), QStringLiteral("--key"),
+            QStringLiteral("FG-7000/P100/1"), QStringLiteral("--json") });
         QVERIFY2(bom.exitCode == 0, qPrintable(show(bom)));
         const json b = bom.json();
         std::map<std::string, std::string> bomTargets;
         for (const auto& t : b["targets"])
             bomTargets[t["target"].get<std::string>()] = t["status"].get<std::string>();
         const std::map<std::string, std::string> expectedBom = { { "ANALYTICS", "pending" }, { "ERP", "pending" },
-                                                                 { "MES-P100", "pending" }, { "MES-P200", "not_subscribed" } };
+            { "MES-P100", "pending" }, { "MES-P200", "not_subscribed" } };
         QCOMPARE(dumped(json(bomTargets)), dumped(json(expectedBom)));
         QCOMPARE(b["state"]["components"].size(), size_t(3));
 
         // Lineage of FG-7000: created (queued to the subscribers), enriched, merged (ERP), merged (WMS),
         // and the policy violation.
-        const CtlResult lin = runCtl({ QStringLiteral("lineage"), QStringLiteral("--workspace"), ws, QStringLiteral("--domain"),
-                                       QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-7000"),
-                                       QStringLiteral("--json") });
+        const CtlResult lin
+            = runCtl({ QStringLiteral("lineage"), QStringLiteral("--workspace"), ws, QStringLiteral("--domain"),
+                QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-7000"), QStringLiteral("--json") });
         QVERIFY2(lin.exitCode == 0, qPrintable(show(lin)));
         const json l = lin.json();
         QVERIFY(l.is_array());
@@ -205,7 +208,8 @@ private Q_SLOTS:
         }
 
         // The one exception: WMS-P100's net_weight, raw line kept verbatim.
-        const CtlResult ex = runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult ex
+            = runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(ex.exitCode == 0, qPrintable(show(ex)));
         const json e = ex.json();
         QCOMPARE(e.size(), size_t(1));
@@ -214,11 +218,13 @@ private Q_SLOTS:
         QCOMPARE(qs(e[0]["source"].get<std::string>()), QStringLiteral("WMS-P100"));
         QCOMPARE(e[0]["line"].get<int>(), 7);
         QCOMPARE(QByteArray::fromStdString(e[0]["raw"].get<std::string>()), lines[6]);
-        QVERIFY(qs(e[0]["message"].get<std::string>()).contains(QStringLiteral("net_weight (item.engineering, owned by PLM)")));
+        QVERIFY(qs(e[0]["message"].get<std::string>())
+                    .contains(QStringLiteral("net_weight (item.engineering, owned by PLM)")));
 
         // Overview counters agree with the landscape: items RM/EC/SA and FG rev 1-2 go to WMS-P100 (5);
         // ERP gets the 4 PLM item creates, WMS-P100's FG revision and the BOM (6).
-        const CtlResult ov = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult ov
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(ov.exitCode == 0, qPrintable(show(ov)));
         const json o = ov.json();
         QCOMPARE(o["revisions"].get<int>(), 7);
@@ -239,47 +245,52 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 10);
 
         const CtlResult ing = runCtl({ QStringLiteral("ingest"), file, QStringLiteral("--workspace"), ws,
-                                       QStringLiteral("--source-name"), QStringLiteral("mixed.jsonl") });
+            QStringLiteral("--source-name"), QStringLiteral("mixed.jsonl") });
         QVERIFY2(ing.finished, qPrintable(show(ing)));
         QCOMPARE(ing.exitCode, 2);
         const json sum = ing.json();
         QVERIFY2(sum.is_object(), qPrintable(show(ing)));
-        const json expected = { { "received", 9 },      { "accepted", 3 },   { "revisions", 3 },         { "unchanged", 0 },
-                                { "rejected", 5 },      { "duplicates", 1 }, { "exceptions", 5 },        { "policy_violations", 0 },
-                                { "duplicate_suspects", 0 }, { "deliveries", 5 } };
+        const json expected = { { "received", 9 }, { "accepted", 3 }, { "revisions", 3 }, { "unchanged", 0 },
+            { "rejected", 5 }, { "duplicates", 1 }, { "exceptions", 5 }, { "policy_violations", 0 },
+            { "duplicate_suspects", 0 }, { "deliveries", 5 } };
         for (auto it = expected.begin(); it != expected.end(); ++it)
-            QVERIFY2(sum[it.key()] == it.value(), qPrintable(QStringLiteral("%1: got %2, expected %3")
-                                                                 .arg(qs(it.key()), dumped(sum[it.key()]), dumped(it.value()))));
+            QVERIFY2(sum[it.key()] == it.value(),
+                qPrintable(QStringLiteral("%1: got %2, expected %3")
+                               .arg(qs(it.key()), dumped(sum[it.key()]), dumped(it.value()))));
         QCOMPARE(dumped(sum["exceptions_by_category"]),
-                 dumped(json { { "conflict", 1 }, { "malformed", 2 }, { "policy_violation", 1 }, { "validation", 1 } }));
-        QCOMPARE(sum["received"].get<int>(), sum["accepted"].get<int>() + sum["rejected"].get<int>() + sum["duplicates"].get<int>());
+            dumped(json { { "conflict", 1 }, { "malformed", 2 }, { "policy_violation", 1 }, { "validation", 1 } }));
+        QCOMPARE(sum["received"].get<int>(),
+            sum["accepted"].get<int>() + sum["rejected"].get<int>() + sum["duplicates"].get<int>());
 
         // Every bad line is an exception whose raw is the input line, byte for byte.
-        const CtlResult ex = runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult ex
+            = runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(ex.exitCode == 0, qPrintable(show(ex)));
         const json e = ex.json();
         QCOMPARE(e.size(), size_t(5));
-        const std::map<int, std::string> categoryByLine = { { 2, "malformed" }, { 4, "validation" }, { 6, "policy_violation" },
-                                                            { 7, "conflict" },  { 9, "malformed" } };
+        const std::map<int, std::string> categoryByLine = { { 2, "malformed" }, { 4, "validation" },
+            { 6, "policy_violation" }, { 7, "conflict" }, { 9, "malformed" } };
         for (const auto& row : e) {
             const int line = row["line"].get<int>();
             QVERIFY2(categoryByLine.count(line), qPrintable(dumped(row)));
             QCOMPARE(qs(row["category"].get<std::string>()), qs(categoryByLine.at(line)));
             QCOMPARE(qs(row["source_name"].get<std::string>()), QStringLiteral("mixed.jsonl"));
             QVERIFY2(qs(row["message"].get<std::string>()).startsWith(QStringLiteral("mixed.jsonl:%1: ").arg(line)),
-                     qPrintable(dumped(row["message"])));
+                qPrintable(dumped(row["message"])));
             const QByteArray input = lines[line - 1];
             if (row.contains("raw")) {
                 QCOMPARE(QByteArray::fromStdString(row["raw"].get<std::string>()), input);
             } else {
                 // Not UTF-8: shown as base64 of the exact bytes.
                 QCOMPARE(line, 9);
-                QCOMPARE(QByteArray::fromBase64(QByteArray::fromStdString(row["raw_base64"].get<std::string>())), input);
+                QCOMPARE(
+                    QByteArray::fromBase64(QByteArray::fromStdString(row["raw_base64"].get<std::string>())), input);
             }
         }
 
         // Only the good lines made objects.
-        const CtlResult objs = runCtl({ QStringLiteral("objects"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult objs
+            = runCtl({ QStringLiteral("objects"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(objs.exitCode == 0, qPrintable(show(objs)));
         std::vector<std::string> keys;
         for (const auto& o : objs.json())
@@ -293,19 +304,21 @@ private Q_SLOTS:
         QCOMPARE(sum2["received"].get<int>(), 9);
         QCOMPARE(sum2["duplicates"].get<int>(), 9);
         QCOMPARE(sum2["exceptions"].get<int>(), 0);
-        QCOMPARE(runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") }).json().size(),
-                 size_t(5));
+        QCOMPARE(runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") })
+                     .json()
+                     .size(),
+            size_t(5));
     }
 
     void ingestFromStdin()
     {
         const QString ws = newWorkspace();
         QVERIFY(!ws.isEmpty());
-        const QByteArray input = QByteArray::fromStdString(test::event("PLM", "item", "STD-1", { { "description", "From stdin" },
-                                                                                            { "item_type", "ROH" },
-                                                                                            { "base_uom", "EA" } }))
+        const QByteArray input = QByteArray::fromStdString(test::event("PLM", "item", "STD-1",
+                                     { { "description", "From stdin" }, { "item_type", "ROH" }, { "base_uom", "EA" } }))
             + '\n';
-        const CtlResult r = runCtl({ QStringLiteral("ingest"), QStringLiteral("-"), QStringLiteral("--workspace"), ws }, input);
+        const CtlResult r
+            = runCtl({ QStringLiteral("ingest"), QStringLiteral("-"), QStringLiteral("--workspace"), ws }, input);
         QVERIFY2(r.exitCode == 0, qPrintable(show(r)));
         QCOMPARE(r.json()["revisions"].get<int>(), 1);
         QCOMPARE(qs(r.json()["source"].get<std::string>()), QStringLiteral("stdin"));
@@ -315,10 +328,12 @@ private Q_SLOTS:
     {
         const QString ws = newWorkspace();
         QVERIFY(!ws.isEmpty());
-        const CtlResult ing = runCtl({ QStringLiteral("ingest"), data("npi-scenario.jsonl"), QStringLiteral("--workspace"), ws });
+        const CtlResult ing
+            = runCtl({ QStringLiteral("ingest"), data("npi-scenario.jsonl"), QStringLiteral("--workspace"), ws });
         QVERIFY2(ing.exitCode == 2, qPrintable(show(ing)));
 
-        const CtlResult ok = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult ok
+            = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(ok.exitCode == 0, qPrintable(show(ok)));
         QCOMPARE(ok.json()["ok"].get<bool>(), true);
         // workspace.init, model and landscape install, one ingest run.
@@ -336,7 +351,8 @@ private Q_SLOTS:
                 QSqlQuery q(db);
                 QVERIFY(!q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")));
                 QVERIFY2(q.exec(QStringLiteral("DROP TRIGGER audit_log_no_update")), qPrintable(q.lastError().text()));
-                QVERIFY2(q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")), qPrintable(q.lastError().text()));
+                QVERIFY2(q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")),
+                    qPrintable(q.lastError().text()));
                 QCOMPARE(q.numRowsAffected(), 1);
                 db.close();
             }
@@ -346,7 +362,8 @@ private Q_SLOTS:
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.out.contains("audit log BROKEN"), qPrintable(show(bad)));
         QVERIFY2(bad.out.contains("seq 2: content does not match its hash"), qPrintable(show(bad)));
-        const CtlResult badJson = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult badJson
+            = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QCOMPARE(badJson.exitCode, 2);
         QCOMPARE(badJson.json()["ok"].get<bool>(), false);
         QCOMPARE(badJson.json()["problems"].size(), size_t(1));
@@ -356,26 +373,25 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown command") << QStringList { QStringLiteral("frobnicate"), QStringLiteral("--workspace"), QStringLiteral("x") }
-                                         << QStringLiteral("unknown command 'frobnicate'");
-        QTest::newRow("missing --workspace (ingest)") << QStringList { QStringLiteral("ingest"), data("mixed-batch.jsonl") }
-                                                      << QStringLiteral("--workspace PATH is required for 'ingest'");
-        QTest::newRow("missing --workspace (status)")
-            << QStringList { QStringLiteral("status"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
-                             QStringLiteral("A") }
-            << QStringLiteral("--workspace PATH is required for 'status'");
-        QTest::newRow("missing --workspace (init)") << QStringList { QStringLiteral("init") }
-                                                    << QStringLiteral("--workspace PATH is required for 'init'");
+        QTest::newRow("unknown command") << QStringList { QStringLiteral("frobnicate"), QStringLiteral("--workspace"),
+            QStringLiteral("x") } << QStringLiteral("unknown command 'frobnicate'");
+        QTest::newRow("missing --workspace (ingest)") << QStringList { QStringLiteral("ingest"),
+            data("mixed-batch.jsonl") } << QStringLiteral("--workspace PATH is required for 'ingest'");
+        QTest::newRow("missing --workspace (status)") << QStringList { QStringLiteral("status"),
+            QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("A") }
+                                                      << QStringLiteral("--workspace PATH is required for 'status'");
+        QTest::newRow("missing --workspace (init)")
+            << QStringList { QStringLiteral("init") } << QStringLiteral("--workspace PATH is required for 'init'");
         QTest::newRow("unknown option") << QStringList { QStringLiteral("overview"), QStringLiteral("--colour") }
                                         << QStringLiteral("unknown option --colour");
-        QTest::newRow("option without value") << QStringList { QStringLiteral("overview"), QStringLiteral("--workspace") }
-                                              << QStringLiteral("option --workspace needs a value");
-        QTest::newRow("no such workspace")
-            << QStringList { QStringLiteral("overview"), QStringLiteral("--workspace"), QStringLiteral("/nonexistent/ws.mdsync") }
-            << QStringLiteral("no workspace there");
+        QTest::newRow("option without value") << QStringList { QStringLiteral("overview"),
+            QStringLiteral("--workspace") } << QStringLiteral("option --workspace needs a value");
+        QTest::newRow("no such workspace") << QStringList { QStringLiteral("overview"), QStringLiteral("--workspace"),
+            QStringLiteral("/nonexistent/ws.mdsync") }
+                                           << QStringLiteral("no workspace there");
         QTest::newRow("no such input file")
-            << QStringList { QStringLiteral("ingest"), QStringLiteral("/nonexistent/in.jsonl"), QStringLiteral("--workspace"),
-                             QStringLiteral("/nonexistent/ws.mdsync") }
+            << QStringList { QStringLiteral("ingest"), QStringLiteral("/nonexistent/in.jsonl"),
+                   QStringLiteral("--workspace"), QStringLiteral("/nonexistent/ws.mdsync") }
             << QStringLiteral("/nonexistent/in.jsonl");
     }
 
@@ -398,12 +414,14 @@ private Q_SLOTS:
         QVERIFY(!ws.isEmpty());
         auto writer = Workspace::open(ws, Workspace::Mode::ReadWrite);
         QVERIFY2(writer, writer ? "" : qPrintable(writer.error()));
-        const CtlResult r = runCtl({ QStringLiteral("ingest"), data("mixed-batch.jsonl"), QStringLiteral("--workspace"), ws });
+        const CtlResult r
+            = runCtl({ QStringLiteral("ingest"), data("mixed-batch.jsonl"), QStringLiteral("--workspace"), ws });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("open for writing by"), qPrintable(show(r)));
         QVERIFY2(r.err.contains(QByteArray::number(QCoreApplication::applicationPid())), qPrintable(show(r)));
         // Readers are fine beside the writer.
-        const CtlResult ov = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        const CtlResult ov
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QCOMPARE(ov.exitCode, 0);
         QCOMPARE(ov.json()["revisions"].get<int>(), 0);
     }
