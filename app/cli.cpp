@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "audit/auditlog.h"
+#include "contract/contract.h"
 #include "store/configstore.h"
 #include "store/readqueries.h"
 #include "store/workspace.h"
@@ -66,6 +67,8 @@ Commands:
   overview                                 objects, deliveries per target and status, open exceptions
   verify-audit                             check the hash chain of the audit log
   demo [--workspace PATH]                  create a demo workspace, ingest the built-in NPI batch, show status
+  contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
+                                           (against the workspace's model and landscape, or the built-in ones)
 
 Options:
   --workspace PATH   the workspace file (every command; demo defaults to ./mdsync-demo.mdsync)
@@ -92,10 +95,10 @@ struct Args
     }
 };
 
-const std::set<QString> kValueOptions
-    = { QStringLiteral("workspace"), QStringLiteral("landscape"), QStringLiteral("model"),
-          QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"), QStringLiteral("prefix"),
-          QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"), QStringLiteral("user") };
+const std::set<QString> kValueOptions = { QStringLiteral("workspace"), QStringLiteral("landscape"),
+    QStringLiteral("model"), QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"),
+    QStringLiteral("prefix"), QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"),
+    QStringLiteral("user"), QStringLiteral("contracts") };
 const std::set<QString> kFlags
     = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"), QStringLiteral("version") };
 
@@ -475,6 +478,65 @@ int cmdVerifyAudit(const Args& a)
     return v.ok ? Ok : DataProblems;
 }
 
+int cmdContractTest(const Args& a)
+{
+    std::shared_ptr<const CanonicalModel> model;
+    std::shared_ptr<const Landscape> landscape;
+    if (!a.value(QStringLiteral("workspace")).isEmpty()) {
+        auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+        if (!ws)
+            return fail(ws.error());
+        auto cfg = loadActiveConfig(*ws.value());
+        if (!cfg)
+            return fail(cfg.error());
+        model = cfg->model;
+        landscape = cfg->landscape;
+    } else {
+        auto m = CanonicalModel::builtin();
+        if (!m)
+            return fail(m.error());
+        model = std::make_shared<const CanonicalModel>(std::move(m).value());
+        auto l = Landscape::builtin(*model);
+        if (!l)
+            return fail(l.error());
+        landscape = std::make_shared<const Landscape>(std::move(l).value());
+    }
+    const QString file = a.value(QStringLiteral("contracts"));
+    Result<ContractSet> contracts = [&]() -> Result<ContractSet> {
+        if (file.isEmpty())
+            return ContractSet::builtin(*model, *landscape);
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(QStringLiteral("%1: %2").arg(file, f.errorString()));
+        const auto doc = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+        if (doc.is_discarded())
+            return makeError(QStringLiteral("%1: not valid JSON").arg(file));
+        return ContractSet::fromJson(doc, QFileInfo(file).fileName(), *model, *landscape);
+    }();
+    if (!contracts)
+        return fail(contracts.error());
+    const auto results = contracts->runTests(model->units());
+    int failed = 0;
+    nlohmann::json report = nlohmann::json::array();
+    for (const auto& r : results) {
+        failed += r.passed ? 0 : 1;
+        report.push_back({ { "contract", r.contract }, { "name", r.name }, { "passed", r.passed },
+            { "differences", r.differences } });
+    }
+    if (a.has(QStringLiteral("json"))) {
+        printJson(report);
+    } else {
+        for (const auto& r : results) {
+            out() << (r.passed ? "PASS  " : "FAIL  ") << q(r.contract) << "  " << q(r.name) << '\n';
+            for (const auto& d : r.differences)
+                out() << "        " << q(d) << '\n';
+        }
+        out() << results.size() - static_cast<size_t>(failed) << " of " << results.size()
+              << " contract samples match\n";
+    }
+    return failed ? DataProblems : Ok;
+}
+
 int cmdDemo(Args a)
 {
     QString path = a.value(QStringLiteral("workspace"));
@@ -562,6 +624,8 @@ int run(const QStringList& argv)
         rc = cmdVerifyAudit(a);
     else if (c == QLatin1String("demo"))
         rc = cmdDemo(a);
+    else if (c == QLatin1String("contract-test"))
+        rc = cmdContractTest(a);
     else
         return fail(QStringLiteral("unknown command '%1' (see mdsyncctl --help)").arg(c));
     out().flush();

@@ -425,6 +425,30 @@ private Q_SLOTS:
         QCOMPARE(ov.exitCode, 0);
         QCOMPARE(ov.json()["revisions"].get<int>(), 0);
     }
+
+    void contractTests()
+    {
+        // The built-in contract samples pass, as JSON too; a broken contracts file is a user error naming the path.
+        const CtlResult ok = runCtl({ QStringLiteral("contract-test"), QStringLiteral("--json") });
+        QVERIFY(ok.finished);
+        QCOMPARE(ok.exitCode, 0);
+        const auto report = ok.json();
+        QVERIFY(report.is_array() && report.size() >= 6);
+        for (const auto& r : report)
+            QVERIFY2(r["passed"].get<bool>(), r.dump().c_str());
+
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("contracts.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            R"({"contracts":[{"domain":"item","target":"WMS-P100","version":"1","fields":[{"from":"colour","to":"c"}]}]})");
+        f.close();
+        const CtlResult bad = runCtl({ QStringLiteral("contract-test"), QStringLiteral("--contracts"), file });
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("contracts.json: contracts[0].fields[0].from: unknown attribute of item 'colour'"),
+            bad.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliNpi)

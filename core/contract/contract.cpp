@@ -1,0 +1,420 @@
+#include "contract/contract.h"
+
+#include "policy/landscape.h"
+#include "util/text.h"
+
+#include <QFile>
+
+#include <cmath>
+#include <set>
+
+static void initContractResources()
+{
+    Q_INIT_RESOURCE(mdsync_data);
+}
+
+namespace mdsync {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Loader
+{
+    const CanonicalModel& model;
+    const Landscape& landscape;
+    std::vector<std::string> errors;
+
+    void error(const std::string& path, const std::string& message) { errors.push_back(path + ": " + message); }
+
+    std::string str(const json& o, const char* key, const std::string& path, bool required)
+    {
+        auto it = o.find(key);
+        if (it == o.end() || it->is_null()) {
+            if (required)
+                error(path + "." + key, "missing");
+            return {};
+        }
+        if (!it->is_string()) {
+            error(path + "." + key, "must be a string");
+            return {};
+        }
+        return it->get<std::string>();
+    }
+
+    void checkKeys(const json& o, const std::string& path, std::initializer_list<const char*> allowed)
+    {
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            bool ok = it.key() == "comment";
+            for (const char* a : allowed)
+                ok = ok || it.key() == a;
+            if (!ok)
+                error(path + "." + it.key(), "unknown field");
+        }
+    }
+
+    // `attr` is the canonical attribute the field reads (nullptr for "$key"/constants); `owner` the domain for
+    // top-level fields, nullptr inside columns (then `attr` comes from the table's columns).
+    FieldMapping field(const json& f, const std::string& path, const DomainDef& domain, const AttributeDef* table)
+    {
+        FieldMapping m;
+        if (!f.is_object()) {
+            error(path, "must be an object");
+            return m;
+        }
+        checkKeys(f, path,
+            { "from", "to", "value", "default", "map", "unit", "decimals", "max_length", "required", "editable",
+                "columns" });
+        m.from = str(f, "from", path, false);
+        m.to = str(f, "to", path, true);
+        if (auto v = f.find("value"); v != f.end())
+            m.value = *v;
+        if (m.from.empty() == !m.value.has_value())
+            error(path, "needs exactly one of \"from\" (a canonical attribute or \"$key\") and \"value\" (a constant)");
+        const AttributeDef* attr = nullptr;
+        if (!m.from.empty() && m.from != "$key") {
+            attr = table ? table->column(m.from) : domain.attribute(m.from);
+            if (!attr)
+                error(path + ".from",
+                    "unknown " + std::string(table ? "column of " + table->name : "attribute of " + domain.name) + " '"
+                        + m.from + "'");
+        }
+        if (auto d = f.find("default"); d != f.end())
+            m.defaultValue = *d;
+        if (auto mp = f.find("map"); mp != f.end()) {
+            if (!mp->is_object()) {
+                error(path + ".map", "must be an object (canonical value -> target value)");
+            } else {
+                for (auto it = mp->begin(); it != mp->end(); ++it) {
+                    if (attr && attr->type == AttrType::Code && !attr->hasCode(it.key()))
+                        error(path + ".map." + it.key(), "'" + it.key() + "' is not a code of " + attr->name);
+                    m.valueMap.emplace_back(it.key(), it.value());
+                }
+            }
+        }
+        m.unit = str(f, "unit", path, false);
+        if (!m.unit.empty()) {
+            const Unit* u = model.units().find(m.unit);
+            if (!u)
+                error(path + ".unit", "unknown unit '" + m.unit + "'");
+            else if (attr && (attr->type != AttrType::Quantity || attr->dimension != u->dimension))
+                error(path + ".unit",
+                    "'" + m.unit + "' needs a quantity attribute of dimension "
+                        + std::string(dimensionName(u->dimension)) + "; " + attr->name + " is not");
+        }
+        auto integer = [&](const char* key, std::optional<int>& out, int min) {
+            if (auto it = f.find(key); it != f.end()) {
+                if (!it->is_number_integer() || it->get<int>() < min)
+                    error(path + "." + key, "must be an integer >= " + std::to_string(min));
+                else
+                    out = it->get<int>();
+            }
+        };
+        integer("decimals", m.decimals, 0);
+        integer("max_length", m.maxLength, 1);
+        auto flag = [&](const char* key, bool& out) {
+            if (auto it = f.find(key); it != f.end()) {
+                if (!it->is_boolean())
+                    error(path + "." + key, "must be true or false");
+                else
+                    out = it->get<bool>();
+            }
+        };
+        flag("required", m.required);
+        flag("editable", m.editable);
+        if (auto cols = f.find("columns"); cols != f.end()) {
+            if (!attr || attr->type != AttrType::Table) {
+                error(path + ".columns", "only for a table attribute");
+            } else if (!cols->is_array()) {
+                error(path + ".columns", "must be an array of field mappings");
+            } else {
+                for (size_t i = 0; i < cols->size(); ++i)
+                    m.columns.push_back(field((*cols)[i], path + ".columns[" + std::to_string(i) + "]", domain, attr));
+            }
+        }
+        return m;
+    }
+};
+
+std::string numberText(double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+std::string truncateUtf8(const std::string& s, size_t codePoints)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (count == codePoints)
+                return s.substr(0, i);
+            ++count;
+        }
+    }
+    return s;
+}
+
+// Maps `source` (state or table row) into `out`, collecting issues; `prefix` for field paths in rows.
+void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const std::string& key, const json& source,
+    const UnitRegistry& units, const std::string& prefix, json& out, std::vector<MappingIssue>& issues)
+{
+    for (const FieldMapping& f : fields) {
+        const std::string path = prefix + f.to;
+        json v;
+        if (f.value)
+            v = *f.value;
+        else if (f.from == "$key")
+            v = key;
+        else if (auto it = source.find(f.from); it != source.end())
+            v = *it;
+        if (v.is_null() && f.defaultValue)
+            v = *f.defaultValue;
+        if (v.is_null()) {
+            if (f.required)
+                issues.push_back(
+                    { path, path + ": required by " + c.target + " but " + f.from + " has no value", false });
+            continue;
+        }
+        if (!f.valueMap.empty()) {
+            const std::string k = v.is_string() ? v.get<std::string>() : v.dump();
+            bool found = false;
+            for (const auto& [from, to] : f.valueMap) {
+                if (from == k) {
+                    v = to;
+                    found = true;
+                    break;
+                }
+            }
+            if (!found)
+                issues.push_back({ path,
+                    path + ": " + f.from + " value '" + k + "' has no value in " + c.target + " (the contract maps "
+                        + std::to_string(f.valueMap.size()) + " values)",
+                    true });
+        }
+        if (!f.unit.empty()) {
+            const Unit* to = units.find(f.unit);
+            const Unit* from = v.is_object() && v.contains("unit") && v["unit"].is_string()
+                ? units.find(v["unit"].get<std::string>())
+                : nullptr;
+            const auto converted = (to && from && v.contains("value") && v["value"].is_number())
+                ? UnitRegistry::convert(v["value"].get<double>(), *from, *to)
+                : std::nullopt;
+            if (!converted) {
+                issues.push_back(
+                    { path, path + ": " + f.from + " must be a quantity convertible to " + f.unit + ", got " + v.dump(),
+                        false });
+                continue;
+            }
+            v = *converted;
+        }
+        if (f.decimals && v.is_number()) {
+            const double x = v.get<double>();
+            const double scale = std::pow(10.0, *f.decimals);
+            const double rounded = std::round(x * scale) / scale;
+            if (std::fabs(rounded - x) > c.tolerance * std::max(1.0, std::fabs(x)))
+                issues.push_back({ path,
+                    path + ": " + f.from + " " + numberText(x) + " rounds to " + numberText(rounded) + " with "
+                        + std::to_string(*f.decimals) + " decimals in " + c.target,
+                    true });
+            v = *f.decimals == 0 ? json(static_cast<std::int64_t>(rounded)) : json(rounded);
+        }
+        if (f.maxLength && v.is_string()) {
+            const std::string s = v.get<std::string>();
+            const size_t len = utf8Length(s).value_or(s.size());
+            if (len > static_cast<size_t>(*f.maxLength)) {
+                issues.push_back({ path,
+                    path + ": " + f.from + " has " + std::to_string(len) + " characters, " + c.target + " keeps "
+                        + std::to_string(*f.maxLength) + " ('" + truncateUtf8(s, static_cast<size_t>(*f.maxLength))
+                        + "…')",
+                    true });
+                v = truncateUtf8(s, static_cast<size_t>(*f.maxLength));
+            }
+        }
+        if (!f.columns.empty()) {
+            if (!v.is_array()) {
+                issues.push_back({ path, path + ": " + f.from + " must be a table (array of rows)", false });
+                continue;
+            }
+            json rows = json::array();
+            for (size_t i = 0; i < v.size(); ++i) {
+                json row = json::object();
+                mapFields(c, f.columns, key, v[i], units, path + "[" + std::to_string(i) + "].", row, issues);
+                rows.push_back(std::move(row));
+            }
+            v = std::move(rows);
+        }
+        out[f.to] = std::move(v);
+    }
+}
+
+} // namespace
+
+MappedPayload Contract::mapAll(
+    const std::string& key, const json& state, const UnitRegistry& units, std::vector<MappingIssue>& blocking) const
+{
+    MappedPayload result;
+    std::vector<MappingIssue> issues;
+    mapFields(*this, fields, key, state, units, "", result.payload, issues);
+    for (auto& i : issues) {
+        if (i.lossy && !blockOnLoss)
+            result.warnings.push_back(std::move(i));
+        else
+            blocking.push_back(std::move(i));
+    }
+    return result;
+}
+
+Result<MappedPayload> Contract::map(const std::string& key, const json& state, const UnitRegistry& units) const
+{
+    std::vector<MappingIssue> blocking;
+    MappedPayload result = mapAll(key, state, units, blocking);
+    if (!blocking.empty()) {
+        std::vector<std::string> messages;
+        for (const auto& i : blocking)
+            messages.push_back(i.message);
+        return makeError(
+            QString::fromStdString(domain + "->" + target + " contract v" + version + ": " + join(messages, "; ")));
+    }
+    return result;
+}
+
+Result<ContractSet> ContractSet::fromJson(
+    const json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape)
+{
+    Loader l { model, landscape, {} };
+    ContractSet set;
+    if (!doc.is_object())
+        return makeError(origin + QStringLiteral(": expected a JSON object"));
+    l.checkKeys(doc, "$", { "version", "contracts", "tests" });
+    const json contracts = doc.value("contracts", json::array());
+    if (!contracts.is_array())
+        l.error("contracts", "must be an array");
+    std::set<std::string> ids;
+    for (size_t i = 0; contracts.is_array() && i < contracts.size(); ++i) {
+        const std::string path = "contracts[" + std::to_string(i) + "]";
+        const json& c = contracts[i];
+        if (!c.is_object()) {
+            l.error(path, "must be an object");
+            continue;
+        }
+        l.checkKeys(c, path, { "domain", "target", "version", "on_loss", "tolerance", "fields" });
+        Contract k;
+        k.domain = l.str(c, "domain", path, true);
+        k.target = l.str(c, "target", path, true);
+        k.version = l.str(c, "version", path, true);
+        const DomainDef* domain = model.domain(k.domain);
+        if (!k.domain.empty() && !domain)
+            l.error(path + ".domain", "unknown domain '" + k.domain + "'");
+        if (!k.target.empty() && !landscape.system(k.target))
+            l.error(path + ".target", "unknown system '" + k.target + "'");
+        bool subscribed = false;
+        for (const SubscriptionDef* s : landscape.subscriptionsFor(k.domain))
+            subscribed = subscribed || s->target == k.target;
+        if (domain && landscape.system(k.target) && !subscribed)
+            l.error(path, "no subscription of " + k.target + " to " + k.domain + " uses this contract");
+        const std::string onLoss = l.str(c, "on_loss", path, false);
+        if (onLoss == "warn")
+            k.blockOnLoss = false;
+        else if (!onLoss.empty() && onLoss != "block")
+            l.error(path + ".on_loss", "must be \"block\" or \"warn\"");
+        if (auto t = c.find("tolerance"); t != c.end()) {
+            if (!t->is_number() || t->get<double>() < 0)
+                l.error(path + ".tolerance", "must be a number >= 0");
+            else
+                k.tolerance = t->get<double>();
+        }
+        const std::string id = k.domain + "->" + k.target + " v" + k.version;
+        if (!ids.insert(id).second)
+            l.error(path, "a second contract " + id);
+        const json fields = c.value("fields", json::array());
+        if (!fields.is_array() || fields.empty())
+            l.error(path + ".fields", "must be a non-empty array");
+        std::set<std::string> targets;
+        for (size_t j = 0; domain && fields.is_array() && j < fields.size(); ++j) {
+            FieldMapping m = l.field(fields[j], path + ".fields[" + std::to_string(j) + "]", *domain, nullptr);
+            if (!m.to.empty() && !targets.insert(m.to).second)
+                l.error(path + ".fields[" + std::to_string(j) + "].to", "target field '" + m.to + "' is mapped twice");
+            k.fields.push_back(std::move(m));
+        }
+        set.m_contracts.push_back(std::move(k));
+    }
+    const json tests = doc.value("tests", json::array());
+    for (size_t i = 0; tests.is_array() && i < tests.size(); ++i) {
+        const std::string path = "tests[" + std::to_string(i) + "]";
+        const json& t = tests[i];
+        if (!t.is_object()) {
+            l.error(path, "must be an object");
+            continue;
+        }
+        l.checkKeys(t, path, { "contract", "name", "key", "state", "expected", "expect_blocked" });
+        Sample s { l.str(t, "contract", path, true), l.str(t, "name", path, true), l.str(t, "key", path, true),
+            t.value("state", json::object()), t.value("expected", json()), t.value("expect_blocked", false) };
+        if (!ids.count(s.contract))
+            l.error(path + ".contract", "unknown contract '" + s.contract + "' (write it as \"item->WMS-P100 v1\")");
+        set.m_samples.push_back(std::move(s));
+    }
+    if (!l.errors.empty())
+        return makeError(origin + QStringLiteral(": ")
+            + QString::fromStdString(join(l.errors, "\n" + origin.toStdString() + ": ", 20, "\n…")));
+    return set;
+}
+
+Result<ContractSet> ContractSet::builtin(const CanonicalModel& model, const Landscape& landscape)
+{
+    initContractResources();
+    QFile f(QStringLiteral(":/mdsync/contracts/default-contracts.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("the built-in contracts are missing from this build"));
+    const json doc = json::parse(f.readAll().toStdString(), nullptr, false);
+    if (doc.is_discarded())
+        return makeError(QStringLiteral("default-contracts.json: not valid JSON"));
+    return fromJson(doc, QStringLiteral("default-contracts.json"), model, landscape);
+}
+
+const Contract* ContractSet::find(std::string_view domain, std::string_view target, std::string_view version) const
+{
+    for (const Contract& c : m_contracts)
+        if (c.domain == domain && c.target == target && c.version == version)
+            return &c;
+    return nullptr;
+}
+
+std::vector<ContractTestResult> ContractSet::runTests(const UnitRegistry& units) const
+{
+    std::vector<ContractTestResult> results;
+    for (const Sample& s : m_samples) {
+        ContractTestResult r { s.contract, s.name, false, {} };
+        const Contract* c = nullptr;
+        for (const Contract& k : m_contracts)
+            if (k.domain + "->" + k.target + " v" + k.version == s.contract)
+                c = &k;
+        if (!c) {
+            r.differences.push_back("no such contract");
+            results.push_back(std::move(r));
+            continue;
+        }
+        auto mapped = c->map(s.key, s.state, units);
+        if (s.expectBlocked) {
+            if (mapped)
+                r.differences.push_back("expected the mapping to be blocked, it passed: " + mapped->payload.dump());
+        } else if (!mapped) {
+            r.differences.push_back("blocked: " + mapped.error().toStdString());
+        } else {
+            const json& actual = mapped->payload;
+            for (auto it = s.expected.begin(); it != s.expected.end(); ++it)
+                if (!actual.contains(it.key()) || actual[it.key()] != it.value())
+                    r.differences.push_back(it.key() + ": expected " + it.value().dump() + ", got "
+                        + (actual.contains(it.key()) ? actual[it.key()].dump() : std::string("nothing")));
+            for (auto it = actual.begin(); it != actual.end(); ++it)
+                if (!s.expected.contains(it.key()))
+                    r.differences.push_back(it.key() + ": not expected, got " + it.value().dump());
+        }
+        r.passed = r.differences.empty();
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+} // namespace mdsync

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "model/canonicalmodel.h"
+#include "util/result.h"
+
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdsync {
+
+class Landscape;
+
+// One field of a target payload and how it is made from the canonical state. Steps, in order:
+// source value (`from` attribute, "$key" for the object key, or constant `value`) -> `default` when absent
+// -> `map` (canonical code -> target code) -> `unit` (a quantity converted to that unit, sent as a number)
+// -> `decimals` (rounding) -> `max_length` (strings). `columns` maps each row of a table attribute.
+struct FieldMapping
+{
+    std::string from; // canonical attribute, "$key", or empty with `value`
+    std::string to; // target field name
+    std::optional<nlohmann::json> value; // constant
+    std::optional<nlohmann::json> defaultValue;
+    std::vector<std::pair<std::string, nlohmann::json>> valueMap; // canonical string value -> target value
+    std::string unit; // target unit symbol for a quantity
+    std::optional<int> decimals; // round numbers to this many decimals
+    std::optional<int> maxLength; // target string length (code points)
+    bool required = false; // the target rejects the payload without it
+    bool editable = false; // a steward may edit this field of a failed delivery (issue 4)
+    std::vector<FieldMapping> columns; // table attribute: mapping of each row
+};
+
+// A problem found while mapping. Lossy issues (truncation, rounding beyond tolerance, a code without target
+// value) block the delivery or pass as warnings, per contract; the others (a required field missing, a value
+// of the wrong shape) always block.
+struct MappingIssue
+{
+    std::string field; // target field path, e.g. "lines[2].qty"
+    std::string message; // full sentence naming canonical and target field and the values
+    bool lossy = false;
+};
+
+struct MappedPayload
+{
+    nlohmann::json payload = nlohmann::json::object();
+    std::vector<MappingIssue> warnings; // lossy issues passed under on_loss = "warn"
+};
+
+// A versioned mapping canonical -> target payload for one (domain, target).
+class Contract
+{
+public:
+    std::string domain;
+    std::string target;
+    std::string version;
+    bool blockOnLoss = true; // on_loss: "block" (default) or "warn"
+    double tolerance = 1e-9; // relative: rounding/conversion changing a number by more than this is lossy
+    std::vector<FieldMapping> fields;
+
+    // Maps an object's canonical state. Error: every blocking issue, one per line, each naming its field.
+    Result<MappedPayload> map(const std::string& key, const nlohmann::json& state, const UnitRegistry& units) const;
+    // All issues of a mapping, blocking or not (for dry runs and contract tests).
+    MappedPayload mapAll(const std::string& key, const nlohmann::json& state, const UnitRegistry& units,
+        std::vector<MappingIssue>& blocking) const;
+};
+
+struct ContractTestResult
+{
+    std::string contract; // "item->WMS-P100 v1"
+    std::string name;
+    bool passed = false;
+    std::vector<std::string> differences; // expected vs actual, per field
+};
+
+// All contracts of a workspace, cross-checked against the model and landscape. A (domain, target, version)
+// without a contract is sent as the canonical state (the identity contract).
+class ContractSet
+{
+public:
+    static Result<ContractSet> fromJson(
+        const nlohmann::json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape);
+    static Result<ContractSet> builtin(const CanonicalModel& model, const Landscape& landscape);
+
+    const Contract* find(std::string_view domain, std::string_view target, std::string_view version) const;
+    const std::vector<Contract>& contracts() const { return m_contracts; }
+
+    // Runs the sample objects of the document's "tests" section through their contracts.
+    std::vector<ContractTestResult> runTests(const UnitRegistry& units) const;
+
+private:
+    struct Sample
+    {
+        std::string contract, name, key;
+        nlohmann::json state, expected;
+        bool expectBlocked = false;
+    };
+    std::vector<Contract> m_contracts;
+    std::vector<Sample> m_samples;
+};
+
+} // namespace mdsync

@@ -1,0 +1,165 @@
+#include "contract/contract.h"
+#include "policy/landscape.h"
+
+#include <QTest>
+
+using namespace mdsync;
+using json = nlohmann::json;
+
+class TestContract : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<CanonicalModel> m_model;
+    std::unique_ptr<Landscape> m_landscape;
+    std::unique_ptr<ContractSet> m_contracts;
+
+    json builtinDoc()
+    {
+        QFile f(QStringLiteral(":/mdsync/contracts/default-contracts.json"));
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        return json::parse(f.readAll().toStdString());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        auto model = CanonicalModel::builtin();
+        QVERIFY2(model.ok(), model.ok() ? "" : qPrintable(model.error()));
+        m_model = std::make_unique<CanonicalModel>(std::move(model).value());
+        auto landscape = Landscape::builtin(*m_model);
+        QVERIFY2(landscape.ok(), landscape.ok() ? "" : qPrintable(landscape.error()));
+        m_landscape = std::make_unique<Landscape>(std::move(landscape).value());
+        auto contracts = ContractSet::builtin(*m_model, *m_landscape);
+        QVERIFY2(contracts.ok(), contracts.ok() ? "" : qPrintable(contracts.error()));
+        m_contracts = std::make_unique<ContractSet>(std::move(contracts).value());
+    }
+
+    void builtinSamplesPass()
+    {
+        const auto results = m_contracts->runTests(m_model->units());
+        QVERIFY(results.size() >= 6);
+        for (const auto& r : results)
+            QVERIFY2(r.passed,
+                (r.contract + " / " + r.name + ": " + (r.differences.empty() ? "" : r.differences.front())).c_str());
+    }
+
+    void unitsAndCodesAreMapped()
+    {
+        const Contract* wms = m_contracts->find("item", "WMS-P100", "1");
+        QVERIFY(wms);
+        const json state = { { "description", "Bar" }, { "base_uom", "kg" },
+            { "net_weight",
+                { {
+                      "value",
+                      1.25,
+                  },
+                    { "unit", "kg" } } },
+            { "length",
+                { {
+                      "value",
+                      2000,
+                  },
+                    { "unit", "mm" } } },
+            { "storage_conditions", "cool" } };
+        auto r = wms->map("RM-1", state, m_model->units());
+        QVERIFY(r.ok());
+        QCOMPARE(r->payload["weightG"].get<std::int64_t>(), std::int64_t(1250));
+        QCOMPARE(r->payload["lengthMm"].get<std::int64_t>(), std::int64_t(2000));
+        QCOMPARE(r->payload["baseUnit"].get<std::string>(), std::string("KG"));
+        QCOMPARE(r->payload["storageClass"].get<std::string>(), std::string("COOL"));
+        QVERIFY(!r->payload.contains("status")); // no lifecycle in the state: the field is left out
+        QVERIFY(r->warnings.empty());
+    }
+
+    void lossPolicy()
+    {
+        // WMS: on_loss = warn -> truncation passes with a warning that names the fields and the kept text.
+        const Contract* wms = m_contracts->find("item", "WMS-P100", "1");
+        const json state = { { "description", "A description that is longer than thirty characters" },
+            { "storage_conditions", "ambient" } };
+        auto r = wms->map("X-1", state, m_model->units());
+        QVERIFY(r.ok());
+        QCOMPARE(r->warnings.size(), size_t(1));
+        QVERIFY(r->warnings[0].lossy);
+        QVERIFY(r->warnings[0].message.find("shortText: description has 51 characters, WMS-P100 keeps 30")
+            != std::string::npos);
+        // A code with no target value is lossy too: warned for WMS, original value passed on.
+        auto u = wms->map("X-1", { { "storage_conditions", "ambient" }, { "base_uom", "DZ" } }, m_model->units());
+        QVERIFY(u.ok());
+        QCOMPARE(u->payload["baseUnit"].get<std::string>(), std::string("DZ"));
+        QVERIFY(u->warnings.at(0).message.find("'DZ' has no value in WMS-P100") != std::string::npos);
+
+        // MES: on_loss = block -> rounding beyond tolerance is a mapping error naming the field.
+        const Contract* mes = m_contracts->find("item", "MES-P100", "1");
+        QVERIFY(mes);
+        auto b = mes->map("FA-1",
+            { { "item_type", "ROH" }, { "base_uom", "EA" }, { "lifecycle_status", "released" },
+                { "net_weight", { { "value", 0.0214 }, { "unit", "kg" } } } },
+            m_model->units());
+        QVERIFY(!b.ok());
+        QVERIFY2(b.error().contains(QStringLiteral("netWeightKg: net_weight 0.0214 rounds to 0.021")),
+            qPrintable(b.error()));
+    }
+
+    void requiredFieldBlocksEvenWhenLossIsWarned()
+    {
+        const Contract* wms = m_contracts->find("item", "WMS-P100", "1");
+        auto r = wms->map("X-2", { { "description", "No storage" } }, m_model->units());
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(
+                     QStringLiteral("storageClass: required by WMS-P100 but storage_conditions has no value")),
+            qPrintable(r.error()));
+    }
+
+    void tableColumns()
+    {
+        const Contract* bom = m_contracts->find("bom", "MES-P200", "1");
+        QVERIFY(bom);
+        auto r = bom->map("B-1",
+            { { "parent_item", "FG-1" }, { "plant", "P200" },
+                { "components", json::array({ { { "position", 10 }, { "quantity", 2 }, { "uom", "EA" } } }) } },
+            m_model->units());
+        QVERIFY(!r.ok()); // component is required in each line
+        QVERIFY2(r.error().contains(QStringLiteral("lines[0].material: required by MES-P200")), qPrintable(r.error()));
+    }
+
+    void loadErrorsNamePaths_data()
+    {
+        QTest::addColumn<QString>("patch");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown attribute")
+            << QStringLiteral(R"({"op":"replace","path":"/contracts/0/fields/1/from","value":"colour"})")
+            << QStringLiteral("contracts[0].fields[1].from: unknown attribute of item 'colour'");
+        QTest::newRow("unit of wrong dimension")
+            << QStringLiteral(R"({"op":"replace","path":"/contracts/0/fields/3/unit","value":"mm"})")
+            << QStringLiteral("contracts[0].fields[3].unit: 'mm' needs a quantity attribute of dimension length");
+        QTest::newRow("no subscription") << QStringLiteral(
+            R"({"op":"replace","path":"/contracts/0/target","value":"CRM"})")
+                                         << QStringLiteral("contracts[0]: no subscription of CRM to item");
+        QTest::newRow("bad on_loss") << QStringLiteral(
+            R"({"op":"replace","path":"/contracts/0/on_loss","value":"ignore"})")
+                                     << QStringLiteral("contracts[0].on_loss: must be \"block\" or \"warn\"");
+        QTest::newRow("code not in list")
+            << QStringLiteral(R"({"op":"add","path":"/contracts/0/fields/7/map/arctic","value":"ARC"})")
+            << QStringLiteral("contracts[0].fields[7].map.arctic: 'arctic' is not a code of storage_conditions");
+        QTest::newRow("unknown test contract")
+            << QStringLiteral(R"({"op":"replace","path":"/tests/0/contract","value":"item->ERP v9"})")
+            << QStringLiteral("tests[0].contract: unknown contract 'item->ERP v9'");
+    }
+    void loadErrorsNamePaths()
+    {
+        QFETCH(QString, patch);
+        QFETCH(QString, expected);
+        json doc = builtinDoc();
+        QVERIFY(!doc.is_null());
+        doc = doc.patch(json::array({ json::parse(patch.toStdString()) }));
+        auto r = ContractSet::fromJson(doc, QStringLiteral("c.json"), *m_model, *m_landscape);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("c.json: ") + expected), qPrintable(r.error()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestContract)
+#include "tst_contract.moc"
