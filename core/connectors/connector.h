@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QObject>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mdsync {
+
+// One delivery as a connector sends it: the payload is already mapped through the target's contract.
+struct OutboundDelivery
+{
+    std::int64_t deliveryId = 0;
+    std::string domain;
+    std::string key;
+    std::string op = "upsert"; // "upsert" or "delete" (retire)
+    std::int64_t revisionNo = 0;
+    std::string idempotencyKey; // sent as Idempotency-Key; the same on every attempt and replay
+    std::string correlationId; // sent as X-Correlation-Id
+    std::string contractVersion;
+    nlohmann::json payload;
+    int attempt = 1;
+};
+
+// What a target answered, classified into the dispatcher's error classes.
+struct DeliveryOutcome
+{
+    enum class Kind {
+        Acked, // 2xx
+        Retryable, // connection refused/reset, timeout, 5xx, 408: back off and retry
+        RateLimited, // 429 (or 503 with Retry-After): retry after retryAfterMs
+        Rejected, // other 4xx, TLS failure: non-retryable, becomes an exception at once
+        Unauthorized, // 401/403: non-retryable, the credentials need fixing
+    };
+    Kind kind = Kind::Retryable;
+    int httpStatus = 0; // 0 when no HTTP answer
+    std::string message; // the target's error text verbatim, or the transport error
+    std::optional<std::int64_t> retryAfterMs;
+    std::int64_t latencyMs = 0;
+    nlohmann::json response; // the target's JSON body, when it sent one
+
+    bool retryable() const { return kind == Kind::Retryable || kind == Kind::RateLimited; }
+};
+
+std::string_view outcomeKindName(DeliveryOutcome::Kind kind); // "acked", "retryable", ...
+
+// A way to reach one target system. Asynchronous: send() returns at once and calls `done` exactly once,
+// on the connector's thread, with the outcome. Connectors never retry by themselves: the dispatcher does.
+class Connector : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const DeliveryOutcome&)>;
+    using QObject::QObject;
+    virtual void send(const OutboundDelivery& delivery, Done done) = 0;
+};
+
+} // namespace mdsync
