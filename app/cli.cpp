@@ -6,6 +6,7 @@
 #include "store/readqueries.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"
+#include "util/jsonfile.h"
 
 #include <QDir>
 #include <QFile>
@@ -505,13 +506,10 @@ int cmdContractTest(const Args& a)
     Result<ContractSet> contracts = [&]() -> Result<ContractSet> {
         if (file.isEmpty())
             return ContractSet::builtin(*model, *landscape);
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("%1: %2").arg(file, f.errorString()));
-        const auto doc = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
-        if (doc.is_discarded())
-            return makeError(QStringLiteral("%1: not valid JSON").arg(file));
-        return ContractSet::fromJson(doc, QFileInfo(file).fileName(), *model, *landscape);
+        auto doc = readJsonFile(file, QFileInfo(file).fileName());
+        if (!doc)
+            return makeError(doc.error());
+        return ContractSet::fromJson(doc.value(), QFileInfo(file).fileName(), *model, *landscape);
     }();
     if (!contracts)
         return fail(contracts.error());
@@ -562,6 +560,7 @@ int cmdDemo(Args a)
         return fail(ws.error());
     if (auto r = ws.value()->setMeta(QStringLiteral("demo"), QStringLiteral("1")); !r)
         return fail(r.error());
+    ensureBuiltinResources();
     QFile batch(QStringLiteral(":/mdsync/demo/npi-batch.jsonl"));
     if (!batch.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("the built-in demo batch is missing from this build"));

@@ -1,17 +1,11 @@
 #include "contract/contract.h"
 
 #include "policy/landscape.h"
+#include "util/jsonfile.h"
 #include "util/text.h"
-
-#include <QFile>
 
 #include <cmath>
 #include <set>
-
-static void initContractResources()
-{
-    Q_INIT_RESOURCE(mdsync_data);
-}
 
 namespace mdsync {
 
@@ -363,14 +357,11 @@ Result<ContractSet> ContractSet::fromJson(
 
 Result<ContractSet> ContractSet::builtin(const CanonicalModel& model, const Landscape& landscape)
 {
-    initContractResources();
-    QFile f(QStringLiteral(":/mdsync/contracts/default-contracts.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("the built-in contracts are missing from this build"));
-    const json doc = json::parse(f.readAll().toStdString(), nullptr, false);
-    if (doc.is_discarded())
-        return makeError(QStringLiteral("default-contracts.json: not valid JSON"));
-    return fromJson(doc, QStringLiteral("default-contracts.json"), model, landscape);
+    const QString origin = QStringLiteral("default-contracts.json");
+    auto doc = readJsonFile(QStringLiteral(":/mdsync/contracts/default-contracts.json"), origin);
+    if (!doc)
+        return makeError(doc.error());
+    return fromJson(doc.value(), origin, model, landscape);
 }
 
 const Contract* ContractSet::find(std::string_view domain, std::string_view target, std::string_view version) const

@@ -1,5 +1,6 @@
 #include "model/canonicalmodel.h"
 
+#include "util/jsonfile.h"
 #include "util/text.h"
 
 #include "util/hash.h"
@@ -15,13 +16,6 @@
 #include <cmath>
 #include <cstdint>
 #include <set>
-
-// Global scope: Q_INIT_RESOURCE declares a function of the global namespace. Called before every read of the
-// built-in resource so that static linking never drops the rcc object of mdsync_resources.
-static void initMdsyncResources()
-{
-    Q_INIT_RESOURCE(mdsync_data);
-}
 
 namespace mdsync {
 
@@ -1207,7 +1201,7 @@ Result<CanonicalModel> CanonicalModel::fromFile(const QString& path)
 
 Result<CanonicalModel> CanonicalModel::builtin()
 {
-    initMdsyncResources();
+    ensureBuiltinResources();
     auto model = fromFile(QStringLiteral(":/mdsync/model/canonical-model.json"));
     if (!model) // keep messages short: name the file, not the resource path
         return makeError(QString(model.error()).replace(QStringLiteral(":/mdsync/model/"), QString()));

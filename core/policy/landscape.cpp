@@ -1,10 +1,9 @@
 #include "policy/landscape.h"
 
+#include "util/jsonfile.h"
 #include "util/text.h"
 
 #include "util/hash.h"
-
-#include <QFile>
 
 #include <algorithm>
 #include <array>
@@ -285,19 +284,6 @@ std::optional<SubscriptionDef::Criticality> criticalityFromName(std::string_view
         if (criticalityName(c) == s)
             return c;
     return std::nullopt;
-}
-
-Result<json> readJsonFile(const QString& path, const QString& origin)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(origin + QStringLiteral(": cannot open: ") + file.errorString());
-    const QByteArray bytes = file.readAll();
-    try {
-        return json::parse(bytes.constBegin(), bytes.constEnd());
-    } catch (const json::parse_error& e) {
-        return makeError(origin + QStringLiteral(": invalid JSON: ") + QString::fromUtf8(e.what()));
-    }
 }
 
 } // namespace
