@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mdsync {
 
@@ -56,8 +57,19 @@ class Connector : public QObject
     Q_OBJECT
 public:
     using Done = std::function<void(const DeliveryOutcome&)>;
+    // One outcome per delivery, in the order of the deliveries given to sendBatch().
+    using BatchDone = std::function<void(std::vector<DeliveryOutcome>)>;
     using QObject::QObject;
+
     virtual void send(const OutboundDelivery& delivery, Done done) = 0;
+
+    // Whether the target takes several deliveries of a domain in one call (scheduled batch windows and
+    // event micro-batches use it). Default: no.
+    virtual bool supportsBatch(std::string_view domain) const;
+    // Sends deliveries of one domain as one call when supported; the outcome of each item is independent
+    // (a rejected item does not fail the others). The default sends them one by one with send() and
+    // calls `done` once every answer is in. `done` is called exactly once, on the connector's thread.
+    virtual void sendBatch(const std::vector<OutboundDelivery>& deliveries, BatchDone done);
 };
 
 } // namespace mdsync
