@@ -1,0 +1,1300 @@
+#include "sync/dispatcher.h"
+
+#include "audit/auditlog.h"
+#include "store/sqlstatement.h"
+#include "store/workspace.h"
+#include "util/hash.h"
+
+#include <QSqlQuery>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+namespace mdsync {
+
+std::int64_t BackoffPolicy::delayMs(int attempt, double u) const
+{
+    const int shift = std::clamp(attempt - 1, 0, 40);
+    const double raw = std::min(static_cast<double>(maxMs), static_cast<double>(baseMs) * std::ldexp(1.0, shift));
+    const double factor = 1.0 + jitter * (2.0 * std::clamp(u, 0.0, 1.0) - 1.0);
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(raw * factor)));
+}
+
+namespace {
+
+std::string severityFor(SubscriptionDef::Criticality c)
+{
+    return std::string(criticalityName(c));
+}
+
+std::string str(std::string_view v)
+{
+    return std::string(v);
+}
+
+// A delivery exception's category from the outcome that ended it.
+std::string categoryFor(const DeliveryOutcome& o)
+{
+    switch (o.kind) {
+    case DeliveryOutcome::Kind::RateLimited:
+        return "rate_limited";
+    case DeliveryOutcome::Kind::Rejected:
+    case DeliveryOutcome::Kind::Unauthorized:
+        return "target_rejected";
+    case DeliveryOutcome::Kind::Retryable:
+        if (o.httpStatus == 0 && o.message.find("timed out") != std::string::npos)
+            return "timeout";
+        if (o.httpStatus == 0 && o.message.find("timeout") != std::string::npos)
+            return "timeout";
+        return "transport";
+    case DeliveryOutcome::Kind::Acked:
+        break;
+    }
+    return "internal";
+}
+
+// Collects the keys referenced by `state` for one reference path ("attr" or "table.column").
+void collectRefs(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out)
+{
+    const auto dot = path.find('.');
+    if (dot == std::string::npos) {
+        auto it = state.find(path);
+        if (it != state.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+            out.push_back(it->get<std::string>());
+        return;
+    }
+    auto it = state.find(path.substr(0, dot));
+    if (it == state.end() || !it->is_array())
+        return;
+    const std::string column = path.substr(dot + 1);
+    for (const auto& row : *it) {
+        if (!row.is_object())
+            continue;
+        auto c = row.find(column);
+        if (c != row.end() && c->is_string() && !c->get_ref<const std::string&>().empty())
+            out.push_back(c->get<std::string>());
+    }
+}
+
+} // namespace
+
+// ---- internal types -----------------------------------------------------------------------------------
+
+struct Dispatcher::Target
+{
+    const SystemDef* def = nullptr;
+    QPointer<Connector> connector;
+    bool paused = false;
+    bool microBatch = false;
+    int inFlight = 0; // calls
+    TimeMs notBefore = 0;
+    double tokens = 0;
+    TimeMs lastRefill = 0;
+    bool recheckHeld = true;
+    std::set<std::int64_t> busyObjects; // a delivery in flight or an outcome not yet committed
+    std::int64_t consecutiveFailures = 0;
+    TimeMs lastAckAt = 0;
+
+    double rate() const { return def ? def->rateLimitPerSecond : 0.0; }
+    double burst() const
+    {
+        if (!def)
+            return 1;
+        return def->rateBurst > 0 ? def->rateBurst : std::max(1.0, def->rateLimitPerSecond);
+    }
+    void refill(TimeMs now)
+    {
+        if (rate() <= 0)
+            return;
+        if (lastRefill == 0) {
+            tokens = burst();
+        } else if (now > lastRefill) {
+            tokens = std::min(burst(), tokens + rate() * static_cast<double>(now - lastRefill) / 1000.0);
+        }
+        lastRefill = now;
+    }
+    bool hasToken() const { return rate() <= 0 || tokens >= 1.0; }
+    void takeToken()
+    {
+        if (rate() > 0)
+            tokens -= 1.0;
+    }
+};
+
+struct Dispatcher::Pick
+{
+    std::int64_t deliveryId = 0, objectId = 0, revisionId = 0, revisionNo = 0, exceptionId = 0;
+    std::string target, domain, key, subscriptionId, status, idempotencyKey, contractVersion;
+    std::string op = "upsert", correlationId;
+    int attempt = 0; // this attempt's number (attempts so far + 1)
+    TimeMs receivedAt = 0;
+    const SubscriptionDef* sub = nullptr;
+    nlohmann::json payload;
+    std::vector<std::string> warnings;
+    std::string reason; // hold reason, mapping error, superseding revision
+    nlohmann::json rawState; // mapping failures keep the canonical state
+    std::int64_t supersededBy = 0;
+};
+
+struct Dispatcher::Outcome
+{
+    Pick pick;
+    DeliveryOutcome outcome;
+    TimeMs at = 0;
+    bool notSent = false; // picked but never handed to the connector: requeue, not an attempt
+};
+
+struct Dispatcher::Statements
+{
+    sqlite3* db = nullptr;
+    SqlStatement due, older, revision, refLookup, markInFlight, setStatus, ack, retry, hold, failDelivery, supersede,
+        otStatus, otAck, lineage, exception, exceptionCategory, closeException, deliveryCounter, exceptionCounter,
+        anyDue, unsend;
+
+    bool prepare(sqlite3* handle, QString& error)
+    {
+        db = handle;
+        const std::pair<SqlStatement*, const char*> all[] = {
+            // The partial index delivery_due has exactly this status list.
+            { &due,
+                "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
+                " d.contract_version, d.subscription_id, o.domain, o.key, ot.latest_delivery_id, d.exception_id,"
+                " ot.latest_revision_no"
+                " FROM delivery d JOIN object o ON o.id = d.object_id"
+                " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
+                " WHERE d.target_id = ?1 AND d.status IN ('pending','retry_wait','in_flight','held')"
+                " AND d.due_at <= ?2 AND (coalesce(d.next_attempt_at, 0) <= ?2 OR (d.status = 'held' AND ?4))"
+                " ORDER BY d.due_at, d.id LIMIT ?3" },
+            { &older,
+                "SELECT id, status, revision_no, exception_id, revision_id FROM delivery"
+                " WHERE object_id = ?1 AND target_id = ?2 AND revision_no < ?3"
+                " AND status IN ('pending','retry_wait','held','failed','in_flight')" },
+            { &revision, "SELECT state, op, correlation_id, received_at FROM revision WHERE id = ?1" },
+            { &refLookup,
+                "SELECT o.id, ot.acked_revision_no, ot.status FROM object o"
+                " LEFT JOIN object_target ot ON ot.object_id = o.id AND ot.target_id = ?3"
+                " WHERE o.domain = ?1 AND o.key = ?2" },
+            { &markInFlight,
+                "UPDATE delivery SET status = 'in_flight', attempts = attempts + 1, next_attempt_at = NULL,"
+                " updated_at = ?2 WHERE id = ?1" },
+            { &setStatus, "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = ?4 WHERE id = ?1" },
+            { &ack,
+                "UPDATE delivery SET status = 'acked', acked_at = ?2, latency_ms = ?3, updated_at = ?2,"
+                " last_error = ?4, next_attempt_at = NULL WHERE id = ?1" },
+            { &retry,
+                "UPDATE delivery SET status = 'retry_wait', next_attempt_at = ?2, last_error = ?3, updated_at = ?4"
+                " WHERE id = ?1" },
+            { &hold,
+                "UPDATE delivery SET status = 'held', next_attempt_at = ?2, last_error = ?3, updated_at = ?4"
+                " WHERE id = ?1" },
+            { &failDelivery,
+                "UPDATE delivery SET status = 'failed', last_error = ?2, exception_id = ?3, updated_at = ?4,"
+                " next_attempt_at = NULL WHERE id = ?1" },
+            { &supersede,
+                "UPDATE delivery SET status = 'superseded', updated_at = ?2, last_error = ?3, next_attempt_at = NULL"
+                " WHERE id = ?1" },
+            { &otStatus,
+                "UPDATE object_target SET status = ?3, updated_at = ?4"
+                " WHERE object_id = ?1 AND target_id = ?2 AND latest_delivery_id = ?5" },
+            { &otAck,
+                "UPDATE object_target SET acked_revision_no = max(coalesce(acked_revision_no, 0), ?3),"
+                " status = CASE WHEN latest_delivery_id = ?5 THEN 'acked' ELSE status END, updated_at = ?4"
+                " WHERE object_id = ?1 AND target_id = ?2" },
+            { &lineage,
+                "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
+                " correlation_id, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)" },
+            { &exception,
+                "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_system,"
+                " correlation_id, domain, object_key, object_id, revision_id, delivery_id, target_id, message,"
+                " details, raw, raw_sha256) VALUES ('delivery',?1,?2,'open',?3,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+                "?14,?15)" },
+            { &exceptionCategory, "SELECT category, status FROM exception WHERE id = ?1" },
+            { &closeException, "UPDATE exception SET status = ?2, updated_at = ?3 WHERE id = ?1" },
+            { &deliveryCounter,
+                "INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?1,?2,?3,?4)"
+                " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n" },
+            { &exceptionCounter,
+                "INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery',?1,?2,?3)"
+                " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n" },
+            { &unsend, "UPDATE delivery SET status = ?2, attempts = attempts - 1, updated_at = ?3 WHERE id = ?1" },
+            { &anyDue,
+                "SELECT 1 FROM delivery WHERE target_id = ?1 AND status IN ('pending','retry_wait','in_flight','held')"
+                " AND status <> 'held' AND max(due_at, coalesce(next_attempt_at, 0)) <= ?2 LIMIT 1" },
+        };
+        for (const auto& [st, sql] : all) {
+            if (!st->prepare(db, sql)) {
+                error = QStringLiteral("dispatcher: prepare: ") + st->error();
+                return false;
+            }
+        }
+        return true;
+    }
+};
+
+// Per-transaction bookkeeping: counter deltas and the first SQL failure.
+namespace {
+
+struct TxnDeltas
+{
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> delivery; // target, domain, status
+    std::map<std::pair<std::string, std::string>, std::int64_t> exception; // category, status
+
+    void move(const std::string& target, const std::string& domain, const std::string& from, const std::string& to)
+    {
+        if (from == to)
+            return;
+        --delivery[{ target, domain, from }];
+        ++delivery[{ target, domain, to }];
+    }
+};
+
+struct SqlFailure
+{
+    QString message;
+};
+
+void run(SqlStatement& st, const char* what)
+{
+    if (!st.exec())
+        throw SqlFailure { QStringLiteral("%1: %2").arg(QLatin1String(what), st.error()) };
+}
+
+} // namespace
+
+// ---- construction -------------------------------------------------------------------------------------
+
+Dispatcher::Dispatcher(
+    Workspace& ws, ActiveConfig config, ContractSet contracts, DispatcherOptions options, QObject* parent)
+    : QObject(parent)
+    , m_ws(ws)
+    , m_config(std::move(config))
+    , m_contracts(std::move(contracts))
+    , m_o(std::move(options))
+    , m_rng(m_o.seed ? m_o.seed : std::random_device {}())
+{
+    for (const SystemDef& s : m_config.landscape->systems()) {
+        auto t = std::make_unique<Target>();
+        t->def = &s;
+        t->microBatch = s.connector.is_object() && s.connector.value("micro_batch", false);
+        m_targets.emplace(s.id, std::move(t));
+    }
+    m_tickTimer = new QTimer(this);
+    m_tickTimer->setInterval(m_o.tickMs);
+    connect(m_tickTimer, &QTimer::timeout, this, &Dispatcher::tick);
+    m_flushTimer = new QTimer(this);
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(m_o.flushMs);
+    connect(m_flushTimer, &QTimer::timeout, this, [this] {
+        if (auto r = flush(); !r)
+            fail(r.error());
+    });
+}
+
+Dispatcher::~Dispatcher()
+{
+    // Outcomes that arrived are still written: an ack that is not recorded would be sent again (harmless,
+    // the target de-duplicates by idempotency key), but there is no reason to lose it.
+    if (!m_pending.empty() && m_lastError.isEmpty())
+        (void)flush();
+}
+
+void Dispatcher::setConnector(const std::string& target, Connector* connector)
+{
+    auto it = m_targets.find(target);
+    if (it != m_targets.end())
+        it->second->connector = connector;
+}
+
+TimeMs Dispatcher::now() const
+{
+    return m_o.clock ? m_o.clock() : nowMs();
+}
+
+double Dispatcher::jitterDraw()
+{
+    return std::uniform_real_distribution<double>(0.0, 1.0)(m_rng);
+}
+
+void Dispatcher::fail(const QString& message)
+{
+    m_lastError = message;
+    stop();
+    Q_EMIT storageFailed(message);
+}
+
+Result<void> Dispatcher::start()
+{
+    if (m_running)
+        return {};
+    if (!m_st) {
+        m_st = std::make_unique<Statements>();
+        QString error;
+        if (!m_st->prepare(sqliteHandle(m_ws.db()), error)) {
+            m_st.reset();
+            return makeError(error);
+        }
+    }
+    {
+        QSqlQuery q(m_ws.db());
+        if (!q.exec(QStringLiteral("SELECT id, paused FROM system")))
+            return makeError(sqlError(q, QStringLiteral("dispatcher: read pause flags")));
+        while (q.next()) {
+            auto it = m_targets.find(q.value(0).toString().toStdString());
+            if (it != m_targets.end())
+                it->second->paused = q.value(1).toInt() != 0;
+        }
+    }
+
+    // Crash recovery: a delivery found in flight was sent (or about to be) by a run that stopped before the
+    // answer was recorded. It is sent again with the same idempotency key; the target de-duplicates.
+    const TimeMs t = now();
+    std::vector<std::tuple<std::int64_t, std::string, std::string, std::int64_t, std::string, std::int64_t,
+        std::int64_t>>
+        found; // id, target, domain, object, key, revision id, revision no
+    {
+        QSqlQuery q(m_ws.db());
+        if (!q.exec(
+                QStringLiteral("SELECT d.id, d.target_id, o.domain, d.object_id, o.key, d.revision_id, d.revision_no"
+                               " FROM delivery d JOIN object o ON o.id = d.object_id WHERE d.status = 'in_flight'")))
+            return makeError(sqlError(q, QStringLiteral("dispatcher: find in-flight deliveries")));
+        while (q.next())
+            found.emplace_back(q.value(0).toLongLong(), q.value(1).toString().toStdString(),
+                q.value(2).toString().toStdString(), q.value(3).toLongLong(), q.value(4).toString().toStdString(),
+                q.value(5).toLongLong(), q.value(6).toLongLong());
+    }
+    if (!found.empty()) {
+        if (auto r = m_ws.begin(); !r)
+            return r;
+        try {
+            TxnDeltas deltas;
+            const std::string why = "recovered at start: the previous run stopped while this delivery was in "
+                                    "flight; it is sent again with the same idempotency key";
+            for (const auto& [id, target, domain, objectId, key, revisionId, revisionNo] : found) {
+                m_st->setStatus.bind(0, id);
+                m_st->setStatus.bind(1, "pending");
+                m_st->setStatus.bind(2, std::int64_t(t));
+                m_st->setStatus.bind(3, std::string_view(why));
+                run(m_st->setStatus, "recover delivery");
+                m_st->otStatus.bind(0, objectId);
+                m_st->otStatus.bind(1, std::string_view(target));
+                m_st->otStatus.bind(2, "pending");
+                m_st->otStatus.bind(3, std::int64_t(t));
+                m_st->otStatus.bind(4, id);
+                run(m_st->otStatus, "recover object state");
+                deltas.move(target, domain, "in_flight", "pending");
+                const nlohmann::json detail = { { "target", target }, { "revision_no", revisionNo },
+                    { "delivery_id", id }, { "message", why } };
+                auto& l = m_st->lineage;
+                l.bind(0, std::int64_t(t));
+                l.bind(1, std::string_view(domain));
+                l.bind(2, std::string_view(key));
+                l.bind(3, objectId);
+                l.bind(4, revisionId);
+                l.bind(5, "delivery_recovered");
+                l.bind(6, std::string_view(target));
+                l.bind(7, std::string_view(m_o.actor));
+                l.bindNull(8);
+                l.bind(9, std::string_view(detail.dump()));
+                run(l, "lineage");
+            }
+            for (const auto& [k, n] : deltas.delivery) {
+                if (n == 0)
+                    continue;
+                m_st->deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
+                m_st->deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
+                m_st->deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
+                m_st->deliveryCounter.bind(3, n);
+                run(m_st->deliveryCounter, "delivery counters");
+            }
+        } catch (const SqlFailure& f) {
+            m_ws.rollback();
+            return makeError(f.message);
+        }
+        if (auto r = m_ws.commit(); !r)
+            return r;
+        m_stats.recovered += static_cast<std::int64_t>(found.size());
+    }
+
+    m_running = true;
+    m_tickTimer->start();
+    QTimer::singleShot(0, this, &Dispatcher::tick);
+    return {};
+}
+
+void Dispatcher::stop()
+{
+    m_running = false;
+    m_tickTimer->stop();
+}
+
+void Dispatcher::poke()
+{
+    if (m_running && !m_inTick)
+        QTimer::singleShot(0, this, &Dispatcher::tick);
+}
+
+// ---- pause / resume -----------------------------------------------------------------------------------
+
+namespace {
+
+Result<void> setPaused(
+    Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason)
+{
+    if (reason.empty())
+        return makeError(
+            QStringLiteral("%1 %2: a reason is required")
+                .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), QString::fromStdString(target)));
+    if (auto r = ws.begin(); !r)
+        return r;
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("UPDATE system SET paused = :p WHERE id = :id AND paused <> :p"));
+    q.bindValue(QStringLiteral(":p"), paused ? 1 : 0);
+    q.bindValue(QStringLiteral(":id"), QString::fromStdString(target));
+    if (!q.exec()) {
+        ws.rollback();
+        return makeError(sqlError(q, QStringLiteral("pause flag of %1").arg(QString::fromStdString(target))));
+    }
+    if (q.numRowsAffected() != 1) {
+        ws.rollback();
+        return makeError(
+            QStringLiteral("target %1 is already %2")
+                .arg(QString::fromStdString(target), paused ? QStringLiteral("paused") : QStringLiteral("running")));
+    }
+    AuditLog audit(ws.db());
+    if (auto r = audit.append(actor, paused ? "target.pause" : "target.resume", "target/" + target,
+            nlohmann::json { { "paused", !paused } }, nlohmann::json { { "paused", paused } }, reason);
+        !r) {
+        ws.rollback();
+        return makeError(r.error());
+    }
+    return ws.commit();
+}
+
+} // namespace
+
+Result<void> Dispatcher::pause(const std::string& target, const std::string& actor, const std::string& reason)
+{
+    auto it = m_targets.find(target);
+    if (it == m_targets.end())
+        return makeError(QStringLiteral("pause: unknown target %1").arg(QString::fromStdString(target)));
+    if (auto r = setPaused(m_ws, target, true, actor, reason); !r)
+        return r;
+    it->second->paused = true;
+    return {};
+}
+
+Result<void> Dispatcher::resume(const std::string& target, const std::string& actor, const std::string& reason)
+{
+    auto it = m_targets.find(target);
+    if (it == m_targets.end())
+        return makeError(QStringLiteral("resume: unknown target %1").arg(QString::fromStdString(target)));
+    if (auto r = setPaused(m_ws, target, false, actor, reason); !r)
+        return r;
+    it->second->paused = false;
+    poke();
+    return {};
+}
+
+// ---- picking ------------------------------------------------------------------------------------------
+
+void Dispatcher::tick()
+{
+    if (!m_running || m_inTick)
+        return;
+    m_inTick = true;
+    const TimeMs t = now();
+    std::vector<std::pair<Target*, std::vector<Pick>>> toSend;
+    std::vector<Pick> holds, superseded, mappingFailures;
+    for (auto& [id, tp] : m_targets) {
+        Target& tgt = *tp;
+        if (!tgt.connector || tgt.paused || tgt.notBefore > t || tgt.inFlight >= tgt.def->maxConcurrency)
+            continue;
+        std::vector<Pick> picks;
+        if (auto r = pickFor(tgt, t, picks, holds, superseded, mappingFailures); !r) {
+            m_inTick = false;
+            fail(r.error());
+            return;
+        }
+        if (!picks.empty())
+            toSend.emplace_back(&tgt, std::move(picks));
+    }
+
+    bool anyWrite = !holds.empty() || !superseded.empty() || !mappingFailures.empty();
+    for (const auto& ts : toSend)
+        anyWrite = anyWrite || !ts.second.empty();
+    if (anyWrite) {
+        if (auto r = m_ws.begin(); !r) {
+            m_inTick = false;
+            fail(r.error());
+            return;
+        }
+        try {
+            TxnDeltas deltas;
+            auto lineage = [&](const Pick& p, const char* kind, const nlohmann::json& detail) {
+                auto& l = m_st->lineage;
+                l.bind(0, std::int64_t(t));
+                l.bind(1, std::string_view(p.domain));
+                l.bind(2, std::string_view(p.key));
+                l.bind(3, p.objectId);
+                l.bind(4, p.revisionId);
+                l.bind(5, kind);
+                l.bind(6, std::string_view(p.target));
+                l.bind(7, std::string_view(m_o.actor));
+                l.bindOptional(8, std::string_view(p.correlationId));
+                l.bind(9, std::string_view(detail.dump()));
+                run(l, "lineage");
+            };
+            auto objectTarget = [&](const Pick& p, const char* status) {
+                auto& o = m_st->otStatus;
+                o.bind(0, p.objectId);
+                o.bind(1, std::string_view(p.target));
+                o.bind(2, status);
+                o.bind(3, std::int64_t(t));
+                o.bind(4, p.deliveryId);
+                run(o, "object state");
+            };
+            for (auto& [tgt, picks] : toSend) {
+                for (const Pick& p : picks) {
+                    m_st->markInFlight.bind(0, p.deliveryId);
+                    m_st->markInFlight.bind(1, std::int64_t(t));
+                    run(m_st->markInFlight, "mark in flight");
+                    objectTarget(p, "in_flight");
+                    deltas.move(p.target, p.domain, p.status, "in_flight");
+                    if (p.status == "held")
+                        lineage(p, "released",
+                            { { "target", p.target }, { "revision_no", p.revisionNo },
+                                { "message", "every referenced object is now at the target" } });
+                    if (!p.warnings.empty())
+                        lineage(p, "mapping_warning",
+                            { { "target", p.target }, { "revision_no", p.revisionNo }, { "warnings", p.warnings },
+                                { "contract_version", p.contractVersion } });
+                }
+            }
+            for (const Pick& p : holds) {
+                auto& h = m_st->hold;
+                h.bind(0, p.deliveryId);
+                h.bind(1, std::int64_t(t + m_o.holdRecheckMs));
+                h.bind(2, std::string_view(p.reason));
+                h.bind(3, std::int64_t(t));
+                run(h, "hold delivery");
+                if (p.status != "held") {
+                    objectTarget(p, "held");
+                    deltas.move(p.target, p.domain, p.status, "held");
+                    lineage(
+                        p, "held", { { "target", p.target }, { "revision_no", p.revisionNo }, { "reason", p.reason } });
+                    ++m_stats.held;
+                }
+            }
+            for (const Pick& p : superseded) {
+                auto& s = m_st->supersede;
+                const std::string why = "superseded by revision " + std::to_string(p.supersededBy);
+                s.bind(0, p.deliveryId);
+                s.bind(1, std::int64_t(t));
+                s.bind(2, std::string_view(why));
+                run(s, "supersede delivery");
+                deltas.move(p.target, p.domain, p.status, "superseded");
+                if (p.exceptionId) {
+                    auto& c = m_st->exceptionCategory;
+                    c.bind(0, p.exceptionId);
+                    std::string category, status;
+                    if (c.next()) {
+                        category = str(c.text(0));
+                        status = str(c.text(1));
+                    }
+                    c.reset();
+                    if (!category.empty() && (status == "open" || status == "assigned")) {
+                        auto& x = m_st->closeException;
+                        x.bind(0, p.exceptionId);
+                        x.bind(1, "superseded");
+                        x.bind(2, std::int64_t(t));
+                        run(x, "close superseded exception");
+                        --deltas.exception[{ category, status }];
+                        ++deltas.exception[{ category, "superseded" }];
+                    }
+                }
+                lineage(p, "superseded",
+                    { { "target", p.target }, { "revision_no", p.revisionNo }, { "by_revision_no", p.supersededBy },
+                        { "previous_status", p.status }, { "exception_id", p.exceptionId } });
+                ++m_stats.superseded;
+            }
+            for (Pick& p : mappingFailures) {
+                const std::string raw = p.rawState.dump();
+                auto& e = m_st->exception;
+                e.bind(0, "mapping");
+                e.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
+                e.bind(2, std::int64_t(t));
+                e.bind(3, std::string_view(p.target));
+                e.bindOptional(4, std::string_view(p.correlationId));
+                e.bind(5, std::string_view(p.domain));
+                e.bind(6, std::string_view(p.key));
+                e.bind(7, p.objectId);
+                e.bind(8, p.revisionId);
+                e.bind(9, p.deliveryId);
+                e.bind(10, std::string_view(p.target));
+                e.bind(11,
+                    std::string_view("cannot map " + p.domain + " " + p.key + " revision "
+                        + std::to_string(p.revisionNo) + " for " + p.target + " (contract v" + p.contractVersion
+                        + "): " + p.reason));
+                e.bind(12,
+                    std::string_view(nlohmann::json({ { "contract_version", p.contractVersion },
+                                                        { "subscription", p.subscriptionId }, { "issues", p.reason } })
+                                         .dump()));
+                e.bindBlob(13, std::string_view(raw));
+                e.bind(14, std::string_view(sha256Hex(raw)));
+                run(e, "insert exception");
+                const std::int64_t exceptionId = e.lastInsertId();
+                auto& f = m_st->failDelivery;
+                f.bind(0, p.deliveryId);
+                f.bind(1, std::string_view(p.reason));
+                f.bind(2, exceptionId);
+                f.bind(3, std::int64_t(t));
+                run(f, "fail delivery");
+                objectTarget(p, "failed");
+                deltas.move(p.target, p.domain, p.status, "failed");
+                ++deltas.exception[{ "mapping", "open" }];
+                lineage(p, "delivery_failed",
+                    { { "target", p.target }, { "revision_no", p.revisionNo }, { "category", "mapping" },
+                        { "error", p.reason }, { "exception_id", exceptionId } });
+                ++m_stats.failed;
+            }
+            for (const auto& [k, n] : deltas.delivery) {
+                if (n == 0)
+                    continue;
+                m_st->deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
+                m_st->deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
+                m_st->deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
+                m_st->deliveryCounter.bind(3, n);
+                run(m_st->deliveryCounter, "delivery counters");
+            }
+            for (const auto& [k, n] : deltas.exception) {
+                if (n == 0)
+                    continue;
+                m_st->exceptionCounter.bind(0, std::string_view(k.first));
+                m_st->exceptionCounter.bind(1, std::string_view(k.second));
+                m_st->exceptionCounter.bind(2, n);
+                run(m_st->exceptionCounter, "exception counters");
+            }
+        } catch (const SqlFailure& f) {
+            m_ws.rollback();
+            m_inTick = false;
+            // Objects picked for sending were marked busy: nothing was sent, release them.
+            for (auto& [tgt, picks] : toSend)
+                for (const Pick& p : picks)
+                    tgt->busyObjects.erase(p.objectId);
+            fail(f.message);
+            return;
+        }
+        if (auto r = m_ws.commit(); !r) {
+            m_inTick = false;
+            for (auto& [tgt, picks] : toSend)
+                for (const Pick& p : picks)
+                    tgt->busyObjects.erase(p.objectId);
+            fail(r.error());
+            return;
+        }
+    }
+    m_inTick = false;
+    for (auto& [tgt, picks] : toSend)
+        sendPicks(*tgt, std::move(picks));
+
+    // Idle notification (once per transition), for --until-idle and tests.
+    const bool nowIdle = toSend.empty() && m_pending.empty() && isIdle(0);
+    if (nowIdle && !m_wasIdle)
+        Q_EMIT idle();
+    m_wasIdle = nowIdle;
+}
+
+Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, std::vector<Pick>& holds,
+    std::vector<Pick>& superseded, std::vector<Pick>& mappingFailures)
+{
+    tgt.refill(t);
+    const int freeCalls = tgt.def->maxConcurrency - tgt.inFlight;
+    int callsByTokens = freeCalls;
+    if (tgt.rate() > 0)
+        callsByTokens = std::min(freeCalls, static_cast<int>(std::floor(tgt.tokens)));
+    if (callsByTokens <= 0)
+        return {};
+    const bool recheckHeld = tgt.recheckHeld;
+    tgt.recheckHeld = false;
+
+    // Room for as many deliveries as the free calls can carry (batches carry several each).
+    bool mayBatch = tgt.microBatch;
+    for (const SubscriptionDef& s : m_config.landscape->subscriptions())
+        mayBatch = mayBatch || (s.target == tgt.def->id && s.pattern == SubscriptionDef::Pattern::ScheduledBatch);
+    const int perCall = mayBatch ? std::max(1, m_o.maxBatchItems) : 1;
+    const int limit = std::min(4000, callsByTokens * perCall + static_cast<int>(tgt.busyObjects.size()) + 64);
+    // Calls left, and how full the open batch of each domain is (the same grouping as sendPicks()).
+    int callsLeft = callsByTokens;
+    std::map<std::string, int, std::less<>> batchFill;
+    auto batchable = [&](const Pick& p) {
+        return tgt.connector && tgt.connector->supportsBatch(p.domain)
+            && ((p.sub && p.sub->pattern == SubscriptionDef::Pattern::ScheduledBatch) || tgt.microBatch);
+    };
+    auto needsCall = [&](const Pick& p) {
+        if (!batchable(p))
+            return true;
+        auto it = batchFill.find(p.domain);
+        return it == batchFill.end() || it->second == 0 || it->second >= m_o.maxBatchItems;
+    };
+    auto reserve = [&](const Pick& p) {
+        const bool newCall = needsCall(p);
+        if (newCall)
+            --callsLeft;
+        if (batchable(p)) {
+            int& fill = batchFill[p.domain];
+            fill = newCall ? 1 : fill + 1;
+        }
+    };
+
+    SqlStatement& q = m_st->due;
+    q.bind(0, std::string_view(tgt.def->id));
+    q.bind(1, std::int64_t(t));
+    q.bind(2, std::int64_t(limit));
+    q.bind(3, std::int64_t(recheckHeld ? 1 : 0));
+    std::vector<Pick> rows;
+    while (q.next()) {
+        Pick p;
+        p.deliveryId = q.int64(0);
+        p.objectId = q.int64(1);
+        p.revisionId = q.int64(2);
+        p.revisionNo = q.int64(3);
+        p.status = str(q.text(4));
+        p.attempt = static_cast<int>(q.int64(5)) + 1;
+        p.idempotencyKey = str(q.text(6));
+        p.contractVersion = str(q.text(7));
+        p.subscriptionId = str(q.text(8));
+        p.domain = str(q.text(9));
+        p.key = str(q.text(10));
+        const std::int64_t latest = q.isNull(11) ? 0 : q.int64(11);
+        p.exceptionId = q.isNull(12) ? 0 : q.int64(12);
+        p.target = tgt.def->id;
+        if (p.status == "in_flight")
+            continue;
+        if (latest != 0 && latest != p.deliveryId) {
+            // An older revision still waiting while a newer one is queued: the newer full state supersedes it,
+            // unless an attempt of this object is in flight right now (then the outcome decides first).
+            if (tgt.busyObjects.count(p.objectId))
+                continue;
+            p.supersededBy = q.isNull(13) ? 0 : q.int64(13);
+            superseded.push_back(std::move(p));
+            continue;
+        }
+        rows.push_back(std::move(p));
+    }
+    const bool failed = q.failed();
+    const QString err = q.error();
+    q.reset();
+    if (failed)
+        return makeError(
+            QStringLiteral("dispatcher: due deliveries of %1: %2").arg(QString::fromStdString(tgt.def->id), err));
+
+    std::map<std::string, const SubscriptionDef*> subs;
+    for (const SubscriptionDef& s : m_config.landscape->subscriptions())
+        subs.emplace(s.id, &s);
+
+    for (Pick& p : rows) {
+        if (tgt.busyObjects.count(p.objectId))
+            continue; // ordering: an attempt of an older revision is in flight
+        {
+            auto sit = subs.find(p.subscriptionId);
+            p.sub = sit == subs.end() ? nullptr : sit->second;
+        }
+        if (callsLeft <= 0 && needsCall(p))
+            break;
+
+        // Older deliveries of this object to this target that never got through are superseded by this one.
+        bool olderInFlight = false;
+        {
+            SqlStatement& o = m_st->older;
+            o.bind(0, p.objectId);
+            o.bind(1, std::string_view(p.target));
+            o.bind(2, p.revisionNo);
+            std::vector<Pick> olderRows;
+            while (o.next()) {
+                const std::string status = str(o.text(1));
+                if (status == "in_flight") {
+                    olderInFlight = true;
+                    continue;
+                }
+                Pick s;
+                s.deliveryId = o.int64(0);
+                s.status = status;
+                s.revisionNo = o.int64(2);
+                s.exceptionId = o.isNull(3) ? 0 : o.int64(3);
+                s.objectId = p.objectId;
+                s.revisionId = o.int64(4);
+                s.target = p.target;
+                s.domain = p.domain;
+                s.key = p.key;
+                s.supersededBy = p.revisionNo;
+                olderRows.push_back(std::move(s));
+            }
+            o.reset();
+            if (olderInFlight)
+                continue;
+            // A superseded row picked from the due list above already has an entry: skip duplicates.
+            for (Pick& s : olderRows) {
+                auto dup = std::find_if(
+                    superseded.begin(), superseded.end(), [&](const Pick& x) { return x.deliveryId == s.deliveryId; });
+                if (dup != superseded.end()) {
+                    dup->supersededBy = p.revisionNo;
+                    continue;
+                }
+                superseded.push_back(std::move(s));
+            }
+        }
+
+        // The revision: state, op, correlation id, received time.
+        {
+            SqlStatement& r = m_st->revision;
+            r.bind(0, p.revisionId);
+            if (!r.next()) {
+                const QString e = r.failed() ? r.error() : QStringLiteral("no such revision");
+                r.reset();
+                return makeError(QStringLiteral("dispatcher: revision %1 of delivery %2: %3")
+                                     .arg(p.revisionId)
+                                     .arg(p.deliveryId)
+                                     .arg(e));
+            }
+            auto parsed = nlohmann::json::parse(r.text(0), nullptr, false);
+            p.op = str(r.text(1));
+            p.correlationId = str(r.text(2));
+            p.receivedAt = r.int64(3);
+            r.reset();
+            if (parsed.is_discarded())
+                return makeError(
+                    QStringLiteral("dispatcher: revision %1 has a state that is not JSON").arg(p.revisionId));
+            p.rawState = std::move(parsed);
+        }
+        // Dependency holds: every referenced object must already be at this target.
+        const DomainDef* dom = m_config.model->domain(p.domain);
+        std::string holdReason;
+        if (dom && p.op != "delete") {
+            for (const auto& [path, refDomain] : dom->references()) {
+                bool refSubscribed = false;
+                for (const SubscriptionDef* s : m_config.landscape->subscriptionsFor(refDomain))
+                    refSubscribed = refSubscribed || s->target == p.target;
+                if (!refSubscribed)
+                    continue; // the target never receives that domain from us: nothing to wait for
+                std::vector<std::string> keys;
+                collectRefs(p.rawState, path, keys);
+                for (const std::string& refKey : keys) {
+                    if (refDomain == p.domain && refKey == p.key)
+                        continue;
+                    SqlStatement& l = m_st->refLookup;
+                    l.bind(0, std::string_view(refDomain));
+                    l.bind(1, std::string_view(refKey));
+                    l.bind(2, std::string_view(p.target));
+                    std::string why;
+                    if (!l.next()) {
+                        why = refDomain + " " + refKey + " (" + path + ") is unknown to MDSync";
+                    } else if (l.isNull(1)) {
+                        const std::string st = l.isNull(2) ? std::string("not subscribed") : str(l.text(2));
+                        why = refDomain + " " + refKey + " (" + path + ") is not yet acked by " + p.target + " (" + st
+                            + ")";
+                    }
+                    l.reset();
+                    if (!why.empty()) {
+                        holdReason += (holdReason.empty() ? "waiting for " : "; ") + why;
+                    }
+                }
+            }
+        }
+        if (!holdReason.empty()) {
+            p.reason = holdReason;
+            holds.push_back(std::move(p));
+            continue;
+        }
+
+        // Map through the contract (identity when the target has none for this domain and version).
+        if (const Contract* c = m_contracts.find(p.domain, p.target, p.contractVersion)) {
+            auto mapped = c->map(p.key, p.rawState, m_config.model->units());
+            if (!mapped) {
+                p.reason = mapped.error().toStdString();
+                mappingFailures.push_back(std::move(p));
+                continue;
+            }
+            p.payload = std::move(mapped->payload);
+            for (const MappingIssue& w : mapped->warnings)
+                p.warnings.push_back(w.field + ": " + w.message);
+        } else {
+            p.payload = p.rawState;
+        }
+        p.rawState = nlohmann::json();
+        tgt.busyObjects.insert(p.objectId);
+        reserve(p);
+        out.push_back(std::move(p));
+    }
+    return {};
+}
+
+// ---- sending ------------------------------------------------------------------------------------------
+
+void Dispatcher::sendPicks(Target& tgt, std::vector<Pick> picks)
+{
+    Connector* conn = tgt.connector;
+    // Group: scheduled batches (and micro-batching targets) go as one call per domain where supported.
+    std::vector<std::vector<Pick>> calls;
+    std::map<std::string, size_t> openBatch; // domain -> index into calls
+    for (Pick& p : picks) {
+        const bool batchable = conn && conn->supportsBatch(p.domain)
+            && ((p.sub && p.sub->pattern == SubscriptionDef::Pattern::ScheduledBatch) || tgt.microBatch);
+        if (batchable) {
+            auto it = openBatch.find(p.domain);
+            if (it != openBatch.end() && calls[it->second].size() < static_cast<size_t>(m_o.maxBatchItems)) {
+                calls[it->second].push_back(std::move(p));
+                continue;
+            }
+            openBatch[p.domain] = calls.size();
+        }
+        calls.emplace_back();
+        calls.back().push_back(std::move(p));
+    }
+
+    const TimeMs t = now();
+    tgt.refill(t);
+    std::vector<Pick> unsent;
+    for (auto& call : calls) {
+        if (!conn || tgt.inFlight >= tgt.def->maxConcurrency || !tgt.hasToken()) {
+            for (Pick& p : call)
+                unsent.push_back(std::move(p));
+            continue;
+        }
+        tgt.takeToken();
+        ++tgt.inFlight;
+        ++m_stats.calls;
+        m_stats.sent += static_cast<std::int64_t>(call.size());
+        QPointer<Dispatcher> self(this);
+        const std::string target = tgt.def->id;
+        auto toDelivery = [](const Pick& p) {
+            OutboundDelivery d;
+            d.deliveryId = p.deliveryId;
+            d.domain = p.domain;
+            d.key = p.key;
+            d.op = p.op;
+            d.revisionNo = p.revisionNo;
+            d.idempotencyKey = p.idempotencyKey;
+            d.correlationId = p.correlationId;
+            d.contractVersion = p.contractVersion;
+            d.payload = p.payload;
+            d.attempt = p.attempt;
+            return d;
+        };
+        if (call.size() == 1) {
+            auto pick = std::make_shared<Pick>(std::move(call.front()));
+            conn->send(toDelivery(*pick), [self, pick, target](const DeliveryOutcome& o) {
+                if (!self)
+                    return;
+                auto it = self->m_targets.find(target);
+                if (it != self->m_targets.end())
+                    --it->second->inFlight;
+                self->onOutcome(std::move(*pick), o);
+            });
+        } else {
+            std::vector<OutboundDelivery> batch;
+            batch.reserve(call.size());
+            for (const Pick& p : call)
+                batch.push_back(toDelivery(p));
+            auto items = std::make_shared<std::vector<Pick>>(std::move(call));
+            conn->sendBatch(batch, [self, items, target](std::vector<DeliveryOutcome> outcomes) {
+                if (!self)
+                    return;
+                auto it = self->m_targets.find(target);
+                if (it != self->m_targets.end())
+                    --it->second->inFlight;
+                for (size_t i = 0; i < items->size(); ++i) {
+                    DeliveryOutcome o;
+                    if (i < outcomes.size()) {
+                        o = std::move(outcomes[i]);
+                    } else {
+                        o.kind = DeliveryOutcome::Kind::Retryable;
+                        o.message = "the connector returned no outcome for this item";
+                    }
+                    self->onOutcome(std::move((*items)[i]), o);
+                }
+            });
+        }
+    }
+    if (!unsent.empty()) {
+        // Marked in flight but not sent (the connector went away between pick and send): back to the queue
+        // without counting an attempt.
+        for (Pick& p : unsent) {
+            m_pending.push_back({ std::move(p), DeliveryOutcome {}, now(), true });
+        }
+        if (!m_flushTimer->isActive())
+            m_flushTimer->start();
+    }
+}
+
+void Dispatcher::onOutcome(Pick pick, DeliveryOutcome outcome)
+{
+    m_pending.push_back({ std::move(pick), std::move(outcome), now(), false });
+    if (static_cast<int>(m_pending.size()) >= m_o.flushMaxOutcomes) {
+        if (auto r = flush(); !r)
+            fail(r.error());
+    } else if (!m_flushTimer->isActive()) {
+        m_flushTimer->start();
+    }
+}
+
+Result<void> Dispatcher::flush()
+{
+    m_flushTimer->stop();
+    if (m_pending.empty())
+        return {};
+    if (!m_st)
+        return makeError(QStringLiteral("dispatcher: not started"));
+    std::vector<Outcome> outcomes;
+    outcomes.swap(m_pending);
+    const TimeMs t = now();
+    if (auto r = m_ws.begin(); !r) {
+        m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
+        return r;
+    }
+    if (auto r = writeOutcomes(outcomes, t); !r) {
+        m_ws.rollback();
+        m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
+        return r;
+    }
+    if (auto r = m_ws.commit(); !r) {
+        m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
+        return r;
+    }
+    bool anyAck = false;
+    for (const Outcome& o : outcomes) {
+        auto it = m_targets.find(o.pick.target);
+        if (it == m_targets.end())
+            continue;
+        it->second->busyObjects.erase(o.pick.objectId);
+        if (o.outcome.kind == DeliveryOutcome::Kind::Acked) {
+            it->second->recheckHeld = true;
+            anyAck = true;
+        }
+    }
+    Q_EMIT outcomesCommitted(static_cast<int>(outcomes.size()));
+    (void)anyAck;
+    poke();
+    return {};
+}
+
+Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
+{
+    try {
+        TxnDeltas deltas;
+        for (Outcome& oc : outcomes) {
+            Pick& p = oc.pick;
+            const DeliveryOutcome& o = oc.outcome;
+            if (oc.notSent) {
+                auto& u = m_st->unsend;
+                u.bind(0, p.deliveryId);
+                u.bind(1, std::string_view(p.status));
+                u.bind(2, std::int64_t(t));
+                run(u, "requeue delivery");
+                auto& ot = m_st->otStatus;
+                ot.bind(0, p.objectId);
+                ot.bind(1, std::string_view(p.target));
+                ot.bind(2, std::string_view(p.status));
+                ot.bind(3, std::int64_t(t));
+                ot.bind(4, p.deliveryId);
+                run(ot, "object state");
+                deltas.move(p.target, p.domain, "in_flight", p.status);
+                continue;
+            }
+            Target* tgt = nullptr;
+            if (auto it = m_targets.find(p.target); it != m_targets.end())
+                tgt = it->second.get();
+            nlohmann::json detail = { { "target", p.target }, { "revision_no", p.revisionNo }, { "attempt", p.attempt },
+                { "latency_ms", o.latencyMs }, { "http_status", o.httpStatus }, { "idempotency_key", p.idempotencyKey },
+                { "outcome", outcomeKindName(o.kind) } };
+            if (!o.message.empty())
+                detail["error"] = o.message;
+            const char* kind = nullptr;
+            std::string newStatus;
+            if (o.kind == DeliveryOutcome::Kind::Acked) {
+                const std::int64_t e2e = std::max<std::int64_t>(0, oc.at - p.receivedAt);
+                auto& a = m_st->ack;
+                a.bind(0, p.deliveryId);
+                a.bind(1, std::int64_t(oc.at));
+                a.bind(2, e2e);
+                a.bindOptional(3, std::string_view(o.message));
+                run(a, "ack delivery");
+                auto& ot = m_st->otAck;
+                ot.bind(0, p.objectId);
+                ot.bind(1, std::string_view(p.target));
+                ot.bind(2, p.revisionNo);
+                ot.bind(3, std::int64_t(t));
+                ot.bind(4, p.deliveryId);
+                run(ot, "object state");
+                detail["end_to_end_ms"] = e2e;
+                if (o.response.is_object() && o.response.value("replay", false))
+                    detail["replay"] = true;
+                kind = "acked";
+                newStatus = "acked";
+                ++m_stats.acked;
+                if (tgt) {
+                    tgt->consecutiveFailures = 0;
+                    tgt->lastAckAt = oc.at;
+                }
+            } else {
+                const bool rateLimited = o.kind == DeliveryOutcome::Kind::RateLimited;
+                const BackoffPolicy& policy = rateLimited ? m_o.rateLimited : m_o.retryable;
+                const bool retry = o.retryable() && p.attempt < policy.maxAttempts;
+                if (tgt)
+                    ++tgt->consecutiveFailures;
+                if (retry) {
+                    std::int64_t delay = policy.delayMs(p.attempt, jitterDraw());
+                    if (rateLimited && o.retryAfterMs)
+                        delay = std::max<std::int64_t>(0, o.retryAfterMs.value_or(0));
+                    if (rateLimited && tgt)
+                        tgt->notBefore = std::max(tgt->notBefore, t + delay);
+                    const std::string err = std::string(outcomeKindName(o.kind)) + ": " + o.message;
+                    auto& r = m_st->retry;
+                    r.bind(0, p.deliveryId);
+                    r.bind(1, std::int64_t(t + delay));
+                    r.bind(2, std::string_view(err));
+                    r.bind(3, std::int64_t(t));
+                    run(r, "retry delivery");
+                    detail["next_attempt_in_ms"] = delay;
+                    detail["max_attempts"] = policy.maxAttempts;
+                    kind = "delivery_retry";
+                    newStatus = "retry_wait";
+                    ++m_stats.retried;
+                } else {
+                    const std::string category = categoryFor(o);
+                    std::string message = p.target + " did not accept " + p.domain + " " + p.key + " revision "
+                        + std::to_string(p.revisionNo) + " (attempt " + std::to_string(p.attempt);
+                    if (o.retryable())
+                        message += ", retries exhausted";
+                    message += "): ";
+                    if (o.httpStatus)
+                        message += "HTTP " + std::to_string(o.httpStatus) + " ";
+                    message += o.message;
+                    nlohmann::json details = { { "attempts", p.attempt }, { "http_status", o.httpStatus },
+                        { "outcome", outcomeKindName(o.kind) }, { "contract_version", p.contractVersion },
+                        { "subscription", p.subscriptionId }, { "idempotency_key", p.idempotencyKey } };
+                    if (!o.response.is_null())
+                        details["response"] = o.response;
+                    const std::string raw = p.payload.dump();
+                    auto& e = m_st->exception;
+                    e.bind(0, std::string_view(category));
+                    e.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
+                    e.bind(2, std::int64_t(t));
+                    e.bind(3, std::string_view(p.target));
+                    e.bindOptional(4, std::string_view(p.correlationId));
+                    e.bind(5, std::string_view(p.domain));
+                    e.bind(6, std::string_view(p.key));
+                    e.bind(7, p.objectId);
+                    e.bind(8, p.revisionId);
+                    e.bind(9, p.deliveryId);
+                    e.bind(10, std::string_view(p.target));
+                    e.bind(11, std::string_view(message));
+                    e.bind(12, std::string_view(details.dump()));
+                    e.bindBlob(13, std::string_view(raw));
+                    e.bind(14, std::string_view(sha256Hex(raw)));
+                    run(e, "insert exception");
+                    const std::int64_t exceptionId = e.lastInsertId();
+                    auto& f = m_st->failDelivery;
+                    f.bind(0, p.deliveryId);
+                    f.bind(1, std::string_view(message));
+                    f.bind(2, exceptionId);
+                    f.bind(3, std::int64_t(t));
+                    run(f, "fail delivery");
+                    ++deltas.exception[{ category, "open" }];
+                    detail["category"] = category;
+                    detail["exception_id"] = exceptionId;
+                    kind = "delivery_failed";
+                    newStatus = "failed";
+                    ++m_stats.failed;
+                }
+                auto& ot = m_st->otStatus;
+                ot.bind(0, p.objectId);
+                ot.bind(1, std::string_view(p.target));
+                ot.bind(2, std::string_view(newStatus));
+                ot.bind(3, std::int64_t(t));
+                ot.bind(4, p.deliveryId);
+                run(ot, "object state");
+            }
+            deltas.move(p.target, p.domain, "in_flight", newStatus);
+            auto& l = m_st->lineage;
+            l.bind(0, std::int64_t(oc.at));
+            l.bind(1, std::string_view(p.domain));
+            l.bind(2, std::string_view(p.key));
+            l.bind(3, p.objectId);
+            l.bind(4, p.revisionId);
+            l.bind(5, kind);
+            l.bind(6, std::string_view(p.target));
+            l.bind(7, std::string_view(m_o.actor));
+            l.bindOptional(8, std::string_view(p.correlationId));
+            l.bind(9, std::string_view(detail.dump()));
+            run(l, "lineage");
+        }
+        for (const auto& [k, n] : deltas.delivery) {
+            if (n == 0)
+                continue;
+            m_st->deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
+            m_st->deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
+            m_st->deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
+            m_st->deliveryCounter.bind(3, n);
+            run(m_st->deliveryCounter, "delivery counters");
+        }
+        for (const auto& [k, n] : deltas.exception) {
+            if (n == 0)
+                continue;
+            m_st->exceptionCounter.bind(0, std::string_view(k.first));
+            m_st->exceptionCounter.bind(1, std::string_view(k.second));
+            m_st->exceptionCounter.bind(2, n);
+            run(m_st->exceptionCounter, "exception counters");
+        }
+    } catch (const SqlFailure& f) {
+        return makeError(QStringLiteral("dispatcher: record outcomes: ") + f.message);
+    }
+    return {};
+}
+
+// ---- status -------------------------------------------------------------------------------------------
+
+bool Dispatcher::isIdle(std::int64_t horizonMs)
+{
+    if (!m_pending.empty())
+        return false;
+    for (const auto& [id, t] : m_targets)
+        if (t->inFlight > 0)
+            return false;
+    if (!m_st)
+        return true;
+    const TimeMs limit = now() + horizonMs;
+    for (const auto& [id, t] : m_targets) {
+        if (!t->connector || t->paused)
+            continue;
+        SqlStatement& q = m_st->anyDue;
+        q.bind(0, std::string_view(id));
+        q.bind(1, std::int64_t(limit));
+        const bool any = q.next();
+        q.reset();
+        if (any)
+            return false;
+    }
+    return true;
+}
+
+std::vector<TargetState> Dispatcher::targets() const
+{
+    std::vector<TargetState> out;
+    for (const auto& [id, t] : m_targets) {
+        TargetState s;
+        s.id = id;
+        s.connected = !t->connector.isNull();
+        s.paused = t->paused;
+        s.inFlight = t->inFlight;
+        s.notBefore = t->notBefore;
+        s.tokens = t->tokens;
+        s.consecutiveFailures = t->consecutiveFailures;
+        s.lastAckAt = t->lastAckAt;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+} // namespace mdsync

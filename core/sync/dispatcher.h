@@ -1,0 +1,171 @@
+#pragma once
+
+#include "connectors/connector.h"
+#include "contract/contract.h"
+#include "store/configstore.h"
+#include "util/result.h"
+#include "util/timeutil.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+class QTimer;
+
+namespace mdsync {
+
+class Workspace;
+
+// Retry schedule of one error class: delay(attempt) = min(maxMs, baseMs * 2^(attempt-1)), then multiplied
+// by a random factor in [1 - jitter, 1 + jitter]. After maxAttempts attempts the delivery becomes an
+// exception.
+struct BackoffPolicy
+{
+    std::int64_t baseMs = 1000;
+    std::int64_t maxMs = 5 * 60 * 1000;
+    double jitter = 0.2;
+    int maxAttempts = 8;
+
+    // `u` in [0, 1): the random draw (0.5 = no jitter).
+    std::int64_t delayMs(int attempt, double u) const;
+};
+
+struct DispatcherOptions
+{
+    BackoffPolicy retryable; // connection refused/reset, timeout, 5xx
+    BackoffPolicy rateLimited { 1000, 60 * 1000, 0.2, 20 }; // 429 / 503: Retry-After when given, else this
+    int tickMs = 50; // how often due deliveries are looked for (also woken by poke())
+    int holdRecheckMs = 1000; // a held delivery is re-checked at least this often
+    int flushMs = 20; // outcomes are committed at most this long after they arrive...
+    int flushMaxOutcomes = 512; // ...or when this many are waiting
+    int maxBatchItems = 100; // deliveries per batch call (scheduled batches, micro-batches)
+    // Event deliveries to a target whose connector supports batches are grouped into one call when several
+    // are due at once (the target's "connector": {"micro_batch": true}). Scheduled batches always group.
+    std::uint32_t seed = 0; // jitter; 0 = random
+    std::string actor = "system:dispatcher";
+    std::function<TimeMs()> clock; // nullptr = system clock
+};
+
+// Counts since start(), for status lines and tests.
+struct DispatcherStats
+{
+    std::int64_t calls = 0; // connector calls (a batch is one)
+    std::int64_t sent = 0; // delivery attempts
+    std::int64_t acked = 0;
+    std::int64_t retried = 0; // attempts that ended in retry_wait
+    std::int64_t failed = 0; // deliveries that became exceptions
+    std::int64_t superseded = 0;
+    std::int64_t held = 0; // transitions into held
+    std::int64_t recovered = 0; // in-flight deliveries found at start (crash recovery)
+};
+
+// Live state of one target, for status displays.
+struct TargetState
+{
+    std::string id;
+    bool connected = false; // a connector is configured
+    bool paused = false;
+    int inFlight = 0;
+    TimeMs notBefore = 0; // Retry-After: nothing is sent before this time
+    double tokens = 0;
+    std::int64_t consecutiveFailures = 0;
+    TimeMs lastAckAt = 0;
+};
+
+// Sends the outbox. Runs on the thread that owns the read-write Workspace (the single writer), with
+// asynchronous connectors on the same thread; never blocks on the network.
+//
+// Guarantees (see docs/DISPATCHER.md):
+//  - per (object, target), revisions go in order: N+1 is sent only when no older delivery is in flight, and
+//    an unsent older revision is superseded by the newer full state (lineage "superseded"), never dropped;
+//  - a delivery whose object references other objects (BOM -> items, routing -> item, asset -> location)
+//    is held until each referenced object has been acked by the same target (status "held", not a failure);
+//  - per target: at most max_concurrency calls in flight, a token bucket (rate_limit), Retry-After, pause;
+//  - retryable answers back off exponentially with jitter up to the class's max attempts, then become an
+//    exception; rejected/unauthorized answers and mapping failures become an exception at once;
+//  - every attempt is a lineage event; an ack records end-to-end latency (revision received -> ack) and
+//    updates the delivery, object_target and counters in the same transaction;
+//  - crash-safe: deliveries found in_flight at start() are sent again with the same idempotency key.
+class Dispatcher : public QObject
+{
+    Q_OBJECT
+public:
+    Dispatcher(Workspace& ws, ActiveConfig config, ContractSet contracts, DispatcherOptions options = {},
+        QObject* parent = nullptr);
+    ~Dispatcher() override;
+
+    // The connector of a target (not owned; must outlive the dispatcher or be removed first). A target
+    // without a connector keeps its deliveries queued.
+    void setConnector(const std::string& target, Connector* connector);
+
+    // Recovers deliveries left in flight by a previous run, loads pause flags and starts sending.
+    Result<void> start();
+    // Stops picking new deliveries; in-flight calls still complete and are recorded.
+    void stop();
+    bool isRunning() const { return m_running; }
+
+    // Something was added to the outbox (ingest): look for due deliveries now.
+    void poke();
+
+    // Pause/resume a target: events keep queuing while paused. Recorded in the audit log with the reason.
+    Result<void> pause(const std::string& target, const std::string& actor, const std::string& reason);
+    Result<void> resume(const std::string& target, const std::string& actor, const std::string& reason);
+
+    // Commits outcomes that arrived but are not yet written (normally done by a timer).
+    Result<void> flush();
+
+    // Nothing in flight, no outcome waiting to be written and nothing due before `horizonMs` from now
+    // (held deliveries and scheduled batch windows later than that do not count).
+    bool isIdle(std::int64_t horizonMs = 0);
+
+    const DispatcherStats& stats() const { return m_stats; }
+    std::vector<TargetState> targets() const;
+    const QString& lastError() const { return m_lastError; } // last storage error (the dispatcher stops)
+
+Q_SIGNALS:
+    void outcomesCommitted(int count);
+    void idle();
+    void storageFailed(const QString& message);
+
+private:
+    struct Target;
+    struct Pick;
+    struct Outcome;
+    struct Statements;
+
+    void tick();
+    Result<void> pickFor(Target& t, TimeMs now, std::vector<Pick>& out, std::vector<Pick>& holds,
+        std::vector<Pick>& superseded, std::vector<Pick>& mappingFailures);
+    void sendPicks(Target& t, std::vector<Pick> picks);
+    void onOutcome(Pick pick, DeliveryOutcome outcome);
+    Result<void> writeOutcomes(std::vector<Outcome>& outcomes, TimeMs now);
+    void fail(const QString& message);
+    TimeMs now() const;
+    double jitterDraw();
+
+    Workspace& m_ws;
+    ActiveConfig m_config;
+    ContractSet m_contracts;
+    DispatcherOptions m_o;
+    std::unique_ptr<Statements> m_st;
+    std::map<std::string, std::unique_ptr<Target>, std::less<>> m_targets;
+    std::vector<Outcome> m_pending; // outcomes not yet committed
+    QTimer* m_tickTimer = nullptr;
+    QTimer* m_flushTimer = nullptr;
+    bool m_running = false;
+    bool m_inTick = false;
+    bool m_wasIdle = false;
+    DispatcherStats m_stats;
+    QString m_lastError;
+    std::mt19937 m_rng;
+};
+
+} // namespace mdsync

@@ -1,0 +1,586 @@
+// The dispatcher against real HTTP targets on 127.0.0.1 (SimulatedSystem) through the REST connector:
+// acks and counters, ordering and supersede, dependency holds, backoff, rate limits, Retry-After, pause,
+// per-target isolation, non-retryable answers and exhausted retries.
+
+#include "connectors/restconnector.h"
+#include "connectors/simulated/simulatedsystem.h"
+#include "contract/contract.h"
+#include "fixtures/workspacefixture.h"
+#include "sync/dispatcher.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <map>
+#include <memory>
+
+using namespace mdsync;
+using namespace mdsync::test;
+using json = nlohmann::json;
+
+namespace {
+
+DispatcherOptions fastOptions()
+{
+    DispatcherOptions o;
+    o.retryable = { 50, 400, 0.2, 5 };
+    o.rateLimited = { 50, 1000, 0.2, 10 };
+    o.tickMs = 10;
+    o.holdRecheckMs = 100;
+    o.flushMs = 5;
+    o.seed = 7;
+    return o;
+}
+
+// A workspace, simulated targets, their REST connectors and a dispatcher.
+class Harness
+{
+public:
+    TempWorkspace tw;
+    std::map<std::string, std::unique_ptr<SimulatedSystem>> sims;
+    std::map<std::string, std::unique_ptr<Connector>> connectors;
+    std::unique_ptr<Dispatcher> dispatcher;
+
+    ~Harness()
+    {
+        dispatcher.reset();
+        connectors.clear();
+        sims.clear();
+    }
+
+    SimulatedSystem* addTarget(const std::string& id, json config = json::object())
+    {
+        config["id"] = id;
+        auto cfg = SimulatedConfig::fromJson(config);
+        if (!cfg)
+            return nullptr;
+        auto sim = std::make_unique<SimulatedSystem>(cfg.value());
+        auto port = sim->start();
+        if (!port)
+            return nullptr;
+        auto c = RestConnector::create(id,
+            { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(port.value()) },
+                { "timeout_ms", 5000 } });
+        if (!c)
+            return nullptr;
+        SimulatedSystem* raw = sim.get();
+        connectors[id] = std::move(c.value());
+        sims[id] = std::move(sim);
+        if (dispatcher)
+            dispatcher->setConnector(id, connectors[id].get());
+        return raw;
+    }
+
+    bool start(DispatcherOptions o = fastOptions())
+    {
+        dispatcher = std::make_unique<Dispatcher>(tw.ws(), tw.config(), ContractSet {}, std::move(o));
+        for (auto& [id, c] : connectors)
+            dispatcher->setConnector(id, c.get());
+        auto r = dispatcher->start();
+        if (!r)
+            qWarning("dispatcher start: %s", qPrintable(r.error()));
+        return r.ok();
+    }
+
+    // Ingests with the real clock, so that deliveries are due now.
+    bool ingest(const std::vector<std::string>& lines)
+    {
+        IngestOptions o;
+        o.clock = [] { return nowMs(); };
+        auto r = tw.ingest(lines, o);
+        if (!r) {
+            qWarning("ingest: %s", qPrintable(r.error()));
+            return false;
+        }
+        if (dispatcher)
+            dispatcher->poke();
+        return true;
+    }
+
+    // Runs the event loop until nothing is in flight or due within the retry horizon.
+    bool runUntilIdle(int timeoutMs = 15000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < timeoutMs) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            if (dispatcher && dispatcher->isIdle(60000))
+                return true;
+            QTest::qWait(5);
+        }
+        return false;
+    }
+
+    QString status(const QString& domain, const QString& key, const QString& target, int revisionNo)
+    {
+        return scalar(tw.db(),
+            QStringLiteral("SELECT d.status FROM delivery d JOIN object o ON o.id = d.object_id"
+                           " WHERE o.domain = '%1' AND o.key = '%2' AND d.target_id = '%3' AND d.revision_no = %4")
+                .arg(domain, key, target)
+                .arg(revisionNo))
+            .toString();
+    }
+    QString idempotencyKey(const QString& key, const QString& target, int revisionNo)
+    {
+        return scalar(tw.db(),
+            QStringLiteral("SELECT d.idempotency_key FROM delivery d JOIN object o ON o.id = d.object_id"
+                           " WHERE o.key = '%1' AND d.target_id = '%2' AND d.revision_no = %3")
+                .arg(key, target)
+                .arg(revisionNo))
+            .toString();
+    }
+};
+
+std::string item(const std::string& key, const std::string& description, std::vector<std::string> plants = { "P100" },
+    const std::string& lifecycle = "released")
+{
+    json a = releasedItem(description, plants);
+    a["lifecycle_status"] = lifecycle;
+    return event("PLM", "item", key, a);
+}
+
+std::string bom(const std::string& key, const std::string& parent, const std::vector<std::string>& components)
+{
+    json rows = json::array();
+    int pos = 10;
+    for (const auto& c : components) {
+        rows.push_back(
+            { { "position", pos }, { "component", c }, { "quantity", 1 }, { "uom", "EA" }, { "item_category", "L" } });
+        pos += 10;
+    }
+    return event("PLM", "bom", key,
+        { { "parent_item", parent }, { "plant", "P100" }, { "usage", "production" }, { "base_quantity", 1 },
+            { "base_uom", "EA" }, { "description", "Test BOM" }, { "components", rows },
+            { "lifecycle_status", "released" } });
+}
+
+// Counters must agree with the rows they summarise.
+void verifyCounters(QSqlDatabase db)
+{
+    const QStringList diffs = column(db,
+        QStringLiteral("SELECT coalesce(c.target_id, a.target_id) || '/' || coalesce(c.domain, a.domain) || '/' ||"
+                       " coalesce(c.status, a.status) || ': counter ' || coalesce(c.n, 0) || ' rows ' ||"
+                       " coalesce(a.n, 0)"
+                       " FROM (SELECT target_id, domain, status, sum(n) AS n FROM delivery_counter"
+                       "       GROUP BY 1, 2, 3) c"
+                       " FULL OUTER JOIN (SELECT d.target_id, o.domain, d.status, count(*) AS n FROM delivery d"
+                       "       JOIN object o ON o.id = d.object_id GROUP BY 1, 2, 3) a"
+                       " ON a.target_id = c.target_id AND a.domain = c.domain AND a.status = c.status"
+                       " WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)"));
+    QVERIFY2(diffs.isEmpty(), qPrintable(diffs.join(QLatin1Char('\n'))));
+    const QStringList ex = column(db,
+        QStringLiteral("SELECT coalesce(c.category, a.category) || '/' || coalesce(c.status, a.status)"
+                       " FROM (SELECT category, status, sum(n) AS n FROM exception_counter WHERE stage = 'delivery'"
+                       "       GROUP BY 1, 2) c"
+                       " FULL OUTER JOIN (SELECT category, status, count(*) AS n FROM exception"
+                       "       WHERE stage = 'delivery' GROUP BY 1, 2) a"
+                       " ON a.category = c.category AND a.status = c.status"
+                       " WHERE coalesce(c.n, 0) <> coalesce(a.n, 0)"));
+    QVERIFY2(ex.isEmpty(), qPrintable(ex.join(QLatin1Char('\n'))));
+}
+
+} // namespace
+
+class TestDispatcher : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void backoffSchedule()
+    {
+        const BackoffPolicy p { 1000, 30000, 0.2, 8 };
+        QCOMPARE(p.delayMs(1, 0.5), 1000);
+        QCOMPARE(p.delayMs(2, 0.5), 2000);
+        QCOMPARE(p.delayMs(3, 0.5), 4000);
+        QCOMPARE(p.delayMs(5, 0.5), 16000);
+        QCOMPARE(p.delayMs(6, 0.5), 30000); // capped
+        QCOMPARE(p.delayMs(60, 0.5), 30000);
+        QCOMPARE(p.delayMs(3, 0.0), 3200); // -20 %
+        QCOMPARE(p.delayMs(3, 1.0), 4800); // +20 %
+    }
+
+    void deliversToEverySubscriberAndRecordsAcks()
+    {
+        Harness h;
+        QVERIFY2(h.tw.ok(), qPrintable(h.tw.error()));
+        for (const char* id : { "ERP", "MES-P100", "WMS-P100", "QMS" })
+            QVERIFY(h.addTarget(id));
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-1000", "Pump CP-90"), item("FG-1001", "Pump CP-91") }));
+        QVERIFY(h.runUntilIdle());
+
+        for (const char* id : { "ERP", "MES-P100", "WMS-P100", "QMS" }) {
+            for (const char* key : { "FG-1000", "FG-1001" }) {
+                QCOMPARE(h.status(QStringLiteral("item"), QLatin1String(key), QLatin1String(id), 1),
+                    QStringLiteral("acked"));
+                QCOMPARE(h.sims[id]->appliedCount(QStringLiteral("item"), QLatin1String(key)), 1);
+                // The key the target saw is the delivery's idempotency key.
+                QCOMPARE(h.sims[id]->appliedKeys(QStringLiteral("item"), QLatin1String(key)),
+                    QStringList { h.idempotencyKey(QLatin1String(key), QLatin1String(id), 1) });
+            }
+        }
+        // ANALYTICS is a nightly batch subscription: queued for its window, not sent now.
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-1000"), QStringLiteral("ANALYTICS"), 1),
+            QStringLiteral("pending"));
+        QCOMPARE(
+            count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("status = 'acked' AND latency_ms >= 0")), 8);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("object_target"),
+                     QStringLiteral("status = 'acked' AND acked_revision_no = 1")),
+            8);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("lineage_event"), QStringLiteral("kind = 'acked'")), 8);
+        const json detail = json::parse(
+            scalar(h.tw.db(), QStringLiteral("SELECT detail FROM lineage_event WHERE kind = 'acked' LIMIT 1"))
+                .toString()
+                .toStdString());
+        QVERIFY(detail.contains("latency_ms") && detail.contains("end_to_end_ms") && detail.contains("attempt"));
+        QCOMPARE(h.dispatcher->stats().acked, 8);
+        verifyCounters(h.tw.db());
+    }
+
+    void newerRevisionSupersedesUnsentOlderOnes()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        QVERIFY(erp);
+        // Three revisions queued before the dispatcher runs: only the newest full state goes out.
+        QVERIFY(h.ingest({ item("FG-2000", "Pump rev A", { "P300" }) }));
+        QVERIFY(h.ingest({ item("FG-2000", "Pump rev B", { "P300" }) }));
+        QVERIFY(h.ingest({ item("FG-2000", "Pump rev C", { "P300" }) }));
+        QVERIFY(h.start());
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-2000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("superseded"));
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-2000"), QStringLiteral("ERP"), 2),
+            QStringLiteral("superseded"));
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-2000"), QStringLiteral("ERP"), 3),
+            QStringLiteral("acked"));
+        QCOMPARE(erp->appliedCount(QStringLiteral("item"), QStringLiteral("FG-2000")), 1);
+        const auto rec = erp->record(QStringLiteral("item"), QStringLiteral("FG-2000"));
+        QVERIFY(rec);
+        QCOMPARE(rec->payload.value("description", ""), std::string("Pump rev C"));
+        // Recorded in lineage, not silently dropped.
+        const QStringList sup = column(h.tw.db(),
+            QStringLiteral("SELECT detail FROM lineage_event WHERE kind = 'superseded' AND system_id = 'ERP'"
+                           " ORDER BY id"));
+        QCOMPARE(sup.size(), 2);
+        QVERIFY2(sup[0].contains(QStringLiteral("\"by_revision_no\":3")), qPrintable(sup[0]));
+        verifyCounters(h.tw.db());
+    }
+
+    void revisionWaitsForTheOlderOneInFlight()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        // The target applies at once but answers only after 300 ms: revision 2 must not be sent meanwhile.
+        auto* erp = h.addTarget("ERP", { { "latency_ms", { 300, 300 } } });
+        QVERIFY(erp);
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-3000", "Valve rev A", { "P300" }) }));
+        QTRY_COMPARE_WITH_TIMEOUT(erp->appliedCount(QStringLiteral("item"), QStringLiteral("FG-3000")), 1, 5000);
+        QVERIFY(h.ingest({ item("FG-3000", "Valve rev B", { "P300" }) }));
+        QString rev1StatusWhenRev2Applied;
+        QObject::connect(
+            erp, &SimulatedSystem::changeApplied, erp, [&](const QString&, const QString&, const QString& k) {
+                if (k == h.idempotencyKey(QStringLiteral("FG-3000"), QStringLiteral("ERP"), 2))
+                    rev1StatusWhenRev2Applied
+                        = h.status(QStringLiteral("item"), QStringLiteral("FG-3000"), QStringLiteral("ERP"), 1);
+            });
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(rev1StatusWhenRev2Applied, QStringLiteral("acked"));
+        QCOMPARE(erp->appliedKeys(QStringLiteral("item"), QStringLiteral("FG-3000")),
+            QStringList({ h.idempotencyKey(QStringLiteral("FG-3000"), QStringLiteral("ERP"), 1),
+                h.idempotencyKey(QStringLiteral("FG-3000"), QStringLiteral("ERP"), 2) }));
+    }
+
+    void bomIsHeldUntilItsItemsAreAtTheTarget()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* mes = h.addTarget("MES-P100");
+        QVERIFY(mes);
+        QVERIFY(h.addTarget("ERP"));
+        QVERIFY(h.start());
+        // RM-2 is still in review: MES (released items only) does not have it, so the BOM waits.
+        QVERIFY(h.ingest(
+            { item("FG-4000", "Gearbox"), item("RM-4001", "Housing"), item("RM-4002", "Shaft", { "P100" }, "in_review"),
+                bom("FG-4000/P100/1", "FG-4000", { "RM-4001", "RM-4002" }) }));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.status(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1"), QStringLiteral("MES-P100"), 1),
+            QStringLiteral("held"), 5000);
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1"), QStringLiteral("MES-P100"), 1),
+            QStringLiteral("held"));
+        QCOMPARE(mes->appliedCount(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1")), 0);
+        const QString reason = scalar(h.tw.db(),
+            QStringLiteral("SELECT last_error FROM delivery WHERE target_id = 'MES-P100' AND status = 'held'"))
+                                   .toString();
+        QVERIFY2(reason.contains(QStringLiteral("RM-4002")) && !reason.contains(QStringLiteral("RM-4001")),
+            qPrintable(reason));
+        QCOMPARE(scalar(h.tw.db(),
+                     QStringLiteral("SELECT ot.status FROM object_target ot JOIN object o ON o.id = ot.object_id"
+                                    " WHERE o.key = 'FG-4000/P100/1' AND ot.target_id = 'MES-P100'"))
+                     .toString(),
+            QStringLiteral("held"));
+        // ERP has no lifecycle filter: it got all items, so its BOM went through.
+        QCOMPARE(h.status(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"));
+        // A hold is not a failure: no exception.
+        QCOMPARE(count(h.tw.db(), QStringLiteral("exception"), QStringLiteral("stage = 'delivery'")), 0);
+
+        // Releasing the item sends it to MES, and then the BOM follows.
+        QVERIFY(h.ingest({ item("RM-4002", "Shaft") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1"), QStringLiteral("MES-P100"), 1),
+            QStringLiteral("acked"));
+        QCOMPARE(mes->appliedCount(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1")), 1);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("lineage_event"),
+                     QStringLiteral("kind IN ('held','released') AND system_id = 'MES-P100'")),
+            2);
+        verifyCounters(h.tw.db());
+    }
+
+    void retryableFailuresBackOffThenSucceed()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        QVERIFY(erp);
+        erp->goDown(400);
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-5000", "Motor", { "P300" }) }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-5000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"));
+        QCOMPARE(erp->appliedCount(QStringLiteral("item"), QStringLiteral("FG-5000")), 1);
+        const QStringList retries = column(
+            h.tw.db(), QStringLiteral("SELECT detail FROM lineage_event WHERE kind = 'delivery_retry' ORDER BY id"));
+        QVERIFY2(!retries.isEmpty(), "expected retries while the target was down");
+        // Each attempt is in lineage with its error text and the delay chosen.
+        const json first = json::parse(retries.first().toStdString());
+        QCOMPARE(first.value("attempt", 0), 1);
+        QVERIFY(!first.value("error", "").empty());
+        QVERIFY(first.value("next_attempt_in_ms", 0) >= 40 && first.value("next_attempt_in_ms", 0) <= 60);
+        const int attempts
+            = scalar(h.tw.db(), QStringLiteral("SELECT attempts FROM delivery WHERE target_id = 'ERP'")).toInt();
+        QCOMPARE(attempts, retries.size() + 1);
+        verifyCounters(h.tw.db());
+    }
+
+    void exhaustedRetriesBecomeAnException()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        QVERIFY(erp);
+        erp->goDown(); // stays down
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-5100", "Motor", { "P300" }) }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-5100"), QStringLiteral("ERP"), 1),
+            QStringLiteral("failed"));
+        QCOMPARE(scalar(h.tw.db(), QStringLiteral("SELECT attempts FROM delivery WHERE target_id = 'ERP'")).toInt(), 5);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("exception"),
+                     QStringLiteral("stage = 'delivery' AND category = 'transport' AND status = 'open'"
+                                    " AND target_id = 'ERP' AND message LIKE '%retries exhausted%'")),
+            1);
+        // The payload that could not be delivered is kept.
+        const QByteArray raw
+            = scalar(h.tw.db(), QStringLiteral("SELECT raw FROM exception WHERE stage = 'delivery'")).toByteArray();
+        QVERIFY2(raw.contains("\"description\":\"Motor\""), raw.constData());
+        verifyCounters(h.tw.db());
+    }
+
+    void rejectionBecomesAnExceptionAtOnce()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* wms = h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+        QVERIFY(wms);
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-6000", "Pump") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-6000"), QStringLiteral("WMS-P100"), 1),
+            QStringLiteral("failed"));
+        QCOMPARE(
+            scalar(h.tw.db(), QStringLiteral("SELECT attempts FROM delivery WHERE target_id = 'WMS-P100'")).toInt(), 1);
+        const QString msg = scalar(h.tw.db(),
+            QStringLiteral(
+                "SELECT message FROM exception WHERE category = 'target_rejected' AND target_id = 'WMS-P100'"))
+                                .toString();
+        QVERIFY2(msg.contains(QStringLiteral("422")) && msg.contains(QStringLiteral("storage_zone")), qPrintable(msg));
+        verifyCounters(h.tw.db());
+    }
+
+    void ownRateLimitSpacesCalls()
+    {
+        // WMS-P100 in the landscape: 5 calls/s, burst 10. 20 items: 10 at once, then ~5 per second.
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* wms = h.addTarget("WMS-P100");
+        QVERIFY(wms);
+        std::vector<qint64> appliedAt;
+        QElapsedTimer clock;
+        clock.start();
+        QObject::connect(wms, &SimulatedSystem::changeApplied, wms,
+            [&](const QString&, const QString&, const QString&) { appliedAt.push_back(clock.elapsed()); });
+        std::vector<std::string> lines;
+        for (int i = 0; i < 20; ++i)
+            lines.push_back(item("RM-70" + std::to_string(10 + i), "Bolt"));
+        QVERIFY(h.ingest(lines));
+        QVERIFY(h.start());
+        QVERIFY(h.runUntilIdle(20000));
+        QCOMPARE(appliedAt.size(), size_t(20));
+        // The 10 calls after the burst need at least 10 / 5 per second = 2 s (lower bound only: a slow
+        // machine may take longer, never shorter).
+        QVERIFY2(appliedAt.back() - appliedAt.front() >= 1700,
+            qPrintable(QStringLiteral("20 calls in %1 ms").arg(appliedAt.back() - appliedAt.front())));
+    }
+
+    void retryAfterFromTheTargetIsHonoured()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        // The target allows 2 requests and refills one per second; it answers 429 with Retry-After: 1.
+        auto* erp = h.addTarget("ERP", { { "rate_limit", { { "per_second", 1 }, { "burst", 2 } } } });
+        QVERIFY(erp);
+        std::vector<std::string> lines;
+        for (int i = 0; i < 4; ++i)
+            lines.push_back(item("RM-71" + std::to_string(10 + i), "Nut", { "P300" }));
+        QVERIFY(h.ingest(lines));
+        QVERIFY(h.start());
+        QVERIFY(h.runUntilIdle(20000));
+        QCOMPARE(
+            count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("target_id = 'ERP' AND status = 'acked'")), 4);
+        const QStringList limited = column(h.tw.db(),
+            QStringLiteral("SELECT detail FROM lineage_event WHERE kind = 'delivery_retry'"
+                           " AND detail LIKE '%rate_limited%'"));
+        QVERIFY2(!limited.isEmpty(), "expected 429 answers");
+        // Retry-After: 1 s -> the next attempt is scheduled a second later, not after the 50 ms backoff.
+        QCOMPARE(json::parse(limited.first().toStdString()).value("next_attempt_in_ms", 0), 1000);
+        for (const char* k : { "RM-7110", "RM-7111", "RM-7112", "RM-7113" })
+            QCOMPARE(erp->appliedCount(QStringLiteral("item"), QLatin1String(k)), 1);
+    }
+
+    void pausedTargetQueuesUntilResumed()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        auto* qms = h.addTarget("QMS");
+        QVERIFY(erp && qms);
+        QVERIFY(h.start());
+        QVERIFY(h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
+        QVERIFY(!h.dispatcher->pause("ERP", "steward1", "again").ok()); // already paused: says so
+        QVERIFY(!h.dispatcher->pause("NOPE", "steward1", "x").ok());
+        QVERIFY(h.ingest({ item("FG-8000", "Compressor") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-8000"), QStringLiteral("QMS"), 1),
+            QStringLiteral("acked"));
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-8000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("pending"));
+        QCOMPARE(erp->requestsReceived(), 0);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("audit_log"),
+                     QStringLiteral("action = 'target.pause' AND subject = 'target/ERP'"
+                                    " AND reason = 'ERP upgrade weekend' AND actor = 'steward1'")),
+            1);
+        QCOMPARE(scalar(h.tw.db(), QStringLiteral("SELECT paused FROM system WHERE id = 'ERP'")).toInt(), 1);
+        QVERIFY(h.dispatcher->resume("ERP", "steward1", "upgrade done").ok());
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-8000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"));
+    }
+
+    void oneTargetDownDoesNotHoldUpTheOthers()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        auto* qms = h.addTarget("QMS");
+        auto* mes = h.addTarget("MES-P100");
+        QVERIFY(erp && qms && mes);
+        mes->goDown();
+        DispatcherOptions o = fastOptions();
+        o.retryable = { 100, 400, 0.2, 1000 }; // keep retrying for the whole outage
+        QVERIFY(h.start(o));
+        std::vector<std::string> lines;
+        for (int i = 0; i < 30; ++i)
+            lines.push_back(item("FG-9" + std::to_string(100 + i), "Pump"));
+        QVERIFY(h.ingest(lines));
+        // While MES is down, ERP and QMS get everything.
+        QTRY_VERIFY_WITH_TIMEOUT(count(h.tw.db(), QStringLiteral("delivery"),
+                                     QStringLiteral("target_id IN ('ERP','QMS') AND status = 'acked'"))
+                == 60,
+            10000);
+        QCOMPARE(mes->totalApplied(), 0);
+        QVERIFY(count(h.tw.db(), QStringLiteral("delivery"),
+                    QStringLiteral("target_id = 'MES-P100' AND status IN ('retry_wait','in_flight','pending')"))
+            == 30);
+        const qint64 worstHealthy
+            = scalar(h.tw.db(), QStringLiteral("SELECT max(latency_ms) FROM delivery WHERE target_id IN ('ERP','QMS')"))
+                  .toLongLong();
+        // MES recovers: its backlog drains, nothing lost, nothing applied twice.
+        QVERIFY(mes->goUp().ok());
+        QVERIFY(h.runUntilIdle(20000));
+        QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("status = 'acked'")), 90);
+        for (int i = 0; i < 30; ++i) {
+            const QString key = QStringLiteral("FG-9%1").arg(100 + i);
+            QCOMPARE(mes->appliedCount(QStringLiteral("item"), key), 1);
+            QCOMPARE(erp->appliedCount(QStringLiteral("item"), key), 1);
+            QCOMPARE(qms->appliedCount(QStringLiteral("item"), key), 1);
+        }
+        // The healthy targets' worst end-to-end latency did not wait for the outage (it lasted seconds).
+        const qint64 mesWorst
+            = scalar(h.tw.db(), QStringLiteral("SELECT max(latency_ms) FROM delivery WHERE target_id = 'MES-P100'"))
+                  .toLongLong();
+        QVERIFY2(worstHealthy < mesWorst,
+            qPrintable(QStringLiteral("healthy worst %1 ms, MES worst %2 ms").arg(worstHealthy).arg(mesWorst)));
+        verifyCounters(h.tw.db());
+    }
+
+    void restartRecoversInFlightDeliveries()
+    {
+        // In-process variant of crash recovery (the child-process kill is in e2e/tst_crash_recovery): rows left
+        // in_flight are sent again with the same idempotency key and the target applies them once.
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        QVERIFY(erp);
+        QVERIFY(h.ingest({ item("FG-9900", "Fan", { "P300" }) }));
+        // Simulate a run that sent the delivery (the target applied it) and died before recording the ack.
+        const QString key = h.idempotencyKey(QStringLiteral("FG-9900"), QStringLiteral("ERP"), 1);
+        {
+            OutboundDelivery d;
+            d.domain = "item";
+            d.key = "FG-9900";
+            d.revisionNo = 1;
+            d.idempotencyKey = key.toStdString();
+            d.payload = { { "description", "Fan" } };
+            bool answered = false;
+            h.connectors["ERP"]->send(d, [&](const DeliveryOutcome&) { answered = true; });
+            QTRY_VERIFY_WITH_TIMEOUT(answered, 5000);
+            QCOMPARE(erp->appliedCount(QStringLiteral("item"), QStringLiteral("FG-9900")), 1);
+        }
+        {
+            QSqlQuery q(h.tw.db());
+            QVERIFY(q.exec(
+                QStringLiteral("UPDATE delivery SET status = 'in_flight', attempts = 1 WHERE target_id = 'ERP'")));
+            QVERIFY(q.exec(QStringLiteral(
+                "UPDATE delivery_counter SET n = n - 1 WHERE target_id = 'ERP' AND status = 'pending'")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO delivery_counter VALUES ('ERP','item','in_flight',1)")));
+        }
+        QVERIFY(h.start());
+        QCOMPARE(h.dispatcher->stats().recovered, 1);
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-9900"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"));
+        QCOMPARE(erp->appliedKeys(QStringLiteral("item"), QStringLiteral("FG-9900")), QStringList { key });
+        QCOMPARE(count(h.tw.db(), QStringLiteral("lineage_event"), QStringLiteral("kind = 'delivery_recovered'")), 1);
+        verifyCounters(h.tw.db());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDispatcher)
+#include "tst_dispatcher.moc"
