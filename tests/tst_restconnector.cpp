@@ -37,6 +37,36 @@ class TestRestConnector : public QObject
         return d;
     }
 
+    static std::vector<DeliveryOutcome> sendBatchAndWait(Connector& c, const std::vector<OutboundDelivery>& batch)
+    {
+        std::vector<DeliveryOutcome> result;
+        int calls = 0;
+        c.sendBatch(batch, [&](std::vector<DeliveryOutcome> outcomes) {
+            result = std::move(outcomes);
+            ++calls;
+        });
+        if (!QTest::qWaitFor([&] { return calls > 0; }, 10000))
+            return {};
+        QTest::qWait(20); // a second call would be a defect: "exactly once"
+        return calls == 1 ? result : std::vector<DeliveryOutcome> {};
+    }
+
+    static OutboundDelivery retire(const std::string& key, const std::string& idem)
+    {
+        OutboundDelivery d = item(key, idem, nullptr);
+        d.op = "delete";
+        return d;
+    }
+
+    static json batchConfig(quint16 port, json domains = nullptr)
+    {
+        json c = connectorConfig(port);
+        c["batch_path"] = "/api/{domain}/_batch";
+        if (!domains.is_null())
+            c["batch_domains"] = domains;
+        return c;
+    }
+
     std::unique_ptr<SimulatedSystem> startTarget(const json& config)
     {
         auto cfg = SimulatedConfig::fromJson(config);
@@ -148,6 +178,7 @@ private slots:
             << 503 << QByteArray("2") << int(DeliveryOutcome::Kind::RateLimited) << qint64(2000);
         QTest::newRow("503 without") << 503 << QByteArray() << int(DeliveryOutcome::Kind::Retryable) << qint64(-1);
         QTest::newRow("500") << 500 << QByteArray() << int(DeliveryOutcome::Kind::Retryable) << qint64(-1);
+        QTest::newRow("404") << 404 << QByteArray() << int(DeliveryOutcome::Kind::Rejected) << qint64(-1);
     }
     void classification()
     {
@@ -161,6 +192,225 @@ private slots:
         QCOMPARE(o.retryAfterMs.value_or(-1), retryMs);
         if (o.kind != DeliveryOutcome::Kind::Acked)
             QCOMPARE(o.message, std::to_string(status) + ": boom");
+    }
+
+    // A retire of something the target never had leaves it in the wanted state: not an error.
+    void deleteOfUnknownIsAcked()
+    {
+        const auto o = RestConnector::classify(
+            404, QByteArrayLiteral("{\"error\":\"no such record\"}"), {}, {}, false, false, /*retire*/ true);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(o.message, std::string("already absent"));
+        QCOMPARE(o.httpStatus, 404);
+
+        auto target = startTarget({ { "id", "MES-P100" } });
+        QVERIFY(target);
+        auto c = RestConnector::create("MES-P100", connectorConfig(target->port()));
+        QVERIFY(c.ok());
+        const DeliveryOutcome gone = sendAndWait(*c.value(), retire("NEVER-SENT", "k-del-1"));
+        QCOMPARE(gone.kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(gone.httpStatus, 404);
+        QCOMPARE(gone.message, std::string("already absent"));
+        // A real retire still goes through as such.
+        QCOMPARE(sendAndWait(*c.value(), item("FG-9", "k-del-2", { { "a", 1 } })).kind, DeliveryOutcome::Kind::Acked);
+        const DeliveryOutcome retired = sendAndWait(*c.value(), retire("FG-9", "k-del-3"));
+        QCOMPARE(retired.kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(retired.httpStatus, 200);
+        QVERIFY(retired.message.empty());
+        QVERIFY(target->record(QStringLiteral("item"), QStringLiteral("FG-9")).value_or(SimulatedRecord {}).retired);
+    }
+
+    void batchConfiguration()
+    {
+        auto none = RestConnector::create("ERP", { { "kind", "rest" }, { "base_url", "http://127.0.0.1:1" } });
+        QVERIFY(none.ok());
+        QVERIFY(!none.value()->supportsBatch("item"));
+        QVERIFY(none.value()->batchUrlFor("item").isEmpty());
+
+        auto all = RestConnector::create("ERP", batchConfig(1));
+        QVERIFY(all.ok());
+        QVERIFY(all.value()->supportsBatch("item"));
+        QVERIFY(all.value()->supportsBatch("bom"));
+        QCOMPARE(all.value()->batchUrlFor("item").toString(), QStringLiteral("http://127.0.0.1:1/api/item/_batch"));
+
+        auto some = RestConnector::create("ERP", batchConfig(1, json::array({ "item" })));
+        QVERIFY(some.ok());
+        QVERIFY(some.value()->supportsBatch("item"));
+        QVERIFY(!some.value()->supportsBatch("bom"));
+
+        json bad = batchConfig(1);
+        bad["batch_domains"] = "item";
+        auto notArray = RestConnector::create("ERP", bad);
+        QVERIFY(!notArray.ok());
+        QVERIFY2(notArray.error().contains(QStringLiteral("ERP: connector.batch_domains must be an array")),
+            qPrintable(notArray.error()));
+        bad = batchConfig(1);
+        bad["batch_path"] = "api/_batch";
+        auto relative = RestConnector::create("ERP", bad);
+        QVERIFY(!relative.ok());
+        QVERIFY2(relative.error().contains(QStringLiteral("connector.batch_path")), qPrintable(relative.error()));
+        bad = connectorConfig(1);
+        bad["batch_domains"] = json::array({ "item" });
+        QVERIFY(!RestConnector::create("ERP", bad).ok()); // batch_domains without batch_path
+    }
+
+    void batchAllApplied()
+    {
+        auto target = startTarget({ { "id", "WMS-P100" } });
+        QVERIFY(target);
+        auto c = RestConnector::create("WMS-P100", batchConfig(target->port()));
+        QVERIFY(c.ok());
+        const auto outcomes = sendBatchAndWait(*c.value(),
+            { item("B-1", "kb-1", { { "n", 1 } }), item("B-2", "kb-2", { { "n", 2 } }),
+                item("B-3", "kb-3", { { "n", 3 } }) });
+        QCOMPARE(outcomes.size(), size_t(3));
+        for (const auto& o : outcomes) {
+            QCOMPARE(o.kind, DeliveryOutcome::Kind::Acked);
+            QCOMPARE(o.httpStatus, 200);
+        }
+        QCOMPARE(target->requestsReceived(), qint64(1)); // one call, not three
+        for (const char* key : { "B-1", "B-2", "B-3" })
+            QCOMPARE(target->appliedCount(QStringLiteral("item"), QString::fromLatin1(key)), 1);
+        const auto rec = target->record(QStringLiteral("item"), QStringLiteral("B-2"));
+        QVERIFY(rec);
+        QVERIFY(rec.value_or(SimulatedRecord {}).payload == json({ { "n", 2 } }));
+        QCOMPARE(rec.value_or(SimulatedRecord {}).lastCorrelationId, QStringLiteral("corr-1"));
+    }
+
+    void batchItemRejectedOthersApply()
+    {
+        auto target = startTarget({ { "id", "MES-P100" },
+            { "rules", { { "item", { { "accepted", { { "status", json::array({ "RELEASED" }) } } } } } } } });
+        QVERIFY(target);
+        auto c = RestConnector::create("MES-P100", batchConfig(target->port(), json::array({ "item" })));
+        QVERIFY(c.ok());
+        const auto outcomes = sendBatchAndWait(*c.value(),
+            { item("R-1", "kr-1", { { "status", "RELEASED" } }), item("R-2", "kr-2", { { "status", "DRAFT" } }),
+                item("R-3", "kr-3", { { "status", "RELEASED" } }), retire("R-NEVER", "kr-4") });
+        QCOMPARE(outcomes.size(), size_t(4));
+        QCOMPARE(outcomes[0].kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(outcomes[1].kind, DeliveryOutcome::Kind::Rejected);
+        QCOMPARE(outcomes[1].httpStatus, 422);
+        QCOMPARE(outcomes[1].message, std::string("field 'status' must be one of [RELEASED], got DRAFT"));
+        QVERIFY(!outcomes[1].retryable());
+        QCOMPARE(outcomes[2].kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(outcomes[3].kind, DeliveryOutcome::Kind::Acked); // retire of an unknown record
+        QCOMPARE(outcomes[3].message, std::string("already absent"));
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("R-1")), 1);
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("R-2")), 0);
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("R-3")), 1);
+    }
+
+    void batchRateLimitedAsAWhole()
+    {
+        auto target
+            = startTarget({ { "id", "SUPPLIER-PORTAL" }, { "rate_limit", { { "per_second", 0.5 }, { "burst", 1 } } } });
+        QVERIFY(target);
+        auto c = RestConnector::create("SUPPLIER-PORTAL", batchConfig(target->port()));
+        QVERIFY(c.ok());
+        const auto first = sendBatchAndWait(*c.value(), { item("S-1", "kl-1", json::object()) });
+        QCOMPARE(first.size(), size_t(1));
+        QCOMPARE(first[0].kind, DeliveryOutcome::Kind::Acked);
+        const auto limited = sendBatchAndWait(
+            *c.value(), { item("S-2", "kl-2", json::object()), item("S-3", "kl-3", json::object()) });
+        QCOMPARE(limited.size(), size_t(2));
+        for (const auto& o : limited) {
+            QCOMPARE(o.kind, DeliveryOutcome::Kind::RateLimited);
+            QCOMPARE(o.httpStatus, 429);
+            QVERIFY(o.retryAfterMs.value_or(0) >= 1000);
+        }
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("S-2")), 0);
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("S-3")), 0);
+    }
+
+    void batchTargetDownIsRetryable()
+    {
+        auto target = startTarget({ { "id", "ANALYTICS" } });
+        QVERIFY(target);
+        auto c = RestConnector::create("ANALYTICS", batchConfig(target->port()));
+        QVERIFY(c.ok());
+        target->goDown();
+        const auto outcomes = sendBatchAndWait(
+            *c.value(), { item("D-1", "kd-1", json::object()), item("D-2", "kd-2", json::object()) });
+        QCOMPARE(outcomes.size(), size_t(2));
+        for (const auto& o : outcomes) {
+            QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
+            QCOMPARE(o.httpStatus, 0);
+            QVERIFY2(!o.message.empty(), "the transport error is kept");
+        }
+    }
+
+    void batchItemReplayIsNotAppliedTwice()
+    {
+        auto target = startTarget({ { "id", "WMS-P100" } });
+        QVERIFY(target);
+        auto c = RestConnector::create("WMS-P100", batchConfig(target->port()));
+        QVERIFY(c.ok());
+        const auto a = item("P-1", "kp-1", { { "v", 1 } });
+        const auto first = sendBatchAndWait(*c.value(), { a, item("P-2", "kp-2", { { "v", 2 } }) });
+        QCOMPARE(first.size(), size_t(2));
+        QCOMPARE(first[0].kind, DeliveryOutcome::Kind::Acked);
+        // The dispatcher lost the ack and resends P-1 in the next batch, together with a new delivery.
+        const auto second = sendBatchAndWait(*c.value(), { item("P-3", "kp-3", { { "v", 3 } }), a });
+        QCOMPARE(second.size(), size_t(2));
+        QCOMPARE(second[0].kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(second[1].kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(second[1].response.value("replay", false), true);
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("P-1")), 1);
+        QCOMPARE(target->appliedCount(QStringLiteral("item"), QStringLiteral("P-3")), 1);
+    }
+
+    void batchForAnotherDomainGoesOneByOne()
+    {
+        auto target = startTarget({ { "id", "ERP" } });
+        QVERIFY(target);
+        auto c = RestConnector::create("ERP", batchConfig(target->port(), json::array({ "item" })));
+        QVERIFY(c.ok());
+        OutboundDelivery b1 = item("BOM-1", "ko-1", { { "x", 1 } });
+        OutboundDelivery b2 = item("BOM-2", "ko-2", { { "x", 2 } });
+        b1.domain = b2.domain = "bom";
+        const auto outcomes = sendBatchAndWait(*c.value(), { b1, b2 });
+        QCOMPARE(outcomes.size(), size_t(2));
+        QCOMPARE(outcomes[0].kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(outcomes[1].kind, DeliveryOutcome::Kind::Acked);
+        QCOMPARE(target->requestsReceived(), qint64(2)); // two PUTs
+        QCOMPARE(target->appliedCount(QStringLiteral("bom"), QStringLiteral("BOM-2")), 1);
+    }
+
+    // Per-item classification of answers the simulated target does not give (other targets may).
+    void batchAnswerClassification()
+    {
+        const std::vector<OutboundDelivery> batch { item("A", "ka", json::object()), item("B", "kb", json::object()),
+            item("C", "kc", json::object()), item("D", "kd", json::object()) };
+        DeliveryOutcome http = RestConnector::classify(200,
+            QByteArray::fromStdString(json::array({ { { "idempotency_key", "kc" }, { "status", "applied" } },
+                                                      { { "index", 0 }, { "status", 503 }, { "error", "busy" } },
+                                                      { { "idempotency_key", "kd" }, { "status", "queued" } } })
+                                          .dump()),
+            {}, {}, false, false);
+        http.latencyMs = 42;
+        const auto outcomes = RestConnector::classifyBatch(batch, http);
+        QCOMPARE(outcomes.size(), size_t(4));
+        QCOMPARE(outcomes[0].kind, DeliveryOutcome::Kind::Retryable); // item-level 503 (matched by index)
+        QCOMPARE(outcomes[0].message, std::string("busy"));
+        QCOMPARE(outcomes[0].httpStatus, 503);
+        QCOMPARE(outcomes[1].kind, DeliveryOutcome::Kind::Retryable); // missing from the answer
+        QCOMPARE(outcomes[1].message, std::string("target did not answer for this item"));
+        QCOMPARE(outcomes[2].kind, DeliveryOutcome::Kind::Acked); // matched by idempotency key
+        QCOMPARE(outcomes[3].kind, DeliveryOutcome::Kind::Retryable); // unknown status
+        for (const auto& o : outcomes)
+            QCOMPARE(o.latencyMs, qint64(42));
+
+        const auto notArray = RestConnector::classifyBatch(
+            batch, RestConnector::classify(200, QByteArrayLiteral("{\"ok\":true}"), {}, {}, false, false));
+        QCOMPARE(notArray.size(), size_t(4));
+        QCOMPARE(notArray[3].kind, DeliveryOutcome::Kind::Retryable);
+
+        const auto unauthorized = RestConnector::classifyBatch(
+            batch, RestConnector::classify(401, QByteArrayLiteral("{\"error\":\"bad token\"}"), {}, {}, false, false));
+        QCOMPARE(unauthorized.size(), size_t(4));
+        QCOMPARE(unauthorized[2].kind, DeliveryOutcome::Kind::Unauthorized);
+        QCOMPARE(unauthorized[2].message, std::string("401: bad token"));
     }
 
     void configurationErrors()

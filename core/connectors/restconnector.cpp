@@ -6,6 +6,9 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSslConfiguration>
+#include <QThread>
+
+#include <algorithm>
 
 namespace mdsync {
 
@@ -57,6 +60,25 @@ std::optional<std::int64_t> retryAfterMs(const QByteArray& header)
     return std::nullopt;
 }
 
+// base + path, keeping a path prefix of the base ("https://erp.example/base/" + "/boms/x").
+QUrl joined(const QUrl& base, const QString& path)
+{
+    QUrl url = base;
+    url.setPath(base.path(QUrl::FullyEncoded).chopped(base.path().endsWith(QLatin1Char('/')) ? 1 : 0) + path,
+        QUrl::TolerantMode);
+    return url;
+}
+
+QString encoded(const std::string& value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(QString::fromStdString(value)));
+}
+
+bool isSuccess(int status)
+{
+    return status >= 200 && status < 300;
+}
+
 } // namespace
 
 RestConnector::RestConnector(std::string systemId, QObject* parent)
@@ -85,6 +107,27 @@ Result<std::unique_ptr<RestConnector>> RestConnector::create(
         return makeError(QStringLiteral("%1: connector.method must be PUT, POST or PATCH").arg(sys));
     c->m_timeoutMs = config.value("timeout_ms", 10000);
     c->m_tlsVerify = config.value("tls_verify", true);
+    if (auto bp = config.find("batch_path"); bp != config.end() && !bp->is_null()) {
+        const std::string path = bp->is_string() ? bp->get<std::string>() : std::string();
+        if (path.empty() || path.front() != '/' || path.find("{key}") != std::string::npos)
+            return makeError(QStringLiteral("%1: connector.batch_path must be a path starting with '/' and without "
+                                            "{key}, e.g. \"/api/{domain}/_batch\"")
+                                 .arg(sys));
+        c->m_batchPath = path;
+    }
+    if (auto bd = config.find("batch_domains"); bd != config.end() && !bd->is_null()) {
+        if (!bd->is_array())
+            return makeError(QStringLiteral("%1: connector.batch_domains must be an array of domain names").arg(sys));
+        for (size_t i = 0; i < bd->size(); ++i) {
+            const auto& domain = (*bd)[i];
+            if (!domain.is_string() || domain.get<std::string>().empty())
+                return makeError(QStringLiteral("%1: connector.batch_domains[%2] must be a domain name")
+                                     .arg(sys, QString::number(i)));
+            c->m_batchDomains.push_back(domain.get<std::string>());
+        }
+        if (c->m_batchPath.empty() && !c->m_batchDomains.empty())
+            return makeError(QStringLiteral("%1: connector.batch_domains needs connector.batch_path").arg(sys));
+    }
     if (auto auth = config.find("auth"); auth != config.end() && !auth->is_null()) {
         const std::string type = auth->value("type", std::string());
         if (type == "bearer") {
@@ -121,17 +164,29 @@ QUrl RestConnector::urlFor(const OutboundDelivery& d) const
     if (auto it = m_paths.find(d.domain); it != m_paths.end() && it->is_string())
         path = it->get<std::string>();
     QString p = QString::fromStdString(path);
-    p.replace(
-        QLatin1String("{domain}"), QString::fromLatin1(QUrl::toPercentEncoding(QString::fromStdString(d.domain))));
-    p.replace(QLatin1String("{key}"), QString::fromLatin1(QUrl::toPercentEncoding(QString::fromStdString(d.key))));
-    QUrl url = m_base;
-    url.setPath(m_base.path(QUrl::FullyEncoded).chopped(m_base.path().endsWith(QLatin1Char('/')) ? 1 : 0) + p,
-        QUrl::TolerantMode);
-    return url;
+    p.replace(QLatin1String("{domain}"), encoded(d.domain));
+    p.replace(QLatin1String("{key}"), encoded(d.key));
+    return joined(m_base, p);
+}
+
+QUrl RestConnector::batchUrlFor(std::string_view domain) const
+{
+    if (m_batchPath.empty())
+        return {};
+    QString p = QString::fromStdString(m_batchPath);
+    p.replace(QLatin1String("{domain}"), encoded(std::string(domain)));
+    return joined(m_base, p);
+}
+
+bool RestConnector::supportsBatch(std::string_view domain) const
+{
+    return !m_batchPath.empty()
+        && (m_batchDomains.empty()
+            || std::find(m_batchDomains.begin(), m_batchDomains.end(), domain) != m_batchDomains.end());
 }
 
 DeliveryOutcome RestConnector::classify(int status, const QByteArray& body, const QByteArray& retryAfter,
-    const std::string& transportError, bool timedOut, bool tlsError)
+    const std::string& transportError, bool timedOut, bool tlsError, bool retire)
 {
     DeliveryOutcome o;
     o.httpStatus = status;
@@ -152,6 +207,12 @@ DeliveryOutcome RestConnector::classify(int status, const QByteArray& body, cons
         o.message = timedOut ? "timeout: no answer" : transportError;
         return o;
     }
+    if (retire && status == 404) {
+        // Retiring what the target never had (or already removed) leaves it in the wanted state.
+        o.kind = DeliveryOutcome::Kind::Acked;
+        o.message = "already absent";
+        return o;
+    }
     o.message = std::to_string(status) + (body.isEmpty() ? std::string() : ": " + text());
     if (status >= 200 && status < 300) {
         o.kind = DeliveryOutcome::Kind::Acked;
@@ -170,36 +231,167 @@ DeliveryOutcome RestConnector::classify(int status, const QByteArray& body, cons
     return o;
 }
 
-void RestConnector::send(const OutboundDelivery& d, Done done)
+std::vector<DeliveryOutcome> RestConnector::classifyBatch(
+    const std::vector<OutboundDelivery>& deliveries, const DeliveryOutcome& http)
 {
-    QNetworkRequest req(urlFor(d));
+    if (http.kind != DeliveryOutcome::Kind::Acked)
+        return std::vector<DeliveryOutcome>(deliveries.size(), http); // no answer, 5xx, 429, 401...: every item
+    if (!http.response.is_array()) {
+        // Accepted, but we cannot tell which items were applied: resending is safe (idempotency keys).
+        DeliveryOutcome o = http;
+        o.kind = DeliveryOutcome::Kind::Retryable;
+        o.message = "target answered the batch without a per-item result array";
+        return std::vector<DeliveryOutcome>(deliveries.size(), o);
+    }
+    constexpr size_t none = static_cast<size_t>(-1);
+    std::vector<const nlohmann::json*> answers(deliveries.size(), nullptr);
+    for (const nlohmann::json& item : http.response) {
+        if (!item.is_object())
+            continue;
+        size_t at = none;
+        if (auto k = item.find("idempotency_key");
+            k != item.end() && k->is_string() && !k->get_ref<const std::string&>().empty()) {
+            for (size_t i = 0; i < deliveries.size() && at == none; ++i)
+                if (!answers[i] && deliveries[i].idempotencyKey == k->get_ref<const std::string&>())
+                    at = i;
+        }
+        if (auto idx = item.find("index"); at == none && idx != item.end() && idx->is_number_unsigned()
+            && idx->get<size_t>() < deliveries.size() && !answers[idx->get<size_t>()])
+            at = idx->get<size_t>();
+        if (at != none)
+            answers[at] = &item;
+    }
+    std::vector<DeliveryOutcome> out;
+    out.reserve(deliveries.size());
+    for (size_t i = 0; i < deliveries.size(); ++i) {
+        DeliveryOutcome o;
+        o.httpStatus = http.httpStatus;
+        o.latencyMs = http.latencyMs;
+        const nlohmann::json* a = answers[i];
+        if (!a) {
+            o.kind = DeliveryOutcome::Kind::Retryable;
+            o.message = "target did not answer for this item";
+            out.push_back(std::move(o));
+            continue;
+        }
+        o.response = *a;
+        int status = 0;
+        std::string statusText;
+        if (auto s = a->find("status"); s != a->end()) {
+            if (s->is_number_integer())
+                status = s->get<int>();
+            else if (s->is_string())
+                statusText = s->get<std::string>();
+        }
+        if (status != 0)
+            o.httpStatus = status;
+        std::string error;
+        if (auto e = a->find("error"); e != a->end() && !e->is_null())
+            error = e->is_string() ? e->get<std::string>() : e->dump();
+        const auto replayIt = a->find("replay");
+        const bool replay
+            = (replayIt != a->end() && replayIt->is_boolean() && replayIt->get<bool>()) || statusText == "replay";
+        if (deliveries[i].op == "delete" && status == 404) {
+            o.kind = DeliveryOutcome::Kind::Acked;
+            o.message = "already absent";
+        } else if (!error.empty()) {
+            // The item's own status decides the class (422 rejected, 5xx retryable...); without one: rejected.
+            o.kind = status != 0 && !isSuccess(status) ? classify(status, {}, {}, {}, false, false).kind
+                                                       : DeliveryOutcome::Kind::Rejected;
+            o.message = error;
+        } else if (isSuccess(status) || statusText == "applied" || statusText == "retired" || replay) {
+            o.kind = DeliveryOutcome::Kind::Acked;
+        } else if (status != 0) {
+            o.kind = classify(status, {}, {}, {}, false, false).kind;
+            o.message = std::to_string(status);
+        } else {
+            o.kind = DeliveryOutcome::Kind::Retryable;
+            o.message = "target gave no recognisable status for this item: " + a->dump().substr(0, 300);
+        }
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+QNetworkRequest RestConnector::request(const QUrl& url) const
+{
+    QNetworkRequest req(url);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    req.setRawHeader("Idempotency-Key", QByteArray::fromStdString(d.idempotencyKey));
-    if (!d.correlationId.empty())
-        req.setRawHeader("X-Correlation-Id", QByteArray::fromStdString(d.correlationId));
     if (!m_authHeader.isEmpty())
         req.setRawHeader(m_authHeader, m_authValue);
     req.setTransferTimeout(m_timeoutMs);
-    if (!m_tlsVerify && req.url().scheme() == QLatin1String("https")) {
+    if (!m_tlsVerify && url.scheme() == QLatin1String("https")) {
         QSslConfiguration ssl = req.sslConfiguration();
         ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
         req.setSslConfiguration(ssl);
     }
+    return req;
+}
+
+void RestConnector::send(const OutboundDelivery& d, Done done)
+{
+    QNetworkRequest req = request(urlFor(d));
+    req.setRawHeader("Idempotency-Key", QByteArray::fromStdString(d.idempotencyKey));
+    if (!d.correlationId.empty())
+        req.setRawHeader("X-Correlation-Id", QByteArray::fromStdString(d.correlationId));
+    const bool retire = d.op == "delete";
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
-    QNetworkReply* reply = d.op == "delete"
+    QNetworkReply* reply = retire
         ? m_nam->deleteResource(req)
         : m_nam->sendCustomRequest(req, m_method, QByteArray::fromStdString(d.payload.dump()));
-    connect(reply, &QNetworkReply::finished, this, [reply, timer, done = std::move(done)]() {
+    connect(reply, &QNetworkReply::finished, this, [reply, timer, retire, done = std::move(done)]() {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const auto err = reply->error();
         const bool timedOut = err == QNetworkReply::OperationCanceledError || err == QNetworkReply::TimeoutError;
         const bool tls = err == QNetworkReply::SslHandshakeFailedError;
         DeliveryOutcome o = classify(status, reply->readAll(), reply->rawHeader("Retry-After"),
-            err == QNetworkReply::NoError ? std::string() : reply->errorString().toStdString(), timedOut, tls);
+            err == QNetworkReply::NoError ? std::string() : reply->errorString().toStdString(), timedOut, tls, retire);
         o.latencyMs = timer->elapsed();
         done(o);
+    });
+}
+
+void RestConnector::sendBatch(const std::vector<OutboundDelivery>& deliveries, BatchDone done)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (deliveries.empty()) {
+        QMetaObject::invokeMethod(
+            this, [done = std::move(done)]() { done({}); }, Qt::QueuedConnection);
+        return;
+    }
+    const OutboundDelivery& first = deliveries.front();
+    const bool oneDomain = std::all_of(
+        deliveries.begin(), deliveries.end(), [&first](const OutboundDelivery& d) { return d.domain == first.domain; });
+    if (!oneDomain || !supportsBatch(first.domain)) {
+        Connector::sendBatch(deliveries, std::move(done)); // one request per delivery
+        return;
+    }
+    nlohmann::json body = nlohmann::json::array();
+    for (const OutboundDelivery& d : deliveries) {
+        body.push_back({ { "key", d.key }, { "op", d.op }, { "payload", d.payload },
+            { "idempotency_key", d.idempotencyKey }, { "correlation_id", d.correlationId } });
+    }
+    QNetworkRequest req = request(batchUrlFor(first.domain));
+    // Targets that keep one correlation id per request (like the simulated one) get it when all items share it.
+    const bool oneCorrelation = std::all_of(deliveries.begin(), deliveries.end(),
+        [&first](const OutboundDelivery& d) { return d.correlationId == first.correlationId; });
+    if (oneCorrelation && !first.correlationId.empty())
+        req.setRawHeader("X-Correlation-Id", QByteArray::fromStdString(first.correlationId));
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    QNetworkReply* reply = m_nam->post(req, QByteArray::fromStdString(body.dump()));
+    connect(reply, &QNetworkReply::finished, this, [reply, timer, deliveries, done = std::move(done)]() {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const auto err = reply->error();
+        const bool timedOut = err == QNetworkReply::OperationCanceledError || err == QNetworkReply::TimeoutError;
+        const bool tls = err == QNetworkReply::SslHandshakeFailedError;
+        DeliveryOutcome http = classify(status, reply->readAll(), reply->rawHeader("Retry-After"),
+            err == QNetworkReply::NoError ? std::string() : reply->errorString().toStdString(), timedOut, tls);
+        http.latencyMs = timer->elapsed();
+        done(classifyBatch(deliveries, http));
     });
 }
 
