@@ -53,6 +53,44 @@ nlohmann::json IngestSummary::toJson() const
         { "exceptions_by_category", exceptionsByCategory }, { "input_sha256", inputSha256 } };
 }
 
+nlohmann::json LineIssue::toJson() const
+{
+    nlohmann::json j { { "category", category }, { "message", message } };
+    if (!details.is_null() && !details.empty())
+        j["details"] = details;
+    if (exceptionId)
+        j["exception_id"] = exceptionId;
+    return j;
+}
+
+nlohmann::json LineVerdict::toJson() const
+{
+    nlohmann::json j { { "line", lineNo }, { "outcome", outcome } };
+    if (!eventId.empty())
+        j["event_id"] = eventId;
+    if (!domain.empty())
+        j["domain"] = domain;
+    if (!key.empty())
+        j["key"] = key;
+    if (revisionNo)
+        j["revision_no"] = revisionNo;
+    if (!category.empty())
+        j["category"] = category;
+    if (!message.empty())
+        j["message"] = message;
+    if (!details.is_null() && !details.empty())
+        j["details"] = details;
+    if (exceptionId)
+        j["exception_id"] = exceptionId;
+    if (!warnings.empty()) {
+        nlohmann::json w = nlohmann::json::array();
+        for (const LineIssue& i : warnings)
+            w.push_back(i.toJson());
+        j["warnings"] = std::move(w);
+    }
+    return j;
+}
+
 // Prepared statements of the pipeline, created once per pipeline on the writer connection's raw handle.
 struct IngestPipeline::Statements
 {
@@ -172,6 +210,13 @@ public:
         , m_hash(QCryptographicHash::Sha256)
         , m_sourceName(o.sourceName.toStdString())
     { }
+    ~Run()
+    {
+        if (m_inTx) // an error path that did not roll back (or a dry run that ended early)
+            abort();
+    }
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
 
     Result<void> start();
     Result<void> line(std::string_view raw, std::int64_t lineNo);
@@ -251,6 +296,9 @@ private:
     std::vector<std::pair<std::string, std::string>> m_eventDeliveryKeys; // target, domain
     std::vector<std::tuple<const DomainDef*, std::int64_t, std::string>> m_eventIndexAdds;
     bool m_anyIndexChange = false;
+    LineVerdict* m_verdict = nullptr; // the current line's verdict, when verdicts are collected
+    std::int64_t m_savedIds[3] = { 0, 0, 0 }; // dry run: the id counters to restore
+    std::int64_t m_lastRealExceptionId = 0; // dry run: exceptions above this id exist only inside the run
 };
 
 IngestPipeline::IngestPipeline(Workspace& ws, ActiveConfig config)
@@ -272,6 +320,17 @@ Result<void> IngestPipeline::Run::start()
     if (!maxId("object", m_p.m_nextObjectId) || !maxId("revision", m_p.m_nextRevisionId)
         || !maxId("delivery", m_p.m_nextDeliveryId))
         return makeError(sqlError(q, QStringLiteral("read id counters")));
+    if (m_o.dryRun) {
+        // One transaction for the whole run, rolled back by finish(); no ingest_run row.
+        m_savedIds[0] = m_p.m_nextObjectId;
+        m_savedIds[1] = m_p.m_nextRevisionId;
+        m_savedIds[2] = m_p.m_nextDeliveryId;
+        if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM exception")) || !q.next())
+            return makeError(sqlError(q, QStringLiteral("read exception ids")));
+        m_lastRealExceptionId = q.value(0).toLongLong();
+        q.finish();
+        return ensureTransaction();
+    }
 
     q.prepare(QStringLiteral("INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?)"));
     q.addBindValue(m_o.sourceName);
@@ -328,7 +387,7 @@ Result<void> IngestPipeline::Run::maybeCommit(bool force)
 {
     if (!m_inTx)
         return {};
-    if (!force && m_batchEvents < m_o.batchSize && m_batchTimer.elapsed() < m_o.batchMillis)
+    if (!force && (m_o.dryRun || (m_batchEvents < m_o.batchSize && m_batchTimer.elapsed() < m_o.batchMillis)))
         return {};
     if (auto r = flushCounters(); !r) {
         abort();
@@ -355,6 +414,12 @@ void IngestPipeline::Run::abort()
     // The in-memory duplicate indexes may hold objects of the rolled-back batch: reload them lazily.
     if (m_anyIndexChange)
         m_p.m_dupIndex.clear();
+    m_anyIndexChange = false;
+    if (m_o.dryRun) {
+        m_p.m_nextObjectId = m_savedIds[0];
+        m_p.m_nextRevisionId = m_savedIds[1];
+        m_p.m_nextDeliveryId = m_savedIds[2];
+    }
 }
 
 Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo)
@@ -370,6 +435,10 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     m_eventSum = IngestSummary {};
     m_eventDeliveryKeys.clear();
     m_eventIndexAdds.clear();
+    if (m_o.verdicts) {
+        m_verdict = &m_o.verdicts->emplace_back();
+        m_verdict->lineNo = lineNo;
+    }
     if (!m_st.savepoint.exec())
         return makeError(QStringLiteral("savepoint: ") + m_st.savepoint.error());
     std::string failure;
@@ -391,6 +460,10 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         m_eventSum = IngestSummary {};
         m_eventDeliveryKeys.clear();
         m_eventIndexAdds.clear();
+        if (m_verdict) {
+            *m_verdict = LineVerdict {};
+            m_verdict->lineNo = lineNo;
+        }
         try {
             reject(c, "internal", "critical",
                 where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
@@ -398,6 +471,17 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
             abort();
             return makeError(e.message);
         }
+    }
+    if (m_verdict) {
+        LineVerdict& v = *m_verdict;
+        v.outcome = m_eventSum.revisions ? "accepted"
+            : m_eventSum.unchanged       ? "unchanged"
+            : m_eventSum.rejected        ? "rejected"
+                                         : "duplicate";
+        v.eventId = c.env.eventId;
+        v.domain = c.env.domain;
+        v.key = c.env.key;
+        m_verdict = nullptr;
     }
     // Apply the event's outcome to the run.
     m_sum.accepted += m_eventSum.accepted;
@@ -425,6 +509,12 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
 bool IngestPipeline::Run::parse(Ctx& c)
 {
     const std::string at = where(c);
+    if (m_o.malformed) {
+        if (auto it = m_o.malformed->find(c.lineNo); it != m_o.malformed->end()) {
+            reject(c, "malformed", "error", at + it->second);
+            return false;
+        }
+    }
     if (static_cast<qsizetype>(c.raw.size()) > m_o.maxLineBytes) {
         reject(c, "malformed", "error",
             at + "line is " + std::to_string(c.raw.size()) + " bytes, more than the limit of "
@@ -734,12 +824,16 @@ void IngestPipeline::Run::process(Ctx& c)
                 + " is not their system of record: " + join(violatedNames) + "; the other attributes were merged",
             { { "not_merged", violations } }, revisionId };
         const std::int64_t exId = insertException(c, e, c.objectId);
+        if (m_verdict)
+            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
         insertLineage(c, c.objectId, revisionId, "policy_violation", env.source,
             { { "event_id", env.eventId }, { "not_merged", violations }, { "exception_id", exId } });
     };
 
     if (noChange) {
         ++m_eventSum.unchanged;
+        if (m_verdict)
+            m_verdict->revisionNo = revisionNo;
         recordInbound("unchanged", 0);
         insertLineage(
             c, c.objectId, 0, "unchanged", env.source, { { "event_id", env.eventId }, { "revision_no", revisionNo } });
@@ -807,6 +901,8 @@ void IngestPipeline::Run::process(Ctx& c)
     fault("revision");
     recordInbound("revision", revisionId);
     ++m_eventSum.revisions;
+    if (m_verdict)
+        m_verdict->revisionNo = newRevisionNo;
 
     // Outbox: one delivery per matching subscription, never back to the system the change came from.
     struct Row
@@ -890,6 +986,8 @@ void IngestPipeline::Run::process(Ctx& c)
                 + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
             { { "suspect", suspect } }, revisionId };
         const std::int64_t exId = insertException(c, e, objectId);
+        if (m_verdict)
+            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
         insertLineage(c, objectId, revisionId, "duplicate_suspect", env.source,
             { { "suspect", suspect }, { "exception_id", exId } });
     }
@@ -911,7 +1009,14 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
     const std::string rawHash = sha256Hex(c.raw);
     m_st.findOpenRaw.bind(0, rawHash);
     const bool open = first(m_st.findOpenRaw, "look up open exception");
+    const std::int64_t openId = open ? m_st.findOpenRaw.int64(0) : 0;
     m_st.findOpenRaw.reset();
+    if (m_verdict) {
+        m_verdict->category = category;
+        m_verdict->message = message;
+        m_verdict->details = details;
+        m_verdict->exceptionId = (m_o.dryRun && openId > m_lastRealExceptionId) ? 0 : openId;
+    }
     if (open) {
         ++m_eventSum.duplicates;
         return;
@@ -921,6 +1026,8 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
         ++m_eventSum.duplicateSuspects;
     PendingException e { category, severity, message, std::move(details), 0 };
     const std::int64_t exId = insertException(c, e, c.objectId);
+    if (m_verdict && !m_o.dryRun)
+        m_verdict->exceptionId = exId;
     if (c.domain && !c.env.key.empty())
         insertLineage(c, c.objectId, 0, "rejected", c.env.source,
             { { "event_id", c.env.eventId }, { "category", category }, { "exception_id", exId },
@@ -1008,6 +1115,10 @@ Result<IngestSummary> IngestPipeline::Run::finish()
     if (auto r = ensureTransaction(); !r)
         return makeError(r.error());
     m_sum.inputSha256 = m_hash.result().toHex().toStdString();
+    if (m_o.dryRun) {
+        abort(); // rolls back everything the run wrote and restores the id counters
+        return m_sum;
+    }
     nlohmann::json summary = m_sum.toJson();
     summary["source"] = m_o.sourceName.toStdString();
     QSqlQuery q(m_p.m_ws.db());

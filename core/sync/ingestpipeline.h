@@ -43,6 +43,37 @@ struct IngestSummary
     nlohmann::json toJson() const;
 };
 
+// One attention point of an accepted line: an exception created for review although the event was merged.
+struct LineIssue
+{
+    std::string category; // "policy_violation" (attributes not merged) or "duplicate_suspect"
+    std::string message; // the exception's message
+    nlohmann::json details; // the exception's details ("not_merged", "suspect")
+    std::int64_t exceptionId = 0; // 0 in a dry run
+
+    nlohmann::json toJson() const;
+};
+
+// What became of one non-blank input line; collected when IngestOptions::verdicts is set.
+struct LineVerdict
+{
+    std::int64_t lineNo = 0;
+    // "accepted" (a new revision), "unchanged" (accepted, the object already had this state), "rejected" (nothing
+    // merged; an exception keeps the raw line) or "duplicate" (the same event was accepted before, or the same raw
+    // line is already waiting in an open exception: then exceptionId names that exception).
+    std::string outcome;
+    std::string eventId, domain, key; // as far as the line could be read
+    std::int64_t revisionNo = 0; // accepted: the new revision; unchanged: the current one
+    std::string category; // rejected/duplicate of an open exception: the exception category
+    std::string message; // rejected: the exception's message (names source, line and what is wrong)
+    nlohmann::json details; // rejected: the exception's details (validation issues, missing, not_merged, ...)
+    std::int64_t exceptionId = 0; // see outcome; 0 in a dry run
+    std::vector<LineIssue> warnings; // accepted: exceptions created for review
+
+    bool isProblem() const { return outcome == "rejected" || (outcome == "duplicate" && exceptionId != 0); }
+    nlohmann::json toJson() const;
+};
+
 struct IngestOptions
 {
     QString sourceName = QStringLiteral("-"); // file name, "webhook", "inbox/<file>": shown in exceptions
@@ -55,6 +86,16 @@ struct IngestOptions
     std::function<void(std::string_view stage)> faultHook;
     // Clock override for tests (UTC ms); nullptr = system clock.
     std::function<TimeMs()> clock;
+    // When set, one LineVerdict per non-blank line is appended, in input order. Costs nothing when null.
+    std::vector<LineVerdict>* verdicts = nullptr;
+    // Validate only: the whole run is one transaction that is rolled back at the end, so nothing is stored (no
+    // ingest_run, audit entry, object, revision, delivery, exception or lineage row). The summary and verdicts say
+    // what a real ingest would do now (runId and exception ids are 0). The pipeline's in-memory id counters and
+    // duplicate indexes are restored, so a real ingest afterwards is unaffected.
+    bool dryRun = false;
+    // Lines (by line number) the caller already found malformed while converting its input (e.g. a CSV row with
+    // an unterminated quote), with why. Such a line becomes a "malformed" exception that keeps it verbatim.
+    const std::map<std::int64_t, std::string>* malformed = nullptr;
 };
 
 // The ingest path: parse -> validate -> ownership -> duplicate suspects -> enrich -> merge (revision) ->
