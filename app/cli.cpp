@@ -1,18 +1,29 @@
 #include "cli.h"
 
 #include "audit/auditlog.h"
+#include "connectors/connectorfactory.h"
+#include "connectors/simulated/livedemo.h"
+#include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
 #include "store/configstore.h"
 #include "store/readqueries.h"
 #include "store/workspace.h"
+#include "sync/dispatcher.h"
 #include "sync/ingestpipeline.h"
 #include "util/jsonfile.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlQuery>
 #include <QTextStream>
+#include <QTimer>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -67,7 +78,14 @@ Commands:
   exceptions [--status S] [--category C] [--domain D] [--key K] [--raw] [--limit N]
   overview                                 objects, deliveries per target and status, open exceptions
   verify-audit                             check the hash chain of the audit log
-  demo [--workspace PATH]                  create a demo workspace, ingest the built-in NPI batch, show status
+  run [--until-idle] [--timeout S]         run the sync core headless: send the outbox to every target system
+                                           (SIGINT/SIGTERM stop it cleanly; --until-idle exits when nothing is
+                                           in flight or due within 10 minutes)
+  pause --target T --reason TEXT           pause deliveries to a target (events keep queuing); audited
+  resume --target T --reason TEXT          resume a paused target
+  demo [--workspace PATH] [--duration S]   live demo: a fresh workspace, simulated target systems on 127.0.0.1
+       [--seed N]                          and generated traffic with faults for S seconds (default 60),
+                                           then a status summary
   contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
                                            (against the workspace's model and landscape, or the built-in ones)
 
@@ -99,9 +117,10 @@ struct Args
 const std::set<QString> kValueOptions = { QStringLiteral("workspace"), QStringLiteral("landscape"),
     QStringLiteral("model"), QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"),
     QStringLiteral("prefix"), QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"),
-    QStringLiteral("user"), QStringLiteral("contracts") };
-const std::set<QString> kFlags
-    = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"), QStringLiteral("version") };
+    QStringLiteral("user"), QStringLiteral("contracts"), QStringLiteral("timeout"), QStringLiteral("target"),
+    QStringLiteral("reason"), QStringLiteral("duration"), QStringLiteral("seed") };
+const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
+    QStringLiteral("version"), QStringLiteral("until-idle") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -535,6 +554,245 @@ int cmdContractTest(const Args& a)
     return failed ? DataProblems : Ok;
 }
 
+// ---- the core, running in this process ------------------------------------------------------------------
+
+std::atomic<int> g_stopSignal { 0 };
+
+extern "C" void onStopSignal(int sig)
+{
+    g_stopSignal.store(sig);
+}
+
+// The embedded core on this thread: the workspace (single writer), the ingest pipeline, the connectors and
+// the dispatcher. Destroyed in the reverse order of use.
+struct Core
+{
+    std::unique_ptr<Workspace> ws;
+    ActiveConfig config;
+    std::unique_ptr<IngestPipeline> pipeline;
+    std::map<std::string, std::unique_ptr<Connector>> connectors;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::vector<QString> notes; // targets left unconnected, and why
+
+    ~Core()
+    {
+        dispatcher.reset();
+        connectors.clear();
+        pipeline.reset();
+        ws.reset();
+    }
+};
+
+Result<std::unique_ptr<Core>> openCore(const QString& path, DispatcherOptions options, bool connectFromLandscape)
+{
+    auto core = std::make_unique<Core>();
+    auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return makeError(ws.error());
+    core->ws = std::move(ws).value();
+    auto cfg = loadActiveConfig(*core->ws);
+    if (!cfg)
+        return makeError(cfg.error());
+    core->config = cfg.value();
+    auto contracts = ContractSet::builtin(*core->config.model, *core->config.landscape);
+    if (!contracts)
+        return makeError(contracts.error());
+    core->pipeline = std::make_unique<IngestPipeline>(*core->ws, core->config);
+    core->dispatcher
+        = std::make_unique<Dispatcher>(*core->ws, core->config, std::move(contracts).value(), std::move(options));
+    if (connectFromLandscape) {
+        std::set<std::string> targets;
+        for (const SubscriptionDef& s : core->config.landscape->subscriptions())
+            targets.insert(s.target);
+        for (const SystemDef& sys : core->config.landscape->systems()) {
+            if (!targets.count(sys.id))
+                continue;
+            const std::string url = sys.connector.is_object() ? sys.connector.value("base_url", "") : "";
+            if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos) {
+                core->notes.push_back(QStringLiteral("%1: not connected (the landscape has the placeholder address %2;"
+                                                     " its deliveries stay queued)")
+                                          .arg(q(sys.id), q(url)));
+                continue;
+            }
+            auto c = createConnector(sys);
+            if (!c) {
+                core->notes.push_back(QStringLiteral("%1: not connected: %2").arg(q(sys.id), c.error()));
+                continue;
+            }
+            core->dispatcher->setConnector(sys.id, c.value().get());
+            core->connectors[sys.id] = std::move(c).value();
+        }
+    }
+    return core;
+}
+
+// Deliveries per status and open exceptions per category, from the counters (no scans).
+nlohmann::json liveStatus(Workspace& ws)
+{
+    nlohmann::json j = { { "deliveries", nlohmann::json::object() }, { "exceptions", nlohmann::json::object() } };
+    QSqlQuery q(ws.db());
+    if (q.exec(QStringLiteral("SELECT status, sum(n) FROM delivery_counter GROUP BY status HAVING sum(n) <> 0")))
+        while (q.next())
+            j["deliveries"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
+    if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter"
+                              " WHERE status NOT IN ('resolved','discarded','superseded')"
+                              " GROUP BY category HAVING sum(n) <> 0")))
+        while (q.next())
+            j["exceptions"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
+    return j;
+}
+
+QString statusLine(const nlohmann::json& live, const DispatcherStats& st)
+{
+    QString line = QStringLiteral("deliveries:");
+    for (const char* s : { "acked", "in_flight", "pending", "retry_wait", "held", "failed", "superseded" })
+        line += QStringLiteral(" %1 %2").arg(QLatin1String(s)).arg(live["deliveries"].value(s, 0));
+    std::int64_t open = 0;
+    QString byCategory;
+    for (auto it = live["exceptions"].begin(); it != live["exceptions"].end(); ++it) {
+        open += it.value().get<std::int64_t>();
+        byCategory += QStringLiteral("%1%2 %3")
+                          .arg(byCategory.isEmpty() ? QString() : QStringLiteral(", "), q(it.key()))
+                          .arg(jstr(it.value()));
+    }
+    line += QStringLiteral(" | retried attempts %1 | open exceptions %2").arg(st.retried).arg(open);
+    if (!byCategory.isEmpty())
+        line += QStringLiteral(" (") + byCategory + QLatin1Char(')');
+    return line;
+}
+
+nlohmann::json statsJson(const DispatcherStats& st)
+{
+    return { { "calls", st.calls }, { "sent", st.sent }, { "acked", st.acked }, { "retried", st.retried },
+        { "failed", st.failed }, { "superseded", st.superseded }, { "held", st.held }, { "recovered", st.recovered } };
+}
+
+// Runs the event loop until a stop signal, the timeout, or (untilIdle) the dispatcher is idle.
+// Returns false on timeout.
+bool runLoop(Core& core, bool untilIdle, qint64 timeoutMs, const std::function<void()>& everyTick = {})
+{
+    QEventLoop loop;
+    QTimer check;
+    QElapsedTimer clock;
+    clock.start();
+    bool timedOut = false;
+    int idleChecks = 0;
+    check.setInterval(100);
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (everyTick)
+            everyTick();
+        if (g_stopSignal.load() != 0 || !core.dispatcher->isRunning()) {
+            loop.quit();
+            return;
+        }
+        if (timeoutMs > 0 && clock.elapsed() >= timeoutMs) {
+            timedOut = untilIdle;
+            loop.quit();
+            return;
+        }
+        // Idle twice in a row: nothing in flight and nothing due within 10 minutes.
+        if (untilIdle && core.dispatcher->isIdle(10 * 60 * 1000)) {
+            if (++idleChecks >= 2)
+                loop.quit();
+        } else {
+            idleChecks = 0;
+        }
+    });
+    check.start();
+    loop.exec();
+    return !timedOut;
+}
+
+int cmdRun(const Args& a)
+{
+    const QString path = a.value(QStringLiteral("workspace"));
+    if (path.isEmpty())
+        return fail(QStringLiteral("run needs --workspace PATH"));
+    bool ok = true;
+    const double timeoutS = a.value(QStringLiteral("timeout"), QStringLiteral("0")).toDouble(&ok);
+    if (!ok || timeoutS < 0)
+        return fail(
+            QStringLiteral("--timeout takes a number of seconds, got '%1'").arg(a.value(QStringLiteral("timeout"))));
+    auto core = openCore(path, DispatcherOptions {}, true);
+    if (!core)
+        return fail(core.error());
+    Core& c = *core.value();
+    const bool json = a.has(QStringLiteral("json"));
+    if (!json) {
+        for (const QString& n : c.notes)
+            err() << "mdsyncctl run: " << n << '\n';
+        err().flush();
+    }
+    g_stopSignal.store(0);
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    if (auto r = c.dispatcher->start(); !r)
+        return fail(r.error());
+    if (!json) {
+        out() << "mdsyncctl run: core running on " << path << " (" << c.connectors.size() << " targets connected";
+        if (c.dispatcher->stats().recovered)
+            out() << ", " << c.dispatcher->stats().recovered << " in-flight deliveries recovered from the last run";
+        out() << ")\n";
+        out().flush();
+    }
+    const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000));
+    c.dispatcher->stop();
+    // Let calls in flight finish (bounded), then record their outcomes.
+    QElapsedTimer drain;
+    drain.start();
+    while (c.dispatcher->callsInFlight() > 0 && drain.elapsed() < 5000 && c.dispatcher->lastError().isEmpty())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const auto flushed = c.dispatcher->flush();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (!c.dispatcher->lastError().isEmpty())
+        return fail(c.dispatcher->lastError());
+    if (!flushed)
+        return fail(flushed.error());
+    const nlohmann::json live = liveStatus(*c.ws);
+    if (json) {
+        printJson({ { "stats", statsJson(c.dispatcher->stats()) }, { "status", live }, { "idle", finished },
+            { "not_connected", [&] {
+                 nlohmann::json arr = nlohmann::json::array();
+                 for (const QString& n : c.notes)
+                     arr.push_back(n.toStdString());
+                 return arr;
+             }() } });
+    } else {
+        out() << "mdsyncctl run: stopped. " << statusLine(live, c.dispatcher->stats()) << '\n';
+    }
+    if (!finished)
+        return fail(QStringLiteral("run: not idle after --timeout %1 s").arg(timeoutS));
+    return Ok; // open exceptions are the steward's work, not a failure of the run (they are in the report)
+}
+
+bool systemExists(Workspace& ws, const std::string& id)
+{
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("SELECT 1 FROM system WHERE id = ?"));
+    q.addBindValue(QString::fromStdString(id));
+    return q.exec() && q.next();
+}
+
+int cmdPause(const Args& a, bool paused)
+{
+    const std::string target = a.value(QStringLiteral("target")).toStdString();
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    if (target.empty())
+        return fail(QStringLiteral("%1 needs --target SYSTEM").arg(a.command));
+    if (reason.empty())
+        return fail(QStringLiteral("%1 needs --reason TEXT (it goes into the audit log)").arg(a.command));
+    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return fail(ws.error());
+    if (!systemExists(*ws.value(), target))
+        return fail(QStringLiteral("%1: unknown target system '%2'").arg(a.command, q(target)));
+    if (auto r = setTargetPaused(*ws.value(), target, paused, actor(a), reason); !r)
+        return fail(r.error());
+    out() << q(target) << (paused ? " paused" : " resumed") << '\n';
+    return Ok;
+}
+
 int cmdDemo(Args a)
 {
     QString path = a.value(QStringLiteral("workspace"));
@@ -552,36 +810,120 @@ int cmdDemo(Args a)
         for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
             QFile::remove(path + suffix);
     }
-    out() << "== mdsyncctl demo: a new-product introduction across the demo landscape ==\n\n";
+    bool ok = true;
+    const double duration = a.value(QStringLiteral("duration"), QStringLiteral("60")).toDouble(&ok);
+    if (!ok || duration <= 0 || duration > 24 * 3600)
+        return fail(
+            QStringLiteral("--duration takes seconds (> 0), got '%1'").arg(a.value(QStringLiteral("duration"))));
+    const uint seed = a.value(QStringLiteral("seed"), QStringLiteral("2026")).toUInt(&ok);
+    if (!ok)
+        return fail(QStringLiteral("--seed takes a number, got '%1'").arg(a.value(QStringLiteral("seed"))));
+
+    out() << "== mdsyncctl demo: the live demo landscape ==\n\n";
     if (int rc = cmdInit(a); rc != Ok)
         return rc;
-    auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-    if (!ws)
-        return fail(ws.error());
-    if (auto r = ws.value()->setMeta(QStringLiteral("demo"), QStringLiteral("1")); !r)
+    {
+        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+        if (!ws)
+            return fail(ws.error());
+        if (auto r = ws.value()->setMeta(QStringLiteral("demo"), QStringLiteral("1")); !r)
+            return fail(r.error());
+    }
+    DispatcherOptions dopt;
+    dopt.retryable = { 500, 8000, 0.2, 8 };
+    dopt.rateLimited = { 1000, 10000, 0.2, 20 };
+    dopt.seed = seed;
+    auto core = openCore(path, dopt, false);
+    if (!core)
+        return fail(core.error());
+    Core& c = *core.value();
+    LiveDemoOptions lo;
+    lo.seed = seed;
+    LiveDemo demo(*c.pipeline, lo);
+    if (auto r = demo.startSystems(); !r)
         return fail(r.error());
+    out() << "Simulated target systems on 127.0.0.1:";
+    for (const std::string& id : demo.systemIds()) {
+        c.dispatcher->setConnector(id, demo.connector(id));
+        out() << ' ' << q(id) << ':' << demo.system(id)->port();
+    }
+    out() << "\n(faults: ERP fails 8 % of calls, MES-P200 has a 20 s outage, WMS-P100 and QMS rate-limit, WMS rejects"
+             " blocked items and items without storage class, MES takes released items only, QMS changes its"
+             " schema after 150 calls)\n\n";
+    QString failure;
+    QObject::connect(
+        &demo, &LiveDemo::ingested, c.dispatcher.get(), [&c](const IngestSummary&) { c.dispatcher->poke(); });
+    QObject::connect(&demo, &LiveDemo::ingestFailed, &demo, [&failure](const QString& m) { failure = m; });
+
+    // History first: the built-in NPI batch, then live traffic.
     ensureBuiltinResources();
     QFile batch(QStringLiteral(":/mdsync/demo/npi-batch.jsonl"));
     if (!batch.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("the built-in demo batch is missing from this build"));
-    IngestSummary summary;
-    if (int rc = ingestInto(*ws.value(), batch, QStringLiteral("npi-batch.jsonl"), a, &summary); rc == UserError)
-        return rc;
-    out() << "\nIngested the demo batch: " << q(summary.toJson().dump()) << "\n\n";
-    cmdOverview(a, ws.value().get());
-    for (const char* key : { "FG-1000" }) {
-        auto s = read::objectStatus(ws.value()->db(), "item", key);
-        if (s) {
-            out() << '\n';
-            printStatus(s.value());
+    IngestOptions io;
+    io.sourceName = QStringLiteral("npi-batch.jsonl");
+    io.actor = actor(a);
+    auto first = c.pipeline->ingest(batch, io);
+    if (!first)
+        return fail(first.error());
+    out() << "Ingested the NPI batch: " << first->accepted << " accepted, " << first->rejected << " rejected, "
+          << first->deliveries << " deliveries queued.\n";
+    if (auto r = c.dispatcher->start(); !r)
+        return fail(r.error());
+    demo.startTraffic();
+    out() << "Live traffic for " << duration << " s (Ctrl+C stops early):\n";
+    out().flush();
+
+    g_stopSignal.store(0);
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    QElapsedTimer clock;
+    clock.start();
+    qint64 nextReport = 10000;
+    runLoop(c, false, static_cast<qint64>(duration * 1000), [&] {
+        if (clock.elapsed() >= nextReport) {
+            nextReport += 10000;
+            out() << QStringLiteral("  t=%1s events %2 | ").arg(clock.elapsed() / 1000, 3).arg(demo.eventsSent())
+                  << statusLine(liveStatus(*c.ws), c.dispatcher->stats()) << '\n';
+            out().flush();
         }
+        if (!failure.isEmpty())
+            g_stopSignal.store(-1);
+    });
+    demo.stopTraffic();
+    c.dispatcher->stop();
+    QElapsedTimer drain;
+    drain.start();
+    while (c.dispatcher->callsInFlight() > 0 && drain.elapsed() < 3000 && c.dispatcher->lastError().isEmpty())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const auto flushed = c.dispatcher->flush();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (!failure.isEmpty())
+        return fail(QStringLiteral("demo traffic: ") + failure);
+    if (!c.dispatcher->lastError().isEmpty())
+        return fail(c.dispatcher->lastError());
+    if (!flushed)
+        return fail(flushed.error());
+
+    const nlohmann::json live = liveStatus(*c.ws);
+    const DispatcherStats& st = c.dispatcher->stats();
+    out() << "\n== Status after " << clock.elapsed() / 1000 << " s: " << demo.eventsSent() << " live events ==\n"
+          << statusLine(live, st) << "\n"
+          << "connector calls " << st.calls << ", delivery attempts " << st.sent << ", acked " << st.acked
+          << ", retried " << st.retried << ", held (dependency waits) " << st.held << ", superseded " << st.superseded
+          << ", failed into exceptions " << st.failed << "\n\n";
+    cmdOverview(a, c.ws.get());
+    for (const std::string& id : demo.systemIds()) {
+        if (auto* sys = demo.system(id))
+            out() << "  " << q(id) << ": " << sys->requestsReceived() << " requests, " << sys->totalApplied()
+                  << " changes applied" << (sys->isDrifted() ? " (schema drifted)" : "") << '\n';
     }
-    out() << "\nExceptions for the steward (mdsyncctl exceptions --workspace " << path << "):\n";
-    auto ex = read::exceptions(ws.value()->db(), read::ExceptionFilter {});
-    if (ex)
-        for (const auto& r : ex.value())
-            out() << "  #" << jstr(r["id"]) << ' ' << jstr(r["category"]) << ": " << jstr(r["message"]) << '\n';
-    out() << "\nTry: mdsyncctl lineage --workspace " << path << " --domain item --key FG-1000\n";
+    out() << "\nThe workspace stays at " << path << ". Try:\n"
+          << "  mdsyncctl exceptions --workspace " << path << "\n"
+          << "  mdsyncctl status --workspace " << path << " --domain item --key FG-1000\n"
+          << "  mdsyncctl lineage --workspace " << path << " --domain bom --key FG-1000/P100/1\n"
+          << "  mdsyncctl run --workspace " << path << "   (targets are offline once the demo ends)\n";
     return Ok;
 }
 
@@ -623,6 +965,12 @@ int run(const QStringList& argv)
         rc = cmdVerifyAudit(a);
     else if (c == QLatin1String("demo"))
         rc = cmdDemo(a);
+    else if (c == QLatin1String("run"))
+        rc = cmdRun(a);
+    else if (c == QLatin1String("pause"))
+        rc = cmdPause(a, true);
+    else if (c == QLatin1String("resume"))
+        rc = cmdPause(a, false);
     else if (c == QLatin1String("contract-test"))
         rc = cmdContractTest(a);
     else

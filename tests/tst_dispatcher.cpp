@@ -5,7 +5,7 @@
 #include "connectors/restconnector.h"
 #include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
-#include "fixtures/workspacefixture.h"
+#include "workspacefixture.h"
 #include "sync/dispatcher.h"
 
 #include <QCoreApplication>

@@ -117,7 +117,7 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
 
     QSqlQuery e(db);
     e.prepare(QStringLiteral("SELECT count(*) FROM exception WHERE domain = ? AND object_key = ?"
-                             " AND status NOT IN ('resolved','discarded')"));
+                             " AND status NOT IN ('resolved','discarded','superseded')"));
     e.addBindValue(qs(domain));
     e.addBindValue(qs(key));
     if (auto r = run(e, "open exceptions"); !r)
@@ -207,7 +207,7 @@ Result<nlohmann::json> overview(QSqlDatabase db)
     out["deliveries"] = deliveries;
 
     if (!q.exec(
-            QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ('resolved','discarded')"
+            QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ('resolved','discarded','superseded')"
                            " GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
         return makeError(sqlError(q, QStringLiteral("overview")));
     nlohmann::json open = nlohmann::json::object();

@@ -437,9 +437,7 @@ void Dispatcher::poke()
 
 // ---- pause / resume -----------------------------------------------------------------------------------
 
-namespace {
-
-Result<void> setPaused(
+Result<void> setTargetPaused(
     Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason)
 {
     if (reason.empty())
@@ -472,14 +470,12 @@ Result<void> setPaused(
     return ws.commit();
 }
 
-} // namespace
-
 Result<void> Dispatcher::pause(const std::string& target, const std::string& actor, const std::string& reason)
 {
     auto it = m_targets.find(target);
     if (it == m_targets.end())
         return makeError(QStringLiteral("pause: unknown target %1").arg(QString::fromStdString(target)));
-    if (auto r = setPaused(m_ws, target, true, actor, reason); !r)
+    if (auto r = setTargetPaused(m_ws, target, true, actor, reason); !r)
         return r;
     it->second->paused = true;
     return {};
@@ -490,7 +486,7 @@ Result<void> Dispatcher::resume(const std::string& target, const std::string& ac
     auto it = m_targets.find(target);
     if (it == m_targets.end())
         return makeError(QStringLiteral("resume: unknown target %1").arg(QString::fromStdString(target)));
-    if (auto r = setPaused(m_ws, target, false, actor, reason); !r)
+    if (auto r = setTargetPaused(m_ws, target, false, actor, reason); !r)
         return r;
     it->second->paused = false;
     poke();
@@ -1277,6 +1273,14 @@ bool Dispatcher::isIdle(std::int64_t horizonMs)
             return false;
     }
     return true;
+}
+
+int Dispatcher::callsInFlight() const
+{
+    int n = static_cast<int>(m_pending.size());
+    for (const auto& [id, t] : m_targets)
+        n += t->inFlight;
+    return n;
 }
 
 std::vector<TargetState> Dispatcher::targets() const

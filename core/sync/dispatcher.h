@@ -80,6 +80,11 @@ struct TargetState
     TimeMs lastAckAt = 0;
 };
 
+// Sets a target's pause flag in the workspace with an audit entry (reason required). Used by the dispatcher
+// and, while no core runs, by `mdsyncctl pause/resume`; a running dispatcher reads the flag at start().
+Result<void> setTargetPaused(
+    Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason);
+
 // Sends the outbox. Runs on the thread that owns the read-write Workspace (the single writer), with
 // asynchronous connectors on the same thread; never blocks on the network.
 //
@@ -125,6 +130,9 @@ public:
     // Nothing in flight, no outcome waiting to be written and nothing due before `horizonMs` from now
     // (held deliveries and scheduled batch windows later than that do not count).
     bool isIdle(std::int64_t horizonMs = 0);
+
+    // Connector calls not answered yet plus answers not yet written.
+    int callsInFlight() const;
 
     const DispatcherStats& stats() const { return m_stats; }
     std::vector<TargetState> targets() const;

@@ -1,0 +1,81 @@
+#pragma once
+
+// The live demo: every subscriber system of the built-in landscape as a simulated HTTP target on 127.0.0.1
+// with its own schema rules and faults, a REST connector for each, and a traffic generator that feeds
+// realistic change events through the ingest pipeline. Used by `mdsyncctl demo` and the GUI's demo mode.
+
+#include "connectors/connector.h"
+#include "sync/ingestpipeline.h"
+#include "util/result.h"
+
+#include <QObject>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+class QTimer;
+
+namespace mdsync {
+
+class SimulatedLandscape;
+class SimulatedSystem;
+
+struct LiveDemoOptions
+{
+    std::uint32_t seed = 2026;
+    int eventIntervalMs = 250; // one traffic step (1-4 events) this often
+    bool faults = true; // error rates, an outage, rate limits, schema rules that reject
+};
+
+class LiveDemo final : public QObject
+{
+    Q_OBJECT
+public:
+    LiveDemo(IngestPipeline& pipeline, LiveDemoOptions options = {}, QObject* parent = nullptr);
+    ~LiveDemo() override;
+
+    // The simulated configuration of each subscriber system (JSON array, see SimulatedConfig).
+    static nlohmann::json systemsConfig(bool faults);
+
+    // Starts a simulated system for every subscriber of the landscape and a REST connector to each.
+    Result<void> startSystems();
+    Connector* connector(const std::string& systemId) const;
+    std::vector<std::string> systemIds() const;
+    SimulatedSystem* system(const std::string& systemId) const;
+
+    void startTraffic();
+    void stopTraffic();
+    // One traffic step now (tests, and the timer).
+    void step();
+
+    std::int64_t eventsSent() const { return m_eventsSent; }
+    const IngestSummary& totals() const { return m_totals; }
+
+Q_SIGNALS:
+    void ingested(const IngestSummary& summary);
+    void ingestFailed(const QString& message);
+
+private:
+    void queueStory();
+    std::string nowText() const;
+    std::string next(const std::string& source);
+
+    IngestPipeline& m_pipeline;
+    LiveDemoOptions m_o;
+    SimulatedLandscape* m_systems = nullptr;
+    std::map<std::string, std::unique_ptr<Connector>> m_connectors;
+    QTimer* m_timer = nullptr;
+    std::mt19937 m_rng;
+    std::vector<std::vector<std::string>> m_queue; // pending steps, each a list of event lines
+    std::vector<std::string> m_releasedItems; // for lifecycle changes and BOM components
+    std::int64_t m_eventsSent = 0;
+    int m_story = 0;
+    int m_eventNo = 0;
+    IngestSummary m_totals;
+};
+
+} // namespace mdsync
