@@ -5,8 +5,8 @@
 #include "connectors/restconnector.h"
 #include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
-#include "workspacefixture.h"
 #include "sync/dispatcher.h"
+#include "workspacefixture.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
