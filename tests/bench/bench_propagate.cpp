@@ -1,0 +1,457 @@
+// bench_propagate: end-to-end propagation, durable and acked: N item events ingested (validated, merged,
+// revision + 5-row outbox committed with synchronous=FULL) and delivered by the dispatcher to 5 loopback
+// targets (bench_sink, a separate process), until every delivery's ack is committed.
+//
+// Modes (alternating with the baseline, medians reported):
+//   calls  one HTTP call per delivery (the default connector behaviour);
+//   batch  the targets opt in to micro-batching: deliveries due together go as one POST /api/item/_batch.
+// Baseline, same run: a plain client with QNetworkAccessManager that PUTs each event to the 5 targets (8 calls in
+// flight per target, the dispatcher's concurrency) and stores nothing: the network work alone.
+// Figures: events/s (first ingest -> last ack committed), p50/p99 event -> all 5 acked (revision received_at ->
+// the last of its 5 acked_at), peak RSS of this process (VmHWM, includes every run), ratio to the baseline.
+//
+// Usage: bench_propagate [--events N] [--repeat R] [--modes calls,batch] [--sink PATH] [--json]
+// A fresh sink process and a fresh workspace per run (idempotency keys derive from revision ids, which restart
+// in a fresh workspace). Exit 1 when a sanity check fails (not everything acked/applied), 2 on a setup error.
+
+#include "connectors/connectorfactory.h"
+#include "contract/contract.h"
+#include "model/canonicalmodel.h"
+#include "policy/landscape.h"
+#include "store/configstore.h"
+#include "store/workspace.h"
+#include "sync/dispatcher.h"
+#include "sync/ingestpipeline.h"
+#include "util/jsonfile.h"
+#include "util/timeutil.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <time.h>
+
+using namespace mdsync;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr int kTargets = 5;
+
+[[noreturn]] void die(int code, const std::string& message)
+{
+    std::cerr << "bench_propagate: " << message << '\n';
+    std::exit(code);
+}
+
+double cpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double peakRssMb()
+{
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::atof(line.c_str() + 6) / 1024.0;
+    return 0;
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+    return v[i];
+}
+
+double median(std::vector<double> v)
+{
+    return percentile(std::move(v), 0.5);
+}
+
+struct Sink
+{
+    std::unique_ptr<QProcess> proc;
+    std::vector<int> ports;
+
+    void start(const QString& path)
+    {
+        proc = std::make_unique<QProcess>();
+        proc->setProcessChannelMode(QProcess::SeparateChannels);
+        proc->start(
+            path, { QStringLiteral("--targets"), QString::number(kTargets), QStringLiteral("--until-stdin-eof") });
+        if (!proc->waitForStarted(10000))
+            die(2, "cannot start the sink " + path.toStdString() + " (build target bench_sink, or pass --sink)");
+        QElapsedTimer t;
+        t.start();
+        while (!proc->canReadLine() && t.elapsed() < 10000)
+            proc->waitForReadyRead(200);
+        const json j = json::parse(proc->readLine().toStdString(), nullptr, false);
+        if (j.is_discarded() || !j.contains("ports"))
+            die(2, "the sink did not print its ports");
+        ports = j["ports"].get<std::vector<int>>();
+    }
+    json stop()
+    {
+        proc->closeWriteChannel();
+        proc->waitForFinished(10000);
+        const QByteArray rest = proc->readAllStandardOutput().trimmed();
+        const auto lines = rest.split('\n');
+        return lines.isEmpty() ? json() : json::parse(lines.last().toStdString(), nullptr, false);
+    }
+};
+
+std::vector<std::string> makeEvents(int n, std::uint32_t salt)
+{
+    static const char* words[] = { "Pump", "Valve", "Motor", "Flange", "Seal", "Housing", "Shaft", "Bearing", "Gasket",
+        "Impeller", "Coupling", "Sensor" };
+    std::vector<std::string> out;
+    out.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const std::string key = "FG-" + std::to_string(salt) + "-" + std::to_string(100000 + i);
+        json e = { { "event_id", "PLM-" + key }, { "source", "PLM" }, { "domain", "item" }, { "key", key },
+            { "op", "upsert" }, { "occurred_at", "2026-11-28T08:00:00Z" },
+            { "attributes",
+                { { "description", std::string(words[i % 12]) + " " + words[(i / 12) % 12] + " T" + std::to_string(i) },
+                    { "item_type", "FERT" }, { "material_group", "FG-PUMP" }, { "base_uom", "EA" },
+                    { "net_weight", "12.5 kg" }, { "plants", { "P100" } }, { "lifecycle_status", "released" } } } };
+        out.push_back(e.dump());
+    }
+    return out;
+}
+
+struct RunResult
+{
+    double eventsPerS = 0, p50 = 0, p99 = 0, wallS = 0, cpuS = 0;
+    std::int64_t applied = 0;
+};
+
+// The built-in landscape with 5 sink systems subscribed to items (no filters, no rate limits).
+json benchLandscape(const std::vector<int>& ports, bool batch)
+{
+    auto doc = readJsonFile(QStringLiteral(":/mdsync/landscape/default-landscape.json"), QStringLiteral("built-in"));
+    if (!doc)
+        die(2, doc.error().toStdString());
+    json land = doc.value();
+    json subs = json::array();
+    for (int i = 0; i < kTargets; ++i) {
+        const std::string id = "SINK-" + std::to_string(i + 1);
+        json conn = { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(ports[size_t(i)]) },
+            { "timeout_ms", 30000 } };
+        if (batch) {
+            conn["batch_path"] = "/api/{domain}/_batch";
+            conn["micro_batch"] = true;
+        }
+        land["systems"].push_back({ { "id", id }, { "name", "Bench sink " + std::to_string(i + 1) }, { "kind", "SaaS" },
+            { "plants", json::array() }, { "max_concurrency", 8 }, { "inbound", false }, { "connector", conn } });
+        subs.push_back({ { "domain", "item" }, { "target", id }, { "pattern", "event" }, { "sla_minutes", 15 },
+            { "criticality", "high" }, { "contract_version", "1" } });
+    }
+    land["subscriptions"] = subs;
+    return land;
+}
+
+RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& events, bool batch)
+{
+    Sink sink;
+    sink.start(sinkPath);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bench.mdsync"));
+    RunResult res;
+    {
+        auto model = CanonicalModel::builtin();
+        if (!model)
+            die(2, model.error().toStdString());
+        auto land = Landscape::fromJson(benchLandscape(sink.ports, batch), QStringLiteral("bench"), model.value());
+        if (!land)
+            die(2, land.error().toStdString());
+        auto ws = Workspace::create(path);
+        if (!ws)
+            die(2, ws.error().toStdString());
+        if (auto r = installConfig(
+                *ws.value(), model.value(), QStringLiteral("built-in"), land.value(), QStringLiteral("bench"), "bench");
+            !r)
+            die(2, r.error().toStdString());
+        auto cfg = loadActiveConfig(*ws.value());
+        if (!cfg)
+            die(2, cfg.error().toStdString());
+        IngestPipeline pipeline(*ws.value(), cfg.value());
+        DispatcherOptions o;
+        o.tickMs = 10;
+        Dispatcher dispatcher(*ws.value(), cfg.value(), ContractSet {}, o);
+        std::vector<std::unique_ptr<Connector>> connectors;
+        for (const SystemDef& s : cfg->landscape->systems()) {
+            if (s.id.rfind("SINK-", 0) != 0)
+                continue;
+            auto c = createConnector(s);
+            if (!c)
+                die(2, c.error().toStdString());
+            dispatcher.setConnector(s.id, c.value().get());
+            connectors.push_back(std::move(c).value());
+        }
+        if (auto r = dispatcher.start(); !r)
+            die(2, r.error().toStdString());
+
+        const std::int64_t expected = static_cast<std::int64_t>(events.size()) * kTargets;
+        const double cpu0 = cpuSeconds();
+        QElapsedTimer wall;
+        wall.start();
+        size_t fed = 0;
+        std::int64_t acked = 0;
+        QEventLoop loop;
+        QTimer feeder;
+        feeder.setInterval(0);
+        QObject::connect(&feeder, &QTimer::timeout, &loop, [&] {
+            if (fed < events.size()) {
+                const size_t n = std::min<size_t>(256, events.size() - fed);
+                std::vector<std::string> chunk(
+                    events.begin() + static_cast<long>(fed), events.begin() + static_cast<long>(fed + n));
+                IngestOptions io;
+                io.sourceName = QStringLiteral("bench");
+                auto r = pipeline.ingestLines(chunk, io);
+                if (!r || r->revisions != static_cast<std::int64_t>(n))
+                    die(1, "ingest failed or rejected events: " + (r ? r->toJson().dump() : r.error().toStdString()));
+                fed += n;
+                dispatcher.poke();
+            } else {
+                feeder.setInterval(20);
+            }
+        });
+        QObject::connect(&dispatcher, &Dispatcher::outcomesCommitted, &loop, [&](int) {
+            QSqlQuery q(ws.value()->db());
+            if (q.exec(QStringLiteral("SELECT coalesce(sum(n), 0) FROM delivery_counter WHERE status = 'acked'"))
+                && q.next())
+                acked = q.value(0).toLongLong();
+            if (acked >= expected)
+                loop.quit();
+        });
+        QObject::connect(&dispatcher, &Dispatcher::storageFailed, &loop,
+            [](const QString& m) { die(1, "dispatcher: " + m.toStdString()); });
+        QTimer guard;
+        guard.setSingleShot(true);
+        guard.start(600000);
+        QObject::connect(&guard, &QTimer::timeout, &loop, [&] {
+            die(1, "not all acked after 10 minutes: " + std::to_string(acked) + " of " + std::to_string(expected));
+        });
+        feeder.start();
+        loop.exec();
+        res.wallS = static_cast<double>(wall.nsecsElapsed()) / 1e9;
+        res.cpuS = cpuSeconds() - cpu0;
+        res.eventsPerS = static_cast<double>(events.size()) / res.wallS;
+        dispatcher.stop();
+
+        std::vector<double> lat;
+        QSqlQuery q(ws.value()->db());
+        if (!q.exec(QStringLiteral("SELECT max(d.acked_at) - r.received_at FROM delivery d"
+                                   " JOIN revision r ON r.id = d.revision_id GROUP BY d.revision_id")))
+            die(1, "latency query failed");
+        while (q.next())
+            lat.push_back(q.value(0).toDouble());
+        res.p50 = percentile(lat, 0.50);
+        res.p99 = percentile(lat, 0.99);
+        if (static_cast<std::int64_t>(lat.size()) != static_cast<std::int64_t>(events.size()))
+            die(1, "latency rows " + std::to_string(lat.size()) + " for " + std::to_string(events.size()) + " events");
+    }
+    const json stats = sink.stop();
+    res.applied = stats.value("total_applied", std::int64_t(0));
+    if (res.applied != static_cast<std::int64_t>(events.size()) * kTargets)
+        die(1,
+            "the sink applied " + std::to_string(res.applied) + " changes, expected "
+                + std::to_string(events.size() * kTargets));
+    return res;
+}
+
+// The network work alone: each event PUT to the 5 targets, at most 8 calls in flight per target.
+RunResult runBaseline(const QString& sinkPath, const std::vector<std::string>& events)
+{
+    Sink sink;
+    sink.start(sinkPath);
+    RunResult res;
+    QNetworkAccessManager nam;
+    struct Ev
+    {
+        std::string key;
+        QByteArray body;
+        int pending = kTargets;
+        qint64 startNs = 0;
+    };
+    std::vector<Ev> evs;
+    evs.reserve(events.size());
+    for (const std::string& line : events) {
+        const json e = json::parse(line);
+        evs.push_back({ e["key"].get<std::string>(), QByteArray::fromStdString(e["attributes"].dump()), kTargets, 0 });
+    }
+    std::vector<std::deque<size_t>> queues(kTargets);
+    for (size_t i = 0; i < evs.size(); ++i)
+        for (auto& q : queues)
+            q.push_back(i);
+    std::vector<int> inFlight(kTargets, 0);
+    std::vector<double> lat;
+    size_t done = 0;
+    QElapsedTimer wall;
+    wall.start();
+    const double cpu0 = cpuSeconds();
+    QEventLoop loop;
+    std::function<void(int)> pump = [&](int t) {
+        while (inFlight[size_t(t)] < 8 && !queues[size_t(t)].empty()) {
+            const size_t i = queues[size_t(t)].front();
+            queues[size_t(t)].pop_front();
+            Ev& ev = evs[i];
+            if (ev.startNs == 0)
+                ev.startNs = wall.nsecsElapsed();
+            QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/api/item/%2")
+                                         .arg(sink.ports[size_t(t)])
+                                         .arg(QString::fromStdString(ev.key))));
+            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+            req.setRawHeader("Idempotency-Key", QByteArray::fromStdString(ev.key + ":" + std::to_string(t)));
+            QNetworkReply* reply = nam.put(req, ev.body);
+            ++inFlight[size_t(t)];
+            QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, i, t] {
+                reply->deleteLater();
+                if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+                    die(1, "baseline: the sink answered " + reply->errorString().toStdString());
+                --inFlight[size_t(t)];
+                if (--evs[i].pending == 0) {
+                    lat.push_back(static_cast<double>(wall.nsecsElapsed() - evs[i].startNs) / 1e6);
+                    if (++done == evs.size())
+                        loop.quit();
+                }
+                pump(t);
+            });
+        }
+    };
+    for (int t = 0; t < kTargets; ++t)
+        pump(t);
+    loop.exec();
+    res.wallS = static_cast<double>(wall.nsecsElapsed()) / 1e9;
+    res.cpuS = cpuSeconds() - cpu0;
+    res.eventsPerS = static_cast<double>(events.size()) / res.wallS;
+    res.p50 = percentile(lat, 0.5);
+    res.p99 = percentile(lat, 0.99);
+    const json stats = sink.stop();
+    res.applied = stats.value("total_applied", std::int64_t(0));
+    if (res.applied != static_cast<std::int64_t>(events.size()) * kTargets)
+        die(1, "baseline: the sink applied " + std::to_string(res.applied));
+    return res;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    int n = 5000, repeat = 3;
+    bool asJson = false;
+    std::vector<std::string> modes = { "calls", "batch" };
+    QString sinkPath = QCoreApplication::applicationDirPath() + QStringLiteral("/bench_sink");
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                die(2, a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--events")
+            n = std::atoi(value().c_str());
+        else if (a == "--repeat")
+            repeat = std::atoi(value().c_str());
+        else if (a == "--sink")
+            sinkPath = QString::fromStdString(value());
+        else if (a == "--json")
+            asJson = true;
+        else if (a == "--modes") {
+            modes.clear();
+            std::string v = value();
+            for (size_t p = 0; p <= v.size();) {
+                const size_t c = std::min(v.find(',', p), v.size());
+                modes.push_back(v.substr(p, c - p));
+                p = c + 1;
+            }
+        } else
+            die(2,
+                "unknown option " + a
+                    + " (usage: bench_propagate [--events N] [--repeat R] [--modes calls,batch]"
+                      " [--sink PATH] [--json])");
+    }
+    if (n <= 0 || repeat <= 0)
+        die(2, "--events and --repeat must be positive");
+    for (const auto& m : modes)
+        if (m != "calls" && m != "batch")
+            die(2, "unknown mode " + m);
+    ensureBuiltinResources();
+
+    std::map<std::string, std::vector<RunResult>> results;
+    std::uint32_t salt = 1;
+    for (int r = 0; r < repeat; ++r) {
+        // Alternate the order (B M..., M... B) so a noisy minute hurts both sides.
+        std::vector<std::string> order = modes;
+        if (r % 2 == 0)
+            order.insert(order.begin(), "baseline");
+        else
+            order.push_back("baseline");
+        for (const std::string& m : order) {
+            const auto events = makeEvents(n, salt++);
+            RunResult res = m == "baseline" ? runBaseline(sinkPath, events) : runMdsync(sinkPath, events, m == "batch");
+            std::fprintf(stderr, "  run %d %-8s %8.0f events/s  p50 %7.1f ms  p99 %7.1f ms  wall %.2f s  cpu %.2f s\n",
+                r + 1, m.c_str(), res.eventsPerS, res.p50, res.p99, res.wallS, res.cpuS);
+            results[m].push_back(res);
+        }
+    }
+    auto med = [&](const std::string& m, double RunResult::*f) {
+        std::vector<double> v;
+        for (const RunResult& r : results[m])
+            v.push_back(r.*f);
+        return median(v);
+    };
+    const double base = med("baseline", &RunResult::eventsPerS);
+    json out = { { "bench", "bench_propagate" }, { "events", n }, { "repeat", repeat }, { "targets", kTargets },
+        { "peak_rss_mb", peakRssMb() }, { "nproc", std::thread::hardware_concurrency() },
+        { "date", formatRfc3339(nowMs()) } };
+    for (const auto& [m, list] : results) {
+        out[m] = { { "events_per_s", med(m, &RunResult::eventsPerS) }, { "p50_ms", med(m, &RunResult::p50) },
+            { "p99_ms", med(m, &RunResult::p99) }, { "cpu_s", med(m, &RunResult::cpuS) },
+            { "ratio_to_baseline", base > 0 ? med(m, &RunResult::eventsPerS) / base : 0.0 },
+            { "durable", m != "baseline" } };
+    }
+    if (asJson) {
+        std::cout << out.dump() << '\n';
+    } else {
+        std::cout << "bench_propagate: " << n << " events x " << kTargets << " targets, " << repeat
+                  << " repeats, medians (peak RSS " << static_cast<int>(out["peak_rss_mb"].get<double>()) << " MB)\n";
+        for (const auto& [m, list] : results) {
+            const json& j = out[m];
+            std::printf("  %-8s %8.0f events/s  p50 %7.1f ms  p99 %7.1f ms  x%.2f of baseline%s\n", m.c_str(),
+                j["events_per_s"].get<double>(), j["p50_ms"].get<double>(), j["p99_ms"].get<double>(),
+                j["ratio_to_baseline"].get<double>(), m == "baseline" ? "  (not durable)" : "  (durable, acked)");
+        }
+    }
+    return 0;
+}
