@@ -9,6 +9,8 @@
 #include "store/readqueries.h"
 #include "store/workspace.h"
 #include "sync/dispatcher.h"
+#include "sync/fileinbox.h"
+#include "sync/inboundserver.h"
 #include "sync/ingestpipeline.h"
 #include "util/jsonfile.h"
 
@@ -79,8 +81,10 @@ Commands:
   overview                                 objects, deliveries per target and status, open exceptions
   verify-audit                             check the hash chain of the audit log
   run [--until-idle] [--timeout S]         run the sync core headless: send the outbox to every target system
-                                           (SIGINT/SIGTERM stop it cleanly; --until-idle exits when nothing is
-                                           in flight or due within 10 minutes)
+      [--listen PORT] [--inbox DIR]        (SIGINT/SIGTERM stop it cleanly; --until-idle exits when nothing is
+                                           in flight or due within 10 minutes). --listen: the inbound webhook
+                                           on 127.0.0.1:PORT (POST /events, POST /validate; bearer token from
+                                           MDSYNC_WEBHOOK_TOKEN). --inbox: ingest JSONL/CSV files dropped in DIR
   pause --target T --reason TEXT           pause deliveries to a target (events keep queuing); audited
   resume --target T --reason TEXT          resume a paused target
   demo [--workspace PATH] [--duration S]   live demo: a fresh workspace, simulated target systems on 127.0.0.1
@@ -114,11 +118,12 @@ struct Args
     }
 };
 
-const std::set<QString> kValueOptions = { QStringLiteral("workspace"), QStringLiteral("landscape"),
-    QStringLiteral("model"), QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"),
-    QStringLiteral("prefix"), QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"),
-    QStringLiteral("user"), QStringLiteral("contracts"), QStringLiteral("timeout"), QStringLiteral("target"),
-    QStringLiteral("reason"), QStringLiteral("duration"), QStringLiteral("seed") };
+const std::set<QString> kValueOptions
+    = { QStringLiteral("workspace"), QStringLiteral("landscape"), QStringLiteral("model"),
+          QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"), QStringLiteral("prefix"),
+          QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"), QStringLiteral("user"),
+          QStringLiteral("contracts"), QStringLiteral("timeout"), QStringLiteral("target"), QStringLiteral("reason"),
+          QStringLiteral("duration"), QStringLiteral("seed"), QStringLiteral("listen"), QStringLiteral("inbox") };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
     QStringLiteral("version"), QStringLiteral("until-idle") };
 
@@ -722,6 +727,41 @@ int cmdRun(const Args& a)
         for (const QString& n : c.notes)
             err() << "mdsyncctl run: " << n << '\n';
         err().flush();
+    }
+    // Inbound: the webhook and the file inbox feed the same pipeline and wake the dispatcher.
+    std::unique_ptr<InboundServer> webhook;
+    if (a.options.count(QStringLiteral("listen"))) {
+        const uint port = a.value(QStringLiteral("listen")).toUInt(&ok);
+        if (!ok || port > 65535)
+            return fail(
+                QStringLiteral("--listen takes a TCP port (0-65535), got '%1'").arg(a.value(QStringLiteral("listen"))));
+        InboundOptions io;
+        io.port = static_cast<quint16>(port);
+        io.token = qgetenv("MDSYNC_WEBHOOK_TOKEN");
+        if (io.token.isEmpty())
+            return fail(
+                QStringLiteral("--listen needs the webhook token in the environment variable MDSYNC_WEBHOOK_TOKEN"));
+        webhook = std::make_unique<InboundServer>(*c.pipeline, io);
+        QObject::connect(
+            webhook.get(), &InboundServer::eventsIngested, c.dispatcher.get(), [&c] { c.dispatcher->poke(); });
+        auto bound = webhook->start();
+        if (!bound)
+            return fail(bound.error());
+        if (!json)
+            out() << "mdsyncctl run: webhook on http://127.0.0.1:" << bound.value()
+                  << " (POST /events, POST /validate)\n";
+    }
+    std::unique_ptr<FileInbox> inbox;
+    if (a.options.count(QStringLiteral("inbox"))) {
+        FileInboxOptions fo;
+        fo.folder = a.value(QStringLiteral("inbox"));
+        fo.actor = actor(a);
+        inbox = std::make_unique<FileInbox>(*c.pipeline, fo);
+        QObject::connect(inbox.get(), &FileInbox::fileProcessed, c.dispatcher.get(), [&c] { c.dispatcher->poke(); });
+        if (auto r = inbox->start(); !r)
+            return fail(r.error());
+        if (!json)
+            out() << "mdsyncctl run: inbox " << fo.folder << " (processed files move to done/ or failed/)\n";
     }
     g_stopSignal.store(0);
     std::signal(SIGINT, onStopSignal);

@@ -9,6 +9,7 @@
 #include "workspacefixture.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QSqlQuery>
 #include <QTest>
@@ -50,7 +51,7 @@ public:
         sims.clear();
     }
 
-    SimulatedSystem* addTarget(const std::string& id, json config = json::object())
+    SimulatedSystem* addTarget(const std::string& id, json config = json::object(), json connector = json::object())
     {
         config["id"] = id;
         auto cfg = SimulatedConfig::fromJson(config);
@@ -60,9 +61,10 @@ public:
         auto port = sim->start();
         if (!port)
             return nullptr;
-        auto c = RestConnector::create(id,
-            { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(port.value()) },
-                { "timeout_ms", 5000 } });
+        connector["kind"] = "rest";
+        connector["base_url"] = "http://127.0.0.1:" + std::to_string(port.value());
+        connector["timeout_ms"] = 5000;
+        auto c = RestConnector::create(id, connector);
         if (!c)
             return nullptr;
         SimulatedSystem* raw = sim.get();
@@ -84,11 +86,11 @@ public:
         return r.ok();
     }
 
-    // Ingests with the real clock, so that deliveries are due now.
-    bool ingest(const std::vector<std::string>& lines)
+    // Ingests with the real clock (or `at`), so that deliveries are due now.
+    bool ingest(const std::vector<std::string>& lines, TimeMs at = 0)
     {
         IngestOptions o;
-        o.clock = [] { return nowMs(); };
+        o.clock = [at] { return at ? at : nowMs(); };
         auto r = tw.ingest(lines, o);
         if (!r) {
             qWarning("ingest: %s", qPrintable(r.error()));
@@ -538,6 +540,29 @@ private Q_SLOTS:
         QVERIFY2(worstHealthy < mesWorst,
             qPrintable(QStringLiteral("healthy worst %1 ms, MES worst %2 ms").arg(worstHealthy).arg(mesWorst)));
         verifyCounters(h.tw.db());
+    }
+
+    void scheduledBatchGoesAsOneCallInItsWindow()
+    {
+        // ANALYTICS subscribes to items as a nightly batch (window 01:00-03:00 UTC). Changes received inside the
+        // window are due at once and go to the target as one batch call.
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* analytics = h.addTarget("ANALYTICS", json::object(), { { "batch_path", "/api/{domain}/_batch" } });
+        QVERIFY(analytics);
+        const QDateTime today(QDateTime::currentDateTimeUtc().date(), QTime(1, 30), Qt::UTC);
+        std::vector<std::string> lines;
+        for (int i = 0; i < 6; ++i)
+            lines.push_back(item("RM-77" + std::to_string(10 + i), "Washer", { "P300" }));
+        QVERIFY(h.ingest(lines, today.toMSecsSinceEpoch()));
+        QVERIFY(h.start());
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"),
+                     QStringLiteral("target_id = 'ANALYTICS' AND status = 'acked'")),
+            6);
+        QCOMPARE(analytics->requestsReceived(), 1); // one call carried all six
+        QCOMPARE(analytics->totalApplied(), 6);
+        QCOMPARE(h.dispatcher->stats().calls, 1);
     }
 
     void restartRecoversInFlightDeliveries()
