@@ -5,6 +5,8 @@
 #include "connectors/restconnector.h"
 #include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
+#include "steward/exceptionactions.h"
+#include "steward/roles.h"
 #include "sync/dispatcher.h"
 #include "workspacefixture.h"
 
@@ -416,6 +418,41 @@ private Q_SLOTS:
         verifyCounters(h.tw.db());
     }
 
+    void stewardReplaySendsTheFailedDeliveryAgain()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        // The WMS rejects items without storage_zone; after its fix (a new release) the steward replays.
+        auto* strict = h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+        QVERIFY(strict);
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-6100", "Pump") }));
+        QVERIFY(h.runUntilIdle());
+        const qint64 exceptionId
+            = scalar(h.tw.db(), QStringLiteral("SELECT id FROM exception WHERE target_id = 'WMS-P100'")).toLongLong();
+        QVERIFY(exceptionId > 0);
+        const QString key = h.idempotencyKey(QStringLiteral("FG-6100"), QStringLiteral("WMS-P100"), 1);
+        h.sims.erase("WMS-P100");
+        h.connectors.erase("WMS-P100");
+        auto* fixed = h.addTarget("WMS-P100");
+        QVERIFY(fixed);
+        QVERIFY(grantRole(h.tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
+        QVERIFY(grantRole(h.tw.ws(), "ada", "sam", Role::Steward, "team").ok());
+        ExceptionActions actions(h.tw.ws());
+        QVERIFY(!actions.replay("ada", exceptionId).ok()); // admins do not replay
+        QVERIFY(actions.replay("sam", exceptionId, "WMS release 7.2 accepts it").ok());
+        QVERIFY(!actions.replay("sam", exceptionId).ok()); // already replayed
+        h.dispatcher->poke();
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-6100"), QStringLiteral("WMS-P100"), 1),
+            QStringLiteral("acked"));
+        QCOMPARE(fixed->appliedKeys(QStringLiteral("item"), QStringLiteral("FG-6100")), QStringList { key });
+        QCOMPARE(
+            scalar(h.tw.db(), QStringLiteral("SELECT status FROM exception WHERE id = %1").arg(exceptionId)).toString(),
+            QStringLiteral("replayed"));
+        verifyCounters(h.tw.db());
+    }
+
     void ownRateLimitSpacesCalls()
     {
         // WMS-P100 in the landscape: 5 calls/s, burst 10. 20 items: 10 at once, then ~5 per second.
@@ -474,6 +511,10 @@ private Q_SLOTS:
         auto* qms = h.addTarget("QMS");
         QVERIFY(erp && qms);
         QVERIFY(h.start());
+        // Pausing is a steward's (or admin's) action, checked in the core.
+        QVERIFY(!h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
+        QVERIFY(grantRole(h.tw.ws(), "admin1", "admin1", Role::Admin, "first admin").ok());
+        QVERIFY(grantRole(h.tw.ws(), "admin1", "steward1", Role::Steward, "plant IT").ok());
         QVERIFY(h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
         QVERIFY(!h.dispatcher->pause("ERP", "steward1", "again").ok()); // already paused: says so
         QVERIFY(!h.dispatcher->pause("NOPE", "steward1", "x").ok());

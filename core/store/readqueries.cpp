@@ -117,7 +117,7 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
 
     QSqlQuery e(db);
     e.prepare(QStringLiteral("SELECT count(*) FROM exception WHERE domain = ? AND object_key = ?"
-                             " AND status NOT IN ('resolved','discarded','superseded')"));
+                             " AND status NOT IN ('resolved','discarded','superseded','replayed')"));
     e.addBindValue(qs(domain));
     e.addBindValue(qs(key));
     if (auto r = run(e, "open exceptions"); !r)
@@ -206,9 +206,9 @@ Result<nlohmann::json> overview(QSqlDatabase db)
         deliveries[q.value(0).toString().toStdString()][q.value(1).toString().toStdString()] = q.value(2).toLongLong();
     out["deliveries"] = deliveries;
 
-    if (!q.exec(QStringLiteral(
-            "SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ('resolved','discarded','superseded')"
-            " GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
+    if (!q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN "
+                               "('resolved','discarded','superseded','replayed')"
+                               " GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
         return makeError(sqlError(q, QStringLiteral("overview")));
     nlohmann::json open = nlohmann::json::object();
     while (q.next())

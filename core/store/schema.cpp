@@ -136,6 +136,15 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
                            " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"),
         },
+        // ---- version 2 ------------------------------------------------------------------------------
+        {
+            // Who may do what: OS logins mapped to roles (viewer is implicit). Managed by admins, audited.
+            QStringLiteral("CREATE TABLE user_role ("
+                           " login TEXT NOT NULL, role TEXT NOT NULL"
+                           " CHECK (role IN ('viewer','steward','approver','auditor','admin')),"
+                           " granted_by TEXT NOT NULL, granted_at INTEGER NOT NULL, PRIMARY KEY (login, role))"
+                           " WITHOUT ROWID"),
+        },
     };
     return all;
 }

@@ -1,6 +1,7 @@
 #include "sync/dispatcher.h"
 
 #include "audit/auditlog.h"
+#include "steward/roles.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
@@ -440,6 +441,8 @@ void Dispatcher::poke()
 Result<void> setTargetPaused(
     Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason)
 {
+    if (auto r = requirePermission(ws.db(), actor, Action::PauseTarget); !r)
+        return r;
     if (reason.empty())
         return makeError(
             QStringLiteral("%1 %2: a reason is required")

@@ -336,11 +336,11 @@ private Q_SLOTS:
             = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(ok.exitCode == 0, qPrintable(show(ok)));
         QCOMPARE(ok.json()["ok"].get<bool>(), true);
-        // workspace.init, model and landscape install, one ingest run.
-        QCOMPARE(ok.json()["entries"].get<int>(), 4);
+        // workspace.init, the creator made admin, model and landscape install, one ingest run.
+        QCOMPARE(ok.json()["entries"].get<int>(), 5);
         const CtlResult okText = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws });
         QCOMPARE(okText.exitCode, 0);
-        QVERIFY2(okText.out.startsWith("audit log OK: 4 entries"), qPrintable(show(okText)));
+        QVERIFY2(okText.out.startsWith("audit log OK: 5 entries"), qPrintable(show(okText)));
 
         {
             const QString name = QStringLiteral("tamper-") + QUuid::createUuid().toString(QUuid::WithoutBraces);

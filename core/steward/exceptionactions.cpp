@@ -1,0 +1,325 @@
+#include "steward/exceptionactions.h"
+
+#include "audit/auditlog.h"
+#include "steward/roles.h"
+#include "store/workspace.h"
+#include "util/timeutil.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+
+namespace mdsync {
+
+namespace {
+
+constexpr std::pair<DiscardReason, std::string_view> kReasons[] = { { DiscardReason::Superseded, "superseded" },
+    { DiscardReason::ObsoleteObject, "obsolete_object" }, { DiscardReason::Duplicate, "duplicate" },
+    { DiscardReason::TargetDecommissioned, "target_decommissioned" }, { DiscardReason::Other, "other" } };
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+struct ExceptionRow
+{
+    std::int64_t id = 0;
+    std::string stage, category, status, domain, key, targetId, assignee;
+    std::int64_t objectId = 0, revisionId = 0, deliveryId = 0;
+};
+
+bool isClosed(const std::string& status)
+{
+    return status == "resolved" || status == "discarded" || status == "superseded" || status == "replayed";
+}
+
+Result<ExceptionRow> load(QSqlDatabase db, std::int64_t id)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT stage, category, status, coalesce(domain, ''), coalesce(object_key, ''),"
+                             " coalesce(target_id, ''), coalesce(assignee, ''), coalesce(object_id, 0),"
+                             " coalesce(revision_id, 0), coalesce(delivery_id, 0) FROM exception WHERE id = :id"));
+    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(id));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("exception #%1").arg(id)));
+    if (!q.next())
+        return makeError(QStringLiteral("there is no exception #%1").arg(id));
+    ExceptionRow r;
+    r.id = id;
+    r.stage = q.value(0).toString().toStdString();
+    r.category = q.value(1).toString().toStdString();
+    r.status = q.value(2).toString().toStdString();
+    r.domain = q.value(3).toString().toStdString();
+    r.key = q.value(4).toString().toStdString();
+    r.targetId = q.value(5).toString().toStdString();
+    r.assignee = q.value(6).toString().toStdString();
+    r.objectId = q.value(7).toLongLong();
+    r.revisionId = q.value(8).toLongLong();
+    r.deliveryId = q.value(9).toLongLong();
+    return r;
+}
+
+bool exec(QSqlQuery& q, QString& error, const QString& what)
+{
+    if (q.exec())
+        return true;
+    error = sqlError(q, what);
+    return false;
+}
+
+// Runs one steward action: permission, load, open check, then `body` inside a transaction, then the lineage
+// event and the audit entry; all or nothing.
+Result<void> act(Workspace& ws, const std::string& actor, Action action, std::int64_t id, bool needsOpen,
+    const std::string& auditAction, const std::optional<std::string>& reason,
+    const std::function<bool(const ExceptionRow&, nlohmann::json& before, nlohmann::json& after, QString& error)>& body)
+{
+    if (auto r = requirePermission(ws.db(), actor, action); !r)
+        return r;
+    auto row = load(ws.db(), id);
+    if (!row)
+        return makeError(row.error());
+    if (needsOpen && isClosed(row->status))
+        return makeError(QStringLiteral("exception #%1 is already %2").arg(id).arg(qs(row->status)));
+    if (auto r = ws.begin(); !r)
+        return r;
+    nlohmann::json before = { { "status", row->status }, { "assignee", row->assignee } };
+    nlohmann::json after = nlohmann::json::object();
+    QString error;
+    if (!body(row.value(), before, after, error)) {
+        ws.rollback();
+        return makeError(error);
+    }
+    const TimeMs t = nowMs();
+    QSqlQuery l(ws.db());
+    l.prepare(QStringLiteral("INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind,"
+                             " system_id, actor, correlation_id, detail) VALUES (:at, :d, :k, :o, :r, :kind, :sys,"
+                             " :actor, NULL, :detail)"));
+    l.bindValue(QStringLiteral(":at"), QVariant::fromValue<qlonglong>(t));
+    l.bindValue(QStringLiteral(":d"), qs(row->domain.empty() ? std::string("-") : row->domain));
+    l.bindValue(QStringLiteral(":k"), qs(row->key.empty() ? std::string("-") : row->key));
+    l.bindValue(QStringLiteral(":o"), row->objectId ? QVariant::fromValue<qlonglong>(row->objectId) : QVariant());
+    l.bindValue(QStringLiteral(":r"), row->revisionId ? QVariant::fromValue<qlonglong>(row->revisionId) : QVariant());
+    l.bindValue(QStringLiteral(":kind"), qs(auditAction));
+    l.bindValue(QStringLiteral(":sys"), row->targetId.empty() ? QVariant() : QVariant(qs(row->targetId)));
+    l.bindValue(QStringLiteral(":actor"), qs(actor));
+    nlohmann::json detail = after;
+    detail["exception_id"] = id;
+    if (reason)
+        detail["reason"] = *reason;
+    l.bindValue(QStringLiteral(":detail"), qs(detail.dump()));
+    if (!exec(l, error, QStringLiteral("lineage"))) {
+        ws.rollback();
+        return makeError(error);
+    }
+    AuditLog audit(ws.db());
+    if (auto r = audit.append(actor, auditAction, "exception/" + std::to_string(id), before, after, reason); !r) {
+        ws.rollback();
+        return makeError(r.error());
+    }
+    return ws.commit();
+}
+
+// Moves an exception to a new status with the counter rows that summarise it.
+bool setStatus(QSqlDatabase db, const ExceptionRow& row, const std::string& status, QString& error)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE exception SET status = :s, updated_at = :t WHERE id = :id"));
+    q.bindValue(QStringLiteral(":s"), qs(status));
+    q.bindValue(QStringLiteral(":t"), QVariant::fromValue<qlonglong>(nowMs()));
+    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.id));
+    if (!exec(q, error, QStringLiteral("exception status")))
+        return false;
+    for (const auto& [st, n] : { std::pair { row.status, -1 }, std::pair { status, 1 } }) {
+        q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES (:g, :c, :s, :n)"
+                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
+        q.bindValue(QStringLiteral(":g"), qs(row.stage));
+        q.bindValue(QStringLiteral(":c"), qs(row.category));
+        q.bindValue(QStringLiteral(":s"), qs(st));
+        q.bindValue(QStringLiteral(":n"), n);
+        if (!exec(q, error, QStringLiteral("exception counters")))
+            return false;
+    }
+    return true;
+}
+
+// Moves the failed delivery behind an exception to a new status, with object_target and counters.
+bool setDeliveryStatus(QSqlDatabase db, const ExceptionRow& row, const std::string& status, QString& error)
+{
+    if (!row.deliveryId)
+        return true;
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT status FROM delivery WHERE id = :id"));
+    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.deliveryId));
+    if (!exec(q, error, QStringLiteral("delivery")) || !q.next()) {
+        if (error.isEmpty())
+            error = QStringLiteral("delivery %1 of exception #%2 is missing").arg(row.deliveryId).arg(row.id);
+        return false;
+    }
+    const std::string old = q.value(0).toString().toStdString();
+    if (old != "failed") {
+        error = QStringLiteral("the delivery behind exception #%1 is %2, not failed").arg(row.id).arg(qs(old));
+        return false;
+    }
+    const bool replay = status == "pending";
+    q.prepare(replay
+            ? QStringLiteral("UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = NULL,"
+                             " updated_at = :t, last_error = :e WHERE id = :id")
+            : QStringLiteral("UPDATE delivery SET status = :s, updated_at = :t, last_error = :e WHERE id = :id"));
+    if (!replay)
+        q.bindValue(QStringLiteral(":s"), qs(status));
+    q.bindValue(QStringLiteral(":t"), QVariant::fromValue<qlonglong>(nowMs()));
+    q.bindValue(QStringLiteral(":e"),
+        QStringLiteral("%1 by a steward (exception #%2)")
+            .arg(replay ? QStringLiteral("replayed") : qs(status))
+            .arg(row.id));
+    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.deliveryId));
+    if (!exec(q, error, QStringLiteral("delivery status")))
+        return false;
+    q.prepare(QStringLiteral("UPDATE object_target SET status = :s, updated_at = :t"
+                             " WHERE latest_delivery_id = :id AND object_id = :o AND target_id = :tg"));
+    q.bindValue(QStringLiteral(":s"), qs(status));
+    q.bindValue(QStringLiteral(":t"), QVariant::fromValue<qlonglong>(nowMs()));
+    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.deliveryId));
+    q.bindValue(QStringLiteral(":o"), QVariant::fromValue<qlonglong>(row.objectId));
+    q.bindValue(QStringLiteral(":tg"), qs(row.targetId));
+    if (!exec(q, error, QStringLiteral("object state")))
+        return false;
+    for (const auto& [st, n] : { std::pair { old, -1 }, std::pair { status, 1 } }) {
+        q.prepare(QStringLiteral("INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (:tg, :d, :s, :n)"
+                                 " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n"));
+        q.bindValue(QStringLiteral(":tg"), qs(row.targetId));
+        q.bindValue(QStringLiteral(":d"), qs(row.domain));
+        q.bindValue(QStringLiteral(":s"), qs(st));
+        q.bindValue(QStringLiteral(":n"), n);
+        if (!exec(q, error, QStringLiteral("delivery counters")))
+            return false;
+    }
+    return true;
+}
+
+bool setAssignee(QSqlDatabase db, std::int64_t id, const std::string& assignee, QString& error)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE exception SET assignee = :a, updated_at = :t WHERE id = :id"));
+    q.bindValue(QStringLiteral(":a"), assignee.empty() ? QVariant() : QVariant(qs(assignee)));
+    q.bindValue(QStringLiteral(":t"), QVariant::fromValue<qlonglong>(nowMs()));
+    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(id));
+    return exec(q, error, QStringLiteral("assignee"));
+}
+
+std::optional<std::string> optionalText(const std::string& s)
+{
+    return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+} // namespace
+
+std::string_view discardReasonName(DiscardReason r)
+{
+    for (const auto& [v, n] : kReasons)
+        if (v == r)
+            return n;
+    return "other";
+}
+
+bool discardReasonFromName(std::string_view name, DiscardReason& out)
+{
+    for (const auto& [v, n] : kReasons) {
+        if (n == name) {
+            out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+ExceptionActions::ExceptionActions(Workspace& ws)
+    : m_ws(ws)
+{ }
+
+Result<void> ExceptionActions::assign(
+    const std::string& actor, std::int64_t id, const std::string& assignee, const std::string& note)
+{
+    if (assignee.empty())
+        return makeError(QStringLiteral("assign #%1: who to assign it to is required").arg(id));
+    return act(m_ws, actor, Action::Assign, id, true, "exception.assign", optionalText(note),
+        [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
+            if (row.assignee == assignee) {
+                error = QStringLiteral("exception #%1 is already assigned to %2").arg(id).arg(qs(assignee));
+                return false;
+            }
+            after = { { "assignee", assignee } };
+            return setAssignee(m_ws.db(), id, assignee, error);
+        });
+}
+
+Result<void> ExceptionActions::unassign(const std::string& actor, std::int64_t id, const std::string& note)
+{
+    return act(m_ws, actor, Action::Assign, id, true, "exception.unassign", optionalText(note),
+        [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
+            if (row.assignee.empty()) {
+                error = QStringLiteral("exception #%1 is not assigned").arg(id);
+                return false;
+            }
+            after = { { "assignee", nullptr } };
+            return setAssignee(m_ws.db(), id, {}, error);
+        });
+}
+
+Result<void> ExceptionActions::comment(const std::string& actor, std::int64_t id, const std::string& text)
+{
+    if (text.empty())
+        return makeError(QStringLiteral("comment on #%1: the text is empty").arg(id));
+    return act(m_ws, actor, Action::Comment, id, false, "exception.comment", std::nullopt,
+        [&](const ExceptionRow&, nlohmann::json&, nlohmann::json& after, QString&) {
+            after = { { "comment", text } };
+            return true;
+        });
+}
+
+Result<void> ExceptionActions::discard(
+    const std::string& actor, std::int64_t id, DiscardReason reason, const std::string& text)
+{
+    if (reason == DiscardReason::Other && text.empty())
+        return makeError(QStringLiteral("discard #%1: reason code 'other' needs a text saying why").arg(id));
+    const std::string why = std::string(discardReasonName(reason)) + (text.empty() ? "" : ": " + text);
+    return act(m_ws, actor, Action::Discard, id, true, "exception.discard", why,
+        [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
+            after = { { "status", "discarded" }, { "reason_code", discardReasonName(reason) } };
+            return setStatus(m_ws.db(), row, "discarded", error)
+                && (row.stage != "delivery" || setDeliveryStatus(m_ws.db(), row, "discarded", error));
+        });
+}
+
+Result<void> ExceptionActions::resolve(const std::string& actor, std::int64_t id, const std::string& text)
+{
+    if (text.empty())
+        return makeError(QStringLiteral("resolve #%1: say how it was resolved").arg(id));
+    return act(m_ws, actor, Action::Resolve, id, true, "exception.resolve", text,
+        [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
+            after = { { "status", "resolved" } };
+            return setStatus(m_ws.db(), row, "resolved", error);
+        });
+}
+
+Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id, const std::string& note)
+{
+    return act(m_ws, actor, Action::Replay, id, true, "exception.replay", optionalText(note),
+        [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
+            if (row.stage != "delivery" || !row.deliveryId) {
+                error = QStringLiteral("exception #%1 is an inbound exception: nothing to replay (fix it at the"
+                                       " source and re-send, then resolve it)")
+                            .arg(id);
+                return false;
+            }
+            after = { { "status", "replayed" }, { "delivery_id", row.deliveryId }, { "target", row.targetId } };
+            return setStatus(m_ws.db(), row, "replayed", error) && setDeliveryStatus(m_ws.db(), row, "pending", error);
+        });
+}
+
+} // namespace mdsync

@@ -1,0 +1,44 @@
+#pragma once
+
+// Steward actions on exceptions. Each one checks the acting user's role in the core, runs in one transaction
+// and writes a lineage event for the object and an audit entry with the reason.
+
+#include "util/result.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mdsync {
+
+class Workspace;
+
+// Why an exception is discarded (mandatory). "other" needs a text.
+enum class DiscardReason { Superseded, ObsoleteObject, Duplicate, TargetDecommissioned, Other };
+std::string_view discardReasonName(DiscardReason r); // "superseded", "obsolete_object", ...
+bool discardReasonFromName(std::string_view name, DiscardReason& out);
+
+class ExceptionActions
+{
+public:
+    explicit ExceptionActions(Workspace& ws);
+
+    Result<void> assign(
+        const std::string& actor, std::int64_t exceptionId, const std::string& assignee, const std::string& note = {});
+    Result<void> unassign(const std::string& actor, std::int64_t exceptionId, const std::string& note = {});
+    Result<void> comment(const std::string& actor, std::int64_t exceptionId, const std::string& text);
+    // Closes the exception as discarded; a failed delivery behind it is discarded too (it will not be sent).
+    Result<void> discard(
+        const std::string& actor, std::int64_t exceptionId, DiscardReason reason, const std::string& text);
+    // Closes an exception fixed elsewhere (e.g. an inbound event corrected at the source and re-sent).
+    Result<void> resolve(const std::string& actor, std::int64_t exceptionId, const std::string& text);
+    // Sends the failed delivery behind a delivery exception again (same idempotency key, attempts from zero);
+    // the dispatcher picks it up, honouring order and dependencies. The exception becomes "replayed"; a new
+    // failure opens a new exception.
+    Result<void> replay(const std::string& actor, std::int64_t exceptionId, const std::string& note = {});
+
+private:
+    Workspace& m_ws;
+};
+
+} // namespace mdsync

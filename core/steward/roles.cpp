@@ -1,0 +1,216 @@
+#include "steward/roles.h"
+
+#include "audit/auditlog.h"
+#include "store/workspace.h"
+#include "util/timeutil.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace mdsync {
+
+namespace {
+
+constexpr std::pair<Role, std::string_view> kRoles[] = { { Role::Viewer, "viewer" }, { Role::Steward, "steward" },
+    { Role::Approver, "approver" }, { Role::Auditor, "auditor" }, { Role::Admin, "admin" } };
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+} // namespace
+
+std::string_view roleName(Role role)
+{
+    for (const auto& [r, n] : kRoles)
+        if (r == role)
+            return n;
+    return "viewer";
+}
+
+std::optional<Role> roleFromName(std::string_view name)
+{
+    for (const auto& [r, n] : kRoles)
+        if (n == name)
+            return r;
+    return std::nullopt;
+}
+
+std::string_view actionName(Action action)
+{
+    switch (action) {
+    case Action::Read:
+        return "read the workspace";
+    case Action::Assign:
+        return "assign exceptions";
+    case Action::Comment:
+        return "comment on exceptions";
+    case Action::Correct:
+        return "correct data";
+    case Action::Approve:
+        return "approve corrections";
+    case Action::Replay:
+        return "replay deliveries";
+    case Action::Discard:
+        return "discard exceptions";
+    case Action::Resolve:
+        return "resolve exceptions";
+    case Action::PauseTarget:
+        return "pause or resume target systems";
+    case Action::ManageRoles:
+        return "manage user roles";
+    case Action::ExportAudit:
+        return "export the audit trail";
+    case Action::ProposeChange:
+        return "propose configuration changes";
+    case Action::ApproveChange:
+        return "approve configuration changes";
+    }
+    return "do this";
+}
+
+bool allows(Role role, Action action)
+{
+    if (action == Action::Read)
+        return true;
+    switch (role) {
+    case Role::Viewer:
+        return false;
+    case Role::Steward:
+        return action == Action::Assign || action == Action::Comment || action == Action::Correct
+            || action == Action::Replay || action == Action::Discard || action == Action::Resolve
+            || action == Action::PauseTarget;
+    case Role::Approver:
+        return action == Action::Approve || action == Action::Comment;
+    case Role::Auditor:
+        return action == Action::ExportAudit;
+    case Role::Admin:
+        return action == Action::ManageRoles || action == Action::PauseTarget || action == Action::ProposeChange
+            || action == Action::ApproveChange;
+    }
+    return false;
+}
+
+Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login)
+{
+    UserRoles u { login, {} };
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT role FROM user_role WHERE login = :login"));
+    q.bindValue(QStringLiteral(":login"), qs(login));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("roles of %1").arg(qs(login))));
+    while (q.next())
+        if (auto r = roleFromName(q.value(0).toString().toStdString()))
+            u.roles.insert(*r);
+    if (u.roles.empty())
+        u.roles.insert(Role::Viewer);
+    return u;
+}
+
+Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT login, role FROM user_role ORDER BY login, role")))
+        return makeError(sqlError(q, QStringLiteral("user roles")));
+    std::vector<UserRoles> out;
+    while (q.next()) {
+        const std::string login = q.value(0).toString().toStdString();
+        if (out.empty() || out.back().login != login)
+            out.push_back({ login, {} });
+        if (auto r = roleFromName(q.value(1).toString().toStdString()))
+            out.back().roles.insert(*r);
+    }
+    return out;
+}
+
+Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action action)
+{
+    auto u = rolesOf(db, login);
+    if (!u)
+        return makeError(u.error());
+    for (Role r : u->roles)
+        if (allows(r, action))
+            return {};
+    std::string needed, has;
+    for (const auto& [r, n] : kRoles) {
+        if (allows(r, action))
+            needed += (needed.empty() ? "" : " or ") + std::string(n);
+    }
+    for (Role r : u->roles)
+        has += (has.empty() ? "" : ", ") + std::string(roleName(r));
+    return makeError(QStringLiteral("user '%1' may not %2: that needs the role %3 (has: %4)")
+                         .arg(qs(login), qs(std::string(actionName(action))), qs(needed), qs(has)));
+}
+
+namespace {
+
+Result<void> changeRole(
+    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason, bool grant)
+{
+    if (login.empty())
+        return makeError(QStringLiteral("a login is required"));
+    if (reason.empty())
+        return makeError(QStringLiteral("a reason is required for a role change (it goes into the audit log)"));
+    if (role == Role::Viewer)
+        return makeError(QStringLiteral("viewer is implicit for every login; grant or revoke another role"));
+    QSqlQuery q(ws.db());
+    if (!q.exec(QStringLiteral("SELECT count(*) FROM user_role WHERE role = 'admin'")) || !q.next())
+        return makeError(sqlError(q, QStringLiteral("count admins")));
+    const qint64 admins = q.value(0).toLongLong();
+    const bool bootstrap = grant && admins == 0 && role == Role::Admin && login == actor;
+    if (!bootstrap) {
+        if (auto r = requirePermission(ws.db(), actor, Action::ManageRoles); !r)
+            return r;
+    }
+    if (auto r = ws.begin(); !r)
+        return r;
+    if (grant) {
+        q.prepare(QStringLiteral("INSERT OR IGNORE INTO user_role(login, role, granted_by, granted_at)"
+                                 " VALUES (:l, :r, :by, :at)"));
+        q.bindValue(QStringLiteral(":by"), qs(actor));
+        q.bindValue(QStringLiteral(":at"), QVariant::fromValue<qlonglong>(nowMs()));
+    } else {
+        if (role == Role::Admin && admins <= 1) {
+            ws.rollback();
+            return makeError(QStringLiteral("cannot revoke the last admin (%1)").arg(qs(login)));
+        }
+        q.prepare(QStringLiteral("DELETE FROM user_role WHERE login = :l AND role = :r"));
+    }
+    q.bindValue(QStringLiteral(":l"), qs(login));
+    q.bindValue(QStringLiteral(":r"), qs(std::string(roleName(role))));
+    if (!q.exec()) {
+        ws.rollback();
+        return makeError(sqlError(q, QStringLiteral("role change")));
+    }
+    if (q.numRowsAffected() != 1) {
+        ws.rollback();
+        return makeError(QStringLiteral("%1 %2 the role %3")
+                             .arg(qs(login), grant ? QStringLiteral("already has") : QStringLiteral("does not have"),
+                                 qs(std::string(roleName(role)))));
+    }
+    AuditLog audit(ws.db());
+    if (auto r = audit.append(actor, grant ? "role.grant" : "role.revoke", "user/" + login, std::nullopt,
+            nlohmann::json { { "role", roleName(role) }, { "bootstrap", bootstrap } }, reason);
+        !r) {
+        ws.rollback();
+        return makeError(r.error());
+    }
+    return ws.commit();
+}
+
+} // namespace
+
+Result<void> grantRole(
+    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason)
+{
+    return changeRole(ws, actor, login, role, reason, true);
+}
+
+Result<void> revokeRole(
+    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason)
+{
+    return changeRole(ws, actor, login, role, reason, false);
+}
+
+} // namespace mdsync

@@ -1,0 +1,69 @@
+#pragma once
+
+// Users and roles: OS logins mapped to roles in the workspace (table user_role). Every action API of the
+// core checks the acting user here (the CLI and the GUI only pass the login). A login without a row is a viewer.
+
+#include "util/result.h"
+
+#include <QSqlDatabase>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mdsync {
+
+class Workspace;
+
+enum class Role { Viewer, Steward, Approver, Auditor, Admin };
+
+enum class Action {
+    Read,
+    Assign, // assign / unassign an exception
+    Comment,
+    Correct, // change attribute values or a failed delivery's payload
+    Approve, // approve / reject a four-eyes correction
+    Replay,
+    Discard,
+    Resolve,
+    PauseTarget, // pause / resume a target system
+    ManageRoles,
+    ExportAudit,
+    ProposeChange, // propose a configuration change
+    ApproveChange,
+};
+
+std::string_view roleName(Role role);
+std::optional<Role> roleFromName(std::string_view name);
+std::string_view actionName(Action action); // "assign exceptions", ...
+// Whether a role allows an action. Viewer: read. Steward: assign, comment, correct, replay, discard, resolve,
+// pause. Approver: approve, comment. Auditor: export the audit trail. Admin: roles, pause, configuration
+// proposals and their approval. Every role reads.
+bool allows(Role role, Action action);
+
+struct UserRoles
+{
+    std::string login;
+    std::set<Role> roles; // never empty: Viewer when nothing is granted
+};
+
+// Roles of a login (Viewer when none is granted).
+Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login);
+// All logins with granted roles.
+Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db);
+// Ok when one of the login's roles allows the action; otherwise an error that names the user, the action and
+// the roles that would allow it.
+Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action action);
+
+// Grants a role (one transaction, audited with the reason). The actor must be an admin, except for the very
+// first grant of a workspace that has no admin yet, which must make the actor itself admin (bootstrap,
+// done by `mdsyncctl init` for the OS login that creates the workspace).
+Result<void> grantRole(
+    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason);
+// Revokes a role (admin only, audited). The last admin cannot be revoked.
+Result<void> revokeRole(
+    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason);
+
+} // namespace mdsync
