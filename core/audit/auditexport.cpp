@@ -1,0 +1,917 @@
+#include "audit/auditexport.h"
+
+#include "steward/roles.h"
+
+#include "audit/auditlog.h"
+#include "store/workspace.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <memory>
+
+namespace mdsync {
+
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+const char* const kFormat = "mdsync-audit-export";
+constexpr int kVersion = 1;
+constexpr qint64 kProgressEvery = 1000;
+constexpr size_t kMaxProblems = 200;
+
+struct Table
+{
+    const char* base; // "audit" / "lineage"
+    std::vector<std::string> columns;
+    std::vector<bool> integer; // column is written as a JSON number
+};
+
+const Table& auditTable()
+{
+    static const Table t { "audit",
+        { "seq", "at", "actor", "action", "subject", "before", "after", "reason", "prev_hash", "hash" },
+        { true, false, false, false, false, false, false, false, false, false } };
+    return t;
+}
+
+const Table& lineageTable()
+{
+    static const Table t { "lineage",
+        { "id", "at", "domain", "object_key", "revision_id", "kind", "system_id", "actor", "correlation_id", "detail" },
+        { true, false, false, false, true, false, false, false, false, false } };
+    return t;
+}
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+// ---- writing -------------------------------------------------------------------------------------------------
+
+std::string csvField(const std::optional<std::string>& v)
+{
+    if (!v)
+        return {};
+    if (v->empty())
+        return "\"\"";
+    if (v->find_first_of(",\"\r\n") == std::string::npos)
+        return *v;
+    std::string out = "\"";
+    for (char c : *v) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string csvLine(const Row& row)
+{
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+        if (i)
+            line += ',';
+        line += csvField(row[i]);
+    }
+    line += "\r\n";
+    return line;
+}
+
+std::string jsonLine(const Table& t, const Row& row)
+{
+    ordered_json o = ordered_json::object();
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+        const auto& v = row[i];
+        if (!v)
+            o[t.columns[i]] = nullptr;
+        else if (t.integer[i])
+            o[t.columns[i]] = std::stoll(*v);
+        else
+            o[t.columns[i]] = *v;
+    }
+    return o.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+// One output file: written as it goes, hashed and counted on the way.
+class OutFile
+{
+public:
+    OutFile(const QDir& dir, QString name)
+        : m_name(std::move(name))
+        , m_file(dir.filePath(m_name))
+        , m_hash(QCryptographicHash::Sha256)
+    { }
+
+    Result<void> open()
+    {
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+            return makeError(QStringLiteral("cannot create %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        return {};
+    }
+
+    Result<void> write(const std::string& bytes, bool isRow = true)
+    {
+        const auto n = static_cast<qint64>(bytes.size());
+        if (m_file.write(bytes.data(), n) != n)
+            return makeError(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        m_hash.addData(QByteArrayView(bytes.data(), n));
+        m_bytes += n;
+        if (isRow)
+            ++m_rows;
+        return {};
+    }
+
+    Result<void> close()
+    {
+        if (!m_file.flush())
+            return makeError(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        m_file.close();
+        return {};
+    }
+
+    json describe() const
+    {
+        return json { { "name", m_name.toStdString() }, { "rows", m_rows }, { "bytes", m_bytes },
+            { "sha256", m_hash.result().toHex().toStdString() } };
+    }
+
+    qint64 rows() const { return m_rows; }
+
+private:
+    QString m_name;
+    QFile m_file;
+    QCryptographicHash m_hash;
+    qint64 m_bytes = 0;
+    qint64 m_rows = 0;
+};
+
+std::optional<std::string> textOf(const QVariant& v)
+{
+    if (v.isNull())
+        return std::nullopt;
+    return v.toString().toStdString();
+}
+
+// Streams the rows of one executed, forward-only query into the csv/jsonl files of a table. `fixup` adjusts a
+// row before it is written (lineage times to RFC 3339); `seen` observes every written row.
+Result<qint64> streamTable(QSqlQuery& q, const Table& t, OutFile* csv, OutFile* jsonl,
+    const std::function<void(Row&)>& fixup, const std::function<void()>& tick,
+    const std::function<void(const Row&)>& seen)
+{
+    if (csv)
+        if (auto r = csv->write(csvLine(Row(t.columns.begin(), t.columns.end())), false); !r)
+            return makeError(r.error());
+    qint64 n = 0;
+    Row row(t.columns.size());
+    while (q.next()) {
+        for (size_t i = 0; i < t.columns.size(); ++i)
+            row[i] = textOf(q.value(static_cast<int>(i)));
+        if (fixup)
+            fixup(row);
+        if (csv)
+            if (auto r = csv->write(csvLine(row)); !r)
+                return makeError(r.error());
+        if (jsonl)
+            if (auto r = jsonl->write(jsonLine(t, row)); !r)
+                return makeError(r.error());
+        if (seen)
+            seen(row);
+        ++n;
+        tick();
+    }
+    if (q.lastError().isValid())
+        return makeError(sqlError(q, QStringLiteral("export: reading %1 rows").arg(QLatin1String(t.base))));
+    return n;
+}
+
+// Removes what a failed export created, so that the directory can be reused.
+struct Cleanup
+{
+    QDir dir;
+    QStringList names;
+    bool armed = true;
+    ~Cleanup()
+    {
+        if (armed)
+            for (const auto& n : names)
+                QFile::remove(dir.filePath(n));
+    }
+};
+
+Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir, Cleanup& cleanup)
+{
+    const std::string fromText = o.from ? formatRfc3339(o.from.value_or(0)) : std::string();
+    const std::string toText = o.to ? formatRfc3339(o.to.value_or(0)) : std::string();
+
+    // Head at export time (same snapshot as the rows).
+    json head = nullptr;
+    {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'audit_head'")))
+            return makeError(sqlError(q, QStringLiteral("export: audit log head")));
+        if (q.next()) {
+            const std::string h = q.value(0).toString().toStdString();
+            const auto colon = h.find(':');
+            if (colon == std::string::npos)
+                head = json { { "raw", h } };
+            else
+                head = json { { "seq", std::stoll(h.substr(0, colon)) }, { "hash", h.substr(colon + 1) } };
+        }
+    }
+
+    // The audit seq range: first entry at/after `from` to the last entry before `to`.
+    QString auditTime = QStringLiteral(" WHERE 1 = 1");
+    if (o.from)
+        auditTime += QStringLiteral(" AND at >= :from");
+    if (o.to)
+        auditTime += QStringLiteral(" AND at < :to");
+    qint64 minSeq = 0, maxSeq = -1;
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT min(seq), max(seq) FROM audit_log") + auditTime);
+        if (o.from)
+            q.bindValue(QStringLiteral(":from"), qs(fromText));
+        if (o.to)
+            q.bindValue(QStringLiteral(":to"), qs(toText));
+        if (!q.exec() || !q.next())
+            return makeError(sqlError(q, QStringLiteral("export: audit range")));
+        if (!q.value(0).isNull()) {
+            minSeq = q.value(0).toLongLong();
+            maxSeq = q.value(1).toLongLong();
+        }
+    }
+
+    QString lineageWhere = QStringLiteral(" WHERE 1 = 1");
+    if (o.from)
+        lineageWhere += QStringLiteral(" AND at >= :from");
+    if (o.to)
+        lineageWhere += QStringLiteral(" AND at < :to");
+    if (!o.objects.empty()) {
+        QStringList ors;
+        for (size_t i = 0; i < o.objects.size(); ++i)
+            ors << QStringLiteral("(domain = :d%1 AND object_key = :k%1)").arg(i);
+        lineageWhere += QStringLiteral(" AND (") + ors.join(QStringLiteral(" OR ")) + QStringLiteral(")");
+    }
+    auto bindLineage = [&](QSqlQuery& q) {
+        if (o.from)
+            q.bindValue(QStringLiteral(":from"), QVariant::fromValue<qlonglong>(o.from.value_or(0)));
+        if (o.to)
+            q.bindValue(QStringLiteral(":to"), QVariant::fromValue<qlonglong>(o.to.value_or(0)));
+        for (size_t i = 0; i < o.objects.size(); ++i) {
+            q.bindValue(QStringLiteral(":d%1").arg(i), qs(o.objects[i].first));
+            q.bindValue(QStringLiteral(":k%1").arg(i), qs(o.objects[i].second));
+        }
+    };
+
+    qint64 total = 0;
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT count(*) FROM audit_log WHERE seq BETWEEN :a AND :b"));
+        q.bindValue(QStringLiteral(":a"), QVariant::fromValue<qlonglong>(minSeq));
+        q.bindValue(QStringLiteral(":b"), QVariant::fromValue<qlonglong>(maxSeq));
+        if (!q.exec() || !q.next())
+            return makeError(sqlError(q, QStringLiteral("export: counting audit entries")));
+        total += q.value(0).toLongLong();
+        QSqlQuery l(db);
+        l.prepare(QStringLiteral("SELECT count(*) FROM lineage_event") + lineageWhere);
+        bindLineage(l);
+        if (!l.exec() || !l.next())
+            return makeError(sqlError(l, QStringLiteral("export: counting lineage events")));
+        total += l.value(0).toLongLong();
+    }
+    qint64 done = 0;
+    auto tick = [&] {
+        ++done;
+        if (o.progress && done % kProgressEvery == 0)
+            o.progress(done, total);
+    };
+    if (o.progress)
+        o.progress(0, total);
+
+    std::vector<std::unique_ptr<OutFile>> files;
+    auto openFile = [&](const char* base, const char* ext) -> Result<OutFile*> {
+        const QString name = QLatin1String(base) + QLatin1Char('.') + QLatin1String(ext);
+        auto f = std::make_unique<OutFile>(dir, name);
+        if (auto r = f->open(); !r)
+            return makeError(r.error());
+        cleanup.names << name;
+        files.push_back(std::move(f));
+        return files.back().get();
+    };
+
+    // Audit entries.
+    json audit = { { "count", 0 }, { "first_seq", nullptr }, { "last_seq", nullptr }, { "first_hash", nullptr },
+        { "last_hash", nullptr }, { "first_prev_hash", nullptr } };
+    {
+        OutFile* csv = nullptr;
+        OutFile* jsonl = nullptr;
+        if (o.csv) {
+            auto f = openFile("audit", "csv");
+            if (!f)
+                return makeError(f.error());
+            csv = f.value();
+        }
+        if (o.jsonl) {
+            auto f = openFile("audit", "jsonl");
+            if (!f)
+                return makeError(f.error());
+            jsonl = f.value();
+        }
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash"
+                                 " FROM audit_log WHERE seq BETWEEN :a AND :b ORDER BY seq"));
+        q.bindValue(QStringLiteral(":a"), QVariant::fromValue<qlonglong>(minSeq));
+        q.bindValue(QStringLiteral(":b"), QVariant::fromValue<qlonglong>(maxSeq));
+        if (!q.exec())
+            return makeError(sqlError(q, QStringLiteral("export: reading audit_log")));
+        bool first = true;
+        auto seen = [&](const Row& r) {
+            if (first) {
+                audit["first_seq"] = std::stoll(r[0].value_or("0"));
+                audit["first_hash"] = r[9].value_or("");
+                audit["first_prev_hash"] = r[8].value_or("");
+                first = false;
+            }
+            audit["last_seq"] = std::stoll(r[0].value_or("0"));
+            audit["last_hash"] = r[9].value_or("");
+        };
+        auto n = streamTable(q, auditTable(), csv, jsonl, {}, tick, seen);
+        if (!n)
+            return makeError(n.error());
+        audit["count"] = n.value();
+    }
+
+    // Lineage events.
+    qint64 lineageCount = 0;
+    {
+        OutFile* csv = nullptr;
+        OutFile* jsonl = nullptr;
+        if (o.csv) {
+            auto f = openFile("lineage", "csv");
+            if (!f)
+                return makeError(f.error());
+            csv = f.value();
+        }
+        if (o.jsonl) {
+            auto f = openFile("lineage", "jsonl");
+            if (!f)
+                return makeError(f.error());
+            jsonl = f.value();
+        }
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT id, at, domain, object_key, revision_id, kind, system_id, actor,"
+                                 " correlation_id, detail FROM lineage_event")
+            + lineageWhere + QStringLiteral(" ORDER BY id"));
+        bindLineage(q);
+        if (!q.exec())
+            return makeError(sqlError(q, QStringLiteral("export: reading lineage_event")));
+        auto fixup = [](Row& r) {
+            if (r[1])
+                r[1] = formatRfc3339(std::stoll(*r[1]));
+        };
+        auto n = streamTable(q, lineageTable(), csv, jsonl, fixup, tick, {});
+        if (!n)
+            return makeError(n.error());
+        lineageCount = n.value();
+    }
+    if (o.progress)
+        o.progress(done, total);
+
+    json fileList = json::array();
+    for (auto& f : files) {
+        if (auto r = f->close(); !r)
+            return makeError(r.error());
+        fileList.push_back(f->describe());
+    }
+
+    json objects = json::array();
+    for (const auto& [domain, key] : o.objects)
+        objects.push_back(json { { "domain", domain }, { "key", key } });
+
+    audit["contiguous"] = true;
+    json manifest = {
+        { "format", kFormat },
+        { "version", kVersion },
+        { "created_at", formatRfc3339(nowMs()) },
+        { "workspace", QFileInfo(db.databaseName()).fileName().toStdString() },
+        { "range",
+            { { "from", o.from ? json(fromText) : json(nullptr) }, { "to", o.to ? json(toText) : json(nullptr) },
+                { "semantics", "from inclusive, to exclusive; null = unbounded" } } },
+        { "objects", objects },
+        { "filters",
+            { { "audit",
+                  "time only: the contiguous seq range from the first entry at or after 'from' to the last entry "
+                  "before 'to', so that the hash chain can be verified; the objects filter does not apply" },
+                { "lineage", "time and objects" } } },
+        { "audit", audit },
+        { "lineage", { { "count", lineageCount } } },
+        { "chain_head_at_export", head },
+        { "csv", "RFC 4180, CRLF line ends, header row; NULL = empty unquoted field, empty string = \"\"" },
+        { "files", fileList },
+    };
+
+    const QString manifestPath = dir.filePath(QStringLiteral("manifest.json"));
+    QFile mf(manifestPath);
+    if (!mf.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        return makeError(QStringLiteral("cannot create %1: %2").arg(manifestPath, mf.errorString()));
+    cleanup.names << QStringLiteral("manifest.json");
+    const std::string text = manifest.dump(2) + "\n";
+    if (mf.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) || !mf.flush())
+        return makeError(QStringLiteral("cannot write %1: %2").arg(manifestPath, mf.errorString()));
+    mf.close();
+    return manifest;
+}
+
+// ---- reading -------------------------------------------------------------------------------------------------
+
+// Streaming RFC 4180 reader. An empty unquoted field reads as nullopt.
+class CsvReader
+{
+public:
+    explicit CsvReader(const QString& path)
+        : m_file(path)
+    { }
+    bool open() { return m_file.open(QIODevice::ReadOnly); }
+    QString errorString() const { return m_file.errorString(); }
+    int line() const { return m_line; } // line where the last record started
+
+    // false at the end of the file or on a syntax error (then error() is set).
+    bool next(Row& fields)
+    {
+        fields.clear();
+        if (peek() < 0)
+            return false;
+        m_line = m_physical;
+        for (;;) {
+            std::optional<std::string> field;
+            int c = peek();
+            if (c == '"') {
+                get();
+                std::string s;
+                for (;;) {
+                    c = get();
+                    if (c < 0) {
+                        m_error = QStringLiteral("line %1: unterminated quoted field").arg(m_line);
+                        return false;
+                    }
+                    if (c == '"') {
+                        if (peek() == '"') {
+                            get();
+                            s += '"';
+                            continue;
+                        }
+                        break;
+                    }
+                    s += static_cast<char>(c);
+                }
+                field = std::move(s);
+                c = peek();
+                if (c >= 0 && c != ',' && c != '\r' && c != '\n') {
+                    m_error = QStringLiteral("line %1: unexpected character after a closing quote").arg(m_physical);
+                    return false;
+                }
+            } else {
+                std::string s;
+                while ((c = peek()) >= 0 && c != ',' && c != '\r' && c != '\n') {
+                    if (c == '"') {
+                        m_error = QStringLiteral("line %1: quote inside an unquoted field").arg(m_physical);
+                        return false;
+                    }
+                    s += static_cast<char>(get());
+                }
+                if (!s.empty())
+                    field = std::move(s);
+            }
+            fields.push_back(std::move(field));
+            c = get();
+            if (c == ',')
+                continue;
+            if (c == '\r') {
+                if (get() != '\n') {
+                    m_error = QStringLiteral("line %1: CR without LF").arg(m_physical);
+                    return false;
+                }
+            }
+            return true; // '\n', CRLF or end of file
+        }
+    }
+    const QString& error() const { return m_error; }
+
+private:
+    int peek()
+    {
+        if (m_pos >= m_buf.size()) {
+            m_buf = m_file.read(1 << 16);
+            m_pos = 0;
+            if (m_buf.isEmpty())
+                return -1;
+        }
+        return static_cast<unsigned char>(m_buf[m_pos]);
+    }
+    int get()
+    {
+        const int c = peek();
+        if (c >= 0) {
+            ++m_pos;
+            if (c == '\n')
+                ++m_physical;
+        }
+        return c;
+    }
+
+    QFile m_file;
+    QByteArray m_buf;
+    qsizetype m_pos = 0;
+    int m_physical = 1;
+    int m_line = 1;
+    QString m_error;
+};
+
+class JsonlReader
+{
+public:
+    JsonlReader(const QString& path, const Table& t)
+        : m_file(path)
+        , m_table(t)
+    { }
+    bool open() { return m_file.open(QIODevice::ReadOnly); }
+    QString errorString() const { return m_file.errorString(); }
+    int line() const { return m_line; }
+
+    bool next(Row& fields)
+    {
+        fields.clear();
+        if (m_file.atEnd())
+            return false;
+        ++m_line;
+        QByteArray text = m_file.readLine();
+        if (text.endsWith('\n'))
+            text.chop(1);
+        const json j = json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            m_error = QStringLiteral("line %1: not a JSON object").arg(m_line);
+            return false;
+        }
+        for (size_t i = 0; i < m_table.columns.size(); ++i) {
+            const auto it = j.find(m_table.columns[i]);
+            if (it == j.end()) {
+                m_error = QStringLiteral("line %1: field '%2' is missing").arg(m_line).arg(qs(m_table.columns[i]));
+                return false;
+            }
+            if (it->is_null())
+                fields.emplace_back(std::nullopt);
+            else if (m_table.integer[i] && it->is_number_integer())
+                fields.emplace_back(std::to_string(it->get<std::int64_t>()));
+            else if (!m_table.integer[i] && it->is_string())
+                fields.emplace_back(it->get<std::string>());
+            else {
+                m_error
+                    = QStringLiteral("line %1: field '%2' has the wrong type").arg(m_line).arg(qs(m_table.columns[i]));
+                return false;
+            }
+        }
+        return true;
+    }
+    const QString& error() const { return m_error; }
+
+private:
+    QFile m_file;
+    const Table& m_table;
+    int m_line = 0;
+    QString m_error;
+};
+
+struct Problems
+{
+    json list = json::array();
+    qint64 total = 0;
+    void add(const QString& text)
+    {
+        ++total;
+        if (list.size() < kMaxProblems)
+            list.push_back(text.toStdString());
+    }
+};
+
+std::optional<qint64> toInt(const std::optional<std::string>& s)
+{
+    if (!s)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 v = qs(*s).toLongLong(&ok);
+    return ok ? std::optional<qint64>(v) : std::nullopt;
+}
+
+// Reads <base>.jsonl and/or <base>.csv in lockstep, compares them row by row and hands every row (from jsonl
+// when present, else csv) to `onRow` with a location text. Returns the number of rows of the primary file.
+qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, Problems& p,
+    const std::function<void(const Row&, const QString& where)>& onRow)
+{
+    const QString csvName = QLatin1String(t.base) + QStringLiteral(".csv");
+    const QString jsonlName = QLatin1String(t.base) + QStringLiteral(".jsonl");
+    std::unique_ptr<CsvReader> csv;
+    std::unique_ptr<JsonlReader> jsonl;
+    if (haveCsv) {
+        csv = std::make_unique<CsvReader>(dir.filePath(csvName));
+        if (!csv->open()) {
+            p.add(csvName + QStringLiteral(": cannot open: ") + csv->errorString());
+            csv.reset();
+        } else {
+            Row header;
+            if (!csv->next(header) || header != Row(t.columns.begin(), t.columns.end())) {
+                p.add(csvName + QStringLiteral(" line 1: header is not the expected column list"));
+                csv.reset();
+            }
+        }
+    }
+    if (haveJsonl) {
+        jsonl = std::make_unique<JsonlReader>(dir.filePath(jsonlName), t);
+        if (!jsonl->open()) {
+            p.add(jsonlName + QStringLiteral(": cannot open: ") + jsonl->errorString());
+            jsonl.reset();
+        }
+    }
+    qint64 rows = 0;
+    Row a, b;
+    for (;;) {
+        const bool gotJ = jsonl && jsonl->next(a);
+        if (jsonl && !gotJ && !jsonl->error().isEmpty()) {
+            p.add(jsonlName + QLatin1Char(' ') + jsonl->error() + QStringLiteral("; stopped reading it"));
+            jsonl.reset();
+        }
+        const bool gotC = csv && csv->next(b);
+        if (csv && !gotC && !csv->error().isEmpty()) {
+            p.add(csvName + QLatin1Char(' ') + csv->error() + QStringLiteral("; stopped reading it"));
+            csv.reset();
+        }
+        if (gotJ && gotC) {
+            if (a.size() != b.size() || b.size() != t.columns.size()) {
+                p.add(csvName
+                    + QStringLiteral(" line %1: %2 fields instead of %3")
+                          .arg(csv->line())
+                          .arg(b.size())
+                          .arg(t.columns.size()));
+            } else {
+                for (size_t i = 0; i < a.size(); ++i)
+                    if (a[i] != b[i])
+                        p.add(csvName
+                            + QStringLiteral(" line %1: field '%2' (%3 %4) differs from %5 line %6")
+                                  .arg(csv->line())
+                                  .arg(qs(t.columns[i]), qs(t.columns[0]), qs(a[0].value_or("?")), jsonlName)
+                                  .arg(jsonl->line()));
+            }
+        } else if (gotJ && csv) {
+            p.add(jsonlName
+                + QStringLiteral(" line %1: no matching row in %2 (the CSV has fewer rows)")
+                      .arg(jsonl->line())
+                      .arg(csvName));
+        } else if (gotC && jsonl) {
+            p.add(csvName
+                + QStringLiteral(" line %1: no matching row in %2 (the JSONL has fewer rows)")
+                      .arg(csv->line())
+                      .arg(jsonlName));
+        }
+        if (gotJ) {
+            ++rows;
+            onRow(a, jsonlName + QStringLiteral(" line %1").arg(jsonl->line()));
+        } else if (gotC && !jsonl && !haveJsonl) {
+            if (b.size() != t.columns.size()) {
+                p.add(csvName
+                    + QStringLiteral(" line %1: %2 fields instead of %3")
+                          .arg(csv->line())
+                          .arg(b.size())
+                          .arg(t.columns.size()));
+            } else {
+                ++rows;
+                onRow(b, csvName + QStringLiteral(" line %1").arg(csv->line()));
+            }
+        }
+        if (!gotJ && !gotC)
+            break;
+    }
+    return rows;
+}
+
+} // namespace
+
+Result<json> exportAudit(QSqlDatabase db, const ExportOptions& options)
+{
+    if (!options.csv && !options.jsonl)
+        return makeError(QStringLiteral("export: neither CSV nor JSON Lines output selected"));
+    if (options.from && options.to && options.from.value_or(0) >= options.to.value_or(0))
+        return makeError(
+            QStringLiteral("export: empty time range (from %1 is not before to %2)")
+                .arg(qs(formatRfc3339(options.from.value_or(0))), qs(formatRfc3339(options.to.value_or(0)))));
+    if (options.directory.isEmpty())
+        return makeError(QStringLiteral("export: no target directory given"));
+    const QFileInfo info(options.directory);
+    if (info.exists() && !info.isDir())
+        return makeError(QStringLiteral("export: target '%1' exists and is not a directory").arg(options.directory));
+    QDir dir(options.directory);
+    if (info.exists()) {
+        const auto entries = dir.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+        if (!entries.isEmpty())
+            return makeError(
+                QStringLiteral("export: target directory '%1' is not empty (contains %2%3); "
+                               "choose a new or empty directory")
+                    .arg(options.directory, entries.first(),
+                        entries.size() > 1 ? QStringLiteral(" and %1 more").arg(entries.size() - 1) : QString()));
+    } else if (!QDir().mkpath(options.directory)) {
+        return makeError(QStringLiteral("export: cannot create directory '%1'").arg(options.directory));
+    }
+
+    // One read transaction gives a consistent snapshot; if the caller already has one open, use that.
+    const bool ownTransaction = db.transaction();
+    Cleanup cleanup { dir, {} };
+    Result<json> r = makeError(QString());
+    try {
+        r = doExport(db, options, dir, cleanup);
+    } catch (const std::exception& e) {
+        r = makeError(QStringLiteral("export: unexpected data: %1").arg(QString::fromUtf8(e.what())));
+    }
+    if (ownTransaction)
+        db.rollback();
+    if (r)
+        cleanup.armed = false;
+    return r;
+}
+
+Result<json> verifyExport(const QString& directory)
+{
+    const QDir dir(directory);
+    if (!QFileInfo(directory).isDir())
+        return makeError(QStringLiteral("verify: '%1' is not a directory").arg(directory));
+
+    Problems p;
+    json checked = json::object();
+    auto result = [&](bool manifestOk) {
+        return json { { "ok", manifestOk && p.total == 0 }, { "problems", p.list }, { "problem_count", p.total },
+            { "checked", checked } };
+    };
+
+    QFile mf(dir.filePath(QStringLiteral("manifest.json")));
+    if (!mf.open(QIODevice::ReadOnly)) {
+        p.add(QStringLiteral("manifest.json: cannot open: ") + mf.errorString());
+        return result(false);
+    }
+    const QByteArray mtext = mf.readAll();
+    const json m = json::parse(mtext.constData(), mtext.constData() + mtext.size(), nullptr, false);
+    if (m.is_discarded() || !m.is_object()) {
+        p.add(QStringLiteral("manifest.json: not valid JSON"));
+        return result(false);
+    }
+    if (m.value("format", std::string()) != kFormat || !m.contains("version") || m["version"] != kVersion) {
+        p.add(QStringLiteral("manifest.json: not an %1 version %2 manifest").arg(QLatin1String(kFormat)).arg(kVersion));
+        return result(false);
+    }
+    if (!m.contains("files") || !m["files"].is_array() || !m.contains("audit") || !m["audit"].is_object()) {
+        p.add(QStringLiteral("manifest.json: 'files' or 'audit' is missing"));
+        return result(false);
+    }
+
+    // Files: presence, size, SHA-256.
+    std::map<std::string, qint64> rowsOf;
+    qint64 filesChecked = 0;
+    for (const auto& f : m["files"]) {
+        const std::string name = f.is_object() ? f.value("name", std::string()) : std::string();
+        const QString qname = qs(name);
+        if (name.empty() || qname.contains(QLatin1Char('/')) || qname.contains(QLatin1Char('\\'))
+            || qname.startsWith(QLatin1Char('.'))) {
+            p.add(QStringLiteral("manifest.json: invalid file entry %1").arg(qs(f.dump())));
+            continue;
+        }
+        rowsOf[name] = f.value("rows", qint64(-1));
+        QFile file(dir.filePath(qname));
+        if (!file.exists()) {
+            p.add(qname + QStringLiteral(": missing (named in the manifest)"));
+            continue;
+        }
+        if (!file.open(QIODevice::ReadOnly)) {
+            p.add(qname + QStringLiteral(": cannot open: ") + file.errorString());
+            continue;
+        }
+        ++filesChecked;
+        const qint64 bytes = f.value("bytes", qint64(-1));
+        if (file.size() != bytes)
+            p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file.size()).arg(bytes));
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        h.addData(&file);
+        const std::string sha = h.result().toHex().toStdString();
+        if (sha != f.value("sha256", std::string()))
+            p.add(qname
+                + QStringLiteral(": SHA-256 %1 does not match the manifest's %2")
+                      .arg(qs(sha), qs(f.value("sha256", std::string()))));
+    }
+    checked["files"] = filesChecked;
+
+    // Audit entries: chain, hashes, seq, counts, anchors.
+    const json& am = m["audit"];
+    auto manifestText = [&](const char* key) {
+        return am.contains(key) && am[key].is_string() ? am[key].get<std::string>() : std::string();
+    };
+    const bool contiguous = am.value("contiguous", false);
+    std::optional<std::string> prevHash;
+    if (am.contains("first_prev_hash") && am["first_prev_hash"].is_string())
+        prevHash = am["first_prev_hash"].get<std::string>();
+    std::optional<qint64> expectSeq;
+    std::string firstHash, lastHash;
+    std::optional<qint64> firstSeq, lastSeq;
+    qint64 hashesChecked = 0;
+    const qint64 auditRows = readTable(dir, auditTable(), rowsOf.count("audit.csv"), rowsOf.count("audit.jsonl"), p,
+        [&](const Row& r, const QString& where) {
+            AuditEntry e;
+            const auto seq = toInt(r[0]);
+            if (!seq || !r[1] || !r[2] || !r[3] || !r[4] || !r[8] || !r[9]) {
+                p.add(where + QStringLiteral(": seq, at, actor, action, subject, prev_hash or hash is missing"));
+                return;
+            }
+            e.seq = seq.value_or(0);
+            e.at = *r[1];
+            e.actor = *r[2];
+            e.action = *r[3];
+            e.subject = *r[4];
+            e.before = r[5];
+            e.after = r[6];
+            e.reason = r[7];
+            e.prevHash = *r[8];
+            e.hash = *r[9];
+            const QString at = where + QStringLiteral(" (seq %1)").arg(e.seq);
+            if (!firstSeq) {
+                firstSeq = e.seq;
+                firstHash = e.hash;
+            }
+            lastSeq = e.seq;
+            lastHash = e.hash;
+            if (contiguous && expectSeq && e.seq != expectSeq.value_or(0))
+                p.add(at
+                    + QStringLiteral(": seq follows %1 (entries missing or reordered)").arg(expectSeq.value_or(0) - 1));
+            expectSeq = e.seq + 1;
+            if (prevHash && e.prevHash != *prevHash)
+                p.add(at + QStringLiteral(": prev_hash does not link to the previous entry's hash (chain broken)"));
+            prevHash = e.hash;
+            ++hashesChecked;
+            if (AuditLog::computeHash(e) != e.hash)
+                p.add(at + QStringLiteral(": content does not match its hash (entry modified)"));
+        });
+    checked["audit_entries"] = auditRows;
+    checked["audit_hashes"] = hashesChecked;
+
+    const qint64 auditCount = am.value("count", qint64(-1));
+    if (auditRows != auditCount)
+        p.add(QStringLiteral("audit: %1 entries read, the manifest records %2").arg(auditRows).arg(auditCount));
+    for (const char* name : { "audit.csv", "audit.jsonl" }) {
+        // rows per file are checked by the lockstep comparison; here against the manifest
+        if (rowsOf.count(name) && rowsOf[name] != auditCount)
+            p.add(QStringLiteral("manifest.json: %1 rows %2 differ from audit count %3")
+                      .arg(QLatin1String(name))
+                      .arg(rowsOf[name])
+                      .arg(auditCount));
+    }
+    if (firstHash != manifestText("first_hash") || lastHash != manifestText("last_hash"))
+        p.add(QStringLiteral("audit: first/last hash (%1 / %2) do not match the manifest (%3 / %4)")
+                  .arg(qs(firstHash), qs(lastHash), qs(manifestText("first_hash")), qs(manifestText("last_hash"))));
+    // -1 = none (seq starts at 1); plain integers keep GCC 12's maybe-uninitialized false positives away.
+    auto seqText = [](qint64 v) { return v < 0 ? QStringLiteral("none") : QString::number(v); };
+    const qint64 mFirst
+        = am.contains("first_seq") && am["first_seq"].is_number_integer() ? am["first_seq"].get<qint64>() : -1;
+    const qint64 mLast
+        = am.contains("last_seq") && am["last_seq"].is_number_integer() ? am["last_seq"].get<qint64>() : -1;
+    const qint64 gotFirst = firstSeq.value_or(-1);
+    const qint64 gotLast = lastSeq.value_or(-1);
+    if (gotFirst != mFirst || gotLast != mLast)
+        p.add(QStringLiteral("audit: first/last seq (%1 / %2) do not match the manifest (%3 / %4)")
+                  .arg(seqText(gotFirst), seqText(gotLast), seqText(mFirst), seqText(mLast)));
+
+    // Lineage: CSV/JSONL agreement and counts.
+    const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.count("lineage.csv"),
+        rowsOf.count("lineage.jsonl"), p, [](const Row&, const QString&) {});
+    checked["lineage_events"] = lineageRows;
+    const qint64 lineageCount
+        = m.contains("lineage") && m["lineage"].is_object() ? m["lineage"].value("count", qint64(-1)) : -1;
+    if (lineageRows != lineageCount)
+        p.add(QStringLiteral("lineage: %1 events read, the manifest records %2").arg(lineageRows).arg(lineageCount));
+
+    return result(true);
+}
+
+Result<nlohmann::json> exportAuditAs(QSqlDatabase db, const std::string& actor, const ExportOptions& options)
+{
+    if (auto r = requirePermission(db, actor, Action::ExportAudit); !r)
+        return makeError(r.error());
+    return exportAudit(db, options);
+}
+
+} // namespace mdsync
