@@ -1,10 +1,13 @@
 #include "cli.h"
 
+#include "audit/auditexport.h"
 #include "audit/auditlog.h"
 #include "connectors/connectorfactory.h"
 #include "connectors/simulated/livedemo.h"
 #include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
+#include "steward/exceptionactions.h"
+#include "steward/roles.h"
 #include "store/configstore.h"
 #include "store/readqueries.h"
 #include "store/workspace.h"
@@ -87,6 +90,21 @@ Commands:
                                            MDSYNC_WEBHOOK_TOKEN). --inbox: ingest JSONL/CSV files dropped in DIR
   pause --target T --reason TEXT           pause deliveries to a target (events keep queuing); audited
   resume --target T --reason TEXT          resume a paused target
+  grant|revoke --login L --role R --reason TEXT
+                                           give or take a role (viewer, steward, approver, auditor, admin);
+                                           admins only; the creator of a workspace is its first admin
+  roles                                    logins and their roles
+  assign --id N --to LOGIN | unassign --id N    exception ownership (stewards)
+  comment --id N --text TEXT               a note on an exception
+  discard --id N --reason-code C [--reason TEXT]
+                                           close an exception: superseded, obsolete_object, duplicate,
+                                           target_decommissioned, other (other needs --reason)
+  resolve --id N --reason TEXT             close an exception fixed elsewhere (e.g. at the source)
+  replay --id N                            send the failed delivery behind an exception again
+  export-audit --out DIR [--from T] [--to T] [--domain D --key K]
+                                           audit trail and lineage as CSV + JSON Lines with a manifest
+                                           (auditors; T in RFC 3339)
+  verify-export DIR                        check a received export offline (files, hashes, the chain)
   demo [--workspace PATH] [--duration S]   live demo: a fresh workspace, simulated target systems on 127.0.0.1
        [--seed N]                          and generated traffic with faults for S seconds (default 60),
                                            then a status summary
@@ -118,12 +136,14 @@ struct Args
     }
 };
 
-const std::set<QString> kValueOptions
-    = { QStringLiteral("workspace"), QStringLiteral("landscape"), QStringLiteral("model"),
-          QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"), QStringLiteral("prefix"),
-          QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"), QStringLiteral("user"),
-          QStringLiteral("contracts"), QStringLiteral("timeout"), QStringLiteral("target"), QStringLiteral("reason"),
-          QStringLiteral("duration"), QStringLiteral("seed"), QStringLiteral("listen"), QStringLiteral("inbox") };
+const std::set<QString> kValueOptions = { QStringLiteral("workspace"), QStringLiteral("landscape"),
+    QStringLiteral("model"), QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"),
+    QStringLiteral("prefix"), QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"),
+    QStringLiteral("user"), QStringLiteral("contracts"), QStringLiteral("timeout"), QStringLiteral("target"),
+    QStringLiteral("reason"), QStringLiteral("duration"), QStringLiteral("seed"), QStringLiteral("listen"),
+    QStringLiteral("inbox"), QStringLiteral("login"), QStringLiteral("role"), QStringLiteral("id"),
+    QStringLiteral("to"), QStringLiteral("text"), QStringLiteral("reason-code"), QStringLiteral("out"),
+    QStringLiteral("from"), QStringLiteral("until") };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
     QStringLiteral("version"), QStringLiteral("until-idle") };
 
@@ -248,6 +268,9 @@ int cmdInit(const Args& a)
         if (auto r = w.setMeta(QStringLiteral("created_by"), q(who)); !r)
             return fail(r.error());
         if (auto r = w.commit(); !r)
+            return fail(r.error());
+        // The creator is the workspace's first admin (and may then grant roles to others).
+        if (auto r = grantRole(w, who, who, Role::Admin, "created the workspace"); !r)
             return fail(r.error());
     }
     const QString modelOrigin = modelFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(modelFile).fileName();
@@ -640,7 +663,7 @@ nlohmann::json liveStatus(Workspace& ws)
         while (q.next())
             j["deliveries"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
     if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter"
-                              " WHERE status NOT IN ('resolved','discarded','superseded')"
+                              " WHERE status NOT IN ('resolved','discarded','superseded','replayed')"
                               " GROUP BY category HAVING sum(n) <> 0")))
         while (q.next())
             j["exceptions"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
@@ -833,6 +856,144 @@ int cmdPause(const Args& a, bool paused)
     return Ok;
 }
 
+// ---- roles and steward actions --------------------------------------------------------------------------
+
+int cmdRole(const Args& a, bool grant)
+{
+    const std::string login = a.value(QStringLiteral("login")).toStdString();
+    const auto role = roleFromName(a.value(QStringLiteral("role")).toStdString());
+    if (login.empty() || !role)
+        return fail(QStringLiteral("%1 needs --login L and --role viewer|steward|approver|auditor|admin (got '%2')")
+                        .arg(a.command, a.value(QStringLiteral("role"))));
+    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return fail(ws.error());
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    auto r = grant ? grantRole(*ws.value(), actor(a), login, *role, reason)
+                   : revokeRole(*ws.value(), actor(a), login, *role, reason);
+    if (!r)
+        return fail(r.error());
+    out() << q(login) << (grant ? " now has the role " : " no longer has the role ") << q(std::string(roleName(*role)))
+          << '\n';
+    return Ok;
+}
+
+int cmdRoles(const Args& a)
+{
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    auto all = allUserRoles(ws.value()->db());
+    if (!all)
+        return fail(all.error());
+    nlohmann::json j = nlohmann::json::object();
+    std::vector<QStringList> rows;
+    for (const UserRoles& u : all.value()) {
+        QStringList names;
+        for (Role r : u.roles) {
+            names << q(std::string(roleName(r)));
+            j[u.login].push_back(roleName(r));
+        }
+        rows.push_back({ q(u.login), names.join(QStringLiteral(", ")) });
+    }
+    if (a.has(QStringLiteral("json")))
+        printJson(j);
+    else
+        printTable({ QStringLiteral("LOGIN"), QStringLiteral("ROLES") }, rows);
+    return Ok;
+}
+
+int cmdExceptionAction(const Args& a)
+{
+    bool ok = false;
+    const std::int64_t id = a.value(QStringLiteral("id")).toLongLong(&ok);
+    if (!ok || id <= 0)
+        return fail(QStringLiteral("%1 needs --id N (an exception id, see mdsyncctl exceptions)").arg(a.command));
+    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return fail(ws.error());
+    ExceptionActions actions(*ws.value());
+    const std::string who = actor(a);
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    const QString& c = a.command;
+    Result<void> r;
+    if (c == QLatin1String("assign")) {
+        r = actions.assign(who, id, a.value(QStringLiteral("to")).toStdString(), reason);
+    } else if (c == QLatin1String("unassign")) {
+        r = actions.unassign(who, id, reason);
+    } else if (c == QLatin1String("comment")) {
+        r = actions.comment(who, id, a.value(QStringLiteral("text")).toStdString());
+    } else if (c == QLatin1String("discard")) {
+        DiscardReason code;
+        if (!discardReasonFromName(a.value(QStringLiteral("reason-code")).toStdString(), code))
+            return fail(QStringLiteral("discard needs --reason-code superseded|obsolete_object|duplicate|"
+                                       "target_decommissioned|other (got '%1')")
+                            .arg(a.value(QStringLiteral("reason-code"))));
+        r = actions.discard(who, id, code, reason);
+    } else if (c == QLatin1String("resolve")) {
+        r = actions.resolve(who, id, reason);
+    } else {
+        r = actions.replay(who, id, reason);
+    }
+    if (!r)
+        return fail(r.error());
+    out() << c << " #" << id << ": done\n";
+    return Ok;
+}
+
+int cmdExportAudit(const Args& a)
+{
+    ExportOptions o;
+    o.directory = a.value(QStringLiteral("out"));
+    if (o.directory.isEmpty())
+        return fail(QStringLiteral("export-audit needs --out DIR (a new or empty directory)"));
+    for (const auto& [name, target] :
+        { std::pair { QStringLiteral("from"), &o.from }, std::pair { QStringLiteral("until"), &o.to } }) {
+        if (!a.options.count(name))
+            continue;
+        const auto t = parseRfc3339(a.value(name).toStdString());
+        if (!t)
+            return fail(QStringLiteral("--%1 takes an RFC 3339 time, e.g. 2026-11-28T00:00:00Z, got '%2'")
+                            .arg(name, a.value(name)));
+        *target = t.value_or(0);
+    }
+    if (a.options.count(QStringLiteral("domain")) || a.options.count(QStringLiteral("key"))) {
+        std::string domain, key;
+        if (!requireObject(a, domain, key))
+            return fail(QStringLiteral("export-audit: --domain and --key go together"));
+        o.objects.emplace_back(domain, key);
+    }
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    auto m = exportAuditAs(ws.value()->db(), actor(a), o);
+    if (!m)
+        return fail(m.error());
+    if (a.has(QStringLiteral("json")))
+        printJson(m.value());
+    else
+        out() << "exported to " << o.directory << ": " << q(m.value().dump()) << '\n';
+    return Ok;
+}
+
+int cmdVerifyExport(const Args& a)
+{
+    if (a.positionals.size() != 1)
+        return fail(QStringLiteral("verify-export takes the export directory"));
+    auto v = verifyExport(a.positionals.first());
+    if (!v)
+        return fail(v.error());
+    const bool ok = v.value().value("ok", false);
+    if (a.has(QStringLiteral("json"))) {
+        printJson(v.value());
+    } else {
+        out() << (ok ? "export OK: " : "export BROKEN: ") << q(v.value()["checked"].dump()) << '\n';
+        for (const auto& p : v.value()["problems"])
+            out() << "  " << q(p.get<std::string>()) << '\n';
+    }
+    return ok ? Ok : DataProblems;
+}
+
 int cmdDemo(Args a)
 {
     QString path = a.value(QStringLiteral("workspace"));
@@ -984,7 +1145,7 @@ int run(const QStringList& argv)
         return a.command.isEmpty() && !a.has(QStringLiteral("help")) ? UserError : Ok;
     }
     const QString& c = a.command;
-    if (c != QLatin1String("ingest") && !a.positionals.isEmpty())
+    if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));
     int rc;
     if (c == QLatin1String("init"))
@@ -1007,6 +1168,17 @@ int run(const QStringList& argv)
         rc = cmdDemo(a);
     else if (c == QLatin1String("run"))
         rc = cmdRun(a);
+    else if (c == QLatin1String("grant") || c == QLatin1String("revoke"))
+        rc = cmdRole(a, c == QLatin1String("grant"));
+    else if (c == QLatin1String("roles"))
+        rc = cmdRoles(a);
+    else if (c == QLatin1String("export-audit"))
+        rc = cmdExportAudit(a);
+    else if (c == QLatin1String("verify-export"))
+        rc = cmdVerifyExport(a);
+    else if (c == QLatin1String("assign") || c == QLatin1String("unassign") || c == QLatin1String("comment")
+        || c == QLatin1String("discard") || c == QLatin1String("resolve") || c == QLatin1String("replay"))
+        rc = cmdExceptionAction(a);
     else if (c == QLatin1String("pause"))
         rc = cmdPause(a, true);
     else if (c == QLatin1String("resume"))
