@@ -79,6 +79,32 @@ void collectRefs(const nlohmann::json& state, const std::string& path, std::vect
     }
 }
 
+// Per-transaction bookkeeping: counter deltas and the first SQL failure.
+struct TxnDeltas
+{
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> delivery; // target, domain, status
+    std::map<std::pair<std::string, std::string>, std::int64_t> exception; // category, status
+
+    void move(const std::string& target, const std::string& domain, const std::string& from, const std::string& to)
+    {
+        if (from == to)
+            return;
+        --delivery[{ target, domain, from }];
+        ++delivery[{ target, domain, to }];
+    }
+};
+
+struct SqlFailure
+{
+    QString message;
+};
+
+void run(SqlStatement& st, const char* what)
+{
+    if (!st.exec())
+        throw SqlFailure { QStringLiteral("%1: %2").arg(QLatin1String(what), st.error()) };
+}
+
 } // namespace
 
 // ---- internal types -----------------------------------------------------------------------------------
@@ -153,6 +179,46 @@ struct Dispatcher::Statements
     SqlStatement due, older, revision, refLookup, markInFlight, setStatus, ack, retry, hold, failDelivery, supersede,
         otStatus, otAck, lineage, exception, exceptionCategory, closeException, deliveryCounter, exceptionCounter,
         anyDue, unsend;
+
+    // One lineage event; an empty correlation id is stored as NULL.
+    void lineageEvent(TimeMs at, std::string_view domain, std::string_view key, std::int64_t objectId,
+        std::int64_t revisionId, const char* kind, std::string_view system, std::string_view actor,
+        std::string_view correlationId, const nlohmann::json& detail)
+    {
+        lineage.bind(0, std::int64_t(at));
+        lineage.bind(1, domain);
+        lineage.bind(2, key);
+        lineage.bind(3, objectId);
+        lineage.bind(4, revisionId);
+        lineage.bind(5, kind);
+        lineage.bind(6, system);
+        lineage.bind(7, actor);
+        lineage.bindOptional(8, correlationId);
+        lineage.bind(9, std::string_view(detail.dump()));
+        run(lineage, "lineage");
+    }
+
+    // Adds a transaction's counter deltas to delivery_counter and exception_counter.
+    void writeCounters(const TxnDeltas& deltas)
+    {
+        for (const auto& [k, n] : deltas.delivery) {
+            if (n == 0)
+                continue;
+            deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
+            deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
+            deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
+            deliveryCounter.bind(3, n);
+            run(deliveryCounter, "delivery counters");
+        }
+        for (const auto& [k, n] : deltas.exception) {
+            if (n == 0)
+                continue;
+            exceptionCounter.bind(0, std::string_view(k.first));
+            exceptionCounter.bind(1, std::string_view(k.second));
+            exceptionCounter.bind(2, n);
+            run(exceptionCounter, "exception counters");
+        }
+    }
 
     bool prepare(sqlite3* handle, QString& error)
     {
@@ -233,36 +299,6 @@ struct Dispatcher::Statements
         return true;
     }
 };
-
-// Per-transaction bookkeeping: counter deltas and the first SQL failure.
-namespace {
-
-struct TxnDeltas
-{
-    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> delivery; // target, domain, status
-    std::map<std::pair<std::string, std::string>, std::int64_t> exception; // category, status
-
-    void move(const std::string& target, const std::string& domain, const std::string& from, const std::string& to)
-    {
-        if (from == to)
-            return;
-        --delivery[{ target, domain, from }];
-        ++delivery[{ target, domain, to }];
-    }
-};
-
-struct SqlFailure
-{
-    QString message;
-};
-
-void run(SqlStatement& st, const char* what)
-{
-    if (!st.exec())
-        throw SqlFailure { QStringLiteral("%1: %2").arg(QLatin1String(what), st.error()) };
-}
-
-} // namespace
 
 // ---- construction -------------------------------------------------------------------------------------
 
@@ -387,28 +423,10 @@ Result<void> Dispatcher::start()
                 deltas.move(target, domain, "in_flight", "pending");
                 const nlohmann::json detail = { { "target", target }, { "revision_no", revisionNo },
                     { "delivery_id", id }, { "message", why } };
-                auto& l = m_st->lineage;
-                l.bind(0, std::int64_t(t));
-                l.bind(1, std::string_view(domain));
-                l.bind(2, std::string_view(key));
-                l.bind(3, objectId);
-                l.bind(4, revisionId);
-                l.bind(5, "delivery_recovered");
-                l.bind(6, std::string_view(target));
-                l.bind(7, std::string_view(m_o.actor));
-                l.bindNull(8);
-                l.bind(9, std::string_view(detail.dump()));
-                run(l, "lineage");
+                m_st->lineageEvent(
+                    t, domain, key, objectId, revisionId, "delivery_recovered", target, m_o.actor, {}, detail);
             }
-            for (const auto& [k, n] : deltas.delivery) {
-                if (n == 0)
-                    continue;
-                m_st->deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
-                m_st->deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
-                m_st->deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
-                m_st->deliveryCounter.bind(3, n);
-                run(m_st->deliveryCounter, "delivery counters");
-            }
+            m_st->writeCounters(deltas);
         } catch (const SqlFailure& f) {
             m_ws.rollback();
             return makeError(f.message);
@@ -532,18 +550,8 @@ void Dispatcher::tick()
         try {
             TxnDeltas deltas;
             auto lineage = [&](const Pick& p, const char* kind, const nlohmann::json& detail) {
-                auto& l = m_st->lineage;
-                l.bind(0, std::int64_t(t));
-                l.bind(1, std::string_view(p.domain));
-                l.bind(2, std::string_view(p.key));
-                l.bind(3, p.objectId);
-                l.bind(4, p.revisionId);
-                l.bind(5, kind);
-                l.bind(6, std::string_view(p.target));
-                l.bind(7, std::string_view(m_o.actor));
-                l.bindOptional(8, std::string_view(p.correlationId));
-                l.bind(9, std::string_view(detail.dump()));
-                run(l, "lineage");
+                m_st->lineageEvent(
+                    t, p.domain, p.key, p.objectId, p.revisionId, kind, p.target, m_o.actor, p.correlationId, detail);
             };
             auto objectTarget = [&](const Pick& p, const char* status) {
                 auto& o = m_st->otStatus;
@@ -658,23 +666,7 @@ void Dispatcher::tick()
                         { "error", p.reason }, { "exception_id", exceptionId } });
                 ++m_stats.failed;
             }
-            for (const auto& [k, n] : deltas.delivery) {
-                if (n == 0)
-                    continue;
-                m_st->deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
-                m_st->deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
-                m_st->deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
-                m_st->deliveryCounter.bind(3, n);
-                run(m_st->deliveryCounter, "delivery counters");
-            }
-            for (const auto& [k, n] : deltas.exception) {
-                if (n == 0)
-                    continue;
-                m_st->exceptionCounter.bind(0, std::string_view(k.first));
-                m_st->exceptionCounter.bind(1, std::string_view(k.second));
-                m_st->exceptionCounter.bind(2, n);
-                run(m_st->exceptionCounter, "exception counters");
-            }
+            m_st->writeCounters(deltas);
         } catch (const SqlFailure& f) {
             m_ws.rollback();
             m_inTick = false;
@@ -1216,36 +1208,10 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                 run(ot, "object state");
             }
             deltas.move(p.target, p.domain, "in_flight", newStatus);
-            auto& l = m_st->lineage;
-            l.bind(0, std::int64_t(oc.at));
-            l.bind(1, std::string_view(p.domain));
-            l.bind(2, std::string_view(p.key));
-            l.bind(3, p.objectId);
-            l.bind(4, p.revisionId);
-            l.bind(5, kind);
-            l.bind(6, std::string_view(p.target));
-            l.bind(7, std::string_view(m_o.actor));
-            l.bindOptional(8, std::string_view(p.correlationId));
-            l.bind(9, std::string_view(detail.dump()));
-            run(l, "lineage");
+            m_st->lineageEvent(
+                oc.at, p.domain, p.key, p.objectId, p.revisionId, kind, p.target, m_o.actor, p.correlationId, detail);
         }
-        for (const auto& [k, n] : deltas.delivery) {
-            if (n == 0)
-                continue;
-            m_st->deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
-            m_st->deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
-            m_st->deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
-            m_st->deliveryCounter.bind(3, n);
-            run(m_st->deliveryCounter, "delivery counters");
-        }
-        for (const auto& [k, n] : deltas.exception) {
-            if (n == 0)
-                continue;
-            m_st->exceptionCounter.bind(0, std::string_view(k.first));
-            m_st->exceptionCounter.bind(1, std::string_view(k.second));
-            m_st->exceptionCounter.bind(2, n);
-            run(m_st->exceptionCounter, "exception counters");
-        }
+        m_st->writeCounters(deltas);
     } catch (const SqlFailure& f) {
         return makeError(QStringLiteral("dispatcher: record outcomes: ") + f.message);
     }

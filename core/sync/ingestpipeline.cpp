@@ -44,6 +44,22 @@ struct Envelope
 
 } // namespace
 
+void IngestSummary::add(const IngestSummary& o)
+{
+    received += o.received;
+    accepted += o.accepted;
+    revisions += o.revisions;
+    unchanged += o.unchanged;
+    rejected += o.rejected;
+    duplicates += o.duplicates;
+    exceptions += o.exceptions;
+    policyViolations += o.policyViolations;
+    duplicateSuspects += o.duplicateSuspects;
+    deliveries += o.deliveries;
+    for (const auto& [k, n] : o.exceptionsByCategory)
+        exceptionsByCategory[k] += n;
+}
+
 nlohmann::json IngestSummary::toJson() const
 {
     return nlohmann::json { { "run_id", runId }, { "received", received }, { "accepted", accepted },
@@ -484,19 +500,9 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         m_verdict = nullptr;
     }
     // Apply the event's outcome to the run.
-    m_sum.accepted += m_eventSum.accepted;
-    m_sum.revisions += m_eventSum.revisions;
-    m_sum.unchanged += m_eventSum.unchanged;
-    m_sum.rejected += m_eventSum.rejected;
-    m_sum.duplicates += m_eventSum.duplicates;
-    m_sum.exceptions += m_eventSum.exceptions;
-    m_sum.policyViolations += m_eventSum.policyViolations;
-    m_sum.duplicateSuspects += m_eventSum.duplicateSuspects;
-    m_sum.deliveries += m_eventSum.deliveries;
-    for (const auto& [k, n] : m_eventSum.exceptionsByCategory) {
-        m_sum.exceptionsByCategory[k] += n;
+    m_sum.add(m_eventSum);
+    for (const auto& [k, n] : m_eventSum.exceptionsByCategory)
         m_exceptionDelta[k] += n;
-    }
     for (const auto& [target, domain] : m_eventDeliveryKeys)
         ++m_deliveryDelta[{ target, domain, "pending" }];
     for (const auto& [d, id, text] : m_eventIndexAdds) {

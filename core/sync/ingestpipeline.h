@@ -41,6 +41,8 @@ struct IngestSummary
     std::string inputSha256; // of all bytes read
 
     nlohmann::json toJson() const;
+    // Adds another summary's counts (not its run id or input hash).
+    void add(const IngestSummary& other);
 };
 
 // One attention point of an accepted line: an exception created for review although the event was merged.

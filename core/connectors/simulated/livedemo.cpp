@@ -281,13 +281,7 @@ void LiveDemo::step()
     }
     m_eventsSent += static_cast<std::int64_t>(lines.size());
     const IngestSummary& s = r.value();
-    m_totals.received += s.received;
-    m_totals.accepted += s.accepted;
-    m_totals.revisions += s.revisions;
-    m_totals.rejected += s.rejected;
-    m_totals.exceptions += s.exceptions;
-    m_totals.deliveries += s.deliveries;
-    m_totals.policyViolations += s.policyViolations;
+    m_totals.add(s);
     Q_EMIT ingested(s);
 }
 
