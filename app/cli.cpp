@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "clicommands.h"
+#include "clicommon.h"
 
 #include "audit/auditexport.h"
 #include "audit/auditlog.h"
@@ -37,40 +39,6 @@
 namespace mdsync::cli {
 
 namespace {
-
-QTextStream& out()
-{
-    static QTextStream s(stdout);
-    return s;
-}
-
-QTextStream& err()
-{
-    static QTextStream s(stderr);
-    return s;
-}
-
-// A user error: one line on stderr, exit code 1.
-int fail(const QString& message)
-{
-    out().flush();
-    err() << "mdsyncctl: " << message << Qt::endl;
-    return UserError;
-}
-
-QString q(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
-
-QString jstr(const nlohmann::json& v)
-{
-    if (v.is_null())
-        return QStringLiteral("-");
-    if (v.is_string())
-        return q(v.get<std::string>());
-    return q(v.dump());
-}
 
 const char* kUsage = R"(Usage: mdsyncctl <command> --workspace PATH [options]
 
@@ -121,31 +89,26 @@ Exit codes: 0 ok, 1 user error (message on stderr), 2 data problems reported (e.
 a broken audit chain).
 )";
 
-struct Args
-{
-    QString command;
-    QStringList positionals;
-    std::map<QString, QString> options;
-    std::set<QString> flags;
-
-    bool has(const QString& flag) const { return flags.count(flag) > 0; }
-    QString value(const QString& name, const QString& fallback = {}) const
-    {
-        auto it = options.find(name);
-        return it == options.end() ? fallback : it->second;
-    }
+// Every option of every command. Value options may repeat (e.g. --set); Args::value gives the last.
+const std::set<QString> kValueOptions = {
+    // clang-format off
+    QStringLiteral("workspace"), QStringLiteral("landscape"), QStringLiteral("model"), QStringLiteral("source-name"),
+    QStringLiteral("domain"), QStringLiteral("key"), QStringLiteral("prefix"), QStringLiteral("limit"),
+    QStringLiteral("status"), QStringLiteral("category"), QStringLiteral("user"), QStringLiteral("contracts"),
+    QStringLiteral("timeout"), QStringLiteral("target"), QStringLiteral("reason"), QStringLiteral("duration"),
+    QStringLiteral("seed"), QStringLiteral("listen"), QStringLiteral("inbox"), QStringLiteral("login"),
+    QStringLiteral("role"), QStringLiteral("id"), QStringLiteral("to"), QStringLiteral("text"),
+    QStringLiteral("reason-code"), QStringLiteral("out"), QStringLiteral("from"), QStringLiteral("until"),
+    QStringLiteral("at"), QStringLiteral("set"), QStringLiteral("payload"), QStringLiteral("filter"),
+    QStringLiteral("older-than"), QStringLiteral("error"), QStringLiteral("job"), QStringLiteral("name"),
+    QStringLiteral("match"), QStringLiteral("action"), QStringLiteral("file"), QStringLiteral("kind"),
+    QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
+    // clang-format on
 };
-
-const std::set<QString> kValueOptions = { QStringLiteral("workspace"), QStringLiteral("landscape"),
-    QStringLiteral("model"), QStringLiteral("source-name"), QStringLiteral("domain"), QStringLiteral("key"),
-    QStringLiteral("prefix"), QStringLiteral("limit"), QStringLiteral("status"), QStringLiteral("category"),
-    QStringLiteral("user"), QStringLiteral("contracts"), QStringLiteral("timeout"), QStringLiteral("target"),
-    QStringLiteral("reason"), QStringLiteral("duration"), QStringLiteral("seed"), QStringLiteral("listen"),
-    QStringLiteral("inbox"), QStringLiteral("login"), QStringLiteral("role"), QStringLiteral("id"),
-    QStringLiteral("to"), QStringLiteral("text"), QStringLiteral("reason-code"), QStringLiteral("out"),
-    QStringLiteral("from"), QStringLiteral("until") };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
-    QStringLiteral("version"), QStringLiteral("until-idle") };
+    QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
+    QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
+    QStringLiteral("all") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -171,6 +134,7 @@ bool parse(const QStringList& argv, Args& a, QString& error)
                     value = argv[++i];
                 }
                 a.options[name] = value;
+                a.repeated[name] << value;
             } else {
                 error = QStringLiteral("unknown option --%1 (see mdsyncctl --help)").arg(name);
                 return false;
@@ -188,51 +152,6 @@ bool parse(const QStringList& argv, Args& a, QString& error)
     return true;
 }
 
-std::string actor(const Args& a)
-{
-    QString user = a.value(QStringLiteral("user"));
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME")));
-    return user.isEmpty() ? std::string("unknown") : user.toStdString();
-}
-
-// Prints rows as an aligned text table.
-void printTable(const QStringList& headers, const std::vector<QStringList>& rows)
-{
-    std::vector<qsizetype> width(static_cast<size_t>(headers.size()));
-    for (qsizetype c = 0; c < headers.size(); ++c)
-        width[static_cast<size_t>(c)] = headers[c].size();
-    for (const auto& r : rows)
-        for (qsizetype c = 0; c < r.size() && c < headers.size(); ++c)
-            width[static_cast<size_t>(c)]
-                = std::max(width[static_cast<size_t>(c)], std::min<qsizetype>(r[c].size(), 60));
-    auto line = [&](const QStringList& cells) {
-        QString text;
-        for (qsizetype c = 0; c < headers.size(); ++c) {
-            QString cell = c < cells.size() ? cells[c] : QString();
-            if (cell.size() > 60)
-                cell = cell.left(59) + QChar(0x2026);
-            text += c + 1 < headers.size() ? cell.leftJustified(width[static_cast<size_t>(c)] + 2) : cell;
-        }
-        out() << text << '\n';
-    };
-    line(headers);
-    for (const auto& r : rows)
-        line(r);
-}
-
-void printJson(const nlohmann::json& j)
-{
-    out() << q(j.dump(2)) << '\n';
-}
-
-Result<std::unique_ptr<Workspace>> openWorkspace(const Args& a, Workspace::Mode mode)
-{
-    const QString path = a.value(QStringLiteral("workspace"));
-    if (path.isEmpty())
-        return makeError(QStringLiteral("--workspace PATH is required for '%1'").arg(a.command));
-    return Workspace::open(path, mode);
-}
 
 int cmdInit(const Args& a)
 {
@@ -361,12 +280,6 @@ int cmdObjects(const Args& a)
     return Ok;
 }
 
-bool requireObject(const Args& a, std::string& domain, std::string& key)
-{
-    domain = a.value(QStringLiteral("domain")).toStdString();
-    key = a.value(QStringLiteral("key")).toStdString();
-    return !domain.empty() && !key.empty();
-}
 
 void printStatus(const nlohmann::json& s)
 {
@@ -941,59 +854,6 @@ int cmdExceptionAction(const Args& a)
     return Ok;
 }
 
-int cmdExportAudit(const Args& a)
-{
-    ExportOptions o;
-    o.directory = a.value(QStringLiteral("out"));
-    if (o.directory.isEmpty())
-        return fail(QStringLiteral("export-audit needs --out DIR (a new or empty directory)"));
-    for (const auto& [name, target] :
-        { std::pair { QStringLiteral("from"), &o.from }, std::pair { QStringLiteral("until"), &o.to } }) {
-        if (!a.options.count(name))
-            continue;
-        const auto t = parseRfc3339(a.value(name).toStdString());
-        if (!t)
-            return fail(QStringLiteral("--%1 takes an RFC 3339 time, e.g. 2026-11-28T00:00:00Z, got '%2'")
-                            .arg(name, a.value(name)));
-        *target = t.value_or(0);
-    }
-    if (a.options.count(QStringLiteral("domain")) || a.options.count(QStringLiteral("key"))) {
-        std::string domain, key;
-        if (!requireObject(a, domain, key))
-            return fail(QStringLiteral("export-audit: --domain and --key go together"));
-        o.objects.emplace_back(domain, key);
-    }
-    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
-    if (!ws)
-        return fail(ws.error());
-    auto m = exportAuditAs(ws.value()->db(), actor(a), o);
-    if (!m)
-        return fail(m.error());
-    if (a.has(QStringLiteral("json")))
-        printJson(m.value());
-    else
-        out() << "exported to " << o.directory << ": " << q(m.value().dump()) << '\n';
-    return Ok;
-}
-
-int cmdVerifyExport(const Args& a)
-{
-    if (a.positionals.size() != 1)
-        return fail(QStringLiteral("verify-export takes the export directory"));
-    auto v = verifyExport(a.positionals.first());
-    if (!v)
-        return fail(v.error());
-    const bool ok = v.value().value("ok", false);
-    if (a.has(QStringLiteral("json"))) {
-        printJson(v.value());
-    } else {
-        out() << (ok ? "export OK: " : "export BROKEN: ") << q(v.value()["checked"].dump()) << '\n';
-        for (const auto& p : v.value()["problems"])
-            out() << "  " << q(p.get<std::string>()) << '\n';
-    }
-    return ok ? Ok : DataProblems;
-}
-
 int cmdDemo(Args a)
 {
     QString path = a.value(QStringLiteral("workspace"));
@@ -1145,10 +1005,29 @@ int run(const QStringList& argv)
         return a.command.isEmpty() && !a.has(QStringLiteral("help")) ? UserError : Ok;
     }
     const QString& c = a.command;
+    static const std::map<QString, int (*)(const Args&)> areaCommands = {
+        { QStringLiteral("correct"), cmdCorrect },
+        { QStringLiteral("approve"), cmdDecide },
+        { QStringLiteral("reject"), cmdDecide },
+        { QStringLiteral("corrections"), cmdCorrections },
+        { QStringLiteral("replay"), cmdReplay },
+        { QStringLiteral("rule"), cmdRule },
+        { QStringLiteral("metrics"), cmdMetrics },
+        { QStringLiteral("alerts"), cmdAlerts },
+        { QStringLiteral("authority"), cmdAuthority },
+        { QStringLiteral("propose"), cmdPropose },
+        { QStringLiteral("approve-change"), cmdDecideChange },
+        { QStringLiteral("reject-change"), cmdDecideChange },
+        { QStringLiteral("proposals"), cmdProposals },
+        { QStringLiteral("export-audit"), cmdExportAudit },
+        { QStringLiteral("verify-export"), cmdVerifyExport },
+    };
     if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));
     int rc;
-    if (c == QLatin1String("init"))
+    if (auto it = areaCommands.find(c); it != areaCommands.end())
+        rc = it->second(a);
+    else if (c == QLatin1String("init"))
         rc = cmdInit(a);
     else if (c == QLatin1String("ingest"))
         rc = cmdIngest(a);
@@ -1172,12 +1051,8 @@ int run(const QStringList& argv)
         rc = cmdRole(a, c == QLatin1String("grant"));
     else if (c == QLatin1String("roles"))
         rc = cmdRoles(a);
-    else if (c == QLatin1String("export-audit"))
-        rc = cmdExportAudit(a);
-    else if (c == QLatin1String("verify-export"))
-        rc = cmdVerifyExport(a);
     else if (c == QLatin1String("assign") || c == QLatin1String("unassign") || c == QLatin1String("comment")
-        || c == QLatin1String("discard") || c == QLatin1String("resolve") || c == QLatin1String("replay"))
+        || c == QLatin1String("discard") || c == QLatin1String("resolve"))
         rc = cmdExceptionAction(a);
     else if (c == QLatin1String("pause"))
         rc = cmdPause(a, true);

@@ -145,6 +145,77 @@ const std::vector<QStringList>& migrations()
                            " granted_by TEXT NOT NULL, granted_at INTEGER NOT NULL, PRIMARY KEY (login, role))"
                            " WITHOUT ROWID"),
         },
+        // ---- version 3 ------------------------------------------------------------------------------
+        {
+            // Steward corrections: attribute changes (a steward revision on behalf of the owning system) or an
+            // edited mapped payload of a failed delivery. A correction touching a critical attribute group
+            // waits in awaiting_approval for a different user with the approver role.
+            QStringLiteral("CREATE TABLE correction ("
+                           " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('attributes','payload')),"
+                           " status TEXT NOT NULL CHECK (status IN ('awaiting_approval','applied','rejected')),"
+                           " domain TEXT NOT NULL, object_key TEXT NOT NULL, object_id INTEGER,"
+                           " exception_id INTEGER, delivery_id INTEGER, target_id TEXT, base_revision_no INTEGER,"
+                           " changes TEXT NOT NULL, before TEXT NOT NULL, critical_groups TEXT NOT NULL,"
+                           " on_behalf_of TEXT, reason TEXT NOT NULL, proposed_by TEXT NOT NULL,"
+                           " proposed_at INTEGER NOT NULL, decided_by TEXT, decided_at INTEGER, decision_reason TEXT,"
+                           " revision_id INTEGER, rule_id INTEGER)"),
+            QStringLiteral("CREATE INDEX correction_object ON correction(domain, object_key, id)"),
+            QStringLiteral("CREATE INDEX correction_status ON correction(status, id)"),
+            // The mapped payload a steward edited for a failed delivery (JSON); sent instead of the mapping.
+            QStringLiteral("ALTER TABLE delivery ADD COLUMN payload_override TEXT"),
+
+            // Bulk replay jobs and their per-item results.
+            QStringLiteral("CREATE TABLE replay_job ("
+                           " id INTEGER PRIMARY KEY, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+                           " filter TEXT NOT NULL, dry_run INTEGER NOT NULL, reason TEXT,"
+                           " status TEXT NOT NULL CHECK (status IN ('running','done','cancelled')),"
+                           " total INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0,"
+                           " succeeded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,"
+                           " finished_at INTEGER)"),
+            QStringLiteral("CREATE TABLE replay_job_item ("
+                           " job_id INTEGER NOT NULL, seq INTEGER NOT NULL, exception_id INTEGER, delivery_id INTEGER,"
+                           " result TEXT NOT NULL, message TEXT, PRIMARY KEY (job_id, seq)) WITHOUT ROWID"),
+
+            // Fix once, apply to N: a recorded correction rule and where it was applied.
+            QStringLiteral("CREATE TABLE fix_rule ("
+                           " id INTEGER PRIMARY KEY, name TEXT NOT NULL, target_id TEXT, domain TEXT, category TEXT,"
+                           " match TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL,"
+                           " created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+                           " applied INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1)"),
+
+            // Governed configuration changes: a proposal with its diff; takes effect when another admin approves.
+            QStringLiteral("CREATE TABLE config_proposal ("
+                           " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('model','landscape','contracts')),"
+                           " status TEXT NOT NULL CHECK (status IN ('proposed','approved','rejected','withdrawn')),"
+                           " title TEXT NOT NULL, document TEXT NOT NULL, diff TEXT NOT NULL, base_version_id INTEGER,"
+                           " reason TEXT NOT NULL, proposed_by TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
+                           " decided_by TEXT, decided_at INTEGER, decision_reason TEXT, effective_at INTEGER,"
+                           " version_id INTEGER)"),
+
+            // Alerts raised by the core's alert rules; acknowledged by users.
+            QStringLiteral("CREATE TABLE alert ("
+                           " id INTEGER PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,"
+                           " status TEXT NOT NULL CHECK (status IN ('open','acknowledged','cleared')),"
+                           " dedup_key TEXT NOT NULL, domain TEXT, object_key TEXT, target_id TEXT,"
+                           " message TEXT NOT NULL, details TEXT NOT NULL, fired_at INTEGER NOT NULL,"
+                           " last_seen_at INTEGER NOT NULL, acked_by TEXT, acked_at INTEGER, cleared_at INTEGER)"),
+            QStringLiteral("CREATE UNIQUE INDEX alert_live ON alert(dedup_key) WHERE status != 'cleared'"),
+            QStringLiteral("CREATE INDEX alert_status ON alert(status, fired_at)"),
+
+            // KPI time series per target and minute (written with the outcomes), latency histogram buckets for
+            // percentiles without scans, and named aggregate counters (e.g. replay outcomes, repair times).
+            QStringLiteral("CREATE TABLE metric_minute ("
+                           " target_id TEXT NOT NULL, minute INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                           " acked INTEGER NOT NULL DEFAULT 0, retried INTEGER NOT NULL DEFAULT 0,"
+                           " failed INTEGER NOT NULL DEFAULT 0, latency_sum INTEGER NOT NULL DEFAULT 0,"
+                           " sla_breaches INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (target_id, minute)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE latency_bucket ("
+                           " target_id TEXT NOT NULL, minute INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+                           " n INTEGER NOT NULL, PRIMARY KEY (target_id, minute, bucket)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE kpi_counter ("
+                           " name TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,"
+                           " total INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, key)) WITHOUT ROWID"),
+        },
     };
     return all;
 }

@@ -1,0 +1,106 @@
+#include "clicommon.h"
+
+#include <algorithm>
+
+namespace mdsync::cli {
+
+QTextStream& out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream& err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+// A user error: one line on stderr, exit code 1.
+int fail(const QString& message)
+{
+    out().flush();
+    err() << "mdsyncctl: " << message << Qt::endl;
+    return UserError;
+}
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+QString jstr(const nlohmann::json& v)
+{
+    if (v.is_null())
+        return QStringLiteral("-");
+    if (v.is_string())
+        return q(v.get<std::string>());
+    return q(v.dump());
+}
+
+std::string actor(const Args& a)
+{
+    QString user = a.value(QStringLiteral("user"));
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME")));
+    return user.isEmpty() ? std::string("unknown") : user.toStdString();
+}
+
+// Prints rows as an aligned text table.
+void printTable(const QStringList& headers, const std::vector<QStringList>& rows)
+{
+    std::vector<qsizetype> width(static_cast<size_t>(headers.size()));
+    for (qsizetype c = 0; c < headers.size(); ++c)
+        width[static_cast<size_t>(c)] = headers[c].size();
+    for (const auto& r : rows)
+        for (qsizetype c = 0; c < r.size() && c < headers.size(); ++c)
+            width[static_cast<size_t>(c)]
+                = std::max(width[static_cast<size_t>(c)], std::min<qsizetype>(r[c].size(), 60));
+    auto line = [&](const QStringList& cells) {
+        QString text;
+        for (qsizetype c = 0; c < headers.size(); ++c) {
+            QString cell = c < cells.size() ? cells[c] : QString();
+            if (cell.size() > 60)
+                cell = cell.left(59) + QChar(0x2026);
+            text += c + 1 < headers.size() ? cell.leftJustified(width[static_cast<size_t>(c)] + 2) : cell;
+        }
+        out() << text << '\n';
+    };
+    line(headers);
+    for (const auto& r : rows)
+        line(r);
+}
+
+void printJson(const nlohmann::json& j)
+{
+    out() << q(j.dump(2)) << '\n';
+}
+
+Result<std::unique_ptr<Workspace>> openWorkspace(const Args& a, Workspace::Mode mode)
+{
+    const QString path = a.value(QStringLiteral("workspace"));
+    if (path.isEmpty())
+        return makeError(QStringLiteral("--workspace PATH is required for '%1'").arg(a.command));
+    return Workspace::open(path, mode);
+}
+
+bool requireObject(const Args& a, std::string& domain, std::string& key)
+{
+    domain = a.value(QStringLiteral("domain")).toStdString();
+    key = a.value(QStringLiteral("key")).toStdString();
+    return !domain.empty() && !key.empty();
+}
+
+std::optional<qint64> timeOption(const Args& a, const QString& name, QString& error)
+{
+    if (!a.options.count(name))
+        return std::nullopt;
+    const auto t = parseRfc3339(a.value(name).toStdString());
+    if (!t) {
+        error = QStringLiteral("--%1 takes an RFC 3339 time, e.g. 2026-11-28T00:00:00Z, got '%2'").arg(name, a.value(name));
+        return std::nullopt;
+    }
+    return t;
+}
+
+} // namespace mdsync::cli
