@@ -408,4 +408,25 @@ std::vector<ContractTestResult> ContractSet::runTests(const UnitRegistry& units)
     return results;
 }
 
+Result<MappedPayload> deliveryPayload(const ContractSet& contracts, const UnitRegistry& units, std::string_view domain,
+    std::string_view target, std::string_view contractVersion, const std::string& key, const nlohmann::json& state,
+    std::string_view payloadOverride, bool bestEffort)
+{
+    MappedPayload out;
+    if (!payloadOverride.empty()) {
+        out.payload = nlohmann::json::parse(payloadOverride, nullptr, false);
+        if (out.payload.is_discarded() || !out.payload.is_object())
+            return makeError(QStringLiteral("the corrected payload stored for this delivery is not a JSON object"));
+        return out;
+    }
+    if (const Contract* c = contracts.find(domain, target, contractVersion)) {
+        if (!bestEffort)
+            return c->map(key, state, units);
+        std::vector<MappingIssue> blocking;
+        return c->mapAll(key, state, units, blocking);
+    }
+    out.payload = state;
+    return out;
+}
+
 } // namespace mdsync

@@ -103,4 +103,12 @@ private:
     std::vector<Sample> m_samples;
 };
 
+// The payload of one delivery: `payloadOverride` (JSON text of a steward's corrected payload) when set, else the
+// state mapped through the contract for (domain, target, version), else the state itself (identity). Used by
+// the dispatcher to send and by replay dry-runs to show what would be sent. bestEffort: blocking mapping issues do
+// not fail, the payload is what could be mapped (a steward's starting point for a payload correction).
+Result<MappedPayload> deliveryPayload(const ContractSet& contracts, const UnitRegistry& units, std::string_view domain,
+    std::string_view target, std::string_view contractVersion, const std::string& key, const nlohmann::json& state,
+    std::string_view payloadOverride = {}, bool bestEffort = false);
+
 } // namespace mdsync

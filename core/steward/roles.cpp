@@ -66,6 +66,8 @@ std::string_view actionName(Action action)
         return "propose configuration changes";
     case Action::ApproveChange:
         return "approve configuration changes";
+    case Action::AcknowledgeAlert:
+        return "acknowledge alerts";
     }
     return "do this";
 }
@@ -74,6 +76,8 @@ bool allows(Role role, Action action)
 {
     if (action == Action::Read)
         return true;
+    if (action == Action::AcknowledgeAlert)
+        return role == Role::Steward || role == Role::Approver || role == Role::Admin;
     switch (role) {
     case Role::Viewer:
         return false;

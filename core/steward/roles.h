@@ -33,6 +33,7 @@ enum class Action {
     ExportAudit,
     ProposeChange, // propose a configuration change
     ApproveChange,
+    AcknowledgeAlert, // acknowledge an alert (steward, approver, admin)
 };
 
 std::string_view roleName(Role role);

@@ -184,13 +184,14 @@ const std::vector<QStringList>& migrations()
                            " applied INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1)"),
 
             // Governed configuration changes: a proposal with its diff; takes effect when another admin approves.
-            QStringLiteral("CREATE TABLE config_proposal ("
-                           " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('model','landscape','contracts')),"
-                           " status TEXT NOT NULL CHECK (status IN ('proposed','approved','rejected','withdrawn')),"
-                           " title TEXT NOT NULL, document TEXT NOT NULL, diff TEXT NOT NULL, base_version_id INTEGER,"
-                           " reason TEXT NOT NULL, proposed_by TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
-                           " decided_by TEXT, decided_at INTEGER, decision_reason TEXT, effective_at INTEGER,"
-                           " version_id INTEGER)"),
+            QStringLiteral(
+                "CREATE TABLE config_proposal ("
+                " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('model','landscape','contracts')),"
+                " status TEXT NOT NULL CHECK (status IN ('proposed','approved','rejected','withdrawn')),"
+                " title TEXT NOT NULL, document TEXT NOT NULL, diff TEXT NOT NULL, base_version_id INTEGER,"
+                " reason TEXT NOT NULL, proposed_by TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
+                " decided_by TEXT, decided_at INTEGER, decision_reason TEXT, effective_at INTEGER,"
+                " version_id INTEGER)"),
 
             // Alerts raised by the core's alert rules; acknowledged by users.
             QStringLiteral("CREATE TABLE alert ("
@@ -202,19 +203,49 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("CREATE UNIQUE INDEX alert_live ON alert(dedup_key) WHERE status != 'cleared'"),
             QStringLiteral("CREATE INDEX alert_status ON alert(status, fired_at)"),
 
-            // KPI time series per target and minute (written with the outcomes), latency histogram buckets for
-            // percentiles without scans, and named aggregate counters (e.g. replay outcomes, repair times).
+            // KPIs (core/metrics, docs/METRICS.md). metric_minute: outcome counts per target, domain and UTC
+            // minute (minute = ms / 60000), written by the dispatcher in the outcome's transaction.
+            // latency_bucket: histogram of end-to-end latencies per target and minute (log-scale buckets, see
+            // metrics.h) for percentiles without scans. kpi_counter: named aggregate counters (n, total).
             QStringLiteral("CREATE TABLE metric_minute ("
-                           " target_id TEXT NOT NULL, minute INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-                           " acked INTEGER NOT NULL DEFAULT 0, retried INTEGER NOT NULL DEFAULT 0,"
-                           " failed INTEGER NOT NULL DEFAULT 0, latency_sum INTEGER NOT NULL DEFAULT 0,"
-                           " sla_breaches INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (target_id, minute)) WITHOUT ROWID"),
+                           " target_id TEXT NOT NULL, minute INTEGER NOT NULL, domain TEXT NOT NULL,"
+                           " attempts INTEGER NOT NULL DEFAULT 0, acked INTEGER NOT NULL DEFAULT 0,"
+                           " retried INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,"
+                           " latency_sum INTEGER NOT NULL DEFAULT 0, sla_breaches INTEGER NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (target_id, minute, domain)) WITHOUT ROWID"),
             QStringLiteral("CREATE TABLE latency_bucket ("
                            " target_id TEXT NOT NULL, minute INTEGER NOT NULL, bucket INTEGER NOT NULL,"
                            " n INTEGER NOT NULL, PRIMARY KEY (target_id, minute, bucket)) WITHOUT ROWID"),
             QStringLiteral("CREATE TABLE kpi_counter ("
                            " name TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,"
                            " total INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, key)) WITHOUT ROWID"),
+            // Counters kept by triggers, so that every code path that opens or closes an exception or finishes
+            // an ingest run keeps them: open exceptions per domain ('open_exceptions', domain), repair time of
+            // closed exceptions ('repair', category: n closes, total ms), duplicate inputs an ingest run did
+            // not merge again ('duplicates_prevented', 'idempotent_event' / 'unchanged').
+            QStringLiteral("INSERT INTO kpi_counter(name, key, n, total)"
+                           " SELECT 'open_exceptions', coalesce(domain, ''), count(*), 0 FROM exception"
+                           " WHERE status IN ('open','assigned') GROUP BY 2"),
+            QStringLiteral("CREATE TRIGGER kpi_exception_open AFTER INSERT ON exception"
+                           " WHEN new.status IN ('open','assigned') BEGIN"
+                           " INSERT INTO kpi_counter(name, key, n, total) VALUES ('open_exceptions',"
+                           " coalesce(new.domain, ''), 1, 0) ON CONFLICT(name, key) DO UPDATE SET n = n + 1; END"),
+            QStringLiteral("CREATE TRIGGER kpi_exception_status AFTER UPDATE OF status ON exception"
+                           " WHEN (old.status IN ('open','assigned')) <> (new.status IN ('open','assigned')) BEGIN"
+                           " INSERT INTO kpi_counter(name, key, n, total) VALUES ('open_exceptions',"
+                           " coalesce(new.domain, ''), CASE WHEN new.status IN ('open','assigned') THEN 1 ELSE -1 END,"
+                           " 0) ON CONFLICT(name, key) DO UPDATE SET n = n + excluded.n;"
+                           " INSERT INTO kpi_counter(name, key, n, total) SELECT 'repair', new.category, 1,"
+                           " max(0, new.updated_at - old.created_at)"
+                           " WHERE new.status IN ('resolved','discarded','superseded','replayed')"
+                           " ON CONFLICT(name, key) DO UPDATE SET n = n + 1, total = total + excluded.total; END"),
+            QStringLiteral("CREATE TRIGGER kpi_ingest_duplicates AFTER UPDATE OF summary ON ingest_run"
+                           " WHEN new.summary IS NOT NULL AND old.summary IS NULL BEGIN"
+                           " INSERT INTO kpi_counter(name, key, n, total) VALUES ('duplicates_prevented',"
+                           " 'idempotent_event', coalesce(json_extract(new.summary, '$.duplicates'), 0), 0),"
+                           " ('duplicates_prevented', 'unchanged',"
+                           " coalesce(json_extract(new.summary, '$.unchanged'), 0), 0)"
+                           " ON CONFLICT(name, key) DO UPDATE SET n = n + excluded.n; END"),
         },
     };
     return all;

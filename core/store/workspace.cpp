@@ -147,20 +147,48 @@ Result<void> Workspace::exec(const QString& sql)
     return {};
 }
 
+// Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT, inner ones are savepoints, so that an action
+// made of other actions (a correction that ingests a steward revision and closes an exception) stays one unit.
 Result<void> Workspace::begin()
 {
-    return exec(QStringLiteral("BEGIN IMMEDIATE"));
+    if (m_txDepth == 0) {
+        if (auto r = exec(QStringLiteral("BEGIN IMMEDIATE")); !r)
+            return r;
+    } else if (auto r = exec(QStringLiteral("SAVEPOINT ws_nested_%1").arg(m_txDepth)); !r) {
+        return r;
+    }
+    ++m_txDepth;
+    return {};
 }
 
 Result<void> Workspace::commit()
 {
-    return exec(QStringLiteral("COMMIT"));
+    if (m_txDepth <= 1) {
+        auto r = exec(QStringLiteral("COMMIT"));
+        if (r)
+            m_txDepth = 0;
+        return r;
+    }
+    --m_txDepth;
+    return exec(QStringLiteral("RELEASE ws_nested_%1").arg(m_txDepth));
 }
 
 void Workspace::rollback()
 {
     QSqlQuery q(m_db);
-    q.exec(QStringLiteral("ROLLBACK"));
+    if (m_txDepth <= 1) {
+        q.exec(QStringLiteral("ROLLBACK"));
+        m_txDepth = 0;
+        return;
+    }
+    --m_txDepth;
+    q.exec(QStringLiteral("ROLLBACK TO ws_nested_%1").arg(m_txDepth));
+    q.exec(QStringLiteral("RELEASE ws_nested_%1").arg(m_txDepth));
+}
+
+bool Workspace::inTransaction() const
+{
+    return m_txDepth > 0;
 }
 
 Result<void> Workspace::migrate()

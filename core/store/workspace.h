@@ -39,10 +39,12 @@ public:
 
     // Runs one statement (no result rows); the error names the statement's first words.
     Result<void> exec(const QString& sql);
-    // Transactions on the writer connection. commit() reports the SQLite error.
+    // Transactions on the writer connection; they nest (inner ones are savepoints, committed or rolled back
+    // with the outermost). commit() reports the SQLite error.
     Result<void> begin();
     Result<void> commit();
     void rollback();
+    bool inTransaction() const;
 
     QString meta(const QString& key, const QString& fallback = {}) const;
     Result<void> setMeta(const QString& key, const QString& value);
@@ -57,6 +59,7 @@ private:
     QString m_path;
     Mode m_mode = Mode::ReadOnly;
     std::unique_ptr<QLockFile> m_lock;
+    int m_txDepth = 0;
 };
 
 // Formats a failed query's error for a message: "<what>: <driver text> (<sqlite text>)".

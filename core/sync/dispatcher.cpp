@@ -1,6 +1,7 @@
 #include "sync/dispatcher.h"
 
 #include "audit/auditlog.h"
+#include "metrics/metrics.h"
 #include "steward/roles.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
@@ -84,6 +85,7 @@ struct TxnDeltas
 {
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> delivery; // target, domain, status
     std::map<std::pair<std::string, std::string>, std::int64_t> exception; // category, status
+    metrics::Deltas metrics; // KPI counters: metric_minute, latency_bucket, kpi_counter (core/metrics)
 
     void move(const std::string& target, const std::string& domain, const std::string& from, const std::string& to)
     {
@@ -162,6 +164,7 @@ struct Dispatcher::Pick
     std::vector<std::string> warnings;
     std::string reason; // hold reason, mapping error, superseding revision
     nlohmann::json rawState; // mapping failures keep the canonical state
+    std::string payloadOverride; // a steward's edited payload (JSON text): sent instead of the mapping
     std::int64_t supersededBy = 0;
 };
 
@@ -179,6 +182,7 @@ struct Dispatcher::Statements
     SqlStatement due, older, revision, refLookup, markInFlight, setStatus, ack, retry, hold, failDelivery, supersede,
         otStatus, otAck, lineage, exception, exceptionCategory, closeException, deliveryCounter, exceptionCounter,
         anyDue, unsend;
+    metrics::CounterWriter metricWriter;
 
     // One lineage event; an empty correlation id is stored as NULL.
     void lineageEvent(TimeMs at, std::string_view domain, std::string_view key, std::int64_t objectId,
@@ -218,6 +222,8 @@ struct Dispatcher::Statements
             exceptionCounter.bind(2, n);
             run(exceptionCounter, "exception counters");
         }
+        if (QString error; !deltas.metrics.empty() && !metricWriter.write(deltas.metrics, error))
+            throw SqlFailure { error };
     }
 
     bool prepare(sqlite3* handle, QString& error)
@@ -228,7 +234,7 @@ struct Dispatcher::Statements
             { &due,
                 "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
                 " d.contract_version, d.subscription_id, o.domain, o.key, ot.latest_delivery_id, d.exception_id,"
-                " ot.latest_revision_no"
+                " ot.latest_revision_no, d.payload_override"
                 " FROM delivery d JOIN object o ON o.id = d.object_id"
                 " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
                 " WHERE d.target_id = ?1 AND d.status IN ('pending','retry_wait','in_flight','held')"
@@ -296,7 +302,7 @@ struct Dispatcher::Statements
                 return false;
             }
         }
-        return true;
+        return metricWriter.prepare(handle, error);
     }
 };
 
@@ -665,6 +671,7 @@ void Dispatcher::tick()
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "category", "mapping" },
                         { "error", p.reason }, { "exception_id", exceptionId } });
                 ++m_stats.failed;
+                deltas.metrics.failed(p.target, p.domain, t, false, p.exceptionId != 0);
             }
             m_st->writeCounters(deltas);
         } catch (const SqlFailure& f) {
@@ -760,6 +767,8 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         p.key = str(q.text(10));
         const std::int64_t latest = q.isNull(11) ? 0 : q.int64(11);
         p.exceptionId = q.isNull(12) ? 0 : q.int64(12);
+        if (!q.isNull(14))
+            p.payloadOverride = str(q.text(14));
         p.target = tgt.def->id;
         if (p.status == "in_flight")
             continue;
@@ -899,20 +908,18 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
             continue;
         }
 
-        // Map through the contract (identity when the target has none for this domain and version).
-        if (const Contract* c = m_contracts.find(p.domain, p.target, p.contractVersion)) {
-            auto mapped = c->map(p.key, p.rawState, m_config.model->units());
-            if (!mapped) {
-                p.reason = mapped.error().toStdString();
-                mappingFailures.push_back(std::move(p));
-                continue;
-            }
-            p.payload = std::move(mapped->payload);
-            for (const MappingIssue& w : mapped->warnings)
-                p.warnings.push_back(w.field + ": " + w.message);
-        } else {
-            p.payload = p.rawState;
+        // Map through the contract (identity when the target has none for this domain and version), or send the
+        // payload a steward corrected.
+        auto mapped = deliveryPayload(m_contracts, m_config.model->units(), p.domain, p.target, p.contractVersion,
+            p.key, p.rawState, p.payloadOverride);
+        if (!mapped) {
+            p.reason = mapped.error().toStdString();
+            mappingFailures.push_back(std::move(p));
+            continue;
         }
+        p.payload = std::move(mapped->payload);
+        for (const MappingIssue& w : mapped->warnings)
+            p.warnings.push_back(w.field + ": " + w.message);
         p.rawState = nlohmann::json();
         tgt.busyObjects.insert(p.objectId);
         reserve(p);
@@ -1124,6 +1131,8 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                 kind = "acked";
                 newStatus = "acked";
                 ++m_stats.acked;
+                deltas.metrics.acked(p.target, p.domain, oc.at, e2e, p.sub ? p.sub->slaMinutes : 0, p.exceptionId != 0,
+                    o.response.is_object() && o.response.value("replay", false));
                 if (tgt) {
                     tgt->consecutiveFailures = 0;
                     tgt->lastAckAt = oc.at;
@@ -1152,6 +1161,7 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     kind = "delivery_retry";
                     newStatus = "retry_wait";
                     ++m_stats.retried;
+                    deltas.metrics.retried(p.target, p.domain, oc.at);
                 } else {
                     const std::string category = categoryFor(o);
                     std::string message = p.target + " did not accept " + p.domain + " " + p.key + " revision "
@@ -1198,6 +1208,7 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     kind = "delivery_failed";
                     newStatus = "failed";
                     ++m_stats.failed;
+                    deltas.metrics.failed(p.target, p.domain, oc.at, true, p.exceptionId != 0);
                 }
                 auto& ot = m_st->otStatus;
                 ot.bind(0, p.objectId);

@@ -1,0 +1,521 @@
+#include "metrics/alerts.h"
+
+#include "audit/auditlog.h"
+#include "steward/roles.h"
+#include "store/configstore.h"
+#include "store/workspace.h"
+#include "util/jsonfile.h"
+
+#include "util/sqlvalue.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <map>
+#include <set>
+
+namespace mdsync {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kRulesMetaKey = "alert_rules";
+constexpr int kRevisionsPerEvaluation = 20000; // attribute_changed: the rest waits for the next evaluation
+constexpr int kExamples = 5;
+
+QVariant optional(const std::string& s)
+{
+    return s.empty() ? QVariant() : QVariant(sqlText(s));
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& v)
+{
+    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+}
+
+std::string kindName(AlertRule::Kind k)
+{
+    switch (k) {
+    case AlertRule::Kind::SlaUnacked:
+        return "sla_unacked";
+    case AlertRule::Kind::AttributeChanged:
+        return "attribute_changed";
+    case AlertRule::Kind::OpenExceptionsOver:
+        return "open_exceptions_over";
+    }
+    return "?";
+}
+
+// One firing condition of a rule.
+struct Firing
+{
+    std::string dedupKey, domain, objectKey, target, message;
+    json details;
+};
+
+struct LiveAlert
+{
+    std::int64_t id = 0;
+    std::string rule, status;
+};
+
+struct SqlError
+{
+    QString message;
+};
+
+QSqlQuery run(QSqlDatabase db, const QString& sql, const std::vector<QVariant>& binds, const QString& what)
+{
+    QSqlQuery q(db);
+    if (!q.prepare(sql))
+        throw SqlError { sqlError(q, what) };
+    for (const QVariant& b : binds)
+        q.addBindValue(b);
+    if (!q.exec())
+        throw SqlError { sqlError(q, what) };
+    return q;
+}
+
+std::string minutesText(std::int64_t ms)
+{
+    return std::to_string(ms / 60000) + " min";
+}
+
+// sla_unacked: per subscription of the rule's domains and targets, the non-final deliveries older than the SLA.
+void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<Firing>& out)
+{
+    QSqlQuery subs = run(db, QStringLiteral("SELECT id, domain, target_id, sla_minutes FROM subscription ORDER BY id"),
+        {}, QStringLiteral("subscriptions"));
+    struct Sub
+    {
+        std::string id, domain, target;
+        std::int64_t slaMs = 0;
+    };
+    std::vector<Sub> list;
+    while (subs.next()) {
+        Sub s { stdText(subs.value(0)), stdText(subs.value(1)), stdText(subs.value(2)),
+            subs.value(3).toLongLong() * 60000 };
+        if (s.slaMs > 0 && contains(rule.domains, s.domain) && contains(rule.targets, s.target))
+            list.push_back(std::move(s));
+    }
+    for (const Sub& s : list) {
+        // The status list is the one of the partial index delivery_due: only non-final deliveries are read.
+        QSqlQuery q = run(db,
+            QStringLiteral("SELECT count(*), min(d.created_at) FROM delivery d"
+                           " WHERE d.target_id = ? AND d.status IN ('pending','retry_wait','in_flight','held')"
+                           " AND d.subscription_id = ? AND d.created_at < ?"),
+            { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs) }, QStringLiteral("overdue deliveries"));
+        if (!q.next() || q.value(0).toLongLong() == 0)
+            continue;
+        const std::int64_t n = q.value(0).toLongLong();
+        const std::int64_t oldest = q.value(1).toLongLong();
+        QSqlQuery ex = run(db,
+            QStringLiteral("SELECT o.key, d.revision_no, d.status, d.created_at FROM delivery d"
+                           " JOIN object o ON o.id = d.object_id"
+                           " WHERE d.target_id = ? AND d.status IN ('pending','retry_wait','in_flight','held')"
+                           " AND d.subscription_id = ? AND d.created_at < ? ORDER BY d.created_at, d.id LIMIT ?"),
+            { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs), kExamples },
+            QStringLiteral("overdue deliveries"));
+        json examples = json::array();
+        while (ex.next())
+            examples.push_back({ { "key", stdText(ex.value(0)) }, { "revision_no", ex.value(1).toLongLong() },
+                { "status", stdText(ex.value(2)) }, { "received_at", formatRfc3339(ex.value(3).toLongLong()) } });
+        Firing f;
+        f.dedupKey = rule.id + ":" + s.domain + ":" + s.target;
+        f.domain = s.domain;
+        f.target = s.target;
+        if (n == 1 && !examples.empty())
+            f.objectKey = examples[0]["key"].get<std::string>();
+        f.message = std::to_string(n) + " " + s.domain + (n == 1 ? " revision" : " revisions") + " not acknowledged by "
+            + s.target + " within the SLA of " + minutesText(s.slaMs) + " (oldest waiting " + minutesText(now - oldest)
+            + ")";
+        f.details = { { "kind", "sla_unacked" }, { "subscription", s.id }, { "sla_minutes", s.slaMs / 60000 },
+            { "overdue", n }, { "oldest_received_at", formatRfc3339(oldest) }, { "examples", examples } };
+        out.push_back(std::move(f));
+    }
+}
+
+// attribute_changed: revisions after the rule's watermark that changed an attribute of a watched group.
+void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRule& rule, std::vector<Firing>& out)
+{
+    const QString metaKey = QStringLiteral("alert_watermark.") + sqlText(rule.id);
+    const std::int64_t watermark = ws.meta(metaKey, QStringLiteral("0")).toLongLong();
+    const std::string& domainName = rule.domains.front();
+    const DomainDef* dom = model ? model->domain(domainName) : nullptr;
+    QSqlQuery q = run(ws.db(),
+        QStringLiteral("SELECT r.id, o.domain, o.key, r.revision_no, r.changed, r.source_system, r.actor, r.received_at"
+                       " FROM revision r JOIN object o ON o.id = r.object_id WHERE r.id > ? ORDER BY r.id LIMIT ?"),
+        { sqlInt(watermark), kRevisionsPerEvaluation }, QStringLiteral("new revisions"));
+    std::int64_t last = watermark;
+    std::map<std::string, Firing> byObject; // the newest change of an object wins
+    while (q.next()) {
+        last = q.value(0).toLongLong();
+        if (stdText(q.value(1)) != domainName)
+            continue;
+        const json changed = json::parse(q.value(4).toString().toStdString(), nullptr, false);
+        if (!changed.is_object())
+            continue;
+        json hits = json::object();
+        for (auto it = changed.begin(); it != changed.end(); ++it) {
+            const AttributeDef* a = dom ? dom->attribute(it.key()) : nullptr;
+            if (a && contains(rule.groups, a->group) && !rule.groups.empty())
+                hits[it.key()] = it.value();
+        }
+        if (hits.empty())
+            continue;
+        const std::string key = stdText(q.value(2));
+        Firing f;
+        f.dedupKey = rule.id + ":" + domainName + ":" + key;
+        f.domain = domainName;
+        f.objectKey = key;
+        std::string names;
+        for (auto it = hits.begin(); it != hits.end(); ++it)
+            names += (names.empty() ? "" : ", ") + it.key();
+        f.message = domainName + " " + key + " revision " + std::to_string(q.value(3).toLongLong()) + " changed "
+            + names + " (from " + stdText(q.value(5)) + ")";
+        f.details
+            = { { "kind", "attribute_changed" }, { "revision_id", last }, { "revision_no", q.value(3).toLongLong() },
+                  { "source", stdText(q.value(5)) }, { "actor", stdText(q.value(6)) },
+                  { "received_at", formatRfc3339(q.value(7).toLongLong()) }, { "changes", hits } };
+        byObject[key] = std::move(f);
+    }
+    for (auto& [k, f] : byObject)
+        out.push_back(std::move(f));
+    if (last != watermark) {
+        if (auto r = ws.setMeta(metaKey, QString::number(last)); !r)
+            throw SqlError { r.error() };
+    }
+}
+
+// open_exceptions_over: open exceptions per domain from kpi_counter (kept by triggers on exception).
+void openExceptionsOver(QSqlDatabase db, const AlertRule& rule, std::vector<Firing>& out)
+{
+    QSqlQuery q = run(db, QStringLiteral("SELECT key, n FROM kpi_counter WHERE name = 'open_exceptions' ORDER BY key"),
+        {}, QStringLiteral("open exception counters"));
+    while (q.next()) {
+        const std::string domain = stdText(q.value(0));
+        const std::int64_t n = q.value(1).toLongLong();
+        if (domain.empty() || n <= rule.threshold || !contains(rule.domains, domain))
+            continue;
+        Firing f;
+        f.dedupKey = rule.id + ":" + domain;
+        f.domain = domain;
+        f.message = std::to_string(n) + " open exceptions for " + domain + " (more than "
+            + std::to_string(rule.threshold) + ")";
+        f.details = { { "kind", "open_exceptions_over" }, { "open", n }, { "threshold", rule.threshold } };
+        out.push_back(std::move(f));
+    }
+}
+
+std::vector<std::string> stringList(const json& r, const char* field, const std::string& where, QString& error)
+{
+    std::vector<std::string> out;
+    auto it = r.find(field);
+    if (it == r.end())
+        return out;
+    if (!it->is_array()) {
+        error = QStringLiteral("%1: '%2' must be a list of strings").arg(sqlText(where), QLatin1String(field));
+        return out;
+    }
+    for (const auto& v : *it) {
+        if (!v.is_string()) {
+            error = QStringLiteral("%1: '%2' must be a list of strings").arg(sqlText(where), QLatin1String(field));
+            return {};
+        }
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+} // namespace
+
+Result<std::vector<AlertRule>> parseAlertRules(const json& doc)
+{
+    if (!doc.is_object() || !doc.contains("rules") || !doc["rules"].is_array())
+        return makeError(QStringLiteral("alert rules: the document needs a list \"rules\""));
+    std::vector<AlertRule> out;
+    std::set<std::string> ids;
+    int n = 0;
+    for (const json& r : doc["rules"]) {
+        ++n;
+        std::string where = "alert rule " + std::to_string(n);
+        if (!r.is_object())
+            return makeError(QStringLiteral("%1: must be an object").arg(sqlText(where)));
+        AlertRule rule;
+        rule.id = r.value("id", std::string());
+        if (rule.id.empty())
+            return makeError(QStringLiteral("%1: 'id' is required").arg(sqlText(where)));
+        where = "alert rule '" + rule.id + "'";
+        if (!ids.insert(rule.id).second)
+            return makeError(QStringLiteral("%1: the id is used twice").arg(sqlText(where)));
+        const std::string kind = r.value("kind", std::string());
+        if (kind == "sla_unacked")
+            rule.kind = AlertRule::Kind::SlaUnacked;
+        else if (kind == "attribute_changed")
+            rule.kind = AlertRule::Kind::AttributeChanged;
+        else if (kind == "open_exceptions_over")
+            rule.kind = AlertRule::Kind::OpenExceptionsOver;
+        else
+            return makeError(QStringLiteral("%1: unknown kind '%2' (sla_unacked, attribute_changed,"
+                                            " open_exceptions_over)")
+                                 .arg(sqlText(where), sqlText(kind)));
+        rule.severity = r.value("severity", std::string("high"));
+        rule.description = r.value("description", std::string());
+        QString error;
+        rule.domains = stringList(r, "domains", where, error);
+        if (r.contains("domain")) {
+            if (!r["domain"].is_string())
+                return makeError(QStringLiteral("%1: 'domain' must be a string").arg(sqlText(where)));
+            rule.domains.push_back(r["domain"].get<std::string>());
+        }
+        rule.targets = stringList(r, "targets", where, error);
+        rule.groups = stringList(r, "groups", where, error);
+        if (!error.isEmpty())
+            return makeError(error);
+        if (rule.kind == AlertRule::Kind::AttributeChanged && (rule.domains.size() != 1 || rule.groups.empty()))
+            return makeError(
+                QStringLiteral("%1: attribute_changed needs one 'domain' and a list 'groups'").arg(sqlText(where)));
+        if (rule.kind == AlertRule::Kind::OpenExceptionsOver) {
+            if (!r.contains("threshold") || !r["threshold"].is_number_integer()
+                || r["threshold"].get<std::int64_t>() < 0)
+                return makeError(QStringLiteral("%1: open_exceptions_over needs 'threshold' (a whole number >= 0)")
+                                     .arg(sqlText(where)));
+            rule.threshold = r["threshold"].get<std::int64_t>();
+        }
+        out.push_back(std::move(rule));
+    }
+    return out;
+}
+
+Result<std::vector<AlertRule>> activeAlertRules(Workspace& ws)
+{
+    const QString stored = ws.meta(QLatin1String(kRulesMetaKey));
+    if (!stored.isEmpty()) {
+        const json doc = json::parse(stored.toStdString(), nullptr, false);
+        if (doc.is_discarded())
+            return makeError(QStringLiteral("alert rules in the workspace (meta '%1'): invalid JSON")
+                                 .arg(QLatin1String(kRulesMetaKey)));
+        return parseAlertRules(doc);
+    }
+    auto doc = readJsonFile(QStringLiteral(":/mdsync/alerts/default-alert-rules.json"),
+        QStringLiteral("built-in default-alert-rules.json"));
+    if (!doc)
+        return makeError(doc.error());
+    return parseAlertRules(doc.value());
+}
+
+Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& doc, const std::string& reason)
+{
+    if (auto r = requirePermission(ws.db(), actor, Action::ApproveChange); !r)
+        return r;
+    if (reason.empty())
+        return makeError(QStringLiteral("alert rules: a reason is required (it goes into the audit log)"));
+    auto rules = parseAlertRules(doc);
+    if (!rules)
+        return makeError(rules.error());
+    const QString before = ws.meta(QLatin1String(kRulesMetaKey));
+    if (auto r = ws.begin(); !r)
+        return r;
+    if (auto r = ws.setMeta(QLatin1String(kRulesMetaKey), sqlText(doc.dump())); !r) {
+        ws.rollback();
+        return r;
+    }
+    AuditLog audit(ws.db());
+    const json beforeJson = before.isEmpty() ? json("built-in") : json::parse(before.toStdString(), nullptr, false);
+    if (auto r = audit.append(actor, "alert.rules", "alert rules", beforeJson, doc, reason); !r) {
+        ws.rollback();
+        return makeError(r.error());
+    }
+    return ws.commit();
+}
+
+json AlertEvaluation::toJson() const
+{
+    auto arr = [](const std::vector<AlertChange>& v) {
+        json a = json::array();
+        for (const AlertChange& c : v)
+            a.push_back({ { "id", c.id }, { "rule", c.rule }, { "dedup_key", c.dedupKey }, { "message", c.message } });
+        return a;
+    };
+    return { { "fired", arr(fired) }, { "refreshed", arr(refreshed) }, { "cleared", arr(cleared) } };
+}
+
+AlertEngine::AlertEngine(Workspace& ws)
+    : m_ws(ws)
+{ }
+
+Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
+{
+    if (!now)
+        now = nowMs();
+    auto rules = activeAlertRules(m_ws);
+    if (!rules)
+        return makeError(rules.error());
+    std::shared_ptr<const CanonicalModel> model;
+    for (const AlertRule& r : rules.value()) {
+        if (r.kind == AlertRule::Kind::AttributeChanged) {
+            auto cfg = loadActiveConfig(m_ws);
+            if (!cfg)
+                return makeError(QStringLiteral("alerts: ") + cfg.error());
+            model = cfg->model;
+            break;
+        }
+    }
+    if (auto r = m_ws.begin(); !r)
+        return makeError(r.error());
+    AlertEvaluation result;
+    QSqlDatabase db = m_ws.db();
+    try {
+        std::map<std::string, LiveAlert> live;
+        {
+            QSqlQuery q = run(db,
+                QStringLiteral("SELECT id, rule, dedup_key, status FROM alert WHERE status IN ('open','acknowledged')"),
+                {}, QStringLiteral("live alerts"));
+            while (q.next())
+                live[stdText(q.value(2))] = { q.value(0).toLongLong(), stdText(q.value(1)), stdText(q.value(3)) };
+        }
+        std::set<std::string> seen;
+        std::map<std::string, const AlertRule*> ruleById;
+        auto clear = [&](std::int64_t id, const std::string& rule, const std::string& key, const std::string& why) {
+            run(db, QStringLiteral("UPDATE alert SET status = 'cleared', cleared_at = ? WHERE id = ?"),
+                { sqlInt(now), sqlInt(id) }, QStringLiteral("clear alert"));
+            result.cleared.push_back({ id, rule, key, why });
+        };
+        for (const AlertRule& rule : rules.value()) {
+            ruleById[rule.id] = &rule;
+            std::vector<Firing> firings;
+            switch (rule.kind) {
+            case AlertRule::Kind::SlaUnacked:
+                slaUnacked(db, rule, now, firings);
+                break;
+            case AlertRule::Kind::AttributeChanged:
+                attributeChanged(m_ws, model.get(), rule, firings);
+                break;
+            case AlertRule::Kind::OpenExceptionsOver:
+                openExceptionsOver(db, rule, firings);
+                break;
+            }
+            for (Firing& f : firings) {
+                seen.insert(f.dedupKey);
+                f.details["rule_kind"] = kindName(rule.kind);
+                auto it = live.find(f.dedupKey);
+                if (it != live.end() && rule.kind == AlertRule::Kind::AttributeChanged
+                    && it->second.status == "acknowledged") {
+                    // A new change after the last one was acknowledged: a new alert.
+                    clear(it->second.id, rule.id, f.dedupKey, "superseded by a new change");
+                    live.erase(it);
+                    it = live.end();
+                }
+                if (it != live.end()) {
+                    run(db, QStringLiteral("UPDATE alert SET last_seen_at = ?, message = ?, details = ? WHERE id = ?"),
+                        { sqlInt(now), sqlText(f.message), sqlText(f.details.dump()), sqlInt(it->second.id) },
+                        QStringLiteral("refresh alert"));
+                    result.refreshed.push_back({ it->second.id, rule.id, f.dedupKey, f.message });
+                    continue;
+                }
+                QSqlQuery ins = run(db,
+                    QStringLiteral("INSERT INTO alert(rule, severity, status, dedup_key, domain, object_key, target_id,"
+                                   " message, details, fired_at, last_seen_at) VALUES (?,?,'open',?,?,?,?,?,?,?,?)"),
+                    { sqlText(rule.id), sqlText(rule.severity), sqlText(f.dedupKey), optional(f.domain),
+                        optional(f.objectKey), optional(f.target), sqlText(f.message), sqlText(f.details.dump()),
+                        sqlInt(now), sqlInt(now) },
+                    QStringLiteral("insert alert"));
+                const std::int64_t id = ins.lastInsertId().toLongLong();
+                live[f.dedupKey] = { id, rule.id, "open" };
+                result.fired.push_back({ id, rule.id, f.dedupKey, f.message });
+            }
+        }
+        // Condition alerts whose condition no longer holds (or whose rule is gone) are cleared.
+        for (const auto& [key, a] : live) {
+            if (seen.count(key))
+                continue;
+            auto r = ruleById.find(a.rule);
+            if (r == ruleById.end())
+                clear(a.id, a.rule, key, "the rule is no longer configured");
+            else if (r->second->kind != AlertRule::Kind::AttributeChanged)
+                clear(a.id, a.rule, key, "the condition no longer holds");
+        }
+    } catch (const SqlError& e) {
+        m_ws.rollback();
+        return makeError(QStringLiteral("alerts: evaluate: ") + e.message);
+    }
+    if (auto r = m_ws.commit(); !r)
+        return makeError(r.error());
+    return result;
+}
+
+Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t alertId, const std::string& note)
+{
+    if (auto r = requirePermission(m_ws.db(), actor, Action::AcknowledgeAlert); !r)
+        return r;
+    QSqlQuery q(m_ws.db());
+    q.prepare(QStringLiteral("SELECT status, rule, dedup_key, message FROM alert WHERE id = ?"));
+    q.addBindValue(sqlInt(alertId));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("alert #%1").arg(alertId)));
+    if (!q.next())
+        return makeError(QStringLiteral("there is no alert #%1").arg(alertId));
+    const std::string status = stdText(q.value(0));
+    if (status != "open")
+        return makeError(QStringLiteral("alert #%1 is already %2").arg(alertId).arg(sqlText(status)));
+    const json before = { { "status", status }, { "rule", stdText(q.value(1)) }, { "dedup_key", stdText(q.value(2)) },
+        { "message", stdText(q.value(3)) } };
+    q.finish();
+    if (auto r = m_ws.begin(); !r)
+        return r;
+    const TimeMs t = nowMs();
+    QSqlQuery u(m_ws.db());
+    u.prepare(QStringLiteral("UPDATE alert SET status = 'acknowledged', acked_by = ?, acked_at = ? WHERE id = ?"));
+    u.addBindValue(sqlText(actor));
+    u.addBindValue(sqlInt(t));
+    u.addBindValue(sqlInt(alertId));
+    if (!u.exec()) {
+        const QString e = sqlError(u, QStringLiteral("acknowledge alert #%1").arg(alertId));
+        m_ws.rollback();
+        return makeError(e);
+    }
+    AuditLog audit(m_ws.db());
+    const json after = { { "status", "acknowledged" }, { "acked_by", actor }, { "acked_at", formatRfc3339(t) } };
+    if (auto r = audit.append(actor, "alert.acknowledge", "alert/" + std::to_string(alertId), before, after,
+            note.empty() ? std::nullopt : std::optional<std::string>(note));
+        !r) {
+        m_ws.rollback();
+        return makeError(r.error());
+    }
+    return m_ws.commit();
+}
+
+Result<json> AlertEngine::list(const std::string& status, int limit)
+{
+    const bool all = status.empty() || status == "all";
+    if (!all && status != "open" && status != "acknowledged" && status != "cleared")
+        return makeError(
+            QStringLiteral("alerts: unknown status '%1' (open, acknowledged, cleared, all)").arg(sqlText(status)));
+    QSqlQuery q(m_ws.db());
+    q.prepare(QStringLiteral("SELECT id, rule, severity, status, dedup_key, domain, object_key, target_id, message,"
+                             " details, fired_at, last_seen_at, acked_by, acked_at, cleared_at FROM alert")
+        + (all ? QString() : QStringLiteral(" WHERE status = ?"))
+        + QStringLiteral(" ORDER BY fired_at DESC, id DESC LIMIT ?"));
+    if (!all)
+        q.addBindValue(sqlText(status));
+    q.addBindValue(limit);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("alerts")));
+    auto time
+        = [&](int c) { return q.value(c).isNull() ? json(nullptr) : json(formatRfc3339(q.value(c).toLongLong())); };
+    auto text = [&](int c) { return q.value(c).isNull() ? json(nullptr) : json(stdText(q.value(c))); };
+    json out = json::array();
+    while (q.next()) {
+        out.push_back(
+            { { "id", q.value(0).toLongLong() }, { "rule", stdText(q.value(1)) }, { "severity", stdText(q.value(2)) },
+                { "status", stdText(q.value(3)) }, { "dedup_key", stdText(q.value(4)) }, { "domain", text(5) },
+                { "object_key", text(6) }, { "target", text(7) }, { "message", stdText(q.value(8)) },
+                { "details", json::parse(q.value(9).toString().toStdString(), nullptr, false) },
+                { "fired_at", time(10) }, { "last_seen_at", time(11) }, { "acked_by", text(12) },
+                { "acked_at", time(13) }, { "cleared_at", time(14) } });
+    }
+    return out;
+}
+
+} // namespace mdsync

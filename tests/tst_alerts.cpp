@@ -1,0 +1,240 @@
+// Alert rules: each kind fires, deduplicates (one live alert per dedup key, re-firing refreshes it) and
+// clears when its condition no longer holds; acknowledging needs a role and is audited.
+
+#include "metrics/alerts.h"
+#include "steward/roles.h"
+#include "workspacefixture.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace mdsync;
+using namespace mdsync::test;
+using json = nlohmann::json;
+
+namespace {
+
+const json kRules = { { "rules",
+    json::array({ { { "id", "erp-sla" }, { "kind", "sla_unacked" }, { "domain", "item" }, { "targets", { "ERP" } },
+                      { "severity", "critical" } },
+        { { "id", "compliance" }, { "kind", "attribute_changed" }, { "domain", "supplier" },
+            { "groups", { "compliance" } } },
+        { { "id", "too-many" }, { "kind", "open_exceptions_over" }, { "domains", { "bom" } },
+            { "threshold", 2 } } }) } };
+
+struct Setup
+{
+    TempWorkspace tw;
+    bool ready = false;
+    Setup()
+    {
+        ready = tw.ok() && grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok()
+            && grantRole(tw.ws(), "ada", "sam", Role::Steward, "team").ok()
+            && setAlertRules(tw.ws(), "ada", kRules, "test rules").ok();
+    }
+    qint64 alerts(const QString& where) { return count(tw.db(), QStringLiteral("alert"), where); }
+};
+
+std::string supplier(const std::string& source, const json& attributes)
+{
+    return mdsync::test::event(source, "supplier", "SUP-1", attributes);
+}
+
+} // namespace
+
+class TestAlerts : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaultRulesParse()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        auto rules = activeAlertRules(tw.ws());
+        QVERIFY2(rules.ok(), qPrintable(rules.ok() ? QString() : rules.error()));
+        QVERIFY(rules->size() >= 3);
+        QVERIFY(!parseAlertRules({ { "rules", { { { "id", "x" }, { "kind", "nope" } } } } }).ok());
+        const auto bad = parseAlertRules({ { "rules", { { { "id", "x" }, { "kind", "open_exceptions_over" } } } } });
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().contains(QStringLiteral("'x'")) && bad.error().contains(QStringLiteral("threshold")),
+            qPrintable(bad.error()));
+        // Only admins replace the rules.
+        QVERIFY(grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
+        QVERIFY(!setAlertRules(tw.ws(), "eve", kRules, "mine").ok());
+        QVERIFY(setAlertRules(tw.ws(), "ada", kRules, "test rules").ok());
+        QCOMPARE(count(tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'alert.rules'")), 1);
+    }
+
+    void slaUnackedFiresDedupsAndClears()
+    {
+        Setup s;
+        QVERIFY(s.ready);
+        const TimeMs now = at("2026-11-28T12:00:00Z");
+        IngestOptions io;
+        io.clock = [now] { return now - 20 * 60 * 1000; }; // 20 min ago; ERP's item SLA is 15 min
+        json a = releasedItem("Pump", { "P300" });
+        QVERIFY(s.tw.ingest({ mdsync::test::event("PLM", "item", "FG-1", a),
+                                mdsync::test::event("PLM", "item", "FG-2", a) },
+                        io)
+                    .ok());
+        AlertEngine engine(s.tw.ws());
+
+        auto early = engine.evaluate(now - 10 * 60 * 1000); // 10 min after receipt: within the SLA
+        QVERIFY(early.ok());
+        QCOMPARE(early->fired.size(), std::size_t(0));
+
+        auto r = engine.evaluate(now);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error()));
+        QCOMPARE(r->fired.size(), std::size_t(1)); // one alert for (item, ERP); QMS is not in the rule
+        QCOMPARE(r->fired[0].dedupKey, std::string("erp-sla:item:ERP"));
+        QVERIFY2(r->fired[0].message.find("2 item revisions not acknowledged by ERP") != std::string::npos,
+            r->fired[0].message.c_str());
+        QCOMPARE(s.alerts(QStringLiteral("status = 'open' AND severity = 'critical' AND target_id = 'ERP'")), 1);
+
+        auto again = engine.evaluate(now + 60 * 1000);
+        QVERIFY(again.ok());
+        QCOMPARE(again->fired.size(), std::size_t(0));
+        QCOMPARE(again->refreshed.size(), std::size_t(1));
+        QCOMPARE(s.alerts({}), 1);
+        QCOMPARE(scalar(s.tw.db(), QStringLiteral("SELECT last_seen_at - fired_at FROM alert")).toLongLong(), 60000);
+
+        // The overdue query reads the partial index of non-final deliveries.
+        QSqlQuery plan(s.tw.db());
+        QVERIFY(plan.exec(QStringLiteral(
+            "EXPLAIN QUERY PLAN SELECT count(*), min(d.created_at) FROM delivery d WHERE d.target_id = 'ERP'"
+            " AND d.status IN ('pending','retry_wait','in_flight','held') AND d.subscription_id = 'item->ERP'"
+            " AND d.created_at < 0")));
+        QString detail;
+        while (plan.next())
+            detail += plan.value(3).toString() + QLatin1Char('\n');
+        QVERIFY2(detail.contains(QStringLiteral("delivery_due")), qPrintable(detail));
+
+        // Both deliveries acked (as the dispatcher would): the condition is gone, the alert clears.
+        QSqlQuery q(s.tw.db());
+        QVERIFY(q.exec(QStringLiteral("UPDATE delivery SET status = 'acked' WHERE target_id = 'ERP'")));
+        auto cleared = engine.evaluate(now + 2 * 60 * 1000);
+        QVERIFY(cleared.ok());
+        QCOMPARE(cleared->cleared.size(), std::size_t(1));
+        QCOMPARE(s.alerts(QStringLiteral("status = 'cleared' AND cleared_at IS NOT NULL")), 1);
+    }
+
+    void attributeChangedFiresOncePerChange()
+    {
+        Setup s;
+        QVERIFY(s.ready);
+        AlertEngine engine(s.tw.ws());
+        QVERIFY(s.tw.ingest({ supplier("SUPPLIER-PORTAL",
+                                { { "name", "Acme" }, { "tax_id", "DE811234567" }, { "country", "DE" },
+                                    { "street", "Weg 1" }, { "city", "Köln" }, { "postal_code", "50667" } }) })
+                    .ok());
+        auto none = engine.evaluate();
+        QVERIFY(none.ok());
+        QCOMPARE(none->fired.size(), std::size_t(0)); // general attributes only
+
+        QVERIFY(s.tw.ingest({ supplier("QMS", { { "reach_compliant", false }, { "iso9001_certified", true } }) }).ok());
+        auto r = engine.evaluate();
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error()));
+        QCOMPARE(r->fired.size(), std::size_t(1));
+        QCOMPARE(r->fired[0].dedupKey, std::string("compliance:supplier:SUP-1"));
+        QVERIFY2(r->fired[0].message.find("reach_compliant") != std::string::npos, r->fired[0].message.c_str());
+        // The watermark: the same revision does not fire again, and an event alert is not cleared by silence.
+        auto quiet = engine.evaluate();
+        QVERIFY(quiet.ok());
+        QCOMPARE(quiet->fired.size() + quiet->refreshed.size() + quiet->cleared.size(), std::size_t(0));
+        QCOMPARE(s.alerts(QStringLiteral("status = 'open'")), 1);
+
+        // Another change while the alert is open refreshes it; after an acknowledge a new change opens a new one.
+        QVERIFY(s.tw.ingest({ supplier("QMS", { { "reach_compliant", true } }) }).ok());
+        auto refreshed = engine.evaluate();
+        QVERIFY(refreshed.ok());
+        QCOMPARE(refreshed->refreshed.size(), std::size_t(1));
+        QCOMPARE(s.alerts({}), 1);
+        const qint64 id = scalar(s.tw.db(), QStringLiteral("SELECT id FROM alert")).toLongLong();
+        QVERIFY(engine.acknowledge("sam", id, "QMS confirmed the audit").ok());
+        QVERIFY(s.tw.ingest({ supplier("QMS", { { "certificate_expiry", "2029-01-31" } }) }).ok());
+        auto renewed = engine.evaluate();
+        QVERIFY(renewed.ok());
+        QCOMPARE(renewed->fired.size(), std::size_t(1));
+        QCOMPARE(renewed->cleared.size(), std::size_t(1));
+        QCOMPARE(s.alerts(QStringLiteral("status = 'open'")), 1);
+        QCOMPARE(s.alerts(QStringLiteral("status = 'cleared' AND acked_by = 'sam'")), 1);
+    }
+
+    void openExceptionsOverThreshold()
+    {
+        Setup s;
+        QVERIFY(s.ready);
+        AlertEngine engine(s.tw.ws());
+        QSqlQuery q(s.tw.db());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO exception(stage, category, severity, status, created_at,"
+                                          " updated_at, domain, object_key, message, details) VALUES ('inbound',"
+                                          " 'validation', 'error', 'open', 1, 1, 'bom', 'B-%1', 'test', '{}')")
+                               .arg(i)));
+        auto r = engine.evaluate();
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error()));
+        QCOMPARE(r->fired.size(), std::size_t(1));
+        QCOMPARE(r->fired[0].dedupKey, std::string("too-many:bom"));
+        QVERIFY(engine.evaluate().ok());
+        QCOMPARE(s.alerts({}), 1);
+        QVERIFY(q.exec(
+            QStringLiteral("UPDATE exception SET status = 'resolved', updated_at = 2 WHERE object_key = 'B-0'")));
+        auto cleared = engine.evaluate();
+        QVERIFY(cleared.ok());
+        QCOMPARE(cleared->cleared.size(), std::size_t(1));
+        QCOMPARE(s.alerts(QStringLiteral("status = 'cleared'")), 1);
+        // Over the threshold again: a new alert (the cleared one stays as history).
+        QVERIFY(q.exec(QStringLiteral("UPDATE exception SET status = 'open' WHERE object_key = 'B-0'")));
+        auto again = engine.evaluate();
+        QVERIFY(again.ok());
+        QCOMPARE(again->fired.size(), std::size_t(1));
+        QCOMPARE(s.alerts({}), 2);
+    }
+
+    void acknowledgeNeedsARoleAndIsAudited()
+    {
+        Setup s;
+        QVERIFY(s.ready);
+        AlertEngine engine(s.tw.ws());
+        QSqlQuery q(s.tw.db());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO exception(stage, category, severity, status, created_at,"
+                                          " updated_at, domain, object_key, message, details) VALUES ('inbound',"
+                                          " 'validation', 'error', 'open', 1, 1, 'bom', 'B-%1', 'test', '{}')")
+                               .arg(i)));
+        QVERIFY(engine.evaluate().ok());
+        const qint64 id = scalar(s.tw.db(), QStringLiteral("SELECT id FROM alert")).toLongLong();
+        QVERIFY(id > 0);
+        const auto refused = engine.acknowledge("vic", id, "seen");
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QStringLiteral("vic")) && refused.error().contains(QStringLiteral("steward")),
+            qPrintable(refused.error()));
+        QCOMPARE(s.alerts(QStringLiteral("status = 'open'")), 1);
+        QCOMPARE(count(s.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'alert.acknowledge'")), 0);
+
+        QVERIFY(engine.acknowledge("sam", id, "looking into the BOM backlog").ok());
+        QCOMPARE(s.alerts(QStringLiteral("status = 'acknowledged' AND acked_by = 'sam' AND acked_at IS NOT NULL")), 1);
+        QCOMPARE(count(s.tw.db(), QStringLiteral("audit_log"),
+                     QStringLiteral("action = 'alert.acknowledge' AND actor = 'sam' AND subject = 'alert/%1'"
+                                    " AND reason = 'looking into the BOM backlog'")
+                         .arg(id)),
+            1);
+        const auto twice = engine.acknowledge("sam", id, "again");
+        QVERIFY(!twice.ok());
+        QVERIFY2(twice.error().contains(QStringLiteral("already acknowledged")), qPrintable(twice.error()));
+        QVERIFY(!engine.acknowledge("sam", 9999, {}).ok());
+        // An acknowledged condition alert keeps its status while the condition holds.
+        auto r = engine.evaluate();
+        QVERIFY(r.ok());
+        QCOMPARE(r->refreshed.size(), std::size_t(1));
+        QCOMPARE(s.alerts(QStringLiteral("status = 'acknowledged'")), 1);
+        auto listed = engine.list("acknowledged");
+        QVERIFY(listed.ok());
+        QCOMPARE(listed->size(), std::size_t(1));
+        QCOMPARE(listed.value()[0]["acked_by"].get<std::string>(), std::string("sam"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAlerts)
+#include "tst_alerts.moc"
