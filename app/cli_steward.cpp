@@ -1,28 +1,377 @@
+// mdsyncctl steward commands: correct, approve/reject, corrections, replay (one, by filter, dry run), rule.
 #include "clicommands.h"
 
+#include "contract/contract.h"
+#include "steward/corrections.h"
 #include "steward/exceptionactions.h"
+#include "steward/fixrules.h"
+#include "steward/replayjob.h"
+#include "store/configstore.h"
+#include "sync/ingestpipeline.h"
 
 namespace mdsync::cli {
 
-// Placeholders until the steward commands land (this file is being written).
-int cmdCorrect(const Args& a) { return fail(QStringLiteral("'%1' is not built yet").arg(a.command)); }
-int cmdDecide(const Args& a) { return fail(QStringLiteral("'%1' is not built yet").arg(a.command)); }
-int cmdReplay(const Args& a)
+namespace {
+
+// The writer side a steward command needs: the workspace, the configuration in force, the contracts and the
+// ingest pipeline (a steward revision goes through it like any change).
+struct StewardCore
+{
+    std::unique_ptr<Workspace> ws;
+    ActiveConfig config;
+    std::unique_ptr<ContractSet> contracts;
+    std::unique_ptr<IngestPipeline> pipeline;
+    std::unique_ptr<Corrections> corrections;
+
+    ~StewardCore()
+    {
+        corrections.reset();
+        pipeline.reset();
+        ws.reset();
+    }
+};
+
+Result<std::unique_ptr<StewardCore>> openSteward(const Args& a, Workspace::Mode mode = Workspace::Mode::ReadWrite)
+{
+    auto c = std::make_unique<StewardCore>();
+    auto ws = openWorkspace(a, mode);
+    if (!ws)
+        return makeError(ws.error());
+    c->ws = std::move(ws).value();
+    auto cfg = loadActiveConfig(*c->ws);
+    if (!cfg)
+        return makeError(cfg.error());
+    c->config = cfg.value();
+    auto contracts = ContractSet::builtin(*c->config.model, *c->config.landscape);
+    if (!contracts)
+        return makeError(contracts.error());
+    c->contracts = std::make_unique<ContractSet>(std::move(contracts).value());
+    c->pipeline = std::make_unique<IngestPipeline>(*c->ws, c->config);
+    c->corrections = std::make_unique<Corrections>(*c->ws, *c->pipeline, *c->contracts);
+    return c;
+}
+
+// "value" as JSON when it parses (numbers, true/false/null, quoted strings, objects), else as a plain string.
+nlohmann::json valueOf(const QString& text)
+{
+    auto j = nlohmann::json::parse(text.toStdString(), nullptr, false);
+    return j.is_discarded() ? nlohmann::json(text.toStdString()) : j;
+}
+
+// --set name=value (repeatable) into an object; error names the bad one.
+Result<nlohmann::json> assignments(const Args& a)
+{
+    nlohmann::json out = nlohmann::json::object();
+    auto it = a.repeated.find(QStringLiteral("set"));
+    if (it == a.repeated.end())
+        return out;
+    for (const QString& s : it->second) {
+        const auto eq = s.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return makeError(QStringLiteral("--set takes name=value, got '%1'").arg(s));
+        out[s.left(eq).trimmed().toStdString()] = valueOf(s.mid(eq + 1));
+    }
+    return out;
+}
+
+std::int64_t idOption(const Args& a)
 {
     bool ok = false;
-    const std::int64_t id = a.value(QStringLiteral("id")).toLongLong(&ok);
-    if (!ok || id <= 0)
-        return fail(QStringLiteral("replay needs --id N (an exception id, see mdsyncctl exceptions)"));
-    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
-    if (!ws)
-        return fail(ws.error());
-    ExceptionActions actions(*ws.value());
-    if (auto r = actions.replay(actor(a), id, a.value(QStringLiteral("reason")).toStdString()); !r)
+    const qint64 id = a.value(QStringLiteral("id")).toLongLong(&ok);
+    return ok && id > 0 ? id : 0;
+}
+
+QString changesText(const nlohmann::json& before, const nlohmann::json& after)
+{
+    QStringList parts;
+    for (auto it = after.begin(); it != after.end(); ++it) {
+        const auto b = before.find(it.key());
+        parts << QStringLiteral("%1: %2 → %3")
+                     .arg(q(it.key()), b == before.end() ? QStringLiteral("-") : jstr(*b), jstr(it.value()));
+    }
+    return parts.join(QStringLiteral("; "));
+}
+
+void printCorrection(const CorrectionResult& c)
+{
+    out() << "correction #" << c.id << " (" << q(c.kind) << ") " << q(c.domain) << '/' << q(c.key)
+          << (c.target.empty() ? QString() : QStringLiteral(" at ") + q(c.target)) << ": "
+          << changesText(c.before, c.changes) << '\n';
+    if (c.status == "awaiting_approval") {
+        QStringList groups;
+        for (const auto& g : c.criticalGroups)
+            groups << q(g);
+        out() << "  awaiting approval: it touches the critical group(s) " << groups.join(QStringLiteral(", "))
+              << "; another user with the approver role must approve it (mdsyncctl approve --id " << c.id << ")\n";
+    } else if (c.status == "applied" && c.kind == "attributes") {
+        out() << "  applied as revision " << c.revisionNo << " on behalf of " << q(c.onBehalfOf)
+              << "; it is queued for every subscriber (mdsyncctl run sends it)\n";
+    } else if (c.status == "applied") {
+        out() << "  applied to the failed delivery; replay exception #" << c.exceptionId << " to send it\n";
+    } else {
+        out() << "  " << q(c.status) << '\n';
+    }
+}
+
+int reportCorrection(const Args& a, const Result<CorrectionResult>& r)
+{
+    if (!r)
         return fail(r.error());
-    out() << "replay #" << id << ": done\n";
+    if (a.has(QStringLiteral("json")))
+        printJson(r->toJson());
+    else
+        printCorrection(r.value());
     return Ok;
 }
-int cmdRule(const Args& a) { return fail(QStringLiteral("'%1' is not built yet").arg(a.command)); }
-int cmdCorrections(const Args& a) { return fail(QStringLiteral("'%1' is not built yet").arg(a.command)); }
+
+} // namespace
+
+int cmdCorrect(const Args& a)
+{
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    const std::int64_t exceptionId = idOption(a);
+    auto c = openSteward(a);
+    if (!c)
+        return fail(c.error());
+    Result<CorrectionResult> r = makeError(QString());
+    if (a.options.count(QStringLiteral("payload"))) {
+        if (!exceptionId)
+            return fail(QStringLiteral("correct --payload needs --id N (the exception of the failed delivery)"));
+        auto fields = nlohmann::json::parse(a.value(QStringLiteral("payload")).toStdString(), nullptr, false);
+        if (fields.is_discarded() || !fields.is_object())
+            return fail(QStringLiteral("--payload takes a JSON object of payload fields, e.g. '{\"uom\":\"EA\"}'"));
+        r = c.value()->corrections->correctPayload(actor(a), exceptionId, fields, reason);
+    } else {
+        std::string domain, key;
+        if (!requireObject(a, domain, key)) {
+            if (!exceptionId)
+                return fail(QStringLiteral("correct needs --domain D --key K (or --id N of an exception about the"
+                                           " object) and --set attribute=value ..., or --id N --payload JSON"));
+            QSqlQuery q(c.value()->ws->db());
+            q.prepare(
+                QStringLiteral("SELECT coalesce(domain,''), coalesce(object_key,'') FROM exception WHERE id = ?"));
+            q.addBindValue(QVariant::fromValue<qlonglong>(exceptionId));
+            if (!q.exec() || !q.next())
+                return fail(QStringLiteral("there is no exception #%1").arg(exceptionId));
+            domain = q.value(0).toString().toStdString();
+            key = q.value(1).toString().toStdString();
+        }
+        auto changes = assignments(a);
+        if (!changes)
+            return fail(changes.error());
+        r = c.value()->corrections->correctAttributes(actor(a), domain, key, changes.value(), reason, exceptionId);
+    }
+    return reportCorrection(a, r);
+}
+
+int cmdDecide(const Args& a)
+{
+    const std::int64_t id = idOption(a);
+    if (!id)
+        return fail(QStringLiteral("%1 needs --id N (a correction, see mdsyncctl corrections)").arg(a.command));
+    auto c = openSteward(a);
+    if (!c)
+        return fail(c.error());
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    auto r = a.command == QLatin1String("approve") ? c.value()->corrections->approve(actor(a), id, reason)
+                                                   : c.value()->corrections->reject(actor(a), id, reason);
+    return reportCorrection(a, r);
+}
+
+int cmdCorrections(const Args& a)
+{
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    std::string domain, key;
+    requireObject(a, domain, key);
+    bool ok = false;
+    const int limit = a.value(QStringLiteral("limit"), QStringLiteral("100")).toInt(&ok);
+    auto list = listCorrections(
+        ws.value()->db(), a.value(QStringLiteral("status")).toStdString(), domain, key, ok && limit > 0 ? limit : 100);
+    if (!list)
+        return fail(list.error());
+    if (a.has(QStringLiteral("json"))) {
+        printJson(list.value());
+        return Ok;
+    }
+    std::vector<QStringList> rows;
+    for (const auto& j : list.value())
+        rows.push_back({ QString::number(j["id"].get<std::int64_t>()), jstr(j["status"]), jstr(j["kind"]),
+            jstr(j["domain"]) + QLatin1Char('/') + jstr(j["key"]), jstr(j.value("target", nlohmann::json())),
+            changesText(j["before"], j["changes"]), jstr(j["proposed_by"]),
+            jstr(j.value("decided_by", nlohmann::json())) });
+    printTable(
+        { QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("KIND"), QStringLiteral("OBJECT"),
+            QStringLiteral("TARGET"), QStringLiteral("CHANGE"), QStringLiteral("BY"), QStringLiteral("DECIDED BY") },
+        rows);
+    return Ok;
+}
+
+namespace {
+
+// --filter EXPR plus the single options (--target, --category, --domain, --older-than, --error).
+Result<ReplayFilter> replayFilter(const Args& a)
+{
+    auto f = ReplayFilter::parse(a.value(QStringLiteral("filter")).toStdString());
+    if (!f)
+        return f;
+    QStringList extra;
+    for (const char* k : { "target", "category", "domain", "older-than", "error" })
+        if (a.options.count(QString::fromLatin1(k)))
+            extra << QStringLiteral("%1=%2").arg(QString::fromLatin1(k), a.value(QString::fromLatin1(k)));
+    if (extra.isEmpty())
+        return f;
+    auto more = ReplayFilter::parse(extra.join(QLatin1Char(',')).toStdString());
+    if (!more)
+        return more;
+    ReplayFilter r = f.value();
+    const ReplayFilter& m = more.value();
+    if (!m.target.empty())
+        r.target = m.target;
+    if (!m.category.empty())
+        r.category = m.category;
+    if (!m.domain.empty())
+        r.domain = m.domain;
+    if (!m.errorText.empty())
+        r.errorText = m.errorText;
+    if (m.olderThanMs)
+        r.olderThanMs = m.olderThanMs;
+    return r;
+}
+
+} // namespace
+
+int cmdReplay(const Args& a)
+{
+    const std::int64_t id = idOption(a);
+    const bool dry = a.has(QStringLiteral("dry-run"));
+    const bool json = a.has(QStringLiteral("json"));
+    auto filter = replayFilter(a);
+    if (!filter)
+        return fail(QStringLiteral("replay: ") + filter.error());
+    ReplayFilter f = filter.value();
+    if (id)
+        f.exceptionIds = { id };
+    if (f.empty())
+        return fail(QStringLiteral("replay needs --id N (one exception) or --filter "
+                                   "target=T,category=C,domain=D,older-than=2h,error=TEXT"));
+    auto c = openSteward(a, dry ? Workspace::Mode::ReadOnly : Workspace::Mode::ReadWrite);
+    if (!c)
+        return fail(c.error());
+    ReplayJobs jobs(*c.value()->ws, *c.value()->contracts, c.value()->config.model->units());
+    if (dry) {
+        auto r = jobs.dryRun(actor(a), f);
+        if (!r)
+            return fail(r.error());
+        if (json) {
+            printJson(r->toJson());
+            return Ok;
+        }
+        out() << "dry run: " << r->total << " failed deliveries match; nothing was changed\n";
+        for (const ReplayItem& i : r->items) {
+            out() << "#" << i.exceptionId << ' ' << q(i.domain) << '/' << q(i.key) << " → " << q(i.target) << " rev "
+                  << i.revisionNo << " (" << q(i.category) << "): " << q(i.result)
+                  << (i.message.empty() ? QString() : QStringLiteral(" — ") + q(i.message)) << '\n';
+            if (i.payload.is_null())
+                continue;
+            out() << "  last acknowledged: "
+                  << (i.lastAckedRevisionNo ? QStringLiteral("revision %1").arg(i.lastAckedRevisionNo)
+                                            : QStringLiteral("never"))
+                  << '\n';
+            for (const auto& d : i.diff)
+                out() << "  "
+                      << (d["change"] == "added"            ? '+'
+                                 : d["change"] == "removed" ? '-'
+                                                            : '~')
+                      << ' ' << jstr(d["field"]) << ": " << jstr(d["before"]) << " → " << jstr(d["after"]) << '\n';
+            if (i.diff.empty())
+                out() << "  (same payload as the last acknowledged one)\n";
+        }
+        return Ok;
+    }
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    auto r = jobs.run(actor(a), f, reason, [&](std::int64_t done, std::int64_t total, const ReplayItem& i) {
+        if (!json) {
+            out() << QStringLiteral("[%1/%2] #%3 %4/%5 → %6: %7")
+                         .arg(done)
+                         .arg(total)
+                         .arg(i.exceptionId)
+                         .arg(q(i.domain), q(i.key), q(i.target), q(i.result))
+                  << (i.message.empty() ? QString() : QStringLiteral(" — ") + q(i.message)) << '\n';
+            out().flush();
+        }
+        return true;
+    });
+    if (!r)
+        return fail(r.error());
+    if (json)
+        printJson(r->toJson());
+    else
+        out() << "replay job " << r->jobId << ": " << r->succeeded << " of " << r->total
+              << " requeued (the dispatcher sends them in order, after their dependencies), " << r->failed
+              << " could not be requeued\n";
+    return r->failed ? DataProblems : Ok;
+}
+
+int cmdRule(const Args& a)
+{
+    const bool preview = a.has(QStringLiteral("preview"));
+    const bool apply = a.has(QStringLiteral("apply"));
+    auto c = openSteward(a, apply ? Workspace::Mode::ReadWrite : Workspace::Mode::ReadOnly);
+    if (!c)
+        return fail(c.error());
+    FixRules rules(*c.value()->ws, *c.value()->corrections);
+    if (!preview && !apply) {
+        auto list = rules.list();
+        if (!list)
+            return fail(list.error());
+        printJson(list.value());
+        return Ok;
+    }
+    FixRule rule;
+    rule.name = a.value(QStringLiteral("name")).toStdString();
+    rule.kind = a.value(QStringLiteral("kind"), QStringLiteral("payload")).toStdString();
+    rule.reason = a.value(QStringLiteral("reason")).toStdString();
+    auto scope = replayFilter(a);
+    if (!scope)
+        return fail(QStringLiteral("rule: ") + scope.error());
+    rule.scope = scope.value();
+    // --match FIELD=VALUE (optional: only where the field has this value) and --set FIELD=VALUE.
+    auto set = assignments(a);
+    if (!set)
+        return fail(set.error());
+    if (set->size() != 1)
+        return fail(QStringLiteral("rule needs exactly one --set FIELD=VALUE (what the rule changes)"));
+    rule.field = set->begin().key();
+    rule.setTo = set->begin().value();
+    if (a.options.count(QStringLiteral("match"))) {
+        const QString m = a.value(QStringLiteral("match"));
+        const auto eq = m.indexOf(QLatin1Char('='));
+        if (eq <= 0 || m.left(eq).trimmed().toStdString() != rule.field)
+            return fail(
+                QStringLiteral("--match takes %1=VALUE (the same field as --set), got '%2'").arg(q(rule.field), m));
+        rule.equals = valueOf(m.mid(eq + 1));
+    }
+    auto r = apply ? rules.apply(actor(a), rule) : rules.preview(actor(a), rule);
+    if (!r)
+        return fail(r.error());
+    if (a.has(QStringLiteral("json"))) {
+        printJson(r->toJson());
+        return Ok;
+    }
+    if (apply)
+        out() << "rule #" << r->ruleId << " '" << q(rule.name) << "': " << r->applied << " applied, "
+              << r->awaitingApproval << " awaiting approval, " << r->failed << " not applied\n";
+    else
+        out() << "preview of rule '" << q(rule.name) << "': " << r->matches.size()
+              << " open exceptions match (nothing was changed)\n";
+    for (const RuleMatch& m : r->matches)
+        out() << "  #" << m.exceptionId << ' ' << q(m.domain) << '/' << q(m.key)
+              << (m.target.empty() ? QString() : QStringLiteral(" at ") + q(m.target)) << ": "
+              << changesText(m.before, m.after) << " [" << q(m.result) << "]"
+              << (m.message.empty() ? QString() : QStringLiteral(" — ") + q(m.message)) << '\n';
+    return apply && r->failed ? DataProblems : Ok;
+}
 
 } // namespace mdsync::cli

@@ -1,0 +1,269 @@
+// The steward story, end to end through mdsyncctl only (issue 4's "must show"): a WMS delivery fails, steward
+// sam corrects a critical attribute, sam's own approval is refused (four-eyes), approver abe approves, a bulk
+// replay and a run get it acknowledged, `authority --at` before and after gives the right values, owners and
+// suppliers, and the audit export verifies offline and fails after one byte is changed.
+// The transcript of every command is printed (and written to $MDSYNC_STORY_OUT when set) for docs/STEWARD-STORY.md.
+
+#include "connectors/simulated/simulatedsystem.h"
+#include "workspacefixture.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace mdsync;
+using namespace mdsync::test;
+using json = nlohmann::json;
+
+namespace {
+
+class Story
+{
+public:
+    QString ws;
+    QString transcript;
+
+    // Runs one command as `user`; records it and its output. Returns the result for checks.
+    CtlResult ctl(const QString& user, QStringList args, int timeoutMs = 60000)
+    {
+        args << QStringLiteral("--workspace") << ws << QStringLiteral("--user") << user;
+        CtlResult r = runCtl(args, {}, timeoutMs);
+        QStringList shown = args;
+        shown.replace(shown.indexOf(ws), QStringLiteral("story.mdsync"));
+        transcript += QStringLiteral("$ mdsyncctl %1\n").arg(shown.join(QLatin1Char(' ')));
+        transcript += QString::fromUtf8(r.out);
+        if (!r.err.isEmpty())
+            transcript += QString::fromUtf8(r.err);
+        transcript += QStringLiteral("(exit %1)\n\n").arg(r.exitCode);
+        return r;
+    }
+    // Runs one command without recording it (machine-readable twins of recorded commands).
+    CtlResult quiet(const QString& user, QStringList args)
+    {
+        args << QStringLiteral("--workspace") << ws << QStringLiteral("--user") << user;
+        return runCtl(args);
+    }
+    void note(const QString& text) { transcript += QStringLiteral("# %1\n").arg(text); }
+};
+
+// One attribute row of `authority --json`.
+json attributeRow(const json& authority, const std::string& name)
+{
+    for (const auto& a : authority.value("attributes", json::array()))
+        if (a.value("attribute", "") == name)
+            return a;
+    return json();
+}
+
+} // namespace
+
+class TestStewardStory : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void wmsFailureCorrectedApprovedReplayedAndAudited()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        // The WMS of plant P100 takes active and inactive items only (status mapped from the lifecycle).
+        SimulatedLandscape sims;
+        auto ports = sims.start(json::array({ { { "id", "WMS-P100" },
+            { "rules", { { "item", { { "accepted", { { "status", { "ACTIVE", "INACTIVE" } } } } } } } } } }));
+        QVERIFY2(ports.ok(), ports.ok() ? "" : qPrintable(ports.error()));
+        QFile src(
+            qEnvironmentVariable("MDSYNC_SOURCE_DIR") + QStringLiteral("/resources/landscape/default-landscape.json"));
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        json land = json::parse(src.readAll().toStdString());
+        for (auto& sys : land["systems"])
+            if (sys["id"] == "WMS-P100")
+                sys["connector"]["base_url"]
+                    = "http://127.0.0.1:" + std::to_string(ports.value().value(QStringLiteral("WMS-P100")));
+        const QString landscapeFile = dir.filePath(QStringLiteral("landscape.json"));
+        {
+            QFile f(landscapeFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(land.dump(2)));
+        }
+        Story s;
+        s.ws = dir.filePath(QStringLiteral("story.mdsync"));
+
+        s.note(QStringLiteral("ada creates the workspace (and is its first admin) and sets up the team"));
+        QCOMPARE(s.ctl(QStringLiteral("ada"), { QStringLiteral("init"), QStringLiteral("--landscape"), landscapeFile })
+                     .exitCode,
+            0);
+        for (const auto& [login, role] : { std::pair { "sam", "steward" }, std::pair { "sam", "approver" },
+                 std::pair { "abe", "approver" }, std::pair { "aud", "auditor" } })
+            QCOMPARE(s.ctl(QStringLiteral("ada"),
+                          { QStringLiteral("grant"), QStringLiteral("--login"), QLatin1String(login),
+                              QStringLiteral("--role"), QLatin1String(role), QStringLiteral("--reason"),
+                              QStringLiteral("MDM team") })
+                         .exitCode,
+                0);
+
+        s.note(QStringLiteral("PLM releases FG-9001 but marks it blocked by mistake; the WMS rejects it"));
+        const QString events = dir.filePath(QStringLiteral("plm.jsonl"));
+        {
+            json item = releasedItem("Centrifugal pump 40 l/min", { "P100" });
+            item["lifecycle_status"] = "blocked";
+            QFile f(events);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(mdsync::test::event("PLM", "item", "FG-9001", item, "plm-7781", "upsert",
+                                                  "2026-11-28T08:00:00Z", "ecn-4711")
+                + "\n"));
+        }
+        QCOMPARE(s.ctl(QStringLiteral("ada"), { QStringLiteral("ingest"), events }).exitCode, 0);
+        QCOMPARE(s.ctl(QStringLiteral("ada"),
+                      { QStringLiteral("run"), QStringLiteral("--until-idle"), QStringLiteral("--timeout"),
+                          QStringLiteral("30") })
+                     .exitCode,
+            0);
+        s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("exceptions"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001") });
+        auto ex = s.quiet(QStringLiteral("sam"),
+            { QStringLiteral("exceptions"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001"), QStringLiteral("--json") });
+        QCOMPARE(ex.exitCode, 0);
+        const json exceptions = ex.json();
+        QVERIFY2(exceptions.is_array() && exceptions.size() == 1, ex.out.constData());
+        QCOMPARE(exceptions[0].value("target_id", exceptions[0].value("target", "")), std::string("WMS-P100"));
+        const QString exceptionId = QString::number(exceptions[0]["id"].get<qint64>());
+
+        // A moment that is after the PLM revision and before the correction, for `authority --at`.
+        QThread::msleep(1100);
+        const QString before = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        QThread::msleep(1100);
+
+        s.note(QStringLiteral("sam corrects the lifecycle status: a critical attribute (item lifecycle), so it"
+                              " waits for approval"));
+        auto corrected = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("correct"), QStringLiteral("--id"), exceptionId, QStringLiteral("--set"),
+                QStringLiteral("lifecycle_status=released"), QStringLiteral("--reason"),
+                QStringLiteral("ECN-4711 released it; PLM flag set by mistake") });
+        QCOMPARE(corrected.exitCode, 0);
+        auto pending = s.quiet(QStringLiteral("sam"),
+            { QStringLiteral("corrections"), QStringLiteral("--status"), QStringLiteral("awaiting_approval"),
+                QStringLiteral("--json") });
+        QVERIFY2(pending.json().is_array() && pending.json().size() == 1, pending.out.constData());
+        const QString correctionId = QString::number(pending.json()[0]["id"].get<qint64>());
+
+        s.note(QStringLiteral("sam may approve corrections, but not his own (four-eyes)"));
+        auto own = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("approve"), QStringLiteral("--id"), correctionId, QStringLiteral("--reason"),
+                QStringLiteral("looks right") });
+        QCOMPARE(own.exitCode, 1);
+        QVERIFY2(own.err.contains("four-eyes"), own.err.constData());
+
+        s.note(QStringLiteral("abe approves: the steward revision is recorded on behalf of PLM, the owner"));
+        auto approved = s.ctl(QStringLiteral("abe"),
+            { QStringLiteral("approve"), QStringLiteral("--id"), correctionId, QStringLiteral("--reason"),
+                QStringLiteral("checked ECN-4711") });
+        QCOMPARE(approved.exitCode, 0);
+        QVERIFY2(approved.out.contains("applied as revision 2 on behalf of PLM"), approved.out.constData());
+
+        s.note(QStringLiteral("dry run of a bulk replay of WMS failures: what would be sent, against what WMS"
+                              " last acknowledged"));
+        auto dry = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("replay"), QStringLiteral("--filter"), QStringLiteral("target=WMS-P100"),
+                QStringLiteral("--dry-run") });
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.out.contains("status: - → ACTIVE"), dry.out.constData());
+
+        s.note(QStringLiteral("bulk replay of the WMS failures, then the core runs"));
+        auto replay = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("replay"), QStringLiteral("--filter"), QStringLiteral("target=WMS-P100"),
+                QStringLiteral("--reason"),
+                QStringLiteral("lifecycle corrected (correction #") + correctionId + QLatin1Char(')') });
+        QCOMPARE(replay.exitCode, 0);
+        QCOMPARE(s.ctl(QStringLiteral("ada"),
+                      { QStringLiteral("run"), QStringLiteral("--until-idle"), QStringLiteral("--timeout"),
+                          QStringLiteral("30") })
+                     .exitCode,
+            0);
+        auto status = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("status"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001") });
+        QCOMPARE(status.exitCode, 0);
+        const auto wmsRecord
+            = sims.system(QStringLiteral("WMS-P100"))->record(QStringLiteral("item"), QStringLiteral("FG-9001"));
+        QVERIFY(wmsRecord.has_value());
+        QCOMPARE(wmsRecord.value_or(SimulatedRecord {}).payload.value("status", ""), std::string("ACTIVE"));
+
+        s.note(QStringLiteral("authority before the correction: PLM's value, owned and supplied by PLM"));
+        s.ctl(QStringLiteral("aud"),
+            { QStringLiteral("authority"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001"), QStringLiteral("--at"), before });
+        auto at1 = s.quiet(QStringLiteral("aud"),
+            { QStringLiteral("authority"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001"), QStringLiteral("--at"), before, QStringLiteral("--json") });
+        QCOMPARE(at1.exitCode, 0);
+        const json l1 = attributeRow(at1.json(), "lifecycle_status");
+        QCOMPARE(dumped(l1.value("value", json())), dumped(json("blocked")));
+        QCOMPARE(dumped(l1.value("owner", json())), dumped(json("PLM")));
+        QCOMPARE(dumped(l1["supplied_by"].value("system", json())), dumped(json("PLM")));
+        QCOMPARE(dumped(l1["supplied_by"].value("steward", json())), dumped(json(false)));
+
+        s.note(QStringLiteral("authority now: the steward's value on behalf of PLM, approved by abe, acknowledged"
+                              " by the WMS"));
+        s.ctl(QStringLiteral("aud"),
+            { QStringLiteral("authority"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001") });
+        auto at2 = s.quiet(QStringLiteral("aud"),
+            { QStringLiteral("authority"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001"), QStringLiteral("--json") });
+        QCOMPARE(at2.exitCode, 0);
+        const json l2 = attributeRow(at2.json(), "lifecycle_status");
+        QCOMPARE(dumped(l2.value("value", json())), dumped(json("released")));
+        QCOMPARE(dumped(l2.value("owner", json())), dumped(json("PLM")));
+        QCOMPARE(dumped(l2["supplied_by"].value("system", json())), dumped(json("PLM")));
+        QCOMPARE(dumped(l2["supplied_by"].value("actor", json())), dumped(json("sam")));
+        QCOMPARE(dumped(l2["supplied_by"].value("steward", json())), dumped(json(true)));
+        QCOMPARE(dumped(l2["supplied_by"].value("approved_by", json())), dumped(json("abe")));
+        bool wmsAcked = false;
+        for (const auto& a : at2.json().value("acknowledged", json::array()))
+            wmsAcked |= a.value("target", "") == "WMS-P100" && a.value("revision_no", 0) == 2;
+        QVERIFY2(wmsAcked, at2.out.constData());
+
+        s.note(QStringLiteral("the auditor exports the trail and anyone can verify it offline"));
+        const QString exportDir = dir.filePath(QStringLiteral("export"));
+        QCOMPARE(s.quiet(QStringLiteral("aud"),
+                      { QStringLiteral("export-audit"), QStringLiteral("--out"), exportDir, QStringLiteral("--domain"),
+                          QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-9001") })
+                     .exitCode,
+            0);
+        s.transcript += QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
+                                       " --workspace story.mdsync --user aud\n(exit 0)\n\n");
+        QCOMPARE(runCtl({ QStringLiteral("verify-export"), exportDir }).exitCode, 0);
+        s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n")
+            + QString::fromUtf8(runCtl({ QStringLiteral("verify-export"), exportDir }).out) + QStringLiteral("\n");
+        s.note(QStringLiteral("one byte of the CSV changed: verification fails"));
+        {
+            QFile f(QDir(exportDir).filePath(QStringLiteral("audit.csv")));
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QByteArray bytes = f.readAll();
+            const qsizetype at = bytes.indexOf("abe");
+            QVERIFY(at > 0);
+            bytes[at] = 'e';
+            f.seek(0);
+            f.write(bytes);
+        }
+        auto tampered = runCtl({ QStringLiteral("verify-export"), exportDir });
+        s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n") + QString::fromUtf8(tampered.out)
+            + QStringLiteral("(exit %1)\n").arg(tampered.exitCode);
+        QCOMPARE(tampered.exitCode, 2);
+
+        qInfo().noquote() << "\n" << s.transcript;
+        if (const QString outFile = qEnvironmentVariable("MDSYNC_STORY_OUT"); !outFile.isEmpty()) {
+            QFile f(outFile);
+            if (f.open(QIODevice::WriteOnly))
+                f.write(s.transcript.toUtf8());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStewardStory)
+#include "tst_steward_story.moc"
