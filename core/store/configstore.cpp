@@ -17,12 +17,17 @@ struct StoredDoc
     std::string hash;
 };
 
-StoredDoc current(QSqlDatabase& db, const QString& kind)
+const QString kProjectedModel = QStringLiteral("projection.model_version_id");
+const QString kProjectedLandscape = QStringLiteral("projection.landscape_version_id");
+
+// The version of a kind in force at `at`: the newest with effective_at <= at (ties: the newest id).
+StoredDoc current(QSqlDatabase& db, const QString& kind, TimeMs at)
 {
     QSqlQuery q(db);
-    q.prepare(
-        QStringLiteral("SELECT id, version, content_hash FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+    q.prepare(QStringLiteral("SELECT id, version, content_hash FROM config_version WHERE kind = ? AND effective_at <= ?"
+                             " ORDER BY effective_at DESC, id DESC LIMIT 1"));
     q.addBindValue(kind);
+    q.addBindValue(QVariant::fromValue<qlonglong>(at));
     StoredDoc d;
     if (q.exec() && q.next()) {
         d.id = q.value(0).toLongLong();
@@ -33,7 +38,7 @@ StoredDoc current(QSqlDatabase& db, const QString& kind)
 }
 
 Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string& version, const std::string& hash,
-    const nlohmann::json& doc, const QString& origin, const std::string& actor)
+    const nlohmann::json& doc, const QString& origin, const std::string& actor, TimeMs effectiveAt)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral(
@@ -44,7 +49,7 @@ Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string
     q.addBindValue(QString::fromStdString(hash));
     q.addBindValue(QString::fromStdString(doc.dump()));
     q.addBindValue(origin);
-    q.addBindValue(QVariant::fromValue<qlonglong>(nowMs()));
+    q.addBindValue(QVariant::fromValue<qlonglong>(effectiveAt));
     q.addBindValue(QString::fromStdString(actor));
     if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("store %1").arg(kind)));
@@ -140,33 +145,50 @@ Result<void> writeProjections(
 } // namespace
 
 Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
-    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor)
+    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor, TimeMs effectiveAt)
 {
-    QSqlDatabase& db = ws.db();
     if (auto r = ws.begin(); !r)
         return r;
-    auto fail = [&ws](const QString& message) -> Result<void> {
+    if (auto r = installConfigInTransaction(ws, model, modelOrigin, landscape, landscapeOrigin, actor, effectiveAt);
+        !r) {
         ws.rollback();
-        return makeError(message);
-    };
+        return r;
+    }
+    if (auto r = ws.commit(); !r) {
+        ws.rollback();
+        return r;
+    }
+    return {};
+}
+
+Result<void> installConfigInTransaction(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
+    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor, TimeMs effectiveAt)
+{
+    QSqlDatabase& db = ws.db();
+    auto fail = [](const QString& message) -> Result<void> { return makeError(message); };
+    const TimeMs now = nowMs();
+    const TimeMs effective = effectiveAt > 0 ? effectiveAt : now;
 
     AuditLog audit(db);
-    const StoredDoc oldModel = current(db, QStringLiteral("model"));
-    const StoredDoc oldLandscape = current(db, QStringLiteral("landscape"));
+    const StoredDoc oldModel = current(db, QStringLiteral("model"), effective);
+    const StoredDoc oldLandscape = current(db, QStringLiteral("landscape"), effective);
     auto describe = [](const StoredDoc& d) -> std::optional<nlohmann::json> {
         if (!d.id)
             return std::nullopt;
         return nlohmann::json { { "version", d.version }, { "content_hash", d.hash } };
     };
 
+    qint64 modelId = oldModel.id;
     if (oldModel.hash != model.contentHash()) {
-        auto id = storeDoc(
-            db, QStringLiteral("model"), model.version(), model.contentHash(), model.document(), modelOrigin, actor);
+        auto id = storeDoc(db, QStringLiteral("model"), model.version(), model.contentHash(), model.document(),
+            modelOrigin, actor, effective);
         if (!id)
             return fail(id.error());
+        modelId = id.value();
         auto a = audit.append(actor, "config.model.install", "model " + model.version(), describe(oldModel),
             nlohmann::json { { "version", model.version() }, { "content_hash", model.contentHash() },
-                { "origin", modelOrigin.toStdString() }, { "domains", model.domains().size() } },
+                { "origin", modelOrigin.toStdString() }, { "domains", model.domains().size() },
+                { "effective_at", formatRfc3339(effective) } },
             std::nullopt);
         if (!a)
             return fail(a.error());
@@ -174,7 +196,7 @@ Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QSt
     qint64 landscapeId = oldLandscape.id;
     if (oldLandscape.hash != landscape.contentHash()) {
         auto id = storeDoc(db, QStringLiteral("landscape"), landscape.version(), landscape.contentHash(),
-            landscape.document(), landscapeOrigin, actor);
+            landscape.document(), landscapeOrigin, actor, effective);
         if (!id)
             return fail(id.error());
         landscapeId = id.value();
@@ -183,30 +205,86 @@ Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QSt
             nlohmann::json { { "version", landscape.version() }, { "content_hash", landscape.contentHash() },
                 { "origin", landscapeOrigin.toStdString() }, { "systems", landscape.systems().size() },
                 { "ownership_rules", landscape.ownership().size() },
-                { "subscriptions", landscape.subscriptions().size() } },
+                { "subscriptions", landscape.subscriptions().size() }, { "effective_at", formatRfc3339(effective) } },
             std::nullopt);
         if (!a)
             return fail(a.error());
     }
+    if (effective > now) {
+        // Future-dated: the projections keep showing the version in force; loadActiveConfig writes them when due.
+        // A workspace that never recorded which versions its projections show gets that noted now.
+        if (ws.meta(kProjectedLandscape).isEmpty()) {
+            const StoredDoc m = current(db, QStringLiteral("model"), now);
+            const StoredDoc l = current(db, QStringLiteral("landscape"), now);
+            if (auto r = ws.setMeta(kProjectedModel, QString::number(m.id)); !r)
+                return r;
+            if (auto r = ws.setMeta(kProjectedLandscape, QString::number(l.id)); !r)
+                return r;
+        }
+        return {};
+    }
     if (auto r = writeProjections(db, model, landscape, landscapeId); !r)
         return fail(r.error());
-    if (auto r = ws.commit(); !r)
-        return fail(r.error());
+    if (auto r = ws.setMeta(kProjectedModel, QString::number(modelId)); !r)
+        return r;
+    if (auto r = ws.setMeta(kProjectedLandscape, QString::number(landscapeId)); !r)
+        return r;
     return {};
 }
 
 Result<ActiveConfig> loadActiveConfig(Workspace& ws)
 {
+    auto cfg = loadConfigAt(ws, nowMs());
+    if (!cfg || ws.mode() != Workspace::Mode::ReadWrite)
+        return cfg;
+    // A future-dated version that has become due: write its projections now (once).
+    const QString projectedModel = ws.meta(kProjectedModel);
+    const QString projectedLandscape = ws.meta(kProjectedLandscape);
+    if (projectedLandscape.isEmpty()
+        || (projectedModel.toLongLong() == cfg->modelVersionId
+            && projectedLandscape.toLongLong() == cfg->landscapeVersionId))
+        return cfg;
+    if (!ws.begin())
+        return cfg; // inside the caller's transaction: a later call does it
+    auto fail = [&ws](const QString& message) -> Result<ActiveConfig> {
+        ws.rollback();
+        return makeError(message);
+    };
+    if (auto r = writeProjections(ws.db(), *cfg->model, *cfg->landscape, cfg->landscapeVersionId); !r)
+        return fail(r.error());
+    if (auto r = ws.setMeta(kProjectedModel, QString::number(cfg->modelVersionId)); !r)
+        return fail(r.error());
+    if (auto r = ws.setMeta(kProjectedLandscape, QString::number(cfg->landscapeVersionId)); !r)
+        return fail(r.error());
+    AuditLog audit(ws.db());
+    auto a = audit.append("system", "config.activate", "configuration",
+        nlohmann::json { { "model_version_id", projectedModel.toLongLong() },
+            { "landscape_version_id", projectedLandscape.toLongLong() } },
+        nlohmann::json { { "model_version_id", cfg->modelVersionId }, { "model_version", cfg->model->version() },
+            { "model_hash", cfg->model->contentHash() }, { "landscape_version_id", cfg->landscapeVersionId },
+            { "landscape_version", cfg->landscape->version() }, { "landscape_hash", cfg->landscape->contentHash() } },
+        std::string("a future-dated configuration version became due"));
+    if (!a)
+        return fail(a.error());
+    if (auto r = ws.commit(); !r)
+        return fail(r.error());
+    return cfg;
+}
+
+Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at)
+{
     QSqlDatabase& db = ws.db();
-    auto load = [&db](const QString& kind, qint64& id, QString& origin) -> Result<nlohmann::json> {
+    auto load = [&db, at](const QString& kind, qint64& id, QString& origin) -> Result<nlohmann::json> {
         QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("SELECT id, document, origin FROM config_version WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+        q.prepare(QStringLiteral("SELECT id, document, origin FROM config_version WHERE kind = ? AND effective_at <= ?"
+                                 " ORDER BY effective_at DESC, id DESC LIMIT 1"));
         q.addBindValue(kind);
+        q.addBindValue(QVariant::fromValue<qlonglong>(at));
         if (!q.exec())
             return makeError(sqlError(q, QStringLiteral("load %1").arg(kind)));
         if (!q.next())
-            return makeError(QStringLiteral("the workspace has no %1 installed (run 'mdsyncctl init')").arg(kind));
+            return makeError(QStringLiteral("the workspace has no %1 in force at %2 (run 'mdsyncctl init')")
+                                 .arg(kind, QString::fromStdString(formatRfc3339(at))));
         id = q.value(0).toLongLong();
         origin = q.value(2).toString();
         const nlohmann::json doc = nlohmann::json::parse(q.value(1).toString().toStdString(), nullptr, false);

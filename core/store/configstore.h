@@ -10,7 +10,7 @@
 
 namespace mdsync {
 
-// The model and landscape in force in a workspace (the newest config_version of each kind).
+// The model and landscape in force in a workspace (per kind, the newest config_version whose effective_at has come).
 struct ActiveConfig
 {
     std::shared_ptr<const CanonicalModel> model;
@@ -23,10 +23,22 @@ struct ActiveConfig
 // projections (system, domain, ownership, subscription) and appends one audit entry per document that
 // changed (with the previous version and hash as "before"). Runs in its own transaction.
 // Unchanged documents (same content hash as the one in force) are not stored again.
+// effectiveAt: when the stored documents take effect (UTC ms; 0 = now; callers pass now or later). The projections
+// are rewritten only when the configuration takes effect now; a future-dated version is stored (and audited) at
+// once, and its projections are written by loadActiveConfig on a read-write workspace once it is due.
+// Unchanged is judged against the version in force at effectiveAt.
 Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
-    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor);
+    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor, TimeMs effectiveAt = 0);
+// The same inside the caller's transaction (the caller commits or rolls back).
+Result<void> installConfigInTransaction(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
+    const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor, TimeMs effectiveAt);
 
-// Loads and re-validates the configuration in force.
+// Loads and re-validates the configuration in force now. On a read-write workspace it also rewrites the
+// projections when a future-dated version has become due since they were written (audited as
+// "config.activate"); when that cannot be done now (e.g. inside the caller's transaction) the projections are
+// rewritten on a later call.
 Result<ActiveConfig> loadActiveConfig(Workspace& ws);
+// The configuration in force at `at` (per kind, the newest version with effective_at <= at); no side effects.
+Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at);
 
 } // namespace mdsync

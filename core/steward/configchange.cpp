@@ -1,0 +1,715 @@
+#include "steward/configchange.h"
+
+#include "audit/auditlog.h"
+#include "model/canonicalmodel.h"
+#include "policy/landscape.h"
+#include "steward/roles.h"
+#include "store/configstore.h"
+#include "store/workspace.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace mdsync {
+
+namespace {
+
+using nlohmann::json;
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+constexpr size_t kMaxSummaryLines = 40;
+
+// ---- readable summary ------------------------------------------------------------------------------------
+
+std::string scalarText(const json& v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_null())
+        return "(none)";
+    return v.dump();
+}
+
+bool isScalar(const json& v)
+{
+    return !v.is_object() && !v.is_array();
+}
+
+// "sla_minutes: 60 → 30, filter" — the changed keys of two objects (scalars with their values).
+std::string changedKeys(const json& before, const json& after)
+{
+    std::set<std::string> keys;
+    for (const json* o : { &before, &after })
+        if (o->is_object())
+            for (auto it = o->begin(); it != o->end(); ++it)
+                keys.insert(it.key());
+    std::string text;
+    for (const std::string& k : keys) {
+        const json b = before.is_object() && before.contains(k) ? before.at(k) : json(nullptr);
+        const json a = after.is_object() && after.contains(k) ? after.at(k) : json(nullptr);
+        if (a == b)
+            continue;
+        if (!text.empty())
+            text += ", ";
+        text += k;
+        if (isScalar(a) && isScalar(b))
+            text += ": " + scalarText(b) + " → " + scalarText(a);
+    }
+    return text;
+}
+
+// Entries of an array of objects by a key function; entries without a key are skipped.
+template<typename KeyFn> std::map<std::string, json> byKey(const json& doc, const char* member, KeyFn keyOf)
+{
+    std::map<std::string, json> out;
+    if (!doc.is_object() || !doc.contains(member) || !doc.at(member).is_array())
+        return out;
+    for (const json& e : doc.at(member)) {
+        if (!e.is_object())
+            continue;
+        const std::string k = keyOf(e);
+        if (!k.empty())
+            out[k] = e;
+    }
+    return out;
+}
+
+std::map<std::string, json> membersOf(const json& doc, const char* member)
+{
+    std::map<std::string, json> out;
+    if (doc.is_object() && doc.contains(member) && doc.at(member).is_object())
+        for (auto it = doc.at(member).begin(); it != doc.at(member).end(); ++it)
+            out[it.key()] = it.value();
+    return out;
+}
+
+std::string stringOf(const json& e, const char* key)
+{
+    return e.contains(key) && e.at(key).is_string() ? e.at(key).get<std::string>() : std::string();
+}
+
+// Added / removed / changed entries of two keyed maps, as "<what><key> added" etc.
+void compareMaps(const std::map<std::string, json>& before, const std::map<std::string, json>& after,
+    const std::string& what, std::vector<std::string>& lines)
+{
+    for (const auto& [k, v] : after) {
+        auto b = before.find(k);
+        if (b == before.end())
+            lines.push_back(what + k + " added");
+        else if (b->second != v)
+            lines.push_back(what + k + " changed (" + changedKeys(b->second, v) + ")");
+    }
+    for (const auto& [k, v] : before)
+        if (!after.count(k))
+            lines.push_back(what + k + " removed");
+}
+
+void compareTopLevel(
+    const json& before, const json& after, const std::set<std::string>& handled, std::vector<std::string>& lines)
+{
+    json b = json::object(), a = json::object();
+    for (const auto& [src, dst] : { std::pair { &before, &b }, std::pair { &after, &a } })
+        if (src->is_object())
+            for (auto it = src->begin(); it != src->end(); ++it)
+                if (!handled.count(it.key()))
+                    (*dst)[it.key()] = it.value();
+    if (a != b)
+        lines.push_back(changedKeys(b, a));
+}
+
+void landscapeSummary(const json& before, const json& after, std::vector<std::string>& lines)
+{
+    // Ownership per (domain, group): the rules as "ERP until 2026-01-01T00:00:00Z, CRM from ...".
+    auto owners = [](const json& doc) {
+        std::map<std::string, std::string> out;
+        if (!doc.is_object() || !doc.contains("ownership") || !doc.at("ownership").is_array())
+            return out;
+        for (const json& r : doc.at("ownership")) {
+            if (!r.is_object())
+                continue;
+            std::string text = stringOf(r, "system");
+            if (const std::string from = stringOf(r, "valid_from"); !from.empty())
+                text += " from " + from;
+            if (const std::string to = stringOf(r, "valid_to"); !to.empty())
+                text += " until " + to;
+            std::string& slot = out[stringOf(r, "domain") + "." + stringOf(r, "group")];
+            slot += (slot.empty() ? "" : ", ") + text;
+        }
+        return out;
+    };
+    const auto ob = owners(before), oa = owners(after);
+    std::set<std::string> keys;
+    for (const auto* m : { &ob, &oa })
+        for (const auto& [k, v] : *m)
+            keys.insert(k);
+    for (const std::string& k : keys) {
+        auto b = ob.find(k);
+        auto a = oa.find(k);
+        const std::string bt = b == ob.end() ? "(none)" : b->second;
+        const std::string at = a == oa.end() ? "(none)" : a->second;
+        if (bt != at)
+            lines.push_back("ownership " + k + ": " + bt + " → " + at);
+    }
+    auto idOf = [](const json& e) { return stringOf(e, "id"); };
+    compareMaps(byKey(before, "systems", idOf), byKey(after, "systems", idOf), "system ", lines);
+    auto subId = [](const json& e) {
+        const std::string id = stringOf(e, "id");
+        return id.empty() ? stringOf(e, "domain") + "->" + stringOf(e, "target") : id;
+    };
+    compareMaps(byKey(before, "subscriptions", subId), byKey(after, "subscriptions", subId), "subscription ", lines);
+    compareMaps(
+        byKey(before, "enrichment_rules", idOf), byKey(after, "enrichment_rules", idOf), "enrichment rule ", lines);
+    compareMaps(byKey(before, "plants", idOf), byKey(after, "plants", idOf), "plant ", lines);
+    compareTopLevel(before, after,
+        { "version", "ownership", "systems", "subscriptions", "enrichment_rules", "plants", "description" }, lines);
+}
+
+void modelSummary(const json& before, const json& after, std::vector<std::string>& lines)
+{
+    const auto db = membersOf(before, "domains"), da = membersOf(after, "domains");
+    for (const auto& [name, a] : da) {
+        auto b = db.find(name);
+        if (b == db.end()) {
+            lines.push_back("domain " + name + " added");
+            continue;
+        }
+        if (b->second == a)
+            continue;
+        compareMaps(membersOf(b->second, "attributes"), membersOf(a, "attributes"), "attribute " + name + ".", lines);
+        json bRest = b->second, aRest = a;
+        bRest.erase("attributes");
+        aRest.erase("attributes");
+        if (bRest != aRest)
+            lines.push_back("domain " + name + " changed (" + changedKeys(bRest, aRest) + ")");
+    }
+    for (const auto& [name, b] : db)
+        if (!da.count(name))
+            lines.push_back("domain " + name + " removed");
+    const auto cb = membersOf(before, "code_lists"), ca = membersOf(after, "code_lists");
+    for (const auto& [name, a] : ca) {
+        auto b = cb.find(name);
+        if (b == cb.end()) {
+            lines.push_back("code list " + name + " added");
+        } else if (b->second != a) {
+            std::string text = "code list " + name + ":";
+            auto codes = [](const json& list) {
+                std::set<std::string> out;
+                const json& arr = list.is_object() && list.contains("codes") ? list.at("codes") : list;
+                if (arr.is_array())
+                    for (const json& c : arr)
+                        out.insert(c.is_string() ? c.get<std::string>()
+                                : c.is_object()  ? stringOf(c, "code")
+                                                 : c.dump());
+                return out;
+            };
+            const auto sb = codes(b->second), sa = codes(a);
+            for (const auto& c : sa)
+                if (!sb.count(c))
+                    text += " +" + c;
+            for (const auto& c : sb)
+                if (!sa.count(c))
+                    text += " -" + c;
+            if (text.back() == ':')
+                text += " changed";
+            lines.push_back(text);
+        }
+    }
+    for (const auto& [name, b] : cb)
+        if (!ca.count(name))
+            lines.push_back("code list " + name + " removed");
+    if (before.is_object() && after.is_object() && before.value("units", json()) != after.value("units", json()))
+        lines.push_back("units changed");
+    compareTopLevel(before, after, { "version", "domains", "code_lists", "units", "comment" }, lines);
+}
+
+// ---- storage --------------------------------------------------------------------------------------------
+
+struct StoredVersion
+{
+    qint64 id = 0;
+    std::string version, hash;
+    TimeMs effectiveAt = 0;
+    json document;
+};
+
+// The newest stored version of a kind (in force, or scheduled to be).
+Result<StoredVersion> newestVersion(QSqlDatabase db, const std::string& kind)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id, version, content_hash, effective_at, document FROM config_version"
+                             " WHERE kind = ? ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(qs(kind));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("newest %1").arg(qs(kind))));
+    StoredVersion v;
+    if (!q.next())
+        return v;
+    v.id = q.value(0).toLongLong();
+    v.version = q.value(1).toString().toStdString();
+    v.hash = q.value(2).toString().toStdString();
+    v.effectiveAt = q.value(3).toLongLong();
+    v.document = json::parse(q.value(4).toString().toStdString(), nullptr, false);
+    if (v.document.is_discarded())
+        return makeError(QStringLiteral("the stored %1 document #%2 is not valid JSON").arg(qs(kind)).arg(v.id));
+    return v;
+}
+
+Result<StoredVersion> versionById(QSqlDatabase db, qint64 id)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT version, content_hash, effective_at FROM config_version WHERE id = ?"));
+    q.addBindValue(QVariant::fromValue<qlonglong>(id));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("config version #%1").arg(id)));
+    StoredVersion v;
+    if (q.next()) {
+        v.id = id;
+        v.version = q.value(0).toString().toStdString();
+        v.hash = q.value(1).toString().toStdString();
+        v.effectiveAt = q.value(2).toLongLong();
+    }
+    return v;
+}
+
+json versionJson(const StoredVersion& v)
+{
+    return { { "version_id", v.id }, { "version", v.version }, { "content_hash", v.hash } };
+}
+
+// The proposed document parsed and validated as the loader would; `other` is the newest document of the other
+// kind. Returns the canonical document and its version and hash.
+struct Checked
+{
+    json document;
+    std::string version, hash;
+};
+
+Result<Checked> validate(const std::string& kind, const json& doc, const QString& origin, const json& otherDoc,
+    const std::string& otherVersion)
+{
+    if (kind == "landscape") {
+        auto model = CanonicalModel::fromJson(otherDoc, QStringLiteral("model %1").arg(qs(otherVersion)));
+        if (!model)
+            return makeError(model.error());
+        auto l = Landscape::fromJson(doc, origin, model.value());
+        if (!l)
+            return makeError(l.error());
+        return Checked { l->document(), l->version(), l->contentHash() };
+    }
+    auto model = CanonicalModel::fromJson(doc, origin);
+    if (!model)
+        return makeError(model.error());
+    auto l = Landscape::fromJson(otherDoc, QStringLiteral("landscape %1").arg(qs(otherVersion)), model.value());
+    if (!l)
+        return makeError(QStringLiteral("%1: the landscape in force (version %2) would no longer be valid with this "
+                                        "model: %3")
+                             .arg(origin, qs(otherVersion), l.error()));
+    return Checked { model->document(), model->version(), model->contentHash() };
+}
+
+std::string otherKind(const std::string& kind)
+{
+    return kind == "model" ? "landscape" : "model";
+}
+
+const char* kSelect = "SELECT id, kind, status, title, reason, proposed_by, proposed_at, coalesce(decided_by, ''),"
+                      " coalesce(decided_at, 0), coalesce(decision_reason, ''), effective_at,"
+                      " coalesce(base_version_id, 0), coalesce(version_id, 0), diff, document FROM config_proposal";
+
+ConfigProposal fromRow(const QSqlQuery& q)
+{
+    ConfigProposal p;
+    p.id = q.value(0).toLongLong();
+    p.kind = q.value(1).toString().toStdString();
+    p.status = q.value(2).toString().toStdString();
+    p.title = q.value(3).toString().toStdString();
+    p.reason = q.value(4).toString().toStdString();
+    p.proposedBy = q.value(5).toString().toStdString();
+    p.proposedAt = q.value(6).toLongLong();
+    p.decidedBy = q.value(7).toString().toStdString();
+    p.decidedAt = q.value(8).toLongLong();
+    p.decisionReason = q.value(9).toString().toStdString();
+    if (!q.value(10).isNull())
+        p.effectiveAt = q.value(10).toLongLong();
+    p.baseVersionId = q.value(11).toLongLong();
+    p.versionId = q.value(12).toLongLong();
+    const json diff = json::parse(q.value(13).toString().toStdString(), nullptr, false);
+    if (diff.is_object()) {
+        p.ops = diff.value("ops", json::array());
+        p.summary = diff.value("summary", std::vector<std::string>());
+        p.baseVersion = diff.value("base_version", std::string());
+        p.version = diff.value("version", std::string());
+        p.contentHash = diff.value("content_hash", std::string());
+    }
+    p.document = q.value(14).toString().toStdString();
+    return p;
+}
+
+std::string subjectOf(const ConfigProposal& p)
+{
+    return p.kind + " proposal #" + std::to_string(p.id);
+}
+
+} // namespace
+
+nlohmann::json ConfigProposal::toJson(bool withDocument) const
+{
+    json j = { { "id", id }, { "kind", kind }, { "status", status }, { "title", title }, { "reason", reason },
+        { "proposed_by", proposedBy }, { "proposed_at", formatRfc3339(proposedAt) },
+        { "decided_by", decidedBy.empty() ? json(nullptr) : json(decidedBy) },
+        { "decided_at", decidedAt ? json(formatRfc3339(decidedAt)) : json(nullptr) },
+        { "decision_reason", decisionReason.empty() ? json(nullptr) : json(decisionReason) },
+        { "effective_at", effectiveAt ? json(formatRfc3339(*effectiveAt)) : json(nullptr) },
+        { "base_version_id", baseVersionId }, { "base_version", baseVersion },
+        { "version_id", versionId ? json(versionId) : json(nullptr) }, { "version", version },
+        { "content_hash", contentHash }, { "summary", summary }, { "diff", ops } };
+    if (withDocument)
+        j["document"] = json::parse(document, nullptr, false);
+    return j;
+}
+
+std::vector<std::string> configChangeSummary(const std::string& kind, const json& before, const json& after)
+{
+    std::vector<std::string> lines;
+    const std::string vb = before.is_object() ? scalarText(before.value("version", json())) : "(none)";
+    const std::string va = after.is_object() ? scalarText(after.value("version", json())) : "(none)";
+    if (vb != va)
+        lines.push_back(kind + " version " + vb + " → " + va);
+    if (kind == "landscape")
+        landscapeSummary(before, after, lines);
+    else
+        modelSummary(before, after, lines);
+    if (lines.size() > kMaxSummaryLines) {
+        const size_t more = lines.size() - kMaxSummaryLines;
+        lines.resize(kMaxSummaryLines);
+        lines.push_back("… and " + std::to_string(more) + " more (see the diff)");
+    }
+    return lines;
+}
+
+Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const std::string& kind,
+    const std::string& documentJson, const std::string& title, const std::string& reason,
+    std::optional<TimeMs> effectiveAt, const QString& origin)
+{
+    QSqlDatabase db = ws.db();
+    if (auto r = requirePermission(db, actor, Action::ProposeChange); !r)
+        return makeError(r.error());
+    const QString what = QStringLiteral("propose %1 change").arg(qs(kind));
+    if (kind == "contracts")
+        return makeError(what
+            + QStringLiteral(": contracts are built in (resources/contracts) and cannot be proposed yet; "
+                             "propose a model or landscape change"));
+    if (kind != "model" && kind != "landscape")
+        return makeError(QStringLiteral("propose: unknown kind '%1' (model or landscape)").arg(qs(kind)));
+    if (title.empty())
+        return makeError(what + QStringLiteral(": a title is required"));
+    if (reason.empty())
+        return makeError(what + QStringLiteral(": a reason is required"));
+    const TimeMs now = nowMs();
+    if (effectiveAt && *effectiveAt < now - 1000)
+        return makeError(what
+            + QStringLiteral(": the effective time %1 is in the past; a change takes effect now or later")
+                  .arg(qs(formatRfc3339(*effectiveAt))));
+
+    json doc;
+    try {
+        doc = json::parse(documentJson);
+    } catch (const json::parse_error& e) {
+        return makeError(QStringLiteral("%1: not valid JSON: %2").arg(origin, QString::fromUtf8(e.what())));
+    }
+    auto base = newestVersion(db, kind);
+    if (!base)
+        return makeError(base.error());
+    auto other = newestVersion(db, otherKind(kind));
+    if (!other)
+        return makeError(other.error());
+    if (!base->id || !other->id)
+        return makeError(
+            what + QStringLiteral(": the workspace has no configuration installed (run 'mdsyncctl init')"));
+    auto checked = validate(kind, doc, origin, other->document, other->version);
+    if (!checked)
+        return makeError(checked.error());
+    if (checked->hash == base->hash)
+        return makeError(what
+            + QStringLiteral(": %1 is the same as the %2 version %3 in force; nothing to propose")
+                  .arg(origin, qs(kind), qs(base->version)));
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id FROM config_version WHERE kind = ? AND version = ? LIMIT 1"));
+        q.addBindValue(qs(kind));
+        q.addBindValue(qs(checked->version));
+        if (!q.exec())
+            return makeError(sqlError(q, what));
+        if (q.next())
+            return makeError(QStringLiteral("%1: version: %2 version '%3' is already used by config version #%4; "
+                                            "give the changed document a new \"version\"")
+                                 .arg(origin, qs(kind), qs(checked->version))
+                                 .arg(q.value(0).toLongLong()));
+    }
+    if (effectiveAt && *effectiveAt < base->effectiveAt)
+        return makeError(what
+            + QStringLiteral(": the effective time %1 is before %2 (when version %3, which it builds on, takes effect)")
+                  .arg(qs(formatRfc3339(*effectiveAt)), qs(formatRfc3339(base->effectiveAt)), qs(base->version)));
+
+    ConfigProposal p;
+    p.kind = kind;
+    p.status = "proposed";
+    p.title = title;
+    p.reason = reason;
+    p.proposedBy = actor;
+    p.proposedAt = now;
+    p.effectiveAt = effectiveAt;
+    p.baseVersionId = base->id;
+    p.baseVersion = base->version;
+    p.version = checked->version;
+    p.contentHash = checked->hash;
+    p.ops = json::diff(base->document, checked->document);
+    p.summary = configChangeSummary(kind, base->document, checked->document);
+    p.document = checked->document.dump();
+    const json diff = { { "ops", p.ops }, { "summary", p.summary }, { "base_version", p.baseVersion },
+        { "version", p.version }, { "content_hash", p.contentHash } };
+
+    if (auto r = ws.begin(); !r)
+        return makeError(r.error());
+    QSqlQuery q(db);
+    q.prepare(
+        QStringLiteral("INSERT INTO config_proposal(kind, status, title, document, diff, base_version_id, reason,"
+                       " proposed_by, proposed_at, effective_at) VALUES (?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(qs(kind));
+    q.addBindValue(qs(title));
+    q.addBindValue(qs(p.document));
+    q.addBindValue(qs(diff.dump()));
+    q.addBindValue(QVariant::fromValue<qlonglong>(p.baseVersionId));
+    q.addBindValue(qs(reason));
+    q.addBindValue(qs(actor));
+    q.addBindValue(QVariant::fromValue<qlonglong>(now));
+    q.addBindValue(
+        effectiveAt ? QVariant::fromValue<qlonglong>(*effectiveAt) : QVariant(QMetaType(QMetaType::LongLong)));
+    if (!q.exec()) {
+        const QString e = sqlError(q, what);
+        ws.rollback();
+        return makeError(e);
+    }
+    p.id = q.lastInsertId().toLongLong();
+    AuditLog audit(db);
+    auto a = audit.append(actor, "config.propose", subjectOf(p), versionJson(base.value()),
+        json { { "version", p.version }, { "content_hash", p.contentHash }, { "title", title },
+            { "effective_at", effectiveAt ? json(formatRfc3339(*effectiveAt)) : json("on approval") },
+            { "summary", p.summary }, { "changes", p.ops.size() } },
+        reason);
+    if (!a) {
+        ws.rollback();
+        return makeError(a.error());
+    }
+    if (auto r = ws.commit(); !r) {
+        ws.rollback();
+        return makeError(r.error());
+    }
+    return p;
+}
+
+namespace {
+
+// A proposal the actor may decide on: the permission, and still 'proposed'.
+Result<ConfigProposal> decidableProposal(QSqlDatabase db, const std::string& actor, std::int64_t id)
+{
+    if (auto r = requirePermission(db, actor, Action::ApproveChange); !r)
+        return makeError(r.error());
+    auto p = loadProposal(db, id);
+    if (p && p->status != "proposed")
+        return makeError(QStringLiteral("proposal #%1 is already %2").arg(id).arg(qs(p->status)));
+    return p;
+}
+
+} // namespace
+
+Result<ConfigProposal> approveChange(
+    Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason)
+{
+    QSqlDatabase db = ws.db();
+    auto loaded = decidableProposal(db, actor, id);
+    if (!loaded)
+        return loaded;
+    ConfigProposal p = std::move(loaded).value();
+    const QString what = QStringLiteral("approve proposal #%1").arg(id);
+    if (p.proposedBy == actor)
+        return makeError(
+            QStringLiteral("four-eyes: the author of proposal #%1 cannot approve it; another admin must").arg(id));
+    if (reason.empty())
+        return makeError(what + QStringLiteral(": a reason is required"));
+    auto newest = newestVersion(db, p.kind);
+    if (!newest)
+        return makeError(newest.error());
+    if (newest->id != p.baseVersionId)
+        return makeError(
+            QStringLiteral("proposal #%1 is stale: it was made against %2 version %3 (#%4), but version %5 "
+                           "(#%6) has been installed since; propose the change again against it")
+                .arg(id)
+                .arg(qs(p.kind), qs(p.baseVersion))
+                .arg(p.baseVersionId)
+                .arg(qs(newest->version))
+                .arg(newest->id));
+    const TimeMs now = nowMs();
+    const TimeMs effective = std::max(p.effectiveAt.value_or(now), now);
+    if (effective < newest->effectiveAt)
+        return makeError(what
+            + QStringLiteral(": it would take effect at %1, before version %2 it builds on (due %3)")
+                  .arg(qs(formatRfc3339(effective)), qs(newest->version), qs(formatRfc3339(newest->effectiveAt))));
+
+    // Re-validate against the configuration in force when it takes effect, and install it.
+    auto cfg = loadConfigAt(ws, effective);
+    if (!cfg)
+        return makeError(cfg.error());
+    const json doc = json::parse(p.document, nullptr, false);
+    const QString origin = QStringLiteral("proposal #%1").arg(id);
+    std::optional<CanonicalModel> newModel;
+    const CanonicalModel* model = cfg->model.get();
+    std::optional<Landscape> landscape;
+    if (p.kind == "landscape") {
+        auto l = Landscape::fromJson(doc, origin, *model);
+        if (!l)
+            return makeError(l.error());
+        landscape = std::move(l).value();
+    } else {
+        auto m = CanonicalModel::fromJson(doc, origin);
+        if (!m)
+            return makeError(m.error());
+        newModel = std::move(m).value();
+        model = &*newModel;
+        auto l = Landscape::fromJson(
+            cfg->landscape->document(), QStringLiteral("landscape %1").arg(qs(cfg->landscape->version())), *model);
+        if (!l)
+            return makeError(what + QStringLiteral(": the landscape in force would no longer be valid: ") + l.error());
+        landscape = std::move(l).value();
+    }
+
+    if (auto r = ws.begin(); !r)
+        return makeError(r.error());
+    auto fail = [&ws](const QString& e) -> Result<ConfigProposal> {
+        ws.rollback();
+        return makeError(e);
+    };
+    const QString modelOrigin = p.kind == "model" ? origin : QStringLiteral("unchanged");
+    const QString landscapeOrigin = p.kind == "landscape" ? origin : QStringLiteral("unchanged");
+    if (auto r = installConfigInTransaction(ws, *model, modelOrigin, *landscape, landscapeOrigin, actor, effective); !r)
+        return fail(r.error());
+    auto installed = newestVersion(db, p.kind);
+    if (!installed)
+        return fail(installed.error());
+    if (installed->id == p.baseVersionId)
+        return fail(what + QStringLiteral(": the document was not stored (it equals the version in force)"));
+    QSqlQuery q(db);
+    q.prepare(
+        QStringLiteral("UPDATE config_proposal SET status = 'approved', decided_by = ?, decided_at = ?,"
+                       " decision_reason = ?, effective_at = ?, version_id = ? WHERE id = ? AND status = 'proposed'"));
+    q.addBindValue(qs(actor));
+    q.addBindValue(QVariant::fromValue<qlonglong>(now));
+    q.addBindValue(qs(reason));
+    q.addBindValue(QVariant::fromValue<qlonglong>(effective));
+    q.addBindValue(QVariant::fromValue<qlonglong>(installed->id));
+    q.addBindValue(QVariant::fromValue<qlonglong>(id));
+    if (!q.exec())
+        return fail(sqlError(q, what));
+    auto base = versionById(db, p.baseVersionId);
+    if (!base)
+        return fail(base.error());
+    AuditLog audit(db);
+    json after = versionJson(installed.value());
+    after["effective_at"] = formatRfc3339(installed->effectiveAt);
+    after["title"] = p.title;
+    after["proposed_by"] = p.proposedBy;
+    if (auto a = audit.append(actor, "config.approve", subjectOf(p), versionJson(base.value()), after, reason); !a)
+        return fail(a.error());
+    if (auto r = ws.commit(); !r)
+        return fail(r.error());
+    p.status = "approved";
+    p.decidedBy = actor;
+    p.decidedAt = now;
+    p.decisionReason = reason;
+    p.effectiveAt = installed->effectiveAt;
+    p.versionId = installed->id;
+    return p;
+}
+
+Result<ConfigProposal> rejectChange(Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason)
+{
+    QSqlDatabase db = ws.db();
+    auto loaded = decidableProposal(db, actor, id);
+    if (!loaded)
+        return loaded;
+    ConfigProposal p = std::move(loaded).value();
+    const QString what = QStringLiteral("reject proposal #%1").arg(id);
+    if (reason.empty())
+        return makeError(what + QStringLiteral(": a reason is required"));
+    const std::string status = p.proposedBy == actor ? "withdrawn" : "rejected";
+    const TimeMs now = nowMs();
+    if (auto r = ws.begin(); !r)
+        return makeError(r.error());
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE config_proposal SET status = ?, decided_by = ?, decided_at = ?,"
+                             " decision_reason = ? WHERE id = ? AND status = 'proposed'"));
+    q.addBindValue(qs(status));
+    q.addBindValue(qs(actor));
+    q.addBindValue(QVariant::fromValue<qlonglong>(now));
+    q.addBindValue(qs(reason));
+    q.addBindValue(QVariant::fromValue<qlonglong>(id));
+    if (!q.exec()) {
+        const QString e = sqlError(q, what);
+        ws.rollback();
+        return makeError(e);
+    }
+    AuditLog audit(db);
+    auto a = audit.append(actor, "config.reject", subjectOf(p),
+        json { { "status", "proposed" }, { "version", p.version }, { "content_hash", p.contentHash } },
+        json { { "status", status } }, reason);
+    if (!a) {
+        ws.rollback();
+        return makeError(a.error());
+    }
+    if (auto r = ws.commit(); !r) {
+        ws.rollback();
+        return makeError(r.error());
+    }
+    p.status = status;
+    p.decidedBy = actor;
+    p.decidedAt = now;
+    p.decisionReason = reason;
+    return p;
+}
+
+Result<ConfigProposal> loadProposal(QSqlDatabase db, std::int64_t id)
+{
+    QSqlQuery q(db);
+    q.prepare(QString::fromLatin1(kSelect) + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(QVariant::fromValue<qlonglong>(id));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("proposal #%1").arg(id)));
+    if (!q.next())
+        return makeError(QStringLiteral("there is no configuration proposal #%1").arg(id));
+    return fromRow(q);
+}
+
+Result<std::vector<ConfigProposal>> listProposals(QSqlDatabase db, const std::string& status)
+{
+    QSqlQuery q(db);
+    q.prepare(QString::fromLatin1(kSelect)
+        + (status.empty() ? QStringLiteral(" ORDER BY id") : QStringLiteral(" WHERE status = ? ORDER BY id")));
+    if (!status.empty())
+        q.addBindValue(qs(status));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("proposals")));
+    std::vector<ConfigProposal> out;
+    while (q.next())
+        out.push_back(fromRow(q));
+    return out;
+}
+
+} // namespace mdsync

@@ -1,0 +1,82 @@
+#pragma once
+
+// Governed configuration changes: a change to the canonical model or the landscape (ownership, systems,
+// subscriptions, enrichment rules) is a proposal with a diff against the version it builds on. It takes effect
+// only when an admin other than its author approves it; it then becomes a new config_version with an effective
+// time (now or later) and is audited (config.propose / config.approve / config.reject, with version and content
+// hash before and after). Every function checks the acting user's role in the core and runs in one transaction.
+//
+// Contracts (kind "contracts") are built in today (ContractSet::builtin) and cannot be proposed yet.
+
+#include "util/result.h"
+#include "util/timeutil.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdsync {
+
+class Workspace;
+
+struct ConfigProposal
+{
+    std::int64_t id = 0;
+    std::string kind; // "model" or "landscape"
+    std::string status; // proposed, approved, rejected, withdrawn (rejected by its own author)
+    std::string title;
+    std::string reason;
+    std::string proposedBy;
+    TimeMs proposedAt = 0;
+    std::string decidedBy; // empty while proposed
+    TimeMs decidedAt = 0;
+    std::string decisionReason;
+    // Proposed: the requested effective time (nullopt = when approved). Approved: when it took / takes effect.
+    std::optional<TimeMs> effectiveAt;
+    std::int64_t baseVersionId = 0; // config_version the proposal was made against (the newest of its kind then)
+    std::int64_t versionId = 0; // config_version created by the approval
+    std::string baseVersion; // "version" of the base document
+    std::string version; // "version" of the proposed document
+    std::string contentHash; // of the proposed document
+    nlohmann::json ops; // RFC 6902 patch from the base document to the proposed one
+    std::vector<std::string> summary; // short human-readable lines, e.g. "ownership item.lifecycle: PLM → ERP"
+    std::string document; // the proposed document (JSON text)
+
+    nlohmann::json toJson(bool withDocument = false) const;
+};
+
+// Proposes a new model or landscape document (Action::ProposeChange, i.e. admins). The document is parsed and
+// validated as the loader would (a landscape against the newest model; a model must keep the newest landscape
+// valid); errors name `origin` and the JSON path. It must differ from the version it builds on and carry a
+// version string not used before. effectiveAt: when it should take effect (nullopt = on approval; not in the
+// past). Audited as "config.propose".
+Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const std::string& kind,
+    const std::string& documentJson, const std::string& title, const std::string& reason,
+    std::optional<TimeMs> effectiveAt, const QString& origin = QStringLiteral("proposal"));
+
+// Approves a proposal (Action::ApproveChange) and installs it as a new version, effective at the requested time
+// or now, whichever is later. Refused for the proposal's author (four-eyes) and for a stale proposal (another
+// version of its kind was installed since it was made). Audited as "config.approve".
+Result<ConfigProposal> approveChange(
+    Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason);
+
+// Rejects a proposal (Action::ApproveChange) with a reason; its author may withdraw it the same way (status
+// "withdrawn"). Audited as "config.reject".
+Result<ConfigProposal> rejectChange(
+    Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason);
+
+Result<ConfigProposal> loadProposal(QSqlDatabase db, std::int64_t id);
+// All proposals (optionally of one status), oldest first.
+Result<std::vector<ConfigProposal>> listProposals(QSqlDatabase db, const std::string& status = {});
+
+// The readable summary of a change from one document of a kind to another (used in proposals).
+std::vector<std::string> configChangeSummary(
+    const std::string& kind, const nlohmann::json& before, const nlohmann::json& after);
+
+} // namespace mdsync

@@ -1,0 +1,277 @@
+// Governed configuration changes: proposals with a diff, four-eyes among admins, stale bases, validation with the
+// location of the problem, future effective times (projections rewritten when due) and the audit trail.
+
+#include "audit/auditlog.h"
+#include "steward/configchange.h"
+#include "steward/roles.h"
+#include "store/configstore.h"
+#include "workspacefixture.h"
+
+#include <QTest>
+#include <QThread>
+
+using namespace mdsync;
+using namespace mdsync::test;
+
+namespace {
+
+// A workspace with admins "ada" and "ben", steward "sam".
+struct Fixture
+{
+    TempWorkspace tw;
+
+    bool setUp()
+    {
+        return tw.ok() && grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok()
+            && grantRole(tw.ws(), "ada", "ben", Role::Admin, "second admin").ok()
+            && grantRole(tw.ws(), "ada", "sam", Role::Steward, "steward").ok();
+    }
+    // The landscape in force with item.<group> owned by `system` and a new version string.
+    std::string landscapeWith(const std::string& group, const std::string& system, const std::string& version)
+    {
+        nlohmann::json doc = tw.config().landscape->document();
+        for (auto& rule : doc["ownership"])
+            if (rule["domain"] == "item" && rule["group"] == group)
+                rule["system"] = system;
+        doc["version"] = version;
+        return doc.dump(2);
+    }
+    QString ownerProjection(const char* group)
+    {
+        return scalar(tw.db(),
+            QStringLiteral("SELECT system_id FROM ownership WHERE domain = 'item' AND attr_group = '%1'")
+                .arg(QLatin1String(group)))
+            .toString();
+    }
+};
+
+} // namespace
+
+class TestConfigChange : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void onlyAdminsPropose()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        for (const char* who : { "sam", "vic" }) {
+            const auto r = propose(f.tw.ws(), who, "landscape", f.landscapeWith("lifecycle", "ERP", "2"),
+                "lifecycle to ERP", "ERP runs the release process", std::nullopt);
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error().contains(QStringLiteral("may not propose")), qPrintable(r.error()));
+            QVERIFY2(r.error().contains(QStringLiteral("admin")), qPrintable(r.error()));
+        }
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
+        // Title and reason are required; contracts are not proposable yet.
+        QVERIFY(!propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "", "r", std::nullopt)
+                     .ok());
+        QVERIFY(!propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t", "", std::nullopt)
+                     .ok());
+        const auto c = propose(f.tw.ws(), "ada", "contracts", "{}", "t", "r", std::nullopt);
+        QVERIFY(!c.ok());
+        QVERIFY2(c.error().contains(QStringLiteral("cannot be proposed yet")), qPrintable(c.error()));
+    }
+
+    void fourEyesAndInstall()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        MDSYNC_REQUIRE_OK(p,
+            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
+                "ERP runs the release process from now on", std::nullopt));
+        QCOMPARE(p->status, std::string("proposed"));
+        QCOMPARE(p->baseVersion, std::string("1"));
+        QVERIFY(!p->ops.empty());
+        QVERIFY2(
+            std::find(p->summary.begin(), p->summary.end(), "ownership item.lifecycle: PLM → ERP") != p->summary.end(),
+            qPrintable(dumped(p->summary)));
+        // Nothing changes before the approval.
+        QCOMPARE(f.ownerProjection("lifecycle"), QStringLiteral("PLM"));
+
+        const auto own = approveChange(f.tw.ws(), "ada", p->id, "looks right");
+        QVERIFY(!own.ok());
+        QCOMPARE(own.error(),
+            QStringLiteral("four-eyes: the author of proposal #%1 cannot approve it; another admin must").arg(p->id));
+        const auto steward = approveChange(f.tw.ws(), "sam", p->id, "fine by me");
+        QVERIFY(!steward.ok());
+        QVERIFY2(steward.error().contains(QStringLiteral("may not")), qPrintable(steward.error()));
+        QVERIFY(!approveChange(f.tw.ws(), "ben", p->id, "").ok()); // reason required
+
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.ws(), "ben", p->id, "agreed with the plant controller"));
+        QCOMPARE(a->status, std::string("approved"));
+        QVERIFY(a->versionId > p->baseVersionId);
+        QVERIFY(!approveChange(f.tw.ws(), "ben", p->id, "again").ok());
+
+        MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(cfg->landscape->version(), std::string("2"));
+        QCOMPARE(cfg->landscapeVersionId, a->versionId);
+        QCOMPARE(cfg->modelVersionId, f.tw.config().modelVersionId); // the model was not stored again
+        QCOMPARE(cfg->landscape->owner("item", "lifecycle", nowMs())->id, std::string("ERP"));
+        QCOMPARE(f.ownerProjection("lifecycle"), QStringLiteral("ERP"));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_version"), QStringLiteral("kind = 'model'")), 1);
+
+        // Audited with before/after version and hash, and the chain verifies.
+        QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"),
+                     QStringLiteral("action = 'config.propose' AND actor = 'ada'")),
+            1);
+        const auto after = nlohmann::json::parse(
+            scalar(f.tw.db(), QStringLiteral("SELECT after FROM audit_log WHERE action = 'config.approve'"))
+                .toString()
+                .toStdString());
+        const auto before = nlohmann::json::parse(
+            scalar(f.tw.db(), QStringLiteral("SELECT before FROM audit_log WHERE action = 'config.approve'"))
+                .toString()
+                .toStdString());
+        QCOMPARE(after.value("version", std::string()), std::string("2"));
+        QCOMPARE(after.value("content_hash", std::string()), cfg->landscape->contentHash());
+        QCOMPARE(before.value("content_hash", std::string()), f.tw.config().landscape->contentHash());
+        QCOMPARE(
+            scalar(f.tw.db(), QStringLiteral("SELECT actor FROM audit_log WHERE action = 'config.approve'")).toString(),
+            QStringLiteral("ben"));
+        QCOMPARE(
+            count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.landscape.install'")), 2);
+        QVERIFY(AuditLog(f.tw.db()).verify().ok);
+
+        MDSYNC_REQUIRE_OK(list, listProposals(f.tw.db(), "approved"));
+        QCOMPARE(list->size(), size_t(1));
+        QCOMPARE(list->front().decidedBy, std::string("ben"));
+        QCOMPARE(list->front().version, std::string("2"));
+    }
+
+    void staleBaseIsRefused()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        MDSYNC_REQUIRE_OK(p1,
+            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
+                "release process", std::nullopt));
+        MDSYNC_REQUIRE_OK(p2,
+            propose(f.tw.ws(), "ben", "landscape", f.landscapeWith("inventory", "PLM", "3"), "quality to PLM",
+                "QMS retired", std::nullopt));
+        QVERIFY(approveChange(f.tw.ws(), "ben", p1->id, "ok").ok());
+        const auto stale = approveChange(f.tw.ws(), "ada", p2->id, "ok");
+        QVERIFY(!stale.ok());
+        QVERIFY2(
+            stale.error().contains(QStringLiteral("proposal #%1 is stale").arg(p2->id)), qPrintable(stale.error()));
+        QVERIFY2(stale.error().contains(QStringLiteral("version 2")), qPrintable(stale.error()));
+        MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(cfg->landscape->owner("item", "quality", nowMs())->id, std::string("QMS"));
+        QCOMPARE(loadProposal(f.tw.db(), p2->id)->status, std::string("proposed"));
+    }
+
+    void invalidDocumentsAreRefusedWithTheirLocation()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        nlohmann::json doc = nlohmann::json::parse(f.landscapeWith("lifecycle", "ERP", "2"));
+        doc["ownership"][1]["group"] = "lifecyle";
+        auto r = propose(
+            f.tw.ws(), "ada", "landscape", doc.dump(), "typo", "test", std::nullopt, QStringLiteral("bad.json"));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("bad.json")), qPrintable(r.error()));
+        QVERIFY2(r.error().contains(QStringLiteral("ownership[1]")), qPrintable(r.error()));
+
+        r = propose(f.tw.ws(), "ada", "landscape", "{\n  \"version\": \"2\",\n  oops\n}", "t", "r", std::nullopt,
+            QStringLiteral("broken.json"));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("broken.json: not valid JSON")), qPrintable(r.error()));
+        QVERIFY2(r.error().contains(QStringLiteral("line 3")), qPrintable(r.error()));
+
+        // The same document as in force, or a used version string.
+        r = propose(f.tw.ws(), "ada", "landscape", f.tw.config().landscape->document().dump(), "t", "r", std::nullopt);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("nothing to propose")), qPrintable(r.error()));
+        r = propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "1"), "t", "r", std::nullopt);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("already used")), qPrintable(r.error()));
+
+        // A model change that would break the landscape in force.
+        nlohmann::json model = f.tw.config().model->document();
+        model["version"] = "2026.12";
+        auto& groups = model["domains"]["item"]["groups"];
+        groups.erase(std::remove(groups.begin(), groups.end(), nlohmann::json("quality")), groups.end());
+        for (auto& [name, attr] : model["domains"]["item"]["attributes"].items())
+            if (attr["group"] == "quality")
+                attr["group"] = "engineering";
+        r = propose(f.tw.ws(), "ada", "model", model.dump(), "fold quality into engineering", "r", std::nullopt,
+            QStringLiteral("model.json"));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("would no longer be valid")), qPrintable(r.error()));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
+
+        // A valid model change: a new attribute; the summary names it.
+        model = f.tw.config().model->document();
+        model["version"] = "2026.12";
+        model["domains"]["item"]["attributes"]["ecl_number"]
+            = { { "type", "string" }, { "group", "engineering" }, { "label", "Export control" }, { "max_length", 20 } };
+        MDSYNC_REQUIRE_OK(m, propose(f.tw.ws(), "ada", "model", model.dump(), "export control", "r", std::nullopt));
+        QVERIFY2(std::find(m->summary.begin(), m->summary.end(), "attribute item.ecl_number added") != m->summary.end(),
+            qPrintable(dumped(m->summary)));
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.ws(), "ben", m->id, "ok"));
+        MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(cfg->model->version(), std::string("2026.12"));
+        QVERIFY(cfg->model->domain("item")->attribute("ecl_number"));
+        QCOMPARE(cfg->landscapeVersionId, f.tw.config().landscapeVersionId);
+        QVERIFY(AuditLog(f.tw.db()).verify().ok);
+    }
+
+    void futureEffectiveTime()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        QVERIFY(!propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t", "r",
+            nowMs() - 3600 * 1000)
+                     .ok()); // not in the past
+        const TimeMs due = nowMs() + 1500;
+        MDSYNC_REQUIRE_OK(p,
+            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
+                "from the next shift", due));
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.ws(), "ben", p->id, "ok"));
+        QCOMPARE(a->effectiveAt.value_or(0), due);
+        // Stored, audited, but not in force yet: the projections still show PLM.
+        MDSYNC_REQUIRE_OK(now, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(now->landscape->version(), std::string("1"));
+        QCOMPARE(f.ownerProjection("lifecycle"), QStringLiteral("PLM"));
+        MDSYNC_REQUIRE_OK(later, loadConfigAt(f.tw.ws(), due));
+        QCOMPARE(later->landscape->version(), std::string("2"));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.activate'")), 0);
+
+        while (nowMs() <= due)
+            QThread::msleep(50);
+        MDSYNC_REQUIRE_OK(due1, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(due1->landscape->version(), std::string("2"));
+        QCOMPARE(f.ownerProjection("lifecycle"), QStringLiteral("ERP"));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.activate'")), 1);
+        MDSYNC_REQUIRE_OK(due2, loadActiveConfig(f.tw.ws())); // once only
+        QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.activate'")), 1);
+        QVERIFY(AuditLog(f.tw.db()).verify().ok);
+    }
+
+    void rejectAndWithdraw()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        MDSYNC_REQUIRE_OK(p1,
+            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t1", "r", std::nullopt));
+        MDSYNC_REQUIRE_OK(p2,
+            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "3"), "t2", "r", std::nullopt));
+        QVERIFY(!rejectChange(f.tw.ws(), "sam", p1->id, "no").ok());
+        QVERIFY(!rejectChange(f.tw.ws(), "ben", p1->id, "").ok());
+        MDSYNC_REQUIRE_OK(r1, rejectChange(f.tw.ws(), "ben", p1->id, "PLM still owns the release process"));
+        QCOMPARE(r1->status, std::string("rejected"));
+        MDSYNC_REQUIRE_OK(r2, rejectChange(f.tw.ws(), "ada", p2->id, "duplicate of #1"));
+        QCOMPARE(r2->status, std::string("withdrawn"));
+        const auto late = approveChange(f.tw.ws(), "ben", p1->id, "changed my mind");
+        QVERIFY(!late.ok());
+        QVERIFY2(late.error().contains(QStringLiteral("already rejected")), qPrintable(late.error()));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.reject'")), 2);
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_version"), QStringLiteral("kind = 'landscape'")), 1);
+        QCOMPARE(f.ownerProjection("lifecycle"), QStringLiteral("PLM"));
+        QVERIFY(AuditLog(f.tw.db()).verify().ok);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigChange)
+#include "tst_configchange.moc"
