@@ -8,6 +8,7 @@
 #include "connectors/simulated/livedemo.h"
 #include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
+#include "metrics/alerts.h"
 #include "steward/exceptionactions.h"
 #include "steward/roles.h"
 #include "store/configstore.h"
@@ -69,10 +70,29 @@ Commands:
                                            target_decommissioned, other (other needs --reason)
   resolve --id N --reason TEXT             close an exception fixed elsewhere (e.g. at the source)
   replay --id N                            send the failed delivery behind an exception again
-  export-audit --out DIR [--from T] [--to T] [--domain D --key K]
+  export-audit --out DIR [--from T] [--to T] [--domain D --key K] [--pdf] [--openlineage]
                                            audit trail and lineage as CSV + JSON Lines with a manifest
-                                           (auditors; T in RFC 3339)
+                                           (auditors; T in RFC 3339); --pdf adds report.pdf (entries,
+                                           lineage, authority at --to), --openlineage adds openlineage.jsonl
   verify-export DIR                        check a received export offline (files, hashes, the chain)
+  metrics [--window MINUTES] [--target T]  KPIs: backlog, acked/retrying/held/failed, latency p50/p95, SLA breaches,
+          [--format kpis|series]           exception aging, retry rate, MTTR, replay success, duplicates prevented
+                                           (window default 60 min); --format series --target T: per minute
+  alerts [--status open|acknowledged|cleared|all] [--evaluate]
+                                           alerts raised by the alert rules (--evaluate runs the rules now;
+                                           `run` evaluates them every 30 s)
+  alerts --action acknowledge --id N [--reason TEXT]   acknowledge an alert (stewards, approvers, admins)
+  alerts --action rules | --action set-rules --file F --reason TEXT
+                                           show the alert rules in force / replace them (admins; audited)
+  authority --domain D --key K [--at T]    an object at time T (default now): each attribute's value, its owner
+                                           by the policy then in force, who supplied it in which revision (system,
+                                           steward, rule), the revision each target had acknowledged, approvals
+  propose --kind landscape|model --file F --title TEXT --reason TEXT [--effective T]
+                                           propose a configuration change (admins); prints its diff summary
+  proposals [--status S] [--id N]          configuration proposals (proposed, approved, rejected, withdrawn)
+  approve-change|reject-change --id N --reason TEXT
+                                           decide a proposal: an admin other than its author approves it (it
+                                           takes effect at --effective or now); its author may reject = withdraw
   demo [--workspace PATH] [--duration S]   live demo: a fresh workspace, simulated target systems on 127.0.0.1
        [--seed N]                          and generated traffic with faults for S seconds (default 60),
                                            then a status summary
@@ -105,10 +125,10 @@ const std::set<QString> kValueOptions = {
     QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
     // clang-format on
 };
-const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
-    QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
-    QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
-    QStringLiteral("all") };
+const std::set<QString> kFlags
+    = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"), QStringLiteral("version"),
+          QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"), QStringLiteral("apply"),
+          QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"), QStringLiteral("all") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -151,7 +171,6 @@ bool parse(const QStringList& argv, Args& a, QString& error)
     }
     return true;
 }
-
 
 int cmdInit(const Args& a)
 {
@@ -279,7 +298,6 @@ int cmdObjects(const Args& a)
         table);
     return Ok;
 }
-
 
 void printStatus(const nlohmann::json& s)
 {
@@ -711,7 +729,17 @@ int cmdRun(const Args& a)
         out() << ")\n";
         out().flush();
     }
+    // Alert rules are evaluated every 30 s on the writer's thread (docs/METRICS.md).
+    AlertEngine alertEngine(*c.ws);
+    QTimer alertTimer;
+    alertTimer.setInterval(30 * 1000);
+    QObject::connect(&alertTimer, &QTimer::timeout, [&alertEngine, json] {
+        if (auto r = alertEngine.evaluate(); !r && !json)
+            err() << "mdsyncctl run: alerts: " << r.error() << '\n';
+    });
+    alertTimer.start();
     const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000));
+    alertTimer.stop();
     c.dispatcher->stop();
     // Let calls in flight finish (bounded), then record their outcomes.
     QElapsedTimer drain;

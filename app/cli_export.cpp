@@ -1,6 +1,7 @@
 #include "clicommands.h"
 
 #include "audit/auditexport.h"
+#include "report/auditreport.h"
 
 namespace mdsync::cli {
 
@@ -10,8 +11,9 @@ int cmdExportAudit(const Args& a)
     o.directory = a.value(QStringLiteral("out"));
     if (o.directory.isEmpty())
         return fail(QStringLiteral("export-audit needs --out DIR (a new or empty directory)"));
-    for (const auto& [name, target] :
-        { std::pair { QStringLiteral("from"), &o.from }, std::pair { QStringLiteral("until"), &o.to } }) {
+    // --to (as in the usage) or --until (its older spelling).
+    for (const auto& [name, target] : { std::pair { QStringLiteral("from"), &o.from },
+             std::pair { QStringLiteral("to"), &o.to }, std::pair { QStringLiteral("until"), &o.to } }) {
         if (!a.options.count(name))
             continue;
         const auto t = parseRfc3339(a.value(name).toStdString());
@@ -26,10 +28,18 @@ int cmdExportAudit(const Args& a)
             return fail(QStringLiteral("export-audit: --domain and --key go together"));
         o.objects.emplace_back(domain, key);
     }
+    o.openLineage = a.has(QStringLiteral("openlineage"));
+    const std::string who = actor(a);
+    if (a.has(QStringLiteral("pdf"))) {
+        ReportOptions ro;
+        ro.generatedBy = who;
+        o.extraFiles.push_back({ QStringLiteral("report.pdf"), "report",
+            [&o, ro](QSqlDatabase& db, const QString& path) { return writeAuditReportPdf(db, o, path, ro); } });
+    }
     auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
     if (!ws)
         return fail(ws.error());
-    auto m = exportAuditAs(ws.value()->db(), actor(a), o);
+    auto m = exportAuditAs(ws.value()->db(), who, o);
     if (!m)
         return fail(m.error());
     if (a.has(QStringLiteral("json")))

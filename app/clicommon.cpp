@@ -97,7 +97,8 @@ std::optional<qint64> timeOption(const Args& a, const QString& name, QString& er
         return std::nullopt;
     const auto t = parseRfc3339(a.value(name).toStdString());
     if (!t) {
-        error = QStringLiteral("--%1 takes an RFC 3339 time, e.g. 2026-11-28T00:00:00Z, got '%2'").arg(name, a.value(name));
+        error = QStringLiteral("--%1 takes an RFC 3339 time, e.g. 2026-11-28T00:00:00Z, got '%2'")
+                    .arg(name, a.value(name));
         return std::nullopt;
     }
     return t;

@@ -3,12 +3,15 @@
 
 #include "audit/auditexport.h"
 #include "audit/auditlog.h"
+#include "audit/fastsha256.h"
 #include "util/hash.h"
 #include "workspacefixture.h"
 
 #include <QDir>
 #include <QFile>
+#include <QSqlQuery>
 #include <QTest>
+#include <QUuid>
 
 using namespace mdsync;
 using namespace mdsync::test;
@@ -342,6 +345,207 @@ private Q_SLOTS:
         MDSYNC_REQUIRE_OK(none, verifyExport(dir));
         QVERIFY(!none.value()["ok"].get<bool>());
         QVERIFY(anyProblem(none.value(), "manifest.json"));
+    }
+
+    // FastSha256 (SHA-NI or portable) is the standard SHA-256: compared with QCryptographicHash on every length
+    // around the block and padding boundaries, fed in pieces.
+    void fastSha256MatchesQt()
+    {
+        for (const bool accel : { true, false }) {
+            FastSha256::setAccelerationAllowed(accel);
+            for (size_t n : { 0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 300, 1000, 70000 }) {
+                std::string s(n, '\0');
+                for (size_t i = 0; i < n; ++i)
+                    s[i] = static_cast<char>(i * 131 + n);
+                FastSha256 h;
+                h.addData(std::string_view(s).substr(0, n / 3));
+                h.addData(std::string_view(s).substr(n / 3, n / 5));
+                h.addData(std::string_view(s).substr(n / 3 + n / 5));
+                char hex[64];
+                h.resultHex(hex);
+                QCOMPARE(QString::fromLatin1(hex, 64), qs(sha256Hex(s)));
+            }
+        }
+        FastSha256::setAccelerationAllowed(true);
+    }
+
+    // The hand-written canonical serializer must be byte-identical to nlohmann's dump, which defines the hash.
+    void fastCanonicalMatchesNlohmann()
+    {
+        const std::vector<std::string> tricky = { "", "plain", "quote \" and backslash \\ and slash /",
+            "tab\tnewline\ncr\rbs\bff\f", std::string("nul\0byte", 8), "\x01\x02\x1f\x7f del",
+            "Gr\xc3\xbc\xc3\x9f \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 \xe2\x80\xa8 \xef\xbf\xbf",
+            "{\"net_weight\":\"12.5 kg\",\"list\":[1,2,null]}", "</script><!--", "\\u00e9 literally",
+            std::string(300, 'x') + "\"" };
+        int cases = 0;
+        for (const auto& a : tricky)
+            for (const auto& b : { std::optional<std::string>(), std::optional<std::string>(a) }) {
+                AuditEntry e;
+                e.seq = cases % 2 ? 9007199254740993LL : 1 + cases;
+                e.at = "2026-11-28T10:00:00.123Z";
+                e.actor = a;
+                e.action = "exception.correct";
+                e.subject = "item/" + a;
+                e.before = b;
+                e.after = cases % 3 ? b : std::nullopt;
+                e.reason = cases % 2 ? std::optional<std::string>(a) : std::nullopt;
+                e.prevHash = AuditLog::genesisHash();
+                const std::string ref = AuditLog::canonicalReference(e);
+                QCOMPARE(qs(AuditLog::canonical(e)), qs(ref));
+                QCOMPARE(AuditLog::computeHash(e), sha256Hex(ref + e.prevHash));
+                ++cases;
+            }
+        // Every single byte below 0x80 on its own.
+        for (int c = 0; c < 0x80; ++c) {
+            const std::string one(1, static_cast<char>(c));
+            std::string fast;
+            QVERIFY(AuditHasher::appendJsonString(fast, one));
+            QCOMPARE(qs(fast), qs(json(one).dump()));
+        }
+        // Invalid UTF-8 fails the same way as the definition (nlohmann throws), for the fast path too.
+        for (const std::string bad : { "\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "ok\xe2\x82" }) {
+            std::string out;
+            QVERIFY(!AuditHasher::appendJsonString(out, bad));
+            AuditEntry e;
+            e.seq = 1;
+            e.reason = bad;
+            QVERIFY_THROWS_EXCEPTION(std::exception, AuditLog::canonicalReference(e));
+            QVERIFY_THROWS_EXCEPTION(std::exception, AuditLog::computeHash(e));
+        }
+        // Entries appended through AuditLog (nlohmann-dumped JSON values) verify with the fast path.
+        QVERIFY(makeWorkspace(2, std::string("\"quoted\"\n\xe2\x82\xac reason\x01")));
+        const AuditVerification v = AuditLog(m_tw->db()).verify();
+        QVERIFY2(v.ok, v.problems.empty() ? "" : v.problems.front().c_str());
+    }
+
+    void openLineageExport()
+    {
+        QVERIFY(makeWorkspace(1));
+        {
+            // A failed delivery with an error (FAIL + errorMessage facet), sharing the ingest's correlation id.
+            QSqlQuery c(m_tw->db());
+            QVERIFY(c.exec(QStringLiteral("SELECT correlation_id, revision_id FROM lineage_event"
+                                          " WHERE object_key = 'FG-1000' AND correlation_id IS NOT NULL LIMIT 1"))
+                && c.next());
+            QSqlQuery q(m_tw->db());
+            q.prepare(QStringLiteral("INSERT INTO lineage_event(at, domain, object_key, revision_id, kind, system_id,"
+                                     " actor, correlation_id, detail) VALUES (?, 'item', 'FG-1000', ?,"
+                                     " 'delivery_failed', 'WMS-P100', 'system:dispatcher', ?, ?)"));
+            q.addBindValue(QVariant::fromValue<qlonglong>(at("2026-11-02T08:00:00Z")));
+            q.addBindValue(c.value(1));
+            q.addBindValue(c.value(0));
+            q.addBindValue(QStringLiteral(R"({"attempt":3,"revision_no":1,"error":"unit PCS unknown"})"));
+            QVERIFY(q.exec());
+        }
+        ExportOptions o;
+        o.directory = exportDir("ol");
+        o.openLineage = true;
+        MDSYNC_REQUIRE_OK(m, exportAudit(m_tw->db(), o));
+        const qint64 events = count(m_tw->db(), QStringLiteral("lineage_event"));
+        QCOMPARE(m.value()["openlineage"]["count"].get<qint64>(), events);
+        bool listed = false;
+        for (const auto& f : m.value()["files"])
+            listed = listed || f["name"] == "openlineage.jsonl";
+        QVERIFY(listed);
+
+        const QList<QByteArray> lines
+            = readAll(QDir(o.directory).filePath(QStringLiteral("openlineage.jsonl"))).split('\n');
+        QCOMPARE(lines.size(), events + 1); // last line ends with \n
+        std::map<std::string, std::string> runOfJob;
+        bool sawFail = false, sawCreated = false;
+        for (const auto& line : lines) {
+            if (line.isEmpty())
+                continue;
+            const json e = json::parse(line.toStdString());
+            QVERIFY(!QUuid::fromString(qs(e["run"]["runId"].get<std::string>())).isNull());
+            QCOMPARE(qs(e["schemaURL"].get<std::string>()),
+                QStringLiteral("https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"));
+            QVERIFY(e["job"]["namespace"].get<std::string>().rfind("mdsync://", 0) == 0);
+            QVERIFY(e["run"]["facets"]["mdsync"].contains("_producer"));
+            if (e["run"]["facets"]["mdsync"]["kind"] == "delivery_failed") {
+                sawFail = true;
+                QCOMPARE(qs(e["eventType"].get<std::string>()), QStringLiteral("FAIL"));
+                QCOMPARE(qs(e["job"]["name"].get<std::string>()), QStringLiteral("item.WMS-P100"));
+                QCOMPARE(qs(e["outputs"][0]["namespace"].get<std::string>()), QStringLiteral("WMS-P100"));
+                QCOMPARE(qs(e["outputs"][0]["name"].get<std::string>()), QStringLiteral("item/FG-1000"));
+                QCOMPARE(e["run"]["facets"]["mdsync"]["attempt"].get<int>(), 3);
+                QCOMPARE(e["run"]["facets"]["mdsync"]["revision"].get<int>(), 1);
+                QCOMPARE(qs(e["run"]["facets"]["errorMessage"]["message"].get<std::string>()),
+                    QStringLiteral("unit PCS unknown"));
+            }
+            if (e["run"]["facets"]["mdsync"]["kind"] == "created" && e["inputs"][0]["name"] == "item/FG-1000") {
+                sawCreated = true;
+                QCOMPARE(qs(e["eventType"].get<std::string>()), QStringLiteral("COMPLETE"));
+                QCOMPARE(qs(e["inputs"][0]["namespace"].get<std::string>()), QStringLiteral("PLM"));
+                QCOMPARE(qs(e["job"]["name"].get<std::string>()), QStringLiteral("item.PLM"));
+            }
+            // One run per (correlation, job): same job + correlation => same runId.
+            const std::string corr = e["run"]["facets"]["mdsync"]["correlationId"].is_string()
+                ? e["run"]["facets"]["mdsync"]["correlationId"].get<std::string>()
+                : std::string();
+            if (!corr.empty()) {
+                const std::string k = corr + "|" + e["job"]["name"].get<std::string>();
+                const std::string run = e["run"]["runId"].get<std::string>();
+                QVERIFY(!runOfJob.count(k) || runOfJob[k] == run);
+                runOfJob[k] = run;
+            }
+        }
+        QVERIFY(sawFail);
+        QVERIFY(sawCreated);
+        // Deterministic: a second export gives the same run ids.
+        ExportOptions o2 = o;
+        o2.directory = exportDir("ol2");
+        MDSYNC_REQUIRE_OK(m2, exportAudit(m_tw->db(), o2));
+        const QByteArray a = readAll(QDir(o.directory).filePath(QStringLiteral("openlineage.jsonl")));
+        QCOMPARE(readAll(QDir(o2.directory).filePath(QStringLiteral("openlineage.jsonl"))), a);
+
+        MDSYNC_REQUIRE_OK(v, verifyExport(o.directory));
+        QVERIFY2(v.value()["ok"].get<bool>(), qPrintable(dumped(v.value())));
+        QCOMPARE(v.value()["checked"]["openlineage_events"].get<qint64>(), events);
+        // One byte changed: the SHA-256 no longer matches; with the manifest fixed, the event is malformed.
+        QByteArray changed = a;
+        changed[changed.indexOf("eventType") + 2] = 'X';
+        const QString path = QDir(o.directory).filePath(QStringLiteral("openlineage.jsonl"));
+        QVERIFY(writeAll(path, changed));
+        MDSYNC_REQUIRE_OK(v2, verifyExport(o.directory));
+        QVERIFY(!v2.value()["ok"].get<bool>());
+        QVERIFY2(anyProblem(v2.value(), "openlineage.jsonl", "SHA-256"), qPrintable(dumped(v2.value())));
+        QVERIFY(refreshManifest(o.directory, QStringLiteral("openlineage.jsonl")));
+        MDSYNC_REQUIRE_OK(v3, verifyExport(o.directory));
+        QVERIFY2(anyProblem(v3.value(), "openlineage.jsonl line 1", "not an OpenLineage RunEvent"),
+            qPrintable(dumped(v3.value())));
+    }
+
+    void extraFileListedAndVerified()
+    {
+        QVERIFY(makeWorkspace(1));
+        ExportOptions o;
+        o.directory = exportDir("extra");
+        o.extraFiles.push_back({ QStringLiteral("notes.txt"), "report", [](QSqlDatabase&, const QString& path) {
+                                    return writeAll(path, "hello auditors\n")
+                                        ? Result<void>()
+                                        : Result<void>(makeError(QStringLiteral("cannot write")));
+                                } });
+        MDSYNC_REQUIRE_OK(m, exportAudit(m_tw->db(), o));
+        bool listed = false;
+        for (const auto& f : m.value()["files"])
+            listed = listed || (f["name"] == "notes.txt" && f["kind"] == "report" && f["bytes"] == 15);
+        QVERIFY2(listed, qPrintable(dumped(m.value()["files"])));
+        MDSYNC_REQUIRE_OK(v, verifyExport(o.directory));
+        QVERIFY2(v.value()["ok"].get<bool>(), qPrintable(dumped(v.value())));
+        QVERIFY(writeAll(QDir(o.directory).filePath(QStringLiteral("notes.txt")), "hello auditorS\n"));
+        MDSYNC_REQUIRE_OK(v2, verifyExport(o.directory));
+        QVERIFY(anyProblem(v2.value(), "notes.txt", "SHA-256"));
+
+        // A failing writer fails the export and leaves the directory reusable.
+        ExportOptions bad;
+        bad.directory = exportDir("bad");
+        bad.extraFiles.push_back({ QStringLiteral("x.pdf"), "report",
+            [](QSqlDatabase&, const QString&) { return Result<void>(makeError(QStringLiteral("renderer broke"))); } });
+        const auto r = exportAudit(m_tw->db(), bad);
+        QVERIFY(!r);
+        QVERIFY(r.error().contains(QStringLiteral("renderer broke")));
+        QVERIFY(QDir(bad.directory).entryList(QDir::Files).isEmpty());
     }
 };
 

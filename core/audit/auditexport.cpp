@@ -3,9 +3,10 @@
 #include "steward/roles.h"
 
 #include "audit/auditlog.h"
+#include "audit/fastsha256.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,7 +14,12 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <QUuid>
+
+#include <charconv>
+#include <map>
 #include <memory>
+#include <set>
 
 namespace mdsync {
 
@@ -58,142 +64,302 @@ QString qs(const std::string& s)
 
 // ---- writing -------------------------------------------------------------------------------------------------
 
-std::string csvField(const std::optional<std::string>& v)
+void appendCsvField(std::string& out, std::optional<std::string_view> v)
 {
     if (!v)
-        return {};
-    if (v->empty())
-        return "\"\"";
-    if (v->find_first_of(",\"\r\n") == std::string::npos)
-        return *v;
-    std::string out = "\"";
-    for (char c : *v) {
-        if (c == '"')
-            out += '"';
-        out += c;
+        return;
+    if (v->empty()) {
+        out += "\"\"";
+        return;
+    }
+    if (v->find_first_of(",\"\r\n") == std::string_view::npos) {
+        out.append(*v);
+        return;
     }
     out += '"';
-    return out;
+    size_t run = 0;
+    for (size_t i = 0; i < v->size(); ++i)
+        if ((*v)[i] == '"') {
+            out.append(v->substr(run, i + 1 - run));
+            out += '"';
+            run = i + 1;
+        }
+    out.append(v->substr(run));
+    out += '"';
 }
 
-std::string csvLine(const Row& row)
+// A JSON string as nlohmann's dump with error_handler_t::replace writes it (invalid UTF-8 becomes U+FFFD).
+void appendJsonText(std::string& out, std::string_view v)
 {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-        if (i)
-            line += ',';
-        line += csvField(row[i]);
-    }
-    line += "\r\n";
-    return line;
+    const auto start = out.size();
+    if (AuditHasher::appendJsonString(out, v))
+        return;
+    out.resize(start);
+    out += json(std::string(v)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string jsonLine(const Table& t, const Row& row)
-{
-    ordered_json o = ordered_json::object();
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-        const auto& v = row[i];
-        if (!v)
-            o[t.columns[i]] = nullptr;
-        else if (t.integer[i])
-            o[t.columns[i]] = std::stoll(*v);
-        else
-            o[t.columns[i]] = *v;
-    }
-    return o.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
-}
-
-// One output file: written as it goes, hashed and counted on the way.
+// One output file: rows are appended to a buffer that is written and hashed in blocks of ~1 MiB.
 class OutFile
 {
 public:
     OutFile(const QDir& dir, QString name)
         : m_name(std::move(name))
         , m_file(dir.filePath(m_name))
-        , m_hash(QCryptographicHash::Sha256)
-    { }
+    {
+        m_buf.reserve(kBlock + (64 << 10));
+    }
 
     Result<void> open()
     {
-        if (!m_file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::NewOnly | QIODevice::Unbuffered))
             return makeError(QStringLiteral("cannot create %1: %2").arg(m_file.fileName(), m_file.errorString()));
         return {};
     }
 
-    Result<void> write(const std::string& bytes, bool isRow = true)
+    std::string& buffer() { return m_buf; }
+
+    // Ends a row (or the header when isRow is false) that was appended to buffer().
+    Result<void> endRow(bool isRow = true)
     {
-        const auto n = static_cast<qint64>(bytes.size());
-        if (m_file.write(bytes.data(), n) != n)
-            return makeError(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
-        m_hash.addData(QByteArrayView(bytes.data(), n));
-        m_bytes += n;
         if (isRow)
             ++m_rows;
-        return {};
+        return m_buf.size() >= kBlock ? flush() : Result<void>();
     }
 
     Result<void> close()
     {
-        if (!m_file.flush())
-            return makeError(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        if (auto r = flush(); !r)
+            return r;
         m_file.close();
         return {};
     }
 
-    json describe() const
+    json describe()
     {
+        char hex[64];
+        m_hash.resultHex(hex);
         return json { { "name", m_name.toStdString() }, { "rows", m_rows }, { "bytes", m_bytes },
-            { "sha256", m_hash.result().toHex().toStdString() } };
+            { "sha256", std::string(hex, sizeof hex) } };
     }
 
     qint64 rows() const { return m_rows; }
+    qint64 bytes() const { return m_bytes; }
 
 private:
+    static constexpr size_t kBlock = 1 << 20;
+
+    Result<void> flush()
+    {
+        const auto n = static_cast<qint64>(m_buf.size());
+        if (n == 0)
+            return {};
+        if (m_file.write(m_buf.data(), n) != n)
+            return makeError(QStringLiteral("cannot write %1: %2").arg(m_file.fileName(), m_file.errorString()));
+        m_hash.addData(m_buf.data(), m_buf.size());
+        m_bytes += n;
+        m_buf.clear();
+        return {};
+    }
+
     QString m_name;
     QFile m_file;
-    QCryptographicHash m_hash;
+    FastSha256 m_hash;
+    std::string m_buf;
     qint64 m_bytes = 0;
     qint64 m_rows = 0;
 };
 
-std::optional<std::string> textOf(const QVariant& v)
+// Streams the rows of a query (columns in the table's order) into the csv/jsonl files of a table. Columns are
+// read by index from SQLite; integer columns are written as numbers. `timeColumn` >= 0 names an integer
+// epoch-ms column that is written as RFC 3339 text (lineage "at"). `seen` observes every row.
+Result<qint64> streamTable(SqlStatement& q, const Table& t, OutFile* csv, OutFile* jsonl, int timeColumn,
+    const std::function<void()>& tick, const std::function<void(SqlStatement&)>& seen)
 {
-    if (v.isNull())
-        return std::nullopt;
-    return v.toString().toStdString();
-}
-
-// Streams the rows of one executed, forward-only query into the csv/jsonl files of a table. `fixup` adjusts a
-// row before it is written (lineage times to RFC 3339); `seen` observes every written row.
-Result<qint64> streamTable(QSqlQuery& q, const Table& t, OutFile* csv, OutFile* jsonl,
-    const std::function<void(Row&)>& fixup, const std::function<void()>& tick,
-    const std::function<void(const Row&)>& seen)
-{
-    if (csv)
-        if (auto r = csv->write(csvLine(Row(t.columns.begin(), t.columns.end())), false); !r)
+    const int columns = static_cast<int>(t.columns.size());
+    if (csv) {
+        for (int i = 0; i < columns; ++i) {
+            if (i)
+                csv->buffer() += ',';
+            appendCsvField(csv->buffer(), std::string_view(t.columns[static_cast<size_t>(i)]));
+        }
+        csv->buffer() += "\r\n";
+        if (auto r = csv->endRow(false); !r)
             return makeError(r.error());
+    }
+    // '{"name":' prefixes of the JSON objects, built once.
+    std::vector<std::string> keys;
+    for (int i = 0; i < columns; ++i)
+        keys.push_back((i ? ",\"" : "{\"") + t.columns[static_cast<size_t>(i)] + "\":");
+    std::vector<std::optional<std::string_view>> row(static_cast<size_t>(columns));
+    std::string timeText;
+    char num[24];
     qint64 n = 0;
-    Row row(t.columns.size());
     while (q.next()) {
-        for (size_t i = 0; i < t.columns.size(); ++i)
-            row[i] = textOf(q.value(static_cast<int>(i)));
-        if (fixup)
-            fixup(row);
-        if (csv)
-            if (auto r = csv->write(csvLine(row)); !r)
+        for (int i = 0; i < columns; ++i) {
+            auto& cell = row[static_cast<size_t>(i)];
+            if (q.isNull(i))
+                cell.reset();
+            else if (i == timeColumn) {
+                timeText = formatRfc3339(q.int64(i));
+                cell = timeText;
+            } else if (t.integer[static_cast<size_t>(i)])
+                cell = std::string_view(
+                    num, static_cast<size_t>(std::to_chars(num, num + sizeof num, q.int64(i)).ptr - num));
+            else
+                cell = q.text(i);
+            if (csv) {
+                if (i)
+                    csv->buffer() += ',';
+                appendCsvField(csv->buffer(), cell);
+            }
+            if (jsonl) {
+                std::string& b = jsonl->buffer();
+                b += keys[static_cast<size_t>(i)];
+                if (!cell)
+                    b += "null";
+                else if (t.integer[static_cast<size_t>(i)] && i != timeColumn)
+                    b.append(*cell);
+                else
+                    appendJsonText(b, *cell);
+            }
+        }
+        if (csv) {
+            csv->buffer() += "\r\n";
+            if (auto r = csv->endRow(); !r)
                 return makeError(r.error());
-        if (jsonl)
-            if (auto r = jsonl->write(jsonLine(t, row)); !r)
+        }
+        if (jsonl) {
+            jsonl->buffer() += "}\n";
+            if (auto r = jsonl->endRow(); !r)
                 return makeError(r.error());
+        }
         if (seen)
-            seen(row);
+            seen(q);
         ++n;
         tick();
     }
-    if (q.lastError().isValid())
-        return makeError(sqlError(q, QStringLiteral("export: reading %1 rows").arg(QLatin1String(t.base))));
+    if (q.failed())
+        return makeError(QStringLiteral("export: reading %1 rows: %2").arg(QLatin1String(t.base), q.error()));
+    q.reset();
     return n;
 }
+
+// SHA-256 (hex) of an open file, read in 1 MiB blocks.
+std::string fileSha256(QFile& file)
+{
+    FastSha256 h;
+    QByteArray block;
+    while (!(block = file.read(1 << 20)).isEmpty())
+        h.addData(block.constData(), static_cast<size_t>(block.size()));
+    char hex[64];
+    h.resultHex(hex);
+    return std::string(hex, sizeof hex);
+}
+
+// ---- OpenLineage -----------------------------------------------------------------------------------------------
+
+const char* const kOlProducer = "https://mdsync.example.org/mdsync";
+const char* const kOlSchema = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
+const char* const kOlFacetSchema = "https://mdsync.example.org/spec/facets/1-0-0/MdsyncLineageRunFacet.json";
+const char* const kOlErrorSchema = "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/"
+                                   "ErrorMessageRunFacet";
+
+// Lineage kinds that describe data coming in from a source system (the system is the input, the hub the output).
+bool inboundKind(const std::string& kind)
+{
+    static const std::set<std::string> inbound { "received", "created", "merged", "deleted", "enriched", "rejected",
+        "policy_violation", "duplicate_suspect", "not_merged", "unchanged" };
+    return inbound.count(kind) > 0;
+}
+
+std::string eventTypeOf(const std::string& kind)
+{
+    static const std::map<std::string, std::string> types {
+        { "received", "START" },
+        { "created", "COMPLETE" },
+        { "merged", "COMPLETE" },
+        { "deleted", "COMPLETE" },
+        { "enriched", "COMPLETE" },
+        { "unchanged", "COMPLETE" },
+        { "duplicate_suspect", "COMPLETE" },
+        { "rejected", "FAIL" },
+        { "policy_violation", "FAIL" },
+        { "not_merged", "FAIL" },
+        { "released", "START" },
+        { "sent", "START" },
+        { "mapping_warning", "RUNNING" },
+        { "delivery_retry", "RUNNING" },
+        { "acked", "COMPLETE" },
+        { "delivery_failed", "FAIL" },
+        { "superseded", "ABORT" },
+        { "exception.discard", "ABORT" },
+    };
+    const auto it = types.find(kind);
+    if (it != types.end())
+        return it->second;
+    // Steward and configuration actions (exception.*, correction.*, delivery.replay, ...) are finished acts.
+    return kind.find('.') != std::string::npos ? "COMPLETE" : "OTHER";
+}
+
+} // namespace
+
+json openLineageEvent(const std::string& workspace, std::int64_t id, TimeMs at, const std::string& domain,
+    const std::string& key, std::optional<std::int64_t> revisionId, const std::string& kind,
+    const std::optional<std::string>& system, const std::optional<std::string>& actor,
+    const std::optional<std::string>& correlationId, const std::string& detailText)
+{
+    const std::string hub = "mdsync://" + workspace;
+    const std::string sys = system.value_or("");
+    const std::string jobName = domain + "." + (sys.empty() ? std::string("mdsync") : sys);
+    // Deterministic run id: UUID v5 of the correlation id and the job (one correlation id spans the inbound
+    // merge and every delivery of a revision, and OpenLineage ties a run to one job); without a correlation id,
+    // of the lineage event id.
+    static const QUuid ns(QStringLiteral("6f1c7e0a-3b5d-5e8f-9a41-2c6d8e0f4b17"));
+    const std::string runKey
+        = correlationId && !correlationId->empty() ? *correlationId + "|" + jobName : "lineage:" + std::to_string(id);
+    const std::string runId
+        = QUuid::createUuidV5(ns, QByteArray::fromStdString(runKey)).toString(QUuid::WithoutBraces).toStdString();
+    const json detail = json::parse(detailText, nullptr, false);
+    auto field
+        = [&](const char* name) { return detail.is_object() && detail.contains(name) ? detail[name] : json(nullptr); };
+
+    json facet
+        = { { "_producer", kOlProducer }, { "_schemaURL", kOlFacetSchema }, { "lineageEventId", id }, { "kind", kind },
+              { "revision", field("revision_no") }, { "revisionId", revisionId ? json(*revisionId) : json(nullptr) },
+              { "attempt", detail.is_object() && detail.contains("attempt") ? detail["attempt"] : field("attempts") },
+              { "actor", actor ? json(*actor) : json(nullptr) },
+              { "correlationId", correlationId ? json(*correlationId) : json(nullptr) } };
+    if (!field("error").is_null())
+        facet["error"] = field("error");
+    json runFacets = { { "mdsync", facet } };
+    const json error = field("error");
+    if (!error.is_null() || eventTypeOf(kind) == "FAIL") {
+        std::string message = error.is_string() ? error.get<std::string>() : (error.is_null() ? kind : error.dump());
+        if (error.is_null() && field("message").is_string())
+            message = field("message").get<std::string>();
+        runFacets["errorMessage"] = { { "_producer", kOlProducer }, { "_schemaURL", kOlErrorSchema },
+            { "message", message }, { "programmingLanguage", "C++" } };
+    }
+
+    const json objectDataset = { { "namespace", sys.empty() ? hub : sys }, { "name", domain + "/" + key } };
+    const json hubDataset = { { "namespace", hub }, { "name", domain + "/" + key } };
+    json inputs = json::array(), outputs = json::array();
+    if (sys.empty()) {
+        outputs.push_back(hubDataset);
+    } else if (inboundKind(kind)) {
+        inputs.push_back(objectDataset);
+        outputs.push_back(hubDataset);
+    } else {
+        inputs.push_back(hubDataset);
+        outputs.push_back(objectDataset);
+    }
+    return json { { "eventType", eventTypeOf(kind) }, { "eventTime", formatRfc3339(at) },
+        { "run", { { "runId", runId }, { "facets", runFacets } } },
+        { "job", { { "namespace", hub }, { "name", jobName } } }, { "inputs", inputs }, { "outputs", outputs },
+        { "producer", kOlProducer }, { "schemaURL", kOlSchema } };
+}
+
+namespace {
 
 // Removes what a failed export created, so that the directory can be reused.
 struct Cleanup
@@ -252,25 +418,26 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         }
     }
 
+    // Positional placeholders, bound in this order: from, to, then (domain, key) per object.
     QString lineageWhere = QStringLiteral(" WHERE 1 = 1");
     if (o.from)
-        lineageWhere += QStringLiteral(" AND at >= :from");
+        lineageWhere += QStringLiteral(" AND at >= ?");
     if (o.to)
-        lineageWhere += QStringLiteral(" AND at < :to");
+        lineageWhere += QStringLiteral(" AND at < ?");
     if (!o.objects.empty()) {
         QStringList ors;
         for (size_t i = 0; i < o.objects.size(); ++i)
-            ors << QStringLiteral("(domain = :d%1 AND object_key = :k%1)").arg(i);
+            ors << QStringLiteral("(domain = ? AND object_key = ?)");
         lineageWhere += QStringLiteral(" AND (") + ors.join(QStringLiteral(" OR ")) + QStringLiteral(")");
     }
     auto bindLineage = [&](QSqlQuery& q) {
         if (o.from)
-            q.bindValue(QStringLiteral(":from"), QVariant::fromValue<qlonglong>(o.from.value_or(0)));
+            q.addBindValue(QVariant::fromValue<qlonglong>(o.from.value_or(0)));
         if (o.to)
-            q.bindValue(QStringLiteral(":to"), QVariant::fromValue<qlonglong>(o.to.value_or(0)));
-        for (size_t i = 0; i < o.objects.size(); ++i) {
-            q.bindValue(QStringLiteral(":d%1").arg(i), qs(o.objects[i].first));
-            q.bindValue(QStringLiteral(":k%1").arg(i), qs(o.objects[i].second));
+            q.addBindValue(QVariant::fromValue<qlonglong>(o.to.value_or(0)));
+        for (const auto& [domain, key] : o.objects) {
+            q.addBindValue(qs(domain));
+            q.addBindValue(qs(key));
         }
     };
 
@@ -295,6 +462,25 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         ++done;
         if (o.progress && done % kProgressEvery == 0)
             o.progress(done, total);
+    };
+    // The lineage events of the export (range and objects), in order.
+    auto selectLineage = [&](SqlStatement& q) -> Result<void> {
+        if (!q.prepare(sqliteHandle(db),
+                QString(QStringLiteral("SELECT id, at, domain, object_key, revision_id, kind, system_id, actor,"
+                                       " correlation_id, detail FROM lineage_event")
+                    + lineageWhere + QStringLiteral(" ORDER BY id"))
+                    .toStdString()))
+            return makeError(QStringLiteral("export: reading lineage_event: ") + q.error());
+        int b = 0;
+        if (o.from)
+            q.bind(b++, std::int64_t(o.from.value_or(0)));
+        if (o.to)
+            q.bind(b++, std::int64_t(o.to.value_or(0)));
+        for (const auto& [domain, key] : o.objects) {
+            q.bind(b++, std::string_view(domain));
+            q.bind(b++, std::string_view(key));
+        }
+        return {};
     };
     if (o.progress)
         o.progress(0, total);
@@ -328,28 +514,33 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
                 return makeError(f.error());
             jsonl = f.value();
         }
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash"
-                                 " FROM audit_log WHERE seq BETWEEN :a AND :b ORDER BY seq"));
-        q.bindValue(QStringLiteral(":a"), QVariant::fromValue<qlonglong>(minSeq));
-        q.bindValue(QStringLiteral(":b"), QVariant::fromValue<qlonglong>(maxSeq));
-        if (!q.exec())
-            return makeError(sqlError(q, QStringLiteral("export: reading audit_log")));
+        SqlStatement q;
+        if (!q.prepare(sqliteHandle(db),
+                "SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash"
+                " FROM audit_log WHERE seq BETWEEN ? AND ? ORDER BY seq"))
+            return makeError(QStringLiteral("export: reading audit_log: ") + q.error());
+        q.bind(0, std::int64_t(minSeq));
+        q.bind(1, std::int64_t(maxSeq));
         bool first = true;
-        auto seen = [&](const Row& r) {
+        std::int64_t lastSeq = 0;
+        std::string lastHash;
+        auto seen = [&](SqlStatement& r) {
             if (first) {
-                audit["first_seq"] = std::stoll(r[0].value_or("0"));
-                audit["first_hash"] = r[9].value_or("");
-                audit["first_prev_hash"] = r[8].value_or("");
+                audit["first_seq"] = r.int64(0);
+                audit["first_hash"] = std::string(r.text(9));
+                audit["first_prev_hash"] = std::string(r.text(8));
                 first = false;
             }
-            audit["last_seq"] = std::stoll(r[0].value_or("0"));
-            audit["last_hash"] = r[9].value_or("");
+            lastSeq = r.int64(0);
+            lastHash.assign(r.text(9));
         };
-        auto n = streamTable(q, auditTable(), csv, jsonl, {}, tick, seen);
+        auto n = streamTable(q, auditTable(), csv, jsonl, -1, tick, seen);
         if (!n)
             return makeError(n.error());
+        if (!first) {
+            audit["last_seq"] = lastSeq;
+            audit["last_hash"] = lastHash;
+        }
         audit["count"] = n.value();
     }
 
@@ -370,22 +561,40 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
                 return makeError(f.error());
             jsonl = f.value();
         }
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT id, at, domain, object_key, revision_id, kind, system_id, actor,"
-                                 " correlation_id, detail FROM lineage_event")
-            + lineageWhere + QStringLiteral(" ORDER BY id"));
-        bindLineage(q);
-        if (!q.exec())
-            return makeError(sqlError(q, QStringLiteral("export: reading lineage_event")));
-        auto fixup = [](Row& r) {
-            if (r[1])
-                r[1] = formatRfc3339(std::stoll(*r[1]));
-        };
-        auto n = streamTable(q, lineageTable(), csv, jsonl, fixup, tick, {});
+        SqlStatement q;
+        if (auto r = selectLineage(q); !r)
+            return makeError(r.error());
+        auto n = streamTable(q, lineageTable(), csv, jsonl, 1, tick, {});
         if (!n)
             return makeError(n.error());
         lineageCount = n.value();
+    }
+    // OpenLineage RunEvents of the same lineage events.
+    const std::string workspaceName = QFileInfo(db.databaseName()).completeBaseName().toStdString();
+    json openLineage = nullptr;
+    if (o.openLineage) {
+        auto f = openFile("openlineage", "jsonl");
+        if (!f)
+            return makeError(f.error());
+        SqlStatement q;
+        if (auto r = selectLineage(q); !r)
+            return makeError(r.error());
+        auto opt = [&q](int i) { return q.isNull(i) ? std::optional<std::string>() : std::string(q.text(i)); };
+        qint64 n = 0;
+        while (q.next()) {
+            const json e = openLineageEvent(workspaceName, q.int64(0), q.int64(1), std::string(q.text(2)),
+                std::string(q.text(3)), q.isNull(4) ? std::nullopt : std::optional<std::int64_t>(q.int64(4)),
+                std::string(q.text(5)), opt(6), opt(7), opt(8), std::string(q.text(9)));
+            f.value()->buffer() += e.dump(-1, ' ', false, json::error_handler_t::replace);
+            f.value()->buffer() += '\n';
+            if (auto r = f.value()->endRow(); !r)
+                return makeError(r.error());
+            ++n;
+        }
+        if (q.failed())
+            return makeError(QStringLiteral("export: reading lineage_event: ") + q.error());
+        openLineage = { { "count", n }, { "spec", "https://openlineage.io/spec/2-0-2/OpenLineage.json" },
+            { "job_namespace", "mdsync://" + workspaceName } };
     }
     if (o.progress)
         o.progress(done, total);
@@ -395,6 +604,22 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         if (auto r = f->close(); !r)
             return makeError(r.error());
         fileList.push_back(f->describe());
+    }
+    for (const auto& extra : o.extraFiles) {
+        if (extra.name.isEmpty() || extra.name.contains(QLatin1Char('/')) || extra.name.startsWith(QLatin1Char('.'))
+            || extra.name == QStringLiteral("manifest.json") || !extra.write)
+            return makeError(QStringLiteral("export: invalid extra file name '%1'").arg(extra.name));
+        const QString path = dir.filePath(extra.name);
+        if (QFileInfo::exists(path))
+            return makeError(QStringLiteral("export: %1 exists already").arg(path));
+        cleanup.names << extra.name;
+        if (auto r = extra.write(db, path); !r)
+            return makeError(r.error());
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return makeError(QStringLiteral("export: %1 was not written: %2").arg(path, file.errorString()));
+        fileList.push_back(json { { "name", extra.name.toStdString() }, { "kind", extra.kind },
+            { "bytes", file.size() }, { "sha256", fileSha256(file) } });
     }
 
     json objects = json::array();
@@ -418,6 +643,7 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
                 { "lineage", "time and objects" } } },
         { "audit", audit },
         { "lineage", { { "count", lineageCount } } },
+        { "openlineage", openLineage },
         { "chain_head_at_export", head },
         { "csv", "RFC 4180, CRLF line ends, header row; NULL = empty unquoted field, empty string = \"\"" },
         { "files", fileList },
@@ -807,9 +1033,7 @@ Result<json> verifyExport(const QString& directory)
         const qint64 bytes = f.value("bytes", qint64(-1));
         if (file.size() != bytes)
             p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file.size()).arg(bytes));
-        QCryptographicHash h(QCryptographicHash::Sha256);
-        h.addData(&file);
-        const std::string sha = h.result().toHex().toStdString();
+        const std::string sha = fileSha256(file);
         if (sha != f.value("sha256", std::string()))
             p.add(qname
                 + QStringLiteral(": SHA-256 %1 does not match the manifest's %2")
@@ -830,6 +1054,7 @@ Result<json> verifyExport(const QString& directory)
     std::string firstHash, lastHash;
     std::optional<qint64> firstSeq, lastSeq;
     qint64 hashesChecked = 0;
+    AuditHasher hasher;
     const qint64 auditRows = readTable(dir, auditTable(), rowsOf.count("audit.csv"), rowsOf.count("audit.jsonl"), p,
         [&](const Row& r, const QString& where) {
             AuditEntry e;
@@ -863,8 +1088,12 @@ Result<json> verifyExport(const QString& directory)
                 p.add(at + QStringLiteral(": prev_hash does not link to the previous entry's hash (chain broken)"));
             prevHash = e.hash;
             ++hashesChecked;
-            if (AuditLog::computeHash(e) != e.hash)
-                p.add(at + QStringLiteral(": content does not match its hash (entry modified)"));
+            try {
+                if (hasher.hash(e) != e.hash)
+                    p.add(at + QStringLiteral(": content does not match its hash (entry modified)"));
+            } catch (const std::exception&) {
+                p.add(at + QStringLiteral(": text is not valid UTF-8 (entry modified)"));
+            }
         });
     checked["audit_entries"] = auditRows;
     checked["audit_hashes"] = hashesChecked;
@@ -903,6 +1132,40 @@ Result<json> verifyExport(const QString& directory)
         = m.contains("lineage") && m["lineage"].is_object() ? m["lineage"].value("count", qint64(-1)) : -1;
     if (lineageRows != lineageCount)
         p.add(QStringLiteral("lineage: %1 events read, the manifest records %2").arg(lineageRows).arg(lineageCount));
+
+    // OpenLineage: one well-formed RunEvent per line, as many as lineage events.
+    if (rowsOf.count("openlineage.jsonl") || (m.contains("openlineage") && !m["openlineage"].is_null())) {
+        const qint64 olCount = m.contains("openlineage") && m["openlineage"].is_object()
+            ? m["openlineage"].value("count", qint64(-1))
+            : -1;
+        QFile f(dir.filePath(QStringLiteral("openlineage.jsonl")));
+        qint64 lines = 0;
+        if (!rowsOf.count("openlineage.jsonl")) {
+            p.add(QStringLiteral("manifest.json: records OpenLineage events but does not list openlineage.jsonl"));
+        } else if (f.open(QIODevice::ReadOnly)) {
+            static const std::set<std::string> types { "START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER" };
+            while (!f.atEnd()) {
+                ++lines;
+                const QByteArray line = f.readLine();
+                const json e = json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
+                const bool ok = e.is_object() && e.contains("eventType") && e["eventType"].is_string()
+                    && types.count(e["eventType"].get<std::string>()) && e.contains("eventTime")
+                    && e["eventTime"].is_string() && e.contains("run") && e["run"].is_object()
+                    && e["run"].contains("runId") && e["run"]["runId"].is_string()
+                    && !QUuid::fromString(qs(e["run"]["runId"].get<std::string>())).isNull() && e.contains("job")
+                    && e["job"].is_object() && e["job"].contains("namespace") && e["job"].contains("name")
+                    && e.contains("producer") && e.contains("schemaURL");
+                if (!ok)
+                    p.add(QStringLiteral("openlineage.jsonl line %1: not an OpenLineage RunEvent").arg(lines));
+            }
+            if (lines != olCount || lines != lineageRows)
+                p.add(QStringLiteral("openlineage: %1 events read, the manifest records %2 and the lineage %3")
+                          .arg(lines)
+                          .arg(olCount)
+                          .arg(lineageRows));
+        }
+        checked["openlineage_events"] = lines;
+    }
 
     return result(true);
 }

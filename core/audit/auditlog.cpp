@@ -1,5 +1,6 @@
 #include "audit/auditlog.h"
 
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
 #include "util/timeutil.h"
@@ -7,6 +8,16 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <algorithm>
+#include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <tuple>
 
 namespace mdsync {
 
@@ -24,11 +35,123 @@ QVariant toVariant(const std::optional<std::string>& s)
     return s ? QVariant(QString::fromStdString(*s)) : QVariant(QMetaType(QMetaType::QString));
 }
 
-std::optional<std::string> fromVariant(const QVariant& v)
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), the same set of
+// sequences nlohmann::json's strict dump accepts.
+bool validUtf8(const unsigned char* p, const unsigned char* end)
 {
-    if (v.isNull())
-        return std::nullopt;
-    return v.toString().toStdString();
+    while (p < end) {
+        const unsigned c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int n = 0;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c == 0xE0)
+            n = 2, lo = 0xA0;
+        else if (c >= 0xE1 && c <= 0xEC)
+            n = 2;
+        else if (c == 0xED)
+            n = 2, hi = 0x9F;
+        else if (c >= 0xEE && c <= 0xEF)
+            n = 2;
+        else if (c == 0xF0)
+            n = 3, lo = 0x90;
+        else if (c >= 0xF1 && c <= 0xF3)
+            n = 3;
+        else if (c == 0xF4)
+            n = 3, hi = 0x8F;
+        else
+            return false;
+        if (end - p <= n)
+            return false;
+        if (p[1] < lo || p[1] > hi)
+            return false;
+        for (int i = 2; i <= n; ++i)
+            if (p[i] < 0x80 || p[i] > 0xBF)
+                return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+struct InvalidText
+{
+};
+
+} // namespace
+
+bool AuditHasher::appendJsonString(std::string& out, std::string_view s)
+{
+    static const char* const hex = "0123456789abcdef";
+    out += '"';
+    const char* run = s.data();
+    const char* const end = s.data() + s.size();
+    bool nonAscii = false;
+    for (const char* p = run; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            nonAscii |= c >= 0x80;
+            continue;
+        }
+        out.append(run, p);
+        run = p + 1;
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default: {
+            const char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
+            out.append(u, 6);
+        }
+        }
+    }
+    out.append(run, end);
+    out += '"';
+    return !nonAscii
+        || validUtf8(reinterpret_cast<const unsigned char*>(s.data()),
+            reinterpret_cast<const unsigned char*>(s.data()) + s.size());
+}
+
+namespace {
+
+void appendString(std::string& out, std::string_view s)
+{
+    if (!AuditHasher::appendJsonString(out, s))
+        throw InvalidText {};
+}
+
+void appendOptional(std::string& out, AuditHasher::Text s)
+{
+    if (s)
+        appendString(out, *s);
+    else
+        out += "null";
+}
+
+AuditHasher::Text view(const std::optional<std::string>& s)
+{
+    return s ? AuditHasher::Text(std::string_view(*s)) : std::nullopt;
 }
 
 } // namespace
@@ -43,11 +166,75 @@ const std::string& AuditLog::genesisHash()
     return zeros;
 }
 
-std::string AuditLog::computeHash(const AuditEntry& e)
+std::string AuditLog::canonicalReference(const AuditEntry& e)
 {
     const nlohmann::json canonical = nlohmann::json::array({ e.seq, e.at, e.actor, e.action, e.subject,
         optionalText(e.before), optionalText(e.after), optionalText(e.reason) });
-    return sha256Hex(canonical.dump() + e.prevHash);
+    return canonical.dump();
+}
+
+std::string AuditLog::canonical(const AuditEntry& e)
+{
+    std::string out;
+    AuditHasher::appendCanonical(
+        out, e.seq, e.at, e.actor, e.action, e.subject, view(e.before), view(e.after), view(e.reason));
+    return out;
+}
+
+std::string AuditLog::computeHash(const AuditEntry& e)
+{
+    AuditHasher h;
+    return std::string(h.hash(e));
+}
+
+void AuditHasher::appendCanonical(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
+    std::string_view action, std::string_view subject, Text before, Text after, Text reason)
+{
+    const auto start = out.size();
+    try {
+        char num[24];
+        out += '[';
+        out.append(num, std::to_chars(num, num + sizeof num, seq).ptr);
+        out += ',';
+        appendString(out, at);
+        out += ',';
+        appendString(out, actor);
+        out += ',';
+        appendString(out, action);
+        out += ',';
+        appendString(out, subject);
+        out += ',';
+        appendOptional(out, before);
+        out += ',';
+        appendOptional(out, after);
+        out += ',';
+        appendOptional(out, reason);
+        out += ']';
+    } catch (const InvalidText&) {
+        // Not valid UTF-8: let the definition decide (nlohmann's strict dump throws type_error 316).
+        out.resize(start);
+        auto opt = [](Text t) { return t ? nlohmann::json(std::string(*t)) : nlohmann::json(nullptr); };
+        out += nlohmann::json::array({ seq, std::string(at), std::string(actor), std::string(action),
+                                         std::string(subject), opt(before), opt(after), opt(reason) })
+                   .dump();
+    }
+}
+
+std::string_view AuditHasher::hash(std::int64_t seq, std::string_view at, std::string_view actor,
+    std::string_view action, std::string_view subject, Text before, Text after, Text reason, std::string_view prevHash)
+{
+    m_buf.clear();
+    appendCanonical(m_buf, seq, at, actor, action, subject, before, after, reason);
+    m_buf.append(prevHash);
+    m_sha.reset();
+    m_sha.addData(m_buf);
+    m_sha.resultHex(m_hex);
+    return std::string_view(m_hex, sizeof m_hex);
+}
+
+std::string_view AuditHasher::hash(const AuditEntry& e)
+{
+    return hash(e.seq, e.at, e.actor, e.action, e.subject, view(e.before), view(e.after), view(e.reason), e.prevHash);
 }
 
 Result<std::int64_t> AuditLog::append(const std::string& actor, const std::string& action, const std::string& subject,
@@ -117,54 +304,178 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
     return e.seq;
 }
 
+namespace {
+
+// Rows copied out of SQLite for the hashing thread: texts in one arena, fields by offset.
+struct VerifyBatch
+{
+    struct Item
+    {
+        std::int64_t seq = 0;
+        std::uint32_t off[9] {}, len[9] {}; // at, actor, action, subject, before, after, reason, prev_hash, hash
+        std::uint16_t nulls = 0; // bit i: field i is NULL
+    };
+    std::string arena;
+    std::vector<Item> items;
+
+    std::string_view field(const Item& it, int i) const { return std::string_view(arena).substr(it.off[i], it.len[i]); }
+    AuditHasher::Text text(const Item& it, int i) const
+    {
+        return (it.nulls >> i) & 1 ? AuditHasher::Text() : AuditHasher::Text(field(it, i));
+    }
+};
+
+// Hash mismatches found by the hashing thread: (seq, message), the first kMaxProblems in seq order.
+struct HashWorker
+{
+    static constexpr std::size_t kMaxProblems = 100;
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::deque<std::unique_ptr<VerifyBatch>> queue;
+    bool done = false;
+    std::vector<std::pair<std::int64_t, std::string>> problems;
+    bool failed = false;
+
+    void check(const VerifyBatch& b, AuditHasher& hasher)
+    {
+        for (const auto& it : b.items) {
+            std::string text;
+            try {
+                if (hasher.hash(it.seq, b.field(it, 0), b.field(it, 1), b.field(it, 2), b.field(it, 3), b.text(it, 4),
+                        b.text(it, 5), b.text(it, 6), b.field(it, 7))
+                    != b.field(it, 8))
+                    text = "seq " + std::to_string(it.seq) + ": content does not match its hash (entry modified)";
+            } catch (const std::exception&) {
+                text = "seq " + std::to_string(it.seq) + ": text is not valid UTF-8 (entry modified)";
+            }
+            if (!text.empty()) {
+                failed = true;
+                if (problems.size() < kMaxProblems)
+                    problems.emplace_back(it.seq, std::move(text));
+            }
+        }
+    }
+
+    void run()
+    {
+        AuditHasher hasher;
+        for (;;) {
+            std::unique_ptr<VerifyBatch> b;
+            {
+                std::unique_lock lock(mutex);
+                cv.wait(lock, [this] { return done || !queue.empty(); });
+                if (queue.empty())
+                    return;
+                b = std::move(queue.front());
+                queue.pop_front();
+            }
+            cv.notify_all();
+            check(*b, hasher);
+        }
+    }
+};
+
+} // namespace
+
 AuditVerification AuditLog::verify() const
 {
     AuditVerification v;
-    auto problem = [&v](std::string text) {
+    // (seq, rank, text): problems of the sequential checks here and of the hashing thread, merged by seq.
+    std::vector<std::tuple<std::int64_t, int, std::string>> found;
+    auto problem = [&v, &found](std::int64_t seq, int rank, std::string text) {
+        v.ok = false;
+        if (found.size() < 100)
+            found.emplace_back(seq, rank, std::move(text));
+    };
+
+    // Columns by index straight from SQLite (no QVariant/QString round trip per value): the same bytes the
+    // QSQLITE driver would decode, as UTF-8.
+    SqlStatement q;
+    if (!q.prepare(sqliteHandle(m_db),
+            "SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash FROM audit_log ORDER BY "
+            "seq")) {
+        v.ok = false;
+        v.problems.push_back("cannot read audit_log: " + q.error().toStdString());
+        return v;
+    }
+    // This thread reads rows and checks seq and links; a second thread recomputes the hashes (the bulk of the
+    // work), batch by batch, with at most a few batches in flight.
+    constexpr std::size_t kBatch = 2048, kInFlight = 4;
+    HashWorker worker;
+    std::thread hashing([&worker] { worker.run(); });
+    auto submit = [&worker](std::unique_ptr<VerifyBatch> b) {
+        std::unique_lock lock(worker.mutex);
+        worker.cv.wait(lock, [&worker] { return worker.queue.size() < kInFlight; });
+        worker.queue.push_back(std::move(b));
+        lock.unlock();
+        worker.cv.notify_all();
+    };
+    auto batch = std::make_unique<VerifyBatch>();
+    std::int64_t expectedSeq = 1;
+    std::string prevHash = genesisHash();
+    while (q.next()) {
+        const std::int64_t seq = q.int64(0);
+        const std::string_view storedPrev = q.text(8);
+        const std::string_view storedHash = q.text(9);
+        ++v.entries;
+
+        if (seq != expectedSeq) {
+            if (seq > expectedSeq)
+                problem(seq, 0,
+                    "seq " + std::to_string(expectedSeq) + (seq - expectedSeq > 1 ? "-" + std::to_string(seq - 1) : "")
+                        + ": missing (deleted entries)");
+            else
+                problem(seq, 0, "seq " + std::to_string(seq) + ": out of order");
+        }
+        if (storedPrev != prevHash)
+            problem(seq, 1,
+                "seq " + std::to_string(seq)
+                    + ": prev_hash does not link to the previous entry (entry inserted, "
+                      "deleted or re-chained)");
+        VerifyBatch::Item it;
+        it.seq = seq;
+        for (int i = 0; i < 9; ++i) {
+            if (q.isNull(i + 1))
+                it.nulls = static_cast<std::uint16_t>(it.nulls | (1u << i));
+            const std::string_view t = q.text(i + 1);
+            it.off[i] = static_cast<std::uint32_t>(batch->arena.size());
+            it.len[i] = static_cast<std::uint32_t>(t.size());
+            batch->arena.append(t);
+        }
+        batch->items.push_back(it);
+        if (batch->items.size() >= kBatch || batch->arena.size() >= (1u << 30)) {
+            submit(std::move(batch));
+            batch = std::make_unique<VerifyBatch>();
+        }
+        prevHash.assign(storedHash);
+        expectedSeq = seq + 1;
+    }
+    if (!batch->items.empty())
+        submit(std::move(batch));
+    {
+        std::lock_guard lock(worker.mutex);
+        worker.done = true;
+    }
+    worker.cv.notify_all();
+    hashing.join();
+    if (q.failed())
+        problem(std::numeric_limits<std::int64_t>::max(), 0, "cannot read audit_log: " + q.error().toStdString());
+    q.reset();
+    if (worker.failed)
+        v.ok = false;
+    for (auto& [seq, text] : worker.problems)
+        found.emplace_back(seq, 2, std::move(text));
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+    });
+    for (auto& f : found)
+        if (v.problems.size() < 100)
+            v.problems.push_back(std::move(std::get<2>(f)));
+    auto problemText = [&v](std::string text) {
         v.ok = false;
         if (v.problems.size() < 100)
             v.problems.push_back(std::move(text));
     };
-
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash"
-                               " FROM audit_log ORDER BY seq"))) {
-        problem("cannot read audit_log: " + q.lastError().text().toStdString());
-        return v;
-    }
-    std::int64_t expectedSeq = 1;
-    std::string prevHash = genesisHash();
-    AuditEntry e;
-    while (q.next()) {
-        e.seq = q.value(0).toLongLong();
-        e.at = q.value(1).toString().toStdString();
-        e.actor = q.value(2).toString().toStdString();
-        e.action = q.value(3).toString().toStdString();
-        e.subject = q.value(4).toString().toStdString();
-        e.before = fromVariant(q.value(5));
-        e.after = fromVariant(q.value(6));
-        e.reason = fromVariant(q.value(7));
-        e.prevHash = q.value(8).toString().toStdString();
-        e.hash = q.value(9).toString().toStdString();
-        ++v.entries;
-
-        if (e.seq != expectedSeq) {
-            if (e.seq > expectedSeq)
-                problem("seq " + std::to_string(expectedSeq)
-                    + (e.seq - expectedSeq > 1 ? "-" + std::to_string(e.seq - 1) : "") + ": missing (deleted entries)");
-            else
-                problem("seq " + std::to_string(e.seq) + ": out of order");
-        }
-        if (e.prevHash != prevHash)
-            problem("seq " + std::to_string(e.seq)
-                + ": prev_hash does not link to the previous entry (entry inserted, "
-                  "deleted or re-chained)");
-        if (computeHash(e) != e.hash)
-            problem("seq " + std::to_string(e.seq) + ": content does not match its hash (entry modified)");
-        prevHash = e.hash;
-        expectedSeq = e.seq + 1;
-    }
     v.headHash = v.entries ? prevHash : std::string();
 
     QSqlQuery head(m_db);
@@ -174,10 +485,10 @@ AuditVerification AuditLog::verify() const
         const std::string recorded = head.value(0).toString().toStdString();
         const std::string actual = std::to_string(expectedSeq - 1) + ":" + prevHash;
         if (recorded != actual)
-            problem("head: the log ends at seq " + std::to_string(expectedSeq - 1) + " but the recorded head is "
+            problemText("head: the log ends at seq " + std::to_string(expectedSeq - 1) + " but the recorded head is "
                 + recorded.substr(0, recorded.find(':')) + " (newest entries deleted or head altered)");
     } else if (v.entries > 0) {
-        problem("head: no recorded head although the log has entries");
+        problemText("head: no recorded head although the log has entries");
     }
     return v;
 }

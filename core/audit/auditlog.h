@@ -7,9 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/fastsha256.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mdsync {
@@ -40,6 +43,32 @@ struct AuditVerification
 // canonical(entry) is the JSON array [seq, at, actor, action, subject, before, after, reason] (absent
 // values as null) dumped without spaces. The first entry's prev_hash is 64 zeros. The head (last seq and
 // hash) is also kept in the meta table so that deleting the newest rows is detected too.
+// The entry hash without temporaries: canonical JSON serialised by hand into a reused buffer (byte-identical
+// to nlohmann::json::dump() of the canonical array, which defines the hash; falls back to it for text that
+// is not valid UTF-8, so that such text fails the same way), hashed with FastSha256 (SHA-NI when available)
+// and hex-encoded into a fixed buffer. One instance per thread.
+class AuditHasher
+{
+public:
+    using Text = std::optional<std::string_view>;
+
+    // The canonical form [seq, at, actor, action, subject, before, after, reason] (nullopt = null).
+    static void appendCanonical(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
+        std::string_view action, std::string_view subject, Text before, Text after, Text reason);
+    // Appends `s` as a JSON string literal exactly as nlohmann::json::dump() (ensure_ascii = false) writes it.
+    // Returns false when `s` is not valid UTF-8 (dump() would throw); what was appended is then unusable.
+    static bool appendJsonString(std::string& out, std::string_view s);
+    // SHA-256 hex of canonical + prevHash; the view is valid until the next call.
+    std::string_view hash(std::int64_t seq, std::string_view at, std::string_view actor, std::string_view action,
+        std::string_view subject, Text before, Text after, Text reason, std::string_view prevHash);
+    std::string_view hash(const AuditEntry& e);
+
+private:
+    std::string m_buf;
+    FastSha256 m_sha;
+    char m_hex[64] {};
+};
+
 class AuditLog
 {
 public:
@@ -54,6 +83,10 @@ public:
     AuditVerification verify() const;
 
     static std::string computeHash(const AuditEntry& e);
+    // The canonical JSON text of an entry as computeHash() hashes it (before prev_hash is appended).
+    static std::string canonical(const AuditEntry& e);
+    // The same through nlohmann::json::dump(): the definition, kept for tests that compare the two.
+    static std::string canonicalReference(const AuditEntry& e);
     static const std::string& genesisHash();
 
 private:
