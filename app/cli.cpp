@@ -69,7 +69,23 @@ Commands:
                                            close an exception: superseded, obsolete_object, duplicate,
                                            target_decommissioned, other (other needs --reason)
   resolve --id N --reason TEXT             close an exception fixed elsewhere (e.g. at the source)
-  replay --id N                            send the failed delivery behind an exception again
+  correct --domain D --key K --set ATTR=VALUE ... --reason TEXT [--id N]
+                                           change attributes of an object: a steward revision on behalf of the
+                                           owning system (validated like any change); --id links the exception
+  correct --id N --payload JSON --reason TEXT
+                                           change editable fields of the failed delivery behind exception N
+                                           (corrections touching a critical group wait for approval)
+  approve|reject --id N --reason TEXT      decide a correction awaiting approval (approvers; never its author)
+  corrections [--status S] [--domain D --key K]
+                                           corrections (awaiting_approval, applied, rejected)
+  replay --id N | --filter F [--dry-run]   send failed deliveries again; F: target=T,category=C,domain=D,
+                                           older-than=2h,error=TEXT,id=4+5 (a bulk replay is a job with a
+                                           result per item); --dry-run: the payloads and their difference to
+                                           what the target last acknowledged, nothing changes
+  rule --name N --set FIELD=VALUE [--match FIELD=VALUE] [--kind payload|attribute] --reason TEXT
+       [--target T] [--category C] [--domain D] [--error TEXT] (--preview | --apply)
+                                           fix once, apply to every open exception it matches (each as a
+                                           correction); without --preview/--apply: the recorded rules
   export-audit --out DIR [--from T] [--to T] [--domain D --key K] [--pdf] [--openlineage]
                                            audit trail and lineage as CSV + JSON Lines with a manifest
                                            (auditors; T in RFC 3339); --pdf adds report.pdf (entries,
