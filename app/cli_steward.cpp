@@ -251,6 +251,18 @@ int cmdReplay(const Args& a)
     if (!filter)
         return fail(QStringLiteral("replay: ") + filter.error());
     ReplayFilter f = filter.value();
+    if (id && f.empty() && !dry) {
+        // One exception: the action itself, so that what is wrong with it (not a failed delivery, already
+        // closed, ...) is said rather than an empty job.
+        auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
+        if (!ws)
+            return fail(ws.error());
+        ExceptionActions actions(*ws.value());
+        if (auto r = actions.replay(actor(a), id, a.value(QStringLiteral("reason")).toStdString()); !r)
+            return fail(r.error());
+        out() << "replay #" << id << ": requeued (the dispatcher sends it in order, after its dependencies)\n";
+        return Ok;
+    }
     if (id)
         f.exceptionIds = { id };
     if (f.empty())
