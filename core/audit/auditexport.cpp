@@ -495,6 +495,18 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         files.push_back(std::move(f));
         return files.back().get();
     };
+    // The CSV and/or JSON Lines file of one table, as the options ask.
+    auto openTable = [&](const char* base, OutFile*& csv, OutFile*& jsonl) -> Result<void> {
+        for (auto [wanted, ext, out] : { std::tuple { o.csv, "csv", &csv }, std::tuple { o.jsonl, "jsonl", &jsonl } }) {
+            if (!wanted)
+                continue;
+            auto f = openFile(base, ext);
+            if (!f)
+                return makeError(f.error());
+            *out = f.value();
+        }
+        return {};
+    };
 
     // Audit entries.
     json audit = { { "count", 0 }, { "first_seq", nullptr }, { "last_seq", nullptr }, { "first_hash", nullptr },
@@ -502,18 +514,8 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
     {
         OutFile* csv = nullptr;
         OutFile* jsonl = nullptr;
-        if (o.csv) {
-            auto f = openFile("audit", "csv");
-            if (!f)
-                return makeError(f.error());
-            csv = f.value();
-        }
-        if (o.jsonl) {
-            auto f = openFile("audit", "jsonl");
-            if (!f)
-                return makeError(f.error());
-            jsonl = f.value();
-        }
+        if (auto r = openTable("audit", csv, jsonl); !r)
+            return makeError(r.error());
         SqlStatement q;
         if (!q.prepare(sqliteHandle(db),
                 "SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash"
@@ -549,18 +551,8 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
     {
         OutFile* csv = nullptr;
         OutFile* jsonl = nullptr;
-        if (o.csv) {
-            auto f = openFile("lineage", "csv");
-            if (!f)
-                return makeError(f.error());
-            csv = f.value();
-        }
-        if (o.jsonl) {
-            auto f = openFile("lineage", "jsonl");
-            if (!f)
-                return makeError(f.error());
-            jsonl = f.value();
-        }
+        if (auto r = openTable("lineage", csv, jsonl); !r)
+            return makeError(r.error());
         SqlStatement q;
         if (auto r = selectLineage(q); !r)
             return makeError(r.error());

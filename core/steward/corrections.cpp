@@ -169,6 +169,16 @@ std::string correlationOf(std::int64_t id)
     return "correction-" + std::to_string(id);
 }
 
+// The change event of a steward revision: from the owning system, with the corrected attributes.
+std::string stewardEvent(const std::string& source, const std::string& domain, const std::string& key,
+    const nlohmann::json& changes, const std::string& eventId, TimeMs at)
+{
+    return nlohmann::json {
+        { "event_id", eventId }, { "source", source }, { "domain", domain }, { "key", key }, { "op", "upsert" },
+        { "occurred_at", formatRfc3339(at) }, { "correlation_id", eventId }, { "attributes", changes }
+    }.dump();
+}
+
 // Runs `body` in a transaction; rolls back on error.
 Result<void> inTransaction(Workspace& ws, const std::function<Result<void>()>& body)
 {
@@ -182,6 +192,22 @@ Result<void> inTransaction(Workspace& ws, const std::function<Result<void>()>& b
 }
 
 } // namespace
+
+// Why the verdict on a steward revision is not a change that can be applied ("" when it is).
+static std::string refusal(const std::vector<LineVerdict>& verdicts)
+{
+    if (verdicts.empty())
+        return "the validation gave no verdict";
+    const LineVerdict& v = verdicts.front();
+    if (v.outcome == "unchanged")
+        return "the object already has these values; nothing to correct";
+    if (v.outcome != "accepted")
+        return "the correction does not validate: " + v.message;
+    for (const LineIssue& w : v.warnings)
+        if (w.category == "policy_violation")
+            return w.message;
+    return {};
+}
 
 nlohmann::json CorrectionResult::toJson() const
 {
@@ -308,33 +334,27 @@ Result<CorrectionResult> Corrections::correctAttributes(const std::string& actor
         p.target = ex->target;
     }
 
-    // Validate now (dry run through the real pipeline), so that a correction that would be rejected is refused
-    // at once instead of waiting for an approval that cannot succeed.
-    std::vector<LineVerdict> verdicts;
-    IngestOptions o;
-    o.sourceName = QStringLiteral("steward correction");
-    o.actor = actor;
-    o.dryRun = true;
-    o.verdicts = &verdicts;
-    const std::string line = nlohmann::json {
-        { "event_id", "steward-correction-preview" }, { "source", p.onBehalfOf }, { "domain", domain }, { "key", key },
-        { "op", "upsert" }, { "occurred_at", formatRfc3339(t) }, { "attributes", changes }
-    }.dump();
-    auto dry = m_pipeline.ingestLines({ line }, o);
-    if (!dry)
-        return makeError(where + QStringLiteral(": ") + dry.error());
-    if (verdicts.empty())
-        return makeError(where + QStringLiteral(": the validation gave no verdict"));
-    const LineVerdict& v = verdicts.front();
-    if (v.outcome == "unchanged")
-        return makeError(where + QStringLiteral(": the object already has these values; nothing to correct"));
-    if (v.outcome != "accepted") {
-        return makeError(where + QStringLiteral(": the correction does not validate: %1").arg(sqlText(v.message)));
+    // A correction that waits for approval is validated now (a dry run through the real pipeline), so that one that
+    // would be rejected is refused at once instead of after an approval; one applied at once is validated by the
+    // real run, which is rolled back with everything else when it does not pass.
+    if (!p.criticalGroups.empty()) {
+        std::vector<LineVerdict> verdicts;
+        IngestOptions o;
+        o.sourceName = QStringLiteral("steward correction");
+        o.actor = actor;
+        o.dryRun = true;
+        o.verdicts = &verdicts;
+        auto dry = m_pipeline.ingestLines(
+            { stewardEvent(p.onBehalfOf, domain, key, changes, "steward-correction-preview", t) }, o);
+        if (!dry)
+            return makeError(where + QStringLiteral(": ") + dry.error());
+        if (const std::string why = refusal(verdicts); !why.empty())
+            return makeError(where + QStringLiteral(": ") + sqlText(why));
     }
-    for (const LineIssue& w : v.warnings)
-        if (w.category == "policy_violation")
-            return makeError(where + QStringLiteral(": %1").arg(sqlText(w.message)));
-    return propose(actor, p);
+    auto r = propose(actor, p);
+    if (!r)
+        return makeError(where + QStringLiteral(": ") + r.error());
+    return r;
 }
 
 Result<CorrectionResult> Corrections::correctPayload(const std::string& actor, std::int64_t exceptionId,
@@ -485,20 +505,12 @@ Result<void> Corrections::applyAttributes(const std::string& actor, Pending& p, 
     o.actor = p.proposedBy; // the steward who made the correction supplies the values
     o.verdicts = &verdicts;
     o.batchSize = 1 << 20;
-    const std::string line = nlohmann::json {
-        { "event_id", correlation }, { "source", p.onBehalfOf }, { "domain", p.domain }, { "key", p.key },
-        { "op", "upsert" }, { "occurred_at", formatRfc3339(nowMs()) }, { "correlation_id", correlation },
-        { "attributes", p.changes }
-    }.dump();
-    auto r = m_pipeline.ingestLines({ line }, o);
+    auto r
+        = m_pipeline.ingestLines({ stewardEvent(p.onBehalfOf, p.domain, p.key, p.changes, correlation, nowMs()) }, o);
     if (!r)
         return makeError(r.error());
-    if (verdicts.empty() || verdicts.front().outcome != "accepted") {
-        const std::string why = verdicts.empty()      ? std::string("no verdict")
-            : verdicts.front().outcome == "unchanged" ? std::string("the object already has these values")
-                                                      : verdicts.front().message;
-        return makeError(QStringLiteral("correction #%1 could not be applied: %2").arg(p.id).arg(sqlText(why)));
-    }
+    if (const std::string why = refusal(verdicts); !why.empty())
+        return makeError(sqlText(why));
     const std::int64_t revisionNo = verdicts.front().revisionNo;
     QSqlQuery q(m_ws.db());
     q.prepare(QStringLiteral("SELECT id FROM revision WHERE object_id = ? AND revision_no = ?"));
