@@ -8,6 +8,7 @@
 #include "connectors/simulated/livedemo.h"
 #include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
+#include "engine/embeddedcore.h"
 #include "metrics/alerts.h"
 #include "steward/exceptionactions.h"
 #include "steward/roles.h"
@@ -188,59 +189,30 @@ bool parse(const QStringList& argv, Args& a, QString& error)
     return true;
 }
 
+void printCreated(const nlohmann::json& j)
+{
+    out() << "Created workspace " << jstr(j["workspace"]) << "\n  model " << jstr(j["model_version"]) << " ("
+          << jstr(j["domains"]) << " domains), landscape " << jstr(j["landscape"]) << ' '
+          << jstr(j["landscape_version"]) << " (" << jstr(j["systems"]) << " systems, " << jstr(j["subscriptions"])
+          << " subscriptions)\n";
+}
+
 int cmdInit(const Args& a)
 {
     const QString path = a.value(QStringLiteral("workspace"));
     if (path.isEmpty())
         return fail(QStringLiteral("--workspace PATH is required for 'init'"));
-    const QString modelFile = a.value(QStringLiteral("model"));
-    auto model = modelFile.isEmpty() ? CanonicalModel::builtin() : CanonicalModel::fromFile(modelFile);
-    if (!model)
-        return fail(model.error());
-    const QString landscapeFile = a.value(QStringLiteral("landscape"));
-    auto landscape = landscapeFile.isEmpty() ? Landscape::builtin(model.value())
-                                             : Landscape::fromFile(landscapeFile, model.value());
-    if (!landscape)
-        return fail(landscape.error());
-
-    auto ws = Workspace::create(path);
-    if (!ws)
-        return fail(ws.error());
-    Workspace& w = *ws.value();
-    const std::string who = actor(a);
-    {
-        if (auto r = w.begin(); !r)
-            return fail(r.error());
-        AuditLog audit(w.db());
-        auto e = audit.append(who, "workspace.init", "workspace", std::nullopt,
-            nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion } },
-            std::nullopt);
-        if (!e) {
-            w.rollback();
-            return fail(e.error());
-        }
-        if (auto r = w.setMeta(QStringLiteral("created_by"), q(who)); !r)
-            return fail(r.error());
-        if (auto r = w.commit(); !r)
-            return fail(r.error());
-        // The creator is the workspace's first admin (and may then grant roles to others).
-        if (auto r = grantRole(w, who, who, Role::Admin, "created the workspace"); !r)
-            return fail(r.error());
-    }
-    const QString modelOrigin = modelFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(modelFile).fileName();
-    const QString landscapeOrigin
-        = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
-    if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, who); !r)
-        return fail(r.error());
+    auto summary
+        = initWorkspace(path, a.value(QStringLiteral("model")), a.value(QStringLiteral("landscape")), actor(a));
+    if (!summary)
+        return fail(summary.error());
+    const nlohmann::json& j = summary.value();
     if (a.has(QStringLiteral("json"))) {
-        printJson({ { "workspace", w.path().toStdString() }, { "model_version", model->version() },
-            { "landscape_version", landscape->version() }, { "systems", landscape->systems().size() },
-            { "subscriptions", landscape->subscriptions().size() } });
+        printJson({ { "workspace", j["workspace"] }, { "model_version", j["model_version"] },
+            { "landscape_version", j["landscape_version"] }, { "systems", j["systems"] },
+            { "subscriptions", j["subscriptions"] } });
     } else {
-        out() << "Created workspace " << w.path() << "\n  model " << q(model->version()) << " ("
-              << model->domains().size() << " domains), landscape " << q(landscape->name()) << ' '
-              << q(landscape->version()) << " (" << landscape->systems().size() << " systems, "
-              << landscape->subscriptions().size() << " subscriptions)\n";
+        printCreated(j);
     }
     return Ok;
 }
@@ -538,83 +510,11 @@ extern "C" void onStopSignal(int sig)
     g_stopSignal.store(sig);
 }
 
-// The embedded core on this thread: the workspace (single writer), the ingest pipeline, the connectors and
-// the dispatcher. Destroyed in the reverse order of use.
-struct Core
-{
-    std::unique_ptr<Workspace> ws;
-    ActiveConfig config;
-    std::unique_ptr<IngestPipeline> pipeline;
-    std::map<std::string, std::unique_ptr<Connector>> connectors;
-    std::unique_ptr<Dispatcher> dispatcher;
-    std::vector<QString> notes; // targets left unconnected, and why
-
-    ~Core()
-    {
-        dispatcher.reset();
-        connectors.clear();
-        pipeline.reset();
-        ws.reset();
-    }
-};
+using Core = EmbeddedCore;
 
 Result<std::unique_ptr<Core>> openCore(const QString& path, DispatcherOptions options, bool connectFromLandscape)
 {
-    auto core = std::make_unique<Core>();
-    auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-    if (!ws)
-        return makeError(ws.error());
-    core->ws = std::move(ws).value();
-    auto cfg = loadActiveConfig(*core->ws);
-    if (!cfg)
-        return makeError(cfg.error());
-    core->config = cfg.value();
-    auto contracts = ContractSet::builtin(*core->config.model, *core->config.landscape);
-    if (!contracts)
-        return makeError(contracts.error());
-    core->pipeline = std::make_unique<IngestPipeline>(*core->ws, core->config);
-    core->dispatcher
-        = std::make_unique<Dispatcher>(*core->ws, core->config, std::move(contracts).value(), std::move(options));
-    if (connectFromLandscape) {
-        std::set<std::string> targets;
-        for (const SubscriptionDef& s : core->config.landscape->subscriptions())
-            targets.insert(s.target);
-        for (const SystemDef& sys : core->config.landscape->systems()) {
-            if (!targets.count(sys.id))
-                continue;
-            const std::string url = sys.connector.is_object() ? sys.connector.value("base_url", "") : "";
-            if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos) {
-                core->notes.push_back(QStringLiteral("%1: not connected (the landscape has the placeholder address %2;"
-                                                     " its deliveries stay queued)")
-                                          .arg(q(sys.id), q(url)));
-                continue;
-            }
-            auto c = createConnector(sys);
-            if (!c) {
-                core->notes.push_back(QStringLiteral("%1: not connected: %2").arg(q(sys.id), c.error()));
-                continue;
-            }
-            core->dispatcher->setConnector(sys.id, c.value().get());
-            core->connectors[sys.id] = std::move(c).value();
-        }
-    }
-    return core;
-}
-
-// Deliveries per status and open exceptions per category, from the counters (no scans).
-nlohmann::json liveStatus(Workspace& ws)
-{
-    nlohmann::json j = { { "deliveries", nlohmann::json::object() }, { "exceptions", nlohmann::json::object() } };
-    QSqlQuery q(ws.db());
-    if (q.exec(QStringLiteral("SELECT status, sum(n) FROM delivery_counter GROUP BY status HAVING sum(n) <> 0")))
-        while (q.next())
-            j["deliveries"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
-    if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter"
-                              " WHERE status NOT IN ('resolved','discarded','superseded','replayed')"
-                              " GROUP BY category HAVING sum(n) <> 0")))
-        while (q.next())
-            j["exceptions"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
-    return j;
+    return openEmbeddedCore(path, std::move(options), connectFromLandscape);
 }
 
 QString statusLine(const nlohmann::json& live, const DispatcherStats& st)
@@ -904,17 +804,6 @@ int cmdDemo(Args a)
     if (path.isEmpty())
         path = QDir::current().filePath(QStringLiteral("mdsync-demo.mdsync"));
     a.options[QStringLiteral("workspace")] = path;
-    if (QFileInfo::exists(path)) {
-        // Only ever replace a previous demo workspace.
-        {
-            auto old = Workspace::open(path, Workspace::Mode::ReadOnly);
-            if (!old || old.value()->meta(QStringLiteral("demo")) != QLatin1String("1"))
-                return fail(
-                    QStringLiteral("%1 exists and is not a demo workspace; pass another --workspace").arg(path));
-        }
-        for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
-            QFile::remove(path + suffix);
-    }
     bool ok = true;
     const double duration = a.value(QStringLiteral("duration"), QStringLiteral("60")).toDouble(&ok);
     if (!ok || duration <= 0 || duration > 24 * 3600)
@@ -925,50 +814,34 @@ int cmdDemo(Args a)
         return fail(QStringLiteral("--seed takes a number, got '%1'").arg(a.value(QStringLiteral("seed"))));
 
     out() << "== mdsyncctl demo: the live demo landscape ==\n\n";
-    if (int rc = cmdInit(a); rc != Ok)
-        return rc;
+    auto created = initDemoWorkspace(path, actor(a));
+    if (!created)
+        return fail(created.error());
     {
-        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-        if (!ws)
-            return fail(ws.error());
-        if (auto r = ws.value()->setMeta(QStringLiteral("demo"), QStringLiteral("1")); !r)
-            return fail(r.error());
+        const nlohmann::json& j = created.value();
+        printCreated(j);
     }
-    DispatcherOptions dopt;
-    dopt.retryable = { 500, 8000, 0.2, 8 };
-    dopt.rateLimited = { 1000, 10000, 0.2, 20 };
-    dopt.seed = seed;
-    auto core = openCore(path, dopt, false);
+    auto core = openCore(path, demoDispatcherOptions(seed), false);
     if (!core)
         return fail(core.error());
     Core& c = *core.value();
     LiveDemoOptions lo;
     lo.seed = seed;
-    LiveDemo demo(*c.pipeline, lo);
-    if (auto r = demo.startSystems(); !r)
-        return fail(r.error());
+    auto attached = attachLiveDemo(c, lo);
+    if (!attached)
+        return fail(attached.error());
+    LiveDemo& demo = *attached.value();
     out() << "Simulated target systems on 127.0.0.1:";
-    for (const std::string& id : demo.systemIds()) {
-        c.dispatcher->setConnector(id, demo.connector(id));
+    for (const std::string& id : demo.systemIds())
         out() << ' ' << q(id) << ':' << demo.system(id)->port();
-    }
     out() << "\n(faults: ERP fails 8 % of calls, MES-P200 has a 20 s outage, WMS-P100 and QMS rate-limit, WMS rejects"
              " blocked items and items without storage class, MES takes released items only, QMS changes its"
              " schema after 150 calls)\n\n";
     QString failure;
-    QObject::connect(
-        &demo, &LiveDemo::ingested, c.dispatcher.get(), [&c](const IngestSummary&) { c.dispatcher->poke(); });
     QObject::connect(&demo, &LiveDemo::ingestFailed, &demo, [&failure](const QString& m) { failure = m; });
 
     // History first: the built-in NPI batch, then live traffic.
-    ensureBuiltinResources();
-    QFile batch(QStringLiteral(":/mdsync/demo/npi-batch.jsonl"));
-    if (!batch.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("the built-in demo batch is missing from this build"));
-    IngestOptions io;
-    io.sourceName = QStringLiteral("npi-batch.jsonl");
-    io.actor = actor(a);
-    auto first = c.pipeline->ingest(batch, io);
+    auto first = ingestDemoHistory(c, actor(a));
     if (!first)
         return fail(first.error());
     out() << "Ingested the NPI batch: " << first->accepted << " accepted, " << first->rejected << " rejected, "

@@ -6,6 +6,7 @@
 #include "audit/fastsha256.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
+#include "util/qtext.h"
 
 #include <QDir>
 #include <QFile>
@@ -55,11 +56,6 @@ const Table& lineageTable()
         { "id", "at", "domain", "object_key", "revision_id", "kind", "system_id", "actor", "correlation_id", "detail" },
         { true, false, false, false, true, false, false, false, false, false } };
     return t;
-}
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
 }
 
 // ---- writing -------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include "policy/landscape.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
+#include "util/qtext.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -16,11 +17,6 @@
 namespace mdsync {
 
 namespace {
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 nlohmann::json parsed(const QVariant& v)
 {

@@ -1,4 +1,5 @@
 #include "model/units.h"
+#include "util/qtext.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,11 +22,6 @@ std::string foldCase(std::string_view s)
             c = static_cast<char>(c - 'A' + 'a');
     }
     return out;
-}
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 
 #if __has_include("audit/pointintime.h")
 #include "audit/pointintime.h"
+#include "util/qtext.h"
 #define MDSYNC_HAVE_POINT_IN_TIME 1
 #endif
 
@@ -28,11 +29,6 @@ namespace mdsync {
 namespace {
 
 using nlohmann::json;
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 QString esc(const QString& s)
 {

@@ -6,6 +6,7 @@
 #include "steward/roles.h"
 #include "store/configstore.h"
 #include "store/workspace.h"
+#include "util/qtext.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -19,11 +20,6 @@ namespace mdsync {
 namespace {
 
 using nlohmann::json;
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 constexpr size_t kMaxSummaryLines = 40;
 

@@ -28,18 +28,11 @@ nlohmann::json parseJson(const QVariant& v)
     return j.is_discarded() ? nlohmann::json() : j;
 }
 
-Result<void> run(QSqlQuery& q, const QString& what)
-{
-    if (!q.exec())
-        return makeError(sqlError(q, what));
-    return {};
-}
-
 // Runs `q` (prepared, one `?` for the id) for one row; error "there is no <what> #<id>" when there is none.
 Result<void> rowById(QSqlQuery& q, std::int64_t id, const QString& what)
 {
     q.addBindValue(sqlInt(id));
-    if (auto r = run(q, QStringLiteral("%1 #%2").arg(what).arg(id)); !r)
+    if (auto r = execPrepared(q, QStringLiteral("%1 #%2").arg(what).arg(id)); !r)
         return r;
     if (!q.next())
         return makeError(QStringLiteral("there is no %1 #%2").arg(what).arg(id));
@@ -59,7 +52,7 @@ Result<ObjectRow> loadObject(QSqlDatabase db, const std::string& domain, const s
                              " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
     q.addBindValue(sqlText(domain));
     q.addBindValue(sqlText(key));
-    if (auto r = run(q, QStringLiteral("object %1/%2").arg(sqlText(domain), sqlText(key))); !r)
+    if (auto r = execPrepared(q, QStringLiteral("object %1/%2").arg(sqlText(domain), sqlText(key))); !r)
         return makeError(r.error());
     if (!q.next())
         return makeError(QStringLiteral("there is no %1 '%2' in this workspace").arg(sqlText(domain), sqlText(key)));
@@ -153,7 +146,7 @@ Result<void> lineage(QSqlDatabase db, const std::string& domain, const std::stri
     q.addBindValue(sqlText(actor));
     q.addBindValue(correlationId.empty() ? QVariant() : QVariant(sqlText(correlationId)));
     q.addBindValue(sqlText(detail.dump()));
-    return run(q, QStringLiteral("lineage"));
+    return execPrepared(q, QStringLiteral("lineage"));
 }
 
 std::string joined(const std::vector<std::string>& v)
@@ -460,7 +453,7 @@ Result<CorrectionResult> Corrections::propose(const std::string& actor, Pending&
         q.addBindValue(sqlText(actor));
         q.addBindValue(sqlInt(nowMs()));
         q.addBindValue(p.ruleId ? sqlInt(p.ruleId) : QVariant());
-        if (auto e = run(q, QStringLiteral("record correction")); !e)
+        if (auto e = execPrepared(q, QStringLiteral("record correction")); !e)
             return e;
         p.id = q.lastInsertId().toLongLong();
         out = p.result();
@@ -516,13 +509,13 @@ Result<void> Corrections::applyAttributes(const std::string& actor, Pending& p, 
     q.prepare(QStringLiteral("SELECT id FROM revision WHERE object_id = ? AND revision_no = ?"));
     q.addBindValue(sqlInt(p.objectId));
     q.addBindValue(sqlInt(revisionNo));
-    if (auto e = run(q, QStringLiteral("steward revision")); !e)
+    if (auto e = execPrepared(q, QStringLiteral("steward revision")); !e)
         return e;
     const std::int64_t revisionId = q.next() ? q.value(0).toLongLong() : 0;
     q.prepare(QStringLiteral("UPDATE correction SET status = 'applied', revision_id = ? WHERE id = ?"));
     q.addBindValue(sqlInt(revisionId));
     q.addBindValue(sqlInt(p.id));
-    if (auto e = run(q, QStringLiteral("correction status")); !e)
+    if (auto e = execPrepared(q, QStringLiteral("correction status")); !e)
         return e;
     if (auto e
         = lineage(m_ws.db(), p.domain, p.key, p.objectId, revisionId, "corrected", p.onBehalfOf, actor, correlation,
@@ -569,11 +562,11 @@ Result<void> Corrections::applyPayload(const std::string& actor, Pending& p, Cor
     q.addBindValue(sqlText(payload.dump()));
     q.addBindValue(sqlInt(nowMs()));
     q.addBindValue(sqlInt(p.deliveryId));
-    if (auto e = run(q, QStringLiteral("delivery payload")); !e)
+    if (auto e = execPrepared(q, QStringLiteral("delivery payload")); !e)
         return e;
     q.prepare(QStringLiteral("UPDATE correction SET status = 'applied' WHERE id = ?"));
     q.addBindValue(sqlInt(p.id));
-    if (auto e = run(q, QStringLiteral("correction status")); !e)
+    if (auto e = execPrepared(q, QStringLiteral("correction status")); !e)
         return e;
     if (auto e = lineage(m_ws.db(), p.domain, p.key, p.objectId, d->revisionId, "payload_corrected", p.target, actor,
             correlationOf(p.id),
@@ -675,7 +668,7 @@ Result<CorrectionResult> Corrections::decide(
         q.addBindValue(sqlInt(nowMs()));
         q.addBindValue(reason.empty() ? QVariant() : QVariant(sqlText(reason)));
         q.addBindValue(sqlInt(id));
-        if (auto e = run(q, QStringLiteral("correction decision")); !e)
+        if (auto e = execPrepared(q, QStringLiteral("correction decision")); !e)
             return e;
         nlohmann::json detail = { { "correction_id", id }, { "proposed_by", p->proposedBy }, { "reason", reason } };
         if (approve)
@@ -744,7 +737,7 @@ Result<nlohmann::json> listCorrections(
         q.bindValue(QStringLiteral(":k"), sqlText(key));
     }
     q.bindValue(QStringLiteral(":n"), limit);
-    if (auto r = run(q, QStringLiteral("corrections")); !r)
+    if (auto r = execPrepared(q, QStringLiteral("corrections")); !r)
         return makeError(r.error());
     nlohmann::json out = nlohmann::json::array();
     while (q.next()) {

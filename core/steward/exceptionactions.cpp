@@ -4,6 +4,7 @@
 #include "steward/roles.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
+#include "util/qtext.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -20,11 +21,6 @@ namespace {
 constexpr std::pair<DiscardReason, std::string_view> kReasons[] = { { DiscardReason::Superseded, "superseded" },
     { DiscardReason::ObsoleteObject, "obsolete_object" }, { DiscardReason::Duplicate, "duplicate" },
     { DiscardReason::TargetDecommissioned, "target_decommissioned" }, { DiscardReason::Other, "other" } };
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 struct ExceptionRow
 {

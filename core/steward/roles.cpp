@@ -3,6 +3,7 @@
 #include "audit/auditlog.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
+#include "util/qtext.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -13,11 +14,6 @@ namespace {
 
 constexpr std::pair<Role, std::string_view> kRoles[] = { { Role::Viewer, "viewer" }, { Role::Steward, "steward" },
     { Role::Approver, "approver" }, { Role::Auditor, "auditor" }, { Role::Admin, "admin" } };
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 } // namespace
 

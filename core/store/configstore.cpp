@@ -56,13 +56,6 @@ Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string
     return q.lastInsertId().toLongLong();
 }
 
-Result<void> run(QSqlQuery& q, const QString& what)
-{
-    if (!q.exec())
-        return makeError(sqlError(q, what));
-    return {};
-}
-
 QString jsonText(const nlohmann::json& j)
 {
     return QString::fromStdString(j.dump());
@@ -84,7 +77,7 @@ Result<void> writeProjections(
         q.addBindValue(QString::fromStdString(d.keyName));
         q.addBindValue(QString::fromStdString(model.version()));
         q.addBindValue(jsonText(d.groups));
-        if (auto r = run(q, QStringLiteral("domain %1").arg(QString::fromStdString(d.name))); !r)
+        if (auto r = execPrepared(q, QStringLiteral("domain %1").arg(QString::fromStdString(d.name))); !r)
             return r;
     }
     // Systems keep their paused flag across landscape reloads.
@@ -103,7 +96,7 @@ Result<void> writeProjections(
         q.addBindValue(s.rateBurst);
         q.addBindValue(s.inbound ? 1 : 0);
         q.addBindValue(jsonText(s.connector));
-        if (auto r = run(q, QStringLiteral("system %1").arg(QString::fromStdString(s.id))); !r)
+        if (auto r = execPrepared(q, QStringLiteral("system %1").arg(QString::fromStdString(s.id))); !r)
             return r;
     }
     q.prepare(QStringLiteral(
@@ -116,7 +109,7 @@ Result<void> writeProjections(
         q.addBindValue(QString::fromStdString(o.system));
         q.addBindValue(QVariant::fromValue<qlonglong>(o.validFrom));
         q.addBindValue(QVariant::fromValue<qlonglong>(o.validTo));
-        if (auto r = run(q, QStringLiteral("ownership")); !r)
+        if (auto r = execPrepared(q, QStringLiteral("ownership")); !r)
             return r;
     }
     q.prepare(
@@ -136,7 +129,7 @@ Result<void> writeProjections(
         const bool batch = s.pattern == SubscriptionDef::Pattern::ScheduledBatch;
         q.addBindValue(batch ? QVariant(s.windowStartMinute) : QVariant(QMetaType(QMetaType::Int)));
         q.addBindValue(batch ? QVariant(s.windowEndMinute) : QVariant(QMetaType(QMetaType::Int)));
-        if (auto r = run(q, QStringLiteral("subscription %1").arg(QString::fromStdString(s.id))); !r)
+        if (auto r = execPrepared(q, QStringLiteral("subscription %1").arg(QString::fromStdString(s.id))); !r)
             return r;
     }
     return {};

@@ -2,6 +2,7 @@
 
 #include "store/workspace.h"
 #include "util/timeutil.h"
+#include "util/qtext.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -9,11 +10,6 @@
 namespace mdsync::read {
 
 namespace {
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 nlohmann::json text(const QVariant& v)
 {
@@ -40,9 +36,7 @@ nlohmann::json jsonColumn(const QVariant& v)
 
 Result<void> run(QSqlQuery& q, const char* what)
 {
-    if (!q.exec())
-        return makeError(sqlError(q, QString::fromLatin1(what)));
-    return {};
+    return execPrepared(q, QString::fromLatin1(what));
 }
 
 } // namespace

@@ -33,6 +33,13 @@ QString sqlError(const QSqlQuery& query, const QString& what)
     return text;
 }
 
+Result<void> execPrepared(QSqlQuery& query, const QString& what)
+{
+    if (!query.exec())
+        return makeError(sqlError(query, what));
+    return {};
+}
+
 Result<std::unique_ptr<Workspace>> Workspace::create(const QString& path)
 {
     QFileInfo fi(path);

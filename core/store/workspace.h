@@ -64,5 +64,7 @@ private:
 
 // Formats a failed query's error for a message: "<what>: <driver text> (<sqlite text>)".
 QString sqlError(const QSqlQuery& query, const QString& what);
+// Executes a prepared query; the error is sqlError(query, what).
+Result<void> execPrepared(QSqlQuery& query, const QString& what);
 
 } // namespace mdsync

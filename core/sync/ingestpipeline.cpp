@@ -5,6 +5,7 @@
 #include "store/workspace.h"
 #include "util/hash.h"
 #include "util/text.h"
+#include "util/qtext.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -18,11 +19,6 @@
 namespace mdsync {
 
 namespace {
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 QVariant qv(std::int64_t v)
 {

@@ -1,0 +1,188 @@
+// mdsync: the control tower GUI with the embedded sync core.
+//
+//   mdsync [WORKSPACE | --workspace PATH]     open a workspace (default: the last one)
+//   mdsync --demo [--workspace PATH]          the live demo: simulated systems and traffic
+//   --screenshot FILE [--view NAME|all] [--screenshot-delay S]
+//                                             render a view (or every view: FILE-<view>.png) to PNG and quit
+#include "appcontext.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+using namespace mdsync;
+using namespace mdsync::ui;
+
+namespace {
+
+// Renders the requested views one after the other, each once it shows data (bounded wait), then quits.
+class ScreenshotRun final : public QObject
+{
+public:
+    ScreenshotRun(MainWindow* w, QString file, QStringList views, int delayMs)
+        : m_w(w)
+        , m_file(std::move(file))
+        , m_views(std::move(views))
+        , m_delayMs(delayMs)
+    {
+        connect(
+            w, &MainWindow::workspaceOpened, this, [this] { QTimer::singleShot(m_delayMs, this, [this] { next(); }); });
+        connect(w, &MainWindow::coreFailed, this, [](const QString& m) {
+            std::fprintf(stderr, "mdsync: %s\n", qPrintable(m));
+            QApplication::exit(1);
+        });
+    }
+
+private:
+    void next()
+    {
+        if (m_views.isEmpty()) {
+            QApplication::exit(m_failed ? 1 : 0);
+            return;
+        }
+        const QString id = m_views.takeFirst();
+        if (!m_w->view(id)) {
+            std::fprintf(stderr, "mdsync: no view '%s' (views: %s)\n", qPrintable(id),
+                qPrintable(m_w->viewIds().join(QStringLiteral(", "))));
+            m_failed = true;
+            return next();
+        }
+        m_w->showView(id);
+        m_waitedMs = 0;
+        waitReady(id);
+    }
+
+    void waitReady(const QString& id)
+    {
+        ControlTowerView* v = m_w->view(id);
+        if (!v->isReady() && m_waitedMs < 15000) {
+            m_waitedMs += 100;
+            QTimer::singleShot(100, this, [this, id] { waitReady(id); });
+            return;
+        }
+        // Let the last rows and charts paint.
+        QTimer::singleShot(700, this, [this, id] {
+            const QString target = m_single ? m_file : withSuffix(id);
+            if (!m_w->grab().save(target)) {
+                std::fprintf(stderr, "mdsync: cannot write %s\n", qPrintable(target));
+                m_failed = true;
+            } else {
+                std::printf("mdsync: %s view saved to %s\n", qPrintable(id), qPrintable(target));
+                std::fflush(stdout);
+            }
+            next();
+        });
+    }
+
+    QString withSuffix(const QString& id) const
+    {
+        QFileInfo fi(m_file);
+        const QString base = fi.completeBaseName().isEmpty() ? QStringLiteral("mdsync") : fi.completeBaseName();
+        const QString ext = fi.suffix().isEmpty() ? QStringLiteral("png") : fi.suffix();
+        return fi.dir().filePath(QStringLiteral("%1-%2.%3").arg(base, id, ext));
+    }
+
+public:
+    bool m_single = true;
+
+private:
+    MainWindow* m_w;
+    QString m_file;
+    QStringList m_views;
+    int m_delayMs;
+    int m_waitedMs = 0;
+    bool m_failed = false;
+};
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("mdsync"));
+    QApplication::setApplicationDisplayName(QStringLiteral("MDSync Control Tower"));
+    QApplication::setOrganizationName(QStringLiteral("MDSync"));
+    QApplication::setOrganizationDomain(QStringLiteral("mdsync.example.org"));
+    QApplication::setApplicationVersion(QStringLiteral(MDSYNC_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.example.mdsync"));
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QApplication::translate("main", "MDSync Control Tower"));
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption demo(QStringLiteral("demo"),
+        QApplication::translate(
+            "main", "Run the live demo (simulated systems and traffic) in a fresh demo workspace."));
+    const QCommandLineOption workspace(QStringLiteral("workspace"),
+        QApplication::translate("main", "The workspace file to open (or, with --demo, to create)."),
+        QStringLiteral("path"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QApplication::translate("main", "Render the view to this PNG file and quit."), QStringLiteral("file"));
+    const QCommandLineOption viewOpt(QStringLiteral("view"),
+        QApplication::translate("main",
+            "The view to show: dashboard, matrix, lineage, exceptions, policies, audit,"
+            " or all (with --screenshot: one file per view)."),
+        QStringLiteral("name"), QStringLiteral("dashboard"));
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
+        QApplication::translate("main", "Seconds of live traffic before the screenshot (default 8 with --demo)."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QApplication::translate("main", "Seed of the demo traffic."),
+        QStringLiteral("n"), QStringLiteral("2026"));
+    p.addOptions({ demo, workspace, screenshot, viewOpt, delay, seed });
+    p.addPositionalArgument(QStringLiteral("workspace"), QApplication::translate("main", "The workspace to open."));
+    p.process(app);
+
+    MainWindow w;
+    std::unique_ptr<ScreenshotRun> shot;
+    if (p.isSet(screenshot)) {
+        const QString v = p.value(viewOpt);
+        const QStringList views = v == QLatin1String("all") ? w.viewIds() : QStringList { v };
+        bool ok = true;
+        const double seconds = p.value(delay).isEmpty() ? (p.isSet(demo) ? 8.0 : 1.0) : p.value(delay).toDouble(&ok);
+        if (!ok || seconds < 0) {
+            std::fprintf(stderr, "mdsync: --screenshot-delay takes seconds, got '%s'\n", qPrintable(p.value(delay)));
+            return 2;
+        }
+        shot = std::make_unique<ScreenshotRun>(&w, p.value(screenshot), views, static_cast<int>(seconds * 1000));
+        shot->m_single = views.size() == 1;
+    } else if (p.isSet(viewOpt)) {
+        QObject::connect(&w, &MainWindow::workspaceOpened, &w, [&w, v = p.value(viewOpt)] { w.showView(v); });
+    }
+
+    QString path = p.value(workspace);
+    if (path.isEmpty() && !p.positionalArguments().isEmpty())
+        path = p.positionalArguments().first();
+    CoreServiceOptions o;
+    o.seed = p.value(seed).toUInt();
+    if (p.isSet(demo)) {
+        o.demo = true;
+        o.workspacePath = path.isEmpty() ? MainWindow::defaultDemoPath() : QFileInfo(path).absoluteFilePath();
+        w.openWorkspace(o);
+    } else if (!path.isEmpty()) {
+        if (!QFileInfo::exists(path)) {
+            std::fprintf(stderr, "mdsync: %s does not exist (mdsyncctl init creates a workspace)\n", qPrintable(path));
+            return 2;
+        }
+        o.workspacePath = QFileInfo(path).absoluteFilePath();
+        w.openWorkspace(o);
+    } else if (!p.isSet(screenshot)) {
+        const QString last = QSettings().value(QStringLiteral("workspace/last")).toString();
+        if (!last.isEmpty() && QFileInfo::exists(last)) {
+            o.workspacePath = last;
+            w.openWorkspace(o);
+        }
+    } else {
+        std::fprintf(stderr, "mdsync: --screenshot needs --demo or a workspace\n");
+        return 2;
+    }
+    w.show();
+    return app.exec();
+}

@@ -1,0 +1,113 @@
+#pragma once
+
+// The embedded core as a service for a GUI: created on the UI thread, moved to its own QThread, and driven
+// only through queued calls. It is the only writer to the workspace. Steward actions arrive as commands
+// (functions run on the core thread against the core, which checks permissions and audits them); results,
+// progress and change notifications go back as signals with value snapshots.
+
+#include "util/result.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+class QTimer;
+
+namespace mdsync {
+
+struct EmbeddedCore;
+class AlertEngine;
+class LiveDemo;
+
+struct CoreServiceOptions
+{
+    QString workspacePath;
+    bool demo = false; // (re)create the demo workspace at workspacePath and run the live demo in it
+    std::uint32_t seed = 2026;
+    int demoEventIntervalMs = 250;
+    bool connectFromLandscape = true; // a real workspace: connect every subscriber the landscape describes
+    std::string actor; // the login running the application (commands run as this user)
+    int notifyIntervalMs = 250; // changes are announced at most this often
+    int alertIntervalMs = 30 * 1000;
+};
+
+// What a command may use while it runs on the core thread.
+class CoreCommandContext
+{
+public:
+    CoreCommandContext(EmbeddedCore& core, const std::string& actor, std::function<void(int, int, QString)> progress,
+        std::shared_ptr<std::atomic_bool> cancel);
+    EmbeddedCore& core;
+    const std::string& actor;
+    // Reports progress (queued to the UI); cheap enough to call per item.
+    void progress(int done, int total, const QString& text = {}) const;
+    bool cancelled() const { return m_cancel && m_cancel->load(); }
+    const std::shared_ptr<std::atomic_bool>& cancelFlag() const { return m_cancel; }
+
+private:
+    std::function<void(int, int, QString)> m_progress;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+};
+
+using CoreCommand = std::function<Result<nlohmann::json>(CoreCommandContext&)>;
+
+class CoreService final : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Stopped, Starting, Running, Paused, Failed };
+    Q_ENUM(State)
+
+    explicit CoreService(CoreServiceOptions options, QObject* parent = nullptr);
+    ~CoreService() override;
+
+    State state() const { return m_state; }
+
+    // Core thread. Opens (in demo mode first creates) the workspace and starts the dispatcher.
+    void start();
+    // Core thread. Stops traffic and the dispatcher, lets calls in flight finish (bounded) and closes the core.
+    void shutdown();
+    // Core thread. Pauses or resumes sending (inbound and demo traffic keep queuing).
+    void setSendingPaused(bool paused);
+    // Core thread. Runs a command now; commandFinished(id, ...) follows.
+    void execute(quint64 id, const CoreCommand& command, const std::shared_ptr<std::atomic_bool>& cancel);
+
+Q_SIGNALS:
+    void started(const QString& workspacePath, const QStringList& notes);
+    void failed(const QString& message);
+    void stateChanged(mdsync::CoreService::State state);
+    // The workspace changed (ingest, outcomes, commands); `version` grows. Throttled.
+    void changed(quint64 version);
+    // Deliveries per status and open exceptions per category, as JSON text (see liveStatus()).
+    void status(const QString& liveStatusJson);
+    // New alerts of severity critical or high: [{id, rule, message}] as JSON text.
+    void alertsFired(const QString& alertsJson);
+    void commandProgress(quint64 id, int done, int total, const QString& text);
+    void commandFinished(quint64 id, bool ok, const QString& error, const QString& resultJson);
+
+private:
+    void setState(State s);
+    void markChanged();
+    void announce();
+    void evaluateAlerts();
+
+    CoreServiceOptions m_o;
+    std::unique_ptr<EmbeddedCore> m_core;
+    std::unique_ptr<LiveDemo> m_demo;
+    std::unique_ptr<AlertEngine> m_alerts;
+    QTimer* m_notifyTimer = nullptr;
+    QTimer* m_alertTimer = nullptr;
+    State m_state = State::Stopped;
+    bool m_dirty = true;
+    quint64 m_version = 0;
+};
+
+} // namespace mdsync

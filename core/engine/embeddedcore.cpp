@@ -1,0 +1,195 @@
+#include "engine/embeddedcore.h"
+
+#include "audit/auditlog.h"
+#include "connectors/connectorfactory.h"
+#include "connectors/simulated/livedemo.h"
+#include "contract/contract.h"
+#include "model/canonicalmodel.h"
+#include "policy/landscape.h"
+#include "steward/roles.h"
+#include "store/workspace.h"
+#include "util/jsonfile.h"
+#include "util/qtext.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlQuery>
+
+#include <set>
+
+namespace mdsync {
+
+Result<nlohmann::json> initWorkspace(
+    const QString& path, const QString& modelFile, const QString& landscapeFile, const std::string& actor)
+{
+    auto model = modelFile.isEmpty() ? CanonicalModel::builtin() : CanonicalModel::fromFile(modelFile);
+    if (!model)
+        return makeError(model.error());
+    auto landscape = landscapeFile.isEmpty() ? Landscape::builtin(model.value())
+                                             : Landscape::fromFile(landscapeFile, model.value());
+    if (!landscape)
+        return makeError(landscape.error());
+    auto ws = Workspace::create(path);
+    if (!ws)
+        return makeError(ws.error());
+    Workspace& w = *ws.value();
+    if (auto r = w.begin(); !r)
+        return makeError(r.error());
+    AuditLog audit(w.db());
+    auto e = audit.append(actor, "workspace.init", "workspace", std::nullopt,
+        nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion } },
+        std::nullopt);
+    if (!e) {
+        w.rollback();
+        return makeError(e.error());
+    }
+    if (auto r = w.setMeta(QStringLiteral("created_by"), qs(actor)); !r) {
+        w.rollback();
+        return makeError(r.error());
+    }
+    if (auto r = w.commit(); !r)
+        return makeError(r.error());
+    // The creator is the workspace's first admin (and may then grant roles to others).
+    if (auto r = grantRole(w, actor, actor, Role::Admin, "created the workspace"); !r)
+        return makeError(r.error());
+    const QString modelOrigin = modelFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(modelFile).fileName();
+    const QString landscapeOrigin
+        = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
+    if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, actor); !r)
+        return makeError(r.error());
+    return nlohmann::json { { "workspace", w.path().toStdString() }, { "model_version", model->version() },
+        { "domains", model->domains().size() }, { "landscape", landscape->name() },
+        { "landscape_version", landscape->version() }, { "systems", landscape->systems().size() },
+        { "subscriptions", landscape->subscriptions().size() } };
+}
+
+Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor)
+{
+    if (QFileInfo::exists(path)) {
+        // Only ever replace a previous demo workspace.
+        {
+            auto old = Workspace::open(path, Workspace::Mode::ReadOnly);
+            if (!old || old.value()->meta(QStringLiteral("demo")) != QLatin1String("1"))
+                return makeError(
+                    QStringLiteral("%1 exists and is not a demo workspace; choose another file").arg(path));
+        }
+        for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+            QFile::remove(path + suffix);
+    }
+    auto summary = initWorkspace(path, {}, {}, actor);
+    if (!summary)
+        return summary;
+    auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return makeError(ws.error());
+    if (auto r = ws.value()->setMeta(QStringLiteral("demo"), QStringLiteral("1")); !r)
+        return makeError(r.error());
+    return summary;
+}
+
+EmbeddedCore::EmbeddedCore() = default;
+
+EmbeddedCore::~EmbeddedCore()
+{
+    dispatcher.reset();
+    connectors.clear();
+    pipeline.reset();
+    ws.reset();
+}
+
+Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
+    const QString& path, DispatcherOptions options, bool connectFromLandscape)
+{
+    auto core = std::make_unique<EmbeddedCore>();
+    auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return makeError(ws.error());
+    core->ws = std::move(ws).value();
+    auto cfg = loadActiveConfig(*core->ws);
+    if (!cfg)
+        return makeError(cfg.error());
+    core->config = cfg.value();
+    auto contracts = ContractSet::builtin(*core->config.model, *core->config.landscape);
+    if (!contracts)
+        return makeError(contracts.error());
+    core->pipeline = std::make_unique<IngestPipeline>(*core->ws, core->config);
+    core->dispatcher
+        = std::make_unique<Dispatcher>(*core->ws, core->config, std::move(contracts).value(), std::move(options));
+    if (!connectFromLandscape)
+        return core;
+    std::set<std::string> targets;
+    for (const SubscriptionDef& s : core->config.landscape->subscriptions())
+        targets.insert(s.target);
+    for (const SystemDef& sys : core->config.landscape->systems()) {
+        if (!targets.count(sys.id))
+            continue;
+        const std::string url = sys.connector.is_object() ? sys.connector.value("base_url", "") : "";
+        if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos) {
+            core->notes.push_back(QStringLiteral("%1: not connected (the landscape has the placeholder address %2;"
+                                                 " its deliveries stay queued)")
+                                      .arg(qs(sys.id), qs(url)));
+            continue;
+        }
+        auto c = createConnector(sys);
+        if (!c) {
+            core->notes.push_back(QStringLiteral("%1: not connected: %2").arg(qs(sys.id), c.error()));
+            continue;
+        }
+        core->dispatcher->setConnector(sys.id, c.value().get());
+        core->connectors[sys.id] = std::move(c).value();
+    }
+    return core;
+}
+
+DispatcherOptions demoDispatcherOptions(std::uint32_t seed)
+{
+    DispatcherOptions o;
+    o.retryable = { 500, 8000, 0.2, 8 };
+    o.rateLimited = { 1000, 10000, 0.2, 20 };
+    o.seed = seed;
+    return o;
+}
+
+Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options)
+{
+    auto demo = std::make_unique<LiveDemo>(*core.pipeline, options);
+    if (auto r = demo->startSystems(); !r)
+        return makeError(r.error());
+    for (const std::string& id : demo->systemIds())
+        core.dispatcher->setConnector(id, demo->connector(id));
+    Dispatcher* dispatcher = core.dispatcher.get();
+    QObject::connect(demo.get(), &LiveDemo::ingested, dispatcher, [dispatcher] { dispatcher->poke(); });
+    return demo;
+}
+
+Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& actor)
+{
+    ensureBuiltinResources();
+    QFile batch(QStringLiteral(":/mdsync/demo/npi-batch.jsonl"));
+    if (!batch.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("the built-in demo batch is missing from this build"));
+    IngestOptions io;
+    io.sourceName = QStringLiteral("npi-batch.jsonl");
+    io.actor = actor;
+    auto summary = core.pipeline->ingest(batch, io);
+    if (summary)
+        core.dispatcher->poke();
+    return summary;
+}
+
+nlohmann::json liveStatus(Workspace& ws)
+{
+    nlohmann::json j = { { "deliveries", nlohmann::json::object() }, { "exceptions", nlohmann::json::object() } };
+    QSqlQuery q(ws.db());
+    if (q.exec(QStringLiteral("SELECT status, sum(n) FROM delivery_counter GROUP BY status HAVING sum(n) <> 0")))
+        while (q.next())
+            j["deliveries"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
+    if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter"
+                              " WHERE status NOT IN ('resolved','discarded','superseded','replayed')"
+                              " GROUP BY category HAVING sum(n) <> 0")))
+        while (q.next())
+            j["exceptions"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
+    return j;
+}
+
+} // namespace mdsync

@@ -1,0 +1,72 @@
+#pragma once
+
+// The embedded sync core as one unit: the workspace (single writer), the ingest pipeline, the connectors and
+// the dispatcher, plus the steps that set a workspace up. Used by `mdsyncctl run/demo` and by the GUI's core
+// thread (CoreService), so both run exactly the same core.
+
+#include "store/configstore.h"
+#include "sync/dispatcher.h"
+#include "sync/ingestpipeline.h"
+#include "util/result.h"
+
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mdsync {
+
+class Connector;
+class LiveDemo;
+struct LiveDemoOptions;
+class Workspace;
+
+// Creates a workspace file with a model and landscape (built-in when the file names are empty), audits it
+// and makes `actor` its first admin. Returns a summary: workspace, model_version, landscape, landscape_version,
+// domains, systems, subscriptions.
+Result<nlohmann::json> initWorkspace(
+    const QString& path, const QString& modelFile, const QString& landscapeFile, const std::string& actor);
+
+// (Re)creates the live-demo workspace at `path`: refuses to replace a file that is not a demo workspace.
+Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor);
+
+// Opened in the thread that will run it; destroyed in the reverse order of use.
+struct EmbeddedCore
+{
+    std::unique_ptr<Workspace> ws;
+    ActiveConfig config;
+    std::unique_ptr<IngestPipeline> pipeline;
+    std::map<std::string, std::unique_ptr<Connector>> connectors;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::vector<QString> notes; // targets left unconnected, and why
+
+    EmbeddedCore();
+    ~EmbeddedCore();
+    EmbeddedCore(const EmbeddedCore&) = delete;
+    EmbeddedCore& operator=(const EmbeddedCore&) = delete;
+};
+
+// Opens the workspace read-write and builds the core. `connectFromLandscape`: a connector for every
+// subscribed system the landscape describes (placeholder addresses are left unconnected, with a note).
+Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
+    const QString& path, DispatcherOptions options, bool connectFromLandscape);
+
+// Dispatcher options of the live demo (short backoffs so that the story moves within minutes).
+DispatcherOptions demoDispatcherOptions(std::uint32_t seed);
+
+// Starts the simulated systems of the live demo, connects the dispatcher to them and makes ingested traffic
+// wake the dispatcher. Traffic itself starts with LiveDemo::startTraffic().
+Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options);
+
+// Ingests the built-in NPI batch (the demo's history).
+Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& actor);
+
+// Deliveries per status and open exceptions per category, from the counters (no scans):
+// {"deliveries": {status: n}, "exceptions": {category: n}}.
+nlohmann::json liveStatus(Workspace& ws);
+
+} // namespace mdsync

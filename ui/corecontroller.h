@@ -1,0 +1,67 @@
+#pragma once
+
+// The UI thread's handle on the embedded core (docs/GUI.md, "Threads"): runs a CoreService in its own
+// QThread and talks to it only through queued calls. Steward actions are submitted as commands that run on
+// the core thread; their results come back as signals (or a callback) on the UI thread.
+
+#include "engine/coreservice.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+
+namespace mdsync::ui {
+
+class CoreController final : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(bool ok, const QString& error, const nlohmann::json& result)>;
+
+    explicit CoreController(CoreServiceOptions options, QObject* parent = nullptr);
+    ~CoreController() override; // shuts the core down on its thread and joins it
+
+    void start();
+    CoreService::State state() const { return m_state; }
+    bool isRunning() const { return m_state == CoreService::State::Running || m_state == CoreService::State::Paused; }
+    const QString& workspacePath() const { return m_options.workspacePath; }
+    const std::string& actor() const { return m_options.actor; }
+    bool isDemo() const { return m_options.demo; }
+    const QStringList& notes() const { return m_notes; }
+    // Deliveries per status and open exceptions per category (liveStatus()), as last announced.
+    const nlohmann::json& lastStatus() const { return m_status; }
+    quint64 dataVersion() const { return m_version; }
+
+    // Runs `command` on the core thread. `done` (optional) runs on the UI thread when it finished; the
+    // signals commandProgress/commandFinished carry the returned id as well. `cancel` lets the UI stop a
+    // long command between items.
+    quint64 submit(CoreCommand command, Done done = {}, std::shared_ptr<std::atomic_bool> cancel = {});
+    void setSendingPaused(bool paused);
+
+Q_SIGNALS:
+    void started(const QString& workspacePath, const QStringList& notes);
+    void failed(const QString& message);
+    void stateChanged(mdsync::CoreService::State state);
+    void changed(quint64 version);
+    void statusChanged();
+    void alertsFired(const QString& alertsJson);
+    void commandProgress(quint64 id, int done, int total, const QString& text);
+    void commandFinished(quint64 id, bool ok, const QString& error, const QString& resultJson);
+
+private:
+    CoreServiceOptions m_options;
+    QThread m_thread;
+    CoreService* m_service = nullptr; // lives in m_thread
+    CoreService::State m_state = CoreService::State::Stopped;
+    QStringList m_notes;
+    nlohmann::json m_status = nlohmann::json::object();
+    quint64 m_version = 0;
+    quint64 m_nextId = 0;
+    std::map<quint64, Done> m_callbacks;
+};
+
+} // namespace mdsync::ui

@@ -1,0 +1,455 @@
+#include "mainwindow.h"
+
+#include "appcontext.h"
+#include "corecontroller.h"
+#include "dbreader.h"
+#include "engine/embeddedcore.h"
+#include "views/auditview.h"
+#include "views/dashboardview.h"
+#include "views/exceptionsview.h"
+#include "views/lineageview.h"
+#include "views/matrixview.h"
+#include "views/policiesview.h"
+#include "widgets/statusstyle.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QThreadPool>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+namespace mdsync::ui {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+std::string loginName()
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    return user.isEmpty() ? std::string("unknown") : user.toStdString();
+}
+
+// The page shown while no workspace is open.
+QWidget* welcomePage(MainWindow* w, const std::function<void()>& demo, const std::function<void()>& create,
+    const std::function<void()>& open)
+{
+    auto* page = new QWidget(w);
+    auto* layout = new QVBoxLayout(page);
+    layout->addStretch();
+    auto* title = new QLabel(MainWindow::tr("<h2>MDSync Control Tower</h2>"
+                                            "<p>Master data propagation, exceptions and audit across your plant"
+                                            " systems.</p>"),
+        page);
+    title->setAlignment(Qt::AlignCenter);
+    layout->addWidget(title);
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    auto add = [&](const QString& text, const std::function<void()>& f) {
+        auto* b = new QPushButton(text, page);
+        b->setMinimumHeight(36);
+        QObject::connect(b, &QPushButton::clicked, page, f);
+        buttons->addWidget(b);
+    };
+    add(MainWindow::tr("Open the live demo"), demo);
+    add(MainWindow::tr("Create a workspace…"), create);
+    add(MainWindow::tr("Open a workspace…"), open);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    layout->addStretch();
+    return page;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+{
+    setWindowTitle(tr("MDSync Control Tower"));
+    setWindowIcon(uiIcon(QStringLiteral("app")));
+    m_nav = new Navigator(this);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_navList = new QListWidget(central);
+    m_navList->setIconSize(QSize(22, 22));
+    m_navList->setFixedWidth(168);
+    m_navList->setFrameShape(QFrame::NoFrame);
+    m_navList->setSpacing(2);
+    m_stack = new QStackedWidget(central);
+    layout->addWidget(m_navList);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+    m_stack->addWidget(welcomePage(
+        this, [this] { openDemo(); }, [this] { createDialog(); }, [this] { openDialog(); }));
+    connect(m_navList, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < m_views.size())
+            showView(m_views[row]->viewId());
+    });
+
+    m_workspaceLabel = new QLabel(this);
+    m_coreLabel = new QLabel(this);
+    m_backlogLabel = new QLabel(this);
+    m_exceptionsLabel = new QLabel(this);
+    statusBar()->addWidget(m_workspaceLabel, 1);
+    statusBar()->addPermanentWidget(m_backlogLabel);
+    statusBar()->addPermanentWidget(m_exceptionsLabel);
+    statusBar()->addPermanentWidget(m_coreLabel);
+
+    buildMenus();
+
+    connect(m_nav, &Navigator::viewRequested, this, &MainWindow::showView);
+    connect(m_nav, &Navigator::objectRequested, this, [this](const QString& domain, const QString& key) {
+        if (auto* v = qobject_cast<LineageView*>(view(QStringLiteral("lineage")))) {
+            showView(v->viewId());
+            v->showObject(domain, key);
+        }
+    });
+    connect(m_nav, &Navigator::exceptionsRequested, this, [this](const QVariantMap& f) {
+        if (auto* v = qobject_cast<ExceptionsView*>(view(QStringLiteral("exceptions")))) {
+            showView(v->viewId());
+            v->applyFilter(f);
+        }
+    });
+    connect(m_nav, &Navigator::matrixRequested, this, [this](const QVariantMap& f) {
+        if (auto* v = qobject_cast<MatrixView*>(view(QStringLiteral("matrix")))) {
+            showView(v->viewId());
+            v->applyFilter(f);
+        }
+    });
+    connect(m_nav, &Navigator::auditRequested, this, [this](const QVariantMap& f) {
+        if (auto* v = qobject_cast<AuditView*>(view(QStringLiteral("audit")))) {
+            showView(v->viewId());
+            v->applyFilter(f);
+        }
+    });
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(uiIcon(QStringLiteral("app")), this);
+        m_tray->setToolTip(tr("MDSync Control Tower"));
+        m_tray->show();
+    }
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1440, 900);
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    closeWorkspace();
+}
+
+QString MainWindow::defaultDemoPath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::tempPath();
+    QDir().mkpath(dir);
+    return QDir(dir).filePath(QStringLiteral("mdsync-demo.mdsync"));
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open the &live demo"), this, &MainWindow::openDemo);
+    file->addAction(tr("&New workspace…"), QKeySequence::New, this, &MainWindow::createDialog);
+    file->addAction(tr("&Open workspace…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(tr("&Close workspace"), this, &MainWindow::closeWorkspace);
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    updateRecentMenu();
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    const QStringList ids = viewIds();
+    const QStringList names = { tr("&Dashboard"), tr("&Propagation matrix"), tr("&Lineage"), tr("&Exceptions"),
+        tr("P&olicies"), tr("&Audit") };
+    for (int i = 0; i < ids.size(); ++i) {
+        QAction* a = viewMenu->addAction(names[i], this, [this, id = ids[i]] { showView(id); });
+        a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+
+    QMenu* core = menuBar()->addMenu(tr("&Core"));
+    m_pauseAction = core->addAction(tr("&Pause sending"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setEnabled(false);
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        if (m_core)
+            m_core->setSendingPaused(paused);
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About MDSync"), this, [this] {
+        QMessageBox::about(this, tr("About MDSync"),
+            tr("<h3>MDSync Control Tower %1</h3><p>Governed master data synchronisation for manufacturers:"
+               " PLM, ERP, MES, WMS and more, with stewardship and audit.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+}
+
+QStringList MainWindow::viewIds() const
+{
+    return { QStringLiteral("dashboard"), QStringLiteral("matrix"), QStringLiteral("lineage"),
+        QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("audit") };
+}
+
+void MainWindow::buildViews()
+{
+    AppContext ctx { m_core.get(), m_reader.get(), m_nav };
+    m_views = { new DashboardView(ctx, m_stack), new MatrixView(ctx, m_stack), new LineageView(ctx, m_stack),
+        new ExceptionsView(ctx, m_stack), new PoliciesView(ctx, m_stack), new AuditView(ctx, m_stack) };
+    static const char* const icons[] = { "dashboard", "matrix", "lineage", "exceptions", "policies", "audit" };
+    m_navList->clear();
+    for (int i = 0; i < m_views.size(); ++i) {
+        m_stack->addWidget(m_views[i]);
+        auto* item = new QListWidgetItem(uiIcon(QLatin1String(icons[i])), m_views[i]->title(), m_navList);
+        item->setSizeHint(QSize(150, 36));
+    }
+}
+
+ControlTowerView* MainWindow::view(const QString& id) const
+{
+    for (ControlTowerView* v : m_views)
+        if (v->viewId() == id)
+            return v;
+    return nullptr;
+}
+
+ControlTowerView* MainWindow::currentView() const
+{
+    return qobject_cast<ControlTowerView*>(m_stack->currentWidget());
+}
+
+void MainWindow::showView(const QString& id)
+{
+    ControlTowerView* v = view(id);
+    if (!v)
+        return;
+    const int row = static_cast<int>(m_views.indexOf(v));
+    if (m_navList->currentRow() != row) {
+        const QSignalBlocker block(m_navList);
+        m_navList->setCurrentRow(row);
+    }
+    if (m_stack->currentWidget() != v) {
+        m_stack->setCurrentWidget(v);
+        v->activate();
+    }
+}
+
+void MainWindow::openWorkspace(CoreServiceOptions options)
+{
+    closeWorkspace();
+    if (options.actor.empty())
+        options.actor = loginName();
+    m_reader = std::make_unique<DbReader>(options.workspacePath);
+    m_core = std::make_unique<CoreController>(options);
+    connect(m_core.get(), &CoreController::statusChanged, this, &MainWindow::updateStatus);
+    connect(m_core.get(), &CoreController::stateChanged, this, &MainWindow::updateStatus);
+    connect(m_core.get(), &CoreController::alertsFired, this, &MainWindow::notifyAlerts);
+    connect(m_core.get(), &CoreController::failed, this, [this](const QString& message) {
+        Q_EMIT coreFailed(message);
+        statusBar()->showMessage(tr("Core: %1").arg(message));
+        if (!m_core || !m_core->isRunning())
+            QMessageBox::warning(this, tr("MDSync core"), message);
+    });
+    connect(m_core.get(), &CoreController::started, this, [this](const QString& path, const QStringList& notes) {
+        // The views read the workspace only once the core has it open (the demo creates it first).
+        buildViews();
+        showView(QStringLiteral("dashboard"));
+        rememberWorkspace(path);
+        if (!notes.isEmpty())
+            statusBar()->showMessage(notes.join(QStringLiteral("; ")), 15000);
+        Q_EMIT workspaceOpened(path);
+    });
+    m_workspaceLabel->setText(QDir::toNativeSeparators(options.workspacePath));
+    setWindowTitle(tr("%1 — MDSync Control Tower").arg(QFileInfo(options.workspacePath).fileName()));
+    m_core->start();
+    updateStatus();
+}
+
+void MainWindow::closeWorkspace()
+{
+    if (!m_core)
+        return;
+    m_stack->setCurrentIndex(0);
+    for (ControlTowerView* v : std::as_const(m_views)) {
+        m_stack->removeWidget(v);
+        delete v;
+    }
+    m_views.clear();
+    m_navList->clear();
+    m_core.reset(); // shuts the core down on its thread
+    m_reader.reset();
+    m_workspaceLabel->clear();
+    setWindowTitle(tr("MDSync Control Tower"));
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_core) {
+        m_coreLabel->setText(tr("No workspace"));
+        m_backlogLabel->clear();
+        m_exceptionsLabel->clear();
+        m_pauseAction->setEnabled(false);
+        return;
+    }
+    QString state;
+    switch (m_core->state()) {
+    case CoreService::State::Stopped:
+        state = tr("Core stopped");
+        break;
+    case CoreService::State::Starting:
+        state = tr("Core starting…");
+        break;
+    case CoreService::State::Running:
+        state = tr("Core running");
+        break;
+    case CoreService::State::Paused:
+        state = tr("Core paused (not sending)");
+        break;
+    case CoreService::State::Failed:
+        state = tr("Core failed");
+        break;
+    }
+    m_coreLabel->setText(state);
+    m_pauseAction->setEnabled(m_core->isRunning());
+    {
+        const QSignalBlocker block(m_pauseAction);
+        m_pauseAction->setChecked(m_core->state() == CoreService::State::Paused);
+    }
+    const nlohmann::json& s = m_core->lastStatus();
+    qint64 backlog = 0;
+    if (auto d = s.find("deliveries"); d != s.end())
+        for (const char* k : { "pending", "in_flight", "retry_wait", "held" })
+            backlog += d->value(k, static_cast<qint64>(0));
+    qint64 open = 0;
+    if (auto e = s.find("exceptions"); e != s.end() && e->is_object())
+        for (const auto& [k, v] : e->items())
+            open += v.get<qint64>();
+    m_backlogLabel->setText(tr("Backlog: %L1").arg(backlog));
+    m_exceptionsLabel->setText(tr("Open exceptions: %L1").arg(open));
+}
+
+void MainWindow::notifyAlerts(const QString& alertsJson)
+{
+    auto j = nlohmann::json::parse(alertsJson.toStdString(), nullptr, false);
+    if (!j.is_array() || j.empty())
+        return;
+    const QString first = QString::fromStdString(j.front().value("message", std::string()));
+    const QString text
+        = j.size() == 1 ? first : tr("%1 (and %n more)", nullptr, static_cast<int>(j.size()) - 1).arg(first);
+    if (m_tray && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(tr("MDSync alert"), text, QSystemTrayIcon::Warning, 10000);
+    else
+        statusBar()->showMessage(tr("Alert: %1").arg(text), 15000);
+}
+
+void MainWindow::rememberWorkspace(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("workspace/recent")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("workspace/recent"), recent);
+    settings.setValue(QStringLiteral("workspace/last"), path);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("workspace/recent")).toStringList();
+    for (const QString& path : recent) {
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] {
+            CoreServiceOptions o;
+            o.workspacePath = path;
+            openWorkspace(o);
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open workspace"), QString(), tr("MDSync workspaces (*.mdsync);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    CoreServiceOptions o;
+    o.workspacePath = path;
+    openWorkspace(o);
+}
+
+void MainWindow::createDialog()
+{
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("New workspace"), QString(), tr("MDSync workspaces (*.mdsync)"));
+    if (path.isEmpty())
+        return;
+    const QString landscape = QFileDialog::getOpenFileName(this,
+        tr("Landscape file (cancel for the built-in landscape)"), QString(), tr("Landscape (*.json);;All files (*)"));
+    // Creating writes the file: off the UI thread, then open it.
+    const std::string actor = loginName();
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, path, landscape, actor] {
+        auto r = initWorkspace(path, {}, landscape, actor);
+        const QString error = r ? QString() : r.error();
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, path, error] {
+                if (!self)
+                    return;
+                if (!error.isEmpty()) {
+                    QMessageBox::warning(self, tr("New workspace"), error);
+                    return;
+                }
+                CoreServiceOptions o;
+                o.workspacePath = path;
+                self->openWorkspace(o);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::openDemo()
+{
+    CoreServiceOptions o;
+    o.workspacePath = defaultDemoPath();
+    o.demo = true;
+    openWorkspace(o);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    closeWorkspace();
+    event->accept();
+}
+
+} // namespace mdsync::ui

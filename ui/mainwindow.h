@@ -1,0 +1,85 @@
+#pragma once
+
+// The control tower's main window: navigation between the views, the status bar with the core's state,
+// backlog and open exceptions (live), workspace handling (open, create, live demo, recent files) and the
+// desktop conventions (geometry and last workspace remembered, tray notifications for critical alerts).
+
+#include "engine/coreservice.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+class QSystemTrayIcon;
+
+namespace mdsync::ui {
+
+class ControlTowerView;
+class CoreController;
+class DbReader;
+class Navigator;
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a workspace (or, with options.demo, creates the live demo in options.workspacePath) and starts its
+    // core. Any open workspace is closed first.
+    void openWorkspace(CoreServiceOptions options);
+    void closeWorkspace();
+
+    // The views by id: dashboard, matrix, lineage, exceptions, policies, audit.
+    QStringList viewIds() const;
+    ControlTowerView* view(const QString& id) const;
+    void showView(const QString& id);
+    ControlTowerView* currentView() const;
+    CoreController* core() const { return m_core.get(); }
+    DbReader* reader() const { return m_reader.get(); }
+    Navigator* navigator() const { return m_nav; }
+
+    // Where the live demo workspace goes by default (the user's data folder).
+    static QString defaultDemoPath();
+
+Q_SIGNALS:
+    void workspaceOpened(const QString& path);
+    void coreFailed(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void buildViews();
+    void updateStatus();
+    void updateRecentMenu();
+    void rememberWorkspace(const QString& path);
+    void openDialog();
+    void createDialog();
+    void openDemo();
+    void notifyAlerts(const QString& alertsJson);
+
+    std::unique_ptr<CoreController> m_core;
+    std::unique_ptr<DbReader> m_reader;
+    Navigator* m_nav = nullptr;
+    QListWidget* m_navList = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QList<ControlTowerView*> m_views;
+    QLabel* m_coreLabel = nullptr;
+    QLabel* m_backlogLabel = nullptr;
+    QLabel* m_exceptionsLabel = nullptr;
+    QLabel* m_workspaceLabel = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
+};
+
+} // namespace mdsync::ui

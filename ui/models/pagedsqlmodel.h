@@ -1,0 +1,107 @@
+#pragma once
+
+// Base of the large tables (propagation matrix, exception backlog, audit log): it never holds the table.
+// A background query yields the ordered ids of the rows that match the filter (8 bytes a row, so 1M rows
+// are 8 MB); rows are fetched by id in chunks when a view asks for them, and at most kMaxChunks chunks are
+// cached. refresh() (on a core change) re-reads the id list and the cached chunks in the background: rows
+// appended at the end are inserted, cached rows are updated in place, and only a different list resets the
+// model. Stale results (an older filter, an older list) are dropped. Only the UI thread touches the model.
+
+#include "dbreader.h"
+
+#include <QAbstractTableModel>
+#include <QElapsedTimer>
+#include <QSqlDatabase>
+#include <QVariant>
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <unordered_map>
+#include <vector>
+
+namespace mdsync::ui {
+
+// One row as loaded by the row query: the id and the values the subclass reads back in cellData().
+struct PagedRow
+{
+    qint64 id = 0;
+    std::vector<QVariant> values;
+};
+
+class PagedSqlModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    static constexpr int kChunkRows = 256;
+    static constexpr int kMaxChunks = 64;
+
+    enum Roles { IdRole = Qt::UserRole + 1, LoadedRole, FirstSubclassRole = Qt::UserRole + 16 };
+
+    // The id list of the current filter and sort, computed on a worker thread (a value snapshot of the
+    // filter is captured in the function).
+    using IdQuery = std::function<Result<std::vector<qint64>>(QSqlDatabase&)>;
+    // The rows of the given ids (any order; missing ids are rows that vanished).
+    using RowQuery = std::function<Result<std::vector<PagedRow>>(QSqlDatabase&, const std::vector<qint64>&)>;
+
+    explicit PagedSqlModel(DbReader* reader, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+
+    qint64 idAt(int row) const;
+    int rowOfId(qint64 id) const; // -1 when not in the list (linear; for selection restore of small lists)
+    // The loaded row, or nullptr while its chunk is loading.
+    const PagedRow* rowAt(int row) const;
+    bool isLoading() const { return m_loading; }
+    const QString& lastError() const { return m_error; }
+    // Milliseconds the last id query took on the worker (for the status line and bench_ui).
+    qint64 lastQueryMs() const { return m_lastQueryMs; }
+    const std::vector<qint64>& ids() const { return m_ids; }
+
+    // Re-reads the list and the cached rows (a change in the workspace). Cheap when nothing changed.
+    void refresh();
+
+Q_SIGNALS:
+    void loadingChanged(bool loading);
+    // The id list of a new filter (or a refresh) is in place: `rows` rows, the query took `queryMs`.
+    void listLoaded(int rows, qint64 queryMs);
+    void chunkLoaded(int firstRow, int lastRow);
+    void queryFailed(const QString& message);
+
+protected:
+    // Subclasses: the queries of the current filter (called on the UI thread; the returned functions run on
+    // worker threads and must only use what they captured).
+    virtual IdQuery idQuery() const = 0;
+    virtual RowQuery rowQuery() const = 0;
+    // Subclasses: a cell of a loaded row.
+    virtual QVariant cellData(const PagedRow& row, int column, int role) const = 0;
+    // Subclasses call this when the filter or sort changed: the list is re-read and the model reset.
+    void reload();
+
+private:
+    struct Chunk
+    {
+        std::vector<PagedRow> rows; // aligned to the chunk's rows of m_ids
+        std::list<int>::iterator lru;
+    };
+    void startListQuery(bool reset);
+    void applyList(std::vector<qint64> ids, bool reset, qint64 queryMs);
+    void requestChunk(int chunk) const;
+    void applyChunk(int chunk, quint64 listVersion, std::vector<PagedRow> rows);
+    void touch(int chunk) const;
+
+    DbReader* m_reader;
+    QueryChannel m_listChannel;
+    std::vector<qint64> m_ids;
+    quint64 m_listVersion = 0; // grows whenever m_ids changes
+    mutable std::unordered_map<int, Chunk> m_chunks;
+    mutable std::list<int> m_lru; // front = most recently used
+    mutable std::unordered_map<int, quint64> m_pending; // chunk -> list version it was requested for
+    bool m_loading = false;
+    bool m_refreshQueued = false;
+    QString m_error;
+    qint64 m_lastQueryMs = 0;
+};
+
+} // namespace mdsync::ui

@@ -1,0 +1,16 @@
+#include "views/dashboardview.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace mdsync::ui {
+
+// Work in progress (issue 5): the view's content arrives with its own commit.
+DashboardView::DashboardView(AppContext ctx, QWidget* parent)
+    : ControlTowerView(ctx, parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("This view is being built."), this));
+}
+
+} // namespace mdsync::ui

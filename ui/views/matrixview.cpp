@@ -1,0 +1,18 @@
+#include "views/matrixview.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace mdsync::ui {
+
+// Work in progress (issue 5): the view's content arrives with its own commit.
+MatrixView::MatrixView(AppContext ctx, QWidget* parent)
+    : ControlTowerView(ctx, parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("This view is being built."), this));
+}
+
+void MatrixView::applyFilter(const QVariantMap&) { }
+
+} // namespace mdsync::ui
