@@ -7,6 +7,7 @@
 #include "connectors/connectorfactory.h"
 #include "connectors/simulated/livedemo.h"
 #include "connectors/simulated/simulatedsystem.h"
+#include "connectors/tryton/trytonserver.h"
 #include "contract/contract.h"
 #include "engine/embeddedcore.h"
 #include "metrics/alerts.h"
@@ -111,8 +112,13 @@ Commands:
                                            decide a proposal: an admin other than its author approves it (it
                                            takes effect at --effective or now); its author may reject = withdraw
   demo [--workspace PATH] [--duration S]   live demo: a fresh workspace, simulated target systems on 127.0.0.1
-       [--seed N]                          and generated traffic with faults for S seconds (default 60),
-                                           then a status summary
+       [--seed N] [--tryton]               and generated traffic with faults for S seconds (default 60),
+                                           then a status summary; --tryton: a real Tryton ERP (started on
+                                           127.0.0.1 when installed, else the simulated ERP)
+  reconcile --target T [--domain D]        read back what T holds for every object it acknowledged and compare it
+                                           field by field through the contract; each difference becomes a drift
+                                           exception with both values (stewards; exit 2 when drift is found).
+                                           `run` also reconciles every subscription with "reconcile_minutes"
   contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
                                            (against the workspace's model and landscape, or the built-in ones)
 
@@ -142,10 +148,10 @@ const std::set<QString> kValueOptions = {
     QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
     // clang-format on
 };
-const std::set<QString> kFlags
-    = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"), QStringLiteral("version"),
-          QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"), QStringLiteral("apply"),
-          QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"), QStringLiteral("all") };
+const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
+    QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
+    QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
+    QStringLiteral("all"), QStringLiteral("tryton") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -654,8 +660,11 @@ int cmdRun(const Args& a)
             err() << "mdsyncctl run: alerts: " << r.error() << '\n';
     });
     alertTimer.start();
+    // Scheduled reconciliation per subscription ("reconcile_minutes"), on this thread (cli_reconcile.cpp).
+    auto reconcileSchedule = startReconcileSchedule(c, json);
     const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000));
     alertTimer.stop();
+    reconcileSchedule.reset();
     c.dispatcher->stop();
     // Let calls in flight finish (bounded), then record their outcomes.
     QElapsedTimer drain;
@@ -821,6 +830,19 @@ int cmdDemo(Args a)
         const nlohmann::json& j = created.value();
         printCreated(j);
     }
+    // --tryton: a real Tryton as the ERP when installed (cli_trytondemo.cpp), else the simulated one.
+    std::unique_ptr<LocalTrytonServer> tryton;
+    if (a.has(QStringLiteral("tryton"))) {
+        out() << "Starting Tryton (the first time builds its template database, about 35 s) ...\n";
+        out().flush();
+        if (auto t = startDemoTryton(path, actor(a)); t) {
+            tryton = std::move(t).value();
+            out() << "ERP = Tryton on " << tryton->baseUrl() << ", database 'demo' (login admin/admin; stopped when"
+                  << " the demo ends)\n";
+        } else {
+            out() << "No Tryton: " << t.error() << "\n  -> the demo uses the simulated ERP.\n";
+        }
+    }
     auto core = openCore(path, demoDispatcherOptions(seed), false);
     if (!core)
         return fail(core.error());
@@ -831,6 +853,9 @@ int cmdDemo(Args a)
     if (!attached)
         return fail(attached.error());
     LiveDemo& demo = *attached.value();
+    if (tryton)
+        if (auto r = connectDemoTryton(c); !r)
+            return fail(r.error());
     out() << "Simulated target systems on 127.0.0.1:";
     for (const std::string& id : demo.systemIds())
         out() << ' ' << q(id) << ':' << demo.system(id)->port();
@@ -893,6 +918,10 @@ int cmdDemo(Args a)
           << ", failed into exceptions " << st.failed << "\n\n";
     cmdOverview(a, c.ws.get());
     for (const std::string& id : demo.systemIds()) {
+        if (tryton && id == "ERP") {
+            out() << "  ERP: Tryton (what it acknowledged or refused: mdsyncctl overview / exceptions)\n";
+            continue;
+        }
         if (auto* sys = demo.system(id))
             out() << "  " << q(id) << ": " << sys->requestsReceived() << " requests, " << sys->totalApplied()
                   << " changes applied" << (sys->isDrifted() ? " (schema drifted)" : "") << '\n';
@@ -938,6 +967,7 @@ int run(const QStringList& argv)
         { QStringLiteral("proposals"), cmdProposals },
         { QStringLiteral("export-audit"), cmdExportAudit },
         { QStringLiteral("verify-export"), cmdVerifyExport },
+        { QStringLiteral("reconcile"), cmdReconcile },
     };
     if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));

@@ -4,6 +4,15 @@
 
 #include "clicommon.h"
 
+#include <QObject>
+
+#include <memory>
+
+namespace mdsync {
+struct EmbeddedCore;
+class LocalTrytonServer;
+} // namespace mdsync
+
 namespace mdsync::cli {
 
 // cli_steward.cpp: corrections, four-eyes, replay (one / --filter / --dry-run), fix rules.
@@ -26,5 +35,17 @@ int cmdProposals(const Args& a);
 // cli_export.cpp: audit exports (CSV, JSON Lines, PDF, OpenLineage) and their offline verification.
 int cmdExportAudit(const Args& a);
 int cmdVerifyExport(const Args& a);
+
+// cli_reconcile.cpp: reconciliation on demand, and the per-subscription schedule of `run` ("reconcile_minutes").
+int cmdReconcile(const Args& a);
+// One timer per subscription with reconcile_minutes whose target is connected and reads back; the returned
+// object owns them (destroy it to stop). `quiet`: no output (run --json).
+std::unique_ptr<QObject> startReconcileSchedule(EmbeddedCore& core, bool quiet);
+
+// cli_trytondemo.cpp: demo --tryton. Starts a Tryton server with a fresh database and switches the demo
+// workspace's landscape to it (ERP connector kind tryton, ERP subscriptions on contract tryton-1); then, once the
+// core and the simulated systems run, connectDemoTryton() makes the dispatcher deliver ERP's share to Tryton.
+Result<std::unique_ptr<LocalTrytonServer>> startDemoTryton(const QString& workspacePath, const std::string& who);
+Result<void> connectDemoTryton(EmbeddedCore& core);
 
 } // namespace mdsync::cli

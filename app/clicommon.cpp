@@ -1,5 +1,7 @@
 #include "clicommon.h"
 
+#include "steward/roles.h"
+
 #include <algorithm>
 
 namespace mdsync::cli {
@@ -40,10 +42,8 @@ QString jstr(const nlohmann::json& v)
 
 std::string actor(const Args& a)
 {
-    QString user = a.value(QStringLiteral("user"));
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME")));
-    return user.isEmpty() ? std::string("unknown") : user.toStdString();
+    const QString user = a.value(QStringLiteral("user"));
+    return user.isEmpty() ? osLogin() : user.toStdString();
 }
 
 // Prints rows as an aligned text table.

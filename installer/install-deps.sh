@@ -10,6 +10,10 @@ packages=(
   qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libsqlite3-dev nlohmann-json3-dev
   libgl1-mesa-dev libxkbcommon-dev qt6-svg-dev qt6-wayland qt6-qpa-plugins
   fontconfig fonts-dejavu-core xvfb xauth sqlite3
+  # Tryton ERP for the Tryton end-to-end tests and `mdsyncctl demo --tryton` (tests/tryton/tryton-env.sh, docs/TRYTON.md)
+  tryton-server tryton-modules-company tryton-modules-party tryton-modules-product
+  tryton-modules-product-measurements tryton-modules-stock tryton-modules-production
+  tryton-modules-production-routing tryton-modules-purchase
 )
 
 missing=()

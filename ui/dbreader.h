@@ -52,24 +52,27 @@ public:
         auto generation = channel ? channel->state() : nullptr;
         QPointer<QObject> guard(context);
         const QString path = m_path;
-        m_pool.start([path, ticket, generation, guard, query = std::move(query), done = std::move(done)]() mutable {
-            if (generation && generation->load() != ticket)
-                return; // superseded before it started
-            auto result = withConnection<T>(path, query);
-            if (generation && generation->load() != ticket)
-                return;
-            QObject* target = guard.data();
-            if (!target)
-                return;
-            QMetaObject::invokeMethod(
-                target,
-                [guard, ticket, generation, done = std::move(done), result = std::move(result)]() mutable {
-                    if (!guard || (generation && generation->load() != ticket))
-                        return;
-                    done(std::move(result));
-                },
-                Qt::QueuedConnection);
-        });
+        // Results are posted to the reader (it outlives every worker: its destructor waits for them) and handed
+        // to `done` there, on the UI thread, only if `context` still exists — a QPointer is only safe to test on
+        // the thread that owns its object.
+        Q_ASSERT(!context || context->thread() == thread());
+        DbReader* self = this;
+        m_pool.start(
+            [self, path, ticket, generation, guard, query = std::move(query), done = std::move(done)]() mutable {
+                if (generation && generation->load() != ticket)
+                    return; // superseded before it started
+                auto result = withConnection<T>(path, query);
+                if (generation && generation->load() != ticket)
+                    return;
+                QMetaObject::invokeMethod(
+                    self,
+                    [guard, ticket, generation, done = std::move(done), result = std::move(result)]() mutable {
+                        if (!guard || (generation && generation->load() != ticket))
+                            return;
+                        done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+            });
     }
 
     // Runs `query` on the calling thread with that thread's read-only connection (tests, benchmarks,

@@ -4,6 +4,7 @@
 #include "corecontroller.h"
 #include "dbreader.h"
 #include "engine/embeddedcore.h"
+#include "steward/roles.h"
 #include "views/auditview.h"
 #include "views/dashboardview.h"
 #include "views/exceptionsview.h"
@@ -39,14 +40,6 @@ namespace mdsync::ui {
 namespace {
 
 constexpr int kMaxRecent = 8;
-
-std::string loginName()
-{
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("USERNAME");
-    return user.isEmpty() ? std::string("unknown") : user.toStdString();
-}
 
 // The page shown while no workspace is open.
 QWidget* welcomePage(MainWindow* w, const std::function<void()>& demo, const std::function<void()>& create,
@@ -262,7 +255,7 @@ void MainWindow::openWorkspace(CoreServiceOptions options)
 {
     closeWorkspace();
     if (options.actor.empty())
-        options.actor = loginName();
+        options.actor = osLogin();
     m_reader = std::make_unique<DbReader>(options.workspacePath);
     m_core = std::make_unique<CoreController>(options);
     connect(m_core.get(), &CoreController::statusChanged, this, &MainWindow::updateStatus);
@@ -414,7 +407,7 @@ void MainWindow::createDialog()
     const QString landscape = QFileDialog::getOpenFileName(this,
         tr("Landscape file (cancel for the built-in landscape)"), QString(), tr("Landscape (*.json);;All files (*)"));
     // Creating writes the file: off the UI thread, then open it.
-    const std::string actor = loginName();
+    const std::string actor = osLogin();
     QPointer<MainWindow> self(this);
     QThreadPool::globalInstance()->start([self, path, landscape, actor] {
         auto r = initWorkspace(path, {}, landscape, actor);

@@ -3,8 +3,8 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "store/workspace.h"
-#include "util/timeutil.h"
 #include "util/qtext.h"
+#include "util/timeutil.h"
 
 #include <QSqlQuery>
 #include <QVariant>

@@ -34,4 +34,18 @@ void Connector::sendBatch(const std::vector<OutboundDelivery>& deliveries, Batch
     }
 }
 
+bool Connector::supportsReadBack(std::string_view) const
+{
+    return false;
+}
+
+void Connector::fetch(
+    const std::string& domain, const std::vector<std::string>&, const std::vector<std::string>&, FetchDone done)
+{
+    ReadBackResult r;
+    r.ok = false;
+    r.error = "this connector cannot read back " + domain + " records";
+    done(std::move(r));
+}
+
 } // namespace mdsync

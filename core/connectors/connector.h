@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,17 @@ struct DeliveryOutcome
 
 std::string_view outcomeKindName(DeliveryOutcome::Kind kind); // "acked", "retryable", ...
 
+// What a target holds for some objects of one domain (reconciliation, core/sync/reconcile.h): per key, the
+// record in the vocabulary of the contract's target fields (the same shape as a delivery payload). Keys the
+// target does not hold are absent; a record the target keeps retired has "active": false (Tryton) or
+// "retired": true (REST targets).
+struct ReadBackResult
+{
+    bool ok = true;
+    std::string error; // when !ok: why nothing could be read (transport, auth, ...)
+    std::map<std::string, nlohmann::json> records;
+};
+
 // A way to reach one target system. Asynchronous: send() returns at once and calls `done` exactly once,
 // on the connector's thread, with the outcome. Connectors never retry by themselves: the dispatcher does.
 class Connector : public QObject
@@ -70,6 +82,15 @@ public:
     // (a rejected item does not fail the others). The default sends them one by one with send() and
     // calls `done` once every answer is in. `done` is called exactly once, on the connector's thread.
     virtual void sendBatch(const std::vector<OutboundDelivery>& deliveries, BatchDone done);
+
+    // Reading back (reconciliation). Default: not supported (fetch answers an error).
+    using FetchDone = std::function<void(ReadBackResult)>;
+    virtual bool supportsReadBack(std::string_view domain) const;
+    // Reads what the target holds for `keys` of `domain`; `fields`: the target fields of interest (the
+    // contract's "to" names; empty = every field the connector knows). `done` is called exactly once, on the
+    // connector's thread.
+    virtual void fetch(const std::string& domain, const std::vector<std::string>& keys,
+        const std::vector<std::string>& fields, FetchDone done);
 };
 
 } // namespace mdsync

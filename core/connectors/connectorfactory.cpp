@@ -2,6 +2,7 @@
 
 #include "connectors/filedropconnector.h"
 #include "connectors/restconnector.h"
+#include "connectors/tryton/trytonconnector.h"
 #include "policy/landscape.h"
 
 namespace mdsync {
@@ -38,6 +39,8 @@ Result<std::unique_ptr<Connector>> createConnector(
         return upcast(RestConnector::create(systemId, config, parent));
     if (kind == "file_drop")
         return upcast(FileDropConnector::create(systemId, config, parent));
+    if (kind == "tryton")
+        return upcast(TrytonConnector::create(systemId, config, parent));
     return makeError(QStringLiteral("%1: unknown connector.kind \"%2\" (expected \"rest\" or \"file_drop\")")
                          .arg(sys, QString::fromStdString(kind)));
 }

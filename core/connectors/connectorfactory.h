@@ -17,6 +17,7 @@ struct SystemDef;
 // Creates the connector a system's "connector" object describes, dispatching on its "kind":
 //   "rest"      -> RestConnector     (see restconnector.h)
 //   "file_drop" -> FileDropConnector (see filedropconnector.h)
+//   "tryton"    -> TrytonConnector   (see tryton/trytonconnector.h)
 // Errors name the system and the offending field or kind (docs/CONNECTORS.md).
 Result<std::unique_ptr<Connector>> createConnector(const SystemDef& system, QObject* parent = nullptr);
 Result<std::unique_ptr<Connector>> createConnector(

@@ -107,6 +107,7 @@ Result<std::unique_ptr<RestConnector>> RestConnector::create(
         return makeError(QStringLiteral("%1: connector.method must be PUT, POST or PATCH").arg(sys));
     c->m_timeoutMs = config.value("timeout_ms", 10000);
     c->m_tlsVerify = config.value("tls_verify", true);
+    c->m_readBack = config.value("read_back", false);
     if (auto bp = config.find("batch_path"); bp != config.end() && !bp->is_null()) {
         const std::string path = bp->is_string() ? bp->get<std::string>() : std::string();
         if (path.empty() || path.front() != '/' || path.find("{key}") != std::string::npos)
@@ -393,6 +394,61 @@ void RestConnector::sendBatch(const std::vector<OutboundDelivery>& deliveries, B
         http.latencyMs = timer->elapsed();
         done(classifyBatch(deliveries, http));
     });
+}
+
+bool RestConnector::supportsReadBack(std::string_view) const
+{
+    return m_readBack;
+}
+
+void RestConnector::fetch(const std::string& domain, const std::vector<std::string>& keys,
+    const std::vector<std::string>& fields, FetchDone done)
+{
+    if (!m_readBack) {
+        Connector::fetch(domain, keys, fields, std::move(done));
+        return;
+    }
+    struct State
+    {
+        ReadBackResult result;
+        size_t remaining = 0;
+        FetchDone done;
+    };
+    auto st = std::make_shared<State>();
+    st->remaining = keys.size();
+    st->done = std::move(done);
+    if (keys.empty()) {
+        QMetaObject::invokeMethod(
+            this, [st]() { st->done(std::move(st->result)); }, Qt::QueuedConnection);
+        return;
+    }
+    for (const std::string& key : keys) {
+        OutboundDelivery d;
+        d.domain = domain;
+        d.key = key;
+        QNetworkReply* reply = m_nam->get(request(urlFor(d)));
+        connect(reply, &QNetworkReply::finished, this, [reply, st, key]() {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray body = reply->readAll();
+            if (isSuccess(status)) {
+                nlohmann::json doc = nlohmann::json::parse(body.toStdString(), nullptr, false);
+                if (doc.is_object() && doc.contains("payload") && doc["payload"].is_object()) {
+                    nlohmann::json record = doc["payload"];
+                    record["retired"] = doc.value("retired", false);
+                    st->result.records[key] = std::move(record);
+                } else if (doc.is_object()) {
+                    st->result.records[key] = std::move(doc);
+                }
+            } else if (status != 404 && st->result.ok) {
+                st->result.ok = false;
+                st->result.error = "GET " + key + ": "
+                    + (status ? "HTTP " + std::to_string(status) : reply->errorString().toStdString());
+            }
+            if (--st->remaining == 0)
+                st->done(std::move(st->result));
+        });
+    }
 }
 
 } // namespace mdsync

@@ -47,6 +47,13 @@ public:
     // Outcomes are per item (see classifyBatch). `done` is called once, asynchronously, on this thread.
     void sendBatch(const std::vector<OutboundDelivery>& deliveries, BatchDone done) override;
 
+    // Read-back (reconciliation) when "read_back": true is configured: GET of each key's URL (urlFor); an answer
+    // {"payload": {...}, "retired": b} (the simulated systems' GET) gives the payload plus "retired", any other
+    // JSON object is the record itself; 404 = the target does not hold it.
+    bool supportsReadBack(std::string_view domain) const override;
+    void fetch(const std::string& domain, const std::vector<std::string>& keys, const std::vector<std::string>& fields,
+        FetchDone done) override;
+
     // The URL a delivery goes to ({domain} and {key} substituted, the key percent-encoded).
     QUrl urlFor(const OutboundDelivery& delivery) const;
     // The batch URL of a domain ({domain} substituted); empty when batches are not configured.
@@ -76,6 +83,7 @@ private:
     QByteArray m_authHeader, m_authValue;
     int m_timeoutMs = 10000;
     bool m_tlsVerify = true;
+    bool m_readBack = false;
     std::string m_batchPath; // empty: no batches
     std::vector<std::string> m_batchDomains; // empty: every domain
     QNetworkAccessManager* m_nam = nullptr;

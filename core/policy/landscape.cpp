@@ -491,7 +491,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
     forEachObject(doc, "subscriptions", errors, [&](const json& s, const std::string& path, size_t) {
         checkKeys(s, path,
             { "id", "domain", "target", "pattern", "filter", "sla_minutes", "criticality", "contract_version", "window",
-                "description" },
+                "description", "reconcile_minutes" },
             errors);
         getString(s, "description", path, errors, false, true);
         SubscriptionDef sub;
@@ -535,6 +535,8 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
             }
         }
         sub.slaMinutes = static_cast<int>(getInt(s, "sla_minutes", path, errors, 1, 525600).value_or(60));
+        // Scheduled reconciliation (core/sync/reconcile.h) every N minutes while `mdsyncctl run` runs; 0 = never.
+        sub.reconcileMinutes = static_cast<int>(getInt(s, "reconcile_minutes", path, errors, 1, 10080).value_or(0));
         if (const auto c = getString(s, "criticality", path, errors, false)) {
             if (const auto crit = criticalityFromName(*c))
                 sub.criticality = *crit;

@@ -58,6 +58,9 @@ struct SubscriptionDef
     // ScheduledBatch: daily window in UTC minutes after midnight [windowStart, windowEnd)
     int windowStartMinute = 0;
     int windowEndMinute = 0;
+    // Reconciliation of this target's copy of the domain every N minutes while the core runs ("reconcile_minutes",
+    // 1..10080); 0 = only on demand (mdsyncctl reconcile).
+    int reconcileMinutes = 0;
 };
 
 std::string_view patternName(SubscriptionDef::Pattern p); // "event", "scheduled_batch", "hybrid"

@@ -3,8 +3,8 @@
 #include "audit/auditlog.h"
 #include "steward/roles.h"
 #include "store/workspace.h"
-#include "util/timeutil.h"
 #include "util/qtext.h"
+#include "util/timeutil.h"
 
 #include <QSqlQuery>
 #include <QVariant>

@@ -2,10 +2,16 @@
 
 #include "audit/auditlog.h"
 #include "store/workspace.h"
-#include "util/timeutil.h"
 #include "util/qtext.h"
+#include "util/timeutil.h"
 
 #include <QSqlQuery>
+#include <QtGlobal>
+
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
 #include <QVariant>
 
 namespace mdsync {
@@ -211,6 +217,18 @@ Result<void> revokeRole(
     Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason)
 {
     return changeRole(ws, actor, login, role, reason, false);
+}
+
+std::string osLogin()
+{
+    for (const char* var : { "USER", "LOGNAME", "USERNAME" })
+        if (const QString v = qEnvironmentVariable(var); !v.isEmpty())
+            return v.toStdString();
+#ifdef Q_OS_UNIX
+    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
+#endif
+    return "unknown";
 }
 
 } // namespace mdsync

@@ -67,4 +67,8 @@ Result<void> grantRole(
 Result<void> revokeRole(
     Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason);
 
+// The operating-system login of this process (USER, LOGNAME, USERNAME, else the password database), the
+// identity every action is recorded under unless a command names another; "unknown" when none is found.
+std::string osLogin();
+
 } // namespace mdsync

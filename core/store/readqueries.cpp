@@ -1,8 +1,8 @@
 #include "store/readqueries.h"
 
 #include "store/workspace.h"
-#include "util/timeutil.h"
 #include "util/qtext.h"
+#include "util/timeutil.h"
 
 #include <QSqlQuery>
 #include <QVariant>

@@ -247,6 +247,28 @@ const std::vector<QStringList>& migrations()
                            " coalesce(json_extract(new.summary, '$.unchanged'), 0), 0)"
                            " ON CONFLICT(name, key) DO UPDATE SET n = n + excluded.n; END"),
         },
+        // ---- version 4 ------------------------------------------------------------------------------
+        {
+            // The GUI's filters on large workspaces (docs/GUI.md): key prefix as an index range, a delivery
+            // status at a system, and description substrings through an FTS5 trigram index kept by triggers
+            // (external content: the text lives in object.description only).
+            QStringLiteral("CREATE INDEX object_key ON object(key)"),
+            QStringLiteral("CREATE INDEX object_target_status ON object_target(status, target_id)"),
+            QStringLiteral("CREATE VIRTUAL TABLE object_text USING fts5(description, content='object',"
+                           " content_rowid='id', tokenize='trigram')"),
+            QStringLiteral("INSERT INTO object_text(object_text) VALUES ('rebuild')"),
+            QStringLiteral(
+                "CREATE TRIGGER object_text_insert AFTER INSERT ON object BEGIN"
+                " INSERT INTO object_text(rowid, description) VALUES (new.id, coalesce(new.description, ''));"
+                " END"),
+            QStringLiteral(
+                "CREATE TRIGGER object_text_update AFTER UPDATE OF description ON object"
+                " WHEN coalesce(old.description, '') <> coalesce(new.description, '') BEGIN"
+                " INSERT INTO object_text(object_text, rowid, description)"
+                " VALUES ('delete', old.id, coalesce(old.description, ''));"
+                " INSERT INTO object_text(rowid, description) VALUES (new.id, coalesce(new.description, ''));"
+                " END"),
+        },
     };
     return all;
 }

@@ -21,7 +21,7 @@ class Workspace
 public:
     enum class Mode { ReadWrite, ReadOnly };
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Creates a new workspace file (refuses an existing non-empty file) and migrates it to the latest schema.
     static Result<std::unique_ptr<Workspace>> create(const QString& path);

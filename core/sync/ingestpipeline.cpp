@@ -4,8 +4,8 @@
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
-#include "util/text.h"
 #include "util/qtext.h"
+#include "util/text.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>

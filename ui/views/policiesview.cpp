@@ -1,16 +1,239 @@
 #include "views/policiesview.h"
 
+#include "contract/contract.h"
+#include "corecontroller.h"
+#include "store/configstore.h"
+#include "store/workspace.h"
+#include "util/qtext.h"
+
+#include <QHeaderView>
 #include <QLabel>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
 
 namespace mdsync::ui {
 
-// Work in progress (issue 5): the view's content arrives with its own commit.
+namespace {
+
+QTableWidget* policiesTable(QWidget* parent)
+{
+    auto* t = new QTableWidget(parent);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setAlternatingRowColors(true);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setSortingEnabled(false);
+    return t;
+}
+
+void policiesFill(QTableWidget* t, const QStringList& headers, const std::vector<QStringList>& rows)
+{
+    t->clear();
+    t->setColumnCount(static_cast<int>(headers.size()));
+    t->setHorizontalHeaderLabels(headers);
+    t->setRowCount(static_cast<int>(rows.size()));
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        const QStringList& row = rows[static_cast<size_t>(r)];
+        for (int c = 0; c < row.size() && c < headers.size(); ++c) {
+            auto* item = new QTableWidgetItem(row.at(c));
+            item->setToolTip(row.at(c));
+            t->setItem(r, c, item);
+        }
+    }
+    t->resizeColumnsToContents();
+    for (int c = 0; c < t->columnCount(); ++c)
+        t->setColumnWidth(c, std::min(t->columnWidth(c), 320));
+}
+
+QString policiesMinutes(int m)
+{
+    return QStringLiteral("%1:%2").arg(m / 60, 2, 10, QLatin1Char('0')).arg(m % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+QStringList PoliciesView::subscriptionHeaders()
+{
+    return { tr("Domain"), tr("Target"), tr("Pattern"), tr("SLA"), tr("Criticality"), tr("Contract version"),
+        tr("Window (UTC)"), tr("Filter"), tr("Subscription") };
+}
+
+QStringList PoliciesView::contractHeaders()
+{
+    return { tr("Domain"), tr("Target"), tr("Version"), tr("On loss"), tr("Fields"), tr("Required"),
+        tr("Editable by stewards"), tr("Used by subscriptions") };
+}
+
+Result<PoliciesSnapshot> PoliciesView::loadSnapshot(QSqlDatabase& db, const QString& workspacePath, TimeMs now)
+{
+    PoliciesSnapshot s;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT name, label, attribute_groups, model_version FROM domain ORDER BY name")))
+        return makeError(QStringLiteral("policies: domains: %1").arg(q.lastError().text()));
+    while (q.next()) {
+        PoliciesSnapshot::Domain d;
+        d.name = q.value(0).toString();
+        d.label = q.value(1).toString();
+        const auto groups = nlohmann::json::parse(q.value(2).toString().toStdString(), nullptr, false);
+        if (groups.is_array())
+            for (const auto& g : groups)
+                if (g.is_string())
+                    d.groups << qs(g.get<std::string>());
+        s.modelVersion = q.value(3).toString();
+        s.domains.push_back(std::move(d));
+    }
+    if (!q.prepare(QStringLiteral("SELECT domain, attr_group, system_id FROM ownership"
+                                  " WHERE valid_from <= ? AND valid_to > ? ORDER BY domain, attr_group, valid_from")))
+        return makeError(QStringLiteral("policies: ownership: %1").arg(q.lastError().text()));
+    q.addBindValue(QVariant::fromValue<qlonglong>(now));
+    q.addBindValue(QVariant::fromValue<qlonglong>(now));
+    if (!q.exec())
+        return makeError(QStringLiteral("policies: ownership: %1").arg(q.lastError().text()));
+    while (q.next()) {
+        QStringList& owners = s.owners[q.value(0).toString()][q.value(1).toString()];
+        if (!owners.contains(q.value(2).toString()))
+            owners << q.value(2).toString();
+    }
+    if (!q.exec(
+            QStringLiteral("SELECT domain, target_id, pattern, sla_minutes, criticality, contract_version,"
+                           " window_start, window_end, filter, id FROM subscription ORDER BY domain, target_id, id")))
+        return makeError(QStringLiteral("policies: subscriptions: %1").arg(q.lastError().text()));
+    QMap<QString, QStringList> usedBy; // "domain|target|version" -> subscription ids
+    while (q.next()) {
+        const int sla = q.value(3).toInt();
+        QString window = tr("always");
+        if (!q.value(6).isNull() && !q.value(7).isNull())
+            window
+                = QStringLiteral("%1–%2").arg(policiesMinutes(q.value(6).toInt()), policiesMinutes(q.value(7).toInt()));
+        QString filter = q.value(8).toString();
+        if (filter == QLatin1String("{}") || filter == QLatin1String("null") || filter == QLatin1String("[]"))
+            filter.clear();
+        s.subscriptions.push_back({ q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+            sla > 0 ? tr("%n min", nullptr, sla) : tr("none"), q.value(4).toString(), q.value(5).toString(), window,
+            filter, q.value(9).toString() });
+        usedBy[q.value(0).toString() + QLatin1Char('|') + q.value(1).toString() + QLatin1Char('|')
+            + q.value(5).toString()]
+            << q.value(9).toString();
+    }
+
+    // Contracts: the built-in set checked against the configuration in force (as the core loads it).
+    auto ws = Workspace::open(workspacePath, Workspace::Mode::ReadOnly);
+    if (!ws) {
+        s.note = tr("Contracts not shown: %1").arg(ws.error());
+        return s;
+    }
+    auto cfg = loadActiveConfig(*ws.value());
+    if (!cfg) {
+        s.note = tr("Contracts not shown: %1").arg(cfg.error());
+        return s;
+    }
+    auto contracts = ContractSet::builtin(*cfg.value().model, *cfg.value().landscape);
+    if (!contracts) {
+        s.note = tr("Contracts not shown: %1").arg(contracts.error());
+        return s;
+    }
+    for (const Contract& c : contracts.value().contracts()) {
+        QStringList required, editable;
+        for (const FieldMapping& f : c.fields) {
+            if (f.required)
+                required << qs(f.to);
+            if (f.editable)
+                editable << qs(f.to);
+        }
+        const QString key = qs(c.domain) + QLatin1Char('|') + qs(c.target) + QLatin1Char('|') + qs(c.version);
+        s.contracts.push_back({ qs(c.domain), qs(c.target), qs(c.version), c.blockOnLoss ? tr("block") : tr("warn"),
+            QString::number(c.fields.size()), required.join(QStringLiteral(", ")), editable.join(QStringLiteral(", ")),
+            usedBy.value(key).join(QStringLiteral(", ")) });
+    }
+    return s;
+}
+
 PoliciesView::PoliciesView(AppContext ctx, QWidget* parent)
     : ControlTowerView(ctx, parent)
 {
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("This view is being built."), this));
+    m_status = new QLabel(tr("Loading…"), this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    m_tabs = new QTabWidget(this);
+    m_ownership = policiesTable(m_tabs);
+    m_ownership->setObjectName(QStringLiteral("ownershipTable"));
+    m_subscriptions = policiesTable(m_tabs);
+    m_subscriptions->setObjectName(QStringLiteral("subscriptionTable"));
+    m_subscriptions->setSortingEnabled(true);
+    m_contracts = policiesTable(m_tabs);
+    m_contracts->setObjectName(QStringLiteral("contractTable"));
+    m_tabs->addTab(m_ownership, tr("Ownership"));
+    m_tabs->addTab(m_subscriptions, tr("Subscriptions"));
+    m_tabs->addTab(m_contracts, tr("Contracts"));
+    layout->addWidget(m_tabs, 1);
+    // The configuration changes rarely (an approved proposal): reload on activation when the workspace changed.
+}
+
+void PoliciesView::activate()
+{
+    const quint64 version = m_ctx.core ? m_ctx.core->dataVersion() : 0;
+    if (!m_ready || version != m_loadedVersion)
+        load();
+}
+
+void PoliciesView::load()
+{
+    if (!m_ctx.reader)
+        return;
+    m_loadedVersion = m_ctx.core ? m_ctx.core->dataVersion() : 0;
+    const QString path = m_ctx.reader->path();
+    const TimeMs now = nowMs();
+    m_ctx.reader->run<PoliciesSnapshot>(
+        this, &m_channel, [path, now](QSqlDatabase& db) { return loadSnapshot(db, path, now); },
+        [this](Result<PoliciesSnapshot> r) {
+            if (!r) {
+                m_status->setText(tr("Cannot read the policies: %1").arg(r.error()));
+                return;
+            }
+            apply(r.value());
+        });
+}
+
+void PoliciesView::apply(const PoliciesSnapshot& s)
+{
+    // Ownership matrix: a row per (domain, group), a column per domain would be sparse; instead rows =
+    // domain × group with the owning system(s).
+    std::vector<QStringList> rows;
+    int unowned = 0;
+    for (const auto& d : s.domains) {
+        for (const QString& g : d.groups) {
+            const QStringList owners = s.owners.value(d.name).value(g);
+            if (owners.isEmpty())
+                ++unowned;
+            rows.push_back({ d.name, d.label, g, owners.isEmpty() ? tr("(none)") : owners.join(QStringLiteral(", ")) });
+        }
+    }
+    policiesFill(m_ownership, { tr("Domain"), tr("Label"), tr("Attribute group"), tr("Owning system") }, rows);
+    const bool sorting = m_subscriptions->isSortingEnabled();
+    m_subscriptions->setSortingEnabled(false);
+    policiesFill(m_subscriptions, subscriptionHeaders(), s.subscriptions);
+    m_subscriptions->setSortingEnabled(sorting);
+    policiesFill(m_contracts, contractHeaders(), s.contracts);
+    QString text
+        = tr("Model %1 · %2 ownership rules in force (%3 groups without owner) · %4 subscriptions · %5 contracts")
+              .arg(s.modelVersion)
+              .arg(rows.size() - static_cast<size_t>(unowned))
+              .arg(unowned)
+              .arg(s.subscriptions.size())
+              .arg(s.contracts.size());
+    if (!s.note.isEmpty())
+        text += QStringLiteral("\n") + s.note;
+    m_status->setText(text);
+    m_ready = true;
+    Q_EMIT loaded();
 }
 
 } // namespace mdsync::ui

@@ -1,0 +1,164 @@
+// mdsyncctl reconcile, and the per-subscription reconciliation schedule of `mdsyncctl run` (docs/TRYTON.md,
+// "Reconciliation").
+
+#include "clicommands.h"
+
+#include "connectors/connector.h"
+#include "connectors/connectorfactory.h"
+#include "contract/contract.h"
+#include "engine/embeddedcore.h"
+#include "policy/landscape.h"
+#include "store/configstore.h"
+#include "sync/reconcile.h"
+
+#include <QTimer>
+
+#include <map>
+#include <set>
+
+namespace mdsync::cli {
+
+namespace {
+
+void printSummary(const ReconcileSummary& s, const std::string& domain)
+{
+    const size_t open = s.drifts.size() - static_cast<size_t>(s.exceptionsCreated);
+    out() << "reconcile " << q(s.target)
+          << (domain.empty() ? QString() : QString(QStringLiteral(" (") + q(domain) + QLatin1Char(')'))) << ": "
+          << s.compared << " compared, " << s.inSync << " in sync, " << s.drifts.size() << " drifted ("
+          << s.exceptionsCreated << " new drift exception(s), " << open << " already open), " << s.skipped
+          << " skipped\n";
+    for (const ReconcileDrift& d : s.drifts) {
+        out() << "  #" << d.exceptionId << ' ' << q(d.domain) << ' ' << q(d.key) << " (acknowledged rev "
+              << d.ackedRevisionNo << (d.alreadyOpen ? ", exception already open" : "") << ")\n";
+        for (const ReconcileDifference& x : d.differences)
+            out() << "      " << q(x.field) << ": expected " << q(x.expected.dump()) << ", " << q(s.target) << " has "
+                  << q(x.actual.dump()) << '\n';
+    }
+}
+
+// Milliseconds per "minute" of reconcile_minutes: 60000, or MDSYNC_RECONCILE_MINUTE_MS (tests).
+int minuteMs()
+{
+    bool ok = false;
+    const int v = qEnvironmentVariableIntValue("MDSYNC_RECONCILE_MINUTE_MS", &ok);
+    return ok && v > 0 ? v : 60 * 1000;
+}
+
+} // namespace
+
+int cmdReconcile(const Args& a)
+{
+    const std::string target = a.value(QStringLiteral("target")).toStdString();
+    const std::string domain = a.value(QStringLiteral("domain")).toStdString();
+    if (target.empty())
+        return fail(QStringLiteral("reconcile needs --target SYSTEM (a target whose connector reads back)"));
+    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return fail(ws.error());
+    auto cfg = loadActiveConfig(*ws.value());
+    if (!cfg)
+        return fail(cfg.error());
+    const Landscape& landscape = *cfg->landscape;
+    const SystemDef* sys = landscape.system(target);
+    if (!sys)
+        return fail(QStringLiteral("reconcile: unknown target system '%1'").arg(q(target)));
+    std::set<std::string> domains;
+    for (const SubscriptionDef& s : landscape.subscriptions())
+        if (s.target == target && (domain.empty() || s.domain == domain))
+            domains.insert(s.domain);
+    if (domains.empty())
+        return fail(QStringLiteral("reconcile: %1 subscribes to %2")
+                        .arg(q(target),
+                            domain.empty() ? QStringLiteral("nothing") : QString(QStringLiteral("no ") + q(domain))));
+    const std::string url = sys->connector.is_object() ? sys->connector.value("base_url", "") : "";
+    if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos)
+        return fail(
+            QStringLiteral("reconcile: %1 has the placeholder address %2 in the landscape: nothing to read back")
+                .arg(q(target), q(url)));
+    auto contracts = ContractSet::builtin(*cfg->model, *cfg->landscape);
+    if (!contracts)
+        return fail(contracts.error());
+    auto connector = createConnector(*sys);
+    if (!connector)
+        return fail(connector.error());
+    bool readable = false;
+    for (const std::string& d : domains)
+        readable = readable || connector.value()->supportsReadBack(d);
+    if (!readable)
+        return fail(QStringLiteral("reconcile: the connector of %1 (kind %2) cannot read back %3 (a REST target needs"
+                                   " \"read_back\": true)")
+                        .arg(q(target), q(sys->connector.value("kind", "")),
+                            domain.empty() ? QStringLiteral("any of its domains") : q(domain)));
+    ReconcileOptions o;
+    o.target = target;
+    o.domain = domain;
+    o.actor = actor(a);
+    auto summary = reconcileTarget(*ws.value(), cfg.value(), contracts.value(), *connector.value(), o);
+    if (!summary)
+        return fail(summary.error());
+    if (a.has(QStringLiteral("json")))
+        printJson(summary->toJson());
+    else
+        printSummary(summary.value(), domain);
+    return summary->drifts.empty() ? Ok : DataProblems;
+}
+
+std::unique_ptr<QObject> startReconcileSchedule(EmbeddedCore& core, bool quiet)
+{
+    auto holder = std::make_unique<QObject>();
+    auto contracts = ContractSet::builtin(*core.config.model, *core.config.landscape);
+    if (!contracts) {
+        if (!quiet)
+            err() << "mdsyncctl run: reconcile schedule: " << contracts.error() << '\n';
+        return holder;
+    }
+    auto shared = std::make_shared<ContractSet>(std::move(contracts).value());
+    auto busy = std::make_shared<bool>(false);
+    const int unit = minuteMs();
+    for (const SubscriptionDef& s : core.config.landscape->subscriptions()) {
+        if (s.reconcileMinutes <= 0)
+            continue;
+        auto it = core.connectors.find(s.target);
+        if (it == core.connectors.end() || !it->second->supportsReadBack(s.domain)) {
+            if (!quiet)
+                err() << "mdsyncctl run: " << q(s.id) << ": reconcile_minutes " << s.reconcileMinutes << " ignored ("
+                      << (it == core.connectors.end() ? "target not connected" : "its connector cannot read back")
+                      << ")\n";
+            continue;
+        }
+        Connector* connector = it->second.get();
+        auto* timer = new QTimer(holder.get());
+        timer->setInterval(s.reconcileMinutes * unit);
+        const std::string target = s.target, domain = s.domain;
+        QObject::connect(
+            timer, &QTimer::timeout, holder.get(), [&core, shared, busy, connector, target, domain, quiet] {
+                if (*busy)
+                    return; // the previous run still waits for its read-back: this one is skipped, the next comes
+                *busy = true;
+                ReconcileOptions o;
+                o.target = target;
+                o.domain = domain;
+                o.actor = "system:reconcile";
+                o.checkPermission = false;
+                auto r = reconcileTarget(*core.ws, core.config, *shared, *connector, o);
+                *busy = false;
+                if (quiet)
+                    return;
+                if (!r)
+                    err() << "mdsyncctl run: " << r.error() << '\n';
+                else
+                    out() << "mdsyncctl run: reconcile " << q(target) << ' ' << q(domain) << ": " << r->compared
+                          << " compared, " << r->drifts.size() << " drifted, " << r->exceptionsCreated
+                          << " new drift exception(s)\n";
+                out().flush();
+            });
+        timer->start();
+        if (!quiet)
+            out() << "mdsyncctl run: reconciling " << q(s.target) << ' ' << q(s.domain) << " every "
+                  << s.reconcileMinutes << " min\n";
+    }
+    return holder;
+}
+
+} // namespace mdsync::cli

@@ -1,0 +1,73 @@
+// mdsyncctl demo --tryton: a real Tryton ERP on 127.0.0.1 as the demo's ERP (docs/TRYTON.md, "Demo").
+
+#include "clicommands.h"
+
+#include "connectors/connectorfactory.h"
+#include "connectors/tryton/trytonserver.h"
+#include "contract/contract.h"
+#include "engine/embeddedcore.h"
+#include "policy/landscape.h"
+#include "store/configstore.h"
+#include "sync/dispatcher.h"
+
+namespace mdsync::cli {
+
+Result<std::unique_ptr<LocalTrytonServer>> startDemoTryton(const QString& workspacePath, const std::string& who)
+{
+    auto server = std::make_unique<LocalTrytonServer>();
+    if (auto r = server->start(); !r)
+        return makeError(r.error());
+    if (auto r = server->newDatabase(QStringLiteral("demo")); !r)
+        return makeError(r.error());
+    auto ws = Workspace::open(workspacePath, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return makeError(ws.error());
+    auto cfg = loadActiveConfig(*ws.value());
+    if (!cfg)
+        return makeError(cfg.error());
+    auto contracts = ContractSet::builtin(*cfg->model, *cfg->landscape);
+    if (!contracts)
+        return makeError(contracts.error());
+    // The demo's landscape copy: ERP is the Tryton server (one call at a time: its SQLite database has one
+    // writer), its subscriptions use the Tryton contracts.
+    nlohmann::json doc = cfg->landscape->document();
+    doc["version"] = doc.value("version", std::string()) + "+tryton";
+    for (auto& s : doc["systems"])
+        if (s.value("id", std::string()) == "ERP") {
+            s["connector"]
+                = { { "kind", "tryton" }, { "base_url", server->baseUrl().toStdString() }, { "database", "demo" },
+                      { "user_env", "MDSYNC_DEMO_TRYTON_USER" }, { "password_env", "MDSYNC_DEMO_TRYTON_PASSWORD" },
+                      { "company", 1 }, { "batch_size", 100 }, { "timeout_ms", 30000 }, { "micro_batch", true } };
+            s["max_concurrency"] = 1;
+        }
+    for (auto& s : doc["subscriptions"])
+        if (s.value("target", std::string()) == "ERP"
+            && contracts->find(s.value("domain", std::string()), "ERP", "tryton-1"))
+            s["contract_version"] = "tryton-1";
+    auto landscape = Landscape::fromJson(doc, QStringLiteral("demo-landscape-tryton"), *cfg->model);
+    if (!landscape)
+        return makeError(landscape.error());
+    if (auto r = installConfig(*ws.value(), *cfg->model, QStringLiteral("built-in"), landscape.value(),
+            QStringLiteral("demo-landscape-tryton"), who);
+        !r)
+        return makeError(r.error());
+    // The demo server's own admin login (loopback only, see tests/tryton/tryton-env.sh).
+    qputenv("MDSYNC_DEMO_TRYTON_USER", "admin");
+    qputenv("MDSYNC_DEMO_TRYTON_PASSWORD", "admin");
+    return server;
+}
+
+Result<void> connectDemoTryton(EmbeddedCore& core)
+{
+    const SystemDef* erp = core.config.landscape->system("ERP");
+    if (!erp)
+        return makeError(QStringLiteral("demo --tryton: the landscape has no ERP system"));
+    auto c = createConnector(*erp);
+    if (!c)
+        return makeError(c.error());
+    core.dispatcher->setConnector("ERP", c.value().get());
+    core.connectors["ERP"] = std::move(c).value();
+    return {};
+}
+
+} // namespace mdsync::cli

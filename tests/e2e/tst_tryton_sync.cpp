@@ -1,0 +1,666 @@
+// MDSync into a real Tryton 6.0 server (started by the CTest fixture tests/tryton/tryton-env.sh fixture-setup,
+// its directory in MDSYNC_TRYTON_DIR): the NPI scenario through the real ingest pipeline and dispatcher, read
+// back with plain JSON-RPC and compared field by field through the contract; update; retire; a record Tryton
+// refuses inside a batch; session expiry; drift found by reconciliation. Each test uses its own database.
+
+#include "connectors/tryton/trytonconnector.h"
+#include "connectors/tryton/trytonschema.h"
+#include "contract/contract.h"
+#include "dispatcherharness.h"
+#include "store/configstore.h"
+#include "sync/dispatcher.h"
+#include "sync/ingestpipeline.h"
+#include "sync/reconcile.h"
+#include "testutil.h"
+#include "util/jsonfile.h"
+#include "workspacefixture.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSqlQuery>
+#include <QTest>
+#include <QTimer>
+#include <QUuid>
+
+#include <memory>
+
+using namespace mdsync;
+using namespace mdsync::test;
+using json = nlohmann::json;
+
+namespace {
+
+// A plain JSON-RPC client (blocking, with its own session): what the test reads and edits in Tryton directly.
+class PlainRpc
+{
+public:
+    PlainRpc(int port, QString db)
+        : m_url(QStringLiteral("http://127.0.0.1:%1/%2/").arg(port).arg(db))
+    { }
+
+    json call(const std::string& method, json params, std::string* error = nullptr)
+    {
+        if (m_session.isEmpty() && method != "common.db.login") {
+            const json r = call("common.db.login", { "admin", { { "password", "admin" } }, "en" }, error);
+            if (!r.is_array() || r.size() != 2)
+                return nullptr;
+            m_session = "Session "
+                + QByteArray("admin:" + QByteArray::number(r[0].get<int>()) + ":"
+                    + QByteArray::fromStdString(r[1].get<std::string>()))
+                      .toBase64();
+        }
+        if (method != "common.db.login")
+            params.push_back({ { "company", 1 }, { "language", "en" }, { "active_test", false } });
+        QNetworkRequest req(m_url);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        if (!m_session.isEmpty())
+            req.setRawHeader("Authorization", m_session);
+        QNetworkReply* reply = m_nam.post(
+            req, QByteArray::fromStdString(json({ { "id", 1 }, { "method", method }, { "params", params } }).dump()));
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+        loop.exec();
+        const QByteArray body = reply->readAll();
+        reply->deleteLater();
+        const json doc = json::parse(body.toStdString(), nullptr, false);
+        if (doc.is_object() && doc.contains("result"))
+            return doc["result"];
+        if (error)
+            *error = body.left(500).toStdString();
+        return nullptr;
+    }
+
+    // One record of a model by a field value, with fields (dotted reads allowed).
+    json find(const std::string& model, const std::string& field, const std::string& value, const json& fields)
+    {
+        const json r = call("model." + model + ".search_read",
+            json::array({ json::array({ json::array({ field, "=", value }) }), 0, nullptr, nullptr, fields }));
+        return r.is_array() && r.size() == 1 ? r[0] : json();
+    }
+
+private:
+    QUrl m_url;
+    QByteArray m_session;
+    QNetworkAccessManager m_nam;
+};
+
+json decimalNumber(const json& v)
+{
+    if (v.is_object() && v.contains("decimal"))
+        return std::stod(v["decimal"].get<std::string>());
+    return v;
+}
+
+json dotted(const json& record, const std::string& field, const char* sub)
+{
+    if (!record.is_object() || !record.contains(field + ".") || !record[field + "."].is_object())
+        return nullptr;
+    return record[field + "."].value(sub, json());
+}
+
+// What Tryton holds for an object, in the vocabulary of the contract's target fields, read with plain
+// JSON-RPC (independently of the connector's own read-back).
+json readTryton(PlainRpc& rpc, const std::string& domain, const std::string& key)
+{
+    using tryton::FieldKind;
+    const auto* schema = tryton::schemaFor(domain);
+    if (!schema)
+        return nullptr;
+    json fields = json::array();
+    for (const auto& f : schema->fields) {
+        switch (f.kind) {
+        case FieldKind::Uom:
+            fields.push_back(f.name + ".symbol");
+            break;
+        case FieldKind::Product:
+        case FieldKind::Party:
+        case FieldKind::Location:
+            fields.push_back(f.name + ".code");
+            break;
+        case FieldKind::VariantDecimal:
+            fields.push_back("products");
+            break;
+        case FieldKind::SupplierLink:
+            fields.push_back("product_suppliers");
+            break;
+        case FieldKind::OutputProduct:
+            fields.push_back("outputs");
+            break;
+        case FieldKind::OutputQuantity:
+        case FieldKind::OutputUom:
+            break;
+        default:
+            fields.push_back(f.name);
+        }
+    }
+    const json r = rpc.find(schema->model, schema->keyField, key, fields);
+    if (r.is_null())
+        return nullptr;
+    json out = json::object();
+    for (const auto& f : schema->fields) {
+        switch (f.kind) {
+        case FieldKind::Plain:
+            out[f.name] = r.value(f.name, json());
+            break;
+        case FieldKind::Bool:
+            out[f.name]
+                = r.value(f.name, json(0)).is_number() ? json(r[f.name].get<int>() != 0) : r.value(f.name, json());
+            break;
+        case FieldKind::Decimal:
+            out[f.name] = decimalNumber(r.value(f.name, json()));
+            break;
+        case FieldKind::Uom:
+            out[f.name] = dotted(r, f.name, "symbol");
+            break;
+        case FieldKind::Product:
+        case FieldKind::Party:
+        case FieldKind::Location:
+            out[f.name] = dotted(r, f.name, "code");
+            break;
+        case FieldKind::VariantDecimal: {
+            const json v = rpc.call("model.product.product.read", json::array({ r["products"], { f.name } }));
+            out[f.name] = v.is_array() && !v.empty() ? decimalNumber(v[0].value(f.name, json())) : json();
+            break;
+        }
+        case FieldKind::SupplierLink: {
+            const json v = rpc.call(
+                "model.purchase.product_supplier.read", json::array({ r["product_suppliers"], { "party.code" } }));
+            out[f.name] = v.is_array() && !v.empty() ? dotted(v[0], "party", "code") : json();
+            break;
+        }
+        case FieldKind::OutputProduct: {
+            const json v = rpc.call("model.production.bom.output.read",
+                json::array({ r["outputs"], { "product.code", "quantity", "uom.symbol" } }));
+            const json row = v.is_array() && !v.empty() ? v[0] : json::object();
+            out["output_product"] = dotted(row, "product", "code");
+            out["output_quantity"] = row.value("quantity", json());
+            out["output_uom"] = dotted(row, "uom", "symbol");
+            break;
+        }
+        case FieldKind::Rows: {
+            const auto* rd = schema->rowsOf(f.name);
+            json cols = json::array();
+            for (const auto& c : rd->columns)
+                cols.push_back(c.kind == FieldKind::Uom  ? c.name + ".symbol"
+                        : c.kind == FieldKind::Product   ? c.name + ".code"
+                        : c.kind == FieldKind::Operation ? c.name + ".name"
+                                                         : c.name);
+            const json v = rpc.call("model." + rd->model + ".read", json::array({ r[f.name], cols }));
+            json rows = json::array();
+            for (const auto& src : v.is_array() ? v : json::array()) {
+                json row = json::object();
+                for (const auto& c : rd->columns)
+                    row[c.name] = c.kind == FieldKind::Uom ? dotted(src, c.name, "symbol")
+                        : c.kind == FieldKind::Product     ? dotted(src, c.name, "code")
+                        : c.kind == FieldKind::Operation   ? dotted(src, c.name, "name")
+                                                           : src.value(c.name, json());
+                rows.push_back(std::move(row));
+            }
+            out[f.name] = std::move(rows);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return out;
+}
+
+// The test's MDSync: a workspace whose landscape makes ERP a Tryton target (contract version "tryton-1"),
+// the real ingest pipeline, the dispatcher and the Tryton connector.
+struct TrytonSync
+{
+    TempWorkspace tw;
+    ActiveConfig config;
+    std::unique_ptr<IngestPipeline> pipeline;
+    ContractSet contracts;
+    std::unique_ptr<TrytonConnector> connector;
+    std::unique_ptr<Dispatcher> dispatcher;
+    QString db;
+    int port = 0;
+
+    ~TrytonSync()
+    {
+        dispatcher.reset();
+        connector.reset();
+        pipeline.reset();
+    }
+
+    QString setUp(const QString&, int trytonPort, const QString& name)
+    {
+        port = trytonPort;
+        db = name;
+        if (!tw.ok())
+            return tw.error();
+        auto doc = readJsonFile(
+            sourcePath(QStringLiteral("resources/landscape/default-landscape.json")), QStringLiteral("landscape"));
+        if (!doc)
+            return doc.error();
+        json l = doc.value();
+        const json connectorConfig = { { "kind", "tryton" }, { "base_url", "http://127.0.0.1:" + std::to_string(port) },
+            { "database", db.toStdString() }, { "user_env", "MDSYNC_TRYTON_USER" },
+            { "password_env", "MDSYNC_TRYTON_PASSWORD" }, { "company", 1 }, { "batch_size", 200 },
+            { "micro_batch", true } };
+        for (auto& s : l["systems"])
+            if (s["id"] == "ERP") {
+                s["connector"] = connectorConfig;
+                s.erase("rate_limit");
+                s["max_concurrency"] = 1;
+            }
+        for (auto& s : l["subscriptions"])
+            if (s["target"] == "ERP")
+                s["contract_version"] = "tryton-1";
+        // MDSync does not echo a system's own changes back to it: the groups the ERP masters in the demo
+        // landscape (prices, procurement, locations, supplier status) are mastered elsewhere here, so that they
+        // flow into Tryton.
+        for (auto& o : l["ownership"])
+            if (o["system"] == "ERP")
+                o["system"] = o["domain"] == "supplier" ? "SUPPLIER-PORTAL" : "PLM";
+        for (auto& r : l["enrichment_rules"])
+            if (r["system"] == "ERP")
+                r["system"] = "PLM";
+        auto landscape = Landscape::fromJson(l, QStringLiteral("tryton-landscape"), *tw.config().model);
+        if (!landscape)
+            return landscape.error();
+        if (auto r = installConfig(tw.ws(), *tw.config().model, QStringLiteral("built-in"), landscape.value(),
+                QStringLiteral("tryton-landscape"), "test");
+            !r)
+            return r.error();
+        auto cfg = loadActiveConfig(tw.ws());
+        if (!cfg)
+            return cfg.error();
+        config = cfg.value();
+        pipeline = std::make_unique<IngestPipeline>(tw.ws(), config);
+        auto set = ContractSet::builtin(*config.model, *config.landscape);
+        if (!set)
+            return set.error();
+        contracts = set.value();
+        qputenv("MDSYNC_TRYTON_USER", "admin");
+        qputenv("MDSYNC_TRYTON_PASSWORD", "admin");
+        auto c = TrytonConnector::create("ERP", connectorConfig);
+        if (!c)
+            return c.error();
+        connector = std::move(c).value();
+        dispatcher = std::make_unique<Dispatcher>(tw.ws(), config, contracts, fastOptions());
+        dispatcher->setConnector("ERP", connector.get());
+        if (auto r = dispatcher->start(); !r)
+            return r.error();
+        return {};
+    }
+
+    bool ingest(const std::vector<std::string>& lines)
+    {
+        IngestOptions o;
+        o.sourceName = QStringLiteral("tryton-test.jsonl");
+        auto r = pipeline->ingestLines(lines, o);
+        if (!r) {
+            qWarning("ingest: %s", qPrintable(r.error()));
+            return false;
+        }
+        dispatcher->poke();
+        return true;
+    }
+
+    // Until no ERP delivery is waiting or in flight (held ones count as waiting).
+    bool settle(int timeoutMs = 30000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            if (dispatcher->callsInFlight() == 0
+                && count(tw.db(), QStringLiteral("delivery"),
+                       QStringLiteral("target_id = 'ERP' AND status IN ('pending','in_flight','retry_wait','held')"))
+                    == 0)
+                return dispatcher->flush().ok();
+            QTest::qWait(10);
+        }
+        return false;
+    }
+
+    QString status(const QString& domain, const QString& key)
+    {
+        return scalar(tw.db(),
+            QStringLiteral("SELECT ot.status FROM object_target ot JOIN object o ON o.id = ot.object_id"
+                           " WHERE o.domain = '%1' AND o.key = '%2' AND ot.target_id = 'ERP'")
+                .arg(domain, key))
+            .toString();
+    }
+
+    // The acknowledged revision's state through the contract: what Tryton must hold.
+    json expected(const std::string& domain, const std::string& key)
+    {
+        QSqlQuery q(tw.db());
+        q.prepare(QStringLiteral("SELECT r.state FROM object_target ot JOIN object o ON o.id = ot.object_id"
+                                 " JOIN revision r ON r.object_id = o.id AND r.revision_no = ot.acked_revision_no"
+                                 " WHERE o.domain = ? AND o.key = ? AND ot.target_id = 'ERP'"));
+        q.addBindValue(qs(domain));
+        q.addBindValue(qs(key));
+        if (!q.exec() || !q.next())
+            return nullptr;
+        const Contract* c = contracts.find(domain, "ERP", "tryton-1");
+        if (!c)
+            return nullptr;
+        auto m = c->map(key, json::parse(q.value(0).toString().toStdString()), config.model->units());
+        return m ? m->payload : json();
+    }
+};
+
+json supplier(const std::string& name)
+{
+    return { { "name", name }, { "country", "DE" }, { "city", "Solingen" }, { "tax_id", "DE811234567" } };
+}
+
+} // namespace
+
+class TstTrytonSync : public QObject
+{
+    Q_OBJECT
+
+    QString m_dir;
+    int m_port = 0;
+
+    QString m_db; // one fresh copy of the template per run of this program; tests use distinct keys
+
+    QString newDb() { return m_db; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_dir = qEnvironmentVariable("MDSYNC_TRYTON_DIR");
+        QFile portFile(m_dir + QStringLiteral("/port"));
+        if (m_dir.isEmpty() || !portFile.open(QIODevice::ReadOnly))
+            QFAIL("no Tryton test server: MDSYNC_TRYTON_DIR must name the directory of a server started with "
+                  "'tests/tryton/tryton-env.sh fixture-setup DIR' (ctest does this in the fixture "
+                  "tryton_server_start; it needs apt-get and the Tryton packages of Debian 12)");
+        m_port = portFile.readAll().trimmed().toInt();
+        QVERIFY(m_port > 0);
+        m_db = QStringLiteral("t") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+        QVERIFY2(QFile::copy(m_dir + QStringLiteral("/template.sqlite"),
+                     m_dir + QLatin1Char('/') + m_db + QStringLiteral(".sqlite")),
+            "cannot copy the Tryton template database");
+        // The server loads a database on its first call (about 2 s): once, here.
+        PlainRpc warm(m_port, m_db);
+        std::string e;
+        QVERIFY2(
+            warm.call("model.product.uom.search_count", json::array({ json::array() }), &e).is_number(), e.c_str());
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_db.isEmpty())
+            QFile::remove(m_dir + QLatin1Char('/') + m_db + QStringLiteral(".sqlite"));
+    }
+
+    void npiScenarioReadsBackAsContracted()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        std::vector<std::string> lines;
+        QFile f(sourcePath(QStringLiteral("tests/fixtures/data/npi-scenario.jsonl")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        lines.push_back(
+            mdsync::test::event("SUPPLIER-PORTAL", "supplier", "SUP-7001", supplier("Schäfer Edelstahl GmbH")));
+        while (!f.atEnd()) {
+            const QByteArray line = f.readLine().trimmed();
+            // The scenario's ERP enrichment (price, procurement) comes from PLM here (see TrytonSync::setUp).
+            if (!line.isEmpty())
+                lines.push_back(QString::fromUtf8(line)
+                                    .replace(QLatin1String("\"source\": \"ERP\""), QLatin1String("\"source\": \"PLM\""))
+                                    .toStdString());
+        }
+        // ERP enrichment of the raw material: price, procurement and its supplier; a routing; locations.
+        lines.push_back(mdsync::test::event("PLM", "item", "RM-7100",
+            { { "standard_price", 4.25 }, { "currency", "EUR" }, { "procurement_type", "buy" },
+                { "preferred_supplier", "SUP-7001" } }));
+        lines.push_back(mdsync::test::event(
+            "SUPPLIER-PORTAL", "supplier", "SUP-7001", { { "lifecycle_status", "approved" }, { "currency", "EUR" } }));
+        lines.push_back(mdsync::test::event("PLM", "routing", "FG-7000/P100/1",
+            { { "item", "FG-7000" }, { "plant", "P100" }, { "description", "CP-90 assembly" },
+                { "lifecycle_status", "released" },
+                { "operations",
+                    { { { "op_number", 10 }, { "work_center", "ASSY-01" },
+                          { "description", "Mount motor on housing" } },
+                        { { "op_number", 20 }, { "work_center", "TEST-02" },
+                            { "description", "Pressure and run test" } } } } }));
+        lines.push_back(mdsync::test::event("PLM", "location", "P100",
+            { { "name", "Stuttgart plant" }, { "location_type", "plant" }, { "plant", "P100" } }));
+        lines.push_back(mdsync::test::event("PLM", "location", "P100-RM",
+            { { "name", "Raw material store" }, { "location_type", "storage_area" }, { "plant", "P100" },
+                { "parent_location", "P100" } }));
+        QVERIFY(s.ingest(lines));
+        QVERIFY2(s.settle(),
+            qPrintable(column(s.tw.db(),
+                QStringLiteral(
+                    "SELECT o.key || ' ' || d.status || ' ' || coalesce(d.last_error, '') FROM delivery d"
+                    " JOIN object o ON o.id = d.object_id WHERE d.target_id = 'ERP' AND d.status <> 'acked'"))
+                           .join(QLatin1Char('\n'))));
+        const std::vector<std::pair<std::string, std::string>> objects
+            = { { "supplier", "SUP-7001" }, { "item", "RM-7100" }, { "item", "EC-7200" }, { "item", "SA-7300" },
+                  { "item", "FG-7000" }, { "bom", "FG-7000/P100/1" }, { "routing", "FG-7000/P100/1" },
+                  { "location", "P100" }, { "location", "P100-RM" } };
+        for (const auto& [domain, key] : objects)
+            QVERIFY2(s.status(qs(domain), qs(key)) == QLatin1String("acked"),
+                qPrintable(qs(domain + " " + key) + QStringLiteral(": ") + s.status(qs(domain), qs(key))
+                    + QStringLiteral(" objects: ")
+                    + column(s.tw.db(), QStringLiteral("SELECT domain || ' ' || key FROM object"))
+                          .join(QLatin1Char(','))
+                    + QStringLiteral(" exceptions: ")
+                    + column(s.tw.db(), QStringLiteral("SELECT message FROM exception")).join(QLatin1Char('\n'))));
+
+        // Read back with plain JSON-RPC: every field the contract maps, as the contract says.
+        PlainRpc rpc(m_port, s.db);
+        for (const auto& [domain, key] : objects) {
+            const json expected = s.expected(domain, key);
+            QVERIFY2(expected.is_object() && !expected.empty(), (domain + " " + key).c_str());
+            const json actual = readTryton(rpc, domain, key);
+            QVERIFY2(actual.is_object(), (domain + " " + key + " is not in Tryton").c_str());
+            const auto diffs = compareRecord(expected, actual, 1e-9);
+            std::string text;
+            for (const auto& d : diffs)
+                text += domain + " " + key + " " + d.field + ": expected " + d.expected.dump() + ", Tryton "
+                    + d.actual.dump() + "\n";
+            QVERIFY2(diffs.empty(), text.c_str());
+        }
+        // A few values spelled out (the contract's units, codes and typed prices).
+        const json fg = readTryton(rpc, "item", "FG-7000");
+        QCOMPARE(fg["default_uom"].get<std::string>(), std::string("u"));
+        QCOMPARE(fg["weight"].get<double>(), 61.2); // PLM's 61.2 kg (the warehouse does not own the weight), in kg
+        QCOMPARE(fg["cost_price"].get<double>(), 1480.0);
+        QCOMPARE(fg["producible"].get<bool>(), true);
+        const json rm = readTryton(rpc, "item", "RM-7100");
+        QCOMPARE(rm["cost_price"].get<double>(), 4.25);
+        QCOMPARE(rm["product_suppliers"].get<std::string>(), std::string("SUP-7001"));
+        const json bom = readTryton(rpc, "bom", "FG-7000/P100/1");
+        QCOMPARE(bom["inputs"].size(), size_t(3));
+        QCOMPARE(bom["inputs"][2]["product"].get<std::string>(), std::string("RM-7100"));
+        QCOMPARE(bom["inputs"][2]["uom"].get<std::string>(), std::string("kg"));
+        QCOMPARE(bom["inputs"][2]["quantity"].get<double>(), 0.4);
+        QCOMPARE(bom["output_product"].get<std::string>(), std::string("FG-7000"));
+        const json routing = readTryton(rpc, "routing", "FG-7000/P100/1");
+        QCOMPARE(routing["steps"].size(), size_t(2));
+        QCOMPARE(routing["steps"][1]["operation"].get<std::string>(), std::string("Pressure and run test"));
+        QCOMPARE(readTryton(rpc, "location", "P100-RM")["parent"].get<std::string>(), std::string("P100"));
+        QCOMPARE(s.connector->loginCount(), 1);
+        verifyCounters(s.tw.db());
+    }
+
+    void updateAndRetire()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "UP-100", releasedItem("Valve body", { "P100" })),
+            mdsync::test::event("PLM", "item", "UP-200", releasedItem("Old gasket", { "P100" })) }));
+        QVERIFY(s.settle());
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "UP-100",
+                               { { "description", "Valve body DN50" }, { "net_weight", "2.5 kg" } }),
+            mdsync::test::event("PLM", "item", "UP-200", nullptr, {}, "delete") }));
+        QVERIFY(s.settle());
+        QCOMPARE(s.status(QStringLiteral("item"), QStringLiteral("UP-100")), QStringLiteral("acked"));
+        QVERIFY2(s.status(QStringLiteral("item"), QStringLiteral("UP-200")) == QLatin1String("acked"),
+            qPrintable(column(s.tw.db(), QStringLiteral("SELECT message FROM exception")).join(QLatin1Char('\n'))));
+        PlainRpc rpc(m_port, s.db);
+        const json up = readTryton(rpc, "item", "UP-100");
+        QCOMPARE(up["name"].get<std::string>(), std::string("Valve body DN50"));
+        QCOMPARE(up["weight"].get<double>(), 2.5);
+        // Still one template and one variant: updated in place.
+        QCOMPARE(rpc.call("model.product.product.search_count",
+                        json::array({ json::array({ json::array({ "code", "=", "UP-100" }) }) }))
+                     .get<int>(),
+            1);
+        // Retired = inactive, never deleted.
+        const json gone = readTryton(rpc, "item", "UP-200");
+        QVERIFY2(gone.is_object(), "a retired item must stay in Tryton");
+        QCOMPARE(gone["active"].get<bool>(), false);
+    }
+
+    void refusedRecordIsIsolatedInItsBatch()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        // Someone made a variant "DUP-9" in Tryton directly (template DUP, variant suffix -9): Tryton refuses a
+        // second active product with that code.
+        PlainRpc rpc(m_port, s.db);
+        std::string e;
+        const json made = rpc.call("model.product.template.create",
+            json::array({ json::array({ { { "name", "Manual" }, { "code", "DUP" }, { "default_uom", 1 },
+                { "type", "goods" }, { "list_price", { { "__class__", "Decimal" }, { "decimal", "1" } } },
+                { "products",
+                    json::array({ json::array({ "create", json::array({ { { "suffix_code", "-9" } } }) }) }) } } }) }),
+            &e);
+        QVERIFY2(made.is_array(), e.c_str());
+        std::vector<std::string> lines;
+        for (const char* key : { "BT-101", "BT-102", "BT-103", "DUP-9", "BT-104", "BT-105", "BT-106" })
+            lines.push_back(
+                mdsync::test::event("PLM", "item", key, releasedItem(std::string("Batch item ") + key, { "P100" })));
+        const int callsBefore = s.connector->callCount();
+        QVERIFY(s.ingest(lines));
+        QVERIFY(s.settle());
+        for (const char* key : { "BT-101", "BT-102", "BT-103", "BT-104", "BT-105", "BT-106" }) {
+            QCOMPARE(s.status(QStringLiteral("item"), QLatin1String(key)), QStringLiteral("acked"));
+            QVERIFY2(readTryton(rpc, "item", key).is_object(), key);
+        }
+        QCOMPARE(s.status(QStringLiteral("item"), QStringLiteral("DUP-9")), QStringLiteral("failed"));
+        const QString message = scalar(s.tw.db(),
+            QStringLiteral("SELECT message FROM exception WHERE object_key = 'DUP-9' AND category = 'target_rejected'"))
+                                    .toString();
+        QVERIFY2(message.contains(QLatin1String("Code of active product must be unique.")), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("(unique)")), qPrintable(message));
+        const json details
+            = json::parse(scalar(s.tw.db(), QStringLiteral("SELECT details FROM exception WHERE object_key = 'DUP-9'"))
+                              .toString()
+                              .toStdString());
+        QCOMPARE(details["response"].value("error_class", std::string()), std::string("unique"));
+        // Batched: a handful of calls for seven records (lookups, the refused create bisected), not seven creates.
+        const int calls = s.connector->callCount() - callsBefore;
+        QVERIFY2(calls <= 12, qPrintable(QString::number(calls)));
+        verifyCounters(s.tw.db());
+    }
+
+    void sessionExpiryNeedsOneNewLogin()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "SE-100", releasedItem("Session item", { "P100" })) }));
+        QVERIFY(s.settle());
+        QCOMPARE(s.connector->loginCount(), 1);
+        {
+            // The server forgets every session (as after its timeout).
+            RawConnection raw(m_dir + QLatin1Char('/') + s.db + QStringLiteral(".sqlite"));
+            QCOMPARE(raw.exec(QStringLiteral("DELETE FROM ir_session")), QString());
+        }
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "SE-100", { { "description", "Session item v2" } }),
+            mdsync::test::event("PLM", "item", "SE-200", releasedItem("Second session item", { "P100" })) }));
+        QVERIFY(s.settle());
+        QCOMPARE(s.status(QStringLiteral("item"), QStringLiteral("SE-100")), QStringLiteral("acked"));
+        QCOMPARE(s.status(QStringLiteral("item"), QStringLiteral("SE-200")), QStringLiteral("acked"));
+        QCOMPARE(s.connector->loginCount(), 2); // exactly one new login
+        PlainRpc rpc(m_port, s.db);
+        QCOMPARE(readTryton(rpc, "item", "SE-100")["name"].get<std::string>(), std::string("Session item v2"));
+    }
+
+    void failedLoginIsNotRetried()
+    {
+        // A login nobody has (Tryton delays repeated failures of one login: a fresh name keeps this fast).
+        qputenv("MDSYNC_TRYTON_BAD_PASSWORD", "wrong");
+        qputenv("MDSYNC_TRYTON_BAD_USER", "nobody-" + QUuid::createUuid().toString(QUuid::Id128).left(8).toLatin1());
+        const json cfg = { { "kind", "tryton" }, { "base_url", "http://127.0.0.1:" + std::to_string(m_port) },
+            { "database", m_db.toStdString() }, { "user_env", "MDSYNC_TRYTON_BAD_USER" },
+            { "password_env", "MDSYNC_TRYTON_BAD_PASSWORD" } };
+        auto c = TrytonConnector::create("ERP", cfg);
+        QVERIFY(c.ok());
+        OutboundDelivery d;
+        d.domain = "item";
+        d.key = "X-1";
+        d.payload = { { "code", "X-1" } };
+        std::vector<DeliveryOutcome> out;
+        bool done = false;
+        c.value()->sendBatch({ d, d }, [&](std::vector<DeliveryOutcome> o) {
+            out = std::move(o);
+            done = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        QCOMPARE(out.size(), size_t(2));
+        QCOMPARE(out[0].kind, DeliveryOutcome::Kind::Unauthorized);
+        QVERIFY2(out[0].message.find("not retried") != std::string::npos, out[0].message.c_str());
+        QCOMPARE(c.value()->loginCount(), 1);
+    }
+
+    void driftAfterDirectEdit()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "DR-100", releasedItem("Drift pump", { "P100" })),
+            mdsync::test::event("PLM", "item", "DR-200", releasedItem("Steady pump", { "P100" })) }));
+        QVERIFY(s.settle());
+        ReconcileOptions o;
+        o.target = "ERP";
+        o.actor = "system:reconcile";
+        o.checkPermission = false;
+        auto clean = reconcileTarget(s.tw.ws(), s.config, s.contracts, *s.connector, o);
+        QVERIFY2(clean.ok(), clean.ok() ? "" : qPrintable(clean.error()));
+        QCOMPARE(clean->compared, 2);
+        QCOMPARE(clean->inSync, 2);
+        // Someone edits the item in Tryton directly.
+        PlainRpc rpc(m_port, s.db);
+        const json rec = rpc.find("product.template", "code", "DR-100", { "id" });
+        QVERIFY(rec.is_object());
+        rpc.call("model.product.template.write",
+            json::array(
+                { json::array({ rec["id"] }), { { "name", "Drift pump (edited in ERP)" }, { "weight", 99.0 } } }));
+        auto found = reconcileTarget(s.tw.ws(), s.config, s.contracts, *s.connector, o);
+        QVERIFY2(found.ok(), found.ok() ? "" : qPrintable(found.error()));
+        QCOMPARE(found->exceptionsCreated, 1);
+        QCOMPARE(found->drifts.size(), size_t(1));
+        QCOMPARE(found->drifts[0].key, std::string("DR-100"));
+        QCOMPARE(found->drifts[0].differences.size(), size_t(2));
+        const QString message
+            = scalar(s.tw.db(), QStringLiteral("SELECT message FROM exception WHERE category = 'drift'")).toString();
+        QVERIFY2(message.contains(QLatin1String("\"Drift pump\""))
+                && message.contains(QLatin1String("Drift pump (edited in ERP)")),
+            qPrintable(message));
+        QCOMPARE(count(s.tw.db(), QStringLiteral("lineage_event"),
+                     QStringLiteral("kind = 'drift_detected' AND object_key = 'DR-100'")),
+            1);
+        // Not again while it is open.
+        auto again = reconcileTarget(s.tw.ws(), s.config, s.contracts, *s.connector, o);
+        QVERIFY(again.ok());
+        QCOMPARE(again->exceptionsCreated, 0);
+        QVERIFY(again->drifts.size() == 1 && again->drifts[0].alreadyOpen);
+        QCOMPARE(count(s.tw.db(), QStringLiteral("exception"), QStringLiteral("category = 'drift'")), 1);
+        QCOMPARE(count(s.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'reconcile.run'")), 3);
+        verifyCounters(s.tw.db());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstTrytonSync)
+#include "tst_tryton_sync.moc"

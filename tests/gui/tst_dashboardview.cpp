@@ -1,0 +1,258 @@
+// The dashboard: KPI tiles show what computeKpis computes on a fixture workspace, the severity tiles count the
+// open exceptions, and clicking a tile, a system or a bar asks the navigator for the filtered list behind it.
+
+#include "corecontroller.h"
+#include "dbreader.h"
+#include "metrics/metrics.h"
+#include "views/dashboardview.h"
+#include "views/policiesview.h"
+#include "widgets/healthstrip.h"
+#include "widgets/kpitile.h"
+#include "workspacefixture.h"
+
+#include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace mdsync;
+using namespace mdsync::ui;
+using nlohmann::json;
+
+class TestDashboardView : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<test::TempWorkspace> m_tw;
+    QString m_path;
+
+    static bool exec(QSqlDatabase db, const QString& sql)
+    {
+        QSqlQuery q(db);
+        if (!q.exec(sql)) {
+            qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            return false;
+        }
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_tw = std::make_unique<test::TempWorkspace>();
+        QVERIFY2(m_tw->ok(), qPrintable(m_tw->error()));
+        m_path = m_tw->path();
+        QSqlDatabase db = m_tw->db();
+        // Counters as the dispatcher and the triggers keep them: a backlog at two targets, outcomes three minutes
+        // ago, latency histograms, open exceptions of three severities and repair times.
+        const qint64 minute = nowMs() / metrics::kMinuteMs - 3;
+        const QString m = QString::number(minute);
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO delivery_counter VALUES ('ERP','item','pending',7),"
+                           "('ERP','item','acked',40),('MES-P100','bom','retry_wait',3),"
+                           "('MES-P100','bom','held',2),('MES-P100','item','failed',1)")));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO metric_minute(target_id, minute, domain, attempts, acked, retried,"
+                           " failed, latency_sum, sla_breaches) VALUES ('ERP',%1,'item',20,18,2,0,9000,1),"
+                           "('MES-P100',%1,'bom',10,4,5,1,40000,2)")
+                .arg(m)));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO latency_bucket VALUES ('ERP',%1,%2,18),('MES-P100',%1,%3,4)")
+                .arg(m)
+                .arg(metrics::latencyBucket(500))
+                .arg(metrics::latencyBucket(10000))));
+        const qint64 now = nowMs();
+        const QString ins = QStringLiteral(
+            "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, domain, object_key,"
+            " target_id, message, details) VALUES ('delivery','%1','%2','%3',%4,%4,'item','FG-%5','ERP','m','{}')");
+        QVERIFY(exec(db,
+            ins.arg(QStringLiteral("target_rejected"), QStringLiteral("critical"), QStringLiteral("open"))
+                .arg(now - 1000)
+                .arg(1)));
+        QVERIFY(exec(db,
+            ins.arg(QStringLiteral("target_rejected"), QStringLiteral("high"), QStringLiteral("open"))
+                .arg(now - 2 * 3600 * 1000)
+                .arg(2)));
+        QVERIFY(exec(db,
+            ins.arg(QStringLiteral("target_rejected"), QStringLiteral("high"), QStringLiteral("assigned"))
+                .arg(now - 3000)
+                .arg(3)));
+        QVERIFY(exec(db,
+            ins.arg(QStringLiteral("mapping"), QStringLiteral("medium"), QStringLiteral("open"))
+                .arg(now - 3LL * 24 * 3600 * 1000)
+                .arg(4)));
+        QVERIFY(exec(db,
+            ins.arg(QStringLiteral("mapping"), QStringLiteral("low"), QStringLiteral("resolved"))
+                .arg(now - 1000)
+                .arg(5)));
+        QVERIFY(exec(db,
+            ins.arg(QStringLiteral("validation"), QStringLiteral("error"), QStringLiteral("open"))
+                .arg(now - 1000)
+                .arg(6)));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO exception_counter VALUES ('delivery','target_rejected','open',2),"
+                           "('delivery','target_rejected','assigned',1),('delivery','mapping','open',1),"
+                           "('delivery','mapping','resolved',1),('delivery','validation','open',1)")));
+        QVERIFY(exec(db,
+            QStringLiteral("INSERT INTO kpi_counter(name, key, n, total) VALUES ('repair','mapping',2,"
+                           "7200000) ON CONFLICT(name, key) DO UPDATE SET n = 2, total = 7200000")));
+        m_tw->close();
+    }
+
+    void tilesMatchComputeKpis()
+    {
+        DbReader reader(m_path);
+        Navigator nav;
+        AppContext ctx { nullptr, &reader, &nav };
+        DashboardView view(ctx);
+        view.resize(1280, 900);
+        view.show();
+        view.activate();
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        QVERIFY2(view.lastError().isEmpty(), qPrintable(view.lastError()));
+
+        KpiOptions o;
+        o.now = view.snapshot().now;
+        auto kpis = reader.runNow<json>([&](QSqlDatabase& db) { return computeKpis(db, o); });
+        QVERIFY2(kpis.ok(), kpis.ok() ? "" : qPrintable(kpis.error()));
+        const json& k = kpis.value();
+        QCOMPARE(k["backlog_total"].get<qint64>(), 12); // 7 pending + 3 retrying + 2 held
+        QCOMPARE(view.tile(QStringLiteral("backlog"))->rawValue().toLongLong(), k["backlog_total"].get<qint64>());
+        QCOMPARE(view.tile(QStringLiteral("backlog"))->valueText(), QStringLiteral("12"));
+        QCOMPARE(view.tile(QStringLiteral("acked"))->rawValue().toLongLong(), k["window"]["acked"].get<qint64>());
+        QCOMPARE(view.tile(QStringLiteral("acked"))->rawValue().toLongLong(), 22);
+        QCOMPARE(
+            view.tile(QStringLiteral("retry_rate"))->rawValue().toDouble(), k["window"]["retry_rate"].get<double>());
+        QCOMPARE(view.tile(QStringLiteral("retry_rate"))->valueText(), QStringLiteral("23.3 %")); // 7 / 30
+        QCOMPARE(view.tile(QStringLiteral("sla_breaches"))->rawValue().toLongLong(),
+            k["window"]["sla_breaches"].get<qint64>());
+        QCOMPARE(view.tile(QStringLiteral("sla_breaches"))->rawValue().toLongLong(), 3);
+        QCOMPARE(view.tile(QStringLiteral("p95"))->rawValue().toLongLong(),
+            std::max(k["targets"]["ERP"]["window"]["latency_p95_ms"].get<qint64>(),
+                k["targets"]["MES-P100"]["window"]["latency_p95_ms"].get<qint64>()));
+        QVERIFY(view.tile(QStringLiteral("p95"))->detailText().contains(QStringLiteral("MES-P100")));
+        QCOMPARE(view.tile(QStringLiteral("mttr"))->rawValue().toLongLong(), k["mttr"]["mean_ms"].get<qint64>());
+        QCOMPARE(view.tile(QStringLiteral("mttr"))->valueText(), QStringLiteral("60.0 min"));
+        QCOMPARE(view.tile(QStringLiteral("open_critical"))->rawValue().toLongLong(), 1);
+        QCOMPARE(view.tile(QStringLiteral("open_high"))->rawValue().toLongLong(), 2); // open + assigned
+        QCOMPARE(view.tile(QStringLiteral("open_medium"))->rawValue().toLongLong(), 1);
+        QCOMPARE(view.tile(QStringLiteral("open_low"))->rawValue().toLongLong(), 0); // resolved does not count
+        // A severity outside the four (inbound "error") gets its own tile.
+        QVERIFY(view.tile(QStringLiteral("open_error")));
+        QCOMPARE(view.tile(QStringLiteral("open_error"))->rawValue().toLongLong(), 1);
+        QVERIFY(!view.tile(QStringLiteral("open_warning")));
+        // The severity tiles add up to the open exceptions of the KPIs.
+        QCOMPARE(k["exceptions"]["open"].get<qint64>(), 5);
+
+        // The health strip: every system of the landscape; MES-P100 had more retries than acks -> slow.
+        const auto& systems = view.snapshot().systems;
+        QVERIFY(systems.size() >= 2);
+        auto find = [&](const QString& id) -> const SystemHealth* {
+            for (const auto& s : systems)
+                if (s.id == id)
+                    return &s;
+            return nullptr;
+        };
+        QVERIFY(find(QStringLiteral("ERP")) && find(QStringLiteral("MES-P100")));
+        QCOMPARE(find(QStringLiteral("ERP"))->state, SystemHealth::State::Up);
+        QCOMPARE(find(QStringLiteral("ERP"))->backlog, 7);
+        QCOMPARE(find(QStringLiteral("MES-P100"))->state, SystemHealth::State::Slow);
+        QVERIFY(find(QStringLiteral("ERP"))->lastAckMs > 0);
+    }
+
+    void clicksNavigate()
+    {
+        DbReader reader(m_path);
+        Navigator nav;
+        AppContext ctx { nullptr, &reader, &nav };
+        DashboardView view(ctx);
+        view.resize(1280, 900);
+        view.show();
+        view.activate();
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        QSignalSpy exceptions(&nav, &Navigator::exceptionsRequested);
+        QSignalSpy matrix(&nav, &Navigator::matrixRequested);
+
+        QTest::mouseClick(view.tile(QStringLiteral("open_critical")), Qt::LeftButton);
+        QCOMPARE(exceptions.count(), 1);
+        QCOMPARE(
+            exceptions.at(0).at(0).toMap().value(QStringLiteral("severity")).toString(), QStringLiteral("critical"));
+
+        QTest::mouseClick(view.tile(QStringLiteral("backlog")), Qt::LeftButton);
+        QCOMPARE(matrix.count(), 1);
+        QCOMPARE(matrix.at(0).at(0).toMap().value(QStringLiteral("status")).toString(), QStringLiteral("backlog"));
+
+        QTest::mouseClick(view.tile(QStringLiteral("retry_rate")), Qt::LeftButton);
+        QCOMPARE(matrix.count(), 2);
+        QCOMPARE(matrix.at(1).at(0).toMap().value(QStringLiteral("status")).toString(), QStringLiteral("retry_wait"));
+
+        QTest::mouseClick(view.tile(QStringLiteral("p95")), Qt::LeftButton);
+        QCOMPARE(matrix.count(), 3);
+        QCOMPARE(matrix.at(2).at(0).toMap().value(QStringLiteral("target")).toString(), QStringLiteral("MES-P100"));
+
+        // A tile that leads nowhere does not navigate.
+        QTest::mouseClick(view.tile(QStringLiteral("sla_breaches")), Qt::LeftButton);
+        QCOMPARE(matrix.count() + exceptions.count(), 4);
+
+        // A system card opens the matrix of that target.
+        auto* card = view.findChild<QWidget*>(QStringLiteral("health-ERP"));
+        QVERIFY(card);
+        QTest::mouseClick(card, Qt::LeftButton);
+        QCOMPARE(matrix.count(), 4);
+        QCOMPARE(matrix.at(3).at(0).toMap().value(QStringLiteral("target")).toString(), QStringLiteral("ERP"));
+    }
+
+    void refreshesOnCoreChanges()
+    {
+        // With a running core: a change notification refreshes the visible dashboard (throttled).
+        CoreServiceOptions o;
+        o.workspacePath = m_path;
+        o.connectFromLandscape = false;
+        o.actor = "tester";
+        o.notifyIntervalMs = 50;
+        CoreController core(o);
+        QSignalSpy started(&core, &CoreController::started);
+        QSignalSpy failed(&core, &CoreController::failed);
+        core.start();
+        QTRY_VERIFY_WITH_TIMEOUT(started.count() + failed.count() > 0, 8000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        DbReader reader(m_path);
+        Navigator nav;
+        DashboardView view(AppContext { &core, &reader, &nav });
+        view.show();
+        view.activate();
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        QSignalSpy refreshed(&view, &DashboardView::refreshed);
+        Q_EMIT core.changed(core.dataVersion() + 1);
+        QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 1, DashboardView::kMinRefreshMs + 4000);
+    }
+
+    void policiesShowOwnershipAndSubscriptions()
+    {
+        DbReader reader(m_path);
+        Navigator nav;
+        PoliciesView view(AppContext { nullptr, &reader, &nav });
+        view.show();
+        view.activate();
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        auto subs = reader.runNow<qint64>([](QSqlDatabase& db) -> Result<qint64> {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT count(*) FROM subscription"));
+            return q.next() ? q.value(0).toLongLong() : -1;
+        });
+        QVERIFY(subs.ok() && subs.value() > 0);
+        QCOMPARE(view.subscriptionTable()->rowCount(), static_cast<int>(subs.value()));
+        QVERIFY(view.ownershipTable()->rowCount() > 0);
+        QVERIFY(view.contractTable()->rowCount() > 0);
+        // Some attribute group has an owner from the landscape.
+        bool owned = false;
+        for (int r = 0; r < view.ownershipTable()->rowCount(); ++r)
+            owned = owned || view.ownershipTable()->item(r, 3)->text() != QStringLiteral("(none)");
+        QVERIFY(owned);
+    }
+};
+
+QTEST_MAIN(TestDashboardView)
+#include "tst_dashboardview.moc"

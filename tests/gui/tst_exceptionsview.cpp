@@ -1,0 +1,396 @@
+// The exception backlog view: the model under QAbstractItemModelTester, filters against SQL, a bulk replay of
+// 1,000 failed deliveries that keeps the UI thread responsive, a correction refused by the core, and four-eyes.
+
+#include "corecontroller.h"
+#include "dbreader.h"
+#include "models/exceptionsmodel.h"
+#include "steward/roles.h"
+#include "views/exceptionsview.h"
+#include "widgets/exceptiondetail.h"
+#include "workspacefixture.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+using namespace mdsync;
+using namespace mdsync::test;
+using namespace mdsync::ui;
+using json = nlohmann::json;
+
+namespace {
+
+// admin ada; steward sam; amy is steward and approver; abe is approver.
+bool grantTeam(Workspace& ws)
+{
+    if (!grantRole(ws, "ada", "ada", Role::Admin, "bootstrap").ok())
+        return false;
+    for (const auto& [login, role] : { std::pair { "sam", Role::Steward }, std::pair { "amy", Role::Steward },
+             std::pair { "amy", Role::Approver }, std::pair { "abe", Role::Approver } })
+        if (!grantRole(ws, "ada", login, role, "team").ok())
+            return false;
+    return true;
+}
+
+// `n` released items; every QMS delivery made a failed delivery with an open "rejected" exception (as the dispatcher
+// records a rejection), plus one inbound validation exception on RM-1.
+bool makeBacklog(TempWorkspace& tw, int n)
+{
+    std::vector<std::string> lines;
+    lines.reserve(static_cast<size_t>(n) + 2);
+    for (int i = 0; i < n; ++i) {
+        // Distinct words, so that the duplicate-suspect check finds nothing alike.
+        std::string word = "Q";
+        for (int v = i + 26 * 26; v > 0; v /= 26)
+            word += static_cast<char>('a' + v % 26);
+        json a = releasedItem(word + "x" + word, { "P100" });
+        lines.push_back(mdsync::test::event("PLM", "item", "FG-" + std::to_string(1000 + i), a));
+    }
+    json rm = releasedItem("Bracket", { "P100" });
+    lines.push_back(mdsync::test::event("PLM", "item", "RM-1", rm));
+    if (!tw.ingest(lines).ok())
+        return false;
+    rm["net_weight"] = "3 m";
+    if (!tw.ingest({ mdsync::test::event("PLM", "item", "RM-1", rm) }).ok())
+        return false;
+    RawConnection raw(tw.path());
+    for (const char* sql : {
+             "UPDATE delivery SET status = 'failed', attempts = 1, last_error = 'QMS rejected: unknown unit'"
+             " WHERE target_id = 'QMS' AND object_id IN (SELECT id FROM object WHERE key LIKE 'FG-%')",
+             "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, domain, object_key,"
+             " object_id, revision_id, delivery_id, target_id, message, details)"
+             " SELECT 'delivery', 'rejected', 'high', 'open', d.created_at, d.created_at, o.domain, o.key, o.id,"
+             " d.revision_id, d.id, d.target_id, 'QMS rejected: unknown unit', '{\"http_status\": 422}'"
+             " FROM delivery d JOIN object o ON o.id = d.object_id WHERE d.status = 'failed' ORDER BY d.id",
+             "UPDATE delivery SET exception_id = (SELECT e.id FROM exception e WHERE e.delivery_id = delivery.id)"
+             " WHERE status = 'failed'",
+         }) {
+        const QString error = raw.exec(QString::fromUtf8(sql));
+        if (!error.isEmpty()) {
+            qWarning("%s", qPrintable(error));
+            return false;
+        }
+    }
+    return true;
+}
+
+// The GUI side on a closed workspace: core thread, reader, navigator and the view.
+struct Rig
+{
+    std::unique_ptr<CoreController> core;
+    std::unique_ptr<DbReader> reader;
+    Navigator nav;
+    std::unique_ptr<ExceptionsView> view;
+
+    bool start(const QString& path, const std::string& actor)
+    {
+        CoreServiceOptions o;
+        o.workspacePath = path;
+        o.connectFromLandscape = false;
+        o.actor = actor;
+        core = std::make_unique<CoreController>(o);
+        QSignalSpy started(core.get(), &CoreController::started);
+        core->start();
+        if (!started.wait(10000))
+            return false;
+        reader = std::make_unique<DbReader>(path);
+        view = std::make_unique<ExceptionsView>(AppContext { core.get(), reader.get(), &nav });
+        view->resize(1400, 800);
+        view->show();
+        return true;
+    }
+    ~Rig()
+    {
+        view.reset();
+        if (reader)
+            reader->waitForIdle();
+        reader.reset();
+        core.reset();
+    }
+};
+
+qint64 countSql(const QString& path, const QString& sql)
+{
+    RawConnection raw(path);
+    return scalar(raw.db(), sql).toLongLong();
+}
+
+bool selectException(Rig& r, qint64 id)
+{
+    QVariantMap f;
+    f.insert(QStringLiteral("id"), id);
+    r.view->applyFilter(f);
+    if (!QTest::qWaitFor([&] { return r.view->model()->rowCount() == 1 && r.view->model()->idAt(0) == id; }, 5000))
+        return false;
+    r.view->table()->setCurrentIndex(r.view->model()->index(0, 0));
+    return QTest::qWaitFor([&] { return r.view->detail()->isLoaded() && r.view->detail()->exceptionId() == id; }, 5000);
+}
+
+} // namespace
+
+class TestExceptionsView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void modelAndFilters()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(makeBacklog(tw, 40));
+        tw.close();
+        const QString path = tw.path();
+
+        DbReader reader(path);
+        ExceptionsModel model(&reader);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy listed(&model, &PagedSqlModel::listLoaded);
+        model.setFilter(ExceptionFilter {});
+        QVERIFY(listed.wait(5000));
+        const qint64 open = countSql(path, QStringLiteral("SELECT count(*) FROM exception WHERE status = 'open'"));
+        QCOMPARE(
+            countSql(path, QStringLiteral("SELECT count(*) FROM exception WHERE category = 'duplicate_suspect'")), 0);
+        QCOMPARE(open, 41);
+        QCOMPARE(model.rowCount(), open);
+        // Rows load in chunks; every cell of a loaded row answers.
+        QTRY_VERIFY(model.data(model.index(0, ExceptionsModel::Object), PagedSqlModel::LoadedRole).toBool());
+        QVERIFY(model.data(model.index(0, ExceptionsModel::Severity), Qt::DecorationRole).isValid());
+        QCOMPARE(model.data(model.index(0, ExceptionsModel::Status)).toString(), QStringLiteral("open"));
+
+        // Category and text filters narrow the rows like SQL does.
+        ExceptionFilter f;
+        f.category = QStringLiteral("validation");
+        model.setFilter(f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(model.rowCount(),
+            countSql(path, QStringLiteral("SELECT count(*) FROM exception WHERE category = 'validation'")));
+        QCOMPARE(model.rowCount(), 1);
+        f = {};
+        f.text = QStringLiteral("FG-101");
+        model.setFilter(f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(model.rowCount(),
+            countSql(path, QStringLiteral("SELECT count(*) FROM exception WHERE object_key LIKE '%FG-101%'")));
+        QCOMPARE(model.rowCount(), 10); // FG-1010 .. FG-1019
+        // Sorting in SQL: by object descending, the first row is the greatest key.
+        f = {};
+        f.target = QStringLiteral("QMS");
+        model.setFilter(f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(model.rowCount(), 40);
+        model.sort(ExceptionsModel::Object, Qt::DescendingOrder);
+        QVERIFY(listed.wait(5000));
+        QTRY_VERIFY(model.data(model.index(0, 0), PagedSqlModel::LoadedRole).toBool());
+        QCOMPARE(model.data(model.index(0, ExceptionsModel::Object)).toString(), QStringLiteral("item/FG-1039"));
+        // Older-than filters by age (the fixture's events are from the fixed ingest clock).
+        f.olderThanMinutes = 60;
+        model.setFilter(f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(model.rowCount(),
+            countSql(path,
+                QStringLiteral("SELECT count(*) FROM exception WHERE target_id = 'QMS' AND created_at <= %1")
+                    .arg(QDateTime::currentMSecsSinceEpoch() - 3600 * 1000)));
+        f.olderThanMinutes = 20LL * 365 * 24 * 60; // nothing is 20 years old
+        model.setFilter(f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(model.rowCount(), 0);
+        // Closed statuses are outside the default filter; asking for them shows them.
+        f = {};
+        f.statuses = { QStringLiteral("replayed") };
+        model.setFilter(f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(model.rowCount(), 0);
+
+        // Group counts (the view's summary) come from GROUP BY.
+        using GroupCounts = std::map<QString, qint64>;
+        const auto groups = reader.runNow<GroupCounts>(
+            [](QSqlDatabase& db) { return exceptionGroupCounts(db, ExceptionFilter {}, QStringLiteral("category")); });
+        QVERIFY2(groups.ok(), groups.ok() ? "" : qPrintable(groups.error()));
+        QCOMPARE(groups.value().at(QStringLiteral("rejected")), 40);
+        QCOMPARE(groups.value().at(QStringLiteral("validation")), 1);
+        reader.waitForIdle();
+    }
+
+    void bulkReplayOfAThousandKeepsTheWindowResponsive()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw.ws()));
+        QElapsedTimer setup;
+        setup.start();
+        QVERIFY(makeBacklog(tw, 1000));
+        tw.close();
+        qInfo("fixture: 1000 failed deliveries in %lld ms", static_cast<long long>(setup.elapsed()));
+        Rig r;
+        QVERIFY(r.start(tw.path(), "sam"));
+        QVariantMap only;
+        only.insert(QStringLiteral("target"), QStringLiteral("QMS"));
+        r.view->applyFilter(only);
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 1000, 5000);
+        QVERIFY(r.view->isReady());
+
+        // Group summary: clicking a group filters the table.
+        r.view->groupByCombo()->setCurrentIndex(1);
+        QTRY_VERIFY(r.view->groupTree()->topLevelItemCount() == 1);
+        QTRY_COMPARE(r.view->groupTree()->topLevelItem(0)->text(1), QStringLiteral("1000"));
+
+        r.view->table()->selectAll();
+        QCOMPARE(r.view->selectedIds().size(), size_t(1000));
+
+        QElapsedTimer clock;
+        clock.start();
+        qint64 last = 0, maxGap = 0;
+        QTimer tick;
+        tick.setInterval(10);
+        QObject::connect(&tick, &QTimer::timeout, [&] {
+            const qint64 now = clock.elapsed();
+            maxGap = std::max(maxGap, now - last);
+            last = now;
+        });
+        int progressSignals = 0, lastDone = 0;
+        bool monotonic = true;
+        connect(r.view.get(), &ExceptionsView::bulkProgress, this, [&](int done, int) {
+            ++progressSignals;
+            monotonic = monotonic && done >= lastDone;
+            lastDone = done;
+        });
+        QSignalSpy finished(r.view.get(), &ExceptionsView::bulkFinished);
+        last = clock.elapsed();
+        tick.start();
+        r.view->action(QStringLiteral("replay"))->trigger();
+        QVERIFY(r.view->isBulkRunning());
+        QVERIFY(r.view->progressDialog());
+        QVERIFY(r.view->progressDialog()->isVisible());
+        QVERIFY(finished.wait(60000));
+        tick.stop();
+        const qint64 took = clock.elapsed();
+        qInfo("bulk replay of 1000 from the GUI: %lld ms, max UI gap %lld ms, %d progress updates",
+            static_cast<long long>(took), static_cast<long long>(maxGap), progressSignals);
+        QVERIFY(finished.at(0).at(0).toBool());
+        QVERIFY2(maxGap < 250, qPrintable(QStringLiteral("max UI gap %1 ms").arg(maxGap)));
+        // The core coalesces progress reports; the dialog still advances many times, never backwards.
+        QVERIFY(progressSignals >= 10);
+        QVERIFY(monotonic);
+        QCOMPARE(lastDone, 1000);
+        const json& result = r.view->lastBulkResult();
+        QCOMPARE(result["items"].size(), size_t(1000));
+        QCOMPARE(result["succeeded"].get<int>(), 1000);
+        for (const auto& i : result["items"])
+            QCOMPARE(QString::fromStdString(i["result"].get<std::string>()), QStringLiteral("requeued"));
+        QVERIFY(r.view->resultDialog());
+        QCOMPARE(r.view->resultDialog()->rowCount(), 1000);
+        // The backlog refreshes: the replayed exceptions left the default (open) filter.
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 0, 5000);
+        r.view.reset();
+        r.reader.reset();
+        r.core.reset();
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM exception WHERE status = 'replayed'")), 1000);
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM replay_job_item")), 1000);
+    }
+
+    void refusedCorrectionShowsTheCoreMessageAndChangesNothing()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(makeBacklog(tw, 2));
+        tw.close();
+        const qint64 ex = countSql(tw.path(), QStringLiteral("SELECT id FROM exception WHERE category = 'validation'"));
+        QVERIFY(ex > 0);
+        const qint64 revisions = countSql(tw.path(), QStringLiteral("SELECT count(*) FROM revision"));
+        const qint64 audit = countSql(tw.path(), QStringLiteral("SELECT count(*) FROM audit_log"));
+        Rig r;
+        QVERIFY(r.start(tw.path(), "sam"));
+        QVERIFY(selectException(r, ex));
+        ExceptionDetailPane* d = r.view->detail();
+        // Syntax is checked as you type.
+        d->editor()->setPlainText(QStringLiteral("{ \"net_weight\": "));
+        QVERIFY(!ExceptionDetailPane::parseCorrection(d->editor()->toPlainText()).ok());
+        d->editor()->setPlainText(QStringLiteral("{ \"net_weight\": \"3 m\" }"));
+        d->reasonEdit()->setText(QStringLiteral("weight from the plant"));
+        QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+        d->submitCorrection();
+        QVERIFY(done.wait(10000));
+        QVERIFY(!done.at(0).at(0).toBool());
+        QVERIFY2(
+            d->correctionMessage().contains(QStringLiteral("does not validate")), qPrintable(d->correctionMessage()));
+        QVERIFY(d->correctionMessage().contains(QStringLiteral("nothing was changed")));
+        r.view.reset();
+        r.reader.reset();
+        r.core.reset();
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM correction")), 0);
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM revision")), revisions);
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM audit_log")), audit);
+    }
+
+    void fourEyesOnACriticalCorrection()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(makeBacklog(tw, 2));
+        tw.close();
+        const qint64 ex = countSql(tw.path(), QStringLiteral("SELECT id FROM exception WHERE category = 'validation'"));
+        {
+            // amy (steward and approver) proposes a critical change: it awaits approval, and her own approval is
+            // refused by the core.
+            Rig r;
+            QVERIFY(r.start(tw.path(), "amy"));
+            QVERIFY(selectException(r, ex));
+            ExceptionDetailPane* d = r.view->detail();
+            d->editor()->setPlainText(QStringLiteral("{ \"lifecycle_status\": \"blocked\" }"));
+            d->reasonEdit()->setText(QStringLiteral("quality hold"));
+            QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+            d->submitCorrection();
+            QVERIFY(done.wait(10000));
+            QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+            QTRY_VERIFY(d->fourEyesText().contains(QStringLiteral("awaiting approval")));
+            QVERIFY(d->fourEyesText().contains(QStringLiteral("proposed by amy")));
+            QVERIFY(d->fourEyesText().contains(QStringLiteral("another user with the approver role")));
+            QVERIFY(!d->approveButton()->isEnabled());
+            // The backlog shows it as awaiting approval.
+            QTRY_COMPARE(r.view->model()->data(r.view->model()->index(0, ExceptionsModel::Status)).toString(),
+                QStringLiteral("awaiting approval"));
+            d->decisionReasonEdit()->setText(QStringLiteral("mine"));
+            d->approve();
+            QVERIFY(done.wait(10000));
+            QVERIFY(!done.at(1).at(0).toBool());
+            QVERIFY2(d->correctionMessage().contains(QStringLiteral("four-eyes")), qPrintable(d->correctionMessage()));
+        }
+        QCOMPARE(
+            countSql(tw.path(), QStringLiteral("SELECT count(*) FROM correction WHERE status = 'awaiting_approval'")),
+            1);
+        {
+            Rig r;
+            QVERIFY(r.start(tw.path(), "abe"));
+            QVERIFY(selectException(r, ex));
+            ExceptionDetailPane* d = r.view->detail();
+            QVERIFY(d->fourEyesText().contains(QStringLiteral("awaiting approval")));
+            QVERIFY(d->approveButton()->isEnabled());
+            d->decisionReasonEdit()->setText(QStringLiteral("confirmed with the plant"));
+            QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+            QTRY_VERIFY(d->approveButton()->isVisible()); // the pane shows the pending correction
+            QTest::mouseClick(d->approveButton(), Qt::LeftButton);
+            QVERIFY(done.wait(10000));
+            QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+            QTRY_VERIFY(d->fourEyesText().contains(QStringLiteral("applied")));
+        }
+        RawConnection raw(tw.path());
+        QCOMPARE(scalar(raw.db(), QStringLiteral("SELECT status || '/' || decided_by FROM correction")).toString(),
+            QStringLiteral("applied/abe"));
+    }
+};
+
+QTEST_MAIN(TestExceptionsView)
+#include "tst_exceptionsview.moc"

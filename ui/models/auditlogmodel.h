@@ -1,0 +1,58 @@
+#pragma once
+
+// The audit log (table audit_log) as a paged model in seq order (new entries are appended at the end, so a
+// refresh inserts rows instead of resetting). Filters: actor, action and subject (case-insensitive "contains"),
+// and a time range [from, to) on the entry time. Before/after JSON are not loaded with the rows: the detail
+// pane reads them for one entry (loadDetail).
+
+#include "models/pagedsqlmodel.h"
+#include "util/timeutil.h"
+
+#include <optional>
+
+namespace mdsync::ui {
+
+struct AuditFilter
+{
+    QString actor;
+    QString action;
+    QString subject;
+    std::optional<TimeMs> from, to; // [from, to)
+    bool operator==(const AuditFilter&) const = default;
+};
+
+// One entry with its before/after JSON (pretty-printed when valid JSON).
+struct AuditDetail
+{
+    qint64 seq = 0;
+    QString at, actor, action, subject, reason, before, after, hash, prevHash;
+};
+
+class AuditLogModel final : public PagedSqlModel
+{
+    Q_OBJECT
+public:
+    enum Columns { SeqColumn, TimeColumn, ActorColumn, ActionColumn, SubjectColumn, ReasonColumn, ColumnCount };
+
+    explicit AuditLogModel(DbReader* reader, QObject* parent = nullptr);
+
+    int columnCount(const QModelIndex& parent = {}) const final;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const final;
+
+    const AuditFilter& filter() const { return m_filter; }
+    void setFilter(const AuditFilter& filter);
+
+    // Reads one entry with its JSON (worker thread).
+    static Result<AuditDetail> loadDetail(QSqlDatabase& db, qint64 seq);
+
+protected:
+    IdQuery idQuery() const final;
+    RowQuery rowQuery() const final;
+    QVariant cellData(const PagedRow& row, int column, int role) const final;
+
+private:
+    AuditFilter m_filter;
+    bool m_loaded = false;
+};
+
+} // namespace mdsync::ui

@@ -1,0 +1,101 @@
+#pragma once
+
+// The propagation matrix: one row per business object (domain, key, description, current revision,
+// lifecycle, last change), one column per target system; a cell is the status of the object's latest
+// revision at that system (acked, pending, sending, held by dependency, retrying, failed, superseded, not
+// subscribed) with icon, text and tint, and a tooltip with revision, age, attempts and last error.
+// Filtering and sorting happen in SQL on a worker (PagedSqlModel): 1M objects never sit in memory.
+
+#include "models/pagedsqlmodel.h"
+
+#include <QDateTime>
+#include <QStringList>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mdsync::ui {
+
+struct MatrixFilter
+{
+    QString text; // key prefix (as typed or upper-case), or a description substring of 3+ characters
+    QString domain;
+    QString status; // a delivery status (object_target.status) at `target` (any target when empty); "backlog" =
+                    // pending, sending, retrying or held
+    QString target;
+    QString plant; // objects delivered to a system of this plant
+    int olderThanMinutes = 0; // last change older than this
+    int sortColumn = 1; // a MatrixModel::Columns value
+    Qt::SortOrder order = Qt::AscendingOrder;
+};
+
+// The targets (columns) and subscriptions of the workspace, read once per model.
+struct MatrixLayout
+{
+    struct Target
+    {
+        QString id, name, kind;
+        QStringList plants;
+    };
+    std::vector<Target> targets;
+    std::set<std::pair<QString, QString>> subscribed; // (domain, target)
+};
+Result<MatrixLayout> loadMatrixLayout(QSqlDatabase& db);
+
+// The SQL of a filter, for the model and for bench_ui's raw comparison: `sql` with `binds` in order.
+struct MatrixSql
+{
+    QString sql;
+    QVariantList binds;
+};
+MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout);
+
+class MatrixModel final : public PagedSqlModel
+{
+    Q_OBJECT
+public:
+    enum Columns {
+        DomainColumn,
+        KeyColumn,
+        DescriptionColumn,
+        RevisionColumn,
+        LifecycleColumn,
+        UpdatedColumn,
+        FirstTargetColumn
+    };
+    enum Roles { StatusRole = FirstSubclassRole, DomainRole, KeyRole };
+    // Values of a loaded row: the object's fields, then kPerTarget values per target in layout order.
+    enum Value { VDomain, VKey, VDescription, VRevision, VLifecycle, VUpdated, VFirstTarget };
+    enum TargetValue { TStatus, TRevision, TAcked, TUpdated, TError, TAttempts, kPerTarget };
+
+    MatrixModel(DbReader* reader, MatrixLayout layout, QObject* parent = nullptr);
+
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    const MatrixLayout& layout() const { return m_layout; }
+    const MatrixFilter& filter() const { return m_filter; }
+    void setFilter(const MatrixFilter& filter);
+    // The clock the ages are computed against (tests pin it).
+    void setNow(const QDateTime& now) { m_now = now; }
+
+protected:
+    IdQuery idQuery() const override;
+    RowQuery rowQuery() const override;
+    QVariant cellData(const PagedRow& row, int column, int role) const override;
+
+private:
+    QDateTime now() const { return m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc(); }
+
+    MatrixLayout m_layout;
+    MatrixFilter m_filter;
+    QDateTime m_now;
+};
+
+// "3 min", "2 h", "5 d" — the age of a timestamp (UTC ms) relative to `now`.
+QString ageText(qint64 atMs, const QDateTime& now);
+
+} // namespace mdsync::ui

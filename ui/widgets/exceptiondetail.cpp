@@ -1,0 +1,535 @@
+#include "widgets/exceptiondetail.h"
+
+#include "corecontroller.h"
+#include "steward/roles.h"
+#include "views/exceptioncommands.h"
+#include "widgets/statusstyle.h"
+
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace mdsync::ui {
+
+namespace {
+
+using json = nlohmann::json;
+
+QString exDetailTime(qint64 ms)
+{
+    return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
+              : QString();
+}
+
+// Pretty JSON of a stored JSON text (the text itself when it is not JSON).
+QString exPrettyJson(const QString& text)
+{
+    auto j = json::parse(text.toStdString(), nullptr, false);
+    return j.is_discarded() ? text : QString::fromStdString(j.dump(2));
+}
+
+// The validation messages of exception.details: its "messages"/"errors"/"violations" lists, one per line, else
+// the whole JSON.
+QString exValidationText(const QString& details)
+{
+    auto j = json::parse(details.toStdString(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return details;
+    QStringList lines;
+    for (const char* key : { "messages", "errors", "violations", "validation" }) {
+        auto it = j.find(key);
+        if (it == j.end() || !it->is_array())
+            continue;
+        for (const auto& m : *it) {
+            if (m.is_string())
+                lines << QStringLiteral("• ") + QString::fromStdString(m.get<std::string>());
+            else
+                lines << QStringLiteral("• ") + QString::fromStdString(m.dump());
+        }
+    }
+    if (lines.isEmpty())
+        return QString::fromStdString(j.dump(2));
+    return lines.join(QLatin1Char('\n')) + QStringLiteral("\n\n") + QString::fromStdString(j.dump(2));
+}
+
+Result<ExceptionDetailData> exLoadDetail(QSqlDatabase& db, qint64 id, const std::string& actor)
+{
+    ExceptionDetailData d;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT e.stage, e.category, e.severity, e.status, COALESCE(e.domain, ''),"
+                             " COALESCE(e.object_key, ''), COALESCE(e.target_id, ''), e.message, e.details, e.raw,"
+                             " COALESCE(e.delivery_id, 0), e.created_at, COALESCE(e.assignee, ''),"
+                             " d.payload_override FROM exception e LEFT JOIN delivery d ON d.id = e.delivery_id"
+                             " WHERE e.id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return makeError(QStringLiteral("exception #%1: %2").arg(id).arg(q.lastError().text()));
+    if (!q.next())
+        return makeError(QStringLiteral("exception #%1 does not exist").arg(id));
+    d.id = id;
+    d.stage = q.value(0).toString();
+    d.category = q.value(1).toString();
+    d.severity = q.value(2).toString();
+    d.status = q.value(3).toString();
+    d.domain = q.value(4).toString();
+    d.key = q.value(5).toString();
+    d.target = q.value(6).toString();
+    d.message = q.value(7).toString();
+    d.details = q.value(8).toString();
+    d.raw = q.value(9).toByteArray();
+    d.deliveryId = q.value(10).toLongLong();
+    d.createdAt = q.value(11).toLongLong();
+    d.assignee = q.value(12).toString();
+    d.payloadOverride = q.value(13).toString();
+    q.finish();
+
+    q.prepare(QStringLiteral("SELECT id, status, kind, proposed_by, proposed_at, changes, reason, critical_groups"
+                             " FROM correction WHERE exception_id = ? ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(id);
+    if (q.exec() && q.next()) {
+        d.correctionId = q.value(0).toLongLong();
+        d.correctionStatus = q.value(1).toString();
+        d.correctionKind = q.value(2).toString();
+        d.proposedBy = q.value(3).toString();
+        d.proposedAt = q.value(4).toLongLong();
+        d.correctionChanges = q.value(5).toString();
+        d.correctionReason = q.value(6).toString();
+        d.criticalGroups = q.value(7).toString();
+    }
+    q.finish();
+
+    if (auto roles = rolesOf(db, actor))
+        for (Role r : roles->roles)
+            d.mayApprove = d.mayApprove || allows(r, Action::Approve);
+
+    if (!d.domain.isEmpty()) {
+        q.prepare(QStringLiteral("SELECT at, kind, COALESCE(actor, ''), COALESCE(system_id, ''), detail FROM ("
+                                 " SELECT * FROM lineage_event WHERE domain = ? AND object_key = ?"
+                                 " ORDER BY id DESC LIMIT 200) ORDER BY id"));
+        q.addBindValue(d.domain);
+        q.addBindValue(d.key);
+        if (q.exec())
+            while (q.next())
+                d.history << QStringLiteral("L\t%1\t%2\t%3\t%4")
+                                 .arg(exDetailTime(q.value(0).toLongLong()), q.value(1).toString(),
+                                     q.value(2).toString().isEmpty() ? q.value(3).toString() : q.value(2).toString(),
+                                     q.value(4).toString().left(400));
+        q.finish();
+    }
+    q.prepare(QStringLiteral("SELECT at, action, actor, COALESCE(reason, ''), subject FROM audit_log"
+                             " WHERE subject = ? OR subject = ? ORDER BY seq LIMIT 500"));
+    q.addBindValue(QStringLiteral("exception/%1").arg(id));
+    q.addBindValue(QString(d.domain + QLatin1Char('/') + d.key));
+    if (q.exec())
+        while (q.next())
+            d.history << QStringLiteral("A\t%1\t%2\t%3\t%4")
+                             .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                                 q.value(3).toString());
+    return d;
+}
+
+} // namespace
+
+ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
+    : QWidget(parent)
+    , m_ctx(ctx)
+{
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 0, 0, 0);
+    m_title = new QLabel(tr("Select an exception to see what went wrong."), this);
+    m_title->setWordWrap(true);
+    m_title->setTextFormat(Qt::RichText);
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_title);
+    layout->addWidget(m_message);
+
+    m_tabs = new QTabWidget(this);
+    layout->addWidget(m_tabs, 1);
+
+    // Problem: validation messages and the raw payload verbatim.
+    auto* problem = new QWidget(m_tabs);
+    auto* pl = new QVBoxLayout(problem);
+    pl->addWidget(new QLabel(tr("Validation messages and details"), problem));
+    m_validation = new QPlainTextEdit(problem);
+    m_validation->setReadOnly(true);
+    m_validation->setFont(mono);
+    pl->addWidget(m_validation, 1);
+    pl->addWidget(new QLabel(tr("Raw payload (verbatim)"), problem));
+    m_raw = new QPlainTextEdit(problem);
+    m_raw->setReadOnly(true);
+    m_raw->setFont(mono);
+    m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
+    pl->addWidget(m_raw, 1);
+    m_tabs->addTab(problem, tr("Problem"));
+
+    // Correction: JSON editor, reason, submit; the core's answer inline; four-eyes state; dry run.
+    auto* fix = new QWidget(m_tabs);
+    auto* fl = new QVBoxLayout(fix);
+    m_editorHint = new QLabel(fix);
+    m_editorHint->setWordWrap(true);
+    fl->addWidget(m_editorHint);
+    m_editor = new QPlainTextEdit(fix);
+    m_editor->setFont(mono);
+    m_editor->setPlaceholderText(QStringLiteral("{ \"attribute\": \"new value\" }"));
+    fl->addWidget(m_editor, 1);
+    m_syntax = new QLabel(fix);
+    fl->addWidget(m_syntax);
+    auto* submitRow = new QHBoxLayout;
+    m_reason = new QLineEdit(fix);
+    m_reason->setPlaceholderText(tr("Reason (required)"));
+    m_submit = new QPushButton(tr("Submit correction"), fix);
+    m_submit->setToolTip(tr("The core validates the correction; nothing changes when it is refused."));
+    submitRow->addWidget(m_reason, 1);
+    submitRow->addWidget(m_submit);
+    fl->addLayout(submitRow);
+    m_correctionResult = new QLabel(fix);
+    m_correctionResult->setWordWrap(true);
+    m_correctionResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fl->addWidget(m_correctionResult);
+
+    m_fourEyes = new QGroupBox(tr("Four-eyes approval"), fix);
+    auto* fe = new QVBoxLayout(m_fourEyes);
+    m_fourEyesLabel = new QLabel(m_fourEyes);
+    m_fourEyesLabel->setWordWrap(true);
+    fe->addWidget(m_fourEyesLabel);
+    auto* decideRow = new QHBoxLayout;
+    m_decisionReason = new QLineEdit(m_fourEyes);
+    m_decisionReason->setPlaceholderText(tr("Reason of the decision"));
+    m_approve = new QPushButton(uiIcon(QStringLiteral("status-acked")), tr("Approve"), m_fourEyes);
+    m_reject = new QPushButton(uiIcon(QStringLiteral("status-failed")), tr("Reject"), m_fourEyes);
+    decideRow->addWidget(m_decisionReason, 1);
+    decideRow->addWidget(m_approve);
+    decideRow->addWidget(m_reject);
+    fe->addLayout(decideRow);
+    fl->addWidget(m_fourEyes);
+    m_fourEyes->hide();
+    m_tabs->addTab(fix, tr("Correction"));
+
+    // Replay dry run.
+    auto* dry = new QWidget(m_tabs);
+    auto* dl = new QVBoxLayout(dry);
+    m_dryRunButton = new QPushButton(tr("Dry run: what would a replay send?"), dry);
+    dl->addWidget(m_dryRunButton, 0, Qt::AlignLeft);
+    m_diff = new QPlainTextEdit(dry);
+    m_diff->setReadOnly(true);
+    m_diff->setFont(mono);
+    dl->addWidget(m_diff, 1);
+    m_tabs->addTab(dry, tr("Replay dry run"));
+
+    // History: lineage and audit.
+    m_history = new QTreeWidget(m_tabs);
+    m_history->setColumnCount(4);
+    m_history->setHeaderLabels({ tr("When"), tr("What"), tr("Who"), tr("Detail") });
+    m_history->setRootIsDecorated(true);
+    m_history->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tabs->addTab(m_history, tr("History"));
+
+    connect(m_editor, &QPlainTextEdit::textChanged, this, &ExceptionDetailPane::validateEditor);
+    connect(m_submit, &QPushButton::clicked, this, &ExceptionDetailPane::submitCorrection);
+    connect(m_approve, &QPushButton::clicked, this, &ExceptionDetailPane::approve);
+    connect(m_reject, &QPushButton::clicked, this, &ExceptionDetailPane::reject);
+    connect(m_dryRunButton, &QPushButton::clicked, this, &ExceptionDetailPane::dryRun);
+    setEnabled(false);
+    validateEditor();
+}
+
+Result<nlohmann::json> ExceptionDetailPane::parseCorrection(const QString& text)
+{
+    try {
+        auto j = json::parse(text.toStdString());
+        if (!j.is_object())
+            return makeError(tr("a correction is a JSON object: { \"name\": value, ... }"));
+        if (j.empty())
+            return makeError(tr("the correction has no values"));
+        return j;
+    } catch (const json::parse_error& e) {
+        return makeError(tr("JSON syntax error at byte %1: %2").arg(e.byte).arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void ExceptionDetailPane::validateEditor()
+{
+    if (m_editor->toPlainText().trimmed().isEmpty()) {
+        m_syntax->setText(tr("Type the new values as a JSON object."));
+        m_submit->setEnabled(false);
+        return;
+    }
+    auto r = parseCorrection(m_editor->toPlainText());
+    m_syntax->setText(r ? tr("✔ valid JSON") : QStringLiteral("✘ ") + r.error());
+    m_syntax->setForegroundRole(QPalette::WindowText);
+    QPalette p = m_syntax->palette();
+    p.setColor(QPalette::WindowText, r ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
+    m_syntax->setPalette(p);
+    m_submit->setEnabled(r.ok() && !m_busy && m_data.id);
+}
+
+void ExceptionDetailPane::showException(qint64 id)
+{
+    if (id == m_data.id && m_loaded)
+        return;
+    if (id != m_data.id) {
+        m_correctionResult->clear();
+        m_diff->clear();
+        m_editor->clear();
+    }
+    m_data = ExceptionDetailData {};
+    m_data.id = id;
+    m_loaded = false;
+    reload();
+}
+
+void ExceptionDetailPane::reload()
+{
+    const qint64 id = m_data.id;
+    if (!id) {
+        m_channel.invalidate();
+        apply(ExceptionDetailData {});
+        return;
+    }
+    const std::string actor = m_ctx.core ? m_ctx.core->actor() : std::string();
+    m_ctx.reader->run<ExceptionDetailData>(
+        this, &m_channel, [id, actor](QSqlDatabase& db) { return exLoadDetail(db, id, actor); },
+        [this](Result<ExceptionDetailData> r) {
+            if (!r) {
+                m_title->setText(r.error().toHtmlEscaped());
+                return;
+            }
+            apply(r.value());
+        });
+}
+
+void ExceptionDetailPane::apply(const ExceptionDetailData& d)
+{
+    const bool newException = d.id != m_data.id || !m_loaded;
+    m_data = d;
+    m_loaded = d.id != 0;
+    setEnabled(m_loaded);
+    if (!m_loaded) {
+        m_title->setText(tr("Select an exception to see what went wrong."));
+        m_message->clear();
+        m_validation->clear();
+        m_raw->clear();
+        m_history->clear();
+        m_fourEyes->hide();
+        return;
+    }
+    const StatusLook sev = severityLook(d.severity);
+    m_title->setText(
+        tr("<b>#%1</b> %2 · %3 · <b>%4/%5</b>%6 · %7")
+            .arg(d.id)
+            .arg(d.category.toHtmlEscaped(), sev.label.toHtmlEscaped(), d.domain.toHtmlEscaped(), d.key.toHtmlEscaped(),
+                d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()), d.status.toHtmlEscaped()));
+    m_message->setText(d.message);
+    m_validation->setPlainText(exValidationText(d.details));
+    m_raw->setPlainText(d.raw.isEmpty() ? tr("(no raw payload kept)") : QString::fromUtf8(d.raw));
+    const bool payload = d.stage == QLatin1String("delivery") && d.deliveryId;
+    m_editorHint->setText(payload
+            ? tr("Payload correction of the failed delivery to %1: the fields of the mapped payload to change (only "
+                 "fields the contract marks editable). Replay the exception afterwards to send it.")
+                  .arg(d.target)
+            : tr("Attribute correction of %1/%2: the attributes to change (a steward revision on behalf of the "
+                 "owning system; validated like any change).")
+                  .arg(d.domain, d.key));
+    if (newException && m_editor->toPlainText().isEmpty() && payload && !d.payloadOverride.isEmpty())
+        m_editor->setPlainText(exPrettyJson(d.payloadOverride));
+    m_dryRunButton->setEnabled(payload);
+
+    // Four-eyes.
+    if (d.correctionId && d.correctionStatus == QLatin1String("awaiting_approval")) {
+        m_fourEyes->show();
+        const bool own = d.proposedBy.toStdString() == (m_ctx.core ? m_ctx.core->actor() : std::string());
+        QString text
+            = tr("Correction #%1 awaiting approval: proposed by %2 on %3 (%4), it touches the critical "
+                 "group(s) %5. Changes: %6.")
+                  .arg(d.correctionId)
+                  .arg(d.proposedBy, exDetailTime(d.proposedAt), d.correctionReason,
+                      exPrettyJson(d.criticalGroups).simplified(), exPrettyJson(d.correctionChanges).simplified());
+        if (own)
+            text += QLatin1Char(' ') + tr("You proposed it: another user with the approver role must decide.");
+        else if (!d.mayApprove)
+            text += QLatin1Char(' ') + tr("A user with the approver role must decide.");
+        m_fourEyesLabel->setText(text);
+        const bool may = d.mayApprove && !own;
+        if (newException)
+            m_tabs->setCurrentIndex(1); // the pending decision is what matters first
+        m_approve->setEnabled(may && !m_busy);
+        m_reject->setEnabled(may && !m_busy);
+        m_decisionReason->setEnabled(may);
+    } else if (d.correctionId) {
+        m_fourEyes->show();
+        m_fourEyesLabel->setText(
+            tr("Correction #%1 by %2: %3.")
+                .arg(d.correctionId)
+                .arg(d.proposedBy, d.correctionStatus == QLatin1String("applied") ? tr("applied") : tr("rejected")));
+        m_approve->setEnabled(false);
+        m_reject->setEnabled(false);
+        m_decisionReason->setEnabled(false);
+    } else {
+        m_fourEyes->hide();
+    }
+
+    m_history->clear();
+    auto* lineage = new QTreeWidgetItem(m_history, { tr("Lineage of %1/%2").arg(d.domain, d.key) });
+    auto* audit = new QTreeWidgetItem(m_history, { tr("Audit entries") });
+    for (const QString& h : d.history) {
+        const QStringList parts = h.split(QLatin1Char('\t'));
+        if (parts.size() < 5)
+            continue;
+        new QTreeWidgetItem(parts[0] == QLatin1String("L") ? lineage : audit, parts.mid(1));
+    }
+    lineage->setExpanded(true);
+    audit->setExpanded(true);
+    validateEditor();
+    Q_EMIT loaded(d.id);
+}
+
+void ExceptionDetailPane::setBusy(bool busy)
+{
+    m_busy = busy;
+    validateEditor();
+    if (busy) {
+        m_approve->setEnabled(false);
+        m_reject->setEnabled(false);
+    }
+}
+
+QString ExceptionDetailPane::correctionMessage() const
+{
+    return m_correctionResult->text();
+}
+
+QString ExceptionDetailPane::fourEyesText() const
+{
+    return m_fourEyes->isHidden() ? QString() : m_fourEyesLabel->text();
+}
+
+void ExceptionDetailPane::submitCorrection()
+{
+    if (!m_data.id || m_busy)
+        return;
+    auto changes = parseCorrection(m_editor->toPlainText());
+    if (!changes) {
+        m_correctionResult->setText(changes.error());
+        return;
+    }
+    setBusy(true);
+    m_correctionResult->setText(tr("Submitting…"));
+    const qint64 id = m_data.id;
+    m_ctx.core->submit(exceptionCorrectionCommand(id, changes.value(), m_reason->text().trimmed().toStdString()),
+        exGuarded(this, [this, id](bool ok, const QString& error, const nlohmann::json& result) {
+            setBusy(false);
+            if (id != m_data.id)
+                return;
+            if (!ok) {
+                m_correctionResult->setText(tr("✘ Refused by the core (nothing was changed): %1").arg(error));
+            } else {
+                const std::string status = result.value("status", std::string());
+                m_correctionResult->setText(status == "awaiting_approval"
+                        ? tr("✔ Correction #%1 recorded; it awaits approval by another user with the approver role.")
+                              .arg(result.value("id", 0LL))
+                        : tr("✔ Correction #%1 applied.").arg(result.value("id", 0LL)));
+            }
+            m_loaded = false;
+            reload();
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
+void ExceptionDetailPane::approve()
+{
+    if (!m_data.correctionId || m_busy)
+        return;
+    setBusy(true);
+    const qint64 cid = m_data.correctionId;
+    m_ctx.core->submit(correctionDecisionCommand(cid, true, m_decisionReason->text().trimmed().toStdString()),
+        exGuarded(this, [this, cid](bool ok, const QString& error, const nlohmann::json&) {
+            setBusy(false);
+            m_correctionResult->setText(ok ? tr("✔ Correction #%1 approved and applied.").arg(cid)
+                                           : tr("✘ Approval refused by the core: %1").arg(error));
+            m_loaded = false;
+            reload();
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
+void ExceptionDetailPane::reject()
+{
+    if (!m_data.correctionId || m_busy)
+        return;
+    setBusy(true);
+    const qint64 cid = m_data.correctionId;
+    m_ctx.core->submit(correctionDecisionCommand(cid, false, m_decisionReason->text().trimmed().toStdString()),
+        exGuarded(this, [this, cid](bool ok, const QString& error, const nlohmann::json&) {
+            setBusy(false);
+            m_correctionResult->setText(
+                ok ? tr("✔ Correction #%1 rejected.").arg(cid) : tr("✘ Rejection refused by the core: %1").arg(error));
+            m_loaded = false;
+            reload();
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
+void ExceptionDetailPane::dryRun()
+{
+    if (!m_data.id)
+        return;
+    m_diff->setPlainText(tr("Running the dry run…"));
+    const qint64 id = m_data.id;
+    m_ctx.core->submit(exceptionDryRunCommand(id),
+        exGuarded(this, [this, id](bool ok, const QString& error, const nlohmann::json& result) {
+            if (id != m_data.id)
+                return;
+            if (!ok) {
+                m_diff->setPlainText(tr("Dry run failed: %1").arg(error));
+                return;
+            }
+            QStringList lines;
+            const auto items = result.value("items", json::array());
+            if (items.empty())
+                lines << tr("Nothing would be sent: this exception has no failed delivery to replay.");
+            for (const auto& i : items) {
+                lines << tr("Would send revision %1 to %2: %3")
+                             .arg(i.value("revision_no", 0LL))
+                             .arg(QString::fromStdString(i.value("target", std::string())),
+                                 QString::fromStdString(i.value("result", std::string())));
+                if (const std::string m = i.value("message", std::string()); !m.empty())
+                    lines << QString::fromStdString(m);
+                const auto ackedIt = i.find("last_acked_revision_no");
+                const qint64 acked
+                    = ackedIt != i.end() && ackedIt->is_number_integer() ? ackedIt->get<qint64>() : qint64(0);
+                lines << (acked ? tr("Compared with the last acknowledged revision %1:").arg(acked)
+                                : tr("The target never acknowledged this object: every field is new."));
+                for (const auto& d : i.value("diff", json::array())) {
+                    const std::string change = d.value("change", std::string());
+                    const QChar mark = change == "added" ? QLatin1Char('+')
+                        : change == "removed"            ? QLatin1Char('-')
+                                                         : QLatin1Char('~');
+                    lines << QStringLiteral("  %1 %2: %3 → %4")
+                                 .arg(mark)
+                                 .arg(QString::fromStdString(d.value("field", std::string())),
+                                     QString::fromStdString(d.value("before", json()).dump()),
+                                     QString::fromStdString(d.value("after", json()).dump()));
+                }
+                lines << tr("Payload:") << QString::fromStdString(i.value("payload", json()).dump(2));
+            }
+            m_diff->setPlainText(lines.join(QLatin1Char('\n')));
+        }));
+}
+
+} // namespace mdsync::ui

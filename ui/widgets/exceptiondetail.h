@@ -1,0 +1,108 @@
+#pragma once
+
+// The detail pane of the exception backlog: what went wrong (message, validation messages, raw payload verbatim),
+// a JSON editor for a correction (attributes for inbound problems, payload fields for a failed delivery) checked as
+// you type and refused inline by the core, the replay dry run, the four-eyes state of a correction awaiting
+// approval, and the history (lineage and audit) of the exception and its object. Reads run off the UI thread;
+// every change goes through the core.
+
+#include "appcontext.h"
+#include "dbreader.h"
+
+#include <QWidget>
+
+#include <nlohmann/json.hpp>
+
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+class QTreeWidget;
+
+namespace mdsync::ui {
+
+struct ExceptionDetailData
+{
+    qint64 id = 0;
+    QString stage, category, severity, status, domain, key, target, message, details, assignee;
+    QByteArray raw;
+    qint64 deliveryId = 0, createdAt = 0;
+    QString payloadOverride;
+    // The latest correction of the exception (0: none).
+    qint64 correctionId = 0;
+    QString correctionStatus, correctionKind, proposedBy, correctionChanges, correctionReason, criticalGroups;
+    qint64 proposedAt = 0;
+    bool mayApprove = false; // the current user has a role that approves
+    QStringList history; // "time  kind  actor  detail", oldest first
+};
+
+class ExceptionDetailPane final : public QWidget
+{
+    Q_OBJECT
+public:
+    ExceptionDetailPane(AppContext ctx, QWidget* parent = nullptr);
+
+    void showException(qint64 id); // 0 clears
+    qint64 exceptionId() const { return m_data.id; }
+    bool isLoaded() const { return m_loaded; }
+    const ExceptionDetailData& data() const { return m_data; }
+
+    // The editor's text parsed as a JSON object; error text when it is not one.
+    static Result<nlohmann::json> parseCorrection(const QString& text);
+
+    // Actions (also bound to the buttons): submit the editor's correction, approve/reject the pending one, dry run.
+    void submitCorrection();
+    void approve();
+    void reject();
+    void dryRun();
+
+    // For tests and the status line.
+    QPlainTextEdit* editor() const { return m_editor; }
+    QLineEdit* reasonEdit() const { return m_reason; }
+    QLineEdit* decisionReasonEdit() const { return m_decisionReason; }
+    QString correctionMessage() const;
+    QString fourEyesText() const;
+    QPushButton* approveButton() const { return m_approve; }
+    QPushButton* rejectButton() const { return m_reject; }
+
+Q_SIGNALS:
+    void loaded(qint64 id);
+    // A command of this pane finished (ok or refused); the backlog refreshes.
+    void actionFinished(bool ok, const QString& message);
+
+private:
+    void reload();
+    void apply(const ExceptionDetailData& d);
+    void validateEditor();
+    void setBusy(bool busy);
+
+    AppContext m_ctx;
+    QueryChannel m_channel;
+    ExceptionDetailData m_data;
+    bool m_loaded = false;
+    bool m_busy = false;
+
+    QLabel* m_title;
+    QLabel* m_message;
+    QTabWidget* m_tabs;
+    QPlainTextEdit* m_validation;
+    QPlainTextEdit* m_raw;
+    QPlainTextEdit* m_editor;
+    QLabel* m_editorHint;
+    QLabel* m_syntax;
+    QLineEdit* m_reason;
+    QPushButton* m_submit;
+    QLabel* m_correctionResult;
+    QPushButton* m_dryRunButton;
+    QPlainTextEdit* m_diff;
+    QGroupBox* m_fourEyes;
+    QLabel* m_fourEyesLabel;
+    QLineEdit* m_decisionReason;
+    QPushButton* m_approve;
+    QPushButton* m_reject;
+    QTreeWidget* m_history;
+};
+
+} // namespace mdsync::ui
