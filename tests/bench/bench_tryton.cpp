@@ -26,6 +26,7 @@
 #include "store/workspace.h"
 #include "sync/dispatcher.h"
 #include "sync/ingestpipeline.h"
+#include "trytonrpc.h"
 #include "util/jsonfile.h"
 
 #include <QCoreApplication>
@@ -59,51 +60,12 @@ int setupError(const QString& what)
 }
 
 // A plain, blocking JSON-RPC client with one session.
-class Rpc
+class Rpc : public mdsync::test::PlainTrytonRpc
 {
 public:
     Rpc(const QString& baseUrl, const QString& db)
-        : m_url(baseUrl + QLatin1Char('/') + db + QLatin1Char('/'))
+        : PlainTrytonRpc(QUrl(baseUrl + QLatin1Char('/') + db + QLatin1Char('/')), json::object(), 120000)
     { }
-
-    json call(const std::string& method, json params, std::string* error = nullptr)
-    {
-        if (m_session.isEmpty() && method != "common.db.login") {
-            const json r = call("common.db.login", { "admin", { { "password", "admin" } }, "en" }, error);
-            if (!r.is_array() || r.size() != 2)
-                return nullptr;
-            m_session = "Session "
-                + QByteArray("admin:" + QByteArray::number(r[0].get<int>()) + ":"
-                    + QByteArray::fromStdString(r[1].get<std::string>()))
-                      .toBase64();
-        }
-        if (method != "common.db.login")
-            params.push_back({ { "company", 1 }, { "language", "en" } });
-        QNetworkRequest req(m_url);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!m_session.isEmpty())
-            req.setRawHeader("Authorization", m_session);
-        QNetworkReply* reply = m_nam.post(req,
-            QByteArray::fromStdString(json({ { "id", ++m_id }, { "method", method }, { "params", params } }).dump()));
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-        loop.exec();
-        const QByteArray body = reply->readAll();
-        reply->deleteLater();
-        const json doc = json::parse(body.toStdString(), nullptr, false);
-        if (doc.is_object() && doc.contains("result"))
-            return doc["result"];
-        if (error)
-            *error = body.left(500).toStdString();
-        return nullptr;
-    }
-
-private:
-    QUrl m_url;
-    QByteArray m_session;
-    QNetworkAccessManager m_nam;
-    int m_id = 0;
 };
 
 std::string itemKey(int i)

@@ -12,6 +12,7 @@
 #include "sync/ingestpipeline.h"
 #include "sync/reconcile.h"
 #include "testutil.h"
+#include "trytonrpc.h"
 #include "util/jsonfile.h"
 #include "workspacefixture.h"
 
@@ -34,58 +35,14 @@ using json = nlohmann::json;
 namespace {
 
 // A plain JSON-RPC client (blocking, with its own session): what the test reads and edits in Tryton directly.
-class PlainRpc
+// Inactive records are included (active_test false) so that retired ones can be read back.
+class PlainRpc : public mdsync::test::PlainTrytonRpc
 {
 public:
-    PlainRpc(int port, QString db)
-        : m_url(QStringLiteral("http://127.0.0.1:%1/%2/").arg(port).arg(db))
+    PlainRpc(int port, const QString& db)
+        : PlainTrytonRpc(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/%2/").arg(port).arg(db)), json { { "active_test", false } })
     { }
-
-    json call(const std::string& method, json params, std::string* error = nullptr)
-    {
-        if (m_session.isEmpty() && method != "common.db.login") {
-            const json r = call("common.db.login", { "admin", { { "password", "admin" } }, "en" }, error);
-            if (!r.is_array() || r.size() != 2)
-                return nullptr;
-            m_session = "Session "
-                + QByteArray("admin:" + QByteArray::number(r[0].get<int>()) + ":"
-                    + QByteArray::fromStdString(r[1].get<std::string>()))
-                      .toBase64();
-        }
-        if (method != "common.db.login")
-            params.push_back({ { "company", 1 }, { "language", "en" }, { "active_test", false } });
-        QNetworkRequest req(m_url);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!m_session.isEmpty())
-            req.setRawHeader("Authorization", m_session);
-        QNetworkReply* reply = m_nam.post(
-            req, QByteArray::fromStdString(json({ { "id", 1 }, { "method", method }, { "params", params } }).dump()));
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
-        loop.exec();
-        const QByteArray body = reply->readAll();
-        reply->deleteLater();
-        const json doc = json::parse(body.toStdString(), nullptr, false);
-        if (doc.is_object() && doc.contains("result"))
-            return doc["result"];
-        if (error)
-            *error = body.left(500).toStdString();
-        return nullptr;
-    }
-
-    // One record of a model by a field value, with fields (dotted reads allowed).
-    json find(const std::string& model, const std::string& field, const std::string& value, const json& fields)
-    {
-        const json r = call("model." + model + ".search_read",
-            json::array({ json::array({ json::array({ field, "=", value }) }), 0, nullptr, nullptr, fields }));
-        return r.is_array() && r.size() == 1 ? r[0] : json();
-    }
-
-private:
-    QUrl m_url;
-    QByteArray m_session;
-    QNetworkAccessManager m_nam;
 };
 
 json decimalNumber(const json& v)
