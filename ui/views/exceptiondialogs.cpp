@@ -1,6 +1,7 @@
 #include "views/exceptiondialogs.h"
 
 #include "corecontroller.h"
+#include "jsontext.h"
 #include "views/exceptioncommands.h"
 
 #include <QComboBox>
@@ -19,14 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-QString exDlgText(const json& j, const char* key)
-{
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null())
-        return {};
-    return it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString::fromStdString(it->dump());
-}
-
 // A value typed by the steward: JSON when it parses (numbers, true, "text", ...), else the plain text.
 json exDlgValue(const QString& text)
 {
@@ -39,9 +32,9 @@ void exFillResults(QTableWidget* table, const json& items, bool withChange)
     table->setRowCount(static_cast<int>(items.size()));
     int row = 0;
     for (const auto& i : items) {
-        QStringList cells { exDlgText(i, "id"), exDlgText(i, "result"), exDlgText(i, "message") };
+        QStringList cells { jsonFieldText(i, "id"), jsonFieldText(i, "result"), jsonFieldText(i, "message") };
         if (withChange)
-            cells << QStringLiteral("%1 → %2").arg(exDlgText(i, "before"), exDlgText(i, "after"));
+            cells << QStringLiteral("%1 → %2").arg(jsonFieldText(i, "before"), jsonFieldText(i, "after"));
         for (int c = 0; c < cells.size(); ++c)
             table->setItem(row, c, new QTableWidgetItem(cells[c]));
         ++row;

@@ -2,6 +2,7 @@
 
 #include "audit/pointintime.h"
 #include "corecontroller.h"
+#include "jsontext.h"
 #include "store/readqueries.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
@@ -58,14 +59,6 @@ Result<LineageSnapshot> loadLineage(QSqlDatabase& db, const std::string& domain,
                   { "source", q.value(3).toString().toStdString() }, { "actor", q.value(4).toString().toStdString() } };
     }
     return s;
-}
-
-QString jsonText(const nlohmann::json& j, const char* field)
-{
-    auto it = j.find(field);
-    if (it == j.end() || it->is_null())
-        return {};
-    return QString::fromStdString(it->is_string() ? it->get<std::string>() : it->dump());
 }
 
 } // namespace
@@ -200,14 +193,14 @@ void LineageView::showObject(const QString& domain, const QString& key)
             for (const auto& e : m_events) {
                 TimelineEvent t;
                 t.atMs = parseRfc3339(e.value("at", std::string())).value_or(0);
-                t.lane = jsonText(e, "system");
-                t.kind = jsonText(e, "kind");
-                const QString rev = jsonText(e, "revision");
-                const QString actor = jsonText(e, "actor");
+                t.lane = jsonFieldText(e, "system");
+                t.kind = jsonFieldText(e, "kind");
+                const QString rev = jsonFieldText(e, "revision");
+                const QString actor = jsonFieldText(e, "actor");
                 t.label = (rev.isEmpty() ? QString() : tr("revision %1").arg(rev))
                     + (actor.isEmpty() ? QString() : tr(" by %1").arg(actor));
                 events.push_back(std::move(t));
-                const QString c = jsonText(e, "correlation_id");
+                const QString c = jsonFieldText(e, "correlation_id");
                 if (!c.isEmpty() && !correlations.contains(c))
                     correlations << c;
             }
@@ -228,13 +221,13 @@ void LineageView::showEvent(int index)
         return;
     const auto& e = m_events[static_cast<size_t>(index)];
     QString text = QString::fromStdString(e.dump(2));
-    const QString rev = jsonText(e, "revision");
+    const QString rev = jsonFieldText(e, "revision");
     if (!rev.isEmpty()) {
         auto cur = m_revisions.find(rev.toStdString());
         if (cur != m_revisions.end()) {
             auto prev = m_revisions.find(std::to_string(rev.toLongLong() - 1));
             text += tr("\n\nRevision %1 from %2 (%3), changes:\n")
-                        .arg(rev, jsonText(*cur, "source"), jsonText(*cur, "actor"));
+                        .arg(rev, jsonFieldText(*cur, "source"), jsonFieldText(*cur, "actor"));
             const nlohmann::json& state = (*cur)["state"];
             const nlohmann::json before = prev != m_revisions.end() ? (*prev)["state"] : nlohmann::json::object();
             if (state.is_object())
@@ -270,8 +263,8 @@ void LineageView::showAuthorityAt(const QDateTime& at)
             const nlohmann::json& j = r.value();
             m_authorityTitle->setText(j.value("exists", false)
                     ? tr("At %1: revision %2, landscape %3")
-                          .arg(QLocale().toString(at, QLocale::ShortFormat), jsonText(j, "revision_no"),
-                              jsonText(j, "landscape_version"))
+                          .arg(QLocale().toString(at, QLocale::ShortFormat), jsonFieldText(j, "revision_no"),
+                              jsonFieldText(j, "landscape_version"))
                     : tr("At %1 the object did not exist yet").arg(QLocale().toString(at, QLocale::ShortFormat)));
             const auto& attrs = j["attributes"];
             m_authority->setRowCount(static_cast<int>(attrs.size()));
@@ -280,17 +273,17 @@ void LineageView::showAuthorityAt(const QDateTime& at)
                 const auto& s = a["supplied_by"];
                 QString supplier;
                 if (s.is_object()) {
-                    supplier = jsonText(s, "system");
+                    supplier = jsonFieldText(s, "system");
                     if (s.value("steward", false))
-                        supplier += tr(" via steward %1").arg(jsonText(s, "actor"));
-                    const QString approver = jsonText(s, "approved_by");
+                        supplier += tr(" via steward %1").arg(jsonFieldText(s, "actor"));
+                    const QString approver = jsonFieldText(s, "approved_by");
                     if (!approver.isEmpty())
                         supplier += tr(", approved by %1").arg(approver);
                 }
                 const QString value = a["value"].is_string() ? QString::fromStdString(a["value"].get<std::string>())
                                                              : QString::fromStdString(a["value"].dump());
-                const QStringList cells = { jsonText(a, "attribute"), value, jsonText(a, "owner"), supplier,
-                    s.is_object() ? jsonText(s, "revision_no") : QString() };
+                const QStringList cells = { jsonFieldText(a, "attribute"), value, jsonFieldText(a, "owner"), supplier,
+                    s.is_object() ? jsonFieldText(s, "revision_no") : QString() };
                 for (int c = 0; c < cells.size(); ++c)
                     m_authority->setItem(row, c, new QTableWidgetItem(cells[c]));
                 ++row;
