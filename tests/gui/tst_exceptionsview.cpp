@@ -278,7 +278,14 @@ private Q_SLOTS:
         qInfo("bulk replay of 1000 from the GUI: %lld ms, max UI gap %lld ms, %d progress updates",
             static_cast<long long>(took), static_cast<long long>(maxGap), progressSignals);
         QVERIFY(finished.at(0).at(0).toBool());
-        QVERIFY2(maxGap < 250, qPrintable(QStringLiteral("max UI gap %1 ms").arg(maxGap)));
+        // 250 ms is the bound for a window that feels responsive. AddressSanitizer makes every UI-thread step
+        // (progress, model refresh) about three times slower, so the sanitizer build allows three times that.
+#if defined(__SANITIZE_ADDRESS__)
+        constexpr qint64 kMaxGapMs = 750;
+#else
+        constexpr qint64 kMaxGapMs = 250;
+#endif
+        QVERIFY2(maxGap < kMaxGapMs, qPrintable(QStringLiteral("max UI gap %1 ms").arg(maxGap)));
         // The core coalesces progress reports; the dialog still advances many times, never backwards.
         QVERIFY(progressSignals >= 10);
         QVERIFY(monotonic);
