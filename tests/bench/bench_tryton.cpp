@@ -94,7 +94,7 @@ Result<double> runPlain(const QString& baseUrl, const QString& db, int items, in
     Rpc rpc(baseUrl, db);
     std::string e;
     const json uoms = rpc.call("model.product.uom.search_read",
-        json::array({ json::array({ json::array({ "symbol", "in", json::array({ "u", "kg", "cm", "l" }) }) }), 0,
+        json::array({ json::array({ json::array({ "symbol", "in", json::array({ "u", "g", "cm", "l" }) }) }), 0,
             nullptr, nullptr, json::array({ "symbol" }) }),
         &e);
     if (!uoms.is_array() || uoms.size() < 4)
@@ -110,7 +110,7 @@ Result<double> runPlain(const QString& baseUrl, const QString& db, int items, in
             const json a = itemAttributes(i);
             vals.push_back({ { "code", itemKey(i) }, { "name", a["description"] }, { "type", "goods" },
                 { "default_uom", uom["u"] }, { "purchase_uom", uom["u"] }, { "list_price", decimal("0") },
-                { "weight", a["net_weight"]["value"] }, { "weight_uom", uom["kg"] }, { "length_uom", uom["cm"] },
+                { "weight", a["net_weight"]["value"].get<double>() * 1000.0 }, { "weight_uom", uom["g"] }, { "length_uom", uom["cm"] },
                 { "width_uom", uom["cm"] }, { "height_uom", uom["cm"] }, { "volume_uom", uom["l"] }, { "active", true },
                 { "products", json::array({ json::array({ "create", json::array({ json::object() }) }) }) } });
         }

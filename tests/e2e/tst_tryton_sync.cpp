@@ -427,7 +427,7 @@ private Q_SLOTS:
         // A few values spelled out (the contract's units, codes and typed prices).
         const json fg = readTryton(rpc, "item", "FG-7000");
         QCOMPARE(fg["default_uom"].get<std::string>(), std::string("u"));
-        QCOMPARE(fg["weight"].get<double>(), 61.2); // PLM's 61.2 kg (the warehouse does not own the weight), in kg
+        QCOMPARE(fg["weight"].get<double>(), 61200.0); // PLM's 61.2 kg (the warehouse does not own the weight), in g
         QCOMPARE(fg["cost_price"].get<double>(), 1480.0);
         QCOMPARE(fg["producible"].get<bool>(), true);
         const json rm = readTryton(rpc, "item", "RM-7100");
@@ -465,7 +465,7 @@ private Q_SLOTS:
         PlainRpc rpc(m_port, s.db);
         const json up = readTryton(rpc, "item", "UP-100");
         QCOMPARE(up["name"].get<std::string>(), std::string("Valve body DN50"));
-        QCOMPARE(up["weight"].get<double>(), 2.5);
+        QCOMPARE(up["weight"].get<double>(), 2500.0);
         // Still one template and one variant: updated in place.
         QCOMPARE(rpc.call("model.product.product.search_count",
                         json::array({ json::array({ json::array({ "code", "=", "UP-100" }) }) }))
