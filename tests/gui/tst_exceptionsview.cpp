@@ -1,5 +1,6 @@
 // The exception backlog view: the model under QAbstractItemModelTester, filters against SQL, a bulk replay of
-// 1,000 failed deliveries that keeps the UI thread responsive, a correction refused by the core, and four-eyes.
+// 1,000 failed deliveries that keeps the UI thread responsive, keyboard-first assign and discard (and the core
+// refusing a user without the role), a correction refused by the core, and four-eyes.
 
 #include "corecontroller.h"
 #include "dbreader.h"
@@ -304,6 +305,89 @@ private Q_SLOTS:
         r.core.reset();
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM exception WHERE status = 'replayed'")), 1000);
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM replay_job_item")), 1000);
+    }
+
+    void keyboardFirstAssignDiscardAndPermissions()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(makeBacklog(tw, 6));
+        tw.close();
+        {
+            // abe approves but is no steward: the core refuses his assignment, item by item, and changes nothing.
+            Rig r;
+            QVERIFY(r.start(tw.path(), "abe"));
+            QVariantMap only;
+            only.insert(QStringLiteral("target"), QStringLiteral("QMS"));
+            r.view->applyFilter(only);
+            QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
+            r.view->table()->selectAll();
+            QSignalSpy finished(r.view.get(), &ExceptionsView::bulkFinished);
+            r.view->assignSelected(QStringLiteral("abe"));
+            QVERIFY(finished.wait(10000));
+            const json& result = r.view->lastBulkResult();
+            QCOMPARE(result["items"].size(), size_t(6));
+            QCOMPARE(result.value("succeeded", -1), 0);
+            const std::string why = result["items"][0].value("message", std::string());
+            QVERIFY2(why.find("abe") != std::string::npos, why.c_str());
+        }
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM exception WHERE assignee IS NOT NULL")), 0);
+
+        Rig r;
+        QVERIFY(r.start(tw.path(), "sam"));
+        QVariantMap only;
+        only.insert(QStringLiteral("target"), QStringLiteral("QMS"));
+        r.view->applyFilter(only);
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
+        r.view->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(r.view.get()));
+        r.view->table()->setFocus();
+        r.view->table()->setCurrentIndex(r.view->model()->index(0, 0));
+        // J / K walk the backlog (Alt+Down / Alt+Up do the same).
+        QTest::keyClick(r.view->table(), Qt::Key_J);
+        QTest::keyClick(r.view->table(), Qt::Key_J);
+        QCOMPARE(r.view->table()->currentIndex().row(), 2);
+        QTest::keyClick(r.view->table(), Qt::Key_K);
+        QCOMPARE(r.view->table()->currentIndex().row(), 1);
+        QTest::keyClick(r.view->table(), Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(r.view->table()->currentIndex().row(), 2);
+
+        // Ctrl+Shift+A assigns the selection to the user running the window.
+        r.view->table()->selectAll();
+        QSignalSpy finished(r.view.get(), &ExceptionsView::bulkFinished);
+        QTest::keyClick(r.view->table(), Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(r.view->lastBulkResult().value("succeeded", -1), 6);
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM exception WHERE assignee = 'sam'")), 6);
+
+        // Ctrl+D asks for the reason (a dialog); the view then discards the selection with it.
+        QCOMPARE(r.view->action(QStringLiteral("discard"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+D")));
+        QCOMPARE(r.view->action(QStringLiteral("replay"))->shortcut(), QKeySequence(QStringLiteral("Ctrl+R")));
+        r.view->table()->clearSelection();
+        r.view->table()->selectionModel()->select(
+            r.view->model()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        r.view->table()->selectionModel()->select(
+            r.view->model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        const auto chosen = r.view->selectedIds();
+        QCOMPARE(chosen.size(), size_t(2));
+        finished.clear();
+        r.view->discardSelected(DiscardReason::Other, QStringLiteral("test data, not a real item"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(r.view->lastBulkResult().value("succeeded", -1), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 4, 5000); // discarded left the open backlog
+        r.view.reset();
+        r.reader.reset();
+        r.core.reset();
+        QCOMPARE(countSql(tw.path(),
+                     QStringLiteral("SELECT count(*) FROM exception WHERE status = 'discarded' AND id IN (%1, %2)")
+                         .arg(chosen[0])
+                         .arg(chosen[1])),
+            2);
+        // Each action is in the audit trail, by sam.
+        QVERIFY(countSql(tw.path(),
+                    QStringLiteral("SELECT count(*) FROM audit_log WHERE actor = 'sam' AND action LIKE '%discard%'"))
+            >= 2);
     }
 
     void refusedCorrectionShowsTheCoreMessageAndChangesNothing()
