@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QDateTime>
+#include <QFontMetricsF>
 #include <QGraphicsEllipseItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
@@ -11,6 +12,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace mdsync::ui {
@@ -128,9 +130,15 @@ void TimelineWidget::rebuild()
             tick->setPos(x + 2, 4);
         }
     }
-    // Events; close markers on one lane are staggered vertically so that they stay clickable.
+    // Events; close markers on one lane are staggered vertically so that they stay clickable. A marker's label
+    // goes above it, else below it, where it does not run into the previous label there; else it is left out
+    // (the tooltip and the detail pane still say what the event is).
     std::vector<double> lastX(static_cast<size_t>(m_lanes.size()), -1e9);
     std::vector<int> stagger(static_cast<size_t>(m_lanes.size()), 0);
+    std::vector<std::array<double, 2>> labelRight(static_cast<size_t>(m_lanes.size()), { -1e9, -1e9 });
+    QFont labelFont = font();
+    labelFont.setPointSizeF(labelFont.pointSizeF() * 0.85);
+    const QFontMetricsF labelMetrics(labelFont);
     for (int i = 0; i < eventCount(); ++i) {
         const TimelineEvent& e = m_events[static_cast<size_t>(i)];
         const int lane = e.lane.isEmpty() ? 0 : static_cast<int>(m_lanes.indexOf(e.lane));
@@ -150,13 +158,16 @@ void TimelineWidget::rebuild()
                     QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.atMs).toLocalTime(), QLocale::LongFormat),
                     e.label));
         if (eventCount() <= 60 || selected || m_pxPerSecond > 2) {
-            auto* label = s->addSimpleText(e.kind);
-            label->setBrush(text);
-            QFont f = label->font();
-            f.setPointSizeF(f.pointSizeF() * 0.85);
-            label->setFont(f);
-            label->setPos(x + 7, y - 16);
-            label->setData(kEventIndexKey, i);
+            auto& rights = labelRight[static_cast<size_t>(lane)];
+            const double left = x + 7;
+            int row = left >= rights[0] + 4 ? 0 : left >= rights[1] + 4 ? 1 : selected ? 0 : -1;
+            if (row >= 0) {
+                rights[static_cast<size_t>(row)] = left + labelMetrics.horizontalAdvance(e.kind);
+                auto* label = s->addSimpleText(e.kind, labelFont);
+                label->setBrush(text);
+                label->setPos(left, row == 0 ? y - 16 : y + 3);
+                label->setData(kEventIndexKey, i);
+            }
         }
     }
     s->setSceneRect(0, 0, width, height + 8);
