@@ -3,6 +3,7 @@
 #include "connectors/tryton/trytonschema.h"
 
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -18,6 +19,8 @@ using tryton::DomainSchema;
 using tryton::FieldKind;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcTryton, "mdsync.tryton", QtWarningMsg)
 
 // A number as Tryton's typed Decimal (shortest text that reads back as the same double).
 json trytonDecimal(const json& v)
@@ -368,6 +371,8 @@ void TrytonConnector::call(const std::string& method, json params, Reply reply, 
 void TrytonConnector::post(const std::string& method, const json& params, bool activeTest, bool mayRelogin, Reply done)
 {
     ++m_calls;
+    QElapsedTimer took;
+    took.start();
     QNetworkRequest req(m_url);
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     req.setRawHeader("Authorization", m_session);
@@ -376,11 +381,16 @@ void TrytonConnector::post(const std::string& method, const json& params, bool a
     p.push_back(context(activeTest));
     const json body = { { "id", m_calls }, { "method", method }, { "params", p } };
     const QByteArray sessionUsed = m_session;
-    QNetworkReply* reply = m_nam->post(req, QByteArray::fromStdString(body.dump()));
+    const QByteArray bytes = QByteArray::fromStdString(body.dump());
+    QNetworkReply* reply = m_nam->post(req, bytes);
     connect(reply, &QNetworkReply::finished, this,
-        [this, reply, method, params, activeTest, mayRelogin, sessionUsed, done = std::move(done)]() {
+        [this, reply, method, params, activeTest, mayRelogin, sessionUsed, took, size = bytes.size(),
+            done = std::move(done)]() {
             reply->deleteLater();
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            // QT_LOGGING_RULES="mdsync.tryton.debug=true": one line per call, for profiling.
+            qCDebug(lcTryton, "%s: %lld ms, %lld bytes sent, HTTP %d", method.c_str(),
+                static_cast<long long>(took.elapsed()), static_cast<long long>(size), status);
             const auto err = reply->error();
             const bool timedOut = err == QNetworkReply::OperationCanceledError || err == QNetworkReply::TimeoutError;
             const TrytonAnswer a = classifyAnswer(status, reply->readAll(),
