@@ -1,13 +1,17 @@
 // The propagation matrix: its model under QAbstractItemModelTester, filters and sort checked against SQL,
-// and a generated workspace of 1M objects × 8 targets that must show data, scroll to the end and filter.
+// the light and a dark palette followed, and a generated workspace of 1M objects × 8 targets that must show data,
+// scroll to the end and filter.
 #include "dbreader.h"
 #include "genworkspace.h"
 #include "models/matrixmodel.h"
 #include "store/workspace.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QImage>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -133,6 +137,59 @@ private Q_SLOTS:
         QVERIFY(!cell.data(Qt::DisplayRole).toString().isEmpty()); // text, not colour alone
         QVERIFY(!cell.data(Qt::DecorationRole).value<QIcon>().isNull());
         QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QStringLiteral("unit of measure")));
+    }
+
+    void followsADarkPalette()
+    {
+        // The matrix draws on the palette's base colour with translucent status tints, so a dark system palette
+        // gives a dark table with light text (no hard-coded white), and the light palette a light one.
+        DbReader reader(m_small);
+        auto model = openModel(reader);
+        QVERIFY(model);
+        QVERIFY(waitRowLoaded(*model, 0));
+        const QPalette original = QApplication::palette();
+        auto meanLightness = [&](const QPalette& pal, QColor* cellTint) {
+            QApplication::setPalette(pal);
+            QTableView view;
+            view.setModel(model.get());
+            view.resize(900, 400);
+            view.show();
+            for (int r = 0; r < 12; ++r)
+                waitRowLoaded(*model, r);
+            QImage img = view.viewport()->grab().toImage();
+            qint64 sum = 0, n = 0;
+            for (int y = 0; y < img.height(); y += 3)
+                for (int x = 0; x < img.width(); x += 3, ++n)
+                    sum += QColor(img.pixel(x, y)).lightness();
+            *cellTint = model->index(0, MatrixModel::FirstTargetColumn).data(Qt::BackgroundRole).value<QColor>();
+            return n ? sum / n : -1;
+        };
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(37, 37, 38));
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Button, QColor(45, 45, 48));
+        dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+        QPalette light;
+        light.setColor(QPalette::Window, QColor(239, 239, 239));
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::AlternateBase, QColor(247, 247, 247));
+        light.setColor(QPalette::Text, Qt::black);
+        light.setColor(QPalette::WindowText, Qt::black);
+        QColor darkTint, lightTint;
+        const qint64 inDark = meanLightness(dark, &darkTint);
+        const qint64 inLight = meanLightness(light, &lightTint);
+        QApplication::setPalette(original);
+        qInfo("mean lightness of the matrix: %lld in the dark palette, %lld in the light one",
+            static_cast<long long>(inDark), static_cast<long long>(inLight));
+        QVERIFY2(inDark < 90, qPrintable(QString::number(inDark)));
+        QVERIFY2(inLight > 170, qPrintable(QString::number(inLight)));
+        // Status tints are translucent over the base colour, stronger on dark backgrounds to stay visible.
+        QVERIFY(darkTint.isValid() && lightTint.isValid());
+        QVERIFY(darkTint.alpha() < 255 && lightTint.alpha() < 255);
+        QVERIFY(darkTint.alpha() > lightTint.alpha());
     }
 
     void sortByColumnInSql()
