@@ -38,10 +38,15 @@ private Q_SLOTS:
                 "lineage_event", "meta", "object", "object_target", "revision", "subscription", "system" })
             QVERIFY2(tables.contains(QString::fromLatin1(t)), t);
         QCOMPARE(scalar(ws.value()->db(), QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+        // The file type's magic for desktop MIME detection (bytes 68..71 of the header once checkpointed).
+        QCOMPARE(scalar(ws.value()->db(), QStringLiteral("PRAGMA application_id")).toInt(), Workspace::kApplicationId);
         // The lock file names the writer while it is open and is gone when it closes.
         QVERIFY(QFileInfo::exists(path + QStringLiteral(".lock")));
         ws.value().reset();
         QVERIFY(!QFileInfo::exists(path + QStringLiteral(".lock")));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.read(72).mid(68), QByteArrayLiteral("MDSY"));
     }
 
     void createAcceptsAnEmptyFile()

@@ -113,6 +113,10 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
             if (auto r = ws->exec(QString::fromLatin1(pragma)); !r)
                 return makeError(r.error());
         }
+        // "MDSY": the file type's magic for desktop MIME detection (installer/linux/org.example.mdsync.xml).
+        if (creating)
+            if (auto r = ws->exec(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId)); !r)
+                return makeError(r.error());
         if (auto r = ws->migrate(); !r)
             return makeError(r.error());
     } else {

@@ -22,6 +22,8 @@ public:
     enum class Mode { ReadWrite, ReadOnly };
 
     static constexpr int kSchemaVersion = 4;
+    // SQLite's application_id of a workspace file: "MDSY" (0x4D445359), set when the file is created.
+    static constexpr int kApplicationId = 0x4D445359;
 
     // Creates a new workspace file (refuses an existing non-empty file) and migrates it to the latest schema.
     static Result<std::unique_ptr<Workspace>> create(const QString& path);
