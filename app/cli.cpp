@@ -662,7 +662,11 @@ int cmdRun(const Args& a)
     alertTimer.start();
     // Scheduled reconciliation per subscription ("reconcile_minutes"), on this thread (cli_reconcile.cpp).
     auto reconcileSchedule = startReconcileSchedule(c, json);
-    const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000));
+    // Log lines reach the journal (a pipe under systemd) within a tick, not at exit.
+    const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000), [] {
+        out().flush();
+        err().flush();
+    });
     alertTimer.stop();
     reconcileSchedule.reset();
     c.dispatcher->stop();

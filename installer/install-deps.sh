@@ -8,8 +8,11 @@ packages=(
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev
   qt6-httpserver-dev qt6-websockets-dev
   qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libsqlite3-dev nlohmann-json3-dev
+  qt6-translations-l10n  # Qt's own German/French strings (qtbase_<lang>.qm), loaded by ui/i18n.cpp
   libgl1-mesa-dev libxkbcommon-dev qt6-svg-dev qt6-wayland qt6-qpa-plugins
   fontconfig fonts-dejavu-core xvfb xauth sqlite3
+  # man pages generated from --help at build time (app/CMakeLists.txt); the build skips them without it
+  help2man
   # Tryton ERP for the Tryton end-to-end tests and `mdsyncctl demo --tryton` (tests/tryton/tryton-env.sh, docs/TRYTON.md)
   tryton-server tryton-modules-company tryton-modules-party tryton-modules-product
   tryton-modules-product-measurements tryton-modules-stock tryton-modules-production
