@@ -2,9 +2,11 @@
 //
 //   mdsync [WORKSPACE | --workspace PATH]     open a workspace (default: the last one)
 //   mdsync --demo [--workspace PATH]          the live demo: simulated systems and traffic
-//   --screenshot FILE [--view NAME|all] [--screenshot-delay S]
+//   --screenshot FILE [--view NAME|all|welcome] [--screenshot-delay S]
 //                                             render a view (or every view: FILE-<view>.png) to PNG and quit
+//   --lang LANG                               the UI language (en, de, fr; default: setting, then system)
 #include "appcontext.h"
+#include "i18n.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -114,6 +116,19 @@ int main(int argc, char* argv[])
     QApplication::setApplicationVersion(QStringLiteral(MDSYNC_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.example.mdsync"));
 
+    // The language must be known before any translated text (the option help included) is built.
+    QString requestedLang;
+    const QStringList args = QApplication::arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--lang") && i + 1 < args.size())
+            requestedLang = args[i + 1];
+        else if (args[i].startsWith(QLatin1String("--lang=")))
+            requestedLang = args[i].mid(7);
+    }
+    const LanguageChoice lang = installTranslations(requestedLang);
+    if (!lang.warning.isEmpty())
+        std::fprintf(stderr, "mdsync: %s\n", qPrintable(lang.warning));
+
     QCommandLineParser p;
     p.setApplicationDescription(QApplication::translate("main", "MDSync Control Tower"));
     p.addHelpOption();
@@ -129,14 +144,18 @@ int main(int argc, char* argv[])
     const QCommandLineOption viewOpt(QStringLiteral("view"),
         QApplication::translate("main",
             "The view to show: dashboard, matrix, lineage, exceptions, policies, audit,"
-            " or all (with --screenshot: one file per view)."),
+            " or all (with --screenshot: one file per view); welcome is the first-run page."),
         QStringLiteral("name"), QStringLiteral("dashboard"));
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
         QApplication::translate("main", "Seconds of live traffic before the screenshot (default 8 with --demo)."),
         QStringLiteral("seconds"));
     const QCommandLineOption seed(QStringLiteral("seed"), QApplication::translate("main", "Seed of the demo traffic."),
         QStringLiteral("n"), QStringLiteral("2026"));
-    p.addOptions({ demo, workspace, screenshot, viewOpt, delay, seed });
+    const QCommandLineOption langOpt(QStringLiteral("lang"),
+        QApplication::translate(
+            "main", "The user interface language (en, de, fr); default: the saved choice, else the system's."),
+        QStringLiteral("language"));
+    p.addOptions({ demo, workspace, screenshot, viewOpt, delay, seed, langOpt });
     p.addPositionalArgument(QStringLiteral("workspace"), QApplication::translate("main", "The workspace to open."));
     p.process(app);
 
@@ -179,8 +198,17 @@ int main(int argc, char* argv[])
             o.workspacePath = last;
             w.openWorkspace(o);
         }
+    } else if (p.value(viewOpt) == QLatin1String("welcome")) {
+        // The first-run page: no workspace needed.
+        shot.reset();
+        QTimer::singleShot(500, &w, [&w, file = p.value(screenshot)] {
+            const bool saved = w.grab().save(file);
+            std::fprintf(saved ? stdout : stderr,
+                saved ? "mdsync: welcome page saved to %s\n" : "mdsync: cannot write %s\n", qPrintable(file));
+            QApplication::exit(saved ? 0 : 1);
+        });
     } else {
-        std::fprintf(stderr, "mdsync: --screenshot needs --demo or a workspace\n");
+        std::fprintf(stderr, "mdsync: --screenshot needs --demo, a workspace or --view welcome\n");
         return 2;
     }
     w.show();

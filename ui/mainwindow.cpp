@@ -4,6 +4,9 @@
 #include "corecontroller.h"
 #include "dbreader.h"
 #include "engine/embeddedcore.h"
+#include "helppages.h"
+#include "i18n.h"
+#include "newworkspacedialog.h"
 #include "steward/roles.h"
 #include "views/auditview.h"
 #include "views/dashboardview.h"
@@ -11,6 +14,7 @@
 #include "views/lineageview.h"
 #include "views/matrixview.h"
 #include "views/policiesview.h"
+#include "welcomepage.h"
 #include "widgets/statusstyle.h"
 
 #include <QAction>
@@ -41,36 +45,6 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 
-// The page shown while no workspace is open.
-QWidget* welcomePage(MainWindow* w, const std::function<void()>& demo, const std::function<void()>& create,
-    const std::function<void()>& open)
-{
-    auto* page = new QWidget(w);
-    auto* layout = new QVBoxLayout(page);
-    layout->addStretch();
-    auto* title = new QLabel(MainWindow::tr("<h2>MDSync Control Tower</h2>"
-                                            "<p>Master data propagation, exceptions and audit across your plant"
-                                            " systems.</p>"),
-        page);
-    title->setAlignment(Qt::AlignCenter);
-    layout->addWidget(title);
-    auto* buttons = new QHBoxLayout;
-    buttons->addStretch();
-    auto add = [&](const QString& text, const std::function<void()>& f) {
-        auto* b = new QPushButton(text, page);
-        b->setMinimumHeight(36);
-        QObject::connect(b, &QPushButton::clicked, page, f);
-        buttons->addWidget(b);
-    };
-    add(MainWindow::tr("Open the live demo"), demo);
-    add(MainWindow::tr("Create a workspace…"), create);
-    add(MainWindow::tr("Open a workspace…"), open);
-    buttons->addStretch();
-    layout->addLayout(buttons);
-    layout->addStretch();
-    return page;
-}
-
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -91,10 +65,19 @@ MainWindow::MainWindow(QWidget* parent)
     m_navList->setSpacing(2);
     m_stack = new QStackedWidget(central);
     layout->addWidget(m_navList);
+    m_navList->hide(); // until a workspace is open
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
-    m_stack->addWidget(welcomePage(
-        this, [this] { openDemo(); }, [this] { createDialog(); }, [this] { openDialog(); }));
+    m_welcome = new WelcomePage(this);
+    connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::openDemo);
+    connect(m_welcome, &WelcomePage::createRequested, this, &MainWindow::createDialog);
+    connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::openDialog);
+    connect(m_welcome, &WelcomePage::recentRequested, this, [this](const QString& path) {
+        CoreServiceOptions o;
+        o.workspacePath = path;
+        openWorkspace(o);
+    });
+    m_stack->addWidget(m_welcome);
     connect(m_navList, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row < m_views.size())
             showView(m_views[row]->viewId());
@@ -183,6 +166,8 @@ void MainWindow::buildMenus()
         QAction* a = viewMenu->addAction(names[i], this, [this, id = ids[i]] { showView(id); });
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
+    viewMenu->addSeparator();
+    viewMenu->addMenu(createLanguageMenu(this));
 
     QMenu* core = menuBar()->addMenu(tr("&Core"));
     m_pauseAction = core->addAction(tr("&Pause sending"));
@@ -194,6 +179,10 @@ void MainWindow::buildMenus()
     });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    m_helpAction = help->addAction(tr("&Help for this view"), this, [this] { showHelp(); });
+    m_helpAction->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] { showHelp(QStringLiteral("shortcuts")); });
+    help->addSeparator();
     help->addAction(tr("&About MDSync"), this, [this] {
         QMessageBox::about(this, tr("About MDSync"),
             tr("<h3>MDSync Control Tower %1</h3><p>Governed master data synchronisation for manufacturers:"
@@ -220,6 +209,7 @@ void MainWindow::buildViews()
         auto* item = new QListWidgetItem(uiIcon(QLatin1String(icons[i])), m_views[i]->title(), m_navList);
         item->setSizeHint(QSize(150, 36));
     }
+    m_navList->show();
 }
 
 ControlTowerView* MainWindow::view(const QString& id) const
@@ -293,6 +283,7 @@ void MainWindow::closeWorkspace()
     }
     m_views.clear();
     m_navList->clear();
+    m_navList->hide(); // the welcome page needs no navigation
     m_core.reset(); // shuts the core down on its thread
     m_reader.reset();
     m_workspaceLabel->clear();
@@ -385,6 +376,7 @@ void MainWindow::updateRecentMenu()
         });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
+    m_welcome->setRecent(recent);
 }
 
 void MainWindow::openDialog()
@@ -398,14 +390,29 @@ void MainWindow::openDialog()
     openWorkspace(o);
 }
 
+void MainWindow::showHelp(const QString& page)
+{
+    if (!m_help)
+        m_help = new HelpWindow(this);
+    ControlTowerView* v = currentView();
+    m_help->showPage(!page.isEmpty() ? page : v ? v->viewId() : QStringLiteral("welcome"));
+    m_help->show();
+    m_help->raise();
+    m_help->activateWindow();
+}
+
 void MainWindow::createDialog()
 {
-    const QString path
-        = QFileDialog::getSaveFileName(this, tr("New workspace"), QString(), tr("MDSync workspaces (*.mdsync)"));
-    if (path.isEmpty())
+    NewWorkspaceDialog d(this);
+    if (d.exec() != QDialog::Accepted)
         return;
-    const QString landscape = QFileDialog::getOpenFileName(this,
-        tr("Landscape file (cancel for the built-in landscape)"), QString(), tr("Landscape (*.json);;All files (*)"));
+    createWorkspace(d.workspacePath(), d.landscapePath());
+}
+
+void MainWindow::createWorkspace(const QString& nativePath, const QString& nativeLandscape)
+{
+    const QString path = QFileInfo(QDir::fromNativeSeparators(nativePath)).absoluteFilePath();
+    const QString landscape = QDir::fromNativeSeparators(nativeLandscape);
     // Creating writes the file: off the UI thread, then open it.
     const std::string actor = osLogin();
     QPointer<MainWindow> self(this);
@@ -418,7 +425,12 @@ void MainWindow::createDialog()
                 if (!self)
                     return;
                 if (!error.isEmpty()) {
-                    QMessageBox::warning(self, tr("New workspace"), error);
+                    auto* box = new QMessageBox(QMessageBox::Warning, tr("Create a workspace"),
+                        tr("The workspace was not created."), QMessageBox::Ok, self);
+                    box->setInformativeText(error);
+                    box->setAttribute(Qt::WA_DeleteOnClose);
+                    box->open();
+                    Q_EMIT self->workspaceCreateFailed(error);
                     return;
                 }
                 CoreServiceOptions o;

@@ -21,6 +21,8 @@ class QSystemTrayIcon;
 namespace mdsync::ui {
 
 class ControlTowerView;
+class HelpWindow;
+class WelcomePage;
 class CoreController;
 class DbReader;
 class Navigator;
@@ -36,11 +38,18 @@ public:
     // core. Any open workspace is closed first.
     void openWorkspace(CoreServiceOptions options);
     void closeWorkspace();
+    // Creates a workspace file from a landscape file (empty: the built-in one) off the UI thread, then opens
+    // it; workspaceCreateFailed (and a message box) say why when it cannot.
+    void createWorkspace(const QString& path, const QString& landscape);
 
     // The views by id: dashboard, matrix, lineage, exceptions, policies, audit.
     QStringList viewIds() const;
     ControlTowerView* view(const QString& id) const;
     void showView(const QString& id);
+    // The help window on a page (default: the current view's page; F1).
+    void showHelp(const QString& page = {});
+    HelpWindow* helpWindow() const { return m_help; }
+    WelcomePage* welcomePage() const { return m_welcome; }
     ControlTowerView* currentView() const;
     CoreController* core() const { return m_core.get(); }
     DbReader* reader() const { return m_reader.get(); }
@@ -52,6 +61,7 @@ public:
 Q_SIGNALS:
     void workspaceOpened(const QString& path);
     void coreFailed(const QString& message);
+    void workspaceCreateFailed(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -80,6 +90,9 @@ private:
     QAction* m_pauseAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
+    WelcomePage* m_welcome = nullptr;
+    HelpWindow* m_help = nullptr;
+    QAction* m_helpAction = nullptr;
 };
 
 } // namespace mdsync::ui

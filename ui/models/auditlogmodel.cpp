@@ -1,5 +1,8 @@
 #include "models/auditlogmodel.h"
 
+#include "i18n.h"
+
+#include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -149,8 +152,8 @@ QVariant AuditLogModel::cellData(const PagedRow& row, int column, int role) cons
     const QVariant& v = row.values[static_cast<size_t>(column)];
     if (role == Qt::DisplayRole) {
         if (column == TimeColumn) {
-            QString t = v.toString();
-            return t.replace(QLatin1Char('T'), QLatin1Char(' ')).remove(QLatin1Char('Z'));
+            const QDateTime at = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+            return at.isValid() ? formatUtcDateTime(at.toUTC(), false) : v.toString();
         }
         if (column == ReasonColumn)
             return v.toString().simplified();

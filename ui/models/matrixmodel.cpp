@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QSqlQuery>
 
+#include <limits>
 #include <map>
 
 namespace mdsync::ui {
@@ -32,13 +33,18 @@ QString ageText(qint64 atMs, const QDateTime& now)
     if (atMs <= 0)
         return {};
     const qint64 s = std::max<qint64>(0, (now.toMSecsSinceEpoch() - atMs) / 1000);
+    // Plain int variables as counts: lupdate (Qt 6.4) skips or hangs on casts and divisions in the argument.
+    const int secs = static_cast<int>(std::min<qint64>(s, std::numeric_limits<int>::max()));
+    const int mins = secs / 60;
+    const int hours = secs / 3600;
+    const int days = secs / 86400;
     if (s < 60)
-        return QCoreApplication::translate("Age", "%n s", nullptr, static_cast<int>(s));
+        return QCoreApplication::translate("Age", "%n s", nullptr, secs);
     if (s < 3600)
-        return QCoreApplication::translate("Age", "%n min", nullptr, static_cast<int>(s / 60));
+        return QCoreApplication::translate("Age", "%n min", nullptr, mins);
     if (s < 86400)
-        return QCoreApplication::translate("Age", "%n h", nullptr, static_cast<int>(s / 3600));
-    return QCoreApplication::translate("Age", "%n d", nullptr, static_cast<int>(s / 86400));
+        return QCoreApplication::translate("Age", "%n h", nullptr, hours);
+    return QCoreApplication::translate("Age", "%n d", nullptr, days);
 }
 
 Result<MatrixLayout> loadMatrixLayout(QSqlDatabase& db)

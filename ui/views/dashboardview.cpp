@@ -73,14 +73,15 @@ qint64 dashInt(const json& j, const char* key)
 QString dashDuration(qint64 ms)
 {
     if (ms < 1000)
-        return DashboardView::tr("%1 ms").arg(ms);
+        return DashboardView::tr("%1 ms").arg(QLocale().toString(ms));
     if (ms < 120 * 1000)
-        return DashboardView::tr("%1 s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', ms < 10000 ? 1 : 0);
+        return DashboardView::tr("%1 s").arg(
+            QLocale().toString(static_cast<double>(ms) / 1000.0, 'f', ms < 10000 ? 1 : 0));
     if (ms < 120 * 60 * 1000)
-        return DashboardView::tr("%1 min").arg(static_cast<double>(ms) / 60000.0, 0, 'f', 1);
+        return DashboardView::tr("%1 min").arg(QLocale().toString(static_cast<double>(ms) / 60000.0, 'f', 1));
     if (ms < 48LL * 3600 * 1000)
-        return DashboardView::tr("%1 h").arg(static_cast<double>(ms) / 3600000.0, 0, 'f', 1);
-    return DashboardView::tr("%1 d").arg(static_cast<double>(ms) / 86400000.0, 0, 'f', 1);
+        return DashboardView::tr("%1 h").arg(QLocale().toString(static_cast<double>(ms) / 3600000.0, 'f', 1));
+    return DashboardView::tr("%1 d").arg(QLocale().toString(static_cast<double>(ms) / 86400000.0, 'f', 1));
 }
 
 Result<void> dashQuery(QSqlQuery& q, const QString& sql, const QVariantList& binds)
@@ -398,8 +399,9 @@ void DashboardView::updateTiles()
     const json rate = window.value("retry_rate", json(nullptr));
     if (rate.is_number())
         m_tiles[QStringLiteral("retry_rate")]->setValue(rate.get<double>(),
-            QStringLiteral("%1 %").arg(rate.get<double>() * 100.0, 0, 'f', 1),
-            tr("%1 retried of %2 calls").arg(dashInt(window, "retried")).arg(dashInt(window, "attempts")));
+            QStringLiteral("%1 %").arg(QLocale().toString(rate.get<double>() * 100.0, 'f', 1)),
+            tr("%1 retried of %2 calls")
+                .arg(QLocale().toString(dashInt(window, "retried")), QLocale().toString(dashInt(window, "attempts"))));
     else
         m_tiles[QStringLiteral("retry_rate")]->setValue({}, QStringLiteral("–"), tr("no calls in the window"));
 
@@ -461,7 +463,7 @@ void DashboardView::updateCharts()
         x->setTitleText(tr("UTC"));
         x->setTickCount(7);
         auto* y = new QValueAxis();
-        y->setLabelFormat(QStringLiteral("%d"));
+        y->setLabelFormat(QStringLiteral("%.0f"));
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
         qint64 maxY = 1;
@@ -558,7 +560,7 @@ void DashboardView::updateCharts()
         auto* x = new QBarCategoryAxis();
         x->append({ tr("< 1 hour"), tr("1 h – 1 day"), tr("1 day – 1 week"), tr("≥ 1 week") });
         auto* y = new QValueAxis();
-        y->setLabelFormat(QStringLiteral("%d"));
+        y->setLabelFormat(QStringLiteral("%.0f"));
         y->setRange(0, static_cast<qreal>(maxY) * 1.2);
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
@@ -602,7 +604,7 @@ void DashboardView::updateCharts()
         x->append(m_slaDomains);
         auto* y = new QValueAxis();
         y->setRange(0, 100);
-        y->setLabelFormat(QStringLiteral("%d %%"));
+        y->setLabelFormat(QStringLiteral("%.0f %")); // the charts localise numbers (chartstyle.cpp): no printf escaping
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
         series->attachAxis(x);

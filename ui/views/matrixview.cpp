@@ -18,6 +18,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace mdsync::ui {
@@ -209,8 +210,14 @@ void MatrixView::createModel()
             header->resizeSection(MatrixModel::RevisionColumn, 44);
             header->resizeSection(MatrixModel::LifecycleColumn, 90);
             header->resizeSection(MatrixModel::UpdatedColumn, 70);
+            for (int c = 0; c < MatrixModel::FirstTargetColumn; ++c) // translated headers may be longer
+                header->resizeSection(c, std::max(header->sectionSize(c), header->sectionSizeHint(c)));
+            // Wide enough for the longest usual status word in the UI language (icon and padding: 40 px).
+            const int statusWidth = std::max(118,
+                m_table->fontMetrics().horizontalAdvance(deliveryStatusLook(QStringLiteral("not_subscribed")).label)
+                    + 40);
             for (int c = MatrixModel::FirstTargetColumn; c < m_model->columnCount(); ++c)
-                header->resizeSection(c, 118);
+                header->resizeSection(c, statusWidth);
             connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
                 [this](const QModelIndex& current) { showRevisions(m_model->idAt(current.row())); });
             if (!m_pendingFilter.isEmpty())

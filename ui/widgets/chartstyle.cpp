@@ -14,6 +14,7 @@ QChartView* makeChartView(const QString& title, QWidget* parent)
     auto* chart = new QChart();
     chart->setTitle(title);
     chart->setBackgroundRoundness(0);
+    chart->setLocalizeNumbers(true); // axis labels follow QLocale() (decimal comma in de/fr)
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->setAlignment(Qt::AlignBottom);
     auto* view = new QChartView(chart, parent);

@@ -1,6 +1,8 @@
 #include "widgets/exceptiondetail.h"
 
 #include "corecontroller.h"
+#include "i18n.h"
+#include "models/exceptionsmodel.h"
 #include "steward/roles.h"
 #include "views/exceptioncommands.h"
 #include "widgets/statusstyle.h"
@@ -29,8 +31,7 @@ using json = nlohmann::json;
 
 QString exDetailTime(qint64 ms)
 {
-    return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
-              : QString();
+    return ms ? formatUtcDateTime(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)) : QString();
 }
 
 // Pretty JSON of a stored JSON text (the text itself when it is not JSON).
@@ -334,7 +335,8 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
         tr("<b>#%1</b> %2 · %3 · <b>%4/%5</b>%6 · %7")
             .arg(d.id)
             .arg(d.category.toHtmlEscaped(), sev.label.toHtmlEscaped(), d.domain.toHtmlEscaped(), d.key.toHtmlEscaped(),
-                d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()), d.status.toHtmlEscaped()));
+                d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()),
+                ExceptionsModel::statusLabel(d.status).toHtmlEscaped()));
     m_message->setText(d.message);
     m_validation->setPlainText(exValidationText(d.details));
     m_raw->setPlainText(d.raw.isEmpty() ? tr("(no raw payload kept)") : QString::fromUtf8(d.raw));

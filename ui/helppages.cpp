@@ -1,0 +1,200 @@
+#include "helppages.h"
+
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QListWidget>
+#include <QTextBrowser>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace mdsync::ui {
+
+namespace {
+
+QString helpKeys(QKeySequence::StandardKey k)
+{
+    return QKeySequence(k).toString(QKeySequence::NativeText).toHtmlEscaped();
+}
+
+QString helpList(const QStringList& items)
+{
+    QString s = QStringLiteral("<ul>");
+    for (const QString& i : items)
+        s += QStringLiteral("<li>") + i + QStringLiteral("</li>");
+    return s + QStringLiteral("</ul>");
+}
+
+QString helpSeeAlso()
+{
+    return QStringLiteral("<p><small>")
+        + HelpPages::tr("See also: %1.")
+              .arg(QStringLiteral("<a href=\"help:shortcuts\">%1</a>, <a href=\"help:welcome\">%2</a>"))
+              .arg(HelpPages::title(QStringLiteral("shortcuts")), HelpPages::title(QStringLiteral("welcome")))
+        + QStringLiteral("</small></p>");
+}
+
+} // namespace
+
+QStringList HelpPages::ids()
+{
+    return { QStringLiteral("welcome"), QStringLiteral("dashboard"), QStringLiteral("matrix"),
+        QStringLiteral("lineage"), QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("audit"),
+        QStringLiteral("shortcuts") };
+}
+
+QString HelpPages::title(const QString& id)
+{
+    if (id == QLatin1String("dashboard"))
+        return tr("Dashboard");
+    if (id == QLatin1String("matrix"))
+        return tr("Propagation matrix");
+    if (id == QLatin1String("lineage"))
+        return tr("Lineage");
+    if (id == QLatin1String("exceptions"))
+        return tr("Exceptions");
+    if (id == QLatin1String("policies"))
+        return tr("Policies");
+    if (id == QLatin1String("audit"))
+        return tr("Audit");
+    if (id == QLatin1String("shortcuts"))
+        return tr("Keyboard shortcuts");
+    return tr("Getting started");
+}
+
+QString HelpPages::html(const QString& id)
+{
+    QString body;
+    if (id == QLatin1String("dashboard")) {
+        body = tr("<p>The state of propagation at a glance, refreshed while the core runs.</p>")
+            + helpList({ tr("<b>Tiles</b>: backlog, deliveries acknowledged in the last hour, retry rate, p95 latency,"
+                            " SLA breaches, open exceptions by severity and mean time to repair. Click a tile to"
+                            " open the list behind it."),
+                tr("<b>Charts</b>: throughput and latency per target system, the age of open exceptions and"
+                   " SLA compliance per domain. Click a bar to open the exceptions or objects it counts."),
+                tr("<b>System health</b>: each system is up, slow, down or paused, with its backlog and last"
+                   " acknowledgement. Click a system to see its backlog in the propagation matrix.") });
+    } else if (id == QLatin1String("matrix")) {
+        body = tr("<p>One row per object, one column per target system. A cell is the status of the object's"
+                  " latest revision at that system, shown with an icon and a word, not colour alone.</p>")
+            + helpList({ tr("<b>Filter</b> as you type: a key prefix (for example FG-10) or a word of the"
+                            " description. Narrow by domain, plant, status at one or any system, and age."),
+                tr("<b>Status</b> \"backlog\" means anything not yet acknowledged: pending, held by a dependency,"
+                   " retrying or failed."),
+                tr("<b>Hover</b> a cell for its revision, the revision the system acknowledged, age, attempts and"
+                   " the last error."),
+                tr("<b>Select</b> a row to list every revision of the object and its status at each system"
+                   " below; double-click to open its lineage."),
+                tr("Sorting and filtering run in the database, so they stay quick on a million objects.") });
+    } else if (id == QLatin1String("lineage")) {
+        body = tr("<p>Everything that happened to one object, one lane per system, on a time axis: received,"
+                  " validated, merged, delivered, acknowledged, failed, corrected, approved, replayed.</p>")
+            + helpList({ tr("<b>Zoom</b> with the mouse wheel around the pointer; <b>pan</b> by dragging."),
+                tr("<b>Click</b> an event to see its correlation id, its payload and what its revision changed."),
+                tr("<b>Point in time</b>: pick a date and time to see each attribute's value, the system that"
+                   " owned it and the system (or steward) that supplied it at that moment.") });
+    } else if (id == QLatin1String("exceptions")) {
+        body = tr("<p>Everything the core could not deliver or accept, kept verbatim until a steward clears"
+                  " it.</p>")
+            + helpList({ tr("<b>Filter</b> by status, category, severity, target, assignee and age; group counts"
+                            " show where the backlog is."),
+                tr("<b>Bulk actions</b> on the selection: assign, replay, discard with a reason code, or apply a"
+                   " fix rule. A progress dialog shows every item's result and can be cancelled."),
+                tr("<b>Detail</b>: the raw payload, the error and validation messages, a correction editor"
+                   " (checked before it is submitted), a replay dry run that shows the payload diff, the"
+                   " four-eyes state and the history of actions."),
+                tr("Corrections of critical fields need a second steward's approval (four-eyes); you cannot"
+                   " approve your own.") });
+    } else if (id == QLatin1String("policies")) {
+        body = tr("<p>The rules the core applies, read-only here (change them with <tt>mdsyncctl propose</tt>"
+                  " and a second steward's approval).</p>")
+            + helpList({ tr("<b>Ownership</b>: for each domain and attribute group, the system of record whose"
+                            " changes are accepted."),
+                tr("<b>Subscriptions</b>: which system receives which objects, with its SLA and pattern."),
+                tr("<b>Contracts</b>: how canonical fields map to each system's fields, with their versions.") });
+    } else if (id == QLatin1String("audit")) {
+        body = tr("<p>The tamper-evident audit log: every change, correction, approval, replay and discard,"
+                  " who did it and when.</p>")
+            + helpList({ tr("<b>Filter</b> by actor, action, object and time."),
+                tr("<b>Verify chain</b> recomputes the hash chain and names the first entry that does not match."),
+                tr("<b>Export</b> writes CSV, JSONL, a PDF report and OpenLineage events for a time range and a"
+                   " set of objects, with a manifest of checksums that <tt>mdsyncctl verify-export</tt> checks"
+                   " offline.") });
+    } else if (id == QLatin1String("shortcuts")) {
+        body = QStringLiteral("<table cellpadding=\"3\">");
+        const QList<QPair<QString, QString>> rows = {
+            { tr("Ctrl+1 … Ctrl+6"), tr("Dashboard, matrix, lineage, exceptions, policies, audit") },
+            { helpKeys(QKeySequence::HelpContents), tr("Help for the current view") },
+            { helpKeys(QKeySequence::Open), tr("Open a workspace") },
+            { helpKeys(QKeySequence::New), tr("Create a workspace") },
+            { tr("J or Alt+Down"), tr("Exceptions: next") },
+            { tr("K or Alt+Up"), tr("Exceptions: previous") },
+            { tr("Ctrl+Shift+A"), tr("Exceptions: assign the selection to me") },
+            { tr("Ctrl+R"), tr("Exceptions: replay the selection") },
+            { tr("Ctrl+D"), tr("Exceptions: discard the selection with a reason") },
+            { tr("Ctrl+F"), tr("Exceptions: go to the filter") },
+        };
+        for (const auto& [keys, what] : rows)
+            body += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys, what);
+        body += QStringLiteral("</table>");
+    } else {
+        body = tr("<p>MDSync keeps master data consistent across PLM, ERP, MES, WMS and the other systems of a"
+                  " plant. Its core validates each change against the canonical model and the system-of-record"
+                  " policy, stores it as a revision and delivers it to every subscribing system.</p>")
+            + helpList({ tr("<b>Open the live demo</b> to try it: simulated systems and traffic, with faults, in a"
+                            " workspace of its own."),
+                tr("<b>Create a workspace</b> from a landscape file that lists your systems, ownership and"
+                   " subscriptions (or from the built-in example landscape)."),
+                tr("<b>Open a workspace</b> file (.mdsync) that <tt>mdsyncctl init</tt> or this window created.") })
+            + tr("<p>Each view has its own help page: press %1 there.</p>").arg(helpKeys(QKeySequence::HelpContents));
+    }
+    return QStringLiteral("<h2>%1</h2>").arg(title(id).toHtmlEscaped()) + body + helpSeeAlso();
+}
+
+HelpWindow::HelpWindow(QWidget* parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("MDSync help"));
+    m_contents = new QListWidget(this);
+    m_contents->setMaximumWidth(200);
+    for (const QString& id : HelpPages::ids()) {
+        auto* item = new QListWidgetItem(HelpPages::title(id), m_contents);
+        item->setData(Qt::UserRole, id);
+    }
+    m_browser = new QTextBrowser(this);
+    m_browser->setOpenLinks(false);
+    connect(m_browser, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == QLatin1String("help"))
+            showPage(url.path());
+    });
+    connect(m_contents, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0)
+            showPage(m_contents->item(row)->data(Qt::UserRole).toString());
+    });
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::close);
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_contents);
+    top->addWidget(m_browser, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top, 1);
+    layout->addWidget(buttons);
+    resize(760, 480);
+}
+
+void HelpWindow::showPage(const QString& id)
+{
+    const QString page = HelpPages::ids().contains(id) ? id : QStringLiteral("welcome");
+    if (page == m_current)
+        return;
+    m_current = page;
+    m_browser->setHtml(HelpPages::html(page));
+    m_contents->setCurrentRow(static_cast<int>(HelpPages::ids().indexOf(page)));
+}
+
+QString HelpWindow::currentHtml() const
+{
+    return m_browser->toHtml();
+}
+
+} // namespace mdsync::ui
