@@ -110,8 +110,9 @@ Result<double> runPlain(const QString& baseUrl, const QString& db, int items, in
             const json a = itemAttributes(i);
             vals.push_back({ { "code", itemKey(i) }, { "name", a["description"] }, { "type", "goods" },
                 { "default_uom", uom["u"] }, { "purchase_uom", uom["u"] }, { "list_price", decimal("0") },
-                { "weight", a["net_weight"]["value"].get<double>() * 1000.0 }, { "weight_uom", uom["g"] }, { "length_uom", uom["cm"] },
-                { "width_uom", uom["cm"] }, { "height_uom", uom["cm"] }, { "volume_uom", uom["l"] }, { "active", true },
+                { "weight", a["net_weight"]["value"].get<double>() * 1000.0 }, { "weight_uom", uom["g"] },
+                { "length_uom", uom["cm"] }, { "width_uom", uom["cm"] }, { "height_uom", uom["cm"] },
+                { "volume_uom", uom["l"] }, { "active", true },
                 { "products", json::array({ json::array({ "create", json::array({ json::object() }) }) }) } });
         }
         const json ids = rpc.call("model.product.template.create", json::array({ vals }), &e);
