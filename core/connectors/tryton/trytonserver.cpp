@@ -24,6 +24,11 @@ QString LocalTrytonServer::findScript()
     if (const QString src = qEnvironmentVariable("MDSYNC_SOURCE_DIR"); !src.isEmpty())
         if (QFileInfo(QDir(src).filePath(rel)).isFile())
             return QDir(src).filePath(rel);
+    // Installed: <prefix>/bin/mdsyncctl and <prefix>/lib/mdsync/tryton-env.sh (installer/CMakeLists.txt).
+    const QString installed
+        = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../lib/mdsync/tryton-env.sh"));
+    if (QFileInfo(installed).isFile())
+        return QDir::cleanPath(installed);
     QDir d(QCoreApplication::applicationDirPath());
     for (int i = 0; i < 6; ++i) {
         if (QFileInfo(d.filePath(rel)).isFile())

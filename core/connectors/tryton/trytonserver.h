@@ -21,7 +21,8 @@ public:
     LocalTrytonServer(const LocalTrytonServer&) = delete;
     LocalTrytonServer& operator=(const LocalTrytonServer&) = delete;
 
-    // tryton-env.sh: $MDSYNC_TRYTON_ENV, else $MDSYNC_SOURCE_DIR/tests/tryton/, else tests/tryton/ in a parent
+    // tryton-env.sh: $MDSYNC_TRYTON_ENV, else $MDSYNC_SOURCE_DIR/tests/tryton/, else ../lib/mdsync/ next to the
+    // installed binary, else tests/tryton/ in a parent
     // directory of the running program (a build tree inside the source tree). Empty when not found.
     static QString findScript();
     // Whether trytond is on the PATH.
