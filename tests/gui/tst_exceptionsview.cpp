@@ -110,7 +110,14 @@ struct Rig
         view->show();
         return true;
     }
-    ~Rig()
+    // Only the deliveries to one target system in the backlog.
+    void showTarget(const QString& target)
+    {
+        QVariantMap only;
+        only.insert(QStringLiteral("target"), target);
+        view->applyFilter(only);
+    }
+    void stop()
     {
         view.reset();
         if (reader)
@@ -118,6 +125,7 @@ struct Rig
         reader.reset();
         core.reset();
     }
+    ~Rig() { stop(); }
 };
 
 qint64 countSql(const QString& path, const QString& sql)
@@ -235,9 +243,7 @@ private Q_SLOTS:
         qInfo("fixture: 1000 failed deliveries in %lld ms", static_cast<long long>(setup.elapsed()));
         Rig r;
         QVERIFY(r.start(tw.path(), "sam"));
-        QVariantMap only;
-        only.insert(QStringLiteral("target"), QStringLiteral("QMS"));
-        r.view->applyFilter(only);
+        r.showTarget(QStringLiteral("QMS"));
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 1000, 5000);
         QVERIFY(r.view->isReady());
 
@@ -300,9 +306,7 @@ private Q_SLOTS:
         QCOMPARE(r.view->resultDialog()->rowCount(), 1000);
         // The backlog refreshes: the replayed exceptions left the default (open) filter.
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 0, 5000);
-        r.view.reset();
-        r.reader.reset();
-        r.core.reset();
+        r.stop(); // closes the workspace: the checks below read the file
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM exception WHERE status = 'replayed'")), 1000);
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM replay_job_item")), 1000);
     }
@@ -318,9 +322,7 @@ private Q_SLOTS:
             // abe approves but is no steward: the core refuses his assignment, item by item, and changes nothing.
             Rig r;
             QVERIFY(r.start(tw.path(), "abe"));
-            QVariantMap only;
-            only.insert(QStringLiteral("target"), QStringLiteral("QMS"));
-            r.view->applyFilter(only);
+            r.showTarget(QStringLiteral("QMS"));
             QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
             r.view->table()->selectAll();
             QSignalSpy finished(r.view.get(), &ExceptionsView::bulkFinished);
@@ -336,9 +338,7 @@ private Q_SLOTS:
 
         Rig r;
         QVERIFY(r.start(tw.path(), "sam"));
-        QVariantMap only;
-        only.insert(QStringLiteral("target"), QStringLiteral("QMS"));
-        r.view->applyFilter(only);
+        r.showTarget(QStringLiteral("QMS"));
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
         r.view->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(r.view.get()));
@@ -376,9 +376,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(10000));
         QCOMPARE(r.view->lastBulkResult().value("succeeded", -1), 2);
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 4, 5000); // discarded left the open backlog
-        r.view.reset();
-        r.reader.reset();
-        r.core.reset();
+        r.stop(); // closes the workspace: the checks below read the file
         QCOMPARE(countSql(tw.path(),
                      QStringLiteral("SELECT count(*) FROM exception WHERE status = 'discarded' AND id IN (%1, %2)")
                          .arg(chosen[0])
@@ -417,9 +415,7 @@ private Q_SLOTS:
         QVERIFY2(
             d->correctionMessage().contains(QStringLiteral("does not validate")), qPrintable(d->correctionMessage()));
         QVERIFY(d->correctionMessage().contains(QStringLiteral("nothing was changed")));
-        r.view.reset();
-        r.reader.reset();
-        r.core.reset();
+        r.stop(); // closes the workspace: the checks below read the file
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM correction")), 0);
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM revision")), revisions);
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM audit_log")), audit);
