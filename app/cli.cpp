@@ -409,7 +409,7 @@ int cmdOverview(const Args& a, Workspace* open = nullptr)
         printJson(o.value());
         return Ok;
     }
-    out() << "Objects:";
+    out() << "Workspace instance " << jstr(o->at("instance_id")) << "\n\nObjects:";
     for (auto it = o->at("objects").begin(); it != o->at("objects").end(); ++it)
         out() << ' ' << q(it.key()) << ' ' << jstr(it.value());
     out() << "  (revisions " << jstr(o->at("revisions")) << ")\n\nDeliveries per target:\n";

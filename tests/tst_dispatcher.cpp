@@ -183,6 +183,104 @@ private Q_SLOTS:
         verifyCounters(h.tw.db());
     }
 
+    void twoWorkspacesNeverShareIdempotencyKeys()
+    {
+        // A second workspace (rebuilt, for tests, a second plant's core) that sends the same first event to the same
+        // system: the target must apply it, not answer "already applied" because the keys collide.
+        const std::string first = item("FG-1000", "Pump CP-90");
+        Harness a;
+        QVERIFY(a.tw.ok());
+        SimulatedSystem* erp = a.addTarget("ERP");
+        QVERIFY(erp);
+        QVERIFY(a.start());
+        QVERIFY(a.ingest({ first }));
+        QVERIFY(a.runUntilIdle());
+        QCOMPARE(a.status(QStringLiteral("item"), QStringLiteral("FG-1000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"));
+
+        Harness b;
+        QVERIFY(b.tw.ok());
+        auto c = RestConnector::create(
+            "ERP", json { { "kind", "rest" }, { "base_url", erp->baseUrl().toStdString() }, { "timeout_ms", 5000 } });
+        QVERIFY(c);
+        b.connectors["ERP"] = std::move(c).value();
+        QVERIFY(b.start());
+        QVERIFY(b.ingest({ first }));
+        QVERIFY(b.runUntilIdle());
+        QCOMPARE(b.status(QStringLiteral("item"), QStringLiteral("FG-1000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"));
+        QVERIFY(a.idempotencyKey(QStringLiteral("FG-1000"), QStringLiteral("ERP"), 1)
+            != b.idempotencyKey(QStringLiteral("FG-1000"), QStringLiteral("ERP"), 1));
+        QCOMPARE(erp->appliedCount(QStringLiteral("item"), QStringLiteral("FG-1000")), 2);
+        QCOMPARE(count(b.tw.db(), QStringLiteral("lineage_event"),
+                     QStringLiteral("kind = 'acked' AND json_extract(detail, '$.replay') = 1")),
+            0);
+    }
+
+    void holdIsSatisfiedWhenTheTargetIsTheSource()
+    {
+        // ERP creates plant P100 and its warehouse P100-WH1; WMS-P100 adds the capacity, which goes to ERP. ERP
+        // never receives P100 from MDSync (it sent it): the hold for the parent must not wait for that for ever.
+        Harness h;
+        QVERIFY(h.tw.ok());
+        for (const char* id : { "ERP", "WMS-P100", "MES-P100" })
+            QVERIFY(h.addTarget(id));
+        QVERIFY(h.start());
+        QVERIFY(
+            h.ingest({ test::event("ERP", "location", "P100",
+                           json { { "name", "Plant Stuttgart" }, { "location_type", "plant" }, { "plant", "P100" } }),
+                test::event("ERP", "location", "P100-WH1",
+                    json { { "name", "Stuttgart finished goods" }, { "location_type", "warehouse" },
+                        { "parent_location", "P100" }, { "plant", "P100" } }),
+                test::event("WMS-P100", "location", "P100-WH1", json { { "capacity_pallets", 1800 } }) }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("location"), QStringLiteral("P100-WH1"), QStringLiteral("ERP"), 2),
+            QStringLiteral("acked"));
+        QCOMPARE(h.status(QStringLiteral("location"), QStringLiteral("P100-WH1"), QStringLiteral("MES-P100"), 2),
+            QStringLiteral("acked"));
+        QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("status = 'held'")), 0);
+        verifyCounters(h.tw.db());
+    }
+
+    void holdThatWaitsTooLongRaisesAnExceptionThatClosesOnRelease()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* mes = h.addTarget("MES-P100");
+        QVERIFY(mes);
+        // The dispatcher's clock runs 61 minutes ahead: every hold is older than the default timeout of 60 min.
+        DispatcherOptions o = fastOptions();
+        o.clock = [] { return nowMs() + 61 * 60 * 1000; };
+        QVERIFY(h.start(o));
+        QVERIFY(h.ingest({ item("FG-4100", "Gearbox"), item("RM-4102", "Shaft", { "P100" }, "in_review"),
+            bom("FG-4100/P100/1", "FG-4100", { "RM-4102" }) }));
+        QTRY_COMPARE_WITH_TIMEOUT(count(h.tw.db(), QStringLiteral("exception"),
+                                      QStringLiteral("category = 'dependency_timeout' AND status = 'open'")),
+            1, 5000);
+        QVERIFY(h.runUntilIdle());
+        QTest::qWait(300); // several hold re-checks (100 ms): still one exception
+        QCOMPARE(count(h.tw.db(), QStringLiteral("exception"), QStringLiteral("category = 'dependency_timeout'")), 1);
+        const QString message
+            = scalar(h.tw.db(), QStringLiteral("SELECT message FROM exception WHERE category = 'dependency_timeout'"))
+                  .toString();
+        QVERIFY2(message.contains(QStringLiteral("FG-4100/P100/1")) && message.contains(QStringLiteral("RM-4102"))
+                && message.contains(QStringLiteral("MES-P100")),
+            qPrintable(message));
+        QCOMPARE(h.status(QStringLiteral("bom"), QStringLiteral("FG-4100/P100/1"), QStringLiteral("MES-P100"), 1),
+            QStringLiteral("held"));
+
+        // The item is released and reaches MES: the BOM follows and the exception closes itself.
+        QVERIFY(h.ingest({ item("RM-4102", "Shaft") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("bom"), QStringLiteral("FG-4100/P100/1"), QStringLiteral("MES-P100"), 1),
+            QStringLiteral("acked"));
+        QCOMPARE(scalar(h.tw.db(), QStringLiteral("SELECT status FROM exception WHERE category = 'dependency_timeout'"))
+                     .toString(),
+            QStringLiteral("resolved"));
+        QCOMPARE(count(h.tw.db(), QStringLiteral("lineage_event"), QStringLiteral("kind = 'dependency_resolved'")), 1);
+        verifyCounters(h.tw.db());
+    }
+
     void retryableFailuresBackOffThenSucceed()
     {
         Harness h;

@@ -236,11 +236,14 @@ private Q_SLOTS:
     void csvFile()
     {
         MDSYNC_HARNESS(h);
-        const QByteArray content = "\xEF\xBB\xBF" + kCsvHeader // with the BOM spreadsheet programs write
+        // A quoted cell may span lines; only a multiline attribute (long_description) may keep the line break.
+        const QByteArray header = kCsvHeader.chopped(2) + ",long_description\r\n";
+        const QByteArray content = "\xEF\xBB\xBF" + header // with the BOM spreadsheet programs write
             + "PLM,plm-csv-1,item,FG-521,upsert,2026-11-27T08:00:00Z,\"Pump, 2\"\" \"\"CP\"\"\",FERT,FG-PUMP,EA,"
-              "12.5 kg,P100,released\r\n"
-            + "PLM,plm-csv-2,item,FG-522,upsert,2026-11-27T08:00:00Z,\"Valve\r\nDN50\",HALB,SEMI-MACH,EA,,,\r\n"
-            + ",,,,,,,,,,,,\r\n"; // an empty row, as spreadsheets add them
+              "12.5 kg,P100,released,\r\n"
+            + "PLM,plm-csv-2,item,FG-522,upsert,2026-11-27T08:00:00Z,Valve "
+              "DN50,HALB,SEMI-MACH,EA,,,,\"Valve\r\nDN50\"\r\n"
+            + ",,,,,,,,,,,,,\r\n"; // an empty row, as spreadsheets add them
         QVERIFY(drop(h.folder, QStringLiteral("items.csv"), content));
         QCOMPARE(h.inbox->scanNow(), 1);
         const json report = readJson(h.done(QStringLiteral("items.csv.report.json")));
@@ -255,7 +258,8 @@ private Q_SLOTS:
         QCOMPARE(dumped(a["plants"]), QStringLiteral(R"(["P100"])"));
         QCOMPARE(qs(a.value("lifecycle_status", "")), QStringLiteral("released"));
         const json b = stateOf(h.ws.db(), QStringLiteral("FG-522"));
-        QCOMPARE(qs(b.value("description", "")), QStringLiteral("Valve\r\nDN50"));
+        QCOMPARE(qs(b.value("description", "")), QStringLiteral("Valve DN50"));
+        QCOMPARE(qs(b.value("long_description", "")), QStringLiteral("Valve\r\nDN50"));
         QVERIFY2(!b.contains("net_weight") && !b.contains("plants"), qPrintable(dumped(b))); // empty cell = absent
         QCOMPARE(qs(b.value("lifecycle_status", "")), QStringLiteral("draft"));
         // Line numbers are the file's: the second record starts on line 3.

@@ -253,7 +253,9 @@ private Q_SLOTS:
         MDSYNC_CHECK_SUMMARY(s.value());
         QCOMPARE(s->accepted, 1);
         QCOMPARE(s->rejected, 1);
-        QCOMPARE(s->policyViolations, 0);
+        // The summary counts the rejection as exceptions_by_category does (it said 0 while the category said 1).
+        QCOMPARE(s->policyViolations, 1);
+        QCOMPARE(s->exceptionsByCategory.at("policy_violation"), 1);
         QCOMPARE(revisionNo(t.db(), QStringLiteral("item"), QStringLiteral("FG-2")), 1);
         QCOMPARE(qs(stateOf(t.db(), QStringLiteral("item"), QStringLiteral("FG-2"))["description"].get<std::string>()),
             QStringLiteral("Pump CP-100"));
@@ -861,18 +863,42 @@ private Q_SLOTS:
         QVERIFY(s->deliveries > 20);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT count(DISTINCT idempotency_key) FROM delivery")).toLongLong(),
             s->deliveries);
+        // The documented formula (docs/DISPATCHER.md): SHA-256 over instance id, domain, key, revision number,
+        // target and contract version joined by U+001F, first 32 hex digits.
+        const std::string instance = t.ws().instanceId().toStdString();
+        QCOMPARE(instance.size(), size_t(32));
         QSqlQuery q(t.db());
-        QVERIFY(
-            q.exec(QStringLiteral("SELECT revision_id, target_id, contract_version, idempotency_key FROM delivery")));
+        QVERIFY(q.exec(QStringLiteral("SELECT o.domain, o.key, d.revision_no, d.target_id, d.contract_version,"
+                                      " d.idempotency_key FROM delivery d JOIN object o ON o.id = d.object_id")));
         int n = 0;
         while (q.next()) {
             ++n;
-            const std::string expected = sha256Hex(q.value(0).toString().toStdString() + "|"
-                + q.value(1).toString().toStdString() + "|" + q.value(2).toString().toStdString())
-                                             .substr(0, 32);
-            QCOMPARE(q.value(3).toString(), qs(expected));
+            std::string text = instance;
+            for (int i = 0; i < 5; ++i)
+                text += '\x1f' + q.value(i).toString().toStdString();
+            QCOMPARE(q.value(5).toString(), qs(sha256Hex(text).substr(0, 32)));
         }
         QCOMPARE(n, s->deliveries);
+    }
+
+    void idempotencyKeysDifferAcrossWorkspaces()
+    {
+        // Two workspaces (a rebuilt one, a second plant's core) ingesting the same events must not produce the same
+        // keys: a target that remembers keys would answer "already applied" for the second one's changes.
+        QStringList keys[2];
+        QString instances[2];
+        for (int i = 0; i < 2; ++i) {
+            MDSYNC_TEMP_WS(t);
+            MDSYNC_REQUIRE_OK(s, t.ingest(demoLines()));
+            instances[i] = t.ws().instanceId();
+            keys[i] = rows(t.db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id"));
+        }
+        QVERIFY(!instances[0].isEmpty());
+        QVERIFY(instances[0] != instances[1]);
+        QVERIFY(!keys[0].isEmpty());
+        QCOMPARE(keys[0].size(), keys[1].size());
+        for (const QString& k : keys[0])
+            QVERIFY2(!keys[1].contains(k), qPrintable(k));
     }
 
     void scheduledBatchDueInsideAndBeforeWindow_data()
@@ -1062,8 +1088,11 @@ private Q_SLOTS:
     {
         std::vector<std::string> lines = demoLines();
         lines.push_back("{\"broken\": ");
-        lines.push_back(test::event("PLM", "item", "FG-1000", { { "lifecycle_status", "blocked" } }, "PLM-b-1"));
-        lines.push_back(test::event("PLM", "item", "FG-1000", { { "lifecycle_status", "blocked" } }, "PLM-b-2"));
+        // Later than the demo's events (an older one would be stale).
+        lines.push_back(test::event("PLM", "item", "FG-1000", { { "lifecycle_status", "blocked" } }, "PLM-b-1",
+            "upsert", "2026-11-27T16:00:00Z"));
+        lines.push_back(test::event("PLM", "item", "FG-1000", { { "lifecycle_status", "blocked" } }, "PLM-b-2",
+            "upsert", "2026-11-27T16:01:00Z"));
         lines.push_back(test::event("ERP", "item", "FG-1000", { { "standard_price", 1300 } }, "PLM-b-1"));
         lines.push_back(lines[3]); // a repeated event
         const QStringList queries = {
@@ -1071,8 +1100,9 @@ private Q_SLOTS:
                            "description, deleted FROM object ORDER BY id"),
             QStringLiteral("SELECT id, object_id, revision_no, op, source_system, event_id, state, changed, "
                            "content_hash FROM revision ORDER BY id"),
+            // Not idempotency_key: it includes the workspace's random instance id.
             QStringLiteral("SELECT id, revision_id, object_id, revision_no, target_id, subscription_id, status, "
-                           "due_at, idempotency_key FROM delivery ORDER BY id"),
+                           "due_at FROM delivery ORDER BY id"),
             QStringLiteral("SELECT * FROM object_target ORDER BY object_id, target_id"),
             QStringLiteral("SELECT * FROM delivery_counter ORDER BY 1, 2, 3"),
             QStringLiteral("SELECT * FROM exception_counter ORDER BY 1, 2, 3"),

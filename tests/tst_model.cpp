@@ -691,7 +691,7 @@ private Q_SLOTS:
                                     << "item_number 'FG-1000/P100' does not match";
         QTest::newRow("item trailing newline") << "item"
                                                << "FG-1000\n"
-                                               << "does not match";
+                                               << "contains the control character U+000A at character 8";
         QTest::newRow("item too long") << "item" << QString(41, QLatin1Char('A'))
                                        << QStringLiteral("item_number '%1' has 41 characters, at most 40 allowed")
                                               .arg(QString(41, QLatin1Char('A')));

@@ -264,7 +264,8 @@ const char* const kOlErrorSchema = "https://openlineage.io/spec/facets/1-0-1/Err
 bool inboundKind(const std::string& kind)
 {
     static const std::set<std::string> inbound { "received", "created", "merged", "deleted", "enriched", "rejected",
-        "policy_violation", "duplicate_suspect", "not_merged", "unchanged" };
+        "policy_violation", "duplicate_suspect", "not_merged", "unchanged", "unresolved_reference",
+        "reference_resolved", "suspicious_text" };
     return inbound.count(kind) > 0;
 }
 
@@ -278,6 +279,9 @@ std::string eventTypeOf(const std::string& kind)
         { "enriched", "COMPLETE" },
         { "unchanged", "COMPLETE" },
         { "duplicate_suspect", "COMPLETE" },
+        { "unresolved_reference", "COMPLETE" },
+        { "reference_resolved", "COMPLETE" },
+        { "suspicious_text", "COMPLETE" },
         { "rejected", "FAIL" },
         { "policy_violation", "FAIL" },
         { "not_merged", "FAIL" },
@@ -285,6 +289,8 @@ std::string eventTypeOf(const std::string& kind)
         { "sent", "START" },
         { "mapping_warning", "RUNNING" },
         { "delivery_retry", "RUNNING" },
+        { "dependency_timeout", "RUNNING" },
+        { "dependency_resolved", "RUNNING" },
         { "acked", "COMPLETE" },
         { "delivery_failed", "FAIL" },
         { "superseded", "ABORT" },
@@ -615,11 +621,18 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         objects.push_back(json { { "domain", domain }, { "key", key } });
 
     audit["contiguous"] = true;
+    std::string instanceId;
+    {
+        QSqlQuery iq(db);
+        if (iq.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'instance_id'")) && iq.next())
+            instanceId = iq.value(0).toString().toStdString();
+    }
     json manifest = {
         { "format", kFormat },
         { "version", kVersion },
         { "created_at", formatRfc3339(nowMs()) },
         { "workspace", QFileInfo(db.databaseName()).fileName().toStdString() },
+        { "instance_id", instanceId },
         { "range",
             { { "from", o.from ? json(fromText) : json(nullptr) }, { "to", o.to ? json(toText) : json(nullptr) },
                 { "semantics", "from inclusive, to exclusive; null = unbounded" } } },

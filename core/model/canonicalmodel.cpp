@@ -27,6 +27,7 @@ constexpr size_t kLinearCodeLimit = 8; // longer code lists get a hash index
 constexpr size_t kCodesInMessage = 8; // messages list at most this many codes, then "…"
 constexpr size_t kShownChars = 60; // values quoted in messages are cut after this many bytes
 constexpr double kMaxExactInteger = 9007199254740992.0; // 2^53
+constexpr double kInt64Limit = 9223372036854775808.0; // 2^63: no stored number reaches it
 
 constexpr std::array<std::string_view, 12> kTypeNames { "string", "integer", "decimal", "boolean", "date", "datetime",
     "code", "codeset", "unit", "quantity", "reference", "table" };
@@ -150,9 +151,11 @@ std::string columnNames(const AttributeDef& table)
 class Normaliser
 {
 public:
-    Normaliser(const CanonicalModel& model, std::vector<ValidationIssue>& issues)
+    Normaliser(const CanonicalModel& model, std::vector<ValidationIssue>& issues,
+        std::vector<ValidationIssue>* warnings = nullptr)
         : m_model(model)
         , m_issues(issues)
+        , m_warnings(warnings)
     { }
 
     void value(const AttributeDef& def, const std::string& path, json& v);
@@ -162,6 +165,7 @@ private:
     {
         m_issues.push_back({ path, path + ": " + message });
     }
+    bool text(const std::string& path, json& v, bool multiline);
     void checkRange(const AttributeDef& def, const std::string& path, double v, std::string_view unit = {});
     void string(const AttributeDef& def, const std::string& path, json& v);
     void integer(const AttributeDef& def, const std::string& path, json& v);
@@ -177,7 +181,29 @@ private:
 
     const CanonicalModel& m_model;
     std::vector<ValidationIssue>& m_issues;
+    std::vector<ValidationIssue>* m_warnings;
 };
+
+// Text hygiene of a string value (docs/MODEL.md "Text and numbers"): control characters are refused (tab and line
+// feed only where the attribute is multiline), bidirectional overrides are flagged, the text is stored in NFC.
+bool Normaliser::text(const std::string& path, json& v, bool multiline)
+{
+    const std::string& s = v.get_ref<const std::string&>();
+    const TextScan scan = scanText(s, multiline);
+    if (scan.control != std::string::npos) {
+        fail(path,
+            "contains the control character " + describeCodePoint(s, scan.control)
+                + "; control characters are not allowed in text" + (multiline ? " (tab and line breaks are)" : ""));
+        return false;
+    }
+    if (scan.bidi != std::string::npos && m_warnings)
+        m_warnings->push_back({ path,
+            path + ": contains " + describeCodePoint(s, scan.bidi)
+                + ", a bidirectional override that can make the text display differently from what it is" });
+    if (scan.nonAscii)
+        v = normalisedText(s);
+    return true;
+}
 
 void Normaliser::value(const AttributeDef& def, const std::string& path, json& v)
 {
@@ -227,7 +253,11 @@ void Normaliser::value(const AttributeDef& def, const std::string& path, json& v
 void Normaliser::checkRange(const AttributeDef& def, const std::string& path, double v, std::string_view unit)
 {
     const std::string suffix = unit.empty() ? std::string() : " " + std::string(unit);
-    if (def.min && v < *def.min)
+    if (std::fabs(v) >= kInt64Limit)
+        fail(path,
+            formatNumber(v) + suffix + " is outside the range downstream systems can store (at most 64-bit, "
+                + formatNumber(-kInt64Limit) + " < value < " + formatNumber(kInt64Limit) + ")");
+    else if (def.min && v < *def.min)
         fail(path, formatNumber(v) + suffix + " is below the minimum " + formatNumber(*def.min) + suffix);
     else if (def.max && v > *def.max)
         fail(path, formatNumber(v) + suffix + " is above the maximum " + formatNumber(*def.max) + suffix);
@@ -237,6 +267,8 @@ void Normaliser::string(const AttributeDef& def, const std::string& path, json& 
 {
     if (!v.is_string())
         return fail(path, "expected a string, got " + describe(v));
+    if (!text(path, v, def.multiline))
+        return;
     const auto& s = v.get_ref<const std::string&>();
     const auto len = utf8Length(s);
     if (!len)
@@ -256,8 +288,12 @@ void Normaliser::integer(const AttributeDef& def, const std::string& path, json&
         v = static_cast<std::int64_t>(d); // 12.0 -> 12
     } else if (!v.is_number_integer()) {
         return fail(path, "expected an integer, got " + describe(v));
+    } else if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(INT64_MAX)) {
+        return fail(
+            path, "integer " + v.dump() + " is outside the 64-bit range (-9223372036854775808 to 9223372036854775807)");
     }
-    checkRange(def, path, v.get<double>());
+    if (def.min || def.max) // the 64-bit bound is exact above; a double would round it
+        checkRange(def, path, v.get<double>());
 }
 
 void Normaliser::decimal(const AttributeDef& def, const std::string& path, json& v)
@@ -451,6 +487,7 @@ void Normaliser::reference(const AttributeDef& def, const std::string& path, jso
 {
     if (!v.is_string())
         return fail(path, "expected the key of " + withArticle(def.refDomain) + " (string), got " + describe(v));
+    v = normalisedText(v.get_ref<const std::string&>());
     const auto& key = v.get_ref<const std::string&>();
     if (const DomainDef* target = m_model.domain(def.refDomain)) {
         const std::string problem = m_model.checkKey(*target, key);
@@ -625,7 +662,7 @@ std::vector<std::string> allowedFields(AttrType type, bool column)
     f.emplace_back(column ? "required" : "group");
     switch (type) {
     case AttrType::String:
-        f.emplace_back("max_length");
+        f.insert(f.end(), { "max_length", "multiline" });
         break;
     case AttrType::Integer:
         f.insert(f.end(), { "min", "max" });
@@ -701,6 +738,12 @@ void parseAttribute(
     def.scale = readPositiveInt(ctx, j, "scale", path, 0);
     def.min = readNumber(ctx, j, "min", path);
     def.max = readNumber(ctx, j, "max", path);
+    if (const auto m = j.find("multiline"); m != j.end()) {
+        if (!m->is_boolean())
+            ctx.error(path + ".multiline", "expected true or false, got " + describe(*m));
+        else
+            def.multiline = m->get<bool>();
+    }
     if (def.min && def.max && *def.min > *def.max)
         ctx.error(path, "min " + formatNumber(*def.min) + " is greater than max " + formatNumber(*def.max));
 
@@ -813,7 +856,8 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
     if (!j.is_object())
         return ctx.error(path, "expected an object, got " + describe(j));
     static const std::vector<std::string> known { "label", "comment", "key", "groups", "description_attribute",
-        "lifecycle", "creator_group", "critical_groups", "plant_attribute", "duplicate_check", "attributes" };
+        "lifecycle", "creator_group", "critical_groups", "plant_attribute", "duplicate_check", "attributes",
+        "structure", "hierarchy" };
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             ctx.error(path + "." + it.key(), "unknown field (expected " + joinLimited(known, 99) + ")");
@@ -986,6 +1030,52 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
             }
         }
     }
+
+    // A bill-of-materials-like structure: a parent reference and a table of component lines of the same domain.
+    if (const auto st = j.find("structure"); st != j.end()) {
+        const std::string spath = path + ".structure";
+        Structure& s = d.structure;
+        if (!st->is_object()) {
+            ctx.error(spath, "expected an object {\"parent\", \"lines\", \"component\", \"quantity\", \"unit\"}");
+        } else {
+            for (auto it = st->begin(); it != st->end(); ++it)
+                if (it.key() != "parent" && it.key() != "lines" && it.key() != "component" && it.key() != "quantity"
+                    && it.key() != "unit" && it.key() != "component_unit")
+                    ctx.error(spath + "." + it.key(),
+                        "unknown field (expected parent, lines, component, quantity, unit, component_unit)");
+            readString(ctx, *st, "parent", spath, s.parent, true);
+            readString(ctx, *st, "lines", spath, s.lines, true);
+            readString(ctx, *st, "component", spath, s.component, true);
+            readString(ctx, *st, "quantity", spath, s.quantity, false);
+            readString(ctx, *st, "unit", spath, s.unit, false);
+            readString(ctx, *st, "component_unit", spath, s.componentUnit, false);
+            const AttributeDef* parent = s.parent.empty() ? nullptr : requireAttribute(s.parent, spath + ".parent");
+            const AttributeDef* lines = s.lines.empty() ? nullptr : requireAttribute(s.lines, spath + ".lines");
+            if (parent && parent->type != AttrType::Reference)
+                ctx.error(spath + ".parent", "attribute " + shown(s.parent) + " must be a reference");
+            if (lines && lines->type != AttrType::Table)
+                ctx.error(spath + ".lines", "attribute " + shown(s.lines) + " must be a table");
+            if (parent && lines && lines->type == AttrType::Table) {
+                const AttributeDef* c = lines->column(s.component);
+                if (!c || c->type != AttrType::Reference || c->refDomain != parent->refDomain)
+                    ctx.error(spath + ".component",
+                        shown(s.component) + " must be a reference column of " + s.lines + " to " + parent->refDomain
+                            + ", like the parent");
+                const AttributeDef* q = s.quantity.empty() ? nullptr : lines->column(s.quantity);
+                if (!s.quantity.empty() && (!q || (q->type != AttrType::Decimal && q->type != AttrType::Integer)))
+                    ctx.error(spath + ".quantity", shown(s.quantity) + " must be a number column of " + s.lines);
+                const AttributeDef* u = s.unit.empty() ? nullptr : lines->column(s.unit);
+                if (!s.unit.empty() && (!u || u->type != AttrType::Unit))
+                    ctx.error(spath + ".unit", shown(s.unit) + " must be a unit column of " + s.lines);
+            }
+        }
+    }
+    // A parent chain inside the domain (location.parent_location): cycles are refused.
+    if (readString(ctx, j, "hierarchy", path, d.hierarchy, false)) {
+        const AttributeDef* h = requireAttribute(d.hierarchy, path + ".hierarchy");
+        if (h && (h->type != AttrType::Reference || h->refDomain != d.name))
+            ctx.error(path + ".hierarchy", "attribute " + shown(d.hierarchy) + " must be a reference to " + d.name);
+    }
 }
 
 // Detects duplicate object keys while parsing (nlohmann keeps the last one silently) and records their path.
@@ -1082,6 +1172,28 @@ const AttributeDef* DomainDef::attribute(std::string_view attributeName) const
 bool DomainDef::hasGroup(std::string_view group) const
 {
     return std::find(groups.begin(), groups.end(), group) != groups.end();
+}
+
+void collectReferences(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out)
+{
+    const auto dot = path.find('.');
+    if (dot == std::string::npos) {
+        auto it = state.find(path);
+        if (it != state.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+            out.push_back(it->get<std::string>());
+        return;
+    }
+    auto it = state.find(path.substr(0, dot));
+    if (it == state.end() || !it->is_array())
+        return;
+    const std::string column = path.substr(dot + 1);
+    for (const auto& row : *it) {
+        if (!row.is_object())
+            continue;
+        auto c = row.find(column);
+        if (c != row.end() && c->is_string() && !c->get_ref<const std::string&>().empty())
+            out.push_back(c->get<std::string>());
+    }
 }
 
 std::vector<std::pair<std::string, std::string>> DomainDef::references() const
@@ -1230,6 +1342,12 @@ std::string CanonicalModel::checkKey(const DomainDef& domain, std::string_view k
     const auto len = utf8Length(key);
     if (!len)
         return domain.keyName + " " + shown(key) + " is not valid UTF-8 text";
+    if (const TextScan scan = scanText(key); scan.control != std::string::npos || scan.bidi != std::string::npos) {
+        const bool control = scan.control != std::string::npos;
+        return domain.keyName + " " + shown(key) + " contains "
+            + (control ? "the control character " : "the bidirectional override ")
+            + describeCodePoint(key, control ? scan.control : scan.bidi) + "; keys are plain text";
+    }
     if (*len > static_cast<size_t>(domain.keyMaxLength))
         return domain.keyName + " " + shown(key) + " has " + std::to_string(*len) + " characters, at most "
             + std::to_string(domain.keyMaxLength) + " allowed";
@@ -1240,7 +1358,7 @@ std::string CanonicalModel::checkKey(const DomainDef& domain, std::string_view k
 }
 
 bool CanonicalModel::normalise(const DomainDef& domain, const std::string& attribute, nlohmann::json& value,
-    std::vector<ValidationIssue>& issues) const
+    std::vector<ValidationIssue>& issues, std::vector<ValidationIssue>* warnings) const
 {
     const auto it = domain.index.find(attribute);
     if (it == domain.index.end()) {
@@ -1250,7 +1368,7 @@ bool CanonicalModel::normalise(const DomainDef& domain, const std::string& attri
     if (value.is_null())
         return true; // clears the attribute
     const size_t before = issues.size();
-    Normaliser(*this, issues).value(domain.attributes[it->second], attribute, value);
+    Normaliser(*this, issues, warnings).value(domain.attributes[it->second], attribute, value);
     return issues.size() == before;
 }
 

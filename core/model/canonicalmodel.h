@@ -52,6 +52,7 @@ struct AttributeDef
     std::string canonicalUnit; // Quantity: unit symbol values are normalised to
     std::vector<Dimension> unitDimensions; // Unit: allowed dimensions (empty = any)
     std::optional<double> min, max; // Integer, Decimal, Quantity (after conversion)
+    bool multiline = false; // String: tab and line breaks allowed (other control characters never are)
     std::optional<int> scale; // Decimal: max number of decimals
     std::string refDomain; // Reference
     std::vector<AttributeDef> columns; // Table
@@ -74,6 +75,21 @@ struct DuplicateCheck
     bool enabled() const { return !attributes.empty(); }
 };
 
+// A bill-of-materials-like structure of a domain ("structure" in the model): each object names a parent and lists
+// component lines that reference objects of the parent's domain. Checked at ingest: no line names the parent, the
+// structures never form a cycle (any depth), quantities are positive and a line's unit is of the dimension of the
+// component's base unit (`componentUnit` of the component's domain, "base_uom").
+struct Structure
+{
+    std::string parent; // reference attribute, e.g. "parent_item"
+    std::string lines; // table attribute, e.g. "components"
+    std::string component; // reference column of `lines`, e.g. "component"
+    std::string quantity; // number column of `lines` (may be empty)
+    std::string unit; // unit column of `lines` (may be empty)
+    std::string componentUnit; // unit attribute of the component's domain the line unit must match, e.g. "base_uom"
+    bool enabled() const { return !parent.empty() && !lines.empty(); }
+};
+
 struct DomainDef
 {
     std::string name; // "item"
@@ -91,6 +107,8 @@ struct DomainDef
     std::vector<std::string> criticalGroups; // corrections touching these need four-eyes (issue 4)
     std::string plantAttribute; // Code or CodeSet attribute used by subscription plant filters (may be empty)
     DuplicateCheck duplicateCheck;
+    Structure structure; // empty unless the model declares "structure"
+    std::string hierarchy; // reference attribute to the same domain whose chains must not cycle ("hierarchy")
 
     const AttributeDef* attribute(std::string_view name) const; // O(1)
     bool hasGroup(std::string_view group) const;
@@ -102,6 +120,9 @@ struct DomainDef
     std::unordered_map<std::string, size_t> index; // attribute name -> position in `attributes`
     std::shared_ptr<const QRegularExpression> keyRegex; // keyPattern compiled once by fromJson (null: none)
 };
+
+// Collects the keys `state` references through one path of DomainDef::references() ("attr" or "table.column").
+void collectReferences(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out);
 
 struct ValidationIssue
 {
@@ -134,9 +155,10 @@ public:
 
     // Validates one attribute value from an event and normalises it in place (units converted to the
     // canonical unit, date-times to UTC, code sets sorted). A JSON null is valid (it clears the
-    // attribute). Unknown attributes are an issue. Returns true when no issue was added.
+    // attribute). Unknown attributes are an issue. Text is stored in NFC; control characters are an issue,
+    // bidirectional overrides a warning (added to `warnings` when given). Returns true when no issue was added.
     bool normalise(const DomainDef& domain, const std::string& attribute, nlohmann::json& value,
-        std::vector<ValidationIssue>& issues) const;
+        std::vector<ValidationIssue>& issues, std::vector<ValidationIssue>* warnings = nullptr) const;
 
     // Checks the mandatory-by-lifecycle rule on a full object state (after merge). The state's lifecycle
     // value (or the domain's initial state) selects the list. Returns true when no issue was added.

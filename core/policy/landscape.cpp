@@ -358,7 +358,8 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
     std::map<std::string, size_t, std::less<>> systemPos; // id -> position in the document
     forEachObject(doc, "systems", errors, [&](const json& s, const std::string& path, size_t i) {
         checkKeys(s, path,
-            { "id", "name", "kind", "description", "plants", "max_concurrency", "rate_limit", "inbound", "connector" },
+            { "id", "name", "kind", "description", "plants", "max_concurrency", "rate_limit", "inbound", "connector",
+                "max_clock_skew_minutes" },
             errors);
         SystemDef sys;
         const auto id = getString(s, "id", path, errors, true);
@@ -384,6 +385,8 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
             }
         }
         sys.inbound = getBool(s, "inbound", path, errors).value_or(true);
+        sys.maxClockSkewMinutes
+            = static_cast<int>(getInt(s, "max_clock_skew_minutes", path, errors, 1, 525600).value_or(24 * 60));
         if (const auto c = s.find("connector"); c != s.end() && !c->is_null()) {
             if (!c->is_object())
                 errors.add(field(path, "connector"), "must be an object with a \"kind\", not " + typeName(*c));
@@ -491,7 +494,7 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
     forEachObject(doc, "subscriptions", errors, [&](const json& s, const std::string& path, size_t) {
         checkKeys(s, path,
             { "id", "domain", "target", "pattern", "filter", "sla_minutes", "criticality", "contract_version", "window",
-                "description", "reconcile_minutes" },
+                "description", "reconcile_minutes", "hold_timeout_minutes" },
             errors);
         getString(s, "description", path, errors, false, true);
         SubscriptionDef sub;
@@ -537,6 +540,8 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
         sub.slaMinutes = static_cast<int>(getInt(s, "sla_minutes", path, errors, 1, 525600).value_or(60));
         // Scheduled reconciliation (core/sync/reconcile.h) every N minutes while `mdsyncctl run` runs; 0 = never.
         sub.reconcileMinutes = static_cast<int>(getInt(s, "reconcile_minutes", path, errors, 1, 10080).value_or(0));
+        sub.holdTimeoutMinutes
+            = static_cast<int>(getInt(s, "hold_timeout_minutes", path, errors, 1, 10080).value_or(60));
         if (const auto c = getString(s, "criticality", path, errors, false)) {
             if (const auto crit = criticalityFromName(*c))
                 sub.criticality = *crit;

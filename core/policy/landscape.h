@@ -29,6 +29,9 @@ struct SystemDef
     double rateLimitPerSecond = 0; // token bucket refill; 0 = unlimited
     int rateBurst = 0; // token bucket size; 0 = same as rate
     bool inbound = true; // may send change events
+    // How far an event's occurred_at may lie in the future of MDSync's clock before the event is rejected
+    // ("max_clock_skew_minutes", 1..525600; default 24 h).
+    int maxClockSkewMinutes = 24 * 60;
     nlohmann::json connector; // connector configuration (kind + settings), opaque here
 };
 
@@ -61,6 +64,9 @@ struct SubscriptionDef
     // Reconciliation of this target's copy of the domain every N minutes while the core runs ("reconcile_minutes",
     // 1..10080); 0 = only on demand (mdsyncctl reconcile).
     int reconcileMinutes = 0;
+    // A delivery held for a referenced object longer than this after it became due raises a dependency_timeout
+    // exception that names what it waits for ("hold_timeout_minutes", 1..10080; default 60).
+    int holdTimeoutMinutes = 60;
 };
 
 std::string_view patternName(SubscriptionDef::Pattern p); // "event", "scheduled_batch", "hybrid"

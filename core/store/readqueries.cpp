@@ -212,6 +212,9 @@ Result<nlohmann::json> overview(QSqlDatabase db)
     if (!q.exec(QStringLiteral("SELECT count(*) FROM revision")) || !q.next())
         return makeError(sqlError(q, QStringLiteral("overview")));
     out["revisions"] = q.value(0).toLongLong();
+    if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'instance_id'")))
+        return makeError(sqlError(q, QStringLiteral("overview")));
+    out["instance_id"] = q.next() ? q.value(0).toString().toStdString() : std::string();
     return out;
 }
 

@@ -269,6 +269,36 @@ const std::vector<QStringList>& migrations()
                 " INSERT INTO object_text(rowid, description) VALUES (new.id, coalesce(new.description, ''));"
                 " END"),
         },
+        // ---- version 5 ------------------------------------------------------------------------------
+        {
+            // A random id per workspace, part of every idempotency key from now on, so that two workspaces that
+            // send to the same system never produce the same key (docs/DISPATCHER.md). Keys already in the
+            // outbox keep the value they were sent with.
+            QStringLiteral("INSERT INTO meta(key, value) VALUES ('instance_id', lower(hex(randomblob(16))))"
+                           " ON CONFLICT(key) DO NOTHING"),
+            // Per attribute, the occurred_at of the event that last set it and that event's source:
+            // {"<source>": {"<attribute>": ms}}. A later event from the same source that is older is stale.
+            QStringLiteral("ALTER TABLE object ADD COLUMN source_times TEXT"),
+            // The references of every object's current state (reference attributes and table columns, path
+            // "components.component"), written with each revision: structure checks (BOM cycles, location
+            // parent chains) and the objects that wait for a referenced object. Filled for older workspaces by
+            // the ingest pipeline on first use (meta ref_index).
+            QStringLiteral("CREATE TABLE object_ref ("
+                           " object_id INTEGER NOT NULL, domain TEXT NOT NULL, path TEXT NOT NULL,"
+                           " ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL,"
+                           " PRIMARY KEY (object_id, path, ref_domain, ref_key)) WITHOUT ROWID"),
+            QStringLiteral("CREATE INDEX object_ref_target ON object_ref(ref_domain, ref_key, domain, path)"),
+            // A workspace without objects has nothing to index.
+            QStringLiteral(
+                "INSERT INTO meta(key, value) SELECT 'ref_index', '1' WHERE NOT EXISTS (SELECT 1 FROM object)"
+                " ON CONFLICT(key) DO NOTHING"),
+            // Open unresolved_reference exceptions by the object they wait for: closed when it arrives.
+            QStringLiteral("CREATE TABLE pending_ref ("
+                           " exception_id INTEGER PRIMARY KEY, object_id INTEGER NOT NULL,"
+                           " ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL)"),
+            QStringLiteral("CREATE INDEX pending_ref_target ON pending_ref(ref_domain, ref_key)"),
+            QStringLiteral("CREATE INDEX pending_ref_object ON pending_ref(object_id)"),
+        },
     };
     return all;
 }

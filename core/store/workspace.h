@@ -21,7 +21,7 @@ class Workspace
 public:
     enum class Mode { ReadWrite, ReadOnly };
 
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     // SQLite's application_id of a workspace file: "MDSY" (0x4D445359), set when the file is created.
     static constexpr int kApplicationId = 0x4D445359;
 
@@ -49,6 +49,9 @@ public:
     bool inTransaction() const;
 
     QString meta(const QString& key, const QString& fallback = {}) const;
+    // The workspace's random instance id (schema 5): part of every idempotency key, shown by overview and
+    // written into export manifests.
+    QString instanceId() const { return meta(QStringLiteral("instance_id")); }
     Result<void> setMeta(const QString& key, const QString& value);
 
 private:

@@ -57,29 +57,6 @@ std::string categoryFor(const DeliveryOutcome& o)
     return "internal";
 }
 
-// Collects the keys referenced by `state` for one reference path ("attr" or "table.column").
-void collectRefs(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out)
-{
-    const auto dot = path.find('.');
-    if (dot == std::string::npos) {
-        auto it = state.find(path);
-        if (it != state.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-            out.push_back(it->get<std::string>());
-        return;
-    }
-    auto it = state.find(path.substr(0, dot));
-    if (it == state.end() || !it->is_array())
-        return;
-    const std::string column = path.substr(dot + 1);
-    for (const auto& row : *it) {
-        if (!row.is_object())
-            continue;
-        auto c = row.find(column);
-        if (c != row.end() && c->is_string() && !c->get_ref<const std::string&>().empty())
-            out.push_back(c->get<std::string>());
-    }
-}
-
 // Per-transaction bookkeeping: counter deltas and the first SQL failure.
 struct TxnDeltas
 {
@@ -155,6 +132,7 @@ struct Dispatcher::Target
 struct Dispatcher::Pick
 {
     std::int64_t deliveryId = 0, objectId = 0, revisionId = 0, revisionNo = 0, exceptionId = 0;
+    TimeMs dueAt = 0;
     std::string target, domain, key, subscriptionId, status, idempotencyKey, contractVersion;
     std::string op = "upsert", correlationId;
     int attempt = 0; // this attempt's number (attempts so far + 1)
@@ -181,7 +159,7 @@ struct Dispatcher::Statements
     sqlite3* db = nullptr;
     SqlStatement due, older, revision, refLookup, markInFlight, setStatus, ack, retry, hold, failDelivery, supersede,
         otStatus, otAck, lineage, exception, exceptionCategory, closeException, deliveryCounter, exceptionCounter,
-        anyDue, unsend;
+        anyDue, unsend, holdException;
     metrics::CounterWriter metricWriter;
 
     // One lineage event; an empty correlation id is stored as NULL.
@@ -234,7 +212,7 @@ struct Dispatcher::Statements
             { &due,
                 "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
                 " d.contract_version, d.subscription_id, o.domain, o.key, ot.latest_delivery_id, d.exception_id,"
-                " ot.latest_revision_no, d.payload_override"
+                " ot.latest_revision_no, d.payload_override, d.due_at"
                 " FROM delivery d JOIN object o ON o.id = d.object_id"
                 " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
                 " WHERE d.target_id = ?1 AND d.status IN ('pending','retry_wait','in_flight','held')"
@@ -246,9 +224,12 @@ struct Dispatcher::Statements
                 " AND status IN ('pending','retry_wait','held','failed','in_flight')" },
             { &revision, "SELECT state, op, correlation_id, received_at FROM revision WHERE id = ?1" },
             { &refLookup,
-                "SELECT o.id, ot.acked_revision_no, ot.status FROM object o"
+                "SELECT o.id, ot.acked_revision_no, ot.status,"
+                " EXISTS (SELECT 1 FROM revision r WHERE r.object_id = o.id AND r.source_system = ?3)"
+                " FROM object o"
                 " LEFT JOIN object_target ot ON ot.object_id = o.id AND ot.target_id = ?3"
                 " WHERE o.domain = ?1 AND o.key = ?2" },
+            { &holdException, "UPDATE delivery SET exception_id = ?2 WHERE id = ?1" },
             { &markInFlight,
                 "UPDATE delivery SET status = 'in_flight', attempts = attempts + 1, next_attempt_at = NULL,"
                 " updated_at = ?2 WHERE id = ?1" },
@@ -568,6 +549,78 @@ void Dispatcher::tick()
                 o.bind(4, p.deliveryId);
                 run(o, "object state");
             };
+            // The category and status of the exception a delivery points at ("" when none).
+            auto linkedException = [&](const Pick& p) {
+                std::pair<std::string, std::string> cs;
+                if (!p.exceptionId)
+                    return cs;
+                auto& c = m_st->exceptionCategory;
+                c.bind(0, p.exceptionId);
+                if (c.next())
+                    cs = { str(c.text(0)), str(c.text(1)) };
+                c.reset();
+                return cs;
+            };
+            // A released delivery closes the dependency_timeout exception its hold raised.
+            auto closeDependencyTimeout = [&](const Pick& p) {
+                const auto [category, status] = linkedException(p);
+                if (category != "dependency_timeout" || (status != "open" && status != "assigned"))
+                    return;
+                auto& x = m_st->closeException;
+                x.bind(0, p.exceptionId);
+                x.bind(1, "resolved");
+                x.bind(2, std::int64_t(t));
+                run(x, "close dependency timeout");
+                --deltas.exception[{ category, status }];
+                ++deltas.exception[{ category, "resolved" }];
+                lineage(p, "dependency_resolved",
+                    { { "target", p.target }, { "revision_no", p.revisionNo }, { "exception_id", p.exceptionId } });
+            };
+            // A hold that still waits hold_timeout_minutes after the delivery became due raises one exception that
+            // names what it waits for (docs/DISPATCHER.md "Dependency holds").
+            auto raiseDependencyTimeout = [&](const Pick& p) {
+                const std::int64_t limit = std::int64_t(p.sub ? p.sub->holdTimeoutMinutes : 60) * 60000;
+                if (t - p.dueAt < limit)
+                    return;
+                if (const auto [category, status] = linkedException(p); category == "dependency_timeout"
+                    && status != "resolved" && status != "discarded" && status != "superseded")
+                    return; // raised already (and not closed)
+                const std::string minutes = std::to_string((t - p.dueAt) / 60000);
+                const std::string message = p.domain + " " + p.key + " revision " + std::to_string(p.revisionNo)
+                    + " has been held for " + p.target + " for " + minutes + " min (hold timeout "
+                    + std::to_string(limit / 60000) + " min): " + p.reason
+                    + ". Send or correct the referenced object, or discard this delivery.";
+                const std::string details = nlohmann::json(
+                    { { "waiting_for", p.reason }, { "held_minutes", (t - p.dueAt) / 60000 },
+                        { "hold_timeout_minutes", limit / 60000 }, { "subscription", p.subscriptionId } })
+                                                .dump();
+                auto& e = m_st->exception;
+                e.bind(0, "dependency_timeout");
+                e.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
+                e.bind(2, std::int64_t(t));
+                e.bind(3, std::string_view(p.target));
+                e.bindOptional(4, std::string_view(p.correlationId));
+                e.bind(5, std::string_view(p.domain));
+                e.bind(6, std::string_view(p.key));
+                e.bind(7, p.objectId);
+                e.bind(8, p.revisionId);
+                e.bind(9, p.deliveryId);
+                e.bind(10, std::string_view(p.target));
+                e.bind(11, std::string_view(message));
+                e.bind(12, std::string_view(details));
+                e.bindOptional(13, std::string_view());
+                e.bindOptional(14, std::string_view());
+                run(e, "insert dependency timeout");
+                const std::int64_t exceptionId = e.lastInsertId();
+                auto& h = m_st->holdException;
+                h.bind(0, p.deliveryId);
+                h.bind(1, exceptionId);
+                run(h, "link dependency timeout");
+                ++deltas.exception[{ "dependency_timeout", "open" }];
+                lineage(p, "dependency_timeout",
+                    { { "target", p.target }, { "revision_no", p.revisionNo }, { "waiting_for", p.reason },
+                        { "exception_id", exceptionId } });
+            };
             for (auto& [tgt, picks] : toSend) {
                 for (const Pick& p : picks) {
                     m_st->markInFlight.bind(0, p.deliveryId);
@@ -575,10 +628,12 @@ void Dispatcher::tick()
                     run(m_st->markInFlight, "mark in flight");
                     objectTarget(p, "in_flight");
                     deltas.move(p.target, p.domain, p.status, "in_flight");
-                    if (p.status == "held")
+                    if (p.status == "held") {
                         lineage(p, "released",
                             { { "target", p.target }, { "revision_no", p.revisionNo },
                                 { "message", "every referenced object is now at the target" } });
+                        closeDependencyTimeout(p);
+                    }
                     if (!p.warnings.empty())
                         lineage(p, "mapping_warning",
                             { { "target", p.target }, { "revision_no", p.revisionNo }, { "warnings", p.warnings },
@@ -599,6 +654,7 @@ void Dispatcher::tick()
                         p, "held", { { "target", p.target }, { "revision_no", p.revisionNo }, { "reason", p.reason } });
                     ++m_stats.held;
                 }
+                raiseDependencyTimeout(p);
             }
             for (const Pick& p : superseded) {
                 auto& s = m_st->supersede;
@@ -769,6 +825,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         p.exceptionId = q.isNull(12) ? 0 : q.int64(12);
         if (!q.isNull(14))
             p.payloadOverride = str(q.text(14));
+        p.dueAt = q.int64(15);
         p.target = tgt.def->id;
         if (p.status == "in_flight")
             continue;
@@ -879,7 +936,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
                 if (!refSubscribed)
                     continue; // the target never receives that domain from us: nothing to wait for
                 std::vector<std::string> keys;
-                collectRefs(p.rawState, path, keys);
+                collectReferences(p.rawState, path, keys);
                 for (const std::string& refKey : keys) {
                     if (refDomain == p.domain && refKey == p.key)
                         continue;
@@ -890,7 +947,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
                     std::string why;
                     if (!l.next()) {
                         why = refDomain + " " + refKey + " (" + path + ") is unknown to MDSync";
-                    } else if (l.isNull(1)) {
+                    } else if (l.isNull(1) && l.int64(3) == 0) { // the target sent it itself: it has it
                         const std::string st = l.isNull(2) ? std::string("not subscribed") : str(l.text(2));
                         why = refDomain + " " + refKey + " (" + path + ") is not yet acked by " + p.target + " (" + st
                             + ")";

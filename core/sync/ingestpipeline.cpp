@@ -1,6 +1,7 @@
 #include "sync/ingestpipeline.h"
 
 #include "audit/auditlog.h"
+#include "store/idempotency.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
@@ -30,6 +31,29 @@ struct EventAbort
 {
     QString message;
 };
+
+// "45 min", "26 h", "12 d": how far apart two times are, for messages.
+std::string durationText(TimeMs ms)
+{
+    const TimeMs minutes = ms / 60000;
+    if (minutes < 120)
+        return std::to_string(minutes) + " min";
+    if (minutes < 72 * 60)
+        return std::to_string(minutes / 60) + " h";
+    return std::to_string(minutes / (24 * 60)) + " d";
+}
+
+// "components[2] (position 20)": a table line for messages, with its first integer column when it has one.
+std::string lineName(const std::string& table, size_t i, const nlohmann::json& row, const AttributeDef* lines)
+{
+    std::string name = table + "[" + std::to_string(i) + "]";
+    if (lines && !lines->tableKey.empty()) {
+        const auto k = row.find(lines->tableKey.front());
+        if (k != row.end() && !k->is_null())
+            name += " (" + lines->tableKey.front() + " " + (k->is_string() ? k->get<std::string>() : k->dump()) + ")";
+    }
+    return name;
+}
 
 struct Envelope
 {
@@ -121,16 +145,16 @@ struct IngestPipeline::Statements
             { &findInbound,
                 "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
             { &findObject,
-                "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state FROM object o"
+                "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state, o.source_times FROM object o"
                 " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?" },
             { &insertObject,
                 "INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash, lifecycle, "
                 "description,"
-                " deleted, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)" },
+                " deleted, created_at, updated_at, source_times) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)" },
             { &updateObject,
                 "UPDATE object SET revision_no = ?, current_revision_id = ?, content_hash = ?, lifecycle = ?, "
                 "description = ?,"
-                " deleted = ?, updated_at = ? WHERE id = ?" },
+                " deleted = ?, updated_at = ?, source_times = ? WHERE id = ?" },
             { &insertRevision,
                 "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
                 " occurred_at, received_at, model_version, state, changed, content_hash) VALUES "
@@ -154,6 +178,34 @@ struct IngestPipeline::Statements
                 "INSERT INTO match_text(object_id, domain, text) VALUES (?,?,?)"
                 " ON CONFLICT(object_id) DO UPDATE SET text = excluded.text" },
             { &objectKey, "SELECT key FROM object WHERE id = ?" },
+            { &setSourceTimes, "UPDATE object SET source_times = ? WHERE id = ?" },
+            { &clearRefs, "DELETE FROM object_ref WHERE object_id = ?" },
+            { &insertRef,
+                "INSERT OR IGNORE INTO object_ref(object_id, domain, path, ref_domain, ref_key) VALUES (?,?,?,?,?)" },
+            { &liveObject, "SELECT id FROM object WHERE domain = ? AND key = ? AND deleted = 0" },
+            // The structures (e.g. BOMs) of parent ?2 other than ?6, with their component keys.
+            { &structureLines,
+                "SELECT o.key, c.ref_key FROM object_ref p JOIN object o ON o.id = p.object_id"
+                " JOIN object_ref c ON c.object_id = p.object_id AND c.path = ?4"
+                " WHERE p.ref_domain = ?1 AND p.ref_key = ?2 AND p.domain = ?3 AND p.path = ?5 AND p.object_id <> ?6"
+                " AND o.deleted = 0" },
+            { &hierarchyParent,
+                "SELECT r.ref_key FROM object o JOIN object_ref r ON r.object_id = o.id AND r.path = ?3"
+                " WHERE o.domain = ?1 AND o.key = ?2 AND o.deleted = 0" },
+            { &attributeOf,
+                "SELECT json_extract(r.state, ?3) FROM object o JOIN revision r ON r.id = o.current_revision_id"
+                " WHERE o.domain = ?1 AND o.key = ?2 AND o.deleted = 0" },
+            { &pendingOfObject,
+                "SELECT p.exception_id, p.ref_domain, p.ref_key, e.status FROM pending_ref p"
+                " JOIN exception e ON e.id = p.exception_id WHERE p.object_id = ?" },
+            { &pendingOnTarget,
+                "SELECT p.exception_id, p.object_id, e.status, e.domain, e.object_key, e.correlation_id"
+                " FROM pending_ref p JOIN exception e ON e.id = p.exception_id WHERE p.ref_domain = ? AND p.ref_key = "
+                "?" },
+            { &insertPending,
+                "INSERT INTO pending_ref(exception_id, object_id, ref_domain, ref_key) VALUES (?,?,?,?)" },
+            { &deletePending, "DELETE FROM pending_ref WHERE exception_id = ?" },
+            { &resolveException, "UPDATE exception SET status = 'resolved', updated_at = ? WHERE id = ?" },
             { &savepoint, "SAVEPOINT ingest_event" },
             { &release, "RELEASE ingest_event" },
             { &rollbackTo, "ROLLBACK TO ingest_event" },
@@ -205,7 +257,9 @@ struct IngestPipeline::Statements
 
     sqlite3* db;
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
-        insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo;
+        insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes,
+        clearRefs, insertRef, liveObject, structureLines, hierarchyParent, attributeOf, pendingOfObject,
+        pendingOnTarget, insertPending, deletePending, resolveException;
     std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
 };
 
@@ -287,6 +341,16 @@ private:
     std::int64_t insertException(const Ctx& c, const PendingException& e, std::int64_t objectId);
     void insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
         const std::string& system, const nlohmann::json& detail);
+    void insertLineageFor(std::string_view domain, std::string_view key, std::string_view correlationId,
+        std::int64_t objectId, std::int64_t revisionId, const char* kind, const std::string& system,
+        const nlohmann::json& detail);
+    void checkStructure(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
+    void checkHierarchy(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
+    void updateReferences(const Ctx& c, const DomainDef& d, std::int64_t objectId, std::int64_t revisionId,
+        const nlohmann::json& state, bool deleted);
+    void resolveWaiting(const Ctx& c, const DomainDef& d, std::int64_t objectId, std::int64_t revisionId);
+    void closePending(std::int64_t exceptionId, const std::string& status);
+    Result<void> indexReferences();
     DuplicateIndex& dupIndex(const DomainDef& d);
     std::string dupText(const DomainDef& d, const nlohmann::json& state) const;
 
@@ -302,11 +366,12 @@ private:
     int m_batchEvents = 0;
     QElapsedTimer m_batchTimer;
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> m_deliveryDelta; // target, domain, status
-    std::map<std::string, std::int64_t> m_exceptionDelta; // category (stage inbound, status open)
+    std::map<std::pair<std::string, std::string>, std::int64_t> m_exceptionDelta; // category, status (stage inbound)
     // Event-local state, applied to the run only when the event's savepoint is released.
     IngestSummary m_eventSum;
     std::vector<std::pair<std::string, std::string>> m_eventDeliveryKeys; // target, domain
     std::vector<std::tuple<const DomainDef*, std::int64_t, std::string>> m_eventIndexAdds;
+    std::vector<std::pair<std::string, std::string>> m_eventClosed; // category, previous status: now resolved
     bool m_anyIndexChange = false;
     LineVerdict* m_verdict = nullptr; // the current line's verdict, when verdicts are collected
     std::int64_t m_savedIds[3] = { 0, 0, 0 }; // dry run: the id counters to restore
@@ -322,6 +387,8 @@ IngestPipeline::~IngestPipeline() = default;
 
 Result<void> IngestPipeline::Run::start()
 {
+    if (auto r = indexReferences(); !r)
+        return r;
     QSqlQuery q(m_p.m_ws.db());
     auto maxId = [&q](const char* table, std::int64_t& out) -> bool {
         if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM ") + QString::fromLatin1(table)) || !q.next())
@@ -382,12 +449,14 @@ Result<void> IngestPipeline::Run::flushCounters()
         }
     }
     if (!m_exceptionDelta.empty()) {
-        q.prepare(
-            QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,'open',?)"
-                           " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
-        for (const auto& [category, n] : m_exceptionDelta) {
-            q.bindValue(0, qs(category));
-            q.bindValue(1, qv(n));
+        q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,?,?)"
+                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
+        for (const auto& [k, n] : m_exceptionDelta) {
+            if (n == 0)
+                continue;
+            q.bindValue(0, qs(k.first));
+            q.bindValue(1, qs(k.second));
+            q.bindValue(2, qv(n));
             if (!q.exec())
                 return makeError(sqlError(q, QStringLiteral("exception counters")));
         }
@@ -447,6 +516,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     m_eventSum = IngestSummary {};
     m_eventDeliveryKeys.clear();
     m_eventIndexAdds.clear();
+    m_eventClosed.clear();
     if (m_o.verdicts) {
         m_verdict = &m_o.verdicts->emplace_back();
         m_verdict->lineNo = lineNo;
@@ -472,6 +542,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         m_eventSum = IngestSummary {};
         m_eventDeliveryKeys.clear();
         m_eventIndexAdds.clear();
+        m_eventClosed.clear();
         if (m_verdict) {
             *m_verdict = LineVerdict {};
             m_verdict->lineNo = lineNo;
@@ -498,7 +569,11 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     // Apply the event's outcome to the run.
     m_sum.add(m_eventSum);
     for (const auto& [k, n] : m_eventSum.exceptionsByCategory)
-        m_exceptionDelta[k] += n;
+        m_exceptionDelta[{ k, "open" }] += n;
+    for (const auto& [category, previous] : m_eventClosed) {
+        --m_exceptionDelta[{ category, previous }];
+        ++m_exceptionDelta[{ category, "resolved" }];
+    }
     for (const auto& [target, domain] : m_eventDeliveryKeys)
         ++m_deliveryDelta[{ target, domain, "pending" }];
     for (const auto& [d, id, text] : m_eventIndexAdds) {
@@ -652,16 +727,26 @@ void IngestPipeline::Run::process(Ctx& c)
         return;
     }
     const DomainDef& dom = *c.domain;
+    c.env.key = normalisedText(c.env.key); // keys are compared in NFC (docs/MODEL.md "Text and numbers")
     if (std::string problem = m_model.checkKey(dom, env.key); !problem.empty()) {
         reject(c, "validation", "error", at + problem);
+        return;
+    }
+    // A source clock far ahead would make its events win over every later correction (see the stale rule below).
+    if (const TimeMs skew = TimeMs(source->maxClockSkewMinutes) * 60000; env.occurredAt > t + skew) {
+        reject(c, "validation", "error",
+            at + subject(c) + ": occurred_at " + formatRfc3339(env.occurredAt) + " is "
+                + durationText(env.occurredAt - t) + " ahead of MDSync's clock (" + formatRfc3339(t) + "); "
+                + env.source + " may be at most " + durationText(skew)
+                + " ahead (landscape max_clock_skew_minutes). Check the clock of " + env.source + ".");
         return;
     }
 
     // Validate and normalise every attribute; any problem rejects the whole event.
     nlohmann::json attrs = std::move(c.env.attributes); // hashed above; not needed any more
-    std::vector<ValidationIssue> issues;
+    std::vector<ValidationIssue> issues, textWarnings;
     for (auto it = attrs.begin(); it != attrs.end(); ++it)
-        m_model.normalise(dom, it.key(), it.value(), issues);
+        m_model.normalise(dom, it.key(), it.value(), issues, &textWarnings);
     if (!issues.empty()) {
         std::vector<std::string> messages;
         nlohmann::json details = nlohmann::json::array();
@@ -680,12 +765,17 @@ void IngestPipeline::Run::process(Ctx& c)
     std::string oldHash;
     bool deleted = false;
     nlohmann::json state = nlohmann::json::object();
+    nlohmann::json times = nlohmann::json::object(); // source -> attribute -> occurred_at (ms)
     if (first(m_st.findObject, "look up object")) {
         c.objectId = m_st.findObject.int64(0);
         revisionNo = m_st.findObject.int64(1);
         oldHash = m_st.findObject.text(2);
         deleted = m_st.findObject.int64(3) != 0;
         state = nlohmann::json::parse(m_st.findObject.text(4));
+        if (!m_st.findObject.isNull(5))
+            times = nlohmann::json::parse(m_st.findObject.text(5), nullptr, false);
+        if (!times.is_object())
+            times = nlohmann::json::object();
     }
     m_st.findObject.reset();
     const bool exists = c.objectId && !deleted;
@@ -735,6 +825,38 @@ void IngestPipeline::Run::process(Ctx& c)
         return;
     }
 
+    // Out of order: an event older than the event that last set the same attribute from the same source (to a
+    // value this one would change) is not merged at all but kept as a stale exception (docs/MODEL.md "Order").
+    {
+        nlohmann::json newer = nlohmann::json::object();
+        std::vector<std::string> newerNames;
+        const auto mine = times.find(env.source);
+        if (mine != times.end() && mine->is_object()) {
+            for (auto it = mine->begin(); it != mine->end(); ++it) {
+                if (!it->is_number_integer() || it->get<TimeMs>() <= env.occurredAt)
+                    continue;
+                if (env.op == "upsert") {
+                    const auto sent = attrs.find(it.key());
+                    if (sent == attrs.end())
+                        continue;
+                    const auto cur = state.find(it.key());
+                    if ((cur == state.end() ? nlohmann::json(nullptr) : *cur) == *sent)
+                        continue; // the same value: nothing an older event could overwrite
+                }
+                newer[it.key()] = formatRfc3339(it->get<TimeMs>());
+                newerNames.push_back(it.key() + " (" + formatRfc3339(it->get<TimeMs>()) + ")");
+            }
+        }
+        if (!newerNames.empty()) {
+            reject(c, "stale", "warning",
+                at + subject(c) + ": out of order, not merged: occurred_at " + formatRfc3339(env.occurredAt)
+                    + " is older than the last change from " + env.source + " to " + join(newerNames, ", ", 8)
+                    + ". Discard it, or have " + env.source + " send the current values again.",
+                { { "occurred_at", formatRfc3339(env.occurredAt) }, { "newer", newer } });
+            return;
+        }
+    }
+
     // Merge into the new state, remember what changed and who supplied it.
     nlohmann::json changed = nlohmann::json::object();
     if (env.op == "upsert") {
@@ -772,7 +894,35 @@ void IngestPipeline::Run::process(Ctx& c)
             reject(c, "validation", "error", at + subject(c) + ": " + join(messages), details);
             return;
         }
+
+        // Structures and parent chains, checked on the merged state when the event touches them.
+        std::vector<std::string> problems;
+        if (dom.structure.enabled() && (attrs.contains(dom.structure.parent) || attrs.contains(dom.structure.lines)))
+            checkStructure(c, dom, state, problems);
+        if (!dom.hierarchy.empty() && attrs.contains(dom.hierarchy))
+            checkHierarchy(c, dom, state, problems);
+        if (!problems.empty()) {
+            reject(
+                c, "validation", "error", at + subject(c) + ": " + join(problems, "; "), { { "structure", problems } });
+            return;
+        }
     }
+
+    // The times of the attributes this source set with this event (upserts; a delete sets none).
+    bool timesChanged = false;
+    if (env.op == "upsert") {
+        nlohmann::json& mine = times[env.source];
+        if (!mine.is_object())
+            mine = nlohmann::json::object();
+        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+            auto cur = mine.find(it.key());
+            if (cur != mine.end() && cur->is_number_integer() && cur->get<TimeMs>() >= env.occurredAt)
+                continue;
+            mine[it.key()] = env.occurredAt;
+            timesChanged = true;
+        }
+    }
+    const std::string timesText = times.empty() ? std::string() : times.dump();
 
     const std::string stateText = state.dump();
     const std::string newHash = env.op == "delete" ? sha256Hex("deleted:" + stateText) : sha256Hex(stateText);
@@ -832,14 +982,40 @@ void IngestPipeline::Run::process(Ctx& c)
             { { "event_id", env.eventId }, { "not_merged", violations }, { "exception_id", exId } });
     };
 
+    // Bidirectional overrides in text: stored (they may be legitimate), flagged for review.
+    auto textException = [&](std::int64_t revisionId) {
+        if (textWarnings.empty())
+            return;
+        std::vector<std::string> messages;
+        nlohmann::json details = nlohmann::json::array();
+        for (const auto& w : textWarnings) {
+            messages.push_back(w.message);
+            details.push_back({ { "path", w.path }, { "message", w.message } });
+        }
+        PendingException e { "suspicious_text", "warning",
+            at + subject(c) + ": " + join(messages, "; ") + "; stored as sent, review the text",
+            { { "issues", details } }, revisionId };
+        const std::int64_t exId = insertException(c, e, c.objectId);
+        if (m_verdict)
+            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
+        insertLineage(c, c.objectId, revisionId, "suspicious_text", env.source,
+            { { "event_id", env.eventId }, { "issues", details }, { "exception_id", exId } });
+    };
+
     if (noChange) {
         ++m_eventSum.unchanged;
         if (m_verdict)
             m_verdict->revisionNo = revisionNo;
         recordInbound("unchanged", 0);
+        if (timesChanged) {
+            m_st.setSourceTimes.bind(0, std::string_view(timesText));
+            m_st.setSourceTimes.bind(1, std::int64_t(c.objectId));
+            exec(m_st.setSourceTimes, "update source times");
+        }
         insertLineage(
             c, c.objectId, 0, "unchanged", env.source, { { "event_id", env.eventId }, { "revision_no", revisionNo } });
         policyException(0);
+        textException(0);
         return;
     }
 
@@ -867,6 +1043,7 @@ void IngestPipeline::Run::process(Ctx& c)
         q.bind(8, 0);
         q.bind(9, std::int64_t(t));
         q.bind(10, std::int64_t(t));
+        q.bindOptional(11, std::string_view(timesText));
         exec(q, "insert object");
         c.objectId = objectId;
         c.insertedObject = true;
@@ -879,7 +1056,8 @@ void IngestPipeline::Run::process(Ctx& c)
         q.bindOptional(4, std::string_view(description));
         q.bind(5, isDelete ? 1 : 0);
         q.bind(6, std::int64_t(t));
-        q.bind(7, std::int64_t(objectId));
+        q.bindOptional(7, std::string_view(timesText));
+        q.bind(8, std::int64_t(objectId));
         exec(q, "update object");
     }
     {
@@ -930,9 +1108,8 @@ void IngestPipeline::Run::process(Ctx& c)
         SqlStatement& ot = m_st.objectTargets(rows.size());
         int di = 0, oi = 0;
         for (const Row& r : rows) {
-            const std::string key
-                = sha256Hex(std::to_string(revisionId) + "|" + r.sub->target + "|" + r.sub->contractVersion)
-                      .substr(0, 32);
+            const std::string key = idempotencyKey(
+                m_p.m_instanceId, dom.name, env.key, newRevisionNo, r.sub->target, r.sub->contractVersion);
             d.bind(di++, std::int64_t(r.id));
             d.bind(di++, std::int64_t(revisionId));
             d.bind(di++, std::int64_t(objectId));
@@ -994,6 +1171,14 @@ void IngestPipeline::Run::process(Ctx& c)
             { { "suspect", suspect }, { "exception_id", exId } });
     }
     policyException(revisionId);
+    textException(revisionId);
+
+    // References: the index of what this object references, unresolved_reference exceptions for objects MDSync
+    // does not know, and the exceptions of objects that waited for this one.
+    updateReferences(c, dom, objectId, revisionId, state, isDelete);
+    if (creating)
+        resolveWaiting(c, dom, objectId, revisionId);
+    fault("references");
 
     if (dom.duplicateCheck.enabled() && !isDelete) {
         m_st.upsertMatchText.bind(0, std::int64_t(objectId));
@@ -1002,6 +1187,329 @@ void IngestPipeline::Run::process(Ctx& c)
         exec(m_st.upsertMatchText, "update duplicate index");
         m_eventIndexAdds.emplace_back(&dom, objectId, matchText);
     }
+}
+
+void IngestPipeline::Run::checkStructure(
+    const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out)
+{
+    const Structure& st = d.structure;
+    const AttributeDef* parentDef = d.attribute(st.parent);
+    const AttributeDef* linesDef = d.attribute(st.lines);
+    if (!parentDef || !linesDef)
+        return;
+    const std::string& refDomain = parentDef->refDomain;
+    const auto p = state.find(st.parent);
+    const std::string parent = p != state.end() && p->is_string() ? p->get<std::string>() : std::string();
+    const auto lines = state.find(st.lines);
+    if (lines == state.end() || !lines->is_array())
+        return;
+    const std::string componentPath = st.lines + "." + st.component;
+
+    // Line by line: not the parent itself, a positive quantity, a unit of the component's dimension.
+    std::vector<std::pair<std::string, size_t>> components; // key, line
+    for (size_t i = 0; i < lines->size(); ++i) {
+        const nlohmann::json& row = (*lines)[i];
+        const auto comp = row.find(st.component);
+        if (comp == row.end() || !comp->is_string())
+            continue;
+        const std::string key = comp->get<std::string>();
+        const std::string line = lineName(st.lines, i, row, linesDef) + ", " + refDomain + " " + key;
+        if (key == parent) {
+            out.push_back(line + ": the component is the parent " + refDomain + " itself; a " + d.name
+                + " cannot contain its own parent");
+            continue;
+        }
+        if (!st.quantity.empty()) {
+            const auto q = row.find(st.quantity);
+            if (q != row.end() && q->is_number() && !(q->get<double>() > 0))
+                out.push_back(line + ": " + st.quantity + " " + q->dump() + " must be greater than 0");
+        }
+        if (!st.unit.empty() && !st.componentUnit.empty()) {
+            const auto u = row.find(st.unit);
+            const Unit* lineUnit
+                = u != row.end() && u->is_string() ? m_model.units().find(u->get<std::string>()) : nullptr;
+            SqlStatement& q = m_st.attributeOf;
+            q.bind(0, std::string_view(refDomain));
+            q.bind(1, std::string_view(key));
+            q.bind(2, std::string_view("$." + st.componentUnit));
+            std::string baseSymbol;
+            if (first(q, "look up component unit") && !q.isNull(0))
+                baseSymbol = q.text(0);
+            q.reset();
+            const Unit* base = baseSymbol.empty() ? nullptr : m_model.units().find(baseSymbol);
+            if (lineUnit && base && lineUnit->dimension != base->dimension)
+                out.push_back(line + ": " + st.unit + " '" + lineUnit->symbol + "' is "
+                    + std::string(dimensionName(lineUnit->dimension)) + ", but " + key + " is kept in '" + base->symbol
+                    + "' (" + std::string(dimensionName(base->dimension)) + "); use a "
+                    + std::string(dimensionName(base->dimension)) + " unit");
+        }
+        components.emplace_back(key, i);
+    }
+    if (parent.empty() || components.empty())
+        return;
+
+    // Cycles of any depth: from each component, down through the structures whose parent it is, back to `parent`.
+    struct Step
+    {
+        std::string from, via; // the component this one was reached from, and the structure that lists it
+        size_t line = 0;
+    };
+    std::map<std::string, Step> seen; // component -> how it was reached
+    std::vector<std::string> queue;
+    for (const auto& [key, line] : components) {
+        if (seen.emplace(key, Step { parent, c.env.key, line }).second)
+            queue.push_back(key);
+    }
+    constexpr size_t kMaxVisited = 100000; // a bound, not a limit any real structure reaches
+    for (size_t head = 0; head < queue.size() && seen.size() < kMaxVisited; ++head) {
+        const std::string item = queue[head];
+        SqlStatement& q = m_st.structureLines;
+        q.bind(0, std::string_view(refDomain));
+        q.bind(1, std::string_view(item));
+        q.bind(2, std::string_view(d.name));
+        q.bind(3, std::string_view(componentPath));
+        q.bind(4, std::string_view(st.parent));
+        q.bind(5, std::int64_t(c.objectId));
+        std::vector<std::pair<std::string, std::string>> next; // structure key, component
+        while (q.next())
+            next.emplace_back(std::string(q.text(0)), std::string(q.text(1)));
+        const bool failed = q.failed();
+        const QString error = q.error();
+        q.reset();
+        if (failed)
+            throw EventAbort { QStringLiteral("structure check: ") + error };
+        for (const auto& [structure, child] : next) {
+            if (child == parent) {
+                // Walk back to the line of this event that starts the cycle: items[i] contains items[i + 1]
+                // through structure vias[i + 1].
+                std::vector<std::string> items { parent }, vias { structure };
+                std::string at = item;
+                size_t line = 0;
+                for (size_t guard = 0; guard <= seen.size(); ++guard) {
+                    const Step& s = seen.at(at);
+                    items.push_back(at);
+                    vias.push_back(s.via);
+                    if (s.from == parent) {
+                        line = s.line;
+                        break;
+                    }
+                    at = s.from;
+                }
+                items.push_back(parent);
+                std::reverse(items.begin(), items.end());
+                std::reverse(vias.begin(), vias.end());
+                std::vector<std::string> chain;
+                for (size_t i = 0; i + 1 < items.size(); ++i)
+                    chain.push_back(items[i] + " (" + d.name + " " + vias[i] + ")");
+                chain.push_back(parent);
+                const nlohmann::json& row = (*lines)[line];
+                out.push_back(lineName(st.lines, line, row, linesDef) + ", " + refDomain + " "
+                    + row.value(st.component, std::string()) + ": makes a cycle: " + join(chain, " contains ") + "; a "
+                    + d.name + " cannot contain itself at any depth");
+                return;
+            }
+            if (seen.emplace(child, Step { item, structure, 0 }).second)
+                queue.push_back(child);
+        }
+    }
+}
+
+void IngestPipeline::Run::checkHierarchy(
+    const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out)
+{
+    const auto p = state.find(d.hierarchy);
+    if (p == state.end() || !p->is_string())
+        return;
+    const std::string& self = c.env.key;
+    std::vector<std::string> chain { self, p->get<std::string>() };
+    if (chain.back() == self) {
+        out.push_back(d.hierarchy + " '" + self + "' is the " + d.name + " itself; it cannot be its own parent");
+        return;
+    }
+    std::set<std::string> seen { chain.begin(), chain.end() };
+    while (seen.size() < 100000) { // a bound, not a limit any real hierarchy reaches
+        SqlStatement& q = m_st.hierarchyParent;
+        q.bind(0, std::string_view(d.name));
+        q.bind(1, std::string_view(chain.back()));
+        q.bind(2, std::string_view(d.hierarchy));
+        const bool found = first(q, "look up parent");
+        const std::string parent = found ? std::string(q.text(0)) : std::string();
+        q.reset();
+        if (!found)
+            return;
+        chain.push_back(parent);
+        if (parent == self) {
+            out.push_back(d.hierarchy + " '" + chain[1] + "' makes a cycle: " + join(chain, " is inside ") + "; a "
+                + d.name + " cannot be inside itself");
+            return;
+        }
+        if (!seen.insert(parent).second)
+            return; // a cycle above that does not include this object (kept from before these checks)
+    }
+}
+
+void IngestPipeline::Run::closePending(std::int64_t exceptionId, const std::string& status)
+{
+    m_st.deletePending.bind(0, std::int64_t(exceptionId));
+    exec(m_st.deletePending, "remove pending reference");
+    if (status != "open" && status != "assigned")
+        return; // closed by a steward already
+    m_st.resolveException.bind(0, std::int64_t(now()));
+    m_st.resolveException.bind(1, std::int64_t(exceptionId));
+    exec(m_st.resolveException, "resolve exception");
+    m_eventClosed.emplace_back("unresolved_reference", status);
+}
+
+void IngestPipeline::Run::updateReferences(const Ctx& c, const DomainDef& d, std::int64_t objectId,
+    std::int64_t revisionId, const nlohmann::json& state, bool deleted)
+{
+    m_st.clearRefs.bind(0, std::int64_t(objectId));
+    exec(m_st.clearRefs, "clear references");
+    std::map<std::pair<std::string, std::string>, std::string> refs; // (domain, key) -> first path
+    if (!deleted) {
+        for (const auto& [path, refDomain] : d.references()) {
+            std::vector<std::string> keys;
+            collectReferences(state, path, keys);
+            for (const std::string& key : keys) {
+                SqlStatement& q = m_st.insertRef;
+                q.bind(0, std::int64_t(objectId));
+                q.bind(1, std::string_view(d.name));
+                q.bind(2, std::string_view(path));
+                q.bind(3, std::string_view(refDomain));
+                q.bind(4, std::string_view(key));
+                exec(q, "index reference");
+                refs.emplace(std::make_pair(refDomain, key), path);
+            }
+        }
+    }
+
+    // Exceptions of this object that wait for a reference it no longer has are resolved.
+    std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> pending; // id, domain, key, status
+    {
+        SqlStatement& q = m_st.pendingOfObject;
+        q.bind(0, std::int64_t(objectId));
+        while (q.next())
+            pending.emplace_back(q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)));
+        const bool failed = q.failed();
+        const QString error = q.error();
+        q.reset();
+        if (failed)
+            throw EventAbort { QStringLiteral("pending references: ") + error };
+    }
+    for (const auto& [id, refDomain, key, status] : pending) {
+        if (refs.erase({ refDomain, key }))
+            continue; // still referenced, still waiting: the open exception stays
+        closePending(id, status);
+        insertLineage(c, objectId, revisionId, "reference_resolved", c.env.source,
+            { { "exception_id", id }, { "reference", refDomain + " " + key },
+                { "message", "no longer referenced by revision of event " + c.env.eventId } });
+    }
+
+    // New references to objects MDSync does not know: one warning each, closed when the object arrives.
+    for (const auto& [ref, path] : refs) {
+        const auto& [refDomain, key] = ref;
+        if (refDomain == d.name && key == c.env.key)
+            continue;
+        SqlStatement& q = m_st.liveObject;
+        q.bind(0, std::string_view(refDomain));
+        q.bind(1, std::string_view(key));
+        const bool known = first(q, "look up referenced object");
+        q.reset();
+        if (known)
+            continue;
+        PendingException e { "unresolved_reference", "warning",
+            where(c) + subject(c) + ": " + path + " references " + refDomain + " '" + key
+                + "', which MDSync does not know (not created, or deleted). Deliveries that need it are held until it "
+                  "arrives; this exception closes itself when "
+                + refDomain + " '" + key + "' is created.",
+            { { "path", path }, { "ref_domain", refDomain }, { "ref_key", key } }, revisionId };
+        const std::int64_t exId = insertException(c, e, objectId);
+        SqlStatement& ins = m_st.insertPending;
+        ins.bind(0, std::int64_t(exId));
+        ins.bind(1, std::int64_t(objectId));
+        ins.bind(2, std::string_view(refDomain));
+        ins.bind(3, std::string_view(key));
+        exec(ins, "record pending reference");
+        if (m_verdict)
+            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
+        insertLineage(c, objectId, revisionId, "unresolved_reference", c.env.source,
+            { { "reference", refDomain + " " + key }, { "path", path }, { "exception_id", exId } });
+    }
+}
+
+void IngestPipeline::Run::resolveWaiting(
+    const Ctx& c, const DomainDef& d, std::int64_t objectId, std::int64_t revisionId)
+{
+    struct Waiting
+    {
+        std::int64_t exceptionId, objectId;
+        std::string status, domain, key, correlationId;
+    };
+    std::vector<Waiting> waiting;
+    SqlStatement& q = m_st.pendingOnTarget;
+    q.bind(0, std::string_view(d.name));
+    q.bind(1, std::string_view(c.env.key));
+    while (q.next())
+        waiting.push_back({ q.int64(0), q.int64(1), std::string(q.text(2)), std::string(q.text(3)),
+            std::string(q.text(4)), std::string(q.text(5)) });
+    const bool failed = q.failed();
+    const QString error = q.error();
+    q.reset();
+    if (failed)
+        throw EventAbort { QStringLiteral("waiting references: ") + error };
+    for (const Waiting& w : waiting) {
+        closePending(w.exceptionId, w.status);
+        insertLineageFor(w.domain, w.key, w.correlationId, w.objectId, 0, "reference_resolved", c.env.source,
+            { { "exception_id", w.exceptionId }, { "reference", d.name + " " + c.env.key }, { "object_id", objectId },
+                { "revision_id", revisionId }, { "message", d.name + " " + c.env.key + " arrived" } });
+    }
+}
+
+// The reference index (object_ref) of a workspace created before schema 5, built once from the current states.
+Result<void> IngestPipeline::Run::indexReferences()
+{
+    Workspace& ws = m_p.m_ws;
+    if (!ws.meta(QStringLiteral("ref_index")).isEmpty())
+        return {};
+    if (auto r = ws.begin(); !r)
+        return r;
+    QSqlQuery q(ws.db());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT o.id, o.domain, r.state FROM object o"
+                               " JOIN revision r ON r.id = o.current_revision_id WHERE o.deleted = 0"))) {
+        const QString e = sqlError(q, QStringLiteral("index references"));
+        ws.rollback();
+        return makeError(e);
+    }
+    while (q.next()) {
+        const DomainDef* d = m_model.domain(q.value(1).toString().toStdString());
+        const auto state = nlohmann::json::parse(q.value(2).toString().toStdString(), nullptr, false);
+        if (!d || !state.is_object())
+            continue;
+        for (const auto& [path, refDomain] : d->references()) {
+            std::vector<std::string> keys;
+            collectReferences(state, path, keys);
+            for (const std::string& key : keys) {
+                SqlStatement& ins = m_st.insertRef;
+                ins.bind(0, std::int64_t(q.value(0).toLongLong()));
+                ins.bind(1, std::string_view(d->name));
+                ins.bind(2, std::string_view(path));
+                ins.bind(3, std::string_view(refDomain));
+                ins.bind(4, std::string_view(key));
+                if (!ins.exec()) {
+                    const QString e = ins.error();
+                    ws.rollback();
+                    return makeError(QStringLiteral("index references: ") + e);
+                }
+            }
+        }
+    }
+    q.finish();
+    if (auto r = ws.setMeta(QStringLiteral("ref_index"), QStringLiteral("1")); !r) {
+        ws.rollback();
+        return r;
+    }
+    return ws.commit();
 }
 
 void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, const std::string& severity,
@@ -1026,6 +1534,8 @@ void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, cons
     ++m_eventSum.rejected;
     if (category == "duplicate_suspect")
         ++m_eventSum.duplicateSuspects;
+    if (category == "policy_violation") // the summary counts what exceptions_by_category counts
+        ++m_eventSum.policyViolations;
     PendingException e { category, severity, message, std::move(details), 0 };
     const std::int64_t exId = insertException(c, e, c.objectId);
     if (m_verdict && !m_o.dryRun)
@@ -1067,16 +1577,23 @@ std::int64_t IngestPipeline::Run::insertException(const Ctx& c, const PendingExc
 void IngestPipeline::Run::insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
     const std::string& system, const nlohmann::json& detail)
 {
+    insertLineageFor(c.env.domain, c.env.key, c.env.correlationId, objectId, revisionId, kind, system, detail);
+}
+
+void IngestPipeline::Run::insertLineageFor(std::string_view domain, std::string_view key,
+    std::string_view correlationId, std::int64_t objectId, std::int64_t revisionId, const char* kind,
+    const std::string& system, const nlohmann::json& detail)
+{
     SqlStatement& q = m_st.insertLineage;
     q.bind(0, std::int64_t(now()));
-    q.bind(1, std::string_view(c.env.domain));
-    q.bind(2, std::string_view(c.env.key));
+    q.bind(1, domain);
+    q.bind(2, key);
     q.bindOptional(3, std::int64_t(objectId));
     q.bindOptional(4, std::int64_t(revisionId));
     q.bind(5, kind);
     q.bindOptional(6, std::string_view(system));
     q.bind(7, std::string_view(m_o.actor));
-    q.bindOptional(8, std::string_view(c.env.correlationId));
+    q.bindOptional(8, correlationId);
     q.bind(9, std::string_view(detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     exec(q, "insert lineage");
 }
@@ -1153,6 +1670,10 @@ Result<void> IngestPipeline::prepareStatements()
     QString error;
     if (!st->prepare(error))
         return makeError(error);
+    m_instanceId = m_ws.instanceId().toStdString();
+    if (m_instanceId.empty())
+        return makeError(
+            QStringLiteral("workspace %1 has no instance id (meta instance_id); it was not migrated").arg(m_ws.path()));
     m_st = std::move(st);
     return {};
 }

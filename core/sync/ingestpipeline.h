@@ -127,6 +127,7 @@ private:
     ActiveConfig m_config;
     std::unique_ptr<Statements> m_st;
     std::map<std::string, DuplicateIndex, std::less<>> m_dupIndex; // per domain, loaded lazily
+    std::string m_instanceId; // the workspace's instance id, part of every idempotency key
     std::int64_t m_nextObjectId = 0;
     std::int64_t m_nextRevisionId = 0;
     std::int64_t m_nextDeliveryId = 0;

@@ -1,6 +1,9 @@
 #include "util/text.h"
 
+#include <QString>
+
 #include <cstdint>
+#include <cstdio>
 
 namespace mdsync {
 
@@ -76,6 +79,65 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     if (items.size() > limit)
         out += more;
     return out;
+}
+
+TextScan scanText(std::string_view s, bool allowLineBreaks)
+{
+    TextScan r;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7F) {
+            if (allowLineBreaks && (c == '\t' || c == '\n' || c == '\r'))
+                continue;
+            if (r.control == std::string::npos)
+                r.control = i;
+            continue;
+        }
+        if (c < 0x80)
+            continue;
+        r.nonAscii = true;
+        const auto next = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+        if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) { // U+0080-U+009F
+            if (r.control == std::string::npos)
+                r.control = i;
+        } else if (c == 0xE2 && r.bidi == std::string::npos
+            && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE)
+                || (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9))) { // U+202A-U+202E, U+2066-U+2069
+            r.bidi = i;
+        }
+    }
+    return r;
+}
+
+std::string describeCodePoint(std::string_view s, size_t offset)
+{
+    size_t position = 1;
+    for (size_t i = 0; i < offset && i < s.size(); ++i)
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80)
+            ++position;
+    std::uint32_t cp = 0;
+    if (offset < s.size()) {
+        const size_t len = sequenceLength(s, offset);
+        const auto c = static_cast<unsigned char>(s[offset]);
+        cp = len <= 1 ? c : (c & (0xFF >> (len + 1)));
+        for (size_t k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[offset + k]) & 0x3F);
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "U+%04X at character %zu", static_cast<unsigned>(cp), position);
+    return buf;
+}
+
+std::string normalisedText(std::string_view s)
+{
+    bool ascii = true;
+    for (const char c : s)
+        ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii)
+        return std::string(s);
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()))
+        .normalized(QString::NormalizationForm_C)
+        .toStdString();
 }
 
 } // namespace mdsync

@@ -14,6 +14,21 @@ size_t invalidUtf8Offset(std::string_view s);
 // Number of Unicode code points, or nullopt when `s` is not valid UTF-8.
 std::optional<size_t> utf8Length(std::string_view s);
 
+// What scanText found in a UTF-8 string (byte offsets; npos when none).
+struct TextScan
+{
+    size_t control = std::string::npos; // first C0 control (U+0000-U+001F), DEL (U+007F) or C1 control (U+0080-U+009F)
+    size_t bidi = std::string::npos; // first bidirectional override/isolate (U+202A-U+202E, U+2066-U+2069)
+    bool nonAscii = false; // any byte >= 0x80 (only such text can change under NFC)
+};
+// Scans valid UTF-8 text for control characters and bidirectional overrides. With `allowLineBreaks`, tab, line
+// feed and carriage return are not counted as control characters (multiline text).
+TextScan scanText(std::string_view s, bool allowLineBreaks = false);
+// "U+0007 at character 5": the code point at byte `offset` of valid UTF-8 `s`, and its 1-based character position.
+std::string describeCodePoint(std::string_view s, size_t offset);
+// `s` (valid UTF-8) in Unicode Normalization Form C; ASCII text is returned unchanged without conversion.
+std::string normalisedText(std::string_view s);
+
 // "a, b, c"; with `limit`, at most that many items followed by `more` ("a, b, …").
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ",
     size_t limit = std::string::npos, std::string_view more = ", …");

@@ -251,7 +251,7 @@ private Q_SLOTS:
         const json sum = ing.json();
         QVERIFY2(sum.is_object(), qPrintable(show(ing)));
         const json expected = { { "received", 9 }, { "accepted", 3 }, { "revisions", 3 }, { "unchanged", 0 },
-            { "rejected", 5 }, { "duplicates", 1 }, { "exceptions", 5 }, { "policy_violations", 0 },
+            { "rejected", 5 }, { "duplicates", 1 }, { "exceptions", 5 }, { "policy_violations", 1 },
             { "duplicate_suspects", 0 }, { "deliveries", 5 } };
         for (auto it = expected.begin(); it != expected.end(); ++it)
             QVERIFY2(sum[it.key()] == it.value(),

@@ -1,0 +1,410 @@
+// What a careless source must never do to master data (issue 14): out-of-order and far-future events, structures
+// that contain themselves or mix units, parent chains that loop, references to objects nobody sent, control
+// characters, bidirectional overrides, non-NFC text and numbers no downstream system can store.
+
+#include "sync/ingestpipeline.h"
+#include "util/timeutil.h"
+#include "workspacefixture.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace mdsync;
+using namespace mdsync::test;
+using json = nlohmann::json;
+
+namespace {
+
+json stateOf(QSqlDatabase db, const char* domain, const char* key)
+{
+    const QString text = scalar(db,
+        QStringLiteral("SELECT r.state FROM object o JOIN revision r ON r.id = o.current_revision_id"
+                       " WHERE o.domain = '%1' AND o.key = '%2'")
+            .arg(QLatin1String(domain), QLatin1String(key)))
+                             .toString();
+    return text.isEmpty() ? json() : json::parse(text.toStdString());
+}
+
+std::string at(const std::string& source, const char* domain, const std::string& key, const json& attributes,
+    const char* occurredAt)
+{
+    return test::event(source, domain, key, attributes, {}, "upsert", occurredAt);
+}
+
+json itemIn(const char* unit)
+{
+    // Descriptions differ so that no item is a duplicate suspect of another.
+    static const char* const names[] = { "Hex bolt M8x40", "IE3 motor 4 kW", "Stainless bar D40", "Pump housing GG25",
+        "Shaft 20 mm h6", "Seal kit NBR", "Impeller bronze", "Ball bearing 6204", "Terminal box", "Coupling claw" };
+    static size_t n = 0;
+    json a = releasedItem(names[n++ % std::size(names)], { "P100" });
+    a["base_uom"] = unit;
+    return a;
+}
+
+json bomOf(const std::string& parent, const json& lines)
+{
+    return { { "parent_item", parent }, { "plant", "P100" }, { "base_quantity", 1 }, { "base_uom", "EA" },
+        { "description", "BOM of " + parent }, { "components", lines } };
+}
+
+json line(int position, const std::string& component, json quantity = 1, const char* uom = "EA")
+{
+    return { { "position", position }, { "component", component }, { "quantity", quantity }, { "uom", uom } };
+}
+
+json location(const std::string& parent)
+{
+    json a = { { "name", "Area" }, { "location_type", "storage_area" }, { "plant", "P100" } };
+    if (!parent.empty())
+        a["parent_location"] = parent;
+    return a;
+}
+
+// The single open (or any) exception of a category: its message.
+QString messageOf(QSqlDatabase db, const char* category)
+{
+    return scalar(db,
+        QStringLiteral("SELECT group_concat(message, ' | ') FROM exception WHERE category = '%1'")
+            .arg(QLatin1String(category)))
+        .toString();
+}
+
+} // namespace
+
+#define MDSYNC_TEMP_WS(name)                                                                                           \
+    TempWorkspace name;                                                                                                \
+    QVERIFY2(name.ok(), qPrintable(name.error()))
+
+class TestIntegrity : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // ---- order of events ----------------------------------------------------------------------------
+
+    void olderEventFromTheSameSourceIsStaleNotMerged()
+    {
+        MDSYNC_TEMP_WS(t);
+        json newer = releasedItem("Pump CP-80 rev B", { "P100" });
+        json older = releasedItem("Pump CP-80 rev A", { "P100" });
+        const std::string late = at("PLM", "item", "FG-1", older, "2026-11-27T08:00:00Z");
+        MDSYNC_REQUIRE_OK(s, t.ingest({ at("PLM", "item", "FG-1", newer, "2026-11-27T09:00:00Z"), late }));
+        MDSYNC_CHECK_SUMMARY(s.value());
+        QCOMPARE(s->revisions, 1);
+        QCOMPARE(s->rejected, 1);
+        QCOMPARE(s->exceptionsByCategory.at("stale"), 1);
+        QCOMPARE(
+            qs(stateOf(t.db(), "item", "FG-1")["description"].get<std::string>()), QStringLiteral("Pump CP-80 rev B"));
+        // Kept verbatim, with what was newer and when.
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT raw FROM exception WHERE category = 'stale'")).toByteArray(),
+            QByteArray::fromStdString(late));
+        const QString msg = messageOf(t.db(), "stale");
+        QVERIFY2(msg.contains(QStringLiteral("description (2026-11-27T09:00:00.000Z)"))
+                && msg.contains(QStringLiteral("occurred_at 2026-11-27T08:00:00.000Z")),
+            qPrintable(msg));
+
+        // An older event that changes nothing it is older for is not stale; a newer one merges.
+        MDSYNC_REQUIRE_OK(s2, t.ingest({ at("PLM", "item", "FG-1", newer, "2026-11-27T08:30:00Z") }));
+        QCOMPARE(s2->unchanged, 1);
+        MDSYNC_REQUIRE_OK(s3,
+            t.ingest({ at("PLM", "item", "FG-1", { { "description", "Pump CP-80 rev C" } }, "2026-11-27T09:00:00Z") }));
+        QCOMPARE(s3->revisions, 1); // the same time is not older
+        QCOMPARE(
+            qs(stateOf(t.db(), "item", "FG-1")["description"].get<std::string>()), QStringLiteral("Pump CP-80 rev C"));
+        // Another source's attributes have their own times.
+        MDSYNC_REQUIRE_OK(
+            s4, t.ingest({ at("ERP", "item", "FG-1", { { "standard_price", 120 } }, "2026-11-27T07:00:00Z") }));
+        QCOMPARE(s4->revisions, 1);
+    }
+
+    void olderDeleteIsStale()
+    {
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s, t.ingest({ at("PLM", "item", "FG-2", itemIn("EA"), "2026-11-27T09:00:00Z") }));
+        MDSYNC_REQUIRE_OK(
+            d, t.ingest({ test::event("PLM", "item", "FG-2", nullptr, {}, "delete", "2026-11-27T08:00:00Z") }));
+        QCOMPARE(d->exceptionsByCategory.at("stale"), 1);
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT deleted FROM object WHERE key = 'FG-2'")).toInt(), 0);
+    }
+
+    void occurredAtFarInTheFutureIsRefused()
+    {
+        MDSYNC_TEMP_WS(t);
+        IngestOptions o;
+        const TimeMs now = *parseRfc3339("2026-11-27T08:00:00Z");
+        o.clock = [now] { return now; };
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-3", itemIn("EA"), "2026-11-28T07:00:00Z"),
+                         at("PLM", "item", "FG-4", itemIn("EA"), "2026-11-28T09:00:00Z") },
+                o));
+        QCOMPARE(s->revisions, 1); // 23 h ahead: within the default skew of 24 h
+        QCOMPARE(s->exceptionsByCategory.at("validation"), 1);
+        const QString msg = messageOf(t.db(), "validation");
+        QVERIFY2(msg.contains(QStringLiteral("item 'FG-4'")) && msg.contains(QStringLiteral("25 h ahead"))
+                && msg.contains(QStringLiteral("max_clock_skew_minutes")),
+            qPrintable(msg));
+    }
+
+    // ---- structures ---------------------------------------------------------------------------------
+
+    void bomLinesAreCheckedAsStructure_data()
+    {
+        QTest::addColumn<QString>("lines");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("own parent") << qs(json::array({ line(10, "FG-10"), line(20, "RM-KG", 2, "kg") }).dump())
+                                    << QStringList { QStringLiteral("components[0] (position 10), item FG-10"),
+                                           QStringLiteral("cannot contain its own parent") };
+        QTest::newRow("metres of a kg item")
+            << qs(json::array({ line(10, "RM-KG", 2, "m") }).dump())
+            << QStringList { QStringLiteral("components[0] (position 10), item RM-KG"), QStringLiteral("'m' is length"),
+                   QStringLiteral("kept in 'kg' (mass)") };
+        QTest::newRow("kg of a counted item")
+            << qs(json::array({ line(10, "RM-KG", 1, "kg"), line(20, "RM-EA", 3, "kg") }).dump())
+            << QStringList { QStringLiteral("components[1] (position 20), item RM-EA"),
+                   QStringLiteral("kept in 'EA' (count)") };
+        QTest::newRow("quantity zero") << qs(json::array({ line(10, "RM-EA", 0) }).dump())
+                                       << QStringList { QStringLiteral("components[0] (position 10), item RM-EA"),
+                                              QStringLiteral("quantity 0 must be greater than 0") };
+    }
+
+    void bomLinesAreCheckedAsStructure()
+    {
+        QFETCH(QString, lines);
+        QFETCH(QStringList, expected);
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(items,
+            t.ingest({ at("PLM", "item", "FG-10", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "RM-KG", itemIn("kg"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "RM-EA", itemIn("EA"), "2026-11-27T07:00:00Z") }));
+        QCOMPARE(items->revisions, 3);
+        const std::string bad = at(
+            "PLM", "bom", "FG-10/P100/1", bomOf("FG-10", json::parse(lines.toStdString())), "2026-11-27T08:00:00Z");
+        MDSYNC_REQUIRE_OK(s, t.ingest({ bad }));
+        QCOMPARE(s->rejected, 1);
+        QCOMPARE(s->exceptionsByCategory.at("validation"), 1);
+        QCOMPARE(count(t.db(), QStringLiteral("object"), QStringLiteral("domain = 'bom'")), 0);
+        const QString msg = messageOf(t.db(), "validation");
+        for (const QString& part : expected)
+            QVERIFY2(msg.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, msg)));
+        QCOMPARE(
+            scalar(t.db(), QStringLiteral("SELECT raw FROM exception WHERE category = 'validation'")).toByteArray(),
+            QByteArray::fromStdString(bad));
+    }
+
+    void bomCycleOfAnyDepthIsRefused()
+    {
+        MDSYNC_TEMP_WS(t);
+        std::vector<std::string> lines;
+        for (const char* k : { "FG-20", "SA-21", "SA-22", "SA-23", "RM-24" })
+            lines.push_back(at("PLM", "item", k, itemIn("EA"), "2026-11-27T07:00:00Z"));
+        // FG-20 contains SA-21 contains SA-22 contains SA-23.
+        lines.push_back(
+            at("PLM", "bom", "B-20", bomOf("FG-20", json::array({ line(10, "SA-21") })), "2026-11-27T08:00:00Z"));
+        lines.push_back(
+            at("PLM", "bom", "B-21", bomOf("SA-21", json::array({ line(10, "SA-22") })), "2026-11-27T08:00:00Z"));
+        lines.push_back(
+            at("PLM", "bom", "B-22", bomOf("SA-22", json::array({ line(10, "SA-23") })), "2026-11-27T08:00:00Z"));
+        MDSYNC_REQUIRE_OK(s, t.ingest(lines));
+        QCOMPARE(s->revisions, 8);
+        // SA-23 containing FG-20 closes a cycle of depth 4; a line before it that is fine does not hide it.
+        MDSYNC_REQUIRE_OK(c,
+            t.ingest({ at("PLM", "bom", "B-23", bomOf("SA-23", json::array({ line(10, "RM-24"), line(20, "FG-20") })),
+                "2026-11-27T08:00:00Z") }));
+        QCOMPARE(c->rejected, 1);
+        const QString msg = messageOf(t.db(), "validation");
+        QVERIFY2(msg.contains(QStringLiteral("components[1] (position 20), item FG-20: makes a cycle: SA-23 (bom B-23)"
+                                             " contains FG-20 (bom B-20) contains SA-21 (bom B-21) contains SA-22 (bom"
+                                             " B-22) contains SA-23")),
+            qPrintable(msg));
+        QCOMPARE(count(t.db(), QStringLiteral("object"), QStringLiteral("domain = 'bom'")), 3);
+
+        // A direct two-BOM cycle, and a BOM changed later into a cycle (its old lines do not count).
+        MDSYNC_REQUIRE_OK(d,
+            t.ingest({ at(
+                "PLM", "bom", "B-21", bomOf("SA-21", json::array({ line(10, "FG-20") })), "2026-11-27T09:00:00Z") }));
+        QCOMPARE(d->rejected, 1);
+        MDSYNC_REQUIRE_OK(e,
+            t.ingest({ at(
+                "PLM", "bom", "B-22", bomOf("SA-22", json::array({ line(10, "RM-99") })), "2026-11-27T09:00:00Z") }));
+        QCOMPARE(e->revisions, 1); // SA-22 no longer contains SA-23...
+        MDSYNC_REQUIRE_OK(f,
+            t.ingest({ at(
+                "PLM", "bom", "B-23", bomOf("SA-23", json::array({ line(10, "FG-20") })), "2026-11-27T09:00:00Z") }));
+        QCOMPARE(f->revisions, 1); // ...so SA-23 may contain FG-20
+    }
+
+    void routingOperationsAreChecked()
+    {
+        MDSYNC_TEMP_WS(t);
+        auto op = [](int n, const char* setup) {
+            return json { { "op_number", n }, { "work_center", "ASSY-01" }, { "setup_time", setup },
+                { "run_time", "6 min" } };
+        };
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "routing", "R-1",
+                           { { "item", "FG-1" }, { "plant", "P100" },
+                               { "operations", { op(10, "5 min"), op(10, "5 min") } } },
+                           "2026-11-27T08:00:00Z"),
+                at("PLM", "routing", "R-2",
+                    { { "item", "FG-1" }, { "plant", "P100" }, { "operations", { op(10, "5 kg") } } },
+                    "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->rejected, 2);
+        const QString msg = messageOf(t.db(), "validation");
+        QVERIFY2(msg.contains(QStringLiteral("operations[1]: duplicate table key op_number 10")), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("operations[0].setup_time: unit 'kg' is a mass, expected a time")),
+            qPrintable(msg));
+    }
+
+    void locationParentChainMustNotCycle()
+    {
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("ERP", "location", "L-A", location(""), "2026-11-27T08:00:00Z"),
+                at("ERP", "location", "L-B", location("L-A"), "2026-11-27T08:00:00Z"),
+                at("ERP", "location", "L-C", location("L-B"), "2026-11-27T08:00:00Z"),
+                at("ERP", "location", "L-D", location("L-D"), "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->revisions, 3);
+        QVERIFY2(
+            messageOf(t.db(), "validation").contains(QStringLiteral("parent_location 'L-D' is the location itself")),
+            qPrintable(messageOf(t.db(), "validation")));
+        MDSYNC_REQUIRE_OK(c, t.ingest({ at("ERP", "location", "L-A", location("L-C"), "2026-11-27T09:00:00Z") }));
+        QCOMPARE(c->rejected, 1);
+        const QString msg = messageOf(t.db(), "validation");
+        QVERIFY2(msg.contains(QStringLiteral("makes a cycle: L-A is inside L-C is inside L-B is inside L-A")),
+            qPrintable(msg));
+        QVERIFY(!stateOf(t.db(), "location", "L-A").contains("parent_location"));
+    }
+
+    // ---- references ---------------------------------------------------------------------------------
+
+    void unknownReferenceIsAnExceptionThatClosesItself()
+    {
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-30", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "bom", "B-30", bomOf("FG-30", json::array({ line(10, "RM-404"), line(20, "RM-405") })),
+                    "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->revisions, 2); // accepted: the components may come later
+        QCOMPARE(s->exceptionsByCategory.at("unresolved_reference"), 2);
+        QCOMPARE(count(t.db(), QStringLiteral("exception"),
+                     QStringLiteral("category = 'unresolved_reference' AND status = 'open' AND severity = 'warning'")),
+            2);
+        const QString msg = messageOf(t.db(), "unresolved_reference");
+        QVERIFY2(msg.contains(QStringLiteral("components.component references item 'RM-404'")), qPrintable(msg));
+        // Another revision of the BOM does not open them again.
+        MDSYNC_REQUIRE_OK(again,
+            t.ingest({ at("PLM", "bom", "B-30",
+                bomOf("FG-30", json::array({ line(10, "RM-404", 2), line(20, "RM-405") })), "2026-11-27T08:10:00Z") }));
+        QCOMPARE(again->revisions, 1);
+        QCOMPARE(count(t.db(), QStringLiteral("exception"), QStringLiteral("category = 'unresolved_reference'")), 2);
+
+        // RM-404 arrives: its exception closes itself.
+        MDSYNC_REQUIRE_OK(a, t.ingest({ at("PLM", "item", "RM-404", itemIn("EA"), "2026-11-27T09:00:00Z") }));
+        QCOMPARE(a->revisions, 1);
+        QCOMPARE(scalar(t.db(),
+                     QStringLiteral("SELECT status FROM exception WHERE category = 'unresolved_reference'"
+                                    " AND message LIKE '%RM-404%'"))
+                     .toString(),
+            QStringLiteral("resolved"));
+        QCOMPARE(count(t.db(), QStringLiteral("lineage_event"),
+                     QStringLiteral("kind = 'reference_resolved' AND object_key = 'B-30'")),
+            1);
+        // RM-405 is dropped from the BOM: its exception closes too.
+        MDSYNC_REQUIRE_OK(b,
+            t.ingest({ at(
+                "PLM", "bom", "B-30", bomOf("FG-30", json::array({ line(10, "RM-404") })), "2026-11-27T09:30:00Z") }));
+        QCOMPARE(b->revisions, 1);
+        QCOMPARE(count(t.db(), QStringLiteral("exception"),
+                     QStringLiteral("category = 'unresolved_reference' AND status = 'open'")),
+            0);
+        // The counters the overview reads agree with the rows.
+        QCOMPARE(scalar(t.db(),
+                     QStringLiteral("SELECT coalesce(sum(n), 0) FROM exception_counter WHERE category ="
+                                    " 'unresolved_reference' AND status = 'open'"))
+                     .toLongLong(),
+            0);
+        QCOMPARE(scalar(t.db(),
+                     QStringLiteral("SELECT coalesce(sum(n), 0) FROM exception_counter WHERE category ="
+                                    " 'unresolved_reference' AND status = 'resolved'"))
+                     .toLongLong(),
+            2);
+    }
+
+    // ---- text and numbers ---------------------------------------------------------------------------
+
+    void textAndNumberHygiene_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("attributes");
+        QTest::addColumn<QStringList>("expected");
+        auto item = [](json patch) {
+            json a = releasedItem("Pump", { "P100" });
+            for (auto it = patch.begin(); it != patch.end(); ++it)
+                a[it.key()] = *it;
+            return qs(a.dump());
+        };
+        QTest::newRow("NUL in description")
+            << QStringLiteral("FG-40") << item({ { "description", std::string("Pump\0X", 6) } })
+            << QStringList { QStringLiteral("description: contains the control character U+0000 at character 5") };
+        QTest::newRow("line feed in a one-line text")
+            << QStringLiteral("FG-41") << item({ { "description", "Pump\nCP" } })
+            << QStringList { QStringLiteral("description: contains the control character U+000A at character 5") };
+        QTest::newRow("DEL") << QStringLiteral("FG-42") << item({ { "manufacturer", "ACME\x7f" } })
+                             << QStringList { QStringLiteral("manufacturer: contains the control character U+007F") };
+        QTest::newRow("C1 control") << QStringLiteral("FG-43") << item({ { "manufacturer", "ACME\xc2\x85" } })
+                                    << QStringList { QStringLiteral("U+0085") };
+        QTest::newRow("tab in a one-line text, not in a multiline one")
+            << QStringLiteral("FG-44") << item({ { "long_description", "ok\tok\nok" }, { "description", "a\tb" } })
+            << QStringList { QStringLiteral("description: contains the control character U+0009") };
+        QTest::newRow("bidi override in a key")
+            << QStringLiteral("FG-45\u202E") << item({})
+            << QStringList { QStringLiteral("item_number"), QStringLiteral("bidirectional override U+202E") };
+        QTest::newRow("integer 2^63") << QStringLiteral("FG-46")
+                                      << item({ { "shelf_life_days", 9223372036854775808ULL } })
+                                      << QStringList { QStringLiteral("shelf_life_days: integer 9223372036854775808 is "
+                                                                      "outside the 64-bit range") };
+        QTest::newRow("decimal beyond 64 bit")
+            << QStringLiteral("FG-47") << item({ { "safety_stock", 1e19 } })
+            << QStringList { QStringLiteral("safety_stock: "), QStringLiteral("outside the range") };
+    }
+
+    void textAndNumberHygiene()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, attributes);
+        QFETCH(QStringList, expected);
+        MDSYNC_TEMP_WS(t);
+        const std::string bad = test::event("PLM", "item", key.toStdString(), json::parse(attributes.toStdString()));
+        MDSYNC_REQUIRE_OK(s, t.ingest({ bad }));
+        QCOMPARE(s->rejected, 1);
+        QCOMPARE(count(t.db(), QStringLiteral("object")), 0);
+        const QString msg = messageOf(t.db(), "validation");
+        for (const QString& part : expected)
+            QVERIFY2(msg.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, msg)));
+        QCOMPARE(
+            scalar(t.db(), QStringLiteral("SELECT raw FROM exception WHERE category = 'validation'")).toByteArray(),
+            QByteArray::fromStdString(bad));
+    }
+
+    void textIsStoredInNfcAndBidiIsFlagged()
+    {
+        MDSYNC_TEMP_WS(t);
+        json a = releasedItem("Pumpe f\u0075\u0308r Kaffee", { "P100" }); // u + combining diaeresis
+        a["long_description"] = "Line 1\r\nLine 2\tindented";
+        a["manufacturer"] = "ACME \u202Eevil\u202C";
+        MDSYNC_REQUIRE_OK(s, t.ingest({ test::event("PLM", "item", "FG-50", a) }));
+        QCOMPARE(s->revisions, 1);
+        const json state = stateOf(t.db(), "item", "FG-50");
+        QCOMPARE(qs(state["description"].get<std::string>()), QStringLiteral("Pumpe f\u00fcr Kaffee"));
+        QCOMPARE(qs(state["long_description"].get<std::string>()), QStringLiteral("Line 1\r\nLine 2\tindented"));
+        QCOMPARE(s->exceptionsByCategory.at("suspicious_text"), 1);
+        const QString msg = messageOf(t.db(), "suspicious_text");
+        QVERIFY2(msg.contains(QStringLiteral("manufacturer: contains U+202E at character 6")), qPrintable(msg));
+        QCOMPARE(
+            scalar(t.db(), QStringLiteral("SELECT severity FROM exception")).toString(), QStringLiteral("warning"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIntegrity)
+#include "tst_integrity.moc"
