@@ -159,14 +159,15 @@ void LiveDemo::queueStory()
         const std::string plant = (n % 4 == 0) ? "P200" : "P100";
         const std::string corr = "npi-" + fg;
         const json plants = json::array({ plant });
-        auto item = [&](const std::string& desc, const char* type, const char* group, const char* state, json weight) {
+        auto item = [&](const std::string& desc, const char* type, const char* group, const char* state, json weight,
+                        const char* baseUom = "EA") {
             return json { { "description", desc }, { "item_type", type }, { "material_group", group },
-                { "base_uom", "EA" }, { "net_weight", std::move(weight) }, { "plants", plants },
+                { "base_uom", baseUom }, { "net_weight", std::move(weight) }, { "plants", plants },
                 { "lifecycle_status", state } };
         };
         m_queue.push_back({ ev("PLM", "item", rm,
                                 item("Bar stock 1.4404 D" + std::to_string(20 + n % 40) + " lot " + base, "ROH",
-                                    "RAW-STEEL", "released", "2.5 kg"),
+                                    "RAW-STEEL", "released", "1 kg", "kg"), // bar stock is kept in kg, used in kg
                                 corr),
             ev("PLM", "item", ec,
                 item("Motor IE3 " + std::to_string(1 + n % 9) + " kW type " + base, "HALB", "ELEC-COMP", "released",
