@@ -200,7 +200,7 @@ void printCreated(const nlohmann::json& j)
     out() << "Created workspace " << jstr(j["workspace"]) << "\n  model " << jstr(j["model_version"]) << " ("
           << jstr(j["domains"]) << " domains), landscape " << jstr(j["landscape"]) << ' '
           << jstr(j["landscape_version"]) << " (" << jstr(j["systems"]) << " systems, " << jstr(j["subscriptions"])
-          << " subscriptions)\n";
+          << " subscriptions)\n  instance " << jstr(j["instance_id"]) << " (part of every idempotency key)\n";
 }
 
 int cmdInit(const Args& a)

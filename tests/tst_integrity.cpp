@@ -2,6 +2,7 @@
 // that contain themselves or mix units, parent chains that loop, references to objects nobody sent, control
 // characters, bidirectional overrides, non-NFC text and numbers no downstream system can store.
 
+#include "store/workspace.h"
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
 #include "workspacefixture.h"
@@ -329,6 +330,44 @@ private Q_SLOTS:
                                     " 'unresolved_reference' AND status = 'resolved'"))
                      .toLongLong(),
             2);
+    }
+
+    void workspaceFromSchema4IsUpgraded()
+    {
+        // A workspace made before instance ids and the reference index: its keys stay as sent, it gets an
+        // instance id, and its references are indexed on the next ingest (so structure checks see old BOMs).
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-60", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "SA-61", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "bom", "B-60", bomOf("FG-60", json::array({ line(10, "SA-61") })),
+                    "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->revisions, 3);
+        const QStringList keys = column(t.db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id"));
+        QVERIFY(!keys.isEmpty());
+        QSqlQuery q(t.db());
+        for (const char* sql :
+            { "DROP TABLE pending_ref", "DROP TABLE object_ref", "ALTER TABLE object DROP COLUMN source_times",
+                "DELETE FROM meta WHERE key IN ('instance_id', 'ref_index')", "PRAGMA user_version = 4" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        q.finish();
+        const QString path = t.path();
+        t.close();
+
+        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
+        QCOMPARE(ws.value()->schemaVersion(), 5);
+        QCOMPARE(ws.value()->instanceId().size(), 32);
+        QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id")), keys);
+        IngestPipeline pipeline(*ws.value(), t.config());
+        MDSYNC_REQUIRE_OK(c,
+            pipeline.ingestLines({ at("PLM", "bom", "B-61", bomOf("SA-61", json::array({ line(10, "FG-60") })),
+                                     "2026-11-27T09:00:00Z") },
+                {}));
+        QCOMPARE(c->rejected, 1);
+        QVERIFY2(messageOf(ws.value()->db(), "validation").contains(QStringLiteral("makes a cycle")),
+            qPrintable(messageOf(ws.value()->db(), "validation")));
+        QCOMPARE(ws.value()->meta(QStringLiteral("ref_index")), QStringLiteral("1"));
     }
 
     // ---- text and numbers ---------------------------------------------------------------------------

@@ -57,10 +57,10 @@ Result<nlohmann::json> initWorkspace(
         = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
     if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, actor); !r)
         return makeError(r.error());
-    return nlohmann::json { { "workspace", w.path().toStdString() }, { "model_version", model->version() },
-        { "domains", model->domains().size() }, { "landscape", landscape->name() },
-        { "landscape_version", landscape->version() }, { "systems", landscape->systems().size() },
-        { "subscriptions", landscape->subscriptions().size() } };
+    return nlohmann::json { { "workspace", w.path().toStdString() }, { "instance_id", w.instanceId().toStdString() },
+        { "model_version", model->version() }, { "domains", model->domains().size() },
+        { "landscape", landscape->name() }, { "landscape_version", landscape->version() },
+        { "systems", landscape->systems().size() }, { "subscriptions", landscape->subscriptions().size() } };
 }
 
 Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor)
