@@ -332,6 +332,31 @@ private Q_SLOTS:
             2);
     }
 
+    void deleteOfAReferencedObjectIsRefused()
+    {
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-80", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "RM-81", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "bom", "B-80", bomOf("FG-80", json::array({ line(10, "RM-81") })),
+                    "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->revisions, 3);
+        const std::string del = test::event("PLM", "item", "RM-81", nullptr, {}, "delete", "2026-11-27T09:00:00Z");
+        MDSYNC_REQUIRE_OK(d, t.ingest({ del }));
+        QCOMPARE(d->rejected, 1);
+        QVERIFY2(messageOf(t.db(), "validation")
+                     .contains(QStringLiteral("cannot delete item 'RM-81': still referenced by bom 'B-80'"
+                                              " (components.component)")),
+            qPrintable(messageOf(t.db(), "validation")));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT deleted FROM object WHERE key = 'RM-81'")).toInt(), 0);
+        // Once the BOM is gone, the item may go.
+        MDSYNC_REQUIRE_OK(b,
+            t.ingest({ test::event("PLM", "bom", "B-80", nullptr, {}, "delete", "2026-11-27T09:00:00Z"),
+                test::event("PLM", "item", "RM-81", nullptr, {}, "delete", "2026-11-27T09:10:00Z") }));
+        QCOMPARE(b->revisions, 2);
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT deleted FROM object WHERE key = 'RM-81'")).toInt(), 1);
+    }
+
     void workspaceFromSchema4IsUpgraded()
     {
         // A workspace made before instance ids and the reference index: its keys stay as sent, it gets an

@@ -183,6 +183,11 @@ struct IngestPipeline::Statements
             { &insertRef,
                 "INSERT OR IGNORE INTO object_ref(object_id, domain, path, ref_domain, ref_key) VALUES (?,?,?,?,?)" },
             { &liveObject, "SELECT id FROM object WHERE domain = ? AND key = ? AND deleted = 0" },
+            // Live objects other than ?3 that reference (?1, ?2): a delete would leave them dangling.
+            { &referencedBy,
+                "SELECT o.domain, o.key, r.path FROM object_ref r JOIN object o ON o.id = r.object_id"
+                " WHERE r.ref_domain = ?1 AND r.ref_key = ?2 AND o.deleted = 0 AND r.object_id <> ?3"
+                " ORDER BY o.domain, o.key LIMIT 6" },
             // The structures (e.g. BOMs) of parent ?2 other than ?6, with their component keys.
             { &structureLines,
                 "SELECT o.key, c.ref_key FROM object_ref p JOIN object o ON o.id = p.object_id"
@@ -258,7 +263,7 @@ struct IngestPipeline::Statements
     sqlite3* db;
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
         insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes,
-        clearRefs, insertRef, liveObject, structureLines, hierarchyParent, attributeOf, pendingOfObject,
+        clearRefs, insertRef, liveObject, referencedBy, structureLines, hierarchyParent, attributeOf, pendingOfObject,
         pendingOnTarget, insertPending, deletePending, resolveException;
     std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
 };
@@ -853,6 +858,33 @@ void IngestPipeline::Run::process(Ctx& c)
                     + " is older than the last change from " + env.source + " to " + join(newerNames, ", ", 8)
                     + ". Discard it, or have " + env.source + " send the current values again.",
                 { { "occurred_at", formatRfc3339(env.occurredAt) }, { "newer", newer } });
+            return;
+        }
+    }
+
+    // A delete must not leave live objects pointing at nothing (a BOM line whose item is gone).
+    if (env.op == "delete" && exists) {
+        SqlStatement& q = m_st.referencedBy;
+        q.bind(0, std::string_view(dom.name));
+        q.bind(1, std::string_view(env.key));
+        q.bind(2, std::int64_t(c.objectId));
+        std::vector<std::string> users;
+        nlohmann::json details = nlohmann::json::array();
+        while (q.next()) {
+            users.push_back(
+                std::string(q.text(0)) + " '" + std::string(q.text(1)) + "' (" + std::string(q.text(2)) + ")");
+            details.push_back({ { "domain", q.text(0) }, { "key", q.text(1) }, { "path", q.text(2) } });
+        }
+        const bool failed = q.failed();
+        const QString error = q.error();
+        q.reset();
+        if (failed)
+            throw EventAbort { QStringLiteral("look up references: ") + error };
+        if (!users.empty()) {
+            reject(c, "validation", "error",
+                at + "cannot delete " + subject(c) + ": still referenced by " + join(users, ", ", 5)
+                    + "; change or delete those first, then send the delete again",
+                { { "referenced_by", details } });
             return;
         }
     }
