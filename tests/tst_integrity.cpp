@@ -193,6 +193,28 @@ private Q_SLOTS:
             QByteArray::fromStdString(bad));
     }
 
+    void baseUnitOfAComponentInUseKeepsItsDimension()
+    {
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-70", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "RM-71", itemIn("kg"), "2026-11-27T07:00:00Z"),
+                at("PLM", "bom", "B-70", bomOf("FG-70", json::array({ line(10, "RM-71", 0.4, "kg") })),
+                    "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->revisions, 3);
+        // kg -> g keeps the dimension; kg -> EA would leave the BOM line in a unit of another dimension.
+        MDSYNC_REQUIRE_OK(g, t.ingest({ at("PLM", "item", "RM-71", { { "base_uom", "g" } }, "2026-11-27T09:00:00Z") }));
+        QCOMPARE(g->revisions, 1);
+        MDSYNC_REQUIRE_OK(
+            e, t.ingest({ at("PLM", "item", "RM-71", { { "base_uom", "EA" } }, "2026-11-27T10:00:00Z") }));
+        QCOMPARE(e->rejected, 1);
+        const QString msg = messageOf(t.db(), "validation");
+        QVERIFY2(msg.contains(QStringLiteral("base_uom 'EA' is count, but bom 'B-70' components[0] (position 10) uses"
+                                             " RM-71 in 'kg' (mass)")),
+            qPrintable(msg));
+        QCOMPARE(qs(stateOf(t.db(), "item", "RM-71")["base_uom"].get<std::string>()), QStringLiteral("g"));
+    }
+
     void bomCycleOfAnyDepthIsRefused()
     {
         MDSYNC_TEMP_WS(t);

@@ -194,6 +194,12 @@ struct IngestPipeline::Statements
                 " JOIN object_ref c ON c.object_id = p.object_id AND c.path = ?4"
                 " WHERE p.ref_domain = ?1 AND p.ref_key = ?2 AND p.domain = ?3 AND p.path = ?5 AND p.object_id <> ?6"
                 " AND o.deleted = 0" },
+            // The structures of domain ?3 whose lines (?4) use component (?1, ?2), with their current state.
+            { &structureUsers,
+                "SELECT o.key, r.state FROM object_ref x JOIN object o ON o.id = x.object_id"
+                " JOIN revision r ON r.id = o.current_revision_id"
+                " WHERE x.ref_domain = ?1 AND x.ref_key = ?2 AND x.domain = ?3 AND x.path = ?4 AND o.deleted = 0"
+                " ORDER BY o.key" },
             { &hierarchyParent,
                 "SELECT r.ref_key FROM object o JOIN object_ref r ON r.object_id = o.id AND r.path = ?3"
                 " WHERE o.domain = ?1 AND o.key = ?2 AND o.deleted = 0" },
@@ -263,8 +269,8 @@ struct IngestPipeline::Statements
     sqlite3* db;
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
         insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes,
-        clearRefs, insertRef, liveObject, referencedBy, structureLines, hierarchyParent, attributeOf, pendingOfObject,
-        pendingOnTarget, insertPending, deletePending, resolveException;
+        clearRefs, insertRef, liveObject, referencedBy, structureLines, structureUsers, hierarchyParent, attributeOf,
+        pendingOfObject, pendingOnTarget, insertPending, deletePending, resolveException;
     std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
 };
 
@@ -351,6 +357,8 @@ private:
         const nlohmann::json& detail);
     void checkStructure(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
     void checkHierarchy(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
+    void checkComponentUnit(
+        const Ctx& c, const DomainDef& d, const nlohmann::json& changed, std::vector<std::string>& out);
     void updateReferences(const Ctx& c, const DomainDef& d, std::int64_t objectId, std::int64_t revisionId,
         const nlohmann::json& state, bool deleted);
     void resolveWaiting(const Ctx& c, const DomainDef& d, std::int64_t objectId, std::int64_t revisionId);
@@ -933,6 +941,8 @@ void IngestPipeline::Run::process(Ctx& c)
             checkStructure(c, dom, state, problems);
         if (!dom.hierarchy.empty() && attrs.contains(dom.hierarchy))
             checkHierarchy(c, dom, state, problems);
+        if (exists)
+            checkComponentUnit(c, dom, changed, problems);
         if (!problems.empty()) {
             reject(
                 c, "validation", "error", at + subject(c) + ": " + join(problems, "; "), { { "structure", problems } });
@@ -1342,6 +1352,56 @@ void IngestPipeline::Run::checkStructure(
             }
             if (seen.emplace(child, Step { item, structure, 0 }).second)
                 queue.push_back(child);
+        }
+    }
+}
+
+void IngestPipeline::Run::checkComponentUnit(
+    const Ctx& c, const DomainDef& d, const nlohmann::json& changed, std::vector<std::string>& out)
+{
+    // A component's base unit may not move to another dimension while structures use it in the old one.
+    for (const DomainDef& sd : m_model.domains()) {
+        const Structure& st = sd.structure;
+        if (!st.enabled() || st.unit.empty() || st.componentUnit.empty())
+            continue;
+        const AttributeDef* parentDef = sd.attribute(st.parent);
+        const auto ch = changed.find(st.componentUnit);
+        if (!parentDef || parentDef->refDomain != d.name || ch == changed.end())
+            continue;
+        const nlohmann::json& now = (*ch)["new"];
+        const Unit* base = now.is_string() ? m_model.units().find(now.get<std::string>()) : nullptr;
+        if (!base)
+            continue;
+        SqlStatement& q = m_st.structureUsers;
+        q.bind(0, std::string_view(d.name));
+        q.bind(1, std::string_view(c.env.key));
+        q.bind(2, std::string_view(sd.name));
+        q.bind(3, std::string_view(st.lines + "." + st.component));
+        std::vector<std::pair<std::string, std::string>> users; // structure key, state
+        while (q.next())
+            users.emplace_back(std::string(q.text(0)), std::string(q.text(1)));
+        const bool failed = q.failed();
+        const QString error = q.error();
+        q.reset();
+        if (failed)
+            throw EventAbort { QStringLiteral("structures using the component: ") + error };
+        const AttributeDef* linesDef = sd.attribute(st.lines);
+        for (const auto& [key, text] : users) {
+            const auto state = nlohmann::json::parse(text, nullptr, false);
+            const auto lines = state.is_object() ? state.find(st.lines) : state.end();
+            if (!state.is_object() || lines == state.end() || !lines->is_array())
+                continue;
+            for (size_t i = 0; i < lines->size() && out.size() < 5; ++i) {
+                const nlohmann::json& row = (*lines)[i];
+                if (row.value(st.component, std::string()) != c.env.key)
+                    continue;
+                const Unit* used = m_model.units().find(row.value(st.unit, std::string()));
+                if (used && used->dimension != base->dimension)
+                    out.push_back(st.componentUnit + " '" + base->symbol + "' is "
+                        + std::string(dimensionName(base->dimension)) + ", but " + sd.name + " '" + key + "' "
+                        + lineName(st.lines, i, row, linesDef) + " uses " + c.env.key + " in '" + used->symbol + "' ("
+                        + std::string(dimensionName(used->dimension)) + "); change those lines first");
+            }
         }
     }
 }
