@@ -173,9 +173,10 @@ private Q_SLOTS:
 
         // Releasing the item sends it to MES, and then the BOM follows.
         QVERIFY(h.ingest({ item("RM-4002", "Shaft") }));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.status(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1"), QStringLiteral("MES-P100"), 1),
+            QStringLiteral("acked"), 10000);
         QVERIFY(h.runUntilIdle());
-        QCOMPARE(h.status(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1"), QStringLiteral("MES-P100"), 1),
-            QStringLiteral("acked"));
         QCOMPARE(mes->appliedCount(QStringLiteral("bom"), QStringLiteral("FG-4000/P100/1")), 1);
         QCOMPARE(count(h.tw.db(), QStringLiteral("lineage_event"),
                      QStringLiteral("kind IN ('held','released') AND system_id = 'MES-P100'")),
