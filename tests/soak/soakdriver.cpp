@@ -683,6 +683,7 @@ bool Soak::ingestWithKills()
     const QStringList args { QStringLiteral("ingest"), m_events, QStringLiteral("--workspace"), m_ws };
     int attempts = 0;
     bool partial = false; // a kill left some but not all revisions committed
+    double scale = 1.0; // shrinks when an ingest finished before its kill (a faster machine than the control's run)
     while ((m_ingestKills < m_o.ingestKills || (m_o.ingestKills > 0 && !partial)) && attempts < m_o.ingestKills + 10) {
         ++attempts;
         qint64 done = 0;
@@ -692,7 +693,7 @@ bool Soak::ingestWithKills()
         }
         const double left = 1.0 - double(std::max<qint64>(done, 0)) / double(m_upfront);
         const qint64 delay = qint64((0.05 + 0.95 * uniform()) * double(m_controlIngestMs) * double(m_upfront)
-            / double(m_o.changes) * std::max(left, 0.3));
+            / double(m_o.changes) * std::max(left, 0.3) * scale);
         QProcess p;
         p.start(m_o.ctl, args);
         if (!p.waitForStarted(10000)) {
@@ -705,7 +706,15 @@ bool Soak::ingestWithKills()
                     .arg(attempts)
                     .arg(delay)
                     .arg(p.exitCode()));
-            break; // the whole file is in: nothing left to kill an ingest over
+            if (m_ingestKills > 0)
+                break; // the whole file is in: nothing left to kill an ingest over
+            // No kill has hit an ingest yet: start again on a fresh workspace with shorter delays.
+            for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+                QFile::remove(m_ws + suffix);
+            if (!initWorkspace(m_ws))
+                return false;
+            scale *= 0.5;
+            continue;
         }
         p.kill();
         p.waitForFinished(10000);
