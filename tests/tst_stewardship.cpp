@@ -400,6 +400,51 @@ private Q_SLOTS:
         QVERIFY(AuditLog(h.tw.db()).verify().ok);
     }
 
+    void attributeRuleReachesTheOwningSystem()
+    {
+        // QMS owns item.inspection_plan and, after an upgrade, refuses items without one. A steward's attribute rule
+        // sets it on QMS's behalf: QMS did not send that value, so the steward revision must be delivered to QMS
+        // (it was not: "never back to the source" skipped it) and the refusals must close.
+        Harness h;
+        QVERIFY(h.tw.ok());
+        QVERIFY(grantTeam(h.tw.ws()));
+        auto* qms = h.addTarget("QMS", { { "rules", { { "item", { { "required", { "inspection_plan" } } } } } } });
+        QVERIFY(qms);
+        QVERIFY(h.start());
+        json a = releasedItem("Pump", { "P100" });
+        QVERIFY(h.ingest({ mdsync::test::event("PLM", "item", "FG-20", a) }));
+        a["description"] = "Valve";
+        QVERIFY(h.ingest({ mdsync::test::event("PLM", "item", "FG-21", a) }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(
+            count(h.tw.db(), QStringLiteral("exception"), QStringLiteral("target_id = 'QMS' AND status = 'open'")), 2);
+
+        Desk d;
+        QVERIFY(d.open(h.tw));
+        FixRules rules(h.tw.ws(), *d.corrections);
+        FixRule rule;
+        rule.name = "default inspection plan";
+        rule.kind = "attribute";
+        rule.scope.target = "QMS";
+        rule.field = "inspection_plan";
+        rule.setTo = "IP-STD-01";
+        rule.reason = "QMS 5 requires a plan";
+        MDSYNC_REQUIRE_OK(applied, rules.apply("sam", rule));
+        QCOMPARE(applied->applied, 2);
+        QCOMPARE(
+            count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("target_id = 'QMS' AND revision_no = 2")), 2);
+        h.dispatcher->poke();
+        QVERIFY(h.runUntilIdle());
+        for (const char* key : { "FG-20", "FG-21" }) {
+            QCOMPARE(h.status(QStringLiteral("item"), QLatin1String(key), QStringLiteral("QMS"), 2),
+                QStringLiteral("acked"));
+            QCOMPARE(qms->appliedCount(QStringLiteral("item"), QLatin1String(key)), 1);
+        }
+        QCOMPARE(
+            count(h.tw.db(), QStringLiteral("exception"), QStringLiteral("target_id = 'QMS' AND status = 'open'")), 0);
+        verifyCounters(h.tw.db());
+    }
+
     void dryRunDiffsAgainstTheLastAcknowledgedPayload()
     {
         Harness h;

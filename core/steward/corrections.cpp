@@ -498,6 +498,7 @@ Result<void> Corrections::applyAttributes(const std::string& actor, Pending& p, 
     o.actor = p.proposedBy; // the steward who made the correction supplies the values
     o.verdicts = &verdicts;
     o.batchSize = 1 << 20;
+    o.deliverToSource = true; // e.g. a QMS-owned attribute fixed by a steward must reach QMS
     auto r
         = m_pipeline.ingestLines({ stewardEvent(p.onBehalfOf, p.domain, p.key, p.changes, correlation, nowMs()) }, o);
     if (!r)

@@ -1136,7 +1136,7 @@ void IngestPipeline::Run::process(Ctx& c)
     std::vector<Row> rows;
     std::vector<std::string> queued, filtered;
     for (const SubscriptionDef* sub : m_land.subscriptionsFor(dom.name)) {
-        if (sub->target == env.source)
+        if (sub->target == env.source && !m_o.deliverToSource)
             continue;
         if (!m_land.matches(*sub, dom, state)) { // a delete leaves the state as it was: same subscribers
             filtered.push_back(sub->target);

@@ -98,6 +98,9 @@ struct IngestOptions
     // Lines (by line number) the caller already found malformed while converting its input (e.g. a CSV row with
     // an unterminated quote), with why. Such a line becomes a "malformed" exception that keeps it verbatim.
     const std::map<std::int64_t, std::string>* malformed = nullptr;
+    // A steward's correction recorded on behalf of the owning system: that system did not send the values, so
+    // its subscription receives the revision too (normally a change never goes back to the system it came from).
+    bool deliverToSource = false;
 };
 
 // The ingest path: parse -> validate -> ownership -> duplicate suspects -> enrich -> merge (revision) ->
