@@ -112,9 +112,10 @@ Commands:
                                            decide a proposal: an admin other than its author approves it (it
                                            takes effect at --effective or now); its author may reject = withdraw
   demo [--workspace PATH] [--duration S]   live demo: a fresh workspace, simulated target systems on 127.0.0.1
-       [--seed N] [--tryton]               and generated traffic with faults for S seconds (default 60),
+       [--seed N] [--tryton] [--force]     and generated traffic with faults for S seconds (default 60),
                                            then a status summary; --tryton: a real Tryton ERP (started on
-                                           127.0.0.1 when installed, else the simulated ERP)
+                                           127.0.0.1 when installed, else the simulated ERP); an existing
+                                           demo workspace is replaced only with --force
   reconcile --target T [--domain D]        read back what T holds for every object it acknowledged and compare it
                                            field by field through the contract; each difference becomes a drift
                                            exception with both values (stewards; exit 2 when drift is found).
@@ -151,7 +152,7 @@ const std::set<QString> kValueOptions = {
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
     QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
     QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
-    QStringLiteral("all"), QStringLiteral("tryton") };
+    QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -308,6 +309,21 @@ void printStatus(const nlohmann::json& s)
         rows);
 }
 
+// "unknown domain 'itm' (domains: asset, bom, ...)" when the workspace's model has no such domain; else empty.
+QString unknownDomain(Workspace& ws, const std::string& domain)
+{
+    auto cfg = loadActiveConfig(ws);
+    if (!cfg)
+        return cfg.error();
+    if (cfg->model->domain(domain))
+        return {};
+    QStringList names;
+    for (const auto& d : cfg->model->domains())
+        names << q(d.name);
+    names.sort();
+    return QStringLiteral("unknown domain '%1' (domains: %2)").arg(q(domain), names.join(QStringLiteral(", ")));
+}
+
 int cmdStatus(const Args& a)
 {
     std::string domain, key;
@@ -316,6 +332,8 @@ int cmdStatus(const Args& a)
     auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
     if (!ws)
         return fail(ws.error());
+    if (const QString e = unknownDomain(*ws.value(), domain); !e.isEmpty())
+        return fail(e);
     auto s = read::objectStatus(ws.value()->db(), domain, key);
     if (!s)
         return fail(s.error());
@@ -334,6 +352,8 @@ int cmdLineage(const Args& a)
     auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
     if (!ws)
         return fail(ws.error());
+    if (const QString e = unknownDomain(*ws.value(), domain); !e.isEmpty())
+        return fail(e);
     auto rows = read::lineage(ws.value()->db(), domain, key);
     if (!rows)
         return fail(rows.error());
@@ -826,10 +846,10 @@ int cmdDemo(Args a)
     if (!ok)
         return fail(QStringLiteral("--seed takes a number, got '%1'").arg(a.value(QStringLiteral("seed"))));
 
-    out() << "== mdsyncctl demo: the live demo landscape ==\n\n";
-    auto created = initDemoWorkspace(path, actor(a));
+    auto created = initDemoWorkspace(path, actor(a), a.has(QStringLiteral("force")));
     if (!created)
         return fail(created.error());
+    out() << "== mdsyncctl demo: the live demo landscape ==\n\n";
     {
         const nlohmann::json& j = created.value();
         printCreated(j);

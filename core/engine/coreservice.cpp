@@ -61,7 +61,8 @@ void CoreService::start()
         Q_EMIT failed(message);
     };
     if (m_o.demo) {
-        if (auto r = initDemoWorkspace(m_o.workspacePath, m_o.actor); !r)
+        // The GUI's demo starts fresh every time (its workspace is the demo's own file).
+        if (auto r = initDemoWorkspace(m_o.workspacePath, m_o.actor, true); !r)
             return fail(r.error());
     }
     auto core = openEmbeddedCore(m_o.workspacePath, m_o.demo ? demoDispatcherOptions(m_o.seed) : DispatcherOptions {},

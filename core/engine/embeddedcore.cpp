@@ -63,9 +63,14 @@ Result<nlohmann::json> initWorkspace(
         { "systems", landscape->systems().size() }, { "subscriptions", landscape->subscriptions().size() } };
 }
 
-Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor)
+Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor, bool replace)
 {
     if (QFileInfo::exists(path)) {
+        if (!replace)
+            return makeError(
+                QStringLiteral("%1 exists already; run the demo with --force to replace it (only a previous "
+                               "demo workspace is ever replaced), or choose another --workspace")
+                    .arg(path));
         // Only ever replace a previous demo workspace.
         {
             auto old = Workspace::open(path, Workspace::Mode::ReadOnly);

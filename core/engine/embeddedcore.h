@@ -32,7 +32,8 @@ Result<nlohmann::json> initWorkspace(
     const QString& path, const QString& modelFile, const QString& landscapeFile, const std::string& actor);
 
 // (Re)creates the live-demo workspace at `path`: refuses to replace a file that is not a demo workspace.
-Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor);
+// An existing file is replaced only with `replace` and only when it is a previous demo workspace.
+Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor, bool replace);
 
 // Opened in the thread that will run it; destroyed in the reverse order of use.
 struct EmbeddedCore

@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace mdsync::read {
 
 namespace {
@@ -141,8 +143,22 @@ Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const
     return out;
 }
 
+const std::vector<std::string>& exceptionStatuses()
+{
+    static const std::vector<std::string> all { "open", "assigned", "awaiting_approval", "resolved", "discarded",
+        "superseded", "replayed" };
+    return all;
+}
+
 Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f)
 {
+    if (const auto& all = exceptionStatuses();
+        !f.status.empty() && std::find(all.begin(), all.end(), f.status) == all.end()) {
+        std::string list;
+        for (const auto& s : all)
+            list += (list.empty() ? "" : ", ") + s;
+        return makeError(QStringLiteral("unknown exception status '%1' (statuses: %2)").arg(qs(f.status), qs(list)));
+    }
     QSqlQuery q(db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral(

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mdsync::read {
 
@@ -29,9 +30,12 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
 // Lineage events of one object in order (also for objects that were never created: rejected events).
 Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const std::string& key, int limit = 1000);
 
+// Every status an exception can have: open, assigned, awaiting_approval, resolved, discarded, superseded, replayed.
+const std::vector<std::string>& exceptionStatuses();
+
 struct ExceptionFilter
 {
-    std::string status; // open, assigned, awaiting_approval, resolved, discarded; empty = all
+    std::string status; // one of exceptionStatuses(); empty = all (an unknown status is an error)
     std::string category; // empty = all
     std::string domain;
     std::string key;

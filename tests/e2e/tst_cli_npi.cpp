@@ -408,6 +408,42 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(message), qPrintable(show(r)));
     }
 
+    void userErrorsOnAWorkspace_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown exception status")
+            << QStringList { QStringLiteral("exceptions"), QStringLiteral("--status"), QStringLiteral("opn") }
+            << QStringLiteral("unknown exception status 'opn' (statuses: open, assigned, awaiting_approval, resolved,"
+                              " discarded, superseded, replayed)");
+        QTest::newRow("unknown domain (status)") << QStringList {
+            QStringLiteral("status"), QStringLiteral("--domain"), QStringLiteral("itm"), QStringLiteral("--key"),
+            QStringLiteral("FG-1000")
+        } << QStringLiteral("unknown domain 'itm' (domains: asset, bom, customer, item, location, routing, supplier)");
+        QTest::newRow("unknown domain (lineage)") << QStringList { QStringLiteral("lineage"),
+            QStringLiteral("--domain"), QStringLiteral("itm"), QStringLiteral("--key"), QStringLiteral("FG-1000") }
+                                                  << QStringLiteral("unknown domain 'itm'");
+        QTest::newRow("demo over an existing workspace")
+            << QStringList { QStringLiteral("demo"), QStringLiteral("--duration"), QStringLiteral("1") }
+            << QStringLiteral("exists already; run the demo with --force to replace it");
+    }
+
+    void userErrorsOnAWorkspace()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const CtlResult r = runCtl(args << QStringLiteral("--workspace") << ws);
+        QVERIFY2(r.finished, qPrintable(show(r)));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.isEmpty(), qPrintable(show(r)));
+        QVERIFY2(r.err.startsWith("mdsyncctl: ") && QString::fromUtf8(r.err).contains(message), qPrintable(show(r)));
+        // Nothing was replaced: the workspace is the one init made.
+        const CtlResult ov = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws });
+        QCOMPARE(ov.exitCode, 0);
+    }
+
     void secondWriterRefused()
     {
         const QString ws = newWorkspace();
