@@ -352,7 +352,9 @@ private Q_SLOTS:
             QStringLiteral(
                 "SELECT message FROM exception WHERE category = 'target_rejected' AND target_id = 'WMS-P100'"))
                                 .toString();
-        QVERIFY2(msg.contains(QStringLiteral("422")) && msg.contains(QStringLiteral("storage_zone")), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("): HTTP 422: ")) && msg.contains(QStringLiteral("storage_zone")),
+            qPrintable(msg));
+        QVERIFY2(!msg.contains(QStringLiteral("422 422")), qPrintable(msg)); // the status once, not twice
         verifyCounters(h.tw.db());
     }
 

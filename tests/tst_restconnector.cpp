@@ -191,7 +191,7 @@ private slots:
         QCOMPARE(int(o.kind), kind);
         QCOMPARE(o.retryAfterMs.value_or(-1), retryMs);
         if (o.kind != DeliveryOutcome::Kind::Acked)
-            QCOMPARE(o.message, std::to_string(status) + ": boom");
+            QCOMPARE(o.message, "HTTP " + std::to_string(status) + ": boom");
     }
 
     // A retire of something the target never had leaves it in the wanted state: not an error.
@@ -291,7 +291,7 @@ private slots:
         QCOMPARE(outcomes[0].kind, DeliveryOutcome::Kind::Acked);
         QCOMPARE(outcomes[1].kind, DeliveryOutcome::Kind::Rejected);
         QCOMPARE(outcomes[1].httpStatus, 422);
-        QCOMPARE(outcomes[1].message, std::string("field 'status' must be one of [RELEASED], got DRAFT"));
+        QCOMPARE(outcomes[1].message, std::string("HTTP 422: field 'status' must be one of [RELEASED], got DRAFT"));
         QVERIFY(!outcomes[1].retryable());
         QCOMPARE(outcomes[2].kind, DeliveryOutcome::Kind::Acked);
         QCOMPARE(outcomes[3].kind, DeliveryOutcome::Kind::Acked); // retire of an unknown record
@@ -392,7 +392,7 @@ private slots:
         const auto outcomes = RestConnector::classifyBatch(batch, http);
         QCOMPARE(outcomes.size(), size_t(4));
         QCOMPARE(outcomes[0].kind, DeliveryOutcome::Kind::Retryable); // item-level 503 (matched by index)
-        QCOMPARE(outcomes[0].message, std::string("busy"));
+        QCOMPARE(outcomes[0].message, std::string("HTTP 503: busy"));
         QCOMPARE(outcomes[0].httpStatus, 503);
         QCOMPARE(outcomes[1].kind, DeliveryOutcome::Kind::Retryable); // missing from the answer
         QCOMPARE(outcomes[1].message, std::string("target did not answer for this item"));

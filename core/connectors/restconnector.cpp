@@ -214,7 +214,7 @@ DeliveryOutcome RestConnector::classify(int status, const QByteArray& body, cons
         o.message = "already absent";
         return o;
     }
-    o.message = std::to_string(status) + (body.isEmpty() ? std::string() : ": " + text());
+    o.message = "HTTP " + std::to_string(status) + (body.isEmpty() ? std::string() : ": " + text());
     if (status >= 200 && status < 300) {
         o.kind = DeliveryOutcome::Kind::Acked;
         o.message.clear();
@@ -299,12 +299,12 @@ std::vector<DeliveryOutcome> RestConnector::classifyBatch(
             // The item's own status decides the class (422 rejected, 5xx retryable...); without one: rejected.
             o.kind = status != 0 && !isSuccess(status) ? classify(status, {}, {}, {}, false, false).kind
                                                        : DeliveryOutcome::Kind::Rejected;
-            o.message = error;
+            o.message = (status ? "HTTP " + std::to_string(status) + ": " : std::string()) + error;
         } else if (isSuccess(status) || statusText == "applied" || statusText == "retired" || replay) {
             o.kind = DeliveryOutcome::Kind::Acked;
         } else if (status != 0) {
             o.kind = classify(status, {}, {}, {}, false, false).kind;
-            o.message = std::to_string(status);
+            o.message = "HTTP " + std::to_string(status);
         } else {
             o.kind = DeliveryOutcome::Kind::Retryable;
             o.message = "target gave no recognisable status for this item: " + a->dump().substr(0, 300);

@@ -1225,10 +1225,8 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                         + std::to_string(p.revisionNo) + " (attempt " + std::to_string(p.attempt);
                     if (o.retryable())
                         message += ", retries exhausted";
-                    message += "): ";
-                    if (o.httpStatus)
-                        message += "HTTP " + std::to_string(o.httpStatus) + " ";
-                    message += o.message;
+                    // The connector's message says how the target answered ("HTTP 422: ...", a Tryton refusal).
+                    message += "): " + o.message;
                     nlohmann::json details = { { "attempts", p.attempt }, { "http_status", o.httpStatus },
                         { "outcome", outcomeKindName(o.kind) }, { "contract_version", p.contractVersion },
                         { "subscription", p.subscriptionId }, { "idempotency_key", p.idempotencyKey } };
