@@ -410,7 +410,7 @@ private slots:
             batch, RestConnector::classify(401, QByteArrayLiteral("{\"error\":\"bad token\"}"), {}, {}, false, false));
         QCOMPARE(unauthorized.size(), size_t(4));
         QCOMPARE(unauthorized[2].kind, DeliveryOutcome::Kind::Unauthorized);
-        QCOMPARE(unauthorized[2].message, std::string("401: bad token"));
+        QCOMPARE(unauthorized[2].message, std::string("HTTP 401: bad token"));
     }
 
     void configurationErrors()
