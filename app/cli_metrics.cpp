@@ -3,6 +3,7 @@
 #include "metrics/alerts.h"
 #include "metrics/metrics.h"
 #include "util/jsonfile.h"
+#include "util/timeutil.h"
 
 namespace mdsync::cli {
 
@@ -19,12 +20,7 @@ QString percent(const json& v)
 
 QString ms(const json& v)
 {
-    if (!v.is_number())
-        return QStringLiteral("-");
-    const auto n = v.get<std::int64_t>();
-    if (n < 10000)
-        return QString::number(n) + QStringLiteral(" ms");
-    return QString::number(static_cast<double>(n) / 1000.0, 'f', 1) + QStringLiteral(" s");
+    return v.is_number() ? QString::fromStdString(formatDuration(v.get<std::int64_t>())) : QStringLiteral("-");
 }
 
 // --window MINUTES (default 60).

@@ -142,7 +142,7 @@ private Q_SLOTS:
         QCOMPARE(s->revisions, 1); // 23 h ahead: within the default skew of 24 h
         QCOMPARE(s->exceptionsByCategory.at("validation"), 1);
         const QString msg = messageOf(t.db(), "validation");
-        QVERIFY2(msg.contains(QStringLiteral("item 'FG-4'")) && msg.contains(QStringLiteral("25 h ahead"))
+        QVERIFY2(msg.contains(QStringLiteral("item 'FG-4'")) && msg.contains(QStringLiteral("25.0 h ahead"))
                 && msg.contains(QStringLiteral("max_clock_skew_minutes")),
             qPrintable(msg));
     }

@@ -32,17 +32,6 @@ struct EventAbort
     QString message;
 };
 
-// "45 min", "26 h", "12 d": how far apart two times are, for messages.
-std::string durationText(TimeMs ms)
-{
-    const TimeMs minutes = ms / 60000;
-    if (minutes < 120)
-        return std::to_string(minutes) + " min";
-    if (minutes < 72 * 60)
-        return std::to_string(minutes / 60) + " h";
-    return std::to_string(minutes / (24 * 60)) + " d";
-}
-
 // "components[2] (position 20)": a table line for messages, with its first integer column when it has one.
 std::string lineName(const std::string& table, size_t i, const nlohmann::json& row, const AttributeDef* lines)
 {
@@ -749,8 +738,8 @@ void IngestPipeline::Run::process(Ctx& c)
     if (const TimeMs skew = TimeMs(source->maxClockSkewMinutes) * 60000; env.occurredAt > t + skew) {
         reject(c, "validation", "error",
             at + subject(c) + ": occurred_at " + formatRfc3339(env.occurredAt) + " is "
-                + durationText(env.occurredAt - t) + " ahead of MDSync's clock (" + formatRfc3339(t) + "); "
-                + env.source + " may be at most " + durationText(skew)
+                + formatDuration(env.occurredAt - t) + " ahead of MDSync's clock (" + formatRfc3339(t) + "); "
+                + env.source + " may be at most " + formatDuration(skew)
                 + " ahead (landscape max_clock_skew_minutes). Check the clock of " + env.source + ".");
         return;
     }

@@ -129,4 +129,21 @@ TimeMs nowMs()
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+std::string formatDuration(TimeMs ms)
+{
+    char buf[48];
+    const double v = static_cast<double>(ms);
+    if (ms < 1000)
+        std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>(ms));
+    else if (ms < 120 * 1000)
+        std::snprintf(buf, sizeof buf, ms < 10000 ? "%.1f s" : "%.0f s", v / 1000.0);
+    else if (ms < 120 * 60 * 1000)
+        std::snprintf(buf, sizeof buf, "%.1f min", v / 60000.0);
+    else if (ms < 48LL * 3600 * 1000)
+        std::snprintf(buf, sizeof buf, "%.1f h", v / 3600000.0);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f d", v / 86400000.0);
+    return buf;
+}
+
 } // namespace mdsync

@@ -20,5 +20,8 @@ std::optional<TimeMs> parseIsoDate(std::string_view text);
 // "2026-11-28T05:40:01.123Z" (always UTC, always milliseconds).
 std::string formatRfc3339(TimeMs ms);
 TimeMs nowMs();
+// A duration for people, in the unit that reads best: "850 ms", "12.5 s", "45 s", "3.5 min", "25.0 h", "3.2 d"
+// (the dashboard's tiles use the same steps, translated).
+std::string formatDuration(TimeMs ms);
 
 } // namespace mdsync
