@@ -443,6 +443,13 @@ int cmdOverview(const Args& a, Workspace* open = nullptr)
         rows.push_back(cells);
     }
     printTable({ QStringLiteral("TARGET"), QStringLiteral("DELIVERIES BY STATUS") }, rows);
+    if (!o->at("paused_targets").empty()) {
+        QStringList paused;
+        for (const auto& p : o->at("paused_targets"))
+            paused << jstr(p);
+        out() << "\nPaused (queuing, sending nothing; mdsyncctl resume --target T): "
+              << paused.join(QStringLiteral(", ")) << '\n';
+    }
     out() << "\nOpen exceptions:";
     if (o->at("open_exceptions").empty())
         out() << " none";

@@ -41,9 +41,10 @@ void printKpis(const json& k)
     for (auto it = k["targets"].begin(); it != k["targets"].end(); ++it) {
         const json& t = it.value();
         const json& w = t["window"];
-        rows.push_back({ q(it.key()), jstr(t["backlog"]), jstr(t["pending"]), jstr(t["held"]), jstr(t["retrying"]),
-            jstr(t["in_flight"]), jstr(t["acked"]), jstr(t["failed"]), jstr(w["attempts"]), percent(w["retry_rate"]),
-            ms(w["latency_p50_ms"]), ms(w["latency_p95_ms"]), jstr(w["sla_breaches"]) });
+        rows.push_back({ q(it.key()) + (t.value("paused", false) ? QStringLiteral(" (paused)") : QString()),
+            jstr(t["backlog"]), jstr(t["pending"]), jstr(t["held"]), jstr(t["retrying"]), jstr(t["in_flight"]),
+            jstr(t["acked"]), jstr(t["failed"]), jstr(w["attempts"]), percent(w["retry_rate"]), ms(w["latency_p50_ms"]),
+            ms(w["latency_p95_ms"]), jstr(w["sla_breaches"]) });
     }
     printTable({ QStringLiteral("TARGET"), QStringLiteral("BACKLOG"), QStringLiteral("PENDING"), QStringLiteral("HELD"),
                    QStringLiteral("RETRYING"), QStringLiteral("IN FLIGHT"), QStringLiteral("ACKED"),

@@ -225,6 +225,18 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
     };
     Query q(db);
 
+    // Paused targets (mdsyncctl pause): they queue and send nothing, which explains a growing backlog.
+    json pausedTargets = json::array();
+    if (!q.run(QStringLiteral("SELECT id FROM system WHERE paused <> 0")
+                + (oneTarget ? QStringLiteral(" AND id = ?") : QString()) + QStringLiteral(" ORDER BY id"),
+            oneTarget ? std::vector<QVariant> { sqlText(o.target) } : std::vector<QVariant> {},
+            QStringLiteral("paused targets")))
+        return makeError(q.error);
+    while (q.q.next()) {
+        pausedTargets.push_back(stdText(q.q.value(0)));
+        targetNode(pausedTargets.back().get<std::string>())["paused"] = true;
+    }
+
     // Backlog and status counts per target and domain: delivery_counter.
     if (!q.run(QStringLiteral("SELECT target_id, domain, status, n FROM delivery_counter WHERE n <> 0")
                 + (oneTarget ? QStringLiteral(" AND target_id = ?") : QString()),
@@ -374,7 +386,7 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
     duplicates["total"] = duplicatesTotal;
 
     return json { { "now", formatRfc3339(now) }, { "window_minutes", o.windowMs / metrics::kMinuteMs },
-        { "targets", targets }, { "backlog_total", backlogTotal },
+        { "targets", targets }, { "paused_targets", pausedTargets }, { "backlog_total", backlogTotal },
         { "window",
             { { "attempts", all.attempts }, { "acked", all.acked }, { "retried", all.retried },
                 { "failed", all.failed }, { "retry_rate", ratio(all.retried, all.attempts) },

@@ -231,6 +231,13 @@ Result<nlohmann::json> overview(QSqlDatabase db)
     if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'instance_id'")))
         return makeError(sqlError(q, QStringLiteral("overview")));
     out["instance_id"] = q.next() ? q.value(0).toString().toStdString() : std::string();
+    // Paused targets queue and send nothing (mdsyncctl pause / resume).
+    if (!q.exec(QStringLiteral("SELECT id FROM system WHERE paused <> 0 ORDER BY id")))
+        return makeError(sqlError(q, QStringLiteral("overview")));
+    nlohmann::json paused = nlohmann::json::array();
+    while (q.next())
+        paused.push_back(q.value(0).toString().toStdString());
+    out["paused_targets"] = paused;
     return out;
 }
 

@@ -444,6 +444,29 @@ private Q_SLOTS:
         QCOMPARE(ov.exitCode, 0);
     }
 
+    void pausedTargetsShowInOverviewAndMetrics()
+    {
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const CtlResult p = runCtl({ QStringLiteral("pause"), QStringLiteral("--target"), QStringLiteral("QMS"),
+            QStringLiteral("--reason"), QStringLiteral("QMS upgrade weekend"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(p.exitCode == 0, qPrintable(show(p)));
+        const CtlResult ov = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(
+            ov.exitCode == 0 && ov.out.contains("Paused (queuing, sending nothing; mdsyncctl resume --target T): QMS"),
+            qPrintable(show(ov)));
+        const CtlResult oj
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QCOMPARE(dumped(oj.json()["paused_targets"]), dumped(json::array({ "QMS" })));
+        const CtlResult m
+            = runCtl({ QStringLiteral("metrics"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QVERIFY2(m.exitCode == 0, qPrintable(show(m)));
+        QCOMPARE(dumped(m.json()["paused_targets"]), dumped(json::array({ "QMS" })));
+        QCOMPARE(m.json()["targets"]["QMS"].value("paused", false), true);
+        const CtlResult mt = runCtl({ QStringLiteral("metrics"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(mt.out.contains("QMS (paused)"), qPrintable(show(mt)));
+    }
+
     void secondWriterRefused()
     {
         const QString ws = newWorkspace();
