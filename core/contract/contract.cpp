@@ -212,7 +212,17 @@ void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const
                     path + ": " + f.from + " " + numberText(x) + " rounds to " + numberText(rounded) + " with "
                         + std::to_string(*f.decimals) + " decimals in " + c.target,
                     true });
-            v = *f.decimals == 0 ? json(static_cast<std::int64_t>(rounded)) : json(rounded);
+            // decimals 0: an integer, if it fits in one (the cast of a larger double is undefined; found by
+            // fuzz_contract).
+            constexpr double kInt64Bound = 9223372036854775808.0; // 2^63
+            if (*f.decimals == 0 && !(rounded >= -kInt64Bound && rounded < kInt64Bound)) {
+                issues.push_back({ path,
+                    path + ": " + f.from + " " + numberText(x) + " is too large for an integer field in " + c.target,
+                    false });
+                v = json(rounded);
+            } else {
+                v = *f.decimals == 0 ? json(static_cast<std::int64_t>(rounded)) : json(rounded);
+            }
         }
         if (f.maxLength && v.is_string()) {
             const std::string s = v.get<std::string>();
