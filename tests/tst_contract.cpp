@@ -73,6 +73,20 @@ private slots:
         QVERIFY(r->warnings.empty());
     }
 
+    void integerFieldOutOfRangeIsBlockingNotUndefined()
+    {
+        // Found by fuzz_contract: a decimals-0 field cast a double beyond int64 (UBSan: outside the range of 'long').
+        const Contract* wms = m_contracts->find("item", "WMS-P100", "1");
+        QVERIFY(wms);
+        const json state = { { "description", "Bar" }, { "base_uom", "kg" },
+            { "width", { { "value", 1.11111e33 }, { "unit", "mm" } } } };
+        auto r = wms->map("RM-1", state, m_model->units());
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("width"))
+                && r.error().contains(QStringLiteral("too large for an integer")),
+            qPrintable(r.error()));
+    }
+
     void lossPolicy()
     {
         // WMS: on_loss = warn -> truncation passes with a warning that names the fields and the kept text.
