@@ -143,6 +143,15 @@ Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const
     return out;
 }
 
+QString exceptionDisplayStatusSql()
+{
+    return QStringLiteral(
+        "(CASE WHEN e.status = 'open' AND EXISTS (SELECT 1 FROM correction c WHERE c.exception_id = e.id"
+        " AND c.status = 'awaiting_approval') THEN 'awaiting_approval'"
+        " WHEN e.status = 'open' AND e.assignee IS NOT NULL AND e.assignee <> '' THEN 'assigned'"
+        " ELSE e.status END)");
+}
+
 const std::vector<std::string>& exceptionStatuses()
 {
     static const std::vector<std::string> all { "open", "assigned", "awaiting_approval", "resolved", "discarded",
@@ -162,11 +171,12 @@ Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f)
     QSqlQuery q(db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral(
-        "SELECT id, stage, category, severity, status, created_at, source_name, line_no, source_system,"
+        "SELECT id, stage, category, severity, %1, created_at, source_name, line_no, source_system,"
         " event_id, domain, object_key, target_id, message, details, raw, assignee"
-        " FROM exception WHERE (:status = '' OR status = :status) AND (:category = '' OR category = :category)"
+        " FROM exception e WHERE (:status = '' OR %1 = :status) AND (:category = '' OR category = :category)"
         " AND (:domain = '' OR domain = :domain) AND (:key = '' OR object_key = :key)"
-        " ORDER BY id LIMIT :limit"));
+        " ORDER BY id LIMIT :limit")
+                  .arg(exceptionDisplayStatusSql()));
     q.bindValue(QStringLiteral(":status"), qs(f.status));
     q.bindValue(QStringLiteral(":category"), qs(f.category));
     q.bindValue(QStringLiteral(":domain"), qs(f.domain));

@@ -30,6 +30,10 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
 // Lineage events of one object in order (also for objects that were never created: rejected events).
 Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const std::string& key, int limit = 1000);
 
+// The status an exception shows, as SQL over `exception e`: "awaiting_approval" (open, a correction waits for
+// four-eyes) and "assigned" (open with an assignee) are derived; the others are the stored status.
+QString exceptionDisplayStatusSql();
+
 // Every status an exception can have: open, assigned, awaiting_approval, resolved, discarded, superseded, replayed.
 const std::vector<std::string>& exceptionStatuses();
 

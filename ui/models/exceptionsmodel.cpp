@@ -81,15 +81,6 @@ ExceptionFilter ExceptionFilter::fromMap(const QVariantMap& map)
     return f;
 }
 
-QString exceptionDisplayStatusSql()
-{
-    return QStringLiteral(
-        "(CASE WHEN e.status = 'open' AND EXISTS (SELECT 1 FROM correction c WHERE c.exception_id = e.id"
-        " AND c.status = 'awaiting_approval') THEN 'awaiting_approval'"
-        " WHEN e.status = 'open' AND e.assignee IS NOT NULL AND e.assignee <> '' THEN 'assigned'"
-        " ELSE e.status END)");
-}
-
 ExceptionSql exceptionFilterSql(const ExceptionFilter& f, qint64 nowMs)
 {
     QStringList where;

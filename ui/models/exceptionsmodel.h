@@ -5,6 +5,7 @@
 // "assigned" (open with an assignee) and "awaiting_approval" (open with a correction waiting for four-eyes).
 
 #include "models/pagedsqlmodel.h"
+#include "store/readqueries.h"
 
 #include <QStringList>
 #include <QVariantMap>
@@ -35,8 +36,8 @@ struct ExceptionSql
     QVariantList binds;
 };
 ExceptionSql exceptionFilterSql(const ExceptionFilter& f, qint64 nowMs);
-// The displayed status of `e` as an SQL expression.
-QString exceptionDisplayStatusSql();
+// The displayed status of `e` as an SQL expression (one definition, in core/store: the CLI filters by it too).
+using read::exceptionDisplayStatusSql;
 // Open-backlog counts by group ("category" or "target") under the filter: group -> count.
 Result<std::map<QString, qint64>> exceptionGroupCounts(QSqlDatabase& db, const ExceptionFilter& f, const QString& by);
 
