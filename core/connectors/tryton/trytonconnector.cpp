@@ -106,7 +106,7 @@ bool trytonIsRef(FieldKind k)
 
 bool TrytonAnswer::dataError() const
 {
-    return !ok && failure.httpStatus == 200 && errorClass != "concurrency";
+    return !ok && rpcError && errorClass != "concurrency";
 }
 
 // ---- classification -----------------------------------------------------------------------------------------
@@ -198,6 +198,10 @@ TrytonAnswer TrytonConnector::classifyAnswer(
         return a;
     }
     const json err = doc.value("error", json());
+    // A JSON-RPC error: Tryton answered (HTTP 200) and refused the call. Its label is the JSON-RPC error name,
+    // not an HTTP status (the dispatcher prints "HTTP <status>" for a non-zero httpStatus).
+    a.rpcError = true;
+    o.httpStatus = 0;
     o.response = doc;
     std::string exceptionName, message;
     if (err.is_array() && !err.empty() && err[0].is_string()) {
@@ -213,21 +217,21 @@ TrytonAnswer TrytonConnector::classifyAnswer(
     if (exceptionName == "UserError" || exceptionName == "UserWarning") {
         a.errorClass = exceptionName == "UserWarning" ? "warning" : userErrorClass(message);
         o.kind = DeliveryOutcome::Kind::Rejected;
-        o.message = "Tryton " + exceptionName + " (" + a.errorClass + "): " + message;
+        o.message = "Tryton refused it, JSON-RPC error " + exceptionName + " (" + a.errorClass + "): " + message;
     } else if (exceptionName == "ConcurrencyException") {
         a.errorClass = "concurrency";
         o.kind = DeliveryOutcome::Kind::Retryable;
-        o.message = "Tryton ConcurrencyException (concurrency): " + message;
+        o.message = "Tryton JSON-RPC error ConcurrencyException (concurrency): " + message;
     } else if (exceptionName == "LoginException" || exceptionName == "RateLimitException") {
         a.errorClass = exceptionName == "LoginException" ? "session" : "too-many-requests";
         o.kind = exceptionName == "LoginException" ? DeliveryOutcome::Kind::Unauthorized
                                                    : DeliveryOutcome::Kind::RateLimited;
-        o.message = "Tryton " + exceptionName + ": " + message;
+        o.message = "Tryton JSON-RPC error " + exceptionName + ": " + message;
     } else {
         // Other server exceptions come as [message, ""]: an unknown field or model, a bad literal.
         a.errorClass = "server-error";
         o.kind = DeliveryOutcome::Kind::Rejected;
-        o.message = "Tryton error (server-error): " + exceptionName;
+        o.message = "Tryton refused it, JSON-RPC error (server-error): " + exceptionName;
         message = exceptionName;
     }
     o.response = { { "tryton_exception", exceptionName == message ? std::string("error") : exceptionName },

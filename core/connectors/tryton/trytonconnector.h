@@ -24,8 +24,9 @@ struct TrytonAnswer
 {
     bool ok = false;
     nlohmann::json result; // when ok
-    DeliveryOutcome failure; // when !ok: kind, HTTP status, Tryton's message verbatim (prefixed by its class)
+    DeliveryOutcome failure; // when !ok: kind, HTTP status (0 for a JSON-RPC error), Tryton's message verbatim
     std::string errorClass; // when !ok: "required", "unique", "session", "server-error", ... (docs/TRYTON.md)
+    bool rpcError = false; // Tryton answered with a JSON-RPC error (HTTP 200; failure.httpStatus is then 0)
     bool dataError() const; // an error about the records sent (bisecting a batch can isolate it)
 };
 
