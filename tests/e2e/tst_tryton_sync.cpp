@@ -567,6 +567,45 @@ private Q_SLOTS:
         verifyCounters(s.tw.db());
     }
 
+    // A BOM row the connector cannot fit into its product's unit category is refused by MDSync, saying which row,
+    // which units and categories (the ingest refuses such lines before; this is the connector's own guard).
+    void bomRowOfAnotherCategoryIsRefusedByMdsync()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "UC-100", releasedItem("Pump", { "P100" })),
+            mdsync::test::event("PLM", "item", "UC-200", releasedItem("Housing", { "P100" })) }));
+        QVERIFY(s.settle());
+        auto bom = [](const char* key, json qty, const char* uom) {
+            OutboundDelivery d;
+            d.domain = "bom";
+            d.key = key;
+            d.payload = { { "name", key }, { "active", true },
+                { "inputs", json::array({ { { "product", "UC-200" }, { "quantity", qty }, { "uom", uom } } }) },
+                { "output_product", "UC-100" }, { "output_quantity", 1 }, { "output_uom", "u" } };
+            return d;
+        };
+        std::vector<DeliveryOutcome> out;
+        bool done = false;
+        s.connector->sendBatch({ bom("UC-100/A", 0.4, "kg"), bom("UC-100/B", 2.5, "u"), bom("UC-100/C", 2, "u") },
+            [&](std::vector<DeliveryOutcome> o) {
+                out = std::move(o);
+                done = true;
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        QCOMPARE(out.size(), size_t(3));
+        QCOMPARE(out[0].kind, DeliveryOutcome::Kind::Rejected);
+        QVERIFY2(out[0].message.find("MDSync (unit-category): inputs[0].uom: unit 'kg' is of Tryton's unit category "
+                                     "Weight, product 'UC-200' is kept in 'u' (category Units)")
+                != std::string::npos,
+            out[0].message.c_str());
+        QCOMPARE(out[1].kind, DeliveryOutcome::Kind::Rejected);
+        QVERIFY2(out[1].message.find("MDSync (digits): inputs[0]: quantity 2.5 u") != std::string::npos,
+            out[1].message.c_str());
+        QCOMPARE(out[2].kind, DeliveryOutcome::Kind::Acked);
+    }
+
     void updateAndRetire()
     {
         TrytonSync s;
