@@ -105,6 +105,12 @@ private Q_SLOTS:
         QVERIFY(a.failure.message.find("(" + errorClass.toStdString() + ")") != std::string::npos);
         QCOMPARE(a.failure.response.value("error_class", std::string()), errorClass.toStdString());
         QCOMPARE(a.failure.response.value("message", std::string()), verbatim);
+        // Labelled as what it is: a Tryton refusal with its JSON-RPC error name, not an HTTP status (the
+        // dispatcher prints "HTTP <n>" for a non-zero httpStatus).
+        QCOMPARE(a.failure.httpStatus, 0);
+        QVERIFY2(a.failure.message.rfind("Tryton refused it, JSON-RPC error UserError (", 0) == 0,
+            a.failure.message.c_str());
+        QVERIFY2(a.failure.message.find("HTTP") == std::string::npos, a.failure.message.c_str());
     }
 
     void concurrencyIsRetryable()
@@ -126,6 +132,8 @@ private Q_SLOTS:
         QCOMPARE(a.failure.kind, Kind::Rejected);
         QCOMPARE(a.errorClass, std::string("server-error"));
         QVERIFY(a.failure.message.find("'nofield'") != std::string::npos);
+        QCOMPARE(a.failure.httpStatus, 0);
+        QVERIFY(a.dataError());
     }
 
     void http_data()

@@ -447,6 +447,165 @@ private Q_SLOTS:
         verifyCounters(s.tw.db());
     }
 
+    // The live demo's BOMs and locations (docs/TRYTON.md, "Demo"): the NPI batch of the demo (its BOM, the plant
+    // and the warehouse P100-WH1 below it), BOMs of the shape the live demo generates (bar stock in kg, the rest in
+    // EA), and a BOM whose lines are in units of the component's category other than its own (g, t for an item in
+    // kg; a quantity finer than Tryton keeps in kg). All land in Tryton and read back as sent, the fitted lines in
+    // the unit Tryton keeps them in, the same quantity.
+    void demoBomsAndLocationsReadBack()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        std::vector<std::string> lines;
+        QFile f(sourcePath(QStringLiteral("resources/demo/npi-batch.jsonl")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        while (!f.atEnd()) {
+            const QByteArray line = f.readLine().trimmed();
+            // What the demo's ERP masters comes from PLM here (see TrytonSync::setUp), so that it flows to Tryton.
+            if (!line.isEmpty())
+                lines.push_back(QString::fromUtf8(line)
+                                    .replace(QLatin1String("\"source\": \"ERP\""), QLatin1String("\"source\": \"PLM\""))
+                                    .toStdString());
+        }
+        auto item = [](const std::string& desc, const char* type, const char* uom, const char* weight) {
+            return json { { "description", desc }, { "item_type", type }, { "material_group", "RAW-STEEL" },
+                { "base_uom", uom }, { "net_weight", weight }, { "plants", { "P100" } },
+                { "lifecycle_status", "released" } };
+        };
+        std::vector<std::string> boms = { "FG-1000/P100/1" };
+        for (int n : { 6, 12 }) { // the live demo's new product introductions (LiveDemo::queueStory)
+            const std::string base = "00" + std::to_string(n < 10 ? 0 : 1) + std::to_string(n % 10);
+            const std::string fg = "FG-D" + base, sa = "SA-D" + base, rm = "RM-D" + base, ec = "EC-D" + base;
+            lines.push_back(mdsync::test::event("PLM", "item", rm, item("Bar stock " + base, "ROH", "kg", "1 kg")));
+            lines.push_back(mdsync::test::event("PLM", "item", ec, item("Motor " + base, "HALB", "EA", "14 kg")));
+            lines.push_back(mdsync::test::event("PLM", "item", sa, item("Housing " + base, "HALB", "EA", "8.2 kg")));
+            lines.push_back(mdsync::test::event("PLM", "item", fg, item("Pump " + base, "FERT", "EA", "52 kg")));
+            json comps = json::array();
+            int pos = 10;
+            for (const std::string& c : { sa, ec, rm }) {
+                comps.push_back({ { "position", pos }, { "component", c }, { "quantity", c == rm ? 0.4 : 1 },
+                    { "uom", c == rm ? "kg" : "EA" }, { "item_category", "L" } });
+                pos += 10;
+            }
+            boms.push_back(fg + "/P100/1");
+            lines.push_back(mdsync::test::event("PLM", "bom", boms.back(),
+                { { "parent_item", fg }, { "plant", "P100" }, { "usage", "production" }, { "base_quantity", 1 },
+                    { "base_uom", "EA" }, { "description", "production BOM " + base }, { "components", comps },
+                    { "lifecycle_status", "released" } }));
+        }
+        // Lines in other units of the component's category: 250 g and 0.25 t of an item kept in kg (Tryton 6.0
+        // has no t), 0.005 kg (Tryton keeps 2 decimals in kg); and a BOM for 2.5 kg of output in g.
+        // (Tryton takes a product once per BOM: three items.)
+        for (const char* rm : { "RM-U100", "RM-U101", "RM-U102" })
+            lines.push_back(
+                mdsync::test::event("PLM", "item", rm, item(std::string("Wire ") + rm, "ROH", "kg", "1 kg")));
+        lines.push_back(mdsync::test::event("PLM", "item", "SA-U200", item("Wound coil", "HALB", "kg", "1 kg")));
+        json comps = json::array({ { { "position", 10 }, { "component", "RM-U100" }, { "quantity", 250 },
+                                       { "uom", "g" }, { "item_category", "L" } },
+            { { "position", 20 }, { "component", "RM-U101" }, { "quantity", 0.25 }, { "uom", "t" },
+                { "item_category", "L" } },
+            { { "position", 30 }, { "component", "RM-U102" }, { "quantity", 0.005 }, { "uom", "kg" },
+                { "item_category", "L" } } });
+        lines.push_back(mdsync::test::event("PLM", "bom", "SA-U200/P100/1",
+            { { "parent_item", "SA-U200" }, { "plant", "P100" }, { "usage", "production" }, { "base_quantity", 2500 },
+                { "base_uom", "g" }, { "description", "coil" }, { "components", comps },
+                { "lifecycle_status", "released" } }));
+        QVERIFY(s.ingest(lines));
+        QVERIFY2(s.settle(),
+            qPrintable(column(s.tw.db(),
+                QStringLiteral(
+                    "SELECT o.key || ' ' || d.status || ' ' || coalesce(d.last_error, '') FROM delivery d"
+                    " JOIN object o ON o.id = d.object_id WHERE d.target_id = 'ERP' AND d.status <> 'acked'"))
+                           .join(QLatin1Char('\n'))));
+        std::vector<std::pair<std::string, std::string>> objects
+            = { { "location", "P100" }, { "location", "P100-WH1" } };
+        for (const auto& b : boms)
+            objects.emplace_back("bom", b);
+        PlainRpc rpc(m_port, s.db);
+        for (const auto& [domain, key] : objects) {
+            QVERIFY2(s.status(qs(domain), qs(key)) == QLatin1String("acked"),
+                qPrintable(qs(domain + " " + key) + QStringLiteral(": ") + s.status(qs(domain), qs(key))
+                    + QStringLiteral(" exceptions: ")
+                    + column(s.tw.db(),
+                        QStringLiteral("SELECT message FROM exception WHERE category <> "
+                                       "'duplicate_suspect'"))
+                          .join(QLatin1Char('\n'))));
+            const json expected = s.expected(domain, key);
+            QVERIFY2(expected.is_object() && !expected.empty(), (domain + " " + key).c_str());
+            const json actual = readTryton(rpc, domain, key);
+            QVERIFY2(actual.is_object(), (domain + " " + key + " is not in Tryton").c_str());
+            const auto diffs = compareRecord(expected, actual, 1e-9);
+            std::string text;
+            for (const auto& d : diffs)
+                text += domain + " " + key + " " + d.field + ": expected " + d.expected.dump() + ", Tryton "
+                    + d.actual.dump() + "\n";
+            QVERIFY2(diffs.empty(), text.c_str());
+        }
+        QCOMPARE(readTryton(rpc, "location", "P100-WH1")["parent"].get<std::string>(), std::string("P100"));
+        QCOMPARE(readTryton(rpc, "bom", "FG-D0006/P100/1")["inputs"][2]["uom"].get<std::string>(), std::string("kg"));
+
+        // The lines in other units of the category: acknowledged, read back in a unit Tryton has, same quantity.
+        QVERIFY2(s.status(QStringLiteral("bom"), QStringLiteral("SA-U200/P100/1")) == QLatin1String("acked"),
+            qPrintable(column(s.tw.db(),
+                QStringLiteral("SELECT message FROM exception WHERE object_key = "
+                               "'SA-U200/P100/1'"))
+                           .join(QLatin1Char('\n'))));
+        const json coil = readTryton(rpc, "bom", "SA-U200/P100/1");
+        QCOMPARE(coil["inputs"].size(), size_t(3));
+        const std::map<std::string, double> kg = { { "g", 0.001 }, { "kg", 1.0 } };
+        const double wanted[] = { 0.25, 250.0, 0.005 }; // in kg
+        for (size_t r = 0; r < 3; ++r) {
+            const std::string uom = coil["inputs"][r]["uom"].get<std::string>();
+            QVERIFY2(kg.count(uom), uom.c_str());
+            QCOMPARE(coil["inputs"][r]["quantity"].get<double>() * kg.at(uom), wanted[r]);
+        }
+        QCOMPARE(coil["inputs"][0]["uom"].get<std::string>(), std::string("g")); // its own unit where it can
+        QCOMPARE(coil["inputs"][2]["uom"].get<std::string>(), std::string("g")); // 5 g, not 0.005 kg
+        QCOMPARE(coil["output_uom"].get<std::string>(), std::string("g"));
+        QCOMPARE(coil["output_quantity"].get<double>(), 2500.0);
+        verifyCounters(s.tw.db());
+    }
+
+    // A BOM row the connector cannot fit into its product's unit category is refused by MDSync, saying which row,
+    // which units and categories (the ingest refuses such lines before; this is the connector's own guard).
+    void bomRowOfAnotherCategoryIsRefusedByMdsync()
+    {
+        TrytonSync s;
+        const QString err = s.setUp(m_dir, m_port, newDb());
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QVERIFY(s.ingest({ mdsync::test::event("PLM", "item", "UC-100", releasedItem("Pump", { "P100" })),
+            mdsync::test::event("PLM", "item", "UC-200", releasedItem("Housing", { "P100" })) }));
+        QVERIFY(s.settle());
+        auto bom = [](const char* key, json qty, const char* uom) {
+            OutboundDelivery d;
+            d.domain = "bom";
+            d.key = key;
+            d.payload = { { "name", key }, { "active", true },
+                { "inputs", json::array({ { { "product", "UC-200" }, { "quantity", qty }, { "uom", uom } } }) },
+                { "output_product", "UC-100" }, { "output_quantity", 1 }, { "output_uom", "u" } };
+            return d;
+        };
+        std::vector<DeliveryOutcome> out;
+        bool done = false;
+        s.connector->sendBatch({ bom("UC-100/A", 0.4, "kg"), bom("UC-100/B", 2.5, "u"), bom("UC-100/C", 2, "u") },
+            [&](std::vector<DeliveryOutcome> o) {
+                out = std::move(o);
+                done = true;
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        QCOMPARE(out.size(), size_t(3));
+        QCOMPARE(out[0].kind, DeliveryOutcome::Kind::Rejected);
+        QVERIFY2(out[0].message.find("MDSync (unit-category): inputs[0].uom: unit 'kg' is of Tryton's unit category "
+                                     "Weight, product 'UC-200' is kept in 'u' (category Units)")
+                != std::string::npos,
+            out[0].message.c_str());
+        QCOMPARE(out[1].kind, DeliveryOutcome::Kind::Rejected);
+        QVERIFY2(out[1].message.find("MDSync (digits): inputs[0]: quantity 2.5 u") != std::string::npos,
+            out[1].message.c_str());
+        QCOMPARE(out[2].kind, DeliveryOutcome::Kind::Acked);
+    }
+
     void updateAndRetire()
     {
         TrytonSync s;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 namespace mdsync {
@@ -106,7 +107,7 @@ bool trytonIsRef(FieldKind k)
 
 bool TrytonAnswer::dataError() const
 {
-    return !ok && failure.httpStatus == 200 && errorClass != "concurrency";
+    return !ok && rpcError && errorClass != "concurrency";
 }
 
 // ---- classification -----------------------------------------------------------------------------------------
@@ -198,6 +199,10 @@ TrytonAnswer TrytonConnector::classifyAnswer(
         return a;
     }
     const json err = doc.value("error", json());
+    // A JSON-RPC error: Tryton answered (HTTP 200) and refused the call. Its label is the JSON-RPC error name,
+    // not an HTTP status (the dispatcher prints "HTTP <status>" for a non-zero httpStatus).
+    a.rpcError = true;
+    o.httpStatus = 0;
     o.response = doc;
     std::string exceptionName, message;
     if (err.is_array() && !err.empty() && err[0].is_string()) {
@@ -213,21 +218,21 @@ TrytonAnswer TrytonConnector::classifyAnswer(
     if (exceptionName == "UserError" || exceptionName == "UserWarning") {
         a.errorClass = exceptionName == "UserWarning" ? "warning" : userErrorClass(message);
         o.kind = DeliveryOutcome::Kind::Rejected;
-        o.message = "Tryton " + exceptionName + " (" + a.errorClass + "): " + message;
+        o.message = "Tryton refused it, JSON-RPC error " + exceptionName + " (" + a.errorClass + "): " + message;
     } else if (exceptionName == "ConcurrencyException") {
         a.errorClass = "concurrency";
         o.kind = DeliveryOutcome::Kind::Retryable;
-        o.message = "Tryton ConcurrencyException (concurrency): " + message;
+        o.message = "Tryton JSON-RPC error ConcurrencyException (concurrency): " + message;
     } else if (exceptionName == "LoginException" || exceptionName == "RateLimitException") {
         a.errorClass = exceptionName == "LoginException" ? "session" : "too-many-requests";
         o.kind = exceptionName == "LoginException" ? DeliveryOutcome::Kind::Unauthorized
                                                    : DeliveryOutcome::Kind::RateLimited;
-        o.message = "Tryton " + exceptionName + ": " + message;
+        o.message = "Tryton JSON-RPC error " + exceptionName + ": " + message;
     } else {
         // Other server exceptions come as [message, ""]: an unknown field or model, a bad literal.
         a.errorClass = "server-error";
         o.kind = DeliveryOutcome::Kind::Rejected;
-        o.message = "Tryton error (server-error): " + exceptionName;
+        o.message = "Tryton refused it, JSON-RPC error (server-error): " + exceptionName;
         message = exceptionName;
     }
     o.response = { { "tryton_exception", exceptionName == message ? std::string("error") : exceptionName },
@@ -427,6 +432,7 @@ struct TrytonConnector::Job
     std::map<std::string, json> existing; // key -> Tryton record (id and the one2many ids)
     std::map<int, int> linkParty; // purchase.product_supplier id -> party id
     std::map<std::string, std::map<std::string, int>> refs; // kind ("product", "party", ...) -> code -> id
+    std::map<std::string, int> productUom; // item number -> the product's default_uom id
     std::vector<json> vals; // per delivery: create values, or write values
     std::vector<size_t> creates, writes;
 
@@ -576,6 +582,83 @@ void TrytonConnector::bisect(std::shared_ptr<Job> job, std::string method, std::
     });
 }
 
+bool TrytonConnector::fitBomUnit(const std::string& where, const std::string& product, int productUom, const json& unit,
+    const json& quantity, json& uomId, json& quantityOut, std::string& problem, std::string& problemClass) const
+{
+    if (!unit.is_string()) {
+        problem = where + ".uom must be a unit symbol, got " + unit.dump();
+        return false;
+    }
+    const std::string symbol = unit.get<std::string>();
+    // Units Tryton 6.0 does not have, as a multiple of one it has.
+    static const std::map<std::string, std::pair<std::string, double>> missing
+        = { { "t", { "kg", 1000.0 } }, { "mg", { "g", 0.001 } }, { "ml", { "l", 0.001 } } };
+    const Uom* from = nullptr;
+    int fromId = 0;
+    double factor = 1;
+    if (auto u = m_uomBySymbol.find(symbol); u != m_uomBySymbol.end() && m_uoms.count(u->second)) {
+        fromId = u->second;
+        from = &m_uoms.at(fromId);
+        factor = from->factor;
+    } else if (auto m = missing.find(symbol); m != missing.end() && m_uomBySymbol.count(m->second.first)
+               && m_uoms.count(m_uomBySymbol.at(m->second.first))) {
+        from = &m_uoms.at(m_uomBySymbol.at(m->second.first));
+        factor = from->factor * m->second.second;
+    } else {
+        problem = where + ".uom: unit '" + symbol + "' is not a unit of measure in Tryton (product.uom symbol)";
+        problemClass = "not-found";
+        return false;
+    }
+    const Uom* productUnit = productUom && m_uoms.count(productUom) ? &m_uoms.at(productUom) : nullptr;
+    const int category = productUnit ? productUnit->category : from->category;
+    if (from->category != category) {
+        problem = where + ".uom: unit '" + symbol + "' is of Tryton's unit category " + from->categoryName
+            + ", product '" + product + "' is kept in '" + productUnit->symbol + "' (category "
+            + productUnit->categoryName + "); Tryton takes only units of the product's category";
+        problemClass = "unit-category";
+        return false;
+    }
+    if (!quantity.is_number()) {
+        // Nothing to convert: Tryton says what is wrong with it.
+        uomId = fromId ? json(fromId) : json(productUom);
+        quantityOut = quantity;
+        return fromId != 0;
+    }
+    const double q = quantity.get<double>();
+    auto fits = [](double v, int digits, double& rounded) {
+        const double scale = std::pow(10.0, std::max(0, digits));
+        rounded = std::round(v * scale) / scale;
+        return std::fabs(rounded - v) <= 1e-9 * std::max(1.0, std::fabs(v));
+    };
+    // Candidates: the row's own unit, the product's unit, then the category's units nearest in size first.
+    std::vector<std::pair<int, const Uom*>> candidates;
+    if (fromId)
+        candidates.emplace_back(fromId, from);
+    if (productUnit && productUom != fromId)
+        candidates.emplace_back(productUom, productUnit);
+    std::vector<std::pair<int, const Uom*>> others;
+    for (const auto& [id, u] : m_uoms)
+        if (u.category == category && id != fromId && id != productUom)
+            others.emplace_back(id, &u);
+    std::sort(others.begin(), others.end(), [factor](const auto& a, const auto& b) {
+        return std::fabs(std::log(a.second->factor / factor)) < std::fabs(std::log(b.second->factor / factor));
+    });
+    candidates.insert(candidates.end(), others.begin(), others.end());
+    for (const auto& [id, u] : candidates) {
+        double rounded = 0;
+        if (fits(q * factor / u->factor, u->digits, rounded)) {
+            uomId = id;
+            quantityOut = rounded;
+            return true;
+        }
+    }
+    problem = where + ": quantity " + quantity.dump() + " " + symbol
+        + " cannot be kept by Tryton in any unit of category " + from->categoryName
+        + " (each keeps a fixed number of decimals)";
+    problemClass = "digits";
+    return false;
+}
+
 void TrytonConnector::runJob(std::shared_ptr<Job> job)
 {
     const DomainSchema* schema = job->schema;
@@ -607,13 +690,26 @@ void TrytonConnector::runJob(std::shared_ptr<Job> job)
                 next();
                 return;
             }
-            call("model.product.uom.search_read", json::array({ json::array(), 0, nullptr, nullptr, { "symbol" } }),
+            call("model.product.uom.search_read",
+                json::array({ json::array(), 0, nullptr, nullptr,
+                    { "symbol", "category", "category.name", "factor", "digits" } }),
                 [this, fail, next](const TrytonAnswer& a) {
                     if (!a.ok)
                         return fail(a);
-                    for (const auto& u : a.result)
-                        if (u.value("symbol", json()).is_string())
-                            m_uomBySymbol.emplace(u["symbol"].get<std::string>(), u.value("id", 0));
+                    for (const auto& u : a.result) {
+                        if (!u.value("symbol", json()).is_string())
+                            continue;
+                        Uom info;
+                        info.symbol = u["symbol"].get<std::string>();
+                        info.category = u.value("category", json(0)).is_number() ? u["category"].get<int>() : 0;
+                        const json cn = trytonDotted(u, "category", "name");
+                        info.categoryName = cn.is_string() ? cn.get<std::string>() : std::string();
+                        const json f = trytonNumber(u.value("factor", json(1.0)));
+                        info.factor = f.is_number() && f.get<double>() > 0 ? f.get<double>() : 1.0;
+                        info.digits = u.value("digits", json(2)).is_number() ? u["digits"].get<int>() : 2;
+                        m_uomBySymbol.emplace(info.symbol, u.value("id", 0));
+                        m_uoms[u.value("id", 0)] = std::move(info);
+                    }
                     next();
                 });
         });
@@ -731,16 +827,22 @@ void TrytonConnector::runJob(std::shared_ptr<Job> job)
             json list = json::array();
             for (const auto& c : codes)
                 list.push_back(c);
+            // A product's unit (its unit category bounds the units of BOM rows).
+            json fields = json::array({ rk.field });
+            if (rk.kind == FieldKind::Product)
+                fields.push_back("default_uom");
             call(std::string("model.") + rk.model + ".search_read",
-                json::array(
-                    { json::array({ json::array({ rk.field, "in", list }) }), 0, nullptr, nullptr, { rk.field } }),
+                json::array({ json::array({ json::array({ rk.field, "in", list }) }), 0, nullptr, nullptr, fields }),
                 [this, job, fail, next, rk, codes](const TrytonAnswer& a) {
                     if (!a.ok)
                         return fail(a);
                     auto& found = job->refs[rk.name];
                     for (const auto& r : a.result)
-                        if (r.value(rk.field, json()).is_string())
+                        if (r.value(rk.field, json()).is_string()) {
                             found.emplace(r[rk.field].get<std::string>(), r.value("id", 0));
+                            if (r.value("default_uom", json()).is_number())
+                                job->productUom[r[rk.field].get<std::string>()] = r["default_uom"].get<int>();
+                        }
                     if (rk.kind != FieldKind::Operation)
                         return next();
                     // Routing operations are shared records named by the operation text: create the missing.
@@ -795,6 +897,7 @@ void TrytonConnector::runJob(std::shared_ptr<Job> job)
             json variant = json::object();
             json output = json::object();
             std::string problem;
+            std::string problemClass = "not-found";
             auto resolve = [&](FieldKind kind, const json& v, const std::string& field) -> json {
                 if (!v.is_string()) {
                     problem = field + " must be a code, got " + v.dump();
@@ -868,8 +971,19 @@ void TrytonConnector::runJob(std::shared_ptr<Job> job)
                                 if (col.name == c.key())
                                     cd = &col;
                             const FieldKind ck = cd ? cd->kind : FieldKind::Plain;
+                            if (rd->model == "production.bom.input" && (c.key() == "uom" || c.key() == "quantity"))
+                                continue; // fitted below (fitBomUnit)
                             row[c.key()]
                                 = trytonIsRef(ck) ? resolve(ck, *c, f + "[" + std::to_string(r) + "]." + c.key()) : *c;
+                        }
+                        if (problem.empty() && rd->model == "production.bom.input" && v[r].is_object()
+                            && v[r].contains("uom")) {
+                            const std::string product = v[r].value("product", std::string());
+                            auto pu = job->productUom.find(product);
+                            problem.clear();
+                            fitBomUnit(f + "[" + std::to_string(r) + "]", product,
+                                pu == job->productUom.end() ? 0 : pu->second, v[r]["uom"],
+                                v[r].value("quantity", json()), row["uom"], row["quantity"], problem, problemClass);
                         }
                         rows.push_back(std::move(row));
                     }
@@ -884,15 +998,21 @@ void TrytonConnector::runJob(std::shared_ptr<Job> job)
                     output["product"] = resolve(FieldKind::Product, v, f);
                     break;
                 case FieldKind::OutputQuantity:
-                    output["quantity"] = v;
-                    break;
                 case FieldKind::OutputUom:
-                    output["uom"] = resolve(FieldKind::Uom, v, f);
-                    break;
+                    break; // fitted below
                 }
             }
+            if (problem.empty() && d.payload.contains("output_uom")) {
+                const std::string product = d.payload.value("output_product", std::string());
+                auto pu = job->productUom.find(product);
+                fitBomUnit("output", product, pu == job->productUom.end() ? 0 : pu->second, d.payload["output_uom"],
+                    d.payload.value("output_quantity", json(1)), output["uom"], output["quantity"], problem,
+                    problemClass);
+            } else if (problem.empty() && d.payload.contains("output_quantity")) {
+                output["quantity"] = d.payload["output_quantity"];
+            }
             if (!problem.empty()) {
-                job->reject(i, "not-found", problem);
+                job->reject(i, problemClass, problem);
                 continue;
             }
             if (!output.empty()) {

@@ -24,8 +24,9 @@ struct TrytonAnswer
 {
     bool ok = false;
     nlohmann::json result; // when ok
-    DeliveryOutcome failure; // when !ok: kind, HTTP status, Tryton's message verbatim (prefixed by its class)
+    DeliveryOutcome failure; // when !ok: kind, HTTP status (0 for a JSON-RPC error), Tryton's message verbatim
     std::string errorClass; // when !ok: "required", "unique", "session", "server-error", ... (docs/TRYTON.md)
+    bool rpcError = false; // Tryton answered with a JSON-RPC error (HTTP 200; failure.httpStatus is then 0)
     bool dataError() const; // an error about the records sent (bisecting a batch can isolate it)
 };
 
@@ -101,7 +102,23 @@ private:
     bool m_loggingIn = false;
     std::vector<std::function<void(const TrytonAnswer*)>> m_loginWaiters;
     int m_currency = 0; // the company's currency (supplier links), read once
+    struct Uom
+    {
+        std::string symbol;
+        int category = 0;
+        std::string categoryName;
+        double factor = 1; // to the category's reference unit
+        int digits = 2; // decimals Tryton keeps for a quantity in this unit
+    };
     std::map<std::string, int> m_uomBySymbol; // product.uom, read once
+    std::map<int, Uom> m_uoms; // by id
+    // A BOM quantity (input or output row) in a unit of the product's unit category that Tryton keeps it in:
+    // the row's own unit when it can; else the nearest unit of that category that holds the quantity with its
+    // decimals (0.005 kg -> 5 g; 0.25 t -> 250 kg, Tryton 6.0 has no t). False (and `problem`) when the unit is of
+    // another category than the product's or no unit of the category holds the quantity.
+    bool fitBomUnit(const std::string& where, const std::string& product, int productUom, const nlohmann::json& unit,
+        const nlohmann::json& quantity, nlohmann::json& uomId, nlohmann::json& quantityOut, std::string& problem,
+        std::string& problemClass) const;
     int m_logins = 0;
     int m_calls = 0;
     QNetworkAccessManager* m_nam = nullptr;
