@@ -6,6 +6,8 @@
 #include "contract/contract.h"
 #include "dispatcherharness.h"
 #include "policy/landscape.h"
+#include "steward/exceptionactions.h"
+#include "steward/roles.h"
 #include "sync/reconcile.h"
 #include "testutil.h"
 #include "util/jsonfile.h"
@@ -133,6 +135,27 @@ private Q_SLOTS:
         QCOMPARE(again->drifts[0].exceptionId, d.exceptionId);
         QCOMPARE(count(h.tw.db(), QStringLiteral("exception"), QStringLiteral("category = 'drift'")), 1);
         QCOMPARE(count(h.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'reconcile.run'")), 3);
+        verifyCounters(h.tw.db());
+
+        // The steward replays the drift: the current revision is sent again (with a key of its own, or MES would
+        // answer "already applied"), MES holds MDSync's value again and the next reconcile finds it in sync.
+        QVERIFY(grantRole(h.tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
+        QVERIFY(grantRole(h.tw.ws(), "ada", "sam", Role::Steward, "team").ok());
+        auto replayed = ExceptionActions(h.tw.ws()).replay("sam", d.exceptionId, "re-send what MDSync holds");
+        QVERIFY2(replayed.ok(), replayed.ok() ? "" : qPrintable(replayed.error()));
+        QCOMPARE(scalar(h.tw.db(), QStringLiteral("SELECT status FROM exception WHERE category = 'drift'")).toString(),
+            QStringLiteral("replayed"));
+        h.dispatcher->poke();
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"),
+                     QStringLiteral("target_id = 'MES-P100' AND status = 'acked' AND object_id ="
+                                    " (SELECT id FROM object WHERE key = 'RC-100')")),
+            2);
+        QVERIFY(mes->record(QStringLiteral("item"), QStringLiteral("RC-100"))->payload["description"]
+            == json("Reconcile pump"));
+        auto after = reconcileTarget(h.tw.ws(), h.tw.config(), contracts.value(), connector, options("MES-P100"));
+        QVERIFY(after.ok());
+        QCOMPARE(after->drifts.size(), size_t(0));
         verifyCounters(h.tw.db());
     }
 

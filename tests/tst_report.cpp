@@ -115,6 +115,22 @@ private Q_SLOTS:
         QVERIFY2(anyProblem(v2.value(), "report.pdf", "SHA-256"), qPrintable(dumped(v2.value())));
     }
 
+    void authorityTableNamesTheEnrichmentRule()
+    {
+        // As `mdsyncctl authority` shows it: an attribute set by an enrichment rule names the rule, not only the
+        // system the rule acts for (the PDF dropped it).
+        const json a = { { "exists", true }, { "revision_no", 2 },
+            { "attributes",
+                json::array({ { { "attribute", "valuation_class" }, { "group", "financial" }, { "value", "7920" },
+                    { "owner", "ERP" },
+                    { "supplied_by",
+                        { { "system", "ERP" }, { "rule", "valuation-by-material-group" }, { "actor", "system" },
+                            { "revision_no", 2 }, { "received_at", "2026-11-27T08:00:00.000Z" },
+                            { "steward", false } } } } }) } };
+        const QString html = authorityTableHtml(a);
+        QVERIFY2(html.contains(QStringLiteral("ERP (rule valuation-by-material-group)")), qPrintable(html));
+    }
+
     void standaloneReportWithoutObjects()
     {
         QVERIFY(makeWorkspace(3));

@@ -244,8 +244,34 @@ Result<QString> lineageSection(QSqlDatabase& db, const ExportOptions& o, const R
     return h;
 }
 
+QString authoritySection(QSqlDatabase& db, const ExportOptions& o, const ReportOptions& r)
+{
+    const TimeMs at = r.authorityAt.value_or(o.to.value_or(nowMs()));
+    QString h = QStringLiteral("<h2>Authority at %1</h2>").arg(qs(formatRfc3339(at)));
+    if (o.objects.empty())
+        return h
+            + QStringLiteral("<p>No objects selected (export with --domain D --key K to include each object's "
+                             "attribute values, owners and suppliers at that time).</p>");
+#ifdef MDSYNC_HAVE_POINT_IN_TIME
+    for (const auto& [domain, key] : o.objects) {
+        h += QStringLiteral("<h3>%1/%2</h3>").arg(esc(qs(domain)), esc(qs(key)));
+        auto a = authorityAt(db, domain, key, at);
+        if (!a)
+            h += QStringLiteral("<p><b>Not available:</b> %1</p>").arg(esc(a.error()));
+        else
+            h += authorityTableHtml(a.value(), r.maxValueChars);
+    }
+#else
+    (void)db;
+    h += QStringLiteral("<p><b>Not available in this build</b> (core/audit/pointintime.h is missing).</p>");
+#endif
+    return h;
+}
+
+} // namespace
+
 // The authority-at-time table of one object, from authorityAt()'s JSON (core/audit/pointintime.h).
-QString authorityTables(const json& a, int maxChars)
+QString authorityTableHtml(const nlohmann::json& a, int maxChars)
 {
     QString h;
     if (!a.value("exists", false)) {
@@ -268,12 +294,15 @@ QString authorityTables(const json& a, int maxChars)
             steward << QStringLiteral("correction ") + jsonCell(sv("correction_id"), 20);
         if (!sv("approved_by").is_null())
             steward << QStringLiteral("approved by ") + jsonCell(sv("approved_by"), 60);
+        // An enrichment rule set it on behalf of its system (as `mdsyncctl authority` shows it).
+        QString supplier = jsonCell(sv("system"), 40);
+        if (!sv("rule").is_null())
+            supplier += QStringLiteral(" (rule ") + jsonCell(sv("rule"), 60) + QLatin1Char(')');
         h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td>"
                             "<td>%8</td><td>%9</td></tr>")
                  .arg(jsonCell(at.value("attribute", json()), 60), jsonCell(at.value("group", json()), 40),
-                     jsonCell(at.value("value", json()), maxChars), jsonCell(at.value("owner", json()), 40),
-                     jsonCell(sv("system"), 40), jsonCell(sv("actor"), 60), jsonCell(sv("revision_no"), 20),
-                     jsonCell(sv("received_at"), 40),
+                     jsonCell(at.value("value", json()), maxChars), jsonCell(at.value("owner", json()), 40), supplier,
+                     jsonCell(sv("actor"), 60), jsonCell(sv("revision_no"), 20), jsonCell(sv("received_at"), 40),
                      steward.isEmpty() ? QStringLiteral("<span style='color:#888'>–</span>")
                                        : steward.join(QStringLiteral("; ")));
     }
@@ -300,33 +329,6 @@ QString authorityTables(const json& a, int maxChars)
     }
     return h;
 }
-
-QString authoritySection(QSqlDatabase& db, const ExportOptions& o, const ReportOptions& r)
-{
-    const TimeMs at = r.authorityAt.value_or(o.to.value_or(nowMs()));
-    QString h = QStringLiteral("<h2>Authority at %1</h2>").arg(qs(formatRfc3339(at)));
-    if (o.objects.empty())
-        return h
-            + QStringLiteral("<p>No objects selected (export with --domain D --key K to include each object's "
-                             "attribute values, owners and suppliers at that time).</p>");
-#ifdef MDSYNC_HAVE_POINT_IN_TIME
-    for (const auto& [domain, key] : o.objects) {
-        h += QStringLiteral("<h3>%1/%2</h3>").arg(esc(qs(domain)), esc(qs(key)));
-        auto a = authorityAt(db, domain, key, at);
-        if (!a)
-            h += QStringLiteral("<p><b>Not available:</b> %1</p>").arg(esc(a.error()));
-        else
-            h += authorityTables(a.value(), r.maxValueChars);
-    }
-#else
-    (void)db;
-    (void)authorityTables;
-    h += QStringLiteral("<p><b>Not available in this build</b> (core/audit/pointintime.h is missing).</p>");
-#endif
-    return h;
-}
-
-} // namespace
 
 Result<void> writeAuditReportPdf(
     QSqlDatabase db, const ExportOptions& o, const QString& pdfPath, const ReportOptions& r)

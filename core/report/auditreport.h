@@ -33,6 +33,10 @@ struct ReportOptions
 Result<void> writeAuditReportPdf(
     QSqlDatabase db, const ExportOptions& o, const QString& pdfPath, const ReportOptions& r = {});
 
+// The report's authority table of one object as HTML, from authorityAt()'s JSON (core/audit/pointintime.h):
+// per attribute its value, owner by policy, and who supplied it (system, enrichment rule, steward, approver).
+QString authorityTableHtml(const nlohmann::json& authority, int maxChars = 240);
+
 // The number of pages of a PDF file written by QPdfWriter (counts page objects); -1 when it is not a PDF.
 int pdfPageCount(const QByteArray& pdf);
 

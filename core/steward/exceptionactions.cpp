@@ -2,6 +2,7 @@
 
 #include "audit/auditlog.h"
 #include "steward/roles.h"
+#include "store/idempotency.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 #include "util/timeutil.h"
@@ -303,10 +304,80 @@ Result<void> ExceptionActions::resolve(const std::string& actor, std::int64_t id
         });
 }
 
+// A drift (the target's copy differs from the revision it acknowledged): replaying it re-sends the object's current
+// revision to that target as a new delivery. Its idempotency key differs from the acknowledged one's (the
+// exception id is part of it), or the target would answer "already applied" and keep its edited copy.
+static bool resendCurrentRevision(
+    QSqlDatabase db, const ExceptionRow& row, std::int64_t& deliveryId, std::int64_t& revisionNo, QString& error)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT o.current_revision_id, o.revision_no, o.deleted, d.subscription_id,"
+                             " d.contract_version, (SELECT value FROM meta WHERE key = 'instance_id')"
+                             " FROM object o JOIN delivery d ON d.object_id = o.id AND d.target_id = :t"
+                             " WHERE o.id = :o ORDER BY d.id DESC LIMIT 1"));
+    q.bindValue(QStringLiteral(":t"), qs(row.targetId));
+    q.bindValue(QStringLiteral(":o"), QVariant::fromValue<qlonglong>(row.objectId));
+    if (!exec(q, error, QStringLiteral("current revision")))
+        return false;
+    if (!q.next()) {
+        error = QStringLiteral("exception #%1: %2 %3 was never delivered to %4; nothing to re-send")
+                    .arg(row.id)
+                    .arg(qs(row.domain), qs(row.key), qs(row.targetId));
+        return false;
+    }
+    const std::int64_t revisionId = q.value(0).toLongLong();
+    revisionNo = q.value(1).toLongLong();
+    if (q.value(2).toInt() != 0) {
+        error = QStringLiteral("exception #%1: %2 %3 is deleted; nothing to re-send")
+                    .arg(row.id)
+                    .arg(qs(row.domain), qs(row.key));
+        return false;
+    }
+    const std::string subscription = q.value(3).toString().toStdString();
+    const std::string contract = q.value(4).toString().toStdString();
+    const std::string key = idempotencyKey(q.value(5).toString().toStdString(), row.domain, row.key, revisionNo,
+        row.targetId, contract + "/resend-" + std::to_string(row.id));
+    const TimeMs t = nowMs();
+    q.prepare(QStringLiteral("INSERT INTO delivery(revision_id, object_id, revision_no, target_id, subscription_id,"
+                             " status, due_at, idempotency_key, contract_version, created_at, updated_at, last_error)"
+                             " VALUES (?,?,?,?,?,'pending',?,?,?,?,?,?)"));
+    for (const QVariant& v : { QVariant::fromValue<qlonglong>(revisionId), QVariant::fromValue<qlonglong>(row.objectId),
+             QVariant::fromValue<qlonglong>(revisionNo), QVariant(qs(row.targetId)), QVariant(qs(subscription)),
+             QVariant::fromValue<qlonglong>(t), QVariant(qs(key)), QVariant(qs(contract)),
+             QVariant::fromValue<qlonglong>(t), QVariant::fromValue<qlonglong>(t),
+             QVariant(QStringLiteral("re-sent by a steward: drift (exception #%1)").arg(row.id)) })
+        q.addBindValue(v);
+    if (!exec(q, error, QStringLiteral("re-send delivery")))
+        return false;
+    deliveryId = q.lastInsertId().toLongLong();
+    q.prepare(
+        QStringLiteral("UPDATE object_target SET latest_revision_no = ?, latest_delivery_id = ?, status = 'pending',"
+                       " updated_at = ? WHERE object_id = ? AND target_id = ?"));
+    for (const QVariant& v : { QVariant::fromValue<qlonglong>(revisionNo), QVariant::fromValue<qlonglong>(deliveryId),
+             QVariant::fromValue<qlonglong>(t), QVariant::fromValue<qlonglong>(row.objectId),
+             QVariant(qs(row.targetId)) })
+        q.addBindValue(v);
+    if (!exec(q, error, QStringLiteral("object state")))
+        return false;
+    q.prepare(QStringLiteral("INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?, ?, 'pending', 1)"
+                             " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + 1"));
+    q.addBindValue(qs(row.targetId));
+    q.addBindValue(qs(row.domain));
+    return exec(q, error, QStringLiteral("delivery counters"));
+}
+
 Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id, const std::string& note)
 {
     return act(m_ws, actor, Action::Replay, id, true, "exception.replay", optionalText(note),
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
+            if (row.stage == "delivery" && row.category == "drift" && !row.deliveryId && row.objectId) {
+                std::int64_t deliveryId = 0, revisionNo = 0;
+                if (!resendCurrentRevision(m_ws.db(), row, deliveryId, revisionNo, error))
+                    return false;
+                after = { { "status", "replayed" }, { "delivery_id", deliveryId }, { "target", row.targetId },
+                    { "resent_revision_no", revisionNo } };
+                return setStatus(m_ws.db(), row, "replayed", error);
+            }
             if (row.stage != "delivery" || !row.deliveryId) {
                 error = QStringLiteral("exception #%1 is an inbound exception: nothing to replay (fix it at the"
                                        " source and re-send, then resolve it)")
