@@ -124,11 +124,10 @@ private Q_SLOTS:
                 json::array({ { { "attribute", "valuation_class" }, { "group", "financial" }, { "value", "7920" },
                     { "owner", "ERP" },
                     { "supplied_by",
-                        { { "system", "ERP" }, { "rule", "valuation-by-material-group" }, { "actor", "system" },
-                            { "revision_no", 2 }, { "received_at", "2026-11-27T08:00:00.000Z" },
-                            { "steward", false } } } } }) } };
+                        { { "system", "ERP" }, { "rule", "VAL-01" }, { "actor", "system" }, { "revision_no", 2 },
+                            { "received_at", "2026-11-27T08:00:00.000Z" }, { "steward", false } } } } }) } };
         const QString html = authorityTableHtml(a);
-        QVERIFY2(html.contains(QStringLiteral("ERP (rule valuation-by-material-group)")), qPrintable(html));
+        QVERIFY2(html.contains(QStringLiteral("ERP (rule VAL-01)")), qPrintable(html));
     }
 
     void standaloneReportWithoutObjects()

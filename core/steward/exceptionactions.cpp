@@ -370,7 +370,7 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
 {
     return act(m_ws, actor, Action::Replay, id, true, "exception.replay", optionalText(note),
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
-            if (row.stage == "delivery" && row.category == "drift" && !row.deliveryId && row.objectId) {
+            if (row.stage == "delivery" && row.category == "drift" && row.objectId) {
                 std::int64_t deliveryId = 0, revisionNo = 0;
                 if (!resendCurrentRevision(m_ws.db(), row, deliveryId, revisionNo, error))
                     return false;
