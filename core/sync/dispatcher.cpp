@@ -180,6 +180,34 @@ struct Dispatcher::Statements
         run(lineage, "lineage");
     }
 
+    // One open delivery exception about a pick (severity from its subscription); `raw` empty: nothing kept.
+    std::int64_t deliveryException(const Pick& p, std::string_view category, TimeMs at, std::string_view message,
+        std::string_view details, std::string_view raw)
+    {
+        exception.bind(0, category);
+        exception.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
+        exception.bind(2, std::int64_t(at));
+        exception.bind(3, std::string_view(p.target));
+        exception.bindOptional(4, std::string_view(p.correlationId));
+        exception.bind(5, std::string_view(p.domain));
+        exception.bind(6, std::string_view(p.key));
+        exception.bind(7, p.objectId);
+        exception.bind(8, p.revisionId);
+        exception.bind(9, p.deliveryId);
+        exception.bind(10, std::string_view(p.target));
+        exception.bind(11, message);
+        exception.bind(12, details);
+        if (raw.empty()) {
+            exception.bindOptional(13, std::string_view());
+            exception.bindOptional(14, std::string_view());
+        } else {
+            exception.bindBlob(13, raw);
+            exception.bind(14, std::string_view(sha256Hex(raw)));
+        }
+        run(exception, "insert exception");
+        return exception.lastInsertId();
+    }
+
     // Adds a transaction's counter deltas to delivery_counter and exception_counter.
     void writeCounters(const TxnDeltas& deltas)
     {
@@ -594,24 +622,8 @@ void Dispatcher::tick()
                     { { "waiting_for", p.reason }, { "held_minutes", (t - p.dueAt) / 60000 },
                         { "hold_timeout_minutes", limit / 60000 }, { "subscription", p.subscriptionId } })
                                                 .dump();
-                auto& e = m_st->exception;
-                e.bind(0, "dependency_timeout");
-                e.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
-                e.bind(2, std::int64_t(t));
-                e.bind(3, std::string_view(p.target));
-                e.bindOptional(4, std::string_view(p.correlationId));
-                e.bind(5, std::string_view(p.domain));
-                e.bind(6, std::string_view(p.key));
-                e.bind(7, p.objectId);
-                e.bind(8, p.revisionId);
-                e.bind(9, p.deliveryId);
-                e.bind(10, std::string_view(p.target));
-                e.bind(11, std::string_view(message));
-                e.bind(12, std::string_view(details));
-                e.bindOptional(13, std::string_view());
-                e.bindOptional(14, std::string_view());
-                run(e, "insert dependency timeout");
-                const std::int64_t exceptionId = e.lastInsertId();
+                const std::int64_t exceptionId
+                    = m_st->deliveryException(p, "dependency_timeout", t, message, details, {});
                 auto& h = m_st->holdException;
                 h.bind(0, p.deliveryId);
                 h.bind(1, exceptionId);
@@ -690,30 +702,13 @@ void Dispatcher::tick()
             }
             for (Pick& p : mappingFailures) {
                 const std::string raw = p.rawState.dump();
-                auto& e = m_st->exception;
-                e.bind(0, "mapping");
-                e.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
-                e.bind(2, std::int64_t(t));
-                e.bind(3, std::string_view(p.target));
-                e.bindOptional(4, std::string_view(p.correlationId));
-                e.bind(5, std::string_view(p.domain));
-                e.bind(6, std::string_view(p.key));
-                e.bind(7, p.objectId);
-                e.bind(8, p.revisionId);
-                e.bind(9, p.deliveryId);
-                e.bind(10, std::string_view(p.target));
-                e.bind(11,
-                    std::string_view("cannot map " + p.domain + " " + p.key + " revision "
-                        + std::to_string(p.revisionNo) + " for " + p.target + " (contract v" + p.contractVersion
-                        + "): " + p.reason));
-                e.bind(12,
-                    std::string_view(nlohmann::json({ { "contract_version", p.contractVersion },
-                                                        { "subscription", p.subscriptionId }, { "issues", p.reason } })
-                                         .dump()));
-                e.bindBlob(13, std::string_view(raw));
-                e.bind(14, std::string_view(sha256Hex(raw)));
-                run(e, "insert exception");
-                const std::int64_t exceptionId = e.lastInsertId();
+                const std::int64_t exceptionId = m_st->deliveryException(p, "mapping", t,
+                    "cannot map " + p.domain + " " + p.key + " revision " + std::to_string(p.revisionNo) + " for "
+                        + p.target + " (contract v" + p.contractVersion + "): " + p.reason,
+                    nlohmann::json({ { "contract_version", p.contractVersion }, { "subscription", p.subscriptionId },
+                                       { "issues", p.reason } })
+                        .dump(),
+                    raw);
                 auto& f = m_st->failDelivery;
                 f.bind(0, p.deliveryId);
                 f.bind(1, std::string_view(p.reason));
@@ -1233,24 +1228,8 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     if (!o.response.is_null())
                         details["response"] = o.response;
                     const std::string raw = p.payload.dump();
-                    auto& e = m_st->exception;
-                    e.bind(0, std::string_view(category));
-                    e.bind(1, std::string_view(p.sub ? severityFor(p.sub->criticality) : std::string("medium")));
-                    e.bind(2, std::int64_t(t));
-                    e.bind(3, std::string_view(p.target));
-                    e.bindOptional(4, std::string_view(p.correlationId));
-                    e.bind(5, std::string_view(p.domain));
-                    e.bind(6, std::string_view(p.key));
-                    e.bind(7, p.objectId);
-                    e.bind(8, p.revisionId);
-                    e.bind(9, p.deliveryId);
-                    e.bind(10, std::string_view(p.target));
-                    e.bind(11, std::string_view(message));
-                    e.bind(12, std::string_view(details.dump()));
-                    e.bindBlob(13, std::string_view(raw));
-                    e.bind(14, std::string_view(sha256Hex(raw)));
-                    run(e, "insert exception");
-                    const std::int64_t exceptionId = e.lastInsertId();
+                    const std::int64_t exceptionId
+                        = m_st->deliveryException(p, category, t, message, details.dump(), raw);
                     auto& f = m_st->failDelivery;
                     f.bind(0, p.deliveryId);
                     f.bind(1, std::string_view(message));
