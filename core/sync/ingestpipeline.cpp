@@ -328,6 +328,17 @@ private:
             throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + q.error() };
         return row;
     }
+    // Steps a query through all its rows, calling `row` for each, and resets it; a failure aborts the event.
+    template<typename F> static void forEachRow(SqlStatement& q, const char* what, F row)
+    {
+        while (q.next())
+            row();
+        const bool failed = q.failed();
+        const QString error = q.error();
+        q.reset();
+        if (failed)
+            throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + error };
+    }
     void fault(std::string_view stage)
     {
         if (m_o.faultHook)
@@ -867,16 +878,11 @@ void IngestPipeline::Run::process(Ctx& c)
         q.bind(2, std::int64_t(c.objectId));
         std::vector<std::string> users;
         nlohmann::json details = nlohmann::json::array();
-        while (q.next()) {
+        forEachRow(q, "look up references", [&] {
             users.push_back(
                 std::string(q.text(0)) + " '" + std::string(q.text(1)) + "' (" + std::string(q.text(2)) + ")");
             details.push_back({ { "domain", q.text(0) }, { "key", q.text(1) }, { "path", q.text(2) } });
-        }
-        const bool failed = q.failed();
-        const QString error = q.error();
-        q.reset();
-        if (failed)
-            throw EventAbort { QStringLiteral("look up references: ") + error };
+        });
         if (!users.empty()) {
             reject(c, "validation", "error",
                 at + "cannot delete " + subject(c) + ": still referenced by " + join(users, ", ", 5)
@@ -1302,13 +1308,7 @@ void IngestPipeline::Run::checkStructure(
         q.bind(4, std::string_view(st.parent));
         q.bind(5, std::int64_t(c.objectId));
         std::vector<std::pair<std::string, std::string>> next; // structure key, component
-        while (q.next())
-            next.emplace_back(std::string(q.text(0)), std::string(q.text(1)));
-        const bool failed = q.failed();
-        const QString error = q.error();
-        q.reset();
-        if (failed)
-            throw EventAbort { QStringLiteral("structure check: ") + error };
+        forEachRow(q, "structure check", [&] { next.emplace_back(std::string(q.text(0)), std::string(q.text(1))); });
         for (const auto& [structure, child] : next) {
             if (child == parent) {
                 // Walk back to the line of this event that starts the cycle: items[i] contains items[i + 1]
@@ -1367,13 +1367,8 @@ void IngestPipeline::Run::checkComponentUnit(
         q.bind(2, std::string_view(sd.name));
         q.bind(3, std::string_view(st.lines + "." + st.component));
         std::vector<std::pair<std::string, std::string>> users; // structure key, state
-        while (q.next())
-            users.emplace_back(std::string(q.text(0)), std::string(q.text(1)));
-        const bool failed = q.failed();
-        const QString error = q.error();
-        q.reset();
-        if (failed)
-            throw EventAbort { QStringLiteral("structures using the component: ") + error };
+        forEachRow(q, "structures using the component",
+            [&] { users.emplace_back(std::string(q.text(0)), std::string(q.text(1))); });
         const AttributeDef* linesDef = sd.attribute(st.lines);
         for (const auto& [key, text] : users) {
             const auto state = nlohmann::json::parse(text, nullptr, false);
@@ -1469,13 +1464,9 @@ void IngestPipeline::Run::updateReferences(const Ctx& c, const DomainDef& d, std
     {
         SqlStatement& q = m_st.pendingOfObject;
         q.bind(0, std::int64_t(objectId));
-        while (q.next())
+        forEachRow(q, "pending references", [&] {
             pending.emplace_back(q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)));
-        const bool failed = q.failed();
-        const QString error = q.error();
-        q.reset();
-        if (failed)
-            throw EventAbort { QStringLiteral("pending references: ") + error };
+        });
     }
     for (const auto& [id, refDomain, key, status] : pending) {
         if (refs.erase({ refDomain, key }))
@@ -1530,14 +1521,10 @@ void IngestPipeline::Run::resolveWaiting(
     SqlStatement& q = m_st.pendingOnTarget;
     q.bind(0, std::string_view(d.name));
     q.bind(1, std::string_view(c.env.key));
-    while (q.next())
+    forEachRow(q, "waiting references", [&] {
         waiting.push_back({ q.int64(0), q.int64(1), std::string(q.text(2)), std::string(q.text(3)),
             std::string(q.text(4)), std::string(q.text(5)) });
-    const bool failed = q.failed();
-    const QString error = q.error();
-    q.reset();
-    if (failed)
-        throw EventAbort { QStringLiteral("waiting references: ") + error };
+    });
     for (const Waiting& w : waiting) {
         closePending(w.exceptionId, w.status);
         insertLineageFor(w.domain, w.key, w.correlationId, w.objectId, 0, "reference_resolved", c.env.source,
