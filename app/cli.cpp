@@ -9,11 +9,13 @@
 #include "connectors/simulated/simulatedsystem.h"
 #include "connectors/tryton/trytonserver.h"
 #include "contract/contract.h"
+#include "engine/corerunner.h"
 #include "engine/embeddedcore.h"
 #include "metrics/alerts.h"
 #include "steward/exceptionactions.h"
 #include "steward/roles.h"
 #include "store/configstore.h"
+#include "store/livestatus.h"
 #include "store/readqueries.h"
 #include "store/workspace.h"
 #include "sync/dispatcher.h"
@@ -631,8 +633,9 @@ int cmdRun(const Args& a)
             err() << "mdsyncctl run: " << n << '\n';
         err().flush();
     }
-    // Inbound: the webhook and the file inbox feed the same pipeline and wake the dispatcher.
-    std::unique_ptr<InboundServer> webhook;
+    // One run loop (core/engine/corerunner.h): the webhook and the file inbox feed the same pipeline and wake
+    // the dispatcher; alert rules every 30 s and the scheduled reconciliation run on this thread.
+    CoreRunnerOptions ro;
     if (a.options.count(QStringLiteral("listen"))) {
         const uint port = a.value(QStringLiteral("listen")).toUInt(&ok);
         if (!ok || port > 65535)
@@ -644,32 +647,25 @@ int cmdRun(const Args& a)
         if (io.token.isEmpty())
             return fail(
                 QStringLiteral("--listen needs the webhook token in the environment variable MDSYNC_WEBHOOK_TOKEN"));
-        webhook = std::make_unique<InboundServer>(*c.pipeline, io);
-        QObject::connect(
-            webhook.get(), &InboundServer::eventsIngested, c.dispatcher.get(), [&c] { c.dispatcher->poke(); });
-        auto bound = webhook->start();
-        if (!bound)
-            return fail(bound.error());
-        if (!json)
-            out() << "mdsyncctl run: webhook on http://127.0.0.1:" << bound.value()
-                  << " (POST /events, POST /validate)\n";
+        ro.webhook = io;
     }
-    std::unique_ptr<FileInbox> inbox;
     if (a.options.count(QStringLiteral("inbox"))) {
         FileInboxOptions fo;
         fo.folder = a.value(QStringLiteral("inbox"));
         fo.actor = actor(a);
-        inbox = std::make_unique<FileInbox>(*c.pipeline, fo);
-        QObject::connect(inbox.get(), &FileInbox::fileProcessed, c.dispatcher.get(), [&c] { c.dispatcher->poke(); });
-        if (auto r = inbox->start(); !r)
-            return fail(r.error());
-        if (!json)
-            out() << "mdsyncctl run: inbox " << fo.folder << " (processed files move to done/ or failed/)\n";
+        ro.inbox = fo;
     }
+    ro.reconcileMinuteMs = reconcileMinuteMs();
+    CoreRunner runner(c, ro);
+    QObject::connect(&runner, &CoreRunner::message, [json](const QString& line, bool problem) {
+        if (json)
+            return;
+        (problem ? err() : out()) << "mdsyncctl run: " << line << '\n';
+    });
     g_stopSignal.store(0);
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
-    if (auto r = c.dispatcher->start(); !r)
+    if (auto r = runner.start(); !r)
         return fail(r.error());
     if (!json) {
         out() << "mdsyncctl run: core running on " << path << " (" << c.connectors.size() << " targets connected";
@@ -678,38 +674,17 @@ int cmdRun(const Args& a)
         out() << ")\n";
         out().flush();
     }
-    // Alert rules are evaluated every 30 s on the writer's thread (docs/METRICS.md).
-    AlertEngine alertEngine(*c.ws);
-    QTimer alertTimer;
-    alertTimer.setInterval(30 * 1000);
-    QObject::connect(&alertTimer, &QTimer::timeout, [&alertEngine, json] {
-        if (auto r = alertEngine.evaluate(); !r && !json)
-            err() << "mdsyncctl run: alerts: " << r.error() << '\n';
-    });
-    alertTimer.start();
-    // Scheduled reconciliation per subscription ("reconcile_minutes"), on this thread (cli_reconcile.cpp).
-    auto reconcileSchedule = startReconcileSchedule(c, json);
     // Log lines reach the journal (a pipe under systemd) within a tick, not at exit.
     const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000), [] {
         out().flush();
         err().flush();
     });
-    alertTimer.stop();
-    reconcileSchedule.reset();
-    c.dispatcher->stop();
-    // Let calls in flight finish (bounded), then record their outcomes.
-    QElapsedTimer drain;
-    drain.start();
-    while (c.dispatcher->callsInFlight() > 0 && drain.elapsed() < 5000 && c.dispatcher->lastError().isEmpty())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    const auto flushed = c.dispatcher->flush();
+    const auto stopped = runner.stop();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    if (!c.dispatcher->lastError().isEmpty())
-        return fail(c.dispatcher->lastError());
-    if (!flushed)
-        return fail(flushed.error());
-    const nlohmann::json live = liveStatus(*c.ws);
+    if (!stopped)
+        return fail(stopped.error());
+    const nlohmann::json live = read::liveStatus(c.ws->db()).toJson();
     if (json) {
         printJson({ { "stats", statsJson(c.dispatcher->stats()) }, { "status", live }, { "idle", finished },
             { "not_connected", [&] {
@@ -902,7 +877,14 @@ int cmdDemo(Args a)
         return fail(first.error());
     out() << "Ingested the NPI batch: " << first->accepted << " accepted, " << first->rejected << " rejected, "
           << first->deliveries << " deliveries queued.\n";
-    if (auto r = c.dispatcher->start(); !r)
+    CoreRunnerOptions ro;
+    ro.reconcileSchedule = false; // the demo's targets are simulated systems, not the landscape's connectors
+    CoreRunner runner(c, ro);
+    QObject::connect(&runner, &CoreRunner::message, [](const QString& line, bool problem) {
+        if (problem)
+            err() << "mdsyncctl demo: " << line << '\n';
+    });
+    if (auto r = runner.start(); !r)
         return fail(r.error());
     demo.startTraffic();
     out() << "Live traffic for " << duration << " s (Ctrl+C stops early):\n";
@@ -918,29 +900,22 @@ int cmdDemo(Args a)
         if (clock.elapsed() >= nextReport) {
             nextReport += 10000;
             out() << QStringLiteral("  t=%1s events %2 | ").arg(clock.elapsed() / 1000, 3).arg(demo.eventsSent())
-                  << statusLine(liveStatus(*c.ws), c.dispatcher->stats()) << '\n';
+                  << statusLine(read::liveStatus(c.ws->db()).toJson(), c.dispatcher->stats()) << '\n';
             out().flush();
         }
         if (!failure.isEmpty())
             g_stopSignal.store(-1);
     });
     demo.stopTraffic();
-    c.dispatcher->stop();
-    QElapsedTimer drain;
-    drain.start();
-    while (c.dispatcher->callsInFlight() > 0 && drain.elapsed() < 3000 && c.dispatcher->lastError().isEmpty())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    const auto flushed = c.dispatcher->flush();
+    const auto stopped = runner.stop();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!failure.isEmpty())
         return fail(QStringLiteral("demo traffic: ") + failure);
-    if (!c.dispatcher->lastError().isEmpty())
-        return fail(c.dispatcher->lastError());
-    if (!flushed)
-        return fail(flushed.error());
+    if (!stopped)
+        return fail(stopped.error());
 
-    const nlohmann::json live = liveStatus(*c.ws);
+    const nlohmann::json live = read::liveStatus(c.ws->db()).toJson();
     const DispatcherStats& st = c.dispatcher->stats();
     out() << "\n== Status after " << clock.elapsed() / 1000 << " s: " << demo.eventsSent() << " live events ==\n"
           << statusLine(live, st) << "\n"

@@ -11,8 +11,6 @@
 #include "store/configstore.h"
 #include "sync/reconcile.h"
 
-#include <QTimer>
-
 #include <map>
 #include <set>
 
@@ -37,15 +35,14 @@ void printSummary(const ReconcileSummary& s, const std::string& domain)
     }
 }
 
-// Milliseconds per "minute" of reconcile_minutes: 60000, or MDSYNC_RECONCILE_MINUTE_MS (tests).
-int minuteMs()
+} // namespace
+
+int reconcileMinuteMs()
 {
     bool ok = false;
     const int v = qEnvironmentVariableIntValue("MDSYNC_RECONCILE_MINUTE_MS", &ok);
     return ok && v > 0 ? v : 60 * 1000;
 }
-
-} // namespace
 
 int cmdReconcile(const Args& a)
 {
@@ -102,63 +99,6 @@ int cmdReconcile(const Args& a)
     else
         printSummary(summary.value(), domain);
     return summary->drifts.empty() ? Ok : DataProblems;
-}
-
-std::unique_ptr<QObject> startReconcileSchedule(EmbeddedCore& core, bool quiet)
-{
-    auto holder = std::make_unique<QObject>();
-    auto contracts = ContractSet::builtin(*core.config.model, *core.config.landscape);
-    if (!contracts) {
-        if (!quiet)
-            err() << "mdsyncctl run: reconcile schedule: " << contracts.error() << '\n';
-        return holder;
-    }
-    auto shared = std::make_shared<ContractSet>(std::move(contracts).value());
-    auto busy = std::make_shared<bool>(false);
-    const int unit = minuteMs();
-    for (const SubscriptionDef& s : core.config.landscape->subscriptions()) {
-        if (s.reconcileMinutes <= 0)
-            continue;
-        auto it = core.connectors.find(s.target);
-        if (it == core.connectors.end() || !it->second->supportsReadBack(s.domain)) {
-            if (!quiet)
-                err() << "mdsyncctl run: " << q(s.id) << ": reconcile_minutes " << s.reconcileMinutes << " ignored ("
-                      << (it == core.connectors.end() ? "target not connected" : "its connector cannot read back")
-                      << ")\n";
-            continue;
-        }
-        Connector* connector = it->second.get();
-        auto* timer = new QTimer(holder.get());
-        timer->setInterval(s.reconcileMinutes * unit);
-        const std::string target = s.target, domain = s.domain;
-        QObject::connect(
-            timer, &QTimer::timeout, holder.get(), [&core, shared, busy, connector, target, domain, quiet] {
-                if (*busy)
-                    return; // the previous run still waits for its read-back: this one is skipped, the next comes
-                *busy = true;
-                ReconcileOptions o;
-                o.target = target;
-                o.domain = domain;
-                o.actor = "system:reconcile";
-                o.checkPermission = false;
-                auto r = reconcileTarget(*core.ws, core.config, *shared, *connector, o);
-                *busy = false;
-                if (quiet)
-                    return;
-                if (!r)
-                    err() << "mdsyncctl run: " << r.error() << '\n';
-                else
-                    out() << "mdsyncctl run: reconcile " << q(target) << ' ' << q(domain) << ": " << r->compared
-                          << " compared, " << r->drifts.size() << " drifted, " << r->exceptionsCreated
-                          << " new drift exception(s)\n";
-                out().flush();
-            });
-        timer->start();
-        if (!quiet)
-            out() << "mdsyncctl run: reconciling " << q(s.target) << ' ' << q(s.domain) << " every "
-                  << s.reconcileMinutes << " min\n";
-    }
-    return holder;
 }
 
 } // namespace mdsync::cli

@@ -36,11 +36,11 @@ int cmdProposals(const Args& a);
 int cmdExportAudit(const Args& a);
 int cmdVerifyExport(const Args& a);
 
-// cli_reconcile.cpp: reconciliation on demand, and the per-subscription schedule of `run` ("reconcile_minutes").
+// cli_reconcile.cpp: reconciliation on demand. (The per-subscription schedule of `run`, "reconcile_minutes", is
+// CoreRunner's.)
 int cmdReconcile(const Args& a);
-// One timer per subscription with reconcile_minutes whose target is connected and reads back; the returned
-// object owns them (destroy it to stop). `quiet`: no output (run --json).
-std::unique_ptr<QObject> startReconcileSchedule(EmbeddedCore& core, bool quiet);
+// Milliseconds per "minute" of reconcile_minutes: 60000, or MDSYNC_RECONCILE_MINUTE_MS (tests).
+int reconcileMinuteMs();
 
 // cli_trytondemo.cpp: demo --tryton. Starts a Tryton server with a fresh database and switches the demo
 // workspace's landscape to it (ERP connector kind tryton, ERP subscriptions on contract tryton-1); then, once the

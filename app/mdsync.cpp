@@ -155,7 +155,16 @@ int main(int argc, char* argv[])
         QApplication::translate(
             "main", "The user interface language (en, de, fr); default: the saved choice, else the system's."),
         QStringLiteral("language"));
-    p.addOptions({ demo, workspace, screenshot, viewOpt, delay, seed, langOpt });
+    const QCommandLineOption listen(QStringLiteral("listen"),
+        QApplication::translate("main",
+            "Run the webhook (POST /events) of the opened workspace on this loopback port, like mdsyncctl run"
+            " --listen; the token comes from the environment variable MDSYNC_WEBHOOK_TOKEN."),
+        QStringLiteral("port"));
+    const QCommandLineOption inbox(QStringLiteral("inbox"),
+        QApplication::translate(
+            "main", "Watch this folder for change-event files for the opened workspace, like mdsyncctl run --inbox."),
+        QStringLiteral("folder"));
+    p.addOptions({ demo, workspace, screenshot, viewOpt, delay, seed, langOpt, listen, inbox });
     p.addPositionalArgument(QStringLiteral("workspace"), QApplication::translate("main", "The workspace to open."));
     p.process(app);
 
@@ -181,6 +190,31 @@ int main(int argc, char* argv[])
         path = p.positionalArguments().first();
     CoreServiceOptions o;
     o.seed = p.value(seed).toUInt();
+    // Ingress of the embedded core (a real workspace; the demo has its own traffic).
+    if (p.isSet(listen)) {
+        bool ok = false;
+        const uint port = p.value(listen).toUInt(&ok);
+        if (!ok || port > 65535) {
+            std::fprintf(
+                stderr, "mdsync: --listen takes a TCP port (0-65535), got '%s'\n", qPrintable(p.value(listen)));
+            return 2;
+        }
+        InboundOptions io;
+        io.port = static_cast<quint16>(port);
+        io.token = qgetenv("MDSYNC_WEBHOOK_TOKEN");
+        if (io.token.isEmpty()) {
+            std::fprintf(stderr,
+                "mdsync: --listen needs the webhook token in the environment variable"
+                " MDSYNC_WEBHOOK_TOKEN\n");
+            return 2;
+        }
+        o.webhook = io;
+    }
+    if (p.isSet(inbox)) {
+        FileInboxOptions fo;
+        fo.folder = QFileInfo(p.value(inbox)).absoluteFilePath();
+        o.inbox = fo;
+    }
     if (p.isSet(demo)) {
         o.demo = true;
         o.workspacePath = path.isEmpty() ? MainWindow::defaultDemoPath() : QFileInfo(path).absoluteFilePath();

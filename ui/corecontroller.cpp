@@ -23,27 +23,22 @@ CoreController::CoreController(CoreServiceOptions options, QObject* parent)
         m_version = v;
         Q_EMIT changed(v);
     });
-    connect(m_service, &CoreService::status, this, [this](const QString& json) {
-        auto j = nlohmann::json::parse(json.toStdString(), nullptr, false);
-        if (!j.is_discarded()) {
-            m_status = std::move(j);
-            Q_EMIT statusChanged();
-        }
+    connect(m_service, &CoreService::status, this, [this](const LiveStatus& status) {
+        m_status = status;
+        Q_EMIT statusChanged();
     });
     connect(m_service, &CoreService::alertsFired, this, &CoreController::alertsFired);
+    connect(m_service, &CoreService::message, this, &CoreController::message);
     connect(m_service, &CoreService::commandProgress, this, &CoreController::commandProgress);
     connect(m_service, &CoreService::commandFinished, this,
-        [this](quint64 id, bool ok, const QString& error, const QString& resultJson) {
+        [this](quint64 id, bool ok, const QString& error, const nlohmann::json& result) {
             if (auto it = m_callbacks.find(id); it != m_callbacks.end()) {
                 Done done = std::move(it->second);
                 m_callbacks.erase(it);
-                nlohmann::json result;
-                if (ok && !resultJson.isEmpty())
-                    result = nlohmann::json::parse(resultJson.toStdString(), nullptr, false);
                 if (done)
                     done(ok, error, result);
             }
-            Q_EMIT commandFinished(id, ok, error, resultJson);
+            Q_EMIT commandFinished(id, ok, error, result);
         });
     m_thread.start();
 }

@@ -32,8 +32,8 @@ public:
     const std::string& actor() const { return m_options.actor; }
     bool isDemo() const { return m_options.demo; }
     const QStringList& notes() const { return m_notes; }
-    // Deliveries per status and open exceptions per category (liveStatus()), as last announced.
-    const nlohmann::json& lastStatus() const { return m_status; }
+    // Deliveries per status and open exceptions per category (read::liveStatus()), as last announced.
+    const LiveStatus& lastStatus() const { return m_status; }
     quint64 dataVersion() const { return m_version; }
 
     // Runs `command` on the core thread. `done` (optional) runs on the UI thread when it finished; the
@@ -48,9 +48,11 @@ Q_SIGNALS:
     void stateChanged(mdsync::CoreService::State state);
     void changed(quint64 version);
     void statusChanged();
-    void alertsFired(const QString& alertsJson);
+    void alertsFired(const QList<mdsync::FiredAlert>& alerts);
+    // An operator line from the core's run loop (webhook, inbox, scheduled reconciliation, alert errors).
+    void message(const QString& line, bool problem);
     void commandProgress(quint64 id, int done, int total, const QString& text);
-    void commandFinished(quint64 id, bool ok, const QString& error, const QString& resultJson);
+    void commandFinished(quint64 id, bool ok, const QString& error, const nlohmann::json& result);
 
 private:
     CoreServiceOptions m_options;
@@ -58,7 +60,7 @@ private:
     CoreService* m_service = nullptr; // lives in m_thread
     CoreService::State m_state = CoreService::State::Stopped;
     QStringList m_notes;
-    nlohmann::json m_status = nlohmann::json::object();
+    LiveStatus m_status;
     quint64 m_version = 0;
     quint64 m_nextId = 0;
     std::map<quint64, Done> m_callbacks;

@@ -251,6 +251,9 @@ void MainWindow::openWorkspace(CoreServiceOptions options)
     connect(m_core.get(), &CoreController::statusChanged, this, &MainWindow::updateStatus);
     connect(m_core.get(), &CoreController::stateChanged, this, &MainWindow::updateStatus);
     connect(m_core.get(), &CoreController::alertsFired, this, &MainWindow::notifyAlerts);
+    connect(m_core.get(), &CoreController::message, this, [this](const QString& line, bool problem) {
+        statusBar()->showMessage(problem ? tr("Core: %1").arg(line) : line, problem ? 15000 : 5000);
+    });
     connect(m_core.get(), &CoreController::failed, this, [this](const QString& message) {
         Q_EMIT coreFailed(message);
         statusBar()->showMessage(tr("Core: %1").arg(message));
@@ -324,27 +327,22 @@ void MainWindow::updateStatus()
         const QSignalBlocker block(m_pauseAction);
         m_pauseAction->setChecked(m_core->state() == CoreService::State::Paused);
     }
-    const nlohmann::json& s = m_core->lastStatus();
+    const LiveStatus& s = m_core->lastStatus();
     qint64 backlog = 0;
-    if (auto d = s.find("deliveries"); d != s.end())
-        for (const char* k : { "pending", "in_flight", "retry_wait", "held" })
-            backlog += d->value(k, static_cast<qint64>(0));
-    qint64 open = 0;
-    if (auto e = s.find("exceptions"); e != s.end() && e->is_object())
-        for (const auto& [k, v] : e->items())
-            open += v.get<qint64>();
+    for (const char* k : { "pending", "in_flight", "retry_wait", "held" })
+        backlog += s.deliveriesIn(k);
+    const qint64 open = s.openExceptions();
     m_backlogLabel->setText(tr("Backlog: %L1").arg(backlog));
     m_exceptionsLabel->setText(tr("Open exceptions: %L1").arg(open));
 }
 
-void MainWindow::notifyAlerts(const QString& alertsJson)
+void MainWindow::notifyAlerts(const QList<FiredAlert>& alerts)
 {
-    auto j = nlohmann::json::parse(alertsJson.toStdString(), nullptr, false);
-    if (!j.is_array() || j.empty())
+    if (alerts.isEmpty())
         return;
-    const QString first = QString::fromStdString(j.front().value("message", std::string()));
+    const QString first = QString::fromStdString(alerts.front().message);
     const QString text
-        = j.size() == 1 ? first : tr("%1 (and %n more)", nullptr, static_cast<int>(j.size()) - 1).arg(first);
+        = alerts.size() == 1 ? first : tr("%1 (and %n more)", nullptr, static_cast<int>(alerts.size()) - 1).arg(first);
     if (m_tray && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(tr("MDSync alert"), text, QSystemTrayIcon::Warning, 10000);
     else

@@ -75,7 +75,7 @@ private:
     void openDialog();
     void createDialog();
     void openDemo();
-    void notifyAlerts(const QString& alertsJson);
+    void notifyAlerts(const QList<mdsync::FiredAlert>& alerts);
 
     std::unique_ptr<CoreController> m_core;
     std::unique_ptr<DbReader> m_reader;

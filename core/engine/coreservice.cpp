@@ -2,15 +2,10 @@
 
 #include "connectors/simulated/livedemo.h"
 #include "engine/embeddedcore.h"
-#include "metrics/alerts.h"
 #include "store/workspace.h"
-#include "util/qtext.h"
 
-#include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QSqlQuery>
 #include <QThread>
-#include <QTimer>
 
 namespace mdsync {
 
@@ -33,6 +28,8 @@ CoreService::CoreService(CoreServiceOptions options, QObject* parent)
     , m_o(std::move(options))
 {
     qRegisterMetaType<mdsync::CoreService::State>();
+    qRegisterMetaType<mdsync::LiveStatus>();
+    qRegisterMetaType<nlohmann::json>();
 }
 
 CoreService::~CoreService()
@@ -55,6 +52,7 @@ void CoreService::start()
         return;
     setState(State::Starting);
     auto fail = [this](const QString& message) {
+        m_runner.reset();
         m_demo.reset();
         m_core.reset();
         setState(State::Failed);
@@ -73,6 +71,24 @@ void CoreService::start()
     QStringList notes;
     for (const QString& n : m_core->notes)
         notes << n;
+    CoreRunnerOptions ro;
+    ro.notifyIntervalMs = m_o.notifyIntervalMs;
+    ro.alertIntervalMs = m_o.alertIntervalMs;
+    if (!m_o.demo) {
+        ro.webhook = m_o.webhook;
+        ro.inbox = m_o.inbox;
+        if (ro.inbox)
+            ro.inbox->actor = m_o.actor; // the steward running the application
+    }
+    ro.reconcileSchedule = !m_o.demo && m_o.connectFromLandscape;
+    m_runner = std::make_unique<CoreRunner>(*m_core, ro);
+    connect(m_runner.get(), &CoreRunner::changed, this, &CoreService::announce);
+    connect(m_runner.get(), &CoreRunner::alertsFired, this, &CoreService::alertsFired);
+    connect(m_runner.get(), &CoreRunner::message, this, &CoreService::message);
+    connect(m_runner.get(), &CoreRunner::storageFailed, this, [this](const QString& m) {
+        setState(State::Failed);
+        Q_EMIT failed(m);
+    });
     if (m_o.demo) {
         LiveDemoOptions lo;
         lo.seed = m_o.seed;
@@ -81,35 +97,20 @@ void CoreService::start()
         if (!demo)
             return fail(demo.error());
         m_demo = std::move(demo).value();
-        connect(m_demo.get(), &LiveDemo::ingested, this, &CoreService::markChanged);
+        connect(m_demo.get(), &LiveDemo::ingested, m_runner.get(), &CoreRunner::markChanged);
         connect(m_demo.get(), &LiveDemo::ingestFailed, this,
             [this](const QString& m) { Q_EMIT failed(QStringLiteral("demo traffic: ") + m); });
         if (auto r = ingestDemoHistory(*m_core, m_o.actor); !r)
             return fail(r.error());
     }
-    connect(m_core->dispatcher.get(), &Dispatcher::outcomesCommitted, this, &CoreService::markChanged);
-    connect(m_core->dispatcher.get(), &Dispatcher::storageFailed, this, [this](const QString& m) {
-        setState(State::Failed);
-        Q_EMIT failed(m);
-    });
-    if (auto r = m_core->dispatcher->start(); !r)
+    if (auto r = m_runner->start(); !r)
         return fail(r.error());
     if (m_demo)
         m_demo->startTraffic();
-    m_alerts = std::make_unique<AlertEngine>(*m_core->ws);
-    m_notifyTimer = new QTimer(this);
-    m_notifyTimer->setInterval(m_o.notifyIntervalMs);
-    connect(m_notifyTimer, &QTimer::timeout, this, &CoreService::announce);
-    m_notifyTimer->start();
-    m_alertTimer = new QTimer(this);
-    m_alertTimer->setInterval(m_o.alertIntervalMs);
-    connect(m_alertTimer, &QTimer::timeout, this, &CoreService::evaluateAlerts);
-    m_alertTimer->start();
     setState(State::Running);
     Q_EMIT started(m_core->ws->path(), notes);
-    m_dirty = true;
     announce();
-    evaluateAlerts();
+    m_runner->evaluateAlerts();
 }
 
 void CoreService::shutdown()
@@ -117,20 +118,11 @@ void CoreService::shutdown()
     if (!m_core)
         return;
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_notifyTimer)
-        m_notifyTimer->stop();
-    if (m_alertTimer)
-        m_alertTimer->stop();
     if (m_demo)
         m_demo->stopTraffic();
-    m_core->dispatcher->stop();
-    QElapsedTimer drain;
-    drain.start();
-    while (
-        m_core->dispatcher->callsInFlight() > 0 && drain.elapsed() < 3000 && m_core->dispatcher->lastError().isEmpty())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    (void)m_core->dispatcher->flush();
-    m_alerts.reset();
+    if (m_runner)
+        (void)m_runner->stop(); // a storage failure was reported when it happened
+    m_runner.reset();
     m_demo.reset();
     m_core.reset();
     setState(State::Stopped);
@@ -139,13 +131,13 @@ void CoreService::shutdown()
 void CoreService::setSendingPaused(bool paused)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_core || m_state == State::Failed)
+    if (!m_runner || m_state == State::Failed)
         return;
     if (paused && m_state == State::Running) {
-        m_core->dispatcher->stop();
+        (void)m_runner->setSendingPaused(true);
         setState(State::Paused);
     } else if (!paused && m_state == State::Paused) {
-        if (auto r = m_core->dispatcher->start(); !r) {
+        if (auto r = m_runner->setSendingPaused(false); !r) {
             setState(State::Failed);
             Q_EMIT failed(r.error());
             return;
@@ -158,7 +150,7 @@ void CoreService::execute(quint64 id, const CoreCommand& command, const std::sha
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (!m_core) {
-        Q_EMIT commandFinished(id, false, QStringLiteral("the core is not running"), QString());
+        Q_EMIT commandFinished(id, false, QStringLiteral("the core is not running"), nlohmann::json());
         return;
     }
     // Progress is throttled to ~20 updates per second so that a bulk action does not flood the UI thread.
@@ -175,49 +167,19 @@ void CoreService::execute(quint64 id, const CoreCommand& command, const std::sha
         cancel);
     auto r = command(ctx);
     m_core->dispatcher->poke();
-    markChanged();
+    m_runner->markChanged();
     if (r)
-        Q_EMIT commandFinished(id, true, QString(), qs(r.value().dump()));
+        Q_EMIT commandFinished(id, true, QString(), r.value());
     else
-        Q_EMIT commandFinished(id, false, r.error(), QString());
-}
-
-void CoreService::markChanged()
-{
-    m_dirty = true;
+        Q_EMIT commandFinished(id, false, r.error(), nlohmann::json());
 }
 
 void CoreService::announce()
 {
-    if (!m_dirty || !m_core)
+    if (!m_core)
         return;
-    m_dirty = false;
     Q_EMIT changed(++m_version);
-    Q_EMIT status(qs(liveStatus(*m_core->ws).dump()));
-}
-
-void CoreService::evaluateAlerts()
-{
-    if (!m_alerts)
-        return;
-    auto r = m_alerts->evaluate();
-    if (!r)
-        return;
-    if (r->fired.empty())
-        return;
-    nlohmann::json fired = nlohmann::json::array();
-    QSqlQuery q(m_core->ws->db());
-    q.prepare(QStringLiteral("SELECT severity FROM alert WHERE id = ?"));
-    for (const AlertChange& a : r->fired) {
-        q.addBindValue(static_cast<qint64>(a.id));
-        const QString severity = q.exec() && q.next() ? q.value(0).toString() : QString();
-        if (severity == QLatin1String("critical") || severity == QLatin1String("high"))
-            fired.push_back({ { "id", a.id }, { "rule", a.rule }, { "message", a.message },
-                { "severity", severity.toStdString() } });
-    }
-    markChanged();
-    if (!fired.empty())
-        Q_EMIT alertsFired(qs(fired.dump()));
+    Q_EMIT status(read::liveStatus(m_core->ws->db()));
 }
 
 } // namespace mdsync

@@ -5,6 +5,8 @@
 // (functions run on the core thread against the core, which checks permissions and audits them); results,
 // progress and change notifications go back as signals with value snapshots.
 
+#include "engine/corerunner.h"
+#include "store/livestatus.h"
 #include "util/result.h"
 
 #include <QObject>
@@ -17,14 +19,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
-
-class QTimer;
 
 namespace mdsync {
 
 struct EmbeddedCore;
-class AlertEngine;
 class LiveDemo;
 
 struct CoreServiceOptions
@@ -37,6 +37,9 @@ struct CoreServiceOptions
     std::string actor; // the login running the application (commands run as this user)
     int notifyIntervalMs = 250; // changes are announced at most this often
     int alertIntervalMs = 30 * 1000;
+    // Ingress of a real workspace (not the demo): the webhook and the file inbox, as `mdsyncctl run` has them.
+    std::optional<InboundOptions> webhook;
+    std::optional<FileInboxOptions> inbox;
 };
 
 // What a command may use while it runs on the core thread.
@@ -86,28 +89,27 @@ Q_SIGNALS:
     void stateChanged(mdsync::CoreService::State state);
     // The workspace changed (ingest, outcomes, commands); `version` grows. Throttled.
     void changed(quint64 version);
-    // Deliveries per status and open exceptions per category, as JSON text (see liveStatus()).
-    void status(const QString& liveStatusJson);
-    // New alerts of severity critical or high: [{id, rule, message}] as JSON text.
-    void alertsFired(const QString& alertsJson);
+    // Deliveries per status and open exceptions per category (read::liveStatus()).
+    void status(const mdsync::LiveStatus& status);
+    // New alerts of severity critical or high.
+    void alertsFired(const QList<mdsync::FiredAlert>& alerts);
+    // An operator line from the run loop (webhook address, inbox, reconcile results, alert errors).
+    void message(const QString& line, bool problem);
     void commandProgress(quint64 id, int done, int total, const QString& text);
-    void commandFinished(quint64 id, bool ok, const QString& error, const QString& resultJson);
+    void commandFinished(quint64 id, bool ok, const QString& error, const nlohmann::json& result);
 
 private:
     void setState(State s);
-    void markChanged();
     void announce();
-    void evaluateAlerts();
 
     CoreServiceOptions m_o;
     std::unique_ptr<EmbeddedCore> m_core;
     std::unique_ptr<LiveDemo> m_demo;
-    std::unique_ptr<AlertEngine> m_alerts;
-    QTimer* m_notifyTimer = nullptr;
-    QTimer* m_alertTimer = nullptr;
+    std::unique_ptr<CoreRunner> m_runner;
     State m_state = State::Stopped;
-    bool m_dirty = true;
     quint64 m_version = 0;
 };
 
 } // namespace mdsync
+
+Q_DECLARE_METATYPE(nlohmann::json)

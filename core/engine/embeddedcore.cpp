@@ -13,7 +13,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSqlQuery>
 
 #include <set>
 
@@ -180,21 +179,6 @@ Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& a
     if (summary)
         core.dispatcher->poke();
     return summary;
-}
-
-nlohmann::json liveStatus(Workspace& ws)
-{
-    nlohmann::json j = { { "deliveries", nlohmann::json::object() }, { "exceptions", nlohmann::json::object() } };
-    QSqlQuery q(ws.db());
-    if (q.exec(QStringLiteral("SELECT status, sum(n) FROM delivery_counter GROUP BY status HAVING sum(n) <> 0")))
-        while (q.next())
-            j["deliveries"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
-    if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter"
-                              " WHERE status NOT IN ('resolved','discarded','superseded','replayed')"
-                              " GROUP BY category HAVING sum(n) <> 0")))
-        while (q.next())
-            j["exceptions"][q.value(0).toString().toStdString()] = q.value(1).toLongLong();
-    return j;
 }
 
 } // namespace mdsync

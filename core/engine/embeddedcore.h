@@ -66,8 +66,4 @@ Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveD
 // Ingests the built-in NPI batch (the demo's history).
 Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& actor);
 
-// Deliveries per status and open exceptions per category, from the counters (no scans):
-// {"deliveries": {status: n}, "exceptions": {category: n}}.
-nlohmann::json liveStatus(Workspace& ws);
-
 } // namespace mdsync

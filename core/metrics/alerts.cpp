@@ -29,7 +29,8 @@ QVariant optional(const std::string& s)
     return s.empty() ? QVariant() : QVariant(sqlText(s));
 }
 
-bool contains(const std::vector<std::string>& list, const std::string& v)
+// (Named apart from the other files' `contains`: in a unity batch a same-named overload would be picked silently.)
+bool emptyOrContains(const std::vector<std::string>& list, const std::string& v)
 {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
 }
@@ -96,7 +97,7 @@ void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<
     while (subs.next()) {
         Sub s { stdText(subs.value(0)), stdText(subs.value(1)), stdText(subs.value(2)),
             subs.value(3).toLongLong() * 60000 };
-        if (s.slaMs > 0 && contains(rule.domains, s.domain) && contains(rule.targets, s.target))
+        if (s.slaMs > 0 && emptyOrContains(rule.domains, s.domain) && emptyOrContains(rule.targets, s.target))
             list.push_back(std::move(s));
     }
     for (const Sub& s : list) {
@@ -159,7 +160,7 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         json hits = json::object();
         for (auto it = changed.begin(); it != changed.end(); ++it) {
             const AttributeDef* a = dom ? dom->attribute(it.key()) : nullptr;
-            if (a && contains(rule.groups, a->group) && !rule.groups.empty())
+            if (a && emptyOrContains(rule.groups, a->group) && !rule.groups.empty())
                 hits[it.key()] = it.value();
         }
         if (hits.empty())
@@ -196,7 +197,7 @@ void openExceptionsOver(QSqlDatabase db, const AlertRule& rule, std::vector<Firi
     while (q.next()) {
         const std::string domain = stdText(q.value(0));
         const std::int64_t n = q.value(1).toLongLong();
-        if (domain.empty() || n <= rule.threshold || !contains(rule.domains, domain))
+        if (domain.empty() || n <= rule.threshold || !emptyOrContains(rule.domains, domain))
             continue;
         Firing f;
         f.dedupKey = rule.id + ":" + domain;
@@ -380,7 +381,7 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
         auto clear = [&](std::int64_t id, const std::string& rule, const std::string& key, const std::string& why) {
             run(db, QStringLiteral("UPDATE alert SET status = 'cleared', cleared_at = ? WHERE id = ?"),
                 { sqlInt(now), sqlInt(id) }, QStringLiteral("clear alert"));
-            result.cleared.push_back({ id, rule, key, why });
+            result.cleared.push_back({ id, rule, key, why, {} });
         };
         for (const AlertRule& rule : rules.value()) {
             ruleById[rule.id] = &rule;
@@ -411,7 +412,7 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
                     run(db, QStringLiteral("UPDATE alert SET last_seen_at = ?, message = ?, details = ? WHERE id = ?"),
                         { sqlInt(now), sqlText(f.message), sqlText(f.details.dump()), sqlInt(it->second.id) },
                         QStringLiteral("refresh alert"));
-                    result.refreshed.push_back({ it->second.id, rule.id, f.dedupKey, f.message });
+                    result.refreshed.push_back({ it->second.id, rule.id, f.dedupKey, f.message, rule.severity });
                     continue;
                 }
                 QSqlQuery ins = run(db,
@@ -423,7 +424,7 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
                     QStringLiteral("insert alert"));
                 const std::int64_t id = ins.lastInsertId().toLongLong();
                 live[f.dedupKey] = { id, rule.id, "open" };
-                result.fired.push_back({ id, rule.id, f.dedupKey, f.message });
+                result.fired.push_back({ id, rule.id, f.dedupKey, f.message, rule.severity });
             }
         }
         // Condition alerts whose condition no longer holds (or whose rule is gone) are cleared.

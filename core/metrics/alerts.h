@@ -52,7 +52,7 @@ Result<void> setAlertRules(
 struct AlertChange
 {
     std::int64_t id = 0;
-    std::string rule, dedupKey, message;
+    std::string rule, dedupKey, message, severity;
 };
 
 struct AlertEvaluation

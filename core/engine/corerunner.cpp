@@ -1,0 +1,243 @@
+#include "engine/corerunner.h"
+
+#include "connectors/connector.h"
+#include "contract/contract.h"
+#include "engine/embeddedcore.h"
+#include "metrics/alerts.h"
+#include "policy/landscape.h"
+#include "store/workspace.h"
+#include "sync/reconcile.h"
+#include "util/qtext.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QThread>
+#include <QTimer>
+
+namespace mdsync {
+
+CoreRunner::CoreRunner(EmbeddedCore& core, CoreRunnerOptions options, QObject* parent)
+    : QObject(parent)
+    , m_core(core)
+    , m_o(std::move(options))
+{
+    qRegisterMetaType<mdsync::FiredAlert>();
+    qRegisterMetaType<QList<mdsync::FiredAlert>>();
+    connect(m_core.dispatcher.get(), &Dispatcher::outcomesCommitted, this, &CoreRunner::markChanged);
+    connect(m_core.dispatcher.get(), &Dispatcher::storageFailed, this, &CoreRunner::storageFailed);
+    m_notifyTimer = new QTimer(this);
+    m_notifyTimer->setInterval(m_o.notifyIntervalMs);
+    m_notifyTimer->setSingleShot(true);
+    connect(m_notifyTimer, &QTimer::timeout, this, &CoreRunner::announce);
+}
+
+CoreRunner::~CoreRunner()
+{
+    (void)stop();
+}
+
+Result<void> CoreRunner::start()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_running)
+        return {};
+    // Inbound first: a port in use or an inbox that cannot be created stops the start before anything is sent.
+    if (m_o.webhook) {
+        auto webhook = std::make_unique<InboundServer>(*m_core.pipeline, *m_o.webhook);
+        connect(webhook.get(), &InboundServer::eventsIngested, this, [this] {
+            m_core.dispatcher->poke();
+            markChanged();
+        });
+        auto bound = webhook->start();
+        if (!bound)
+            return makeError(bound.error());
+        m_webhookPort = bound.value();
+        m_webhook = std::move(webhook);
+        Q_EMIT message(QStringLiteral("webhook on http://%1:%2 (POST /events, POST /validate)")
+                           .arg(m_o.webhook->address.toString())
+                           .arg(m_webhookPort),
+            false);
+    }
+    if (m_o.inbox) {
+        auto inbox = std::make_unique<FileInbox>(*m_core.pipeline, *m_o.inbox);
+        connect(inbox.get(), &FileInbox::fileProcessed, this, [this] {
+            m_core.dispatcher->poke();
+            markChanged();
+        });
+        connect(inbox.get(), &FileInbox::errorOccurred, this,
+            [this](const QString& m) { Q_EMIT message(QStringLiteral("inbox: ") + m, true); });
+        if (auto r = inbox->start(); !r) {
+            m_webhook.reset();
+            return makeError(r.error());
+        }
+        m_inbox = std::move(inbox);
+        Q_EMIT message(
+            QStringLiteral("inbox %1 (processed files move to done/ or failed/)").arg(m_o.inbox->folder), false);
+    }
+    if (auto r = m_core.dispatcher->start(); !r) {
+        m_inbox.reset();
+        m_webhook.reset();
+        return r;
+    }
+    m_running = true;
+    m_paused = false;
+    if (m_o.alertIntervalMs > 0) {
+        m_alerts = std::make_unique<AlertEngine>(*m_core.ws);
+        m_alertTimer = new QTimer(this);
+        m_alertTimer->setInterval(m_o.alertIntervalMs);
+        connect(m_alertTimer, &QTimer::timeout, this, &CoreRunner::evaluateAlerts);
+        m_alertTimer->start();
+    }
+    if (m_o.reconcileSchedule)
+        startReconcileSchedule();
+    markChanged();
+    return {};
+}
+
+Result<void> CoreRunner::stop()
+{
+    if (!m_running)
+        return {};
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_running = false;
+    // Ingress first (nothing new arrives), then the timers, then sending.
+    if (m_webhook)
+        m_webhook->stop();
+    if (m_inbox)
+        m_inbox->stop();
+    if (m_alertTimer) {
+        m_alertTimer->stop();
+        delete m_alertTimer;
+        m_alertTimer = nullptr;
+    }
+    m_reconcile.reset();
+    m_notifyTimer->stop();
+    Dispatcher& d = *m_core.dispatcher;
+    d.stop();
+    // Calls in flight finish (bounded) and their outcomes are recorded.
+    QElapsedTimer drain;
+    drain.start();
+    while (d.callsInFlight() > 0 && drain.elapsed() < m_o.drainTimeoutMs && d.lastError().isEmpty())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const auto flushed = d.flush();
+    m_webhook.reset();
+    m_inbox.reset();
+    m_alerts.reset();
+    if (!d.lastError().isEmpty())
+        return makeError(d.lastError());
+    if (!flushed)
+        return makeError(flushed.error());
+    return {};
+}
+
+Result<void> CoreRunner::setSendingPaused(bool paused)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_running || paused == m_paused)
+        return {};
+    if (paused) {
+        m_core.dispatcher->stop();
+    } else if (auto r = m_core.dispatcher->start(); !r) {
+        return r;
+    }
+    m_paused = paused;
+    return {};
+}
+
+void CoreRunner::markChanged()
+{
+    m_dirty = true;
+    if (m_o.notifyIntervalMs <= 0)
+        announce();
+    else if (!m_notifyTimer->isActive())
+        m_notifyTimer->start();
+}
+
+void CoreRunner::announce()
+{
+    if (!m_dirty)
+        return;
+    m_dirty = false;
+    Q_EMIT changed();
+}
+
+void CoreRunner::evaluateAlerts()
+{
+    if (!m_alerts)
+        return;
+    auto r = m_alerts->evaluate();
+    if (!r) {
+        Q_EMIT message(QStringLiteral("alerts: ") + r.error(), true);
+        return;
+    }
+    if (r->fired.empty() && r->cleared.empty())
+        return;
+    QList<FiredAlert> fired;
+    for (const AlertChange& a : r->fired)
+        if (a.severity == "critical" || a.severity == "high")
+            fired.push_back({ a.id, a.rule, a.severity, a.message });
+    markChanged();
+    if (!fired.isEmpty())
+        Q_EMIT alertsFired(fired);
+}
+
+void CoreRunner::startReconcileSchedule()
+{
+    m_reconcile = std::make_unique<QObject>();
+    auto contracts = ContractSet::builtin(*m_core.config.model, *m_core.config.landscape);
+    if (!contracts) {
+        Q_EMIT message(QStringLiteral("reconcile schedule: ") + contracts.error(), true);
+        return;
+    }
+    auto shared = std::make_shared<ContractSet>(std::move(contracts).value());
+    auto busy = std::make_shared<bool>(false);
+    for (const SubscriptionDef& s : m_core.config.landscape->subscriptions()) {
+        if (s.reconcileMinutes <= 0)
+            continue;
+        auto it = m_core.connectors.find(s.target);
+        // The connectors the dispatcher uses (the live demo's simulated systems are not in m_core.connectors).
+        if (it == m_core.connectors.end() || !it->second->supportsReadBack(s.domain)) {
+            Q_EMIT message(QStringLiteral("%1: reconcile_minutes %2 ignored (%3)")
+                               .arg(qs(s.id))
+                               .arg(s.reconcileMinutes)
+                               .arg(it == m_core.connectors.end() ? QStringLiteral("target not connected")
+                                                                  : QStringLiteral("its connector cannot read back")),
+                false);
+            continue;
+        }
+        Connector* connector = it->second.get();
+        auto* timer = new QTimer(m_reconcile.get());
+        timer->setInterval(s.reconcileMinutes * m_o.reconcileMinuteMs);
+        const std::string target = s.target, domain = s.domain;
+        connect(timer, &QTimer::timeout, m_reconcile.get(), [this, shared, busy, connector, target, domain] {
+            if (*busy)
+                return; // the previous run still waits for its read-back: this one is skipped, the next comes
+            *busy = true;
+            ReconcileOptions o;
+            o.target = target;
+            o.domain = domain;
+            o.actor = "system:reconcile";
+            o.checkPermission = false;
+            auto r = reconcileTarget(*m_core.ws, m_core.config, *shared, *connector, o);
+            *busy = false;
+            if (!r) {
+                Q_EMIT message(r.error(), true);
+                return;
+            }
+            if (r->exceptionsCreated > 0)
+                markChanged();
+            Q_EMIT message(QStringLiteral("reconcile %1 %2: %3 compared, %4 drifted, %5 new drift exception(s)")
+                               .arg(qs(target), qs(domain))
+                               .arg(r->compared)
+                               .arg(r->drifts.size())
+                               .arg(r->exceptionsCreated),
+                false);
+        });
+        timer->start();
+        Q_EMIT message(
+            QStringLiteral("reconciling %1 %2 every %3 min").arg(qs(s.target), qs(s.domain)).arg(s.reconcileMinutes),
+            false);
+    }
+}
+
+} // namespace mdsync

@@ -1,0 +1,105 @@
+#pragma once
+
+// One run loop for the embedded core (docs/ARCHITECTURE.md, "One change end to end"). `mdsyncctl run`,
+// `mdsyncctl demo` and the GUI's core thread (CoreService) all run the core through a CoreRunner: it owns the
+// ingress (webhook, file inbox, scheduled reconciliation), the dispatcher's start and stop, the alert timer,
+// the change notifications and the bounded shutdown. It lives on the thread that owns the EmbeddedCore.
+
+#include "sync/fileinbox.h"
+#include "sync/inboundserver.h"
+#include "util/result.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+class QTimer;
+
+namespace mdsync {
+
+struct EmbeddedCore;
+class AlertEngine;
+
+// A new alert of severity critical or high (what the GUI notifies and `mdsyncctl run` prints).
+struct FiredAlert
+{
+    std::int64_t id = 0;
+    std::string rule, severity, message;
+    bool operator==(const FiredAlert&) const = default;
+};
+
+struct CoreRunnerOptions
+{
+    std::optional<InboundOptions> webhook; // the webhook (POST /events) when set
+    std::optional<FileInboxOptions> inbox; // the file inbox when set
+    bool reconcileSchedule = true; // per subscription "reconcile_minutes" (docs/STEWARDSHIP.md)
+    int reconcileMinuteMs = 60 * 1000; // milliseconds per reconcile minute (tests shorten it)
+    int alertIntervalMs = 30 * 1000; // alert rules are evaluated this often (docs/METRICS.md); 0 = never
+    int notifyIntervalMs = 250; // changed() at most this often
+    int drainTimeoutMs = 5000; // at stop: how long calls in flight may take to finish
+};
+
+class CoreRunner final : public QObject
+{
+    Q_OBJECT
+public:
+    CoreRunner(EmbeddedCore& core, CoreRunnerOptions options, QObject* parent = nullptr);
+    ~CoreRunner() override; // stop()
+
+    // Starts the ingress, the dispatcher and the timers. An error (a port in use, an inbox folder that cannot
+    // be created) leaves nothing running.
+    Result<void> start();
+    // Stops the ingress and the timers, then the dispatcher; lets calls in flight finish (bounded by
+    // drainTimeoutMs) and records their outcomes. An error is the dispatcher's (storage) failure. Idempotent.
+    Result<void> stop();
+    // Pauses or resumes sending; ingress keeps queuing.
+    Result<void> setSendingPaused(bool paused);
+
+    bool isRunning() const { return m_running; }
+    bool isSendingPaused() const { return m_paused; }
+    quint16 webhookPort() const { return m_webhookPort; }
+    EmbeddedCore& core() const { return m_core; }
+
+    // Something changed the workspace outside the runner's view (a steward command); changed() follows.
+    void markChanged();
+    // Evaluates the alert rules now (also done every alertIntervalMs).
+    void evaluateAlerts();
+
+Q_SIGNALS:
+    // The workspace changed (ingress, outcomes, markChanged); throttled to notifyIntervalMs.
+    void changed();
+    // A line for the operator: what runs where ("webhook on http://127.0.0.1:8080 ..."), scheduled
+    // reconciliation results, alert evaluation errors. `problem` marks errors.
+    void message(const QString& line, bool problem);
+    // New alerts of severity critical or high.
+    void alertsFired(const QList<mdsync::FiredAlert>& alerts);
+    // The dispatcher stopped on a storage failure.
+    void storageFailed(const QString& message);
+
+private:
+    void startReconcileSchedule();
+    void announce();
+
+    EmbeddedCore& m_core;
+    CoreRunnerOptions m_o;
+    std::unique_ptr<InboundServer> m_webhook;
+    std::unique_ptr<FileInbox> m_inbox;
+    std::unique_ptr<AlertEngine> m_alerts;
+    std::unique_ptr<QObject> m_reconcile; // parent of the reconcile timers
+    QTimer* m_alertTimer = nullptr;
+    QTimer* m_notifyTimer = nullptr;
+    quint16 m_webhookPort = 0;
+    bool m_running = false;
+    bool m_paused = false;
+    bool m_dirty = false;
+};
+
+} // namespace mdsync
+
+Q_DECLARE_METATYPE(mdsync::FiredAlert)

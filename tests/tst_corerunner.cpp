@@ -1,0 +1,183 @@
+// CoreRunner, the one run loop of `mdsyncctl run`, `mdsyncctl demo` and the GUI's core thread: ingress (webhook,
+// file inbox) into the pipeline, dispatcher start/stop, alert evaluation, change notifications; and CoreService
+// (the GUI's embedded core) running the webhook and the inbox through it.
+
+#include "engine/corerunner.h"
+#include "engine/coreservice.h"
+#include "engine/embeddedcore.h"
+#include "store/livestatus.h"
+#include "workspacefixture.h"
+
+#include <QDir>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace mdsync;
+using namespace mdsync::test;
+
+namespace {
+
+const QByteArray kToken = "corerunner-test-token";
+
+// POSTs a JSON Lines body to the webhook on `port`; returns the HTTP status (0: no answer in 10 s).
+int postEvents(quint16 port, const QByteArray& body)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/events").arg(port)));
+    req.setRawHeader("Authorization", "Bearer " + kToken);
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/x-ndjson"));
+    req.setTransferTimeout(10000);
+    QNetworkReply* r = nam.post(req, body);
+    QSignalSpy finished(r, &QNetworkReply::finished);
+    if (!r->isFinished())
+        finished.wait(10000);
+    const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    delete r;
+    return status;
+}
+
+QByteArray itemLine(const std::string& key, const std::string& description)
+{
+    return QByteArray::fromStdString(
+        event("PLM", "item", key, releasedItem(description, { "P100" }), {}, "upsert", "2026-11-27T08:00:00Z") + '\n');
+}
+
+qint64 objects(const QString& path)
+{
+    RawConnection raw(path);
+    return count(raw.db(), QStringLiteral("object"));
+}
+
+} // namespace
+
+class TstCoreRunner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void webhookAndInboxFeedThePipeline()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const QString path = tw.path();
+        const QString inboxDir = tw.filePath(QStringLiteral("inbox"));
+        QVERIFY(QDir().mkpath(inboxDir));
+        tw.close();
+
+        MDSYNC_REQUIRE_OK(core, openEmbeddedCore(path, DispatcherOptions {}, false));
+        CoreRunnerOptions o;
+        InboundOptions io;
+        io.token = kToken;
+        o.webhook = io;
+        FileInboxOptions fo;
+        fo.folder = inboxDir;
+        fo.rescanMs = 100;
+        fo.settleMs = 100;
+        o.inbox = fo;
+        o.notifyIntervalMs = 50;
+        CoreRunner runner(*core.value(), o);
+        QSignalSpy messages(&runner, &CoreRunner::message);
+        QSignalSpy changed(&runner, &CoreRunner::changed);
+        MDSYNC_REQUIRE_OK(started, runner.start());
+        QVERIFY(runner.isRunning());
+        QVERIFY(core.value()->dispatcher->isRunning());
+        QVERIFY(runner.webhookPort() != 0);
+        bool sawWebhook = false, sawInbox = false;
+        for (const auto& m : messages) {
+            sawWebhook |= m.at(0).toString().startsWith(
+                QStringLiteral("webhook on http://127.0.0.1:%1").arg(runner.webhookPort()));
+            sawInbox |= m.at(0).toString().startsWith(QStringLiteral("inbox ") + inboxDir);
+        }
+        QVERIFY2(sawWebhook && sawInbox, "start() names the webhook's address and the inbox folder");
+
+        QCOMPARE(postEvents(runner.webhookPort(), itemLine("CR-1", "Core runner webhook item")), 200);
+        {
+            QFile f(inboxDir + QStringLiteral("/batch.jsonl"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(itemLine("CR-2", "Core runner inbox item"));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(inboxDir + QStringLiteral("/done/batch.jsonl")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(changed.count() > 0, 5000);
+        const LiveStatus live = read::liveStatus(core.value()->ws->db());
+        QVERIFY2(live.deliveriesIn("pending") > 0, live.toJson().dump().c_str());
+
+        MDSYNC_REQUIRE_OK(stopped, runner.stop());
+        QVERIFY(!runner.isRunning());
+        QVERIFY(!core.value()->dispatcher->isRunning());
+        MDSYNC_REQUIRE_OK(again, runner.stop()); // idempotent
+        core.value().reset();
+        QCOMPARE(objects(path), qint64(2));
+    }
+
+    // A port in use stops the start before anything runs: no inbox, no dispatcher.
+    void aFailedStartLeavesNothingRunning()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const QString path = tw.path();
+        tw.close();
+        QTcpServer occupied;
+        QVERIFY(occupied.listen(QHostAddress::LocalHost, 0));
+
+        MDSYNC_REQUIRE_OK(core, openEmbeddedCore(path, DispatcherOptions {}, false));
+        CoreRunnerOptions o;
+        InboundOptions io;
+        io.token = kToken;
+        io.port = occupied.serverPort();
+        o.webhook = io;
+        CoreRunner runner(*core.value(), o);
+        const auto r = runner.start();
+        QVERIFY(!r);
+        QVERIFY2(r.error().contains(QString::number(occupied.serverPort())), qPrintable(r.error()));
+        QVERIFY(!runner.isRunning());
+        QVERIFY(!core.value()->dispatcher->isRunning());
+    }
+
+    // The GUI's embedded core (CoreService) runs the webhook too, and announces typed status snapshots.
+    void guiCoreRunsTheWebhook()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const QString path = tw.path();
+        tw.close();
+
+        CoreServiceOptions o;
+        o.workspacePath = path;
+        o.connectFromLandscape = false;
+        o.actor = "steward.gui";
+        o.notifyIntervalMs = 50;
+        InboundOptions io;
+        io.token = kToken;
+        o.webhook = io;
+        CoreService service(o);
+        QSignalSpy messages(&service, &CoreService::message);
+        QSignalSpy statuses(&service, &CoreService::status);
+        QSignalSpy failed(&service, &CoreService::failed);
+        service.start();
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(service.state(), CoreService::State::Running);
+        quint16 port = 0;
+        for (const auto& m : messages) {
+            const QString line = m.at(0).toString();
+            if (line.startsWith(QStringLiteral("webhook on http://127.0.0.1:")))
+                port = static_cast<quint16>(line.section(QLatin1Char(':'), 2).section(QLatin1Char(' '), 0, 0).toUInt());
+        }
+        QVERIFY2(port != 0, "the GUI's core announces its webhook address");
+        QCOMPARE(postEvents(port, itemLine("CR-GUI", "Item sent to the GUI's core")), 200);
+        QTRY_VERIFY_WITH_TIMEOUT(!statuses.isEmpty()
+                && statuses.last().at(0).value<LiveStatus>().deliveriesIn("pending")
+                        + statuses.last().at(0).value<LiveStatus>().deliveriesIn("in_flight")
+                    > 0,
+            5000);
+        service.shutdown();
+        QCOMPARE(service.state(), CoreService::State::Stopped);
+        QCOMPARE(objects(path), qint64(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCoreRunner)
+#include "tst_corerunner.moc"
