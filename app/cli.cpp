@@ -12,7 +12,6 @@
 #include "engine/corerunner.h"
 #include "engine/embeddedcore.h"
 #include "metrics/alerts.h"
-#include "steward/exceptionactions.h"
 #include "steward/roles.h"
 #include "store/configstore.h"
 #include "store/livestatus.h"
@@ -772,44 +771,6 @@ int cmdRoles(const Args& a)
         printJson(j);
     else
         printTable({ QStringLiteral("LOGIN"), QStringLiteral("ROLES") }, rows);
-    return Ok;
-}
-
-int cmdExceptionAction(const Args& a)
-{
-    bool ok = false;
-    const std::int64_t id = a.value(QStringLiteral("id")).toLongLong(&ok);
-    if (!ok || id <= 0)
-        return fail(QStringLiteral("%1 needs --id N (an exception id, see mdsyncctl exceptions)").arg(a.command));
-    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
-    if (!ws)
-        return fail(ws.error());
-    ExceptionActions actions(*ws.value());
-    const std::string who = actor(a);
-    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
-    const QString& c = a.command;
-    Result<void> r;
-    if (c == QLatin1String("assign")) {
-        r = actions.assign(who, id, a.value(QStringLiteral("to")).toStdString(), reason);
-    } else if (c == QLatin1String("unassign")) {
-        r = actions.unassign(who, id, reason);
-    } else if (c == QLatin1String("comment")) {
-        r = actions.comment(who, id, a.value(QStringLiteral("text")).toStdString());
-    } else if (c == QLatin1String("discard")) {
-        DiscardReason code;
-        if (!discardReasonFromName(a.value(QStringLiteral("reason-code")).toStdString(), code))
-            return fail(QStringLiteral("discard needs --reason-code superseded|obsolete_object|duplicate|"
-                                       "target_decommissioned|other (got '%1')")
-                            .arg(a.value(QStringLiteral("reason-code"))));
-        r = actions.discard(who, id, code, reason);
-    } else if (c == QLatin1String("resolve")) {
-        r = actions.resolve(who, id, reason);
-    } else {
-        r = actions.replay(who, id, reason);
-    }
-    if (!r)
-        return fail(r.error());
-    out() << c << " #" << id << ": done\n";
     return Ok;
 }
 

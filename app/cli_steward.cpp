@@ -1,11 +1,7 @@
 // mdsyncctl steward commands: correct, approve/reject, corrections, replay (one, by filter, dry run), rule.
 #include "clicommands.h"
 
-#include "contract/contract.h"
-#include "steward/corrections.h"
-#include "steward/exceptionactions.h"
-#include "steward/fixrules.h"
-#include "steward/replayjob.h"
+#include "steward/steward.h"
 #include "store/configstore.h"
 #include "sync/ingestpipeline.h"
 
@@ -13,19 +9,18 @@ namespace mdsync::cli {
 
 namespace {
 
-// The writer side a steward command needs: the workspace, the configuration in force, the contracts and the
-// ingest pipeline (a steward revision goes through it like any change).
+// The writer side a steward command needs: the workspace, the configuration in force, the ingest pipeline (a
+// steward revision goes through it like any change) and the steward facade over them.
 struct StewardCore
 {
     std::unique_ptr<Workspace> ws;
     ActiveConfig config;
-    std::unique_ptr<ContractSet> contracts;
     std::unique_ptr<IngestPipeline> pipeline;
-    std::unique_ptr<Corrections> corrections;
+    std::unique_ptr<Steward> steward;
 
     ~StewardCore()
     {
-        corrections.reset();
+        steward.reset();
         pipeline.reset();
         ws.reset();
     }
@@ -42,12 +37,8 @@ Result<std::unique_ptr<StewardCore>> openSteward(const Args& a, Workspace::Mode 
     if (!cfg)
         return makeError(cfg.error());
     c->config = cfg.value();
-    auto contracts = ContractSet::builtin(*c->config.model, *c->config.landscape);
-    if (!contracts)
-        return makeError(contracts.error());
-    c->contracts = std::make_unique<ContractSet>(std::move(contracts).value());
     c->pipeline = std::make_unique<IngestPipeline>(*c->ws, c->config);
-    c->corrections = std::make_unique<Corrections>(*c->ws, *c->pipeline, *c->contracts);
+    c->steward = std::make_unique<Steward>(*c->ws, c->config, *c->pipeline);
     return c;
 }
 
@@ -126,6 +117,44 @@ int reportCorrection(const Args& a, const Result<CorrectionResult>& r)
 
 } // namespace
 
+int cmdExceptionAction(const Args& a)
+{
+    bool ok = false;
+    const std::int64_t id = a.value(QStringLiteral("id")).toLongLong(&ok);
+    if (!ok || id <= 0)
+        return fail(QStringLiteral("%1 needs --id N (an exception id, see mdsyncctl exceptions)").arg(a.command));
+    auto core = openSteward(a);
+    if (!core)
+        return fail(core.error());
+    Steward& actions = *core.value()->steward;
+    const std::string who = actor(a);
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    const QString& c = a.command;
+    Result<void> r;
+    if (c == QLatin1String("assign")) {
+        r = actions.assign(who, id, a.value(QStringLiteral("to")).toStdString(), reason);
+    } else if (c == QLatin1String("unassign")) {
+        r = actions.unassign(who, id, reason);
+    } else if (c == QLatin1String("comment")) {
+        r = actions.comment(who, id, a.value(QStringLiteral("text")).toStdString());
+    } else if (c == QLatin1String("discard")) {
+        DiscardReason code;
+        if (!discardReasonFromName(a.value(QStringLiteral("reason-code")).toStdString(), code))
+            return fail(QStringLiteral("discard needs --reason-code superseded|obsolete_object|duplicate|"
+                                       "target_decommissioned|other (got '%1')")
+                            .arg(a.value(QStringLiteral("reason-code"))));
+        r = actions.discard(who, id, code, reason);
+    } else if (c == QLatin1String("resolve")) {
+        r = actions.resolve(who, id, reason);
+    } else {
+        r = actions.replay(who, id, reason);
+    }
+    if (!r)
+        return fail(r.error());
+    out() << c << " #" << id << ": done\n";
+    return Ok;
+}
+
 int cmdCorrect(const Args& a)
 {
     const std::string reason = a.value(QStringLiteral("reason")).toStdString();
@@ -140,26 +169,19 @@ int cmdCorrect(const Args& a)
         auto fields = nlohmann::json::parse(a.value(QStringLiteral("payload")).toStdString(), nullptr, false);
         if (fields.is_discarded() || !fields.is_object())
             return fail(QStringLiteral("--payload takes a JSON object of payload fields, e.g. '{\"uom\":\"EA\"}'"));
-        r = c.value()->corrections->correctPayload(actor(a), exceptionId, fields, reason);
+        r = c.value()->steward->correctPayload(actor(a), exceptionId, fields, reason);
     } else {
-        std::string domain, key;
-        if (!requireObject(a, domain, key)) {
-            if (!exceptionId)
-                return fail(QStringLiteral("correct needs --domain D --key K (or --id N of an exception about the"
-                                           " object) and --set attribute=value ..., or --id N --payload JSON"));
-            QSqlQuery q(c.value()->ws->db());
-            q.prepare(
-                QStringLiteral("SELECT coalesce(domain,''), coalesce(object_key,'') FROM exception WHERE id = ?"));
-            q.addBindValue(QVariant::fromValue<qlonglong>(exceptionId));
-            if (!q.exec() || !q.next())
-                return fail(QStringLiteral("there is no exception #%1").arg(exceptionId));
-            domain = q.value(0).toString().toStdString();
-            key = q.value(1).toString().toStdString();
-        }
         auto changes = assignments(a);
         if (!changes)
             return fail(changes.error());
-        r = c.value()->corrections->correctAttributes(actor(a), domain, key, changes.value(), reason, exceptionId);
+        std::string domain, key;
+        if (requireObject(a, domain, key))
+            r = c.value()->steward->correctAttributes(actor(a), domain, key, changes.value(), reason, exceptionId);
+        else if (exceptionId)
+            r = c.value()->steward->correctExceptionObject(actor(a), exceptionId, changes.value(), reason);
+        else
+            return fail(QStringLiteral("correct needs --domain D --key K (or --id N of an exception about the"
+                                       " object) and --set attribute=value ..., or --id N --payload JSON"));
     }
     return reportCorrection(a, r);
 }
@@ -173,8 +195,8 @@ int cmdDecide(const Args& a)
     if (!c)
         return fail(c.error());
     const std::string reason = a.value(QStringLiteral("reason")).toStdString();
-    auto r = a.command == QLatin1String("approve") ? c.value()->corrections->approve(actor(a), id, reason)
-                                                   : c.value()->corrections->reject(actor(a), id, reason);
+    auto r = a.command == QLatin1String("approve") ? c.value()->steward->approve(actor(a), id, reason)
+                                                   : c.value()->steward->reject(actor(a), id, reason);
     return reportCorrection(a, r);
 }
 
@@ -254,11 +276,10 @@ int cmdReplay(const Args& a)
     if (id && f.empty() && !dry) {
         // One exception: the action itself, so that what is wrong with it (not a failed delivery, already
         // closed, ...) is said rather than an empty job.
-        auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
-        if (!ws)
-            return fail(ws.error());
-        ExceptionActions actions(*ws.value());
-        if (auto r = actions.replay(actor(a), id, a.value(QStringLiteral("reason")).toStdString()); !r)
+        auto c = openSteward(a);
+        if (!c)
+            return fail(c.error());
+        if (auto r = c.value()->steward->replay(actor(a), id, a.value(QStringLiteral("reason")).toStdString()); !r)
             return fail(r.error());
         out() << "replay #" << id << ": requeued (the dispatcher sends it in order, after its dependencies)\n";
         return Ok;
@@ -271,9 +292,9 @@ int cmdReplay(const Args& a)
     auto c = openSteward(a, dry ? Workspace::Mode::ReadOnly : Workspace::Mode::ReadWrite);
     if (!c)
         return fail(c.error());
-    ReplayJobs jobs(*c.value()->ws, *c.value()->contracts, c.value()->config.model->units());
+    Steward& steward = *c.value()->steward;
     if (dry) {
-        auto r = jobs.dryRun(actor(a), f);
+        auto r = steward.replayDryRun(actor(a), f);
         if (!r)
             return fail(r.error());
         if (json) {
@@ -303,7 +324,7 @@ int cmdReplay(const Args& a)
         return Ok;
     }
     const std::string reason = a.value(QStringLiteral("reason")).toStdString();
-    auto r = jobs.run(actor(a), f, reason, [&](std::int64_t done, std::int64_t total, const ReplayItem& i) {
+    auto r = steward.replayJob(actor(a), f, reason, [&](std::int64_t done, std::int64_t total, const ReplayItem& i) {
         if (!json) {
             out() << QStringLiteral("[%1/%2] #%3 %4/%5 → %6: %7")
                          .arg(done)
@@ -333,9 +354,9 @@ int cmdRule(const Args& a)
     auto c = openSteward(a, apply ? Workspace::Mode::ReadWrite : Workspace::Mode::ReadOnly);
     if (!c)
         return fail(c.error());
-    FixRules rules(*c.value()->ws, *c.value()->corrections);
+    Steward& steward = *c.value()->steward;
     if (!preview && !apply) {
-        auto list = rules.list();
+        auto list = steward.rules();
         if (!list)
             return fail(list.error());
         printJson(list.value());
@@ -365,7 +386,7 @@ int cmdRule(const Args& a)
                 QStringLiteral("--match takes %1=VALUE (the same field as --set), got '%2'").arg(q(rule.field), m));
         rule.equals = valueOf(m.mid(eq + 1));
     }
-    auto r = apply ? rules.apply(actor(a), rule) : rules.preview(actor(a), rule);
+    auto r = apply ? steward.applyRule(actor(a), rule) : steward.previewRule(actor(a), rule);
     if (!r)
         return fail(r.error());
     if (a.has(QStringLiteral("json"))) {

@@ -16,6 +16,8 @@ class LocalTrytonServer;
 namespace mdsync::cli {
 
 // cli_steward.cpp: corrections, four-eyes, replay (one / --filter / --dry-run), fix rules.
+// assign, unassign, comment, discard, resolve, replay of one exception (--id N), through the steward facade.
+int cmdExceptionAction(const Args& a);
 int cmdCorrect(const Args& a);
 int cmdDecide(const Args& a); // approve / reject a correction
 int cmdReplay(const Args& a);

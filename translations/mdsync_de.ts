@@ -136,6 +136,14 @@
         <source>The view to show: dashboard, matrix, lineage, exceptions, policies, audit, or all (with --screenshot: one file per view); welcome is the first-run page.</source>
         <translation>Die anzuzeigende Ansicht: dashboard, matrix, lineage, exceptions, policies, audit oder all (mit --screenshot: eine Datei je Ansicht); welcome ist die Startseite beim ersten Aufruf.</translation>
     </message>
+    <message>
+        <source>Run the webhook (POST /events) of the opened workspace on this loopback port, like mdsyncctl run --listen; the token comes from the environment variable MDSYNC_WEBHOOK_TOKEN.</source>
+        <translation>Den Webhook (POST /events) des geöffneten Arbeitsbereichs auf diesem Loopback-Port betreiben, wie mdsyncctl run --listen; das Token kommt aus der Umgebungsvariablen MDSYNC_WEBHOOK_TOKEN.</translation>
+    </message>
+    <message>
+        <source>Watch this folder for change-event files for the opened workspace, like mdsyncctl run --inbox.</source>
+        <translation>Diesen Ordner auf Dateien mit Änderungsereignissen für den geöffneten Arbeitsbereich überwachen, wie mdsyncctl run --inbox.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::AuditLogModel</name>

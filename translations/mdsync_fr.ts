@@ -136,6 +136,14 @@
         <source>The view to show: dashboard, matrix, lineage, exceptions, policies, audit, or all (with --screenshot: one file per view); welcome is the first-run page.</source>
         <translation>La vue à afficher&#xa0;: dashboard, matrix, lineage, exceptions, policies, audit ou all (avec --screenshot&#xa0;: un fichier par vue)&#xa0;; welcome est la page du premier démarrage.</translation>
     </message>
+    <message>
+        <source>Run the webhook (POST /events) of the opened workspace on this loopback port, like mdsyncctl run --listen; the token comes from the environment variable MDSYNC_WEBHOOK_TOKEN.</source>
+        <translation>Exécuter le webhook (POST /events) de l&apos;espace de travail ouvert sur ce port de bouclage, comme mdsyncctl run --listen ; le jeton vient de la variable d&apos;environnement MDSYNC_WEBHOOK_TOKEN.</translation>
+    </message>
+    <message>
+        <source>Watch this folder for change-event files for the opened workspace, like mdsyncctl run --inbox.</source>
+        <translation>Surveiller ce dossier pour les fichiers d&apos;événements de modification de l&apos;espace de travail ouvert, comme mdsyncctl run --inbox.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::AuditLogModel</name>

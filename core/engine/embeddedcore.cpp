@@ -7,6 +7,7 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "steward/roles.h"
+#include "steward/steward.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
 #include "util/qtext.h"
@@ -95,6 +96,7 @@ EmbeddedCore::EmbeddedCore() = default;
 
 EmbeddedCore::~EmbeddedCore()
 {
+    steward.reset();
     dispatcher.reset();
     connectors.clear();
     pipeline.reset();
@@ -117,6 +119,7 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     if (!contracts)
         return makeError(contracts.error());
     core->pipeline = std::make_unique<IngestPipeline>(*core->ws, core->config);
+    core->steward = std::make_unique<Steward>(*core->ws, core->config, *core->pipeline);
     core->dispatcher
         = std::make_unique<Dispatcher>(*core->ws, core->config, std::move(contracts).value(), std::move(options));
     if (!connectFromLandscape)

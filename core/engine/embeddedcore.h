@@ -22,6 +22,7 @@ namespace mdsync {
 
 class Connector;
 class LiveDemo;
+class Steward;
 struct LiveDemoOptions;
 class Workspace;
 
@@ -43,6 +44,7 @@ struct EmbeddedCore
     std::unique_ptr<IngestPipeline> pipeline;
     std::map<std::string, std::unique_ptr<Connector>> connectors;
     std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<Steward> steward; // every steward action of the GUI goes through it
     std::vector<QString> notes; // targets left unconnected, and why
 
     EmbeddedCore();

@@ -1,12 +1,7 @@
 #include "views/exceptioncommands.h"
 
-#include "contract/contract.h"
 #include "engine/embeddedcore.h"
-#include "steward/corrections.h"
-#include "steward/replayjob.h"
-#include "store/workspace.h"
-
-#include <QSqlQuery>
+#include "steward/steward.h"
 
 #include <set>
 
@@ -43,49 +38,39 @@ Result<json> exBulkLoop(CoreCommandContext& c, const char* action, const std::ve
         { "cancelled", cancelled } };
 }
 
-// The contracts the core sends with (built from the configuration in force).
-Result<ContractSet> exContracts(EmbeddedCore& core)
-{
-    return ContractSet::builtin(*core.config.model, *core.config.landscape);
-}
-
 } // namespace
 
 CoreCommand exceptionAssignCommand(std::vector<std::int64_t> ids, std::string assignee)
 {
     return [ids = std::move(ids), assignee = std::move(assignee)](CoreCommandContext& c) -> Result<json> {
-        ExceptionActions actions(*c.core.ws);
-        return exBulkLoop(c, "assign", ids, [&](std::int64_t id) { return actions.assign(c.actor, id, assignee); });
+        return exBulkLoop(
+            c, "assign", ids, [&](std::int64_t id) { return c.core.steward->assign(c.actor, id, assignee); });
     };
 }
 
 CoreCommand exceptionDiscardCommand(std::vector<std::int64_t> ids, DiscardReason reason, std::string text)
 {
     return [ids = std::move(ids), reason, text = std::move(text)](CoreCommandContext& c) -> Result<json> {
-        ExceptionActions actions(*c.core.ws);
         return exBulkLoop(
-            c, "discard", ids, [&](std::int64_t id) { return actions.discard(c.actor, id, reason, text); });
+            c, "discard", ids, [&](std::int64_t id) { return c.core.steward->discard(c.actor, id, reason, text); });
     };
 }
 
 CoreCommand exceptionReplayCommand(std::vector<std::int64_t> ids, std::string reason)
 {
     return [ids = std::move(ids), reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
-        auto contracts = exContracts(c.core);
-        if (!contracts)
-            return makeError(contracts.error());
-        ReplayJobs jobs(*c.core.ws, contracts.value(), c.core.config.model->units());
         ReplayFilter f;
         f.exceptionIds = ids;
         f.limit = std::max<int>(f.limit, static_cast<int>(ids.size()));
-        auto r = jobs.run(c.actor, f, reason, [&](std::int64_t done, std::int64_t total, const ReplayItem& item) {
-            c.progress(static_cast<int>(done), static_cast<int>(total),
-                QStringLiteral("#%1 %2/%3 → %4")
-                    .arg(item.exceptionId)
-                    .arg(QString::fromStdString(item.domain), QString::fromStdString(item.key),
-                        QString::fromStdString(item.target)));
-            return !c.cancelled();
-        });
+        auto r = c.core.steward->replayJob(
+            c.actor, f, reason, [&](std::int64_t done, std::int64_t total, const ReplayItem& item) {
+                c.progress(static_cast<int>(done), static_cast<int>(total),
+                    QStringLiteral("#%1 %2/%3 → %4")
+                        .arg(item.exceptionId)
+                        .arg(QString::fromStdString(item.domain), QString::fromStdString(item.key),
+                            QString::fromStdString(item.target)));
+                return !c.cancelled();
+            });
         if (!r)
             return makeError(r.error());
         json items = json::array();
@@ -114,13 +99,8 @@ CoreCommand exceptionReplayCommand(std::vector<std::int64_t> ids, std::string re
 CoreCommand exceptionFixRuleCommand(FixRule rule, bool apply)
 {
     return [rule = std::move(rule), apply](CoreCommandContext& c) -> Result<json> {
-        auto contracts = exContracts(c.core);
-        if (!contracts)
-            return makeError(contracts.error());
-        Corrections corrections(*c.core.ws, *c.core.pipeline, contracts.value());
-        FixRules rules(*c.core.ws, corrections);
         c.progress(0, 1, apply ? QStringLiteral("applying") : QStringLiteral("preview"));
-        auto r = apply ? rules.apply(c.actor, rule) : rules.preview(c.actor, rule);
+        auto r = apply ? c.core.steward->applyRule(c.actor, rule) : c.core.steward->previewRule(c.actor, rule);
         if (!r)
             return makeError(r.error());
         c.progress(1, 1);
@@ -141,22 +121,7 @@ CoreCommand exceptionCorrectionCommand(std::int64_t exceptionId, nlohmann::json 
 {
     return
         [exceptionId, changes = std::move(changes), reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
-            QSqlQuery q(c.core.ws->db());
-            q.prepare(QStringLiteral("SELECT stage, COALESCE(delivery_id, 0), COALESCE(domain, ''),"
-                                     " COALESCE(object_key, '') FROM exception WHERE id = ?"));
-            q.addBindValue(QVariant::fromValue<qlonglong>(exceptionId));
-            if (!q.exec() || !q.next())
-                return makeError(QStringLiteral("correct exception #%1: no such exception").arg(exceptionId));
-            const bool payload = q.value(0).toString() == QLatin1String("delivery") && q.value(1).toLongLong() > 0;
-            const std::string domain = q.value(2).toString().toStdString();
-            const std::string key = q.value(3).toString().toStdString();
-            q.finish();
-            auto contracts = exContracts(c.core);
-            if (!contracts)
-                return makeError(contracts.error());
-            Corrections corrections(*c.core.ws, *c.core.pipeline, contracts.value());
-            auto r = payload ? corrections.correctPayload(c.actor, exceptionId, changes, reason)
-                             : corrections.correctAttributes(c.actor, domain, key, changes, reason, exceptionId);
+            auto r = c.core.steward->correctException(c.actor, exceptionId, changes, reason);
             if (!r)
                 return makeError(r.error());
             return r->toJson();
@@ -166,12 +131,8 @@ CoreCommand exceptionCorrectionCommand(std::int64_t exceptionId, nlohmann::json 
 CoreCommand correctionDecisionCommand(std::int64_t correctionId, bool approve, std::string reason)
 {
     return [correctionId, approve, reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
-        auto contracts = exContracts(c.core);
-        if (!contracts)
-            return makeError(contracts.error());
-        Corrections corrections(*c.core.ws, *c.core.pipeline, contracts.value());
-        auto r = approve ? corrections.approve(c.actor, correctionId, reason)
-                         : corrections.reject(c.actor, correctionId, reason);
+        auto r = approve ? c.core.steward->approve(c.actor, correctionId, reason)
+                         : c.core.steward->reject(c.actor, correctionId, reason);
         if (!r)
             return makeError(r.error());
         return r->toJson();
@@ -181,13 +142,9 @@ CoreCommand correctionDecisionCommand(std::int64_t correctionId, bool approve, s
 CoreCommand exceptionDryRunCommand(std::int64_t exceptionId)
 {
     return [exceptionId](CoreCommandContext& c) -> Result<json> {
-        auto contracts = exContracts(c.core);
-        if (!contracts)
-            return makeError(contracts.error());
-        ReplayJobs jobs(*c.core.ws, contracts.value(), c.core.config.model->units());
         ReplayFilter f;
         f.exceptionIds = { exceptionId };
-        auto r = jobs.dryRun(c.actor, f);
+        auto r = c.core.steward->replayDryRun(c.actor, f);
         if (!r)
             return makeError(r.error());
         return r->toJson();

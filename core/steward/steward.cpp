@@ -1,0 +1,184 @@
+#include "steward/steward.h"
+
+#include "model/canonicalmodel.h"
+#include "policy/landscape.h"
+#include "store/configstore.h"
+#include "store/workspace.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace mdsync {
+
+Steward::Steward(Workspace& ws, const ActiveConfig& config, IngestPipeline& pipeline)
+    : m_ws(ws)
+    , m_config(config)
+    , m_pipeline(pipeline)
+    , m_actions(ws)
+{
+    auto contracts = ContractSet::builtin(*config.model, *config.landscape);
+    if (!contracts) {
+        m_contractsError = contracts.error();
+        return;
+    }
+    m_contracts = std::make_unique<ContractSet>(std::move(contracts).value());
+    m_corrections = std::make_unique<Corrections>(m_ws, m_pipeline, *m_contracts);
+    m_replay = std::make_unique<ReplayJobs>(m_ws, *m_contracts, m_config.model->units());
+    m_rules = std::make_unique<FixRules>(m_ws, *m_corrections);
+}
+
+Steward::~Steward() = default;
+
+Result<void> Steward::needContracts() const
+{
+    if (m_contracts)
+        return {};
+    return makeError(
+        QStringLiteral("the contracts of the configuration in force cannot be built: ") + m_contractsError);
+}
+
+Result<void> Steward::assign(
+    const std::string& actor, std::int64_t exceptionId, const std::string& assignee, const std::string& note)
+{
+    return m_actions.assign(actor, exceptionId, assignee, note);
+}
+
+Result<void> Steward::unassign(const std::string& actor, std::int64_t exceptionId, const std::string& note)
+{
+    return m_actions.unassign(actor, exceptionId, note);
+}
+
+Result<void> Steward::comment(const std::string& actor, std::int64_t exceptionId, const std::string& text)
+{
+    return m_actions.comment(actor, exceptionId, text);
+}
+
+Result<void> Steward::discard(
+    const std::string& actor, std::int64_t exceptionId, DiscardReason reason, const std::string& text)
+{
+    return m_actions.discard(actor, exceptionId, reason, text);
+}
+
+Result<void> Steward::resolve(const std::string& actor, std::int64_t exceptionId, const std::string& text)
+{
+    return m_actions.resolve(actor, exceptionId, text);
+}
+
+Result<void> Steward::replay(const std::string& actor, std::int64_t exceptionId, const std::string& note)
+{
+    return m_actions.replay(actor, exceptionId, note);
+}
+
+Result<ReplayJobResult> Steward::replayJob(const std::string& actor, const ReplayFilter& filter,
+    const std::string& reason, const ReplayJobs::Progress& progress)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_replay->run(actor, filter, reason, progress);
+}
+
+Result<ReplayJobResult> Steward::replayDryRun(const std::string& actor, const ReplayFilter& filter)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_replay->dryRun(actor, filter);
+}
+
+Result<std::vector<ReplayItem>> Steward::replayMatch(const ReplayFilter& filter)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_replay->match(filter);
+}
+
+Result<Steward::Subject> Steward::subject(std::int64_t exceptionId) const
+{
+    QSqlQuery q(m_ws.db());
+    q.prepare(QStringLiteral("SELECT stage, COALESCE(delivery_id, 0), COALESCE(domain, ''), COALESCE(object_key, '')"
+                             " FROM exception WHERE id = ?"));
+    q.addBindValue(QVariant::fromValue<qlonglong>(exceptionId));
+    if (!q.exec() || !q.next())
+        return makeError(QStringLiteral("there is no exception #%1").arg(exceptionId));
+    Subject s;
+    s.failedDelivery = q.value(0).toString() == QLatin1String("delivery") && q.value(1).toLongLong() > 0;
+    s.domain = q.value(2).toString().toStdString();
+    s.key = q.value(3).toString().toStdString();
+    return s;
+}
+
+Result<CorrectionResult> Steward::correctException(
+    const std::string& actor, std::int64_t exceptionId, const nlohmann::json& changes, const std::string& reason)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    auto s = subject(exceptionId);
+    if (!s)
+        return makeError(s.error());
+    return s->failedDelivery ? m_corrections->correctPayload(actor, exceptionId, changes, reason)
+                             : m_corrections->correctAttributes(actor, s->domain, s->key, changes, reason, exceptionId);
+}
+
+Result<CorrectionResult> Steward::correctExceptionObject(
+    const std::string& actor, std::int64_t exceptionId, const nlohmann::json& changes, const std::string& reason)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    auto s = subject(exceptionId);
+    if (!s)
+        return makeError(s.error());
+    return m_corrections->correctAttributes(actor, s->domain, s->key, changes, reason, exceptionId);
+}
+
+Result<CorrectionResult> Steward::correctAttributes(const std::string& actor, const std::string& domain,
+    const std::string& key, const nlohmann::json& changes, const std::string& reason, std::int64_t exceptionId)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_corrections->correctAttributes(actor, domain, key, changes, reason, exceptionId);
+}
+
+Result<CorrectionResult> Steward::correctPayload(
+    const std::string& actor, std::int64_t exceptionId, const nlohmann::json& fields, const std::string& reason)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_corrections->correctPayload(actor, exceptionId, fields, reason);
+}
+
+Result<CorrectionResult> Steward::approve(
+    const std::string& actor, std::int64_t correctionId, const std::string& reason)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_corrections->approve(actor, correctionId, reason);
+}
+
+Result<CorrectionResult> Steward::reject(const std::string& actor, std::int64_t correctionId, const std::string& reason)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_corrections->reject(actor, correctionId, reason);
+}
+
+Result<RuleApplication> Steward::previewRule(const std::string& actor, const FixRule& rule)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_rules->preview(actor, rule);
+}
+
+Result<RuleApplication> Steward::applyRule(const std::string& actor, const FixRule& rule)
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_rules->apply(actor, rule);
+}
+
+Result<nlohmann::json> Steward::rules()
+{
+    if (auto r = needContracts(); !r)
+        return makeError(r.error());
+    return m_rules->list();
+}
+
+} // namespace mdsync
