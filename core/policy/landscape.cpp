@@ -15,20 +15,12 @@ namespace mdsync {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr TimeMs kDayMs = 86400000;
-constexpr TimeMs kMinuteMs = 60000;
-constexpr size_t kMaxReportedErrors = 50;
-
-constexpr std::array<std::string_view, 9> kSystemKinds
-    = { "PLM", "ERP", "MES", "WMS", "CRM", "QMS", "Analytics", "SupplierPortal", "SaaS" };
-
+// (Outside the anonymous namespace: the parser class below holds one.)
 // Collects every problem of a document, each as "<origin>: <json path>: <message>".
-class Errors
+class LandscapeErrors
 {
 public:
-    explicit Errors(const QString& origin)
+    explicit LandscapeErrors(const QString& origin)
         : m_origin(origin.toStdString())
     { }
     void add(const std::string& path, const std::string& message)
@@ -40,20 +32,31 @@ public:
     QString text() const
     {
         std::string all;
-        for (size_t i = 0; i < m_list.size() && i < kMaxReportedErrors; ++i) {
+        for (size_t i = 0; i < m_list.size() && i < kMaxReported; ++i) {
             if (i)
                 all += '\n';
             all += m_list[i];
         }
-        if (m_list.size() > kMaxReportedErrors)
-            all += "\n(" + std::to_string(m_list.size() - kMaxReportedErrors) + " more errors)";
+        if (m_list.size() > kMaxReported)
+            all += "\n(" + std::to_string(m_list.size() - kMaxReported) + " more errors)";
         return QString::fromStdString(all);
     }
 
 private:
+    static constexpr size_t kMaxReported = 50;
     std::string m_origin;
     std::vector<std::string> m_list;
 };
+
+namespace {
+
+constexpr TimeMs kDayMs = 86400000;
+constexpr TimeMs kMinuteMs = 60000;
+
+constexpr std::array<std::string_view, 9> kSystemKinds
+    = { "PLM", "ERP", "MES", "WMS", "CRM", "QMS", "Analytics", "SupplierPortal", "SaaS" };
+
+using Errors = LandscapeErrors;
 
 std::string field(const std::string& path, std::string_view key)
 {
@@ -316,105 +319,145 @@ std::string_view criticalityName(SubscriptionDef::Criticality c)
     return "medium";
 }
 
-Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, const CanonicalModel& model)
+// Reads a landscape document stage by stage (docs/LANDSCAPE.md): header, plants, systems, ownership (and its
+// overlaps), subscriptions, enrichment rules. Every stage adds its findings to one error list, so that one run
+// reports every problem of the document with its JSON path.
+class LandscapeParser
 {
-    Errors errors(origin);
-    if (!doc.is_object()) {
-        errors.add({}, "a landscape document must be a JSON object, not " + typeName(doc));
-        return makeError(errors.text());
+public:
+    LandscapeParser(const json& doc, const QString& origin, const CanonicalModel& model, Landscape& ls)
+        : doc(doc)
+        , model(model)
+        , errors(origin)
+        , m_ls(ls)
+    { }
+
+    Result<void> run()
+    {
+        if (!doc.is_object()) {
+            errors.add({}, "a landscape document must be a JSON object, not " + typeName(doc));
+            return makeError(errors.text());
+        }
+        readHeader();
+        readPlants();
+        readSystems();
+        readOwnership();
+        checkOwnershipOverlaps();
+        readSubscriptions();
+        readEnrichmentRules(); // after ownership: a rule may only set groups its system owns
+        if (!errors.empty())
+            return makeError(errors.text());
+        return {};
     }
-    checkKeys(doc, {},
-        { "version", "name", "description", "plants", "systems", "ownership", "subscriptions", "enrichment_rules" },
-        errors);
 
-    Landscape ls;
-    ls.m_doc = doc;
-    ls.m_hash = sha256Hex(doc.dump());
-    ls.m_version = getString(doc, "version", {}, errors, true).value_or(std::string());
-    ls.m_name = getString(doc, "name", {}, errors, true).value_or(std::string());
-    getString(doc, "description", {}, errors, false, true);
-
-    // --- plants
-    forEachObject(doc, "plants", errors, [&](const json& p, const std::string& path, size_t) {
-        checkKeys(p, path, { "id", "name", "country" }, errors);
-        getString(p, "name", path, errors, false);
-        getString(p, "country", path, errors, false);
-        const auto id = getString(p, "id", path, errors, true);
-        if (!id)
-            return;
-        if (contains(ls.m_plants, *id))
-            errors.add(field(path, "id"), "duplicate plant id " + quote(*id));
-        else
-            ls.m_plants.push_back(*id);
-    });
-    const auto knownPlant = [&](const std::string& plant, const std::string& path) {
-        if (contains(ls.m_plants, plant))
-            return true;
-        errors.add(path, "unknown plant " + quote(plant) + " (plants: " + join(ls.m_plants) + ")");
-        return false;
-    };
-
-    // --- systems
-    std::map<std::string, size_t, std::less<>> systemPos; // id -> position in the document
-    forEachObject(doc, "systems", errors, [&](const json& s, const std::string& path, size_t i) {
-        checkKeys(s, path,
-            { "id", "name", "kind", "description", "plants", "max_concurrency", "rate_limit", "inbound", "connector",
-                "max_clock_skew_minutes" },
+private:
+    void readHeader()
+    {
+        checkKeys(doc, {},
+            { "version", "name", "description", "plants", "systems", "ownership", "subscriptions", "enrichment_rules" },
             errors);
-        SystemDef sys;
-        const auto id = getString(s, "id", path, errors, true);
-        sys.name = getString(s, "name", path, errors, true).value_or(std::string());
-        getString(s, "description", path, errors, false, true);
-        if (const auto kind = getString(s, "kind", path, errors, true)) {
-            if (!contains(kSystemKinds, *kind))
-                errors.add(field(path, "kind"),
-                    "unknown kind " + quote(*kind)
-                        + " (expected one of: " + join({ kSystemKinds.begin(), kSystemKinds.end() }) + ")");
-            sys.kind = *kind;
-        }
-        sys.plants = getStringList(s, "plants", path, errors, knownPlant);
-        sys.maxConcurrency = static_cast<int>(getInt(s, "max_concurrency", path, errors, 1, 1000).value_or(4));
-        if (const auto rl = s.find("rate_limit"); rl != s.end() && !rl->is_null()) {
-            const std::string rp = field(path, "rate_limit");
-            if (!rl->is_object()) {
-                errors.add(rp, "must be an object like {\"per_second\": 2, \"burst\": 5}, not " + typeName(*rl));
-            } else {
-                checkKeys(*rl, rp, { "per_second", "burst" }, errors);
-                sys.rateLimitPerSecond = getNumber(*rl, "per_second", rp, errors).value_or(0);
-                sys.rateBurst = static_cast<int>(getInt(*rl, "burst", rp, errors, 0, 1000000).value_or(0));
+        m_ls.m_doc = doc;
+        m_ls.m_hash = sha256Hex(doc.dump());
+        m_ls.m_version = getString(doc, "version", {}, errors, true).value_or(std::string());
+        m_ls.m_name = getString(doc, "name", {}, errors, true).value_or(std::string());
+        getString(doc, "description", {}, errors, false, true);
+    }
+
+    void readPlants()
+    {
+        forEachObject(doc, "plants", errors, [&](const json& p, const std::string& path, size_t) {
+            checkKeys(p, path, { "id", "name", "country" }, errors);
+            getString(p, "name", path, errors, false);
+            getString(p, "country", path, errors, false);
+            const auto id = getString(p, "id", path, errors, true);
+            if (!id)
+                return;
+            if (contains(m_ls.m_plants, *id))
+                errors.add(field(path, "id"), "duplicate plant id " + quote(*id));
+            else
+                m_ls.m_plants.push_back(*id);
+        });
+    }
+
+    bool knownPlant(const std::string& plant, const std::string& path)
+    {
+        if (contains(m_ls.m_plants, plant))
+            return true;
+        errors.add(path, "unknown plant " + quote(plant) + " (plants: " + join(m_ls.m_plants) + ")");
+        return false;
+    }
+    auto plantCheck()
+    {
+        return [this](const std::string& plant, const std::string& path) { return knownPlant(plant, path); };
+    }
+
+    void readSystems()
+    {
+        std::map<std::string, size_t, std::less<>> systemPos; // id -> position in the document
+        forEachObject(doc, "systems", errors, [&](const json& s, const std::string& path, size_t i) {
+            checkKeys(s, path,
+                { "id", "name", "kind", "description", "plants", "max_concurrency", "rate_limit", "inbound",
+                    "connector", "max_clock_skew_minutes" },
+                errors);
+            SystemDef sys;
+            const auto id = getString(s, "id", path, errors, true);
+            sys.name = getString(s, "name", path, errors, true).value_or(std::string());
+            getString(s, "description", path, errors, false, true);
+            if (const auto kind = getString(s, "kind", path, errors, true)) {
+                if (!contains(kSystemKinds, *kind))
+                    errors.add(field(path, "kind"),
+                        "unknown kind " + quote(*kind)
+                            + " (expected one of: " + join({ kSystemKinds.begin(), kSystemKinds.end() }) + ")");
+                sys.kind = *kind;
             }
-        }
-        sys.inbound = getBool(s, "inbound", path, errors).value_or(true);
-        sys.maxClockSkewMinutes
-            = static_cast<int>(getInt(s, "max_clock_skew_minutes", path, errors, 1, 525600).value_or(24 * 60));
-        if (const auto c = s.find("connector"); c != s.end() && !c->is_null()) {
-            if (!c->is_object())
-                errors.add(field(path, "connector"), "must be an object with a \"kind\", not " + typeName(*c));
-            else if (getString(*c, "kind", field(path, "connector"), errors, true))
-                sys.connector = *c;
-        }
-        if (!id)
-            return;
-        sys.id = *id;
-        if (const auto prev = systemPos.find(sys.id); prev != systemPos.end()) {
-            errors.add(field(path, "id"),
-                "duplicate system id " + quote(sys.id) + " (first defined at systems[" + std::to_string(prev->second)
-                    + "])");
-            return;
-        }
-        systemPos.emplace(sys.id, i);
-        ls.m_systems.push_back(std::move(sys));
-    });
-    const auto knownSystem = [&](const json& obj, std::string_view key, const std::string& path) -> const SystemDef* {
+            sys.plants = getStringList(s, "plants", path, errors, plantCheck());
+            sys.maxConcurrency = static_cast<int>(getInt(s, "max_concurrency", path, errors, 1, 1000).value_or(4));
+            if (const auto rl = s.find("rate_limit"); rl != s.end() && !rl->is_null()) {
+                const std::string rp = field(path, "rate_limit");
+                if (!rl->is_object()) {
+                    errors.add(rp, "must be an object like {\"per_second\": 2, \"burst\": 5}, not " + typeName(*rl));
+                } else {
+                    checkKeys(*rl, rp, { "per_second", "burst" }, errors);
+                    sys.rateLimitPerSecond = getNumber(*rl, "per_second", rp, errors).value_or(0);
+                    sys.rateBurst = static_cast<int>(getInt(*rl, "burst", rp, errors, 0, 1000000).value_or(0));
+                }
+            }
+            sys.inbound = getBool(s, "inbound", path, errors).value_or(true);
+            sys.maxClockSkewMinutes
+                = static_cast<int>(getInt(s, "max_clock_skew_minutes", path, errors, 1, 525600).value_or(24 * 60));
+            if (const auto c = s.find("connector"); c != s.end() && !c->is_null()) {
+                if (!c->is_object())
+                    errors.add(field(path, "connector"), "must be an object with a \"kind\", not " + typeName(*c));
+                else if (getString(*c, "kind", field(path, "connector"), errors, true))
+                    sys.connector = *c;
+            }
+            if (!id)
+                return;
+            sys.id = *id;
+            if (const auto prev = systemPos.find(sys.id); prev != systemPos.end()) {
+                errors.add(field(path, "id"),
+                    "duplicate system id " + quote(sys.id) + " (first defined at systems["
+                        + std::to_string(prev->second) + "])");
+                return;
+            }
+            systemPos.emplace(sys.id, i);
+            m_ls.m_systems.push_back(std::move(sys));
+        });
+    }
+
+    const SystemDef* knownSystem(const json& obj, std::string_view key, const std::string& path)
+    {
         const auto id = getString(obj, key, path, errors, true);
         if (!id)
             return nullptr;
-        if (const SystemDef* s = ls.system(*id))
+        if (const SystemDef* s = m_ls.system(*id))
             return s;
         errors.add(field(path, key), "unknown system " + quote(*id));
         return nullptr;
-    };
-    const auto knownDomain = [&](const json& obj, const std::string& path) -> const DomainDef* {
+    }
+
+    const DomainDef* knownDomain(const json& obj, const std::string& path)
+    {
         const auto name = getString(obj, "domain", path, errors, true);
         if (!name)
             return nullptr;
@@ -425,59 +468,62 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
             names.push_back(d.name);
         errors.add(field(path, "domain"), "unknown domain " + quote(*name) + " (domains: " + join(names) + ")");
         return nullptr;
-    };
+    }
 
-    // --- ownership
-    std::vector<std::string> ownershipPaths; // parallel to m_ownership
-    forEachObject(doc, "ownership", errors, [&](const json& o, const std::string& path, size_t) {
-        checkKeys(o, path, { "domain", "group", "system", "valid_from", "valid_to", "note" }, errors);
-        getString(o, "note", path, errors, false, true);
-        const DomainDef* domain = knownDomain(o, path);
-        const auto group = getString(o, "group", path, errors, true);
-        const SystemDef* sys = knownSystem(o, "system", path);
-        const auto from = getTime(o, "valid_from", path, errors);
-        const auto to = getTime(o, "valid_to", path, errors);
-        const auto given = [&](std::string_view key) { return o.contains(key) && !o[std::string(key)].is_null(); };
-        if ((given("valid_from") && !from) || (given("valid_to") && !to))
-            return; // reported; an unreadable bound must not default to "always" and cause a false overlap
-        if (domain && group && !domain->hasGroup(*group)) {
-            errors.add(field(path, "group"),
-                "domain " + quote(domain->name) + " has no attribute group " + quote(*group)
-                    + " (groups: " + join(domain->groups) + ")");
-            return;
-        }
-        if (sys && !sys->inbound)
-            errors.add(field(path, "system"),
-                "system " + quote(sys->id)
-                    + " is not inbound (\"inbound\": false) and so cannot be the system of record");
-        OwnershipRule rule;
-        rule.validFrom = from.value_or(0);
-        rule.validTo = to.value_or(kForever);
-        if (rule.validFrom >= rule.validTo) {
-            errors.add(field(path, "valid_to"),
-                "must be later than valid_from (" + formatRfc3339(rule.validFrom) + "), not "
-                    + formatRfc3339(rule.validTo));
-            return;
-        }
-        if (!domain || !group || !sys)
-            return;
-        rule.domain = domain->name;
-        rule.group = *group;
-        rule.system = sys->id;
-        ls.m_ownership.push_back(std::move(rule));
-        ownershipPaths.push_back(path);
-    });
+    void readOwnership()
+    {
+        forEachObject(doc, "ownership", errors, [&](const json& o, const std::string& path, size_t) {
+            checkKeys(o, path, { "domain", "group", "system", "valid_from", "valid_to", "note" }, errors);
+            getString(o, "note", path, errors, false, true);
+            const DomainDef* domain = knownDomain(o, path);
+            const auto group = getString(o, "group", path, errors, true);
+            const SystemDef* sys = knownSystem(o, "system", path);
+            const auto from = getTime(o, "valid_from", path, errors);
+            const auto to = getTime(o, "valid_to", path, errors);
+            const auto given = [&](std::string_view key) { return o.contains(key) && !o[std::string(key)].is_null(); };
+            if ((given("valid_from") && !from) || (given("valid_to") && !to))
+                return; // reported; an unreadable bound must not default to "always" and cause a false overlap
+            if (domain && group && !domain->hasGroup(*group)) {
+                errors.add(field(path, "group"),
+                    "domain " + quote(domain->name) + " has no attribute group " + quote(*group)
+                        + " (groups: " + join(domain->groups) + ")");
+                return;
+            }
+            if (sys && !sys->inbound)
+                errors.add(field(path, "system"),
+                    "system " + quote(sys->id)
+                        + " is not inbound (\"inbound\": false) and so cannot be the system of record");
+            OwnershipRule rule;
+            rule.validFrom = from.value_or(0);
+            rule.validTo = to.value_or(kForever);
+            if (rule.validFrom >= rule.validTo) {
+                errors.add(field(path, "valid_to"),
+                    "must be later than valid_from (" + formatRfc3339(rule.validFrom) + "), not "
+                        + formatRfc3339(rule.validTo));
+                return;
+            }
+            if (!domain || !group || !sys)
+                return;
+            rule.domain = domain->name;
+            rule.group = *group;
+            rule.system = sys->id;
+            m_ls.m_ownership.push_back(std::move(rule));
+            ownershipPaths.push_back(path);
+        });
+    }
+
+    void checkOwnershipOverlaps()
     {
         // Overlaps per (domain, group): sort each key's intervals by start, compare neighbours.
         std::map<std::pair<std::string, std::string>, std::vector<size_t>> byKey;
-        for (size_t i = 0; i < ls.m_ownership.size(); ++i)
-            byKey[{ ls.m_ownership[i].domain, ls.m_ownership[i].group }].push_back(i);
+        for (size_t i = 0; i < m_ls.m_ownership.size(); ++i)
+            byKey[{ m_ls.m_ownership[i].domain, m_ls.m_ownership[i].group }].push_back(i);
         for (auto& [key, list] : byKey) {
             std::stable_sort(list.begin(), list.end(),
-                [&](size_t a, size_t b) { return ls.m_ownership[a].validFrom < ls.m_ownership[b].validFrom; });
+                [&](size_t a, size_t b) { return m_ls.m_ownership[a].validFrom < m_ls.m_ownership[b].validFrom; });
             for (size_t k = 1; k < list.size(); ++k) {
-                const OwnershipRule& prev = ls.m_ownership[list[k - 1]];
-                const OwnershipRule& cur = ls.m_ownership[list[k]];
+                const OwnershipRule& prev = m_ls.m_ownership[list[k - 1]];
+                const OwnershipRule& cur = m_ls.m_ownership[list[k]];
                 if (cur.validFrom < prev.validTo)
                     errors.add(ownershipPaths[list[k]],
                         "ownership of " + key.first + "." + key.second + " by " + cur.system + " "
@@ -488,252 +534,268 @@ Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, co
         }
     }
 
-    // --- subscriptions
-    std::map<std::string, std::string, std::less<>> subscriptionIds; // id -> path
-    std::map<std::pair<std::string, std::string>, std::string> subscriptionPairs; // (domain, target) -> path
-    forEachObject(doc, "subscriptions", errors, [&](const json& s, const std::string& path, size_t) {
-        checkKeys(s, path,
-            { "id", "domain", "target", "pattern", "filter", "sla_minutes", "criticality", "contract_version", "window",
-                "description", "reconcile_minutes", "hold_timeout_minutes" },
-            errors);
-        getString(s, "description", path, errors, false, true);
-        SubscriptionDef sub;
-        bool ok = true;
-        const DomainDef* domain = knownDomain(s, path);
-        const SystemDef* target = knownSystem(s, "target", path);
-        ok = domain && target;
-        if (const auto p = getString(s, "pattern", path, errors, false)) {
-            if (const auto pattern = patternFromName(*p)) {
-                sub.pattern = *pattern;
-            } else {
-                errors.add(field(path, "pattern"),
-                    "unknown pattern " + quote(*p) + " (expected event, scheduled_batch or hybrid)");
-                ok = false;
-            }
-        }
-        if (const auto f = s.find("filter"); f != s.end() && !f->is_null()) {
-            const std::string fp = field(path, "filter");
-            if (!f->is_object()) {
-                errors.add(fp, "must be an object, not " + typeName(*f));
-                ok = false;
-            } else {
-                checkKeys(*f, fp, { "plants", "lifecycle_states" }, errors);
-                sub.plants = getStringList(*f, "plants", fp, errors, knownPlant);
-                if (!sub.plants.empty() && domain && domain->plantAttribute.empty()) {
-                    errors.add(field(fp, "plants"),
-                        "domain " + quote(domain->name)
-                            + " has no plant attribute, so a plant filter could never match");
+    void readSubscriptions()
+    {
+        std::map<std::string, std::string, std::less<>> subscriptionIds; // id -> path
+        std::map<std::pair<std::string, std::string>, std::string> subscriptionPairs; // (domain, target) -> path
+        forEachObject(doc, "subscriptions", errors, [&](const json& s, const std::string& path, size_t) {
+            checkKeys(s, path,
+                { "id", "domain", "target", "pattern", "filter", "sla_minutes", "criticality", "contract_version",
+                    "window", "description", "reconcile_minutes", "hold_timeout_minutes" },
+                errors);
+            getString(s, "description", path, errors, false, true);
+            SubscriptionDef sub;
+            bool ok = true;
+            const DomainDef* domain = knownDomain(s, path);
+            const SystemDef* target = knownSystem(s, "target", path);
+            ok = domain && target;
+            if (const auto p = getString(s, "pattern", path, errors, false)) {
+                if (const auto pattern = patternFromName(*p)) {
+                    sub.pattern = *pattern;
+                } else {
+                    errors.add(field(path, "pattern"),
+                        "unknown pattern " + quote(*p) + " (expected event, scheduled_batch or hybrid)");
                     ok = false;
                 }
-                const std::vector<std::string> states = domain ? lifecycleStates(*domain) : std::vector<std::string>();
-                sub.lifecycleStates = getStringList(
-                    *f, "lifecycle_states", fp, errors, [&](const std::string& st, const std::string& p) {
-                        if (!domain || contains(states, st))
-                            return true;
-                        errors.add(p,
-                            "unknown lifecycle state " + quote(st) + " of domain " + quote(domain->name)
-                                + " (states: " + join(states) + ")");
-                        return false;
-                    });
             }
-        }
-        sub.slaMinutes = static_cast<int>(getInt(s, "sla_minutes", path, errors, 1, 525600).value_or(60));
-        // Scheduled reconciliation (core/sync/reconcile.h) every N minutes while `mdsyncctl run` runs; 0 = never.
-        sub.reconcileMinutes = static_cast<int>(getInt(s, "reconcile_minutes", path, errors, 1, 10080).value_or(0));
-        sub.holdTimeoutMinutes
-            = static_cast<int>(getInt(s, "hold_timeout_minutes", path, errors, 1, 10080).value_or(60));
-        if (const auto c = getString(s, "criticality", path, errors, false)) {
-            if (const auto crit = criticalityFromName(*c))
-                sub.criticality = *crit;
-            else
-                errors.add(field(path, "criticality"),
-                    "unknown criticality " + quote(*c) + " (expected low, medium, high or critical)");
-        }
-        if (const auto cv = s.find("contract_version"); cv != s.end() && !cv->is_null()) {
-            if (cv->is_string() && !cv->get_ref<const std::string&>().empty())
-                sub.contractVersion = cv->get<std::string>();
-            else if (cv->is_number_unsigned())
-                sub.contractVersion = std::to_string(cv->get<std::uint64_t>());
-            else
-                errors.add(
-                    field(path, "contract_version"), "must be a non-empty string such as \"1\", not " + cv->dump());
-        }
-        const auto w = s.find("window");
-        const bool hasWindow = w != s.end() && !w->is_null();
-        if (sub.pattern == SubscriptionDef::Pattern::ScheduledBatch) {
-            if (!hasWindow) {
-                errors.add(field(path, "window"),
-                    "missing: a scheduled_batch subscription needs a UTC window such as "
-                    "{\"start\": \"01:00\", \"end\": \"03:00\"}");
-                ok = false;
-            } else if (!w->is_object()) {
-                errors.add(field(path, "window"), "must be an object, not " + typeName(*w));
-                ok = false;
-            } else {
-                const std::string wp = field(path, "window");
-                checkKeys(*w, wp, { "start", "end" }, errors);
-                const auto start = getString(*w, "start", wp, errors, true);
-                const auto end = getString(*w, "end", wp, errors, true);
-                const auto sm = start ? parseTimeOfDay(*start, false) : std::nullopt;
-                const auto em = end ? parseTimeOfDay(*end, true) : std::nullopt;
-                if (start && !sm)
-                    errors.add(field(wp, "start"), "invalid time of day " + quote(*start) + " (expected HH:MM, UTC)");
-                if (end && !em)
-                    errors.add(field(wp, "end"), "invalid time of day " + quote(*end) + " (expected HH:MM, UTC)");
-                if (sm && em) {
-                    // value_or: GCC 12 at -O2 warns (maybe-uninitialized) on operator* here.
-                    const int startMinute = sm.value_or(0);
-                    const int endMinute = em.value_or(0) % (24 * 60);
-                    if (startMinute == endMinute) {
-                        errors.add(wp, "start and end must differ (an empty window would never be due)");
+            if (const auto f = s.find("filter"); f != s.end() && !f->is_null()) {
+                const std::string fp = field(path, "filter");
+                if (!f->is_object()) {
+                    errors.add(fp, "must be an object, not " + typeName(*f));
+                    ok = false;
+                } else {
+                    checkKeys(*f, fp, { "plants", "lifecycle_states" }, errors);
+                    sub.plants = getStringList(*f, "plants", fp, errors, plantCheck());
+                    if (!sub.plants.empty() && domain && domain->plantAttribute.empty()) {
+                        errors.add(field(fp, "plants"),
+                            "domain " + quote(domain->name)
+                                + " has no plant attribute, so a plant filter could never match");
                         ok = false;
                     }
-                    sub.windowStartMinute = startMinute;
-                    sub.windowEndMinute = endMinute;
+                    const std::vector<std::string> states
+                        = domain ? lifecycleStates(*domain) : std::vector<std::string>();
+                    sub.lifecycleStates = getStringList(
+                        *f, "lifecycle_states", fp, errors, [&](const std::string& st, const std::string& p) {
+                            if (!domain || contains(states, st))
+                                return true;
+                            errors.add(p,
+                                "unknown lifecycle state " + quote(st) + " of domain " + quote(domain->name)
+                                    + " (states: " + join(states) + ")");
+                            return false;
+                        });
+                }
+            }
+            sub.slaMinutes = static_cast<int>(getInt(s, "sla_minutes", path, errors, 1, 525600).value_or(60));
+            // Scheduled reconciliation (core/sync/reconcile.h) every N minutes while `mdsyncctl run` runs; 0 = never.
+            sub.reconcileMinutes = static_cast<int>(getInt(s, "reconcile_minutes", path, errors, 1, 10080).value_or(0));
+            sub.holdTimeoutMinutes
+                = static_cast<int>(getInt(s, "hold_timeout_minutes", path, errors, 1, 10080).value_or(60));
+            if (const auto c = getString(s, "criticality", path, errors, false)) {
+                if (const auto crit = criticalityFromName(*c))
+                    sub.criticality = *crit;
+                else
+                    errors.add(field(path, "criticality"),
+                        "unknown criticality " + quote(*c) + " (expected low, medium, high or critical)");
+            }
+            if (const auto cv = s.find("contract_version"); cv != s.end() && !cv->is_null()) {
+                if (cv->is_string() && !cv->get_ref<const std::string&>().empty())
+                    sub.contractVersion = cv->get<std::string>();
+                else if (cv->is_number_unsigned())
+                    sub.contractVersion = std::to_string(cv->get<std::uint64_t>());
+                else
+                    errors.add(
+                        field(path, "contract_version"), "must be a non-empty string such as \"1\", not " + cv->dump());
+            }
+            const auto w = s.find("window");
+            const bool hasWindow = w != s.end() && !w->is_null();
+            if (sub.pattern == SubscriptionDef::Pattern::ScheduledBatch) {
+                if (!hasWindow) {
+                    errors.add(field(path, "window"),
+                        "missing: a scheduled_batch subscription needs a UTC window such as "
+                        "{\"start\": \"01:00\", \"end\": \"03:00\"}");
+                    ok = false;
+                } else if (!w->is_object()) {
+                    errors.add(field(path, "window"), "must be an object, not " + typeName(*w));
+                    ok = false;
                 } else {
-                    ok = false;
+                    const std::string wp = field(path, "window");
+                    checkKeys(*w, wp, { "start", "end" }, errors);
+                    const auto start = getString(*w, "start", wp, errors, true);
+                    const auto end = getString(*w, "end", wp, errors, true);
+                    const auto sm = start ? parseTimeOfDay(*start, false) : std::nullopt;
+                    const auto em = end ? parseTimeOfDay(*end, true) : std::nullopt;
+                    if (start && !sm)
+                        errors.add(
+                            field(wp, "start"), "invalid time of day " + quote(*start) + " (expected HH:MM, UTC)");
+                    if (end && !em)
+                        errors.add(field(wp, "end"), "invalid time of day " + quote(*end) + " (expected HH:MM, UTC)");
+                    if (sm && em) {
+                        // value_or: GCC 12 at -O2 warns (maybe-uninitialized) on operator* here.
+                        const int startMinute = sm.value_or(0);
+                        const int endMinute = em.value_or(0) % (24 * 60);
+                        if (startMinute == endMinute) {
+                            errors.add(wp, "start and end must differ (an empty window would never be due)");
+                            ok = false;
+                        }
+                        sub.windowStartMinute = startMinute;
+                        sub.windowEndMinute = endMinute;
+                    } else {
+                        ok = false;
+                    }
                 }
+            } else if (hasWindow) {
+                errors.add(field(path, "window"),
+                    "only a scheduled_batch subscription has a window (pattern is "
+                        + std::string(patternName(sub.pattern)) + ")");
             }
-        } else if (hasWindow) {
-            errors.add(field(path, "window"),
-                "only a scheduled_batch subscription has a window (pattern is " + std::string(patternName(sub.pattern))
-                    + ")");
-        }
-        if (!ok)
-            return;
-        sub.domain = domain->name;
-        sub.target = target->id;
-        if (const auto id = getString(s, "id", path, errors, false))
-            sub.id = *id;
-        else
-            sub.id = sub.domain + "->" + sub.target;
-        if (const auto prev = subscriptionIds.find(sub.id); prev != subscriptionIds.end()) {
-            errors.add(s.contains("id") ? field(path, "id") : path,
-                "duplicate subscription id " + quote(sub.id) + " (also " + prev->second + ")");
-            return;
-        }
-        if (const auto prev = subscriptionPairs.find({ sub.domain, sub.target }); prev != subscriptionPairs.end()) {
-            errors.add(field(path, "target"),
-                "system " + quote(sub.target) + " already subscribes to domain " + quote(sub.domain) + " at "
-                    + prev->second + "; one subscription per (domain, target)");
-            return;
-        }
-        subscriptionIds.emplace(sub.id, path);
-        subscriptionPairs.emplace(std::make_pair(sub.domain, sub.target), path);
-        ls.m_subscriptions.push_back(std::move(sub));
-    });
+            if (!ok)
+                return;
+            sub.domain = domain->name;
+            sub.target = target->id;
+            if (const auto id = getString(s, "id", path, errors, false))
+                sub.id = *id;
+            else
+                sub.id = sub.domain + "->" + sub.target;
+            if (const auto prev = subscriptionIds.find(sub.id); prev != subscriptionIds.end()) {
+                errors.add(s.contains("id") ? field(path, "id") : path,
+                    "duplicate subscription id " + quote(sub.id) + " (also " + prev->second + ")");
+                return;
+            }
+            if (const auto prev = subscriptionPairs.find({ sub.domain, sub.target }); prev != subscriptionPairs.end()) {
+                errors.add(field(path, "target"),
+                    "system " + quote(sub.target) + " already subscribes to domain " + quote(sub.domain) + " at "
+                        + prev->second + "; one subscription per (domain, target)");
+                return;
+            }
+            subscriptionIds.emplace(sub.id, path);
+            subscriptionPairs.emplace(std::make_pair(sub.domain, sub.target), path);
+            m_ls.m_subscriptions.push_back(std::move(sub));
+        });
+    }
 
-    // --- enrichment rules (after ownership: a rule may only set groups its system owns)
-    std::set<std::string, std::less<>> ruleIds;
-    forEachObject(doc, "enrichment_rules", errors, [&](const json& r, const std::string& path, size_t) {
-        checkKeys(r, path, { "id", "domain", "system", "description", "when", "set", "mode" }, errors);
-        EnrichmentRule rule;
-        const auto id = getString(r, "id", path, errors, true);
-        const DomainDef* domain = knownDomain(r, path);
-        const SystemDef* sys = knownSystem(r, "system", path);
-        rule.description = getString(r, "description", path, errors, false, true).value_or(std::string());
-        bool ok = id && domain && sys;
-        if (id && !ruleIds.insert(*id).second) {
-            errors.add(field(path, "id"), "duplicate enrichment rule id " + quote(*id));
-            ok = false;
-        }
-        if (const auto m = getString(r, "mode", path, errors, false)) {
-            if (*m == "default")
-                rule.mode = EnrichmentRule::Mode::Default;
-            else if (*m == "derive")
-                rule.mode = EnrichmentRule::Mode::Derive;
-            else {
-                errors.add(field(path, "mode"), "unknown mode " + quote(*m) + " (expected default or derive)");
+    void readEnrichmentRules()
+    {
+        std::set<std::string, std::less<>> ruleIds;
+        forEachObject(doc, "enrichment_rules", errors, [&](const json& r, const std::string& path, size_t) {
+            checkKeys(r, path, { "id", "domain", "system", "description", "when", "set", "mode" }, errors);
+            EnrichmentRule rule;
+            const auto id = getString(r, "id", path, errors, true);
+            const DomainDef* domain = knownDomain(r, path);
+            const SystemDef* sys = knownSystem(r, "system", path);
+            rule.description = getString(r, "description", path, errors, false, true).value_or(std::string());
+            bool ok = id && domain && sys;
+            if (id && !ruleIds.insert(*id).second) {
+                errors.add(field(path, "id"), "duplicate enrichment rule id " + quote(*id));
                 ok = false;
             }
-        }
-        // `when` and `set` values are validated and normalised like event values, so that they compare
-        // equal to merged (normalised) states.
-        const auto readValues = [&](std::string_view key, bool isSet, std::map<std::string, json>& out) {
-            const auto it = r.find(key);
-            const std::string p = field(path, key);
-            if (it == r.end() || it->is_null()) {
-                if (isSet) {
-                    errors.add(p, "missing: a rule must set at least one attribute");
+            if (const auto m = getString(r, "mode", path, errors, false)) {
+                if (*m == "default")
+                    rule.mode = EnrichmentRule::Mode::Default;
+                else if (*m == "derive")
+                    rule.mode = EnrichmentRule::Mode::Derive;
+                else {
+                    errors.add(field(path, "mode"), "unknown mode " + quote(*m) + " (expected default or derive)");
                     ok = false;
                 }
+            }
+            // `when` and `set` values are validated and normalised like event values, so that they compare
+            // equal to merged (normalised) states.
+            const auto readValues = [&](std::string_view key, bool isSet, std::map<std::string, json>& out) {
+                const auto it = r.find(key);
+                const std::string p = field(path, key);
+                if (it == r.end() || it->is_null()) {
+                    if (isSet) {
+                        errors.add(p, "missing: a rule must set at least one attribute");
+                        ok = false;
+                    }
+                    return;
+                }
+                if (!it->is_object()) {
+                    errors.add(p, "must be an object of attribute: value, not " + typeName(*it));
+                    ok = false;
+                    return;
+                }
+                if (isSet && it->empty()) {
+                    errors.add(p, "must set at least one attribute");
+                    ok = false;
+                }
+                for (const auto& item : it->items()) {
+                    const std::string ap = field(p, item.key());
+                    if (!domain)
+                        continue;
+                    if (!domain->attribute(item.key())) {
+                        errors.add(ap, "unknown attribute " + quote(item.key()) + " of domain " + quote(domain->name));
+                        ok = false;
+                        continue;
+                    }
+                    json value = item.value();
+                    if (isSet && value.is_null()) {
+                        errors.add(ap, "an enrichment rule cannot clear an attribute (value is null)");
+                        ok = false;
+                        continue;
+                    }
+                    std::vector<ValidationIssue> issues;
+                    if (!model.normalise(*domain, item.key(), value, issues)) {
+                        for (const auto& issue : issues)
+                            errors.add(ap, "invalid value " + item.value().dump() + ": " + issue.message);
+                        ok = false;
+                        continue;
+                    }
+                    out.emplace(item.key(), std::move(value));
+                }
+            };
+            readValues("when", false, rule.when);
+            readValues("set", true, rule.set);
+            if (!ok)
                 return;
-            }
-            if (!it->is_object()) {
-                errors.add(p, "must be an object of attribute: value, not " + typeName(*it));
-                ok = false;
-                return;
-            }
-            if (isSet && it->empty()) {
-                errors.add(p, "must set at least one attribute");
-                ok = false;
-            }
-            for (const auto& item : it->items()) {
-                const std::string ap = field(p, item.key());
-                if (!domain)
-                    continue;
-                if (!domain->attribute(item.key())) {
-                    errors.add(ap, "unknown attribute " + quote(item.key()) + " of domain " + quote(domain->name));
-                    ok = false;
-                    continue;
+            // The rule's system must be the system of record of every group it sets, in every ownership interval
+            // of that group; otherwise it would write another system's data.
+            for (const auto& [attr, value] : rule.set) {
+                const std::string& group = domain->attribute(attr)->group;
+                const std::string ap = field(field(path, "set"), attr);
+                bool any = false;
+                for (size_t i = 0; i < m_ls.m_ownership.size(); ++i) {
+                    const OwnershipRule& o = m_ls.m_ownership[i];
+                    if (o.domain != domain->name || o.group != group)
+                        continue;
+                    any = true;
+                    if (o.system != sys->id) {
+                        errors.add(ap,
+                            "rule system " + quote(sys->id) + " sets " + domain->name + "." + attr + " of group "
+                                + quote(group) + ", but " + ownershipPaths[i] + " makes " + quote(o.system)
+                                + " its system of record " + intervalText(o.validFrom, o.validTo)
+                                + "; a rule may only set groups its system owns for the whole ownership history");
+                        ok = false;
+                    }
                 }
-                json value = item.value();
-                if (isSet && value.is_null()) {
-                    errors.add(ap, "an enrichment rule cannot clear an attribute (value is null)");
-                    ok = false;
-                    continue;
-                }
-                std::vector<ValidationIssue> issues;
-                if (!model.normalise(*domain, item.key(), value, issues)) {
-                    for (const auto& issue : issues)
-                        errors.add(ap, "invalid value " + item.value().dump() + ": " + issue.message);
-                    ok = false;
-                    continue;
-                }
-                out.emplace(item.key(), std::move(value));
-            }
-        };
-        readValues("when", false, rule.when);
-        readValues("set", true, rule.set);
-        if (!ok)
-            return;
-        // The rule's system must be the system of record of every group it sets, in every ownership interval
-        // of that group; otherwise it would write another system's data.
-        for (const auto& [attr, value] : rule.set) {
-            const std::string& group = domain->attribute(attr)->group;
-            const std::string ap = field(field(path, "set"), attr);
-            bool any = false;
-            for (size_t i = 0; i < ls.m_ownership.size(); ++i) {
-                const OwnershipRule& o = ls.m_ownership[i];
-                if (o.domain != domain->name || o.group != group)
-                    continue;
-                any = true;
-                if (o.system != sys->id) {
+                if (!any) {
                     errors.add(ap,
-                        "rule system " + quote(sys->id) + " sets " + domain->name + "." + attr + " of group "
-                            + quote(group) + ", but " + ownershipPaths[i] + " makes " + quote(o.system)
-                            + " its system of record " + intervalText(o.validFrom, o.validTo)
-                            + "; a rule may only set groups its system owns for the whole ownership history");
+                        "no ownership entry names a system of record for " + domain->name + "." + group
+                            + ", so rule system " + quote(sys->id) + " may never set " + quote(attr));
                     ok = false;
                 }
             }
-            if (!any) {
-                errors.add(ap,
-                    "no ownership entry names a system of record for " + domain->name + "." + group
-                        + ", so rule system " + quote(sys->id) + " may never set " + quote(attr));
-                ok = false;
-            }
-        }
-        if (!ok)
-            return;
-        rule.id = *id;
-        rule.domain = domain->name;
-        rule.system = sys->id;
-        ls.m_rules.push_back(std::move(rule));
-    });
+            if (!ok)
+                return;
+            rule.id = *id;
+            rule.domain = domain->name;
+            rule.system = sys->id;
+            m_ls.m_rules.push_back(std::move(rule));
+        });
+    }
 
-    if (!errors.empty())
-        return makeError(errors.text());
+    const json& doc;
+    const CanonicalModel& model;
+    Errors errors;
+    Landscape& m_ls;
+    std::vector<std::string> ownershipPaths; // parallel to m_ls.m_ownership
+};
+
+Result<Landscape> Landscape::fromJson(const json& doc, const QString& origin, const CanonicalModel& model)
+{
+    Landscape ls;
+    if (auto r = LandscapeParser(doc, origin, model, ls).run(); !r)
+        return makeError(r.error());
     ls.buildIndexes();
     return ls;
 }

@@ -138,6 +138,7 @@ public:
     std::vector<Enrichment> enrich(const DomainDef& domain, nlohmann::json& state, TimeMs at) const;
 
 private:
+    friend class LandscapeParser;
     // Lookup indexes built once after loading; positions into the vectors above, so copies stay valid.
     struct OwnerInterval
     {
