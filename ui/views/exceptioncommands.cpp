@@ -4,9 +4,8 @@
 #include "engine/embeddedcore.h"
 #include "steward/corrections.h"
 #include "steward/replayjob.h"
+#include "store/readexceptions.h"
 #include "store/workspace.h"
-
-#include <QSqlQuery>
 
 #include <set>
 
@@ -141,16 +140,12 @@ CoreCommand exceptionCorrectionCommand(std::int64_t exceptionId, nlohmann::json 
 {
     return
         [exceptionId, changes = std::move(changes), reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
-            QSqlQuery q(c.core.ws->db());
-            q.prepare(QStringLiteral("SELECT stage, COALESCE(delivery_id, 0), COALESCE(domain, ''),"
-                                     " COALESCE(object_key, '') FROM exception WHERE id = ?"));
-            q.addBindValue(QVariant::fromValue<qlonglong>(exceptionId));
-            if (!q.exec() || !q.next())
+            const auto subject = read::exceptionSubject(c.core.ws->db(), exceptionId);
+            if (!subject)
                 return makeError(QStringLiteral("correct exception #%1: no such exception").arg(exceptionId));
-            const bool payload = q.value(0).toString() == QLatin1String("delivery") && q.value(1).toLongLong() > 0;
-            const std::string domain = q.value(2).toString().toStdString();
-            const std::string key = q.value(3).toString().toStdString();
-            q.finish();
+            const bool payload = subject->isPayload();
+            const std::string domain = subject->domain.toStdString();
+            const std::string key = subject->key.toStdString();
             auto contracts = exContracts(c.core);
             if (!contracts)
                 return makeError(contracts.error());
