@@ -142,6 +142,10 @@ private Q_SLOTS:
             (std::vector<qint64> {
                 exceptionIdOf(db, "FG-1003", "delivery"), exceptionIdOf(db, "FG-1002", "delivery") }));
 
+        q.limit = 0; // as in SQL: no rows (mdsyncctl exceptions --limit 0)
+        MDSYNC_REQUIRE_OK(none, read::exceptionIds(db, q, m_now));
+        QCOMPARE(none.value().size(), size_t(0));
+
         // Age: created at least this long ago (the ingest clock is in 2026-11, so everything is older than a minute
         // and nothing is 20 years old).
         q = {};

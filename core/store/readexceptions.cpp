@@ -170,14 +170,14 @@ Result<void> ExceptionQuery::exec(
 {
     const Sql sql = conditions(nowMs, withDelivery);
     QString statement = selectFrom + QStringLiteral(" WHERE ") + sql.where() + QStringLiteral(" ORDER BY ") + orderBy();
-    if (limit > 0)
+    if (limit >= 0)
         statement += QStringLiteral(" LIMIT ?");
     q.setForwardOnly(true);
     if (!q.prepare(statement))
         return makeError(sqlError(q, what));
     for (const QVariant& v : sql.binds)
         q.addBindValue(v);
-    if (limit > 0)
+    if (limit >= 0)
         q.addBindValue(limit);
     if (!q.exec())
         return makeError(sqlError(q, what));

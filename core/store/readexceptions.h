@@ -43,7 +43,7 @@ struct ExceptionQuery
 
     Sort sort = Sort::Id;
     bool descending = false;
-    int limit = 0; // 0 = every row
+    int limit = -1; // at most this many rows (SQL LIMIT); negative = every row
 
     // Navigator keys (ExceptionsView::applyFilter): category, severity, target, domain, status (text or list),
     // key, object_key, older_than_minutes, id, text. An id shows that exception whatever its status.
