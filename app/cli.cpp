@@ -15,6 +15,7 @@
 #include "steward/roles.h"
 #include "store/configstore.h"
 #include "store/livestatus.h"
+#include "store/readexceptions.h"
 #include "store/readqueries.h"
 #include "store/workspace.h"
 #include "sync/dispatcher.h"
@@ -387,14 +388,16 @@ int cmdExceptions(const Args& a)
     auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
     if (!ws)
         return fail(ws.error());
-    read::ExceptionFilter f;
-    f.status = a.value(QStringLiteral("status")).toStdString();
-    f.category = a.value(QStringLiteral("category")).toStdString();
-    f.domain = a.value(QStringLiteral("domain")).toStdString();
-    f.key = a.value(QStringLiteral("key")).toStdString();
-    f.withRaw = a.has(QStringLiteral("raw")) || a.has(QStringLiteral("json"));
+    read::ExceptionQuery f;
+    f.statuses.clear(); // every status unless --status names one
+    if (const QString status = a.value(QStringLiteral("status")); !status.isEmpty())
+        f.statuses = { status };
+    f.category = a.value(QStringLiteral("category"));
+    f.domain = a.value(QStringLiteral("domain"));
+    f.objectKey = a.value(QStringLiteral("key"));
     f.limit = a.value(QStringLiteral("limit"), QStringLiteral("100")).toInt();
-    auto rows = read::exceptions(ws.value()->db(), f);
+    const bool withRaw = a.has(QStringLiteral("raw")) || a.has(QStringLiteral("json"));
+    auto rows = read::exceptions(ws.value()->db(), f, withRaw);
     if (!rows)
         return fail(rows.error());
     if (a.has(QStringLiteral("json"))) {

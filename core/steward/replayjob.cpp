@@ -168,56 +168,33 @@ ReplayJobs::ReplayJobs(Workspace& ws, const ContractSet& contracts, const UnitRe
     , m_units(units)
 { }
 
-namespace {
-
-void appendFilterSql(const ReplayFilter& f, QString& sql, std::vector<QVariant>& binds, bool withDelivery)
+read::ExceptionQuery ReplayFilter::query() const
 {
-    if (!f.category.empty()) {
-        sql += QStringLiteral(" AND e.category = ?");
-        binds.emplace_back(sqlText(f.category));
-    }
-    if (!f.target.empty()) {
-        sql += QStringLiteral(" AND e.target_id = ?");
-        binds.emplace_back(sqlText(f.target));
-    }
-    if (!f.domain.empty()) {
-        sql += QStringLiteral(" AND e.domain = ?");
-        binds.emplace_back(sqlText(f.domain));
-    }
-    if (f.olderThanMs > 0) {
-        sql += QStringLiteral(" AND e.created_at <= ?");
-        binds.emplace_back(sqlInt(nowMs() - f.olderThanMs));
-    }
-    if (!f.errorText.empty()) {
-        sql += withDelivery ? QStringLiteral(" AND (instr(lower(e.message), lower(?)) > 0"
-                                             " OR instr(lower(coalesce(d.last_error,'')), lower(?)) > 0)")
-                            : QStringLiteral(" AND instr(lower(e.message), lower(?)) > 0");
-        binds.emplace_back(sqlText(f.errorText));
-        if (withDelivery)
-            binds.emplace_back(sqlText(f.errorText));
-    }
-    if (!f.exceptionIds.empty()) {
-        QStringList marks;
-        for (std::int64_t id : f.exceptionIds) {
-            marks << QStringLiteral("?");
-            binds.emplace_back(sqlInt(id));
-        }
-        sql += QStringLiteral(" AND e.id IN (%1)").arg(marks.join(QLatin1Char(',')));
-    }
+    read::ExceptionQuery q;
+    q.statuses.clear();
+    q.category = sqlText(category);
+    q.target = sqlText(target);
+    q.domain = sqlText(domain);
+    q.errorText = sqlText(errorText);
+    q.olderThanMs = olderThanMs;
+    q.ids.assign(exceptionIds.begin(), exceptionIds.end());
+    q.sort = read::ExceptionQuery::Sort::Oldest;
+    q.limit = limit;
+    return q;
 }
-
-} // namespace
 
 Result<void> execFiltered(
     QSqlQuery& q, QString selectWhere, const ReplayFilter& f, bool withDelivery, const QString& what)
 {
-    std::vector<QVariant> binds;
-    appendFilterSql(f, selectWhere, binds, withDelivery);
-    selectWhere += QStringLiteral(" ORDER BY e.created_at, e.id LIMIT ?");
-    binds.emplace_back(f.limit);
+    const read::ExceptionQuery query = f.query();
+    const read::ExceptionQuery::Sql sql = query.conditions(nowMs(), withDelivery);
+    for (const QString& c : sql.conditions)
+        selectWhere += QStringLiteral(" AND ") + c;
+    selectWhere += QStringLiteral(" ORDER BY ") + query.orderBy() + QStringLiteral(" LIMIT ?");
     q.prepare(selectWhere);
-    for (const QVariant& b : binds)
+    for (const QVariant& b : sql.binds)
         q.addBindValue(b);
+    q.addBindValue(query.limit);
     if (!q.exec())
         return makeError(sqlError(q, what));
     return {};
@@ -226,12 +203,17 @@ Result<void> execFiltered(
 Result<std::vector<ReplayItem>> ReplayJobs::match(const ReplayFilter& f) const
 {
     // Walks the exception_open index (status, category, created_at).
-    QString sql = QStringLiteral(
-        "SELECT e.id, e.delivery_id, coalesce(e.domain,''), coalesce(e.object_key,''), coalesce(e.target_id,''),"
-        " e.category, e.message, d.revision_no FROM exception e JOIN delivery d ON d.id = e.delivery_id"
-        " WHERE e.status = 'open' AND e.stage = 'delivery' AND d.status = 'failed'");
+    read::ExceptionQuery query = f.query();
+    query.storedStatus = QStringLiteral("open");
+    query.stage = QStringLiteral("delivery");
+    query.deliveryStatus = QStringLiteral("failed");
     QSqlQuery q(m_ws.db());
-    if (auto r = execFiltered(q, sql, f, true, QStringLiteral("replay: find failed deliveries")); !r)
+    if (auto r = query.exec(q,
+            QStringLiteral("SELECT e.id, e.delivery_id, coalesce(e.domain,''), coalesce(e.object_key,''),"
+                           " coalesce(e.target_id,''), e.category, e.message, d.revision_no"
+                           " FROM exception e JOIN delivery d ON d.id = e.delivery_id"),
+            nowMs(), true, QStringLiteral("replay: find failed deliveries"));
+        !r)
         return makeError(r.error());
     std::vector<ReplayItem> items;
     while (q.next()) {

@@ -5,6 +5,7 @@
 // Replaying puts each failed delivery back to pending (ExceptionActions::replay, audited per item); the
 // dispatcher then sends them honouring order per (object, target) and dependency holds.
 
+#include "store/readexceptions.h"
 #include "util/result.h"
 
 #include <QSqlQuery>
@@ -35,6 +36,9 @@ struct ReplayFilter
     // options; durations: 30s, 15m, 2h, 1d). Error names the bad part.
     static Result<ReplayFilter> parse(const std::string& expr);
     bool empty() const;
+    // The filter as the one exception query (any status, oldest first, at most `limit` rows); callers add the
+    // stored status, stage and delivery status they select.
+    read::ExceptionQuery query() const;
     nlohmann::json toJson() const;
 };
 
@@ -67,8 +71,8 @@ struct ReplayJobResult
 };
 
 // Runs `selectWhere` (a SELECT over exception alias `e`, joined with delivery alias `d` when withDelivery, ending in
-// a WHERE clause) with the filter's conditions appended, oldest exception first, at most f.limit rows. Shared by
-// replays and fix rules. `what` names the query in an error.
+// a WHERE clause) with the conditions of f.query() appended, oldest exception first, at most f.limit rows. Shared by
+// fix rules. `what` names the query in an error.
 Result<void> execFiltered(
     QSqlQuery& q, QString selectWhere, const ReplayFilter& f, bool withDelivery, const QString& what);
 

@@ -3,10 +3,8 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "store/configstore.h"
+#include "store/readexceptions.h"
 #include "store/workspace.h"
-
-#include <QSqlQuery>
-#include <QVariant>
 
 namespace mdsync {
 
@@ -91,31 +89,17 @@ Result<std::vector<ReplayItem>> Steward::replayMatch(const ReplayFilter& filter)
     return m_replay->match(filter);
 }
 
-Result<Steward::Subject> Steward::subject(std::int64_t exceptionId) const
-{
-    QSqlQuery q(m_ws.db());
-    q.prepare(QStringLiteral("SELECT stage, COALESCE(delivery_id, 0), COALESCE(domain, ''), COALESCE(object_key, '')"
-                             " FROM exception WHERE id = ?"));
-    q.addBindValue(QVariant::fromValue<qlonglong>(exceptionId));
-    if (!q.exec() || !q.next())
-        return makeError(QStringLiteral("there is no exception #%1").arg(exceptionId));
-    Subject s;
-    s.failedDelivery = q.value(0).toString() == QLatin1String("delivery") && q.value(1).toLongLong() > 0;
-    s.domain = q.value(2).toString().toStdString();
-    s.key = q.value(3).toString().toStdString();
-    return s;
-}
-
 Result<CorrectionResult> Steward::correctException(
     const std::string& actor, std::int64_t exceptionId, const nlohmann::json& changes, const std::string& reason)
 {
     if (auto r = needContracts(); !r)
         return makeError(r.error());
-    auto s = subject(exceptionId);
+    auto s = read::exceptionSubject(m_ws.db(), exceptionId);
     if (!s)
-        return makeError(s.error());
-    return s->failedDelivery ? m_corrections->correctPayload(actor, exceptionId, changes, reason)
-                             : m_corrections->correctAttributes(actor, s->domain, s->key, changes, reason, exceptionId);
+        return makeError(QStringLiteral("correct exception #%1: ").arg(exceptionId) + s.error());
+    return s->isPayload() ? m_corrections->correctPayload(actor, exceptionId, changes, reason)
+                          : m_corrections->correctAttributes(
+                              actor, s->domain.toStdString(), s->key.toStdString(), changes, reason, exceptionId);
 }
 
 Result<CorrectionResult> Steward::correctExceptionObject(
@@ -123,10 +107,11 @@ Result<CorrectionResult> Steward::correctExceptionObject(
 {
     if (auto r = needContracts(); !r)
         return makeError(r.error());
-    auto s = subject(exceptionId);
+    auto s = read::exceptionSubject(m_ws.db(), exceptionId);
     if (!s)
-        return makeError(s.error());
-    return m_corrections->correctAttributes(actor, s->domain, s->key, changes, reason, exceptionId);
+        return makeError(QStringLiteral("correct exception #%1: ").arg(exceptionId) + s.error());
+    return m_corrections->correctAttributes(
+        actor, s->domain.toStdString(), s->key.toStdString(), changes, reason, exceptionId);
 }
 
 Result<CorrectionResult> Steward::correctAttributes(const std::string& actor, const std::string& domain,

@@ -78,12 +78,6 @@ public:
 
 private:
     Result<void> needContracts() const;
-    struct Subject
-    {
-        bool failedDelivery = false; // a delivery exception with its delivery
-        std::string domain, key;
-    };
-    Result<Subject> subject(std::int64_t exceptionId) const;
 
     Workspace& m_ws;
     const ActiveConfig& m_config;

@@ -1,5 +1,6 @@
 #include "store/readqueries.h"
 
+#include "store/readexceptions.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 #include "util/timeutil.h"
@@ -159,30 +160,24 @@ const std::vector<std::string>& exceptionStatuses()
     return all;
 }
 
-Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f)
+Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionQuery& query, bool withRaw)
 {
-    if (const auto& all = exceptionStatuses();
-        !f.status.empty() && std::find(all.begin(), all.end(), f.status) == all.end()) {
-        std::string list;
-        for (const auto& s : all)
-            list += (list.empty() ? "" : ", ") + s;
-        return makeError(QStringLiteral("unknown exception status '%1' (statuses: %2)").arg(qs(f.status), qs(list)));
-    }
+    const auto& all = exceptionStatuses();
+    for (const QString& status : query.statuses)
+        if (std::find(all.begin(), all.end(), status.toStdString()) == all.end()) {
+            std::string list;
+            for (const auto& s : all)
+                list += (list.empty() ? "" : ", ") + s;
+            return makeError(QStringLiteral("unknown exception status '%1' (statuses: %2)").arg(status, qs(list)));
+        }
     QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral(
-        "SELECT id, stage, category, severity, %1, created_at, source_name, line_no, source_system,"
-        " event_id, domain, object_key, target_id, message, details, raw, assignee"
-        " FROM exception e WHERE (:status = '' OR %1 = :status) AND (:category = '' OR category = :category)"
-        " AND (:domain = '' OR domain = :domain) AND (:key = '' OR object_key = :key)"
-        " ORDER BY id LIMIT :limit")
-                  .arg(exceptionDisplayStatusSql()));
-    q.bindValue(QStringLiteral(":status"), qs(f.status));
-    q.bindValue(QStringLiteral(":category"), qs(f.category));
-    q.bindValue(QStringLiteral(":domain"), qs(f.domain));
-    q.bindValue(QStringLiteral(":key"), qs(f.key));
-    q.bindValue(QStringLiteral(":limit"), f.limit);
-    if (auto r = run(q, "exceptions"); !r)
+    if (auto r = query.exec(q,
+            QStringLiteral("SELECT e.id, e.stage, e.category, e.severity, %1, e.created_at, e.source_name, e.line_no,"
+                           " e.source_system, e.event_id, e.domain, e.object_key, e.target_id, e.message, e.details,"
+                           " e.raw, e.assignee FROM exception e")
+                .arg(exceptionDisplayStatusSql()),
+            nowMs(), false, QStringLiteral("exceptions"));
+        !r)
         return makeError(r.error());
     nlohmann::json out = nlohmann::json::array();
     while (q.next()) {
@@ -192,7 +187,7 @@ Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f)
             { "source", text(q.value(8)) }, { "event_id", text(q.value(9)) }, { "domain", text(q.value(10)) },
             { "key", text(q.value(11)) }, { "target", text(q.value(12)) }, { "message", text(q.value(13)) },
             { "details", jsonColumn(q.value(14)) }, { "assignee", text(q.value(16)) } };
-        if (f.withRaw) {
+        if (withRaw) {
             const QByteArray raw = q.value(15).toByteArray();
             // Raw bytes are kept verbatim; shown as text when valid UTF-8, else base64.
             const auto decoded = QString::fromUtf8(raw);

@@ -37,16 +37,10 @@ QString exceptionDisplayStatusSql();
 // Every status an exception can have: open, assigned, awaiting_approval, resolved, discarded, superseded, replayed.
 const std::vector<std::string>& exceptionStatuses();
 
-struct ExceptionFilter
-{
-    std::string status; // one of exceptionStatuses(); empty = all (an unknown status is an error)
-    std::string category; // empty = all
-    std::string domain;
-    std::string key;
-    bool withRaw = false;
-    int limit = 100;
-};
-Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionFilter& f);
+struct ExceptionQuery;
+// `mdsyncctl exceptions`: the matching exceptions (query.statuses: each one of exceptionStatuses(), an unknown one is
+// an error), with the raw input when `withRaw`.
+Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionQuery& query, bool withRaw);
 
 // Workspace overview from counters: objects per domain, deliveries per target and status, open exceptions
 // per category.

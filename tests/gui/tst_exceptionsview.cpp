@@ -203,14 +203,14 @@ private Q_SLOTS:
         QTRY_VERIFY(model.data(model.index(0, 0), PagedSqlModel::LoadedRole).toBool());
         QCOMPARE(model.data(model.index(0, ExceptionsModel::Object)).toString(), QStringLiteral("item/FG-1039"));
         // Older-than filters by age (the fixture's events are from the fixed ingest clock).
-        f.olderThanMinutes = 60;
+        f.olderThanMs = 60LL * 60 * 1000;
         model.setFilter(f);
         QVERIFY(listed.wait(5000));
         QCOMPARE(model.rowCount(),
             countSql(path,
                 QStringLiteral("SELECT count(*) FROM exception WHERE target_id = 'QMS' AND created_at <= %1")
                     .arg(QDateTime::currentMSecsSinceEpoch() - 3600 * 1000)));
-        f.olderThanMinutes = 20LL * 365 * 24 * 60; // nothing is 20 years old
+        f.olderThanMs = 20LL * 365 * 24 * 60 * 60 * 1000; // nothing is 20 years old
         model.setFilter(f);
         QVERIFY(listed.wait(5000));
         QCOMPARE(model.rowCount(), 0);

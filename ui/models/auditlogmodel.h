@@ -6,27 +6,17 @@
 // pane reads them for one entry (loadDetail).
 
 #include "models/pagedsqlmodel.h"
+#include "store/readaudit.h"
 #include "util/timeutil.h"
 
 #include <optional>
 
 namespace mdsync::ui {
 
-struct AuditFilter
-{
-    QString actor;
-    QString action;
-    QString subject;
-    std::optional<TimeMs> from, to; // [from, to)
-    bool operator==(const AuditFilter&) const = default;
-};
-
+// Filter and entry are the core's (core/store/readaudit.h).
+using AuditFilter = read::AuditFilter;
 // One entry with its before/after JSON (pretty-printed when valid JSON).
-struct AuditDetail
-{
-    qint64 seq = 0;
-    QString at, actor, action, subject, reason, before, after, hash, prevHash;
-};
+using AuditDetail = read::AuditEntry;
 
 class AuditLogModel final : public PagedSqlModel
 {

@@ -1,12 +1,14 @@
 #pragma once
 
-// The exception backlog as a paged table (PagedSqlModel over table `exception`): filter and sort run in SQL on a
-// worker thread, rows are fetched in chunks. The displayed status folds in what the steward needs to know:
-// "assigned" (open with an assignee) and "awaiting_approval" (open with a correction waiting for four-eyes).
+// The exception backlog as a paged table (PagedSqlModel over table `exception`): filter and sort run in the core's
+// read API (read::ExceptionQuery) on a worker thread, rows are fetched in chunks. The displayed status folds in what
+// the steward needs to know: "assigned" (open with an assignee) and "awaiting_approval" (open with a correction waiting
+// for four-eyes).
 
 #include "models/pagedsqlmodel.h"
-#include "store/readqueries.h"
+#include "store/readexceptions.h"
 
+#include <QDateTime>
 #include <QStringList>
 #include <QVariantMap>
 
@@ -14,32 +16,16 @@
 
 namespace mdsync::ui {
 
-struct ExceptionFilter
+// The backlog's filter is the core's one exception query (core/store/readexceptions.h); the model keeps the
+// sort apart (its column and order) and sets it on the query it runs.
+using ExceptionFilter = read::ExceptionQuery;
+using read::exceptionGroupCounts;
+// Open-backlog counts by group ("category" or "target") under the filter, now: group -> count.
+inline Result<std::map<QString, qint64>> exceptionGroupCounts(
+    QSqlDatabase& db, const ExceptionFilter& f, const QString& by)
 {
-    QString text; // part of the object key or the message (case-insensitive)
-    QString category, severity, target, domain, objectKey;
-    QStringList statuses { QStringLiteral("open"), QStringLiteral("assigned"), QStringLiteral("awaiting_approval") };
-    qint64 olderThanMinutes = 0;
-    qint64 id = 0;
-
-    // Navigator::exceptionsRequested keys: category, severity, target, domain, status (text or list), key,
-    // object_key, older_than_minutes, id, text.
-    static ExceptionFilter fromMap(const QVariantMap& map);
-    bool operator==(const ExceptionFilter&) const = default;
-};
-
-// SQL of a filter: the WHERE clause over exception alias `e` (with delivery `d` LEFT JOINed) and its positional
-// bind values. Shared by the model, the group counts and the tests.
-struct ExceptionSql
-{
-    QString where;
-    QVariantList binds;
-};
-ExceptionSql exceptionFilterSql(const ExceptionFilter& f, qint64 nowMs);
-// The displayed status of `e` as an SQL expression (one definition, in core/store: the CLI filters by it too).
-using read::exceptionDisplayStatusSql;
-// Open-backlog counts by group ("category" or "target") under the filter: group -> count.
-Result<std::map<QString, qint64>> exceptionGroupCounts(QSqlDatabase& db, const ExceptionFilter& f, const QString& by);
+    return read::exceptionGroupCounts(db, f, by, QDateTime::currentMSecsSinceEpoch());
+}
 
 class ExceptionsModel final : public PagedSqlModel
 {

@@ -4,9 +4,10 @@
 // lifecycle, last change), one column per target system; a cell is the status of the object's latest
 // revision at that system (acked, pending, sending, held by dependency, retrying, failed, superseded, not
 // subscribed) with icon, text and tint, and a tooltip with revision, age, attempts and last error.
-// Filtering and sorting happen in SQL on a worker (PagedSqlModel): 1M objects never sit in memory.
+// Filtering and sorting happen in the core's read API on a worker (PagedSqlModel): 1M objects never sit in memory.
 
 #include "models/pagedsqlmodel.h"
+#include "store/readmatrix.h"
 
 #include <QDateTime>
 #include <QStringList>
@@ -18,39 +19,20 @@
 
 namespace mdsync::ui {
 
-struct MatrixFilter
-{
-    QString text; // key prefix (as typed or upper-case), or a description substring of 3+ characters
-    QString domain;
-    QString status; // a delivery status (object_target.status) at `target` (any target when empty); "backlog" =
-                    // pending, sending, retrying or held
-    QString target;
-    QString plant; // objects delivered to a system of this plant
-    int olderThanMinutes = 0; // last change older than this
-    int sortColumn = 1; // a MatrixModel::Columns value
-    Qt::SortOrder order = Qt::AscendingOrder;
-};
-
+// Filter, layout and SQL of the matrix are the core's (core/store/readmatrix.h).
+using MatrixFilter = read::MatrixFilter;
+using MatrixLayout = read::MatrixLayout;
+using MatrixSql = read::MatrixSql;
 // The targets (columns) and subscriptions of the workspace, read once per model.
-struct MatrixLayout
+inline Result<MatrixLayout> loadMatrixLayout(QSqlDatabase& db)
 {
-    struct Target
-    {
-        QString id, name, kind;
-        QStringList plants;
-    };
-    std::vector<Target> targets;
-    std::set<std::pair<QString, QString>> subscribed; // (domain, target)
-};
-Result<MatrixLayout> loadMatrixLayout(QSqlDatabase& db);
-
-// The SQL of a filter, for the model and for bench_ui's raw comparison: `sql` with `binds` in order.
-struct MatrixSql
+    return read::matrixLayout(db);
+}
+// The id query of a filter now, for the model and for bench_ui's raw comparison.
+inline MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout)
 {
-    QString sql;
-    QVariantList binds;
-};
-MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout);
+    return read::matrixIdSql(f, layout, QDateTime::currentMSecsSinceEpoch());
+}
 
 class MatrixModel final : public PagedSqlModel
 {

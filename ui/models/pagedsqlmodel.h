@@ -8,6 +8,7 @@
 // model. Stale results (an older filter, an older list) are dropped. Only the UI thread touches the model.
 
 #include "dbreader.h"
+#include "store/readrows.h"
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
@@ -22,12 +23,9 @@
 
 namespace mdsync::ui {
 
-// One row as loaded by the row query: the id and the values the subclass reads back in cellData().
-struct PagedRow
-{
-    qint64 id = 0;
-    std::vector<QVariant> values;
-};
+// One row as loaded by the row query (a read function of core/store/read): the id and the values the subclass
+// reads back in cellData().
+using PagedRow = read::PagedRow;
 
 class PagedSqlModel : public QAbstractTableModel
 {

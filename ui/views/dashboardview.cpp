@@ -2,6 +2,7 @@
 
 #include "corecontroller.h"
 #include "metrics/metrics.h"
+#include "store/readviews.h"
 #include "util/qtext.h"
 #include "widgets/chartstyle.h"
 #include "widgets/kpitile.h"
@@ -19,8 +20,6 @@
 #include <QLegend>
 #include <QLineSeries>
 #include <QScrollArea>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -84,17 +83,6 @@ QString dashDuration(qint64 ms)
     return DashboardView::tr("%1 d").arg(QLocale().toString(static_cast<double>(ms) / 86400000.0, 'f', 1));
 }
 
-Result<void> dashQuery(QSqlQuery& q, const QString& sql, const QVariantList& binds)
-{
-    if (!q.prepare(sql))
-        return makeError(QStringLiteral("dashboard: %1").arg(q.lastError().text()));
-    for (const QVariant& b : binds)
-        q.addBindValue(b);
-    if (!q.exec())
-        return makeError(QStringLiteral("dashboard: %1").arg(q.lastError().text()));
-    return {};
-}
-
 } // namespace
 
 Result<DashboardSnapshot> DashboardView::loadSnapshot(QSqlDatabase& db, TimeMs now)
@@ -109,35 +97,14 @@ Result<DashboardSnapshot> DashboardView::loadSnapshot(QSqlDatabase& db, TimeMs n
         return makeError(kpis.error());
     s.kpis = std::move(kpis).value();
 
-    // Open exceptions by severity: the open set through the index exception_open (status prefix).
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (auto r = dashQuery(q,
-            QStringLiteral("SELECT severity, count(*) FROM exception WHERE status IN ('open','assigned')"
-                           " GROUP BY severity"),
-            {});
-        !r)
-        return makeError(r.error());
-    while (q.next())
-        s.openBySeverity[q.value(0).toString()] = q.value(1).toLongLong();
-
-    // Systems and their recent traffic.
-    if (auto r = dashQuery(q, QStringLiteral("SELECT id, name, kind, paused FROM system ORDER BY id"), {}); !r)
-        return makeError(r.error());
-    struct Sys
-    {
-        QString id, name, kind;
-        bool paused = false;
-    };
-    std::vector<Sys> systems;
-    while (q.next())
-        systems.push_back(
-            { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toInt() != 0 });
-    QStringList subscribed;
-    if (auto r = dashQuery(q, QStringLiteral("SELECT DISTINCT target_id FROM subscription ORDER BY target_id"), {}); !r)
-        return makeError(r.error());
-    while (q.next())
-        subscribed << q.value(0).toString();
+    // Open exceptions by severity, the systems and which of them are subscribed targets.
+    auto data = read::dashboard(db);
+    if (!data)
+        return makeError(data.error());
+    s.openBySeverity = std::move(data->openBySeverity);
+    using Sys = read::DashboardData::System;
+    const std::vector<Sys>& systems = data->systems;
+    const QStringList& subscribed = data->subscribedTargets;
 
     const json targets = s.kpis.value("targets", json::object());
     const TimeMs from = now - static_cast<TimeMs>(kWindowMinutes) * metrics::kMinuteMs;

@@ -17,7 +17,6 @@
 #include <QMenu>
 #include <QProgressDialog>
 #include <QSplitter>
-#include <QSqlQuery>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -29,30 +28,7 @@ namespace mdsync::ui {
 
 namespace {
 
-struct ExChoices
-{
-    QStringList categories, severities, targets, domains;
-};
-
-Result<ExChoices> exLoadChoices(QSqlDatabase& db)
-{
-    ExChoices c;
-    auto list = [&db](const char* sql, QStringList& out) {
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        if (q.exec(QLatin1String(sql)))
-            while (q.next())
-                if (!q.value(0).toString().isEmpty())
-                    out << q.value(0).toString();
-    };
-    list("SELECT DISTINCT category FROM exception_counter ORDER BY 1", c.categories);
-    list("SELECT DISTINCT severity FROM exception ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'error' THEN 1"
-         " WHEN 'high' THEN 2 WHEN 'warning' THEN 3 WHEN 'medium' THEN 4 ELSE 5 END",
-        c.severities);
-    list("SELECT id FROM system ORDER BY 1", c.targets);
-    list("SELECT name FROM domain ORDER BY 1", c.domains);
-    return c;
-}
+using ExChoices = read::ExceptionChoices;
 
 const char* const kExStatuses[]
     = { "open", "assigned", "awaiting_approval", "replayed", "resolved", "discarded", "superseded" };
@@ -267,8 +243,9 @@ ExceptionFilter ExceptionsView::filterFromWidgets() const
     f.target = m_target->currentData().toString();
     f.domain = m_domain->currentData().toString();
     f.objectKey = m_objectKey;
-    f.id = m_idFilter;
-    f.olderThanMinutes = m_olderThan->currentData().toLongLong();
+    if (m_idFilter)
+        f.ids = { m_idFilter };
+    f.olderThanMs = m_olderThan->currentData().toLongLong() * 60 * 1000;
     f.statuses.clear();
     for (QAction* a : m_statusActions)
         if (a->isChecked())
@@ -313,20 +290,21 @@ void ExceptionsView::applyFilter(const QVariantMap& map)
     setCombo(m_target, f.target);
     setCombo(m_domain, f.domain);
     m_objectKey = f.objectKey;
-    m_idFilter = f.id;
+    m_idFilter = f.ids.empty() ? 0 : f.ids.front();
+    const qint64 olderThanMinutes = f.olderThanMs / (60 * 1000);
     int age = 0;
     for (int i = 1; i < m_olderThan->count(); ++i)
-        if (m_olderThan->itemData(i).toLongLong() <= f.olderThanMinutes)
+        if (m_olderThan->itemData(i).toLongLong() <= olderThanMinutes)
             age = i;
-    m_olderThan->setCurrentIndex(f.olderThanMinutes > 0 ? std::max(1, age) : 0);
+    m_olderThan->setCurrentIndex(olderThanMinutes > 0 ? std::max(1, age) : 0);
     for (QAction* a : m_statusActions)
         a->setChecked(f.statuses.contains(a->data().toString()));
     m_applyingFilter = false;
     onFilterEdited();
     // The navigator's exact age wins over the nearest preset.
-    if (f.olderThanMinutes > 0 && m_model->filter().olderThanMinutes != f.olderThanMinutes) {
+    if (f.olderThanMs > 0 && m_model->filter().olderThanMs != f.olderThanMs) {
         ExceptionFilter exact = m_model->filter();
-        exact.olderThanMinutes = f.olderThanMinutes;
+        exact.olderThanMs = f.olderThanMs;
         m_model->setFilter(exact);
     }
 }
@@ -335,26 +313,28 @@ void ExceptionsView::loadChoices()
 {
     if (!m_ctx.reader)
         return;
-    m_ctx.reader->run<ExChoices>(this, &m_choiceChannel, &exLoadChoices, [this](Result<ExChoices> r) {
-        if (!r)
-            return;
-        m_applyingFilter = true;
-        auto fill = [](QComboBox* c, const QStringList& values) {
-            for (const QString& v : values)
-                if (c->findData(v) < 0)
-                    c->addItem(v, v);
-        };
-        fill(m_category, r->categories);
-        for (const QString& v : r->severities) {
-            if (m_severity->findData(v) >= 0)
-                continue;
-            const StatusLook look = severityLook(v);
-            m_severity->addItem(look.icon, look.label, v);
-        }
-        fill(m_target, r->targets);
-        fill(m_domain, r->domains);
-        m_applyingFilter = false;
-    });
+    m_ctx.reader->run<ExChoices>(
+        this, &m_choiceChannel, [](QSqlDatabase& db) { return read::exceptionChoices(db); },
+        [this](Result<ExChoices> r) {
+            if (!r)
+                return;
+            m_applyingFilter = true;
+            auto fill = [](QComboBox* c, const QStringList& values) {
+                for (const QString& v : values)
+                    if (c->findData(v) < 0)
+                        c->addItem(v, v);
+            };
+            fill(m_category, r->categories);
+            for (const QString& v : r->severities) {
+                if (m_severity->findData(v) >= 0)
+                    continue;
+                const StatusLook look = severityLook(v);
+                m_severity->addItem(look.icon, look.label, v);
+            }
+            fill(m_target, r->targets);
+            fill(m_domain, r->domains);
+            m_applyingFilter = false;
+        });
 }
 
 void ExceptionsView::refreshGroups()

@@ -4,6 +4,7 @@
 #include "corecontroller.h"
 #include "jsontext.h"
 #include "store/readqueries.h"
+#include "store/readviews.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
 #include "widgets/timelinewidget.h"
@@ -18,9 +19,10 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QSqlQuery>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace mdsync::ui {
 
@@ -40,24 +42,12 @@ Result<LineageSnapshot> loadLineage(QSqlDatabase& db, const std::string& domain,
         return makeError(events.error());
     s.events = std::move(events).value();
     s.revisions = nlohmann::json::object();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT r.revision_no, r.state, r.changed, r.source_system, r.actor FROM revision r"
-                             " JOIN object o ON o.id = r.object_id WHERE o.domain = ? AND o.key = ?"
-                             " ORDER BY r.revision_no DESC LIMIT 200"));
-    q.addBindValue(QString::fromStdString(domain));
-    q.addBindValue(QString::fromStdString(key));
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("revisions")));
-    while (q.next()) {
-        auto parse = [](const QVariant& v) {
-            auto j = nlohmann::json::parse(v.toString().toStdString(), nullptr, false);
-            return j.is_discarded() ? nlohmann::json() : j;
-        };
-        s.revisions[std::to_string(q.value(0).toLongLong())]
-            = { { "state", parse(q.value(1)) }, { "changed", parse(q.value(2)) },
-                  { "source", q.value(3).toString().toStdString() }, { "actor", q.value(4).toString().toStdString() } };
-    }
+    auto revisions = read::revisionStates(db, QString::fromStdString(domain), QString::fromStdString(key));
+    if (!revisions)
+        return makeError(revisions.error());
+    for (auto& r : revisions.value())
+        s.revisions[std::to_string(r.no)] = { { "state", std::move(r.state) }, { "changed", std::move(r.changed) },
+            { "source", std::move(r.source) }, { "actor", std::move(r.actor) } };
     return s;
 }
 
@@ -142,23 +132,13 @@ void LineageView::activate()
     // Nothing chosen yet: show the object with the most recent activity.
     m_pickedDefault = true;
     m_ready = false;
-    m_ctx.reader->run<std::pair<QString, QString>>(
-        this, &m_lineageChannel,
-        [](QSqlDatabase& db) -> Result<std::pair<QString, QString>> {
-            QSqlQuery q(db);
-            // The busiest object of the latest 2,000 events (a bounded read).
-            if (!q.exec(QStringLiteral("SELECT domain, object_key FROM lineage_event"
-                                       " WHERE id > (SELECT coalesce(max(id), 0) - 2000 FROM lineage_event)"
-                                       " GROUP BY domain, object_key ORDER BY count(*) DESC, max(id) DESC LIMIT 1")))
-                return makeError(sqlError(q, QStringLiteral("latest object")));
-            if (!q.next())
-                return std::make_pair(QString(), QString());
-            return std::make_pair(q.value(0).toString(), q.value(1).toString());
-        },
-        [this](Result<std::pair<QString, QString>> r) {
+    using Busiest = std::optional<std::pair<QString, QString>>;
+    m_ctx.reader->run<Busiest>(
+        this, &m_lineageChannel, [](QSqlDatabase& db) { return read::busiestObject(db); },
+        [this](Result<Busiest> r) {
             m_ready = true;
-            if (r && !r->second.isEmpty())
-                showObject(r->first, r->second);
+            if (r && r.value() && !r.value()->second.isEmpty())
+                showObject(r.value()->first, r.value()->second);
         });
 }
 

@@ -12,7 +12,6 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSplitter>
-#include <QSqlQuery>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -25,66 +24,8 @@ namespace mdsync::ui {
 
 namespace {
 
-struct RevisionRow
-{
-    qint64 no = 0;
-    QString source, actor, changed;
-    qint64 receivedAt = 0;
-    std::map<QString, std::pair<QString, QString>> byTarget; // target -> (status, last error)
-};
-
-struct RevisionSnapshot
-{
-    QString domain, key;
-    std::vector<RevisionRow> revisions;
-};
-
-Result<RevisionSnapshot> loadRevisions(QSqlDatabase& db, qint64 objectId)
-{
-    RevisionSnapshot s;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT domain, key FROM object WHERE id = ?"));
-    q.addBindValue(objectId);
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("object")));
-    if (!q.next())
-        return makeError(QStringLiteral("object #%1 no longer exists").arg(objectId));
-    s.domain = q.value(0).toString();
-    s.key = q.value(1).toString();
-    q.prepare(QStringLiteral("SELECT revision_no, source_system, actor, received_at, changed FROM revision"
-                             " WHERE object_id = ? ORDER BY revision_no DESC LIMIT 100"));
-    q.addBindValue(objectId);
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("revisions")));
-    std::map<qint64, size_t> at;
-    while (q.next()) {
-        RevisionRow r;
-        r.no = q.value(0).toLongLong();
-        r.source = q.value(1).toString();
-        r.actor = q.value(2).toString();
-        r.receivedAt = q.value(3).toLongLong();
-        const auto changed = nlohmann::json::parse(q.value(4).toString().toStdString(), nullptr, false);
-        QStringList names;
-        if (changed.is_array())
-            for (const auto& c : changed)
-                names << QString::fromStdString(c.is_string() ? c.get<std::string>() : c.dump());
-        else if (changed.is_object())
-            for (const auto& [k, v] : changed.items())
-                names << QString::fromStdString(k);
-        r.changed = names.join(QStringLiteral(", "));
-        at[r.no] = s.revisions.size();
-        s.revisions.push_back(std::move(r));
-    }
-    q.prepare(QStringLiteral("SELECT revision_no, target_id, status, last_error FROM delivery WHERE object_id = ?"));
-    q.addBindValue(objectId);
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("deliveries")));
-    while (q.next())
-        if (auto it = at.find(q.value(0).toLongLong()); it != at.end())
-            s.revisions[it->second].byTarget[q.value(1).toString()] = { q.value(2).toString(), q.value(3).toString() };
-    return s;
-}
+using RevisionRow = read::ObjectRevisions::Revision;
+using RevisionSnapshot = read::ObjectRevisions;
 
 } // namespace
 
@@ -298,7 +239,7 @@ void MatrixView::showRevisions(qint64 objectId)
     if (!objectId)
         return;
     m_ctx.reader->run<RevisionSnapshot>(
-        this, &m_revisionChannel, [objectId](QSqlDatabase& db) { return loadRevisions(db, objectId); },
+        this, &m_revisionChannel, [objectId](QSqlDatabase& db) { return read::objectRevisions(db, objectId); },
         [this](Result<RevisionSnapshot> r) {
             if (!r) {
                 m_revisionsTitle->setText(r.error());

@@ -3,13 +3,12 @@
 #include "contract/contract.h"
 #include "corecontroller.h"
 #include "store/configstore.h"
+#include "store/readviews.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 
 #include <QHeaderView>
 #include <QLabel>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -73,54 +72,29 @@ QStringList PoliciesView::contractHeaders()
 Result<PoliciesSnapshot> PoliciesView::loadSnapshot(QSqlDatabase& db, const QString& workspacePath, TimeMs now)
 {
     PoliciesSnapshot s;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT name, label, attribute_groups, model_version FROM domain ORDER BY name")))
-        return makeError(QStringLiteral("policies: domains: %1").arg(q.lastError().text()));
-    while (q.next()) {
-        PoliciesSnapshot::Domain d;
-        d.name = q.value(0).toString();
-        d.label = q.value(1).toString();
-        const auto groups = nlohmann::json::parse(q.value(2).toString().toStdString(), nullptr, false);
-        if (groups.is_array())
-            for (const auto& g : groups)
-                if (g.is_string())
-                    d.groups << qs(g.get<std::string>());
-        s.modelVersion = q.value(3).toString();
-        s.domains.push_back(std::move(d));
+    auto data = read::policies(db, now);
+    if (!data)
+        return makeError(data.error());
+    for (auto& d : data->domains)
+        s.domains.push_back({ std::move(d.name), std::move(d.label), std::move(d.groups) });
+    s.modelVersion = data->modelVersion;
+    for (const auto& o : data->ownership) {
+        QStringList& owners = s.owners[o.domain][o.group];
+        if (!owners.contains(o.system))
+            owners << o.system;
     }
-    if (!q.prepare(QStringLiteral("SELECT domain, attr_group, system_id FROM ownership"
-                                  " WHERE valid_from <= ? AND valid_to > ? ORDER BY domain, attr_group, valid_from")))
-        return makeError(QStringLiteral("policies: ownership: %1").arg(q.lastError().text()));
-    q.addBindValue(QVariant::fromValue<qlonglong>(now));
-    q.addBindValue(QVariant::fromValue<qlonglong>(now));
-    if (!q.exec())
-        return makeError(QStringLiteral("policies: ownership: %1").arg(q.lastError().text()));
-    while (q.next()) {
-        QStringList& owners = s.owners[q.value(0).toString()][q.value(1).toString()];
-        if (!owners.contains(q.value(2).toString()))
-            owners << q.value(2).toString();
-    }
-    if (!q.exec(
-            QStringLiteral("SELECT domain, target_id, pattern, sla_minutes, criticality, contract_version,"
-                           " window_start, window_end, filter, id FROM subscription ORDER BY domain, target_id, id")))
-        return makeError(QStringLiteral("policies: subscriptions: %1").arg(q.lastError().text()));
     QMap<QString, QStringList> usedBy; // "domain|target|version" -> subscription ids
-    while (q.next()) {
-        const int sla = q.value(3).toInt();
+    for (const auto& sub : data->subscriptions) {
         QString window = tr("always");
-        if (!q.value(6).isNull() && !q.value(7).isNull())
-            window
-                = QStringLiteral("%1–%2").arg(policiesMinutes(q.value(6).toInt()), policiesMinutes(q.value(7).toInt()));
-        QString filter = q.value(8).toString();
+        if (sub.windowStart && sub.windowEnd)
+            window = QStringLiteral("%1–%2").arg(policiesMinutes(*sub.windowStart), policiesMinutes(*sub.windowEnd));
+        QString filter = sub.filter;
         if (filter == QLatin1String("{}") || filter == QLatin1String("null") || filter == QLatin1String("[]"))
             filter.clear();
-        s.subscriptions.push_back({ q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-            sla > 0 ? tr("%n min", nullptr, sla) : tr("none"), q.value(4).toString(), q.value(5).toString(), window,
-            filter, q.value(9).toString() });
-        usedBy[q.value(0).toString() + QLatin1Char('|') + q.value(1).toString() + QLatin1Char('|')
-            + q.value(5).toString()]
-            << q.value(9).toString();
+        s.subscriptions.push_back({ sub.domain, sub.target, sub.pattern,
+            sub.slaMinutes > 0 ? tr("%n min", nullptr, sub.slaMinutes) : tr("none"), sub.criticality,
+            sub.contractVersion, window, filter, sub.id });
+        usedBy[sub.domain + QLatin1Char('|') + sub.target + QLatin1Char('|') + sub.contractVersion] << sub.id;
     }
 
     // Contracts: the built-in set checked against the configuration in force (as the core loads it).

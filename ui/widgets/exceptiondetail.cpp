@@ -17,8 +17,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -67,78 +65,19 @@ QString exValidationText(const QString& details)
 
 Result<ExceptionDetailData> exLoadDetail(QSqlDatabase& db, qint64 id, const std::string& actor)
 {
+    auto detail = read::exceptionDetail(db, id);
+    if (!detail)
+        return makeError(detail.error());
     ExceptionDetailData d;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT e.stage, e.category, e.severity, e.status, COALESCE(e.domain, ''),"
-                             " COALESCE(e.object_key, ''), COALESCE(e.target_id, ''), e.message, e.details, e.raw,"
-                             " COALESCE(e.delivery_id, 0), e.created_at, COALESCE(e.assignee, ''),"
-                             " d.payload_override FROM exception e LEFT JOIN delivery d ON d.id = e.delivery_id"
-                             " WHERE e.id = ?"));
-    q.addBindValue(id);
-    if (!q.exec())
-        return makeError(QStringLiteral("exception #%1: %2").arg(id).arg(q.lastError().text()));
-    if (!q.next())
-        return makeError(QStringLiteral("exception #%1 does not exist").arg(id));
-    d.id = id;
-    d.stage = q.value(0).toString();
-    d.category = q.value(1).toString();
-    d.severity = q.value(2).toString();
-    d.status = q.value(3).toString();
-    d.domain = q.value(4).toString();
-    d.key = q.value(5).toString();
-    d.target = q.value(6).toString();
-    d.message = q.value(7).toString();
-    d.details = q.value(8).toString();
-    d.raw = q.value(9).toByteArray();
-    d.deliveryId = q.value(10).toLongLong();
-    d.createdAt = q.value(11).toLongLong();
-    d.assignee = q.value(12).toString();
-    d.payloadOverride = q.value(13).toString();
-    q.finish();
-
-    q.prepare(QStringLiteral("SELECT id, status, kind, proposed_by, proposed_at, changes, reason, critical_groups"
-                             " FROM correction WHERE exception_id = ? ORDER BY id DESC LIMIT 1"));
-    q.addBindValue(id);
-    if (q.exec() && q.next()) {
-        d.correctionId = q.value(0).toLongLong();
-        d.correctionStatus = q.value(1).toString();
-        d.correctionKind = q.value(2).toString();
-        d.proposedBy = q.value(3).toString();
-        d.proposedAt = q.value(4).toLongLong();
-        d.correctionChanges = q.value(5).toString();
-        d.correctionReason = q.value(6).toString();
-        d.criticalGroups = q.value(7).toString();
-    }
-    q.finish();
-
+    static_cast<read::ExceptionDetail&>(d) = std::move(detail).value();
     if (auto roles = rolesOf(db, actor))
         for (Role r : roles->roles)
             d.mayApprove = d.mayApprove || allows(r, Action::Approve);
-
-    if (!d.domain.isEmpty()) {
-        q.prepare(QStringLiteral("SELECT at, kind, COALESCE(actor, ''), COALESCE(system_id, ''), detail FROM ("
-                                 " SELECT * FROM lineage_event WHERE domain = ? AND object_key = ?"
-                                 " ORDER BY id DESC LIMIT 200) ORDER BY id"));
-        q.addBindValue(d.domain);
-        q.addBindValue(d.key);
-        if (q.exec())
-            while (q.next())
-                d.history << QStringLiteral("L\t%1\t%2\t%3\t%4")
-                                 .arg(exDetailTime(q.value(0).toLongLong()), q.value(1).toString(),
-                                     q.value(2).toString().isEmpty() ? q.value(3).toString() : q.value(2).toString(),
-                                     q.value(4).toString().left(400));
-        q.finish();
-    }
-    q.prepare(QStringLiteral("SELECT at, action, actor, COALESCE(reason, ''), subject FROM audit_log"
-                             " WHERE subject = ? OR subject = ? ORDER BY seq LIMIT 500"));
-    q.addBindValue(QStringLiteral("exception/%1").arg(id));
-    q.addBindValue(QString(d.domain + QLatin1Char('/') + d.key));
-    if (q.exec())
-        while (q.next())
-            d.history << QStringLiteral("A\t%1\t%2\t%3\t%4")
-                             .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                                 q.value(3).toString());
+    for (const auto& l : d.lineage)
+        d.history << QStringLiteral("L\t%1\t%2\t%3\t%4")
+                         .arg(exDetailTime(l.at), l.kind, l.actor.isEmpty() ? l.system : l.actor, l.detail);
+    for (const auto& a : d.audit)
+        d.history << QStringLiteral("A\t%1\t%2\t%3\t%4").arg(a.at, a.action, a.actor, a.reason);
     return d;
 }
 

@@ -8,6 +8,7 @@
 
 #include "appcontext.h"
 #include "dbreader.h"
+#include "store/readexceptions.h"
 
 #include <QWidget>
 
@@ -23,19 +24,12 @@ class QTreeWidget;
 
 namespace mdsync::ui {
 
-struct ExceptionDetailData
+// One exception as the core reads it (read::ExceptionDetail), with what the pane adds: whether the current user may
+// approve, and the history as lines.
+struct ExceptionDetailData : read::ExceptionDetail
 {
-    qint64 id = 0;
-    QString stage, category, severity, status, domain, key, target, message, details, assignee;
-    QByteArray raw;
-    qint64 deliveryId = 0, createdAt = 0;
-    QString payloadOverride;
-    // The latest correction of the exception (0: none).
-    qint64 correctionId = 0;
-    QString correctionStatus, correctionKind, proposedBy, correctionChanges, correctionReason, criticalGroups;
-    qint64 proposedAt = 0;
     bool mayApprove = false; // the current user has a role that approves
-    QStringList history; // "time  kind  actor  detail", oldest first
+    QStringList history; // "L|A <tab> time <tab> kind <tab> actor <tab> detail", lineage then audit, each oldest first
 };
 
 class ExceptionDetailPane final : public QWidget

@@ -1,0 +1,356 @@
+#include "store/readexceptions.h"
+
+#include "store/readqueries.h"
+#include "store/workspace.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace mdsync::read {
+
+namespace {
+
+QString exError(const QSqlQuery& q, const QString& what)
+{
+    return QStringLiteral("exceptions: %1 failed: %2").arg(what, q.lastError().text());
+}
+
+QString likePattern(const QString& text)
+{
+    QString t = text;
+    t.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+        .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + t + QLatin1Char('%');
+}
+
+} // namespace
+
+QStringList ExceptionQuery::openStatuses()
+{
+    return { QStringLiteral("open"), QStringLiteral("assigned"), QStringLiteral("awaiting_approval") };
+}
+
+ExceptionQuery ExceptionQuery::fromMap(const QVariantMap& map)
+{
+    ExceptionQuery f;
+    f.text = map.value(QStringLiteral("text")).toString();
+    f.category = map.value(QStringLiteral("category")).toString();
+    f.severity = map.value(QStringLiteral("severity")).toString();
+    f.target = map.value(QStringLiteral("target")).toString();
+    f.domain = map.value(QStringLiteral("domain")).toString();
+    f.objectKey = map.value(QStringLiteral("object_key"), map.value(QStringLiteral("key"))).toString();
+    if (map.contains(QStringLiteral("status"))) {
+        const QVariant s = map.value(QStringLiteral("status"));
+        f.statuses = s.typeId() == QMetaType::QStringList || s.typeId() == QMetaType::QVariantList
+            ? s.toStringList()
+            : s.toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    }
+    f.olderThanMs = map.value(QStringLiteral("older_than_minutes")).toLongLong() * 60 * 1000;
+    if (const qint64 id = map.value(QStringLiteral("id")).toLongLong()) {
+        f.ids = { id };
+        f.statuses.clear(); // one exception by id: whatever its status
+    }
+    return f;
+}
+
+QString ExceptionQuery::Sql::where() const
+{
+    return conditions.isEmpty() ? QStringLiteral("1") : conditions.join(QStringLiteral(" AND "));
+}
+
+ExceptionQuery::Sql ExceptionQuery::conditions(qint64 nowMs, bool withDelivery) const
+{
+    Sql out;
+    auto eq = [&out](const QString& column, const QString& value) {
+        if (value.isEmpty())
+            return;
+        out.conditions << column + QStringLiteral(" = ?");
+        out.binds << value;
+    };
+    // Stored values first: the index exception_open (status, category, created_at) starts with them.
+    eq(QStringLiteral("e.status"), storedStatus);
+    eq(QStringLiteral("e.stage"), stage);
+    if (withDelivery)
+        eq(QStringLiteral("d.status"), deliveryStatus);
+    if (ids.size() == 1) {
+        out.conditions << QStringLiteral("e.id = ?");
+        out.binds << ids.front();
+    } else if (!ids.empty()) {
+        QStringList marks;
+        for (qint64 id : ids) {
+            marks << QStringLiteral("?");
+            out.binds << id;
+        }
+        out.conditions << QStringLiteral("e.id IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    eq(QStringLiteral("e.category"), category);
+    eq(QStringLiteral("e.severity"), severity);
+    eq(QStringLiteral("e.target_id"), target);
+    eq(QStringLiteral("e.domain"), domain);
+    eq(QStringLiteral("e.object_key"), objectKey);
+    if (!text.isEmpty()) {
+        out.conditions << QStringLiteral("(e.object_key LIKE ? ESCAPE '\\' OR e.message LIKE ? ESCAPE '\\')");
+        const QString pattern = likePattern(text);
+        out.binds << pattern << pattern;
+    }
+    if (!errorText.isEmpty()) {
+        if (withDelivery) {
+            out.conditions << QStringLiteral("(instr(lower(e.message), lower(?)) > 0"
+                                             " OR instr(lower(coalesce(d.last_error,'')), lower(?)) > 0)");
+            out.binds << errorText << errorText;
+        } else {
+            out.conditions << QStringLiteral("instr(lower(e.message), lower(?)) > 0");
+            out.binds << errorText;
+        }
+    }
+    if (olderThanMs > 0) {
+        out.conditions << QStringLiteral("e.created_at <= ?");
+        out.binds << nowMs - olderThanMs;
+    }
+    if (!statuses.isEmpty()) {
+        QStringList marks;
+        for (const QString& s : statuses) {
+            marks << QStringLiteral("?");
+            out.binds << s;
+        }
+        out.conditions << exceptionDisplayStatusSql() + QStringLiteral(" IN (") + marks.join(QLatin1Char(','))
+                + QLatin1Char(')');
+    }
+    return out;
+}
+
+QString ExceptionQuery::orderBy() const
+{
+    QStringList parts;
+    switch (sort) {
+    case Sort::Category:
+        parts << QStringLiteral("e.category");
+        break;
+    case Sort::Severity:
+        parts << QStringLiteral("CASE e.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2"
+                                " WHEN 'low' THEN 1 ELSE 0 END");
+        break;
+    case Sort::Object:
+        parts << QStringLiteral("e.domain") << QStringLiteral("e.object_key");
+        break;
+    case Sort::Target:
+        parts << QStringLiteral("e.target_id");
+        break;
+    case Sort::Age:
+        parts << QStringLiteral("-e.created_at");
+        break;
+    case Sort::Attempts:
+        parts << QStringLiteral("COALESCE(d.attempts, 0)");
+        break;
+    case Sort::Assignee:
+        parts << QStringLiteral("e.assignee");
+        break;
+    case Sort::Status:
+        parts << exceptionDisplayStatusSql();
+        break;
+    case Sort::Message:
+        parts << QStringLiteral("e.message");
+        break;
+    case Sort::Oldest:
+        parts << QStringLiteral("e.created_at");
+        break;
+    case Sort::Id:
+        break;
+    }
+    parts << QStringLiteral("e.id");
+    const QString direction = descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    for (QString& p : parts)
+        p += direction;
+    return parts.join(QStringLiteral(", "));
+}
+
+Result<void> ExceptionQuery::exec(
+    QSqlQuery& q, const QString& selectFrom, qint64 nowMs, bool withDelivery, const QString& what) const
+{
+    const Sql sql = conditions(nowMs, withDelivery);
+    QString statement = selectFrom + QStringLiteral(" WHERE ") + sql.where() + QStringLiteral(" ORDER BY ") + orderBy();
+    if (limit >= 0)
+        statement += QStringLiteral(" LIMIT ?");
+    q.setForwardOnly(true);
+    if (!q.prepare(statement))
+        return makeError(sqlError(q, what));
+    for (const QVariant& v : sql.binds)
+        q.addBindValue(v);
+    if (limit >= 0)
+        q.addBindValue(limit);
+    if (!q.exec())
+        return makeError(sqlError(q, what));
+    return {};
+}
+
+Result<std::vector<qint64>> exceptionIds(QSqlDatabase& db, const ExceptionQuery& query, qint64 nowMs)
+{
+    QSqlQuery q(db);
+    if (auto r
+        = query.exec(q, QStringLiteral("SELECT e.id FROM exception e LEFT JOIN delivery d ON d.id = e.delivery_id"),
+            nowMs, true, QStringLiteral("exceptions: list"));
+        !r)
+        return makeError(r.error());
+    std::vector<qint64> ids;
+    while (q.next())
+        ids.push_back(q.value(0).toLongLong());
+    return ids;
+}
+
+Result<std::vector<PagedRow>> exceptionRows(QSqlDatabase& db, const std::vector<qint64>& ids)
+{
+    std::vector<PagedRow> rows;
+    if (ids.empty())
+        return rows;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT e.id, e.category, e.severity, e.domain, e.object_key, e.target_id,"
+                               " e.created_at, COALESCE(d.attempts, 0), e.assignee, %1, e.message, e.stage"
+                               " FROM exception e LEFT JOIN delivery d ON d.id = e.delivery_id"
+                               " WHERE e.id IN (%2)")
+                    .arg(exceptionDisplayStatusSql(), idList(ids))))
+        return makeError(exError(q, QStringLiteral("rows")));
+    rows.reserve(ids.size());
+    while (q.next()) {
+        PagedRow r;
+        r.id = q.value(0).toLongLong();
+        r.values.reserve(ExValueCount);
+        for (int i = 1; i <= ExValueCount; ++i)
+            r.values.push_back(q.value(i));
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+Result<std::map<QString, qint64>> exceptionGroupCounts(
+    QSqlDatabase& db, const ExceptionQuery& query, const QString& by, qint64 nowMs)
+{
+    const QString column
+        = by == QLatin1String("target") ? QStringLiteral("COALESCE(e.target_id, '')") : QStringLiteral("e.category");
+    const ExceptionQuery::Sql sql = query.conditions(nowMs, true);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(QStringLiteral("SELECT %1, count(*) FROM exception e LEFT JOIN delivery d ON d.id = e.delivery_id"
+                                  " WHERE %2 GROUP BY 1")
+                       .arg(column, sql.where())))
+        return makeError(exError(q, QStringLiteral("group counts")));
+    for (const QVariant& v : sql.binds)
+        q.addBindValue(v);
+    if (!q.exec())
+        return makeError(exError(q, QStringLiteral("group counts")));
+    std::map<QString, qint64> out;
+    while (q.next())
+        out[q.value(0).toString()] = q.value(1).toLongLong();
+    return out;
+}
+
+Result<ExceptionChoices> exceptionChoices(QSqlDatabase& db)
+{
+    ExceptionChoices c;
+    auto list = [&db](const char* sql, QStringList& out) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (q.exec(QLatin1String(sql)))
+            while (q.next())
+                if (!q.value(0).toString().isEmpty())
+                    out << q.value(0).toString();
+    };
+    list("SELECT DISTINCT category FROM exception_counter ORDER BY 1", c.categories);
+    list("SELECT DISTINCT severity FROM exception ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'error' THEN 1"
+         " WHEN 'high' THEN 2 WHEN 'warning' THEN 3 WHEN 'medium' THEN 4 ELSE 5 END",
+        c.severities);
+    list("SELECT id FROM system ORDER BY 1", c.targets);
+    list("SELECT name FROM domain ORDER BY 1", c.domains);
+    return c;
+}
+
+Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
+{
+    ExceptionDetail d;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT e.stage, e.category, e.severity, e.status, COALESCE(e.domain, ''),"
+                             " COALESCE(e.object_key, ''), COALESCE(e.target_id, ''), e.message, e.details, e.raw,"
+                             " COALESCE(e.delivery_id, 0), e.created_at, COALESCE(e.assignee, ''),"
+                             " d.payload_override FROM exception e LEFT JOIN delivery d ON d.id = e.delivery_id"
+                             " WHERE e.id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return makeError(QStringLiteral("exception #%1: %2").arg(id).arg(q.lastError().text()));
+    if (!q.next())
+        return makeError(QStringLiteral("exception #%1 does not exist").arg(id));
+    d.id = id;
+    d.stage = q.value(0).toString();
+    d.category = q.value(1).toString();
+    d.severity = q.value(2).toString();
+    d.status = q.value(3).toString();
+    d.domain = q.value(4).toString();
+    d.key = q.value(5).toString();
+    d.target = q.value(6).toString();
+    d.message = q.value(7).toString();
+    d.details = q.value(8).toString();
+    d.raw = q.value(9).toByteArray();
+    d.deliveryId = q.value(10).toLongLong();
+    d.createdAt = q.value(11).toLongLong();
+    d.assignee = q.value(12).toString();
+    d.payloadOverride = q.value(13).toString();
+    q.finish();
+
+    q.prepare(QStringLiteral("SELECT id, status, kind, proposed_by, proposed_at, changes, reason, critical_groups"
+                             " FROM correction WHERE exception_id = ? ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(id);
+    if (q.exec() && q.next()) {
+        d.correctionId = q.value(0).toLongLong();
+        d.correctionStatus = q.value(1).toString();
+        d.correctionKind = q.value(2).toString();
+        d.proposedBy = q.value(3).toString();
+        d.proposedAt = q.value(4).toLongLong();
+        d.correctionChanges = q.value(5).toString();
+        d.correctionReason = q.value(6).toString();
+        d.criticalGroups = q.value(7).toString();
+    }
+    q.finish();
+
+    if (!d.domain.isEmpty()) {
+        q.prepare(QStringLiteral("SELECT at, kind, COALESCE(actor, ''), COALESCE(system_id, ''), detail FROM ("
+                                 " SELECT * FROM lineage_event WHERE domain = ? AND object_key = ?"
+                                 " ORDER BY id DESC LIMIT 200) ORDER BY id"));
+        q.addBindValue(d.domain);
+        q.addBindValue(d.key);
+        if (q.exec())
+            while (q.next())
+                d.lineage.push_back({ q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                    q.value(3).toString(), q.value(4).toString().left(400) });
+        q.finish();
+    }
+    q.prepare(QStringLiteral("SELECT at, action, actor, COALESCE(reason, ''), subject FROM audit_log"
+                             " WHERE subject = ? OR subject = ? ORDER BY seq LIMIT 500"));
+    q.addBindValue(QStringLiteral("exception/%1").arg(id));
+    q.addBindValue(QString(d.domain + QLatin1Char('/') + d.key));
+    if (q.exec())
+        while (q.next())
+            d.audit.push_back(
+                { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString() });
+    return d;
+}
+
+Result<ExceptionSubject> exceptionSubject(QSqlDatabase db, qint64 id)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT stage, COALESCE(delivery_id, 0), COALESCE(domain, ''),"
+                             " COALESCE(object_key, '') FROM exception WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("exception #%1").arg(id)));
+    if (!q.next())
+        return makeError(QStringLiteral("exception #%1 does not exist").arg(id));
+    ExceptionSubject s;
+    s.stage = q.value(0).toString();
+    s.deliveryId = q.value(1).toLongLong();
+    s.domain = q.value(2).toString();
+    s.key = q.value(3).toString();
+    return s;
+}
+
+} // namespace mdsync::read

@@ -1,0 +1,248 @@
+#include "store/readmatrix.h"
+
+#include "store/workspace.h"
+
+#include <QSqlQuery>
+
+#include <nlohmann/json.hpp>
+
+namespace mdsync::read {
+
+Result<MatrixLayout> matrixLayout(QSqlDatabase& db)
+{
+    MatrixLayout layout;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT s.id, s.name, s.kind, s.plants FROM system s"
+                               " WHERE s.id IN (SELECT target_id FROM subscription) ORDER BY s.kind, s.id")))
+        return makeError(sqlError(q, QStringLiteral("matrix targets")));
+    while (q.next()) {
+        MatrixLayout::Target t;
+        t.id = q.value(0).toString();
+        t.name = q.value(1).toString();
+        t.kind = q.value(2).toString();
+        const auto plants = nlohmann::json::parse(q.value(3).toString().toStdString(), nullptr, false);
+        if (plants.is_array())
+            for (const auto& p : plants)
+                if (p.is_string())
+                    t.plants << QString::fromStdString(p.get<std::string>());
+        layout.targets.push_back(std::move(t));
+    }
+    if (!q.exec(QStringLiteral("SELECT DISTINCT domain, target_id FROM subscription")))
+        return makeError(sqlError(q, QStringLiteral("matrix subscriptions")));
+    while (q.next())
+        layout.subscribed.emplace(q.value(0).toString(), q.value(1).toString());
+    return layout;
+}
+
+MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 nowMs)
+{
+    MatrixSql m;
+    QStringList where;
+    if (!f.domain.isEmpty()) {
+        where << QStringLiteral("o.domain = ?");
+        m.binds << f.domain;
+    }
+    if (const QString t = f.text.trimmed(); !t.isEmpty()) {
+        // Key prefix as index ranges (as typed and upper-cased: keys are mostly upper-case codes), or a
+        // description containing the text through the FTS5 trigram index (three characters or more).
+        const QString top = QString::fromUcs4(U"\U0010FFFF", 1); // above every other character in UTF-8 order
+        QStringList parts;
+        QStringList variants = { t };
+        if (t.toUpper() != t)
+            variants << t.toUpper();
+        for (const QString& v : variants) {
+            parts << QStringLiteral("SELECT id FROM object WHERE key >= ? AND key < ?");
+            m.binds << v << QString(v + top);
+        }
+        if (t.size() >= 3) {
+            parts << QStringLiteral("SELECT rowid FROM object_text WHERE object_text MATCH ?");
+            QString phrase = t;
+            phrase.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+            m.binds << QString(QLatin1Char('"') + phrase + QLatin1Char('"'));
+        }
+        where << QStringLiteral("o.id IN (%1)").arg(parts.join(QStringLiteral(" UNION ")));
+    }
+    if (f.olderThanMinutes > 0) {
+        where << QStringLiteral("o.updated_at < ?");
+        m.binds << nowMs - qint64(f.olderThanMinutes) * 60000;
+    }
+    if (!f.status.isEmpty()) {
+        // "backlog": not delivered yet (the dashboard's backlog tile).
+        const QStringList statuses = f.status == QLatin1String("backlog") ? QStringList { QStringLiteral("pending"),
+            QStringLiteral("in_flight"), QStringLiteral("retry_wait"), QStringLiteral("held") }
+                                                                          : QStringList { f.status };
+        QStringList marks;
+        for (const QString& st : statuses) {
+            marks << QStringLiteral("?");
+            m.binds << st;
+        }
+        if (f.target.isEmpty()) {
+            where << QStringLiteral("o.id IN (SELECT object_id FROM object_target WHERE status IN (%1))")
+                         .arg(marks.join(QLatin1Char(',')));
+        } else {
+            where << QStringLiteral(
+                "o.id IN (SELECT object_id FROM object_target WHERE status IN (%1) AND target_id = ?)")
+                         .arg(marks.join(QLatin1Char(',')));
+            m.binds << f.target;
+        }
+    }
+    if (!f.plant.isEmpty()) {
+        QStringList marks;
+        for (const auto& t : layout.targets)
+            if (t.plants.contains(f.plant)) {
+                marks << QStringLiteral("?");
+                m.binds << t.id;
+            }
+        if (marks.isEmpty())
+            where << QStringLiteral("0");
+        else
+            where << QStringLiteral("o.id IN (SELECT object_id FROM object_target WHERE target_id IN (%1))")
+                         .arg(marks.join(QLatin1Char(',')));
+    }
+    QString order;
+    const QString dir = f.order == Qt::DescendingOrder ? QStringLiteral(" DESC") : QString();
+    switch (f.sortColumn) {
+    case MatrixDomainColumn:
+    case MatrixKeyColumn:
+        // The (domain, key) unique index gives this order without sorting.
+        order = QStringLiteral("o.domain%1, o.key%1").arg(dir);
+        break;
+    case MatrixDescriptionColumn:
+        order = QStringLiteral("o.description%1, o.id").arg(dir);
+        break;
+    case MatrixRevisionColumn:
+        order = QStringLiteral("o.revision_no%1, o.id").arg(dir);
+        break;
+    case MatrixLifecycleColumn:
+        order = QStringLiteral("o.lifecycle%1, o.id").arg(dir);
+        break;
+    case MatrixUpdatedColumn:
+        order = QStringLiteral("o.updated_at%1, o.id").arg(dir);
+        break;
+    default: {
+        // A target column: by that target's status.
+        const size_t t = static_cast<size_t>(f.sortColumn - MatrixFirstTargetColumn);
+        if (t < layout.targets.size()) {
+            order = QStringLiteral("(SELECT status FROM object_target WHERE object_id = o.id AND target_id = ?)%1,"
+                                   " o.domain, o.key")
+                        .arg(dir);
+            m.binds << layout.targets[t].id;
+        } else {
+            order = QStringLiteral("o.domain, o.key");
+        }
+    }
+    }
+    m.sql = QStringLiteral("SELECT o.id FROM object o")
+        + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")))
+        + QStringLiteral(" ORDER BY ") + order;
+    return m;
+}
+
+Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(sql.sql);
+    for (const QVariant& v : sql.binds)
+        q.addBindValue(v);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("matrix filter")));
+    std::vector<qint64> ids;
+    ids.reserve(4096);
+    while (q.next())
+        ids.push_back(q.value(0).toLongLong());
+    return ids;
+}
+
+Result<std::vector<PagedRow>> matrixRows(
+    QSqlDatabase& db, const std::vector<qint64>& ids, const std::map<QString, size_t>& column)
+{
+    std::vector<PagedRow> rows;
+    if (ids.empty())
+        return rows;
+    const size_t targets = column.size();
+    const QString list = idList(ids);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, domain, key, description, revision_no, lifecycle, updated_at"
+                               " FROM object WHERE id IN (%1)")
+                    .arg(list)))
+        return makeError(sqlError(q, QStringLiteral("matrix rows")));
+    std::map<qint64, size_t> at;
+    while (q.next()) {
+        PagedRow r;
+        r.id = q.value(0).toLongLong();
+        r.values.resize(MxFirstTarget + targets * kMatrixPerTarget);
+        for (int v = MxDomain; v < MxFirstTarget; ++v)
+            r.values[static_cast<size_t>(v)] = q.value(v + 1);
+        at[r.id] = rows.size();
+        rows.push_back(std::move(r));
+    }
+    if (!q.exec(QStringLiteral("SELECT ot.object_id, ot.target_id, ot.status, ot.latest_revision_no,"
+                               " ot.acked_revision_no, ot.updated_at, d.last_error, d.attempts"
+                               " FROM object_target ot LEFT JOIN delivery d ON d.id = ot.latest_delivery_id"
+                               " WHERE ot.object_id IN (%1)")
+                    .arg(list)))
+        return makeError(sqlError(q, QStringLiteral("matrix cells")));
+    while (q.next()) {
+        auto row = at.find(q.value(0).toLongLong());
+        auto col = column.find(q.value(1).toString());
+        if (row == at.end() || col == column.end())
+            continue;
+        auto& values = rows[row->second].values;
+        const size_t base = MxFirstTarget + col->second * kMatrixPerTarget;
+        for (int v = MxStatus; v < kMatrixPerTarget; ++v)
+            values[base + static_cast<size_t>(v)] = q.value(v + 2);
+    }
+    return rows;
+}
+
+Result<ObjectRevisions> objectRevisions(QSqlDatabase& db, qint64 objectId)
+{
+    ObjectRevisions s;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT domain, key FROM object WHERE id = ?"));
+    q.addBindValue(objectId);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("object")));
+    if (!q.next())
+        return makeError(QStringLiteral("object #%1 no longer exists").arg(objectId));
+    s.domain = q.value(0).toString();
+    s.key = q.value(1).toString();
+    q.prepare(QStringLiteral("SELECT revision_no, source_system, actor, received_at, changed FROM revision"
+                             " WHERE object_id = ? ORDER BY revision_no DESC LIMIT 100"));
+    q.addBindValue(objectId);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("revisions")));
+    std::map<qint64, size_t> at;
+    while (q.next()) {
+        ObjectRevisions::Revision r;
+        r.no = q.value(0).toLongLong();
+        r.source = q.value(1).toString();
+        r.actor = q.value(2).toString();
+        r.receivedAt = q.value(3).toLongLong();
+        const auto changed = nlohmann::json::parse(q.value(4).toString().toStdString(), nullptr, false);
+        QStringList names;
+        if (changed.is_array())
+            for (const auto& c : changed)
+                names << QString::fromStdString(c.is_string() ? c.get<std::string>() : c.dump());
+        else if (changed.is_object())
+            for (const auto& [k, v] : changed.items())
+                names << QString::fromStdString(k);
+        r.changed = names.join(QStringLiteral(", "));
+        at[r.no] = s.revisions.size();
+        s.revisions.push_back(std::move(r));
+    }
+    q.prepare(QStringLiteral("SELECT revision_no, target_id, status, last_error FROM delivery WHERE object_id = ?"));
+    q.addBindValue(objectId);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("deliveries")));
+    while (q.next())
+        if (auto it = at.find(q.value(0).toLongLong()); it != at.end())
+            s.revisions[it->second].byTarget[q.value(1).toString()] = { q.value(2).toString(), q.value(3).toString() };
+    return s;
+}
+
+} // namespace mdsync::read

@@ -1,0 +1,75 @@
+#pragma once
+
+// Reads behind the control tower's views that are not paged tables: the dashboard's systems and open exceptions
+// (its KPIs and series come from core/metrics), the policies in force, an object's revisions for its lineage, and
+// the object to show first. Any thread, with that thread's read-only connection; value snapshots.
+
+#include "util/result.h"
+#include "util/timeutil.h"
+
+#include <QMap>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mdsync::read {
+
+struct DashboardData
+{
+    QMap<QString, qint64> openBySeverity; // open or assigned exceptions per severity
+    struct System
+    {
+        QString id, name, kind;
+        bool paused = false;
+    };
+    std::vector<System> systems; // by id
+    QStringList subscribedTargets; // systems with a subscription, by id
+};
+Result<DashboardData> dashboard(QSqlDatabase& db);
+
+struct PoliciesData
+{
+    struct Domain
+    {
+        QString name, label;
+        QStringList groups; // attribute groups
+    };
+    std::vector<Domain> domains; // by name
+    QString modelVersion; // of the last domain
+    struct Ownership
+    {
+        QString domain, group, system;
+    };
+    std::vector<Ownership> ownership; // rules valid at `now`, by domain, group, valid_from
+    struct Subscription
+    {
+        QString domain, target, pattern, criticality, contractVersion, filter, id;
+        int slaMinutes = 0;
+        std::optional<int> windowStart, windowEnd; // minutes of the UTC day
+    };
+    std::vector<Subscription> subscriptions; // by domain, target, id
+};
+Result<PoliciesData> policies(QSqlDatabase& db, TimeMs now);
+
+// An object's latest revisions (newest first): number, canonical state and changed attributes (JSON; null when
+// not JSON), source system and actor.
+struct RevisionState
+{
+    qint64 no = 0;
+    nlohmann::json state, changed;
+    std::string source, actor;
+};
+Result<std::vector<RevisionState>> revisionStates(
+    QSqlDatabase& db, const QString& domain, const QString& key, int limit = 200);
+
+// The busiest object (domain, key) of the latest 2,000 lineage events; nullopt in an empty workspace.
+Result<std::optional<std::pair<QString, QString>>> busiestObject(QSqlDatabase& db);
+
+} // namespace mdsync::read
