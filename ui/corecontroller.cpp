@@ -8,6 +8,9 @@ CoreController::CoreController(CoreServiceOptions options, QObject* parent)
 {
     m_thread.setObjectName(QStringLiteral("mdsync-core"));
     m_service = new CoreService(m_options);
+    // Calls to the service are posted through a child of it (it moves to the core thread with the service): the
+    // hand-over ThreadSanitizer can see (util/handover.h).
+    m_serviceCalls = new CallReceiver(m_service);
     m_service->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_service, &QObject::deleteLater);
     connect(m_service, &CoreService::started, this, [this](const QString& path, const QStringList& notes) {
@@ -57,8 +60,7 @@ CoreController::~CoreController()
 void CoreController::start()
 {
     CoreService* service = m_service;
-    QMetaObject::invokeMethod(
-        service, [service] { service->start(); }, Qt::QueuedConnection);
+    m_serviceCalls->post([service] { service->start(); });
 }
 
 quint64 CoreController::submit(CoreCommand command, Done done, std::shared_ptr<std::atomic_bool> cancel)
@@ -67,20 +69,16 @@ quint64 CoreController::submit(CoreCommand command, Done done, std::shared_ptr<s
     if (done)
         m_callbacks.emplace(id, std::move(done));
     CoreService* service = m_service;
-    QMetaObject::invokeMethod(
-        service,
-        [service, id, command = std::move(command), cancel = std::move(cancel)] {
-            service->execute(id, command, cancel);
-        },
-        Qt::QueuedConnection);
+    m_serviceCalls->post([service, id, command = std::move(command), cancel = std::move(cancel)] {
+        service->execute(id, command, cancel);
+    });
     return id;
 }
 
 void CoreController::setSendingPaused(bool paused)
 {
     CoreService* service = m_service;
-    QMetaObject::invokeMethod(
-        service, [service, paused] { service->setSendingPaused(paused); }, Qt::QueuedConnection);
+    m_serviceCalls->post([service, paused] { service->setSendingPaused(paused); });
 }
 
 } // namespace mdsync::ui

@@ -5,6 +5,7 @@
 // the core thread; their results come back as signals (or a callback) on the UI thread.
 
 #include "engine/coreservice.h"
+#include "util/handover.h"
 
 #include <QObject>
 #include <QThread>
@@ -58,6 +59,7 @@ private:
     CoreServiceOptions m_options;
     QThread m_thread;
     CoreService* m_service = nullptr; // lives in m_thread
+    CallReceiver* m_serviceCalls = nullptr; // child of m_service: runs posted calls on the core thread
     CoreService::State m_state = CoreService::State::Stopped;
     QStringList m_notes;
     LiveStatus m_status;

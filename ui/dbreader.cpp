@@ -9,6 +9,7 @@ namespace mdsync::ui {
 DbReader::DbReader(QString workspacePath, QObject* parent)
     : QObject(parent)
     , m_path(std::move(workspacePath))
+    , m_calls(new CallReceiver(this))
 {
     // Two workers: one long query (a 1M-row filter) never starves the small ones entirely.
     m_pool.setMaxThreadCount(2);

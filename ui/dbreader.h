@@ -4,6 +4,7 @@
 // connection to the workspace (WAL lets it read beside the core's writer). Results come back to the UI
 // thread as value snapshots; a QueryChannel drops the results of queries that a newer one replaced.
 
+#include "util/handover.h"
 #include "util/result.h"
 
 #include <QObject>
@@ -57,22 +58,20 @@ public:
         // the thread that owns its object.
         Q_ASSERT(!context || context->thread() == thread());
         DbReader* self = this;
-        m_pool.start(
-            [self, path, ticket, generation, guard, query = std::move(query), done = std::move(done)]() mutable {
-                if (generation && generation->load() != ticket)
-                    return; // superseded before it started
-                auto result = withConnection<T>(path, query);
-                if (generation && generation->load() != ticket)
+        // startOnPool/post rather than QThreadPool::start/invokeMethod: the same hand-over, visible to TSan
+        // (util/handover.h). std::function needs a copyable callable: the result travels in a shared_ptr.
+        startOnPool(m_pool, [self, path, ticket, generation, guard, query = std::move(query), done = std::move(done)] {
+            if (generation && generation->load() != ticket)
+                return; // superseded before it started
+            auto result = std::make_shared<Result<T>>(withConnection<T>(path, query));
+            if (generation && generation->load() != ticket)
+                return;
+            self->m_calls->post([guard, ticket, generation, done, result] {
+                if (!guard || (generation && generation->load() != ticket))
                     return;
-                QMetaObject::invokeMethod(
-                    self,
-                    [guard, ticket, generation, done = std::move(done), result = std::move(result)]() mutable {
-                        if (!guard || (generation && generation->load() != ticket))
-                            return;
-                        done(std::move(result));
-                    },
-                    Qt::QueuedConnection);
+                done(std::move(*result));
             });
+        });
     }
 
     // Runs `query` on the calling thread with that thread's read-only connection (tests, benchmarks,
@@ -99,6 +98,7 @@ private:
     }
 
     QString m_path;
+    CallReceiver* m_calls; // child: results are handed to the UI thread through it
     QThreadPool m_pool;
 };
 
