@@ -3,6 +3,7 @@
 #include "audit/auditlog.h"
 #include "steward/roles.h"
 #include "store/configstore.h"
+#include "store/sqlerror.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
 
@@ -60,20 +61,15 @@ struct LiveAlert
     std::string rule, status;
 };
 
-struct SqlError
-{
-    QString message;
-};
-
 QSqlQuery run(QSqlDatabase db, const QString& sql, const std::vector<QVariant>& binds, const QString& what)
 {
     QSqlQuery q(db);
     if (!q.prepare(sql))
-        throw SqlError { sqlError(q, what) };
+        throw store::SqlError::of(q, what);
     for (const QVariant& b : binds)
         q.addBindValue(b);
     if (!q.exec())
-        throw SqlError { sqlError(q, what) };
+        throw store::SqlError::of(q, what);
     return q;
 }
 
@@ -184,7 +180,7 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         out.push_back(std::move(f));
     if (last != watermark) {
         if (auto r = ws.setMeta(metaKey, QString::number(last)); !r)
-            throw SqlError { r.error() };
+            throw store::SqlError(QString(), r.error());
     }
 }
 
@@ -315,19 +311,18 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
     if (!rules)
         return makeError(rules.error());
     const QString before = ws.meta(QLatin1String(kRulesMetaKey));
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     if (auto r = ws.setMeta(QLatin1String(kRulesMetaKey), sqlText(doc.dump())); !r) {
-        ws.rollback();
         return r;
     }
     AuditLog audit(ws.db());
     const json beforeJson = before.isEmpty() ? json("built-in") : json::parse(before.toStdString(), nullptr, false);
     if (auto r = audit.append(actor, "alert.rules", "alert rules", beforeJson, doc, reason); !r) {
-        ws.rollback();
         return makeError(r.error());
     }
-    return ws.commit();
+    return tx.commit();
 }
 
 json AlertEvaluation::toJson() const
@@ -362,8 +357,9 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
             break;
         }
     }
-    if (auto r = m_ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
     AlertEvaluation result;
     QSqlDatabase db = m_ws.db();
     try {
@@ -436,11 +432,10 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
             else if (r->second->kind != AlertRule::Kind::AttributeChanged)
                 clear(a.id, a.rule, key, "the condition no longer holds");
         }
-    } catch (const SqlError& e) {
-        m_ws.rollback();
-        return makeError(QStringLiteral("alerts: evaluate: ") + e.message);
+    } catch (const store::SqlError& e) {
+        return makeError(QStringLiteral("alerts: evaluate: ") + e.message());
     }
-    if (auto r = m_ws.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return makeError(r.error());
     return result;
 }
@@ -462,8 +457,9 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
     const json before = { { "status", status }, { "rule", stdText(q.value(1)) }, { "dedup_key", stdText(q.value(2)) },
         { "message", stdText(q.value(3)) } };
     q.finish();
-    if (auto r = m_ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
     const TimeMs t = nowMs();
     QSqlQuery u(m_ws.db());
     u.prepare(QStringLiteral("UPDATE alert SET status = 'acknowledged', acked_by = ?, acked_at = ? WHERE id = ?"));
@@ -472,7 +468,6 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
     u.addBindValue(sqlInt(alertId));
     if (!u.exec()) {
         const QString e = sqlError(u, QStringLiteral("acknowledge alert #%1").arg(alertId));
-        m_ws.rollback();
         return makeError(e);
     }
     AuditLog audit(m_ws.db());
@@ -480,10 +475,9 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
     if (auto r = audit.append(actor, "alert.acknowledge", "alert/" + std::to_string(alertId), before, after,
             note.empty() ? std::nullopt : std::optional<std::string>(note));
         !r) {
-        m_ws.rollback();
         return makeError(r.error());
     }
-    return m_ws.commit();
+    return tx.commit();
 }
 
 Result<json> AlertEngine::list(const std::string& status, int limit)
