@@ -3,6 +3,7 @@
 #include "audit/auditlog.h"
 #include "steward/roles.h"
 #include "store/configstore.h"
+#include "store/deliverystatus.h"
 #include "store/sqlerror.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
@@ -95,12 +96,13 @@ void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<
         if (s.slaMs > 0 && contains(rule.domains, s.domain) && contains(rule.targets, s.target))
             list.push_back(std::move(s));
     }
+    // The status list is the one of the partial index delivery_due: only non-final deliveries are read.
+    const QString open = QString::fromStdString(sqlStatusList(kOpenDeliveryStatuses));
     for (const Sub& s : list) {
-        // The status list is the one of the partial index delivery_due: only non-final deliveries are read.
         QSqlQuery q = run(db,
             QStringLiteral("SELECT count(*), min(d.created_at) FROM delivery d"
-                           " WHERE d.target_id = ? AND d.status IN ('pending','retry_wait','in_flight','held')"
-                           " AND d.subscription_id = ? AND d.created_at < ?"),
+                           " WHERE d.target_id = ? AND d.status IN ")
+                + open + QStringLiteral(" AND d.subscription_id = ? AND d.created_at < ?"),
             { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs) }, QStringLiteral("overdue deliveries"));
         if (!q.next() || q.value(0).toLongLong() == 0)
             continue;
@@ -109,8 +111,9 @@ void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<
         QSqlQuery ex = run(db,
             QStringLiteral("SELECT o.key, d.revision_no, d.status, d.created_at FROM delivery d"
                            " JOIN object o ON o.id = d.object_id"
-                           " WHERE d.target_id = ? AND d.status IN ('pending','retry_wait','in_flight','held')"
-                           " AND d.subscription_id = ? AND d.created_at < ? ORDER BY d.created_at, d.id LIMIT ?"),
+                           " WHERE d.target_id = ? AND d.status IN ")
+                + open
+                + QStringLiteral(" AND d.subscription_id = ? AND d.created_at < ? ORDER BY d.created_at, d.id LIMIT ?"),
             { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs), kExamples },
             QStringLiteral("overdue deliveries"));
         json examples = json::array();

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace mdsync {
@@ -54,6 +56,37 @@ constexpr std::optional<DeliveryStatus> parseDeliveryStatus(std::string_view tex
         if (toString(s) == text)
             return s;
     return std::nullopt;
+}
+
+// The statuses a delivery can still leave by itself: the backlog. The partial index delivery_due (schema.cpp) has
+// exactly this list, in this order, so SQL that filters on it can use the index.
+inline constexpr DeliveryStatus kOpenDeliveryStatuses[]
+    = { DeliveryStatus::Pending, DeliveryStatus::RetryWait, DeliveryStatus::InFlight, DeliveryStatus::Held };
+
+constexpr bool isOpen(DeliveryStatus s)
+{
+    for (DeliveryStatus o : kOpenDeliveryStatuses)
+        if (o == s)
+            return true;
+    return false;
+}
+
+// A status list for SQL text: "('pending','retry_wait','in_flight','held')".
+template<typename List> std::string sqlStatusList(const List& list)
+{
+    std::string out = "(";
+    for (DeliveryStatus s : list)
+        out.append(out.size() > 1 ? ",'" : "'").append(toString(s)).append("'");
+    return out + ")";
+}
+inline std::string sqlStatusList(std::initializer_list<DeliveryStatus> list)
+{
+    return sqlStatusList<std::initializer_list<DeliveryStatus>>(list);
+}
+// One status quoted for SQL text: "'held'".
+inline std::string sqlStatus(DeliveryStatus s)
+{
+    return "'" + std::string(toString(s)) + "'";
 }
 
 } // namespace mdsync

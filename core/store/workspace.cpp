@@ -252,19 +252,16 @@ Result<void> Workspace::migrate()
                              .arg(version)
                              .arg(all.size()));
     while (version < static_cast<int>(all.size())) {
-        if (auto r = begin(); !r)
-            return r;
+        Transaction tx(*this);
+        if (!tx)
+            return tx.error();
         for (const QString& statement : all[static_cast<size_t>(version)]) {
-            if (auto r = exec(statement); !r) {
-                rollback();
+            if (auto r = exec(statement); !r)
                 return makeError(QStringLiteral("migration to schema %1 failed: %2").arg(version + 1).arg(r.error()));
-            }
         }
-        if (auto r = exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)); !r) {
-            rollback();
+        if (auto r = exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)); !r)
             return r;
-        }
-        if (auto r = commit(); !r)
+        if (auto r = tx.commit(); !r)
             return r;
         ++version;
     }

@@ -74,15 +74,6 @@ void run(SqlStatement& st, const char* what)
         throw store::SqlError::of(st, QLatin1String(what));
 }
 
-// "('pending','held')": a status list for SQL text.
-std::string statusList(std::initializer_list<DeliveryStatus> list)
-{
-    std::string out = "(";
-    for (DeliveryStatus s : list)
-        out += (out.size() > 1 ? ",'" : "'") + std::string(toString(s)) + "'";
-    return out + ")";
-}
-
 // A status read from the delivery table; anything else is a storage error that names the delivery.
 DeliveryStatus statusOf(std::string_view text, std::int64_t deliveryId)
 {
@@ -236,8 +227,8 @@ struct Dispatcher::Statements
         db = handle;
         outbox = &ledger;
         using S = DeliveryStatus;
-        const std::string open = statusList({ S::Pending, S::RetryWait, S::InFlight, S::Held });
-        const std::string held = "'" + std::string(toString(S::Held)) + "'";
+        const std::string open = sqlStatusList(kOpenDeliveryStatuses);
+        const std::string held = sqlStatus(S::Held);
         const std::pair<SqlStatement*, std::string> all[] = {
             // The partial index delivery_due has exactly this status list.
             { &due,
@@ -253,7 +244,7 @@ struct Dispatcher::Statements
                 "SELECT id, status, revision_no, exception_id, revision_id FROM delivery"
                 " WHERE object_id = ?1 AND target_id = ?2 AND revision_no < ?3"
                 " AND status IN "
-                    + statusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight }) },
+                    + sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight }) },
             { &revision, "SELECT state, op, correlation_id, received_at FROM revision WHERE id = ?1" },
             { &refLookup,
                 "SELECT o.id, ot.acked_revision_no, ot.status,"
@@ -379,8 +370,8 @@ Result<void> Dispatcher::start()
         QSqlQuery q(m_ws.db());
         if (!q.exec(
                 QStringLiteral("SELECT d.id, d.target_id, o.domain, d.object_id, o.key, d.revision_id, d.revision_no"
-                               " FROM delivery d JOIN object o ON o.id = d.object_id WHERE d.status = '")
-                + QLatin1String(toString(DeliveryStatus::InFlight)) + QStringLiteral("'")))
+                               " FROM delivery d JOIN object o ON o.id = d.object_id WHERE d.status = ")
+                + QString::fromStdString(sqlStatus(DeliveryStatus::InFlight))))
             return makeError(sqlError(q, QStringLiteral("dispatcher: find in-flight deliveries")));
         while (q.next())
             found.emplace_back(q.value(0).toLongLong(), q.value(1).toString().toStdString(),
@@ -655,7 +646,7 @@ void Dispatcher::tick()
             }
             m_st->writeCounters(deltas);
         } catch (const store::SqlError& e) {
-            tx.rollback();
+            tx.rollback(); // now: fail() emits storageFailed, whose receivers must not see the open transaction
             m_inTick = false;
             // Objects picked for sending were marked busy: nothing was sent, release them.
             for (auto& [tgt, picks] : toSend)
@@ -1034,7 +1025,7 @@ Result<void> Dispatcher::flush()
         return tx.error();
     }
     if (auto r = writeOutcomes(outcomes, t); !r) {
-        tx.rollback();
+        tx.rollback(); // before the outcomes are queued again
         m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
         return r;
     }

@@ -4,6 +4,7 @@
 #include "connectors/connector.h"
 #include "policy/landscape.h"
 #include "steward/roles.h"
+#include "store/deliverystatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
 #include "store/workspace.h"
@@ -118,18 +119,26 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
     std::map<std::string, std::vector<ReconcileRow>> byDomain;
     {
         QSqlQuery q(ws.db());
-        q.prepare(QStringLiteral(
+        // The acknowledged delivery of the revision the target has: its id, contract version and payload override.
+        const std::string acked = sqlStatus(DeliveryStatus::Acked);
+        q.prepare(QString::fromStdString(
             "SELECT o.id, o.domain, o.key, r.id, r.revision_no, r.op, r.state, r.correlation_id,"
             " (SELECT d.id FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
-            "   AND d.revision_no = ot.acked_revision_no AND d.status = 'acked' ORDER BY d.id DESC LIMIT 1),"
-            " (SELECT d.contract_version FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
-            "   AND d.revision_no = ot.acked_revision_no AND d.status = 'acked' ORDER BY d.id DESC LIMIT 1),"
-            " (SELECT d.payload_override FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
-            "   AND d.revision_no = ot.acked_revision_no AND d.status = 'acked' ORDER BY d.id DESC LIMIT 1)"
-            " FROM object_target ot JOIN object o ON o.id = ot.object_id"
-            " JOIN revision r ON r.object_id = o.id AND r.revision_no = ot.acked_revision_no"
-            " WHERE ot.target_id = ? AND ot.acked_revision_no IS NOT NULL AND (? = '' OR o.domain = ?)"
-            " ORDER BY o.domain, o.key"));
+            "   AND d.revision_no = ot.acked_revision_no AND d.status = "
+            + acked
+            + " ORDER BY d.id DESC LIMIT 1),"
+              " (SELECT d.contract_version FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
+              "   AND d.revision_no = ot.acked_revision_no AND d.status = "
+            + acked
+            + " ORDER BY d.id DESC LIMIT 1),"
+              " (SELECT d.payload_override FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
+              "   AND d.revision_no = ot.acked_revision_no AND d.status = "
+            + acked
+            + " ORDER BY d.id DESC LIMIT 1)"
+              " FROM object_target ot JOIN object o ON o.id = ot.object_id"
+              " JOIN revision r ON r.object_id = o.id AND r.revision_no = ot.acked_revision_no"
+              " WHERE ot.target_id = ? AND ot.acked_revision_no IS NOT NULL AND (? = '' OR o.domain = ?)"
+              " ORDER BY o.domain, o.key"));
         q.addBindValue(qs(o.target));
         q.addBindValue(qs(o.domain));
         q.addBindValue(qs(o.domain));
