@@ -3,6 +3,7 @@
 // invariants (received = accepted + rejected + duplicates; accepted = revisions + unchanged).
 
 #include "audit/auditlog.h"
+#include "store/idempotency.h"
 #include "sync/ingestpipeline.h"
 #include "testutil.h"
 #include "util/hash.h"
@@ -863,8 +864,8 @@ private Q_SLOTS:
         QVERIFY(s->deliveries > 20);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT count(DISTINCT idempotency_key) FROM delivery")).toLongLong(),
             s->deliveries);
-        // The documented formula (docs/DISPATCHER.md): SHA-256 over instance id, domain, key, revision number,
-        // target and contract version joined by U+001F, first 32 hex digits.
+        // Every stored key is the documented one (docs/DISPATCHER.md, core/store/idempotency.h) of the workspace's
+        // instance id, the object's domain and key, the revision number, the target and the contract version.
         const std::string instance = t.ws().instanceId().toStdString();
         QCOMPARE(instance.size(), size_t(32));
         QSqlQuery q(t.db());
@@ -873,10 +874,10 @@ private Q_SLOTS:
         int n = 0;
         while (q.next()) {
             ++n;
-            std::string text = instance;
-            for (int i = 0; i < 5; ++i)
-                text += '\x1f' + q.value(i).toString().toStdString();
-            QCOMPARE(q.value(5).toString(), qs(sha256Hex(text).substr(0, 32)));
+            const std::string expected
+                = idempotencyKey(instance, q.value(0).toString().toStdString(), q.value(1).toString().toStdString(),
+                    q.value(2).toLongLong(), q.value(3).toString().toStdString(), q.value(4).toString().toStdString());
+            QCOMPARE(q.value(5).toString(), qs(expected));
         }
         QCOMPARE(n, s->deliveries);
     }

@@ -1,7 +1,11 @@
 // Workspace: creating and opening the SQLite file, the single-writer lock, read-only readers beside the
 // writer, the schema version and the errors a user sees for a wrong path or a file that is not a workspace.
 
+#include "store/deliverystatus.h"
+#include "store/idempotency.h"
+#include "store/sqlerror.h"
 #include "store/workspace.h"
+#include "util/hash.h"
 #include "workspacefixture.h"
 
 #include <QCoreApplication>
@@ -188,6 +192,110 @@ private Q_SLOTS:
         auto r = ws.value()->exec(QStringLiteral("INSERT INTO no_such_table VALUES (1)"));
         QVERIFY(!r);
         QVERIFY2(r.error().contains(QStringLiteral("no_such_table")), qPrintable(r.error()));
+    }
+
+    // Workspace::Transaction: whatever was not committed is rolled back when it goes out of scope, on every path.
+    void transactionRollsBackUnlessCommitted()
+    {
+        QTemporaryDir dir;
+        MDSYNC_REQUIRE_OK(ws, Workspace::create(dir.filePath(QStringLiteral("ws.mdsync"))));
+        Workspace& w = *ws.value();
+        auto meta = [&w](const char* key) { return w.meta(QLatin1String(key), QStringLiteral("absent")); };
+        {
+            Workspace::Transaction tx(w);
+            QVERIFY(tx);
+            QVERIFY(w.inTransaction());
+            QVERIFY(w.setMeta(QStringLiteral("dropped"), QStringLiteral("1")));
+        } // no commit: rolled back
+        QVERIFY(!w.inTransaction());
+        QCOMPARE(meta("dropped"), QStringLiteral("absent"));
+        {
+            Workspace::Transaction tx(w);
+            QVERIFY(w.setMeta(QStringLiteral("kept"), QStringLiteral("1")));
+            QVERIFY(tx.commit());
+            QVERIFY(!tx.isActive());
+        }
+        QCOMPARE(meta("kept"), QStringLiteral("1"));
+        // An exception thrown through the unit of work rolls it back too.
+        try {
+            Workspace::Transaction tx(w);
+            QVERIFY(w.setMeta(QStringLiteral("thrown"), QStringLiteral("1")));
+            throw store::SqlError(QStringLiteral("test"), QStringLiteral("driver text"));
+        } catch (const store::SqlError& e) {
+            QCOMPARE(e.message(), QStringLiteral("test: driver text"));
+        }
+        QCOMPARE(meta("thrown"), QStringLiteral("absent"));
+        // Nested: the inner one is a savepoint; rolling it back keeps the outer one's writes.
+        {
+            Workspace::Transaction outer(w);
+            QVERIFY(w.setMeta(QStringLiteral("outer"), QStringLiteral("1")));
+            {
+                Workspace::Transaction inner(w);
+                QVERIFY(inner);
+                QVERIFY(w.setMeta(QStringLiteral("inner"), QStringLiteral("1")));
+            }
+            QVERIFY(w.inTransaction());
+            QCOMPARE(meta("inner"), QStringLiteral("absent"));
+            QVERIFY(outer.commit());
+        }
+        QCOMPARE(meta("outer"), QStringLiteral("1"));
+        QVERIFY(!w.inTransaction());
+    }
+
+    // A transaction ends once: a second commit() is an error, and a rollback() after commit() undoes nothing.
+    void transactionEndsOnce()
+    {
+        QTemporaryDir dir;
+        MDSYNC_REQUIRE_OK(ws, Workspace::create(dir.filePath(QStringLiteral("ws.mdsync"))));
+        Workspace& w = *ws.value();
+        Workspace::Transaction tx(w);
+        QVERIFY(w.setMeta(QStringLiteral("once"), QStringLiteral("1")));
+        QVERIFY(tx.commit());
+        auto again = tx.commit();
+        QVERIFY(!again);
+        QVERIFY2(again.error().contains(QStringLiteral("already ended")), qPrintable(again.error()));
+        tx.rollback();
+        QCOMPARE(w.meta(QStringLiteral("once")), QStringLiteral("1"));
+        QVERIFY(!w.inTransaction());
+    }
+
+    void deliveryStatusStrings()
+    {
+        // The strings stored in the workspace (docs/DISPATCHER.md "Delivery states"); the schema does not change.
+        const std::pair<DeliveryStatus, const char*> stored[]
+            = { { DeliveryStatus::Pending, "pending" }, { DeliveryStatus::Held, "held" },
+                  { DeliveryStatus::InFlight, "in_flight" }, { DeliveryStatus::RetryWait, "retry_wait" },
+                  { DeliveryStatus::Acked, "acked" }, { DeliveryStatus::Failed, "failed" },
+                  { DeliveryStatus::Superseded, "superseded" }, { DeliveryStatus::Discarded, "discarded" } };
+        QCOMPARE(std::size(stored), std::size(kDeliveryStatuses));
+        for (const auto& [status, text] : stored) {
+            QVERIFY2(toString(status) == std::string_view(text), text);
+            QVERIFY2(parseDeliveryStatus(text) == status, text);
+        }
+        QVERIFY(!parseDeliveryStatus("retrying"));
+        QVERIFY(!parseDeliveryStatus(""));
+    }
+
+    // The documented formula (docs/DISPATCHER.md): the first 32 hex digits of SHA-256 over instance id, domain, key,
+    // revision number, target and contract version joined by U+001F. Tests elsewhere call idempotencyKey().
+    void idempotencyKeyFormula()
+    {
+        // U+001F as separate literals: "\x1f" "FG" is not "\x1fFG" (a hex escape would swallow the F).
+        const std::string text = "0123456789abcdef0123456789abcdef"
+                                 "\x1f"
+                                 "item"
+                                 "\x1f"
+                                 "FG-1000"
+                                 "\x1f"
+                                 "3"
+                                 "\x1f"
+                                 "ERP"
+                                 "\x1f"
+                                 "2";
+        const std::string key = idempotencyKey("0123456789abcdef0123456789abcdef", "item", "FG-1000", 3, "ERP", "2");
+        QCOMPARE(key.size(), size_t(32));
+        QCOMPARE(QString::fromStdString(key), QString::fromStdString(sha256Hex(text).substr(0, 32)));
+        QVERIFY(key != idempotencyKey("0123456789abcdef0123456789abcdef", "item", "FG-1000", 4, "ERP", "2"));
     }
 
     void notAWorkspaceFile_data()

@@ -33,21 +33,20 @@ Result<nlohmann::json> initWorkspace(
     if (!ws)
         return makeError(ws.error());
     Workspace& w = *ws.value();
-    if (auto r = w.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(w);
+    if (!tx)
+        return tx.error();
     AuditLog audit(w.db());
     auto e = audit.append(actor, "workspace.init", "workspace", std::nullopt,
         nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion } },
         std::nullopt);
     if (!e) {
-        w.rollback();
         return makeError(e.error());
     }
     if (auto r = w.setMeta(QStringLiteral("created_by"), qs(actor)); !r) {
-        w.rollback();
         return makeError(r.error());
     }
-    if (auto r = w.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return makeError(r.error());
     // The creator is the workspace's first admin (and may then grant roles to others).
     if (auto r = grantRole(w, actor, actor, Role::Admin, "created the workspace"); !r)

@@ -3,6 +3,8 @@
 #include "audit/auditlog.h"
 #include "steward/roles.h"
 #include "store/configstore.h"
+#include "store/deliverystatus.h"
+#include "store/sqlerror.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
 
@@ -61,20 +63,15 @@ struct LiveAlert
     std::string rule, status;
 };
 
-struct SqlError
-{
-    QString message;
-};
-
 QSqlQuery run(QSqlDatabase db, const QString& sql, const std::vector<QVariant>& binds, const QString& what)
 {
     QSqlQuery q(db);
     if (!q.prepare(sql))
-        throw SqlError { sqlError(q, what) };
+        throw store::SqlError::of(q, what);
     for (const QVariant& b : binds)
         q.addBindValue(b);
     if (!q.exec())
-        throw SqlError { sqlError(q, what) };
+        throw store::SqlError::of(q, what);
     return q;
 }
 
@@ -100,12 +97,13 @@ void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<
         if (s.slaMs > 0 && emptyOrContains(rule.domains, s.domain) && emptyOrContains(rule.targets, s.target))
             list.push_back(std::move(s));
     }
+    // The status list is the one of the partial index delivery_due: only non-final deliveries are read.
+    const QString open = QString::fromStdString(sqlStatusList(kOpenDeliveryStatuses));
     for (const Sub& s : list) {
-        // The status list is the one of the partial index delivery_due: only non-final deliveries are read.
         QSqlQuery q = run(db,
             QStringLiteral("SELECT count(*), min(d.created_at) FROM delivery d"
-                           " WHERE d.target_id = ? AND d.status IN ('pending','retry_wait','in_flight','held')"
-                           " AND d.subscription_id = ? AND d.created_at < ?"),
+                           " WHERE d.target_id = ? AND d.status IN ")
+                + open + QStringLiteral(" AND d.subscription_id = ? AND d.created_at < ?"),
             { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs) }, QStringLiteral("overdue deliveries"));
         if (!q.next() || q.value(0).toLongLong() == 0)
             continue;
@@ -114,8 +112,9 @@ void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<
         QSqlQuery ex = run(db,
             QStringLiteral("SELECT o.key, d.revision_no, d.status, d.created_at FROM delivery d"
                            " JOIN object o ON o.id = d.object_id"
-                           " WHERE d.target_id = ? AND d.status IN ('pending','retry_wait','in_flight','held')"
-                           " AND d.subscription_id = ? AND d.created_at < ? ORDER BY d.created_at, d.id LIMIT ?"),
+                           " WHERE d.target_id = ? AND d.status IN ")
+                + open
+                + QStringLiteral(" AND d.subscription_id = ? AND d.created_at < ? ORDER BY d.created_at, d.id LIMIT ?"),
             { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs), kExamples },
             QStringLiteral("overdue deliveries"));
         json examples = json::array();
@@ -185,7 +184,7 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         out.push_back(std::move(f));
     if (last != watermark) {
         if (auto r = ws.setMeta(metaKey, QString::number(last)); !r)
-            throw SqlError { r.error() };
+            throw store::SqlError(QString(), r.error());
     }
 }
 
@@ -316,19 +315,18 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
     if (!rules)
         return makeError(rules.error());
     const QString before = ws.meta(QLatin1String(kRulesMetaKey));
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     if (auto r = ws.setMeta(QLatin1String(kRulesMetaKey), sqlText(doc.dump())); !r) {
-        ws.rollback();
         return r;
     }
     AuditLog audit(ws.db());
     const json beforeJson = before.isEmpty() ? json("built-in") : json::parse(before.toStdString(), nullptr, false);
     if (auto r = audit.append(actor, "alert.rules", "alert rules", beforeJson, doc, reason); !r) {
-        ws.rollback();
         return makeError(r.error());
     }
-    return ws.commit();
+    return tx.commit();
 }
 
 json AlertEvaluation::toJson() const
@@ -363,8 +361,9 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
             break;
         }
     }
-    if (auto r = m_ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
     AlertEvaluation result;
     QSqlDatabase db = m_ws.db();
     try {
@@ -437,11 +436,10 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
             else if (r->second->kind != AlertRule::Kind::AttributeChanged)
                 clear(a.id, a.rule, key, "the condition no longer holds");
         }
-    } catch (const SqlError& e) {
-        m_ws.rollback();
-        return makeError(QStringLiteral("alerts: evaluate: ") + e.message);
+    } catch (const store::SqlError& e) {
+        return makeError(QStringLiteral("alerts: evaluate: ") + e.message());
     }
-    if (auto r = m_ws.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return makeError(r.error());
     return result;
 }
@@ -463,8 +461,9 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
     const json before = { { "status", status }, { "rule", stdText(q.value(1)) }, { "dedup_key", stdText(q.value(2)) },
         { "message", stdText(q.value(3)) } };
     q.finish();
-    if (auto r = m_ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
     const TimeMs t = nowMs();
     QSqlQuery u(m_ws.db());
     u.prepare(QStringLiteral("UPDATE alert SET status = 'acknowledged', acked_by = ?, acked_at = ? WHERE id = ?"));
@@ -473,7 +472,6 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
     u.addBindValue(sqlInt(alertId));
     if (!u.exec()) {
         const QString e = sqlError(u, QStringLiteral("acknowledge alert #%1").arg(alertId));
-        m_ws.rollback();
         return makeError(e);
     }
     AuditLog audit(m_ws.db());
@@ -481,10 +479,9 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
     if (auto r = audit.append(actor, "alert.acknowledge", "alert/" + std::to_string(alertId), before, after,
             note.empty() ? std::nullopt : std::optional<std::string>(note));
         !r) {
-        m_ws.rollback();
         return makeError(r.error());
     }
-    return m_ws.commit();
+    return tx.commit();
 }
 
 Result<json> AlertEngine::list(const std::string& status, int limit)

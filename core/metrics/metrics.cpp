@@ -1,5 +1,6 @@
 #include "metrics/metrics.h"
 
+#include "store/deliverystatus.h"
 #include "store/workspace.h"
 
 #include "util/sqlvalue.h"
@@ -203,8 +204,6 @@ struct Query
     }
 };
 
-const char* const kBacklogStatuses[] = { "pending", "held", "retry_wait", "in_flight" };
-
 } // namespace
 
 Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
@@ -249,10 +248,9 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
                           status = stdText(q.q.value(2));
         const std::int64_t n = q.q.value(3).toLongLong();
         json& t = targetNode(target);
-        const bool backlog = std::find_if(std::begin(kBacklogStatuses), std::end(kBacklogStatuses), [&](const char* s) {
-            return status == s;
-        }) != std::end(kBacklogStatuses);
-        const std::string field = status == "retry_wait" ? "retrying" : status;
+        const auto parsed = parseDeliveryStatus(status);
+        const bool backlog = parsed && isOpen(*parsed);
+        const std::string field = parsed == DeliveryStatus::RetryWait ? "retrying" : status;
         if (t.contains(field))
             t[field] = t[field].get<std::int64_t>() + n;
         if (backlog) {

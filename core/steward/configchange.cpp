@@ -473,8 +473,9 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
     const json diff = { { "ops", p.ops }, { "summary", p.summary }, { "base_version", p.baseVersion },
         { "version", p.version }, { "content_hash", p.contentHash } };
 
-    if (auto r = ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     QSqlQuery q(db);
     q.prepare(
         QStringLiteral("INSERT INTO config_proposal(kind, status, title, document, diff, base_version_id, reason,"
@@ -491,7 +492,6 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
         effectiveAt ? QVariant::fromValue<qlonglong>(*effectiveAt) : QVariant(QMetaType(QMetaType::LongLong)));
     if (!q.exec()) {
         const QString e = sqlError(q, what);
-        ws.rollback();
         return makeError(e);
     }
     p.id = q.lastInsertId().toLongLong();
@@ -502,11 +502,9 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
             { "summary", p.summary }, { "changes", p.ops.size() } },
         reason);
     if (!a) {
-        ws.rollback();
         return makeError(a.error());
     }
-    if (auto r = ws.commit(); !r) {
-        ws.rollback();
+    if (auto r = tx.commit(); !r) {
         return makeError(r.error());
     }
     return p;
@@ -587,12 +585,10 @@ Result<ConfigProposal> approveChange(
         landscape = std::move(l).value();
     }
 
-    if (auto r = ws.begin(); !r)
-        return makeError(r.error());
-    auto fail = [&ws](const QString& e) -> Result<ConfigProposal> {
-        ws.rollback();
-        return makeError(e);
-    };
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
+    auto fail = [](const QString& e) -> Result<ConfigProposal> { return makeError(e); }; // tx rolls back
     const QString modelOrigin = p.kind == "model" ? origin : QStringLiteral("unchanged");
     const QString landscapeOrigin = p.kind == "landscape" ? origin : QStringLiteral("unchanged");
     if (auto r = installConfigInTransaction(ws, *model, modelOrigin, *landscape, landscapeOrigin, actor, effective); !r)
@@ -624,7 +620,7 @@ Result<ConfigProposal> approveChange(
     after["proposed_by"] = p.proposedBy;
     if (auto a = audit.append(actor, "config.approve", subjectOf(p), versionJson(base.value()), after, reason); !a)
         return fail(a.error());
-    if (auto r = ws.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return fail(r.error());
     p.status = "approved";
     p.decidedBy = actor;
@@ -647,8 +643,9 @@ Result<ConfigProposal> rejectChange(Workspace& ws, const std::string& actor, std
         return makeError(what + QStringLiteral(": a reason is required"));
     const std::string status = p.proposedBy == actor ? "withdrawn" : "rejected";
     const TimeMs now = nowMs();
-    if (auto r = ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("UPDATE config_proposal SET status = ?, decided_by = ?, decided_at = ?,"
                              " decision_reason = ? WHERE id = ? AND status = 'proposed'"));
@@ -659,7 +656,6 @@ Result<ConfigProposal> rejectChange(Workspace& ws, const std::string& actor, std
     q.addBindValue(QVariant::fromValue<qlonglong>(id));
     if (!q.exec()) {
         const QString e = sqlError(q, what);
-        ws.rollback();
         return makeError(e);
     }
     AuditLog audit(db);
@@ -667,11 +663,9 @@ Result<ConfigProposal> rejectChange(Workspace& ws, const std::string& actor, std
         json { { "status", "proposed" }, { "version", p.version }, { "content_hash", p.contentHash } },
         json { { "status", status } }, reason);
     if (!a) {
-        ws.rollback();
         return makeError(a.error());
     }
-    if (auto r = ws.commit(); !r) {
-        ws.rollback();
+    if (auto r = tx.commit(); !r) {
         return makeError(r.error());
     }
     p.status = status;

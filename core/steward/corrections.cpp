@@ -6,6 +6,9 @@
 #include "policy/landscape.h"
 #include "steward/exceptionactions.h"
 #include "steward/roles.h"
+#include "store/deliverystatus.h"
+#include "store/outbox.h"
+#include "store/sqlerror.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
@@ -129,24 +132,17 @@ Result<DeliveryInfo> loadDelivery(QSqlDatabase db, std::int64_t id)
     return d;
 }
 
-Result<void> lineage(QSqlDatabase db, const std::string& domain, const std::string& key, std::int64_t objectId,
+Result<void> lineage(Workspace& ws, const std::string& domain, const std::string& key, std::int64_t objectId,
     std::int64_t revisionId, const std::string& kind, const std::string& system, const std::string& actor,
     const std::string& correlationId, const nlohmann::json& detail)
 {
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind,"
-                             " system_id, actor, correlation_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)"));
-    q.addBindValue(sqlInt(nowMs()));
-    q.addBindValue(sqlText(domain));
-    q.addBindValue(sqlText(key));
-    q.addBindValue(objectId ? sqlInt(objectId) : QVariant());
-    q.addBindValue(revisionId ? sqlInt(revisionId) : QVariant());
-    q.addBindValue(sqlText(kind));
-    q.addBindValue(system.empty() ? QVariant() : QVariant(sqlText(system)));
-    q.addBindValue(sqlText(actor));
-    q.addBindValue(correlationId.empty() ? QVariant() : QVariant(sqlText(correlationId)));
-    q.addBindValue(sqlText(detail.dump()));
-    return execPrepared(q, QStringLiteral("lineage"));
+    const std::string text = detail.dump();
+    try {
+        ws.outbox().lineage({ nowMs(), domain, key, objectId, revisionId, kind, system, actor, correlationId, text });
+    } catch (const store::SqlError& e) {
+        return e.error();
+    }
+    return {};
 }
 
 std::string joined(const std::vector<std::string>& v)
@@ -175,13 +171,12 @@ std::string stewardEvent(const std::string& source, const std::string& domain, c
 // Runs `body` in a transaction; rolls back on error.
 Result<void> inTransaction(Workspace& ws, const std::function<Result<void>()>& body)
 {
-    if (auto r = ws.begin(); !r)
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
+    if (auto r = body(); !r)
         return r;
-    if (auto r = body(); !r) {
-        ws.rollback();
-        return r;
-    }
-    return ws.commit();
+    return tx.commit();
 }
 
 } // namespace
@@ -372,7 +367,7 @@ Result<CorrectionResult> Corrections::correctPayload(const std::string& actor, s
     auto d = loadDelivery(m_ws.db(), ex->deliveryId);
     if (!d)
         return makeError(d.error());
-    if (d->status != "failed")
+    if (parseDeliveryStatus(d->status) != DeliveryStatus::Failed)
         return makeError(where + QStringLiteral(": its delivery is %1, not failed").arg(sqlText(d->status)));
     const Contract* contract = m_contracts.find(d->domain, d->target, d->contractVersion);
     if (!contract)
@@ -466,7 +461,7 @@ Result<CorrectionResult> Corrections::propose(const std::string& actor, Pending&
             detail["target"] = p.target;
         if (p.exceptionId)
             detail["exception_id"] = p.exceptionId;
-        if (auto e = lineage(m_ws.db(), p.domain, p.key, p.objectId, 0, "correction_proposed",
+        if (auto e = lineage(m_ws, p.domain, p.key, p.objectId, 0, "correction_proposed",
                 p.kind == "payload" ? p.target : p.onBehalfOf, actor, correlationOf(p.id), detail);
             !e)
             return e;
@@ -518,8 +513,7 @@ Result<void> Corrections::applyAttributes(const std::string& actor, Pending& p, 
     q.addBindValue(sqlInt(p.id));
     if (auto e = execPrepared(q, QStringLiteral("correction status")); !e)
         return e;
-    if (auto e
-        = lineage(m_ws.db(), p.domain, p.key, p.objectId, revisionId, "corrected", p.onBehalfOf, actor, correlation,
+    if (auto e = lineage(m_ws, p.domain, p.key, p.objectId, revisionId, "corrected", p.onBehalfOf, actor, correlation,
             { { "correction_id", p.id }, { "revision_no", revisionNo }, { "on_behalf_of", p.onBehalfOf },
                 { "proposed_by", p.proposedBy }, { "changes", p.changes } });
         !e)
@@ -548,7 +542,7 @@ Result<void> Corrections::applyPayload(const std::string& actor, Pending& p, Cor
     auto d = loadDelivery(m_ws.db(), p.deliveryId);
     if (!d)
         return makeError(d.error());
-    if (d->status != "failed")
+    if (parseDeliveryStatus(d->status) != DeliveryStatus::Failed)
         return makeError(QStringLiteral("correction #%1: the delivery is %2 now, not failed; reject the correction")
                              .arg(p.id)
                              .arg(sqlText(d->status)));
@@ -558,18 +552,17 @@ Result<void> Corrections::applyPayload(const std::string& actor, Pending& p, Cor
     nlohmann::json payload = current.value();
     for (auto it = p.changes.begin(); it != p.changes.end(); ++it)
         payload[it.key()] = it.value();
+    try {
+        m_ws.outbox().setPayloadOverride(p.deliveryId, payload.dump(), nowMs());
+    } catch (const store::SqlError& e) {
+        return e.error();
+    }
     QSqlQuery q(m_ws.db());
-    q.prepare(QStringLiteral("UPDATE delivery SET payload_override = ?, updated_at = ? WHERE id = ?"));
-    q.addBindValue(sqlText(payload.dump()));
-    q.addBindValue(sqlInt(nowMs()));
-    q.addBindValue(sqlInt(p.deliveryId));
-    if (auto e = execPrepared(q, QStringLiteral("delivery payload")); !e)
-        return e;
     q.prepare(QStringLiteral("UPDATE correction SET status = 'applied' WHERE id = ?"));
     q.addBindValue(sqlInt(p.id));
     if (auto e = execPrepared(q, QStringLiteral("correction status")); !e)
         return e;
-    if (auto e = lineage(m_ws.db(), p.domain, p.key, p.objectId, d->revisionId, "payload_corrected", p.target, actor,
+    if (auto e = lineage(m_ws, p.domain, p.key, p.objectId, d->revisionId, "payload_corrected", p.target, actor,
             correlationOf(p.id),
             { { "correction_id", p.id }, { "delivery_id", p.deliveryId }, { "revision_no", d->revisionNo },
                 { "exception_id", p.exceptionId }, { "changes", p.changes }, { "before", p.before } });
@@ -674,8 +667,8 @@ Result<CorrectionResult> Corrections::decide(
         nlohmann::json detail = { { "correction_id", id }, { "proposed_by", p->proposedBy }, { "reason", reason } };
         if (approve)
             detail["critical_groups"] = p->criticalGroups;
-        if (auto e = lineage(m_ws.db(), p->domain, p->key, p->objectId, 0,
-                approve ? "correction_approved" : "correction_rejected",
+        if (auto e
+            = lineage(m_ws, p->domain, p->key, p->objectId, 0, approve ? "correction_approved" : "correction_rejected",
                 p->kind == "payload" ? p->target : p->onBehalfOf, actor, correlationOf(id), detail);
             !e)
             return e;

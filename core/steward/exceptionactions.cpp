@@ -2,7 +2,10 @@
 
 #include "audit/auditlog.h"
 #include "steward/roles.h"
+#include "store/deliverystatus.h"
 #include "store/idempotency.h"
+#include "store/outbox.h"
+#include "store/sqlerror.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 #include "util/timeutil.h"
@@ -82,43 +85,35 @@ Result<void> act(Workspace& ws, const std::string& actor, Action action, std::in
         return makeError(row.error());
     if (needsOpen && isClosed(row->status))
         return makeError(QStringLiteral("exception #%1 is already %2").arg(id).arg(qs(row->status)));
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     nlohmann::json before = { { "status", row->status }, { "assignee", row->assignee } };
     nlohmann::json after = nlohmann::json::object();
     QString error;
-    if (!body(row.value(), before, after, error)) {
-        ws.rollback();
-        return makeError(error);
+    try {
+        if (!body(row.value(), before, after, error))
+            return makeError(error);
+    } catch (const store::SqlError& e) {
+        return e.error();
     }
     const TimeMs t = nowMs();
-    QSqlQuery l(ws.db());
-    l.prepare(QStringLiteral("INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind,"
-                             " system_id, actor, correlation_id, detail) VALUES (:at, :d, :k, :o, :r, :kind, :sys,"
-                             " :actor, NULL, :detail)"));
-    l.bindValue(QStringLiteral(":at"), QVariant::fromValue<qlonglong>(t));
-    l.bindValue(QStringLiteral(":d"), qs(row->domain.empty() ? std::string("-") : row->domain));
-    l.bindValue(QStringLiteral(":k"), qs(row->key.empty() ? std::string("-") : row->key));
-    l.bindValue(QStringLiteral(":o"), row->objectId ? QVariant::fromValue<qlonglong>(row->objectId) : QVariant());
-    l.bindValue(QStringLiteral(":r"), row->revisionId ? QVariant::fromValue<qlonglong>(row->revisionId) : QVariant());
-    l.bindValue(QStringLiteral(":kind"), qs(auditAction));
-    l.bindValue(QStringLiteral(":sys"), row->targetId.empty() ? QVariant() : QVariant(qs(row->targetId)));
-    l.bindValue(QStringLiteral(":actor"), qs(actor));
     nlohmann::json detail = after;
     detail["exception_id"] = id;
     if (reason)
         detail["reason"] = *reason;
-    l.bindValue(QStringLiteral(":detail"), qs(detail.dump()));
-    if (!exec(l, error, QStringLiteral("lineage"))) {
-        ws.rollback();
-        return makeError(error);
+    const std::string detailText = detail.dump();
+    try {
+        ws.outbox().lineage({ t, row->domain.empty() ? std::string_view("-") : std::string_view(row->domain),
+            row->key.empty() ? std::string_view("-") : std::string_view(row->key), row->objectId, row->revisionId,
+            auditAction, row->targetId, actor, {}, detailText });
+    } catch (const store::SqlError& e) {
+        return e.error();
     }
     AuditLog audit(ws.db());
-    if (auto r = audit.append(actor, auditAction, "exception/" + std::to_string(id), before, after, reason); !r) {
-        ws.rollback();
+    if (auto r = audit.append(actor, auditAction, "exception/" + std::to_string(id), before, after, reason); !r)
         return makeError(r.error());
-    }
-    return ws.commit();
+    return tx.commit();
 }
 
 // Moves an exception to a new status with the counter rows that summarise it.
@@ -144,12 +139,13 @@ bool setStatus(QSqlDatabase db, const ExceptionRow& row, const std::string& stat
     return true;
 }
 
-// Moves the failed delivery behind an exception to a new status, with object_target and counters.
-bool setDeliveryStatus(QSqlDatabase db, const ExceptionRow& row, const std::string& status, QString& error)
+// Moves the failed delivery behind an exception back to pending (replay) or to discarded, through the Outbox
+// (object_target and counters with it). Storage failures throw store::SqlError.
+bool setDeliveryStatus(Workspace& ws, const ExceptionRow& row, DeliveryStatus status, QString& error)
 {
     if (!row.deliveryId)
         return true;
-    QSqlQuery q(db);
+    QSqlQuery q(ws.db());
     q.prepare(QStringLiteral("SELECT status FROM delivery WHERE id = :id"));
     q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.deliveryId));
     if (!exec(q, error, QStringLiteral("delivery")) || !q.next()) {
@@ -158,44 +154,20 @@ bool setDeliveryStatus(QSqlDatabase db, const ExceptionRow& row, const std::stri
         return false;
     }
     const std::string old = q.value(0).toString().toStdString();
-    if (old != "failed") {
+    if (parseDeliveryStatus(old) != DeliveryStatus::Failed) {
         error = QStringLiteral("the delivery behind exception #%1 is %2, not failed").arg(row.id).arg(qs(old));
         return false;
     }
-    const bool replay = status == "pending";
-    q.prepare(replay
-            ? QStringLiteral("UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = NULL,"
-                             " updated_at = :t, last_error = :e WHERE id = :id")
-            : QStringLiteral("UPDATE delivery SET status = :s, updated_at = :t, last_error = :e WHERE id = :id"));
-    if (!replay)
-        q.bindValue(QStringLiteral(":s"), qs(status));
-    q.bindValue(QStringLiteral(":t"), QVariant::fromValue<qlonglong>(nowMs()));
-    q.bindValue(QStringLiteral(":e"),
-        QStringLiteral("%1 by a steward (exception #%2)")
-            .arg(replay ? QStringLiteral("replayed") : qs(status))
-            .arg(row.id));
-    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.deliveryId));
-    if (!exec(q, error, QStringLiteral("delivery status")))
-        return false;
-    q.prepare(QStringLiteral("UPDATE object_target SET status = :s, updated_at = :t"
-                             " WHERE latest_delivery_id = :id AND object_id = :o AND target_id = :tg"));
-    q.bindValue(QStringLiteral(":s"), qs(status));
-    q.bindValue(QStringLiteral(":t"), QVariant::fromValue<qlonglong>(nowMs()));
-    q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(row.deliveryId));
-    q.bindValue(QStringLiteral(":o"), QVariant::fromValue<qlonglong>(row.objectId));
-    q.bindValue(QStringLiteral(":tg"), qs(row.targetId));
-    if (!exec(q, error, QStringLiteral("object state")))
-        return false;
-    for (const auto& [st, n] : { std::pair { old, -1 }, std::pair { status, 1 } }) {
-        q.prepare(QStringLiteral("INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (:tg, :d, :s, :n)"
-                                 " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n"));
-        q.bindValue(QStringLiteral(":tg"), qs(row.targetId));
-        q.bindValue(QStringLiteral(":d"), qs(row.domain));
-        q.bindValue(QStringLiteral(":s"), qs(st));
-        q.bindValue(QStringLiteral(":n"), n);
-        if (!exec(q, error, QStringLiteral("delivery counters")))
-            return false;
-    }
+    const bool replay = status == DeliveryStatus::Pending;
+    const std::string note = (replay ? std::string("replayed") : std::string(toString(status)))
+        + " by a steward (exception #" + std::to_string(row.id) + ")";
+    Outbox::Deltas deltas;
+    const Outbox::Ref d { row.deliveryId, row.objectId, row.targetId, row.domain, DeliveryStatus::Failed };
+    if (replay)
+        ws.outbox().requeue(d, note, nowMs(), deltas);
+    else
+        ws.outbox().discard(d, note, nowMs(), deltas);
+    ws.outbox().writeCounters(deltas);
     return true;
 }
 
@@ -289,7 +261,7 @@ Result<void> ExceptionActions::discard(
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
             after = { { "status", "discarded" }, { "reason_code", discardReasonName(reason) } };
             return setStatus(m_ws.db(), row, "discarded", error)
-                && (row.stage != "delivery" || setDeliveryStatus(m_ws.db(), row, "discarded", error));
+                && (row.stage != "delivery" || setDeliveryStatus(m_ws, row, DeliveryStatus::Discarded, error));
         });
 }
 
@@ -308,9 +280,9 @@ Result<void> ExceptionActions::resolve(const std::string& actor, std::int64_t id
 // revision to that target as a new delivery. Its idempotency key differs from the acknowledged one's (the
 // exception id is part of it), or the target would answer "already applied" and keep its edited copy.
 static bool resendCurrentRevision(
-    QSqlDatabase db, const ExceptionRow& row, std::int64_t& deliveryId, std::int64_t& revisionNo, QString& error)
+    Workspace& ws, const ExceptionRow& row, std::int64_t& deliveryId, std::int64_t& revisionNo, QString& error)
 {
-    QSqlQuery q(db);
+    QSqlQuery q(ws.db());
     q.prepare(QStringLiteral("SELECT o.current_revision_id, o.revision_no, o.deleted, d.subscription_id,"
                              " d.contract_version, (SELECT value FROM meta WHERE key = 'instance_id')"
                              " FROM object o JOIN delivery d ON d.object_id = o.id AND d.target_id = :t"
@@ -337,33 +309,13 @@ static bool resendCurrentRevision(
     const std::string contract = q.value(4).toString().toStdString();
     const std::string key = idempotencyKey(q.value(5).toString().toStdString(), row.domain, row.key, revisionNo,
         row.targetId, contract + "/resend-" + std::to_string(row.id));
-    const TimeMs t = nowMs();
-    q.prepare(QStringLiteral("INSERT INTO delivery(revision_id, object_id, revision_no, target_id, subscription_id,"
-                             " status, due_at, idempotency_key, contract_version, created_at, updated_at, last_error)"
-                             " VALUES (?,?,?,?,?,'pending',?,?,?,?,?,?)"));
-    for (const QVariant& v : { QVariant::fromValue<qlonglong>(revisionId), QVariant::fromValue<qlonglong>(row.objectId),
-             QVariant::fromValue<qlonglong>(revisionNo), QVariant(qs(row.targetId)), QVariant(qs(subscription)),
-             QVariant::fromValue<qlonglong>(t), QVariant(qs(key)), QVariant(qs(contract)),
-             QVariant::fromValue<qlonglong>(t), QVariant::fromValue<qlonglong>(t),
-             QVariant(QStringLiteral("re-sent by a steward: drift (exception #%1)").arg(row.id)) })
-        q.addBindValue(v);
-    if (!exec(q, error, QStringLiteral("re-send delivery")))
-        return false;
-    deliveryId = q.lastInsertId().toLongLong();
-    q.prepare(
-        QStringLiteral("UPDATE object_target SET latest_revision_no = ?, latest_delivery_id = ?, status = 'pending',"
-                       " updated_at = ? WHERE object_id = ? AND target_id = ?"));
-    for (const QVariant& v : { QVariant::fromValue<qlonglong>(revisionNo), QVariant::fromValue<qlonglong>(deliveryId),
-             QVariant::fromValue<qlonglong>(t), QVariant::fromValue<qlonglong>(row.objectId),
-             QVariant(qs(row.targetId)) })
-        q.addBindValue(v);
-    if (!exec(q, error, QStringLiteral("object state")))
-        return false;
-    q.prepare(QStringLiteral("INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?, ?, 'pending', 1)"
-                             " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + 1"));
-    q.addBindValue(qs(row.targetId));
-    q.addBindValue(qs(row.domain));
-    return exec(q, error, QStringLiteral("delivery counters"));
+    const std::string instanceId = q.value(5).toString().toStdString();
+    const std::string note = "re-sent by a steward: drift (exception #" + std::to_string(row.id) + ")";
+    Outbox::Deltas deltas;
+    deliveryId = ws.outbox().enqueueResend({ revisionId, row.objectId, revisionNo, instanceId, row.domain, row.key },
+        row.targetId, subscription, contract, key, note, nowMs(), deltas);
+    ws.outbox().writeCounters(deltas);
+    return true;
 }
 
 Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id, const std::string& note)
@@ -372,7 +324,7 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
             if (row.stage == "delivery" && row.category == "drift" && row.objectId) {
                 std::int64_t deliveryId = 0, revisionNo = 0;
-                if (!resendCurrentRevision(m_ws.db(), row, deliveryId, revisionNo, error))
+                if (!resendCurrentRevision(m_ws, row, deliveryId, revisionNo, error))
                     return false;
                 after = { { "status", "replayed" }, { "delivery_id", deliveryId }, { "target", row.targetId },
                     { "resent_revision_no", revisionNo } };
@@ -385,7 +337,8 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
                 return false;
             }
             after = { { "status", "replayed" }, { "delivery_id", row.deliveryId }, { "target", row.targetId } };
-            return setStatus(m_ws.db(), row, "replayed", error) && setDeliveryStatus(m_ws.db(), row, "pending", error);
+            return setStatus(m_ws.db(), row, "replayed", error)
+                && setDeliveryStatus(m_ws, row, DeliveryStatus::Pending, error);
         });
 }
 

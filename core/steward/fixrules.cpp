@@ -154,8 +154,9 @@ Result<RuleApplication> FixRules::apply(const std::string& actor, const FixRule&
     if (!plan)
         return makeError(plan.error());
     RuleApplication out = std::move(plan.value());
-    if (auto r = m_ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
     QSqlQuery q(m_ws.db());
     q.prepare(
         QStringLiteral("INSERT INTO fix_rule(name, target_id, domain, category, match, action, reason, created_by,"
@@ -174,7 +175,6 @@ Result<RuleApplication> FixRules::apply(const std::string& actor, const FixRule&
     q.addBindValue(sqlInt(nowMs()));
     if (!q.exec()) {
         const QString e = sqlError(q, QStringLiteral("record rule"));
-        m_ws.rollback();
         return makeError(e);
     }
     out.ruleId = q.lastInsertId().toLongLong();
@@ -182,10 +182,9 @@ Result<RuleApplication> FixRules::apply(const std::string& actor, const FixRule&
     if (auto a = audit.append(actor, "rule.create", "rule " + std::to_string(out.ruleId) + " (" + rule.name + ")",
             std::nullopt, rule.toJson(), rule.reason);
         !a) {
-        m_ws.rollback();
         return makeError(a.error());
     }
-    if (auto r = m_ws.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return makeError(r.error());
 
     // Each match is its own correction (its own transaction): one that fails does not stop the others.

@@ -314,8 +314,9 @@ Result<ReplayJobResult> ReplayJobs::run(
     const std::string note = "bulk replay job " + std::to_string(out.jobId) + (reason.empty() ? "" : ": " + reason);
     std::int64_t seq = 0;
     for (ReplayItem& i : items.value()) {
-        if (auto r = m_ws.begin(); !r)
-            return makeError(r.error());
+        Workspace::Transaction tx(m_ws);
+        if (!tx)
+            return tx.error();
         auto replayed = actions.replay(actor, i.exceptionId, note);
         if (replayed) {
             i.result = "requeued";
@@ -344,10 +345,9 @@ Result<ReplayJobResult> ReplayJobs::run(
         }
         if (!ok) {
             const QString e = sqlError(q, QStringLiteral("replay: record item"));
-            m_ws.rollback();
             return makeError(e);
         }
-        if (auto r = m_ws.commit(); !r)
+        if (auto r = tx.commit(); !r)
             return makeError(r.error());
         out.items.push_back(i);
         if (progress && !progress(seq, out.total, i)) {
@@ -356,15 +356,15 @@ Result<ReplayJobResult> ReplayJobs::run(
         }
     }
 
-    if (auto r = m_ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
     q.prepare(QStringLiteral("UPDATE replay_job SET status = ?, finished_at = ? WHERE id = ?"));
     q.addBindValue(out.cancelled ? QStringLiteral("cancelled") : QStringLiteral("done"));
     q.addBindValue(sqlInt(nowMs()));
     q.addBindValue(sqlInt(out.jobId));
     if (!q.exec()) {
         const QString e = sqlError(q, QStringLiteral("replay: finish job"));
-        m_ws.rollback();
         return makeError(e);
     }
     AuditLog audit(m_ws.db());
@@ -373,10 +373,9 @@ Result<ReplayJobResult> ReplayJobs::run(
                 { "cancelled", out.cancelled } },
             reason.empty() ? std::nullopt : std::optional<std::string>(reason));
         !a) {
-        m_ws.rollback();
         return makeError(a.error());
     }
-    if (auto r = m_ws.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return makeError(r.error());
     return out;
 }

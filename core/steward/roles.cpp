@@ -169,8 +169,9 @@ Result<void> changeRole(
         if (auto r = requirePermission(ws.db(), actor, Action::ManageRoles); !r)
             return r;
     }
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     if (grant) {
         q.prepare(QStringLiteral("INSERT OR IGNORE INTO user_role(login, role, granted_by, granted_at)"
                                  " VALUES (:l, :r, :by, :at)"));
@@ -178,7 +179,6 @@ Result<void> changeRole(
         q.bindValue(QStringLiteral(":at"), QVariant::fromValue<qlonglong>(nowMs()));
     } else {
         if (role == Role::Admin && admins <= 1) {
-            ws.rollback();
             return makeError(QStringLiteral("cannot revoke the last admin (%1)").arg(qs(login)));
         }
         q.prepare(QStringLiteral("DELETE FROM user_role WHERE login = :l AND role = :r"));
@@ -186,11 +186,9 @@ Result<void> changeRole(
     q.bindValue(QStringLiteral(":l"), qs(login));
     q.bindValue(QStringLiteral(":r"), qs(std::string(roleName(role))));
     if (!q.exec()) {
-        ws.rollback();
         return makeError(sqlError(q, QStringLiteral("role change")));
     }
     if (q.numRowsAffected() != 1) {
-        ws.rollback();
         return makeError(QStringLiteral("%1 %2 the role %3")
                              .arg(qs(login), grant ? QStringLiteral("already has") : QStringLiteral("does not have"),
                                  qs(std::string(roleName(role)))));
@@ -199,10 +197,9 @@ Result<void> changeRole(
     if (auto r = audit.append(actor, grant ? "role.grant" : "role.revoke", "user/" + login, std::nullopt,
             nlohmann::json { { "role", roleName(role) }, { "bootstrap", bootstrap } }, reason);
         !r) {
-        ws.rollback();
         return makeError(r.error());
     }
-    return ws.commit();
+    return tx.commit();
 }
 
 } // namespace

@@ -140,15 +140,14 @@ Result<void> writeProjections(
 Result<void> installConfig(Workspace& ws, const CanonicalModel& model, const QString& modelOrigin,
     const Landscape& landscape, const QString& landscapeOrigin, const std::string& actor, TimeMs effectiveAt)
 {
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     if (auto r = installConfigInTransaction(ws, model, modelOrigin, landscape, landscapeOrigin, actor, effectiveAt);
         !r) {
-        ws.rollback();
         return r;
     }
-    if (auto r = ws.commit(); !r) {
-        ws.rollback();
+    if (auto r = tx.commit(); !r) {
         return r;
     }
     return {};
@@ -237,12 +236,10 @@ Result<ActiveConfig> loadActiveConfig(Workspace& ws)
         || (projectedModel.toLongLong() == cfg->modelVersionId
             && projectedLandscape.toLongLong() == cfg->landscapeVersionId))
         return cfg;
-    if (!ws.begin())
+    Workspace::Transaction tx(ws);
+    if (!tx)
         return cfg; // inside the caller's transaction: a later call does it
-    auto fail = [&ws](const QString& message) -> Result<ActiveConfig> {
-        ws.rollback();
-        return makeError(message);
-    };
+    auto fail = [](const QString& message) -> Result<ActiveConfig> { return makeError(message); }; // tx rolls back
     if (auto r = writeProjections(ws.db(), *cfg->model, *cfg->landscape, cfg->landscapeVersionId); !r)
         return fail(r.error());
     if (auto r = ws.setMeta(kProjectedModel, QString::number(cfg->modelVersionId)); !r)
@@ -259,7 +256,7 @@ Result<ActiveConfig> loadActiveConfig(Workspace& ws)
         std::string("a future-dated configuration version became due"));
     if (!a)
         return fail(a.error());
-    if (auto r = ws.commit(); !r)
+    if (auto r = tx.commit(); !r)
         return fail(r.error());
     return cfg;
 }

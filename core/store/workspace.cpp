@@ -1,6 +1,8 @@
 #include "store/workspace.h"
 
+#include "store/outbox.h"
 #include "store/schema.h"
+#include "store/sqlerror.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -25,12 +27,7 @@ QString lockPath(const QString& dbPath)
 
 QString sqlError(const QSqlQuery& query, const QString& what)
 {
-    const QSqlError e = query.lastError();
-    QString text = what + QStringLiteral(": ") + e.text();
-    const QString sql = query.lastQuery().simplified();
-    if (!sql.isEmpty())
-        text += QStringLiteral(" [") + sql.left(80) + QStringLiteral("]");
-    return text;
+    return store::SqlError::of(query, what).message();
 }
 
 Result<void> execPrepared(QSqlQuery& query, const QString& what)
@@ -135,6 +132,7 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
 
 Workspace::~Workspace()
 {
+    m_outbox.reset(); // its statements belong to the connection
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -180,8 +178,12 @@ Result<void> Workspace::commit()
             m_txDepth = 0;
         return r;
     }
+    // The depth goes down only when the savepoint is released: after a failure it is still open and a
+    // rollback() (a Transaction's destructor) undoes it at the right level.
+    if (auto r = exec(QStringLiteral("RELEASE ws_nested_%1").arg(m_txDepth - 1)); !r)
+        return r;
     --m_txDepth;
-    return exec(QStringLiteral("RELEASE ws_nested_%1").arg(m_txDepth));
+    return {};
 }
 
 void Workspace::rollback()
@@ -202,6 +204,44 @@ bool Workspace::inTransaction() const
     return m_txDepth > 0;
 }
 
+Workspace::Transaction::Transaction(Workspace& ws)
+    : m_ws(ws)
+    , m_begun(ws.begin())
+{ }
+
+Workspace::Transaction::~Transaction()
+{
+    if (isActive())
+        m_ws.rollback();
+}
+
+Result<void> Workspace::Transaction::commit()
+{
+    if (!m_begun)
+        return m_begun;
+    if (m_done)
+        return makeError(QStringLiteral("%1: the transaction was already ended").arg(m_ws.path()));
+    auto r = m_ws.commit();
+    if (r)
+        m_done = true;
+    return r;
+}
+
+void Workspace::Transaction::rollback()
+{
+    if (!isActive())
+        return;
+    m_ws.rollback();
+    m_done = true;
+}
+
+Outbox& Workspace::outbox()
+{
+    if (!m_outbox)
+        m_outbox = std::make_unique<Outbox>(*this);
+    return *m_outbox;
+}
+
 Result<void> Workspace::migrate()
 {
     const auto& all = schema::migrations();
@@ -212,19 +252,16 @@ Result<void> Workspace::migrate()
                              .arg(version)
                              .arg(all.size()));
     while (version < static_cast<int>(all.size())) {
-        if (auto r = begin(); !r)
-            return r;
+        Transaction tx(*this);
+        if (!tx)
+            return tx.error();
         for (const QString& statement : all[static_cast<size_t>(version)]) {
-            if (auto r = exec(statement); !r) {
-                rollback();
+            if (auto r = exec(statement); !r)
                 return makeError(QStringLiteral("migration to schema %1 failed: %2").arg(version + 1).arg(r.error()));
-            }
         }
-        if (auto r = exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)); !r) {
-            rollback();
+        if (auto r = exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)); !r)
             return r;
-        }
-        if (auto r = commit(); !r)
+        if (auto r = tx.commit(); !r)
             return r;
         ++version;
     }

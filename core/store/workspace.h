@@ -12,6 +12,8 @@ class QSqlQuery;
 
 namespace mdsync {
 
+class Outbox;
+
 // One SQLite workspace file (WAL). A read-write Workspace is the single writer: it holds a lock file
 // beside the database for its lifetime, so a second writer (another process or thread) is refused with a
 // message that names the holder. Read-only Workspaces can be opened any number of times beside it.
@@ -42,11 +44,46 @@ public:
     // Runs one statement (no result rows); the error names the statement's first words.
     Result<void> exec(const QString& sql);
     // Transactions on the writer connection; they nest (inner ones are savepoints, committed or rolled back
-    // with the outermost). commit() reports the SQLite error.
+    // with the outermost). commit() reports the SQLite error. Prefer Transaction below, which cannot forget
+    // the rollback; begin/commit/rollback remain for a unit of work that spans calls.
     Result<void> begin();
     Result<void> commit();
     void rollback();
     bool inTransaction() const;
+
+    // One unit of work (after Akonadi's storage/transaction.h): begins in the constructor, commit() ends it,
+    // and the destructor rolls it back unless it was committed, so every early return and every exception
+    // undoes what the unit wrote. Nests like begin(): inside another transaction it is a savepoint.
+    //     Workspace::Transaction tx(ws);
+    //     if (!tx) return tx.error();
+    //     ...write, return an error on failure...
+    //     return tx.commit();
+    class Transaction
+    {
+    public:
+        explicit Transaction(Workspace& ws);
+        ~Transaction();
+        Transaction(const Transaction&) = delete;
+        Transaction& operator=(const Transaction&) = delete;
+
+        // False when BEGIN (or the SAVEPOINT) failed; error() says why.
+        explicit operator bool() const { return m_begun.ok(); }
+        Error error() const { return makeError(m_begun.error()); }
+        // Commits (releases a savepoint); on failure the destructor rolls back. Returns the begin error when
+        // the transaction never began.
+        Result<void> commit();
+        // Rolls back now (the destructor then does nothing).
+        void rollback();
+        bool isActive() const { return m_begun.ok() && !m_done; }
+
+    private:
+        Workspace& m_ws;
+        Result<void> m_begun;
+        bool m_done = false;
+    };
+
+    // The delivery ledger of this connection (created on first use, statements prepared once). Read-write only.
+    Outbox& outbox();
 
     QString meta(const QString& key, const QString& fallback = {}) const;
     // The workspace's random instance id (schema 5): part of every idempotency key, shown by overview and
@@ -65,6 +102,7 @@ private:
     Mode m_mode = Mode::ReadOnly;
     std::unique_ptr<QLockFile> m_lock;
     int m_txDepth = 0;
+    std::unique_ptr<Outbox> m_outbox; // destroyed before the connection closes
 };
 
 // Formats a failed query's error for a message: "<what>: <driver text> (<sqlite text>)".

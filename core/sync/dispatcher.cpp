@@ -3,6 +3,9 @@
 #include "audit/auditlog.h"
 #include "metrics/metrics.h"
 #include "steward/roles.h"
+#include "store/deliverystatus.h"
+#include "store/outbox.h"
+#include "store/sqlerror.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
@@ -57,31 +60,27 @@ std::string categoryFor(const DeliveryOutcome& o)
     return "internal";
 }
 
-// Per-transaction bookkeeping: counter deltas and the first SQL failure.
+// Per-transaction bookkeeping: counter deltas.
 struct TxnDeltas
 {
-    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> delivery; // target, domain, status
+    Outbox::Deltas delivery; // delivery_counter, written by the Outbox
     std::map<std::pair<std::string, std::string>, std::int64_t> exception; // category, status
     metrics::Deltas metrics; // KPI counters: metric_minute, latency_bucket, kpi_counter (core/metrics)
-
-    void move(const std::string& target, const std::string& domain, const std::string& from, const std::string& to)
-    {
-        if (from == to)
-            return;
-        --delivery[{ target, domain, from }];
-        ++delivery[{ target, domain, to }];
-    }
-};
-
-struct SqlFailure
-{
-    QString message;
 };
 
 void run(SqlStatement& st, const char* what)
 {
     if (!st.exec())
-        throw SqlFailure { QStringLiteral("%1: %2").arg(QLatin1String(what), st.error()) };
+        throw store::SqlError::of(st, QLatin1String(what));
+}
+
+// A status read from the delivery table; anything else is a storage error that names the delivery.
+DeliveryStatus statusOf(std::string_view text, std::int64_t deliveryId)
+{
+    if (auto s = parseDeliveryStatus(text))
+        return *s;
+    throw store::SqlError(QStringLiteral("delivery %1").arg(deliveryId),
+        QStringLiteral("unknown status '%1'").arg(QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()))));
 }
 
 } // namespace
@@ -133,7 +132,8 @@ struct Dispatcher::Pick
 {
     std::int64_t deliveryId = 0, objectId = 0, revisionId = 0, revisionNo = 0, exceptionId = 0;
     TimeMs dueAt = 0;
-    std::string target, domain, key, subscriptionId, status, idempotencyKey, contractVersion;
+    std::string target, domain, key, subscriptionId, idempotencyKey, contractVersion;
+    DeliveryStatus status = DeliveryStatus::Pending;
     std::string op = "upsert", correlationId;
     int attempt = 0; // this attempt's number (attempts so far + 1)
     TimeMs receivedAt = 0;
@@ -157,27 +157,25 @@ struct Dispatcher::Outcome
 struct Dispatcher::Statements
 {
     sqlite3* db = nullptr;
-    SqlStatement due, older, revision, refLookup, markInFlight, setStatus, ack, retry, hold, failDelivery, supersede,
-        otStatus, otAck, lineage, exception, exceptionCategory, closeException, deliveryCounter, exceptionCounter,
-        anyDue, unsend, holdException;
+    Outbox* outbox = nullptr; // delivery, object_target, delivery counters and lineage
+    SqlStatement due, older, revision, refLookup, exception, exceptionCategory, closeException, exceptionCounter,
+        anyDue;
     metrics::CounterWriter metricWriter;
+
+    // The ledger's view of a pick.
+    static Outbox::Ref ref(const Pick& p) { return { p.deliveryId, p.objectId, p.target, p.domain, p.status }; }
+    static Outbox::Ref ref(const Pick& p, DeliveryStatus status)
+    {
+        return { p.deliveryId, p.objectId, p.target, p.domain, status };
+    }
 
     // One lineage event; an empty correlation id is stored as NULL.
     void lineageEvent(TimeMs at, std::string_view domain, std::string_view key, std::int64_t objectId,
         std::int64_t revisionId, const char* kind, std::string_view system, std::string_view actor,
         std::string_view correlationId, const nlohmann::json& detail)
     {
-        lineage.bind(0, std::int64_t(at));
-        lineage.bind(1, domain);
-        lineage.bind(2, key);
-        lineage.bind(3, objectId);
-        lineage.bind(4, revisionId);
-        lineage.bind(5, kind);
-        lineage.bind(6, system);
-        lineage.bind(7, actor);
-        lineage.bindOptional(8, correlationId);
-        lineage.bind(9, std::string_view(detail.dump()));
-        run(lineage, "lineage");
+        const std::string text = detail.dump();
+        outbox->lineage({ at, domain, key, objectId, revisionId, kind, system, actor, correlationId, text });
     }
 
     // One open delivery exception about a pick (severity from its subscription); `raw` empty: nothing kept.
@@ -208,18 +206,10 @@ struct Dispatcher::Statements
         return exception.lastInsertId();
     }
 
-    // Adds a transaction's counter deltas to delivery_counter and exception_counter.
-    void writeCounters(const TxnDeltas& deltas)
+    // Adds a transaction's counter deltas to delivery_counter (the Outbox), exception_counter and the KPIs.
+    void writeCounters(TxnDeltas& deltas)
     {
-        for (const auto& [k, n] : deltas.delivery) {
-            if (n == 0)
-                continue;
-            deliveryCounter.bind(0, std::string_view(std::get<0>(k)));
-            deliveryCounter.bind(1, std::string_view(std::get<1>(k)));
-            deliveryCounter.bind(2, std::string_view(std::get<2>(k)));
-            deliveryCounter.bind(3, n);
-            run(deliveryCounter, "delivery counters");
-        }
+        outbox->writeCounters(deltas.delivery);
         for (const auto& [k, n] : deltas.exception) {
             if (n == 0)
                 continue;
@@ -229,13 +219,17 @@ struct Dispatcher::Statements
             run(exceptionCounter, "exception counters");
         }
         if (QString error; !deltas.metrics.empty() && !metricWriter.write(deltas.metrics, error))
-            throw SqlFailure { error };
+            throw store::SqlError(QString(), error);
     }
 
-    bool prepare(sqlite3* handle, QString& error)
+    bool prepare(sqlite3* handle, Outbox& ledger, QString& error)
     {
         db = handle;
-        const std::pair<SqlStatement*, const char*> all[] = {
+        outbox = &ledger;
+        using S = DeliveryStatus;
+        const std::string open = sqlStatusList(kOpenDeliveryStatuses);
+        const std::string held = sqlStatus(S::Held);
+        const std::pair<SqlStatement*, std::string> all[] = {
             // The partial index delivery_due has exactly this status list.
             { &due,
                 "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
@@ -243,13 +237,14 @@ struct Dispatcher::Statements
                 " ot.latest_revision_no, d.payload_override, d.due_at"
                 " FROM delivery d JOIN object o ON o.id = d.object_id"
                 " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
-                " WHERE d.target_id = ?1 AND d.status IN ('pending','retry_wait','in_flight','held')"
-                " AND d.due_at <= ?2 AND (coalesce(d.next_attempt_at, 0) <= ?2 OR (d.status = 'held' AND ?4))"
-                " ORDER BY d.due_at, d.id LIMIT ?3" },
+                " WHERE d.target_id = ?1 AND d.status IN "
+                    + open + " AND d.due_at <= ?2 AND (coalesce(d.next_attempt_at, 0) <= ?2 OR (d.status = " + held
+                    + " AND ?4)) ORDER BY d.due_at, d.id LIMIT ?3" },
             { &older,
                 "SELECT id, status, revision_no, exception_id, revision_id FROM delivery"
                 " WHERE object_id = ?1 AND target_id = ?2 AND revision_no < ?3"
-                " AND status IN ('pending','retry_wait','held','failed','in_flight')" },
+                " AND status IN "
+                    + sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight }) },
             { &revision, "SELECT state, op, correlation_id, received_at FROM revision WHERE id = ?1" },
             { &refLookup,
                 "SELECT o.id, ot.acked_revision_no, ot.status,"
@@ -257,36 +252,6 @@ struct Dispatcher::Statements
                 " FROM object o"
                 " LEFT JOIN object_target ot ON ot.object_id = o.id AND ot.target_id = ?3"
                 " WHERE o.domain = ?1 AND o.key = ?2" },
-            { &holdException, "UPDATE delivery SET exception_id = ?2 WHERE id = ?1" },
-            { &markInFlight,
-                "UPDATE delivery SET status = 'in_flight', attempts = attempts + 1, next_attempt_at = NULL,"
-                " updated_at = ?2 WHERE id = ?1" },
-            { &setStatus, "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = ?4 WHERE id = ?1" },
-            { &ack,
-                "UPDATE delivery SET status = 'acked', acked_at = ?2, latency_ms = ?3, updated_at = ?2,"
-                " last_error = ?4, next_attempt_at = NULL WHERE id = ?1" },
-            { &retry,
-                "UPDATE delivery SET status = 'retry_wait', next_attempt_at = ?2, last_error = ?3, updated_at = ?4"
-                " WHERE id = ?1" },
-            { &hold,
-                "UPDATE delivery SET status = 'held', next_attempt_at = ?2, last_error = ?3, updated_at = ?4"
-                " WHERE id = ?1" },
-            { &failDelivery,
-                "UPDATE delivery SET status = 'failed', last_error = ?2, exception_id = ?3, updated_at = ?4,"
-                " next_attempt_at = NULL WHERE id = ?1" },
-            { &supersede,
-                "UPDATE delivery SET status = 'superseded', updated_at = ?2, last_error = ?3, next_attempt_at = NULL"
-                " WHERE id = ?1" },
-            { &otStatus,
-                "UPDATE object_target SET status = ?3, updated_at = ?4"
-                " WHERE object_id = ?1 AND target_id = ?2 AND latest_delivery_id = ?5" },
-            { &otAck,
-                "UPDATE object_target SET acked_revision_no = max(coalesce(acked_revision_no, 0), ?3),"
-                " status = CASE WHEN latest_delivery_id = ?5 THEN 'acked' ELSE status END, updated_at = ?4"
-                " WHERE object_id = ?1 AND target_id = ?2" },
-            { &lineage,
-                "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
-                " correlation_id, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)" },
             { &exception,
                 "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_system,"
                 " correlation_id, domain, object_key, object_id, revision_id, delivery_id, target_id, message,"
@@ -294,16 +259,12 @@ struct Dispatcher::Statements
                 "?14,?15)" },
             { &exceptionCategory, "SELECT category, status FROM exception WHERE id = ?1" },
             { &closeException, "UPDATE exception SET status = ?2, updated_at = ?3 WHERE id = ?1" },
-            { &deliveryCounter,
-                "INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?1,?2,?3,?4)"
-                " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n" },
             { &exceptionCounter,
                 "INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery',?1,?2,?3)"
                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n" },
-            { &unsend, "UPDATE delivery SET status = ?2, attempts = attempts - 1, updated_at = ?3 WHERE id = ?1" },
             { &anyDue,
-                "SELECT 1 FROM delivery WHERE target_id = ?1 AND status IN ('pending','retry_wait','in_flight','held')"
-                " AND status <> 'held' AND max(due_at, coalesce(next_attempt_at, 0)) <= ?2 LIMIT 1" },
+                "SELECT 1 FROM delivery WHERE target_id = ?1 AND status IN " + open + " AND status <> " + held
+                    + " AND max(due_at, coalesce(next_attempt_at, 0)) <= ?2 LIMIT 1" },
         };
         for (const auto& [st, sql] : all) {
             if (!st->prepare(db, sql)) {
@@ -383,7 +344,7 @@ Result<void> Dispatcher::start()
     if (!m_st) {
         m_st = std::make_unique<Statements>();
         QString error;
-        if (!m_st->prepare(sqliteHandle(m_ws.db()), error)) {
+        if (!m_st->prepare(sqliteHandle(m_ws.db()), m_ws.outbox(), error)) {
             m_st.reset();
             return makeError(error);
         }
@@ -409,7 +370,8 @@ Result<void> Dispatcher::start()
         QSqlQuery q(m_ws.db());
         if (!q.exec(
                 QStringLiteral("SELECT d.id, d.target_id, o.domain, d.object_id, o.key, d.revision_id, d.revision_no"
-                               " FROM delivery d JOIN object o ON o.id = d.object_id WHERE d.status = 'in_flight'")))
+                               " FROM delivery d JOIN object o ON o.id = d.object_id WHERE d.status = ")
+                + QString::fromStdString(sqlStatus(DeliveryStatus::InFlight))))
             return makeError(sqlError(q, QStringLiteral("dispatcher: find in-flight deliveries")));
         while (q.next())
             found.emplace_back(q.value(0).toLongLong(), q.value(1).toString().toStdString(),
@@ -417,36 +379,26 @@ Result<void> Dispatcher::start()
                 q.value(5).toLongLong(), q.value(6).toLongLong());
     }
     if (!found.empty()) {
-        if (auto r = m_ws.begin(); !r)
-            return r;
+        Workspace::Transaction tx(m_ws);
+        if (!tx)
+            return tx.error();
         try {
             TxnDeltas deltas;
             const std::string why = "recovered at start: the previous run stopped while this delivery was in "
                                     "flight; it is sent again with the same idempotency key";
             for (const auto& [id, target, domain, objectId, key, revisionId, revisionNo] : found) {
-                m_st->setStatus.bind(0, id);
-                m_st->setStatus.bind(1, "pending");
-                m_st->setStatus.bind(2, std::int64_t(t));
-                m_st->setStatus.bind(3, std::string_view(why));
-                run(m_st->setStatus, "recover delivery");
-                m_st->otStatus.bind(0, objectId);
-                m_st->otStatus.bind(1, std::string_view(target));
-                m_st->otStatus.bind(2, "pending");
-                m_st->otStatus.bind(3, std::int64_t(t));
-                m_st->otStatus.bind(4, id);
-                run(m_st->otStatus, "recover object state");
-                deltas.move(target, domain, "in_flight", "pending");
+                m_st->outbox->recover(
+                    { id, objectId, target, domain, DeliveryStatus::InFlight }, why, t, deltas.delivery);
                 const nlohmann::json detail = { { "target", target }, { "revision_no", revisionNo },
                     { "delivery_id", id }, { "message", why } };
                 m_st->lineageEvent(
                     t, domain, key, objectId, revisionId, "delivery_recovered", target, m_o.actor, {}, detail);
             }
             m_st->writeCounters(deltas);
-        } catch (const SqlFailure& f) {
-            m_ws.rollback();
-            return makeError(f.message);
+        } catch (const store::SqlError& e) {
+            return e.error();
         }
-        if (auto r = m_ws.commit(); !r)
+        if (auto r = tx.commit(); !r)
             return r;
         m_stats.recovered += static_cast<std::int64_t>(found.size());
     }
@@ -480,30 +432,25 @@ Result<void> setTargetPaused(
         return makeError(
             QStringLiteral("%1 %2: a reason is required")
                 .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), QString::fromStdString(target)));
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     QSqlQuery q(ws.db());
     q.prepare(QStringLiteral("UPDATE system SET paused = :p WHERE id = :id AND paused <> :p"));
     q.bindValue(QStringLiteral(":p"), paused ? 1 : 0);
     q.bindValue(QStringLiteral(":id"), QString::fromStdString(target));
-    if (!q.exec()) {
-        ws.rollback();
+    if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("pause flag of %1").arg(QString::fromStdString(target))));
-    }
-    if (q.numRowsAffected() != 1) {
-        ws.rollback();
+    if (q.numRowsAffected() != 1)
         return makeError(
             QStringLiteral("target %1 is already %2")
                 .arg(QString::fromStdString(target), paused ? QStringLiteral("paused") : QStringLiteral("running")));
-    }
     AuditLog audit(ws.db());
     if (auto r = audit.append(actor, paused ? "target.pause" : "target.resume", "target/" + target,
             nlohmann::json { { "paused", !paused } }, nlohmann::json { { "paused", paused } }, reason);
-        !r) {
-        ws.rollback();
+        !r)
         return makeError(r.error());
-    }
-    return ws.commit();
+    return tx.commit();
 }
 
 Result<void> Dispatcher::pause(const std::string& target, const std::string& actor, const std::string& reason)
@@ -544,9 +491,15 @@ void Dispatcher::tick()
         if (!tgt.connector || tgt.paused || tgt.notBefore > t || tgt.inFlight >= tgt.def->maxConcurrency)
             continue;
         std::vector<Pick> picks;
-        if (auto r = pickFor(tgt, t, picks, holds, superseded, mappingFailures); !r) {
+        Result<void> picked;
+        try {
+            picked = pickFor(tgt, t, picks, holds, superseded, mappingFailures);
+        } catch (const store::SqlError& e) { // a status the ledger does not know
+            picked = e.error();
+        }
+        if (!picked) {
             m_inTick = false;
-            fail(r.error());
+            fail(picked.error());
             return;
         }
         if (!picks.empty())
@@ -557,9 +510,10 @@ void Dispatcher::tick()
     for (const auto& ts : toSend)
         anyWrite = anyWrite || !ts.second.empty();
     if (anyWrite) {
-        if (auto r = m_ws.begin(); !r) {
+        Workspace::Transaction tx(m_ws);
+        if (!tx) {
             m_inTick = false;
-            fail(r.error());
+            fail(tx.error().message);
             return;
         }
         try {
@@ -568,15 +522,7 @@ void Dispatcher::tick()
                 m_st->lineageEvent(
                     t, p.domain, p.key, p.objectId, p.revisionId, kind, p.target, m_o.actor, p.correlationId, detail);
             };
-            auto objectTarget = [&](const Pick& p, const char* status) {
-                auto& o = m_st->otStatus;
-                o.bind(0, p.objectId);
-                o.bind(1, std::string_view(p.target));
-                o.bind(2, status);
-                o.bind(3, std::int64_t(t));
-                o.bind(4, p.deliveryId);
-                run(o, "object state");
-            };
+            Outbox& outbox = *m_st->outbox;
             // The category and status of the exception a delivery points at ("" when none).
             auto linkedException = [&](const Pick& p) {
                 std::pair<std::string, std::string> cs;
@@ -624,10 +570,7 @@ void Dispatcher::tick()
                                                 .dump();
                 const std::int64_t exceptionId
                     = m_st->deliveryException(p, "dependency_timeout", t, message, details, {});
-                auto& h = m_st->holdException;
-                h.bind(0, p.deliveryId);
-                h.bind(1, exceptionId);
-                run(h, "link dependency timeout");
+                outbox.linkException(p.deliveryId, exceptionId);
                 ++deltas.exception[{ "dependency_timeout", "open" }];
                 lineage(p, "dependency_timeout",
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "waiting_for", p.reason },
@@ -635,12 +578,8 @@ void Dispatcher::tick()
             };
             for (auto& [tgt, picks] : toSend) {
                 for (const Pick& p : picks) {
-                    m_st->markInFlight.bind(0, p.deliveryId);
-                    m_st->markInFlight.bind(1, std::int64_t(t));
-                    run(m_st->markInFlight, "mark in flight");
-                    objectTarget(p, "in_flight");
-                    deltas.move(p.target, p.domain, p.status, "in_flight");
-                    if (p.status == "held") {
+                    outbox.markInFlight(Statements::ref(p), t, deltas.delivery);
+                    if (p.status == DeliveryStatus::Held) {
                         lineage(p, "released",
                             { { "target", p.target }, { "revision_no", p.revisionNo },
                                 { "message", "every referenced object is now at the target" } });
@@ -653,15 +592,8 @@ void Dispatcher::tick()
                 }
             }
             for (const Pick& p : holds) {
-                auto& h = m_st->hold;
-                h.bind(0, p.deliveryId);
-                h.bind(1, std::int64_t(t + m_o.holdRecheckMs));
-                h.bind(2, std::string_view(p.reason));
-                h.bind(3, std::int64_t(t));
-                run(h, "hold delivery");
-                if (p.status != "held") {
-                    objectTarget(p, "held");
-                    deltas.move(p.target, p.domain, p.status, "held");
+                outbox.hold(Statements::ref(p), t + m_o.holdRecheckMs, p.reason, t, deltas.delivery);
+                if (p.status != DeliveryStatus::Held) {
                     lineage(
                         p, "held", { { "target", p.target }, { "revision_no", p.revisionNo }, { "reason", p.reason } });
                     ++m_stats.held;
@@ -669,13 +601,8 @@ void Dispatcher::tick()
                 raiseDependencyTimeout(p);
             }
             for (const Pick& p : superseded) {
-                auto& s = m_st->supersede;
                 const std::string why = "superseded by revision " + std::to_string(p.supersededBy);
-                s.bind(0, p.deliveryId);
-                s.bind(1, std::int64_t(t));
-                s.bind(2, std::string_view(why));
-                run(s, "supersede delivery");
-                deltas.move(p.target, p.domain, p.status, "superseded");
+                outbox.supersede(Statements::ref(p), why, t, deltas.delivery);
                 if (p.exceptionId) {
                     auto& c = m_st->exceptionCategory;
                     c.bind(0, p.exceptionId);
@@ -697,7 +624,7 @@ void Dispatcher::tick()
                 }
                 lineage(p, "superseded",
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "by_revision_no", p.supersededBy },
-                        { "previous_status", p.status }, { "exception_id", p.exceptionId } });
+                        { "previous_status", toString(p.status) }, { "exception_id", p.exceptionId } });
                 ++m_stats.superseded;
             }
             for (Pick& p : mappingFailures) {
@@ -709,14 +636,7 @@ void Dispatcher::tick()
                                        { "issues", p.reason } })
                         .dump(),
                     raw);
-                auto& f = m_st->failDelivery;
-                f.bind(0, p.deliveryId);
-                f.bind(1, std::string_view(p.reason));
-                f.bind(2, exceptionId);
-                f.bind(3, std::int64_t(t));
-                run(f, "fail delivery");
-                objectTarget(p, "failed");
-                deltas.move(p.target, p.domain, p.status, "failed");
+                outbox.recordFailure(Statements::ref(p), p.reason, exceptionId, t, deltas.delivery);
                 ++deltas.exception[{ "mapping", "open" }];
                 lineage(p, "delivery_failed",
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "category", "mapping" },
@@ -725,17 +645,17 @@ void Dispatcher::tick()
                 deltas.metrics.failed(p.target, p.domain, t, false, p.exceptionId != 0);
             }
             m_st->writeCounters(deltas);
-        } catch (const SqlFailure& f) {
-            m_ws.rollback();
+        } catch (const store::SqlError& e) {
+            tx.rollback(); // now: fail() emits storageFailed, whose receivers must not see the open transaction
             m_inTick = false;
             // Objects picked for sending were marked busy: nothing was sent, release them.
             for (auto& [tgt, picks] : toSend)
                 for (const Pick& p : picks)
                     tgt->busyObjects.erase(p.objectId);
-            fail(f.message);
+            fail(e.message());
             return;
         }
-        if (auto r = m_ws.commit(); !r) {
+        if (auto r = tx.commit(); !r) {
             m_inTick = false;
             for (auto& [tgt, picks] : toSend)
                 for (const Pick& p : picks)
@@ -809,7 +729,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         p.objectId = q.int64(1);
         p.revisionId = q.int64(2);
         p.revisionNo = q.int64(3);
-        p.status = str(q.text(4));
+        p.status = statusOf(q.text(4), p.deliveryId);
         p.attempt = static_cast<int>(q.int64(5)) + 1;
         p.idempotencyKey = str(q.text(6));
         p.contractVersion = str(q.text(7));
@@ -822,7 +742,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
             p.payloadOverride = str(q.text(14));
         p.dueAt = q.int64(15);
         p.target = tgt.def->id;
-        if (p.status == "in_flight")
+        if (p.status == DeliveryStatus::InFlight)
             continue;
         if (latest != 0 && latest != p.deliveryId) {
             // An older revision still waiting while a newer one is queued: the newer full state supersedes it,
@@ -865,8 +785,8 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
             o.bind(2, p.revisionNo);
             std::vector<Pick> olderRows;
             while (o.next()) {
-                const std::string status = str(o.text(1));
-                if (status == "in_flight") {
+                const DeliveryStatus status = statusOf(o.text(1), o.int64(0));
+                if (status == DeliveryStatus::InFlight) {
                     olderInFlight = true;
                     continue;
                 }
@@ -1099,16 +1019,17 @@ Result<void> Dispatcher::flush()
     std::vector<Outcome> outcomes;
     outcomes.swap(m_pending);
     const TimeMs t = now();
-    if (auto r = m_ws.begin(); !r) {
+    Workspace::Transaction tx(m_ws);
+    if (!tx) {
         m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
-        return r;
+        return tx.error();
     }
     if (auto r = writeOutcomes(outcomes, t); !r) {
-        m_ws.rollback();
+        tx.rollback(); // before the outcomes are queued again
         m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
         return r;
     }
-    if (auto r = m_ws.commit(); !r) {
+    if (auto r = tx.commit(); !r) {
         m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
         return r;
     }
@@ -1133,23 +1054,13 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
 {
     try {
         TxnDeltas deltas;
+        Outbox& outbox = *m_st->outbox;
         for (Outcome& oc : outcomes) {
             Pick& p = oc.pick;
             const DeliveryOutcome& o = oc.outcome;
+            const Outbox::Ref inFlight = Statements::ref(p, DeliveryStatus::InFlight);
             if (oc.notSent) {
-                auto& u = m_st->unsend;
-                u.bind(0, p.deliveryId);
-                u.bind(1, std::string_view(p.status));
-                u.bind(2, std::int64_t(t));
-                run(u, "requeue delivery");
-                auto& ot = m_st->otStatus;
-                ot.bind(0, p.objectId);
-                ot.bind(1, std::string_view(p.target));
-                ot.bind(2, std::string_view(p.status));
-                ot.bind(3, std::int64_t(t));
-                ot.bind(4, p.deliveryId);
-                run(ot, "object state");
-                deltas.move(p.target, p.domain, "in_flight", p.status);
+                outbox.unsend(inFlight, p.status, t, deltas.delivery);
                 continue;
             }
             Target* tgt = nullptr;
@@ -1161,27 +1072,13 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
             if (!o.message.empty())
                 detail["error"] = o.message;
             const char* kind = nullptr;
-            std::string newStatus;
             if (o.kind == DeliveryOutcome::Kind::Acked) {
                 const std::int64_t e2e = std::max<std::int64_t>(0, oc.at - p.receivedAt);
-                auto& a = m_st->ack;
-                a.bind(0, p.deliveryId);
-                a.bind(1, std::int64_t(oc.at));
-                a.bind(2, e2e);
-                a.bindOptional(3, std::string_view(o.message));
-                run(a, "ack delivery");
-                auto& ot = m_st->otAck;
-                ot.bind(0, p.objectId);
-                ot.bind(1, std::string_view(p.target));
-                ot.bind(2, p.revisionNo);
-                ot.bind(3, std::int64_t(t));
-                ot.bind(4, p.deliveryId);
-                run(ot, "object state");
+                outbox.recordAck(inFlight, p.revisionNo, oc.at, e2e, o.message, t, deltas.delivery);
                 detail["end_to_end_ms"] = e2e;
                 if (o.response.is_object() && o.response.value("replay", false))
                     detail["replay"] = true;
                 kind = "acked";
-                newStatus = "acked";
                 ++m_stats.acked;
                 deltas.metrics.acked(p.target, p.domain, oc.at, e2e, p.sub ? p.sub->slaMinutes : 0, p.exceptionId != 0,
                     o.response.is_object() && o.response.value("replay", false));
@@ -1202,16 +1099,10 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     if (rateLimited && tgt)
                         tgt->notBefore = std::max(tgt->notBefore, t + delay);
                     const std::string err = std::string(outcomeKindName(o.kind)) + ": " + o.message;
-                    auto& r = m_st->retry;
-                    r.bind(0, p.deliveryId);
-                    r.bind(1, std::int64_t(t + delay));
-                    r.bind(2, std::string_view(err));
-                    r.bind(3, std::int64_t(t));
-                    run(r, "retry delivery");
+                    outbox.recordRetry(inFlight, t + delay, err, t, deltas.delivery);
                     detail["next_attempt_in_ms"] = delay;
                     detail["max_attempts"] = policy.maxAttempts;
                     kind = "delivery_retry";
-                    newStatus = "retry_wait";
                     ++m_stats.retried;
                     deltas.metrics.retried(p.target, p.domain, oc.at);
                 } else {
@@ -1230,35 +1121,21 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     const std::string raw = p.payload.dump();
                     const std::int64_t exceptionId
                         = m_st->deliveryException(p, category, t, message, details.dump(), raw);
-                    auto& f = m_st->failDelivery;
-                    f.bind(0, p.deliveryId);
-                    f.bind(1, std::string_view(message));
-                    f.bind(2, exceptionId);
-                    f.bind(3, std::int64_t(t));
-                    run(f, "fail delivery");
+                    outbox.recordFailure(inFlight, message, exceptionId, t, deltas.delivery);
                     ++deltas.exception[{ category, "open" }];
                     detail["category"] = category;
                     detail["exception_id"] = exceptionId;
                     kind = "delivery_failed";
-                    newStatus = "failed";
                     ++m_stats.failed;
                     deltas.metrics.failed(p.target, p.domain, oc.at, true, p.exceptionId != 0);
                 }
-                auto& ot = m_st->otStatus;
-                ot.bind(0, p.objectId);
-                ot.bind(1, std::string_view(p.target));
-                ot.bind(2, std::string_view(newStatus));
-                ot.bind(3, std::int64_t(t));
-                ot.bind(4, p.deliveryId);
-                run(ot, "object state");
             }
-            deltas.move(p.target, p.domain, "in_flight", newStatus);
             m_st->lineageEvent(
                 oc.at, p.domain, p.key, p.objectId, p.revisionId, kind, p.target, m_o.actor, p.correlationId, detail);
         }
         m_st->writeCounters(deltas);
-    } catch (const SqlFailure& f) {
-        return makeError(QStringLiteral("dispatcher: record outcomes: ") + f.message);
+    } catch (const store::SqlError& e) {
+        return makeError(QStringLiteral("dispatcher: record outcomes: ") + e.message());
     }
     return {};
 }

@@ -1,7 +1,8 @@
 #include "sync/ingestpipeline.h"
 
 #include "audit/auditlog.h"
-#include "store/idempotency.h"
+#include "store/outbox.h"
+#include "store/sqlerror.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
@@ -14,6 +15,7 @@
 #include <QSqlError>
 #include <QVariant>
 
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -25,12 +27,6 @@ QVariant qv(std::int64_t v)
 {
     return QVariant::fromValue<qlonglong>(v);
 }
-
-// A storage failure or an injected fault inside one event: the event's savepoint is rolled back.
-struct EventAbort
-{
-    QString message;
-};
 
 // "components[2] (position 20)": a table line for messages, with its first integer column when it has one.
 std::string lineName(const std::string& table, size_t i, const nlohmann::json& row, const AttributeDef* lines)
@@ -151,9 +147,6 @@ struct IngestPipeline::Statements
             { &insertInbound,
                 "INSERT INTO inbound_event(source, event_id, payload_hash, received_at, outcome, revision_id) VALUES "
                 "(?,?,?,?,?,?)" },
-            { &insertLineage,
-                "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
-                " correlation_id, detail) VALUES (?,?,?,?,?,?,?,?,?,?)" },
             { &insertException,
                 "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_name, line_no,"
                 " source_system, event_id, correlation_id, domain, object_key, object_id, revision_id, message, "
@@ -219,48 +212,11 @@ struct IngestPipeline::Statements
         return true;
     }
 
-    // Multi-row statements for the outbox and the per-(object, target) state, by row count.
-    SqlStatement& deliveries(size_t rows)
-    {
-        return multiRow(insertDelivery, rows,
-            "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
-            " due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ",
-            "(?,?,?,?,?,?,'pending',?,?,?,?,?)", "");
-    }
-
-    SqlStatement& objectTargets(size_t rows)
-    {
-        return multiRow(upsertObjectTarget, rows,
-            "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id, status,"
-            " updated_at) VALUES ",
-            "(?,?,?,?,'pending',?)",
-            " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
-            " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
-            " updated_at = excluded.updated_at");
-    }
-
-    SqlStatement& multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& cache, size_t rows, const char* head,
-        const char* tuple, const char* tail)
-    {
-        auto& q = cache[rows];
-        if (!q) {
-            std::string sql = head;
-            for (size_t i = 0; i < rows; ++i)
-                sql += std::string(i ? "," : "") + tuple;
-            sql += tail;
-            q = std::make_unique<SqlStatement>();
-            if (!q->prepare(db, sql))
-                throw EventAbort { q->error() };
-        }
-        return *q;
-    }
-
     sqlite3* db;
-    SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertLineage,
-        insertException, findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes,
-        clearRefs, insertRef, liveObject, referencedBy, structureLines, structureUsers, hierarchyParent, attributeOf,
-        pendingOfObject, pendingOnTarget, insertPending, deletePending, resolveException;
-    std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
+    SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertException,
+        findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes, clearRefs, insertRef,
+        liveObject, referencedBy, structureLines, structureUsers, hierarchyParent, attributeOf, pendingOfObject,
+        pendingOnTarget, insertPending, deletePending, resolveException;
 };
 
 // One ingest run: counts, the open batch transaction and the per-batch counter deltas.
@@ -275,10 +231,11 @@ public:
         , m_st(*p.m_st)
         , m_hash(QCryptographicHash::Sha256)
         , m_sourceName(o.sourceName.toStdString())
+        , m_outbox(p.m_ws.outbox())
     { }
     ~Run()
     {
-        if (m_inTx) // an error path that did not roll back (or a dry run that ended early)
+        if (m_tx) // an error path that did not roll back (or a dry run that ended early)
             abort();
     }
     Run(const Run&) = delete;
@@ -318,14 +275,14 @@ private:
     static void exec(SqlStatement& q, const char* what)
     {
         if (!q.exec())
-            throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + q.error() };
+            throw store::SqlError::of(q, QLatin1String(what));
     }
     // Steps a query to its first row; false when there is none. The caller resets the statement.
     static bool first(SqlStatement& q, const char* what)
     {
         const bool row = q.next();
         if (q.failed())
-            throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + q.error() };
+            throw store::SqlError::of(q, QLatin1String(what));
         return row;
     }
     // Steps a query through all its rows, calling `row` for each, and resets it; a failure aborts the event.
@@ -337,7 +294,7 @@ private:
         const QString error = q.error();
         q.reset();
         if (failed)
-            throw EventAbort { QString::fromLatin1(what) + QStringLiteral(": ") + error };
+            throw store::SqlError(QLatin1String(what), error);
     }
     void fault(std::string_view stage)
     {
@@ -375,14 +332,15 @@ private:
     QCryptographicHash m_hash;
     const std::string m_sourceName;
     IngestSummary m_sum;
-    bool m_inTx = false;
+    std::optional<Workspace::Transaction> m_tx; // the open batch
     int m_batchEvents = 0;
     QElapsedTimer m_batchTimer;
-    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> m_deliveryDelta; // target, domain, status
+    Outbox& m_outbox;
+    Outbox::Deltas m_deliveryDelta; // the batch's delivery counter changes
     std::map<std::pair<std::string, std::string>, std::int64_t> m_exceptionDelta; // category, status (stage inbound)
     // Event-local state, applied to the run only when the event's savepoint is released.
     IngestSummary m_eventSum;
-    std::vector<std::pair<std::string, std::string>> m_eventDeliveryKeys; // target, domain
+    Outbox::Deltas m_eventDeliveries; // the event's delivery counter changes
     std::vector<std::tuple<const DomainDef*, std::int64_t, std::string>> m_eventIndexAdds;
     std::vector<std::pair<std::string, std::string>> m_eventClosed; // category, previous status: now resolved
     bool m_anyIndexChange = false;
@@ -436,11 +394,14 @@ Result<void> IngestPipeline::Run::start()
 
 Result<void> IngestPipeline::Run::ensureTransaction()
 {
-    if (m_inTx)
+    if (m_tx)
         return {};
-    if (auto r = m_p.m_ws.begin(); !r)
-        return r;
-    m_inTx = true;
+    m_tx.emplace(m_p.m_ws);
+    if (!*m_tx) {
+        const Error e = m_tx->error();
+        m_tx.reset();
+        return e;
+    }
     m_batchEvents = 0;
     m_batchTimer.start();
     return {};
@@ -448,19 +409,12 @@ Result<void> IngestPipeline::Run::ensureTransaction()
 
 Result<void> IngestPipeline::Run::flushCounters()
 {
-    QSqlQuery q(m_p.m_ws.db());
-    if (!m_deliveryDelta.empty()) {
-        q.prepare(QStringLiteral("INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?,?,?,?)"
-                                 " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n"));
-        for (const auto& [k, n] : m_deliveryDelta) {
-            q.bindValue(0, qs(std::get<0>(k)));
-            q.bindValue(1, qs(std::get<1>(k)));
-            q.bindValue(2, qs(std::get<2>(k)));
-            q.bindValue(3, qv(n));
-            if (!q.exec())
-                return makeError(sqlError(q, QStringLiteral("delivery counters")));
-        }
+    try {
+        m_outbox.writeCounters(m_deliveryDelta);
+    } catch (const store::SqlError& e) {
+        return e.error();
     }
+    QSqlQuery q(m_p.m_ws.db());
     if (!m_exceptionDelta.empty()) {
         q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,?,?)"
                                  " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
@@ -479,7 +433,7 @@ Result<void> IngestPipeline::Run::flushCounters()
 
 Result<void> IngestPipeline::Run::maybeCommit(bool force)
 {
-    if (!m_inTx)
+    if (!m_tx)
         return {};
     if (!force && (m_o.dryRun || (m_batchEvents < m_o.batchSize && m_batchTimer.elapsed() < m_o.batchMillis)))
         return {};
@@ -487,12 +441,12 @@ Result<void> IngestPipeline::Run::maybeCommit(bool force)
         abort();
         return r;
     }
-    if (auto r = m_p.m_ws.commit(); !r) {
+    if (auto r = m_tx->commit(); !r) {
         abort();
         return makeError(
             QStringLiteral("commit failed, the last %1 events were not stored: %2").arg(m_batchEvents).arg(r.error()));
     }
-    m_inTx = false;
+    m_tx.reset();
     m_deliveryDelta.clear();
     m_exceptionDelta.clear();
     return {};
@@ -500,9 +454,7 @@ Result<void> IngestPipeline::Run::maybeCommit(bool force)
 
 void IngestPipeline::Run::abort()
 {
-    if (m_inTx)
-        m_p.m_ws.rollback();
-    m_inTx = false;
+    m_tx.reset(); // rolls the batch back unless it was committed
     m_deliveryDelta.clear();
     m_exceptionDelta.clear();
     // The in-memory duplicate indexes may hold objects of the rolled-back batch: reload them lazily.
@@ -527,7 +479,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     ++m_batchEvents;
 
     m_eventSum = IngestSummary {};
-    m_eventDeliveryKeys.clear();
+    m_eventDeliveries.clear();
     m_eventIndexAdds.clear();
     m_eventClosed.clear();
     if (m_o.verdicts) {
@@ -540,9 +492,9 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     try {
         process(c);
         if (!m_st.release.exec())
-            throw EventAbort { QStringLiteral("release savepoint: ") + m_st.release.error() };
-    } catch (const EventAbort& e) {
-        failure = e.message.toStdString();
+            throw store::SqlError::of(m_st.release, QStringLiteral("release savepoint"));
+    } catch (const store::SqlError& e) {
+        failure = e.message().toStdString();
     } catch (const std::exception& e) {
         failure = e.what();
     }
@@ -553,7 +505,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         if (c.insertedObject) // the insert was rolled back: the exception must not point at that id
             c.objectId = 0;
         m_eventSum = IngestSummary {};
-        m_eventDeliveryKeys.clear();
+        m_eventDeliveries.clear();
         m_eventIndexAdds.clear();
         m_eventClosed.clear();
         if (m_verdict) {
@@ -563,9 +515,9 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         try {
             reject(c, "internal", "critical",
                 where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
-        } catch (const EventAbort& e) {
+        } catch (const store::SqlError& e) {
             abort();
-            return makeError(e.message);
+            return makeError(e.message());
         }
     }
     if (m_verdict) {
@@ -587,8 +539,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         --m_exceptionDelta[{ category, previous }];
         ++m_exceptionDelta[{ category, "resolved" }];
     }
-    for (const auto& [target, domain] : m_eventDeliveryKeys)
-        ++m_deliveryDelta[{ target, domain, "pending" }];
+    m_deliveryDelta.merge(m_eventDeliveries);
     for (const auto& [d, id, text] : m_eventIndexAdds) {
         dupIndex(*d).add(id, text);
         m_anyIndexChange = true;
@@ -1122,13 +1073,7 @@ void IngestPipeline::Run::process(Ctx& c)
         m_verdict->revisionNo = newRevisionNo;
 
     // Outbox: one delivery per matching subscription, never back to the system the change came from.
-    struct Row
-    {
-        const SubscriptionDef* sub;
-        std::int64_t id;
-        TimeMs due;
-    };
-    std::vector<Row> rows;
+    std::vector<Outbox::NewDelivery> rows;
     std::vector<std::string> queued, filtered;
     for (const SubscriptionDef* sub : m_land.subscriptionsFor(dom.name)) {
         if (sub->target == env.source && !m_o.deliverToSource)
@@ -1137,36 +1082,12 @@ void IngestPipeline::Run::process(Ctx& c)
             filtered.push_back(sub->target);
             continue;
         }
-        rows.push_back({ sub, m_p.m_nextDeliveryId++, m_land.dueAt(*sub, t) });
+        rows.push_back({ m_p.m_nextDeliveryId++, sub->target, sub->id, sub->contractVersion, m_land.dueAt(*sub, t) });
         queued.push_back(sub->target);
     }
     if (!rows.empty()) {
-        SqlStatement& d = m_st.deliveries(rows.size());
-        SqlStatement& ot = m_st.objectTargets(rows.size());
-        int di = 0, oi = 0;
-        for (const Row& r : rows) {
-            const std::string key = idempotencyKey(
-                m_p.m_instanceId, dom.name, env.key, newRevisionNo, r.sub->target, r.sub->contractVersion);
-            d.bind(di++, std::int64_t(r.id));
-            d.bind(di++, std::int64_t(revisionId));
-            d.bind(di++, std::int64_t(objectId));
-            d.bind(di++, std::int64_t(newRevisionNo));
-            d.bind(di++, std::string_view(r.sub->target));
-            d.bind(di++, std::string_view(r.sub->id));
-            d.bind(di++, std::int64_t(r.due));
-            d.bind(di++, std::string_view(key));
-            d.bind(di++, std::string_view(r.sub->contractVersion));
-            d.bind(di++, std::int64_t(t));
-            d.bind(di++, std::int64_t(t));
-            ot.bind(oi++, std::int64_t(objectId));
-            ot.bind(oi++, std::string_view(r.sub->target));
-            ot.bind(oi++, std::int64_t(newRevisionNo));
-            ot.bind(oi++, std::int64_t(r.id));
-            ot.bind(oi++, std::int64_t(t));
-            m_eventDeliveryKeys.emplace_back(r.sub->target, dom.name);
-        }
-        exec(d, "insert deliveries");
-        exec(ot, "update delivery state");
+        m_outbox.enqueue(
+            { revisionId, objectId, newRevisionNo, m_p.m_instanceId, dom.name, env.key }, rows, t, m_eventDeliveries);
         m_eventSum.deliveries += static_cast<std::int64_t>(rows.size());
     }
     fault("outbox");
@@ -1539,15 +1460,14 @@ Result<void> IngestPipeline::Run::indexReferences()
     Workspace& ws = m_p.m_ws;
     if (!ws.meta(QStringLiteral("ref_index")).isEmpty())
         return {};
-    if (auto r = ws.begin(); !r)
-        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     QSqlQuery q(ws.db());
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT o.id, o.domain, r.state FROM object o"
                                " JOIN revision r ON r.id = o.current_revision_id WHERE o.deleted = 0"))) {
-        const QString e = sqlError(q, QStringLiteral("index references"));
-        ws.rollback();
-        return makeError(e);
+        return makeError(sqlError(q, QStringLiteral("index references")));
     }
     while (q.next()) {
         const DomainDef* d = m_model.domain(q.value(1).toString().toStdString());
@@ -1565,19 +1485,15 @@ Result<void> IngestPipeline::Run::indexReferences()
                 ins.bind(3, std::string_view(refDomain));
                 ins.bind(4, std::string_view(key));
                 if (!ins.exec()) {
-                    const QString e = ins.error();
-                    ws.rollback();
-                    return makeError(QStringLiteral("index references: ") + e);
+                    return makeError(QStringLiteral("index references: ") + ins.error());
                 }
             }
         }
     }
     q.finish();
-    if (auto r = ws.setMeta(QStringLiteral("ref_index"), QStringLiteral("1")); !r) {
-        ws.rollback();
+    if (auto r = ws.setMeta(QStringLiteral("ref_index"), QStringLiteral("1")); !r)
         return r;
-    }
-    return ws.commit();
+    return tx.commit();
 }
 
 void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, const std::string& severity,
@@ -1652,18 +1568,12 @@ void IngestPipeline::Run::insertLineageFor(std::string_view domain, std::string_
     std::string_view correlationId, std::int64_t objectId, std::int64_t revisionId, const char* kind,
     const std::string& system, const nlohmann::json& detail)
 {
-    SqlStatement& q = m_st.insertLineage;
-    q.bind(0, std::int64_t(now()));
-    q.bind(1, domain);
-    q.bind(2, key);
-    q.bindOptional(3, std::int64_t(objectId));
-    q.bindOptional(4, std::int64_t(revisionId));
-    q.bind(5, kind);
-    q.bindOptional(6, std::string_view(system));
-    q.bind(7, std::string_view(m_o.actor));
-    q.bindOptional(8, correlationId);
-    q.bind(9, std::string_view(detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
-    exec(q, "insert lineage");
+    const std::string text = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    try {
+        m_outbox.lineage({ now(), domain, key, objectId, revisionId, kind, system, m_o.actor, correlationId, text });
+    } catch (const store::SqlError& e) {
+        throw store::SqlError(QStringLiteral("insert lineage"), e.driverText());
+    }
 }
 
 DuplicateIndex& IngestPipeline::Run::dupIndex(const DomainDef& d)
@@ -1677,7 +1587,7 @@ DuplicateIndex& IngestPipeline::Run::dupIndex(const DomainDef& d)
     q.prepare(QStringLiteral("SELECT object_id, text FROM match_text WHERE domain = ?"));
     q.addBindValue(qs(d.name));
     if (!q.exec())
-        throw EventAbort { sqlError(q, QStringLiteral("load duplicate index")) };
+        throw store::SqlError::of(q, QStringLiteral("load duplicate index"));
     while (q.next())
         idx.add(q.value(0).toLongLong(), q.value(1).toString().toStdString());
     return idx;

@@ -4,6 +4,9 @@
 #include "connectors/connector.h"
 #include "policy/landscape.h"
 #include "steward/roles.h"
+#include "store/deliverystatus.h"
+#include "store/outbox.h"
+#include "store/sqlerror.h"
 #include "store/workspace.h"
 #include "util/hash.h"
 #include "util/qtext.h"
@@ -116,18 +119,26 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
     std::map<std::string, std::vector<ReconcileRow>> byDomain;
     {
         QSqlQuery q(ws.db());
-        q.prepare(QStringLiteral(
+        // The acknowledged delivery of the revision the target has: its id, contract version and payload override.
+        const std::string acked = sqlStatus(DeliveryStatus::Acked);
+        q.prepare(QString::fromStdString(
             "SELECT o.id, o.domain, o.key, r.id, r.revision_no, r.op, r.state, r.correlation_id,"
             " (SELECT d.id FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
-            "   AND d.revision_no = ot.acked_revision_no AND d.status = 'acked' ORDER BY d.id DESC LIMIT 1),"
-            " (SELECT d.contract_version FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
-            "   AND d.revision_no = ot.acked_revision_no AND d.status = 'acked' ORDER BY d.id DESC LIMIT 1),"
-            " (SELECT d.payload_override FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
-            "   AND d.revision_no = ot.acked_revision_no AND d.status = 'acked' ORDER BY d.id DESC LIMIT 1)"
-            " FROM object_target ot JOIN object o ON o.id = ot.object_id"
-            " JOIN revision r ON r.object_id = o.id AND r.revision_no = ot.acked_revision_no"
-            " WHERE ot.target_id = ? AND ot.acked_revision_no IS NOT NULL AND (? = '' OR o.domain = ?)"
-            " ORDER BY o.domain, o.key"));
+            "   AND d.revision_no = ot.acked_revision_no AND d.status = "
+            + acked
+            + " ORDER BY d.id DESC LIMIT 1),"
+              " (SELECT d.contract_version FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
+              "   AND d.revision_no = ot.acked_revision_no AND d.status = "
+            + acked
+            + " ORDER BY d.id DESC LIMIT 1),"
+              " (SELECT d.payload_override FROM delivery d WHERE d.object_id = o.id AND d.target_id = ot.target_id"
+              "   AND d.revision_no = ot.acked_revision_no AND d.status = "
+            + acked
+            + " ORDER BY d.id DESC LIMIT 1)"
+              " FROM object_target ot JOIN object o ON o.id = ot.object_id"
+              " JOIN revision r ON r.object_id = o.id AND r.revision_no = ot.acked_revision_no"
+              " WHERE ot.target_id = ? AND ot.acked_revision_no IS NOT NULL AND (? = '' OR o.domain = ?)"
+              " ORDER BY o.domain, o.key"));
         q.addBindValue(qs(o.target));
         q.addBindValue(qs(o.domain));
         q.addBindValue(qs(o.domain));
@@ -244,13 +255,11 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
     }
 
     // One transaction: drift exceptions (not while one is open), lineage, counters, one audit entry.
-    if (auto r = ws.begin(); !r)
-        return makeError(r.error());
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
     const TimeMs t = nowMs();
-    auto fail = [&ws](const QString& e) -> Result<ReconcileSummary> {
-        ws.rollback();
-        return makeError(e);
-    };
+    auto fail = [](const QString& e) -> Result<ReconcileSummary> { return makeError(e); }; // tx rolls back
     json created = json::array();
     for (const Found& f : found) {
         const ReconcileRow& r = *f.row;
@@ -325,21 +334,13 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
                            " 'open', 1) ON CONFLICT(stage, category, status) DO UPDATE SET n = n + 1"));
         if (!q.exec())
             return fail(reconcileSqlError(q, "exception counters"));
-        q.prepare(
-            QStringLiteral("INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind,"
-                           " system_id, actor, correlation_id, detail) VALUES (?, ?, ?, ?, ?, 'drift_detected', ?,"
-                           " ?, ?, ?)"));
-        q.addBindValue(QVariant::fromValue<qlonglong>(t));
-        q.addBindValue(qs(r.domain));
-        q.addBindValue(qs(r.key));
-        q.addBindValue(QVariant::fromValue<qlonglong>(r.objectId));
-        q.addBindValue(QVariant::fromValue<qlonglong>(r.revisionId));
-        q.addBindValue(qs(o.target));
-        q.addBindValue(qs(o.actor));
-        q.addBindValue(r.correlationId.empty() ? QVariant() : QVariant(qs(r.correlationId)));
-        q.addBindValue(qs(json({ { "exception_id", d.exceptionId }, { "differences", diffs } }).dump()));
-        if (!q.exec())
-            return fail(reconcileSqlError(q, "lineage"));
+        const std::string detail = json({ { "exception_id", d.exceptionId }, { "differences", diffs } }).dump();
+        try {
+            ws.outbox().lineage({ t, r.domain, r.key, r.objectId, r.revisionId, "drift_detected", o.target, o.actor,
+                r.correlationId, detail });
+        } catch (const store::SqlError& e) {
+            return fail(QStringLiteral("reconcile: ") + e.message());
+        }
         created.push_back({ { "exception_id", d.exceptionId }, { "object", r.domain + "/" + r.key } });
         ++summary.exceptionsCreated;
         summary.drifts.push_back(std::move(d));
@@ -349,7 +350,7 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
         { "in_sync", summary.inSync }, { "drifted", summary.drifts.size() }, { "exceptions_created", created } };
     if (auto a = audit.append(o.actor, "reconcile.run", "target/" + o.target, std::nullopt, after, std::nullopt); !a)
         return fail(a.error());
-    if (auto c = ws.commit(); !c)
+    if (auto c = tx.commit(); !c)
         return makeError(c.error());
     return summary;
 }

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mdsync {
+
+// The status of one row of `delivery` (and of `object_target.status`, the latest delivery's status per object and
+// target). docs/DISPATCHER.md "Delivery states" says what each means. The strings are the ones stored in the
+// workspace (schema unchanged): toString() gives them, parse() reads them back.
+enum class DeliveryStatus {
+    Pending, // queued, due at due_at
+    Held, // waiting for a referenced object to reach the same target
+    InFlight, // handed to the connector, the answer is not recorded yet
+    RetryWait, // a retryable answer; next attempt at next_attempt_at
+    Acked, // the target accepted it
+    Failed, // refused, mapping failure or retries exhausted: exception_id names the exception
+    Superseded, // a newer revision of the object went to this target instead
+    Discarded, // a steward discarded the exception behind it
+};
+
+// Every status, in the order above.
+inline constexpr DeliveryStatus kDeliveryStatuses[]
+    = { DeliveryStatus::Pending, DeliveryStatus::Held, DeliveryStatus::InFlight, DeliveryStatus::RetryWait,
+          DeliveryStatus::Acked, DeliveryStatus::Failed, DeliveryStatus::Superseded, DeliveryStatus::Discarded };
+
+constexpr std::string_view toString(DeliveryStatus s)
+{
+    switch (s) {
+    case DeliveryStatus::Pending:
+        return "pending";
+    case DeliveryStatus::Held:
+        return "held";
+    case DeliveryStatus::InFlight:
+        return "in_flight";
+    case DeliveryStatus::RetryWait:
+        return "retry_wait";
+    case DeliveryStatus::Acked:
+        return "acked";
+    case DeliveryStatus::Failed:
+        return "failed";
+    case DeliveryStatus::Superseded:
+        return "superseded";
+    case DeliveryStatus::Discarded:
+        return "discarded";
+    }
+    return "pending";
+}
+
+// The status a stored string names; nullopt for anything else (the caller says where it came from).
+constexpr std::optional<DeliveryStatus> parseDeliveryStatus(std::string_view text)
+{
+    for (DeliveryStatus s : kDeliveryStatuses)
+        if (toString(s) == text)
+            return s;
+    return std::nullopt;
+}
+
+// The statuses a delivery can still leave by itself: the backlog. The partial index delivery_due (schema.cpp) has
+// exactly this list, in this order, so SQL that filters on it can use the index.
+inline constexpr DeliveryStatus kOpenDeliveryStatuses[]
+    = { DeliveryStatus::Pending, DeliveryStatus::RetryWait, DeliveryStatus::InFlight, DeliveryStatus::Held };
+
+constexpr bool isOpen(DeliveryStatus s)
+{
+    for (DeliveryStatus o : kOpenDeliveryStatuses)
+        if (o == s)
+            return true;
+    return false;
+}
+
+// A status list for SQL text: "('pending','retry_wait','in_flight','held')".
+template<typename List> std::string sqlStatusList(const List& list)
+{
+    std::string out = "(";
+    for (DeliveryStatus s : list)
+        out.append(out.size() > 1 ? ",'" : "'").append(toString(s)).append("'");
+    return out + ")";
+}
+inline std::string sqlStatusList(std::initializer_list<DeliveryStatus> list)
+{
+    return sqlStatusList<std::initializer_list<DeliveryStatus>>(list);
+}
+// One status quoted for SQL text: "'held'".
+inline std::string sqlStatus(DeliveryStatus s)
+{
+    return "'" + std::string(toString(s)) + "'";
+}
+
+} // namespace mdsync

@@ -1,0 +1,424 @@
+#include "store/outbox.h"
+
+#include "store/idempotency.h"
+#include "store/sqlerror.h"
+#include "store/workspace.h"
+
+#include <string>
+
+namespace mdsync {
+
+namespace {
+
+std::string_view statusText(DeliveryStatus s)
+{
+    return toString(s);
+}
+
+void ledgerRun(SqlStatement& st, const char* purpose)
+{
+    if (!st.exec())
+        throw store::SqlError::of(st, QLatin1String(purpose));
+}
+
+} // namespace
+
+// ---- counters -----------------------------------------------------------------------------------------
+
+void Outbox::Deltas::add(std::string_view target, std::string_view domain, DeliveryStatus status, std::int64_t n)
+{
+    m_n[{ std::string(target), std::string(domain), status }] += n;
+}
+
+void Outbox::Deltas::move(std::string_view target, std::string_view domain, DeliveryStatus from, DeliveryStatus to)
+{
+    if (from == to)
+        return;
+    add(target, domain, from, -1);
+    add(target, domain, to, 1);
+}
+
+void Outbox::Deltas::merge(const Deltas& other)
+{
+    for (const auto& [k, n] : other.m_n)
+        m_n[k] += n;
+}
+
+// ---- statements ---------------------------------------------------------------------------------------
+
+struct Outbox::Statements
+{
+    SqlStatement setStatus, markInFlight, wait, ack, fail, supersede, unsend, requeue, linkException, otStatus, otAck,
+        resend, otResend, payloadOverride, lineage, counter;
+    std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
+
+    void prepare(sqlite3* db)
+    {
+        const std::pair<SqlStatement*, std::string> all[] = {
+            { &setStatus, "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = ?4 WHERE id = ?1" },
+            { &markInFlight,
+                "UPDATE delivery SET status = ?3, attempts = attempts + 1, next_attempt_at = NULL, updated_at = ?2"
+                " WHERE id = ?1" },
+            // retry_wait and held: waiting until next_attempt_at.
+            { &wait,
+                "UPDATE delivery SET status = ?5, next_attempt_at = ?2, last_error = ?3, updated_at = ?4 WHERE id = "
+                "?1" },
+            { &ack,
+                "UPDATE delivery SET status = ?5, acked_at = ?2, latency_ms = ?3, updated_at = ?2, last_error = ?4,"
+                " next_attempt_at = NULL WHERE id = ?1" },
+            { &fail,
+                "UPDATE delivery SET status = ?5, last_error = ?2, exception_id = ?3, updated_at = ?4,"
+                " next_attempt_at = NULL WHERE id = ?1" },
+            { &supersede,
+                "UPDATE delivery SET status = ?4, updated_at = ?2, last_error = ?3, next_attempt_at = NULL WHERE id = "
+                "?1" },
+            { &unsend, "UPDATE delivery SET status = ?2, attempts = attempts - 1, updated_at = ?3 WHERE id = ?1" },
+            { &requeue,
+                "UPDATE delivery SET status = ?2, attempts = 0, next_attempt_at = NULL, updated_at = ?3, last_error = "
+                "?4"
+                " WHERE id = ?1" },
+            { &linkException, "UPDATE delivery SET exception_id = ?2 WHERE id = ?1" },
+            { &otStatus,
+                "UPDATE object_target SET status = ?3, updated_at = ?4"
+                " WHERE object_id = ?1 AND target_id = ?2 AND latest_delivery_id = ?5" },
+            { &otAck,
+                "UPDATE object_target SET acked_revision_no = max(coalesce(acked_revision_no, 0), ?3),"
+                " status = CASE WHEN latest_delivery_id = ?5 THEN ?6 ELSE status END, updated_at = ?4"
+                " WHERE object_id = ?1 AND target_id = ?2" },
+            { &resend,
+                "INSERT INTO delivery(revision_id, object_id, revision_no, target_id, subscription_id, status, due_at,"
+                " idempotency_key, contract_version, created_at, updated_at, last_error)"
+                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?7,?7,?10)" },
+            { &otResend,
+                "UPDATE object_target SET latest_revision_no = ?3, latest_delivery_id = ?4, status = ?5, updated_at = "
+                "?6"
+                " WHERE object_id = ?1 AND target_id = ?2" },
+            { &payloadOverride, "UPDATE delivery SET payload_override = ?2, updated_at = ?3 WHERE id = ?1" },
+            { &lineage,
+                "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
+                " correlation_id, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)" },
+            { &counter,
+                "INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?1,?2,?3,?4)"
+                " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n" },
+        };
+        for (const auto& [statement, sql] : all)
+            if (!statement->prepare(db, sql))
+                throw store::SqlError::of(*statement, QStringLiteral("outbox: prepare"));
+    }
+};
+
+Outbox::Outbox(Workspace& ws)
+    : m_ws(ws)
+{ }
+
+Outbox::~Outbox() = default;
+
+Outbox::Statements& Outbox::st()
+{
+    if (!m_st) {
+        auto s = std::make_unique<Statements>();
+        s->prepare(sqliteHandle(m_ws.db()));
+        m_st = std::move(s);
+    }
+    return *m_st;
+}
+
+SqlStatement& Outbox::multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& cache, size_t rows, const char* head,
+    const char* tuple, const char* tail)
+{
+    auto& q = cache[rows];
+    if (!q) {
+        std::string sql = head;
+        for (size_t i = 0; i < rows; ++i)
+            sql += std::string(i ? "," : "") + tuple;
+        sql += tail;
+        auto s = std::make_unique<SqlStatement>();
+        if (!s->prepare(sqliteHandle(m_ws.db()), sql))
+            throw store::SqlError(QString(), s->error());
+        q = std::move(s);
+    }
+    return *q;
+}
+
+void Outbox::objectTargetStatus(const Ref& d, DeliveryStatus to, TimeMs now)
+{
+    auto& o = st().otStatus;
+    o.bind(0, d.objectId);
+    o.bind(1, d.target);
+    o.bind(2, statusText(to));
+    o.bind(3, std::int64_t(now));
+    o.bind(4, d.deliveryId);
+    ledgerRun(o, "object state");
+}
+
+// ---- enqueue ------------------------------------------------------------------------------------------
+
+void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, TimeMs now, Deltas& deltas)
+{
+    if (rows.empty())
+        return;
+    st();
+    // One multi-row statement per row count: a revision usually goes to a handful of targets.
+    static const std::string deliveryTuple
+        = "(?,?,?,?,?,?,'" + std::string(statusText(DeliveryStatus::Pending)) + "',?,?,?,?,?)";
+    static const std::string targetTuple = "(?,?,?,?,'" + std::string(statusText(DeliveryStatus::Pending)) + "',?)";
+    SqlStatement& d = multiRow(m_st->insertDelivery, rows.size(),
+        "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
+        " due_at, idempotency_key, contract_version, created_at, updated_at) VALUES ",
+        deliveryTuple.c_str(), "");
+    SqlStatement& ot = multiRow(m_st->upsertObjectTarget, rows.size(),
+        "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id, status,"
+        " updated_at) VALUES ",
+        targetTuple.c_str(),
+        " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
+        " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
+        " updated_at = excluded.updated_at");
+    int di = 0, oi = 0;
+    for (const NewDelivery& r : rows) {
+        const std::string key
+            = idempotencyKey(rev.instanceId, rev.domain, rev.key, rev.revisionNo, r.target, r.contractVersion);
+        d.bind(di++, std::int64_t(r.id));
+        d.bind(di++, std::int64_t(rev.revisionId));
+        d.bind(di++, std::int64_t(rev.objectId));
+        d.bind(di++, std::int64_t(rev.revisionNo));
+        d.bind(di++, r.target);
+        d.bind(di++, r.subscription);
+        d.bind(di++, std::int64_t(r.dueAt));
+        d.bind(di++, std::string_view(key));
+        d.bind(di++, r.contractVersion);
+        d.bind(di++, std::int64_t(now));
+        d.bind(di++, std::int64_t(now));
+        ot.bind(oi++, std::int64_t(rev.objectId));
+        ot.bind(oi++, r.target);
+        ot.bind(oi++, std::int64_t(rev.revisionNo));
+        ot.bind(oi++, std::int64_t(r.id));
+        ot.bind(oi++, std::int64_t(now));
+        deltas.add(r.target, rev.domain, DeliveryStatus::Pending, 1);
+    }
+    ledgerRun(d, "insert deliveries");
+    ledgerRun(ot, "update delivery state");
+}
+
+std::int64_t Outbox::enqueueResend(const Revision& rev, std::string_view target, std::string_view subscription,
+    std::string_view contractVersion, std::string_view idempotencyKey, std::string_view note, TimeMs now,
+    Deltas& deltas)
+{
+    auto& q = st().resend;
+    q.bind(0, rev.revisionId);
+    q.bind(1, rev.objectId);
+    q.bind(2, rev.revisionNo);
+    q.bind(3, target);
+    q.bind(4, subscription);
+    q.bind(5, statusText(DeliveryStatus::Pending));
+    q.bind(6, std::int64_t(now));
+    q.bind(7, idempotencyKey);
+    q.bind(8, contractVersion);
+    q.bind(9, note);
+    ledgerRun(q, "re-send delivery");
+    const std::int64_t id = q.lastInsertId();
+    auto& o = m_st->otResend;
+    o.bind(0, rev.objectId);
+    o.bind(1, target);
+    o.bind(2, rev.revisionNo);
+    o.bind(3, id);
+    o.bind(4, statusText(DeliveryStatus::Pending));
+    o.bind(5, std::int64_t(now));
+    ledgerRun(o, "object state");
+    deltas.add(target, rev.domain, DeliveryStatus::Pending, 1);
+    return id;
+}
+
+// ---- dispatcher ---------------------------------------------------------------------------------------
+
+void Outbox::markInFlight(const Ref& d, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().markInFlight;
+    q.bind(0, d.deliveryId);
+    q.bind(1, std::int64_t(now));
+    q.bind(2, statusText(DeliveryStatus::InFlight));
+    ledgerRun(q, "mark in flight");
+    objectTargetStatus(d, DeliveryStatus::InFlight, now);
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::InFlight);
+}
+
+void Outbox::recover(const Ref& d, std::string_view why, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().setStatus;
+    q.bind(0, d.deliveryId);
+    q.bind(1, statusText(DeliveryStatus::Pending));
+    q.bind(2, std::int64_t(now));
+    q.bind(3, why);
+    ledgerRun(q, "recover delivery");
+    auto& o = m_st->otStatus;
+    o.bind(0, d.objectId);
+    o.bind(1, d.target);
+    o.bind(2, statusText(DeliveryStatus::Pending));
+    o.bind(3, std::int64_t(now));
+    o.bind(4, d.deliveryId);
+    ledgerRun(o, "recover object state");
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Pending);
+}
+
+void Outbox::unsend(const Ref& d, DeliveryStatus to, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().unsend;
+    q.bind(0, d.deliveryId);
+    q.bind(1, statusText(to));
+    q.bind(2, std::int64_t(now));
+    ledgerRun(q, "requeue delivery");
+    objectTargetStatus(d, to, now);
+    deltas.move(d.target, d.domain, d.status, to);
+}
+
+void Outbox::hold(const Ref& d, TimeMs recheckAt, std::string_view reason, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().wait;
+    q.bind(0, d.deliveryId);
+    q.bind(1, std::int64_t(recheckAt));
+    q.bind(2, reason);
+    q.bind(3, std::int64_t(now));
+    q.bind(4, statusText(DeliveryStatus::Held));
+    ledgerRun(q, "hold delivery");
+    if (d.status != DeliveryStatus::Held) {
+        objectTargetStatus(d, DeliveryStatus::Held, now);
+        deltas.move(d.target, d.domain, d.status, DeliveryStatus::Held);
+    }
+}
+
+void Outbox::linkException(std::int64_t deliveryId, std::int64_t exceptionId)
+{
+    auto& q = st().linkException;
+    q.bind(0, deliveryId);
+    q.bind(1, exceptionId);
+    ledgerRun(q, "link dependency timeout");
+}
+
+void Outbox::supersede(const Ref& d, std::string_view why, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().supersede;
+    q.bind(0, d.deliveryId);
+    q.bind(1, std::int64_t(now));
+    q.bind(2, why);
+    q.bind(3, statusText(DeliveryStatus::Superseded));
+    ledgerRun(q, "supersede delivery");
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Superseded);
+}
+
+void Outbox::recordAck(const Ref& d, std::int64_t revisionNo, TimeMs ackedAt, std::int64_t endToEndMs,
+    std::string_view message, TimeMs now, Deltas& deltas)
+{
+    auto& a = st().ack;
+    a.bind(0, d.deliveryId);
+    a.bind(1, std::int64_t(ackedAt));
+    a.bind(2, endToEndMs);
+    a.bindOptional(3, message);
+    a.bind(4, statusText(DeliveryStatus::Acked));
+    ledgerRun(a, "ack delivery");
+    auto& o = m_st->otAck;
+    o.bind(0, d.objectId);
+    o.bind(1, d.target);
+    o.bind(2, revisionNo);
+    o.bind(3, std::int64_t(now));
+    o.bind(4, d.deliveryId);
+    o.bind(5, statusText(DeliveryStatus::Acked));
+    ledgerRun(o, "object state");
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Acked);
+}
+
+void Outbox::recordRetry(const Ref& d, TimeMs nextAttemptAt, std::string_view error, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().wait;
+    q.bind(0, d.deliveryId);
+    q.bind(1, std::int64_t(nextAttemptAt));
+    q.bind(2, error);
+    q.bind(3, std::int64_t(now));
+    q.bind(4, statusText(DeliveryStatus::RetryWait));
+    ledgerRun(q, "retry delivery");
+    objectTargetStatus(d, DeliveryStatus::RetryWait, now);
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::RetryWait);
+}
+
+void Outbox::recordFailure(const Ref& d, std::string_view error, std::int64_t exceptionId, TimeMs now, Deltas& deltas)
+{
+    auto& f = st().fail;
+    f.bind(0, d.deliveryId);
+    f.bind(1, error);
+    f.bind(2, exceptionId);
+    f.bind(3, std::int64_t(now));
+    f.bind(4, statusText(DeliveryStatus::Failed));
+    ledgerRun(f, "fail delivery");
+    objectTargetStatus(d, DeliveryStatus::Failed, now);
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Failed);
+}
+
+// ---- stewards -----------------------------------------------------------------------------------------
+
+void Outbox::requeue(const Ref& d, std::string_view note, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().requeue;
+    q.bind(0, d.deliveryId);
+    q.bind(1, statusText(DeliveryStatus::Pending));
+    q.bind(2, std::int64_t(now));
+    q.bind(3, note);
+    ledgerRun(q, "delivery status");
+    objectTargetStatus(d, DeliveryStatus::Pending, now);
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Pending);
+}
+
+void Outbox::discard(const Ref& d, std::string_view note, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().setStatus;
+    q.bind(0, d.deliveryId);
+    q.bind(1, statusText(DeliveryStatus::Discarded));
+    q.bind(2, std::int64_t(now));
+    q.bind(3, note);
+    ledgerRun(q, "delivery status");
+    objectTargetStatus(d, DeliveryStatus::Discarded, now);
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Discarded);
+}
+
+void Outbox::setPayloadOverride(std::int64_t deliveryId, std::string_view payload, TimeMs now)
+{
+    auto& q = st().payloadOverride;
+    q.bind(0, deliveryId);
+    q.bind(1, payload);
+    q.bind(2, std::int64_t(now));
+    ledgerRun(q, "delivery payload");
+}
+
+// ---- lineage and counters -----------------------------------------------------------------------------
+
+void Outbox::lineage(const Lineage& row)
+{
+    auto& q = st().lineage;
+    q.bind(0, std::int64_t(row.at));
+    q.bind(1, row.domain);
+    q.bind(2, row.key);
+    q.bindOptional(3, row.objectId);
+    q.bindOptional(4, row.revisionId);
+    q.bind(5, row.kind);
+    q.bindOptional(6, row.system);
+    q.bind(7, row.actor);
+    q.bindOptional(8, row.correlationId);
+    q.bind(9, row.detail);
+    ledgerRun(q, "lineage");
+}
+
+void Outbox::writeCounters(Deltas& deltas)
+{
+    if (deltas.empty())
+        return;
+    auto& q = st().counter;
+    for (const auto& [k, n] : deltas.m_n) {
+        if (n == 0)
+            continue;
+        q.bind(0, std::string_view(std::get<0>(k)));
+        q.bind(1, std::string_view(std::get<1>(k)));
+        q.bind(2, statusText(std::get<2>(k)));
+        q.bind(3, n);
+        ledgerRun(q, "delivery counters");
+    }
+    deltas.clear();
+}
+
+} // namespace mdsync
