@@ -25,7 +25,7 @@ namespace mdsync {
 
 struct EmbeddedCore;
 class AlertEngine;
-class LiveDemo;
+class DemoTraffic;
 
 struct CoreServiceOptions
 {
@@ -101,7 +101,7 @@ private:
 
     CoreServiceOptions m_o;
     std::unique_ptr<EmbeddedCore> m_core;
-    std::unique_ptr<LiveDemo> m_demo;
+    std::unique_ptr<DemoTraffic> m_demo;
     std::unique_ptr<AlertEngine> m_alerts;
     QTimer* m_notifyTimer = nullptr;
     QTimer* m_alertTimer = nullptr;

@@ -1,12 +1,12 @@
 #include "engine/embeddedcore.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "connectors/connectorfactory.h"
-#include "connectors/simulated/livedemo.h"
 #include "contract/contract.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
 #include "util/qtext.h"
@@ -153,18 +153,6 @@ DispatcherOptions demoDispatcherOptions(std::uint32_t seed)
     o.rateLimited = { 1000, 10000, 0.2, 20 };
     o.seed = seed;
     return o;
-}
-
-Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options)
-{
-    auto demo = std::make_unique<LiveDemo>(*core.pipeline, options);
-    if (auto r = demo->startSystems(); !r)
-        return makeError(r.error());
-    for (const std::string& id : demo->systemIds())
-        core.dispatcher->setConnector(id, demo->connector(id));
-    Dispatcher* dispatcher = core.dispatcher.get();
-    QObject::connect(demo.get(), &LiveDemo::ingested, dispatcher, [dispatcher] { dispatcher->poke(); });
-    return demo;
 }
 
 Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& actor)

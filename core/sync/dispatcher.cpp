@@ -1,8 +1,8 @@
 #include "sync/dispatcher.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "metrics/metrics.h"
-#include "steward/roles.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"

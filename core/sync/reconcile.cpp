@@ -1,9 +1,9 @@
 #include "sync/reconcile.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "connectors/connector.h"
 #include "policy/landscape.h"
-#include "steward/roles.h"
 #include "store/workspace.h"
 #include "util/hash.h"
 #include "util/qtext.h"

@@ -1,7 +1,8 @@
-#include "connectors/simulated/livedemo.h"
+#include "demo/livedemo.h"
 
 #include "connectors/restconnector.h"
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
+#include "engine/embeddedcore.h"
 #include "util/timeutil.h"
 
 #include <QTimer>
@@ -23,7 +24,7 @@ std::string padded(int n, int width)
 } // namespace
 
 LiveDemo::LiveDemo(IngestPipeline& pipeline, LiveDemoOptions options, QObject* parent)
-    : QObject(parent)
+    : DemoTraffic(parent)
     , m_pipeline(pipeline)
     , m_o(options)
     , m_rng(options.seed)
@@ -284,6 +285,28 @@ void LiveDemo::step()
     const IngestSummary& s = r.value();
     m_totals.add(s);
     Q_EMIT ingested(s);
+}
+
+Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options)
+{
+    auto demo = std::make_unique<LiveDemo>(*core.pipeline, options);
+    if (auto r = demo->startSystems(); !r)
+        return makeError(r.error());
+    for (const std::string& id : demo->systemIds())
+        core.dispatcher->setConnector(id, demo->connector(id));
+    Dispatcher* dispatcher = core.dispatcher.get();
+    QObject::connect(demo.get(), &LiveDemo::ingested, dispatcher, [dispatcher] { dispatcher->poke(); });
+    return demo;
+}
+
+void registerLiveDemo()
+{
+    setDemoAttach([](EmbeddedCore& core, const LiveDemoOptions& options) -> Result<std::unique_ptr<DemoTraffic>> {
+        auto demo = attachLiveDemo(core, options);
+        if (!demo)
+            return makeError(demo.error());
+        return std::unique_ptr<DemoTraffic>(std::move(demo).value());
+    });
 }
 
 } // namespace mdsync

@@ -1,4 +1,4 @@
-#include "store/configstore.h"
+#include "config/configstore.h"
 
 #include "audit/auditlog.h"
 #include "util/timeutil.h"

@@ -1,4 +1,4 @@
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
