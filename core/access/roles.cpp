@@ -12,12 +12,15 @@
 #endif
 #include <QVariant>
 
+#include <array>
+
 namespace mdsync {
 
 namespace {
 
-constexpr std::pair<Role, std::string_view> kRoles[] = { { Role::Viewer, "viewer" }, { Role::Steward, "steward" },
-    { Role::Approver, "approver" }, { Role::Auditor, "auditor" }, { Role::Admin, "admin" } };
+constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles
+    = { { { Role::Viewer, "viewer" }, { Role::Steward, "steward" }, { Role::Approver, "approver" },
+        { Role::Auditor, "auditor" }, { Role::Admin, "admin" } } };
 
 } // namespace
 
@@ -96,7 +99,7 @@ bool allows(Role role, Action action)
     return false;
 }
 
-Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login)
+Result<UserRoles> rolesOf(const QSqlDatabase& db, const std::string& login)
 {
     UserRoles u { login, {} };
     QSqlQuery q(db);
@@ -112,7 +115,7 @@ Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login)
     return u;
 }
 
-Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db)
+Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db)
 {
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT login, role FROM user_role ORDER BY login, role")))
@@ -128,7 +131,7 @@ Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db)
     return out;
 }
 
-Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action action)
+Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action)
 {
     auto u = rolesOf(db, login);
     if (!u)
@@ -136,7 +139,8 @@ Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action
     for (Role r : u->roles)
         if (allows(r, action))
             return {};
-    std::string needed, has;
+    std::string needed;
+    std::string has;
     for (const auto& [r, n] : kRoles) {
         if (allows(r, action))
             needed += (needed.empty() ? "" : " or ") + std::string(n);

@@ -49,12 +49,12 @@ struct UserRoles
 };
 
 // Roles of a login (Viewer when none is granted).
-Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login);
+Result<UserRoles> rolesOf(const QSqlDatabase& db, const std::string& login);
 // All logins with granted roles.
-Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db);
+Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db);
 // Ok when one of the login's roles allows the action; otherwise an error that names the user, the action and
 // the roles that would allow it.
-Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action action);
+Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action);
 
 // The operating-system login of this process (USER, LOGNAME, USERNAME, else the password database), the
 // identity every action is recorded under unless a command names another; "unknown" when none is found.

@@ -286,7 +286,8 @@ Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at)
         return doc;
     };
     ActiveConfig cfg;
-    QString modelOrigin, landscapeOrigin;
+    QString modelOrigin;
+    QString landscapeOrigin;
     auto modelDoc = load(QStringLiteral("model"), cfg.modelVersionId, modelOrigin);
     if (!modelDoc)
         return makeError(modelDoc.error());

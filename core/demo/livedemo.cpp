@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <array>
 
 namespace mdsync {
 
@@ -156,7 +157,10 @@ void LiveDemo::queueStory()
     if (kind == 0 || kind == 3) {
         // New product introduction at one or both plants.
         const std::string base = padded(n, 4);
-        const std::string fg = "FG-D" + base, sa = "SA-D" + base, rm = "RM-D" + base, ec = "EC-D" + base;
+        const std::string fg = "FG-D" + base;
+        const std::string sa = "SA-D" + base;
+        const std::string rm = "RM-D" + base;
+        const std::string ec = "EC-D" + base;
         const std::string plant = (n % 4 == 0) ? "P200" : "P100";
         const std::string corr = "npi-" + fg;
         const json plants = json::array({ plant });
@@ -210,7 +214,7 @@ void LiveDemo::queueStory()
                 { "profit_center", "PC-PUMPS" }, { "procurement_type", "make" }, { "mrp_type", "PD" } },
             corr) });
         // Engineering release of the sub-assembly, a few steps later: the held BOM goes out.
-        m_queue.push_back({});
+        m_queue.emplace_back();
         m_queue.push_back({ ev("PLM", "item", sa,
             item("Pump housing machined H" + base, "HALB", "SEMI-MACH", "released", "8.2 kg"), corr) });
         m_releasedItems.push_back(fg);
@@ -222,8 +226,8 @@ void LiveDemo::queueStory()
         }
     } else if (kind == 1) {
         const std::string c = "CUST-D" + padded(n, 4);
-        const char* cities[] = { "Köln", "Lyon", "Brno", "Milano", "Wien" };
-        const char* countries[] = { "DE", "FR", "CZ", "IT", "AT" };
+        const std::array<const char*, 5> cities = { "Köln", "Lyon", "Brno", "Milano", "Wien" };
+        const std::array<const char*, 5> countries = { "DE", "FR", "CZ", "IT", "AT" };
         const int i = n % 5;
         m_queue.push_back({ ev("CRM", "customer", c,
             { { "name", "Kunde " + std::to_string(n) + " Wasserwerke" }, { "country", countries[i] },

@@ -126,7 +126,7 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     for (const SubscriptionDef& s : core->config.landscape->subscriptions())
         targets.insert(s.target);
     for (const SystemDef& sys : core->config.landscape->systems()) {
-        if (!targets.count(sys.id))
+        if (!targets.contains(sys.id))
             continue;
         const std::string url = sys.connector.is_object() ? sys.connector.value("base_url", "") : "";
         if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos) {
