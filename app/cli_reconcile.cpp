@@ -3,12 +3,12 @@
 
 #include "clicommands.h"
 
+#include "config/configstore.h"
 #include "connectors/connector.h"
 #include "connectors/connectorfactory.h"
 #include "contract/contract.h"
 #include "engine/embeddedcore.h"
 #include "policy/landscape.h"
-#include "store/configstore.h"
 #include "sync/reconcile.h"
 
 #include <map>

@@ -1,8 +1,13 @@
 // mdsyncctl steward commands: correct, approve/reject, corrections, replay (one, by filter, dry run), rule.
 #include "clicommands.h"
 
+#include "config/configstore.h"
+#include "contract/contract.h"
+#include "steward/corrections.h"
+#include "steward/exceptionactions.h"
+#include "steward/fixrules.h"
+#include "steward/replayjob.h"
 #include "steward/steward.h"
-#include "store/configstore.h"
 #include "sync/ingestpipeline.h"
 
 namespace mdsync::cli {

@@ -2,13 +2,13 @@
 
 #include "clicommands.h"
 
+#include "config/configstore.h"
 #include "connectors/connectorfactory.h"
 #include "connectors/tryton/trytonconnector.h"
 #include "connectors/tryton/trytonserver.h"
 #include "contract/contract.h"
 #include "engine/embeddedcore.h"
 #include "policy/landscape.h"
-#include "store/configstore.h"
 #include "sync/dispatcher.h"
 
 #include <QEventLoop>

@@ -1,6 +1,6 @@
 #include "clicommon.h"
 
-#include "steward/roles.h"
+#include "access/roles.h"
 
 #include <algorithm>
 

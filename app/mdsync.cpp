@@ -6,6 +6,7 @@
 //                                             render a view (or every view: FILE-<view>.png) to PNG and quit
 //   --lang LANG                               the UI language (en, de, fr; default: setting, then system)
 #include "appcontext.h"
+#include "demo/livedemo.h"
 #include "i18n.h"
 #include "mainwindow.h"
 
@@ -109,6 +110,7 @@ private:
 int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
+    mdsync::registerLiveDemo(); // File > Open the live demo, and --demo (mdsync_demo)
     QApplication::setApplicationName(QStringLiteral("mdsync"));
     QApplication::setApplicationDisplayName(QStringLiteral("MDSync Control Tower"));
     QApplication::setOrganizationName(QStringLiteral("MDSync"));

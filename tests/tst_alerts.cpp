@@ -1,8 +1,9 @@
 // Alert rules: each kind fires, deduplicates (one live alert per dedup key, re-firing refreshes it) and
 // clears when its condition no longer holds; acknowledging needs a role and is audited.
 
+#include "access/roles.h"
 #include "metrics/alerts.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "workspacefixture.h"
 
 #include <QSqlQuery>

@@ -1,10 +1,11 @@
 // Governed configuration changes: proposals with a diff, four-eyes among admins, stale bases, validation with the
 // location of the problem, future effective times (projections rewritten when due) and the audit trail.
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
+#include "config/configstore.h"
 #include "steward/configchange.h"
-#include "steward/roles.h"
-#include "store/configstore.h"
+#include "steward/rolegrants.h"
 #include "workspacefixture.h"
 
 #include <QTest>

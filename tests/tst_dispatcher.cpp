@@ -2,12 +2,13 @@
 // acks and counters, ordering and supersede, dependency holds, backoff, rate limits, Retry-After, pause,
 // per-target isolation, non-retryable answers and exhausted retries.
 
+#include "access/roles.h"
 #include "connectors/restconnector.h"
-#include "connectors/simulated/simulatedsystem.h"
 #include "contract/contract.h"
+#include "demo/simulatedsystem.h"
 #include "dispatcherharness.h"
 #include "steward/exceptionactions.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "sync/dispatcher.h"
 #include "workspacefixture.h"
 

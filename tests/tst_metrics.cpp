@@ -3,9 +3,10 @@
 // backlog, status counts, retry rate, SLA breaches, percentiles, replay success, aging buckets and MTTR are
 // asserted exactly (percentiles within the documented bucket error).
 
+#include "access/roles.h"
 #include "metrics/metrics.h"
 #include "steward/exceptionactions.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "sync/dispatcher.h"
 #include "workspacefixture.h"
 

@@ -2,11 +2,12 @@
 // suppliers per attribute (systems, an enrichment rule, a steward correction with four-eyes approval) and the
 // revision each target had acknowledged at T.
 
+#include "access/roles.h"
 #include "audit/pointintime.h"
 #include "contract/contract.h"
 #include "steward/configchange.h"
 #include "steward/corrections.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "workspacefixture.h"
 
 #include <QSqlQuery>

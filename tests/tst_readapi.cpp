@@ -3,8 +3,9 @@
 // CLI and replay selection use it, the exception detail, the propagation matrix, the audit log, the dashboard, the
 // policies and an object's revisions. Every value is asserted, most of them against an independent count in SQL.
 
+#include "access/roles.h"
 #include "steward/replayjob.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "store/readaudit.h"
 #include "store/readexceptions.h"
 #include "store/readmatrix.h"

@@ -2,12 +2,13 @@
 // in the target directly, reconcile -> one drift exception with both values, not duplicated on the next run;
 // through the core and through `mdsyncctl reconcile` / the `run` schedule ("reconcile_minutes").
 
-#include "connectors/simulated/simulatedsystem.h"
+#include "access/roles.h"
 #include "contract/contract.h"
+#include "demo/simulatedsystem.h"
 #include "dispatcherharness.h"
 #include "policy/landscape.h"
 #include "steward/exceptionactions.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "sync/reconcile.h"
 #include "testutil.h"
 #include "util/jsonfile.h"

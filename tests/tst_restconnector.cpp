@@ -1,5 +1,5 @@
 #include "connectors/restconnector.h"
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 
 #include <QSignalSpy>
 #include <QTest>

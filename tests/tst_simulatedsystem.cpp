@@ -1,7 +1,7 @@
 // SimulatedSystem: the HTTP targets of the simulated landscape. Idempotent apply, auth, schema rules, rate limit,
 // random 5xx, outages on the same port, latency, batch, GET, drift. Loopback only; every wait is bounded.
 
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>

@@ -1,9 +1,10 @@
 // Roles and steward actions on exceptions, checked in the core: refusals per role, the admin bootstrap,
 // mandatory reasons, and that every action is one transaction with lineage, audit entry and counters.
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "steward/exceptionactions.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "workspacefixture.h"
 
 #include <QTest>

@@ -2,13 +2,14 @@
 // critical attribute groups, bulk replay jobs with progress and mixed outcomes, replay dry-run diffs and
 // fix-once rules — against real simulated targets on 127.0.0.1 where deliveries are involved.
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "contract/contract.h"
 #include "dispatcherharness.h"
 #include "steward/corrections.h"
 #include "steward/fixrules.h"
 #include "steward/replayjob.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "workspacefixture.h"
 
 #include <QTest>

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "access/roles.h"
 #include "appcontext.h"
 #include "corecontroller.h"
 #include "dbreader.h"
@@ -7,7 +8,6 @@
 #include "helppages.h"
 #include "i18n.h"
 #include "newworkspacedialog.h"
-#include "steward/roles.h"
 #include "views/auditview.h"
 #include "views/dashboardview.h"
 #include "views/exceptionsview.h"

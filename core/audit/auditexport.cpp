@@ -1,6 +1,6 @@
 #include "audit/auditexport.h"
 
-#include "steward/roles.h"
+#include "access/roles.h"
 
 #include "audit/auditlog.h"
 #include "audit/fastsha256.h"

@@ -1,6 +1,6 @@
 #include "engine/coreservice.h"
 
-#include "connectors/simulated/livedemo.h"
+#include "engine/demohook.h"
 #include "engine/embeddedcore.h"
 #include "store/workspace.h"
 
@@ -93,12 +93,12 @@ void CoreService::start()
         LiveDemoOptions lo;
         lo.seed = m_o.seed;
         lo.eventIntervalMs = m_o.demoEventIntervalMs;
-        auto demo = attachLiveDemo(*m_core, lo);
+        auto demo = attachRegisteredDemo(*m_core, lo);
         if (!demo)
             return fail(demo.error());
         m_demo = std::move(demo).value();
-        connect(m_demo.get(), &LiveDemo::ingested, m_runner.get(), &CoreRunner::markChanged);
-        connect(m_demo.get(), &LiveDemo::ingestFailed, this,
+        connect(m_demo.get(), &DemoTraffic::ingested, m_runner.get(), &CoreRunner::markChanged);
+        connect(m_demo.get(), &DemoTraffic::ingestFailed, this,
             [this](const QString& m) { Q_EMIT failed(QStringLiteral("demo traffic: ") + m); });
         if (auto r = ingestDemoHistory(*m_core, m_o.actor); !r)
             return fail(r.error());

@@ -25,7 +25,7 @@
 namespace mdsync {
 
 struct EmbeddedCore;
-class LiveDemo;
+class DemoTraffic;
 
 struct CoreServiceOptions
 {
@@ -104,7 +104,7 @@ private:
 
     CoreServiceOptions m_o;
     std::unique_ptr<EmbeddedCore> m_core;
-    std::unique_ptr<LiveDemo> m_demo;
+    std::unique_ptr<DemoTraffic> m_demo;
     std::unique_ptr<CoreRunner> m_runner;
     State m_state = State::Stopped;
     quint64 m_version = 0;

@@ -1,12 +1,12 @@
 #include "engine/embeddedcore.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "connectors/connectorfactory.h"
-#include "connectors/simulated/livedemo.h"
 #include "contract/contract.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "steward/steward.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
@@ -127,7 +127,7 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     for (const SubscriptionDef& s : core->config.landscape->subscriptions())
         targets.insert(s.target);
     for (const SystemDef& sys : core->config.landscape->systems()) {
-        if (!targets.count(sys.id))
+        if (!targets.contains(sys.id))
             continue;
         const std::string url = sys.connector.is_object() ? sys.connector.value("base_url", "") : "";
         if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos) {
@@ -154,18 +154,6 @@ DispatcherOptions demoDispatcherOptions(std::uint32_t seed)
     o.rateLimited = { 1000, 10000, 0.2, 20 };
     o.seed = seed;
     return o;
-}
-
-Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options)
-{
-    auto demo = std::make_unique<LiveDemo>(*core.pipeline, options);
-    if (auto r = demo->startSystems(); !r)
-        return makeError(r.error());
-    for (const std::string& id : demo->systemIds())
-        core.dispatcher->setConnector(id, demo->connector(id));
-    Dispatcher* dispatcher = core.dispatcher.get();
-    QObject::connect(demo.get(), &LiveDemo::ingested, dispatcher, [dispatcher] { dispatcher->poke(); });
-    return demo;
 }
 
 Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& actor)

@@ -4,7 +4,7 @@
 // the dispatcher, plus the steps that set a workspace up. Used by `mdsyncctl run/demo` and by the GUI's core
 // thread (CoreService), so both run exactly the same core.
 
-#include "store/configstore.h"
+#include "config/configstore.h"
 #include "sync/dispatcher.h"
 #include "sync/ingestpipeline.h"
 #include "util/result.h"
@@ -21,9 +21,7 @@
 namespace mdsync {
 
 class Connector;
-class LiveDemo;
 class Steward;
-struct LiveDemoOptions;
 class Workspace;
 
 // Creates a workspace file with a model and landscape (built-in when the file names are empty), audits it
@@ -61,9 +59,7 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
 // Dispatcher options of the live demo (short backoffs so that the story moves within minutes).
 DispatcherOptions demoDispatcherOptions(std::uint32_t seed);
 
-// Starts the simulated systems of the live demo, connects the dispatcher to them and makes ingested traffic
-// wake the dispatcher. Traffic itself starts with LiveDemo::startTraffic().
-Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options);
+// The live demo (simulated systems and traffic) is attached by mdsync_demo: demo/livedemo.h, engine/demohook.h.
 
 // Ingests the built-in NPI batch (the demo's history).
 Result<IngestSummary> ingestDemoHistory(EmbeddedCore& core, const std::string& actor);

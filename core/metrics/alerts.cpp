@@ -1,8 +1,8 @@
 #include "metrics/alerts.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
-#include "steward/roles.h"
-#include "store/configstore.h"
+#include "config/configstore.h"
 #include "store/deliverystatus.h"
 #include "store/sqlerror.h"
 #include "store/workspace.h"

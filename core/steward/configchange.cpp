@@ -1,10 +1,10 @@
 #include "steward/configchange.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
+#include "config/configstore.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "steward/roles.h"
-#include "store/configstore.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 

@@ -1,11 +1,11 @@
 #include "steward/corrections.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "contract/contract.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "steward/exceptionactions.h"
-#include "steward/roles.h"
 #include "store/deliverystatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"

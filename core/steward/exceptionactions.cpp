@@ -1,7 +1,7 @@
 #include "steward/exceptionactions.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
-#include "steward/roles.h"
 #include "store/deliverystatus.h"
 #include "store/idempotency.h"
 #include "store/outbox.h"

@@ -1,8 +1,8 @@
 #include "steward/fixrules.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "steward/corrections.h"
-#include "steward/roles.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
 

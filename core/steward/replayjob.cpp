@@ -1,9 +1,9 @@
 #include "steward/replayjob.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "steward/corrections.h"
 #include "steward/exceptionactions.h"
-#include "steward/roles.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
 

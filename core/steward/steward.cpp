@@ -1,8 +1,8 @@
 #include "steward/steward.h"
 
+#include "config/configstore.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "store/configstore.h"
 #include "store/readexceptions.h"
 #include "store/workspace.h"
 

@@ -1,8 +1,8 @@
 #include "sync/dispatcher.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "metrics/metrics.h"
-#include "steward/roles.h"
 #include "store/deliverystatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "config/configstore.h"
 #include "connectors/connector.h"
 #include "contract/contract.h"
-#include "store/configstore.h"
 #include "util/result.h"
 #include "util/timeutil.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/configstore.h"
+#include "config/configstore.h"
 #include "sync/duplicateindex.h"
 #include "util/result.h"
 #include "util/timeutil.h"

@@ -1,9 +1,9 @@
 #include "sync/reconcile.h"
 
+#include "access/roles.h"
 #include "audit/auditlog.h"
 #include "connectors/connector.h"
 #include "policy/landscape.h"
-#include "steward/roles.h"
 #include "store/deliverystatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"

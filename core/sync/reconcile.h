@@ -3,8 +3,8 @@
 // Reconciliation: compares what a target system holds with the last revision it acknowledged, field by field
 // through the contract, and turns each difference into a `drift` exception (docs/TRYTON.md, "Reconciliation").
 
+#include "config/configstore.h"
 #include "contract/contract.h"
-#include "store/configstore.h"
 #include "util/result.h"
 
 #include <nlohmann/json.hpp>

@@ -13,9 +13,9 @@
 // check fails (row counts, exceptions), 2 on a usage or setup error.
 
 #include "audit/auditlog.h"
+#include "config/configstore.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "store/configstore.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"

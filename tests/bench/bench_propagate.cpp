@@ -14,11 +14,11 @@
 // A fresh sink process and a fresh workspace per run (idempotency keys derive from revision ids, which restart
 // in a fresh workspace). Exit 1 when a sanity check fails (not everything acked/applied), 2 on a setup error.
 
+#include "config/configstore.h"
 #include "connectors/connectorfactory.h"
 #include "contract/contract.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "store/configstore.h"
 #include "store/workspace.h"
 #include "sync/dispatcher.h"
 #include "sync/ingestpipeline.h"

@@ -12,7 +12,7 @@
 //                                 "total_applied":N,"requests_received":N,"cpu_s":S}
 // Runs until SIGTERM or SIGINT (or stdin EOF with --until-stdin-eof). Exit 0; 2 on a usage or setup error.
 
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>

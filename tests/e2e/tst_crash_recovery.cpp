@@ -2,7 +2,7 @@
 // HTTP targets on 127.0.0.1, then started again. Every revision must reach every subscriber, and each target
 // must have applied each change exactly once (the restarted core re-sends with the same idempotency keys).
 
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 #include "workspacefixture.h"
 
 #include <QCoreApplication>

@@ -4,7 +4,7 @@
 // suppliers, and the audit export verifies offline and fails after one byte is changed.
 // The transcript of every command is printed (and written to $MDSYNC_STORY_OUT when set) for docs/STEWARD-STORY.md.
 
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 #include "workspacefixture.h"
 
 #include <QDateTime>

@@ -3,11 +3,11 @@
 // back with plain JSON-RPC and compared field by field through the contract; update; retire; a record Tryton
 // refuses inside a batch; session expiry; drift found by reconciliation. Each test uses its own database.
 
+#include "config/configstore.h"
 #include "connectors/tryton/trytonconnector.h"
 #include "connectors/tryton/trytonschema.h"
 #include "contract/contract.h"
 #include "dispatcherharness.h"
-#include "store/configstore.h"
 #include "sync/dispatcher.h"
 #include "sync/ingestpipeline.h"
 #include "sync/reconcile.h"

@@ -4,9 +4,9 @@
 // landscape, and on demand one real workspace per process in a temporary directory. A failure here is a broken
 // build, not a finding: it aborts with the message.
 
+#include "config/configstore.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
-#include "store/configstore.h"
 #include "store/workspace.h"
 
 #include <QTemporaryDir>

@@ -1,10 +1,11 @@
 // The audit view: AuditLogModel under QAbstractItemModelTester with its filters, the view's filter and chain
 // verification, and the export dialog writing an export that the core's verifyExport accepts.
 
+#include "access/roles.h"
 #include "audit/auditexport.h"
 #include "dbreader.h"
 #include "models/auditlogmodel.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "views/auditview.h"
 #include "views/exportdialog.h"
 #include "workspacefixture.h"

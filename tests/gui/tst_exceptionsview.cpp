@@ -2,10 +2,11 @@
 // 1,000 failed deliveries that keeps the UI thread responsive, keyboard-first assign and discard (and the core
 // refusing a user without the role), a correction refused by the core, and four-eyes.
 
+#include "access/roles.h"
 #include "corecontroller.h"
 #include "dbreader.h"
 #include "models/exceptionsmodel.h"
-#include "steward/roles.h"
+#include "steward/rolegrants.h"
 #include "views/exceptionsview.h"
 #include "widgets/exceptiondetail.h"
 #include "workspacefixture.h"

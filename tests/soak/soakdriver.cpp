@@ -7,7 +7,7 @@
 //
 // Exit 0 when every check passed, 1 on any violation, 3 when the soak could not be set up.
 
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,8 +1,8 @@
 #include "views/policiesview.h"
 
+#include "config/configstore.h"
 #include "contract/contract.h"
 #include "corecontroller.h"
-#include "store/configstore.h"
 #include "store/readviews.h"
 #include "store/workspace.h"
 #include "util/qtext.h"

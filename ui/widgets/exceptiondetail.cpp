@@ -1,9 +1,9 @@
 #include "widgets/exceptiondetail.h"
 
+#include "access/roles.h"
 #include "corecontroller.h"
 #include "i18n.h"
 #include "models/exceptionsmodel.h"
-#include "steward/roles.h"
 #include "views/exceptioncommands.h"
 #include "widgets/statusstyle.h"
 

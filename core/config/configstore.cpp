@@ -1,4 +1,4 @@
-#include "store/configstore.h"
+#include "config/configstore.h"
 
 #include "audit/auditlog.h"
 #include "util/timeutil.h"
@@ -283,7 +283,8 @@ Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at)
         return doc;
     };
     ActiveConfig cfg;
-    QString modelOrigin, landscapeOrigin;
+    QString modelOrigin;
+    QString landscapeOrigin;
     auto modelDoc = load(QStringLiteral("model"), cfg.modelVersionId, modelOrigin);
     if (!modelDoc)
         return makeError(modelDoc.error());

@@ -5,6 +5,7 @@
 // realistic change events through the ingest pipeline. Used by `mdsyncctl demo` and the GUI's demo mode.
 
 #include "connectors/connector.h"
+#include "engine/demohook.h"
 #include "sync/ingestpipeline.h"
 #include "util/result.h"
 
@@ -24,14 +25,10 @@ namespace mdsync {
 class SimulatedLandscape;
 class SimulatedSystem;
 
-struct LiveDemoOptions
-{
-    std::uint32_t seed = 2026;
-    int eventIntervalMs = 250; // one traffic step (1-4 events) this often
-    bool faults = true; // error rates, an outage, rate limits, schema rules that reject
-};
+struct EmbeddedCore;
 
-class LiveDemo final : public QObject
+// LiveDemoOptions: engine/demohook.h.
+class LiveDemo final : public DemoTraffic
 {
     Q_OBJECT
 public:
@@ -47,17 +44,15 @@ public:
     std::vector<std::string> systemIds() const;
     SimulatedSystem* system(const std::string& systemId) const;
 
-    void startTraffic();
-    void stopTraffic();
+    void startTraffic() override;
+    void stopTraffic() override;
     // One traffic step now (tests, and the timer).
     void step();
 
     std::int64_t eventsSent() const { return m_eventsSent; }
     const IngestSummary& totals() const { return m_totals; }
 
-Q_SIGNALS:
-    void ingested(const IngestSummary& summary);
-    void ingestFailed(const QString& message);
+    // Signals (DemoTraffic): ingested(summary) after each traffic step, ingestFailed(message).
 
 private:
     void queueStory();
@@ -77,5 +72,12 @@ private:
     int m_eventNo = 0;
     IngestSummary m_totals;
 };
+
+// Starts the simulated systems of the live demo, connects the dispatcher to them and makes ingested traffic
+// wake the dispatcher. Traffic itself starts with LiveDemo::startTraffic().
+Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options);
+
+// Makes CoreService's demo mode run this live demo (engine/demohook.h). Call once in main, before a core starts.
+void registerLiveDemo();
 
 } // namespace mdsync

@@ -15,8 +15,6 @@
 
 namespace mdsync {
 
-class Workspace;
-
 enum class Role { Viewer, Steward, Approver, Auditor, Admin };
 
 enum class Action {
@@ -51,21 +49,12 @@ struct UserRoles
 };
 
 // Roles of a login (Viewer when none is granted).
-Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login);
+Result<UserRoles> rolesOf(const QSqlDatabase& db, const std::string& login);
 // All logins with granted roles.
-Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db);
+Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db);
 // Ok when one of the login's roles allows the action; otherwise an error that names the user, the action and
 // the roles that would allow it.
-Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action action);
-
-// Grants a role (one transaction, audited with the reason). The actor must be an admin, except for the very
-// first grant of a workspace that has no admin yet, which must make the actor itself admin (bootstrap,
-// done by `mdsyncctl init` for the OS login that creates the workspace).
-Result<void> grantRole(
-    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason);
-// Revokes a role (admin only, audited). The last admin cannot be revoked.
-Result<void> revokeRole(
-    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason);
+Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action);
 
 // The operating-system login of this process (USER, LOGNAME, USERNAME, else the password database), the
 // identity every action is recorded under unless a command names another; "unknown" when none is found.

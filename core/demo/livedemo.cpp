@@ -1,12 +1,14 @@
-#include "connectors/simulated/livedemo.h"
+#include "demo/livedemo.h"
 
 #include "connectors/restconnector.h"
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
+#include "engine/embeddedcore.h"
 #include "util/timeutil.h"
 
 #include <QTimer>
 
 #include <algorithm>
+#include <array>
 
 namespace mdsync {
 
@@ -23,7 +25,7 @@ std::string padded(int n, int width)
 } // namespace
 
 LiveDemo::LiveDemo(IngestPipeline& pipeline, LiveDemoOptions options, QObject* parent)
-    : QObject(parent)
+    : DemoTraffic(parent)
     , m_pipeline(pipeline)
     , m_o(options)
     , m_rng(options.seed)
@@ -155,7 +157,10 @@ void LiveDemo::queueStory()
     if (kind == 0 || kind == 3) {
         // New product introduction at one or both plants.
         const std::string base = padded(n, 4);
-        const std::string fg = "FG-D" + base, sa = "SA-D" + base, rm = "RM-D" + base, ec = "EC-D" + base;
+        const std::string fg = "FG-D" + base;
+        const std::string sa = "SA-D" + base;
+        const std::string rm = "RM-D" + base;
+        const std::string ec = "EC-D" + base;
         const std::string plant = (n % 4 == 0) ? "P200" : "P100";
         const std::string corr = "npi-" + fg;
         const json plants = json::array({ plant });
@@ -209,7 +214,7 @@ void LiveDemo::queueStory()
                 { "profit_center", "PC-PUMPS" }, { "procurement_type", "make" }, { "mrp_type", "PD" } },
             corr) });
         // Engineering release of the sub-assembly, a few steps later: the held BOM goes out.
-        m_queue.push_back({});
+        m_queue.emplace_back();
         m_queue.push_back({ ev("PLM", "item", sa,
             item("Pump housing machined H" + base, "HALB", "SEMI-MACH", "released", "8.2 kg"), corr) });
         m_releasedItems.push_back(fg);
@@ -221,8 +226,8 @@ void LiveDemo::queueStory()
         }
     } else if (kind == 1) {
         const std::string c = "CUST-D" + padded(n, 4);
-        const char* cities[] = { "Köln", "Lyon", "Brno", "Milano", "Wien" };
-        const char* countries[] = { "DE", "FR", "CZ", "IT", "AT" };
+        const std::array<const char*, 5> cities = { "Köln", "Lyon", "Brno", "Milano", "Wien" };
+        const std::array<const char*, 5> countries = { "DE", "FR", "CZ", "IT", "AT" };
         const int i = n % 5;
         m_queue.push_back({ ev("CRM", "customer", c,
             { { "name", "Kunde " + std::to_string(n) + " Wasserwerke" }, { "country", countries[i] },
@@ -284,6 +289,28 @@ void LiveDemo::step()
     const IngestSummary& s = r.value();
     m_totals.add(s);
     Q_EMIT ingested(s);
+}
+
+Result<std::unique_ptr<LiveDemo>> attachLiveDemo(EmbeddedCore& core, const LiveDemoOptions& options)
+{
+    auto demo = std::make_unique<LiveDemo>(*core.pipeline, options);
+    if (auto r = demo->startSystems(); !r)
+        return makeError(r.error());
+    for (const std::string& id : demo->systemIds())
+        core.dispatcher->setConnector(id, demo->connector(id));
+    Dispatcher* dispatcher = core.dispatcher.get();
+    QObject::connect(demo.get(), &LiveDemo::ingested, dispatcher, [dispatcher] { dispatcher->poke(); });
+    return demo;
+}
+
+void registerLiveDemo()
+{
+    setDemoAttach([](EmbeddedCore& core, const LiveDemoOptions& options) -> Result<std::unique_ptr<DemoTraffic>> {
+        auto demo = attachLiveDemo(core, options);
+        if (!demo)
+            return makeError(demo.error());
+        return std::unique_ptr<DemoTraffic>(std::move(demo).value());
+    });
 }
 
 } // namespace mdsync

@@ -1,9 +1,7 @@
-#include "steward/roles.h"
+#include "access/roles.h"
 
-#include "audit/auditlog.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
-#include "util/timeutil.h"
 
 #include <QSqlQuery>
 #include <QtGlobal>
@@ -14,12 +12,15 @@
 #endif
 #include <QVariant>
 
+#include <array>
+
 namespace mdsync {
 
 namespace {
 
-constexpr std::pair<Role, std::string_view> kRoles[] = { { Role::Viewer, "viewer" }, { Role::Steward, "steward" },
-    { Role::Approver, "approver" }, { Role::Auditor, "auditor" }, { Role::Admin, "admin" } };
+constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles
+    = { { { Role::Viewer, "viewer" }, { Role::Steward, "steward" }, { Role::Approver, "approver" },
+        { Role::Auditor, "auditor" }, { Role::Admin, "admin" } } };
 
 } // namespace
 
@@ -98,7 +99,7 @@ bool allows(Role role, Action action)
     return false;
 }
 
-Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login)
+Result<UserRoles> rolesOf(const QSqlDatabase& db, const std::string& login)
 {
     UserRoles u { login, {} };
     QSqlQuery q(db);
@@ -114,7 +115,7 @@ Result<UserRoles> rolesOf(QSqlDatabase db, const std::string& login)
     return u;
 }
 
-Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db)
+Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db)
 {
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT login, role FROM user_role ORDER BY login, role")))
@@ -130,7 +131,7 @@ Result<std::vector<UserRoles>> allUserRoles(QSqlDatabase db)
     return out;
 }
 
-Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action action)
+Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action)
 {
     auto u = rolesOf(db, login);
     if (!u)
@@ -138,7 +139,8 @@ Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action
     for (Role r : u->roles)
         if (allows(r, action))
             return {};
-    std::string needed, has;
+    std::string needed;
+    std::string has;
     for (const auto& [r, n] : kRoles) {
         if (allows(r, action))
             needed += (needed.empty() ? "" : " or ") + std::string(n);
@@ -147,73 +149,6 @@ Result<void> requirePermission(QSqlDatabase db, const std::string& login, Action
         has += (has.empty() ? "" : ", ") + std::string(roleName(r));
     return makeError(QStringLiteral("user '%1' may not %2: that needs the role %3 (has: %4)")
                          .arg(qs(login), qs(std::string(actionName(action))), qs(needed), qs(has)));
-}
-
-namespace {
-
-Result<void> changeRole(
-    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason, bool grant)
-{
-    if (login.empty())
-        return makeError(QStringLiteral("a login is required"));
-    if (reason.empty())
-        return makeError(QStringLiteral("a reason is required for a role change (it goes into the audit log)"));
-    if (role == Role::Viewer)
-        return makeError(QStringLiteral("viewer is implicit for every login; grant or revoke another role"));
-    QSqlQuery q(ws.db());
-    if (!q.exec(QStringLiteral("SELECT count(*) FROM user_role WHERE role = 'admin'")) || !q.next())
-        return makeError(sqlError(q, QStringLiteral("count admins")));
-    const qint64 admins = q.value(0).toLongLong();
-    const bool bootstrap = grant && admins == 0 && role == Role::Admin && login == actor;
-    if (!bootstrap) {
-        if (auto r = requirePermission(ws.db(), actor, Action::ManageRoles); !r)
-            return r;
-    }
-    Workspace::Transaction tx(ws);
-    if (!tx)
-        return tx.error();
-    if (grant) {
-        q.prepare(QStringLiteral("INSERT OR IGNORE INTO user_role(login, role, granted_by, granted_at)"
-                                 " VALUES (:l, :r, :by, :at)"));
-        q.bindValue(QStringLiteral(":by"), qs(actor));
-        q.bindValue(QStringLiteral(":at"), QVariant::fromValue<qlonglong>(nowMs()));
-    } else {
-        if (role == Role::Admin && admins <= 1) {
-            return makeError(QStringLiteral("cannot revoke the last admin (%1)").arg(qs(login)));
-        }
-        q.prepare(QStringLiteral("DELETE FROM user_role WHERE login = :l AND role = :r"));
-    }
-    q.bindValue(QStringLiteral(":l"), qs(login));
-    q.bindValue(QStringLiteral(":r"), qs(std::string(roleName(role))));
-    if (!q.exec()) {
-        return makeError(sqlError(q, QStringLiteral("role change")));
-    }
-    if (q.numRowsAffected() != 1) {
-        return makeError(QStringLiteral("%1 %2 the role %3")
-                             .arg(qs(login), grant ? QStringLiteral("already has") : QStringLiteral("does not have"),
-                                 qs(std::string(roleName(role)))));
-    }
-    AuditLog audit(ws.db());
-    if (auto r = audit.append(actor, grant ? "role.grant" : "role.revoke", "user/" + login, std::nullopt,
-            nlohmann::json { { "role", roleName(role) }, { "bootstrap", bootstrap } }, reason);
-        !r) {
-        return makeError(r.error());
-    }
-    return tx.commit();
-}
-
-} // namespace
-
-Result<void> grantRole(
-    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason)
-{
-    return changeRole(ws, actor, login, role, reason, true);
-}
-
-Result<void> revokeRole(
-    Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason)
-{
-    return changeRole(ws, actor, login, role, reason, false);
 }
 
 std::string osLogin()

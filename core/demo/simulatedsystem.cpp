@@ -1,4 +1,4 @@
-#include "connectors/simulated/simulatedsystem.h"
+#include "demo/simulatedsystem.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -12,6 +12,7 @@
 #include <QtHttpServer/QHttpServerRequest>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -99,7 +100,7 @@ protected:
         m_handler(request, socket);
         return true;
     }
-    void missingHandler(const QHttpServerRequest&, QTcpSocket*) override { }
+    void missingHandler(const QHttpServerRequest& /*request*/, QTcpSocket* /*socket*/) override { }
 
 private:
     Handler m_handler;
@@ -440,7 +441,7 @@ Reply SimulatedSystem::Impl::process(const QHttpServerRequest& request)
         return r;
     }
     if (c.errorRate > 0.0 && uniform() < c.errorRate) {
-        static constexpr int codes[] = { 500, 502, 503 };
+        static constexpr std::array<int, 3> codes = { 500, 502, 503 };
         return jsonReply(codes[rng() % 3], errorBody(u"simulated server failure"_s));
     }
 

@@ -1,0 +1,1 @@
+// Fixture of the layers_check_detects test: a file outside every layer's folder.
