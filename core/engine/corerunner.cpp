@@ -208,7 +208,8 @@ void CoreRunner::startReconcileSchedule()
         Connector* connector = it->second.get();
         auto* timer = new QTimer(m_reconcile.get());
         timer->setInterval(s.reconcileMinutes * m_o.reconcileMinuteMs);
-        const std::string target = s.target, domain = s.domain;
+        const std::string target = s.target;
+        const std::string domain = s.domain;
         connect(timer, &QTimer::timeout, m_reconcile.get(), [this, shared, busy, connector, target, domain] {
             if (*busy)
                 return; // the previous run still waits for its read-back: this one is skipped, the next comes

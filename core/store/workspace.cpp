@@ -11,6 +11,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringBuilder>
+#include <QThread>
 
 namespace mdsync {
 
@@ -58,6 +59,7 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString& path, Mode mod
 Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path, Mode mode, bool creating)
 {
     std::unique_ptr<Workspace> ws(new Workspace);
+    ws->m_owner = QThread::currentThread();
     ws->m_path = QFileInfo(path).absoluteFilePath();
     ws->m_mode = mode;
 
@@ -160,6 +162,8 @@ Result<void> Workspace::exec(const QString& sql)
 // made of other actions (a correction that ingests a steward revision and closes an exception) stays one unit.
 Result<void> Workspace::begin()
 {
+    Q_ASSERT_X(QThread::currentThread() == m_owner, "Workspace::begin",
+        "a workspace is written only on the thread that opened it (docs/ARCHITECTURE.md, Threads)");
     if (m_txDepth == 0) {
         if (auto r = exec(QStringLiteral("BEGIN IMMEDIATE")); !r)
             return r;

@@ -10,6 +10,8 @@
 class QLockFile;
 class QSqlQuery;
 
+class QThread;
+
 namespace mdsync {
 
 class Outbox;
@@ -102,6 +104,7 @@ private:
     Mode m_mode = Mode::ReadOnly;
     std::unique_ptr<QLockFile> m_lock;
     int m_txDepth = 0;
+    QThread* m_owner = nullptr; // the thread that opened it: the only one that may write through it
     std::unique_ptr<Outbox> m_outbox; // destroyed before the connection closes
 };
 

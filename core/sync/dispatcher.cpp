@@ -11,6 +11,7 @@
 #include "util/hash.h"
 
 #include <QSqlQuery>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -339,6 +340,7 @@ void Dispatcher::fail(const QString& message)
 
 Result<void> Dispatcher::start()
 {
+    Q_ASSERT(QThread::currentThread() == thread()); // the workspace writer's thread (docs/ARCHITECTURE.md)
     if (m_running)
         return {};
     if (!m_st) {
@@ -411,12 +413,14 @@ Result<void> Dispatcher::start()
 
 void Dispatcher::stop()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     m_running = false;
     m_tickTimer->stop();
 }
 
 void Dispatcher::poke()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (m_running && !m_inTick)
         QTimer::singleShot(0, this, &Dispatcher::tick);
 }

@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QIODevice>
 #include <QSqlError>
+#include <QThread>
 #include <QVariant>
 
 #include <optional>
@@ -350,7 +351,8 @@ private:
 };
 
 IngestPipeline::IngestPipeline(Workspace& ws, ActiveConfig config)
-    : m_ws(ws)
+    : m_owner(QThread::currentThread())
+    , m_ws(ws)
     , m_config(std::move(config))
 { }
 
@@ -1658,6 +1660,7 @@ Result<void> IngestPipeline::prepareStatements()
 
 Result<IngestSummary> IngestPipeline::ingest(QIODevice& in, const IngestOptions& options)
 {
+    Q_ASSERT_X(QThread::currentThread() == m_owner, "IngestPipeline", "ingest runs on the workspace writer's thread");
     if (auto r = prepareStatements(); !r)
         return makeError(r.error());
     Run run(*this, options);
@@ -1689,6 +1692,7 @@ Result<IngestSummary> IngestPipeline::ingest(QIODevice& in, const IngestOptions&
 
 Result<IngestSummary> IngestPipeline::ingestLines(const std::vector<std::string>& lines, const IngestOptions& options)
 {
+    Q_ASSERT_X(QThread::currentThread() == m_owner, "IngestPipeline", "ingest runs on the workspace writer's thread");
     if (auto r = prepareStatements(); !r)
         return makeError(r.error());
     Run run(*this, options);

@@ -19,6 +19,8 @@
 
 class QIODevice;
 
+class QThread;
+
 namespace mdsync {
 
 class Workspace;
@@ -122,6 +124,7 @@ public:
     const ActiveConfig& config() const { return m_config; }
 
 private:
+    QThread* m_owner; // the thread that created it (the workspace writer's): the only one that may ingest
     class Run;
     struct Statements;
     Result<void> prepareStatements();
