@@ -89,29 +89,30 @@ Result<std::vector<ReplayItem>> Steward::replayMatch(const ReplayFilter& filter)
     return m_replay->match(filter);
 }
 
-Result<CorrectionResult> Steward::correctException(
-    const std::string& actor, std::int64_t exceptionId, const nlohmann::json& changes, const std::string& reason)
+Result<CorrectionResult> Steward::correctFromException(const std::string& actor, std::int64_t exceptionId,
+    const nlohmann::json& changes, const std::string& reason, bool payloadOfFailedDelivery)
 {
     if (auto r = needContracts(); !r)
         return makeError(r.error());
     auto s = read::exceptionSubject(m_ws.db(), exceptionId);
     if (!s)
         return makeError(QStringLiteral("correct exception #%1: ").arg(exceptionId) + s.error());
-    return s->isPayload() ? m_corrections->correctPayload(actor, exceptionId, changes, reason)
-                          : m_corrections->correctAttributes(
-                              actor, s->domain.toStdString(), s->key.toStdString(), changes, reason, exceptionId);
+    if (payloadOfFailedDelivery && s->isPayload())
+        return m_corrections->correctPayload(actor, exceptionId, changes, reason);
+    return m_corrections->correctAttributes(
+        actor, s->domain.toStdString(), s->key.toStdString(), changes, reason, exceptionId);
+}
+
+Result<CorrectionResult> Steward::correctException(
+    const std::string& actor, std::int64_t exceptionId, const nlohmann::json& changes, const std::string& reason)
+{
+    return correctFromException(actor, exceptionId, changes, reason, true);
 }
 
 Result<CorrectionResult> Steward::correctExceptionObject(
     const std::string& actor, std::int64_t exceptionId, const nlohmann::json& changes, const std::string& reason)
 {
-    if (auto r = needContracts(); !r)
-        return makeError(r.error());
-    auto s = read::exceptionSubject(m_ws.db(), exceptionId);
-    if (!s)
-        return makeError(QStringLiteral("correct exception #%1: ").arg(exceptionId) + s.error());
-    return m_corrections->correctAttributes(
-        actor, s->domain.toStdString(), s->key.toStdString(), changes, reason, exceptionId);
+    return correctFromException(actor, exceptionId, changes, reason, false);
 }
 
 Result<CorrectionResult> Steward::correctAttributes(const std::string& actor, const std::string& domain,

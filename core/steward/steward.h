@@ -78,6 +78,10 @@ public:
 
 private:
     Result<void> needContracts() const;
+    // The correction exception #N asks for: of the failed delivery's payload when `payloadOfFailedDelivery` and
+    // it is about one, else of the attributes of the object it is about.
+    Result<CorrectionResult> correctFromException(const std::string& actor, std::int64_t exceptionId,
+        const nlohmann::json& changes, const std::string& reason, bool payloadOfFailedDelivery);
 
     Workspace& m_ws;
     const ActiveConfig& m_config;

@@ -355,26 +355,25 @@ void Outbox::recordFailure(const Ref& d, std::string_view error, std::int64_t ex
 
 void Outbox::requeue(const Ref& d, std::string_view note, TimeMs now, Deltas& deltas)
 {
-    auto& q = st().requeue;
-    q.bind(0, d.deliveryId);
-    q.bind(1, statusText(DeliveryStatus::Pending));
-    q.bind(2, std::int64_t(now));
-    q.bind(3, note);
-    ledgerRun(q, "delivery status");
-    objectTargetStatus(d, DeliveryStatus::Pending, now);
-    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Pending);
+    changeStatus(st().requeue, d, DeliveryStatus::Pending, note, now, deltas);
 }
 
 void Outbox::discard(const Ref& d, std::string_view note, TimeMs now, Deltas& deltas)
 {
-    auto& q = st().setStatus;
+    changeStatus(st().setStatus, d, DeliveryStatus::Discarded, note, now, deltas);
+}
+
+// A steward's status change of one delivery: `q` binds (id, status, now, note).
+void Outbox::changeStatus(
+    SqlStatement& q, const Ref& d, DeliveryStatus to, std::string_view note, TimeMs now, Deltas& deltas)
+{
     q.bind(0, d.deliveryId);
-    q.bind(1, statusText(DeliveryStatus::Discarded));
+    q.bind(1, statusText(to));
     q.bind(2, std::int64_t(now));
     q.bind(3, note);
     ledgerRun(q, "delivery status");
-    objectTargetStatus(d, DeliveryStatus::Discarded, now);
-    deltas.move(d.target, d.domain, d.status, DeliveryStatus::Discarded);
+    objectTargetStatus(d, to, now);
+    deltas.move(d.target, d.domain, d.status, to);
 }
 
 void Outbox::setPayloadOverride(std::int64_t deliveryId, std::string_view payload, TimeMs now)

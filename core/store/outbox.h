@@ -132,6 +132,8 @@ private:
         const char* tuple, const char* tail);
     Statements& st();
     void objectTargetStatus(const Ref& d, DeliveryStatus to, TimeMs now);
+    void changeStatus(
+        SqlStatement& q, const Ref& d, DeliveryStatus to, std::string_view note, TimeMs now, Deltas& deltas);
 
     Workspace& m_ws;
     std::unique_ptr<Statements> m_st;
