@@ -13,27 +13,34 @@ CoreController::CoreController(CoreServiceOptions options, QObject* parent)
     m_serviceCalls = new CallReceiver(m_service);
     m_service->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_service, &QObject::deleteLater);
-    connect(m_service, &CoreService::started, this, [this](const QString& path, const QStringList& notes) {
+    // The service's signals come back the same way, through a receiver of ours (relay() in util/handover.h): a
+    // queued connect() would copy their arguments in Qt's metatype code, where TSan cannot see the hand-over.
+    m_uiCalls = new CallReceiver(this);
+    relay(m_service, &CoreService::started, m_uiCalls, [this](const QString& path, const QStringList& notes) {
         m_notes = notes;
         Q_EMIT started(path, notes);
     });
-    connect(m_service, &CoreService::failed, this, &CoreController::failed);
-    connect(m_service, &CoreService::stateChanged, this, [this](CoreService::State s) {
+    relay(m_service, &CoreService::failed, m_uiCalls, [this](const QString& message) { Q_EMIT failed(message); });
+    relay(m_service, &CoreService::stateChanged, m_uiCalls, [this](CoreService::State s) {
         m_state = s;
         Q_EMIT stateChanged(s);
     });
-    connect(m_service, &CoreService::changed, this, [this](quint64 v) {
+    relay(m_service, &CoreService::changed, m_uiCalls, [this](quint64 v) {
         m_version = v;
         Q_EMIT changed(v);
     });
-    connect(m_service, &CoreService::status, this, [this](const LiveStatus& status) {
+    relay(m_service, &CoreService::status, m_uiCalls, [this](const LiveStatus& status) {
         m_status = status;
         Q_EMIT statusChanged();
     });
-    connect(m_service, &CoreService::alertsFired, this, &CoreController::alertsFired);
-    connect(m_service, &CoreService::message, this, &CoreController::message);
-    connect(m_service, &CoreService::commandProgress, this, &CoreController::commandProgress);
-    connect(m_service, &CoreService::commandFinished, this,
+    relay(m_service, &CoreService::alertsFired, m_uiCalls,
+        [this](const QList<FiredAlert>& alerts) { Q_EMIT alertsFired(alerts); });
+    relay(m_service, &CoreService::message, m_uiCalls,
+        [this](const QString& line, bool problem) { Q_EMIT message(line, problem); });
+    relay(m_service, &CoreService::commandProgress, m_uiCalls,
+        [this](
+            quint64 id, int done, int total, const QString& text) { Q_EMIT commandProgress(id, done, total, text); });
+    relay(m_service, &CoreService::commandFinished, m_uiCalls,
         [this](quint64 id, bool ok, const QString& error, const nlohmann::json& result) {
             if (auto it = m_callbacks.find(id); it != m_callbacks.end()) {
                 Done done = std::move(it->second);
@@ -49,10 +56,13 @@ CoreController::CoreController(CoreServiceOptions options, QObject* parent)
 CoreController::~CoreController()
 {
     if (m_thread.isRunning()) {
+        // Shut the service down on its thread, then end the thread's loop from there; wait() orders all of it
+        // before this destructor goes on.
         CoreService* service = m_service;
-        QMetaObject::invokeMethod(
-            service, [service] { service->shutdown(); }, Qt::BlockingQueuedConnection);
-        m_thread.quit();
+        m_serviceCalls->post([service] {
+            service->shutdown();
+            QThread::currentThread()->quit();
+        });
         m_thread.wait();
     }
 }

@@ -60,6 +60,7 @@ private:
     QThread m_thread;
     CoreService* m_service = nullptr; // lives in m_thread
     CallReceiver* m_serviceCalls = nullptr; // child of m_service: runs posted calls on the core thread
+    CallReceiver* m_uiCalls = nullptr; // child of this: runs the service's relayed signals on the UI thread
     CoreService::State m_state = CoreService::State::Stopped;
     QStringList m_notes;
     LiveStatus m_status;

@@ -11,6 +11,7 @@
 #include <QObject>
 
 #include <functional>
+#include <type_traits>
 
 class QThreadPool;
 
@@ -31,5 +32,19 @@ protected:
 
 // Runs `f` on one of `pool`'s threads.
 void startOnPool(QThreadPool& pool, std::function<void()> f);
+
+// A queued signal connection through `to`: every emission of `signal` (on the sender's thread) copies the
+// arguments into a posted call, and `f` runs with them on `to`'s thread. Use it instead of a queued connect() across
+// threads: Qt copies queued arguments through its metatype code, which TSan cannot see ordered with the receiver.
+// The connection ends with `to` (or the sender).
+template<typename Sender, typename... Args, typename F>
+QMetaObject::Connection relay(const Sender* sender, void (Sender::*signal)(Args...), CallReceiver* to, F f)
+{
+    return QObject::connect(
+        sender, signal, to,
+        [to, f = std::move(f)](
+            Args... args) { to->post([f, ... copies = std::decay_t<Args>(args)]() mutable { f(copies...); }); },
+        Qt::DirectConnection);
+}
 
 } // namespace mdsync
