@@ -13,6 +13,9 @@ packages=(
   fontconfig fonts-dejavu-core xvfb xauth sqlite3
   # man pages generated from --help at build time (app/CMakeLists.txt); the build skips them without it
   help2man
+  # PostgreSQL 15 for the shared workspace (issue 15): the server for the tests' throwaway clusters
+  # (tests/pg/throwaway-pg.sh), libpq and Qt's QPSQL driver for the client
+  postgresql-15 postgresql-client-15 libpq-dev libqt6sql6-psql
   # Tryton ERP for the Tryton end-to-end tests and `mdsyncctl demo --tryton` (tests/tryton/tryton-env.sh, docs/TRYTON.md)
   tryton-server tryton-modules-company tryton-modules-party tryton-modules-product
   tryton-modules-product-measurements tryton-modules-stock tryton-modules-production
