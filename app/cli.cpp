@@ -2,6 +2,7 @@
 #include "clicommands.h"
 #include "clicommon.h"
 
+#include "access/identity.h"
 #include "access/roles.h"
 #include "audit/auditexport.h"
 #include "audit/auditlog.h"
@@ -51,6 +52,7 @@ const char* kUsage = R"(Usage: mdsyncctl <command> --workspace PATH [options]
 
 Commands:
   init [--landscape FILE] [--model FILE]   create a workspace with a landscape (default: built-in demo landscape)
+       [--asserted-identities]             a demo/test workspace where --user may name any login
   ingest FILE|-  [--source-name NAME]      ingest change events (JSON Lines) from a file or stdin
   objects [--domain D] [--prefix K] [--limit N]
   status --domain D --key K                an object's revision and its delivery state per target system
@@ -129,7 +131,8 @@ Commands:
 
 Options:
   --workspace PATH   the workspace file (every command; demo defaults to ./mdsync-demo.mdsync)
-  --user LOGIN       acting user (default: the OS login)
+  --user LOGIN       act as LOGIN: only your own OS login, or any login on a demo/test workspace created with
+                     `init --asserted-identities` (its audit trail says that identities there are asserted)
   --json             machine-readable output (query commands)
   --help, --version
 
@@ -156,7 +159,7 @@ const std::set<QString> kValueOptions = {
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
     QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
     QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
-    QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force") };
+    QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force"), QStringLiteral("asserted-identities") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -213,8 +216,10 @@ int cmdInit(const Args& a)
     const QString path = a.value(QStringLiteral("workspace"));
     if (path.isEmpty())
         return fail(QStringLiteral("--workspace PATH is required for 'init'"));
-    auto summary
-        = initWorkspace(path, a.value(QStringLiteral("model")), a.value(QStringLiteral("landscape")), actor(a));
+    const IdentityMode identities
+        = a.has(QStringLiteral("asserted-identities")) ? IdentityMode::Asserted : IdentityMode::OsLogin;
+    auto summary = initWorkspace(
+        path, a.value(QStringLiteral("model")), a.value(QStringLiteral("landscape")), actor(a), identities);
     if (!summary)
         return fail(summary.error());
     const nlohmann::json& j = summary.value();
@@ -431,11 +436,14 @@ int cmdOverview(const Args& a, Workspace* open = nullptr)
     auto o = read::overview(open->db());
     if (!o)
         return fail(o.error());
+    const IdentityMode identities = identityMode(*open);
+    o.value()["identities"] = std::string(toString(identities));
     if (a.has(QStringLiteral("json"))) {
         printJson(o.value());
         return Ok;
     }
-    out() << "Workspace instance " << jstr(o->at("instance_id")) << "\n\nObjects:";
+    out() << "Workspace instance " << jstr(o->at("instance_id"))
+          << "\nIdentities: " << q(std::string(describe(identities))) << "\n\nObjects:";
     for (auto it = o->at("objects").begin(); it != o->at("objects").end(); ++it)
         out() << ' ' << q(it.key()) << ' ' << jstr(it.value());
     out() << "  (revisions " << jstr(o->at("revisions")) << ")\n\nDeliveries per target:\n";
@@ -943,6 +951,8 @@ int run(const QStringList& argv)
     };
     if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));
+    if (const QString problem = identityProblem(a); !problem.isEmpty())
+        return fail(problem);
     int rc;
     if (auto it = areaCommands.find(c); it != areaCommands.end())
         rc = it->second(a);

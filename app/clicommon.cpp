@@ -1,5 +1,6 @@
 #include "clicommon.h"
 
+#include "access/identity.h"
 #include "access/roles.h"
 
 #include <algorithm>
@@ -74,6 +75,30 @@ void printTable(const QStringList& headers, const std::vector<QStringList>& rows
 void printJson(const nlohmann::json& j)
 {
     out() << q(j.dump(2)) << '\n';
+}
+
+QString identityProblem(const Args& a)
+{
+    const std::string requested = a.value(QStringLiteral("user")).toStdString();
+    if (requested.empty() || requested == osLogin() || a.command == QLatin1String("demo"))
+        return {}; // the demo creates a demo workspace, whose identities are asserted
+    if (a.command == QLatin1String("init")) {
+        if (a.has(QStringLiteral("asserted-identities")))
+            return {};
+        return QStringLiteral("--user %1: a workspace records every action under the OS login of the process (%2), "
+                              "so 'init' cannot act as another user. Leave out --user, or create a demo/test "
+                              "workspace with --asserted-identities (its audit trail marks identities as asserted).")
+            .arg(QString::fromStdString(requested), QString::fromStdString(osLogin()));
+    }
+    const QString path = a.value(QStringLiteral("workspace"));
+    if (path.isEmpty())
+        return {}; // the command itself says that it needs --workspace
+    auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return {}; // the command reports why it cannot open the workspace
+    if (auto user = actingUser(*ws.value(), requested); !user)
+        return user.error();
+    return {};
 }
 
 Result<std::unique_ptr<Workspace>> openWorkspace(const Args& a, Workspace::Mode mode)

@@ -228,13 +228,14 @@ private Q_SLOTS:
             f.write(QByteArray::fromStdString(l.dump()));
         }
         const QString ws = dir.filePath(QStringLiteral("w.mdsync"));
+        // Asserted identities (a test workspace): the role check below acts as another login.
         QCOMPARE(runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), ws, QStringLiteral("--landscape"),
-                            landscapeFile })
+                            landscapeFile, QStringLiteral("--asserted-identities") })
                      .exitCode,
             0);
         // The creator is an admin; reconciling is a steward's work.
         QCOMPARE(runCtl({ QStringLiteral("grant"), QStringLiteral("--workspace"), ws, QStringLiteral("--login"),
-                            QStringLiteral("tester"), QStringLiteral("--role"), QStringLiteral("steward"),
+                            QString::fromStdString(osLogin()), QStringLiteral("--role"), QStringLiteral("steward"),
                             QStringLiteral("--reason"), QStringLiteral("reconcile test") })
                      .exitCode,
             0);
@@ -265,6 +266,8 @@ private Q_SLOTS:
         // Only stewards (and admins) reconcile.
         CtlResult denied = runCtl(reconcile + QStringList { QStringLiteral("--user"), QStringLiteral("visitor") });
         QCOMPARE(denied.exitCode, 1);
+        QVERIFY2(
+            denied.err.contains("visitor") && !denied.err.contains("--asserted-identities"), denied.err.constData());
         // Missing --target.
         QCOMPARE(runCtl({ QStringLiteral("reconcile"), QStringLiteral("--workspace"), ws }).exitCode, 1);
 

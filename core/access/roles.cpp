@@ -9,6 +9,8 @@
 #ifdef Q_OS_UNIX
 #include <pwd.h>
 #include <unistd.h>
+#elif defined(Q_OS_WIN)
+#include <windows.h>
 #endif
 #include <QVariant>
 
@@ -153,14 +155,21 @@ Result<void> requirePermission(const QSqlDatabase& db, const std::string& login,
 
 std::string osLogin()
 {
-    for (const char* var : { "USER", "LOGNAME", "USERNAME" })
-        if (const QString v = qEnvironmentVariable(var); !v.isEmpty())
-            return v.toStdString();
 #ifdef Q_OS_UNIX
+    // The kernel's user id, not $USER: the environment is whatever the caller sets (USER=admin mdsyncctl ...).
     if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name && *pw->pw_name)
         return pw->pw_name;
-#endif
+    return "uid-" + std::to_string(getuid());
+#elif defined(Q_OS_WIN)
+    // The logon session's user (advapi32, linked by default), not %USERNAME%.
+    std::array<wchar_t, 257> name {};
+    DWORD size = static_cast<DWORD>(name.size());
+    if (GetUserNameW(name.data(), &size) && size > 1)
+        return QString::fromWCharArray(name.data(), static_cast<qsizetype>(size) - 1).toStdString();
     return "unknown";
+#else
+    return "unknown";
+#endif
 }
 
 } // namespace mdsync

@@ -56,8 +56,9 @@ Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db);
 // the roles that would allow it.
 Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action);
 
-// The operating-system login of this process (USER, LOGNAME, USERNAME, else the password database), the
-// identity every action is recorded under unless a command names another; "unknown" when none is found.
+// The operating-system login of this process, the identity every action is recorded under (access/identity.h):
+// on Unix the password database's name for the real user id (never $USER, which the caller controls), "uid-N"
+// when it has none; on Windows the logon session's user (GetUserNameW).
 std::string osLogin();
 
 } // namespace mdsync

@@ -1,5 +1,6 @@
 #include "audit/auditexport.h"
 
+#include "access/identity.h"
 #include "access/roles.h"
 
 #include "audit/auditlog.h"
@@ -622,17 +623,30 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
 
     audit["contiguous"] = true;
     std::string instanceId;
+    QString identities;
+    QString demo;
     {
         QSqlQuery iq(db);
-        if (iq.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'instance_id'")) && iq.next())
-            instanceId = iq.value(0).toString().toStdString();
+        if (iq.exec(QStringLiteral("SELECT key, value FROM meta WHERE key IN ('instance_id', 'identities', 'demo')")))
+            while (iq.next()) {
+                const QString key = iq.value(0).toString();
+                if (key == QLatin1String("instance_id"))
+                    instanceId = iq.value(1).toString().toStdString();
+                else if (key == QLatin1String("identities"))
+                    identities = iq.value(1).toString();
+                else
+                    demo = iq.value(1).toString();
+            }
     }
+    const IdentityMode identityMode = identityModeFromMeta(identities, demo);
     json manifest = {
         { "format", kFormat },
         { "version", kVersion },
         { "created_at", formatRfc3339(nowMs()) },
         { "workspace", QFileInfo(db.databaseName()).fileName().toStdString() },
         { "instance_id", instanceId },
+        { "identities",
+            { { "mode", std::string(toString(identityMode)) }, { "meaning", std::string(describe(identityMode)) } } },
         { "range",
             { { "from", o.from ? json(fromText) : json(nullptr) }, { "to", o.to ? json(toText) : json(nullptr) },
                 { "semantics", "from inclusive, to exclusive; null = unbounded" } } },

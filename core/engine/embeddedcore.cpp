@@ -19,8 +19,8 @@
 
 namespace mdsync {
 
-Result<nlohmann::json> initWorkspace(
-    const QString& path, const QString& modelFile, const QString& landscapeFile, const std::string& actor)
+Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFile, const QString& landscapeFile,
+    const std::string& actor, IdentityMode identities)
 {
     auto model = modelFile.isEmpty() ? CanonicalModel::builtin() : CanonicalModel::fromFile(modelFile);
     if (!model)
@@ -38,7 +38,8 @@ Result<nlohmann::json> initWorkspace(
         return tx.error();
     AuditLog audit(w.db());
     auto e = audit.append(actor, "workspace.init", "workspace", std::nullopt,
-        nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion } },
+        nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion },
+            { "identities", std::string(toString(identities)) } },
         std::nullopt);
     if (!e) {
         return makeError(e.error());
@@ -46,6 +47,8 @@ Result<nlohmann::json> initWorkspace(
     if (auto r = w.setMeta(QStringLiteral("created_by"), qs(actor)); !r) {
         return makeError(r.error());
     }
+    if (auto r = setIdentityMode(w, identities); !r)
+        return makeError(r.error());
     if (auto r = tx.commit(); !r)
         return makeError(r.error());
     // The creator is the workspace's first admin (and may then grant roles to others).
@@ -59,7 +62,8 @@ Result<nlohmann::json> initWorkspace(
     return nlohmann::json { { "workspace", w.path().toStdString() }, { "instance_id", w.instanceId().toStdString() },
         { "model_version", model->version() }, { "domains", model->domains().size() },
         { "landscape", landscape->name() }, { "landscape_version", landscape->version() },
-        { "systems", landscape->systems().size() }, { "subscriptions", landscape->subscriptions().size() } };
+        { "systems", landscape->systems().size() }, { "subscriptions", landscape->subscriptions().size() },
+        { "identities", std::string(toString(identities)) } };
 }
 
 Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor, bool replace)
@@ -80,7 +84,7 @@ Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string&
         for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
             QFile::remove(path + suffix);
     }
-    auto summary = initWorkspace(path, {}, {}, actor);
+    auto summary = initWorkspace(path, {}, {}, actor, IdentityMode::Asserted);
     if (!summary)
         return summary;
     auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);

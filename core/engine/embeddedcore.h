@@ -4,6 +4,7 @@
 // the dispatcher, plus the steps that set a workspace up. Used by `mdsyncctl run/demo` and by the GUI's core
 // thread (CoreService), so both run exactly the same core.
 
+#include "access/identity.h"
 #include "config/configstore.h"
 #include "sync/dispatcher.h"
 #include "sync/ingestpipeline.h"
@@ -27,8 +28,8 @@ class Workspace;
 // Creates a workspace file with a model and landscape (built-in when the file names are empty), audits it
 // and makes `actor` its first admin. Returns a summary: workspace, model_version, landscape, landscape_version,
 // domains, systems, subscriptions.
-Result<nlohmann::json> initWorkspace(
-    const QString& path, const QString& modelFile, const QString& landscapeFile, const std::string& actor);
+Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFile, const QString& landscapeFile,
+    const std::string& actor, IdentityMode identities = IdentityMode::OsLogin);
 
 // (Re)creates the live-demo workspace at `path`: refuses to replace a file that is not a demo workspace.
 // An existing file is replaced only with `replace` and only when it is a previous demo workspace.

@@ -2,6 +2,7 @@
 // demo landscape, a mixed batch of good and bad lines, the audit chain before and after tampering, and the
 // exit codes and one-line errors of user mistakes.
 
+#include "access/roles.h"
 #include "store/workspace.h"
 #include "testutil.h"
 #include "workspacefixture.h"
@@ -483,6 +484,66 @@ private Q_SLOTS:
             = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QCOMPARE(ov.exitCode, 0);
         QCOMPARE(ov.json()["revisions"].get<int>(), 0);
+    }
+
+    void identityIsTheOsLogin()
+    {
+        // A normal workspace acts as the OS login: --user naming someone else is refused (exit 1) on every
+        // command, before anything is done; --user naming the OS login itself is fine.
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const CtlResult who
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QCOMPARE(qs(who.json().value("identities", "")), QStringLiteral("os_login"));
+        const CtlResult plain = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(plain.out.contains("Identities: OS login"), qPrintable(show(plain)));
+        for (const QStringList& cmd :
+            { QStringList { QStringLiteral("grant"), QStringLiteral("--login"), QStringLiteral("mallory"),
+                  QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--reason"), QStringLiteral("x") },
+                QStringList { QStringLiteral("ingest"), data("mixed-batch.jsonl") },
+                QStringList { QStringLiteral("exceptions") } }) {
+            const CtlResult r = runCtl(cmd
+                + QStringList {
+                    QStringLiteral("--workspace"), ws, QStringLiteral("--user"), QStringLiteral("someone-else") });
+            QVERIFY2(r.exitCode == 1, qPrintable(cmd.first() + QLatin1Char('\n') + show(r)));
+            QVERIFY2(r.err.contains("--user someone-else") && r.err.contains("refused")
+                    && r.err.contains("--asserted-identities"),
+                qPrintable(show(r)));
+        }
+        const CtlResult ov
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QCOMPARE(ov.json()["revisions"].get<int>(), 0); // the refused ingest stored nothing
+        const CtlResult roles
+            = runCtl({ QStringLiteral("roles"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QVERIFY2(!roles.out.contains("mallory"), qPrintable(show(roles)));
+        const CtlResult self = runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws,
+            QStringLiteral("--user"), qs(osLogin()) });
+        QVERIFY2(self.exitCode == 0, qPrintable(show(self)));
+
+        // init: another --user only for a demo/test workspace, whose trail says that identities are asserted.
+        const QString refused = m_dir.filePath(QStringLiteral("asserted-refused.mdsync"));
+        const CtlResult noFlag = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), refused,
+            QStringLiteral("--user"), QStringLiteral("ada") });
+        QVERIFY2(noFlag.exitCode == 1 && noFlag.err.contains("--asserted-identities"), qPrintable(show(noFlag)));
+        QVERIFY(!QFile::exists(refused));
+        const QString test = m_dir.filePath(QStringLiteral("asserted.mdsync"));
+        const CtlResult init = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), test,
+            QStringLiteral("--user"), QStringLiteral("ada"), QStringLiteral("--asserted-identities") });
+        QVERIFY2(init.exitCode == 0, qPrintable(show(init)));
+        const CtlResult asAbe = runCtl({ QStringLiteral("exceptions"), QStringLiteral("--workspace"), test,
+            QStringLiteral("--user"), QStringLiteral("abe") });
+        QVERIFY2(asAbe.exitCode == 0, qPrintable(show(asAbe)));
+        const CtlResult ovt
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), test, QStringLiteral("--json") });
+        QCOMPARE(qs(ovt.json().value("identities", "")), QStringLiteral("asserted"));
+        auto w = Workspace::open(test, Workspace::Mode::ReadOnly);
+        QVERIFY2(w, w ? "" : qPrintable(w.error()));
+        QSqlQuery q(w.value()->db());
+        QVERIFY(
+            q.exec(QStringLiteral("SELECT actor, after FROM audit_log WHERE action = 'workspace.init'")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("ada"));
+        QCOMPARE(
+            qs(json::parse(q.value(1).toString().toStdString()).value("identities", "")), QStringLiteral("asserted"));
     }
 
     void contractTests()

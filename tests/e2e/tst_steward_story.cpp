@@ -92,7 +92,9 @@ private Q_SLOTS:
         s.ws = dir.filePath(QStringLiteral("story.mdsync"));
 
         s.note(QStringLiteral("ada creates the workspace (and is its first admin) and sets up the team"));
-        QCOMPARE(s.ctl(QStringLiteral("ada"), { QStringLiteral("init"), QStringLiteral("--landscape"), landscapeFile })
+        QCOMPARE(s.ctl(QStringLiteral("ada"),
+                      { QStringLiteral("init"), QStringLiteral("--landscape"), landscapeFile,
+                          QStringLiteral("--asserted-identities") })
                      .exitCode,
             0);
         for (const auto& [login, role] : { std::pair { "sam", "steward" }, std::pair { "sam", "approver" },
