@@ -403,7 +403,7 @@ private Q_SLOTS:
 
         auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
         QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
-        QCOMPARE(ws.value()->schemaVersion(), 5);
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
         QCOMPARE(ws.value()->instanceId().size(), 32);
         QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id")), keys);
         IngestPipeline pipeline(*ws.value(), t.config());
@@ -415,6 +415,46 @@ private Q_SLOTS:
         QVERIFY2(messageOf(ws.value()->db(), "validation").contains(QStringLiteral("makes a cycle")),
             qPrintable(messageOf(ws.value()->db(), "validation")));
         QCOMPARE(ws.value()->meta(QStringLiteral("ref_index")), QStringLiteral("1"));
+    }
+
+    void workspaceFromSchema5GetsObjectRefInKeyOrder()
+    {
+        // Schema 5 declared object_ref's non-key column `domain` between key columns; SQLite 3.40's
+        // integrity_check then reported "NULL value in object_ref.domain" for every row. Schema 6 keeps the rows
+        // with the key columns first, and the check passes.
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-70", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "SA-71", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "bom", "B-70", bomOf("FG-70", json::array({ line(10, "SA-71") })),
+                    "2026-11-27T08:00:00Z") }));
+        QCOMPARE(s->revisions, 3);
+        const QString refs = QStringLiteral(
+            "SELECT object_id || ' ' || domain || ' ' || path || ' ' || ref_domain || ' ' || ref_key FROM object_ref"
+            " ORDER BY 1");
+        const QStringList before = column(t.db(), refs);
+        QVERIFY(!before.isEmpty()); // the BOM line (and whatever else the item refers to)
+        QSqlQuery q(t.db());
+        for (const char* sql : { "CREATE TABLE object_ref_v5 (object_id INTEGER NOT NULL, domain TEXT NOT NULL,"
+                                 " path TEXT NOT NULL, ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL,"
+                                 " PRIMARY KEY (object_id, path, ref_domain, ref_key)) WITHOUT ROWID",
+                 "INSERT INTO object_ref_v5 SELECT object_id, domain, path, ref_domain, ref_key FROM object_ref",
+                 "DROP TABLE object_ref", "ALTER TABLE object_ref_v5 RENAME TO object_ref",
+                 "CREATE INDEX object_ref_target ON object_ref(ref_domain, ref_key, domain, path)",
+                 "PRAGMA user_version = 5" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("NULL value in object_ref.domain")); // the 3.40 report
+        q.finish();
+        const QString path = t.path();
+        t.close();
+
+        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        QCOMPARE(column(ws.value()->db(), refs), before);
+        QCOMPARE(
+            column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
     }
 
     // ---- text and numbers ---------------------------------------------------------------------------

@@ -299,6 +299,22 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("CREATE INDEX pending_ref_target ON pending_ref(ref_domain, ref_key)"),
             QStringLiteral("CREATE INDEX pending_ref_object ON pending_ref(object_id)"),
         },
+        // ---- version 6 ------------------------------------------------------------------------------
+        {
+            // object_ref with its primary-key columns first. Same rows and keys; the declared order is what
+            // SQLite 3.40's PRAGMA integrity_check gets wrong for a WITHOUT ROWID table whose non-key NOT NULL
+            // column sits between key columns: it reported "NULL value in object_ref.domain" for every row,
+            // so a backup's check (store/backup.cpp) could not tell a sound copy from a broken one.
+            QStringLiteral("CREATE TABLE object_ref_v6 ("
+                           " object_id INTEGER NOT NULL, path TEXT NOT NULL, ref_domain TEXT NOT NULL,"
+                           " ref_key TEXT NOT NULL, domain TEXT NOT NULL,"
+                           " PRIMARY KEY (object_id, path, ref_domain, ref_key)) WITHOUT ROWID"),
+            QStringLiteral("INSERT INTO object_ref_v6(object_id, path, ref_domain, ref_key, domain)"
+                           " SELECT object_id, path, ref_domain, ref_key, domain FROM object_ref"),
+            QStringLiteral("DROP TABLE object_ref"),
+            QStringLiteral("ALTER TABLE object_ref_v6 RENAME TO object_ref"),
+            QStringLiteral("CREATE INDEX object_ref_target ON object_ref(ref_domain, ref_key, domain, path)"),
+        },
     };
     return all;
 }

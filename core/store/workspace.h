@@ -25,7 +25,7 @@ class Workspace
 public:
     enum class Mode { ReadWrite, ReadOnly };
 
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
     // SQLite's application_id of a workspace file: "MDSY" (0x4D445359), set when the file is created.
     static constexpr int kApplicationId = 0x4D445359;
 

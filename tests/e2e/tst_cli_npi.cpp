@@ -486,6 +486,55 @@ private Q_SLOTS:
         QCOMPARE(ov.json()["revisions"].get<int>(), 0);
     }
 
+    void backupWhileAWriterHoldsTheWorkspaceAndRestore()
+    {
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const CtlResult in
+            = runCtl({ QStringLiteral("ingest"), data("mixed-batch.jsonl"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(in.finished, qPrintable(show(in)));
+        const json before
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") })
+                  .json();
+        QVERIFY(before["revisions"].get<int>() > 0);
+
+        const QString copy = m_dir.filePath(QStringLiteral("backup-1.mdsync"));
+        {
+            // A writer holds the workspace (as `mdsyncctl run` would): the backup is online.
+            auto writer = Workspace::open(ws, Workspace::Mode::ReadWrite);
+            QVERIFY2(writer, writer ? "" : qPrintable(writer.error()));
+            const CtlResult b = runCtl({ QStringLiteral("backup"), QStringLiteral("--workspace"), ws,
+                QStringLiteral("--out"), copy, QStringLiteral("--json") });
+            QVERIFY2(b.exitCode == 0, qPrintable(show(b)));
+            QVERIFY(b.json()["audit_ok"].get<bool>());
+            QVERIFY(b.json()["audit_entries"].get<int>() > 0);
+            QCOMPARE(dumped(b.json()["instance_id"]), dumped(before["instance_id"]));
+            QVERIFY(QFile::exists(copy));
+            QVERIFY(!QFile::exists(copy + QStringLiteral(".partial")));
+            // A commit after the backup is not in it.
+            QVERIFY(writer.value()->setMeta(QStringLiteral("after_backup"), QStringLiteral("1")));
+            auto c = Workspace::open(copy, Workspace::Mode::ReadOnly);
+            QVERIFY2(c, c ? "" : qPrintable(c.error()));
+            QVERIFY(c.value()->meta(QStringLiteral("after_backup")).isEmpty());
+            // A backup never replaces a file.
+            const CtlResult again = runCtl(
+                { QStringLiteral("backup"), QStringLiteral("--workspace"), ws, QStringLiteral("--out"), copy });
+            QVERIFY2(again.exitCode == 1 && again.err.contains("exists already"), qPrintable(show(again)));
+        }
+        // The restore drill: replace the workspace by the backup; it verifies and holds what it held.
+        for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+            QFile::remove(ws + suffix);
+        QVERIFY(QFile::copy(copy, ws));
+        const CtlResult verify = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(verify.exitCode == 0 && verify.out.contains("audit log OK"), qPrintable(show(verify)));
+        const json after
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") })
+                  .json();
+        QCOMPARE(dumped(after["revisions"]), dumped(before["revisions"]));
+        QCOMPARE(dumped(after["instance_id"]), dumped(before["instance_id"]));
+        QCOMPARE(dumped(after["open_exceptions"]), dumped(before["open_exceptions"]));
+    }
+
     void identityIsTheOsLogin()
     {
         // A normal workspace acts as the OS login: --user naming someone else is refused (exit 1) on every
