@@ -18,6 +18,7 @@
 #include "steward/exceptionactions.h"
 #include "steward/rolegrants.h"
 #include "store/backup.h"
+#include "store/deliverystatus.h"
 #include "store/livestatus.h"
 #include "store/readexceptions.h"
 #include "store/readqueries.h"
@@ -605,8 +606,9 @@ Result<std::unique_ptr<Core>> openCore(const QString& path, DispatcherOptions op
 QString statusLine(const nlohmann::json& live, const DispatcherStats& st)
 {
     QString line = QStringLiteral("deliveries:");
-    for (const char* s : { "acked", "in_flight", "pending", "retry_wait", "held", "failed", "superseded" })
-        line += QStringLiteral(" %1 %2").arg(QLatin1String(s)).arg(live["deliveries"].value(s, 0));
+    for (DeliveryStatus s : { DeliveryStatus::Acked, DeliveryStatus::InFlight, DeliveryStatus::Pending,
+             DeliveryStatus::RetryWait, DeliveryStatus::Held, DeliveryStatus::Failed, DeliveryStatus::Superseded })
+        line += QStringLiteral(" %1 %2").arg(QLatin1String(toString(s))).arg(live["deliveries"].value(toString(s), 0));
     std::int64_t open = 0;
     QString byCategory;
     for (auto it = live["exceptions"].begin(); it != live["exceptions"].end(); ++it) {

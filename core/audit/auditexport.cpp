@@ -18,6 +18,7 @@
 
 #include <QUuid>
 
+#include <array>
 #include <charconv>
 #include <map>
 #include <memory>
@@ -133,10 +134,10 @@ public:
 
     json describe()
     {
-        char hex[64];
+        std::array<char, 64> hex {};
         m_hash.resultHex(hex);
         return json { { "name", m_name.toStdString() }, { "rows", m_rows }, { "bytes", m_bytes },
-            { "sha256", std::string(hex, sizeof hex) } };
+            { "sha256", std::string(hex.data(), hex.size()) } };
     }
 
     qint64 rows() const { return m_rows; }
@@ -185,11 +186,12 @@ Result<qint64> streamTable(SqlStatement& q, const Table& t, OutFile* csv, OutFil
     }
     // '{"name":' prefixes of the JSON objects, built once.
     std::vector<std::string> keys;
+    keys.reserve(static_cast<size_t>(columns));
     for (int i = 0; i < columns; ++i)
         keys.push_back((i ? ",\"" : "{\"") + t.columns[static_cast<size_t>(i)] + "\":");
     std::vector<std::optional<std::string_view>> row(static_cast<size_t>(columns));
     std::string timeText;
-    char num[24];
+    std::array<char, 24> num {};
     qint64 n = 0;
     while (q.next()) {
         for (int i = 0; i < columns; ++i) {
@@ -200,8 +202,9 @@ Result<qint64> streamTable(SqlStatement& q, const Table& t, OutFile* csv, OutFil
                 timeText = formatRfc3339(q.int64(i));
                 cell = timeText;
             } else if (t.integer[static_cast<size_t>(i)])
-                cell = std::string_view(
-                    num, static_cast<size_t>(std::to_chars(num, num + sizeof num, q.int64(i)).ptr - num));
+                cell = std::string_view(num.data(),
+                    static_cast<size_t>(
+                        std::to_chars(num.data(), num.data() + num.size(), q.int64(i)).ptr - num.data()));
             else
                 cell = q.text(i);
             if (csv) {
@@ -248,9 +251,9 @@ std::string fileSha256(QFile& file)
     QByteArray block;
     while (!(block = file.read(1 << 20)).isEmpty())
         h.addData(block.constData(), static_cast<size_t>(block.size()));
-    char hex[64];
+    std::array<char, 64> hex {};
     h.resultHex(hex);
-    return std::string(hex, sizeof hex);
+    return { hex.data(), hex.size() };
 }
 
 // ---- OpenLineage -----------------------------------------------------------------------------------------------
@@ -267,7 +270,7 @@ bool inboundKind(const std::string& kind)
     static const std::set<std::string> inbound { "received", "created", "merged", "deleted", "enriched", "rejected",
         "policy_violation", "duplicate_suspect", "not_merged", "unchanged", "unresolved_reference",
         "reference_resolved", "suspicious_text" };
-    return inbound.count(kind) > 0;
+    return inbound.contains(kind);
 }
 
 std::string eventTypeOf(const std::string& kind)
@@ -346,7 +349,8 @@ json openLineageEvent(const std::string& workspace, std::int64_t id, TimeMs at, 
 
     const json objectDataset = { { "namespace", sys.empty() ? hub : sys }, { "name", domain + "/" + key } };
     const json hubDataset = { { "namespace", hub }, { "name", domain + "/" + key } };
-    json inputs = json::array(), outputs = json::array();
+    json inputs = json::array();
+    json outputs = json::array();
     if (sys.empty()) {
         outputs.push_back(hubDataset);
     } else if (inboundKind(kind)) {
@@ -405,7 +409,8 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         auditTime += QStringLiteral(" AND at >= :from");
     if (o.to)
         auditTime += QStringLiteral(" AND at < :to");
-    qint64 minSeq = 0, maxSeq = -1;
+    qint64 minSeq = 0;
+    qint64 maxSeq = -1;
     {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("SELECT min(seq), max(seq) FROM audit_log") + auditTime);
@@ -886,7 +891,8 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
         }
     }
     qint64 rows = 0;
-    Row a, b;
+    Row a;
+    Row b;
     for (;;) {
         const bool gotJ = jsonl && jsonl->next(a);
         if (jsonl && !gotJ && !jsonl->error().isEmpty()) {
@@ -1066,12 +1072,14 @@ Result<json> verifyExport(const QString& directory)
     if (am.contains("first_prev_hash") && am["first_prev_hash"].is_string())
         prevHash = am["first_prev_hash"].get<std::string>();
     std::optional<qint64> expectSeq;
-    std::string firstHash, lastHash;
-    std::optional<qint64> firstSeq, lastSeq;
+    std::string firstHash;
+    std::string lastHash;
+    std::optional<qint64> firstSeq;
+    std::optional<qint64> lastSeq;
     qint64 hashesChecked = 0;
     AuditHasher hasher;
-    const qint64 auditRows = readTable(dir, auditTable(), rowsOf.count("audit.csv"), rowsOf.count("audit.jsonl"), p,
-        [&](const Row& r, const QString& where) {
+    const qint64 auditRows = readTable(dir, auditTable(), rowsOf.contains("audit.csv"), rowsOf.contains("audit.jsonl"),
+        p, [&](const Row& r, const QString& where) {
             AuditEntry e;
             const auto seq = toInt(r[0]);
             if (!seq || !r[1] || !r[2] || !r[3] || !r[4] || !r[8] || !r[9]) {
@@ -1118,7 +1126,7 @@ Result<json> verifyExport(const QString& directory)
         p.add(QStringLiteral("audit: %1 entries read, the manifest records %2").arg(auditRows).arg(auditCount));
     for (const char* name : { "audit.csv", "audit.jsonl" }) {
         // rows per file are checked by the lockstep comparison; here against the manifest
-        if (rowsOf.count(name) && rowsOf[name] != auditCount)
+        if (rowsOf.contains(name) && rowsOf[name] != auditCount)
             p.add(QStringLiteral("manifest.json: %1 rows %2 differ from audit count %3")
                       .arg(QLatin1String(name))
                       .arg(rowsOf[name])
@@ -1140,8 +1148,8 @@ Result<json> verifyExport(const QString& directory)
                   .arg(seqText(gotFirst), seqText(gotLast), seqText(mFirst), seqText(mLast)));
 
     // Lineage: CSV/JSONL agreement and counts.
-    const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.count("lineage.csv"),
-        rowsOf.count("lineage.jsonl"), p, [](const Row&, const QString&) {});
+    const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.contains("lineage.csv"),
+        rowsOf.contains("lineage.jsonl"), p, [](const Row&, const QString&) {});
     checked["lineage_events"] = lineageRows;
     const qint64 lineageCount
         = m.contains("lineage") && m["lineage"].is_object() ? m["lineage"].value("count", qint64(-1)) : -1;
@@ -1149,13 +1157,13 @@ Result<json> verifyExport(const QString& directory)
         p.add(QStringLiteral("lineage: %1 events read, the manifest records %2").arg(lineageRows).arg(lineageCount));
 
     // OpenLineage: one well-formed RunEvent per line, as many as lineage events.
-    if (rowsOf.count("openlineage.jsonl") || (m.contains("openlineage") && !m["openlineage"].is_null())) {
+    if (rowsOf.contains("openlineage.jsonl") || (m.contains("openlineage") && !m["openlineage"].is_null())) {
         const qint64 olCount = m.contains("openlineage") && m["openlineage"].is_object()
             ? m["openlineage"].value("count", qint64(-1))
             : -1;
         QFile f(dir.filePath(QStringLiteral("openlineage.jsonl")));
         qint64 lines = 0;
-        if (!rowsOf.count("openlineage.jsonl")) {
+        if (!rowsOf.contains("openlineage.jsonl")) {
             p.add(QStringLiteral("manifest.json: records OpenLineage events but does not list openlineage.jsonl"));
         } else if (f.open(QIODevice::ReadOnly)) {
             static const std::set<std::string> types { "START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER" };
@@ -1164,7 +1172,7 @@ Result<json> verifyExport(const QString& directory)
                 const QByteArray line = f.readLine();
                 const json e = json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
                 const bool ok = e.is_object() && e.contains("eventType") && e["eventType"].is_string()
-                    && types.count(e["eventType"].get<std::string>()) && e.contains("eventTime")
+                    && types.contains(e["eventType"].get<std::string>()) && e.contains("eventTime")
                     && e["eventTime"].is_string() && e.contains("run") && e["run"].is_object()
                     && e["run"].contains("runId") && e["run"]["runId"].is_string()
                     && !QUuid::fromString(qs(e["run"]["runId"].get<std::string>())).isNull() && e.contains("job")
@@ -1185,7 +1193,7 @@ Result<json> verifyExport(const QString& directory)
     return result(true);
 }
 
-Result<nlohmann::json> exportAuditAs(QSqlDatabase db, const std::string& actor, const ExportOptions& options)
+Result<nlohmann::json> exportAuditAs(const QSqlDatabase& db, const std::string& actor, const ExportOptions& options)
 {
     if (auto r = requirePermission(db, actor, Action::ExportAudit); !r)
         return makeError(r.error());

@@ -69,6 +69,6 @@ nlohmann::json openLineageEvent(const std::string& workspace, std::int64_t id, T
     const std::optional<std::string>& correlationId, const std::string& detail);
 
 // exportAudit() for a user: refused unless one of the user's roles may export the audit trail (auditor).
-Result<nlohmann::json> exportAuditAs(QSqlDatabase db, const std::string& actor, const ExportOptions& options);
+Result<nlohmann::json> exportAuditAs(const QSqlDatabase& db, const std::string& actor, const ExportOptions& options);
 
 } // namespace mdsync

@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -46,25 +47,26 @@ bool validUtf8(const unsigned char* p, const unsigned char* end)
             continue;
         }
         int n = 0;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF)
+        unsigned lo = 0x80;
+        unsigned hi = 0xBF;
+        // RFC 3629: the second byte's range is narrower after E0, ED, F0 and F4.
+        if (c >= 0xC2 && c <= 0xDF) {
             n = 1;
-        else if (c == 0xE0)
-            n = 2, lo = 0xA0;
-        else if (c >= 0xE1 && c <= 0xEC)
+        } else if (c >= 0xE0 && c <= 0xEF) {
             n = 2;
-        else if (c == 0xED)
-            n = 2, hi = 0x9F;
-        else if (c >= 0xEE && c <= 0xEF)
-            n = 2;
-        else if (c == 0xF0)
-            n = 3, lo = 0x90;
-        else if (c >= 0xF1 && c <= 0xF3)
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
             n = 3;
-        else if (c == 0xF4)
-            n = 3, hi = 0x8F;
-        else
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
             return false;
+        }
         if (end - p <= n)
             return false;
         if (p[1] < lo || p[1] > hi)
@@ -121,8 +123,8 @@ bool AuditHasher::appendJsonString(std::string& out, std::string_view s)
             out += "\\r";
             break;
         default: {
-            const char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
-            out.append(u, 6);
+            const std::array<char, 6> u = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
+            out.append(u.data(), u.size());
         }
         }
     }
@@ -156,8 +158,8 @@ AuditHasher::Text view(const std::optional<std::string>& s)
 
 } // namespace
 
-AuditLog::AuditLog(QSqlDatabase db)
-    : m_db(std::move(db))
+AuditLog::AuditLog(const QSqlDatabase& db)
+    : m_db(db)
 { }
 
 const std::string& AuditLog::genesisHash()
@@ -192,9 +194,9 @@ void AuditHasher::appendCanonical(std::string& out, std::int64_t seq, std::strin
 {
     const auto start = out.size();
     try {
-        char num[24];
+        std::array<char, 24> num {};
         out += '[';
-        out.append(num, std::to_chars(num, num + sizeof num, seq).ptr);
+        out.append(num.data(), std::to_chars(num.data(), num.data() + num.size(), seq).ptr);
         out += ',';
         appendString(out, at);
         out += ',';
@@ -229,7 +231,7 @@ std::string_view AuditHasher::hash(std::int64_t seq, std::string_view at, std::s
     m_sha.reset();
     m_sha.addData(m_buf);
     m_sha.resultHex(m_hex);
-    return std::string_view(m_hex, sizeof m_hex);
+    return { m_hex.data(), m_hex.size() };
 }
 
 std::string_view AuditHasher::hash(const AuditEntry& e)
@@ -312,7 +314,9 @@ struct VerifyBatch
     struct Item
     {
         std::int64_t seq = 0;
-        std::uint32_t off[9] {}, len[9] {}; // at, actor, action, subject, before, after, reason, prev_hash, hash
+        // Offset and length in the arena of: at, actor, action, subject, before, after, reason, prev_hash, hash.
+        std::array<std::uint32_t, 9> off {};
+        std::array<std::uint32_t, 9> len {};
         std::uint16_t nulls = 0; // bit i: field i is NULL
     };
     std::string arena;
@@ -400,7 +404,8 @@ AuditVerification AuditLog::verify() const
     }
     // This thread reads rows and checks seq and links; a second thread recomputes the hashes (the bulk of the
     // work), batch by batch, with at most a few batches in flight.
-    constexpr std::size_t kBatch = 2048, kInFlight = 4;
+    constexpr std::size_t kBatch = 2048;
+    constexpr std::size_t kInFlight = 4;
     HashWorker worker;
     std::thread hashing([&worker] { worker.run(); });
     auto submit = [&worker](std::unique_ptr<VerifyBatch> b) {
@@ -436,14 +441,14 @@ AuditVerification AuditLog::verify() const
         it.seq = seq;
         for (int i = 0; i < 9; ++i) {
             if (q.isNull(i + 1))
-                it.nulls = static_cast<std::uint16_t>(it.nulls | (1u << i));
+                it.nulls = static_cast<std::uint16_t>(it.nulls | (1U << i));
             const std::string_view t = q.text(i + 1);
             it.off[i] = static_cast<std::uint32_t>(batch->arena.size());
             it.len[i] = static_cast<std::uint32_t>(t.size());
             batch->arena.append(t);
         }
         batch->items.push_back(it);
-        if (batch->items.size() >= kBatch || batch->arena.size() >= (1u << 30)) {
+        if (batch->items.size() >= kBatch || batch->arena.size() >= (1U << 30)) {
             submit(std::move(batch));
             batch = std::make_unique<VerifyBatch>();
         }

@@ -9,6 +9,7 @@
 
 #include "audit/fastsha256.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,13 +67,13 @@ public:
 private:
     std::string m_buf;
     FastSha256 m_sha;
-    char m_hex[64] {};
+    std::array<char, 64> m_hex {};
 };
 
 class AuditLog
 {
 public:
-    explicit AuditLog(QSqlDatabase db);
+    explicit AuditLog(const QSqlDatabase& db);
 
     // Appends one entry inside the caller's transaction (the caller commits or rolls back).
     Result<std::int64_t> append(const std::string& actor, const std::string& action, const std::string& subject,

@@ -5,8 +5,10 @@
 // ~100 MB/s on our machines, which capped audit verification at ~250k entries/s; SHA-NI is ~10x faster.
 // The result is the standard SHA-256 (tests compare it with QCryptographicHash on both paths).
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace mdsync {
@@ -19,9 +21,9 @@ public:
     void addData(const void* data, std::size_t size);
     void addData(std::string_view s) { addData(s.data(), s.size()); }
     // Finishes the hash into `digest` (32 bytes); call reset() before reusing the object.
-    void result(unsigned char digest[32]);
+    void result(std::span<unsigned char, 32> digest);
     // 64 lower-case hex characters into `hex` (not NUL-terminated).
-    void resultHex(char hex[64]);
+    void resultHex(std::span<char, 64> hex);
 
     // Whether the SHA-NI path is used on this CPU; tests may switch it off to check the portable path.
     static bool accelerated();
@@ -30,8 +32,8 @@ public:
 private:
     void blocks(const unsigned char* data, std::size_t count);
 
-    std::uint32_t m_state[8];
-    unsigned char m_buf[64];
+    std::array<std::uint32_t, 8> m_state {};
+    std::array<unsigned char, 64> m_buf {};
     std::size_t m_bufLen = 0;
     std::uint64_t m_total = 0;
 };

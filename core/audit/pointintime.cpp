@@ -35,7 +35,7 @@ struct StoredVersion
 };
 
 // The version of a kind in force at `at`; before the first recorded version, the first one.
-Result<StoredVersion> versionAt(QSqlDatabase db, const QString& kind, qint64 at)
+Result<StoredVersion> versionAt(const QSqlDatabase& db, const QString& kind, qint64 at)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT id, version, content_hash, origin, document FROM config_version"
@@ -127,7 +127,8 @@ Result<std::shared_ptr<const Landscape>> landscapeOf(const StoredVersion& v, con
 
 } // namespace
 
-Result<nlohmann::json> authorityAt(QSqlDatabase db, const std::string& domain, const std::string& key, qint64 atMs)
+Result<nlohmann::json> authorityAt(
+    const QSqlDatabase& db, const std::string& domain, const std::string& key, qint64 atMs)
 {
     const QString subject = QStringLiteral("authority %1/%2 at %3").arg(qs(domain), qs(key), qs(formatRfc3339(atMs)));
     auto withSubject = [&subject](const QString& e) { return makeError(subject + QStringLiteral(": ") + e); };
@@ -199,7 +200,7 @@ Result<nlohmann::json> authorityAt(QSqlDatabase db, const std::string& domain, c
             if (!changed.is_object())
                 continue;
             for (auto it = changed.begin(); it != changed.end(); ++it) {
-                if (!missing.count(it.key()))
+                if (!missing.contains(it.key()))
                     continue;
                 missing.erase(it.key());
                 const bool steward = !q.value(7).isNull();

@@ -26,6 +26,7 @@ namespace mdsync {
 // The revision in force is the newest with received_at <= T. The policy in force is, per kind, the newest
 // config_version with effective_at <= T; for a T before the first recorded version, the first version is used
 // (and "policy_note" says so). Errors: storage failures and a domain that is not in the model in force.
-Result<nlohmann::json> authorityAt(QSqlDatabase db, const std::string& domain, const std::string& key, qint64 atMs);
+Result<nlohmann::json> authorityAt(
+    const QSqlDatabase& db, const std::string& domain, const std::string& key, qint64 atMs);
 
 } // namespace mdsync

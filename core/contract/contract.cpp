@@ -4,6 +4,7 @@
 #include "util/jsonfile.h"
 #include "util/text.h"
 
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -64,7 +65,7 @@ struct Loader
         if (auto v = f.find("value"); v != f.end())
             m.value = *v;
         if (m.from.empty() == !m.value.has_value())
-            error(path, "needs exactly one of \"from\" (a canonical attribute or \"$key\") and \"value\" (a constant)");
+            error(path, R"(needs exactly one of "from" (a canonical attribute or "$key") and "value" (a constant))");
         const AttributeDef* attr = nullptr;
         if (!m.from.empty() && m.from != "$key") {
             attr = table ? table->column(m.from) : domain.attribute(m.from);
@@ -132,9 +133,9 @@ struct Loader
 
 std::string numberText(double v)
 {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
+    std::array<char, 64> buf {};
+    std::snprintf(buf.data(), buf.size(), "%.10g", v);
+    return buf.data();
 }
 
 std::string truncateUtf8(const std::string& s, size_t codePoints)
@@ -181,11 +182,12 @@ void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const
                     break;
                 }
             }
-            if (!found)
-                issues.push_back({ path,
-                    path + ": " + f.from + " value '" + k + "' has no value in " + c.target + " (the contract maps "
-                        + std::to_string(f.valueMap.size()) + " values)",
-                    true });
+            if (!found) {
+                std::string message = path;
+                message.append(": ").append(f.from).append(" value '").append(k).append("' has no value in ");
+                message.append(c.target).append(" (the contract maps ").append(std::to_string(f.valueMap.size()));
+                issues.push_back({ path, message.append(" values)"), true });
+            }
         }
         if (!f.unit.empty()) {
             const Unit* to = units.find(f.unit);
@@ -276,6 +278,7 @@ Result<MappedPayload> Contract::map(const std::string& key, const json& state, c
     MappedPayload result = mapAll(key, state, units, blocking);
     if (!blocking.empty()) {
         std::vector<std::string> messages;
+        messages.reserve(blocking.size());
         for (const auto& i : blocking)
             messages.push_back(i.message);
         return makeError(
@@ -322,7 +325,7 @@ Result<ContractSet> ContractSet::fromJson(
         if (onLoss == "warn")
             k.blockOnLoss = false;
         else if (!onLoss.empty() && onLoss != "block")
-            l.error(path + ".on_loss", "must be \"block\" or \"warn\"");
+            l.error(path + ".on_loss", R"(must be "block" or "warn")");
         if (auto t = c.find("tolerance"); t != c.end()) {
             if (!t->is_number() || t->get<double>() < 0)
                 l.error(path + ".tolerance", "must be a number >= 0");
@@ -355,7 +358,7 @@ Result<ContractSet> ContractSet::fromJson(
         l.checkKeys(t, path, { "contract", "name", "key", "state", "expected", "expect_blocked" });
         Sample s { l.str(t, "contract", path, true), l.str(t, "name", path, true), l.str(t, "key", path, true),
             t.value("state", json::object()), t.value("expected", json()), t.value("expect_blocked", false) };
-        if (!ids.count(s.contract))
+        if (!ids.contains(s.contract))
             l.error(path + ".contract", "unknown contract '" + s.contract + "' (write it as \"item->WMS-P100 v1\")");
         set.m_samples.push_back(std::move(s));
     }
@@ -392,7 +395,7 @@ std::vector<ContractTestResult> ContractSet::runTests(const UnitRegistry& units)
             if (k.domain + "->" + k.target + " v" + k.version == s.contract)
                 c = &k;
         if (!c) {
-            r.differences.push_back("no such contract");
+            r.differences.emplace_back("no such contract");
             results.push_back(std::move(r));
             continue;
         }

@@ -63,7 +63,7 @@ struct LiveAlert
     std::string rule, status;
 };
 
-QSqlQuery run(QSqlDatabase db, const QString& sql, const std::vector<QVariant>& binds, const QString& what)
+QSqlQuery run(const QSqlDatabase& db, const QString& sql, const std::vector<QVariant>& binds, const QString& what)
 {
     QSqlQuery q(db);
     if (!q.prepare(sql))
@@ -81,7 +81,7 @@ std::string minutesText(std::int64_t ms)
 }
 
 // sla_unacked: per subscription of the rule's domains and targets, the non-final deliveries older than the SLA.
-void slaUnacked(QSqlDatabase db, const AlertRule& rule, TimeMs now, std::vector<Firing>& out)
+void slaUnacked(const QSqlDatabase& db, const AlertRule& rule, TimeMs now, std::vector<Firing>& out)
 {
     QSqlQuery subs = run(db, QStringLiteral("SELECT id, domain, target_id, sla_minutes FROM subscription ORDER BY id"),
         {}, QStringLiteral("subscriptions"));
@@ -166,14 +166,15 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
             continue;
         const std::string key = stdText(q.value(2));
         Firing f;
-        f.dedupKey = rule.id + ":" + domainName + ":" + key;
+        f.dedupKey.append(rule.id).append(":").append(domainName).append(":").append(key);
         f.domain = domainName;
         f.objectKey = key;
         std::string names;
         for (auto it = hits.begin(); it != hits.end(); ++it)
-            names += (names.empty() ? "" : ", ") + it.key();
-        f.message = domainName + " " + key + " revision " + std::to_string(q.value(3).toLongLong()) + " changed "
-            + names + " (from " + stdText(q.value(5)) + ")";
+            names.append(names.empty() ? "" : ", ").append(it.key());
+        f.message.append(domainName).append(" ").append(key).append(" revision ");
+        f.message.append(std::to_string(q.value(3).toLongLong())).append(" changed ").append(names);
+        f.message.append(" (from ").append(stdText(q.value(5))).append(")");
         f.details
             = { { "kind", "attribute_changed" }, { "revision_id", last }, { "revision_no", q.value(3).toLongLong() },
                   { "source", stdText(q.value(5)) }, { "actor", stdText(q.value(6)) },
@@ -189,7 +190,7 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
 }
 
 // open_exceptions_over: open exceptions per domain from kpi_counter (kept by triggers on exception).
-void openExceptionsOver(QSqlDatabase db, const AlertRule& rule, std::vector<Firing>& out)
+void openExceptionsOver(const QSqlDatabase& db, const AlertRule& rule, std::vector<Firing>& out)
 {
     QSqlQuery q = run(db, QStringLiteral("SELECT key, n FROM kpi_counter WHERE name = 'open_exceptions' ORDER BY key"),
         {}, QStringLiteral("open exception counters"));
@@ -428,7 +429,7 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
         }
         // Condition alerts whose condition no longer holds (or whose rule is gone) are cleared.
         for (const auto& [key, a] : live) {
-            if (seen.count(key))
+            if (seen.contains(key))
                 continue;
             auto r = ruleById.find(a.rule);
             if (r == ruleById.end())

@@ -9,6 +9,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 #include <vector>
@@ -44,7 +45,8 @@ std::int64_t bucketValue(int bucket)
 {
     if (bucket <= 0)
         return 0;
-    const double lo = bucketLower(bucket), hi = bucketUpper(bucket);
+    const double lo = bucketLower(bucket);
+    const double hi = bucketUpper(bucket);
     const auto mid = static_cast<std::int64_t>(std::llround(std::sqrt(lo * hi)));
     // Latencies are whole milliseconds: stay inside the integers the bucket can hold.
     const auto minInt = static_cast<std::int64_t>(std::ceil(lo));
@@ -88,7 +90,7 @@ void Deltas::failed(const std::string& target, const std::string& domain, TimeMs
 
 bool CounterWriter::prepare(sqlite3* db, QString& error)
 {
-    const std::pair<SqlStatement*, const char*> all[] = {
+    const std::array<std::pair<SqlStatement*, const char*>, 3> all { {
         { &m_minute,
             "INSERT INTO metric_minute(target_id, minute, domain, attempts, acked, retried, failed, latency_sum,"
             " sla_breaches) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(target_id, minute, domain) DO UPDATE SET"
@@ -101,7 +103,7 @@ bool CounterWriter::prepare(sqlite3* db, QString& error)
         { &m_counter,
             "INSERT INTO kpi_counter(name, key, n, total) VALUES (?,?,?,0)"
             " ON CONFLICT(name, key) DO UPDATE SET n = n + excluded.n" },
-    };
+    } };
     for (const auto& [st, sql] : all) {
         if (!st->prepare(db, sql)) {
             error = QStringLiteral("metrics: prepare: ") + st->error();
@@ -185,7 +187,7 @@ struct Query
 {
     QSqlQuery q;
     QString error;
-    explicit Query(QSqlDatabase db)
+    explicit Query(const QSqlDatabase& db)
         : q(db)
     { }
     bool run(const QString& sql, const std::vector<QVariant>& binds, const QString& what)
@@ -206,7 +208,7 @@ struct Query
 
 } // namespace
 
-Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
+Result<json> computeKpis(const QSqlDatabase& db, const KpiOptions& o)
 {
     const TimeMs now = o.now ? o.now : nowMs();
     const std::int64_t fromMinute = (now - std::max<std::int64_t>(0, o.windowMs)) / metrics::kMinuteMs;
@@ -244,8 +246,9 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
         return makeError(q.error);
     std::int64_t backlogTotal = 0;
     while (q.q.next()) {
-        const std::string target = stdText(q.q.value(0)), domain = stdText(q.q.value(1)),
-                          status = stdText(q.q.value(2));
+        const std::string target = stdText(q.q.value(0));
+        const std::string domain = stdText(q.q.value(1));
+        const std::string status = stdText(q.q.value(2));
         const std::int64_t n = q.q.value(3).toLongLong();
         json& t = targetNode(target);
         const auto parsed = parseDeliveryStatus(status);
@@ -263,7 +266,7 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
     // Outcomes over the window: metric_minute.
     std::vector<QVariant> binds { sqlInt(fromMinute), sqlInt(toMinute) };
     if (oneTarget)
-        binds.push_back(sqlText(o.target));
+        binds.emplace_back(sqlText(o.target));
     if (!q.run(
             QStringLiteral("SELECT target_id, domain, sum(attempts), sum(acked), sum(retried), sum(failed),"
                            " sum(latency_sum), sum(sla_breaches) FROM metric_minute WHERE minute >= ? AND minute <= ?")
@@ -284,7 +287,8 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
             breaches += w.breaches;
         }
     };
-    std::map<std::string, Window> byTarget, byDomain;
+    std::map<std::string, Window> byTarget;
+    std::map<std::string, Window> byDomain;
     Window all;
     while (q.q.next()) {
         Window w;
@@ -315,7 +319,7 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
             { "latency_p50_ms", percentile(hist[target], 0.50) }, { "latency_p95_ms", percentile(hist[target], 0.95) },
             { "sla_breaches", w.breaches }, { "sla_compliance", ratio(w.acked - w.breaches, w.acked) } };
     }
-    for (auto& [id, t] : targets.items()) {
+    for (const auto& [id, t] : targets.items()) {
         if (!t.contains("window"))
             t["window"] = { { "attempts", 0 }, { "acked", 0 }, { "retried", 0 }, { "failed", 0 },
                 { "retry_rate", nullptr }, { "latency_avg_ms", nullptr }, { "latency_p50_ms", nullptr },
@@ -334,14 +338,16 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
     std::vector<std::pair<std::string, std::string>> openKeys;
     while (q.q.next())
         openKeys.emplace_back(stdText(q.q.value(0)), stdText(q.q.value(1)));
-    const TimeMs hour = 60 * metrics::kMinuteMs, day = 24 * hour, week = 7 * day;
-    const TimeMs limits[] = { now - hour, now - day, now - week };
-    std::int64_t aging[4] = { 0, 0, 0, 0 };
+    const TimeMs hour = 60 * metrics::kMinuteMs;
+    const TimeMs day = 24 * hour;
+    const TimeMs week = 7 * day;
+    const std::array<TimeMs, 3> limits = { now - hour, now - day, now - week };
+    std::array<std::int64_t, 4> aging = { 0, 0, 0, 0 };
     json openByCategory = json::object();
     std::int64_t openTotal = 0;
     for (const auto& [status, category] : openKeys) {
-        std::int64_t counts[4] = { 0, 0, 0, 0 }; // newer than 1 h, 1 d, 1 w, all
-        for (int i = 0; i < 4; ++i) {
+        std::array<std::int64_t, 4> counts = { 0, 0, 0, 0 }; // newer than 1 h, 1 d, 1 w, all
+        for (std::size_t i = 0; i < counts.size(); ++i) {
             const bool ranged = i < 3;
             std::vector<QVariant> b { sqlText(status), sqlText(category) };
             if (ranged)
@@ -363,11 +369,19 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
     // Named counters: open exceptions per domain, repair times, replay outcomes, duplicates prevented.
     if (!q.run(QStringLiteral("SELECT name, key, n, total FROM kpi_counter"), {}, QStringLiteral("kpi counters")))
         return makeError(q.error);
-    json openByDomain = json::object(), repairByCategory = json::object(), duplicates = json::object();
-    std::int64_t repairN = 0, repairTotal = 0, replayAcked = 0, replayFailed = 0, duplicatesTotal = 0;
+    json openByDomain = json::object();
+    json repairByCategory = json::object();
+    json duplicates = json::object();
+    std::int64_t repairN = 0;
+    std::int64_t repairTotal = 0;
+    std::int64_t replayAcked = 0;
+    std::int64_t replayFailed = 0;
+    std::int64_t duplicatesTotal = 0;
     while (q.q.next()) {
-        const std::string name = stdText(q.q.value(0)), key = stdText(q.q.value(1));
-        const std::int64_t n = q.q.value(2).toLongLong(), total = q.q.value(3).toLongLong();
+        const std::string name = stdText(q.q.value(0));
+        const std::string key = stdText(q.q.value(1));
+        const std::int64_t n = q.q.value(2).toLongLong();
+        const std::int64_t total = q.q.value(3).toLongLong();
         if (name == "open_exceptions" && n != 0) {
             openByDomain[key.empty() ? std::string("-") : key] = n;
         } else if (name == "repair") {
@@ -404,7 +418,8 @@ Result<json> computeKpis(QSqlDatabase db, const KpiOptions& o)
         { "duplicates_prevented", duplicates } };
 }
 
-Result<json> timeSeries(QSqlDatabase db, const std::string& target, TimeMs fromMs, TimeMs toMs, std::int64_t stepMs)
+Result<json> timeSeries(
+    const QSqlDatabase& db, const std::string& target, TimeMs fromMs, TimeMs toMs, std::int64_t stepMs)
 {
     if (stepMs < metrics::kMinuteMs || stepMs % metrics::kMinuteMs != 0)
         return makeError(QStringLiteral("time series of %1: the step must be a whole number of minutes, got %2 ms")

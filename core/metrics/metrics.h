@@ -28,22 +28,22 @@ namespace mdsync {
 
 struct KpiOptions
 {
-    std::int64_t windowMs = 60 * 60 * 1000; // latency, SLA, retry rate: over [now - windowMs, now]
+    std::int64_t windowMs = 60LL * 60 * 1000; // latency, SLA, retry rate: over [now - windowMs, now]
     TimeMs now = 0; // 0 = the system clock
     std::string target; // empty = every target
 };
 
 // Every KPI as one JSON document (see docs/METRICS.md for each field and its source).
-Result<nlohmann::json> computeKpis(QSqlDatabase db, const KpiOptions& o);
+Result<nlohmann::json> computeKpis(const QSqlDatabase& db, const KpiOptions& o);
 
 // Per minute of [fromMs, toMs) in steps of stepMs (a multiple of one minute): attempts, acked, retried, failed,
 // latency_avg_ms, sla_breaches of one target. Steps without traffic are present with zeros.
 Result<nlohmann::json> timeSeries(
-    QSqlDatabase db, const std::string& target, TimeMs fromMs, TimeMs toMs, std::int64_t stepMs = 60 * 1000);
+    const QSqlDatabase& db, const std::string& target, TimeMs fromMs, TimeMs toMs, std::int64_t stepMs = 60LL * 1000);
 
 namespace metrics {
 
-constexpr std::int64_t kMinuteMs = 60 * 1000;
+constexpr std::int64_t kMinuteMs = 60LL * 1000;
 // Latency histogram: bucket 0 holds 0 ms; bucket b >= 1 holds [2^((b-1)/8), 2^(b/8)) ms, i.e. 8 buckets per
 // doubling. A percentile is reported as the geometric middle of its bucket (clamped to the bucket's integer
 // range), so it is within 2^(1/16) - 1 = 4.4 % (+ 0.5 ms rounding) of the exact (nearest-rank) value.

@@ -56,9 +56,9 @@ std::string shown(std::string_view s)
 
 std::string formatNumber(double v)
 {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return r.ec == std::errc() ? std::string(buf, r.ptr) : std::string("?");
+    std::array<char, 64> buf {};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    return r.ec == std::errc() ? std::string(buf.data(), r.ptr) : std::string("?");
 }
 
 std::string numberText(const json& v)
@@ -98,11 +98,11 @@ int decimalsOf(double v)
 {
     if (!std::isfinite(v) || v == std::trunc(v))
         return 0;
-    char buf[512];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    std::array<char, 512> buf {};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed);
     if (r.ec != std::errc())
         return 0;
-    const std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+    const std::string_view text(buf.data(), static_cast<size_t>(r.ptr - buf.data()));
     const auto dot = text.find('.');
     return dot == std::string_view::npos ? 0 : static_cast<int>(text.size() - dot - 1);
 }
@@ -188,7 +188,7 @@ private:
 // feed only where the attribute is multiline), bidirectional overrides are flagged, the text is stored in NFC.
 bool Normaliser::text(const std::string& path, json& v, bool multiline)
 {
-    const std::string& s = v.get_ref<const std::string&>();
+    const auto& s = v.get_ref<const std::string&>();
     const TextScan scan = scanText(s, multiline);
     if (scan.control != std::string::npos) {
         fail(path,
@@ -326,7 +326,7 @@ std::string Normaliser::notInList(const AttributeDef& def, const std::string& co
         if (c.size() == code.size() && std::equal(c.begin(), c.end(), code.begin(), [](char a, char b) {
                 return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
             }))
-            return msg + "; did you mean '" + c + "'?";
+            return msg.append("; did you mean '").append(c).append("'?");
     }
     return msg;
 }
@@ -410,8 +410,7 @@ void Normaliser::quantity(const AttributeDef& def, const std::string& path, json
     // Message parts are built only on the error path: this runs for every quantity of every event.
     const std::string& canonical = def.canonicalUnit;
     const auto dim = [&] { return std::string(dimensionName(def.dimension.value_or(Dimension::Count))); };
-    const auto form
-        = [&] { return "{\"value\": 12.5, \"unit\": \"" + canonical + "\"} or \"12.5 " + canonical + "\""; };
+    const auto form = [&] { return R"({"value": 12.5, "unit": ")" + canonical + R"("} or "12.5 )" + canonical + '"'; };
     double number = 0;
     std::string unitText;
     if (v.is_object()) {
@@ -534,13 +533,14 @@ void Normaliser::table(const AttributeDef& def, const std::string& path, json& v
             const auto it = row.find(k);
             const std::string cell = it == row.end() ? "null" : it->dump();
             key += cell + '\x1f';
-            keyText += (keyText.empty() ? "" : ", ") + k + " " + cell;
+            keyText.append(keyText.empty() ? "" : ", ").append(k).append(" ").append(cell);
         }
         const auto [seen, inserted] = keys.emplace(key, i);
-        if (!inserted)
-            fail(rowPath,
-                "duplicate table key " + keyText + " (already used by " + path + "[" + std::to_string(seen->second)
-                    + "])");
+        if (!inserted) {
+            std::string msg = "duplicate table key ";
+            msg.append(keyText).append(" (already used by ").append(path).append("[");
+            fail(rowPath, msg.append(std::to_string(seen->second)).append("])"));
+        }
     }
 }
 
@@ -815,7 +815,7 @@ void parseAttribute(
         break;
     }
     case AttrType::Reference:
-        if (readString(ctx, j, "ref_domain", path, def.refDomain, true) && !ctx.domainNames.count(def.refDomain))
+        if (readString(ctx, j, "ref_domain", path, def.refDomain, true) && !ctx.domainNames.contains(def.refDomain))
             ctx.error(path + ".ref_domain", "unknown domain " + shown(def.refDomain));
         break;
     case AttrType::Table: {
@@ -868,7 +868,7 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
     // key
     const auto key = j.find("key");
     if (key == j.end() || !key->is_object()) {
-        ctx.error(path + ".key", "expected an object {\"name\", \"max_length\", \"pattern\"}");
+        ctx.error(path + ".key", R"(expected an object {"name", "max_length", "pattern"})");
     } else {
         readString(ctx, *key, "name", path + ".key", d.keyName, true);
         if (const auto ml = readPositiveInt(ctx, *key, "max_length", path + ".key", 1))
@@ -921,7 +921,7 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
         for (size_t i = 0; i < d.attributes.size(); ++i)
             d.index.emplace(d.attributes[i].name, i);
     }
-    if (!d.keyName.empty() && d.index.count(d.keyName))
+    if (!d.keyName.empty() && d.index.contains(d.keyName))
         ctx.error(path + ".key.name", "the key " + shown(d.keyName) + " must not also be an attribute");
 
     auto requireAttribute = [&](const std::string& attr, const std::string& where) -> const AttributeDef* {
@@ -938,7 +938,7 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
     if (const auto lc = j.find("lifecycle"); lc != j.end()) {
         const std::string lpath = path + ".lifecycle";
         if (!lc->is_object()) {
-            ctx.error(lpath, "expected an object {\"attribute\", \"initial\", \"states\", \"mandatory\"}");
+            ctx.error(lpath, R"(expected an object {"attribute", "initial", "states", "mandatory"})");
         } else {
             for (auto it = lc->begin(); it != lc->end(); ++it) {
                 if (it.key() != "attribute" && it.key() != "initial" && it.key() != "states" && it.key() != "mandatory")
@@ -1003,7 +1003,7 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
     if (const auto dc = j.find("duplicate_check"); dc != j.end()) {
         const std::string dpath = path + ".duplicate_check";
         if (!dc->is_object()) {
-            ctx.error(dpath, "expected an object {\"attributes\", \"threshold\", \"action\"}");
+            ctx.error(dpath, R"(expected an object {"attributes", "threshold", "action"})");
         } else {
             for (auto it = dc->begin(); it != dc->end(); ++it) {
                 if (it.key() != "attributes" && it.key() != "threshold" && it.key() != "action")
@@ -1036,7 +1036,7 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
         const std::string spath = path + ".structure";
         Structure& s = d.structure;
         if (!st->is_object()) {
-            ctx.error(spath, "expected an object {\"parent\", \"lines\", \"component\", \"quantity\", \"unit\"}");
+            ctx.error(spath, R"(expected an object {"parent", "lines", "component", "quantity", "unit"})");
         } else {
             for (auto it = st->begin(); it != st->end(); ++it)
                 if (it.key() != "parent" && it.key() != "lines" && it.key() != "component" && it.key() != "quantity"
@@ -1216,7 +1216,7 @@ Result<CanonicalModel> CanonicalModel::fromJson(const nlohmann::json& doc, const
     auto fail = [&](const std::vector<std::string>& errors) {
         std::string msg;
         for (const auto& e : errors)
-            msg += (msg.empty() ? "" : "\n") + prefix + e;
+            msg.append(msg.empty() ? "" : "\n").append(prefix).append(e);
         return makeError(QString::fromStdString(msg));
     };
     if (!doc.is_object())
@@ -1409,7 +1409,9 @@ bool CanonicalModel::checkMandatory(
             || ((it->is_array() || it->is_object()) && it->empty()))
             why = "empty";
         if (why) {
-            issues.push_back({ attr, current + " " + domain.name + " requires " + attr + " (" + why + ")" });
+            std::string text = current;
+            text.append(" ").append(domain.name).append(" requires ").append(attr).append(" (").append(why).append(")");
+            issues.push_back({ attr, std::move(text) });
             ok = false;
         }
     }

@@ -63,9 +63,14 @@ Result<UnitRegistry> UnitRegistry::fromJson(const nlohmann::json& units)
         unit.symbol = u["symbol"].get<std::string>();
         where += " ('" + unit.symbol + "')";
         for (const auto& [field, value] : u.items()) {
-            if (field != "symbol" && field != "name" && field != "dimension" && field != "factor" && field != "aliases")
-                return makeError(
-                    qs(where + ": unknown field '" + field + "' (expected symbol, name, dimension, factor, aliases)"));
+            if (field != "symbol" && field != "name" && field != "dimension" && field != "factor"
+                && field != "aliases") {
+                std::string msg = where;
+                msg.append(": unknown field '")
+                    .append(field)
+                    .append("' (expected symbol, name, dimension, factor, aliases)");
+                return makeError(qs(msg));
+            }
         }
         if (u.contains("name")) {
             if (!u["name"].is_string())
@@ -99,8 +104,11 @@ Result<UnitRegistry> UnitRegistry::fromJson(const nlohmann::json& units)
         const size_t index = reg.m_units.size();
         auto addExact = [&](const std::string& spelling) -> std::optional<std::string> {
             const auto [it, inserted] = reg.m_exact.emplace(spelling, index);
-            if (!inserted && it->second != index)
-                return where + ": '" + spelling + "' is already used by unit '" + reg.m_units[it->second].symbol + "'";
+            if (!inserted && it->second != index) {
+                std::string msg = where;
+                msg.append(": '").append(spelling).append("' is already used by unit '");
+                return msg.append(reg.m_units[it->second].symbol).append("'");
+            }
             return std::nullopt;
         };
         if (auto err = addExact(unit.symbol))
@@ -123,7 +131,7 @@ Result<UnitRegistry> UnitRegistry::fromJson(const nlohmann::json& units)
     }
 
     // Case-insensitive index: only spellings whose folded form names exactly one unit.
-    constexpr size_t kAmbiguous = static_cast<size_t>(-1);
+    constexpr auto kAmbiguous = static_cast<size_t>(-1);
     std::unordered_map<std::string, size_t> folded;
     for (const auto& [spelling, index] : reg.m_exact) {
         const auto [it, inserted] = folded.emplace(foldCase(spelling), index);
@@ -162,12 +170,12 @@ double roundSignificant(double value, int digits)
     if (value == 0 || !std::isfinite(value) || digits <= 0 || digits > 17)
         return value;
     // Locale-independent round trip through the decimal text form (QCoreApplication sets LC_NUMERIC).
-    char buf[64];
-    const auto written = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general, digits);
+    std::array<char, 64> buf {};
+    const auto written = std::to_chars(buf.data(), buf.data() + buf.size(), value, std::chars_format::general, digits);
     if (written.ec != std::errc())
         return value;
     double out = value;
-    std::from_chars(buf, written.ptr, out);
+    std::from_chars(buf.data(), written.ptr, out);
     return out;
 }
 

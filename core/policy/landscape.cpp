@@ -415,7 +415,7 @@ private:
             if (const auto rl = s.find("rate_limit"); rl != s.end() && !rl->is_null()) {
                 const std::string rp = field(path, "rate_limit");
                 if (!rl->is_object()) {
-                    errors.add(rp, "must be an object like {\"per_second\": 2, \"burst\": 5}, not " + typeName(*rl));
+                    errors.add(rp, R"(must be an object like {"per_second": 2, "burst": 5}, not )" + typeName(*rl));
                 } else {
                     checkKeys(*rl, rp, { "per_second", "burst" }, errors);
                     sys.rateLimitPerSecond = getNumber(*rl, "per_second", rp, errors).value_or(0);

@@ -123,7 +123,7 @@ Result<QString> entriesSection(QSqlDatabase& db, const ExportOptions& o, const R
         if (o.to)
             q.addBindValue(qs(formatRfc3339(o.to.value_or(0))));
         for (const auto& [d, k] : o.objects)
-            q.addBindValue(qs(d + "/" + k));
+            q.addBindValue(QString(qs(d) + QLatin1Char('/') + qs(k)));
     };
     QSqlQuery c(db);
     c.prepare(QStringLiteral("SELECT count(*), min(seq), max(seq) FROM audit_log") + where);
@@ -338,7 +338,7 @@ Result<void> writeAuditReportPdf(
     const QString generatedAt = qs(formatRfc3339(nowMs()));
     QStringList objects;
     for (const auto& [d, k] : o.objects)
-        objects << qs(d + "/" + k);
+        objects << QString(qs(d) + QLatin1Char('/') + qs(k));
 
     QString html = QStringLiteral("<html><body>");
     html += QStringLiteral("<h1>Audit report</h1>");
@@ -382,7 +382,8 @@ Result<void> writeAuditReportPdf(
 
     const QRect page = writer.pageLayout().paintRectPixels(writer.resolution());
     const double mm = writer.resolution() / 25.4;
-    const double headerH = 12 * mm, footerH = 7 * mm;
+    const double headerH = 12 * mm;
+    const double footerH = 7 * mm;
     const QSizeF body(page.width(), page.height() - headerH - footerH);
 
     QTextDocument doc;

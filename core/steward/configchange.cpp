@@ -104,18 +104,19 @@ void compareMaps(const std::map<std::string, json>& before, const std::map<std::
             lines.push_back(what + k + " changed (" + changedKeys(b->second, v) + ")");
     }
     for (const auto& [k, v] : before)
-        if (!after.count(k))
+        if (!after.contains(k))
             lines.push_back(what + k + " removed");
 }
 
 void compareTopLevel(
     const json& before, const json& after, const std::set<std::string>& handled, std::vector<std::string>& lines)
 {
-    json b = json::object(), a = json::object();
+    json b = json::object();
+    json a = json::object();
     for (const auto& [src, dst] : { std::pair { &before, &b }, std::pair { &after, &a } })
         if (src->is_object())
             for (auto it = src->begin(); it != src->end(); ++it)
-                if (!handled.count(it.key()))
+                if (!handled.contains(it.key()))
                     (*dst)[it.key()] = it.value();
     if (a != b)
         lines.push_back(changedKeys(b, a));
@@ -141,7 +142,8 @@ void landscapeSummary(const json& before, const json& after, std::vector<std::st
         }
         return out;
     };
-    const auto ob = owners(before), oa = owners(after);
+    const auto ob = owners(before);
+    const auto oa = owners(after);
     std::set<std::string> keys;
     for (const auto* m : { &ob, &oa })
         for (const auto& [k, v] : *m)
@@ -151,8 +153,11 @@ void landscapeSummary(const json& before, const json& after, std::vector<std::st
         auto a = oa.find(k);
         const std::string bt = b == ob.end() ? "(none)" : b->second;
         const std::string at = a == oa.end() ? "(none)" : a->second;
-        if (bt != at)
-            lines.push_back("ownership " + k + ": " + bt + " → " + at);
+        if (bt != at) {
+            std::string line = "ownership ";
+            line.append(k).append(": ").append(bt).append(" → ").append(at);
+            lines.push_back(std::move(line));
+        }
     }
     auto idOf = [](const json& e) { return stringOf(e, "id"); };
     compareMaps(byKey(before, "systems", idOf), byKey(after, "systems", idOf), "system ", lines);
@@ -170,7 +175,8 @@ void landscapeSummary(const json& before, const json& after, std::vector<std::st
 
 void modelSummary(const json& before, const json& after, std::vector<std::string>& lines)
 {
-    const auto db = membersOf(before, "domains"), da = membersOf(after, "domains");
+    const auto db = membersOf(before, "domains");
+    const auto da = membersOf(after, "domains");
     for (const auto& [name, a] : da) {
         auto b = db.find(name);
         if (b == db.end()) {
@@ -180,16 +186,18 @@ void modelSummary(const json& before, const json& after, std::vector<std::string
         if (b->second == a)
             continue;
         compareMaps(membersOf(b->second, "attributes"), membersOf(a, "attributes"), "attribute " + name + ".", lines);
-        json bRest = b->second, aRest = a;
+        json bRest = b->second;
+        json aRest = a;
         bRest.erase("attributes");
         aRest.erase("attributes");
         if (bRest != aRest)
             lines.push_back("domain " + name + " changed (" + changedKeys(bRest, aRest) + ")");
     }
     for (const auto& [name, b] : db)
-        if (!da.count(name))
+        if (!da.contains(name))
             lines.push_back("domain " + name + " removed");
-    const auto cb = membersOf(before, "code_lists"), ca = membersOf(after, "code_lists");
+    const auto cb = membersOf(before, "code_lists");
+    const auto ca = membersOf(after, "code_lists");
     for (const auto& [name, a] : ca) {
         auto b = cb.find(name);
         if (b == cb.end()) {
@@ -206,12 +214,13 @@ void modelSummary(const json& before, const json& after, std::vector<std::string
                                                  : c.dump());
                 return out;
             };
-            const auto sb = codes(b->second), sa = codes(a);
+            const auto sb = codes(b->second);
+            const auto sa = codes(a);
             for (const auto& c : sa)
-                if (!sb.count(c))
+                if (!sb.contains(c))
                     text += " +" + c;
             for (const auto& c : sb)
-                if (!sa.count(c))
+                if (!sa.contains(c))
                     text += " -" + c;
             if (text.back() == ':')
                 text += " changed";
@@ -219,10 +228,10 @@ void modelSummary(const json& before, const json& after, std::vector<std::string
         }
     }
     for (const auto& [name, b] : cb)
-        if (!ca.count(name))
+        if (!ca.contains(name))
             lines.push_back("code list " + name + " removed");
     if (before.is_object() && after.is_object() && before.value("units", json()) != after.value("units", json()))
-        lines.push_back("units changed");
+        lines.emplace_back("units changed");
     compareTopLevel(before, after, { "version", "domains", "code_lists", "units", "comment" }, lines);
 }
 
@@ -237,7 +246,7 @@ struct StoredVersion
 };
 
 // The newest stored version of a kind (in force, or scheduled to be).
-Result<StoredVersion> newestVersion(QSqlDatabase db, const std::string& kind)
+Result<StoredVersion> newestVersion(const QSqlDatabase& db, const std::string& kind)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT id, version, content_hash, effective_at, document FROM config_version"
@@ -258,7 +267,7 @@ Result<StoredVersion> newestVersion(QSqlDatabase db, const std::string& kind)
     return v;
 }
 
-Result<StoredVersion> versionById(QSqlDatabase db, qint64 id)
+Result<StoredVersion> versionById(const QSqlDatabase& db, qint64 id)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT version, content_hash, effective_at FROM config_version WHERE id = ?"));
@@ -513,7 +522,7 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
 namespace {
 
 // A proposal the actor may decide on: the permission, and still 'proposed'.
-Result<ConfigProposal> decidableProposal(QSqlDatabase db, const std::string& actor, std::int64_t id)
+Result<ConfigProposal> decidableProposal(const QSqlDatabase& db, const std::string& actor, std::int64_t id)
 {
     if (auto r = requirePermission(db, actor, Action::ApproveChange); !r)
         return makeError(r.error());
@@ -675,7 +684,7 @@ Result<ConfigProposal> rejectChange(Workspace& ws, const std::string& actor, std
     return p;
 }
 
-Result<ConfigProposal> loadProposal(QSqlDatabase db, std::int64_t id)
+Result<ConfigProposal> loadProposal(const QSqlDatabase& db, std::int64_t id)
 {
     QSqlQuery q(db);
     q.prepare(QString::fromLatin1(kSelect) + QStringLiteral(" WHERE id = ?"));
@@ -687,7 +696,7 @@ Result<ConfigProposal> loadProposal(QSqlDatabase db, std::int64_t id)
     return fromRow(q);
 }
 
-Result<std::vector<ConfigProposal>> listProposals(QSqlDatabase db, const std::string& status)
+Result<std::vector<ConfigProposal>> listProposals(const QSqlDatabase& db, const std::string& status)
 {
     QSqlQuery q(db);
     q.prepare(QString::fromLatin1(kSelect)

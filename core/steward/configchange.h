@@ -71,9 +71,9 @@ Result<ConfigProposal> approveChange(
 Result<ConfigProposal> rejectChange(
     Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason);
 
-Result<ConfigProposal> loadProposal(QSqlDatabase db, std::int64_t id);
+Result<ConfigProposal> loadProposal(const QSqlDatabase& db, std::int64_t id);
 // All proposals (optionally of one status), oldest first.
-Result<std::vector<ConfigProposal>> listProposals(QSqlDatabase db, const std::string& status = {});
+Result<std::vector<ConfigProposal>> listProposals(const QSqlDatabase& db, const std::string& status = {});
 
 // The readable summary of a change from one document of a kind to another (used in proposals).
 std::vector<std::string> configChangeSummary(

@@ -7,6 +7,7 @@
 #include "policy/landscape.h"
 #include "steward/exceptionactions.h"
 #include "store/deliverystatus.h"
+#include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
 #include "store/workspace.h"
@@ -48,7 +49,7 @@ struct ObjectRow
     nlohmann::json state;
 };
 
-Result<ObjectRow> loadObject(QSqlDatabase db, const std::string& domain, const std::string& key)
+Result<ObjectRow> loadObject(const QSqlDatabase& db, const std::string& domain, const std::string& key)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT o.id, o.revision_no, o.current_revision_id, r.state, o.deleted FROM object o"
@@ -76,12 +77,7 @@ struct ExceptionInfo
     std::string stage, status, domain, key, target, category;
 };
 
-bool isClosedStatus(const std::string& s)
-{
-    return s == "resolved" || s == "discarded" || s == "superseded" || s == "replayed";
-}
-
-Result<ExceptionInfo> loadException(QSqlDatabase db, std::int64_t id)
+Result<ExceptionInfo> loadException(const QSqlDatabase& db, std::int64_t id)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT stage, status, coalesce(domain,''), coalesce(object_key,''),"
@@ -107,7 +103,7 @@ struct DeliveryInfo
     nlohmann::json state;
 };
 
-Result<DeliveryInfo> loadDelivery(QSqlDatabase db, std::int64_t id)
+Result<DeliveryInfo> loadDelivery(const QSqlDatabase& db, std::int64_t id)
 {
     QSqlQuery q(db);
     q.prepare(
@@ -276,7 +272,9 @@ Result<CorrectionResult> Corrections::correctAttributes(const std::string& actor
     p.baseRevisionNo = obj->revisionNo;
     p.ruleId = ruleId;
     p.changes = changes;
-    std::set<std::string> groups, owners, critical;
+    std::set<std::string> groups;
+    std::set<std::string> owners;
+    std::set<std::string> critical;
     std::vector<std::string> ownerList;
     const TimeMs t = nowMs();
     for (auto it = changes.begin(); it != changes.end(); ++it) {
@@ -314,7 +312,7 @@ Result<CorrectionResult> Corrections::correctAttributes(const std::string& actor
                 + QStringLiteral(": exception #%1 is about %2/%3, not this object")
                       .arg(exceptionId)
                       .arg(sqlText(ex->domain), sqlText(ex->key)));
-        if (isClosedStatus(ex->status))
+        if (isClosed(ex->status))
             return makeError(
                 where + QStringLiteral(": exception #%1 is already %2").arg(exceptionId).arg(sqlText(ex->status)));
         p.exceptionId = exceptionId;
@@ -362,7 +360,7 @@ Result<CorrectionResult> Corrections::correctPayload(const std::string& actor, s
         return makeError(where
             + QStringLiteral(": it is an inbound exception; there is no delivery payload (correct the object's"
                              " attributes instead)"));
-    if (isClosedStatus(ex->status))
+    if (isClosed(ex->status))
         return makeError(where + QStringLiteral(": the exception is already %1").arg(sqlText(ex->status)));
     auto d = loadDelivery(m_ws.db(), ex->deliveryId);
     if (!d)
@@ -522,7 +520,7 @@ Result<void> Corrections::applyAttributes(const std::string& actor, Pending& p, 
     // when the dispatcher sends it (that closes its exception as superseded).
     if (p.exceptionId) {
         auto ex = loadException(m_ws.db(), p.exceptionId);
-        if (ex && ex->stage == "inbound" && !isClosedStatus(ex->status)) {
+        if (ex && ex->stage == "inbound" && !isClosed(ex->status)) {
             ExceptionActions actions(m_ws);
             if (auto e = actions.resolve(p.proposedBy, p.exceptionId,
                     "fixed by correction #" + std::to_string(p.id) + " (revision " + std::to_string(revisionNo) + ")");
@@ -695,8 +693,8 @@ Result<nlohmann::json> Corrections::currentPayload(std::int64_t deliveryId, bool
     return payloadOfDelivery(m_ws.db(), m_contracts, m_pipeline.config().model->units(), deliveryId, bestEffort);
 }
 
-Result<nlohmann::json> payloadOfDelivery(
-    QSqlDatabase db, const ContractSet& contracts, const UnitRegistry& units, std::int64_t deliveryId, bool bestEffort)
+Result<nlohmann::json> payloadOfDelivery(const QSqlDatabase& db, const ContractSet& contracts,
+    const UnitRegistry& units, std::int64_t deliveryId, bool bestEffort)
 {
     auto d = loadDelivery(db, deliveryId);
     if (!d)
@@ -709,7 +707,7 @@ Result<nlohmann::json> payloadOfDelivery(
 }
 
 Result<nlohmann::json> listCorrections(
-    QSqlDatabase db, const std::string& status, const std::string& domain, const std::string& key, int limit)
+    const QSqlDatabase& db, const std::string& status, const std::string& domain, const std::string& key, int limit)
 {
     QString sql = QStringLiteral(
         "SELECT id, kind, status, domain, object_key, coalesce(target_id,''), coalesce(exception_id,0), changes, "

@@ -87,11 +87,11 @@ class UnitRegistry;
 
 // The payload a delivery carries now: its steward override, else its revision mapped through its contract version
 // (identity without a contract). Error when the mapping fails, unless bestEffort (then: what could be mapped).
-Result<nlohmann::json> payloadOfDelivery(QSqlDatabase db, const ContractSet& contracts, const UnitRegistry& units,
-    std::int64_t deliveryId, bool bestEffort = false);
+Result<nlohmann::json> payloadOfDelivery(const QSqlDatabase& db, const ContractSet& contracts,
+    const UnitRegistry& units, std::int64_t deliveryId, bool bestEffort = false);
 
 // Corrections for lists: newest first, optionally by status and/or object. Read-only.
-Result<nlohmann::json> listCorrections(
-    QSqlDatabase db, const std::string& status, const std::string& domain, const std::string& key, int limit = 100);
+Result<nlohmann::json> listCorrections(const QSqlDatabase& db, const std::string& status, const std::string& domain,
+    const std::string& key, int limit = 100);
 
 } // namespace mdsync

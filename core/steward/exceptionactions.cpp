@@ -3,6 +3,7 @@
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "store/deliverystatus.h"
+#include "store/exceptionstatus.h"
 #include "store/idempotency.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
@@ -15,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -22,9 +24,10 @@ namespace mdsync {
 
 namespace {
 
-constexpr std::pair<DiscardReason, std::string_view> kReasons[] = { { DiscardReason::Superseded, "superseded" },
-    { DiscardReason::ObsoleteObject, "obsolete_object" }, { DiscardReason::Duplicate, "duplicate" },
-    { DiscardReason::TargetDecommissioned, "target_decommissioned" }, { DiscardReason::Other, "other" } };
+constexpr std::array<std::pair<DiscardReason, std::string_view>, 5> kReasons
+    = { { { DiscardReason::Superseded, "superseded" }, { DiscardReason::ObsoleteObject, "obsolete_object" },
+        { DiscardReason::Duplicate, "duplicate" }, { DiscardReason::TargetDecommissioned, "target_decommissioned" },
+        { DiscardReason::Other, "other" } } };
 
 struct ExceptionRow
 {
@@ -33,12 +36,7 @@ struct ExceptionRow
     std::int64_t objectId = 0, revisionId = 0, deliveryId = 0;
 };
 
-bool isClosed(const std::string& status)
-{
-    return status == "resolved" || status == "discarded" || status == "superseded" || status == "replayed";
-}
-
-Result<ExceptionRow> load(QSqlDatabase db, std::int64_t id)
+Result<ExceptionRow> load(const QSqlDatabase& db, std::int64_t id)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT stage, category, status, coalesce(domain, ''), coalesce(object_key, ''),"
@@ -117,8 +115,9 @@ Result<void> act(Workspace& ws, const std::string& actor, Action action, std::in
 }
 
 // Moves an exception to a new status with the counter rows that summarise it.
-bool setStatus(QSqlDatabase db, const ExceptionRow& row, const std::string& status, QString& error)
+bool setStatus(const QSqlDatabase& db, const ExceptionRow& row, ExceptionStatus to, QString& error)
 {
+    const std::string status(toString(to));
     QSqlQuery q(db);
     q.prepare(QStringLiteral("UPDATE exception SET status = :s, updated_at = :t WHERE id = :id"));
     q.bindValue(QStringLiteral(":s"), qs(status));
@@ -159,7 +158,7 @@ bool setDeliveryStatus(Workspace& ws, const ExceptionRow& row, DeliveryStatus st
         return false;
     }
     const bool replay = status == DeliveryStatus::Pending;
-    const std::string note = (replay ? std::string("replayed") : std::string(toString(status)))
+    const std::string note = (replay ? std::string(toString(ExceptionStatus::Replayed)) : std::string(toString(status)))
         + " by a steward (exception #" + std::to_string(row.id) + ")";
     Outbox::Deltas deltas;
     const Outbox::Ref d { row.deliveryId, row.objectId, row.targetId, row.domain, DeliveryStatus::Failed };
@@ -171,7 +170,7 @@ bool setDeliveryStatus(Workspace& ws, const ExceptionRow& row, DeliveryStatus st
     return true;
 }
 
-bool setAssignee(QSqlDatabase db, std::int64_t id, const std::string& assignee, QString& error)
+bool setAssignee(const QSqlDatabase& db, std::int64_t id, const std::string& assignee, QString& error)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("UPDATE exception SET assignee = :a, updated_at = :t WHERE id = :id"));
@@ -259,8 +258,9 @@ Result<void> ExceptionActions::discard(
     const std::string why = std::string(discardReasonName(reason)) + (text.empty() ? "" : ": " + text);
     return act(m_ws, actor, Action::Discard, id, true, "exception.discard", why,
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
-            after = { { "status", "discarded" }, { "reason_code", discardReasonName(reason) } };
-            return setStatus(m_ws.db(), row, "discarded", error)
+            after
+                = { { "status", toString(ExceptionStatus::Discarded) }, { "reason_code", discardReasonName(reason) } };
+            return setStatus(m_ws.db(), row, ExceptionStatus::Discarded, error)
                 && (row.stage != "delivery" || setDeliveryStatus(m_ws, row, DeliveryStatus::Discarded, error));
         });
 }
@@ -271,8 +271,8 @@ Result<void> ExceptionActions::resolve(const std::string& actor, std::int64_t id
         return makeError(QStringLiteral("resolve #%1: say how it was resolved").arg(id));
     return act(m_ws, actor, Action::Resolve, id, true, "exception.resolve", text,
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
-            after = { { "status", "resolved" } };
-            return setStatus(m_ws.db(), row, "resolved", error);
+            after = { { "status", toString(ExceptionStatus::Resolved) } };
+            return setStatus(m_ws.db(), row, ExceptionStatus::Resolved, error);
         });
 }
 
@@ -323,12 +323,13 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
     return act(m_ws, actor, Action::Replay, id, true, "exception.replay", optionalText(note),
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
             if (row.stage == "delivery" && row.category == "drift" && row.objectId) {
-                std::int64_t deliveryId = 0, revisionNo = 0;
+                std::int64_t deliveryId = 0;
+                std::int64_t revisionNo = 0;
                 if (!resendCurrentRevision(m_ws, row, deliveryId, revisionNo, error))
                     return false;
-                after = { { "status", "replayed" }, { "delivery_id", deliveryId }, { "target", row.targetId },
-                    { "resent_revision_no", revisionNo } };
-                return setStatus(m_ws.db(), row, "replayed", error);
+                after = { { "status", toString(ExceptionStatus::Replayed) }, { "delivery_id", deliveryId },
+                    { "target", row.targetId }, { "resent_revision_no", revisionNo } };
+                return setStatus(m_ws.db(), row, ExceptionStatus::Replayed, error);
             }
             if (row.stage != "delivery" || !row.deliveryId) {
                 error = QStringLiteral("exception #%1 is an inbound exception: nothing to replay (fix it at the"
@@ -336,8 +337,9 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
                             .arg(id);
                 return false;
             }
-            after = { { "status", "replayed" }, { "delivery_id", row.deliveryId }, { "target", row.targetId } };
-            return setStatus(m_ws.db(), row, "replayed", error)
+            after = { { "status", toString(ExceptionStatus::Replayed) }, { "delivery_id", row.deliveryId },
+                { "target", row.targetId } };
+            return setStatus(m_ws.db(), row, ExceptionStatus::Replayed, error)
                 && setDeliveryStatus(m_ws, row, DeliveryStatus::Pending, error);
         });
 }

@@ -4,7 +4,10 @@
 #include "audit/auditlog.h"
 #include "steward/corrections.h"
 #include "steward/exceptionactions.h"
+#include "store/deliverystatus.h"
+#include "store/exceptionstatus.h"
 #include "store/workspace.h"
+#include "util/qtext.h"
 #include "util/timeutil.h"
 
 #include "util/sqlvalue.h"
@@ -14,6 +17,7 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <array>
 #include <set>
 
 namespace mdsync {
@@ -22,8 +26,9 @@ namespace {
 
 std::optional<std::int64_t> parseDuration(const QString& text)
 {
-    static const std::pair<QChar, std::int64_t> units[] = { { QLatin1Char('s'), 1000 }, { QLatin1Char('m'), 60000 },
-        { QLatin1Char('h'), 3600000 }, { QLatin1Char('d'), 86400000 }, { QLatin1Char('w'), 7 * 86400000LL } };
+    static const std::array<std::pair<QChar, std::int64_t>, 5> units
+        = { { { QLatin1Char('s'), 1000 }, { QLatin1Char('m'), 60000 }, { QLatin1Char('h'), 3600000 },
+            { QLatin1Char('d'), 86400000 }, { QLatin1Char('w'), 7 * 86400000LL } } };
     if (text.size() < 2)
         return std::nullopt;
     for (const auto& [u, ms] : units) {
@@ -204,9 +209,9 @@ Result<std::vector<ReplayItem>> ReplayJobs::match(const ReplayFilter& f) const
 {
     // Walks the exception_open index (status, category, created_at).
     read::ExceptionQuery query = f.query();
-    query.storedStatus = QStringLiteral("open");
+    query.storedStatus = qs(toString(ExceptionStatus::Open));
     query.stage = QStringLiteral("delivery");
-    query.deliveryStatus = QStringLiteral("failed");
+    query.deliveryStatus = qs(toString(DeliveryStatus::Failed));
     QSqlQuery q(m_ws.db());
     if (auto r = query.exec(q,
             QStringLiteral("SELECT e.id, e.delivery_id, coalesce(e.domain,''), coalesce(e.object_key,''),"

@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 
@@ -123,9 +124,9 @@ std::string describeCodePoint(std::string_view s, size_t offset)
         for (size_t k = 1; k < len; ++k)
             cp = (cp << 6) | (static_cast<unsigned char>(s[offset + k]) & 0x3F);
     }
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "U+%04X at character %zu", static_cast<unsigned>(cp), position);
-    return buf;
+    std::array<char, 48> buf {};
+    std::snprintf(buf.data(), buf.size(), "U+%04X at character %zu", static_cast<unsigned>(cp), position);
+    return buf.data();
 }
 
 std::string normalisedText(std::string_view s)

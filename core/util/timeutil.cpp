@@ -1,5 +1,6 @@
 #include "util/timeutil.h"
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 
@@ -26,7 +27,7 @@ std::int64_t daysFromCivil(int y, unsigned m, unsigned d)
 {
     y -= m <= 2;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const auto yoe = static_cast<unsigned>(y - era * 400);
     const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
@@ -34,18 +35,20 @@ std::int64_t daysFromCivil(int y, unsigned m, unsigned d)
 
 bool validDate(int y, int m, int d)
 {
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static constexpr std::array<int, 12> mdays = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (y < 1 || m < 1 || m > 12 || d < 1)
         return false;
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + ((m == 2 && leap) ? 1 : 0);
+    return d <= mdays[static_cast<std::size_t>(m - 1)] + ((m == 2 && leap) ? 1 : 0);
 }
 
 } // namespace
 
 std::optional<TimeMs> parseIsoDate(std::string_view s)
 {
-    int y, m, d;
+    int y = 0;
+    int m = 0;
+    int d = 0;
     if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m)
         || !digits(s, 8, 2, d) || !validDate(y, m, d))
         return std::nullopt;
@@ -60,7 +63,9 @@ std::optional<TimeMs> parseRfc3339(std::string_view s)
     const auto date = parseIsoDate(s.substr(0, 10));
     if (!date || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
         return std::nullopt;
-    int hh, mi, ss;
+    int hh = 0;
+    int mi = 0;
+    int ss = 0;
     if (!digits(s, 11, 2, hh) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, ss))
         return std::nullopt;
     if (hh > 23 || mi > 59 || ss > 60)
@@ -85,7 +90,8 @@ std::optional<TimeMs> parseRfc3339(std::string_view s)
     if (s[pos] == 'Z' || s[pos] == 'z') {
         ++pos;
     } else if (s[pos] == '+' || s[pos] == '-') {
-        int oh, om;
+        int oh = 0;
+        int om = 0;
         if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om)
             || oh > 23 || om > 59)
             return std::nullopt;
@@ -108,7 +114,7 @@ std::string formatRfc3339(TimeMs ms)
     // civil_from_days
     days += 719468;
     const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(days - era * 146097);
+    const auto doe = static_cast<unsigned>(days - era * 146097);
     const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     const std::int64_t y0 = static_cast<std::int64_t>(yoe) + era * 400;
     const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
@@ -116,11 +122,11 @@ std::string formatRfc3339(TimeMs ms)
     const unsigned d = doy - (153 * mp + 2) / 5 + 1;
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = y0 + (m <= 2);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
-        static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
+    std::array<char, 64> buf {};
+    std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m,
+        d, static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
         static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
-    return buf;
+    return buf.data();
 }
 
 TimeMs nowMs()
@@ -131,19 +137,19 @@ TimeMs nowMs()
 
 std::string formatDuration(TimeMs ms)
 {
-    char buf[48];
-    const double v = static_cast<double>(ms);
+    std::array<char, 48> buf {};
+    const auto v = static_cast<double>(ms);
     if (ms < 1000)
-        std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>(ms));
-    else if (ms < 120 * 1000)
-        std::snprintf(buf, sizeof buf, ms < 10000 ? "%.1f s" : "%.0f s", v / 1000.0);
-    else if (ms < 120 * 60 * 1000)
-        std::snprintf(buf, sizeof buf, "%.1f min", v / 60000.0);
+        std::snprintf(buf.data(), buf.size(), "%lld ms", static_cast<long long>(ms));
+    else if (ms < 120LL * 1000)
+        std::snprintf(buf.data(), buf.size(), ms < 10000 ? "%.1f s" : "%.0f s", v / 1000.0);
+    else if (ms < 120LL * 60 * 1000)
+        std::snprintf(buf.data(), buf.size(), "%.1f min", v / 60000.0);
     else if (ms < 48LL * 3600 * 1000)
-        std::snprintf(buf, sizeof buf, "%.1f h", v / 3600000.0);
+        std::snprintf(buf.data(), buf.size(), "%.1f h", v / 3600000.0);
     else
-        std::snprintf(buf, sizeof buf, "%.1f d", v / 86400000.0);
-    return buf;
+        std::snprintf(buf.data(), buf.size(), "%.1f d", v / 86400000.0);
+    return buf.data();
 }
 
 } // namespace mdsync

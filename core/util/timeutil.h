@@ -14,9 +14,9 @@ constexpr TimeMs kForever = std::numeric_limits<TimeMs>::max();
 
 // Full RFC 3339 date-time ("2026-11-28T05:40:01Z", "...T07:40:01.5+02:00"); nullopt when invalid
 // (including impossible dates such as 2026-02-30 and a missing offset).
-std::optional<TimeMs> parseRfc3339(std::string_view text);
+std::optional<TimeMs> parseRfc3339(std::string_view s);
 // "YYYY-MM-DD"; returns the UTC midnight of that date.
-std::optional<TimeMs> parseIsoDate(std::string_view text);
+std::optional<TimeMs> parseIsoDate(std::string_view s);
 // "2026-11-28T05:40:01.123Z" (always UTC, always milliseconds).
 std::string formatRfc3339(TimeMs ms);
 TimeMs nowMs();
