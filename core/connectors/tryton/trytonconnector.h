@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connectors/connector.h"
+#include "connectors/tryton/trytonschema.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,7 +88,31 @@ private:
     void ensureSession(std::function<void(const TrytonAnswer*)> then);
     nlohmann::json context(bool activeTest) const;
 
-    void runJob(std::shared_ptr<Job> job);
+    // A job (one chunk of deliveries of one domain) runs its stages in this order; each look-up is one call (or
+    // none when nothing needs it), and a failed look-up fails the whole job.
+    struct RefKind;
+    struct Draft;
+    using Step = std::function<void(std::function<void()>)>; // a stage; it gets the function that starts the next
+    void runJob(const std::shared_ptr<Job>& job);
+    void rejectUnsupported(const std::shared_ptr<Job>& job);
+    void failJob(const std::shared_ptr<Job>& job, const TrytonAnswer& a);
+    void loadUoms(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void findExisting(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void readSupplierLinks(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void readCompanyCurrency(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void lookUpReferences(const std::shared_ptr<Job>& job, const RefKind& kind, std::function<void()> next);
+    void createMissingOperations(
+        const std::shared_ptr<Job>& job, const std::set<std::string>& names, std::function<void()> next);
+    void buildValues(Job& job) const;
+    void buildRetire(Job& job, size_t i, const nlohmann::json* existing) const;
+    nlohmann::json resolveRef(
+        Job& job, Draft& draft, tryton::FieldKind kind, const nlohmann::json& value, const std::string& field) const;
+    void mapField(Job& job, Draft& draft, const std::string& field, const nlohmann::json& value) const;
+    nlohmann::json mapRows(Job& job, Draft& draft, const std::string& field, const nlohmann::json& value) const;
+    void fitOutput(const Job& job, const nlohmann::json& payload, Draft& draft) const;
+    void finishValues(Job& job, size_t i, Draft& draft) const;
+    void createRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void writeRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
     void finishJob(const std::shared_ptr<Job>& job);
     void bisect(std::shared_ptr<Job> job, std::string method, std::vector<size_t> items,
         std::function<nlohmann::json(const std::vector<size_t>&)> params, std::function<void()> then);
