@@ -4,7 +4,7 @@
 
 namespace mdsync {
 
-bool Connector::supportsBatch(std::string_view) const
+bool Connector::supportsBatch(std::string_view /*domain*/) const
 {
     return false;
 }
@@ -34,13 +34,14 @@ void Connector::sendBatch(const std::vector<OutboundDelivery>& deliveries, Batch
     }
 }
 
-bool Connector::supportsReadBack(std::string_view) const
+bool Connector::supportsReadBack(std::string_view /*domain*/) const
 {
     return false;
 }
 
-void Connector::fetch(
-    const std::string& domain, const std::vector<std::string>&, const std::vector<std::string>&, FetchDone done)
+// NOLINTNEXTLINE(performance-unnecessary-value-param): the virtual takes the callback by value, overrides keep it
+void Connector::fetch(const std::string& domain, const std::vector<std::string>& /*keys*/,
+    const std::vector<std::string>& /*fields*/, FetchDone done)
 {
     ReadBackResult r;
     r.ok = false;

@@ -31,9 +31,9 @@ json trytonDecimal(const json& v)
     if (v.is_number_integer()) {
         text = std::to_string(v.get<std::int64_t>());
     } else if (v.is_number()) {
-        char buf[64];
-        auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
-        text.assign(buf, r.ptr);
+        std::array<char, 64> buf {};
+        auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v.get<double>());
+        text.assign(buf.data(), r.ptr);
     } else if (v.is_string()) {
         text = v.get<std::string>();
     } else {
@@ -92,7 +92,7 @@ const char* trytonRefField(FieldKind k)
 
 // Asynchronous steps run in order: each gets the function that starts the next one.
 using TrytonStep = std::function<void(std::function<void()>)>;
-void trytonRunSteps(std::shared_ptr<std::vector<TrytonStep>> steps, size_t n)
+void trytonRunSteps(const std::shared_ptr<std::vector<TrytonStep>>& steps, size_t n)
 {
     if (n < steps->size())
         (*steps)[n]([steps, n]() { trytonRunSteps(steps, n + 1); });
@@ -142,6 +142,102 @@ std::set<std::string> trytonReferencedCodes(
         }
     }
     return codes;
+}
+
+// The fields a read-back reads from a domain's model: plain fields, references dotted ("uom.symbol"), and the
+// one2many ids (variants, supplier links, BOM outputs) whose rows are read next.
+json trytonReadFields(const DomainSchema& schema, const std::vector<std::string>& wanted)
+{
+    json readFields = json::array({ schema.keyField, "active" });
+    bool variants = false;
+    bool links = false;
+    bool outputs = false;
+    for (const std::string& f : wanted) {
+        const FieldKind k = schema.kindOf(f);
+        if (trytonIsRef(k))
+            readFields.push_back(f + "." + trytonRefField(k));
+        else if (k == FieldKind::VariantDecimal)
+            variants = true;
+        else if (k == FieldKind::SupplierLink)
+            links = true;
+        else if (k == FieldKind::OutputProduct || k == FieldKind::OutputQuantity || k == FieldKind::OutputUom)
+            outputs = true;
+        else
+            readFields.push_back(f);
+    }
+    if (variants)
+        readFields.push_back("products");
+    if (links)
+        readFields.push_back("product_suppliers");
+    if (outputs)
+        readFields.push_back("outputs");
+    return readFields;
+}
+
+// One record read back from Tryton in the vocabulary of the contract's target fields (the shape of a payload);
+// `subRows` holds the one2many rows read by id.
+json trytonReadBackRecord(
+    const json& r, const DomainSchema& schema, const std::vector<std::string>& wanted, std::map<int, json>& subRows)
+{
+    json out = json::object();
+    for (const std::string& f : wanted) {
+        const FieldKind k = schema.kindOf(f);
+        switch (k) {
+        case FieldKind::Plain:
+            out[f] = r.value(f, json());
+            break;
+        case FieldKind::Bool:
+            out[f] = trytonBool(r.value(f, json()));
+            break;
+        case FieldKind::Decimal:
+            out[f] = trytonNumber(r.value(f, json()));
+            break;
+        case FieldKind::Uom:
+        case FieldKind::Product:
+        case FieldKind::Party:
+        case FieldKind::Location:
+        case FieldKind::Operation:
+            out[f] = trytonDotted(r, f, trytonRefField(k));
+            break;
+        case FieldKind::VariantDecimal: {
+            const json ids = r.value("products", json::array());
+            out[f] = ids.empty() ? json() : trytonNumber(subRows[ids[0].get<int>()].value(f, json()));
+            break;
+        }
+        case FieldKind::SupplierLink: {
+            const json ids = r.value("product_suppliers", json::array());
+            out[f] = ids.empty() ? json() : trytonDotted(subRows[ids[0].get<int>()], "party", "code");
+            break;
+        }
+        case FieldKind::OutputProduct:
+        case FieldKind::OutputQuantity:
+        case FieldKind::OutputUom: {
+            const json ids = r.value("outputs", json::array());
+            const json row = ids.empty() ? json::object() : subRows[ids[0].get<int>()];
+            out[f] = k == FieldKind::OutputQuantity ? row.value("quantity", json())
+                : k == FieldKind::OutputProduct     ? trytonDotted(row, "product", "code")
+                                                    : trytonDotted(row, "uom", "symbol");
+            break;
+        }
+        case FieldKind::Rows: {
+            const tryton::RowsDef* rd = schema.rowsOf(f);
+            json rows = json::array();
+            for (const auto& id : r.value(f, json::array())) {
+                const json& src = subRows[id.get<int>()];
+                json row = json::object();
+                for (const auto& c : rd->columns)
+                    row[c.name] = trytonIsRef(c.kind) ? trytonDotted(src, c.name, trytonRefField(c.kind))
+                                                      : src.value(c.name, json());
+                rows.push_back(std::move(row));
+            }
+            out[f] = std::move(rows);
+            break;
+        }
+        }
+    }
+    if (!out.contains("active"))
+        out["active"] = trytonBool(r.value("active", json(true)));
+    return out;
 }
 
 } // namespace
@@ -245,7 +341,8 @@ TrytonAnswer TrytonConnector::classifyAnswer(
     a.rpcError = true;
     o.httpStatus = 0;
     o.response = doc;
-    std::string exceptionName, message;
+    std::string exceptionName;
+    std::string message;
     if (err.is_array() && !err.empty() && err[0].is_string()) {
         exceptionName = err[0].get<std::string>();
         if (err.size() > 1 && err[1].is_array() && !err[1].empty() && err[1][0].is_string())
@@ -591,8 +688,9 @@ void TrytonConnector::finishJob(const std::shared_ptr<Job>& job)
     done(std::move(job->outcomes));
 }
 
-void TrytonConnector::bisect(std::shared_ptr<Job> job, std::string method, std::vector<size_t> items,
-    std::function<json(const std::vector<size_t>&)> params, std::function<void()> then)
+void TrytonConnector::bisect(const std::shared_ptr<Job>& job, const std::string& method,
+    const std::vector<size_t>& items, const std::function<json(const std::vector<size_t>&)>& params,
+    const std::function<void()>& then)
 {
     if (items.empty()) {
         then();
@@ -617,7 +715,8 @@ void TrytonConnector::bisect(std::shared_ptr<Job> job, std::string method, std::
         }
         // The call is atomic in Tryton: split it to find the record(s) it refuses; the others land.
         const auto mid = items.begin() + static_cast<std::ptrdiff_t>(items.size() / 2);
-        std::vector<size_t> left(items.begin(), mid), right(mid, items.end());
+        std::vector<size_t> left(items.begin(), mid);
+        std::vector<size_t> right(mid, items.end());
         bisect(job, method, left, params,
             [this, job, method, right, params, then]() { bisect(job, method, right, params, then); });
     });
@@ -637,12 +736,12 @@ bool TrytonConnector::fitBomUnit(const std::string& where, const std::string& pr
     const Uom* from = nullptr;
     int fromId = 0;
     double factor = 1;
-    if (auto u = m_uomBySymbol.find(symbol); u != m_uomBySymbol.end() && m_uoms.count(u->second)) {
+    if (auto u = m_uomBySymbol.find(symbol); u != m_uomBySymbol.end() && m_uoms.contains(u->second)) {
         fromId = u->second;
         from = &m_uoms.at(fromId);
         factor = from->factor;
-    } else if (auto m = missing.find(symbol); m != missing.end() && m_uomBySymbol.count(m->second.first)
-               && m_uoms.count(m_uomBySymbol.at(m->second.first))) {
+    } else if (auto m = missing.find(symbol); m != missing.end() && m_uomBySymbol.contains(m->second.first)
+               && m_uoms.contains(m_uomBySymbol.at(m->second.first))) {
         from = &m_uoms.at(m_uomBySymbol.at(m->second.first));
         factor = from->factor * m->second.second;
     } else {
@@ -650,7 +749,7 @@ bool TrytonConnector::fitBomUnit(const std::string& where, const std::string& pr
         problemClass = "not-found";
         return false;
     }
-    const Uom* productUnit = productUom && m_uoms.count(productUom) ? &m_uoms.at(productUom) : nullptr;
+    const Uom* productUnit = productUom && m_uoms.contains(productUom) ? &m_uoms.at(productUom) : nullptr;
     const int category = productUnit ? productUnit->category : from->category;
     if (from->category != category) {
         problem = where + ".uom: unit '" + symbol + "' is of Tryton's unit category " + from->categoryName
@@ -746,15 +845,15 @@ void TrytonConnector::runJob(const std::shared_ptr<Job>& job)
         steps.push_back(stage(&TrytonConnector::readCompanyCurrency));
     }
     for (const RefKind& kind : refKinds)
-        steps.push_back(
+        steps.emplace_back(
             [this, job, &kind](std::function<void()> next) { lookUpReferences(job, kind, std::move(next)); });
-    steps.push_back([this, job](const std::function<void()>& next) {
+    steps.emplace_back([this, job](const std::function<void()>& next) {
         buildValues(*job);
         next();
     });
     steps.push_back(stage(&TrytonConnector::createRecords));
     steps.push_back(stage(&TrytonConnector::writeRecords));
-    steps.push_back([this, job](const std::function<void()>& /*last*/) { finishJob(job); });
+    steps.emplace_back([this, job](const std::function<void()>& /*last*/) { finishJob(job); });
     trytonRunSteps(std::make_shared<std::vector<Step>>(std::move(steps)), 0);
 }
 
@@ -912,7 +1011,7 @@ void TrytonConnector::createMissingOperations(
     json create = json::array();
     std::vector<std::string> missing;
     for (const auto& name : names)
-        if (!found.count(name)) {
+        if (!found.contains(name)) {
             create.push_back({ { "name", name } });
             missing.push_back(name);
         }
@@ -1178,31 +1277,12 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
     if (wanted.empty())
         for (const auto& f : schema->fields)
             wanted.push_back(f.name);
-    json readFields = json::array({ schema->keyField, "active" });
-    bool variants = false, links = false, outputs = false;
-    for (const std::string& f : wanted) {
-        const FieldKind k = schema->kindOf(f);
-        if (trytonIsRef(k))
-            readFields.push_back(f + "." + trytonRefField(k));
-        else if (k == FieldKind::VariantDecimal)
-            variants = true;
-        else if (k == FieldKind::SupplierLink)
-            links = true;
-        else if (k == FieldKind::OutputProduct || k == FieldKind::OutputQuantity || k == FieldKind::OutputUom)
-            outputs = true;
-        else
-            readFields.push_back(f);
-    }
-    if (variants)
-        readFields.push_back("products");
-    if (links)
-        readFields.push_back("product_suppliers");
-    if (outputs)
-        readFields.push_back("outputs");
+    const json readFields = trytonReadFields(*schema, wanted);
     json keyList = json::array();
     for (const auto& k : keys)
         keyList.push_back(k);
 
+    // NOLINTNEXTLINE(bugprone-exception-escape): its implicit destructor destroys a json (may allocate)
     struct State
     {
         ReadBackResult result;
@@ -1216,7 +1296,8 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
         done(std::move(st->result));
     };
     // Reads rows of a one2many (or variants, links) by id with dotted fields, then continues.
-    auto readRows = [this, st, failed](const std::string& model, json ids, json rowFields, std::function<void()> next) {
+    auto readRows = [this, st, failed](const std::string& model, const json& ids, const json& rowFields,
+                        const std::function<void()>& next) {
         if (ids.empty())
             return next();
         call(
@@ -1231,67 +1312,9 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
             false);
     };
     auto finish = [st, schema, wanted, done]() {
-        for (const auto& r : st->records) {
-            json out = json::object();
-            for (const std::string& f : wanted) {
-                const FieldKind k = schema->kindOf(f);
-                switch (k) {
-                case FieldKind::Plain:
-                    out[f] = r.value(f, json());
-                    break;
-                case FieldKind::Bool:
-                    out[f] = trytonBool(r.value(f, json()));
-                    break;
-                case FieldKind::Decimal:
-                    out[f] = trytonNumber(r.value(f, json()));
-                    break;
-                case FieldKind::Uom:
-                case FieldKind::Product:
-                case FieldKind::Party:
-                case FieldKind::Location:
-                case FieldKind::Operation:
-                    out[f] = trytonDotted(r, f, trytonRefField(k));
-                    break;
-                case FieldKind::VariantDecimal: {
-                    const json ids = r.value("products", json::array());
-                    out[f] = ids.empty() ? json() : trytonNumber(st->subRows[ids[0].get<int>()].value(f, json()));
-                    break;
-                }
-                case FieldKind::SupplierLink: {
-                    const json ids = r.value("product_suppliers", json::array());
-                    out[f] = ids.empty() ? json() : trytonDotted(st->subRows[ids[0].get<int>()], "party", "code");
-                    break;
-                }
-                case FieldKind::OutputProduct:
-                case FieldKind::OutputQuantity:
-                case FieldKind::OutputUom: {
-                    const json ids = r.value("outputs", json::array());
-                    const json row = ids.empty() ? json::object() : st->subRows[ids[0].get<int>()];
-                    out[f] = k == FieldKind::OutputQuantity ? row.value("quantity", json())
-                        : k == FieldKind::OutputProduct     ? trytonDotted(row, "product", "code")
-                                                            : trytonDotted(row, "uom", "symbol");
-                    break;
-                }
-                case FieldKind::Rows: {
-                    const tryton::RowsDef* rd = schema->rowsOf(f);
-                    json rows = json::array();
-                    for (const auto& id : r.value(f, json::array())) {
-                        const json& src = st->subRows[id.get<int>()];
-                        json row = json::object();
-                        for (const auto& c : rd->columns)
-                            row[c.name] = trytonIsRef(c.kind) ? trytonDotted(src, c.name, trytonRefField(c.kind))
-                                                              : src.value(c.name, json());
-                        rows.push_back(std::move(row));
-                    }
-                    out[f] = std::move(rows);
-                    break;
-                }
-                }
-            }
-            if (!out.contains("active"))
-                out["active"] = trytonBool(r.value("active", json(true)));
-            st->result.records[r.value(schema->keyField, std::string())] = std::move(out);
-        }
+        for (const auto& r : st->records)
+            st->result.records[r.value(schema->keyField, std::string())]
+                = trytonReadBackRecord(r, *schema, wanted, st->subRows);
         done(std::move(st->result));
     };
     call(
@@ -1320,27 +1343,27 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
                         cols.push_back(trytonIsRef(c.kind) ? c.name + "." + trytonRefField(c.kind) : c.name);
                     const std::string model = rd->model;
                     const json ids = idsOf(rd->field.c_str());
-                    steps->push_back(
-                        [readRows, model, ids, cols](std::function<void()> next) { readRows(model, ids, cols, next); });
+                    steps->push_back([readRows, model, ids, cols](
+                                         const std::function<void()>& next) { readRows(model, ids, cols, next); });
                 } else if (k == FieldKind::VariantDecimal) {
                     const json ids = idsOf("products");
-                    steps->push_back([readRows, ids, f](std::function<void()> next) {
+                    steps->push_back([readRows, ids, f](const std::function<void()>& next) {
                         readRows("product.product", ids, json::array({ f }), next);
                     });
                 } else if (k == FieldKind::SupplierLink) {
                     const json ids = idsOf("product_suppliers");
-                    steps->push_back([readRows, ids](std::function<void()> next) {
+                    steps->push_back([readRows, ids](const std::function<void()>& next) {
                         readRows("purchase.product_supplier", ids, json::array({ "party.code" }), next);
                     });
                 } else if (k == FieldKind::OutputProduct) {
                     const json ids = idsOf("outputs");
-                    steps->push_back([readRows, ids](std::function<void()> next) {
+                    steps->push_back([readRows, ids](const std::function<void()>& next) {
                         readRows("production.bom.output", ids,
                             json::array({ "product.code", "quantity", "uom.symbol" }), next);
                     });
                 }
             }
-            steps->push_back([finish](std::function<void()>) { finish(); });
+            steps->emplace_back([finish](const std::function<void()>& /*last*/) { finish(); });
             trytonRunSteps(steps, 0);
         },
         false);

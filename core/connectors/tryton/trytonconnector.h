@@ -22,6 +22,7 @@ class QNetworkAccessManager;
 namespace mdsync {
 
 // The answer to one JSON-RPC call, classified (TrytonConnector::classifyAnswer).
+// NOLINTNEXTLINE(bugprone-exception-escape): its implicit destructor destroys a json (may allocate)
 struct TrytonAnswer
 {
     bool ok = false;
@@ -84,7 +85,7 @@ private:
     TrytonConnector(std::string systemId, QObject* parent);
     // One JSON-RPC call with the session (logging in first when there is none); `params` without the context.
     void call(const std::string& method, nlohmann::json params, Reply reply, bool activeTest = true);
-    void post(const std::string& method, const nlohmann::json& params, bool activeTest, bool mayRelogin, Reply reply);
+    void post(const std::string& method, const nlohmann::json& params, bool activeTest, bool mayRelogin, Reply done);
     void ensureSession(std::function<void(const TrytonAnswer*)> then);
     nlohmann::json context(bool activeTest) const;
 
@@ -114,8 +115,8 @@ private:
     void createRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
     void writeRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
     void finishJob(const std::shared_ptr<Job>& job);
-    void bisect(std::shared_ptr<Job> job, std::string method, std::vector<size_t> items,
-        std::function<nlohmann::json(const std::vector<size_t>&)> params, std::function<void()> then);
+    void bisect(const std::shared_ptr<Job>& job, const std::string& method, const std::vector<size_t>& items,
+        const std::function<nlohmann::json(const std::vector<size_t>&)>& params, const std::function<void()>& then);
 
     std::string m_systemId;
     QUrl m_url; // base_url + "/<database>/"
