@@ -129,7 +129,7 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
         break;
     default: {
         // A target column: by that target's status.
-        const size_t t = static_cast<size_t>(f.sortColumn - MatrixFirstTargetColumn);
+        const auto t = static_cast<size_t>(f.sortColumn - MatrixFirstTargetColumn);
         if (t < layout.targets.size()) {
             order = QStringLiteral("(SELECT status FROM object_target WHERE object_id = o.id AND target_id = ?)%1,"
                                    " o.domain, o.key")
