@@ -690,13 +690,13 @@ void TrytonConnector::finishJob(const std::shared_ptr<Job>& job)
 
 void TrytonConnector::bisect(const std::shared_ptr<Job>& job, const std::string& method,
     const std::vector<size_t>& items, const std::function<json(const std::vector<size_t>&)>& params,
-    const std::function<void()>& then)
+    std::function<void()> then)
 {
     if (items.empty()) {
         then();
         return;
     }
-    call(method, params(items), [this, job, method, items, params, then](const TrytonAnswer& a) {
+    call(method, params(items), [this, job, method, items, params, then = std::move(then)](const TrytonAnswer& a) {
         if (a.ok) {
             for (size_t i : items) {
                 DeliveryOutcome o;

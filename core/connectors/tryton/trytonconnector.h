@@ -116,7 +116,7 @@ private:
     void writeRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
     void finishJob(const std::shared_ptr<Job>& job);
     void bisect(const std::shared_ptr<Job>& job, const std::string& method, const std::vector<size_t>& items,
-        const std::function<nlohmann::json(const std::vector<size_t>&)>& params, const std::function<void()>& then);
+        const std::function<nlohmann::json(const std::vector<size_t>&)>& params, std::function<void()> then);
 
     std::string m_systemId;
     QUrl m_url; // base_url + "/<database>/"
