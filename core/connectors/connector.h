@@ -30,6 +30,7 @@ struct OutboundDelivery
 };
 
 // What a target answered, classified into the dispatcher's error classes.
+// NOLINTNEXTLINE(bugprone-exception-escape): its implicit destructor destroys a json (may allocate)
 struct DeliveryOutcome
 {
     enum class Kind {

@@ -34,7 +34,7 @@ Result<std::unique_ptr<Connector>> createConnector(
     const auto kindIt = config.find("kind");
     if (kindIt == config.end() || !kindIt->is_string())
         return makeError(QStringLiteral("%1: connector.kind is missing (expected \"rest\" or \"file_drop\")").arg(sys));
-    const std::string& kind = kindIt->get_ref<const std::string&>();
+    const auto& kind = kindIt->get_ref<const std::string&>();
     if (kind == "rest")
         return upcast(RestConnector::create(systemId, config, parent));
     if (kind == "file_drop")

@@ -277,7 +277,7 @@ void FileDropConnector::send(const OutboundDelivery& delivery, Done done)
         this, [done = std::move(done), o = write(delivery)]() { done(o); }, Qt::QueuedConnection);
 }
 
-bool FileDropConnector::supportsBatch(std::string_view) const
+bool FileDropConnector::supportsBatch(std::string_view /*domain*/) const
 {
     return true;
 }

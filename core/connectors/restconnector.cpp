@@ -235,16 +235,18 @@ DeliveryOutcome RestConnector::classify(int status, const QByteArray& body, cons
 std::vector<DeliveryOutcome> RestConnector::classifyBatch(
     const std::vector<OutboundDelivery>& deliveries, const DeliveryOutcome& http)
 {
-    if (http.kind != DeliveryOutcome::Kind::Acked)
-        return std::vector<DeliveryOutcome>(deliveries.size(), http); // no answer, 5xx, 429, 401...: every item
+    if (http.kind != DeliveryOutcome::Kind::Acked) // no answer, 5xx, 429, 401...: every item
+        // NOLINTNEXTLINE(modernize-return-braced-init-list): n copies; braces would read as a list of two outcomes
+        return std::vector<DeliveryOutcome>(deliveries.size(), http);
     if (!http.response.is_array()) {
         // Accepted, but we cannot tell which items were applied: resending is safe (idempotency keys).
         DeliveryOutcome o = http;
         o.kind = DeliveryOutcome::Kind::Retryable;
         o.message = "target answered the batch without a per-item result array";
+        // NOLINTNEXTLINE(modernize-return-braced-init-list): n copies; braces would read as a list of two outcomes
         return std::vector<DeliveryOutcome>(deliveries.size(), o);
     }
-    constexpr size_t none = static_cast<size_t>(-1);
+    constexpr auto none = static_cast<size_t>(-1);
     std::vector<const nlohmann::json*> answers(deliveries.size(), nullptr);
     for (const nlohmann::json& item : http.response) {
         if (!item.is_object())
@@ -396,7 +398,7 @@ void RestConnector::sendBatch(const std::vector<OutboundDelivery>& deliveries, B
     });
 }
 
-bool RestConnector::supportsReadBack(std::string_view) const
+bool RestConnector::supportsReadBack(std::string_view /*domain*/) const
 {
     return m_readBack;
 }

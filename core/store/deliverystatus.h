@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -22,7 +24,7 @@ enum class DeliveryStatus {
 };
 
 // Every status, in the order above.
-inline constexpr DeliveryStatus kDeliveryStatuses[]
+inline constexpr std::array kDeliveryStatuses
     = { DeliveryStatus::Pending, DeliveryStatus::Held, DeliveryStatus::InFlight, DeliveryStatus::RetryWait,
           DeliveryStatus::Acked, DeliveryStatus::Failed, DeliveryStatus::Superseded, DeliveryStatus::Discarded };
 
@@ -60,15 +62,12 @@ constexpr std::optional<DeliveryStatus> parseDeliveryStatus(std::string_view tex
 
 // The statuses a delivery can still leave by itself: the backlog. The partial index delivery_due (schema.cpp) has
 // exactly this list, in this order, so SQL that filters on it can use the index.
-inline constexpr DeliveryStatus kOpenDeliveryStatuses[]
+inline constexpr std::array kOpenDeliveryStatuses
     = { DeliveryStatus::Pending, DeliveryStatus::RetryWait, DeliveryStatus::InFlight, DeliveryStatus::Held };
 
 constexpr bool isOpen(DeliveryStatus s)
 {
-    for (DeliveryStatus o : kOpenDeliveryStatuses)
-        if (o == s)
-            return true;
-    return false;
+    return std::ranges::any_of(kOpenDeliveryStatuses, [s](DeliveryStatus o) { return o == s; });
 }
 
 // A status list for SQL text: "('pending','retry_wait','in_flight','held')".

@@ -31,7 +31,7 @@ nlohmann::json LiveStatus::toJson() const
 
 namespace read {
 
-LiveStatus liveStatus(QSqlDatabase db)
+LiveStatus liveStatus(const QSqlDatabase& db)
 {
     LiveStatus s;
     QSqlQuery q(db);

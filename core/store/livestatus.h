@@ -27,7 +27,7 @@ struct LiveStatus
 };
 
 namespace read {
-LiveStatus liveStatus(QSqlDatabase db);
+LiveStatus liveStatus(const QSqlDatabase& db);
 }
 
 } // namespace mdsync

@@ -4,6 +4,7 @@
 #include "store/sqlerror.h"
 #include "store/workspace.h"
 
+#include <array>
 #include <string>
 
 namespace mdsync {
@@ -54,7 +55,7 @@ struct Outbox::Statements
 
     void prepare(sqlite3* db)
     {
-        const std::pair<SqlStatement*, std::string> all[] = {
+        const auto all = std::to_array<std::pair<SqlStatement*, std::string>>({
             { &setStatus, "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = ?4 WHERE id = ?1" },
             { &markInFlight,
                 "UPDATE delivery SET status = ?3, attempts = attempts + 1, next_attempt_at = NULL, updated_at = ?2"
@@ -100,7 +101,7 @@ struct Outbox::Statements
             { &counter,
                 "INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?1,?2,?3,?4)"
                 " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n" },
-        };
+        });
         for (const auto& [statement, sql] : all)
             if (!statement->prepare(db, sql))
                 throw store::SqlError::of(*statement, QStringLiteral("outbox: prepare"));
@@ -173,7 +174,8 @@ void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, Tim
         " ON CONFLICT(object_id, target_id) DO UPDATE SET latest_revision_no = excluded.latest_revision_no,"
         " latest_delivery_id = excluded.latest_delivery_id, status = excluded.status,"
         " updated_at = excluded.updated_at");
-    int di = 0, oi = 0;
+    int di = 0;
+    int oi = 0;
     for (const NewDelivery& r : rows) {
         const std::string key
             = idempotencyKey(rev.instanceId, rev.domain, rev.key, rev.revisionNo, r.target, r.contractVersion);

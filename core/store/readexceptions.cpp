@@ -335,7 +335,7 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
     return d;
 }
 
-Result<ExceptionSubject> exceptionSubject(QSqlDatabase db, qint64 id)
+Result<ExceptionSubject> exceptionSubject(const QSqlDatabase& db, qint64 id)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT stage, COALESCE(delivery_id, 0), COALESCE(domain, ''),"

@@ -133,6 +133,6 @@ struct ExceptionSubject
     qint64 deliveryId = 0;
     bool isPayload() const { return stage == QLatin1String("delivery") && deliveryId > 0; }
 };
-Result<ExceptionSubject> exceptionSubject(QSqlDatabase db, qint64 id);
+Result<ExceptionSubject> exceptionSubject(const QSqlDatabase& db, qint64 id);
 
 } // namespace mdsync::read

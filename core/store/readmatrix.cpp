@@ -1,5 +1,6 @@
 #include "store/readmatrix.h"
 
+#include "store/deliverystatus.h"
 #include "store/workspace.h"
 
 #include <QSqlQuery>
@@ -69,9 +70,15 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
     }
     if (!f.status.isEmpty()) {
         // "backlog": not delivered yet (the dashboard's backlog tile).
-        const QStringList statuses = f.status == QLatin1String("backlog") ? QStringList { QStringLiteral("pending"),
-            QStringLiteral("in_flight"), QStringLiteral("retry_wait"), QStringLiteral("held") }
-                                                                          : QStringList { f.status };
+        QStringList statuses;
+        if (f.status == QLatin1String("backlog")) {
+            for (DeliveryStatus s : kOpenDeliveryStatuses) {
+                const std::string_view name = toString(s);
+                statuses << QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
+            }
+        } else {
+            statuses << f.status;
+        }
         QStringList marks;
         for (const QString& st : statuses) {
             marks << QStringLiteral("?");
@@ -122,7 +129,7 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
         break;
     default: {
         // A target column: by that target's status.
-        const size_t t = static_cast<size_t>(f.sortColumn - MatrixFirstTargetColumn);
+        const auto t = static_cast<size_t>(f.sortColumn - MatrixFirstTargetColumn);
         if (t < layout.targets.size()) {
             order = QStringLiteral("(SELECT status FROM object_target WHERE object_id = o.id AND target_id = ?)%1,"
                                    " o.domain, o.key")

@@ -44,7 +44,7 @@ Result<void> run(QSqlQuery& q, const char* what)
 
 } // namespace
 
-Result<nlohmann::json> objects(QSqlDatabase db, const ObjectFilter& f)
+Result<nlohmann::json> objects(const QSqlDatabase& db, const ObjectFilter& f)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -65,7 +65,7 @@ Result<nlohmann::json> objects(QSqlDatabase db, const ObjectFilter& f)
     return out;
 }
 
-Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, const std::string& key)
+Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& domain, const std::string& key)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral(
@@ -123,7 +123,7 @@ Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, 
     return out;
 }
 
-Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const std::string& key, int limit)
+Result<nlohmann::json> lineage(const QSqlDatabase& db, const std::string& domain, const std::string& key, int limit)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -160,7 +160,7 @@ const std::vector<std::string>& exceptionStatuses()
     return all;
 }
 
-Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionQuery& query, bool withRaw)
+Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& query, bool withRaw)
 {
     const auto& all = exceptionStatuses();
     for (const QString& status : query.statuses)
@@ -201,7 +201,7 @@ Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionQuery& query, 
     return out;
 }
 
-Result<nlohmann::json> overview(QSqlDatabase db)
+Result<nlohmann::json> overview(const QSqlDatabase& db)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);

@@ -21,14 +21,15 @@ struct ObjectFilter
     std::string keyPrefix;
     int limit = 100;
 };
-Result<nlohmann::json> objects(QSqlDatabase db, const ObjectFilter& f);
+Result<nlohmann::json> objects(const QSqlDatabase& db, const ObjectFilter& f);
 
 // One object: header, current state, per-target delivery state (incl. subscriptions it does not match),
 // open exceptions. Error when the object does not exist.
-Result<nlohmann::json> objectStatus(QSqlDatabase db, const std::string& domain, const std::string& key);
+Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& domain, const std::string& key);
 
 // Lineage events of one object in order (also for objects that were never created: rejected events).
-Result<nlohmann::json> lineage(QSqlDatabase db, const std::string& domain, const std::string& key, int limit = 1000);
+Result<nlohmann::json> lineage(
+    const QSqlDatabase& db, const std::string& domain, const std::string& key, int limit = 1000);
 
 // The status an exception shows, as SQL over `exception e`: "awaiting_approval" (open, a correction waits for
 // four-eyes) and "assigned" (open with an assignee) are derived; the others are the stored status.
@@ -40,10 +41,10 @@ const std::vector<std::string>& exceptionStatuses();
 struct ExceptionQuery;
 // `mdsyncctl exceptions`: the matching exceptions (query.statuses: each one of exceptionStatuses(), an unknown one is
 // an error), with the raw input when `withRaw`.
-Result<nlohmann::json> exceptions(QSqlDatabase db, const ExceptionQuery& query, bool withRaw);
+Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& query, bool withRaw);
 
 // Workspace overview from counters: objects per domain, deliveries per target and status, open exceptions
 // per category.
-Result<nlohmann::json> overview(QSqlDatabase db);
+Result<nlohmann::json> overview(const QSqlDatabase& db);
 
 } // namespace mdsync::read

@@ -5,7 +5,7 @@ namespace mdsync::read {
 QString idList(const std::vector<qint64>& ids)
 {
     QString s;
-    s.reserve(static_cast<qsizetype>(ids.size() * 8));
+    s.reserve(static_cast<qsizetype>(ids.size()) * 8);
     for (size_t i = 0; i < ids.size(); ++i) {
         if (i)
             s += QLatin1Char(',');

@@ -13,12 +13,12 @@ SqlError SqlError::of(const QSqlQuery& query, const QString& purpose)
     const QString sql = query.lastQuery().simplified();
     if (!sql.isEmpty())
         text += QStringLiteral(" [") + sql.left(80) + QStringLiteral("]");
-    return SqlError(purpose, text);
+    return { purpose, text };
 }
 
 SqlError SqlError::of(const SqlStatement& statement, const QString& purpose)
 {
-    return SqlError(purpose, statement.error());
+    return { purpose, statement.error() };
 }
 
 QString SqlError::message() const

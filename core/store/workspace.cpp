@@ -68,7 +68,8 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
         ws->m_lock->setStaleLockTime(0); // a lock whose process is gone is stale; a live one never is
         if (!ws->m_lock->tryLock(200)) {
             qint64 pid = 0;
-            QString host, app;
+            QString host;
+            QString app;
             ws->m_lock->getLockInfo(&pid, &host, &app);
             if (ws->m_lock->error() == QLockFile::PermissionError)
                 return makeError(QStringLiteral("%1: cannot create lock file %2 (permission denied)")

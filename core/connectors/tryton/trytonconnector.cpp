@@ -9,6 +9,7 @@
 #include <QNetworkRequest>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -30,9 +31,9 @@ json trytonDecimal(const json& v)
     if (v.is_number_integer()) {
         text = std::to_string(v.get<std::int64_t>());
     } else if (v.is_number()) {
-        char buf[64];
-        auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
-        text.assign(buf, r.ptr);
+        std::array<char, 64> buf {};
+        auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v.get<double>());
+        text.assign(buf.data(), r.ptr);
     } else if (v.is_string()) {
         text = v.get<std::string>();
     } else {
@@ -91,7 +92,7 @@ const char* trytonRefField(FieldKind k)
 
 // Asynchronous steps run in order: each gets the function that starts the next one.
 using TrytonStep = std::function<void(std::function<void()>)>;
-void trytonRunSteps(std::shared_ptr<std::vector<TrytonStep>> steps, size_t n)
+void trytonRunSteps(const std::shared_ptr<std::vector<TrytonStep>>& steps, size_t n)
 {
     if (n < steps->size())
         (*steps)[n]([steps, n]() { trytonRunSteps(steps, n + 1); });
@@ -101,6 +102,142 @@ bool trytonIsRef(FieldKind k)
 {
     return k == FieldKind::Uom || k == FieldKind::Product || k == FieldKind::Party || k == FieldKind::Location
         || k == FieldKind::Operation;
+}
+
+// Whether a domain's fields or rows name units of measure (then the job reads product.uom first, once).
+bool trytonNeedsUoms(const DomainSchema& schema)
+{
+    bool needsUom = false;
+    for (const auto& f : schema.fields)
+        needsUom = needsUom || f.kind == FieldKind::Uom || f.kind == FieldKind::OutputUom;
+    for (const auto& r : schema.rows)
+        for (const auto& c : r.columns)
+            needsUom = needsUom || c.kind == FieldKind::Uom;
+    return needsUom;
+}
+
+// The codes of one reference kind that the deliveries' payloads name (fields and row columns); retires name none.
+std::set<std::string> trytonReferencedCodes(
+    const std::vector<OutboundDelivery>& deliveries, const DomainSchema& schema, FieldKind kind)
+{
+    std::set<std::string> codes;
+    for (const auto& d : deliveries) {
+        if (d.op == "delete")
+            continue;
+        for (auto it = d.payload.begin(); it != d.payload.end(); ++it) {
+            FieldKind k = schema.kindOf(it.key());
+            if (k == FieldKind::OutputProduct)
+                k = FieldKind::Product;
+            if (k == FieldKind::SupplierLink)
+                k = FieldKind::Party;
+            if (k == kind && it->is_string())
+                codes.insert(it->get<std::string>());
+            if (k == FieldKind::Rows && it->is_array()) {
+                const auto* rows = schema.rowsOf(it.key());
+                for (const auto& row : *it)
+                    for (const auto& c : rows ? rows->columns : std::vector<tryton::FieldDef> {})
+                        if (c.kind == kind && row.is_object() && row.value(c.name, json()).is_string())
+                            codes.insert(row[c.name].get<std::string>());
+            }
+        }
+    }
+    return codes;
+}
+
+// The fields a read-back reads from a domain's model: plain fields, references dotted ("uom.symbol"), and the
+// one2many ids (variants, supplier links, BOM outputs) whose rows are read next.
+json trytonReadFields(const DomainSchema& schema, const std::vector<std::string>& wanted)
+{
+    json readFields = json::array({ schema.keyField, "active" });
+    bool variants = false;
+    bool links = false;
+    bool outputs = false;
+    for (const std::string& f : wanted) {
+        const FieldKind k = schema.kindOf(f);
+        if (trytonIsRef(k))
+            readFields.push_back(f + "." + trytonRefField(k));
+        else if (k == FieldKind::VariantDecimal)
+            variants = true;
+        else if (k == FieldKind::SupplierLink)
+            links = true;
+        else if (k == FieldKind::OutputProduct || k == FieldKind::OutputQuantity || k == FieldKind::OutputUom)
+            outputs = true;
+        else
+            readFields.push_back(f);
+    }
+    if (variants)
+        readFields.push_back("products");
+    if (links)
+        readFields.push_back("product_suppliers");
+    if (outputs)
+        readFields.push_back("outputs");
+    return readFields;
+}
+
+// One record read back from Tryton in the vocabulary of the contract's target fields (the shape of a payload);
+// `subRows` holds the one2many rows read by id.
+json trytonReadBackRecord(
+    const json& r, const DomainSchema& schema, const std::vector<std::string>& wanted, std::map<int, json>& subRows)
+{
+    json out = json::object();
+    for (const std::string& f : wanted) {
+        const FieldKind k = schema.kindOf(f);
+        switch (k) {
+        case FieldKind::Plain:
+            out[f] = r.value(f, json());
+            break;
+        case FieldKind::Bool:
+            out[f] = trytonBool(r.value(f, json()));
+            break;
+        case FieldKind::Decimal:
+            out[f] = trytonNumber(r.value(f, json()));
+            break;
+        case FieldKind::Uom:
+        case FieldKind::Product:
+        case FieldKind::Party:
+        case FieldKind::Location:
+        case FieldKind::Operation:
+            out[f] = trytonDotted(r, f, trytonRefField(k));
+            break;
+        case FieldKind::VariantDecimal: {
+            const json ids = r.value("products", json::array());
+            out[f] = ids.empty() ? json() : trytonNumber(subRows[ids[0].get<int>()].value(f, json()));
+            break;
+        }
+        case FieldKind::SupplierLink: {
+            const json ids = r.value("product_suppliers", json::array());
+            out[f] = ids.empty() ? json() : trytonDotted(subRows[ids[0].get<int>()], "party", "code");
+            break;
+        }
+        case FieldKind::OutputProduct:
+        case FieldKind::OutputQuantity:
+        case FieldKind::OutputUom: {
+            const json ids = r.value("outputs", json::array());
+            const json row = ids.empty() ? json::object() : subRows[ids[0].get<int>()];
+            out[f] = k == FieldKind::OutputQuantity ? row.value("quantity", json())
+                : k == FieldKind::OutputProduct     ? trytonDotted(row, "product", "code")
+                                                    : trytonDotted(row, "uom", "symbol");
+            break;
+        }
+        case FieldKind::Rows: {
+            const tryton::RowsDef* rd = schema.rowsOf(f);
+            json rows = json::array();
+            for (const auto& id : r.value(f, json::array())) {
+                const json& src = subRows[id.get<int>()];
+                json row = json::object();
+                for (const auto& c : rd->columns)
+                    row[c.name] = trytonIsRef(c.kind) ? trytonDotted(src, c.name, trytonRefField(c.kind))
+                                                      : src.value(c.name, json());
+                rows.push_back(std::move(row));
+            }
+            out[f] = std::move(rows);
+            break;
+        }
+        }
+    }
+    if (!out.contains("active"))
+        out["active"] = trytonBool(r.value("active", json(true)));
+    return out;
 }
 
 } // namespace
@@ -204,7 +341,8 @@ TrytonAnswer TrytonConnector::classifyAnswer(
     a.rpcError = true;
     o.httpStatus = 0;
     o.response = doc;
-    std::string exceptionName, message;
+    std::string exceptionName;
+    std::string message;
     if (err.is_array() && !err.empty() && err[0].is_string()) {
         exceptionName = err[0].get<std::string>();
         if (err.size() > 1 && err[1].is_array() && !err[1].empty() && err[1][0].is_string())
@@ -550,14 +688,15 @@ void TrytonConnector::finishJob(const std::shared_ptr<Job>& job)
     done(std::move(job->outcomes));
 }
 
-void TrytonConnector::bisect(std::shared_ptr<Job> job, std::string method, std::vector<size_t> items,
-    std::function<json(const std::vector<size_t>&)> params, std::function<void()> then)
+void TrytonConnector::bisect(const std::shared_ptr<Job>& job, const std::string& method,
+    const std::vector<size_t>& items, const std::function<json(const std::vector<size_t>&)>& params,
+    std::function<void()> then)
 {
     if (items.empty()) {
         then();
         return;
     }
-    call(method, params(items), [this, job, method, items, params, then](const TrytonAnswer& a) {
+    call(method, params(items), [this, job, method, items, params, then = std::move(then)](const TrytonAnswer& a) {
         if (a.ok) {
             for (size_t i : items) {
                 DeliveryOutcome o;
@@ -576,7 +715,8 @@ void TrytonConnector::bisect(std::shared_ptr<Job> job, std::string method, std::
         }
         // The call is atomic in Tryton: split it to find the record(s) it refuses; the others land.
         const auto mid = items.begin() + static_cast<std::ptrdiff_t>(items.size() / 2);
-        std::vector<size_t> left(items.begin(), mid), right(mid, items.end());
+        std::vector<size_t> left(items.begin(), mid);
+        std::vector<size_t> right(mid, items.end());
         bisect(job, method, left, params,
             [this, job, method, right, params, then]() { bisect(job, method, right, params, then); });
     });
@@ -596,12 +736,12 @@ bool TrytonConnector::fitBomUnit(const std::string& where, const std::string& pr
     const Uom* from = nullptr;
     int fromId = 0;
     double factor = 1;
-    if (auto u = m_uomBySymbol.find(symbol); u != m_uomBySymbol.end() && m_uoms.count(u->second)) {
+    if (auto u = m_uomBySymbol.find(symbol); u != m_uomBySymbol.end() && m_uoms.contains(u->second)) {
         fromId = u->second;
         from = &m_uoms.at(fromId);
         factor = from->factor;
-    } else if (auto m = missing.find(symbol); m != missing.end() && m_uomBySymbol.count(m->second.first)
-               && m_uoms.count(m_uomBySymbol.at(m->second.first))) {
+    } else if (auto m = missing.find(symbol); m != missing.end() && m_uomBySymbol.contains(m->second.first)
+               && m_uoms.contains(m_uomBySymbol.at(m->second.first))) {
         from = &m_uoms.at(m_uomBySymbol.at(m->second.first));
         factor = from->factor * m->second.second;
     } else {
@@ -609,7 +749,7 @@ bool TrytonConnector::fitBomUnit(const std::string& where, const std::string& pr
         problemClass = "not-found";
         return false;
     }
-    const Uom* productUnit = productUom && m_uoms.count(productUom) ? &m_uoms.at(productUom) : nullptr;
+    const Uom* productUnit = productUom && m_uoms.contains(productUom) ? &m_uoms.at(productUom) : nullptr;
     const int category = productUnit ? productUnit->category : from->category;
     if (from->category != category) {
         problem = where + ".uom: unit '" + symbol + "' is of Tryton's unit category " + from->categoryName
@@ -659,418 +799,468 @@ bool TrytonConnector::fitBomUnit(const std::string& where, const std::string& pr
     return false;
 }
 
-void TrytonConnector::runJob(std::shared_ptr<Job> job)
+// ---- one job: its stages in order ------------------------------------------------------------------------------
+
+// A kind of record referenced by code (or by name) in a payload: looked up once per job.
+struct TrytonConnector::RefKind
 {
-    const DomainSchema* schema = job->schema;
-    if (!schema) {
-        for (size_t i = 0; i < job->deliveries.size(); ++i)
-            job->reject(
-                i, "unsupported", "the Tryton connector has no mapping for domain " + job->deliveries[i].domain);
-        QMetaObject::invokeMethod(
-            this, [this, job]() { finishJob(job); }, Qt::QueuedConnection);
+    const char* name; // the key of Job::refs
+    const char* model;
+    const char* field; // the field the code is matched with
+    FieldKind kind;
+};
+
+// The Tryton values of one delivery while they are being built (buildValues).
+struct TrytonConnector::Draft
+{
+    const json* existing = nullptr; // the record in Tryton (id and the one2many ids); null for a new record
+    json vals = json::object(); // the record's values (a template's for items)
+    json variant = json::object(); // an item's variant (product.product) values
+    json output = json::object(); // a BOM's output row
+    std::string problem; // why the delivery cannot be sent; empty: it can
+    std::string problemClass = "not-found";
+};
+
+// Look-ups, values, create, write, then the outcomes; a failed look-up fails the whole job (finishJob).
+void TrytonConnector::runJob(const std::shared_ptr<Job>& job)
+{
+    if (!job->schema) {
+        rejectUnsupported(job);
         return;
     }
-    using Step = TrytonStep;
-    std::vector<Step> steps;
-    auto fail = [this, job](const TrytonAnswer& a) {
-        job->failAll(a);
-        finishJob(job);
-    };
-
-    // 1. Units of measure (once per connector).
-    bool needsUom = false;
-    for (const auto& f : schema->fields)
-        needsUom = needsUom || f.kind == FieldKind::Uom || f.kind == FieldKind::OutputUom;
-    for (const auto& r : schema->rows)
-        for (const auto& c : r.columns)
-            needsUom = needsUom || c.kind == FieldKind::Uom;
-    if (needsUom) {
-        steps.push_back([this, fail](std::function<void()> next) {
-            if (!m_uomBySymbol.empty()) {
-                next();
-                return;
-            }
-            call("model.product.uom.search_read",
-                json::array({ json::array(), 0, nullptr, nullptr,
-                    { "symbol", "category", "category.name", "factor", "digits" } }),
-                [this, fail, next](const TrytonAnswer& a) {
-                    if (!a.ok)
-                        return fail(a);
-                    for (const auto& u : a.result) {
-                        if (!u.value("symbol", json()).is_string())
-                            continue;
-                        Uom info;
-                        info.symbol = u["symbol"].get<std::string>();
-                        info.category = u.value("category", json(0)).is_number() ? u["category"].get<int>() : 0;
-                        const json cn = trytonDotted(u, "category", "name");
-                        info.categoryName = cn.is_string() ? cn.get<std::string>() : std::string();
-                        const json f = trytonNumber(u.value("factor", json(1.0)));
-                        info.factor = f.is_number() && f.get<double>() > 0 ? f.get<double>() : 1.0;
-                        info.digits = u.value("digits", json(2)).is_number() ? u["digits"].get<int>() : 2;
-                        m_uomBySymbol.emplace(info.symbol, u.value("id", 0));
-                        m_uoms[u.value("id", 0)] = std::move(info);
-                    }
-                    next();
-                });
-        });
-    }
-
-    // 2. The records that exist already (active or not), by key.
-    steps.push_back([this, job, schema, fail](std::function<void()> next) {
-        json keys = json::array();
-        for (const auto& d : job->deliveries)
-            keys.push_back(d.key);
-        json fields = { schema->keyField };
-        if (schema->domain == "item")
-            fields.insert(fields.end(), { "products", "product_suppliers" });
-        if (schema->domain == "bom")
-            fields.insert(fields.end(), { "inputs", "outputs" });
-        if (schema->domain == "routing")
-            fields.push_back("steps");
-        call(
-            "model." + schema->model + ".search_read",
-            json::array(
-                { json::array({ json::array({ schema->keyField, "in", keys }) }), 0, nullptr, nullptr, fields }),
-            [job, schema, fail, next](const TrytonAnswer& a) {
-                if (!a.ok)
-                    return fail(a);
-                for (const auto& r : a.result)
-                    if (r.value(schema->keyField, json()).is_string())
-                        job->existing[r[schema->keyField].get<std::string>()] = r;
-                next();
-            },
-            false);
-    });
-
-    // 3. Supplier links of existing items (which parties they link already).
-    if (schema->domain == "item") {
-        steps.push_back([this, job, fail](std::function<void()> next) {
-            json ids = json::array();
-            for (const auto& d : job->deliveries) {
-                auto e = job->existing.find(d.key);
-                if (e != job->existing.end() && d.payload.contains("product_suppliers"))
-                    for (const auto& id : e->second.value("product_suppliers", json::array()))
-                        ids.push_back(id);
-            }
-            if (ids.empty())
-                return next();
-            call(
-                "model.purchase.product_supplier.read", json::array({ ids, { "party" } }),
-                [job, fail, next](const TrytonAnswer& a) {
-                    if (!a.ok)
-                        return fail(a);
-                    for (const auto& r : a.result)
-                        job->linkParty[r.value("id", 0)]
-                            = r.value("party", json(0)).is_number() ? r["party"].get<int>() : 0;
-                    next();
-                },
-                false);
-        });
-        steps.push_back([this, job, fail](std::function<void()> next) {
-            bool links = false;
-            for (const auto& d : job->deliveries)
-                links = links || d.payload.contains("product_suppliers");
-            if (!links || m_currency)
-                return next();
-            call("model.company.company.read", json::array({ json::array({ m_company }), { "currency" } }),
-                [this, fail, next](const TrytonAnswer& a) {
-                    if (!a.ok)
-                        return fail(a);
-                    if (a.result.is_array() && !a.result.empty() && a.result[0].value("currency", json()).is_number())
-                        m_currency = a.result[0]["currency"].get<int>();
-                    next();
-                });
-        });
-    }
-
-    // 4. References by code: products, parties, locations, operations.
-    struct RefKind
-    {
-        const char* name;
-        const char* model;
-        const char* field;
-        FieldKind kind;
-    };
-    static const RefKind refKinds[] = { { "product", "product.product", "code", FieldKind::Product },
+    static const std::array<RefKind, 4> refKinds = { { { "product", "product.product", "code", FieldKind::Product },
         { "party", "party.party", "code", FieldKind::Party },
         { "location", "stock.location", "code", FieldKind::Location },
-        { "operation", "production.routing.operation", "name", FieldKind::Operation } };
-    auto collect = [job, schema](FieldKind kind) {
-        std::set<std::string> codes;
-        for (const auto& d : job->deliveries) {
-            if (d.op == "delete")
-                continue;
-            for (auto it = d.payload.begin(); it != d.payload.end(); ++it) {
-                FieldKind k = schema->kindOf(it.key());
-                if (k == FieldKind::OutputProduct)
-                    k = FieldKind::Product;
-                if (k == FieldKind::SupplierLink)
-                    k = FieldKind::Party;
-                if (k == kind && it->is_string())
-                    codes.insert(it->get<std::string>());
-                if (k == FieldKind::Rows && it->is_array()) {
-                    const auto* rows = schema->rowsOf(it.key());
-                    for (const auto& row : *it)
-                        for (const auto& c : rows ? rows->columns : std::vector<tryton::FieldDef> {})
-                            if (c.kind == kind && row.is_object() && row.value(c.name, json()).is_string())
-                                codes.insert(row[c.name].get<std::string>());
-                }
-            }
-        }
-        return codes;
+        { "operation", "production.routing.operation", "name", FieldKind::Operation } } };
+    using Stage = void (TrytonConnector::*)(const std::shared_ptr<Job>&, std::function<void()>);
+    auto stage = [this, job](Stage run) {
+        return Step([this, job, run](std::function<void()> next) { (this->*run)(job, std::move(next)); });
     };
-    for (const RefKind& rk : refKinds) {
-        steps.push_back([this, job, fail, rk, collect](std::function<void()> next) {
-            const std::set<std::string> codes = collect(rk.kind);
-            if (codes.empty())
-                return next();
-            json list = json::array();
-            for (const auto& c : codes)
-                list.push_back(c);
-            // A product's unit (its unit category bounds the units of BOM rows).
-            json fields = json::array({ rk.field });
-            if (rk.kind == FieldKind::Product)
-                fields.push_back("default_uom");
-            call(std::string("model.") + rk.model + ".search_read",
-                json::array({ json::array({ json::array({ rk.field, "in", list }) }), 0, nullptr, nullptr, fields }),
-                [this, job, fail, next, rk, codes](const TrytonAnswer& a) {
-                    if (!a.ok)
-                        return fail(a);
-                    auto& found = job->refs[rk.name];
-                    for (const auto& r : a.result)
-                        if (r.value(rk.field, json()).is_string()) {
-                            found.emplace(r[rk.field].get<std::string>(), r.value("id", 0));
-                            if (r.value("default_uom", json()).is_number())
-                                job->productUom[r[rk.field].get<std::string>()] = r["default_uom"].get<int>();
-                        }
-                    if (rk.kind != FieldKind::Operation)
-                        return next();
-                    // Routing operations are shared records named by the operation text: create the missing.
-                    json create = json::array();
-                    std::vector<std::string> names;
-                    for (const auto& c : codes)
-                        if (!found.count(c)) {
-                            create.push_back({ { "name", c } });
-                            names.push_back(c);
-                        }
-                    if (create.empty())
-                        return next();
-                    call("model.production.routing.operation.create", json::array({ create }),
-                        [job, fail, next, names](const TrytonAnswer& c) {
-                            if (!c.ok)
-                                return fail(c);
-                            for (size_t i = 0; i < names.size() && i < c.result.size(); ++i)
-                                job->refs["operation"][names[i]] = c.result[i].get<int>();
-                            next();
-                        });
-                });
-        });
+    std::vector<Step> steps;
+    if (trytonNeedsUoms(*job->schema))
+        steps.push_back(stage(&TrytonConnector::loadUoms));
+    steps.push_back(stage(&TrytonConnector::findExisting));
+    if (job->schema->domain == "item") {
+        steps.push_back(stage(&TrytonConnector::readSupplierLinks));
+        steps.push_back(stage(&TrytonConnector::readCompanyCurrency));
     }
-
-    // 5. Values per delivery, then one create call and one write call (bisected on refusal).
-    steps.push_back([this, job, schema](std::function<void()> next) {
-        for (size_t i = 0; i < job->deliveries.size(); ++i) {
-            const OutboundDelivery& d = job->deliveries[i];
-            auto ex = job->existing.find(d.key);
-            const json* existing = ex == job->existing.end() ? nullptr : &ex->second;
-            if (d.op == "delete") {
-                if (!existing) {
-                    DeliveryOutcome o;
-                    o.kind = DeliveryOutcome::Kind::Acked;
-                    o.message = "already absent";
-                    job->decide(i, std::move(o));
-                    continue;
-                }
-                job->vals[i] = { { "active", false } };
-                // A template's variants follow its active flag (Tryton's domain on "Variants").
-                if (existing->contains("products") && !(*existing)["products"].empty())
-                    job->vals[i]["products"]
-                        = json::array({ json::array({ "write", (*existing)["products"], { { "active", false } } }) });
-                job->writes.push_back(i);
-                continue;
-            }
-            if (!d.payload.is_object()) {
-                job->reject(i, "payload", "the payload is not a JSON object");
-                continue;
-            }
-            json vals = json::object();
-            json variant = json::object();
-            json output = json::object();
-            std::string problem;
-            std::string problemClass = "not-found";
-            auto resolve = [&](FieldKind kind, const json& v, const std::string& field) -> json {
-                if (!v.is_string()) {
-                    problem = field + " must be a code, got " + v.dump();
-                    return nullptr;
-                }
-                const std::string code = v.get<std::string>();
-                if (kind == FieldKind::Uom) {
-                    auto u = m_uomBySymbol.find(code);
-                    if (u == m_uomBySymbol.end()) {
-                        problem
-                            = field + ": unit '" + code + "' is not a unit of measure in Tryton (product.uom symbol)";
-                        return nullptr;
-                    }
-                    return u->second;
-                }
-                const char* kindName = kind == FieldKind::Product ? "product"
-                    : kind == FieldKind::Party                    ? "party"
-                    : kind == FieldKind::Location                 ? "location"
-                                                                  : "operation";
-                const auto& m = job->refs[kindName];
-                auto it = m.find(code);
-                if (it == m.end()) {
-                    problem = field + ": " + kindName + " '" + code + "' does not exist in Tryton";
-                    return nullptr;
-                }
-                return it->second;
-            };
-            for (auto it = d.payload.begin(); it != d.payload.end() && problem.empty(); ++it) {
-                const std::string& f = it.key();
-                const json& v = *it;
-                switch (schema->kindOf(f)) {
-                case FieldKind::Plain:
-                case FieldKind::Bool:
-                    vals[f] = v;
-                    break;
-                case FieldKind::Decimal:
-                    vals[f] = trytonDecimal(v);
-                    break;
-                case FieldKind::Uom:
-                case FieldKind::Product:
-                case FieldKind::Party:
-                case FieldKind::Location:
-                case FieldKind::Operation:
-                    vals[f] = resolve(schema->kindOf(f), v, f);
-                    break;
-                case FieldKind::VariantDecimal:
-                    variant[f] = trytonDecimal(v);
-                    break;
-                case FieldKind::SupplierLink: {
-                    const json party = resolve(FieldKind::Party, v, f);
-                    if (!problem.empty())
-                        break;
-                    bool linked = false;
-                    if (existing)
-                        for (const auto& id : existing->value("product_suppliers", json::array()))
-                            linked = linked || job->linkParty[id.get<int>()] == party.get<int>();
-                    if (!linked)
-                        vals[f] = json::array({ json::array({ "create",
-                            json::array(
-                                { { { "party", party }, { "company", m_company }, { "currency", m_currency } } }) }) });
-                    break;
-                }
-                case FieldKind::Rows: {
-                    const tryton::RowsDef* rd = schema->rowsOf(f);
-                    json rows = json::array();
-                    for (size_t r = 0; v.is_array() && r < v.size() && problem.empty(); ++r) {
-                        json row = json::object();
-                        for (auto c = v[r].begin(); c != v[r].end() && problem.empty(); ++c) {
-                            const tryton::FieldDef* cd = nullptr;
-                            for (const auto& col : rd->columns)
-                                if (col.name == c.key())
-                                    cd = &col;
-                            const FieldKind ck = cd ? cd->kind : FieldKind::Plain;
-                            if (rd->model == "production.bom.input" && (c.key() == "uom" || c.key() == "quantity"))
-                                continue; // fitted below (fitBomUnit)
-                            row[c.key()]
-                                = trytonIsRef(ck) ? resolve(ck, *c, f + "[" + std::to_string(r) + "]." + c.key()) : *c;
-                        }
-                        if (problem.empty() && rd->model == "production.bom.input" && v[r].is_object()
-                            && v[r].contains("uom")) {
-                            const std::string product = v[r].value("product", std::string());
-                            auto pu = job->productUom.find(product);
-                            problem.clear();
-                            fitBomUnit(f + "[" + std::to_string(r) + "]", product,
-                                pu == job->productUom.end() ? 0 : pu->second, v[r]["uom"],
-                                v[r].value("quantity", json()), row["uom"], row["quantity"], problem, problemClass);
-                        }
-                        rows.push_back(std::move(row));
-                    }
-                    json ops = json::array();
-                    if (existing && existing->contains(f) && !(*existing)[f].empty())
-                        ops.push_back(json::array({ "delete", (*existing)[f] }));
-                    ops.push_back(json::array({ "create", rows }));
-                    vals[f] = ops;
-                    break;
-                }
-                case FieldKind::OutputProduct:
-                    output["product"] = resolve(FieldKind::Product, v, f);
-                    break;
-                case FieldKind::OutputQuantity:
-                case FieldKind::OutputUom:
-                    break; // fitted below
-                }
-            }
-            if (problem.empty() && d.payload.contains("output_uom")) {
-                const std::string product = d.payload.value("output_product", std::string());
-                auto pu = job->productUom.find(product);
-                fitBomUnit("output", product, pu == job->productUom.end() ? 0 : pu->second, d.payload["output_uom"],
-                    d.payload.value("output_quantity", json(1)), output["uom"], output["quantity"], problem,
-                    problemClass);
-            } else if (problem.empty() && d.payload.contains("output_quantity")) {
-                output["quantity"] = d.payload["output_quantity"];
-            }
-            if (!problem.empty()) {
-                job->reject(i, problemClass, problem);
-                continue;
-            }
-            if (!output.empty()) {
-                json ops = json::array();
-                if (existing && existing->contains("outputs") && !(*existing)["outputs"].empty())
-                    ops.push_back(json::array({ "delete", (*existing)["outputs"] }));
-                ops.push_back(json::array({ "create", json::array({ output }) }));
-                vals["outputs"] = ops;
-            }
-            if (schema->domain == "item") {
-                // The variant (product.product) is made with the template; its own fields go with it, and it
-                // follows the template's active flag.
-                if (vals.contains("active"))
-                    variant["active"] = vals["active"];
-                const json variants = existing ? existing->value("products", json::array()) : json::array();
-                if (variants.empty())
-                    vals["products"] = json::array({ json::array({ "create", json::array({ variant }) }) });
-                else if (!variant.empty())
-                    vals["products"] = json::array({ json::array({ "write", variants, variant }) });
-            }
-            vals.erase(schema->keyField);
-            if (!existing) {
-                vals[schema->keyField] = d.key;
-                job->creates.push_back(i);
-            } else {
-                job->writes.push_back(i);
-            }
-            job->vals[i] = std::move(vals);
-        }
+    for (const RefKind& kind : refKinds)
+        steps.emplace_back(
+            [this, job, &kind](std::function<void()> next) { lookUpReferences(job, kind, std::move(next)); });
+    steps.emplace_back([this, job](const std::function<void()>& next) {
+        buildValues(*job);
         next();
     });
-    steps.push_back([this, job, schema](std::function<void()> next) {
-        bisect(
-            job, "model." + schema->model + ".create", job->creates,
-            [job](const std::vector<size_t>& items) {
-                json list = json::array();
-                for (size_t i : items)
-                    list.push_back(job->vals[i]);
-                return json::array({ list });
-            },
-            next);
-    });
-    steps.push_back([this, job, schema](std::function<void()> next) {
-        bisect(
-            job, "model." + schema->model + ".write", job->writes,
-            [job](const std::vector<size_t>& items) {
-                json params = json::array();
-                for (size_t i : items) {
-                    params.push_back(json::array({ job->existing[job->deliveries[i].key].value("id", 0) }));
-                    params.push_back(job->vals[i]);
-                }
-                return params;
-            },
-            next);
-    });
-    steps.push_back([this, job](std::function<void()>) { finishJob(job); });
-
+    steps.push_back(stage(&TrytonConnector::createRecords));
+    steps.push_back(stage(&TrytonConnector::writeRecords));
+    steps.emplace_back([this, job](const std::function<void()>& /*last*/) { finishJob(job); });
     trytonRunSteps(std::make_shared<std::vector<Step>>(std::move(steps)), 0);
+}
+
+void TrytonConnector::rejectUnsupported(const std::shared_ptr<Job>& job)
+{
+    for (size_t i = 0; i < job->deliveries.size(); ++i)
+        job->reject(i, "unsupported", "the Tryton connector has no mapping for domain " + job->deliveries[i].domain);
+    QMetaObject::invokeMethod(
+        this, [this, job]() { finishJob(job); }, Qt::QueuedConnection);
+}
+
+void TrytonConnector::failJob(const std::shared_ptr<Job>& job, const TrytonAnswer& a)
+{
+    job->failAll(a);
+    finishJob(job);
+}
+
+// 1. Units of measure (once per connector).
+void TrytonConnector::loadUoms(const std::shared_ptr<Job>& job, std::function<void()> next)
+{
+    if (!m_uomBySymbol.empty()) {
+        next();
+        return;
+    }
+    call("model.product.uom.search_read",
+        json::array(
+            { json::array(), 0, nullptr, nullptr, { "symbol", "category", "category.name", "factor", "digits" } }),
+        [this, job, next = std::move(next)](const TrytonAnswer& a) {
+            if (!a.ok)
+                return failJob(job, a);
+            for (const auto& u : a.result) {
+                if (!u.value("symbol", json()).is_string())
+                    continue;
+                Uom info;
+                info.symbol = u["symbol"].get<std::string>();
+                info.category = u.value("category", json(0)).is_number() ? u["category"].get<int>() : 0;
+                const json cn = trytonDotted(u, "category", "name");
+                info.categoryName = cn.is_string() ? cn.get<std::string>() : std::string();
+                const json f = trytonNumber(u.value("factor", json(1.0)));
+                info.factor = f.is_number() && f.get<double>() > 0 ? f.get<double>() : 1.0;
+                info.digits = u.value("digits", json(2)).is_number() ? u["digits"].get<int>() : 2;
+                m_uomBySymbol.emplace(info.symbol, u.value("id", 0));
+                m_uoms[u.value("id", 0)] = std::move(info);
+            }
+            next();
+        });
+}
+
+// 2. The records that exist already (active or not), by key.
+void TrytonConnector::findExisting(const std::shared_ptr<Job>& job, std::function<void()> next)
+{
+    const DomainSchema* schema = job->schema;
+    json keys = json::array();
+    for (const auto& d : job->deliveries)
+        keys.push_back(d.key);
+    json fields = { schema->keyField };
+    if (schema->domain == "item")
+        fields.insert(fields.end(), { "products", "product_suppliers" });
+    if (schema->domain == "bom")
+        fields.insert(fields.end(), { "inputs", "outputs" });
+    if (schema->domain == "routing")
+        fields.push_back("steps");
+    call(
+        "model." + schema->model + ".search_read",
+        json::array({ json::array({ json::array({ schema->keyField, "in", keys }) }), 0, nullptr, nullptr, fields }),
+        [this, job, schema, next = std::move(next)](const TrytonAnswer& a) {
+            if (!a.ok)
+                return failJob(job, a);
+            for (const auto& r : a.result)
+                if (r.value(schema->keyField, json()).is_string())
+                    job->existing[r[schema->keyField].get<std::string>()] = r;
+            next();
+        },
+        false);
+}
+
+// 3a. Supplier links of existing items (which parties they link already).
+void TrytonConnector::readSupplierLinks(const std::shared_ptr<Job>& job, std::function<void()> next)
+{
+    json ids = json::array();
+    for (const auto& d : job->deliveries) {
+        auto e = job->existing.find(d.key);
+        if (e != job->existing.end() && d.payload.contains("product_suppliers"))
+            for (const auto& id : e->second.value("product_suppliers", json::array()))
+                ids.push_back(id);
+    }
+    if (ids.empty())
+        return next();
+    call(
+        "model.purchase.product_supplier.read", json::array({ ids, { "party" } }),
+        [this, job, next = std::move(next)](const TrytonAnswer& a) {
+            if (!a.ok)
+                return failJob(job, a);
+            for (const auto& r : a.result)
+                job->linkParty[r.value("id", 0)] = r.value("party", json(0)).is_number() ? r["party"].get<int>() : 0;
+            next();
+        },
+        false);
+}
+
+// 3b. The company's currency (new supplier links need it), once per connector.
+void TrytonConnector::readCompanyCurrency(const std::shared_ptr<Job>& job, std::function<void()> next)
+{
+    bool links = false;
+    for (const auto& d : job->deliveries)
+        links = links || d.payload.contains("product_suppliers");
+    if (!links || m_currency)
+        return next();
+    call("model.company.company.read", json::array({ json::array({ m_company }), { "currency" } }),
+        [this, job, next = std::move(next)](const TrytonAnswer& a) {
+            if (!a.ok)
+                return failJob(job, a);
+            if (a.result.is_array() && !a.result.empty() && a.result[0].value("currency", json()).is_number())
+                m_currency = a.result[0]["currency"].get<int>();
+            next();
+        });
+}
+
+// 4. References of one kind by code: products, parties, locations, operations.
+void TrytonConnector::lookUpReferences(const std::shared_ptr<Job>& job, const RefKind& kind, std::function<void()> next)
+{
+    std::set<std::string> codes = trytonReferencedCodes(job->deliveries, *job->schema, kind.kind);
+    if (codes.empty())
+        return next();
+    json list = json::array();
+    for (const auto& c : codes)
+        list.push_back(c);
+    // A product's unit (its unit category bounds the units of BOM rows).
+    json fields = json::array({ kind.field });
+    if (kind.kind == FieldKind::Product)
+        fields.push_back("default_uom");
+    call(std::string("model.") + kind.model + ".search_read",
+        json::array({ json::array({ json::array({ kind.field, "in", list }) }), 0, nullptr, nullptr, fields }),
+        [this, job, next = std::move(next), kind, codes = std::move(codes)](const TrytonAnswer& a) {
+            if (!a.ok)
+                return failJob(job, a);
+            auto& found = job->refs[kind.name];
+            for (const auto& r : a.result)
+                if (r.value(kind.field, json()).is_string()) {
+                    found.emplace(r[kind.field].get<std::string>(), r.value("id", 0));
+                    if (r.value("default_uom", json()).is_number())
+                        job->productUom[r[kind.field].get<std::string>()] = r["default_uom"].get<int>();
+                }
+            if (kind.kind != FieldKind::Operation)
+                return next();
+            createMissingOperations(job, codes, next);
+        });
+}
+
+// 4b. Routing operations are shared records named by the operation text: create the missing.
+void TrytonConnector::createMissingOperations(
+    const std::shared_ptr<Job>& job, const std::set<std::string>& names, std::function<void()> next)
+{
+    const auto& found = job->refs["operation"];
+    json create = json::array();
+    std::vector<std::string> missing;
+    for (const auto& name : names)
+        if (!found.contains(name)) {
+            create.push_back({ { "name", name } });
+            missing.push_back(name);
+        }
+    if (create.empty())
+        return next();
+    call("model.production.routing.operation.create", json::array({ create }),
+        [this, job, next = std::move(next), missing](const TrytonAnswer& c) {
+            if (!c.ok)
+                return failJob(job, c);
+            for (size_t i = 0; i < missing.size() && i < c.result.size(); ++i)
+                job->refs["operation"][missing[i]] = c.result[i].get<int>();
+            next();
+        });
+}
+
+// 5. Values per delivery: the create values of a new record, the write values of an existing one, or a refusal
+// (a reference that does not resolve, a quantity Tryton cannot keep).
+void TrytonConnector::buildValues(Job& job) const
+{
+    for (size_t i = 0; i < job.deliveries.size(); ++i) {
+        const OutboundDelivery& d = job.deliveries[i];
+        auto ex = job.existing.find(d.key);
+        const json* existing = ex == job.existing.end() ? nullptr : &ex->second;
+        if (d.op == "delete") {
+            buildRetire(job, i, existing);
+            continue;
+        }
+        if (!d.payload.is_object()) {
+            job.reject(i, "payload", "the payload is not a JSON object");
+            continue;
+        }
+        Draft draft;
+        draft.existing = existing;
+        for (auto it = d.payload.begin(); it != d.payload.end() && draft.problem.empty(); ++it)
+            mapField(job, draft, it.key(), *it);
+        if (draft.problem.empty())
+            fitOutput(job, d.payload, draft);
+        if (!draft.problem.empty()) {
+            job.reject(i, draft.problemClass, draft.problem);
+            continue;
+        }
+        finishValues(job, i, draft);
+    }
+}
+
+// A retire: active = false (never a delete); already absent is done.
+void TrytonConnector::buildRetire(Job& job, size_t i, const json* existing) const
+{
+    if (!existing) {
+        DeliveryOutcome o;
+        o.kind = DeliveryOutcome::Kind::Acked;
+        o.message = "already absent";
+        job.decide(i, std::move(o));
+        return;
+    }
+    job.vals[i] = { { "active", false } };
+    // A template's variants follow its active flag (Tryton's domain on "Variants").
+    if (existing->contains("products") && !(*existing)["products"].empty())
+        job.vals[i]["products"]
+            = json::array({ json::array({ "write", (*existing)["products"], { { "active", false } } }) });
+    job.writes.push_back(i);
+}
+
+// A reference by code as the id of the Tryton record; null (and draft.problem) when there is none.
+json TrytonConnector::resolveRef(
+    Job& job, Draft& draft, FieldKind kind, const json& value, const std::string& field) const
+{
+    if (!value.is_string()) {
+        draft.problem = field + " must be a code, got " + value.dump();
+        return nullptr;
+    }
+    const std::string code = value.get<std::string>();
+    if (kind == FieldKind::Uom) {
+        auto u = m_uomBySymbol.find(code);
+        if (u == m_uomBySymbol.end()) {
+            draft.problem = field + ": unit '" + code + "' is not a unit of measure in Tryton (product.uom symbol)";
+            return nullptr;
+        }
+        return u->second;
+    }
+    const char* kindName = kind == FieldKind::Product ? "product"
+        : kind == FieldKind::Party                    ? "party"
+        : kind == FieldKind::Location                 ? "location"
+                                                      : "operation";
+    const auto& m = job.refs[kindName];
+    auto it = m.find(code);
+    if (it == m.end()) {
+        draft.problem = field + ": " + kindName + " '" + code + "' does not exist in Tryton";
+        return nullptr;
+    }
+    return it->second;
+}
+
+// One payload field into the draft, by the kind the schema gives it.
+void TrytonConnector::mapField(Job& job, Draft& draft, const std::string& field, const json& value) const
+{
+    const FieldKind kind = job.schema->kindOf(field);
+    switch (kind) {
+    case FieldKind::Plain:
+    case FieldKind::Bool:
+        draft.vals[field] = value;
+        break;
+    case FieldKind::Decimal:
+        draft.vals[field] = trytonDecimal(value);
+        break;
+    case FieldKind::Uom:
+    case FieldKind::Product:
+    case FieldKind::Party:
+    case FieldKind::Location:
+    case FieldKind::Operation:
+        draft.vals[field] = resolveRef(job, draft, kind, value, field);
+        break;
+    case FieldKind::VariantDecimal:
+        draft.variant[field] = trytonDecimal(value);
+        break;
+    case FieldKind::SupplierLink: {
+        const json party = resolveRef(job, draft, FieldKind::Party, value, field);
+        if (!draft.problem.empty())
+            break;
+        bool linked = false;
+        if (draft.existing)
+            for (const auto& id : draft.existing->value("product_suppliers", json::array()))
+                linked = linked || job.linkParty[id.get<int>()] == party.get<int>();
+        if (!linked)
+            draft.vals[field] = json::array({ json::array({ "create",
+                json::array({ { { "party", party }, { "company", m_company }, { "currency", m_currency } } }) }) });
+        break;
+    }
+    case FieldKind::Rows:
+        draft.vals[field] = mapRows(job, draft, field, value);
+        break;
+    case FieldKind::OutputProduct:
+        draft.output["product"] = resolveRef(job, draft, FieldKind::Product, value, field);
+        break;
+    case FieldKind::OutputQuantity:
+    case FieldKind::OutputUom:
+        break; // fitOutput
+    }
+}
+
+// One2many rows (BOM inputs, routing steps): the existing rows deleted, the payload's rows created.
+json TrytonConnector::mapRows(Job& job, Draft& draft, const std::string& field, const json& value) const
+{
+    const tryton::RowsDef* rd = job.schema->rowsOf(field);
+    json rows = json::array();
+    for (size_t r = 0; value.is_array() && r < value.size() && draft.problem.empty(); ++r) {
+        const json& in = value[r];
+        const std::string where = field + "[" + std::to_string(r) + "]";
+        json row = json::object();
+        for (auto c = in.begin(); c != in.end() && draft.problem.empty(); ++c) {
+            const tryton::FieldDef* cd = nullptr;
+            for (const auto& col : rd->columns)
+                if (col.name == c.key())
+                    cd = &col;
+            const FieldKind ck = cd ? cd->kind : FieldKind::Plain;
+            if (rd->model == "production.bom.input" && (c.key() == "uom" || c.key() == "quantity"))
+                continue; // fitted below (fitBomUnit)
+            row[c.key()] = trytonIsRef(ck) ? resolveRef(job, draft, ck, *c, where + "." + c.key()) : *c;
+        }
+        if (draft.problem.empty() && rd->model == "production.bom.input" && in.is_object() && in.contains("uom")) {
+            const std::string product = in.value("product", std::string());
+            auto pu = job.productUom.find(product);
+            fitBomUnit(where, product, pu == job.productUom.end() ? 0 : pu->second, in["uom"],
+                in.value("quantity", json()), row["uom"], row["quantity"], draft.problem, draft.problemClass);
+        }
+        rows.push_back(std::move(row));
+    }
+    json ops = json::array();
+    if (draft.existing && draft.existing->contains(field) && !(*draft.existing)[field].empty())
+        ops.push_back(json::array({ "delete", (*draft.existing)[field] }));
+    ops.push_back(json::array({ "create", rows }));
+    return ops;
+}
+
+// A BOM's output row: its quantity in a unit Tryton keeps it in (fitBomUnit).
+void TrytonConnector::fitOutput(const Job& job, const json& payload, Draft& draft) const
+{
+    if (payload.contains("output_uom")) {
+        const std::string product = payload.value("output_product", std::string());
+        auto pu = job.productUom.find(product);
+        fitBomUnit("output", product, pu == job.productUom.end() ? 0 : pu->second, payload["output_uom"],
+            payload.value("output_quantity", json(1)), draft.output["uom"], draft.output["quantity"], draft.problem,
+            draft.problemClass);
+    } else if (payload.contains("output_quantity")) {
+        draft.output["quantity"] = payload["output_quantity"];
+    }
+}
+
+// The draft as the values of one create or write: the output row, an item's variant, the key of a new record.
+void TrytonConnector::finishValues(Job& job, size_t i, Draft& draft) const
+{
+    const DomainSchema* schema = job.schema;
+    json& vals = draft.vals;
+    if (!draft.output.empty()) {
+        json ops = json::array();
+        if (draft.existing && draft.existing->contains("outputs") && !(*draft.existing)["outputs"].empty())
+            ops.push_back(json::array({ "delete", (*draft.existing)["outputs"] }));
+        ops.push_back(json::array({ "create", json::array({ draft.output }) }));
+        vals["outputs"] = ops;
+    }
+    if (schema->domain == "item") {
+        // The variant (product.product) is made with the template; its own fields go with it, and it follows the
+        // template's active flag.
+        if (vals.contains("active"))
+            draft.variant["active"] = vals["active"];
+        const json variants = draft.existing ? draft.existing->value("products", json::array()) : json::array();
+        if (variants.empty())
+            vals["products"] = json::array({ json::array({ "create", json::array({ draft.variant }) }) });
+        else if (!draft.variant.empty())
+            vals["products"] = json::array({ json::array({ "write", variants, draft.variant }) });
+    }
+    vals.erase(schema->keyField);
+    if (!draft.existing) {
+        vals[schema->keyField] = job.deliveries[i].key;
+        job.creates.push_back(i);
+    } else {
+        job.writes.push_back(i);
+    }
+    job.vals[i] = std::move(vals);
+}
+
+// 6. One create call for the new records (bisected on refusal).
+void TrytonConnector::createRecords(const std::shared_ptr<Job>& job, std::function<void()> next)
+{
+    bisect(
+        job, "model." + job->schema->model + ".create", job->creates,
+        [job](const std::vector<size_t>& items) {
+            json list = json::array();
+            for (size_t i : items)
+                list.push_back(job->vals[i]);
+            return json::array({ list });
+        },
+        std::move(next));
+}
+
+// 7. One write call for the existing records and the retired (bisected on refusal).
+void TrytonConnector::writeRecords(const std::shared_ptr<Job>& job, std::function<void()> next)
+{
+    bisect(
+        job, "model." + job->schema->model + ".write", job->writes,
+        [job](const std::vector<size_t>& items) {
+            json params = json::array();
+            for (size_t i : items) {
+                params.push_back(json::array({ job->existing[job->deliveries[i].key].value("id", 0) }));
+                params.push_back(job->vals[i]);
+            }
+            return params;
+        },
+        std::move(next));
 }
 
 // ---- read-back ------------------------------------------------------------------------------------------------
@@ -1087,31 +1277,12 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
     if (wanted.empty())
         for (const auto& f : schema->fields)
             wanted.push_back(f.name);
-    json readFields = json::array({ schema->keyField, "active" });
-    bool variants = false, links = false, outputs = false;
-    for (const std::string& f : wanted) {
-        const FieldKind k = schema->kindOf(f);
-        if (trytonIsRef(k))
-            readFields.push_back(f + "." + trytonRefField(k));
-        else if (k == FieldKind::VariantDecimal)
-            variants = true;
-        else if (k == FieldKind::SupplierLink)
-            links = true;
-        else if (k == FieldKind::OutputProduct || k == FieldKind::OutputQuantity || k == FieldKind::OutputUom)
-            outputs = true;
-        else
-            readFields.push_back(f);
-    }
-    if (variants)
-        readFields.push_back("products");
-    if (links)
-        readFields.push_back("product_suppliers");
-    if (outputs)
-        readFields.push_back("outputs");
+    const json readFields = trytonReadFields(*schema, wanted);
     json keyList = json::array();
     for (const auto& k : keys)
         keyList.push_back(k);
 
+    // NOLINTNEXTLINE(bugprone-exception-escape): its implicit destructor destroys a json (may allocate)
     struct State
     {
         ReadBackResult result;
@@ -1125,7 +1296,8 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
         done(std::move(st->result));
     };
     // Reads rows of a one2many (or variants, links) by id with dotted fields, then continues.
-    auto readRows = [this, st, failed](const std::string& model, json ids, json rowFields, std::function<void()> next) {
+    auto readRows = [this, st, failed](const std::string& model, const json& ids, const json& rowFields,
+                        const std::function<void()>& next) {
         if (ids.empty())
             return next();
         call(
@@ -1140,67 +1312,9 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
             false);
     };
     auto finish = [st, schema, wanted, done]() {
-        for (const auto& r : st->records) {
-            json out = json::object();
-            for (const std::string& f : wanted) {
-                const FieldKind k = schema->kindOf(f);
-                switch (k) {
-                case FieldKind::Plain:
-                    out[f] = r.value(f, json());
-                    break;
-                case FieldKind::Bool:
-                    out[f] = trytonBool(r.value(f, json()));
-                    break;
-                case FieldKind::Decimal:
-                    out[f] = trytonNumber(r.value(f, json()));
-                    break;
-                case FieldKind::Uom:
-                case FieldKind::Product:
-                case FieldKind::Party:
-                case FieldKind::Location:
-                case FieldKind::Operation:
-                    out[f] = trytonDotted(r, f, trytonRefField(k));
-                    break;
-                case FieldKind::VariantDecimal: {
-                    const json ids = r.value("products", json::array());
-                    out[f] = ids.empty() ? json() : trytonNumber(st->subRows[ids[0].get<int>()].value(f, json()));
-                    break;
-                }
-                case FieldKind::SupplierLink: {
-                    const json ids = r.value("product_suppliers", json::array());
-                    out[f] = ids.empty() ? json() : trytonDotted(st->subRows[ids[0].get<int>()], "party", "code");
-                    break;
-                }
-                case FieldKind::OutputProduct:
-                case FieldKind::OutputQuantity:
-                case FieldKind::OutputUom: {
-                    const json ids = r.value("outputs", json::array());
-                    const json row = ids.empty() ? json::object() : st->subRows[ids[0].get<int>()];
-                    out[f] = k == FieldKind::OutputQuantity ? row.value("quantity", json())
-                        : k == FieldKind::OutputProduct     ? trytonDotted(row, "product", "code")
-                                                            : trytonDotted(row, "uom", "symbol");
-                    break;
-                }
-                case FieldKind::Rows: {
-                    const tryton::RowsDef* rd = schema->rowsOf(f);
-                    json rows = json::array();
-                    for (const auto& id : r.value(f, json::array())) {
-                        const json& src = st->subRows[id.get<int>()];
-                        json row = json::object();
-                        for (const auto& c : rd->columns)
-                            row[c.name] = trytonIsRef(c.kind) ? trytonDotted(src, c.name, trytonRefField(c.kind))
-                                                              : src.value(c.name, json());
-                        rows.push_back(std::move(row));
-                    }
-                    out[f] = std::move(rows);
-                    break;
-                }
-                }
-            }
-            if (!out.contains("active"))
-                out["active"] = trytonBool(r.value("active", json(true)));
-            st->result.records[r.value(schema->keyField, std::string())] = std::move(out);
-        }
+        for (const auto& r : st->records)
+            st->result.records[r.value(schema->keyField, std::string())]
+                = trytonReadBackRecord(r, *schema, wanted, st->subRows);
         done(std::move(st->result));
     };
     call(
@@ -1229,27 +1343,27 @@ void TrytonConnector::fetch(const std::string& domain, const std::vector<std::st
                         cols.push_back(trytonIsRef(c.kind) ? c.name + "." + trytonRefField(c.kind) : c.name);
                     const std::string model = rd->model;
                     const json ids = idsOf(rd->field.c_str());
-                    steps->push_back(
-                        [readRows, model, ids, cols](std::function<void()> next) { readRows(model, ids, cols, next); });
+                    steps->push_back([readRows, model, ids, cols](
+                                         const std::function<void()>& next) { readRows(model, ids, cols, next); });
                 } else if (k == FieldKind::VariantDecimal) {
                     const json ids = idsOf("products");
-                    steps->push_back([readRows, ids, f](std::function<void()> next) {
+                    steps->push_back([readRows, ids, f](const std::function<void()>& next) {
                         readRows("product.product", ids, json::array({ f }), next);
                     });
                 } else if (k == FieldKind::SupplierLink) {
                     const json ids = idsOf("product_suppliers");
-                    steps->push_back([readRows, ids](std::function<void()> next) {
+                    steps->push_back([readRows, ids](const std::function<void()>& next) {
                         readRows("purchase.product_supplier", ids, json::array({ "party.code" }), next);
                     });
                 } else if (k == FieldKind::OutputProduct) {
                     const json ids = idsOf("outputs");
-                    steps->push_back([readRows, ids](std::function<void()> next) {
+                    steps->push_back([readRows, ids](const std::function<void()>& next) {
                         readRows("production.bom.output", ids,
                             json::array({ "product.code", "quantity", "uom.symbol" }), next);
                     });
                 }
             }
-            steps->push_back([finish](std::function<void()>) { finish(); });
+            steps->emplace_back([finish](const std::function<void()>& /*last*/) { finish(); });
             trytonRunSteps(steps, 0);
         },
         false);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connectors/connector.h"
+#include "connectors/tryton/trytonschema.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,7 @@ class QNetworkAccessManager;
 namespace mdsync {
 
 // The answer to one JSON-RPC call, classified (TrytonConnector::classifyAnswer).
+// NOLINTNEXTLINE(bugprone-exception-escape): its implicit destructor destroys a json (may allocate)
 struct TrytonAnswer
 {
     bool ok = false;
@@ -82,14 +85,38 @@ private:
     TrytonConnector(std::string systemId, QObject* parent);
     // One JSON-RPC call with the session (logging in first when there is none); `params` without the context.
     void call(const std::string& method, nlohmann::json params, Reply reply, bool activeTest = true);
-    void post(const std::string& method, const nlohmann::json& params, bool activeTest, bool mayRelogin, Reply reply);
+    void post(const std::string& method, const nlohmann::json& params, bool activeTest, bool mayRelogin, Reply done);
     void ensureSession(std::function<void(const TrytonAnswer*)> then);
     nlohmann::json context(bool activeTest) const;
 
-    void runJob(std::shared_ptr<Job> job);
+    // A job (one chunk of deliveries of one domain) runs its stages in this order; each look-up is one call (or
+    // none when nothing needs it), and a failed look-up fails the whole job.
+    struct RefKind;
+    struct Draft;
+    using Step = std::function<void(std::function<void()>)>; // a stage; it gets the function that starts the next
+    void runJob(const std::shared_ptr<Job>& job);
+    void rejectUnsupported(const std::shared_ptr<Job>& job);
+    void failJob(const std::shared_ptr<Job>& job, const TrytonAnswer& a);
+    void loadUoms(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void findExisting(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void readSupplierLinks(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void readCompanyCurrency(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void lookUpReferences(const std::shared_ptr<Job>& job, const RefKind& kind, std::function<void()> next);
+    void createMissingOperations(
+        const std::shared_ptr<Job>& job, const std::set<std::string>& names, std::function<void()> next);
+    void buildValues(Job& job) const;
+    void buildRetire(Job& job, size_t i, const nlohmann::json* existing) const;
+    nlohmann::json resolveRef(
+        Job& job, Draft& draft, tryton::FieldKind kind, const nlohmann::json& value, const std::string& field) const;
+    void mapField(Job& job, Draft& draft, const std::string& field, const nlohmann::json& value) const;
+    nlohmann::json mapRows(Job& job, Draft& draft, const std::string& field, const nlohmann::json& value) const;
+    void fitOutput(const Job& job, const nlohmann::json& payload, Draft& draft) const;
+    void finishValues(Job& job, size_t i, Draft& draft) const;
+    void createRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
+    void writeRecords(const std::shared_ptr<Job>& job, std::function<void()> next);
     void finishJob(const std::shared_ptr<Job>& job);
-    void bisect(std::shared_ptr<Job> job, std::string method, std::vector<size_t> items,
-        std::function<nlohmann::json(const std::vector<size_t>&)> params, std::function<void()> then);
+    void bisect(const std::shared_ptr<Job>& job, const std::string& method, const std::vector<size_t>& items,
+        const std::function<nlohmann::json(const std::vector<size_t>&)>& params, std::function<void()> then);
 
     std::string m_systemId;
     QUrl m_url; // base_url + "/<database>/"
