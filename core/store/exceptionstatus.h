@@ -86,4 +86,16 @@ template<typename List> std::string sqlExceptionStatusList(const List& list)
     return out + ")";
 }
 
+// The two lists as SQL text, built once.
+inline const std::string& sqlClosedExceptionStatuses()
+{
+    static const std::string list = sqlExceptionStatusList(kClosedExceptionStatuses);
+    return list;
+}
+inline const std::string& sqlOpenExceptionStatuses()
+{
+    static const std::string list = sqlExceptionStatusList(kOpenExceptionStatuses);
+    return list;
+}
+
 } // namespace mdsync

@@ -1,5 +1,7 @@
 #include "store/livestatus.h"
 
+#include "store/exceptionstatus.h"
+
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -38,9 +40,9 @@ LiveStatus liveStatus(const QSqlDatabase& db)
     if (q.exec(QStringLiteral("SELECT status, sum(n) FROM delivery_counter GROUP BY status HAVING sum(n) <> 0")))
         while (q.next())
             s.deliveries[q.value(0).toString().toStdString()] = q.value(1).toLongLong();
-    if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter"
-                              " WHERE status NOT IN ('resolved','discarded','superseded','replayed')"
-                              " GROUP BY category HAVING sum(n) <> 0")))
+    if (q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ")
+            + QString::fromStdString(sqlClosedExceptionStatuses())
+            + QStringLiteral(" GROUP BY category HAVING sum(n) <> 0")))
         while (q.next())
             s.exceptions[q.value(0).toString().toStdString()] = q.value(1).toLongLong();
     return s;

@@ -1,5 +1,6 @@
 #include "store/readqueries.h"
 
+#include "store/exceptionstatus.h"
 #include "store/readexceptions.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
@@ -113,8 +114,8 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
     out["targets"] = targets;
 
     QSqlQuery e(db);
-    e.prepare(QStringLiteral("SELECT count(*) FROM exception WHERE domain = ? AND object_key = ?"
-                             " AND status NOT IN ('resolved','discarded','superseded','replayed')"));
+    e.prepare(QStringLiteral("SELECT count(*) FROM exception WHERE domain = ? AND object_key = ? AND status NOT IN ")
+        + QString::fromStdString(sqlClosedExceptionStatuses()));
     e.addBindValue(qs(domain));
     e.addBindValue(qs(key));
     if (auto r = run(e, "open exceptions"); !r)
@@ -221,9 +222,9 @@ Result<nlohmann::json> overview(const QSqlDatabase& db)
         deliveries[q.value(0).toString().toStdString()][q.value(1).toString().toStdString()] = q.value(2).toLongLong();
     out["deliveries"] = deliveries;
 
-    if (!q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN "
-                               "('resolved','discarded','superseded','replayed')"
-                               " GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
+    if (!q.exec(QStringLiteral("SELECT category, sum(n) FROM exception_counter WHERE status NOT IN ")
+            + QString::fromStdString(sqlClosedExceptionStatuses())
+            + QStringLiteral(" GROUP BY category HAVING sum(n) <> 0 ORDER BY category")))
         return makeError(sqlError(q, QStringLiteral("overview")));
     nlohmann::json open = nlohmann::json::object();
     while (q.next())

@@ -1,5 +1,6 @@
 #include "store/readviews.h"
 
+#include "store/exceptionstatus.h"
 #include "store/workspace.h"
 
 #include <QSqlError>
@@ -34,8 +35,8 @@ Result<DashboardData> dashboard(QSqlDatabase& db)
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (auto r = dashQuery(q,
-            QStringLiteral("SELECT severity, count(*) FROM exception WHERE status IN ('open','assigned')"
-                           " GROUP BY severity"));
+            QStringLiteral("SELECT severity, count(*) FROM exception WHERE status IN ")
+                + QString::fromStdString(sqlOpenExceptionStatuses()) + QStringLiteral(" GROUP BY severity"));
         !r)
         return makeError(r.error());
     while (q.next())
