@@ -297,6 +297,22 @@ private:
     int m_syncs = 0;
 };
 
+// Queues event i's revision and delivery inserts on the pipeline and pushes them out.
+void sendEvent(Pipeline& p, const std::vector<Event>& events, size_t i, long long& deliveryId)
+{
+    const Event& e = events[i];
+    const std::string id = std::to_string(i + 1);
+    const std::string at = std::to_string(1764800000000LL + static_cast<long long>(i));
+    const char* rv[5] = { id.c_str(), e.key.c_str(), e.eventId.c_str(), at.c_str(), e.state.c_str() };
+    p.send("rev", 5, rv);
+    for (int t = 0; t < kTargets; ++t) {
+        const std::string did = std::to_string(++deliveryId);
+        const char* dv[5] = { did.c_str(), id.c_str(), kTargetIds[t], at.c_str(), e.idemKeys[t].c_str() };
+        p.send("del", 5, dv);
+    }
+    p.flush();
+}
+
 void runLibpqPipeline(const std::vector<Event>& events, int txn)
 {
     Pg pg;
@@ -307,17 +323,7 @@ void runLibpqPipeline(const std::vector<Event>& events, int txn)
     for (size_t i = 0; i < events.size(); ++i) {
         if (i % static_cast<size_t>(txn) == 0)
             p.sendText("BEGIN");
-        const Event& e = events[i];
-        const std::string id = std::to_string(i + 1);
-        const std::string at = std::to_string(1764800000000LL + static_cast<long long>(i));
-        const char* rv[5] = { id.c_str(), e.key.c_str(), e.eventId.c_str(), at.c_str(), e.state.c_str() };
-        p.send("rev", 5, rv);
-        for (int t = 0; t < kTargets; ++t) {
-            const std::string did = std::to_string(++deliveryId);
-            const char* dv[5] = { did.c_str(), id.c_str(), kTargetIds[t], at.c_str(), e.idemKeys[t].c_str() };
-            p.send("del", 5, dv);
-        }
-        p.flush();
+        sendEvent(p, events, i, deliveryId);
         if ((i + 1) % static_cast<size_t>(txn) == 0 || i + 1 == events.size()) {
             p.sendText("COMMIT");
             p.sync();
@@ -540,17 +546,7 @@ void runQpsqlHandlePipeline(const std::vector<Event>& events, int txn)
             throw std::runtime_error("QPSQL begin: " + db.lastError().text().toStdString());
         Pipeline p(pg);
         for (size_t i = begin; i < end; ++i) {
-            const Event& e = events[i];
-            const std::string id = std::to_string(i + 1);
-            const std::string at = std::to_string(1764800000000LL + static_cast<long long>(i));
-            const char* rv[5] = { id.c_str(), e.key.c_str(), e.eventId.c_str(), at.c_str(), e.state.c_str() };
-            p.send("rev", 5, rv);
-            for (int t = 0; t < kTargets; ++t) {
-                const std::string did = std::to_string(++deliveryId);
-                const char* dv[5] = { did.c_str(), id.c_str(), kTargetIds[t], at.c_str(), e.idemKeys[t].c_str() };
-                p.send("del", 5, dv);
-            }
-            p.flush();
+            sendEvent(p, events, i, deliveryId);
         }
         p.sync();
         p.leave();
