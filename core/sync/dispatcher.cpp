@@ -173,7 +173,7 @@ struct Dispatcher::Statements
     // One lineage event; an empty correlation id is stored as NULL.
     void lineageEvent(TimeMs at, std::string_view domain, std::string_view key, std::int64_t objectId,
         std::int64_t revisionId, const char* kind, std::string_view system, std::string_view actor,
-        std::string_view correlationId, const nlohmann::json& detail)
+        std::string_view correlationId, const nlohmann::json& detail) const
     {
         const std::string text = detail.dump();
         outbox->lineage({ at, domain, key, objectId, revisionId, kind, system, actor, correlationId, text });
@@ -230,7 +230,7 @@ struct Dispatcher::Statements
         using S = DeliveryStatus;
         const std::string open = sqlStatusList(kOpenDeliveryStatuses);
         const std::string held = sqlStatus(S::Held);
-        const std::pair<SqlStatement*, std::string> all[] = {
+        const std::vector<std::pair<SqlStatement*, std::string>> all = {
             // The partial index delivery_due has exactly this status list.
             { &due,
                 "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
@@ -310,8 +310,12 @@ Dispatcher::~Dispatcher()
 {
     // Outcomes that arrived are still written: an ack that is not recorded would be sent again (harmless,
     // the target de-duplicates by idempotency key), but there is no reason to lose it.
-    if (!m_pending.empty() && m_lastError.isEmpty())
-        (void)flush();
+    if (!m_pending.empty() && m_lastError.isEmpty()) {
+        try {
+            (void)flush();
+        } catch (...) { // a destructor must not throw; unrecorded outcomes are sent again (idempotency key)
+        }
+    }
 }
 
 void Dispatcher::setConnector(const std::string& target, Connector* connector)
@@ -489,7 +493,9 @@ void Dispatcher::tick()
     m_inTick = true;
     const TimeMs t = now();
     std::vector<std::pair<Target*, std::vector<Pick>>> toSend;
-    std::vector<Pick> holds, superseded, mappingFailures;
+    std::vector<Pick> holds;
+    std::vector<Pick> superseded;
+    std::vector<Pick> mappingFailures;
     for (auto& [id, tp] : m_targets) {
         Target& tgt = *tp;
         if (!tgt.connector || tgt.paused || tgt.notBefore > t || tgt.inFlight >= tgt.def->maxConcurrency)
@@ -610,7 +616,8 @@ void Dispatcher::tick()
                 if (p.exceptionId) {
                     auto& c = m_st->exceptionCategory;
                     c.bind(0, p.exceptionId);
-                    std::string category, status;
+                    std::string category;
+                    std::string status;
                     if (c.next()) {
                         category = str(c.text(0));
                         status = str(c.text(1));
@@ -751,7 +758,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         if (latest != 0 && latest != p.deliveryId) {
             // An older revision still waiting while a newer one is queued: the newer full state supersedes it,
             // unless an attempt of this object is in flight right now (then the outcome decides first).
-            if (tgt.busyObjects.count(p.objectId))
+            if (tgt.busyObjects.contains(p.objectId))
                 continue;
             p.supersededBy = q.isNull(13) ? 0 : q.int64(13);
             superseded.push_back(std::move(p));
@@ -771,7 +778,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         subs.emplace(s.id, &s);
 
     for (Pick& p : rows) {
-        if (tgt.busyObjects.count(p.objectId))
+        if (tgt.busyObjects.contains(p.objectId))
             continue; // ordering: an attempt of an older revision is in flight
         {
             auto sit = subs.find(p.subscriptionId);
@@ -864,6 +871,8 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
                     l.bind(1, std::string_view(refKey));
                     l.bind(2, std::string_view(p.target));
                     std::string why;
+                    // NOLINTBEGIN(performance-inefficient-string-concatenation): the message of a held
+                    // delivery, built once per reference that holds it
                     if (!l.next()) {
                         why = refDomain + " " + refKey + " (" + path + ") is unknown to MDSync";
                     } else if (l.isNull(1) && l.int64(3) == 0) { // the target sent it itself: it has it
@@ -871,6 +880,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
                         why = refDomain + " " + refKey + " (" + path + ") is not yet acked by " + p.target + " (" + st
                             + ")";
                     }
+                    // NOLINTEND(performance-inefficient-string-concatenation)
                     l.reset();
                     if (!why.empty()) {
                         holdReason += (holdReason.empty() ? "waiting for " : "; ") + why;

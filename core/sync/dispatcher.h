@@ -30,7 +30,7 @@ class Workspace;
 struct BackoffPolicy
 {
     std::int64_t baseMs = 1000;
-    std::int64_t maxMs = 5 * 60 * 1000;
+    std::int64_t maxMs = std::int64_t(5) * 60 * 1000;
     double jitter = 0.2;
     int maxAttempts = 8;
 
@@ -41,7 +41,8 @@ struct BackoffPolicy
 struct DispatcherOptions
 {
     BackoffPolicy retryable; // connection refused/reset, timeout, 5xx
-    BackoffPolicy rateLimited { 1000, 60 * 1000, 0.2, 20 }; // 429 / 503: Retry-After when given, else this
+    BackoffPolicy rateLimited { 1000, std::int64_t(60) * 1000, 0.2,
+        20 }; // 429 / 503: Retry-After when given, else this
     int tickMs = 50; // how often due deliveries are looked for (also woken by poke())
     int holdRecheckMs = 1000; // a held delivery is re-checked at least this often
     int flushMs = 20; // outcomes are committed at most this long after they arrive...
@@ -150,11 +151,11 @@ private:
     struct Statements;
 
     void tick();
-    Result<void> pickFor(Target& t, TimeMs now, std::vector<Pick>& out, std::vector<Pick>& holds,
+    Result<void> pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, std::vector<Pick>& holds,
         std::vector<Pick>& superseded, std::vector<Pick>& mappingFailures);
     void sendPicks(Target& t, std::vector<Pick> picks);
     void onOutcome(Pick pick, DeliveryOutcome outcome);
-    Result<void> writeOutcomes(std::vector<Outcome>& outcomes, TimeMs now);
+    Result<void> writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t);
     void fail(const QString& message);
     TimeMs now() const;
     double jitterDraw();

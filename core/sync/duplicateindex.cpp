@@ -10,20 +10,18 @@ std::string DuplicateIndex::normalise(std::string_view text)
     out.reserve(text.size());
     bool space = true; // collapse leading/multiple separators
     for (size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
+        const auto c = static_cast<unsigned char>(text[i]);
         char mapped = 0;
         if (c >= 'A' && c <= 'Z')
             mapped = static_cast<char>(c - 'A' + 'a');
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-            mapped = static_cast<char>(c);
         else if (c == 0xC3 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
             // Latin-1 letters U+00C0..U+00FF in UTF-8 (ä ö ü ß é è à ç ...), folded to ASCII.
-            const unsigned cp = 0xC0u + (static_cast<unsigned char>(text[i + 1]) - 0x80u);
+            const unsigned cp = 0xC0U + (static_cast<unsigned char>(text[i + 1]) - 0x80U);
             static const char* fold = "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; // U+00E0..U+00FF
-            mapped = cp == 0xDF ? 's' : fold[(cp | 0x20u) - 0xE0u];
+            mapped = cp == 0xDF ? 's' : fold[(cp | 0x20U) - 0xE0U];
             ++i;
-        } else if (c >= 0x80) {
-            mapped = static_cast<char>(c); // keep other UTF-8 bytes as they are
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+            mapped = static_cast<char>(c); // other UTF-8 bytes are kept as they are
         }
         if (mapped && mapped != '/') {
             out.push_back(mapped);
@@ -60,7 +58,9 @@ double DuplicateIndex::dice(const Bigrams& x, const Bigrams& y)
 {
     if (x.empty() || y.empty())
         return 0;
-    size_t i = 0, j = 0, common = 0;
+    size_t i = 0;
+    size_t j = 0;
+    size_t common = 0;
     while (i < x.size() && j < y.size()) {
         if (x[i] == y[j]) {
             ++common;

@@ -44,9 +44,9 @@ private:
         std::string text;
         Bigrams bigrams;
     };
-    static std::vector<std::string> tokens(std::string_view normalised);
-    static Bigrams bigrams(std::string_view normalised);
-    static double dice(const Bigrams& a, const Bigrams& b);
+    static std::vector<std::string> tokens(std::string_view s);
+    static Bigrams bigrams(std::string_view s);
+    static double dice(const Bigrams& x, const Bigrams& y);
 
     std::unordered_map<std::int64_t, Entry> m_entries;
     std::unordered_map<std::string, std::vector<std::int64_t>> m_postings;

@@ -22,7 +22,8 @@ namespace mdsync {
 namespace {
 
 constexpr qint64 kRetryAfterStorageFailureMs = 30000;
-constexpr qsizetype kFileProblemRawBytes = 64 * 1024; // raw kept in the exception of a file that was not read
+constexpr qsizetype kFileProblemRawBytes
+    = qsizetype(64) * 1024; // raw kept in the exception of a file that was not read
 
 std::string toStd(const QString& s)
 {
@@ -88,7 +89,8 @@ std::vector<CsvRecord> parseCsv(std::string_view t)
         std::string cell;
         std::int64_t ln = line;
         size_t i = pos;
-        size_t recordEnd = 0, next = 0;
+        size_t recordEnd = 0;
+        size_t next = 0;
         std::int64_t quoteLine = 0;
         auto cellNo = [&r] { return std::to_string(r.cells.size() + 1); };
         while (true) {
@@ -256,12 +258,13 @@ Result<FileInbox::CsvInput> FileInbox::csvToLines(std::string_view text, const C
             return makeError(QString::fromStdString(
                 where + "column " + std::to_string(names.size() + 1) + " has no name (every column needs one)"));
         if (!seen.insert(n).second)
-            return makeError(QString::fromStdString(where + "column '" + n + "' appears twice"));
+            return makeError(QString::fromStdString(where) + QStringLiteral("column '") + QString::fromStdString(n)
+                + QStringLiteral("' appears twice"));
         names.push_back(std::move(n));
     }
     std::vector<std::string> missing;
     for (const std::string& r : required)
-        if (!seen.count(r))
+        if (!seen.contains(r))
             missing.push_back(r);
     if (!missing.empty())
         return makeError(QString::fromStdString(where + "missing column(s) " + join(missing)
@@ -298,7 +301,7 @@ Result<FileInbox::CsvInput> FileInbox::csvToLines(std::string_view text, const C
             const std::string& cell = r.cells[i];
             if (cell.empty())
                 continue; // absent
-            if (envelope.count(names[i]))
+            if (envelope.contains(names[i]))
                 env[names[i]] = trimmed(cell);
             else
                 attributes[names[i]] = cellValue(domain ? domain->attribute(names[i]) : nullptr, cell);
@@ -499,7 +502,8 @@ bool FileInbox::process(const QFileInfo& file)
         if (bytes.size() > kFileProblemRawBytes)
             message += " (this exception keeps its first " + std::to_string(kFileProblemRawBytes) + " of "
                 + std::to_string(bytes.size()) + " bytes)";
-        lines.assign(1, std::move(raw));
+        lines.clear();
+        lines.push_back(std::move(raw));
         malformed = { { 1, std::move(message) } };
     }
 

@@ -11,6 +11,7 @@
 #include <QtHttpServer/QHttpServerResponse>
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 #include <vector>
 
@@ -26,12 +27,12 @@ const QByteArray kJson = QByteArrayLiteral("application/json");
 QByteArray utf8(const nlohmann::json& j)
 {
     const std::string s = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
+    return { s.data(), static_cast<qsizetype>(s.size()) };
 }
 
 QHttpServerResponse jsonResponse(const nlohmann::json& body, Status status = Status::Ok)
 {
-    return QHttpServerResponse(kJson, utf8(body), status);
+    return { kJson, utf8(body), status };
 }
 
 QHttpServerResponse errorResponse(const QString& message, Status status)
@@ -138,7 +139,7 @@ public:
         : q(q)
     { }
 
-    QHttpServerResponse ingest(const QHttpServerRequest& request, bool dryRun);
+    QHttpServerResponse ingest(const QHttpServerRequest& request, bool dryRun) const;
     QString checkRequest(const QHttpServerRequest& request, Status& status) const;
 
     InboundServer* q;
@@ -175,7 +176,7 @@ QString InboundServer::Impl::checkRequest(const QHttpServerRequest& request, Sta
     if (const qsizetype semi = type.indexOf(';'); semi >= 0)
         type.truncate(semi);
     type = type.trimmed().toLower();
-    static const QByteArray accepted[]
+    static const std::array<QByteArray, 5> accepted
         = { "", "application/json", "application/x-ndjson", "application/jsonl", "application/x-jsonlines" };
     if (std::find(std::begin(accepted), std::end(accepted), type) == std::end(accepted)) {
         status = Status::UnsupportedMediaType;
@@ -185,7 +186,7 @@ QString InboundServer::Impl::checkRequest(const QHttpServerRequest& request, Sta
     return {};
 }
 
-QHttpServerResponse InboundServer::Impl::ingest(const QHttpServerRequest& request, bool dryRun)
+QHttpServerResponse InboundServer::Impl::ingest(const QHttpServerRequest& request, bool dryRun) const
 {
     Q_ASSERT(QThread::currentThread() == q->thread());
     const QString what = dryRun ? QStringLiteral("POST /validate") : QStringLiteral("POST /events");

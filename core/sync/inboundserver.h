@@ -19,7 +19,7 @@ struct InboundOptions
     QHostAddress address = QHostAddress(QHostAddress::LocalHost); // loopback unless said otherwise
     quint16 port = 0; // 0 = any free port; start() returns the bound one
     QByteArray token; // required bearer token; empty = start() refuses with an error
-    qsizetype maxBodyBytes = 16 * 1024 * 1024; // larger bodies are answered 413
+    qsizetype maxBodyBytes = qsizetype(16) * 1024 * 1024; // larger bodies are answered 413
     std::string actor = "webhook"; // recorded as the actor of the ingest runs
     std::function<TimeMs()> clock; // clock override for tests (UTC ms); nullptr = system clock
 };

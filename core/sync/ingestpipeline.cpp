@@ -16,6 +16,8 @@
 #include <QThread>
 #include <QVariant>
 
+#include <array>
+#include <cstdio>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -127,7 +129,7 @@ struct IngestPipeline::Statements
             SqlStatement* q;
             const char* sql;
         };
-        const P all[] = {
+        const auto all = std::to_array<P>({
             { &findInbound,
                 "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
             { &findObject,
@@ -203,7 +205,7 @@ struct IngestPipeline::Statements
             { &savepoint, "SAVEPOINT ingest_event" },
             { &release, "RELEASE ingest_event" },
             { &rollbackTo, "ROLLBACK TO ingest_event" },
-        };
+        });
         for (const P& p : all) {
             if (!p.q->prepare(db, p.sql)) {
                 error = QStringLiteral("prepare: ") + p.q->error();
@@ -257,6 +259,36 @@ private:
         const DomainDef* domain = nullptr;
         std::int64_t objectId = 0; // the object, once known (existing, or inserted by this event)
         bool insertedObject = false; // objectId was inserted inside the event's savepoint
+
+        // What the stages of process() share, in the order they set it.
+        std::string at; // "source name:line: ", the start of every message
+        TimeMs t = 0; // MDSync's clock for the event (after parse)
+        std::string payloadHash; // checkIdempotency: the envelope's content
+        const SystemDef* source = nullptr; // checkSource: the sending system
+        nlohmann::json attrs; // validateAttributes: normalised; checkOwnership removes those not merged
+        std::vector<ValidationIssue> textWarnings; // validateAttributes: stored, but flagged for review
+        std::int64_t revisionNo = 0; // loadCurrent: the object's current revision (0: none)
+        std::string oldHash; // loadCurrent: the current content hash
+        bool deleted = false; // loadCurrent: the object exists but was deleted
+        bool exists = false; // loadCurrent: the object exists and is not deleted
+        nlohmann::json state; // loadCurrent: the current state; merge: the new one
+        nlohmann::json times; // loadCurrent: source -> attribute -> occurred_at (ms)
+        nlohmann::json violations; // checkOwnership: the attributes not merged (not the sender's)
+        std::vector<std::string> violatedNames; // checkOwnership: the same, for messages
+        nlohmann::json changed; // merge: attribute -> old, new (and who set it)
+        std::vector<Enrichment> enrichments; // merge: the landscape's enrichments
+        bool timesChanged = false; // recordAttributeTimes: times has newer entries
+        std::string timesText; // recordAttributeTimes: times as stored ("" when there are none)
+        std::string stateText, newHash; // hashState: the new state as stored, its content hash
+        bool unchanged = false; // hashState: the object already has this state (no revision)
+        bool creating = false; // flagDuplicates: an upsert of an object that does not exist (or was deleted)
+        std::string matchText; // flagDuplicates: the text the duplicate check compares
+        nlohmann::json suspect; // flagDuplicates: the object this one looks like (null: none)
+        std::int64_t revisionId = 0, newRevisionNo = 0; // storeRevision
+        std::vector<std::string> queued, filtered; // fanOut: targets queued, targets whose filter did not match
+
+        bool isUpsert() const { return env.op == "upsert"; }
+        bool isDelete() const { return env.op == "delete"; }
     };
     struct PendingException
     {
@@ -304,7 +336,34 @@ private:
     }
 
     void process(Ctx& c);
+    // The stages of process(), in order. A bool stage returns false when it ended the event (rejected: an
+    // exception keeps the raw line; or a duplicate).
     bool parse(Ctx& c);
+    bool readEnvelope(Ctx& c, nlohmann::json& doc);
+    bool checkIdempotency(Ctx& c);
+    bool checkSource(Ctx& c);
+    bool checkClockSkew(Ctx& c);
+    bool validateAttributes(Ctx& c);
+    void loadCurrent(Ctx& c);
+    bool checkOwnership(Ctx& c);
+    bool checkOrder(Ctx& c);
+    bool checkDeleteGuard(Ctx& c);
+    void merge(Ctx& c);
+    bool checkMandatory(Ctx& c);
+    bool checkStructures(Ctx& c);
+    void recordAttributeTimes(Ctx& c);
+    void hashState(Ctx& c);
+    bool flagDuplicates(Ctx& c);
+    // Accepted from here on.
+    void recordUnchanged(Ctx& c);
+    void storeRevision(Ctx& c);
+    void fanOut(Ctx& c);
+    void writeLineage(Ctx& c);
+    void reportSuspect(Ctx& c);
+    void reportPolicyViolations(const Ctx& c, std::int64_t revisionId);
+    void reportSuspiciousText(const Ctx& c, std::int64_t revisionId);
+    void updateMatchText(Ctx& c);
+    void recordInbound(const Ctx& c, const char* outcome, std::int64_t revisionId);
     void reject(const Ctx& c, const std::string& category, const std::string& severity, const std::string& message,
         nlohmann::json details = nlohmann::json::object());
     std::int64_t insertException(const Ctx& c, const PendingException& e, std::int64_t objectId);
@@ -314,6 +373,9 @@ private:
         std::int64_t objectId, std::int64_t revisionId, const char* kind, const std::string& system,
         const nlohmann::json& detail);
     void checkStructure(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
+    void checkStructureCycles(const Ctx& c, const DomainDef& d, const std::string& parent,
+        const std::vector<std::pair<std::string, size_t>>& components, const nlohmann::json& lines,
+        std::vector<std::string>& out);
     void checkHierarchy(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
     void checkComponentUnit(
         const Ctx& c, const DomainDef& d, const nlohmann::json& changed, std::vector<std::string>& out);
@@ -346,7 +408,7 @@ private:
     std::vector<std::pair<std::string, std::string>> m_eventClosed; // category, previous status: now resolved
     bool m_anyIndexChange = false;
     LineVerdict* m_verdict = nullptr; // the current line's verdict, when verdicts are collected
-    std::int64_t m_savedIds[3] = { 0, 0, 0 }; // dry run: the id counters to restore
+    std::array<std::int64_t, 3> m_savedIds {}; // dry run: the id counters to restore
     std::int64_t m_lastRealExceptionId = 0; // dry run: exceptions above this id exist only inside the run
 };
 
@@ -551,7 +613,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
 
 bool IngestPipeline::Run::parse(Ctx& c)
 {
-    const std::string at = where(c);
+    const std::string& at = c.at;
     if (m_o.malformed) {
         if (auto it = m_o.malformed->find(c.lineNo); it != m_o.malformed->end()) {
             reject(c, "malformed", "error", at + it->second);
@@ -585,11 +647,17 @@ bool IngestPipeline::Run::parse(Ctx& c)
             at + "expected a JSON object (one change-event envelope per line), got " + std::string(doc.type_name()));
         return false;
     }
+    return readEnvelope(c, doc);
+}
+
+// The envelope's fields into c.env (the attributes moved, not copied); any problem rejects the line as malformed.
+bool IngestPipeline::Run::readEnvelope(Ctx& c, nlohmann::json& doc)
+{
     static const std::set<std::string, std::less<>> known
         = { "event_id", "source", "domain", "key", "op", "occurred_at", "correlation_id", "attributes" };
     std::vector<std::string> problems;
     for (auto it = doc.begin(); it != doc.end(); ++it)
-        if (!known.count(it.key()))
+        if (!known.contains(it.key()))
             problems.push_back("unknown envelope field '" + it.key() + "'");
     auto text = [&](const char* field, std::string& out, bool required) {
         auto it = doc.find(field);
@@ -622,21 +690,21 @@ bool IngestPipeline::Run::parse(Ctx& c)
                 "occurred_at '" + occurred + "' is not an RFC 3339 date-time (e.g. 2026-11-28T08:15:00Z)");
     }
     if (!c.env.op.empty() && c.env.op != "upsert" && c.env.op != "delete")
-        problems.push_back("op '" + c.env.op + "' must be \"upsert\" or \"delete\"");
+        problems.push_back("op '" + c.env.op + R"(' must be "upsert" or "delete")");
     if (auto it = doc.find("attributes"); it != doc.end() && !it->is_null()) {
         if (!it->is_object())
             problems.push_back("attributes must be an object, got " + std::string(it->type_name()));
         else
             c.env.attributes = std::move(*it);
     } else if (c.env.op == "upsert") {
-        problems.push_back("attributes is missing (an upsert carries at least one attribute)");
+        problems.emplace_back("attributes is missing (an upsert carries at least one attribute)");
     }
     if (c.env.op == "upsert" && c.env.attributes.is_object() && c.env.attributes.empty())
-        problems.push_back("attributes is empty (an upsert carries at least one attribute)");
+        problems.emplace_back("attributes is empty (an upsert carries at least one attribute)");
     if (c.env.op == "delete" && !c.env.attributes.empty())
-        problems.push_back("a delete carries no attributes");
+        problems.emplace_back("a delete carries no attributes");
     if (!problems.empty()) {
-        reject(c, "malformed", "error", at + "invalid envelope: " + join(problems), { { "problems", problems } });
+        reject(c, "malformed", "error", c.at + "invalid envelope: " + join(problems), { { "problems", problems } });
         return false;
     }
     if (c.env.correlationId.empty())
@@ -644,509 +712,615 @@ bool IngestPipeline::Run::parse(Ctx& c)
     return true;
 }
 
+// The stages of one event, in order. A check that returns false has ended the event: rejected (nothing merged, an
+// exception keeps the raw line) or a duplicate. Everything an event writes happens inside its savepoint (line()).
 void IngestPipeline::Run::process(Ctx& c)
 {
+    c.at = where(c);
     if (!parse(c))
         return;
-    const std::string at = where(c);
-    const Envelope& env = c.env;
-    const TimeMs t = now();
+    c.t = now();
+    if (!checkIdempotency(c) || !checkSource(c) || !checkClockSkew(c) || !validateAttributes(c))
+        return;
+    loadCurrent(c);
+    if (!checkOwnership(c) || !checkOrder(c) || !checkDeleteGuard(c))
+        return;
+    merge(c);
+    if (!checkMandatory(c) || !checkStructures(c))
+        return;
+    recordAttributeTimes(c);
+    hashState(c);
+    if (!flagDuplicates(c))
+        return;
 
-    // Idempotency: the same (source, event_id) again creates nothing new.
-    const std::string payloadHash = sha256Hex(nlohmann::json { { "domain", env.domain }, { "key", env.key },
-        { "op", env.op }, { "occurred_at", env.occurredAt },
-        { "attributes", env.attributes } }.dump());
+    // From here on the event is accepted.
+    ++m_eventSum.accepted;
+    if (c.unchanged) {
+        recordUnchanged(c);
+        return;
+    }
+    storeRevision(c);
+    fanOut(c);
+    fault("outbox");
+    writeLineage(c);
+    fault("lineage");
+    reportSuspect(c);
+    reportPolicyViolations(c, c.revisionId);
+    reportSuspiciousText(c, c.revisionId);
+
+    // References: the index of what this object references, unresolved_reference exceptions for objects MDSync
+    // does not know, and the exceptions of objects that waited for this one.
+    updateReferences(c, *c.domain, c.objectId, c.revisionId, c.state, c.isDelete());
+    if (c.creating)
+        resolveWaiting(c, *c.domain, c.objectId, c.revisionId);
+    fault("references");
+    updateMatchText(c);
+}
+
+// Idempotency: the same (source, event_id) again creates nothing new; with different content it is a conflict.
+bool IngestPipeline::Run::checkIdempotency(Ctx& c)
+{
+    const Envelope& env = c.env;
+    c.payloadHash = sha256Hex(nlohmann::json { { "domain", env.domain }, { "key", env.key }, { "op", env.op },
+        { "occurred_at", env.occurredAt },
+        { "attributes",
+            env.attributes } }.dump());
     m_st.findInbound.bind(0, env.source);
     m_st.findInbound.bind(1, env.eventId);
     if (first(m_st.findInbound, "look up event id")) {
         const std::string seenHash(m_st.findInbound.text(0));
         const std::string seenAt = formatRfc3339(m_st.findInbound.int64(1));
         m_st.findInbound.reset();
-        if (seenHash == payloadHash) {
+        if (seenHash == c.payloadHash) {
             ++m_eventSum.duplicates;
-            return;
+            return false;
         }
         c.domain = m_model.domain(env.domain);
         reject(c, "conflict", "error",
-            at + "event_id '" + env.eventId + "' from " + env.source + " was already accepted at " + seenAt
+            c.at + "event_id '" + env.eventId + "' from " + env.source + " was already accepted at " + seenAt
                 + " with different content; this event was not merged (a source must not reuse event ids)");
-        return;
+        return false;
     }
     m_st.findInbound.reset();
+    return true;
+}
 
-    const SystemDef* source = m_land.system(env.source);
+// The domain, the sending system (known, allowed to send) and the key's form.
+bool IngestPipeline::Run::checkSource(Ctx& c)
+{
+    const Envelope& env = c.env;
+    c.source = m_land.system(env.source);
     c.domain = m_model.domain(env.domain);
     if (!c.domain) {
         std::vector<std::string> names;
         for (const auto& d : m_model.domains())
             names.push_back(d.name);
-        reject(c, "validation", "error", at + "unknown domain '" + env.domain + "' (known: " + join(names) + ")");
-        return;
+        reject(c, "validation", "error", c.at + "unknown domain '" + env.domain + "' (known: " + join(names) + ")");
+        return false;
     }
-    if (!source) {
+    if (!c.source) {
         reject(c, "policy_violation", "error",
-            at + "unknown source system '" + env.source + "': it is not a system of landscape " + m_land.version());
-        return;
+            c.at + "unknown source system '" + env.source + "': it is not a system of landscape " + m_land.version());
+        return false;
     }
-    if (!source->inbound) {
-        reject(c, "policy_violation", "error", at + "system " + env.source + " is not allowed to send change events");
-        return;
+    if (!c.source->inbound) {
+        reject(c, "policy_violation", "error", c.at + "system " + env.source + " is not allowed to send change events");
+        return false;
     }
-    const DomainDef& dom = *c.domain;
     c.env.key = normalisedText(c.env.key); // keys are compared in NFC (docs/MODEL.md "Text and numbers")
-    if (std::string problem = m_model.checkKey(dom, env.key); !problem.empty()) {
-        reject(c, "validation", "error", at + problem);
-        return;
+    if (std::string problem = m_model.checkKey(*c.domain, env.key); !problem.empty()) {
+        reject(c, "validation", "error", c.at + problem);
+        return false;
     }
-    // A source clock far ahead would make its events win over every later correction (see the stale rule below).
-    if (const TimeMs skew = TimeMs(source->maxClockSkewMinutes) * 60000; env.occurredAt > t + skew) {
-        reject(c, "validation", "error",
-            at + subject(c) + ": occurred_at " + formatRfc3339(env.occurredAt) + " is "
-                + formatDuration(env.occurredAt - t) + " ahead of MDSync's clock (" + formatRfc3339(t) + "); "
-                + env.source + " may be at most " + formatDuration(skew)
-                + " ahead (landscape max_clock_skew_minutes). Check the clock of " + env.source + ".");
-        return;
-    }
+    return true;
+}
 
-    // Validate and normalise every attribute; any problem rejects the whole event.
-    nlohmann::json attrs = std::move(c.env.attributes); // hashed above; not needed any more
-    std::vector<ValidationIssue> issues, textWarnings;
-    for (auto it = attrs.begin(); it != attrs.end(); ++it)
-        m_model.normalise(dom, it.key(), it.value(), issues, &textWarnings);
-    if (!issues.empty()) {
-        std::vector<std::string> messages;
-        nlohmann::json details = nlohmann::json::array();
-        for (const auto& i : issues) {
-            messages.push_back(i.message);
-            details.push_back({ { "path", i.path }, { "message", i.message } });
-        }
-        reject(c, "validation", "error", at + subject(c) + ": " + join(messages), { { "issues", details } });
-        return;
-    }
+// A source clock far ahead would make its events win over every later correction (see checkOrder).
+bool IngestPipeline::Run::checkClockSkew(Ctx& c)
+{
+    const Envelope& env = c.env;
+    const TimeMs skew = TimeMs(c.source->maxClockSkewMinutes) * 60000;
+    if (env.occurredAt <= c.t + skew)
+        return true;
+    reject(c, "validation", "error",
+        c.at + subject(c) + ": occurred_at " + formatRfc3339(env.occurredAt) + " is "
+            + formatDuration(env.occurredAt - c.t) + " ahead of MDSync's clock (" + formatRfc3339(c.t) + "); "
+            + env.source + " may be at most " + formatDuration(skew)
+            + " ahead (landscape max_clock_skew_minutes). Check the clock of " + env.source + ".");
+    return false;
+}
 
-    // Current state.
-    m_st.findObject.bind(0, env.domain);
-    m_st.findObject.bind(1, env.key);
-    std::int64_t revisionNo = 0;
-    std::string oldHash;
-    bool deleted = false;
-    nlohmann::json state = nlohmann::json::object();
-    nlohmann::json times = nlohmann::json::object(); // source -> attribute -> occurred_at (ms)
-    if (first(m_st.findObject, "look up object")) {
-        c.objectId = m_st.findObject.int64(0);
-        revisionNo = m_st.findObject.int64(1);
-        oldHash = m_st.findObject.text(2);
-        deleted = m_st.findObject.int64(3) != 0;
-        state = nlohmann::json::parse(m_st.findObject.text(4));
-        if (!m_st.findObject.isNull(5))
-            times = nlohmann::json::parse(m_st.findObject.text(5), nullptr, false);
-        if (!times.is_object())
-            times = nlohmann::json::object();
+// Validate and normalise every attribute; any problem rejects the whole event.
+bool IngestPipeline::Run::validateAttributes(Ctx& c)
+{
+    c.attrs = std::move(c.env.attributes); // hashed by checkIdempotency; not needed any more
+    std::vector<ValidationIssue> issues;
+    for (auto it = c.attrs.begin(); it != c.attrs.end(); ++it)
+        m_model.normalise(*c.domain, it.key(), it.value(), issues, &c.textWarnings);
+    if (issues.empty())
+        return true;
+    std::vector<std::string> messages;
+    nlohmann::json details = nlohmann::json::array();
+    for (const auto& i : issues) {
+        messages.push_back(i.message);
+        details.push_back({ { "path", i.path }, { "message", i.message } });
     }
-    m_st.findObject.reset();
-    const bool exists = c.objectId && !deleted;
+    reject(c, "validation", "error", c.at + subject(c) + ": " + join(messages), { { "issues", details } });
+    return false;
+}
 
-    // Ownership: creating or deleting needs the creator group's owner; each attribute its group's owner.
-    const SystemDef* creator = m_land.owner(dom.name, dom.creatorGroup, t);
+// The object's current state, revision number, content hash and source times (none for a new object).
+void IngestPipeline::Run::loadCurrent(Ctx& c)
+{
+    SqlStatement& q = m_st.findObject;
+    q.bind(0, c.env.domain);
+    q.bind(1, c.env.key);
+    c.state = nlohmann::json::object();
+    c.times = nlohmann::json::object();
+    if (first(q, "look up object")) {
+        c.objectId = q.int64(0);
+        c.revisionNo = q.int64(1);
+        c.oldHash = q.text(2);
+        c.deleted = q.int64(3) != 0;
+        c.state = nlohmann::json::parse(q.text(4));
+        if (!q.isNull(5))
+            c.times = nlohmann::json::parse(q.text(5), nullptr, false);
+        if (!c.times.is_object())
+            c.times = nlohmann::json::object();
+    }
+    q.reset();
+    c.exists = c.objectId && !c.deleted;
+}
+
+// Ownership: creating or deleting needs the creator group's owner; each attribute its group's owner. Attributes
+// the source does not own are taken out (merged without them, reported as a policy violation).
+bool IngestPipeline::Run::checkOwnership(Ctx& c)
+{
+    const Envelope& env = c.env;
+    const DomainDef& dom = *c.domain;
+    const SystemDef* creator = m_land.owner(dom.name, dom.creatorGroup, c.t);
     const std::string creatorName = creator ? creator->id : std::string("nobody");
-    if (env.op == "delete") {
+    if (c.isDelete()) {
         if (!c.objectId) {
-            reject(c, "validation", "error", at + "cannot delete " + subject(c) + ": it does not exist");
-            return;
+            reject(c, "validation", "error", c.at + "cannot delete " + subject(c) + ": it does not exist");
+            return false;
         }
         if (!creator || creator->id != env.source) {
             reject(c, "policy_violation", "error",
-                at + "cannot delete " + subject(c) + ": only " + creatorName + " (system of record for " + dom.name
+                c.at + "cannot delete " + subject(c) + ": only " + creatorName + " (system of record for " + dom.name
                     + "." + dom.creatorGroup + ") may delete it; sent by " + env.source);
-            return;
+            return false;
         }
-    } else if (!exists && (!creator || creator->id != env.source)) {
+    } else if (!c.exists && (!creator || creator->id != env.source)) {
         reject(c, "policy_violation", "error",
-            at + subject(c) + " does not exist" + (deleted ? " (it was deleted)" : "") + "; only " + creatorName
+            c.at + subject(c) + " does not exist" + (c.deleted ? " (it was deleted)" : "") + "; only " + creatorName
                 + " (system of record for " + dom.name + "." + dom.creatorGroup + ") may create it; sent by "
                 + env.source);
-        return;
+        return false;
     }
 
-    nlohmann::json violations = nlohmann::json::array();
-    std::vector<std::string> violatedNames;
-    for (auto it = attrs.begin(); it != attrs.end();) {
+    c.violations = nlohmann::json::array();
+    for (auto it = c.attrs.begin(); it != c.attrs.end();) {
         const AttributeDef* a = dom.attribute(it.key());
-        const SystemDef* owner = m_land.owner(dom.name, a->group, t);
+        const SystemDef* owner = m_land.owner(dom.name, a->group, c.t);
         if (owner && owner->id == env.source) {
             ++it;
             continue;
         }
-        violations.push_back({ { "attribute", it.key() }, { "group", a->group },
+        c.violations.push_back({ { "attribute", it.key() }, { "group", a->group },
             { "owner", owner ? nlohmann::json(owner->id) : nlohmann::json(nullptr) }, { "sent", it.value() } });
-        violatedNames.push_back(it.key() + " (" + dom.name + "." + a->group + ", owned by "
+        c.violatedNames.push_back(it.key() + " (" + dom.name + "." + a->group + ", owned by "
             + (owner ? owner->id : std::string("nobody")) + ")");
-        it = attrs.erase(it);
+        it = c.attrs.erase(it);
     }
-    if (env.op == "upsert" && attrs.empty()) {
+    if (c.isUpsert() && c.attrs.empty()) {
         reject(c, "policy_violation", "error",
-            at + subject(c) + ": " + env.source
-                + " is not the system of record for any attribute it sent: " + join(violatedNames) + "; nothing merged",
-            { { "not_merged", violations } });
-        return;
+            c.at + subject(c) + ": " + env.source + " is not the system of record for any attribute it sent: "
+                + join(c.violatedNames) + "; nothing merged",
+            { { "not_merged", c.violations } });
+        return false;
     }
+    return true;
+}
 
-    // Out of order: an event older than the event that last set the same attribute from the same source (to a
-    // value this one would change) is not merged at all but kept as a stale exception (docs/MODEL.md "Order").
-    {
-        nlohmann::json newer = nlohmann::json::object();
-        std::vector<std::string> newerNames;
-        const auto mine = times.find(env.source);
-        if (mine != times.end() && mine->is_object()) {
-            for (auto it = mine->begin(); it != mine->end(); ++it) {
-                if (!it->is_number_integer() || it->get<TimeMs>() <= env.occurredAt)
-                    continue;
-                if (env.op == "upsert") {
-                    const auto sent = attrs.find(it.key());
-                    if (sent == attrs.end())
-                        continue;
-                    const auto cur = state.find(it.key());
-                    if ((cur == state.end() ? nlohmann::json(nullptr) : *cur) == *sent)
-                        continue; // the same value: nothing an older event could overwrite
-                }
-                newer[it.key()] = formatRfc3339(it->get<TimeMs>());
-                newerNames.push_back(it.key() + " (" + formatRfc3339(it->get<TimeMs>()) + ")");
-            }
-        }
-        if (!newerNames.empty()) {
-            reject(c, "stale", "warning",
-                at + subject(c) + ": out of order, not merged: occurred_at " + formatRfc3339(env.occurredAt)
-                    + " is older than the last change from " + env.source + " to " + join(newerNames, ", ", 8)
-                    + ". Discard it, or have " + env.source + " send the current values again.",
-                { { "occurred_at", formatRfc3339(env.occurredAt) }, { "newer", newer } });
-            return;
-        }
-    }
-
-    // A delete must not leave live objects pointing at nothing (a BOM line whose item is gone).
-    if (env.op == "delete" && exists) {
-        SqlStatement& q = m_st.referencedBy;
-        q.bind(0, std::string_view(dom.name));
-        q.bind(1, std::string_view(env.key));
-        q.bind(2, std::int64_t(c.objectId));
-        std::vector<std::string> users;
-        nlohmann::json details = nlohmann::json::array();
-        forEachRow(q, "look up references", [&] {
-            users.push_back(
-                std::string(q.text(0)) + " '" + std::string(q.text(1)) + "' (" + std::string(q.text(2)) + ")");
-            details.push_back({ { "domain", q.text(0) }, { "key", q.text(1) }, { "path", q.text(2) } });
-        });
-        if (!users.empty()) {
-            reject(c, "validation", "error",
-                at + "cannot delete " + subject(c) + ": still referenced by " + join(users, ", ", 5)
-                    + "; change or delete those first, then send the delete again",
-                { { "referenced_by", details } });
-            return;
-        }
-    }
-
-    // Merge into the new state, remember what changed and who supplied it.
-    nlohmann::json changed = nlohmann::json::object();
-    if (env.op == "upsert") {
-        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
-            auto cur = state.find(it.key());
-            const nlohmann::json oldValue = cur == state.end() ? nlohmann::json(nullptr) : *cur;
-            if (oldValue == it.value())
+// Out of order: an event older than the event that last set the same attribute from the same source (to a value
+// this one would change) is not merged at all but kept as a stale exception (docs/MODEL.md "Order").
+bool IngestPipeline::Run::checkOrder(Ctx& c)
+{
+    const Envelope& env = c.env;
+    const auto mine = c.times.find(env.source);
+    if (mine == c.times.end() || !mine->is_object())
+        return true;
+    nlohmann::json newer = nlohmann::json::object();
+    std::vector<std::string> newerNames;
+    for (auto it = mine->begin(); it != mine->end(); ++it) {
+        if (!it->is_number_integer() || it->get<TimeMs>() <= env.occurredAt)
+            continue;
+        if (c.isUpsert()) {
+            const auto sent = c.attrs.find(it.key());
+            if (sent == c.attrs.end())
                 continue;
-            if (it.value().is_null())
-                state.erase(it.key());
-            else
-                state[it.key()] = it.value();
-            changed[it.key()] = { { "old", oldValue }, { "new", it.value() } };
+            const auto cur = c.state.find(it.key());
+            if ((cur == c.state.end() ? nlohmann::json(nullptr) : *cur) == *sent)
+                continue; // the same value: nothing an older event could overwrite
         }
-        if (!dom.lifecycleAttribute.empty() && !state.contains(dom.lifecycleAttribute) && !dom.initialState.empty()) {
-            state[dom.lifecycleAttribute] = dom.initialState;
-            changed[dom.lifecycleAttribute] = { { "old", nullptr }, { "new", dom.initialState }, { "default", true } };
-        }
+        newer[it.key()] = formatRfc3339(it->get<TimeMs>());
+        newerNames.push_back(it.key() + " (" + formatRfc3339(it->get<TimeMs>()) + ")");
     }
-    std::vector<Enrichment> enrichments;
-    if (env.op == "upsert") {
-        enrichments = m_land.enrich(dom, state, t);
-        for (const Enrichment& e : enrichments)
-            changed[e.attribute]
-                = { { "old", e.oldValue }, { "new", e.newValue }, { "by", e.system }, { "rule", e.ruleId } };
+    if (newerNames.empty())
+        return true;
+    reject(c, "stale", "warning",
+        c.at + subject(c) + ": out of order, not merged: occurred_at " + formatRfc3339(env.occurredAt)
+            + " is older than the last change from " + env.source + " to " + join(newerNames, ", ", 8)
+            + ". Discard it, or have " + env.source + " send the current values again.",
+        { { "occurred_at", formatRfc3339(env.occurredAt) }, { "newer", newer } });
+    return false;
+}
 
-        std::vector<ValidationIssue> missing;
-        if (!m_model.checkMandatory(dom, state, missing)) {
-            std::vector<std::string> messages;
-            for (const auto& i : missing)
-                messages.push_back(i.message);
-            nlohmann::json details = { { "missing", messages } };
-            if (!violations.empty())
-                details["not_merged"] = violations;
-            reject(c, "validation", "error", at + subject(c) + ": " + join(messages), details);
-            return;
-        }
+// A delete must not leave live objects pointing at nothing (a BOM line whose item is gone).
+bool IngestPipeline::Run::checkDeleteGuard(Ctx& c)
+{
+    if (!c.isDelete() || !c.exists)
+        return true;
+    SqlStatement& q = m_st.referencedBy;
+    q.bind(0, std::string_view(c.domain->name));
+    q.bind(1, std::string_view(c.env.key));
+    q.bind(2, std::int64_t(c.objectId));
+    std::vector<std::string> users;
+    nlohmann::json details = nlohmann::json::array();
+    forEachRow(q, "look up references", [&] {
+        users.push_back(std::string(q.text(0)) + " '" + std::string(q.text(1)) + "' (" + std::string(q.text(2)) + ")");
+        details.push_back({ { "domain", q.text(0) }, { "key", q.text(1) }, { "path", q.text(2) } });
+    });
+    if (users.empty())
+        return true;
+    reject(c, "validation", "error",
+        c.at + "cannot delete " + subject(c) + ": still referenced by " + join(users, ", ", 5)
+            + "; change or delete those first, then send the delete again",
+        { { "referenced_by", details } });
+    return false;
+}
 
-        // Structures and parent chains, checked on the merged state when the event touches them.
-        std::vector<std::string> problems;
-        if (dom.structure.enabled() && (attrs.contains(dom.structure.parent) || attrs.contains(dom.structure.lines)))
-            checkStructure(c, dom, state, problems);
-        if (!dom.hierarchy.empty() && attrs.contains(dom.hierarchy))
-            checkHierarchy(c, dom, state, problems);
-        if (exists)
-            checkComponentUnit(c, dom, changed, problems);
-        if (!problems.empty()) {
-            reject(
-                c, "validation", "error", at + subject(c) + ": " + join(problems, "; "), { { "structure", problems } });
-            return;
-        }
+// Merge into the new state (upserts; a delete keeps the state as it was), remember what changed and who supplied
+// it: the sender's attributes, the lifecycle's initial state, then the landscape's enrichments.
+void IngestPipeline::Run::merge(Ctx& c)
+{
+    c.changed = nlohmann::json::object();
+    if (!c.isUpsert())
+        return;
+    const DomainDef& dom = *c.domain;
+    nlohmann::json& state = c.state;
+    for (auto it = c.attrs.begin(); it != c.attrs.end(); ++it) {
+        auto cur = state.find(it.key());
+        const nlohmann::json oldValue = cur == state.end() ? nlohmann::json(nullptr) : *cur;
+        if (oldValue == it.value())
+            continue;
+        if (it.value().is_null())
+            state.erase(it.key());
+        else
+            state[it.key()] = it.value();
+        c.changed[it.key()] = { { "old", oldValue }, { "new", it.value() } };
     }
+    if (!dom.lifecycleAttribute.empty() && !state.contains(dom.lifecycleAttribute) && !dom.initialState.empty()) {
+        state[dom.lifecycleAttribute] = dom.initialState;
+        c.changed[dom.lifecycleAttribute] = { { "old", nullptr }, { "new", dom.initialState }, { "default", true } };
+    }
+    c.enrichments = m_land.enrich(dom, state, c.t);
+    for (const Enrichment& e : c.enrichments)
+        c.changed[e.attribute]
+            = { { "old", e.oldValue }, { "new", e.newValue }, { "by", e.system }, { "rule", e.ruleId } };
+}
 
-    // The times of the attributes this source set with this event (upserts; a delete sets none).
-    bool timesChanged = false;
-    if (env.op == "upsert") {
-        nlohmann::json& mine = times[env.source];
+// The merged state of an upsert has every mandatory attribute.
+bool IngestPipeline::Run::checkMandatory(Ctx& c)
+{
+    if (!c.isUpsert())
+        return true;
+    std::vector<ValidationIssue> missing;
+    if (m_model.checkMandatory(*c.domain, c.state, missing))
+        return true;
+    std::vector<std::string> messages;
+    messages.reserve(missing.size());
+    for (const auto& i : missing)
+        messages.push_back(i.message);
+    nlohmann::json details = { { "missing", messages } };
+    if (!c.violations.empty())
+        details["not_merged"] = c.violations;
+    reject(c, "validation", "error", c.at + subject(c) + ": " + join(messages), details);
+    return false;
+}
+
+// Structures and parent chains, checked on the merged state of an upsert when the event touches them.
+bool IngestPipeline::Run::checkStructures(Ctx& c)
+{
+    if (!c.isUpsert())
+        return true;
+    const DomainDef& dom = *c.domain;
+    std::vector<std::string> problems;
+    if (dom.structure.enabled() && (c.attrs.contains(dom.structure.parent) || c.attrs.contains(dom.structure.lines)))
+        checkStructure(c, dom, c.state, problems);
+    if (!dom.hierarchy.empty() && c.attrs.contains(dom.hierarchy))
+        checkHierarchy(c, dom, c.state, problems);
+    if (c.exists)
+        checkComponentUnit(c, dom, c.changed, problems);
+    if (problems.empty())
+        return true;
+    reject(c, "validation", "error", c.at + subject(c) + ": " + join(problems, "; "), { { "structure", problems } });
+    return false;
+}
+
+// The times of the attributes this source set with this event (upserts; a delete sets none).
+void IngestPipeline::Run::recordAttributeTimes(Ctx& c)
+{
+    if (c.isUpsert()) {
+        nlohmann::json& mine = c.times[c.env.source];
         if (!mine.is_object())
             mine = nlohmann::json::object();
-        for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+        for (auto it = c.attrs.begin(); it != c.attrs.end(); ++it) {
             auto cur = mine.find(it.key());
-            if (cur != mine.end() && cur->is_number_integer() && cur->get<TimeMs>() >= env.occurredAt)
+            if (cur != mine.end() && cur->is_number_integer() && cur->get<TimeMs>() >= c.env.occurredAt)
                 continue;
-            mine[it.key()] = env.occurredAt;
-            timesChanged = true;
+            mine[it.key()] = c.env.occurredAt;
+            c.timesChanged = true;
         }
     }
-    const std::string timesText = times.empty() ? std::string() : times.dump();
+    if (!c.times.empty())
+        c.timesText = c.times.dump();
+}
 
-    const std::string stateText = state.dump();
-    const std::string newHash = env.op == "delete" ? sha256Hex("deleted:" + stateText) : sha256Hex(stateText);
-    const bool noChange = c.objectId && newHash == oldHash; // also: a delete of an already deleted object
+// The new state's text and content hash; unchanged when it is the object's current one (also: a delete of an
+// already deleted object).
+void IngestPipeline::Run::hashState(Ctx& c)
+{
+    c.stateText = c.state.dump();
+    c.newHash = c.isDelete() ? sha256Hex("deleted:" + c.stateText) : sha256Hex(c.stateText);
+    c.unchanged = c.objectId && c.newHash == c.oldHash;
+}
 
-    // Duplicate suspects, on create only.
-    nlohmann::json suspect;
-    const bool creating = !exists && env.op == "upsert";
-    std::string matchText;
-    if (dom.duplicateCheck.enabled() && env.op == "upsert") {
-        matchText = dupText(dom, state);
-        if (creating && !matchText.empty()) {
-            const auto m = dupIndex(dom).best(matchText, dom.duplicateCheck.threshold, c.objectId);
-            if (m.objectId) {
-                m_st.objectKey.bind(0, m.objectId);
-                const std::string otherKey
-                    = first(m_st.objectKey, "look up suspect") ? std::string(m_st.objectKey.text(0)) : "?";
-                m_st.objectKey.reset();
-                char score[16];
-                std::snprintf(score, sizeof score, "%.2f", m.score);
-                suspect = { { "object_id", m.objectId }, { "key", otherKey }, { "score", m.score },
-                    { "compared", dom.duplicateCheck.attributes } };
-                const std::string msg = subject(c) + " looks like a duplicate of " + dom.name + " '" + otherKey
-                    + "' (similarity " + score + " on " + join(dom.duplicateCheck.attributes) + ")";
-                if (dom.duplicateCheck.action == DuplicateCheck::Action::Hold) {
-                    reject(c, "duplicate_suspect", "warning", at + msg + "; held for steward review, nothing merged",
-                        { { "suspect", suspect } });
-                    return;
-                }
-            }
-        }
+// Duplicate suspects, on create only: held (rejected) or flagged after the merge (reportSuspect), by the domain's
+// duplicate check.
+bool IngestPipeline::Run::flagDuplicates(Ctx& c)
+{
+    const DomainDef& dom = *c.domain;
+    c.creating = !c.exists && c.isUpsert();
+    if (!dom.duplicateCheck.enabled() || !c.isUpsert())
+        return true;
+    c.matchText = dupText(dom, c.state);
+    if (!c.creating || c.matchText.empty())
+        return true;
+    const auto m = dupIndex(dom).best(c.matchText, dom.duplicateCheck.threshold, c.objectId);
+    if (!m.objectId)
+        return true;
+    m_st.objectKey.bind(0, m.objectId);
+    const std::string otherKey = first(m_st.objectKey, "look up suspect") ? std::string(m_st.objectKey.text(0)) : "?";
+    m_st.objectKey.reset();
+    std::array<char, 16> score {};
+    std::snprintf(score.data(), score.size(), "%.2f", m.score);
+    c.suspect = { { "object_id", m.objectId }, { "key", otherKey }, { "score", m.score },
+        { "compared", dom.duplicateCheck.attributes } };
+    if (dom.duplicateCheck.action != DuplicateCheck::Action::Hold)
+        return true;
+    reject(c, "duplicate_suspect", "warning",
+        c.at + subject(c) + " looks like a duplicate of " + dom.name + " '" + otherKey + "' (similarity " + score.data()
+            + " on " + join(dom.duplicateCheck.attributes) + "); held for steward review, nothing merged",
+        { { "suspect", c.suspect } });
+    return false;
+}
+
+// The accepted event, as seen: the inbound_event row that makes a resend a duplicate.
+void IngestPipeline::Run::recordInbound(const Ctx& c, const char* outcome, std::int64_t revisionId)
+{
+    SqlStatement& q = m_st.insertInbound;
+    q.bind(0, std::string_view(c.env.source));
+    q.bind(1, std::string_view(c.env.eventId));
+    q.bind(2, std::string_view(c.payloadHash));
+    q.bind(3, std::int64_t(c.t));
+    q.bind(4, outcome);
+    q.bindOptional(5, std::int64_t(revisionId));
+    exec(q, "record event");
+}
+
+// Accepted without a change of state: no revision, but the event, newer source times, lineage and warnings.
+void IngestPipeline::Run::recordUnchanged(Ctx& c)
+{
+    ++m_eventSum.unchanged;
+    if (m_verdict)
+        m_verdict->revisionNo = c.revisionNo;
+    recordInbound(c, "unchanged", 0);
+    if (c.timesChanged) {
+        m_st.setSourceTimes.bind(0, std::string_view(c.timesText));
+        m_st.setSourceTimes.bind(1, std::int64_t(c.objectId));
+        exec(m_st.setSourceTimes, "update source times");
     }
+    insertLineage(c, c.objectId, 0, "unchanged", c.env.source,
+        { { "event_id", c.env.eventId }, { "revision_no", c.revisionNo } });
+    reportPolicyViolations(c, 0);
+    reportSuspiciousText(c, 0);
+}
 
-    // From here on the event is accepted.
-    ++m_eventSum.accepted;
-    auto recordInbound = [&](const char* outcome, std::int64_t revisionId) {
-        m_st.insertInbound.bind(0, std::string_view(env.source));
-        m_st.insertInbound.bind(1, std::string_view(env.eventId));
-        m_st.insertInbound.bind(2, std::string_view(payloadHash));
-        m_st.insertInbound.bind(3, std::int64_t(t));
-        m_st.insertInbound.bind(4, outcome);
-        m_st.insertInbound.bindOptional(5, std::int64_t(revisionId));
-        exec(m_st.insertInbound, "record event");
-    };
-    auto policyException = [&](std::int64_t revisionId) {
-        if (violations.empty())
-            return;
-        ++m_eventSum.policyViolations;
-        PendingException e { "policy_violation", "warning",
-            at + subject(c) + ": not merged because " + env.source
-                + " is not their system of record: " + join(violatedNames) + "; the other attributes were merged",
-            { { "not_merged", violations } }, revisionId };
-        const std::int64_t exId = insertException(c, e, c.objectId);
-        if (m_verdict)
-            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
-        insertLineage(c, c.objectId, revisionId, "policy_violation", env.source,
-            { { "event_id", env.eventId }, { "not_merged", violations }, { "exception_id", exId } });
-    };
-
-    // Bidirectional overrides in text: stored (they may be legitimate), flagged for review.
-    auto textException = [&](std::int64_t revisionId) {
-        if (textWarnings.empty())
-            return;
-        std::vector<std::string> messages;
-        nlohmann::json details = nlohmann::json::array();
-        for (const auto& w : textWarnings) {
-            messages.push_back(w.message);
-            details.push_back({ { "path", w.path }, { "message", w.message } });
-        }
-        PendingException e { "suspicious_text", "warning",
-            at + subject(c) + ": " + join(messages, "; ") + "; stored as sent, review the text",
-            { { "issues", details } }, revisionId };
-        const std::int64_t exId = insertException(c, e, c.objectId);
-        if (m_verdict)
-            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
-        insertLineage(c, c.objectId, revisionId, "suspicious_text", env.source,
-            { { "event_id", env.eventId }, { "issues", details }, { "exception_id", exId } });
-    };
-
-    if (noChange) {
-        ++m_eventSum.unchanged;
-        if (m_verdict)
-            m_verdict->revisionNo = revisionNo;
-        recordInbound("unchanged", 0);
-        if (timesChanged) {
-            m_st.setSourceTimes.bind(0, std::string_view(timesText));
-            m_st.setSourceTimes.bind(1, std::int64_t(c.objectId));
-            exec(m_st.setSourceTimes, "update source times");
-        }
-        insertLineage(
-            c, c.objectId, 0, "unchanged", env.source, { { "event_id", env.eventId }, { "revision_no", revisionNo } });
-        policyException(0);
-        textException(0);
-        return;
-    }
-
-    // New immutable revision.
+// New immutable revision: the object row (inserted or updated), the revision row and the inbound event.
+void IngestPipeline::Run::storeRevision(Ctx& c)
+{
+    const Envelope& env = c.env;
+    const DomainDef& dom = *c.domain;
     const std::int64_t objectId = c.objectId ? c.objectId : m_p.m_nextObjectId++;
-    const std::int64_t revisionId = m_p.m_nextRevisionId++;
-    const std::int64_t newRevisionNo = revisionNo + 1;
+    c.revisionId = m_p.m_nextRevisionId++;
+    c.newRevisionNo = c.revisionNo + 1;
     const std::string lifecycle
-        = dom.lifecycleAttribute.empty() ? std::string() : state.value(dom.lifecycleAttribute, std::string());
+        = dom.lifecycleAttribute.empty() ? std::string() : c.state.value(dom.lifecycleAttribute, std::string());
     std::string description;
-    if (auto d = state.find(dom.descriptionAttribute); d != state.end() && d->is_string())
+    if (auto d = c.state.find(dom.descriptionAttribute); d != c.state.end() && d->is_string())
         description = d->get<std::string>();
-    const bool isDelete = env.op == "delete";
 
     if (!c.objectId) {
         SqlStatement& q = m_st.insertObject;
         q.bind(0, std::int64_t(objectId));
         q.bind(1, std::string_view(env.domain));
         q.bind(2, std::string_view(env.key));
-        q.bind(3, std::int64_t(newRevisionNo));
-        q.bind(4, std::int64_t(revisionId));
-        q.bind(5, std::string_view(newHash));
+        q.bind(3, std::int64_t(c.newRevisionNo));
+        q.bind(4, std::int64_t(c.revisionId));
+        q.bind(5, std::string_view(c.newHash));
         q.bindOptional(6, std::string_view(lifecycle));
         q.bindOptional(7, std::string_view(description));
         q.bind(8, 0);
-        q.bind(9, std::int64_t(t));
-        q.bind(10, std::int64_t(t));
-        q.bindOptional(11, std::string_view(timesText));
+        q.bind(9, std::int64_t(c.t));
+        q.bind(10, std::int64_t(c.t));
+        q.bindOptional(11, std::string_view(c.timesText));
         exec(q, "insert object");
         c.objectId = objectId;
         c.insertedObject = true;
     } else {
         SqlStatement& q = m_st.updateObject;
-        q.bind(0, std::int64_t(newRevisionNo));
-        q.bind(1, std::int64_t(revisionId));
-        q.bind(2, std::string_view(newHash));
+        q.bind(0, std::int64_t(c.newRevisionNo));
+        q.bind(1, std::int64_t(c.revisionId));
+        q.bind(2, std::string_view(c.newHash));
         q.bindOptional(3, std::string_view(lifecycle));
         q.bindOptional(4, std::string_view(description));
-        q.bind(5, isDelete ? 1 : 0);
-        q.bind(6, std::int64_t(t));
-        q.bindOptional(7, std::string_view(timesText));
+        q.bind(5, c.isDelete() ? 1 : 0);
+        q.bind(6, std::int64_t(c.t));
+        q.bindOptional(7, std::string_view(c.timesText));
         q.bind(8, std::int64_t(objectId));
         exec(q, "update object");
     }
-    {
-        SqlStatement& q = m_st.insertRevision;
-        q.bind(0, std::int64_t(revisionId));
-        q.bind(1, std::int64_t(objectId));
-        q.bind(2, std::int64_t(newRevisionNo));
-        q.bind(3, std::string_view(env.op));
-        q.bind(4, std::string_view(env.source));
-        q.bind(5, std::string_view(m_o.actor));
-        q.bind(6, std::string_view(env.eventId));
-        q.bind(7, std::string_view(env.correlationId));
-        q.bind(8, std::int64_t(env.occurredAt));
-        q.bind(9, std::int64_t(t));
-        q.bind(10, std::string_view(m_model.version()));
-        q.bind(11, std::string_view(stateText));
-        q.bind(12, std::string_view(changed.dump()));
-        q.bind(13, std::string_view(newHash));
-        exec(q, "insert revision");
-    }
+    SqlStatement& q = m_st.insertRevision;
+    q.bind(0, std::int64_t(c.revisionId));
+    q.bind(1, std::int64_t(objectId));
+    q.bind(2, std::int64_t(c.newRevisionNo));
+    q.bind(3, std::string_view(env.op));
+    q.bind(4, std::string_view(env.source));
+    q.bind(5, std::string_view(m_o.actor));
+    q.bind(6, std::string_view(env.eventId));
+    q.bind(7, std::string_view(env.correlationId));
+    q.bind(8, std::int64_t(env.occurredAt));
+    q.bind(9, std::int64_t(c.t));
+    q.bind(10, std::string_view(m_model.version()));
+    q.bind(11, std::string_view(c.stateText));
+    q.bind(12, std::string_view(c.changed.dump()));
+    q.bind(13, std::string_view(c.newHash));
+    exec(q, "insert revision");
     fault("revision");
-    recordInbound("revision", revisionId);
+    recordInbound(c, "revision", c.revisionId);
     ++m_eventSum.revisions;
     if (m_verdict)
-        m_verdict->revisionNo = newRevisionNo;
+        m_verdict->revisionNo = c.newRevisionNo;
+}
 
-    // Outbox: one delivery per matching subscription, never back to the system the change came from.
+// Outbox: one delivery per matching subscription, never back to the system the change came from.
+void IngestPipeline::Run::fanOut(Ctx& c)
+{
+    const DomainDef& dom = *c.domain;
     std::vector<Outbox::NewDelivery> rows;
-    std::vector<std::string> queued, filtered;
     for (const SubscriptionDef* sub : m_land.subscriptionsFor(dom.name)) {
-        if (sub->target == env.source && !m_o.deliverToSource)
+        if (sub->target == c.env.source && !m_o.deliverToSource)
             continue;
-        if (!m_land.matches(*sub, dom, state)) { // a delete leaves the state as it was: same subscribers
-            filtered.push_back(sub->target);
+        if (!m_land.matches(*sub, dom, c.state)) { // a delete leaves the state as it was: same subscribers
+            c.filtered.push_back(sub->target);
             continue;
         }
-        rows.push_back({ m_p.m_nextDeliveryId++, sub->target, sub->id, sub->contractVersion, m_land.dueAt(*sub, t) });
-        queued.push_back(sub->target);
+        rows.push_back({ m_p.m_nextDeliveryId++, sub->target, sub->id, sub->contractVersion, m_land.dueAt(*sub, c.t) });
+        c.queued.push_back(sub->target);
     }
     if (!rows.empty()) {
-        m_outbox.enqueue(
-            { revisionId, objectId, newRevisionNo, m_p.m_instanceId, dom.name, env.key }, rows, t, m_eventDeliveries);
+        m_outbox.enqueue({ c.revisionId, c.objectId, c.newRevisionNo, m_p.m_instanceId, dom.name, c.env.key }, rows,
+            c.t, m_eventDeliveries);
         m_eventSum.deliveries += static_cast<std::int64_t>(rows.size());
     }
-    fault("outbox");
+}
 
-    // Lineage: the merge (received + validated + merged + queued), then enrichment, suspects, violations.
+// Lineage of the merge (received + validated + merged + queued), then of the enrichments by system.
+void IngestPipeline::Run::writeLineage(Ctx& c)
+{
+    const Envelope& env = c.env;
     std::vector<std::string> changedNames;
-    for (auto it = changed.begin(); it != changed.end(); ++it)
+    for (auto it = c.changed.begin(); it != c.changed.end(); ++it)
         changedNames.push_back(it.key());
-    nlohmann::json merged = { { "event_id", env.eventId }, { "op", env.op }, { "revision_no", newRevisionNo },
+    nlohmann::json merged = { { "event_id", env.eventId }, { "op", env.op }, { "revision_no", c.newRevisionNo },
         { "occurred_at", formatRfc3339(env.occurredAt) }, { "model_version", m_model.version() },
-        { "changed", changedNames }, { "queued", queued }, { "source_name", m_o.sourceName.toStdString() },
+        { "changed", changedNames }, { "queued", c.queued }, { "source_name", m_o.sourceName.toStdString() },
         { "line", c.lineNo } };
-    if (!filtered.empty())
-        merged["not_subscribed"] = filtered;
-    insertLineage(
-        c, objectId, revisionId, isDelete ? "deleted" : (creating ? "created" : "merged"), env.source, merged);
-    if (!enrichments.empty()) {
-        std::map<std::string, nlohmann::json> bySystem;
-        for (const Enrichment& e : enrichments)
-            bySystem[e.system].push_back({ { "attribute", e.attribute }, { "rule", e.ruleId }, { "new", e.newValue } });
-        for (const auto& [system, list] : bySystem)
-            insertLineage(
-                c, objectId, revisionId, "enriched", system, { { "revision_no", newRevisionNo }, { "set", list } });
-    }
-    fault("lineage");
-    if (!suspect.is_null()) {
-        ++m_eventSum.duplicateSuspects;
-        char score[16];
-        std::snprintf(score, sizeof score, "%.2f", suspect["score"].get<double>());
-        PendingException e { "duplicate_suspect", "warning",
-            at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
-                + suspect["key"].get<std::string>() + "' (similarity " + score + " on "
-                + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
-            { { "suspect", suspect } }, revisionId };
-        const std::int64_t exId = insertException(c, e, objectId);
-        if (m_verdict)
-            m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
-        insertLineage(c, objectId, revisionId, "duplicate_suspect", env.source,
-            { { "suspect", suspect }, { "exception_id", exId } });
-    }
-    policyException(revisionId);
-    textException(revisionId);
+    if (!c.filtered.empty())
+        merged["not_subscribed"] = c.filtered;
+    insertLineage(c, c.objectId, c.revisionId, c.isDelete() ? "deleted" : (c.creating ? "created" : "merged"),
+        env.source, merged);
+    if (c.enrichments.empty())
+        return;
+    std::map<std::string, nlohmann::json> bySystem;
+    for (const Enrichment& e : c.enrichments)
+        bySystem[e.system].push_back({ { "attribute", e.attribute }, { "rule", e.ruleId }, { "new", e.newValue } });
+    for (const auto& [system, list] : bySystem)
+        insertLineage(
+            c, c.objectId, c.revisionId, "enriched", system, { { "revision_no", c.newRevisionNo }, { "set", list } });
+}
 
-    // References: the index of what this object references, unresolved_reference exceptions for objects MDSync
-    // does not know, and the exceptions of objects that waited for this one.
-    updateReferences(c, dom, objectId, revisionId, state, isDelete);
-    if (creating)
-        resolveWaiting(c, dom, objectId, revisionId);
-    fault("references");
+// A created object that looks like a duplicate (flagDuplicates, action "flag"): an exception for review.
+void IngestPipeline::Run::reportSuspect(Ctx& c)
+{
+    if (c.suspect.is_null())
+        return;
+    const DomainDef& dom = *c.domain;
+    ++m_eventSum.duplicateSuspects;
+    std::array<char, 16> score {};
+    std::snprintf(score.data(), score.size(), "%.2f", c.suspect["score"].get<double>());
+    PendingException e { "duplicate_suspect", "warning",
+        c.at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
+            + c.suspect["key"].get<std::string>() + "' (similarity " + score.data() + " on "
+            + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
+        { { "suspect", c.suspect } }, c.revisionId };
+    const std::int64_t exId = insertException(c, e, c.objectId);
+    if (m_verdict)
+        m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
+    insertLineage(c, c.objectId, c.revisionId, "duplicate_suspect", c.env.source,
+        { { "suspect", c.suspect }, { "exception_id", exId } });
+}
 
-    if (dom.duplicateCheck.enabled() && !isDelete) {
-        m_st.upsertMatchText.bind(0, std::int64_t(objectId));
-        m_st.upsertMatchText.bind(1, std::string_view(dom.name));
-        m_st.upsertMatchText.bind(2, std::string_view(matchText));
-        exec(m_st.upsertMatchText, "update duplicate index");
-        m_eventIndexAdds.emplace_back(&dom, objectId, matchText);
+// Attributes not merged because the sender does not own them (checkOwnership): an exception for review.
+void IngestPipeline::Run::reportPolicyViolations(const Ctx& c, std::int64_t revisionId)
+{
+    if (c.violations.empty())
+        return;
+    ++m_eventSum.policyViolations;
+    PendingException e { "policy_violation", "warning",
+        c.at + subject(c) + ": not merged because " + c.env.source
+            + " is not their system of record: " + join(c.violatedNames) + "; the other attributes were merged",
+        { { "not_merged", c.violations } }, revisionId };
+    const std::int64_t exId = insertException(c, e, c.objectId);
+    if (m_verdict)
+        m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
+    insertLineage(c, c.objectId, revisionId, "policy_violation", c.env.source,
+        { { "event_id", c.env.eventId }, { "not_merged", c.violations }, { "exception_id", exId } });
+}
+
+// Bidirectional overrides in text: stored (they may be legitimate), flagged for review.
+void IngestPipeline::Run::reportSuspiciousText(const Ctx& c, std::int64_t revisionId)
+{
+    if (c.textWarnings.empty())
+        return;
+    std::vector<std::string> messages;
+    nlohmann::json details = nlohmann::json::array();
+    for (const auto& w : c.textWarnings) {
+        messages.push_back(w.message);
+        details.push_back({ { "path", w.path }, { "message", w.message } });
     }
+    PendingException e { "suspicious_text", "warning",
+        c.at + subject(c) + ": " + join(messages, "; ") + "; stored as sent, review the text",
+        { { "issues", details } }, revisionId };
+    const std::int64_t exId = insertException(c, e, c.objectId);
+    if (m_verdict)
+        m_verdict->warnings.push_back({ e.category, e.message, e.details, m_o.dryRun ? 0 : exId });
+    insertLineage(c, c.objectId, revisionId, "suspicious_text", c.env.source,
+        { { "event_id", c.env.eventId }, { "issues", details }, { "exception_id", exId } });
+}
+
+// The text the duplicate check compares, stored and added to the in-memory index when the event is released.
+void IngestPipeline::Run::updateMatchText(Ctx& c)
+{
+    if (!c.domain->duplicateCheck.enabled() || c.isDelete())
+        return;
+    m_st.upsertMatchText.bind(0, std::int64_t(c.objectId));
+    m_st.upsertMatchText.bind(1, std::string_view(c.domain->name));
+    m_st.upsertMatchText.bind(2, std::string_view(c.matchText));
+    exec(m_st.upsertMatchText, "update duplicate index");
+    m_eventIndexAdds.emplace_back(c.domain, c.objectId, std::move(c.matchText));
 }
 
 void IngestPipeline::Run::checkStructure(
@@ -1163,7 +1337,6 @@ void IngestPipeline::Run::checkStructure(
     const auto lines = state.find(st.lines);
     if (lines == state.end() || !lines->is_array())
         return;
-    const std::string componentPath = st.lines + "." + st.component;
 
     // Line by line: not the parent itself, a positive quantity, a unit of the component's dimension.
     std::vector<std::pair<std::string, size_t>> components; // key, line
@@ -1173,7 +1346,9 @@ void IngestPipeline::Run::checkStructure(
         if (comp == row.end() || !comp->is_string())
             continue;
         const std::string key = comp->get<std::string>();
-        const std::string line = lineName(st.lines, i, row, linesDef) + ", " + refDomain + " " + key;
+        std::string line = lineName(st.lines, i, row, linesDef);
+        line.append(", ").append(refDomain).append(" ").append(key);
+        // NOLINTBEGIN(performance-inefficient-string-concatenation): messages of problems, built once per problem
         if (key == parent) {
             out.push_back(line + ": the component is the parent " + refDomain + " itself; a " + d.name
                 + " cannot contain its own parent");
@@ -1203,12 +1378,23 @@ void IngestPipeline::Run::checkStructure(
                     + "' (" + std::string(dimensionName(base->dimension)) + "); use a "
                     + std::string(dimensionName(base->dimension)) + " unit");
         }
+        // NOLINTEND(performance-inefficient-string-concatenation)
         components.emplace_back(key, i);
     }
     if (parent.empty() || components.empty())
         return;
+    checkStructureCycles(c, d, parent, components, *lines, out);
+}
 
-    // Cycles of any depth: from each component, down through the structures whose parent it is, back to `parent`.
+// Cycles of any depth: from each component, down through the structures whose parent it is, back to `parent`.
+void IngestPipeline::Run::checkStructureCycles(const Ctx& c, const DomainDef& d, const std::string& parent,
+    const std::vector<std::pair<std::string, size_t>>& components, const nlohmann::json& lines,
+    std::vector<std::string>& out)
+{
+    const Structure& st = d.structure;
+    const AttributeDef* linesDef = d.attribute(st.lines);
+    const std::string& refDomain = d.attribute(st.parent)->refDomain;
+    const std::string componentPath = st.lines + "." + st.component;
     struct Step
     {
         std::string from, via; // the component this one was reached from, and the structure that lists it
@@ -1236,7 +1422,8 @@ void IngestPipeline::Run::checkStructure(
             if (child == parent) {
                 // Walk back to the line of this event that starts the cycle: items[i] contains items[i + 1]
                 // through structure vias[i + 1].
-                std::vector<std::string> items { parent }, vias { structure };
+                std::vector<std::string> items { parent };
+                std::vector<std::string> vias { structure };
                 std::string at = item;
                 size_t line = 0;
                 for (size_t guard = 0; guard <= seen.size(); ++guard) {
@@ -1256,7 +1443,7 @@ void IngestPipeline::Run::checkStructure(
                 for (size_t i = 0; i + 1 < items.size(); ++i)
                     chain.push_back(items[i] + " (" + d.name + " " + vias[i] + ")");
                 chain.push_back(parent);
-                const nlohmann::json& row = (*lines)[line];
+                const nlohmann::json& row = lines[line];
                 out.push_back(lineName(st.lines, line, row, linesDef) + ", " + refDomain + " "
                     + row.value(st.component, std::string()) + ": makes a cycle: " + join(chain, " contains ") + "; a "
                     + d.name + " cannot contain itself at any depth");
@@ -1391,6 +1578,8 @@ void IngestPipeline::Run::updateReferences(const Ctx& c, const DomainDef& d, std
             pending.emplace_back(q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)));
         });
     }
+    // NOLINTBEGIN(performance-inefficient-string-concatenation): texts of exceptions and their lineage, built once
+    // per exception
     for (const auto& [id, refDomain, key, status] : pending) {
         if (refs.erase({ refDomain, key }))
             continue; // still referenced, still waiting: the open exception stays
@@ -1413,7 +1602,7 @@ void IngestPipeline::Run::updateReferences(const Ctx& c, const DomainDef& d, std
         if (known)
             continue;
         PendingException e { "unresolved_reference", "warning",
-            where(c) + subject(c) + ": " + path + " references " + refDomain + " '" + key
+            c.at + subject(c) + ": " + path + " references " + refDomain + " '" + key
                 + "', which MDSync does not know (not created, or deleted). Deliveries that need it are held until it "
                   "arrives; this exception closes itself when "
                 + refDomain + " '" + key + "' is created.",
@@ -1430,6 +1619,7 @@ void IngestPipeline::Run::updateReferences(const Ctx& c, const DomainDef& d, std
         insertLineage(c, objectId, revisionId, "unresolved_reference", c.env.source,
             { { "reference", refDomain + " " + key }, { "path", path }, { "exception_id", exId } });
     }
+    // NOLINTEND(performance-inefficient-string-concatenation)
 }
 
 void IngestPipeline::Run::resolveWaiting(

@@ -34,7 +34,8 @@ bool reconcileSame(const json& expected, const json& actual, double tolerance)
     if (expected.is_null())
         return actual.is_null();
     if (expected.is_number() && actual.is_number()) {
-        const double e = expected.get<double>(), a = actual.get<double>();
+        const auto e = expected.get<double>();
+        const auto a = actual.get<double>();
         return std::fabs(e - a) <= tolerance * std::max(1.0, std::max(std::fabs(e), std::fabs(a)));
     }
     if (expected.is_boolean() && actual.is_number())
@@ -69,6 +70,8 @@ QString reconcileSqlError(const QSqlQuery& q, const char* what)
     return QStringLiteral("reconcile: %1: %2").arg(QLatin1String(what), q.lastError().text());
 }
 
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit noexcept move; clang-tidy 14 follows nlohmann::json's
+// assert_invariant, which asserts and never throws
 struct ReconcileRow
 {
     std::int64_t objectId = 0, revisionId = 0, revisionNo = 0, deliveryId = 0;
