@@ -77,6 +77,18 @@ constexpr bool isClosed(std::string_view stored)
     return s && isClosed(*s);
 }
 
+// In the backlog: the stored string names one of the open statuses (an unknown string is not open).
+constexpr bool isOpen(std::string_view stored)
+{
+    const std::optional<ExceptionStatus> s = parseExceptionStatus(stored);
+    if (!s)
+        return false;
+    for (ExceptionStatus o : kOpenExceptionStatuses)
+        if (o == *s)
+            return true;
+    return false;
+}
+
 // A status list for SQL text: "('resolved','discarded','superseded','replayed')".
 template<typename List> std::string sqlExceptionStatusList(const List& list)
 {

@@ -4,6 +4,7 @@
 #include "audit/auditlog.h"
 #include "metrics/metrics.h"
 #include "store/deliverystatus.h"
+#include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
 #include "store/sqlstatement.h"
@@ -548,15 +549,15 @@ void Dispatcher::tick()
             // A released delivery closes the dependency_timeout exception its hold raised.
             auto closeDependencyTimeout = [&](const Pick& p) {
                 const auto [category, status] = linkedException(p);
-                if (category != "dependency_timeout" || (status != "open" && status != "assigned"))
+                if (category != "dependency_timeout" || !isOpen(status))
                     return;
                 auto& x = m_st->closeException;
                 x.bind(0, p.exceptionId);
-                x.bind(1, "resolved");
+                x.bind(1, toString(ExceptionStatus::Resolved));
                 x.bind(2, std::int64_t(t));
                 run(x, "close dependency timeout");
                 --deltas.exception[{ category, status }];
-                ++deltas.exception[{ category, "resolved" }];
+                ++deltas.exception[{ category, std::string(toString(ExceptionStatus::Resolved)) }];
                 lineage(p, "dependency_resolved",
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "exception_id", p.exceptionId } });
             };
@@ -566,9 +567,10 @@ void Dispatcher::tick()
                 const std::int64_t limit = std::int64_t(p.sub ? p.sub->holdTimeoutMinutes : 60) * 60000;
                 if (t - p.dueAt < limit)
                     return;
-                if (const auto [category, status] = linkedException(p); category == "dependency_timeout"
-                    && status != "resolved" && status != "discarded" && status != "superseded")
-                    return; // raised already (and not closed)
+                if (const auto [category, status] = linkedException(p);
+                    category == "dependency_timeout" && !isClosed(status))
+                    return; // raised already (and not closed; a held delivery cannot be replayed, so "replayed" does
+                            // not occur here)
                 const std::string minutes = std::to_string((t - p.dueAt) / 60000);
                 const std::string message = p.domain + " " + p.key + " revision " + std::to_string(p.revisionNo)
                     + " has been held for " + p.target + " for " + minutes + " min (hold timeout "
@@ -581,7 +583,7 @@ void Dispatcher::tick()
                 const std::int64_t exceptionId
                     = m_st->deliveryException(p, "dependency_timeout", t, message, details, {});
                 outbox.linkException(p.deliveryId, exceptionId);
-                ++deltas.exception[{ "dependency_timeout", "open" }];
+                ++deltas.exception[{ "dependency_timeout", std::string(toString(ExceptionStatus::Open)) }];
                 lineage(p, "dependency_timeout",
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "waiting_for", p.reason },
                         { "exception_id", exceptionId } });
@@ -623,14 +625,14 @@ void Dispatcher::tick()
                         status = str(c.text(1));
                     }
                     c.reset();
-                    if (!category.empty() && (status == "open" || status == "assigned")) {
+                    if (!category.empty() && isOpen(status)) {
                         auto& x = m_st->closeException;
                         x.bind(0, p.exceptionId);
-                        x.bind(1, "superseded");
+                        x.bind(1, toString(ExceptionStatus::Superseded));
                         x.bind(2, std::int64_t(t));
                         run(x, "close superseded exception");
                         --deltas.exception[{ category, status }];
-                        ++deltas.exception[{ category, "superseded" }];
+                        ++deltas.exception[{ category, std::string(toString(ExceptionStatus::Superseded)) }];
                     }
                 }
                 lineage(p, "superseded",
@@ -648,7 +650,7 @@ void Dispatcher::tick()
                         .dump(),
                     raw);
                 outbox.recordFailure(Statements::ref(p), p.reason, exceptionId, t, deltas.delivery);
-                ++deltas.exception[{ "mapping", "open" }];
+                ++deltas.exception[{ "mapping", std::string(toString(ExceptionStatus::Open)) }];
                 lineage(p, "delivery_failed",
                     { { "target", p.target }, { "revision_no", p.revisionNo }, { "category", "mapping" },
                         { "error", p.reason }, { "exception_id", exceptionId } });
@@ -1136,7 +1138,7 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     const std::int64_t exceptionId
                         = m_st->deliveryException(p, category, t, message, details.dump(), raw);
                     outbox.recordFailure(inFlight, message, exceptionId, t, deltas.delivery);
-                    ++deltas.exception[{ category, "open" }];
+                    ++deltas.exception[{ category, std::string(toString(ExceptionStatus::Open)) }];
                     detail["category"] = category;
                     detail["exception_id"] = exceptionId;
                     kind = "delivery_failed";

@@ -1,6 +1,7 @@
 #include "sync/ingestpipeline.h"
 
 #include "audit/auditlog.h"
+#include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
 #include "store/sqlstatement.h"
@@ -598,10 +599,10 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     // Apply the event's outcome to the run.
     m_sum.add(m_eventSum);
     for (const auto& [k, n] : m_eventSum.exceptionsByCategory)
-        m_exceptionDelta[{ k, "open" }] += n;
+        m_exceptionDelta[{ k, std::string(toString(ExceptionStatus::Open)) }] += n;
     for (const auto& [category, previous] : m_eventClosed) {
         --m_exceptionDelta[{ category, previous }];
-        ++m_exceptionDelta[{ category, "resolved" }];
+        ++m_exceptionDelta[{ category, std::string(toString(ExceptionStatus::Resolved)) }];
     }
     m_deliveryDelta.merge(m_eventDeliveries);
     for (const auto& [d, id, text] : m_eventIndexAdds) {
@@ -1538,7 +1539,7 @@ void IngestPipeline::Run::closePending(std::int64_t exceptionId, const std::stri
 {
     m_st.deletePending.bind(0, std::int64_t(exceptionId));
     exec(m_st.deletePending, "remove pending reference");
-    if (status != "open" && status != "assigned")
+    if (!isOpen(status))
         return; // closed by a steward already
     m_st.resolveException.bind(0, std::int64_t(now()));
     m_st.resolveException.bind(1, std::int64_t(exceptionId));

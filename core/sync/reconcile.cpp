@@ -5,6 +5,7 @@
 #include "connectors/connector.h"
 #include "policy/landscape.h"
 #include "store/deliverystatus.h"
+#include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
 #include "store/workspace.h"
@@ -280,9 +281,9 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
             --summary.compared;
             continue;
         }
-        q.prepare(QStringLiteral("SELECT id FROM exception WHERE category = 'drift' AND object_id = ? AND target_id = ?"
-                                 " AND status NOT IN ('resolved','discarded','superseded','replayed')"
-                                 " ORDER BY id LIMIT 1"));
+        q.prepare(QString::fromStdString("SELECT id FROM exception WHERE category = 'drift' AND object_id = ? AND"
+                                         " target_id = ? AND status NOT IN "
+            + sqlClosedExceptionStatuses() + " ORDER BY id LIMIT 1"));
         q.addBindValue(QVariant::fromValue<qlonglong>(r.objectId));
         q.addBindValue(qs(o.target));
         if (!q.exec())
