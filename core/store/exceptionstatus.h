@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -63,10 +64,7 @@ inline constexpr std::array kClosedExceptionStatuses
 
 constexpr bool isClosed(ExceptionStatus s)
 {
-    for (ExceptionStatus c : kClosedExceptionStatuses)
-        if (c == s)
-            return true;
-    return false;
+    return std::ranges::find(kClosedExceptionStatuses, s) != kClosedExceptionStatuses.end();
 }
 
 // The same predicate for a stored string: closed only if it names one of the closed statuses (an unknown string
@@ -81,12 +79,7 @@ constexpr bool isClosed(std::string_view stored)
 constexpr bool isOpen(std::string_view stored)
 {
     const std::optional<ExceptionStatus> s = parseExceptionStatus(stored);
-    if (!s)
-        return false;
-    for (ExceptionStatus o : kOpenExceptionStatuses)
-        if (o == *s)
-            return true;
-    return false;
+    return s && std::ranges::find(kOpenExceptionStatuses, *s) != kOpenExceptionStatuses.end();
 }
 
 // A status list for SQL text: "('resolved','discarded','superseded','replayed')".
