@@ -402,6 +402,26 @@ private Q_SLOTS:
         }
         QVERIFY(d.commit());
         QCOMPARE(count(d), 2);
+
+        // Savepoints as prepared statements (the ingest pipeline's per-event savepoint): the extended protocol
+        // prepares utility statements too.
+        SqlStatement savepoint, rollbackTo, release;
+        QVERIFY2(savepoint.prepare(d, "SAVEPOINT stmt_event"), qPrintable(savepoint.error()));
+        QVERIFY2(rollbackTo.prepare(d, "ROLLBACK TO stmt_event"), qPrintable(rollbackTo.error()));
+        QVERIFY2(release.prepare(d, "RELEASE stmt_event"), qPrintable(release.error()));
+        QVERIFY(d.transaction());
+        QVERIFY2(savepoint.exec(), qPrintable(savepoint.error()));
+        ins.bind(0, "undone");
+        QVERIFY(ins.execReturningId(id));
+        QVERIFY2(rollbackTo.exec(), qPrintable(rollbackTo.error()));
+        QVERIFY(release.exec());
+        QVERIFY(savepoint.exec());
+        ins.bind(0, "released");
+        QVERIFY(ins.execReturningId(id));
+        QVERIFY(release.exec());
+        QVERIFY(d.commit());
+        QCOMPARE(count(d, QStringLiteral(" WHERE k = 'undone'")), 0);
+        QCOMPARE(count(d, QStringLiteral(" WHERE k = 'released'")), 1);
     }
 
     void portableSql_data() { backends(); }
