@@ -473,7 +473,7 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
     };
     // The lineage events of the export (range and objects), in order.
     auto selectLineage = [&](SqlStatement& q) -> Result<void> {
-        if (!q.prepare(sqliteHandle(db),
+        if (!q.prepare(db,
                 QString(QStringLiteral("SELECT id, at, domain, object_key, revision_id, kind, system_id, actor,"
                                        " correlation_id, detail FROM lineage_event")
                     + lineageWhere + QStringLiteral(" ORDER BY id"))
@@ -525,7 +525,7 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         if (auto r = openTable("audit", csv, jsonl); !r)
             return makeError(r.error());
         SqlStatement q;
-        if (!q.prepare(sqliteHandle(db),
+        if (!q.prepare(db,
                 "SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash"
                 " FROM audit_log WHERE seq BETWEEN ? AND ? ORDER BY seq"))
             return makeError(QStringLiteral("export: reading audit_log: ") + q.error());

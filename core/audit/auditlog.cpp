@@ -395,7 +395,7 @@ AuditVerification AuditLog::verify() const
     // Columns by index straight from SQLite (no QVariant/QString round trip per value): the same bytes the
     // QSQLITE driver would decode, as UTF-8.
     SqlStatement q;
-    if (!q.prepare(sqliteHandle(m_db),
+    if (!q.prepare(m_db,
             "SELECT seq, at, actor, action, subject, before, after, reason, prev_hash, hash FROM audit_log ORDER BY "
             "seq")) {
         v.ok = false;

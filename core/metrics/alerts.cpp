@@ -5,6 +5,7 @@
 #include "config/configstore.h"
 #include "store/deliverystatus.h"
 #include "store/sqlerror.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
 
@@ -417,12 +418,15 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
                 }
                 QSqlQuery ins = run(db,
                     QStringLiteral("INSERT INTO alert(rule, severity, status, dedup_key, domain, object_key, target_id,"
-                                   " message, details, fired_at, last_seen_at) VALUES (?,?,'open',?,?,?,?,?,?,?,?)"),
+                                   " message, details, fired_at, last_seen_at) VALUES (?,?,'open',?,?,?,?,?,?,?,?)"
+                                   " RETURNING id"),
                     { sqlText(rule.id), sqlText(rule.severity), sqlText(f.dedupKey), optional(f.domain),
                         optional(f.objectKey), optional(f.target), sqlText(f.message), sqlText(f.details.dump()),
                         sqlInt(now), sqlInt(now) },
                     QStringLiteral("insert alert"));
-                const std::int64_t id = ins.lastInsertId().toLongLong();
+                std::int64_t id = 0;
+                if (!readReturnedId(ins, id))
+                    throw store::SqlError::of(ins, QStringLiteral("insert alert: no id returned"));
                 live[f.dedupKey] = { id, rule.id, "open" };
                 result.fired.push_back({ id, rule.id, f.dedupKey, f.message, rule.severity });
             }

@@ -88,21 +88,22 @@ void Deltas::failed(const std::string& target, const std::string& domain, TimeMs
         ++counters[{ "replay", "failed" }];
 }
 
-bool CounterWriter::prepare(sqlite3* db, QString& error)
+bool CounterWriter::prepare(QSqlDatabase& db, QString& error)
 {
     const std::array<std::pair<SqlStatement*, const char*>, 3> all { {
         { &m_minute,
             "INSERT INTO metric_minute(target_id, minute, domain, attempts, acked, retried, failed, latency_sum,"
             " sla_breaches) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(target_id, minute, domain) DO UPDATE SET"
-            " attempts = attempts + excluded.attempts, acked = acked + excluded.acked,"
-            " retried = retried + excluded.retried, failed = failed + excluded.failed,"
-            " latency_sum = latency_sum + excluded.latency_sum, sla_breaches = sla_breaches + excluded.sla_breaches" },
+            " attempts = metric_minute.attempts + excluded.attempts, acked = metric_minute.acked + excluded.acked,"
+            " retried = metric_minute.retried + excluded.retried, failed = metric_minute.failed + excluded.failed,"
+            " latency_sum = metric_minute.latency_sum + excluded.latency_sum,"
+            " sla_breaches = metric_minute.sla_breaches + excluded.sla_breaches" },
         { &m_latency,
             "INSERT INTO latency_bucket(target_id, minute, bucket, n) VALUES (?,?,?,?)"
-            " ON CONFLICT(target_id, minute, bucket) DO UPDATE SET n = n + excluded.n" },
+            " ON CONFLICT(target_id, minute, bucket) DO UPDATE SET n = latency_bucket.n + excluded.n" },
         { &m_counter,
             "INSERT INTO kpi_counter(name, key, n, total) VALUES (?,?,?,0)"
-            " ON CONFLICT(name, key) DO UPDATE SET n = n + excluded.n" },
+            " ON CONFLICT(name, key) DO UPDATE SET n = kpi_counter.n + excluded.n" },
     } };
     for (const auto& [st, sql] : all) {
         if (!st->prepare(db, sql)) {

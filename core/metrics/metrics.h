@@ -79,7 +79,7 @@ struct Deltas
 class CounterWriter
 {
 public:
-    bool prepare(sqlite3* db, QString& error);
+    bool prepare(QSqlDatabase& db, QString& error);
     bool write(const Deltas& d, QString& error);
 
 private:

@@ -5,6 +5,7 @@
 #include "config/configstore.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 
@@ -486,9 +487,9 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
     if (!tx)
         return tx.error();
     QSqlQuery q(db);
-    q.prepare(
-        QStringLiteral("INSERT INTO config_proposal(kind, status, title, document, diff, base_version_id, reason,"
-                       " proposed_by, proposed_at, effective_at) VALUES (?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO config_proposal(kind, status, title, document, diff, base_version_id, reason,"
+                             " proposed_by, proposed_at, effective_at) VALUES (?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)"
+                             " RETURNING id"));
     q.addBindValue(qs(kind));
     q.addBindValue(qs(title));
     q.addBindValue(qs(p.document));
@@ -499,11 +500,10 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
     q.addBindValue(QVariant::fromValue<qlonglong>(now));
     q.addBindValue(
         effectiveAt ? QVariant::fromValue<qlonglong>(*effectiveAt) : QVariant(QMetaType(QMetaType::LongLong)));
-    if (!q.exec()) {
+    if (!q.exec() || !readReturnedId(q, p.id)) {
         const QString e = sqlError(q, what);
         return makeError(e);
     }
-    p.id = q.lastInsertId().toLongLong();
     AuditLog audit(db);
     auto a = audit.append(actor, "config.propose", subjectOf(p), versionJson(base.value()),
         json { { "version", p.version }, { "content_hash", p.contentHash }, { "title", title },

@@ -10,6 +10,7 @@
 #include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
@@ -428,7 +429,7 @@ Result<CorrectionResult> Corrections::propose(const std::string& actor, Pending&
         q.prepare(QStringLiteral(
             "INSERT INTO correction(kind, status, domain, object_key, object_id, exception_id, delivery_id, target_id,"
             " base_revision_no, changes, before, critical_groups, on_behalf_of, reason, proposed_by, proposed_at,"
-            " rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            " rule_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
         q.addBindValue(sqlText(p.kind));
         q.addBindValue(QStringLiteral("awaiting_approval"));
         q.addBindValue(sqlText(p.domain));
@@ -448,7 +449,8 @@ Result<CorrectionResult> Corrections::propose(const std::string& actor, Pending&
         q.addBindValue(p.ruleId ? sqlInt(p.ruleId) : QVariant());
         if (auto e = execPrepared(q, QStringLiteral("record correction")); !e)
             return e;
-        p.id = q.lastInsertId().toLongLong();
+        if (!readReturnedId(q, p.id))
+            return makeError(sqlError(q, QStringLiteral("record correction: no id returned")));
         out = p.result();
         out.status = "awaiting_approval";
         nlohmann::json detail = { { "correction_id", p.id }, { "kind", p.kind }, { "changes", p.changes },

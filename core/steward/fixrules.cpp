@@ -3,6 +3,7 @@
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "steward/corrections.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/timeutil.h"
 
@@ -160,7 +161,7 @@ Result<RuleApplication> FixRules::apply(const std::string& actor, const FixRule&
     QSqlQuery q(m_ws.db());
     q.prepare(
         QStringLiteral("INSERT INTO fix_rule(name, target_id, domain, category, match, action, reason, created_by,"
-                       " created_at) VALUES (?,?,?,?,?,?,?,?,?)"));
+                       " created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id"));
     q.addBindValue(sqlText(rule.name));
     q.addBindValue(rule.scope.target.empty() ? QVariant() : QVariant(sqlText(rule.scope.target)));
     q.addBindValue(rule.scope.domain.empty() ? QVariant() : QVariant(sqlText(rule.scope.domain)));
@@ -173,11 +174,10 @@ Result<RuleApplication> FixRules::apply(const std::string& actor, const FixRule&
     q.addBindValue(sqlText(rule.reason));
     q.addBindValue(sqlText(actor));
     q.addBindValue(sqlInt(nowMs()));
-    if (!q.exec()) {
+    if (!q.exec() || !readReturnedId(q, out.ruleId)) {
         const QString e = sqlError(q, QStringLiteral("record rule"));
         return makeError(e);
     }
-    out.ruleId = q.lastInsertId().toLongLong();
     AuditLog audit(m_ws.db());
     if (auto a = audit.append(actor, "rule.create", "rule " + std::to_string(out.ruleId) + " (" + rule.name + ")",
             std::nullopt, rule.toJson(), rule.reason);

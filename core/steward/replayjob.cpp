@@ -6,6 +6,7 @@
 #include "steward/exceptionactions.h"
 #include "store/deliverystatus.h"
 #include "store/exceptionstatus.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 #include "util/timeutil.h"
@@ -305,15 +306,14 @@ Result<ReplayJobResult> ReplayJobs::run(
     out.total = static_cast<std::int64_t>(items->size());
     QSqlQuery q(m_ws.db());
     q.prepare(QStringLiteral("INSERT INTO replay_job(created_by, created_at, filter, dry_run, reason, status, total)"
-                             " VALUES (?,?,?,0,?,'running',?)"));
+                             " VALUES (?,?,?,0,?,'running',?) RETURNING id"));
     q.addBindValue(sqlText(actor));
     q.addBindValue(sqlInt(nowMs()));
     q.addBindValue(sqlText(filter.toJson().dump()));
     q.addBindValue(reason.empty() ? QVariant() : QVariant(sqlText(reason)));
     q.addBindValue(sqlInt(out.total));
-    if (!q.exec())
+    if (!q.exec() || !readReturnedId(q, out.jobId))
         return makeError(sqlError(q, QStringLiteral("replay: create job")));
-    out.jobId = q.lastInsertId().toLongLong();
 
     ExceptionActions actions(m_ws);
     const std::string note = "bulk replay job " + std::to_string(out.jobId) + (reason.empty() ? "" : ": " + reason);

@@ -34,8 +34,8 @@ Result<void> changeRole(
     if (!tx)
         return tx.error();
     if (grant) {
-        q.prepare(QStringLiteral("INSERT OR IGNORE INTO user_role(login, role, granted_by, granted_at)"
-                                 " VALUES (:l, :r, :by, :at)"));
+        q.prepare(QStringLiteral("INSERT INTO user_role(login, role, granted_by, granted_at)"
+                                 " VALUES (:l, :r, :by, :at) ON CONFLICT DO NOTHING"));
         q.bindValue(QStringLiteral(":by"), qs(actor));
         q.bindValue(QStringLiteral(":at"), QVariant::fromValue<qlonglong>(nowMs()));
     } else {

@@ -53,7 +53,7 @@ struct Outbox::Statements
         resend, otResend, payloadOverride, lineage, counter;
     std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
 
-    void prepare(sqlite3* db)
+    void prepare(QSqlDatabase& db)
     {
         const auto all = std::to_array<std::pair<SqlStatement*, std::string>>({
             { &setStatus, "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = ?4 WHERE id = ?1" },
@@ -83,13 +83,14 @@ struct Outbox::Statements
                 "UPDATE object_target SET status = ?3, updated_at = ?4"
                 " WHERE object_id = ?1 AND target_id = ?2 AND latest_delivery_id = ?5" },
             { &otAck,
-                "UPDATE object_target SET acked_revision_no = max(coalesce(acked_revision_no, 0), ?3),"
+                "UPDATE object_target SET acked_revision_no = CASE WHEN coalesce(acked_revision_no, 0) > ?3"
+                " THEN acked_revision_no ELSE ?3 END,"
                 " status = CASE WHEN latest_delivery_id = ?5 THEN ?6 ELSE status END, updated_at = ?4"
                 " WHERE object_id = ?1 AND target_id = ?2" },
             { &resend,
                 "INSERT INTO delivery(revision_id, object_id, revision_no, target_id, subscription_id, status, due_at,"
                 " idempotency_key, contract_version, created_at, updated_at, last_error)"
-                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?7,?7,?10)" },
+                " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?7,?7,?10) RETURNING id" },
             { &otResend,
                 "UPDATE object_target SET latest_revision_no = ?3, latest_delivery_id = ?4, status = ?5, updated_at = "
                 "?6"
@@ -100,7 +101,7 @@ struct Outbox::Statements
                 " correlation_id, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)" },
             { &counter,
                 "INSERT INTO delivery_counter(target_id, domain, status, n) VALUES (?1,?2,?3,?4)"
-                " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = n + excluded.n" },
+                " ON CONFLICT(target_id, domain, status) DO UPDATE SET n = delivery_counter.n + excluded.n" },
         });
         for (const auto& [statement, sql] : all)
             if (!statement->prepare(db, sql))
@@ -118,7 +119,7 @@ Outbox::Statements& Outbox::st()
 {
     if (!m_st) {
         auto s = std::make_unique<Statements>();
-        s->prepare(sqliteHandle(m_ws.db()));
+        s->prepare(m_ws.db());
         m_st = std::move(s);
     }
     return *m_st;
@@ -134,8 +135,8 @@ SqlStatement& Outbox::multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& 
             sql += std::string(i ? "," : "") + tuple;
         sql += tail;
         auto s = std::make_unique<SqlStatement>();
-        if (!s->prepare(sqliteHandle(m_ws.db()), sql))
-            throw store::SqlError(QString(), s->error());
+        if (!s->prepare(m_ws.db(), sql))
+            throw store::SqlError(QString(), s->error(), s->errorKind());
         q = std::move(s);
     }
     return *q;
@@ -216,8 +217,9 @@ std::int64_t Outbox::enqueueResend(const Revision& rev, std::string_view target,
     q.bind(7, idempotencyKey);
     q.bind(8, contractVersion);
     q.bind(9, note);
-    ledgerRun(q, "re-send delivery");
-    const std::int64_t id = q.lastInsertId();
+    std::int64_t id = 0;
+    if (!q.execReturningId(id))
+        throw store::SqlError::of(q, QStringLiteral("re-send delivery"));
     auto& o = m_st->otResend;
     o.bind(0, rev.objectId);
     o.bind(1, target);

@@ -89,19 +89,22 @@ ExceptionQuery::Sql ExceptionQuery::conditions(qint64 nowMs, bool withDelivery) 
     eq(QStringLiteral("e.target_id"), target);
     eq(QStringLiteral("e.domain"), domain);
     eq(QStringLiteral("e.object_key"), objectKey);
+    // lower(...) LIKE lower(?): case-insensitive on both backends (SQLite's LIKE is, PostgreSQL's is not).
     if (!text.isEmpty()) {
-        out.conditions << QStringLiteral("(e.object_key LIKE ? ESCAPE '\\' OR e.message LIKE ? ESCAPE '\\')");
+        out.conditions << QStringLiteral(
+            "(lower(e.object_key) LIKE lower(?) ESCAPE '\\' OR lower(e.message) LIKE lower(?) ESCAPE '\\')");
         const QString pattern = likePattern(text);
         out.binds << pattern << pattern;
     }
     if (!errorText.isEmpty()) {
+        const QString pattern = likePattern(errorText);
         if (withDelivery) {
-            out.conditions << QStringLiteral("(instr(lower(e.message), lower(?)) > 0"
-                                             " OR instr(lower(coalesce(d.last_error,'')), lower(?)) > 0)");
-            out.binds << errorText << errorText;
+            out.conditions << QStringLiteral("(lower(e.message) LIKE lower(?) ESCAPE '\\'"
+                                             " OR lower(coalesce(d.last_error,'')) LIKE lower(?) ESCAPE '\\')");
+            out.binds << pattern << pattern;
         } else {
-            out.conditions << QStringLiteral("instr(lower(e.message), lower(?)) > 0");
-            out.binds << errorText;
+            out.conditions << QStringLiteral("lower(e.message) LIKE lower(?) ESCAPE '\\'");
+            out.binds << pattern;
         }
     }
     if (olderThanMs > 0) {

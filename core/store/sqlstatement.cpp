@@ -2,11 +2,79 @@
 
 #include <QSqlDatabase>
 #include <QSqlDriver>
+#include <QSqlQuery>
 #include <QVariant>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstring>
+#include <vector>
+
 namespace mdsync {
+
+namespace {
+
+constexpr Oid kByteaOid = 17; // pg_type.oid of bytea (stable since PostgreSQL 7)
+
+PGconn* pgHandle(const QSqlDatabase& db)
+{
+    if (!db.isOpen() || !db.driver())
+        return nullptr;
+    const QVariant v = db.driver()->handle();
+    if (!v.isValid())
+        return nullptr;
+    const char* type = v.typeName();
+    if (qstrcmp(type, "PGconn*") != 0 && qstrcmp(type, "pg_conn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn* const*>(v.data());
+}
+
+QString sqlStart(std::string_view sql)
+{
+    return QString::fromUtf8(sql.data(), static_cast<qsizetype>(std::min<size_t>(sql.size(), 80)));
+}
+
+SqlErrorKind kindOfSqlState(const char* state)
+{
+    if (!state || std::strlen(state) != 5)
+        return SqlErrorKind::Other;
+    if (std::strcmp(state, "23505") == 0)
+        return SqlErrorKind::UniqueViolation;
+    if (std::strcmp(state, "40001") == 0)
+        return SqlErrorKind::SerializationFailure;
+    if (std::strcmp(state, "40P01") == 0)
+        return SqlErrorKind::Deadlock;
+    return SqlErrorKind::Other;
+}
+
+SqlErrorKind kindOfSqliteCode(int extended)
+{
+    if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return SqlErrorKind::UniqueViolation;
+    if ((extended & 0xff) == SQLITE_BUSY)
+        return SqlErrorKind::SerializationFailure;
+    if ((extended & 0xff) == SQLITE_LOCKED)
+        return SqlErrorKind::Deadlock;
+    return SqlErrorKind::Other;
+}
+
+std::atomic<std::uint64_t> g_pgStatementSeq { 0 };
+
+} // namespace
+
+SqlBackend sqlBackend(const QSqlDatabase& db)
+{
+    const QString driver = db.driverName();
+    if (driver == QLatin1String("QSQLITE"))
+        return SqlBackend::SQLite;
+    if (driver == QLatin1String("QPSQL"))
+        return SqlBackend::PostgreSQL;
+    return SqlBackend::None;
+}
 
 sqlite3* sqliteHandle(const QSqlDatabase& db)
 {
@@ -18,37 +86,204 @@ sqlite3* sqliteHandle(const QSqlDatabase& db)
     return *static_cast<sqlite3* const*>(v.data());
 }
 
+bool readReturnedId(QSqlQuery& query, std::int64_t& id)
+{
+    const bool row = query.next();
+    if (row)
+        id = query.value(0).toLongLong();
+    query.finish();
+    return row;
+}
+
+std::string sqlJsonText(SqlBackend backend, std::string_view column, std::string_view pathParam)
+{
+    std::string out;
+    if (backend == SqlBackend::PostgreSQL) {
+        out.append("(CAST(").append(column).append(" AS jsonb) #>> string_to_array(substr(CAST(");
+        out.append(pathParam).append(" AS text), 3), '.'))");
+    } else {
+        out.append("json_extract(").append(column).append(", ").append(pathParam).append(")");
+    }
+    return out;
+}
+
+std::string toPgPlaceholders(std::string_view sql, int* count)
+{
+    std::string out;
+    out.reserve(sql.size() + 16);
+    int highest = 0;
+    const size_t n = sql.size();
+    size_t i = 0;
+    auto copyUntil = [&](size_t end) {
+        out.append(sql.substr(i, end - i));
+        i = end;
+    };
+    while (i < n) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') { // a literal or an identifier; a doubled quote inside is two adjacent runs
+            const size_t close = sql.find(c, i + 1);
+            copyUntil(close == std::string_view::npos ? n : close + 1);
+        } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+            const size_t eol = sql.find('\n', i);
+            copyUntil(eol == std::string_view::npos ? n : eol);
+        } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+            const size_t close = sql.find("*/", i + 2);
+            copyUntil(close == std::string_view::npos ? n : close + 2);
+        } else if (c == '?') {
+            size_t j = i + 1;
+            int number = 0;
+            while (j < n && sql[j] >= '0' && sql[j] <= '9' && number < 100000)
+                number = number * 10 + (sql[j++] - '0');
+            if (j == i + 1)
+                number = highest + 1;
+            highest = std::max(highest, number);
+            out += '$';
+            out += std::to_string(number);
+            i = j;
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    if (count)
+        *count = highest;
+    return out;
+}
+
+// ---- PostgreSQL state ----------------------------------------------------------------------------------------------
+
+struct SqlStatement::Pg
+{
+    PGconn* conn = nullptr;
+    std::string name;
+    std::string sql; // as sent ($n placeholders), for error texts
+    int nParams = 0;
+    std::vector<std::string> values;
+    std::vector<char> null;
+    std::vector<int> lengths, formats;
+    std::vector<const char*> pointers;
+    PGresult* result = nullptr;
+    int row = -1;
+    int rows = 0;
+    mutable std::vector<std::string> decoded; // bytea columns of the current row, decoded on demand
+    mutable std::vector<int> decodedRow;
+
+    ~Pg()
+    {
+        PQclear(result);
+        // Not transactional and refused in a failed transaction: then the name stays until the session ends.
+        const PGTransactionStatusType ts = conn ? PQtransactionStatus(conn) : PQTRANS_UNKNOWN;
+        if (ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS)
+            PQclear(PQexec(conn, ("DEALLOCATE " + name).c_str()));
+    }
+    void clearResult()
+    {
+        PQclear(result);
+        result = nullptr;
+        row = -1;
+        rows = 0;
+        std::fill(decodedRow.begin(), decodedRow.end(), -1);
+    }
+};
+
+SqlStatement::SqlStatement() = default;
+
 SqlStatement::~SqlStatement()
 {
     sqlite3_finalize(m_stmt);
+}
+
+bool SqlStatement::prepare(const QSqlDatabase& db, std::string_view sql)
+{
+    if (sqlite3* h = sqliteHandle(db))
+        return prepare(h, sql);
+    if (PGconn* conn = pgHandle(db))
+        return pgPrepare(conn, sql);
+    sqlite3_finalize(m_stmt);
+    m_stmt = nullptr;
+    m_db = nullptr;
+    m_pg.reset();
+    m_failed = true;
+    m_errorKind = SqlErrorKind::Other;
+    m_error = QStringLiteral("no open SQLite or PostgreSQL connection (driver %1) [%2]")
+                  .arg(db.driverName().isEmpty() ? QStringLiteral("none") : db.driverName(), sqlStart(sql));
+    return false;
 }
 
 bool SqlStatement::prepare(sqlite3* db, std::string_view sql)
 {
     sqlite3_finalize(m_stmt);
     m_stmt = nullptr;
+    m_pg.reset();
     m_db = db;
+    m_failed = false;
+    m_errorKind = SqlErrorKind::None;
     if (!db) {
-        m_error = QStringLiteral("no SQLite connection");
+        m_failed = true;
+        m_errorKind = SqlErrorKind::Other;
+        m_error = QStringLiteral("no SQLite connection [") + sqlStart(sql) + QStringLiteral("]");
         return false;
     }
     if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr)
         != SQLITE_OK) {
-        m_error = QString::fromUtf8(sqlite3_errmsg(db)) + QStringLiteral(" [")
-            + QString::fromUtf8(sql.data(), static_cast<qsizetype>(std::min<size_t>(sql.size(), 80)))
-            + QStringLiteral("]");
+        m_failed = true;
+        m_errorKind = kindOfSqliteCode(sqlite3_extended_errcode(db));
+        m_error = QString::fromUtf8(sqlite3_errmsg(db)) + QStringLiteral(" [") + sqlStart(sql) + QStringLiteral("]");
         return false;
     }
     return true;
 }
 
+bool SqlStatement::pgPrepare(void* conn, std::string_view sql)
+{
+    sqlite3_finalize(m_stmt);
+    m_stmt = nullptr;
+    m_db = nullptr;
+    m_pg.reset();
+    m_failed = false;
+    m_errorKind = SqlErrorKind::None;
+    auto pg = std::make_unique<Pg>();
+    pg->sql = toPgPlaceholders(sql, &pg->nParams);
+    pg->name = "mdsync_" + std::to_string(++g_pgStatementSeq);
+    const auto n = static_cast<size_t>(pg->nParams);
+    pg->values.resize(n);
+    pg->null.assign(n, 1);
+    pg->lengths.assign(n, 0);
+    pg->formats.assign(n, 0);
+    pg->pointers.assign(n, nullptr);
+    PGresult* r = PQprepare(static_cast<PGconn*>(conn), pg->name.c_str(), pg->sql.c_str(), pg->nParams, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        m_pg = std::move(pg); // for the error text; conn stays null so nothing is deallocated
+        pgFail(r, "prepare failed");
+        PQclear(r);
+        m_pg.reset();
+        return false;
+    }
+    PQclear(r);
+    pg->conn = static_cast<PGconn*>(conn);
+    m_pg = std::move(pg);
+    return true;
+}
+
+// ---- binding -------------------------------------------------------------------------------------------------------
+
 void SqlStatement::bind(int index, std::int64_t value)
 {
+    if (m_pg) [[unlikely]] {
+        char buf[24];
+        const auto res = std::to_chars(buf, buf + sizeof buf, value);
+        pgBind(index, std::string_view(buf, static_cast<size_t>(res.ptr - buf)), 0);
+        return;
+    }
     sqlite3_bind_int64(m_stmt, index + 1, value);
 }
 
 void SqlStatement::bind(int index, std::string_view text)
 {
+    if (m_pg) [[unlikely]] {
+        pgBind(index, text, 0);
+        return;
+    }
     sqlite3_bind_text(m_stmt, index + 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
@@ -70,66 +305,221 @@ void SqlStatement::bindOptional(int index, std::int64_t id)
 
 void SqlStatement::bindNull(int index)
 {
+    if (m_pg) [[unlikely]] {
+        pgBindNull(index);
+        return;
+    }
     sqlite3_bind_null(m_stmt, index + 1);
 }
 
 void SqlStatement::bindBlob(int index, std::string_view bytes)
 {
-    sqlite3_bind_blob64(m_stmt, index + 1, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    if (m_pg) [[unlikely]] {
+        pgBind(index, bytes, 1);
+        return;
+    }
+    // An empty view may have no data pointer, which SQLite would bind as NULL: an empty blob is not NULL.
+    sqlite3_bind_blob64(m_stmt, index + 1, bytes.data() ? bytes.data() : "", bytes.size(), SQLITE_TRANSIENT);
+}
+
+void SqlStatement::pgBind(int index, std::string_view bytes, int format)
+{
+    if (index < 0 || index >= m_pg->nParams)
+        return; // like SQLITE_RANGE, which the SQLite path ignores too
+    const auto i = static_cast<size_t>(index);
+    m_pg->values[i].assign(bytes);
+    m_pg->null[i] = 0;
+    m_pg->lengths[i] = static_cast<int>(bytes.size());
+    m_pg->formats[i] = format;
+}
+
+void SqlStatement::pgBindNull(int index)
+{
+    if (index < 0 || index >= m_pg->nParams)
+        return;
+    m_pg->null[static_cast<size_t>(index)] = 1;
+}
+
+// ---- running -------------------------------------------------------------------------------------------------------
+
+void SqlStatement::setSqliteError(int rc)
+{
+    m_failed = true;
+    m_errorKind = kindOfSqliteCode(m_db ? sqlite3_extended_errcode(m_db) : rc);
+    m_error = QString::fromUtf8(m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc)) + QStringLiteral(" [")
+        + QString::fromUtf8(sqlite3_sql(m_stmt)).left(80) + QStringLiteral("]");
 }
 
 bool SqlStatement::exec()
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->clearResult();
+        const bool ok = pgExecute();
+        m_pg->clearResult();
+        return ok;
+    }
+    // With RETURNING the first step returns a row, and all the changes are made by then.
     const int rc = sqlite3_step(m_stmt);
     m_failed = rc != SQLITE_DONE && rc != SQLITE_ROW;
     if (m_failed)
-        m_error = QString::fromUtf8(sqlite3_errmsg(m_db)) + QStringLiteral(" [")
-            + QString::fromUtf8(sqlite3_sql(m_stmt)).left(80) + QStringLiteral("]");
+        setSqliteError(rc);
     sqlite3_reset(m_stmt);
     return !m_failed;
 }
 
 bool SqlStatement::next()
 {
+    if (m_pg) [[unlikely]]
+        return pgNext();
     const int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
+        m_failed = false;
         return true;
+    }
     m_failed = rc != SQLITE_DONE;
     if (m_failed)
-        m_error = QString::fromUtf8(sqlite3_errmsg(m_db)) + QStringLiteral(" [")
-            + QString::fromUtf8(sqlite3_sql(m_stmt)).left(80) + QStringLiteral("]");
+        setSqliteError(rc);
     return false;
+}
+
+bool SqlStatement::execReturningId(std::int64_t& id)
+{
+    if (!next()) {
+        if (!m_failed) {
+            m_failed = true;
+            m_errorKind = SqlErrorKind::Other;
+            m_error = QStringLiteral("the statement returned no row [")
+                + (m_pg ? sqlStart(m_pg->sql) : QString::fromUtf8(sqlite3_sql(m_stmt)).left(80)) + QStringLiteral("]");
+        }
+        reset();
+        return false;
+    }
+    id = int64(0);
+    reset();
+    return true;
 }
 
 void SqlStatement::reset()
 {
+    if (m_pg) [[unlikely]] {
+        m_pg->clearResult();
+        return;
+    }
     sqlite3_reset(m_stmt);
 }
 
+bool SqlStatement::pgExecute()
+{
+    Pg& pg = *m_pg;
+    for (size_t i = 0; i < pg.pointers.size(); ++i)
+        pg.pointers[i] = pg.null[i] ? nullptr : pg.values[i].c_str();
+    pg.result = PQexecPrepared(
+        pg.conn, pg.name.c_str(), pg.nParams, pg.pointers.data(), pg.lengths.data(), pg.formats.data(), 0);
+    const ExecStatusType status = PQresultStatus(pg.result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        pgFail(pg.result, "no result");
+        pg.clearResult();
+        return false;
+    }
+    m_failed = false;
+    pg.rows = PQntuples(pg.result);
+    return true;
+}
+
+bool SqlStatement::pgNext()
+{
+    Pg& pg = *m_pg;
+    if (!pg.result) {
+        if (!pgExecute())
+            return false;
+        pg.row = 0;
+    } else {
+        ++pg.row;
+    }
+    if (pg.row < pg.rows)
+        return true;
+    pg.clearResult(); // the next call runs the statement again, as sqlite3_step does after SQLITE_DONE
+    return false;
+}
+
+void SqlStatement::pgFail(const void* result, const char* fallback)
+{
+    const auto* r = static_cast<const PGresult*>(result);
+    m_failed = true;
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    m_errorKind = kindOfSqlState(state);
+    QString message = QString::fromUtf8(r ? PQresultErrorMessage(r) : "").trimmed();
+    if (message.isEmpty() && m_pg->conn)
+        message = QString::fromUtf8(PQerrorMessage(m_pg->conn)).trimmed();
+    if (message.isEmpty())
+        message = QString::fromUtf8(fallback);
+    message = message.simplified();
+    if (message.startsWith(QLatin1String("ERROR: ")))
+        message = message.mid(7);
+    m_error = (state ? QStringLiteral("SQLSTATE ") + QLatin1String(state) + QStringLiteral(": ") : QString()) + message
+        + QStringLiteral(" [") + sqlStart(m_pg->sql) + QStringLiteral("]");
+}
+
+// ---- reading -------------------------------------------------------------------------------------------------------
+
 std::int64_t SqlStatement::int64(int column) const
 {
+    if (m_pg) [[unlikely]] {
+        const std::string_view v = text(column);
+        if (v == "t")
+            return 1;
+        if (v == "f")
+            return 0;
+        std::int64_t value = 0;
+        std::from_chars(v.data(), v.data() + v.size(), value);
+        return value;
+    }
     return sqlite3_column_int64(m_stmt, column);
 }
 
 std::string_view SqlStatement::text(int column) const
 {
+    if (m_pg) [[unlikely]] {
+        const Pg& pg = *m_pg;
+        if (!pg.result || pg.row < 0 || pg.row >= pg.rows || column < 0 || column >= PQnfields(pg.result))
+            return {};
+        const char* p = PQgetvalue(pg.result, pg.row, column);
+        const auto len = static_cast<size_t>(PQgetlength(pg.result, pg.row, column));
+        if (PQftype(pg.result, column) != kByteaOid)
+            return { p, len };
+        const auto c = static_cast<size_t>(column);
+        if (pg.decoded.size() <= c) {
+            pg.decoded.resize(c + 1);
+            pg.decodedRow.resize(c + 1, -1);
+        }
+        std::string& out = pg.decoded[c];
+        if (pg.decodedRow[c] != pg.row) {
+            // bytea in text format: hex ("\x...") or escape (QPSQL sets bytea_output to escape on its connections).
+            size_t n = 0;
+            unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(p), &n);
+            out.assign(reinterpret_cast<const char*>(bytes), bytes ? n : 0);
+            PQfreemem(bytes);
+            pg.decodedRow[c] = pg.row;
+        }
+        return out;
+    }
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
     return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, column))) : std::string_view();
 }
 
 bool SqlStatement::isNull(int column) const
 {
+    if (m_pg) [[unlikely]] {
+        const Pg& pg = *m_pg;
+        return !pg.result || pg.row < 0 || pg.row >= pg.rows || column < 0 || column >= PQnfields(pg.result)
+            || PQgetisnull(pg.result, pg.row, column);
+    }
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
 QString SqlStatement::error() const
 {
     return m_error;
-}
-
-std::int64_t SqlStatement::lastInsertId() const
-{
-    return sqlite3_last_insert_rowid(m_db);
 }
 
 } // namespace mdsync

@@ -3,32 +3,78 @@
 #include <QString>
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 
 class QSqlDatabase;
+class QSqlQuery;
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace mdsync {
 
+// The database engine behind a connection, as far as the store's SQL text cares.
+enum class SqlBackend : std::uint8_t { None, SQLite, PostgreSQL };
+
+// QSQLITE -> SQLite, QPSQL -> PostgreSQL, anything else (or a closed connection) -> None.
+SqlBackend sqlBackend(const QSqlDatabase& db);
+
 // The sqlite3 handle behind a QSQLITE connection (same library, same connection, same transaction).
 // nullptr when the connection is not an open QSQLITE one.
 sqlite3* sqliteHandle(const QSqlDatabase& db);
 
-// A prepared statement on the raw SQLite handle, for the single writer's hot paths (the ingest pipeline):
-// binding through QSqlQuery costs a QString::arg and a hash lookup per value, which dominated ingest.
+// Why a statement failed, as far as a caller may act on it: retry the unit of work (serialization failure,
+// deadlock), or tell the user that the row exists (unique violation). SQLite: SQLITE_CONSTRAINT_UNIQUE /
+// _PRIMARYKEY -> UniqueViolation, SQLITE_BUSY (incl. BUSY_SNAPSHOT) -> SerializationFailure, SQLITE_LOCKED ->
+// Deadlock; PostgreSQL: SQLSTATE 23505, 40001, 40P01.
+enum class SqlErrorKind : std::uint8_t { None, Other, UniqueViolation, SerializationFailure, Deadlock };
+
+// "?" placeholders -> PostgreSQL's "$1".."$n" (SQLite's numbered "?3" -> "$3"; a bare "?" is one more than the
+// largest number so far, as in SQLite). Skips '...' literals, "..." identifiers, -- and /* */ comments. *count
+// (optional) receives the highest parameter number.
+std::string toPgPlaceholders(std::string_view sql, int* count = nullptr);
+
+// Dialect: an SQL expression for the JSON value at a path from a text column holding JSON, as text (NULL when the
+// path is absent). The path parameter (e.g. "?3") is bound to "$.name" on both backends (one level or dotted
+// names without quotes). SQLite: json_extract(column, ?3); PostgreSQL: CAST(column AS jsonb) #>> the path's keys.
+std::string sqlJsonText(SqlBackend backend, std::string_view column, std::string_view pathParam);
+
+// After QSqlQuery::exec() of an INSERT ... RETURNING id (the portable lastInsertId: QPSQL has none): reads the
+// first row's column 0 and finishes the query (a RETURNING statement left open would keep SQLite's write
+// statement active). False when no row came back.
+bool readReturnedId(QSqlQuery& query, std::int64_t& id);
+
+// A prepared statement on the raw handle of the connection, for the single writer's hot paths (the ingest
+// pipeline): binding through QSqlQuery costs a QString::arg and a hash lookup per value, which dominated ingest.
+//
+// One class for both backends; prepare(QSqlDatabase&) picks the backend from the connection:
+//  - QSQLITE: a sqlite3 prepared statement on the connection's sqlite3* handle;
+//  - QPSQL: a named libpq prepared statement (PQprepare once, PQexecPrepared per exec with text parameters, blobs
+//    in binary format) on the connection's PGconn*, so it runs inside the QSqlDatabase's transaction. Results are
+//    read as text: int64() parses, text() returns the value (bytea decoded to bytes), next() walks the rows.
+//    The connection must not have a QSqlQuery with unread rows pending (a forward-only QPSQL query in
+//    single-row mode keeps the connection busy): finish such queries first.
+// SQL is written once with "?" / "?N" placeholders (converted for PostgreSQL, see toPgPlaceholders). Where the
+// server cannot infer a parameter's type (`? IS NULL`, a bare `SELECT ?`), write CAST(? AS bigint).
 // Indexes are 0-based like QSqlQuery's. Text is bound as UTF-8 and copied. Belongs to the connection's
-// thread; must be destroyed before the connection is closed.
+// thread; must be destroyed before the connection is closed. The SQLite path costs one predictable branch per
+// call over the raw sqlite3 API (no virtual call, no allocation).
 class SqlStatement
 {
 public:
-    SqlStatement() = default;
+    SqlStatement();
     ~SqlStatement();
     SqlStatement(const SqlStatement&) = delete;
     SqlStatement& operator=(const SqlStatement&) = delete;
 
+    bool prepare(const QSqlDatabase& db, std::string_view sql);
     bool prepare(sqlite3* db, std::string_view sql);
-    bool isPrepared() const { return m_stmt != nullptr; }
+    bool isPrepared() const { return m_stmt != nullptr || m_pg != nullptr; }
+    SqlBackend backend() const
+    {
+        return m_pg ? SqlBackend::PostgreSQL : (m_db ? SqlBackend::SQLite : SqlBackend::None);
+    }
 
     void bind(int index, std::int64_t value);
     void bind(int index, int value) { bind(index, static_cast<std::int64_t>(value)); }
@@ -39,25 +85,43 @@ public:
     void bindNull(int index);
     void bindBlob(int index, std::string_view bytes);
 
-    // Runs a statement that returns no rows, then resets it for the next use. False on error (see error()).
+    // Runs a statement, ignoring any rows it returns, then resets it for the next use. False on error (see error()).
     bool exec();
-    // Steps a query: true while a row is available. Call reset() (or exec()) when done with the rows.
+    // Steps a query: true while a row is available (the first call executes the statement; an INSERT ... RETURNING
+    // yields its row here). Call reset() (or exec()) when done with the rows; after the last row (false), the next
+    // call runs the statement again.
     bool next();
+    // Runs an INSERT ... RETURNING id (any statement whose first row's column 0 is wanted), reads the id and
+    // resets. False on error or when no row came back (see error()). The portable lastInsertId.
+    bool execReturningId(std::int64_t& id);
     bool failed() const { return m_failed; }
     void reset();
 
-    std::int64_t int64(int column) const;
-    std::string_view text(int column) const;
+    std::int64_t int64(int column) const; // PostgreSQL booleans read as 1/0
+    std::string_view text(int column) const; // valid until the next next()/reset()/exec()
     bool isNull(int column) const;
 
-    // The SQLite error of the last exec()/next(), with the start of the statement.
+    // The driver's error of the last prepare()/exec()/next(), with the start of the statement (PostgreSQL: the
+    // SQLSTATE first, e.g. "SQLSTATE 23505: duplicate key value violates ... [INSERT INTO ...]").
     QString error() const;
-    std::int64_t lastInsertId() const;
+    SqlErrorKind errorKind() const { return m_errorKind; }
 
 private:
+    struct Pg;
+    void setSqliteError(int rc);
+    bool pgPrepare(void* conn, std::string_view sql);
+    void pgBind(int index, std::string_view bytes, int format);
+    void pgBindNull(int index);
+    bool pgExecute();
+    bool pgNext();
+    void pgReset();
+    void pgFail(const void* result, const char* fallback);
+
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_stmt = nullptr;
+    std::unique_ptr<Pg> m_pg; // set while prepared on PostgreSQL
     bool m_failed = false;
+    SqlErrorKind m_errorKind = SqlErrorKind::None;
     QString m_error;
 };
 

@@ -158,7 +158,6 @@ struct Dispatcher::Outcome
 
 struct Dispatcher::Statements
 {
-    sqlite3* db = nullptr;
     Outbox* outbox = nullptr; // delivery, object_target, delivery counters and lineage
     SqlStatement due, older, revision, refLookup, exception, exceptionCategory, closeException, exceptionCounter,
         anyDue;
@@ -204,8 +203,10 @@ struct Dispatcher::Statements
             exception.bindBlob(13, raw);
             exception.bind(14, std::string_view(sha256Hex(raw)));
         }
-        run(exception, "insert exception");
-        return exception.lastInsertId();
+        std::int64_t id = 0;
+        if (!exception.execReturningId(id))
+            throw store::SqlError::of(exception, QStringLiteral("insert exception"));
+        return id;
     }
 
     // Adds a transaction's counter deltas to delivery_counter (the Outbox), exception_counter and the KPIs.
@@ -224,9 +225,8 @@ struct Dispatcher::Statements
             throw store::SqlError(QString(), error);
     }
 
-    bool prepare(sqlite3* handle, Outbox& ledger, QString& error)
+    bool prepare(QSqlDatabase& db, Outbox& ledger, QString& error)
     {
-        db = handle;
         outbox = &ledger;
         using S = DeliveryStatus;
         const std::string open = sqlStatusList(kOpenDeliveryStatuses);
@@ -258,15 +258,15 @@ struct Dispatcher::Statements
                 "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_system,"
                 " correlation_id, domain, object_key, object_id, revision_id, delivery_id, target_id, message,"
                 " details, raw, raw_sha256) VALUES ('delivery',?1,?2,'open',?3,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-                "?14,?15)" },
+                "?14,?15) RETURNING id" },
             { &exceptionCategory, "SELECT category, status FROM exception WHERE id = ?1" },
             { &closeException, "UPDATE exception SET status = ?2, updated_at = ?3 WHERE id = ?1" },
             { &exceptionCounter,
                 "INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery',?1,?2,?3)"
-                " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n" },
+                " ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n + excluded.n" },
             { &anyDue,
                 "SELECT 1 FROM delivery WHERE target_id = ?1 AND status IN " + open + " AND status <> " + held
-                    + " AND max(due_at, coalesce(next_attempt_at, 0)) <= ?2 LIMIT 1" },
+                    + " AND due_at <= ?2 AND coalesce(next_attempt_at, 0) <= ?2 LIMIT 1" },
         };
         for (const auto& [st, sql] : all) {
             if (!st->prepare(db, sql)) {
@@ -274,7 +274,7 @@ struct Dispatcher::Statements
                 return false;
             }
         }
-        return metricWriter.prepare(handle, error);
+        return metricWriter.prepare(db, error);
     }
 };
 
@@ -351,7 +351,7 @@ Result<void> Dispatcher::start()
     if (!m_st) {
         m_st = std::make_unique<Statements>();
         QString error;
-        if (!m_st->prepare(sqliteHandle(m_ws.db()), m_ws.outbox(), error)) {
+        if (!m_st->prepare(m_ws.db(), m_ws.outbox(), error)) {
             m_st.reset();
             return makeError(error);
         }

@@ -119,7 +119,7 @@ nlohmann::json LineVerdict::toJson() const
 // Prepared statements of the pipeline, created once per pipeline on the writer connection's raw handle.
 struct IngestPipeline::Statements
 {
-    explicit Statements(sqlite3* db)
+    explicit Statements(QSqlDatabase& db)
         : db(db)
     { }
 
@@ -128,8 +128,9 @@ struct IngestPipeline::Statements
         struct P
         {
             SqlStatement* q;
-            const char* sql;
+            std::string sql;
         };
+        const std::string attributeText = sqlJsonText(sqlBackend(db), "r.state", "?3");
         const auto all = std::to_array<P>({
             { &findInbound,
                 "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
@@ -155,7 +156,8 @@ struct IngestPipeline::Statements
                 "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, source_name, line_no,"
                 " source_system, event_id, correlation_id, domain, object_key, object_id, revision_id, message, "
                 "details,"
-                " raw, raw_sha256, ingest_run_id) VALUES ('inbound',?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
+                " raw, raw_sha256, ingest_run_id) VALUES ('inbound',?,?,'open',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " RETURNING id" },
             { &findOpenRaw,
                 "SELECT id FROM exception WHERE raw_sha256 = ? AND stage = 'inbound' AND status NOT IN "
                 "('resolved','discarded')"
@@ -167,7 +169,8 @@ struct IngestPipeline::Statements
             { &setSourceTimes, "UPDATE object SET source_times = ? WHERE id = ?" },
             { &clearRefs, "DELETE FROM object_ref WHERE object_id = ?" },
             { &insertRef,
-                "INSERT OR IGNORE INTO object_ref(object_id, domain, path, ref_domain, ref_key) VALUES (?,?,?,?,?)" },
+                "INSERT INTO object_ref(object_id, domain, path, ref_domain, ref_key) VALUES (?,?,?,?,?)"
+                " ON CONFLICT DO NOTHING" },
             { &liveObject, "SELECT id FROM object WHERE domain = ? AND key = ? AND deleted = 0" },
             // Live objects other than ?3 that reference (?1, ?2): a delete would leave them dangling.
             { &referencedBy,
@@ -190,8 +193,9 @@ struct IngestPipeline::Statements
                 "SELECT r.ref_key FROM object o JOIN object_ref r ON r.object_id = o.id AND r.path = ?3"
                 " WHERE o.domain = ?1 AND o.key = ?2 AND o.deleted = 0" },
             { &attributeOf,
-                "SELECT json_extract(r.state, ?3) FROM object o JOIN revision r ON r.id = o.current_revision_id"
-                " WHERE o.domain = ?1 AND o.key = ?2 AND o.deleted = 0" },
+                "SELECT " + attributeText
+                    + " FROM object o JOIN revision r ON r.id = o.current_revision_id"
+                      " WHERE o.domain = ?1 AND o.key = ?2 AND o.deleted = 0" },
             { &pendingOfObject,
                 "SELECT p.exception_id, p.ref_domain, p.ref_key, e.status FROM pending_ref p"
                 " JOIN exception e ON e.id = p.exception_id WHERE p.object_id = ?" },
@@ -216,7 +220,7 @@ struct IngestPipeline::Statements
         return true;
     }
 
-    sqlite3* db;
+    QSqlDatabase& db;
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertException,
         findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes, clearRefs, insertRef,
         liveObject, referencedBy, structureLines, structureUsers, hierarchyParent, attributeOf, pendingOfObject,
@@ -328,7 +332,7 @@ private:
         const QString error = q.error();
         q.reset();
         if (failed)
-            throw store::SqlError(QLatin1String(what), error);
+            throw store::SqlError(QLatin1String(what), error, q.errorKind());
     }
     void fault(std::string_view stage)
     {
@@ -447,13 +451,14 @@ Result<void> IngestPipeline::Run::start()
         return ensureTransaction();
     }
 
-    q.prepare(QStringLiteral("INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?) RETURNING id"));
     q.addBindValue(m_o.sourceName);
     q.addBindValue(qs(m_o.actor));
     q.addBindValue(qv(now()));
-    if (!q.exec())
+    if (!q.exec() || !q.next())
         return makeError(sqlError(q, QStringLiteral("start ingest run")));
-    m_sum.runId = q.lastInsertId().toLongLong();
+    m_sum.runId = q.value(0).toLongLong();
+    q.finish();
     return {};
 }
 
@@ -482,7 +487,8 @@ Result<void> IngestPipeline::Run::flushCounters()
     QSqlQuery q(m_p.m_ws.db());
     if (!m_exceptionDelta.empty()) {
         q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,?,?)"
-                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
+                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n"
+                                 " + excluded.n"));
         for (const auto& [k, n] : m_exceptionDelta) {
             if (n == 0)
                 continue;
@@ -1745,10 +1751,12 @@ std::int64_t IngestPipeline::Run::insertException(const Ctx& c, const PendingExc
     q.bindBlob(15, c.raw);
     q.bind(16, std::string_view(sha256Hex(c.raw)));
     q.bind(17, std::int64_t(m_sum.runId));
-    exec(q, "insert exception");
+    std::int64_t id = 0;
+    if (!q.execReturningId(id))
+        throw store::SqlError::of(q, QStringLiteral("insert exception"));
     ++m_eventSum.exceptions;
     ++m_eventSum.exceptionsByCategory[e.category];
-    return q.lastInsertId();
+    return id;
 }
 
 void IngestPipeline::Run::insertLineage(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
@@ -1765,7 +1773,7 @@ void IngestPipeline::Run::insertLineageFor(std::string_view domain, std::string_
     try {
         m_outbox.lineage({ now(), domain, key, objectId, revisionId, kind, system, m_o.actor, correlationId, text });
     } catch (const store::SqlError& e) {
-        throw store::SqlError(QStringLiteral("insert lineage"), e.driverText());
+        throw store::SqlError(QStringLiteral("insert lineage"), e.driverText(), e.kind());
     }
 }
 
@@ -1837,7 +1845,7 @@ Result<void> IngestPipeline::prepareStatements()
 {
     if (m_st)
         return {};
-    auto st = std::make_unique<Statements>(sqliteHandle(m_ws.db()));
+    auto st = std::make_unique<Statements>(m_ws.db());
     QString error;
     if (!st->prepare(error))
         return makeError(error);

@@ -8,6 +8,7 @@
 #include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
 #include "util/qtext.h"
@@ -315,7 +316,7 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
         q.prepare(QStringLiteral(
             "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, correlation_id, domain,"
             " object_key, object_id, revision_id, delivery_id, target_id, message, details, raw, raw_sha256)"
-            " VALUES ('delivery', 'drift', ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            " VALUES ('delivery', 'drift', ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
         q.addBindValue(qs(severity));
         q.addBindValue(QVariant::fromValue<qlonglong>(t));
         q.addBindValue(QVariant::fromValue<qlonglong>(t));
@@ -330,9 +331,8 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
         q.addBindValue(qs(details.dump()));
         q.addBindValue(QByteArray::fromStdString(raw));
         q.addBindValue(qs(sha256Hex(raw)));
-        if (!q.exec())
+        if (!q.exec() || !readReturnedId(q, d.exceptionId))
             return fail(reconcileSqlError(q, "insert drift exception"));
-        d.exceptionId = q.lastInsertId().toLongLong();
         q.prepare(
             QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery', 'drift',"
                            " 'open', 1) ON CONFLICT(stage, category, status) DO UPDATE SET n = n + 1"));
