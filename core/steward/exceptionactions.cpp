@@ -126,8 +126,9 @@ bool setStatus(const QSqlDatabase& db, const ExceptionRow& row, ExceptionStatus 
     if (!exec(q, error, QStringLiteral("exception status")))
         return false;
     for (const auto& [st, n] : { std::pair { row.status, -1 }, std::pair { status, 1 } }) {
-        q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES (:g, :c, :s, :n)"
-                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = n + excluded.n"));
+        q.prepare(
+            QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES (:g, :c, :s, :n)"
+                           " ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n + excluded.n"));
         q.bindValue(QStringLiteral(":g"), qs(row.stage));
         q.bindValue(QStringLiteral(":c"), qs(row.category));
         q.bindValue(QStringLiteral(":s"), qs(st));

@@ -333,9 +333,9 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
         q.addBindValue(qs(sha256Hex(raw)));
         if (!q.exec() || !readReturnedId(q, d.exceptionId))
             return fail(reconcileSqlError(q, "insert drift exception"));
-        q.prepare(
-            QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery', 'drift',"
-                           " 'open', 1) ON CONFLICT(stage, category, status) DO UPDATE SET n = n + 1"));
+        q.prepare(QStringLiteral(
+            "INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery', 'drift',"
+            " 'open', 1) ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n + 1"));
         if (!q.exec())
             return fail(reconcileSqlError(q, "exception counters"));
         const std::string detail = json({ { "exception_id", d.exceptionId }, { "differences", diffs } }).dump();
