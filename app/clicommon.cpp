@@ -80,8 +80,15 @@ void printJson(const nlohmann::json& j)
 QString identityProblem(const Args& a)
 {
     const std::string requested = a.value(QStringLiteral("user")).toStdString();
-    if (requested.empty() || requested == osLogin() || a.command == QLatin1String("demo"))
+    // On PostgreSQL the acting user is the database login, which need not be the OS login: always ask it.
+    const bool postgres = WorkspaceLocation::looksLikePostgres(a.value(QStringLiteral("workspace")));
+    if (requested.empty() || (requested == osLogin() && !postgres) || a.command == QLatin1String("demo"))
         return {}; // the demo creates a demo workspace, whose identities are asserted
+    if (a.command == QLatin1String("init") && postgres)
+        return QStringLiteral("--user %1: a PostgreSQL workspace records every action under the database login the "
+                              "server authenticated; leave out --user and connect as the login you mean (user@ in "
+                              "the workspace URI, PGUSER or a service file)")
+            .arg(QString::fromStdString(requested));
     if (a.command == QLatin1String("init")) {
         if (a.has(QStringLiteral("asserted-identities")))
             return {};

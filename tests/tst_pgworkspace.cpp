@@ -3,13 +3,17 @@
 // transactions and savepoints. Runs against the `postgres` CTest fixture's cluster (tests/pg/throwaway-pg.sh);
 // every database test gets a fresh database t_<random>, dropped in cleanup().
 
+#include "access/identity.h"
+#include "access/roles.h"
 #include "fixtures/pgtestenv.h"
 #include "store/pgschema.h"
 #include "store/readmatrix.h"
 #include "store/workspace.h"
 #include "store/workspaceuri.h"
 
+#include <QFileInfo>
 #include <QMap>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -592,6 +596,63 @@ private slots:
         QCOMPARE(other.value()->meta(QStringLiteral("kept")), QStringLiteral("1"));
         QCOMPARE(other.value()->meta(QStringLiteral("inner"), QStringLiteral("-")), QStringLiteral("-"));
         QCOMPARE(other.value()->meta(QStringLiteral("undone"), QStringLiteral("-")), QStringLiteral("-"));
+    }
+
+    // On PostgreSQL the acting user is the authenticated database login: `--user` may only repeat it.
+    void identityIsTheDatabaseLogin()
+    {
+        const QString db = newDatabase();
+        {
+            auto ws = Workspace::create(uri(db));
+            QVERIFY2(ws.ok(), qPrintable(why(ws)));
+            Workspace& w = *ws.value();
+            QVERIFY(identityMode(w) == IdentityMode::DatabaseLogin);
+            auto asserted = setIdentityMode(w, IdentityMode::Asserted);
+            QVERIFY(!asserted.ok());
+            QVERIFY2(asserted.error().contains(QLatin1String("asserted identities")), qPrintable(asserted.error()));
+            QVERIFY(setIdentityMode(w, IdentityMode::OsLogin).ok()); // "authenticated": the database login here
+            QCOMPARE(w.meta(QStringLiteral("identities")), QStringLiteral("database_login"));
+            QVERIFY(identityModeFromMeta(w.meta(QStringLiteral("identities")), {}) == IdentityMode::DatabaseLogin);
+
+            auto self = actingUser(w, {});
+            QVERIFY2(self.ok(), qPrintable(why(self)));
+            QCOMPARE(self.value(), std::string("mdsync"));
+            QVERIFY(actingUser(w, "mdsync").ok());
+            for (const std::string& other : { std::string("someone-else"), osLogin() }) {
+                if (other == "mdsync")
+                    continue;
+                auto r = actingUser(w, other);
+                QVERIFY2(!r.ok(), other.c_str());
+                QVERIFY2(r.error().contains(QLatin1String("database login")), qPrintable(r.error()));
+                QVERIFY2(r.error().contains(QString::fromStdString(other)), qPrintable(r.error()));
+            }
+        }
+        // Another login on the same workspace acts as itself.
+        auto asPostgres = Workspace::open(QStringLiteral("postgresql://postgres@/") + db, Workspace::Mode::ReadOnly);
+        QVERIFY2(asPostgres.ok(), qPrintable(why(asPostgres)));
+        auto user = actingUser(*asPostgres.value(), {});
+        QVERIFY2(user.ok(), qPrintable(why(user)));
+        QCOMPARE(user.value(), std::string("postgres"));
+
+        // The CLI refuses --user with another name (the SQLite rule would let the OS login through).
+        const QString ctl = qEnvironmentVariable("MDSYNCCTL");
+        QVERIFY2(QFileInfo::exists(ctl), "MDSYNCCTL (set by ctest) names no mdsyncctl");
+        for (const QString& other : { QStringLiteral("someone-else"), QString::fromStdString(osLogin()) }) {
+            QProcess p;
+            p.start(ctl,
+                { QStringLiteral("--workspace"), uri(db), QStringLiteral("--user"), other,
+                    QStringLiteral("overview") });
+            QVERIFY(p.waitForFinished(60000));
+            const QString err = QString::fromUtf8(p.readAllStandardError());
+            QVERIFY2(p.exitCode() != 0, qPrintable(err));
+            QVERIFY2(err.contains(QLatin1String("database login")), qPrintable(err));
+        }
+        QProcess p;
+        p.start(ctl,
+            { QStringLiteral("--workspace"), uri(db), QStringLiteral("--user"), QStringLiteral("mdsync"),
+                QStringLiteral("overview") });
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(p.readAllStandardError())));
     }
 
     // The matrix's description search (FTS5 trigram on SQLite) runs on pg_trgm.

@@ -425,6 +425,16 @@ QString Workspace::meta(const QString& key, const QString& fallback) const
     return fallback;
 }
 
+Result<QString> Workspace::sessionUser() const
+{
+    if (!isPostgres())
+        return makeError(QStringLiteral("%1: a workspace file has no database login").arg(m_path));
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT session_user")) || !q.next())
+        return makeError(sqlError(q, QStringLiteral("%1: session_user").arg(m_path)));
+    return q.value(0).toString();
+}
+
 Result<void> Workspace::setMeta(const QString& key, const QString& value)
 {
     QSqlQuery q(m_db);

@@ -107,6 +107,8 @@ public:
     // written into export manifests.
     QString instanceId() const { return meta(QStringLiteral("instance_id")); }
     Result<void> setMeta(const QString& key, const QString& value);
+    // PostgreSQL: the login the server authenticated for this connection (SELECT session_user). SQLite: an error.
+    Result<QString> sessionUser() const;
 
 private:
     Workspace() = default;
