@@ -134,9 +134,12 @@ Commands:
                                            (against the workspace's model and landscape, or the built-in ones)
 
 Options:
-  --workspace PATH   the workspace file (every command; demo defaults to ./mdsync-demo.mdsync)
+  --workspace PATH   the workspace file (every command; demo defaults to ./mdsync-demo.mdsync), or a PostgreSQL
+                     database: postgresql://[user@]host[:port]/db[?param=value...] or service=NAME, never with a
+                     password (use ~/.pgpass or a service file; docs/DEPLOYMENT.md)
   --user LOGIN       act as LOGIN: only your own OS login, or any login on a demo/test workspace created with
-                     `init --asserted-identities` (its audit trail says that identities there are asserted)
+                     `init --asserted-identities` (its audit trail says that identities there are asserted); on
+                     PostgreSQL only the database login you connected as
   --json             machine-readable output (query commands)
   --help, --version
 

@@ -77,11 +77,34 @@ void printJson(const nlohmann::json& j)
     out() << q(j.dump(2)) << '\n';
 }
 
-QString identityProblem(const Args& a)
+QString identityProblem(Args& a)
 {
     const std::string requested = a.value(QStringLiteral("user")).toStdString();
-    if (requested.empty() || requested == osLogin() || a.command == QLatin1String("demo"))
+    const QString path = a.value(QStringLiteral("workspace"));
+    if (a.command == QLatin1String("demo"))
         return {}; // the demo creates a demo workspace, whose identities are asserted
+    // On PostgreSQL the acting user is the database login (which need not be the OS login): every command acts
+    // as session_user, and --user may only repeat it.
+    if (WorkspaceLocation::looksLikePostgres(path)) {
+        if (a.command == QLatin1String("init")) {
+            if (requested.empty())
+                return {};
+            return QStringLiteral("--user %1: a PostgreSQL workspace records every action under the database login "
+                                  "the server authenticated; leave out --user and connect as the login you mean "
+                                  "(user@ in the workspace URI, PGUSER or a service file)")
+                .arg(QString::fromStdString(requested));
+        }
+        auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);
+        if (!ws)
+            return {}; // the command reports why it cannot open the workspace
+        auto user = actingUser(*ws.value(), requested);
+        if (!user)
+            return user.error();
+        a.options[QStringLiteral("user")] = QString::fromStdString(user.value()); // what actor(a) returns
+        return {};
+    }
+    if (requested.empty() || requested == osLogin())
+        return {};
     if (a.command == QLatin1String("init")) {
         if (a.has(QStringLiteral("asserted-identities")))
             return {};
@@ -90,7 +113,6 @@ QString identityProblem(const Args& a)
                               "workspace with --asserted-identities (its audit trail marks identities as asserted).")
             .arg(QString::fromStdString(requested), QString::fromStdString(osLogin()));
     }
-    const QString path = a.value(QStringLiteral("workspace"));
     if (path.isEmpty())
         return {}; // the command itself says that it needs --workspace
     auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);

@@ -52,8 +52,9 @@ std::string actor(const Args& a);
 void printTable(const QStringList& headers, const std::vector<QStringList>& rows);
 void printJson(const nlohmann::json& j);
 // Why the command may not act as --user (empty: it may): the acting user is the OS login, except on a workspace
-// whose identities are asserted (demo/test; access/identity.h) and for `init --asserted-identities`.
-QString identityProblem(const Args& a);
+// whose identities are asserted (demo/test; access/identity.h) and for `init --asserted-identities`. On a
+// PostgreSQL workspace it is the database login (session_user), which this sets as --user for actor(a).
+QString identityProblem(Args& a);
 Result<std::unique_ptr<Workspace>> openWorkspace(const Args& a, Workspace::Mode mode);
 // --domain and --key, both required.
 bool requireObject(const Args& a, std::string& domain, std::string& key);

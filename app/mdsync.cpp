@@ -9,6 +9,7 @@
 #include "demo/livedemo.h"
 #include "i18n.h"
 #include "mainwindow.h"
+#include "store/workspaceuri.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -216,6 +217,13 @@ int main(int argc, char* argv[])
         FileInboxOptions fo;
         fo.folder = QFileInfo(p.value(inbox)).absoluteFilePath();
         o.inbox = fo;
+    }
+    if (WorkspaceLocation::looksLikePostgres(path)) {
+        std::fprintf(stderr,
+            "mdsync: %s: the GUI does not open PostgreSQL workspaces yet (issue 15); use mdsyncctl --workspace with "
+            "it\n",
+            qPrintable(redactLocation(path)));
+        return 2;
     }
     if (p.isSet(demo)) {
         o.demo = true;

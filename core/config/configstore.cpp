@@ -43,7 +43,7 @@ Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string
     QSqlQuery q(db);
     q.prepare(QStringLiteral(
         "INSERT INTO config_version(kind, version, content_hash, document, origin, effective_at, loaded_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     q.addBindValue(kind);
     q.addBindValue(QString::fromStdString(version));
     q.addBindValue(QString::fromStdString(hash));
@@ -51,9 +51,10 @@ Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string
     q.addBindValue(origin);
     q.addBindValue(QVariant::fromValue<qlonglong>(effectiveAt));
     q.addBindValue(QString::fromStdString(actor));
-    if (!q.exec())
+    // RETURNING, not lastInsertId(): QPSQL has no last insert id (SQLite 3.35+ and PostgreSQL both return it).
+    if (!q.exec() || !q.next())
         return makeError(sqlError(q, QStringLiteral("store %1").arg(kind)));
-    return q.lastInsertId().toLongLong();
+    return q.value(0).toLongLong();
 }
 
 QString jsonText(const nlohmann::json& j)

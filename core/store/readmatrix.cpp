@@ -12,6 +12,7 @@ namespace mdsync::read {
 Result<MatrixLayout> matrixLayout(QSqlDatabase& db)
 {
     MatrixLayout layout;
+    layout.postgres = db.driverName() == QLatin1String("QPSQL");
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT s.id, s.name, s.kind, s.plants FROM system s"
@@ -56,7 +57,16 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
             parts << QStringLiteral("SELECT id FROM object WHERE key >= ? AND key < ?");
             m.binds << v << QString(v + top);
         }
-        if (t.size() >= 3) {
+        if (t.size() >= 3 && layout.postgres) {
+            // pg_trgm's GIN index on object.description answers ILIKE '%text%' (store/pgschema.cpp); FTS5's
+            // trigram tokenizer matches case-insensitively too.
+            parts << QStringLiteral("SELECT id FROM object WHERE description ILIKE ? ESCAPE '\\'");
+            QString pattern = t;
+            pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+            pattern.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+            pattern.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+            m.binds << QString(QLatin1Char('%') + pattern + QLatin1Char('%'));
+        } else if (t.size() >= 3) {
             parts << QStringLiteral("SELECT rowid FROM object_text WHERE object_text MATCH ?");
             QString phrase = t;
             phrase.replace(QLatin1Char('"'), QStringLiteral("\"\""));

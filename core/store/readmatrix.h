@@ -52,6 +52,7 @@ struct MatrixLayout
     };
     std::vector<Target> targets;
     std::set<std::pair<QString, QString>> subscribed; // (domain, target)
+    bool postgres = false; // the SQL dialect of the description search (FTS5 trigram or pg_trgm)
 };
 Result<MatrixLayout> matrixLayout(QSqlDatabase& db);
 

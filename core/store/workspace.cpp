@@ -1,6 +1,7 @@
 #include "store/workspace.h"
 
 #include "store/outbox.h"
+#include "store/pgschema.h"
 #include "store/schema.h"
 #include "store/sqlerror.h"
 
@@ -11,7 +12,10 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringBuilder>
+#include <QStringList>
 #include <QThread>
+
+#include <algorithm>
 
 namespace mdsync {
 
@@ -38,8 +42,32 @@ Result<void> execPrepared(QSqlQuery& query, const QString& what)
     return {};
 }
 
-Result<std::unique_ptr<Workspace>> Workspace::create(const QString& path)
+int Workspace::latestSchemaVersion(Backend backend)
 {
+    return backend == Backend::Postgres ? static_cast<int>(pgschema::migrations().size()) : kSchemaVersion;
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::create(const QString& location)
+{
+    auto loc = WorkspaceLocation::parse(location);
+    if (!loc)
+        return makeError(loc.error());
+    return create(loc.value());
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::open(const QString& location, Mode mode)
+{
+    auto loc = WorkspaceLocation::parse(location);
+    if (!loc)
+        return makeError(loc.error());
+    return open(loc.value(), mode);
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::create(const WorkspaceLocation& location)
+{
+    if (location.isPostgres())
+        return openPostgres(location, Mode::ReadWrite, true);
+    const QString& path = location.path;
     QFileInfo fi(path);
     if (fi.exists() && fi.size() > 0)
         return makeError(
@@ -49,11 +77,119 @@ Result<std::unique_ptr<Workspace>> Workspace::create(const QString& path)
     return openConnection(path, Mode::ReadWrite, true);
 }
 
-Result<std::unique_ptr<Workspace>> Workspace::open(const QString& path, Mode mode)
+Result<std::unique_ptr<Workspace>> Workspace::open(const WorkspaceLocation& location, Mode mode)
 {
+    if (location.isPostgres())
+        return openPostgres(location, mode, false);
+    const QString& path = location.path;
     if (!QFileInfo::exists(path))
         return makeError(QStringLiteral("%1: no workspace there (create one with 'mdsyncctl init')").arg(path));
     return openConnection(path, mode, false);
+}
+
+namespace {
+
+// A libpq keyword value for Qt's QPSQL connect options (joined with ';', which parse() refuses in values).
+QString conninfoValue(const QString& v)
+{
+    QString q = v;
+    q.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    q.replace(QLatin1Char('\''), QStringLiteral("\\'"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+
+} // namespace
+
+Result<std::unique_ptr<Workspace>> Workspace::openPostgres(const WorkspaceLocation& location, Mode mode, bool creating)
+{
+    std::unique_ptr<Workspace> ws(new Workspace);
+    const QString where = location.display();
+    ws->m_owner = QThread::currentThread();
+    ws->m_location = location;
+    ws->m_path = where;
+    ws->m_mode = mode;
+    ws->m_connectionName = QStringLiteral("mdsync-ws-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1));
+    ws->m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), ws->m_connectionName);
+    if (!ws->m_db.isValid())
+        return makeError(QStringLiteral("%1: Qt's PostgreSQL driver (QPSQL) is not installed: install "
+                                        "libqt6sql6-psql (installer/install-deps.sh)")
+                             .arg(where));
+    QStringList options;
+    bool named = false;
+    for (const auto& [key, value] : location.params) {
+        if (key == QLatin1String("host"))
+            ws->m_db.setHostName(value);
+        else if (key == QLatin1String("port"))
+            ws->m_db.setPort(value.toInt());
+        else if (key == QLatin1String("dbname"))
+            ws->m_db.setDatabaseName(value);
+        else if (key == QLatin1String("user"))
+            ws->m_db.setUserName(value);
+        else
+            options << key + QLatin1Char('=') + conninfoValue(value);
+        named = named || key == QLatin1String("application_name");
+    }
+    if (!named)
+        options << QStringLiteral("application_name=mdsync");
+    ws->m_db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!ws->m_db.open())
+        return makeError(QStringLiteral("%1: cannot connect: %2").arg(where, ws->m_db.lastError().text().trimmed()));
+    // Notices (e.g. "extension ... already exists") would go to stderr.
+    if (auto r = ws->exec(QStringLiteral("SET client_min_messages = warning")); !r)
+        return makeError(r.error());
+
+    QSqlQuery q(ws->m_db);
+    if (creating) {
+        // Never take over a database that holds something: an MDSync workspace or anyone else's tables.
+        if (!q.exec(QStringLiteral("SELECT n.nspname || '.' || c.relname FROM pg_class c"
+                                   " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                   " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+                                   " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                                   " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+                                   " ORDER BY 1")))
+            return makeError(sqlError(q, where));
+        QStringList tables;
+        while (q.next())
+            tables << q.value(0).toString();
+        if (!tables.isEmpty()) {
+            if (pgschema::schemaVersion(ws->m_db) > 0)
+                return makeError(QStringLiteral("%1: the database is not empty: it holds an MDSync workspace "
+                                                "already (open it instead, or choose an empty database)")
+                                     .arg(where));
+            const qsizetype shown = std::min<qsizetype>(tables.size(), 5);
+            return makeError(QStringLiteral("%1: the database is not empty: it holds %2 table(s) (%3%4); create the "
+                                            "workspace in an empty database")
+                                 .arg(where)
+                                 .arg(tables.size())
+                                 .arg(tables.mid(0, shown).join(QStringLiteral(", ")),
+                                     tables.size() > shown ? QStringLiteral(", ...") : QString()));
+        }
+    } else {
+        const int v = pgschema::schemaVersion(ws->m_db);
+        if (v < 0)
+            return makeError(QStringLiteral("%1: cannot read the schema version").arg(where));
+        if (v == 0 || ws->meta(QStringLiteral("format")) != QLatin1String("mdsync-workspace"))
+            return makeError(QStringLiteral("%1: not an MDSync workspace (no meta table with format "
+                                            "mdsync-workspace; create one with 'mdsyncctl init')")
+                                 .arg(where));
+    }
+
+    if (mode == Mode::ReadWrite) {
+        if (auto r = ws->migrate(); !r)
+            return makeError(r.error());
+    } else {
+        const int v = ws->schemaVersion();
+        const int latest = latestSchemaVersion(Backend::Postgres);
+        if (v != latest)
+            return makeError(QStringLiteral("%1: schema version %2, this program reads version %3; open it once "
+                                            "read-write to migrate")
+                                 .arg(where)
+                                 .arg(v)
+                                 .arg(latest));
+        if (auto r = ws->exec(QStringLiteral("SET default_transaction_read_only = on")); !r)
+            return makeError(r.error());
+    }
+    return ws;
 }
 
 Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path, Mode mode, bool creating)
@@ -61,6 +197,7 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
     std::unique_ptr<Workspace> ws(new Workspace);
     ws->m_owner = QThread::currentThread();
     ws->m_path = QFileInfo(path).absoluteFilePath();
+    ws->m_location.path = ws->m_path;
     ws->m_mode = mode;
 
     if (mode == Mode::ReadWrite) {
@@ -145,6 +282,8 @@ Workspace::~Workspace()
 
 int Workspace::schemaVersion() const
 {
+    if (isPostgres())
+        return pgschema::schemaVersion(m_db);
     QSqlQuery q(m_db);
     if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
         return q.value(0).toInt();
@@ -166,7 +305,8 @@ Result<void> Workspace::begin()
     Q_ASSERT_X(QThread::currentThread() == m_owner, "Workspace::begin",
         "a workspace is written only on the thread that opened it (docs/ARCHITECTURE.md, Threads)");
     if (m_txDepth == 0) {
-        if (auto r = exec(QStringLiteral("BEGIN IMMEDIATE")); !r)
+        // SQLite: take the write lock now, not at the first write. PostgreSQL: row locks as rows are written.
+        if (auto r = exec(isPostgres() ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")); !r)
             return r;
     } else if (auto r = exec(QStringLiteral("SAVEPOINT ws_nested_%1").arg(m_txDepth)); !r) {
         return r;
@@ -249,6 +389,8 @@ Outbox& Workspace::outbox()
 
 Result<void> Workspace::migrate()
 {
+    if (isPostgres())
+        return pgschema::migrate(m_db, pgschema::migrations(), m_path);
     const auto& all = schema::migrations();
     int version = schemaVersion();
     if (version > static_cast<int>(all.size()))
@@ -281,6 +423,16 @@ QString Workspace::meta(const QString& key, const QString& fallback) const
     if (q.exec() && q.next())
         return q.value(0).toString();
     return fallback;
+}
+
+Result<QString> Workspace::sessionUser() const
+{
+    if (!isPostgres())
+        return makeError(QStringLiteral("%1: a workspace file has no database login").arg(m_path));
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT session_user")) || !q.next())
+        return makeError(sqlError(q, QStringLiteral("%1: session_user").arg(m_path)));
+    return q.value(0).toString();
 }
 
 Result<void> Workspace::setMeta(const QString& key, const QString& value)

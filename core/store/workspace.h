@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/workspaceuri.h"
 #include "util/result.h"
 
 #include <QSqlDatabase>
@@ -16,30 +17,44 @@ namespace mdsync {
 
 class Outbox;
 
-// One SQLite workspace file (WAL). A read-write Workspace is the single writer: it holds a lock file
-// beside the database for its lifetime, so a second writer (another process or thread) is refused with a
-// message that names the holder. Read-only Workspaces can be opened any number of times beside it.
+// One workspace: a SQLite file (WAL) or a PostgreSQL database (store/workspaceuri.h, store/pgschema.h).
+// SQLite: a read-write Workspace is the single writer: it holds a lock file beside the database for its
+// lifetime, so a second writer (another process or thread) is refused with a message that names the holder.
+// Read-only Workspaces can be opened any number of times beside it.
+// PostgreSQL: a QPSQL connection (application_name mdsync); no lock file, the database arbitrates; a read-only
+// Workspace's session is read-only (default_transaction_read_only).
 // A Workspace (and its connection) belongs to the thread that opened it.
 class Workspace
 {
 public:
     enum class Mode { ReadWrite, ReadOnly };
+    using Backend = WorkspaceLocation::Backend;
 
+    // The latest SQLite schema (PRAGMA user_version). PostgreSQL has its own list: latestSchemaVersion().
     static constexpr int kSchemaVersion = 6;
     // SQLite's application_id of a workspace file: "MDSY" (0x4D445359), set when the file is created.
     static constexpr int kApplicationId = 0x4D445359;
+    static int latestSchemaVersion(Backend backend);
 
-    // Creates a new workspace file (refuses an existing non-empty file) and migrates it to the latest schema.
-    static Result<std::unique_ptr<Workspace>> create(const QString& path);
+    // Creates a new workspace (refuses an existing non-empty file, or a database that holds any table) and
+    // migrates it to the latest schema. `location` is a file path or a PostgreSQL location (workspaceuri.h).
+    static Result<std::unique_ptr<Workspace>> create(const QString& location);
+    static Result<std::unique_ptr<Workspace>> create(const WorkspaceLocation& location);
     // Opens an existing workspace; ReadWrite migrates an older schema forward, ReadOnly refuses one.
-    static Result<std::unique_ptr<Workspace>> open(const QString& path, Mode mode);
+    static Result<std::unique_ptr<Workspace>> open(const QString& location, Mode mode);
+    static Result<std::unique_ptr<Workspace>> open(const WorkspaceLocation& location, Mode mode);
 
     ~Workspace();
     Workspace(const Workspace&) = delete;
     Workspace& operator=(const Workspace&) = delete;
 
     QSqlDatabase& db() { return m_db; }
+    // SQLite: the absolute file path. PostgreSQL: the display form of the location (no password).
     const QString& path() const { return m_path; }
+    Backend backend() const { return m_location.backend; }
+    bool isPostgres() const { return m_location.isPostgres(); }
+    // For messages and audit entries: the file path or the PostgreSQL location without secrets.
+    QString location() const { return m_path; }
     Mode mode() const { return m_mode; }
     int schemaVersion() const;
 
@@ -92,15 +107,19 @@ public:
     // written into export manifests.
     QString instanceId() const { return meta(QStringLiteral("instance_id")); }
     Result<void> setMeta(const QString& key, const QString& value);
+    // PostgreSQL: the login the server authenticated for this connection (SELECT session_user). SQLite: an error.
+    Result<QString> sessionUser() const;
 
 private:
     Workspace() = default;
     static Result<std::unique_ptr<Workspace>> openConnection(const QString& path, Mode mode, bool creating);
+    static Result<std::unique_ptr<Workspace>> openPostgres(const WorkspaceLocation& location, Mode mode, bool creating);
     Result<void> migrate();
 
     QSqlDatabase m_db;
     QString m_connectionName;
     QString m_path;
+    WorkspaceLocation m_location;
     Mode m_mode = Mode::ReadOnly;
     std::unique_ptr<QLockFile> m_lock;
     int m_txDepth = 0;
