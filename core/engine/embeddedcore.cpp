@@ -33,18 +33,26 @@ Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFi
     if (!ws)
         return makeError(ws.error());
     Workspace& w = *ws.value();
+    // On PostgreSQL the creator is the login the server authenticated, whatever the caller assumed.
+    std::string creator = actor;
+    if (w.isPostgres()) {
+        auto login = w.sessionUser();
+        if (!login)
+            return makeError(login.error());
+        creator = login.value().toStdString();
+    }
     Workspace::Transaction tx(w);
     if (!tx)
         return tx.error();
     AuditLog audit(w.db());
-    auto e = audit.append(actor, "workspace.init", "workspace", std::nullopt,
+    auto e = audit.append(creator, "workspace.init", "workspace", std::nullopt,
         nlohmann::json { { "path", w.path().toStdString() }, { "schema_version", Workspace::kSchemaVersion },
             { "identities", std::string(toString(identities)) } },
         std::nullopt);
     if (!e) {
         return makeError(e.error());
     }
-    if (auto r = w.setMeta(QStringLiteral("created_by"), qs(actor)); !r) {
+    if (auto r = w.setMeta(QStringLiteral("created_by"), qs(creator)); !r) {
         return makeError(r.error());
     }
     if (auto r = setIdentityMode(w, identities); !r)
@@ -52,12 +60,12 @@ Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFi
     if (auto r = tx.commit(); !r)
         return makeError(r.error());
     // The creator is the workspace's first admin (and may then grant roles to others).
-    if (auto r = grantRole(w, actor, actor, Role::Admin, "created the workspace"); !r)
+    if (auto r = grantRole(w, creator, creator, Role::Admin, "created the workspace"); !r)
         return makeError(r.error());
     const QString modelOrigin = modelFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(modelFile).fileName();
     const QString landscapeOrigin
         = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
-    if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, actor); !r)
+    if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, creator); !r)
         return makeError(r.error());
     return nlohmann::json { { "workspace", w.path().toStdString() }, { "instance_id", w.instanceId().toStdString() },
         { "model_version", model->version() }, { "domains", model->domains().size() },

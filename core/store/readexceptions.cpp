@@ -56,7 +56,7 @@ ExceptionQuery ExceptionQuery::fromMap(const QVariantMap& map)
 
 QString ExceptionQuery::Sql::where() const
 {
-    return conditions.isEmpty() ? QStringLiteral("1") : conditions.join(QStringLiteral(" AND "));
+    return conditions.isEmpty() ? QStringLiteral("1 = 1") : conditions.join(QStringLiteral(" AND "));
 }
 
 ExceptionQuery::Sql ExceptionQuery::conditions(qint64 nowMs, bool withDelivery) const

@@ -51,10 +51,13 @@ Result<nlohmann::json> objects(const QSqlDatabase& db, const ObjectFilter& f)
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT domain, key, revision_no, lifecycle, description, deleted, updated_at FROM object"
                              " WHERE (:domain = '' OR domain = :domain)"
-                             " AND (:prefix = '' OR (key >= :prefix AND key < :prefix || char(1114111)))"
+                             " AND (:prefix = '' OR (key >= :prefix AND key < :upper))"
                              " ORDER BY domain, key LIMIT :limit"));
     q.bindValue(QStringLiteral(":domain"), qs(f.domain));
     q.bindValue(QStringLiteral(":prefix"), qs(f.keyPrefix));
+    // Every key that starts with the prefix sorts below prefix + U+10FFFF (byte order on both backends: BINARY on
+    // SQLite, COLLATE "C" on PostgreSQL).
+    q.bindValue(QStringLiteral(":upper"), QString(qs(f.keyPrefix) + QString::fromUcs4(U"\U0010FFFF", 1)));
     q.bindValue(QStringLiteral(":limit"), f.limit);
     if (auto r = run(q, "objects"); !r)
         return makeError(r.error());
