@@ -8,8 +8,7 @@
 class QSqlError;
 class QSqlQuery;
 
-namespace mdsync {
-namespace store {
+namespace mdsync::store {
 
 // The kind of a QtSql error, on either backend: QPSQL's native code is the SQLSTATE (23505, 40001, 40P01),
 // QSQLITE's the SQLite result code (19 with "UNIQUE constraint failed", 2067, 1555; 5 and 517 busy; 6 locked).
@@ -51,5 +50,4 @@ private:
     SqlErrorKind m_kind = SqlErrorKind::Other;
 };
 
-} // namespace store
-} // namespace mdsync
+} // namespace mdsync::store

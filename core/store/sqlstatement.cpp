@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <cstring>
@@ -270,9 +271,9 @@ bool SqlStatement::pgPrepare(void* conn, std::string_view sql)
 void SqlStatement::bind(int index, std::int64_t value)
 {
     if (m_pg) [[unlikely]] {
-        char buf[24];
-        const auto res = std::to_chars(buf, buf + sizeof buf, value);
-        pgBind(index, std::string_view(buf, static_cast<size_t>(res.ptr - buf)), 0);
+        std::array<char, 24> buf {};
+        const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+        pgBind(index, std::string_view(buf.data(), static_cast<size_t>(res.ptr - buf.data())), 0);
         return;
     }
     sqlite3_bind_int64(m_stmt, index + 1, value);

@@ -5,6 +5,9 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <algorithm>
+#include <array>
+
 namespace mdsync {
 
 namespace {
@@ -42,14 +45,14 @@ QString passwordRefusal(const QString& text)
 
 bool hasScheme(const QString& text, qsizetype* rest)
 {
-    for (const QLatin1String scheme : { QLatin1String("postgresql://"), QLatin1String("postgres://") }) {
-        if (text.startsWith(scheme, Qt::CaseInsensitive)) {
-            if (rest)
-                *rest = scheme.size();
-            return true;
-        }
-    }
-    return false;
+    static constexpr std::array schemes = { QLatin1String("postgresql://"), QLatin1String("postgres://") };
+    const auto* it = std::ranges::find_if(
+        schemes, [&](QLatin1String scheme) { return text.startsWith(scheme, Qt::CaseInsensitive); });
+    if (it == schemes.end())
+        return false;
+    if (rest)
+        *rest = it->size();
+    return true;
 }
 
 bool startsWithKeyword(const QString& text)
