@@ -6,10 +6,12 @@
 #include "engine/coreservice.h"
 #include "engine/embeddedcore.h"
 #include "store/livestatus.h"
+#include "store/workspace.h"
 #include "workspacefixture.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -135,6 +137,53 @@ private Q_SLOTS:
         QVERIFY2(r.error().contains(QString::number(occupied.serverPort())), qPrintable(r.error()));
         QVERIFY(!runner.isRunning());
         QVERIFY(!core.value()->dispatcher->isRunning());
+    }
+
+    // After an upgrade the previous demo workspace has an older schema: the demo replaces it (it used to refuse it
+    // as "not a demo workspace", so `mdsync --demo` failed until the file was deleted by hand). A workspace that is
+    // not a demo is never replaced, whatever its version.
+    void demoReplacesAnOlderDemoWorkspaceButNoOtherFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString demo = dir.filePath(QStringLiteral("demo.mdsync"));
+        MDSYNC_REQUIRE_OK(first, initDemoWorkspace(demo, "tester", false));
+        auto setUserVersion = [](const QString& path, int version) {
+            const QString name = QStringLiteral("tst-user-version");
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(path);
+                QVERIFY(db.open());
+                QSqlQuery q(db);
+                QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = %1").arg(version)));
+                db.close();
+            }
+            QSqlDatabase::removeDatabase(name);
+        };
+        setUserVersion(demo, Workspace::kSchemaVersion - 1);
+        QVERIFY(!Workspace::open(demo, Workspace::Mode::ReadOnly)); // what the old check tripped over
+        MDSYNC_REQUIRE_OK(second, initDemoWorkspace(demo, "tester", true));
+        MDSYNC_REQUIRE_OK(ws, Workspace::open(demo, Workspace::Mode::ReadOnly));
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        QCOMPARE(ws.value()->meta(QStringLiteral("demo")), QStringLiteral("1"));
+        ws.value().reset();
+
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const QString real = tw.path();
+        tw.close();
+        setUserVersion(real, Workspace::kSchemaVersion - 1);
+        const auto refused = initDemoWorkspace(real, "tester", true);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QStringLiteral("not a demo workspace")), qPrintable(refused.error()));
+        QVERIFY(QFileInfo::exists(real));
+        QCOMPARE(Workspace::peekMeta(real, QStringLiteral("format")).value(), QStringLiteral("mdsync-workspace"));
+        QFile notAWorkspace(dir.filePath(QStringLiteral("notes.txt")));
+        QVERIFY(notAWorkspace.open(QIODevice::WriteOnly));
+        notAWorkspace.write("not a database");
+        notAWorkspace.close();
+        QVERIFY(!Workspace::peekMeta(notAWorkspace.fileName(), QStringLiteral("demo")));
+        QVERIFY(!initDemoWorkspace(notAWorkspace.fileName(), "tester", true));
     }
 
     // The GUI's embedded core (CoreService) runs the webhook too, and announces typed status snapshots.

@@ -82,13 +82,9 @@ Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string&
                 QStringLiteral("%1 exists already; run the demo with --force to replace it (only a previous "
                                "demo workspace is ever replaced), or choose another --workspace")
                     .arg(path));
-        // Only ever replace a previous demo workspace.
-        {
-            auto old = Workspace::open(path, Workspace::Mode::ReadOnly);
-            if (!old || old.value()->meta(QStringLiteral("demo")) != QLatin1String("1"))
-                return makeError(
-                    QStringLiteral("%1 exists and is not a demo workspace; choose another file").arg(path));
-        }
+        // Only ever replace a previous demo workspace (of any schema version: an older MDSync's demo is replaced too).
+        if (auto demo = Workspace::peekMeta(path, QStringLiteral("demo")); !demo || demo.value() != QLatin1String("1"))
+            return makeError(QStringLiteral("%1 exists and is not a demo workspace; choose another file").arg(path));
         for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
             QFile::remove(path + suffix);
     }

@@ -270,6 +270,41 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
     return ws;
 }
 
+Result<QString> Workspace::peekMeta(const QString& path, const QString& key)
+{
+    const QString name = QStringLiteral("mdsync-peek-%1").arg(s_connectionCounter.fetchAndAddRelaxed(1));
+    QString error;
+    QString value;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open()) {
+            error = QStringLiteral("%1: cannot open: %2").arg(path, db.lastError().text());
+        } else {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("SELECT key, value FROM meta WHERE key = 'format' OR key = ?"));
+            q.addBindValue(key);
+            bool isWorkspace = false;
+            if (q.exec()) {
+                while (q.next()) {
+                    if (q.value(0).toString() == QLatin1String("format"))
+                        isWorkspace = q.value(1).toString() == QLatin1String("mdsync-workspace");
+                    if (q.value(0).toString() == key)
+                        value = q.value(1).toString();
+                }
+            }
+            if (!isWorkspace)
+                error = QStringLiteral("%1: not an MDSync workspace").arg(path);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    if (!error.isEmpty())
+        return makeError(error);
+    return value;
+}
+
 Workspace::~Workspace()
 {
     m_outbox.reset(); // its statements belong to the connection

@@ -43,6 +43,11 @@ public:
     // Opens an existing workspace; ReadWrite migrates an older schema forward, ReadOnly refuses one.
     static Result<std::unique_ptr<Workspace>> open(const QString& location, Mode mode);
     static Result<std::unique_ptr<Workspace>> open(const WorkspaceLocation& location, Mode mode);
+    // One meta value of a workspace FILE, read without opening it as a workspace: any schema version, read-only, no
+    // lock, nothing written. For a caller that must decide what an existing file is (the live demo replaces only a
+    // previous demo workspace, also one an older MDSync made). Empty when the key is not set; an error when the
+    // file cannot be read or is not an MDSync workspace.
+    static Result<QString> peekMeta(const QString& path, const QString& key);
 
     ~Workspace();
     Workspace(const Workspace&) = delete;
