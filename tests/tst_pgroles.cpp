@@ -5,6 +5,7 @@
 // refuses it, and so does the trigger on a raw UPDATE); approver_b may. Every test gets a fresh database.
 
 #include "pgtestenv.h"
+#include "testutil.h"
 #include "workspacefixture.h"
 
 #include <QFile>
@@ -293,6 +294,49 @@ private slots:
         // A viewer-only column stays out of reach: approver_b cannot rewrite what was proposed.
         QCOMPARE(sqlState(b, QStringLiteral("UPDATE correction SET changes = '{}' WHERE id = %1").arg(id), &text),
             QStringLiteral("42501"));
+    }
+    // The ordinary workflow runs under the grants: the owner ingests, steward_a (steward, approver) lists
+    // exceptions and corrects a critical attribute under its own login, approver_b approves and the correction is
+    // applied (a revision, the object, deliveries, lineage, audit), and the audit chain still verifies.
+    void theWorkflowRunsUnderTheGrants()
+    {
+        const QString db = teamWorkspace();
+        const QString npi = sourcePath(QStringLiteral("tests/fixtures/data/npi-scenario.jsonl"));
+        const CtlResult ingest = ctl(uri(db), { QStringLiteral("ingest"), npi });
+        QVERIFY2(ingest.exitCode == 2, qPrintable(show(ingest))); // the WMS policy violation
+        const CtlResult exceptions
+            = ctl(uri(db, QStringLiteral("steward_a")), { QStringLiteral("exceptions"), QStringLiteral("--json") });
+        QVERIFY2(exceptions.exitCode == 0, qPrintable(show(exceptions)));
+        const nlohmann::json list = exceptions.json();
+        QVERIFY2(list.is_array() && list.size() == 1, qPrintable(show(exceptions)));
+        const QString exceptionId = QString::number(list[0]["id"].get<qint64>());
+        const CtlResult corrected = ctl(uri(db, QStringLiteral("steward_a")),
+            { QStringLiteral("correct"), QStringLiteral("--id"), exceptionId, QStringLiteral("--set"),
+                QStringLiteral("lifecycle_status=blocked"), QStringLiteral("--reason"), QStringLiteral("ECN-7") });
+        QVERIFY2(corrected.exitCode == 0, qPrintable(show(corrected)));
+        const CtlResult pending = ctl(uri(db, QStringLiteral("steward_a")),
+            { QStringLiteral("corrections"), QStringLiteral("--status"), QStringLiteral("awaiting_approval"),
+                QStringLiteral("--json") });
+        QVERIFY2(pending.json().is_array() && pending.json().size() == 1, qPrintable(show(pending)));
+        const QString id = QString::number(pending.json()[0]["id"].get<qint64>());
+        const CtlResult own = ctl(uri(db, QStringLiteral("steward_a")),
+            { QStringLiteral("approve"), QStringLiteral("--id"), id, QStringLiteral("--reason"),
+                QStringLiteral("ok") });
+        QVERIFY2(own.exitCode != 0 && own.err.contains("four-eyes"), qPrintable(show(own)));
+        const CtlResult approved = ctl(uri(db, QStringLiteral("approver_b")),
+            { QStringLiteral("approve"), QStringLiteral("--id"), id, QStringLiteral("--reason"),
+                QStringLiteral("ok") });
+        QVERIFY2(approved.exitCode == 0, qPrintable(show(approved)));
+        QSqlQuery q(admin());
+        QSqlDatabase o = as(QStringLiteral("mdsync"), db);
+        QSqlQuery c(o);
+        QVERIFY(c.exec(QStringLiteral("SELECT status, decided_by, proposed_by FROM correction WHERE id = %1").arg(id)));
+        QVERIFY(c.next());
+        QCOMPARE(c.value(0).toString(), QStringLiteral("applied"));
+        QCOMPARE(c.value(1).toString(), QStringLiteral("approver_b"));
+        QCOMPARE(c.value(2).toString(), QStringLiteral("steward_a"));
+        const CtlResult verify = ctl(uri(db), { QStringLiteral("verify-audit") });
+        QVERIFY2(verify.exitCode == 0, qPrintable(show(verify)));
     }
 };
 

@@ -298,10 +298,12 @@ QStringList version2()
 
     // Applying a revision and fanning it out (ingest, an applied correction, a replay, dispatch): the object and
     // its indexes, deliveries and their state, exceptions, counters (also written by the KPI triggers, which run
-    // as the caller), metrics and alerts.
+    // as the caller), metrics and alerts; a steward's correction goes through the ingest pipeline like any event
+    // (inbound_event, ingest_run).
     const QString pipeline = QStringLiteral("mdsync_steward, mdsync_approver, mdsync_service");
     grant(QStringLiteral("INSERT, UPDATE"),
-        QStringLiteral("object, match_text, match_token, delivery, delivery_counter, object_target, exception,"
+        QStringLiteral("inbound_event, ingest_run, object, match_text, match_token, delivery, delivery_counter, "
+                       "object_target, exception,"
                        " exception_counter, kpi_counter, metric_minute, latency_bucket, alert"),
         pipeline);
     grant(QStringLiteral("INSERT, DELETE"), QStringLiteral("object_ref, pending_ref"), pipeline);
@@ -316,9 +318,7 @@ QStringList version2()
     // Approver: the decision columns of a correction (the trigger below checks who decides).
     grant(QStringLiteral("UPDATE (status, decided_by, decided_at, decision_reason, revision_id)"),
         QStringLiteral("correction"), QStringLiteral("mdsync_approver"));
-    // Service (ingest and dispatch): inbound events and ingest runs; fix rules it applies record corrections.
-    grant(QStringLiteral("INSERT, UPDATE"), QStringLiteral("inbound_event, ingest_run"),
-        QStringLiteral("mdsync_service"));
+    // Service (ingest and dispatch): fix rules it applies count their use.
     grant(QStringLiteral("UPDATE (applied)"), QStringLiteral("fix_rule"), QStringLiteral("mdsync_service"));
     // Admin: role records, configuration proposals and the configuration they bring in, acknowledging alerts.
     grant(QStringLiteral("INSERT, DELETE"), QStringLiteral("user_role"), QStringLiteral("mdsync_admin"));
