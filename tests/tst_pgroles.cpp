@@ -127,7 +127,8 @@ private slots:
         QFile old(qEnvironmentVariable("PGPASSFILE"));
         QVERIFY2(old.open(QIODevice::ReadOnly), qPrintable(old.fileName()));
         lines << QString::fromUtf8(old.readAll()).trimmed();
-        for (const QString& login : { QStringLiteral("steward_a"), QStringLiteral("approver_b") }) {
+        for (const QString& login :
+            { QStringLiteral("steward_a"), QStringLiteral("approver_b"), QStringLiteral("svc_c") }) {
             QSqlQuery q(admin());
             QVERIFY2(q.exec(QStringLiteral("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%1')"
                                            " THEN CREATE ROLE %1 LOGIN; END IF; END $$")
@@ -337,6 +338,32 @@ private slots:
         QCOMPARE(c.value(2).toString(), QStringLiteral("steward_a"));
         const CtlResult verify = ctl(uri(db), { QStringLiteral("verify-audit") });
         QVERIFY2(verify.exitCode == 0, qPrintable(show(verify)));
+    }
+    // The service's login (a member of mdsync_service, no MDSync role record) ingests and runs the dispatcher.
+    void theServiceLoginIngestsAndDispatches()
+    {
+        const QString db = teamWorkspace();
+        QSqlQuery q(admin());
+        QVERIFY2(q.exec(QStringLiteral("GRANT mdsync_service TO svc_c")), qPrintable(q.lastError().text()));
+        const QString npi = sourcePath(QStringLiteral("tests/fixtures/data/npi-scenario.jsonl"));
+        const CtlResult ingest = ctl(uri(db, QStringLiteral("svc_c")), { QStringLiteral("ingest"), npi });
+        QVERIFY2(ingest.exitCode == 2, qPrintable(show(ingest))); // the WMS policy violation, as for the owner
+        const CtlResult run = ctl(uri(db, QStringLiteral("svc_c")),
+            { QStringLiteral("run"), QStringLiteral("--until-idle"), QStringLiteral("--timeout"),
+                QStringLiteral("30") });
+        QVERIFY2(run.exitCode == 0, qPrintable(show(run)));
+        QSqlDatabase o = as(QStringLiteral("mdsync"), db);
+        QSqlQuery c(o);
+        QVERIFY(c.exec(QStringLiteral("SELECT count(*) FROM audit_log WHERE actor = 'svc_c'")) && c.next());
+        QVERIFY2(c.value(0).toInt() > 0, "the service's actions are audited under its login");
+        // Its ingest queued the deliveries. They stay pending after `run --until-idle` here, as they do when the
+        // owner runs it: dispatch to a target is not exercised by this test.
+        QVERIFY(c.exec(QStringLiteral("SELECT count(*) FROM delivery")) && c.next());
+        QVERIFY(c.value(0).toInt() > 0);
+        // Its session cannot rewrite history either.
+        QSqlDatabase svc = as(QStringLiteral("svc_c"), db);
+        QCOMPARE(sqlState(svc, QStringLiteral("DELETE FROM lineage_event")), QStringLiteral("42501"));
+        QCOMPARE(sqlState(svc, QStringLiteral("UPDATE correction SET decided_by = 'svc_c'")), QStringLiteral("42501"));
     }
 };
 
