@@ -655,7 +655,7 @@ Result<CorrectionResult> Corrections::decide(
     auto r = inTransaction(m_ws, [&]() -> Result<void> {
         QSqlQuery q(m_ws.db());
         // An approval's status becomes 'applied' when it is applied, below, in the same transaction.
-        q.prepare(QStringLiteral("UPDATE correction SET status = CASE WHEN ? THEN status ELSE 'rejected' END,"
+        q.prepare(QStringLiteral("UPDATE correction SET status = CASE WHEN ? <> 0 THEN status ELSE 'rejected' END,"
                                  " decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?"));
         q.addBindValue(approve ? 1 : 0);
         q.addBindValue(sqlText(actor));

@@ -12,6 +12,54 @@ namespace mdsync {
 
 namespace {
 
+// On PostgreSQL the MDSync role is also membership in the database role mdsync_<role> (store/pgschema.cpp,
+// version 2): GRANT/REVOKE in the caller's transaction, identifiers quoted by format('%I').
+Result<void> changeDatabaseRole(Workspace& ws, const std::string& login, Role role, bool grant)
+{
+    const QString group = QStringLiteral("mdsync_") + qs(std::string(roleName(role)));
+    QSqlQuery q(ws.db());
+    if (!grant) {
+        // A login dropped from the cluster has no membership left; its MDSync record is still revoked.
+        q.prepare(QStringLiteral("SELECT 1 FROM pg_roles WHERE rolname = ?"));
+        q.addBindValue(qs(login));
+        if (!q.exec())
+            return makeError(sqlError(q, QStringLiteral("%1: look up the login").arg(ws.path())));
+        if (!q.next())
+            return {};
+    }
+    q.prepare(QStringLiteral("SELECT format(?, ?::text, ?::text)"));
+    q.addBindValue(grant ? QStringLiteral("GRANT %I TO %I") : QStringLiteral("REVOKE %I FROM %I"));
+    q.addBindValue(group);
+    q.addBindValue(qs(login));
+    if (!q.exec() || !q.next())
+        return makeError(sqlError(q, QStringLiteral("%1: quote the role names").arg(ws.path())));
+    const QString statement = q.value(0).toString();
+    if (!q.exec(statement))
+        return makeError(QStringLiteral("%1: %2 failed (the login running it needs CREATEROLE, as the workspace owner "
+                                        "has; see docs/DEPLOYMENT.md): %3")
+                             .arg(ws.path(), statement, sqlError(q, QStringLiteral("role membership"))));
+    return {};
+}
+
+// A database login must exist before it gets a role.
+Result<void> requireDatabaseLogin(Workspace& ws, const std::string& login)
+{
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?"));
+    q.addBindValue(qs(login));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("%1: look up the login").arg(ws.path())));
+    if (!q.next())
+        return makeError(QStringLiteral("%1: there is no database login '%2' in this PostgreSQL cluster: create it "
+                                        "first: CREATE ROLE %2 LOGIN; password in ~/.pgpass (docs/DEPLOYMENT.md)")
+                             .arg(ws.path(), qs(login)));
+    if (!q.value(0).toBool())
+        return makeError(QStringLiteral("%1: the database role '%2' cannot log in (NOLOGIN); grant MDSync roles to "
+                                        "logins (ALTER ROLE %2 LOGIN if it is one)")
+                             .arg(ws.path(), qs(login)));
+    return {};
+}
+
 Result<void> changeRole(
     Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason, bool grant)
 {
@@ -28,6 +76,10 @@ Result<void> changeRole(
     const bool bootstrap = grant && admins == 0 && role == Role::Admin && login == actor;
     if (!bootstrap) {
         if (auto r = requirePermission(ws.db(), actor, Action::ManageRoles); !r)
+            return r;
+    }
+    if (ws.isPostgres() && grant) {
+        if (auto r = requireDatabaseLogin(ws, login); !r)
             return r;
     }
     Workspace::Transaction tx(ws);
@@ -53,6 +105,10 @@ Result<void> changeRole(
         return makeError(QStringLiteral("%1 %2 the role %3")
                              .arg(qs(login), grant ? QStringLiteral("already has") : QStringLiteral("does not have"),
                                  qs(std::string(roleName(role)))));
+    }
+    if (ws.isPostgres()) {
+        if (auto r = changeDatabaseRole(ws, login, role, grant); !r)
+            return r;
     }
     AuditLog audit(ws.db());
     if (auto r = audit.append(actor, grant ? "role.grant" : "role.revoke", "user/" + login, std::nullopt,

@@ -261,11 +261,119 @@ QStringList version1()
     return s;
 }
 
+// PG version 2: database roles that mirror the MDSync roles, least-privilege grants derived from what each role's
+// actions write, and four-eyes on `correction` enforced by a trigger (issue 15 item 5; docs/SECURITY.md,
+// docs/DEPLOYMENT.md). Role names are cluster-wide: they are created only if missing, and a workspace's own
+// access control is CONNECT on its database. Identity columns need no sequence privilege (PostgreSQL's identity
+// default does not check USAGE on the owned sequence), so no role gets any. A later migration that adds a table
+// must grant on it too.
+QStringList version2()
+{
+    const QStringList roles
+        = { QStringLiteral("mdsync_viewer"), QStringLiteral("mdsync_steward"), QStringLiteral("mdsync_approver"),
+              QStringLiteral("mdsync_auditor"), QStringLiteral("mdsync_admin"), QStringLiteral("mdsync_service") };
+    QStringList s;
+    for (const QString& role : roles) {
+        s << QStringLiteral("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%1') THEN"
+                            " CREATE ROLE %1 NOLOGIN; END IF; END $$")
+                 .arg(role);
+    }
+    // Every other role reads what a viewer reads.
+    s << QStringLiteral("GRANT mdsync_viewer TO mdsync_steward, mdsync_approver, mdsync_auditor, mdsync_admin,"
+                        " mdsync_service");
+    s << QStringLiteral("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC");
+    s << QStringLiteral("GRANT SELECT ON ALL TABLES IN SCHEMA public TO mdsync_viewer");
+
+    const auto grant = [&s](const QString& privileges, const QString& tables, const QString& to) {
+        s << QStringLiteral("GRANT %1 ON %2 TO %3").arg(privileges, tables, to);
+    };
+    // The append-only tables: INSERT only, for the roles whose actions write them (UPDATE, DELETE and TRUNCATE are
+    // granted to nobody; the owner is stopped by the version 1 triggers). The audit head lives in meta.
+    grant(QStringLiteral("INSERT"), QStringLiteral("audit_log"),
+        QStringLiteral("mdsync_steward, mdsync_approver, mdsync_auditor, mdsync_admin, mdsync_service"));
+    grant(QStringLiteral("INSERT, UPDATE"), QStringLiteral("meta"),
+        QStringLiteral("mdsync_steward, mdsync_approver, mdsync_auditor, mdsync_admin, mdsync_service"));
+    grant(QStringLiteral("INSERT"), QStringLiteral("revision, lineage_event"),
+        QStringLiteral("mdsync_steward, mdsync_approver, mdsync_service"));
+
+    // Applying a revision and fanning it out (ingest, an applied correction, a replay, dispatch): the object and
+    // its indexes, deliveries and their state, exceptions, counters (also written by the KPI triggers, which run
+    // as the caller), metrics and alerts; a steward's correction goes through the ingest pipeline like any event
+    // (inbound_event, ingest_run).
+    const QString pipeline = QStringLiteral("mdsync_steward, mdsync_approver, mdsync_service");
+    grant(QStringLiteral("INSERT, UPDATE"),
+        QStringLiteral("inbound_event, ingest_run, object, match_text, match_token, delivery, delivery_counter, "
+                       "object_target, exception,"
+                       " exception_counter, kpi_counter, metric_minute, latency_bucket, alert"),
+        pipeline);
+    grant(QStringLiteral("INSERT, DELETE"), QStringLiteral("object_ref, pending_ref"), pipeline);
+
+    // Steward: corrections (propose; a non-critical one applies at once), replay jobs, fix rules, pausing a target.
+    grant(QStringLiteral("INSERT"), QStringLiteral("correction"), QStringLiteral("mdsync_steward, mdsync_service"));
+    grant(QStringLiteral("UPDATE (status, revision_id)"), QStringLiteral("correction"),
+        QStringLiteral("mdsync_steward, mdsync_service"));
+    grant(QStringLiteral("INSERT, UPDATE"), QStringLiteral("replay_job, replay_job_item, fix_rule"),
+        QStringLiteral("mdsync_steward"));
+    grant(QStringLiteral("UPDATE (paused)"), QStringLiteral("system"), QStringLiteral("mdsync_steward, mdsync_admin"));
+    // Approver: the decision columns of a correction (the trigger below checks who decides).
+    grant(QStringLiteral("UPDATE (status, decided_by, decided_at, decision_reason, revision_id)"),
+        QStringLiteral("correction"), QStringLiteral("mdsync_approver"));
+    // Service (ingest and dispatch): fix rules it applies count their use.
+    grant(QStringLiteral("UPDATE (applied)"), QStringLiteral("fix_rule"), QStringLiteral("mdsync_service"));
+    // Admin: role records, configuration proposals and the configuration they bring in, acknowledging alerts.
+    grant(QStringLiteral("INSERT, DELETE"), QStringLiteral("user_role"), QStringLiteral("mdsync_admin"));
+    grant(QStringLiteral("INSERT, UPDATE"), QStringLiteral("config_proposal"), QStringLiteral("mdsync_admin"));
+    grant(QStringLiteral("INSERT"), QStringLiteral("config_version"), QStringLiteral("mdsync_admin"));
+    grant(QStringLiteral("INSERT, UPDATE, DELETE"), QStringLiteral("system, domain, ownership, subscription"),
+        QStringLiteral("mdsync_admin"));
+    grant(QStringLiteral("UPDATE"), QStringLiteral("alert"), QStringLiteral("mdsync_admin"));
+
+    // Four-eyes in the database: a correction starts awaiting approval and is proposed by the session's login;
+    // only its status and decision change afterwards, once; the decider is the session's login and not the
+    // proposer; without a decider only a correction of no critical group may become applied.
+    s << QStringLiteral(
+        "CREATE FUNCTION mdsync_correction_four_eyes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF TG_OP = 'INSERT' THEN"
+        "  IF NEW.proposed_by IS DISTINCT FROM session_user THEN RAISE EXCEPTION"
+        "   'correction: proposed_by % is not the database login %', NEW.proposed_by, session_user"
+        "   USING ERRCODE = 'insufficient_privilege'; END IF;"
+        "  IF NEW.status <> 'awaiting_approval' OR NEW.decided_by IS NOT NULL THEN RAISE EXCEPTION"
+        "   'correction: a new correction awaits approval and has no decider' USING ERRCODE = 'check_violation';"
+        "  END IF;"
+        "  RETURN NEW;"
+        " END IF;"
+        " IF (NEW.kind, NEW.domain, NEW.object_key, NEW.changes, NEW.before, NEW.critical_groups, NEW.proposed_by,"
+        "     NEW.proposed_at) IS DISTINCT FROM (OLD.kind, OLD.domain, OLD.object_key, OLD.changes, OLD.before,"
+        "     OLD.critical_groups, OLD.proposed_by, OLD.proposed_at) THEN RAISE EXCEPTION"
+        "  'correction #%: only its status and decision change', OLD.id USING ERRCODE = 'insufficient_privilege';"
+        " END IF;"
+        " IF OLD.status <> 'awaiting_approval' AND (NEW.status, NEW.decided_by) IS DISTINCT FROM"
+        "  (OLD.status, OLD.decided_by) THEN RAISE EXCEPTION 'correction #% is % already', OLD.id, OLD.status"
+        "  USING ERRCODE = 'insufficient_privilege'; END IF;"
+        " IF NEW.decided_by IS DISTINCT FROM OLD.decided_by THEN"
+        "  IF OLD.decided_by IS NOT NULL OR NEW.decided_by IS DISTINCT FROM session_user THEN RAISE EXCEPTION"
+        "   'four-eyes: correction #% can only be decided once, by the database login % itself (not %)',"
+        "   OLD.id, session_user, coalesce(NEW.decided_by, 'nobody') USING ERRCODE = 'insufficient_privilege';"
+        "  END IF;"
+        "  IF NEW.decided_by = NEW.proposed_by THEN RAISE EXCEPTION"
+        "   'four-eyes: % proposed correction #% and cannot decide it', NEW.proposed_by, OLD.id"
+        "   USING ERRCODE = 'insufficient_privilege'; END IF;"
+        " END IF;"
+        " IF NEW.status <> OLD.status AND NEW.decided_by IS NULL"
+        "  AND (NEW.status <> 'applied' OR NEW.critical_groups <> '[]') THEN RAISE EXCEPTION"
+        "  'four-eyes: correction #% changes critical groups % and needs another login''s decision', OLD.id,"
+        "  NEW.critical_groups USING ERRCODE = 'insufficient_privilege'; END IF;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER correction_four_eyes BEFORE INSERT OR UPDATE ON correction FOR EACH ROW"
+                        " EXECUTE FUNCTION mdsync_correction_four_eyes()");
+    return s;
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
-    static const std::vector<QStringList> all = { version1() };
+    static const std::vector<QStringList> all = { version1(), version2() };
     return all;
 }
 
