@@ -45,7 +45,9 @@ class TestPgRoles : public QObject
 {
     Q_OBJECT
 
-    QStringList m_databases;
+    PgTestDatabases m_pg { QStringLiteral("pgroles") };
+    QSqlDatabase admin() { return m_pg.admin(); }
+    QString newDatabase() { return m_pg.create(); }
     QTemporaryDir m_dir;
     int m_connections = 0;
 
@@ -58,28 +60,9 @@ class TestPgRoles : public QObject
         return db;
     }
 
-    QSqlDatabase admin()
-    {
-        const QString name = QStringLiteral("pgroles-admin");
-        if (QSqlDatabase::contains(name))
-            return QSqlDatabase::database(name);
-        return connectAs(name, QStringLiteral("postgres"), QStringLiteral("postgres"));
-    }
-
     QSqlDatabase as(const QString& user, const QString& database)
     {
         return connectAs(QStringLiteral("pgroles-%1").arg(++m_connections), database, user);
-    }
-
-    QString newDatabase()
-    {
-        const QString name = QStringLiteral("t_%1").arg(
-            QRandomGenerator::global()->generate64() & 0xffffffffffffULL, 12, 16, QLatin1Char('0'));
-        QSqlQuery q(admin());
-        if (!q.exec(QStringLiteral("CREATE DATABASE %1 OWNER mdsync").arg(name)))
-            qFatal("CREATE DATABASE %s: %s", qPrintable(name), qPrintable(q.lastError().text()));
-        m_databases << name;
-        return name;
     }
 
     static QString uri(const QString& database, const QString& user = {})
@@ -147,14 +130,7 @@ private slots:
         qputenv("PGPASSFILE", QFile::encodeName(pgpass.fileName()));
     }
 
-    void cleanup()
-    {
-        for (const QString& name : std::as_const(m_databases)) {
-            QSqlQuery q(admin());
-            q.exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(name));
-        }
-        m_databases.clear();
-    }
+    void cleanup() { m_pg.dropAll(); }
 
     void initCreatesRolesAndMakesTheOwnerAdmin()
     {

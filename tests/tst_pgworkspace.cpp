@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <QMap>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -99,29 +98,12 @@ class TestPgWorkspace : public QObject
 {
     Q_OBJECT
 
-    QStringList m_databases; // created by the current test function
+    test::PgTestDatabases m_pg { QStringLiteral("tst") }; // the databases of the current test function
     int m_connections = 0;
 
-    QSqlDatabase admin()
-    {
-        const QString name = QStringLiteral("tst-admin");
-        if (QSqlDatabase::contains(name))
-            return QSqlDatabase::database(name);
-        return pgConnect(name, QStringLiteral("postgres"), QStringLiteral("postgres"));
-    }
-
+    QSqlDatabase admin() { return m_pg.admin(); }
     // A fresh, empty database owned by mdsync.
-    QString newDatabase()
-    {
-        const QString name = QStringLiteral("t_%1").arg(
-            QRandomGenerator::global()->generate64() & 0xffffffffffffULL, 12, 16, QLatin1Char('0'));
-        QSqlDatabase a = admin();
-        QSqlQuery q(a);
-        if (!q.exec(QStringLiteral("CREATE DATABASE %1 OWNER mdsync").arg(name)))
-            qFatal("CREATE DATABASE %s: %s", qPrintable(name), qPrintable(q.lastError().text()));
-        m_databases << name;
-        return name;
-    }
+    QString newDatabase() { return m_pg.create(); }
 
     static QString uri(const QString& database) { return QStringLiteral("postgresql:///") + database; }
 
@@ -139,13 +121,8 @@ private slots:
 
     void cleanup()
     {
-        QSqlDatabase a = admin();
-        for (const QString& name : std::as_const(m_databases)) {
-            QSqlQuery q(a);
-            QVERIFY2(q.exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(name)),
-                qPrintable(q.lastError().text()));
-        }
-        m_databases.clear();
+        const QString dropError = m_pg.dropAll();
+        QVERIFY2(dropError.isEmpty(), qPrintable(dropError));
     }
 
     void cleanupTestCase()

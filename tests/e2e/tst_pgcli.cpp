@@ -7,7 +7,6 @@
 #include "testutil.h"
 #include "workspacefixture.h"
 
-#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -32,33 +31,13 @@ class TestPgCli : public QObject
 {
     Q_OBJECT
 
-    QStringList m_databases;
+    PgTestDatabases m_pg { QStringLiteral("pgcli") };
+    QSqlDatabase admin() { return m_pg.admin(); }
     QTemporaryDir m_dir;
-
-    QSqlDatabase admin()
-    {
-        const QString name = QStringLiteral("pgcli-admin");
-        if (QSqlDatabase::contains(name))
-            return QSqlDatabase::database(name);
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setDatabaseName(QStringLiteral("postgres"));
-        db.setUserName(QStringLiteral("postgres"));
-        db.open();
-        return db;
-    }
 
     // A fresh, empty database owned by the login mdsync; its postgresql:/// URI (host, port, user and password
     // come from the environment and the fixture's pgpass file).
-    QString newWorkspaceUri()
-    {
-        const QString name = QStringLiteral("t_%1").arg(
-            QRandomGenerator::global()->generate64() & 0xffffffffffffULL, 12, 16, QLatin1Char('0'));
-        QSqlQuery q(admin());
-        if (!q.exec(QStringLiteral("CREATE DATABASE %1 OWNER mdsync").arg(name)))
-            qFatal("CREATE DATABASE %s: %s", qPrintable(name), qPrintable(q.lastError().text()));
-        m_databases << name;
-        return QStringLiteral("postgresql:///") + name;
-    }
+    QString newWorkspaceUri() { return QStringLiteral("postgresql:///") + m_pg.create(); }
 
 private slots:
     void initTestCase()
@@ -70,14 +49,7 @@ private slots:
         QVERIFY(m_dir.isValid());
     }
 
-    void cleanup()
-    {
-        for (const QString& name : std::as_const(m_databases)) {
-            QSqlQuery q(admin());
-            q.exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(name));
-        }
-        m_databases.clear();
-    }
+    void cleanup() { m_pg.dropAll(); }
 
     void mustShowCommandsWorkOnPostgres()
     {
