@@ -74,7 +74,9 @@ Result<void> CoreRunner::start()
         Q_EMIT message(
             QStringLiteral("inbox %1 (processed files move to done/ or failed/)").arg(m_o.inbox->folder), false);
     }
-    if (auto r = m_core.dispatcher->start(); !r) {
+    if (m_o.dispatch == DispatchMode::Never) {
+        Q_EMIT message(QStringLiteral("deliveries are sent by the workspace's dispatcher service, not here"), false);
+    } else if (auto r = m_core.dispatcher->start(); !r) {
         m_inbox.reset();
         m_webhook.reset();
         return r;
@@ -133,7 +135,7 @@ Result<void> CoreRunner::stop()
 Result<void> CoreRunner::setSendingPaused(bool paused)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_running || paused == m_paused)
+    if (!m_running || paused == m_paused || m_o.dispatch == DispatchMode::Never)
         return {};
     if (paused) {
         m_core.dispatcher->stop();

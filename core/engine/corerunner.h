@@ -34,8 +34,14 @@ struct FiredAlert
     bool operator==(const FiredAlert&) const = default;
 };
 
+// Who sends the workspace's deliveries. Auto: this runner's dispatcher (on a PostgreSQL workspace only while it
+// holds the workspace's dispatcher lease, docs/DISPATCHER.md). Never: ingress, alerts and notifications only; the
+// deliveries are sent by another process (a steward's GUI on a shared workspace served by `mdsyncctl run`).
+enum class DispatchMode { Auto, Never };
+
 struct CoreRunnerOptions
 {
+    DispatchMode dispatch = DispatchMode::Auto;
     std::optional<InboundOptions> webhook; // the webhook (POST /events) when set
     std::optional<FileInboxOptions> inbox; // the file inbox when set
     bool reconcileSchedule = true; // per subscription "reconcile_minutes" (docs/STEWARDSHIP.md)
@@ -63,6 +69,8 @@ public:
 
     bool isRunning() const { return m_running; }
     bool isSendingPaused() const { return m_paused; }
+    // Whether this runner's dispatcher sends (false with DispatchMode::Never).
+    bool isDispatching() const { return m_running && m_o.dispatch != DispatchMode::Never && !m_paused; }
     quint16 webhookPort() const { return m_webhookPort; }
     EmbeddedCore& core() const { return m_core; }
 
