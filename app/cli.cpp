@@ -130,6 +130,11 @@ Commands:
                                            `run` also reconciles every subscription with "reconcile_minutes"
   backup --out FILE                        a consistent copy of the workspace while the core keeps running (SQLite
                                            online backup), checked: it opens and its audit chain verifies
+  migrate --from FILE --to LOCATION        copy a SQLite workspace with its whole history into an empty PostgreSQL
+                                           database (the login that migrates becomes admin; roles become database
+                                           role memberships); the copy's audit chain is verified
+  upgrade                                  migrate the workspace's schema to this MDSync's (after a package upgrade;
+                                           on PostgreSQL run it as the database owner) and nothing else
   contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
                                            (against the workspace's model and landscape, or the built-in ones)
 
@@ -1034,6 +1039,10 @@ int run(const QStringList& argv)
         rc = cmdContractTest(a);
     else if (c == QLatin1String("backup"))
         rc = cmdBackup(a);
+    else if (c == QLatin1String("migrate"))
+        rc = cmdMigrate(a);
+    else if (c == QLatin1String("upgrade"))
+        rc = cmdUpgrade(a);
     else
         return fail(QStringLiteral("unknown command '%1' (see mdsyncctl --help)").arg(c));
     out().flush();

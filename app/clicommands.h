@@ -38,6 +38,11 @@ int cmdProposals(const Args& a);
 int cmdExportAudit(const Args& a);
 int cmdVerifyExport(const Args& a);
 
+// cli_migrate.cpp: a SQLite workspace file into an empty PostgreSQL database, with its history.
+int cmdMigrate(const Args& a);
+// upgrade: the read-write open alone (migrates an older schema; docs/DEPLOYMENT.md "Upgrades").
+int cmdUpgrade(const Args& a);
+
 // cli_reconcile.cpp: reconciliation on demand. (The per-subscription schedule of `run`, "reconcile_minutes", is
 // CoreRunner's.)
 int cmdReconcile(const Args& a);

@@ -121,6 +121,67 @@ Result<void> changeRole(
 
 } // namespace
 
+Result<AdoptedRoles> adoptMigratedRoles(Workspace& ws, const std::string& migrator, const std::string& reason)
+{
+    if (!ws.isPostgres())
+        return makeError(QStringLiteral("%1: database roles exist only on a PostgreSQL workspace").arg(ws.path()));
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
+    QSqlQuery q(ws.db());
+    if (!q.exec(QStringLiteral("SELECT u.login, u.role, coalesce(r.rolcanlogin, false) FROM user_role u"
+                               " LEFT JOIN pg_roles r ON r.rolname = u.login ORDER BY u.login, u.role")))
+        return makeError(sqlError(q, QStringLiteral("%1: read the roles").arg(ws.path())));
+    struct Row
+    {
+        std::string login, role;
+        bool canLogin = false;
+    };
+    std::vector<Row> rows;
+    while (q.next())
+        rows.push_back(
+            { q.value(0).toString().toStdString(), q.value(1).toString().toStdString(), q.value(2).toBool() });
+    q.finish();
+    AdoptedRoles adopted;
+    bool migratorIsAdmin = false;
+    for (const Row& r : rows) {
+        const auto role = roleFromName(r.role);
+        if (!role)
+            return makeError(QStringLiteral("%1: user_role names an unknown role '%2' for %3")
+                                 .arg(ws.path(), qs(r.role), qs(r.login)));
+        migratorIsAdmin = migratorIsAdmin || (r.login == migrator && *role == Role::Admin);
+        if (!r.canLogin) {
+            adopted.missing.push_back(r.login + ":" + r.role);
+            continue;
+        }
+        if (*role == Role::Viewer)
+            continue; // implicit
+        if (auto g = changeDatabaseRole(ws, r.login, *role, true); !g)
+            return makeError(g.error());
+        adopted.granted.push_back(r.login + ":" + r.role);
+    }
+    if (!migratorIsAdmin) {
+        q.prepare(
+            QStringLiteral("INSERT INTO user_role(login, role, granted_by, granted_at) VALUES (?, 'admin', ?, ?)"));
+        q.addBindValue(qs(migrator));
+        q.addBindValue(qs(migrator));
+        q.addBindValue(QVariant::fromValue<qlonglong>(nowMs()));
+        if (auto r = execPrepared(q, QStringLiteral("%1: make %2 admin").arg(ws.path(), qs(migrator))); !r)
+            return makeError(r.error());
+        if (auto r = changeDatabaseRole(ws, migrator, Role::Admin, true); !r)
+            return makeError(r.error());
+        AuditLog audit(ws.db());
+        if (auto r = audit.append(migrator, "role.grant", "user/" + migrator, std::nullopt,
+                nlohmann::json { { "role", "admin" }, { "bootstrap", "migrate" } }, reason);
+            !r)
+            return makeError(r.error());
+        adopted.migratorMadeAdmin = true;
+    }
+    if (auto r = tx.commit(); !r)
+        return makeError(r.error());
+    return adopted;
+}
+
 Result<void> grantRole(
     Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason)
 {

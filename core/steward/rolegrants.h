@@ -7,6 +7,7 @@
 #include "util/result.h"
 
 #include <string>
+#include <vector>
 
 namespace mdsync {
 
@@ -20,5 +21,16 @@ Result<void> grantRole(
 // Revokes a role (admin only, audited). The last admin cannot be revoked.
 Result<void> revokeRole(
     Workspace& ws, const std::string& actor, const std::string& login, Role role, const std::string& reason);
+
+// After `mdsyncctl migrate` into PostgreSQL (engine/migrateworkspace.h): every copied user_role row becomes a
+// membership in the database role mdsync_<role> for each login the cluster has (`granted`, "login:role"); the
+// logins it lacks are listed (`missing`: create them, then grant again). The login that migrated becomes admin
+// unless it is one (audited as role.grant with "bootstrap": "migrate", with the reason). One transaction.
+struct AdoptedRoles
+{
+    std::vector<std::string> granted, missing;
+    bool migratorMadeAdmin = false;
+};
+Result<AdoptedRoles> adoptMigratedRoles(Workspace& ws, const std::string& migrator, const std::string& reason);
 
 } // namespace mdsync

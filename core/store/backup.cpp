@@ -82,6 +82,11 @@ Result<BackupSummary> backupWorkspace(Workspace& ws, const QString& destination,
 {
     if (destination.isEmpty())
         return makeError(QStringLiteral("backup: no destination file given"));
+    if (ws.isPostgres())
+        return makeError(QStringLiteral("backup: %1 is a PostgreSQL workspace: back it up with the database's own "
+                                        "tools while it runs, e.g. pg_dump -Fc -f FILE DBNAME, and restore with "
+                                        "pg_restore -d NEWDB FILE (docs/DEPLOYMENT.md \"Backup and restore\")")
+                             .arg(ws.path()));
     if (QFileInfo::exists(destination))
         return makeError(QStringLiteral("backup: %1 exists already; a backup never replaces a file (choose a new name)")
                              .arg(destination));
