@@ -265,8 +265,8 @@ QStringList version1()
 // actions write, and four-eyes on `correction` enforced by a trigger (issue 15 item 5; docs/SECURITY.md,
 // docs/DEPLOYMENT.md). Role names are cluster-wide: they are created only if missing, and a workspace's own
 // access control is CONNECT on its database. Identity columns need no sequence privilege (PostgreSQL's identity
-// default does not check USAGE on the owned sequence), so no role gets any. A later migration that adds a table
-// must grant on it too.
+// default does not check USAGE on the owned sequence); version 3 grants USAGE where ids are drawn explicitly. A
+// later migration that adds a table must grant on it too.
 QStringList version2()
 {
     const QStringList roles
@@ -369,11 +369,23 @@ QStringList version2()
     return s;
 }
 
+// PG version 3: several writers ingest at once (the service's webhook and inbox, stewards' corrections from their
+// CLIs and GUIs). The ingest pipeline takes the ids of new objects, revisions and deliveries in blocks from the
+// tables' identity sequences (nextval, which needs USAGE) instead of counting on from max(id) as SQLite's single
+// writer does.
+QStringList version3()
+{
+    return { QStringLiteral(
+        "DO $$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['object', 'revision', 'delivery'] LOOP"
+        " EXECUTE format('GRANT USAGE ON SEQUENCE %s TO mdsync_steward, mdsync_approver, mdsync_service',"
+        " pg_get_serial_sequence(t, 'id')); END LOOP; END $$") };
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
-    static const std::vector<QStringList> all = { version1(), version2() };
+    static const std::vector<QStringList> all = { version1(), version2(), version3() };
     return all;
 }
 

@@ -65,17 +65,21 @@ void IngestSummary::add(const IngestSummary& o)
     policyViolations += o.policyViolations;
     duplicateSuspects += o.duplicateSuspects;
     deliveries += o.deliveries;
+    retries += o.retries;
     for (const auto& [k, n] : o.exceptionsByCategory)
         exceptionsByCategory[k] += n;
 }
 
 nlohmann::json IngestSummary::toJson() const
 {
-    return nlohmann::json { { "run_id", runId }, { "received", received }, { "accepted", accepted },
+    nlohmann::json j { { "run_id", runId }, { "received", received }, { "accepted", accepted },
         { "revisions", revisions }, { "unchanged", unchanged }, { "rejected", rejected }, { "duplicates", duplicates },
         { "exceptions", exceptions }, { "policy_violations", policyViolations },
         { "duplicate_suspects", duplicateSuspects }, { "deliveries", deliveries },
         { "exceptions_by_category", exceptionsByCategory }, { "input_sha256", inputSha256 } };
+    if (retries > 0)
+        j["retries"] = retries;
+    return j;
 }
 
 nlohmann::json LineIssue::toJson() const
@@ -131,12 +135,18 @@ struct IngestPipeline::Statements
             std::string sql;
         };
         const std::string attributeText = sqlJsonText(sqlBackend(db), "r.state", "?3");
+        const bool pg = sqlBackend(db) == SqlBackend::PostgreSQL;
         const auto all = std::to_array<P>({
             { &findInbound,
                 "SELECT payload_hash, received_at, outcome FROM inbound_event WHERE source = ? AND event_id = ?" },
+            // PostgreSQL: the object's row stays locked until the batch commits, so a second writer ingesting a
+            // change of the same object waits here and then reads the revision this one made (per-object order).
             { &findObject,
-                "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state, o.source_times FROM object o"
-                " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?" },
+                std::string(
+                    "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state, o.source_times FROM object o"
+                    " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?")
+                    + (pg ? " FOR UPDATE OF o" : "") },
+            { &drawIds, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, 64)" },
             { &insertObject,
                 "INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash, lifecycle, "
                 "description,"
@@ -212,6 +222,8 @@ struct IngestPipeline::Statements
             { &rollbackTo, "ROLLBACK TO ingest_event" },
         });
         for (const P& p : all) {
+            if (p.q == &drawIds && !pg)
+                continue;
             if (!p.q->prepare(db, p.sql)) {
                 error = QStringLiteral("prepare: ") + p.q->error();
                 return false;
@@ -224,7 +236,7 @@ struct IngestPipeline::Statements
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertException,
         findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes, clearRefs, insertRef,
         liveObject, referencedBy, structureLines, structureUsers, hierarchyParent, attributeOf, pendingOfObject,
-        pendingOnTarget, insertPending, deletePending, resolveException;
+        pendingOnTarget, insertPending, deletePending, resolveException, drawIds;
 };
 
 // One ingest run: counts, the open batch transaction and the per-batch counter deltas.
@@ -436,14 +448,13 @@ Result<void> IngestPipeline::Run::start()
         out = q.value(0).toLongLong() + 1;
         return true;
     };
-    if (!maxId("object", m_p.m_nextObjectId) || !maxId("revision", m_p.m_nextRevisionId)
-        || !maxId("delivery", m_p.m_nextDeliveryId))
+    if (!m_p.m_sequenceIds
+        && (!maxId("object", m_p.m_nextId[ObjectId]) || !maxId("revision", m_p.m_nextId[RevisionId])
+            || !maxId("delivery", m_p.m_nextId[DeliveryId])))
         return makeError(sqlError(q, QStringLiteral("read id counters")));
     if (m_o.dryRun) {
         // One transaction for the whole run, rolled back by finish(); no ingest_run row.
-        m_savedIds[0] = m_p.m_nextObjectId;
-        m_savedIds[1] = m_p.m_nextRevisionId;
-        m_savedIds[2] = m_p.m_nextDeliveryId;
+        m_savedIds = m_p.m_nextId;
         if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM exception")) || !q.next())
             return makeError(sqlError(q, QStringLiteral("read exception ids")));
         m_lastRealExceptionId = q.value(0).toLongLong();
@@ -532,12 +543,23 @@ void IngestPipeline::Run::abort()
     if (m_anyIndexChange)
         m_p.m_dupIndex.clear();
     m_anyIndexChange = false;
-    if (m_o.dryRun) {
-        m_p.m_nextObjectId = m_savedIds[0];
-        m_p.m_nextRevisionId = m_savedIds[1];
-        m_p.m_nextDeliveryId = m_savedIds[2];
-    }
+    if (m_o.dryRun)
+        m_p.m_nextId = m_savedIds; // (sequence ids are not given back: a gap is harmless)
 }
+
+namespace {
+
+// How often one event is tried when it collides with another writer of a shared (PostgreSQL) workspace.
+constexpr int kMaxEventAttempts = 6;
+
+// A conflict with another writer that running the event again resolves: a deadlock or serialization failure, or
+// a unique key the other writer took first (the same new object, the same event id). SQLite has one writer: none.
+bool concurrentWriterConflict(const store::SqlError& e)
+{
+    return e.isRetryable() || e.isUniqueViolation();
+}
+
+} // namespace
 
 Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo)
 {
@@ -557,20 +579,25 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         m_verdict = &m_o.verdicts->emplace_back();
         m_verdict->lineNo = lineNo;
     }
-    if (!m_st.savepoint.exec())
-        return makeError(QStringLiteral("savepoint: ") + m_st.savepoint.error());
     std::string failure;
-    try {
-        process(c);
-        if (!m_st.release.exec())
-            throw store::SqlError::of(m_st.release, QStringLiteral("release savepoint"));
-    } catch (const store::SqlError& e) {
-        failure = e.message().toStdString();
-    } catch (const std::exception& e) {
-        failure = e.what();
-    }
-    if (!failure.empty()) {
-        // Nothing of the event stays but an exception that keeps its raw line.
+    for (int attempt = 1;; ++attempt) {
+        if (!m_st.savepoint.exec())
+            return makeError(QStringLiteral("savepoint: ") + m_st.savepoint.error());
+        failure.clear();
+        bool retry = false;
+        try {
+            process(c);
+            if (!m_st.release.exec())
+                throw store::SqlError::of(m_st.release, QStringLiteral("release savepoint"));
+        } catch (const store::SqlError& e) {
+            failure = e.message().toStdString();
+            retry = concurrentWriterConflict(e) && attempt < kMaxEventAttempts && !m_o.dryRun;
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (failure.empty())
+            break;
+        // Nothing of the event stays (an exception that keeps its raw line follows, unless it is tried again).
         m_st.rollbackTo.exec();
         m_st.release.exec();
         if (c.insertedObject) // the insert was rolled back: the exception must not point at that id
@@ -583,6 +610,23 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
             *m_verdict = LineVerdict {};
             m_verdict->lineNo = lineNo;
         }
+        if (!retry)
+            break;
+        // Another writer of a shared workspace created the same object, recorded the same event or deadlocked
+        // with this batch: commit the events before this one (their row locks go with it), then run the event
+        // again on what is committed now.
+        if (auto r = maybeCommit(true); !r)
+            return r;
+        if (auto r = ensureTransaction(); !r)
+            return r;
+        m_batchEvents = 1;
+        ++m_sum.retries;
+        QThread::msleep(static_cast<unsigned long>(attempt * attempt * 5));
+        c = Ctx {};
+        c.raw = raw;
+        c.lineNo = lineNo;
+    }
+    if (!failure.empty()) {
         try {
             reject(c, "internal", "critical",
                 where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
@@ -1150,8 +1194,8 @@ void IngestPipeline::Run::storeRevision(Ctx& c)
 {
     const Envelope& env = c.env;
     const DomainDef& dom = *c.domain;
-    const std::int64_t objectId = c.objectId ? c.objectId : m_p.m_nextObjectId++;
-    c.revisionId = m_p.m_nextRevisionId++;
+    const std::int64_t objectId = c.objectId ? c.objectId : m_p.nextId(ObjectId);
+    c.revisionId = m_p.nextId(RevisionId);
     c.newRevisionNo = c.revisionNo + 1;
     const std::string lifecycle
         = dom.lifecycleAttribute.empty() ? std::string() : c.state.value(dom.lifecycleAttribute, std::string());
@@ -1224,7 +1268,7 @@ void IngestPipeline::Run::fanOut(Ctx& c)
             c.filtered.push_back(sub->target);
             continue;
         }
-        rows.push_back({ m_p.m_nextDeliveryId++, sub->target, sub->id, sub->contractVersion, m_land.dueAt(*sub, c.t) });
+        rows.push_back({ m_p.nextId(DeliveryId), sub->target, sub->id, sub->contractVersion, m_land.dueAt(*sub, c.t) });
         c.queued.push_back(sub->target);
     }
     if (!rows.empty()) {
@@ -1853,8 +1897,31 @@ Result<void> IngestPipeline::prepareStatements()
     if (m_instanceId.empty())
         return makeError(
             QStringLiteral("workspace %1 has no instance id (meta instance_id); it was not migrated").arg(m_ws.path()));
+    m_sequenceIds = m_ws.isPostgres();
     m_st = std::move(st);
     return {};
+}
+
+std::int64_t IngestPipeline::nextId(IdKind kind)
+{
+    if (!m_sequenceIds)
+        return m_nextId[kind]++;
+    std::vector<std::int64_t>& pool = m_idPool[kind];
+    if (pool.empty()) {
+        static constexpr std::array<const char*, 3> kTables = { "object", "revision", "delivery" };
+        SqlStatement& q = m_st->drawIds;
+        q.bind(0, kTables[kind]);
+        while (q.next())
+            pool.push_back(q.int64(0));
+        const bool failed = q.failed();
+        q.reset();
+        if (failed || pool.empty())
+            throw store::SqlError::of(q, QStringLiteral("draw %1 ids").arg(QLatin1String(kTables[kind])));
+        std::reverse(pool.begin(), pool.end()); // taken from the back, in ascending order
+    }
+    const std::int64_t id = pool.back();
+    pool.pop_back();
+    return id;
 }
 
 Result<IngestSummary> IngestPipeline::ingest(QIODevice& in, const IngestOptions& options)

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -39,6 +40,9 @@ struct IngestSummary
     std::int64_t policyViolations = 0; // events with attributes not merged because the sender does not own them
     std::int64_t duplicateSuspects = 0;
     std::int64_t deliveries = 0; // outbox rows written
+    // Events run again after a conflict with another writer of a shared workspace (the same new object or event
+    // at once, a deadlock); in the JSON only when not 0.
+    std::int64_t retries = 0;
     std::map<std::string, std::int64_t> exceptionsByCategory;
     std::string inputSha256; // of all bytes read
 
@@ -136,9 +140,14 @@ private:
     std::unique_ptr<Statements> m_st;
     std::map<std::string, DuplicateIndex, std::less<>> m_dupIndex; // per domain, loaded lazily
     std::string m_instanceId; // the workspace's instance id, part of every idempotency key
-    std::int64_t m_nextObjectId = 0;
-    std::int64_t m_nextRevisionId = 0;
-    std::int64_t m_nextDeliveryId = 0;
+    // Ids of new objects, revisions and deliveries. SQLite (one writer): counters from max(id) + 1 at the start of
+    // each run. PostgreSQL (several writers: the service's webhook and inbox, stewards' CLIs and GUIs): drawn in
+    // blocks from the tables' identity sequences, so that two processes ingesting at once never pick the same id.
+    enum IdKind { ObjectId, RevisionId, DeliveryId };
+    std::int64_t nextId(IdKind kind);
+    bool m_sequenceIds = false;
+    std::array<std::int64_t, 3> m_nextId {};
+    std::array<std::vector<std::int64_t>, 3> m_idPool; // PostgreSQL: ids drawn, not used yet (taken from the back)
 };
 
 } // namespace mdsync
