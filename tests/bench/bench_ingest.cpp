@@ -8,7 +8,10 @@
 // and changed texts the pipeline stored) and 5 delivery rows, one prepared INSERT per row, committed every
 // IngestOptions::batchSize events. No JSON, no hashing, no savepoints: the floor for the rows the outbox needs.
 //
-// Usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]
+// Usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline] [--backend sqlite|postgres]
+// --backend postgres: both sides on PostgreSQL (a fresh database per run, created and dropped through the superuser
+// `postgres` of the libpq environment: run it inside `tests/pg/throwaway-pg.sh run -- ...`, a durable cluster);
+// the baseline's INSERTs are then plain libpq prepared statements (PQprepare/PQexecPrepared) on the connection.
 // Runs alternate (P B, B P, P B, ...) to spread machine noise; medians are reported. Exits 1 when a sanity
 // check fails (row counts, exceptions), 2 on a usage or setup error.
 
@@ -241,6 +244,65 @@ private:
 
 // ---- Workspaces ---------------------------------------------------------------------------------------------------
 
+bool g_postgres = false;
+
+// Where one run's workspace lives: a file in a temporary folder, or a fresh PostgreSQL database dropped at the end
+// (declare it before the Workspace so that the connection closes first).
+class BenchLocation
+{
+public:
+    explicit BenchLocation(const QString& name)
+    {
+        if (!m_dir.isValid())
+            die(2, "cannot create a temporary directory");
+        if (!g_postgres) {
+            m_location = m_dir.filePath(name + QStringLiteral(".mdsync"));
+            return;
+        }
+        static int counter = 0;
+        m_database = QStringLiteral("bench_%1_%2_%3").arg(name).arg(QCoreApplication::applicationPid()).arg(++counter);
+        admin(QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(m_database, owner()));
+        m_location = QStringLiteral("postgresql:///") + m_database;
+    }
+    ~BenchLocation()
+    {
+        if (!m_database.isEmpty()) {
+            admin(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
+        }
+    }
+    BenchLocation(const BenchLocation&) = delete;
+    BenchLocation& operator=(const BenchLocation&) = delete;
+    const QString& location() const { return m_location; }
+
+private:
+    static QString owner()
+    {
+        const QByteArray user = qgetenv("PGUSER");
+        return user.isEmpty() ? QStringLiteral("mdsync") : QString::fromLocal8Bit(user);
+    }
+    static void admin(const QString& sql)
+    {
+        const QString name = QStringLiteral("bench-admin");
+        QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name)
+                                                       : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        if (!db.isOpen()) {
+            db.setDatabaseName(QStringLiteral("postgres"));
+            db.setUserName(QStringLiteral("postgres"));
+            if (!db.open())
+                die(2,
+                    "--backend postgres: cannot connect as postgres to the database postgres (run inside "
+                    "tests/pg/throwaway-pg.sh run -- ...): "
+                        + db.lastError().text().toStdString());
+        }
+        QSqlQuery q(db);
+        if (!q.exec(sql))
+            die(2, str(sql) + ": " + q.lastError().text().toStdString());
+    }
+    QTemporaryDir m_dir;
+    QString m_location;
+    QString m_database;
+};
+
 struct Config
 {
     CanonicalModel model;
@@ -306,10 +368,8 @@ struct PipelineRun
 
 PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std::vector<ReplayRow>* capture)
 {
-    QTemporaryDir dir;
-    if (!dir.isValid())
-        die(2, "cannot create a temporary directory");
-    auto ws = createWorkspace(dir.filePath(QStringLiteral("pipeline.mdsync")), cfg);
+    const BenchLocation where(QStringLiteral("pipeline"));
+    auto ws = createWorkspace(where.location(), cfg);
     auto active = loadActiveConfig(*ws);
     if (!active)
         die(2, str(active.error()));
@@ -387,10 +447,8 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
 
 Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int batchSize)
 {
-    QTemporaryDir dir;
-    if (!dir.isValid())
-        die(2, "cannot create a temporary directory");
-    auto ws = createWorkspace(dir.filePath(QStringLiteral("baseline.mdsync")), cfg);
+    const BenchLocation where(QStringLiteral("baseline"));
+    auto ws = createWorkspace(where.location(), cfg);
     const TimeMs t = nowMs();
     // One object row that all revisions belong to (revision.object_id is a foreign key); not timed.
     {
@@ -404,14 +462,15 @@ Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int ba
     QElapsedTimer timer;
     const double cpu0 = threadCpuSeconds();
     timer.start();
-    // Plain prepared statements on the same raw SQLite handle the pipeline uses (store/sqlstatement.h).
+    // Plain prepared statements on the same raw handle the pipeline uses (store/sqlstatement.h): sqlite3, or
+    // libpq's PQprepare/PQexecPrepared on the QPSQL connection.
     SqlStatement rev, del;
-    if (!rev.prepare(sqliteHandle(ws->db()),
+    if (!rev.prepare(ws->db(),
             "INSERT INTO revision(id, object_id, revision_no, op, source_system, actor, event_id, correlation_id,"
             " occurred_at, received_at, model_version, state, changed, content_hash)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
         die(2, str(rev.error()));
-    if (!del.prepare(sqliteHandle(ws->db()),
+    if (!del.prepare(ws->db(),
             "INSERT INTO delivery(id, revision_id, object_id, revision_no, target_id, subscription_id, status,"
             " due_at, idempotency_key, contract_version, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,'pending',?,?,?,?,?)"))
@@ -543,8 +602,14 @@ int main(int argc, char** argv)
             json = true;
         else if (a == QLatin1String("--profile-only-pipeline"))
             profileOnlyPipeline = true;
-        else if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            std::cout << "usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]\n";
+        else if (a == QLatin1String("--backend") && i + 1 < args.size()) {
+            const QString b = args[++i];
+            if (b != QLatin1String("sqlite") && b != QLatin1String("postgres"))
+                die(2, "--backend takes sqlite or postgres, not " + b.toStdString());
+            g_postgres = b == QLatin1String("postgres");
+        } else if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            std::cout << "usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]"
+                         " [--backend sqlite|postgres]\n";
             return 0;
         } else
             die(2, "unknown argument " + a.toStdString() + " (see --help)");
@@ -616,6 +681,7 @@ int main(int argc, char** argv)
     if (json) {
         const nlohmann::json out = {
             { "bench", "ingest" },
+            { "backend", g_postgres ? "postgres" : "sqlite" },
             { "events", n },
             { "repeats", repeat },
             { "batch_size", batchSize },
@@ -634,8 +700,9 @@ int main(int argc, char** argv)
         };
         std::cout << out.dump() << '\n';
     } else {
-        std::printf("bench_ingest: %d item events (%lld bytes JSONL), %d repeats, batch %d, %d deliveries/event\n", n,
-            static_cast<long long>(inputBytes), repeat, batchSize, kExpectedDeliveriesPerEvent);
+        std::printf("bench_ingest: %d item events (%lld bytes JSONL), %d repeats, batch %d, %d deliveries/event, %s\n",
+            n, static_cast<long long>(inputBytes), repeat, batchSize, kExpectedDeliveriesPerEvent,
+            g_postgres ? "PostgreSQL" : "SQLite");
         std::printf(
             "  machine: %u cores, %s, Qt %s, SQLite %s\n", cores, cpu.c_str(), qVersion(), sqliteVersion().c_str());
         std::printf("  pipeline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  median of %d\n", pRate, pUs,
