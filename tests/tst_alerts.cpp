@@ -100,16 +100,19 @@ private Q_SLOTS:
         QCOMPARE(s.alerts({}), 1);
         QCOMPARE(scalar(s.tw.db(), QStringLiteral("SELECT last_seen_at - fired_at FROM alert")).toLongLong(), 60000);
 
-        // The overdue query reads the partial index of non-final deliveries.
-        QSqlQuery plan(s.tw.db());
-        QVERIFY(plan.exec(QStringLiteral(
-            "EXPLAIN QUERY PLAN SELECT count(*), min(d.created_at) FROM delivery d WHERE d.target_id = 'ERP'"
-            " AND d.status IN ('pending','retry_wait','in_flight','held') AND d.subscription_id = 'item->ERP'"
-            " AND d.created_at < 0")));
-        QString detail;
-        while (plan.next())
-            detail += plan.value(3).toString() + QLatin1Char('\n');
-        QVERIFY2(detail.contains(QStringLiteral("delivery_due")), qPrintable(detail));
+        // The overdue query reads the partial index of non-final deliveries (SQLite's plan; PostgreSQL's planner
+        // chooses by its statistics, which a table of two rows does not make meaningful).
+        if (!testBackendIsPostgres()) {
+            QSqlQuery plan(s.tw.db());
+            QVERIFY(plan.exec(QStringLiteral(
+                "EXPLAIN QUERY PLAN SELECT count(*), min(d.created_at) FROM delivery d WHERE d.target_id = 'ERP'"
+                " AND d.status IN ('pending','retry_wait','in_flight','held') AND d.subscription_id = 'item->ERP'"
+                " AND d.created_at < 0")));
+            QString detail;
+            while (plan.next())
+                detail += plan.value(3).toString() + QLatin1Char('\n');
+            QVERIFY2(detail.contains(QStringLiteral("delivery_due")), qPrintable(detail));
+        }
 
         // Both deliveries acked (as the dispatcher would): the condition is gone, the alert clears.
         QSqlQuery q(s.tw.db());

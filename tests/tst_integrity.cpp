@@ -65,10 +65,9 @@ json location(const std::string& parent)
 // The single open (or any) exception of a category: its message.
 QString messageOf(QSqlDatabase db, const char* category)
 {
-    return scalar(db,
-        QStringLiteral("SELECT group_concat(message, ' | ') FROM exception WHERE category = '%1'")
-            .arg(QLatin1String(category)))
-        .toString();
+    return column(db,
+        QStringLiteral("SELECT message FROM exception WHERE category = '%1' ORDER BY id").arg(QLatin1String(category)))
+        .join(QStringLiteral(" | "));
 }
 
 } // namespace
@@ -381,6 +380,7 @@ private Q_SLOTS:
 
     void workspaceFromSchema4IsUpgraded()
     {
+        MDSYNC_SQLITE_ONLY("SQLite schema 4 and its migration (PostgreSQL's schemas start at its version 1)");
         // A workspace made before instance ids and the reference index: its keys stay as sent, it gets an
         // instance id, and its references are indexed on the next ingest (so structure checks see old BOMs).
         MDSYNC_TEMP_WS(t);
@@ -419,6 +419,7 @@ private Q_SLOTS:
 
     void workspaceFromSchema5GetsObjectRefInKeyOrder()
     {
+        MDSYNC_SQLITE_ONLY("SQLite schema 5's table layout and PRAGMA integrity_check");
         // Schema 5 declared object_ref's non-key column `domain` between key columns; SQLite 3.40's
         // integrity_check then reported "NULL value in object_ref.domain" for every row. Schema 6 keeps the rows
         // with the key columns first, and the check passes.

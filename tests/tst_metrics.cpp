@@ -280,7 +280,7 @@ private Q_SLOTS:
             QVERIFY(q.exec());
             QVERIFY(q.exec(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES"
                                           " ('inbound', 'validation', '%1', 1) ON CONFLICT(stage, category, status)"
-                                          " DO UPDATE SET n = n + 1")
+                                          " DO UPDATE SET n = exception_counter.n + 1")
                                .arg(QLatin1String(status))));
         }
         KpiOptions ko;
@@ -296,14 +296,17 @@ private Q_SLOTS:
         QCOMPARE(ex["open_by_domain"]["supplier"].get<int>(), 5);
         QVERIFY(k.value()["mttr"]["mean_ms"].is_null());
 
-        // Aging counts are index range counts on exception_open, not table scans.
-        QSqlQuery plan(tw.db());
-        QVERIFY(plan.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT count(*) FROM exception WHERE status = 'open'"
-                                         " AND category = 'validation' AND created_at > 0")));
-        QString detail;
-        while (plan.next())
-            detail += plan.value(3).toString() + QLatin1Char('\n');
-        QVERIFY2(detail.contains(QStringLiteral("USING COVERING INDEX exception_open")), qPrintable(detail));
+        // Aging counts are index range counts on exception_open, not table scans (SQLite's plan; PostgreSQL's
+        // depends on its statistics).
+        if (!testBackendIsPostgres()) {
+            QSqlQuery plan(tw.db());
+            QVERIFY(plan.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT count(*) FROM exception WHERE status = 'open'"
+                                             " AND category = 'validation' AND created_at > 0")));
+            QString detail;
+            while (plan.next())
+                detail += plan.value(3).toString() + QLatin1Char('\n');
+            QVERIFY2(detail.contains(QStringLiteral("USING COVERING INDEX exception_open")), qPrintable(detail));
+        }
 
         // MTTR after a resolve: the 2 h old exception is closed now.
         QVERIFY(grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());

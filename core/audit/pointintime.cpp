@@ -232,10 +232,15 @@ Result<nlohmann::json> authorityAt(
         }
 
         // Highest revision acknowledged by each target at T.
-        q.prepare(QStringLiteral("SELECT target_id, max(revision_no), acked_at FROM delivery"
-                                 " WHERE object_id = ? AND acked_at IS NOT NULL AND acked_at <= ?"
-                                 " GROUP BY target_id ORDER BY target_id"));
+        // (Standard SQL: the ack time of that revision's delivery, not SQLite's bare column beside max().)
+        q.prepare(QStringLiteral("SELECT d.target_id, d.revision_no, max(d.acked_at) FROM delivery d"
+                                 " WHERE d.object_id = ? AND d.acked_at IS NOT NULL AND d.acked_at <= ?"
+                                 " AND d.revision_no = (SELECT max(x.revision_no) FROM delivery x"
+                                 " WHERE x.object_id = d.object_id AND x.target_id = d.target_id"
+                                 " AND x.acked_at IS NOT NULL AND x.acked_at <= ?)"
+                                 " GROUP BY d.target_id, d.revision_no ORDER BY d.target_id"));
         q.addBindValue(QVariant::fromValue<qlonglong>(objectId));
+        q.addBindValue(QVariant::fromValue<qlonglong>(atMs));
         q.addBindValue(QVariant::fromValue<qlonglong>(atMs));
         if (!q.exec())
             return withSubject(sqlError(q, QStringLiteral("acknowledgements")));

@@ -40,7 +40,8 @@ Result<std::vector<qint64>> auditSeqs(QSqlDatabase& db, const AuditFilter& f)
     auto like = [&](const char* column, const QString& text) {
         if (text.trimmed().isEmpty())
             return;
-        where << QStringLiteral("%1 LIKE ? ESCAPE '\\'").arg(QLatin1String(column));
+        // lower(...) LIKE lower(?): case-insensitive on both backends (SQLite's LIKE is, PostgreSQL's is not).
+        where << QStringLiteral("lower(%1) LIKE lower(?) ESCAPE '\\'").arg(QLatin1String(column));
         binds << auditLikePattern(text.trimmed());
     };
     like("actor", f.actor);

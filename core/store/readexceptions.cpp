@@ -251,20 +251,28 @@ Result<std::map<QString, qint64>> exceptionGroupCounts(
 Result<ExceptionChoices> exceptionChoices(QSqlDatabase& db)
 {
     ExceptionChoices c;
-    auto list = [&db](const char* sql, QStringList& out) {
+    QString error;
+    auto list = [&db, &error](const char* sql, QStringList& out) {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        if (q.exec(QLatin1String(sql)))
-            while (q.next())
-                if (!q.value(0).toString().isEmpty())
-                    out << q.value(0).toString();
+        if (!q.exec(QLatin1String(sql))) {
+            if (error.isEmpty())
+                error = exError(q, QStringLiteral("filter choices"));
+            return;
+        }
+        while (q.next())
+            if (!q.value(0).toString().isEmpty())
+                out << q.value(0).toString();
     };
     list("SELECT DISTINCT category FROM exception_counter ORDER BY 1", c.categories);
-    list("SELECT DISTINCT severity FROM exception ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'error' THEN 1"
-         " WHEN 'high' THEN 2 WHEN 'warning' THEN 3 WHEN 'medium' THEN 4 ELSE 5 END",
+    // GROUP BY, not DISTINCT: PostgreSQL orders a DISTINCT only by what it selects.
+    list("SELECT severity FROM exception GROUP BY severity ORDER BY CASE severity WHEN 'critical' THEN 0"
+         " WHEN 'error' THEN 1 WHEN 'high' THEN 2 WHEN 'warning' THEN 3 WHEN 'medium' THEN 4 ELSE 5 END",
         c.severities);
     list("SELECT id FROM system ORDER BY 1", c.targets);
     list("SELECT name FROM domain ORDER BY 1", c.domains);
+    if (!error.isEmpty())
+        return makeError(error);
     return c;
 }
 
@@ -303,7 +311,9 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
     q.prepare(QStringLiteral("SELECT id, status, kind, proposed_by, proposed_at, changes, reason, critical_groups"
                              " FROM correction WHERE exception_id = ? ORDER BY id DESC LIMIT 1"));
     q.addBindValue(id);
-    if (q.exec() && q.next()) {
+    if (!q.exec())
+        return makeError(exError(q, QStringLiteral("the correction of an exception")));
+    if (q.next()) {
         d.correctionId = q.value(0).toLongLong();
         d.correctionStatus = q.value(1).toString();
         d.correctionKind = q.value(2).toString();
@@ -318,23 +328,25 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
     if (!d.domain.isEmpty()) {
         q.prepare(QStringLiteral("SELECT at, kind, COALESCE(actor, ''), COALESCE(system_id, ''), detail FROM ("
                                  " SELECT * FROM lineage_event WHERE domain = ? AND object_key = ?"
-                                 " ORDER BY id DESC LIMIT 200) ORDER BY id"));
+                                 " ORDER BY id DESC LIMIT 200) newest ORDER BY id"));
         q.addBindValue(d.domain);
         q.addBindValue(d.key);
-        if (q.exec())
-            while (q.next())
-                d.lineage.push_back({ q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                    q.value(3).toString(), q.value(4).toString().left(400) });
+        if (!q.exec())
+            return makeError(exError(q, QStringLiteral("the lineage of an exception's object")));
+        while (q.next())
+            d.lineage.push_back({ q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                q.value(3).toString(), q.value(4).toString().left(400) });
         q.finish();
     }
     q.prepare(QStringLiteral("SELECT at, action, actor, COALESCE(reason, ''), subject FROM audit_log"
                              " WHERE subject = ? OR subject = ? ORDER BY seq LIMIT 500"));
     q.addBindValue(QStringLiteral("exception/%1").arg(id));
     q.addBindValue(QString(d.domain + QLatin1Char('/') + d.key));
-    if (q.exec())
-        while (q.next())
-            d.audit.push_back(
-                { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString() });
+    if (!q.exec())
+        return makeError(exError(q, QStringLiteral("the audit entries of an exception")));
+    while (q.next())
+        d.audit.push_back(
+            { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString() });
     return d;
 }
 
