@@ -144,6 +144,7 @@ private Q_SLOTS:
     // not a demo is never replaced, whatever its version.
     void demoReplacesAnOlderDemoWorkspaceButNoOtherFile()
     {
+        MDSYNC_SQLITE_ONLY("demo workspaces are files");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString demo = dir.filePath(QStringLiteral("demo.mdsync"));

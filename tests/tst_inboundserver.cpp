@@ -483,13 +483,17 @@ private Q_SLOTS:
         QCOMPARE(num(line, "revision_no"), 1);
         QCOMPARE(count(h.ws.db(), QStringLiteral("object"), QStringLiteral("key = 'FG-451'")), 1);
         QCOMPARE(count(h.ws.db(), QStringLiteral("revision")), 3);
-        // Ids stay dense: the dry run's ids were handed out again.
-        QCOMPARE(scalar(h.ws.db(), QStringLiteral("SELECT max(id) FROM revision")).toLongLong(), 3);
-        QCOMPARE(scalar(h.ws.db(), QStringLiteral("SELECT max(id) FROM object")).toLongLong(), 3);
+        // Ids stay dense on SQLite: the dry run's ids were handed out again (PostgreSQL's sequences never give
+        // an id twice: a gap there).
+        if (!testBackendIsPostgres()) {
+            QCOMPARE(scalar(h.ws.db(), QStringLiteral("SELECT max(id) FROM revision")).toLongLong(), 3);
+            QCOMPARE(scalar(h.ws.db(), QStringLiteral("SELECT max(id) FROM object")).toLongLong(), 3);
+        }
     }
 
     void storageFailureIs503()
     {
+        MDSYNC_SQLITE_ONLY("a second SQLite writer (BEGIN IMMEDIATE) makes the storage fail");
         MDSYNC_HARNESS(h);
         // Another connection holds the write lock: the ingest cannot start its run (after SQLite's busy wait).
         RawConnection other(h.ws.path());
