@@ -639,8 +639,11 @@ nlohmann::json statsJson(const DispatcherStats& st)
 
 // Runs the event loop until a stop signal, the timeout, or (untilIdle) the dispatcher is idle.
 // Returns false on timeout.
-bool runLoop(Core& core, bool untilIdle, qint64 timeoutMs, const std::function<void()>& everyTick = {})
+// Runs until a stop signal, the dispatcher's storage failure, the timeout or (untilIdle) two idle checks in a row.
+// A standby dispatcher of a shared workspace is never idle: it waits for the lease, then drains.
+bool runLoop(CoreRunner& runner, bool untilIdle, qint64 timeoutMs, const std::function<void()>& everyTick = {})
 {
+    Core& core = runner.core();
     QEventLoop loop;
     QTimer check;
     QElapsedTimer clock;
@@ -651,7 +654,7 @@ bool runLoop(Core& core, bool untilIdle, qint64 timeoutMs, const std::function<v
     QObject::connect(&check, &QTimer::timeout, &loop, [&] {
         if (everyTick)
             everyTick();
-        if (g_stopSignal.load() != 0 || !core.dispatcher->isRunning()) {
+        if (g_stopSignal.load() != 0 || runner.hasFailed()) {
             loop.quit();
             return;
         }
@@ -661,7 +664,7 @@ bool runLoop(Core& core, bool untilIdle, qint64 timeoutMs, const std::function<v
             return;
         }
         // Idle twice in a row: nothing in flight and nothing due within 10 minutes.
-        if (untilIdle && core.dispatcher->isIdle(10 * 60 * 1000)) {
+        if (untilIdle && runner.isDispatching() && core.dispatcher->isIdle(10 * 60 * 1000)) {
             if (++idleChecks >= 2)
                 loop.quit();
         } else {
@@ -735,10 +738,11 @@ int cmdRun(const Args& a)
         out().flush();
     }
     // Log lines reach the journal (a pipe under systemd) within a tick, not at exit.
-    const bool finished = runLoop(c, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000), [] {
-        out().flush();
-        err().flush();
-    });
+    const bool finished
+        = runLoop(runner, a.has(QStringLiteral("until-idle")), static_cast<qint64>(timeoutS * 1000), [] {
+              out().flush();
+              err().flush();
+          });
     const auto stopped = runner.stop();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
@@ -918,7 +922,7 @@ int cmdDemo(Args a)
     QElapsedTimer clock;
     clock.start();
     qint64 nextReport = 10000;
-    runLoop(c, false, static_cast<qint64>(duration * 1000), [&] {
+    runLoop(runner, false, static_cast<qint64>(duration * 1000), [&] {
         if (clock.elapsed() >= nextReport) {
             nextReport += 10000;
             out() << QStringLiteral("  t=%1s events %2 | ").arg(clock.elapsed() / 1000, 3).arg(demo.eventsSent())

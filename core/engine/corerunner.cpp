@@ -5,6 +5,7 @@
 #include "engine/embeddedcore.h"
 #include "metrics/alerts.h"
 #include "policy/landscape.h"
+#include "store/dispatcherlease.h"
 #include "store/workspace.h"
 #include "sync/reconcile.h"
 #include "util/qtext.h"
@@ -24,7 +25,10 @@ CoreRunner::CoreRunner(EmbeddedCore& core, CoreRunnerOptions options, QObject* p
     qRegisterMetaType<mdsync::FiredAlert>();
     qRegisterMetaType<QList<mdsync::FiredAlert>>();
     connect(m_core.dispatcher.get(), &Dispatcher::outcomesCommitted, this, &CoreRunner::markChanged);
-    connect(m_core.dispatcher.get(), &Dispatcher::storageFailed, this, &CoreRunner::storageFailed);
+    connect(m_core.dispatcher.get(), &Dispatcher::storageFailed, this, [this](const QString& m) {
+        m_failed = true;
+        Q_EMIT storageFailed(m);
+    });
     m_notifyTimer = new QTimer(this);
     m_notifyTimer->setInterval(m_o.notifyIntervalMs);
     m_notifyTimer->setSingleShot(true);
@@ -74,15 +78,37 @@ Result<void> CoreRunner::start()
         Q_EMIT message(
             QStringLiteral("inbox %1 (processed files move to done/ or failed/)").arg(m_o.inbox->folder), false);
     }
+    m_running = true;
+    m_paused = false;
     if (m_o.dispatch == DispatchMode::Never) {
         Q_EMIT message(QStringLiteral("deliveries are sent by the workspace's dispatcher service, not here"), false);
-    } else if (auto r = m_core.dispatcher->start(); !r) {
+    } else if (m_core.ws->isPostgres()) {
+        // One active dispatcher per shared workspace: the lease decides (docs/DISPATCHER.md).
+        m_lease = std::make_unique<DispatcherLease>(m_core.ws->db(), m_core.ws->instanceId());
+        m_lease->setCheckInterval(m_o.leaseCheckMs);
+        connect(m_lease.get(), &DispatcherLease::acquired, this, &CoreRunner::onLeaseAcquired);
+        connect(m_lease.get(), &DispatcherLease::lost, this, &CoreRunner::onLeaseLost);
+        auto held = m_lease->tryAcquire();
+        Result<void> started;
+        if (!held)
+            started = makeError(QStringLiteral("dispatcher lease: ") + held.error());
+        else if (held.value())
+            started = startDispatching();
+        else
+            enterStandby();
+        if (!started) {
+            m_running = false;
+            m_lease.reset();
+            m_inbox.reset();
+            m_webhook.reset();
+            return started;
+        }
+    } else if (auto r = startDispatching(); !r) {
+        m_running = false;
         m_inbox.reset();
         m_webhook.reset();
         return r;
     }
-    m_running = true;
-    m_paused = false;
     if (m_o.alertIntervalMs > 0) {
         m_alerts = std::make_unique<AlertEngine>(*m_core.ws);
         m_alertTimer = new QTimer(this);
@@ -122,6 +148,10 @@ Result<void> CoreRunner::stop()
     while (d.callsInFlight() > 0 && drain.elapsed() < m_o.drainTimeoutMs && d.lastError().isEmpty())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     const auto flushed = d.flush();
+    if (m_lease) { // after the outcomes are recorded: a standby may take over now
+        m_lease->release();
+        m_lease.reset();
+    }
     m_webhook.reset();
     m_inbox.reset();
     m_alerts.reset();
@@ -139,11 +169,83 @@ Result<void> CoreRunner::setSendingPaused(bool paused)
         return {};
     if (paused) {
         m_core.dispatcher->stop();
+    } else if (m_lease && !m_lease->isActive()) {
+        // A standby: sending starts when the lease is taken.
     } else if (auto r = m_core.dispatcher->start(); !r) {
         return r;
     }
     m_paused = paused;
     return {};
+}
+
+bool CoreRunner::isDispatching() const
+{
+    return m_running && m_o.dispatch != DispatchMode::Never && !m_paused && (!m_lease || m_lease->isActive());
+}
+
+bool CoreRunner::isActiveInstance() const
+{
+    if (m_o.dispatch == DispatchMode::Never)
+        return !m_core.ws->isPostgres();
+    return !m_lease || m_lease->isActive();
+}
+
+Result<void> CoreRunner::startDispatching()
+{
+    if (auto r = m_core.dispatcher->start(); !r)
+        return r;
+    if (m_lease)
+        Q_EMIT message(QStringLiteral("active dispatcher of this workspace (dispatcher lease held)"), false);
+    return {};
+}
+
+void CoreRunner::enterStandby()
+{
+    m_standbySince.start();
+    QString who = QStringLiteral("another process");
+    if (auto h = m_lease->holder(); h && h->pid != 0)
+        who = h->describe();
+    Q_EMIT message(
+        QStringLiteral("standby: the active dispatcher is %1; taking over when it stops (ingest runs here too)")
+            .arg(who),
+        false);
+    m_lease->startStandby(m_o.leasePollMs);
+}
+
+void CoreRunner::onLeaseAcquired()
+{
+    if (!m_running)
+        return;
+    const double waited = static_cast<double>(m_standbySince.elapsed()) / 1000.0;
+    if (m_paused) {
+        Q_EMIT message(QStringLiteral("took over as the active dispatcher after %1 s on standby (sending paused)")
+                           .arg(waited, 0, 'f', 1),
+            false);
+        return;
+    }
+    if (auto r = m_core.dispatcher->start(); !r) {
+        m_failed = true;
+        Q_EMIT message(
+            QStringLiteral("took over the dispatcher lease, but the dispatcher cannot start: ") + r.error(), true);
+        Q_EMIT storageFailed(r.error());
+        return;
+    }
+    Q_EMIT message(
+        QStringLiteral("took over as the active dispatcher after %1 s on standby").arg(waited, 0, 'f', 1), false);
+    markChanged();
+}
+
+void CoreRunner::onLeaseLost()
+{
+    if (!m_running)
+        return;
+    // The lock went with the lease's session: another process may be active already. Stop sending at once; the
+    // calls in flight finish and their outcomes are recorded (the targets deduplicate by idempotency key).
+    m_core.dispatcher->stop();
+    Q_EMIT message(QStringLiteral("lost the dispatcher lease (its database connection ended): sending stopped, "
+                                  "back to standby"),
+        true);
+    enterStandby();
 }
 
 void CoreRunner::markChanged()
@@ -165,7 +267,7 @@ void CoreRunner::announce()
 
 void CoreRunner::evaluateAlerts()
 {
-    if (!m_alerts)
+    if (!m_alerts || !isActiveInstance())
         return;
     auto r = m_alerts->evaluate();
     if (!r) {
@@ -213,8 +315,8 @@ void CoreRunner::startReconcileSchedule()
         const std::string target = s.target;
         const std::string domain = s.domain;
         connect(timer, &QTimer::timeout, m_reconcile.get(), [this, shared, busy, connector, target, domain] {
-            if (*busy)
-                return; // the previous run still waits for its read-back: this one is skipped, the next comes
+            if (*busy || !isActiveInstance())
+                return; // the previous run still waits for its read-back (or a standby): skipped, the next comes
             *busy = true;
             ReconcileOptions o;
             o.target = target;

@@ -9,6 +9,7 @@
 #include "sync/inboundserver.h"
 #include "util/result.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
@@ -25,6 +26,7 @@ namespace mdsync {
 
 struct EmbeddedCore;
 class AlertEngine;
+class DispatcherLease;
 
 // A new alert of severity critical or high (what the GUI notifies and `mdsyncctl run` prints).
 struct FiredAlert
@@ -49,6 +51,11 @@ struct CoreRunnerOptions
     int alertIntervalMs = 30 * 1000; // alert rules are evaluated this often (docs/METRICS.md); 0 = never
     int notifyIntervalMs = 250; // changed() at most this often
     int drainTimeoutMs = 5000; // at stop: how long calls in flight may take to finish
+    // PostgreSQL (DispatchMode::Auto): how often a standby tries to take the dispatcher lease, and how often the
+    // active one checks that its lease connection is alive (docs/DISPATCHER.md "One dispatcher per shared
+    // workspace").
+    int leasePollMs = 1000;
+    int leaseCheckMs = 2000;
 };
 
 class CoreRunner final : public QObject
@@ -69,8 +76,14 @@ public:
 
     bool isRunning() const { return m_running; }
     bool isSendingPaused() const { return m_paused; }
-    // Whether this runner's dispatcher sends (false with DispatchMode::Never).
-    bool isDispatching() const { return m_running && m_o.dispatch != DispatchMode::Never && !m_paused; }
+    // Whether this runner's dispatcher sends: not with DispatchMode::Never, not while paused, and on PostgreSQL
+    // only while it holds the workspace's dispatcher lease (a standby waits).
+    bool isDispatching() const;
+    // This process is the workspace's active instance: SQLite (one writer), or the PostgreSQL lease holder. Only
+    // the active instance evaluates alert rules and runs the reconciliation schedule; every instance ingests.
+    bool isActiveInstance() const;
+    // The dispatcher stopped on a storage failure (storageFailed() was emitted): the run should end.
+    bool hasFailed() const { return m_failed; }
     quint16 webhookPort() const { return m_webhookPort; }
     EmbeddedCore& core() const { return m_core; }
 
@@ -93,12 +106,18 @@ Q_SIGNALS:
 private:
     void startReconcileSchedule();
     void announce();
+    Result<void> startDispatching(); // SQLite, or the lease held
+    void enterStandby(); // PostgreSQL: wait for the lease
+    void onLeaseAcquired();
+    void onLeaseLost();
 
     EmbeddedCore& m_core;
     CoreRunnerOptions m_o;
     std::unique_ptr<InboundServer> m_webhook;
     std::unique_ptr<FileInbox> m_inbox;
     std::unique_ptr<AlertEngine> m_alerts;
+    std::unique_ptr<DispatcherLease> m_lease; // PostgreSQL with DispatchMode::Auto
+    QElapsedTimer m_standbySince;
     std::unique_ptr<QObject> m_reconcile; // parent of the reconcile timers
     QTimer* m_alertTimer = nullptr;
     QTimer* m_notifyTimer = nullptr;
@@ -106,6 +125,7 @@ private:
     bool m_running = false;
     bool m_paused = false;
     bool m_dirty = false;
+    bool m_failed = false;
 };
 
 } // namespace mdsync
