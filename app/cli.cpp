@@ -687,8 +687,14 @@ int cmdRun(const Args& a)
         return fail(
             QStringLiteral("--timeout takes a number of seconds, got '%1'").arg(a.value(QStringLiteral("timeout"))));
     auto core = openCore(path, DispatcherOptions {}, true);
-    if (!core)
+    if (!core) {
+        // A database server that is not up yet (boot order, a restart) is not a configuration error.
+        if (WorkspaceLocation::looksLikePostgres(path) && core.error().contains(QLatin1String(": cannot connect:"))) {
+            fail(core.error() + QStringLiteral(" (exit 75: try again later)"));
+            return TryLater;
+        }
         return fail(core.error());
+    }
     Core& c = *core.value();
     const bool json = a.has(QStringLiteral("json"));
     if (!json) {

@@ -5,7 +5,9 @@
 namespace mdsync::cli {
 
 // Exit codes of mdsyncctl.
-enum ExitCode { Ok = 0, UserError = 1, DataProblems = 2 };
+// TryLater (EX_TEMPFAIL): `run` could not reach its PostgreSQL server; the service manager restarts it
+// (mdsync.service).
+enum ExitCode { Ok = 0, UserError = 1, DataProblems = 2, TryLater = 75 };
 
 // Runs one mdsyncctl command line (without the program name). Output goes to stdout, the one-line error
 // message of a user error to stderr.

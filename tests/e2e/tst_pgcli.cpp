@@ -51,6 +51,18 @@ private slots:
 
     void cleanup() { m_pg.dropAll(); }
 
+    // The service on a database that is not up yet: exit 75 (EX_TEMPFAIL), which mdsync.service restarts, not
+    // exit 1 (a configuration error, which it does not).
+    void runWithoutItsServerAsksToBeRestarted()
+    {
+        const CtlResult r = runCtl({ QStringLiteral("--workspace"), QStringLiteral("postgresql://127.0.0.1:1/nothing"),
+            QStringLiteral("run"), QStringLiteral("--until-idle") });
+        QVERIFY2(r.exitCode == 75 && r.err.contains("cannot connect"), qPrintable(show(r)));
+        const CtlResult wrong = runCtl({ QStringLiteral("--workspace"),
+            QStringLiteral("postgresql://127.0.0.1:1/nothing?sslmod=require"), QStringLiteral("run") });
+        QVERIFY2(wrong.exitCode == 1, qPrintable(show(wrong))); // a misspelt parameter stays a configuration error
+    }
+
     void mustShowCommandsWorkOnPostgres()
     {
         const QString ws = newWorkspaceUri();
