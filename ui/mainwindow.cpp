@@ -170,6 +170,7 @@ void MainWindow::buildMenus()
     viewMenu->addMenu(createLanguageMenu(this));
 
     QMenu* core = menuBar()->addMenu(tr("&Core"));
+    core->setToolTipsVisible(true); // says why sending cannot be paused here on a shared workspace
     m_pauseAction = core->addAction(tr("&Pause sending"));
     m_pauseAction->setCheckable(true);
     m_pauseAction->setEnabled(false);
@@ -321,8 +322,14 @@ void MainWindow::updateStatus()
         state = tr("Core failed");
         break;
     }
+    if (m_core->isShared() && m_core->isRunning())
+        state = tr("Shared workspace: deliveries sent by the workspace's service");
     m_coreLabel->setText(state);
-    m_pauseAction->setEnabled(m_core->isRunning());
+    m_pauseAction->setEnabled(m_core->isRunning() && !m_core->isShared());
+    m_pauseAction->setToolTip(m_core->isShared()
+            ? tr("On a shared workspace the workspace's service (mdsyncctl run) sends the deliveries; a target is "
+                 "paused for everyone with mdsyncctl pause --target")
+            : QString());
     {
         const QSignalBlocker block(m_pauseAction);
         m_pauseAction->setChecked(m_core->state() == CoreService::State::Paused);
