@@ -241,6 +241,52 @@ private Q_SLOTS:
             qPrintable(q.lastError().text()));
         QTRY_VERIFY_WITH_TIMEOUT(bChanged.count() >= 1, 1000);
     }
+
+    // Both stewards discard the same exception at the same moment: one wins, the other is told who acted first
+    // and when, and the discard is applied (and audited) once.
+    void theSecondStewardIsToldWhoActedFirst()
+    {
+        const qint64 id = openException();
+        Gui a, b;
+        QVERIFY(a.start(uri(m_db, QStringLiteral("gui_sa")), "gui_sa"));
+        QVERIFY(b.start(uri(m_db, QStringLiteral("gui_sb")), "gui_sb"));
+        QVERIFY(b.showOnly(id));
+        std::map<QString, std::pair<bool, QString>> outcome;
+        int finished = 0;
+        for (auto [gui, login] :
+            { std::pair { &a, QStringLiteral("gui_sa") }, std::pair { &b, QStringLiteral("gui_sb") } })
+            gui->core->submit(exceptionDiscardCommand({ id }, DiscardReason::Duplicate, "double entry"),
+                [&outcome, &finished, login](bool ok, const QString& error, const nlohmann::json& result) {
+                    ++finished;
+                    QString message = error;
+                    if (ok && result.value("failed", 0) > 0) {
+                        ok = false;
+                        message = QString::fromStdString(result["items"][0].value("message", std::string()));
+                    }
+                    outcome[login] = { ok, message };
+                });
+        QTRY_COMPARE_WITH_TIMEOUT(finished, 2, 15000);
+        QVERIFY2(outcome[QStringLiteral("gui_sa")].first != outcome[QStringLiteral("gui_sb")].first,
+            qPrintable(outcome[QStringLiteral("gui_sa")].second + QLatin1Char('|')
+                + outcome[QStringLiteral("gui_sb")].second));
+        const QString winner
+            = outcome[QStringLiteral("gui_sa")].first ? QStringLiteral("gui_sa") : QStringLiteral("gui_sb");
+        const QString loser = winner == QLatin1String("gui_sa") ? QStringLiteral("gui_sb") : QStringLiteral("gui_sa");
+        const QString message = outcome[loser].second;
+        QVERIFY2(
+            message.startsWith(QStringLiteral("exception #%1 was already discarded by %2 at ").arg(id).arg(winner)),
+            qPrintable(message));
+        QCOMPARE(scalar(workspaceDb(),
+                     QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'exception.discard' AND subject = "
+                                    "'exception/%1'")
+                         .arg(id))
+                     .toInt(),
+            1);
+        // B's backlog shows the outcome.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            b.view->model()->data(b.view->model()->index(0, 0), ExceptionsModel::RawStatusRole).toString(),
+            QStringLiteral("discarded"), 1000);
+    }
 };
 
 QTEST_MAIN(TestPgSharedGui)
