@@ -5,19 +5,27 @@
 
 #include "corecontroller.h"
 #include "dbreader.h"
+#include "mainwindow.h"
 #include "models/exceptionsmodel.h"
 #include "pgtestenv.h"
+#include "sharedworkspacedialog.h"
 #include "testutil.h"
 #include "views/exceptioncommands.h"
 #include "views/exceptionsview.h"
 #include "workspacefixture.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -286,6 +294,77 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(
             b.view->model()->data(b.view->model()->index(0, 0), ExceptionsModel::RawStatusRole).toString(),
             QStringLiteral("discarded"), 1000);
+    }
+
+    // File -> Open shared workspace…: the fields make a location without a password, "Test connection" connects
+    // for real and says as whom, a recent connection fills the fields again. With MDSYNC_SHOT_DIR set, the dialog
+    // and a main window on the shared workspace are saved as PNGs there (docs/screenshot-shared-*.png).
+    void openSharedWorkspaceDialog()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("mdsync-test-pgsharedgui"));
+        QSettings().clear();
+        SharedWorkspaceDialog dialog;
+        dialog.show();
+        QVERIFY(!dialog.testButton()->isEnabled()); // no database yet
+        dialog.databaseEdit()->setText(m_db);
+        dialog.userEdit()->setText(QStringLiteral("gui_sa"));
+        QCOMPARE(dialog.location(), QStringLiteral("postgresql://gui_sa@/") + m_db);
+        QVERIFY(dialog.testButton()->isEnabled());
+        QSignalSpy tested(&dialog, &SharedWorkspaceDialog::tested);
+        QTest::mouseClick(dialog.testButton(), Qt::LeftButton);
+        QVERIFY(tested.wait(15000));
+        QVERIFY2(tested.first().at(0).toBool(), qPrintable(tested.first().at(1).toString()));
+        QVERIFY2(tested.first().at(1).toString().contains(QStringLiteral(" as gui_sa: an MDSync workspace")),
+            qPrintable(tested.first().at(1).toString()));
+        // A database that is not there: the message says so and names it.
+        dialog.databaseEdit()->setText(QStringLiteral("no_such_db"));
+        tested.clear();
+        QTest::mouseClick(dialog.testButton(), Qt::LeftButton);
+        QVERIFY(tested.wait(15000));
+        QVERIFY(!tested.first().at(0).toBool());
+        QVERIFY2(tested.first().at(1).toString().contains(QStringLiteral("no_such_db")),
+            qPrintable(tested.first().at(1).toString()));
+        // Recent connections: the display form, refilled into the fields; a service replaces the fields.
+        SharedWorkspaceDialog::remember(QStringLiteral("postgresql://gui_sa@/") + m_db);
+        QCOMPARE(SharedWorkspaceDialog::recent(), QStringList { QStringLiteral("postgresql://gui_sa@/") + m_db });
+        SharedWorkspaceDialog::remember(QStringLiteral("postgresql://gui_sa:secret@/") + m_db); // refused: password
+        QCOMPARE(SharedWorkspaceDialog::recent().size(), 1);
+        dialog.setLocation(QStringLiteral("postgresql://gui_sb@db.plant.example:5433/mdm"));
+        QCOMPARE(dialog.hostEdit()->text(), QStringLiteral("db.plant.example"));
+        QCOMPARE(dialog.location(), QStringLiteral("postgresql://gui_sb@db.plant.example:5433/mdm"));
+        dialog.serviceEdit()->setText(QStringLiteral("mdm"));
+        QCOMPARE(dialog.location(), QStringLiteral("service=mdm"));
+        QVERIFY(!dialog.hostEdit()->isEnabled());
+
+        const QString shots = qEnvironmentVariable("MDSYNC_SHOT_DIR");
+        if (shots.isEmpty())
+            return;
+        dialog.serviceEdit()->clear();
+        dialog.setLocation(QStringLiteral("postgresql://gui_sa@/") + m_db);
+        tested.clear();
+        QTest::mouseClick(dialog.testButton(), Qt::LeftButton);
+        QVERIFY(tested.wait(15000));
+        dialog.adjustSize();
+        QVERIFY(dialog.grab().save(shots + QStringLiteral("/screenshot-shared-open.png")));
+
+        ui::MainWindow w;
+        w.resize(1440, 900);
+        w.show();
+        QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+        CoreServiceOptions o;
+        o.workspacePath = uri(m_db, QStringLiteral("gui_sa"));
+        o.connectFromLandscape = false;
+        w.openWorkspace(o);
+        QVERIFY(opened.wait(15000));
+        w.showView(QStringLiteral("exceptions"));
+        auto* view = qobject_cast<ExceptionsView*>(w.view(QStringLiteral("exceptions")));
+        QVERIFY(view);
+        QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0
+                && view->model()->data(view->model()->index(0, 0), PagedSqlModel::LoadedRole).toBool(),
+            10000);
+        QTest::qWait(500);
+        QVERIFY(w.grab().save(shots + QStringLiteral("/screenshot-shared-exceptions.png")));
+        w.closeWorkspace();
     }
 };
 
