@@ -47,7 +47,7 @@ SharedWorkspaceDialog::SharedWorkspaceDialog(QWidget* parent)
     m_port->setRange(1, 65535);
     m_port->setValue(5432);
     m_database = new QLineEdit(this);
-    m_database->setPlaceholderText(tr("mdsync"));
+    m_database->setPlaceholderText(QStringLiteral("mdsync"));
     m_user = new QLineEdit(this);
     m_user->setPlaceholderText(tr("your database login (empty: PGUSER or your OS login)"));
     m_service = new QLineEdit(this);
