@@ -131,7 +131,11 @@ private Q_SLOTS:
         QVERIFY(x.resolve("sam", id, "PLM re-sent the item with 3 kg").ok());
         QCOMPARE(f.status(), QStringLiteral("resolved"));
         QVERIFY(!x.discard("sam", id, DiscardReason::Duplicate, "").ok()); // closed
-        QVERIFY(!x.replay("sam", id).ok());
+        // The refusal says who closed it and when (another steward acting on a stale view learns why).
+        const auto replayed = x.replay("sam", id);
+        QVERIFY(!replayed.ok());
+        QVERIFY2(replayed.error().startsWith(QStringLiteral("exception #%1 was already resolved by sam at 20").arg(id)),
+            qPrintable(replayed.error()));
         QCOMPARE(count(f.tw.db(), QStringLiteral("lineage_event"),
                      QStringLiteral("object_key = 'RM-1' AND kind LIKE 'exception.%' AND actor = 'sam'")),
             4);

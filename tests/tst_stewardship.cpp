@@ -146,7 +146,10 @@ private Q_SLOTS:
                      QStringLiteral("SELECT decided_by || '/' || status FROM correction WHERE id = %1").arg(r->id))
                      .toString(),
             QStringLiteral("abe/applied"));
-        QVERIFY(!d.corrections->approve("abe", r->id, "again").ok());
+        const auto again = d.corrections->approve("abe", r->id, "again");
+        QVERIFY(!again.ok());
+        QVERIFY2(again.error().startsWith(QStringLiteral("correction #%1 was already applied by abe at 20").arg(r->id)),
+            qPrintable(again.error()));
 
         // Reject needs a reason and leaves the object alone.
         QVERIFY(!d.corrections->reject("abe", own->id, "").ok());

@@ -1900,6 +1900,18 @@ Revision %1 von %2 (%3), Änderungen:
         <source>The workspace was not created.</source>
         <translation>Der Arbeitsbereich wurde nicht angelegt.</translation>
     </message>
+    <message>
+        <source>Open &amp;shared workspace…</source>
+        <translation>&amp;Gemeinsamen Arbeitsbereich öffnen…</translation>
+    </message>
+    <message>
+        <source>Shared workspace: deliveries sent by the workspace&apos;s service</source>
+        <translation>Gemeinsamer Arbeitsbereich: Zustellungen sendet der Dienst des Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>On a shared workspace the workspace&apos;s service (mdsyncctl run) sends the deliveries; a target is paused for everyone with mdsyncctl pause --target</source>
+        <translation>In einem gemeinsamen Arbeitsbereich sendet der Dienst des Arbeitsbereichs (mdsyncctl run) die Zustellungen; ein Zielsystem wird für alle mit mdsyncctl pause --target angehalten</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::MatrixModel</name>
@@ -2265,6 +2277,73 @@ Revision %1 von %2 (%3), Änderungen:
     </message>
 </context>
 <context>
+    <name>mdsync::ui::SharedWorkspaceDialog</name>
+    <message>
+        <source>Open shared workspace</source>
+        <translation>Gemeinsamen Arbeitsbereich öffnen</translation>
+    </message>
+    <message>
+        <source>(new connection)</source>
+        <translation>(neue Verbindung)</translation>
+    </message>
+    <message>
+        <source>db.plant.example (empty: the local socket or PGHOST)</source>
+        <translation>db.werk.example (leer: der lokale Socket oder PGHOST)</translation>
+    </message>
+    <message>
+        <source>your database login (empty: PGUSER or your OS login)</source>
+        <translation>Ihr Datenbank-Login (leer: PGUSER oder Ihr Systemlogin)</translation>
+    </message>
+    <message>
+        <source>a name in ~/.pg_service.conf; replaces the fields above</source>
+        <translation>ein Name in ~/.pg_service.conf; ersetzt die Felder darüber</translation>
+    </message>
+    <message>
+        <source>&amp;Recent:</source>
+        <translation>&amp;Zuletzt:</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Datenbank:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>or &amp;service:</source>
+        <translation>oder &amp;Dienst:</translation>
+    </message>
+    <message>
+        <source>There is no password field: the password comes from ~/.pgpass (or the file PGPASSFILE names) or from the service file, or the server authenticates you without one (Kerberos, peer). Saving passwords in the desktop keyring is not supported yet.</source>
+        <translation>Es gibt kein Passwortfeld: das Passwort kommt aus ~/.pgpass (oder der Datei, die PGPASSFILE nennt) oder aus der Dienstdatei, oder der Server authentifiziert Sie ohne (Kerberos, peer). Passwörter im Schlüsselbund des Desktops zu speichern wird noch nicht unterstützt.</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2: an MDSync workspace (schema version %3).</source>
+        <translation>Verbunden mit %1 als %2: ein MDSync-Arbeitsbereich (Schemaversion %3).</translation>
+    </message>
+</context>
+<context>
     <name>mdsync::ui::TimelineWidget</name>
     <message>
         <source>MDSync</source>
@@ -2312,6 +2391,18 @@ Revision %1 von %2 (%3), Änderungen:
     <message>
         <source>Double-click or press Enter to open.</source>
         <translation>Doppelklick oder Eingabetaste zum Öffnen.</translation>
+    </message>
+    <message>
+        <source>Open a shared workspace</source>
+        <translation>Gemeinsamen Arbeitsbereich öffnen</translation>
+    </message>
+    <message>
+        <source>Your team&apos;s workspace on a PostgreSQL server (its service sends the deliveries).</source>
+        <translation>Der Arbeitsbereich Ihres Teams auf einem PostgreSQL-Server (sein Dienst sendet die Zustellungen).</translation>
+    </message>
+    <message>
+        <source>%1 (shared)</source>
+        <translation>%1 (gemeinsam)</translation>
     </message>
 </context>
 </TS>

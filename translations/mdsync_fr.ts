@@ -1900,6 +1900,18 @@ Révision %1 de %2 (%3), modifications&#xa0;:
         <source>The workspace was not created.</source>
         <translation>L&apos;espace de travail n&apos;a pas été créé.</translation>
     </message>
+    <message>
+        <source>Open &amp;shared workspace…</source>
+        <translation>Ouvrir un espace de travail &amp;partagé…</translation>
+    </message>
+    <message>
+        <source>Shared workspace: deliveries sent by the workspace&apos;s service</source>
+        <translation>Espace partagé : les livraisons sont envoyées par le service de l&apos;espace</translation>
+    </message>
+    <message>
+        <source>On a shared workspace the workspace&apos;s service (mdsyncctl run) sends the deliveries; a target is paused for everyone with mdsyncctl pause --target</source>
+        <translation>Dans un espace partagé, le service de l&apos;espace (mdsyncctl run) envoie les livraisons ; une cible se suspend pour tous avec mdsyncctl pause --target</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::MatrixModel</name>
@@ -2265,6 +2277,73 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     </message>
 </context>
 <context>
+    <name>mdsync::ui::SharedWorkspaceDialog</name>
+    <message>
+        <source>Open shared workspace</source>
+        <translation>Ouvrir un espace de travail partagé</translation>
+    </message>
+    <message>
+        <source>(new connection)</source>
+        <translation>(nouvelle connexion)</translation>
+    </message>
+    <message>
+        <source>db.plant.example (empty: the local socket or PGHOST)</source>
+        <translation>db.usine.example (vide : le socket local ou PGHOST)</translation>
+    </message>
+    <message>
+        <source>your database login (empty: PGUSER or your OS login)</source>
+        <translation>votre identifiant de base (vide : PGUSER ou votre identifiant système)</translation>
+    </message>
+    <message>
+        <source>a name in ~/.pg_service.conf; replaces the fields above</source>
+        <translation>un nom dans ~/.pg_service.conf ; remplace les champs ci-dessus</translation>
+    </message>
+    <message>
+        <source>&amp;Recent:</source>
+        <translation>&amp;Récentes :</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Hôte :</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port :</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Base de données :</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Utilisateur :</translation>
+    </message>
+    <message>
+        <source>or &amp;service:</source>
+        <translation>ou &amp;service :</translation>
+    </message>
+    <message>
+        <source>There is no password field: the password comes from ~/.pgpass (or the file PGPASSFILE names) or from the service file, or the server authenticates you without one (Kerberos, peer). Saving passwords in the desktop keyring is not supported yet.</source>
+        <translation>Il n&apos;y a pas de champ de mot de passe : il vient de ~/.pgpass (ou du fichier nommé par PGPASSFILE) ou du fichier de services, ou le serveur vous authentifie sans (Kerberos, peer). L&apos;enregistrement des mots de passe dans le trousseau du bureau n&apos;est pas encore pris en charge.</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Tester la connexion</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Ouvrir</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2: an MDSync workspace (schema version %3).</source>
+        <translation>Connecté à %1 en tant que %2 : un espace de travail MDSync (version de schéma %3).</translation>
+    </message>
+</context>
+<context>
     <name>mdsync::ui::TimelineWidget</name>
     <message>
         <source>MDSync</source>
@@ -2312,6 +2391,18 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     <message>
         <source>Double-click or press Enter to open.</source>
         <translation>Double-cliquez ou appuyez sur Entrée pour ouvrir.</translation>
+    </message>
+    <message>
+        <source>Open a shared workspace</source>
+        <translation>Ouvrir un espace de travail partagé</translation>
+    </message>
+    <message>
+        <source>Your team&apos;s workspace on a PostgreSQL server (its service sends the deliveries).</source>
+        <translation>L&apos;espace de travail de votre équipe sur un serveur PostgreSQL (son service envoie les livraisons).</translation>
+    </message>
+    <message>
+        <source>%1 (shared)</source>
+        <translation>%1 (partagé)</translation>
     </message>
 </context>
 </TS>

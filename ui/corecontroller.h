@@ -5,6 +5,7 @@
 // the core thread; their results come back as signals (or a callback) on the UI thread.
 
 #include "engine/coreservice.h"
+#include "store/workspaceuri.h"
 #include "util/handover.h"
 
 #include <QObject>
@@ -32,6 +33,9 @@ public:
     const QString& workspacePath() const { return m_options.workspacePath; }
     const std::string& actor() const { return m_options.actor; }
     bool isDemo() const { return m_options.demo; }
+    // A shared (PostgreSQL) workspace: the workspace's service sends the deliveries (this core never does) and
+    // other sessions' changes arrive as notices (CoreService::isShared()).
+    bool isShared() const { return !m_options.demo && WorkspaceLocation::looksLikePostgres(m_options.workspacePath); }
     const QStringList& notes() const { return m_notes; }
     // Deliveries per status and open exceptions per category (read::liveStatus()), as last announced.
     const LiveStatus& lastStatus() const { return m_status; }

@@ -8,6 +8,7 @@
 #include "helppages.h"
 #include "i18n.h"
 #include "newworkspacedialog.h"
+#include "sharedworkspacedialog.h"
 #include "views/auditview.h"
 #include "views/dashboardview.h"
 #include "views/exceptionsview.h"
@@ -72,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::openDemo);
     connect(m_welcome, &WelcomePage::createRequested, this, &MainWindow::createDialog);
     connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::openDialog);
+    connect(m_welcome, &WelcomePage::openSharedRequested, this, &MainWindow::openSharedDialog);
     connect(m_welcome, &WelcomePage::recentRequested, this, [this](const QString& path) {
         CoreServiceOptions o;
         o.workspacePath = path;
@@ -152,6 +154,8 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open the &live demo"), this, &MainWindow::openDemo);
     file->addAction(tr("&New workspace…"), QKeySequence::New, this, &MainWindow::createDialog);
     file->addAction(tr("&Open workspace…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    file->addAction(tr("Open &shared workspace…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+        &MainWindow::openSharedDialog);
     m_recentMenu = file->addMenu(tr("Open &recent"));
     file->addSeparator();
     file->addAction(tr("&Close workspace"), this, &MainWindow::closeWorkspace);
@@ -170,6 +174,7 @@ void MainWindow::buildMenus()
     viewMenu->addMenu(createLanguageMenu(this));
 
     QMenu* core = menuBar()->addMenu(tr("&Core"));
+    core->setToolTipsVisible(true); // says why sending cannot be paused here on a shared workspace
     m_pauseAction = core->addAction(tr("&Pause sending"));
     m_pauseAction->setCheckable(true);
     m_pauseAction->setEnabled(false);
@@ -265,6 +270,8 @@ void MainWindow::openWorkspace(CoreServiceOptions options)
         buildViews();
         showView(QStringLiteral("dashboard"));
         rememberWorkspace(path);
+        if (m_core->isShared())
+            SharedWorkspaceDialog::remember(path);
         if (!notes.isEmpty())
             statusBar()->showMessage(notes.join(QStringLiteral("; ")), 15000);
         Q_EMIT workspaceOpened(path);
@@ -321,8 +328,14 @@ void MainWindow::updateStatus()
         state = tr("Core failed");
         break;
     }
+    if (m_core->isShared() && m_core->isRunning())
+        state = tr("Shared workspace: deliveries sent by the workspace's service");
     m_coreLabel->setText(state);
-    m_pauseAction->setEnabled(m_core->isRunning());
+    m_pauseAction->setEnabled(m_core->isRunning() && !m_core->isShared());
+    m_pauseAction->setToolTip(m_core->isShared()
+            ? tr("On a shared workspace the workspace's service (mdsyncctl run) sends the deliveries; a target is "
+                 "paused for everyone with mdsyncctl pause --target")
+            : QString());
     {
         const QSignalBlocker block(m_pauseAction);
         m_pauseAction->setChecked(m_core->state() == CoreService::State::Paused);
@@ -375,6 +388,16 @@ void MainWindow::updateRecentMenu()
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
     m_welcome->setRecent(recent);
+}
+
+void MainWindow::openSharedDialog()
+{
+    SharedWorkspaceDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted || dialog.location().isEmpty())
+        return;
+    CoreServiceOptions o;
+    o.workspacePath = dialog.location();
+    openWorkspace(o);
 }
 
 void MainWindow::openDialog()

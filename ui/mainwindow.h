@@ -73,6 +73,8 @@ private:
     void updateRecentMenu();
     void rememberWorkspace(const QString& path);
     void openDialog();
+    // File -> Open shared workspace…: a PostgreSQL workspace (SharedWorkspaceDialog).
+    void openSharedDialog();
     void createDialog();
     void openDemo();
     void notifyAlerts(const QList<mdsync::FiredAlert>& alerts);

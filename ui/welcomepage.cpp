@@ -1,5 +1,6 @@
 #include "welcomepage.h"
 
+#include "store/workspaceuri.h"
 #include "widgets/statusstyle.h"
 
 #include <QCommandLinkButton>
@@ -24,6 +25,10 @@ WelcomePage::WelcomePage(QWidget* parent)
         tr("Your systems, ownership and subscriptions from a landscape file (or the built-in example)."), this);
     m_open = new QCommandLinkButton(
         tr("Open an existing workspace"), tr("A workspace file (.mdsync) made here or by mdsyncctl init."), this);
+    m_openShared = new QCommandLinkButton(tr("Open a shared workspace"),
+        tr("Your team's workspace on a PostgreSQL server (its service sends the deliveries)."), this);
+    m_openShared->setIcon(uiIcon(QStringLiteral("exceptions")));
+    connect(m_openShared, &QCommandLinkButton::clicked, this, &WelcomePage::openSharedRequested);
     m_demo->setIcon(uiIcon(QStringLiteral("app")));
     m_create->setIcon(uiIcon(QStringLiteral("policies")));
     m_open->setIcon(uiIcon(QStringLiteral("matrix")));
@@ -47,6 +52,7 @@ WelcomePage::WelcomePage(QWidget* parent)
     column->addWidget(m_demo);
     column->addWidget(m_create);
     column->addWidget(m_open);
+    column->addWidget(m_openShared);
     column->addSpacing(12);
     column->addWidget(m_recentLabel);
     column->addWidget(m_recent);
@@ -66,7 +72,8 @@ void WelcomePage::setRecent(const QStringList& paths)
 {
     m_recent->clear();
     for (const QString& p : paths) {
-        auto* item = new QListWidgetItem(QDir::toNativeSeparators(p), m_recent);
+        const bool shared = WorkspaceLocation::looksLikePostgres(p);
+        auto* item = new QListWidgetItem(shared ? tr("%1 (shared)").arg(p) : QDir::toNativeSeparators(p), m_recent);
         item->setData(Qt::UserRole, p);
         item->setToolTip(tr("Double-click or press Enter to open."));
     }

@@ -21,18 +21,21 @@ public:
     QCommandLinkButton* demoButton() const { return m_demo; }
     QCommandLinkButton* createButton() const { return m_create; }
     QCommandLinkButton* openButton() const { return m_open; }
+    QCommandLinkButton* openSharedButton() const { return m_openShared; }
     QListWidget* recentList() const { return m_recent; }
 
 Q_SIGNALS:
     void demoRequested();
     void createRequested();
     void openRequested();
+    void openSharedRequested();
     void recentRequested(const QString& path);
 
 private:
     QCommandLinkButton* m_demo = nullptr;
     QCommandLinkButton* m_create = nullptr;
     QCommandLinkButton* m_open = nullptr;
+    QCommandLinkButton* m_openShared = nullptr;
     QLabel* m_recentLabel = nullptr;
     QListWidget* m_recent = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include "engine/demohook.h"
 #include "engine/embeddedcore.h"
+#include "store/changefeed.h"
 #include "store/workspace.h"
 
 #include <QElapsedTimer>
@@ -52,6 +53,7 @@ void CoreService::start()
         return;
     setState(State::Starting);
     auto fail = [this](const QString& message) {
+        m_feed.reset();
         m_runner.reset();
         m_demo.reset();
         m_core.reset();
@@ -81,6 +83,12 @@ void CoreService::start()
             ro.inbox->actor = m_o.actor; // the steward running the application
     }
     ro.reconcileSchedule = !m_o.demo && m_o.connectFromLandscape;
+    m_shared = m_core->ws->isPostgres();
+    if (m_shared) {
+        // A steward's GUI on a shared workspace is a client: the service sends and reconciles.
+        ro.dispatch = DispatchMode::Never;
+        ro.reconcileSchedule = false;
+    }
     m_runner = std::make_unique<CoreRunner>(*m_core, ro);
     connect(m_runner.get(), &CoreRunner::changed, this, &CoreService::announce);
     connect(m_runner.get(), &CoreRunner::alertsFired, this, &CoreService::alertsFired);
@@ -105,6 +113,12 @@ void CoreService::start()
     }
     if (auto r = m_runner->start(); !r)
         return fail(r.error());
+    if (m_shared) {
+        m_feed = std::make_unique<ChangeFeed>();
+        if (auto r = m_feed->start(m_o.workspacePath); !r)
+            return fail(r.error());
+        connect(m_feed.get(), &ChangeFeed::changed, m_runner.get(), &CoreRunner::markChanged);
+    }
     if (m_demo)
         m_demo->startTraffic();
     setState(State::Running);
@@ -120,6 +134,7 @@ void CoreService::shutdown()
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_demo)
         m_demo->stopTraffic();
+    m_feed.reset();
     if (m_runner)
         (void)m_runner->stop(); // a storage failure was reported when it happened
     m_runner.reset();
@@ -131,7 +146,7 @@ void CoreService::shutdown()
 void CoreService::setSendingPaused(bool paused)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_runner || m_state == State::Failed)
+    if (!m_runner || m_state == State::Failed || m_shared)
         return;
     if (paused && m_state == State::Running) {
         (void)m_runner->setSendingPaused(true);
@@ -172,6 +187,11 @@ void CoreService::execute(quint64 id, const CoreCommand& command, const std::sha
         Q_EMIT commandFinished(id, true, QString(), r.value());
     else
         Q_EMIT commandFinished(id, false, r.error(), nlohmann::json());
+}
+
+quint64 CoreService::noticesReceived() const
+{
+    return m_feed ? m_feed->received() : 0;
 }
 
 void CoreService::announce()

@@ -25,6 +25,7 @@
 namespace mdsync {
 
 struct EmbeddedCore;
+class ChangeFeed;
 class DemoTraffic;
 
 struct CoreServiceOptions
@@ -73,12 +74,19 @@ public:
     ~CoreService() override;
 
     State state() const { return m_state; }
+    // A shared (PostgreSQL) workspace: this core never dispatches (the workspace's service, `mdsyncctl run`, does)
+    // and learns of other sessions' changes by LISTEN/NOTIFY (store/changefeed.h). Core thread.
+    bool isShared() const { return m_shared; }
+    // Change notices received from the workspace (0 on SQLite). Core thread.
+    quint64 noticesReceived() const;
 
-    // Core thread. Opens (in demo mode first creates) the workspace and starts the dispatcher.
+    // Core thread. Opens (in demo mode first creates) the workspace and starts the dispatcher (on a shared
+    // workspace: the change feed instead).
     void start();
     // Core thread. Stops traffic and the dispatcher, lets calls in flight finish (bounded) and closes the core.
     void shutdown();
-    // Core thread. Pauses or resumes sending (inbound and demo traffic keep queuing).
+    // Core thread. Pauses or resumes sending (inbound and demo traffic keep queuing). Nothing on a shared
+    // workspace (this core does not send).
     void setSendingPaused(bool paused);
     // Core thread. Runs a command now; commandFinished(id, ...) follows.
     void execute(quint64 id, const CoreCommand& command, const std::shared_ptr<std::atomic_bool>& cancel);
@@ -106,6 +114,8 @@ private:
     std::unique_ptr<EmbeddedCore> m_core;
     std::unique_ptr<DemoTraffic> m_demo;
     std::unique_ptr<CoreRunner> m_runner;
+    std::unique_ptr<ChangeFeed> m_feed;
+    bool m_shared = false;
     State m_state = State::Stopped;
     quint64 m_version = 0;
 };

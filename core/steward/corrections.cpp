@@ -624,8 +624,23 @@ Result<CorrectionResult> Corrections::decide(
     auto p = loadPending(id);
     if (!p)
         return makeError(p.error());
-    if (p->status != "awaiting_approval")
+    // " by <login> at <time>" of the decision already taken on the correction (empty when none).
+    auto decidedBy = [this, id]() -> QString {
+        QSqlQuery q(m_ws.db());
+        q.prepare(
+            QStringLiteral("SELECT decided_by, decided_at FROM correction WHERE id = ? AND decided_by IS NOT NULL"));
+        q.addBindValue(sqlInt(id));
+        if (!q.exec() || !q.next())
+            return {};
+        return QStringLiteral(" by %1 at %2")
+            .arg(q.value(0).toString(), sqlText(formatRfc3339(q.value(1).toLongLong())));
+    };
+    if (p->status != "awaiting_approval") {
+        const QString who = decidedBy();
+        if (!who.isEmpty())
+            return makeError(QStringLiteral("correction #%1 was already %2%3").arg(id).arg(sqlText(p->status), who));
         return makeError(QStringLiteral("correction #%1 is %2, not awaiting approval").arg(id).arg(sqlText(p->status)));
+    }
     if (p->proposedBy == actor)
         return makeError(QStringLiteral("four-eyes: %1 made correction #%2 and cannot %3 it; another user with"
                                         " the approver role must")
@@ -655,8 +670,11 @@ Result<CorrectionResult> Corrections::decide(
     auto r = inTransaction(m_ws, [&]() -> Result<void> {
         QSqlQuery q(m_ws.db());
         // An approval's status becomes 'applied' when it is applied, below, in the same transaction.
+        // Only while nobody decided it: a second approver acting at the same time (another steward's session on
+        // a shared workspace) waits for the first one's row lock, then matches no row and is told who decided.
         q.prepare(QStringLiteral("UPDATE correction SET status = CASE WHEN ? <> 0 THEN status ELSE 'rejected' END,"
-                                 " decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?"));
+                                 " decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?"
+                                 " AND status = 'awaiting_approval' AND decided_by IS NULL"));
         q.addBindValue(approve ? 1 : 0);
         q.addBindValue(sqlText(actor));
         q.addBindValue(sqlInt(nowMs()));
@@ -664,6 +682,12 @@ Result<CorrectionResult> Corrections::decide(
         q.addBindValue(sqlInt(id));
         if (auto e = execPrepared(q, QStringLiteral("correction decision")); !e)
             return e;
+        if (q.numRowsAffected() == 0) {
+            const QString who = decidedBy();
+            return makeError(QStringLiteral("correction #%1 was already decided%2")
+                                 .arg(id)
+                                 .arg(who.isEmpty() ? QStringLiteral(" by someone else") : who));
+        }
         nlohmann::json detail = { { "correction_id", id }, { "proposed_by", p->proposedBy }, { "reason", reason } };
         if (approve)
             detail["critical_groups"] = p->criticalGroups;

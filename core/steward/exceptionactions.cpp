@@ -18,6 +18,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <optional>
 
 namespace mdsync {
@@ -36,12 +37,15 @@ struct ExceptionRow
     std::int64_t objectId = 0, revisionId = 0, deliveryId = 0;
 };
 
-Result<ExceptionRow> load(const QSqlDatabase& db, std::int64_t id)
+// `lock`: SELECT ... FOR UPDATE (PostgreSQL, inside the action's transaction): a second steward acting on the same
+// exception at the same time waits for the first one's commit and then sees its outcome.
+Result<ExceptionRow> load(const QSqlDatabase& db, std::int64_t id, bool lock = false)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT stage, category, status, coalesce(domain, ''), coalesce(object_key, ''),"
                              " coalesce(target_id, ''), coalesce(assignee, ''), coalesce(object_id, 0),"
-                             " coalesce(revision_id, 0), coalesce(delivery_id, 0) FROM exception WHERE id = :id"));
+                             " coalesce(revision_id, 0), coalesce(delivery_id, 0) FROM exception WHERE id = :id")
+        + (lock ? QStringLiteral(" FOR UPDATE") : QString()));
     q.bindValue(QStringLiteral(":id"), QVariant::fromValue<qlonglong>(id));
     if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("exception #%1").arg(id)));
@@ -62,6 +66,35 @@ Result<ExceptionRow> load(const QSqlDatabase& db, std::int64_t id)
     return r;
 }
 
+// "by <login> at <time>" of the latest audited `action` on exception `id` (empty when there is none, e.g. the
+// exception was closed by a later revision).
+QString whoActed(const QSqlDatabase& db, std::int64_t id, const QString& action)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT actor, at FROM audit_log WHERE subject = :subject AND action = :action"
+                             " ORDER BY seq DESC LIMIT 1"));
+    q.bindValue(QStringLiteral(":subject"), QStringLiteral("exception/%1").arg(id));
+    q.bindValue(QStringLiteral(":action"), action);
+    if (!q.exec() || !q.next())
+        return {};
+    return QStringLiteral(" by %1 at %2").arg(q.value(0).toString(), q.value(1).toString());
+}
+
+// Why an action on a closed exception is refused: "exception #N was already discarded by sam at 2026-...".
+QString alreadyClosed(const QSqlDatabase& db, const ExceptionRow& row)
+{
+    const QString status = qs(row.status);
+    static const std::map<QString, QString> byStatus
+        = { { QStringLiteral("discarded"), QStringLiteral("exception.discard") },
+              { QStringLiteral("resolved"), QStringLiteral("exception.resolve") },
+              { QStringLiteral("replayed"), QStringLiteral("exception.replay") } };
+    const auto it = byStatus.find(status);
+    const QString who = it == byStatus.end() ? QString() : whoActed(db, row.id, it->second);
+    if (who.isEmpty())
+        return QStringLiteral("exception #%1 is already %2").arg(row.id).arg(status);
+    return QStringLiteral("exception #%1 was already %2%3").arg(row.id).arg(status, who);
+}
+
 bool exec(QSqlQuery& q, QString& error, const QString& what)
 {
     if (q.exec())
@@ -78,14 +111,17 @@ Result<void> act(Workspace& ws, const std::string& actor, Action action, std::in
 {
     if (auto r = requirePermission(ws.db(), actor, action); !r)
         return r;
-    auto row = load(ws.db(), id);
-    if (!row)
-        return makeError(row.error());
-    if (needsOpen && isClosed(row->status))
-        return makeError(QStringLiteral("exception #%1 is already %2").arg(id).arg(qs(row->status)));
+    // The row is read inside the transaction (locked on PostgreSQL, where other stewards' sessions write too;
+    // SQLite's BEGIN IMMEDIATE already admits one writer at a time): two stewards acting on the same exception
+    // at once are applied one after the other, and the second sees what the first did.
     Workspace::Transaction tx(ws);
     if (!tx)
         return tx.error();
+    auto row = load(ws.db(), id, ws.isPostgres());
+    if (!row)
+        return makeError(row.error());
+    if (needsOpen && isClosed(row->status))
+        return makeError(alreadyClosed(ws.db(), row.value()));
     nlohmann::json before = { { "status", row->status }, { "assignee", row->assignee } };
     nlohmann::json after = nlohmann::json::object();
     QString error;
@@ -219,7 +255,9 @@ Result<void> ExceptionActions::assign(
     return act(m_ws, actor, Action::Assign, id, true, "exception.assign", optionalText(note),
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
             if (row.assignee == assignee) {
-                error = QStringLiteral("exception #%1 is already assigned to %2").arg(id).arg(qs(assignee));
+                error = QStringLiteral("exception #%1 is already assigned to %2%3")
+                            .arg(id)
+                            .arg(qs(assignee), whoActed(m_ws.db(), id, QStringLiteral("exception.assign")));
                 return false;
             }
             after = { { "assignee", assignee } };

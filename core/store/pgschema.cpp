@@ -381,11 +381,27 @@ QStringList version3()
         " pg_get_serial_sequence(t, 'id')); END LOOP; END $$") };
 }
 
+// PG version 4: change notices for the GUIs of a shared workspace (store/changefeed.h). A statement-level trigger
+// on each table that steward actions, ingest and the dispatcher write sends pg_notify('mdsync_changed', <table>)
+// (delivered at commit; identical notices of one transaction are folded into one, so a batch costs one notice
+// per table). Listeners need no grant.
+QStringList version4()
+{
+    QStringList steps { QStringLiteral(
+        "CREATE FUNCTION mdsync_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN PERFORM pg_notify('mdsync_changed', TG_TABLE_NAME); RETURN NULL; END $$") };
+    for (const char* table : { "revision", "delivery", "exception", "correction", "audit_log", "replay_job", "system" })
+        steps << QStringLiteral("CREATE TRIGGER %1_notify AFTER INSERT OR UPDATE OR DELETE ON %1 FOR EACH STATEMENT"
+                                " EXECUTE FUNCTION mdsync_notify_change()")
+                     .arg(QLatin1String(table));
+    return steps;
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
-    static const std::vector<QStringList> all = { version1(), version2(), version3() };
+    static const std::vector<QStringList> all = { version1(), version2(), version3(), version4() };
     return all;
 }
 
