@@ -956,7 +956,8 @@ private Q_SLOTS:
 
         // object_target: one row per (object, target) that ever got a delivery, pointing at the latest one.
         QCOMPARE(count(t.db(), QStringLiteral("object_target")),
-            scalar(t.db(), QStringLiteral("SELECT count(*) FROM (SELECT DISTINCT object_id, target_id FROM delivery) x"))
+            scalar(
+                t.db(), QStringLiteral("SELECT count(*) FROM (SELECT DISTINCT object_id, target_id FROM delivery) x"))
                 .toLongLong());
         QCOMPARE(count(t.db(), QStringLiteral("object_target ot"),
                      QStringLiteral(
