@@ -218,14 +218,16 @@ int main(int argc, char* argv[])
         fo.folder = QFileInfo(p.value(inbox)).absoluteFilePath();
         o.inbox = fo;
     }
-    if (WorkspaceLocation::looksLikePostgres(path)) {
-        std::fprintf(stderr,
-            "mdsync: %s: the GUI does not open PostgreSQL workspaces yet (issue 15); use mdsyncctl --workspace with "
-            "it\n",
-            qPrintable(redactLocation(path)));
+    const bool shared = WorkspaceLocation::looksLikePostgres(path);
+    if (shared && p.isSet(demo)) {
+        std::fprintf(stderr, "mdsync: --demo runs on a workspace file, not on %s\n", qPrintable(redactLocation(path)));
         return 2;
     }
-    if (p.isSet(demo)) {
+    if (shared) {
+        // A shared workspace (docs/DEPLOYMENT.md): the core opens it; a password in the location is refused there.
+        o.workspacePath = path;
+        w.openWorkspace(o);
+    } else if (p.isSet(demo)) {
         o.demo = true;
         o.workspacePath = path.isEmpty() ? MainWindow::defaultDemoPath() : QFileInfo(path).absoluteFilePath();
         w.openWorkspace(o);
