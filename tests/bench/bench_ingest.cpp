@@ -15,6 +15,8 @@
 // Runs alternate (P B, B P, P B, ...) to spread machine noise; medians are reported. Exits 1 when a sanity
 // check fails (row counts, exceptions), 2 on a usage or setup error.
 
+#include "benchlocation.h"
+
 #include "audit/auditlog.h"
 #include "config/configstore.h"
 #include "model/canonicalmodel.h"
@@ -244,65 +246,6 @@ private:
 
 // ---- Workspaces ---------------------------------------------------------------------------------------------------
 
-bool g_postgres = false;
-
-// Where one run's workspace lives: a file in a temporary folder, or a fresh PostgreSQL database dropped at the end
-// (declare it before the Workspace so that the connection closes first).
-class BenchLocation
-{
-public:
-    explicit BenchLocation(const QString& name)
-    {
-        if (!m_dir.isValid())
-            die(2, "cannot create a temporary directory");
-        if (!g_postgres) {
-            m_location = m_dir.filePath(name + QStringLiteral(".mdsync"));
-            return;
-        }
-        static int counter = 0;
-        m_database = QStringLiteral("bench_%1_%2_%3").arg(name).arg(QCoreApplication::applicationPid()).arg(++counter);
-        admin(QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(m_database, owner()));
-        m_location = QStringLiteral("postgresql:///") + m_database;
-    }
-    ~BenchLocation()
-    {
-        if (!m_database.isEmpty()) {
-            admin(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
-        }
-    }
-    BenchLocation(const BenchLocation&) = delete;
-    BenchLocation& operator=(const BenchLocation&) = delete;
-    const QString& location() const { return m_location; }
-
-private:
-    static QString owner()
-    {
-        const QByteArray user = qgetenv("PGUSER");
-        return user.isEmpty() ? QStringLiteral("mdsync") : QString::fromLocal8Bit(user);
-    }
-    static void admin(const QString& sql)
-    {
-        const QString name = QStringLiteral("bench-admin");
-        QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name)
-                                                       : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        if (!db.isOpen()) {
-            db.setDatabaseName(QStringLiteral("postgres"));
-            db.setUserName(QStringLiteral("postgres"));
-            if (!db.open())
-                die(2,
-                    "--backend postgres: cannot connect as postgres to the database postgres (run inside "
-                    "tests/pg/throwaway-pg.sh run -- ...): "
-                        + db.lastError().text().toStdString());
-        }
-        QSqlQuery q(db);
-        if (!q.exec(sql))
-            die(2, str(sql) + ": " + q.lastError().text().toStdString());
-    }
-    QTemporaryDir m_dir;
-    QString m_location;
-    QString m_database;
-};
-
 struct Config
 {
     CanonicalModel model;
@@ -368,7 +311,7 @@ struct PipelineRun
 
 PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std::vector<ReplayRow>* capture)
 {
-    const BenchLocation where(QStringLiteral("pipeline"));
+    const bench::BenchLocation where(QStringLiteral("pipeline"));
     auto ws = createWorkspace(where.location(), cfg);
     auto active = loadActiveConfig(*ws);
     if (!active)
@@ -447,7 +390,7 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
 
 Timing runBaseline(const Config& cfg, const std::vector<ReplayRow>& rows, int batchSize)
 {
-    const BenchLocation where(QStringLiteral("baseline"));
+    const bench::BenchLocation where(QStringLiteral("baseline"));
     auto ws = createWorkspace(where.location(), cfg);
     const TimeMs t = nowMs();
     // One object row that all revisions belong to (revision.object_id is a foreign key); not timed.
@@ -606,7 +549,7 @@ int main(int argc, char** argv)
             const QString b = args[++i];
             if (b != QLatin1String("sqlite") && b != QLatin1String("postgres"))
                 die(2, "--backend takes sqlite or postgres, not " + b.toStdString());
-            g_postgres = b == QLatin1String("postgres");
+            bench::g_postgres = b == QLatin1String("postgres");
         } else if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
             std::cout << "usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]"
                          " [--backend sqlite|postgres]\n";
@@ -681,7 +624,7 @@ int main(int argc, char** argv)
     if (json) {
         const nlohmann::json out = {
             { "bench", "ingest" },
-            { "backend", g_postgres ? "postgres" : "sqlite" },
+            { "backend", bench::g_postgres ? "postgres" : "sqlite" },
             { "events", n },
             { "repeats", repeat },
             { "batch_size", batchSize },
@@ -702,7 +645,7 @@ int main(int argc, char** argv)
     } else {
         std::printf("bench_ingest: %d item events (%lld bytes JSONL), %d repeats, batch %d, %d deliveries/event, %s\n",
             n, static_cast<long long>(inputBytes), repeat, batchSize, kExpectedDeliveriesPerEvent,
-            g_postgres ? "PostgreSQL" : "SQLite");
+            bench::g_postgres ? "PostgreSQL" : "SQLite");
         std::printf(
             "  machine: %u cores, %s, Qt %s, SQLite %s\n", cores, cpu.c_str(), qVersion(), sqliteVersion().c_str());
         std::printf("  pipeline  %10.0f events/s  %8.1f us/event  (cpu %7.1f us/event)  median of %d\n", pRate, pUs,

@@ -14,6 +14,8 @@
 // A fresh sink process and a fresh workspace per run (idempotency keys derive from revision ids, which restart
 // in a fresh workspace). Exit 1 when a sanity check fails (not everything acked/applied), 2 on a setup error.
 
+#include "benchlocation.h"
+
 #include "config/configstore.h"
 #include "connectors/connectorfactory.h"
 #include "contract/contract.h"
@@ -183,8 +185,8 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
 {
     Sink sink;
     sink.start(sinkPath);
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("bench.mdsync"));
+    const bench::BenchLocation where(QStringLiteral("propagate"));
+    const QString path = where.location();
     RunResult res;
     {
         auto model = CanonicalModel::builtin();
@@ -271,8 +273,8 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
         std::vector<double> lat;
         QSqlQuery q(ws.value()->db());
         if (!q.exec(QStringLiteral("SELECT max(d.acked_at) - r.received_at FROM delivery d"
-                                   " JOIN revision r ON r.id = d.revision_id GROUP BY d.revision_id")))
-            die(1, "latency query failed");
+                                   " JOIN revision r ON r.id = d.revision_id GROUP BY d.revision_id, r.received_at")))
+            die(1, "latency query failed: " + q.lastError().text().toStdString());
         while (q.next())
             lat.push_back(q.value(0).toDouble());
         res.p50 = percentile(lat, 0.50);
@@ -385,7 +387,12 @@ int main(int argc, char* argv[])
             repeat = std::atoi(value().c_str());
         else if (a == "--sink")
             sinkPath = QString::fromStdString(value());
-        else if (a == "--json")
+        else if (a == "--backend") {
+            const std::string b = value();
+            if (b != "sqlite" && b != "postgres")
+                die(2, "--backend takes sqlite or postgres, not " + b);
+            bench::g_postgres = b == "postgres";
+        } else if (a == "--json")
             asJson = true;
         else if (a == "--modes") {
             modes.clear();
@@ -399,7 +406,7 @@ int main(int argc, char* argv[])
             die(2,
                 "unknown option " + a
                     + " (usage: bench_propagate [--events N] [--repeat R] [--modes calls,batch]"
-                      " [--sink PATH] [--json])");
+                      " [--sink PATH] [--json] [--backend sqlite|postgres])");
     }
     if (n <= 0 || repeat <= 0)
         die(2, "--events and --repeat must be positive");
@@ -432,9 +439,9 @@ int main(int argc, char* argv[])
         return median(v);
     };
     const double base = med("baseline", &RunResult::eventsPerS);
-    json out = { { "bench", "bench_propagate" }, { "events", n }, { "repeat", repeat }, { "targets", kTargets },
-        { "peak_rss_mb", peakRssMb() }, { "nproc", std::thread::hardware_concurrency() },
-        { "date", formatRfc3339(nowMs()) } };
+    json out = { { "bench", "bench_propagate" }, { "backend", bench::g_postgres ? "postgres" : "sqlite" },
+        { "events", n }, { "repeat", repeat }, { "targets", kTargets }, { "peak_rss_mb", peakRssMb() },
+        { "nproc", std::thread::hardware_concurrency() }, { "date", formatRfc3339(nowMs()) } };
     for (const auto& [m, list] : results) {
         out[m] = { { "events_per_s", med(m, &RunResult::eventsPerS) }, { "p50_ms", med(m, &RunResult::p50) },
             { "p99_ms", med(m, &RunResult::p99) }, { "cpu_s", med(m, &RunResult::cpuS) },
@@ -444,8 +451,9 @@ int main(int argc, char* argv[])
     if (asJson) {
         std::cout << out.dump() << '\n';
     } else {
-        std::cout << "bench_propagate: " << n << " events x " << kTargets << " targets, " << repeat
-                  << " repeats, medians (peak RSS " << static_cast<int>(out["peak_rss_mb"].get<double>()) << " MB)\n";
+        std::cout << "bench_propagate (" << (bench::g_postgres ? "PostgreSQL" : "SQLite") << "): " << n << " events x "
+                  << kTargets << " targets, " << repeat << " repeats, medians (peak RSS "
+                  << static_cast<int>(out["peak_rss_mb"].get<double>()) << " MB)\n";
         for (const auto& [m, list] : results) {
             const json& j = out[m];
             std::printf("  %-8s %8.0f events/s  p50 %7.1f ms  p99 %7.1f ms  x%.2f of baseline%s\n", m.c_str(),
