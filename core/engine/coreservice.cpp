@@ -65,8 +65,11 @@ void CoreService::start()
         if (auto r = initDemoWorkspace(m_o.workspacePath, m_o.actor, true); !r)
             return fail(r.error());
     }
+    // A shared workspace's deliveries are sent by its service (DispatchMode::Never below): no connectors here, and
+    // no "not connected" notes about targets this process never calls.
+    const bool shared = WorkspaceLocation::looksLikePostgres(m_o.workspacePath);
     auto core = openEmbeddedCore(m_o.workspacePath, m_o.demo ? demoDispatcherOptions(m_o.seed) : DispatcherOptions {},
-        !m_o.demo && m_o.connectFromLandscape);
+        !m_o.demo && !shared && m_o.connectFromLandscape);
     if (!core)
         return fail(core.error());
     m_core = std::move(core).value();
