@@ -33,6 +33,17 @@ namespace mdsync::ui {
 
 namespace {
 
+// A count axis from 0 to a little above maxY with ticks on whole numbers: with the default five ticks a range of
+// 0..1.1 was labelled "0 0 1 1 1".
+void setCountRange(QValueAxis* y, qint64 maxY, qreal headroom)
+{
+    const qreal top = std::max<qreal>(1, static_cast<qreal>(maxY) * headroom);
+    y->setRange(0, top);
+    y->setTickType(QValueAxis::TicksDynamic);
+    y->setTickAnchor(0);
+    y->setTickInterval(std::max<qreal>(1, std::ceil(top / 4)));
+}
+
 // Health of a system from its last minutes of metric_minute (kDashHealthMinutes) and its backlog.
 constexpr int kDashHealthMinutes = 5;
 constexpr qint64 kDashSlowLatencyMs = 30 * 1000;
@@ -457,7 +468,7 @@ void DashboardView::updateCharts()
         const QDateTime endUtc = QDateTime::fromMSecsSinceEpoch(m_snapshot.now, Qt::UTC);
         const QDateTime end(endUtc.date(), endUtc.time());
         x->setRange(end.addSecs(-60LL * kWindowMinutes), end);
-        y->setRange(0, static_cast<qreal>(maxY) * 1.1);
+        setCountRange(y, maxY, 1.1);
         chart->legend()->setVisible(!m_snapshot.throughput.empty());
         styleChart(chart, this);
     }
@@ -528,7 +539,7 @@ void DashboardView::updateCharts()
         x->append({ tr("< 1 hour"), tr("1 h – 1 day"), tr("1 day – 1 week"), tr("≥ 1 week") });
         auto* y = new QValueAxis();
         y->setLabelFormat(QStringLiteral("%.0f"));
-        y->setRange(0, static_cast<qreal>(maxY) * 1.2);
+        setCountRange(y, maxY, 1.2);
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
         series->attachAxis(x);
