@@ -621,7 +621,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
             return r;
         m_batchEvents = 1;
         ++m_sum.retries;
-        QThread::msleep(static_cast<unsigned long>(attempt * attempt * 5));
+        QThread::msleep(5UL * static_cast<unsigned long>(attempt) * static_cast<unsigned long>(attempt));
         c = Ctx {};
         c.raw = raw;
         c.lineNo = lineNo;
