@@ -84,22 +84,9 @@ private Q_SLOTS:
         QVERIFY2(ports.ok(), ports.ok() ? "" : qPrintable(ports.error()));
 
         // The built-in landscape with its connectors pointed at them (rate limits lifted to keep this short).
-        QFile src(
-            qEnvironmentVariable("MDSYNC_SOURCE_DIR") + QStringLiteral("/resources/landscape/default-landscape.json"));
-        QVERIFY(src.open(QIODevice::ReadOnly));
-        json land = json::parse(src.readAll().toStdString());
-        for (auto& sys : land["systems"]) {
-            sys.erase("rate_limit");
-            const QString id = QString::fromStdString(sys["id"].get<std::string>());
-            if (ports.value().contains(id))
-                sys["connector"]["base_url"] = "http://127.0.0.1:" + std::to_string(ports.value().value(id));
-        }
         const QString landscapeFile = dir.filePath(QStringLiteral("landscape.json"));
-        {
-            QFile f(landscapeFile);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QByteArray::fromStdString(land.dump(2)));
-        }
+        const QString written = writeLandscapeForTargets(landscapeFile, ports.value());
+        QVERIFY2(written.isEmpty(), qPrintable(written));
         const QString ws = dir.filePath(QStringLiteral("crash.mdsync"));
         QVERIFY(ctlSync({ QStringLiteral("init"), QStringLiteral("--workspace"), ws, QStringLiteral("--landscape"),
             landscapeFile }));

@@ -93,22 +93,9 @@ private Q_SLOTS:
             configs.push_back({ { "id", id }, { "latency_ms", { 40, 160 } } });
         auto ports = sims.start(configs);
         QVERIFY2(ports.ok(), ports.ok() ? "" : qPrintable(ports.error()));
-        QFile src(
-            qEnvironmentVariable("MDSYNC_SOURCE_DIR") + QStringLiteral("/resources/landscape/default-landscape.json"));
-        QVERIFY(src.open(QIODevice::ReadOnly));
-        json land = json::parse(src.readAll().toStdString());
-        for (auto& sys : land["systems"]) {
-            sys.erase("rate_limit");
-            const QString id = QString::fromStdString(sys["id"].get<std::string>());
-            if (ports.value().contains(id))
-                sys["connector"]["base_url"] = "http://127.0.0.1:" + std::to_string(ports.value().value(id));
-        }
         const QString landscapeFile = dir.filePath(QStringLiteral("landscape.json"));
-        {
-            QFile f(landscapeFile);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QByteArray::fromStdString(land.dump(2)));
-        }
+        const QString written = writeLandscapeForTargets(landscapeFile, ports.value());
+        QVERIFY2(written.isEmpty(), qPrintable(written));
         const QString database = m_pg.create();
         const QString uri = QStringLiteral("postgresql:///") + database;
         const CtlResult init = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), uri,
