@@ -114,6 +114,8 @@ private Q_SLOTS:
     void init()
     {
         for (const QString& b : { QStringLiteral("sqlite"), QStringLiteral("pg") }) {
+            SqlStatement::finishDeferred(db(b)); // after a failed test function
+            db(b).rollback();
             run(db(b), QStringLiteral("DELETE FROM t"));
             run(db(b), QStringLiteral("DELETE FROM c"));
         }
@@ -422,6 +424,98 @@ private Q_SLOTS:
         QVERIFY(d.commit());
         QCOMPARE(count(d, QStringLiteral(" WHERE k = 'undone'")), 0);
         QCOMPARE(count(d, QStringLiteral(" WHERE k = 'released'")), 1);
+    }
+
+    // Deferred writes (execDeferred: libpq pipeline mode on PostgreSQL, exec() on SQLite): an event's writes and
+    // its RELEASE in one round trip; a failure among them is reported by the next synchronous statement, once,
+    // and a ROLLBACK TO after it still runs.
+    void deferredWrites_data() { backends(); }
+    void deferredWrites()
+    {
+        QFETCH(QString, backend);
+        const bool pg = backend == QLatin1String("pg");
+        QSqlDatabase d = db(backend);
+        SqlStatement ins, savepoint, rollbackTo, release, countK;
+        QVERIFY(ins.prepare(d, "INSERT INTO t(k, n) VALUES (?, ?)"));
+        QVERIFY(savepoint.prepare(d, "SAVEPOINT stmt_event"));
+        QVERIFY(rollbackTo.prepare(d, "ROLLBACK TO stmt_event"));
+        QVERIFY(release.prepare(d, "RELEASE stmt_event"));
+        QVERIFY(countK.prepare(d, "SELECT count(*) FROM t WHERE k LIKE ?"));
+        QVERIFY(d.transaction());
+
+        // A unit of work that succeeds: its deferred writes are visible to the next read in the same round trip.
+        QVERIFY2(savepoint.execDeferred(), qPrintable(savepoint.error()));
+        for (int i = 0; i < 5; ++i) {
+            ins.bind(0, ("ok-" + std::to_string(i)).c_str());
+            ins.bind(1, i);
+            QVERIFY2(ins.execDeferred(), qPrintable(ins.error()));
+        }
+        countK.bind(0, "ok-%");
+        QVERIFY2(countK.next(), qPrintable(countK.error()));
+        QCOMPARE(countK.int64(0), 5);
+        countK.reset();
+        QVERIFY2(release.exec(), qPrintable(release.error()));
+
+        // A unit of work with a duplicate key in the middle: execDeferred does not see it on PostgreSQL, the
+        // RELEASE reports it (with the failed statement's text and kind), and after ROLLBACK TO the transaction
+        // goes on.
+        QVERIFY(savepoint.execDeferred());
+        ins.bind(0, "fresh-1");
+        ins.bind(1, 1);
+        QVERIFY(ins.execDeferred());
+        ins.bind(0, "ok-2"); // exists
+        ins.bind(1, 2);
+        QCOMPARE(ins.execDeferred(), pg); // SQLite fails at once
+        if (!pg)
+            QCOMPARE(ins.errorKind(), SqlErrorKind::UniqueViolation);
+        ins.bind(0, "fresh-2"); // skipped by the server on PostgreSQL (after the failure)
+        ins.bind(1, 3);
+        ins.execDeferred();
+        if (pg) {
+            QVERIFY(!release.exec());
+            QCOMPARE(release.errorKind(), SqlErrorKind::UniqueViolation);
+            QVERIFY2(release.error().startsWith(QLatin1String("SQLSTATE 23505: ")), qPrintable(release.error()));
+            QVERIFY2(
+                release.error().contains(QLatin1String("[INSERT INTO t(k, n) VALUES")), qPrintable(release.error()));
+        }
+        QVERIFY2(rollbackTo.exec(), qPrintable(rollbackTo.error())); // reported once: the rollback succeeds
+        QVERIFY2(release.exec(), qPrintable(release.error()));
+        countK.bind(0, "fresh-%");
+        QVERIFY(countK.next());
+        QCOMPARE(countK.int64(0), 0); // fresh-1 rolled back, fresh-2 never ran (PostgreSQL) or rolled back
+        countK.reset();
+
+        // finishDeferred waits for them and reports a failure once; QtSql may then use the connection.
+        ins.bind(0, "late");
+        ins.bind(1, 9);
+        QVERIFY(ins.execDeferred());
+        QString error;
+        SqlErrorKind kind = SqlErrorKind::None;
+        QVERIFY2(SqlStatement::finishDeferred(d, &error, &kind), qPrintable(error));
+        QCOMPARE(count(d, QStringLiteral(" WHERE k = 'late'")), 1);
+        if (pg) {
+            QVERIFY(savepoint.execDeferred());
+            ins.bind(0, "late"); // exists
+            QVERIFY(ins.execDeferred());
+            QVERIFY(!SqlStatement::finishDeferred(d, &error, &kind));
+            QCOMPARE(kind, SqlErrorKind::UniqueViolation);
+            QVERIFY2(
+                error.contains(QLatin1String("late")) || error.contains(QLatin1String("23505")), qPrintable(error));
+            QVERIFY(SqlStatement::finishDeferred(d)); // once
+            QVERIFY2(rollbackTo.exec(), qPrintable(rollbackTo.error()));
+            QVERIFY(release.exec());
+        }
+
+        // More deferred statements than the pipeline holds before it syncs on its own: all arrive.
+        for (int i = 0; i < 700; ++i) {
+            ins.bind(0, ("bulk-" + std::to_string(i)).c_str());
+            ins.bind(1, i);
+            QVERIFY2(ins.execDeferred(), qPrintable(ins.error()));
+        }
+        QVERIFY(SqlStatement::finishDeferred(d)); // before QtSql's COMMIT (Workspace::exec does it)
+        QVERIFY2(d.commit(), qPrintable(d.lastError().text()));
+        QCOMPARE(count(d, QStringLiteral(" WHERE k LIKE 'bulk-%'")), 700);
+        QCOMPARE(count(d), 5 + 1 + 700);
     }
 
     void portableSql_data() { backends(); }

@@ -16,9 +16,9 @@ std::string_view statusText(DeliveryStatus s)
     return toString(s);
 }
 
-void ledgerRun(SqlStatement& st, const char* purpose)
+void ledgerRun(SqlStatement& st, const char* purpose, Outbox::Write write = Outbox::Write::Now)
 {
-    if (!st.exec())
+    if (!(write == Outbox::Write::Deferred ? st.execDeferred() : st.exec()))
         throw store::SqlError::of(st, QLatin1String(purpose));
 }
 
@@ -155,7 +155,7 @@ void Outbox::objectTargetStatus(const Ref& d, DeliveryStatus to, TimeMs now)
 
 // ---- enqueue ------------------------------------------------------------------------------------------
 
-void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, TimeMs now, Deltas& deltas)
+void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, TimeMs now, Deltas& deltas, Write write)
 {
     if (rows.empty())
         return;
@@ -198,8 +198,8 @@ void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, Tim
         ot.bind(oi++, std::int64_t(now));
         deltas.add(r.target, rev.domain, DeliveryStatus::Pending, 1);
     }
-    ledgerRun(d, "insert deliveries");
-    ledgerRun(ot, "update delivery state");
+    ledgerRun(d, "insert deliveries", write);
+    ledgerRun(ot, "update delivery state", write);
 }
 
 std::int64_t Outbox::enqueueResend(const Revision& rev, std::string_view target, std::string_view subscription,
@@ -391,7 +391,7 @@ void Outbox::setPayloadOverride(std::int64_t deliveryId, std::string_view payloa
 
 // ---- lineage and counters -----------------------------------------------------------------------------
 
-void Outbox::lineage(const Lineage& row)
+void Outbox::lineage(const Lineage& row, Write write)
 {
     auto& q = st().lineage;
     q.bind(0, std::int64_t(row.at));
@@ -404,7 +404,7 @@ void Outbox::lineage(const Lineage& row)
     q.bind(7, row.actor);
     q.bindOptional(8, row.correlationId);
     q.bind(9, row.detail);
-    ledgerRun(q, "lineage");
+    ledgerRun(q, "lineage", write);
 }
 
 void Outbox::writeCounters(Deltas& deltas)

@@ -83,9 +83,14 @@ public:
         std::int64_t revisionId = 0, objectId = 0, revisionNo = 0;
         std::string_view instanceId, domain, key; // for the idempotency keys
     };
+    // Now: the statement's result is awaited (a failure throws here). Deferred: sent without waiting on PostgreSQL
+    // (SqlStatement::execDeferred): a failure is reported by the connection's next synchronous statement or commit.
+    enum class Write : std::uint8_t { Now, Deferred };
+
     // Inserts the deliveries of one revision and makes each the latest of its (object, target); older pending
     // deliveries stay until the dispatcher supersedes them. Counts them as pending in `deltas`.
-    void enqueue(const Revision& revision, std::span<const NewDelivery> rows, TimeMs now, Deltas& deltas);
+    void enqueue(const Revision& revision, std::span<const NewDelivery> rows, TimeMs now, Deltas& deltas,
+        Write write = Write::Now);
     // A steward's re-send of an object's current revision to one target (drift replay): a new pending delivery with
     // its own idempotency key, the latest of its (object, target). Returns its id.
     std::int64_t enqueueResend(const Revision& revision, std::string_view target, std::string_view subscription,
@@ -122,7 +127,7 @@ public:
     void setPayloadOverride(std::int64_t deliveryId, std::string_view payload, TimeMs now);
 
     // ---- lineage and counters ------------------------------------------------------------------------------
-    void lineage(const Lineage& row);
+    void lineage(const Lineage& row, Write write = Write::Now);
     // Adds `deltas` to delivery_counter and clears it.
     void writeCounters(Deltas& deltas);
 

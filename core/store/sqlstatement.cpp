@@ -13,6 +13,7 @@
 #include <atomic>
 #include <charconv>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 namespace mdsync {
@@ -64,6 +65,98 @@ SqlErrorKind kindOfSqliteCode(int extended)
 }
 
 std::atomic<std::uint64_t> g_pgStatementSeq { 0 };
+
+// "SQLSTATE 23505: duplicate key value ... [INSERT INTO ...]": a failed result (or the connection's message) with
+// the start of its statement.
+QString pgErrorText(const PGresult* r, PGconn* conn, const char* fallback, std::string_view sql, SqlErrorKind* kind)
+{
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    *kind = kindOfSqlState(state);
+    QString message = QString::fromUtf8(r ? PQresultErrorMessage(r) : "").trimmed();
+    if (message.isEmpty() && conn)
+        message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+    if (message.isEmpty())
+        message = QString::fromUtf8(fallback);
+    message = message.simplified();
+    if (message.startsWith(QLatin1String("ERROR: ")))
+        message = message.mid(7);
+    return (state ? QStringLiteral("SQLSTATE ") + QLatin1String(state) + QStringLiteral(": ") : QString()) + message
+        + QStringLiteral(" [") + sqlStart(sql) + QStringLiteral("]");
+}
+
+// The deferred statements of a PostgreSQL connection (SqlStatement::execDeferred). Per thread: a connection
+// belongs to one thread, so no lock.
+struct PgPipe
+{
+    std::vector<const std::string*> sent; // the SQL of each statement sent since the last sync, in order
+    bool failed = false; // one of them failed and nobody was told yet
+    QString error;
+    SqlErrorKind kind = SqlErrorKind::None;
+
+    void fail(const PGresult* r, PGconn* conn, const char* fallback, std::string_view sql)
+    {
+        if (failed)
+            return; // the first error is the cause; the rest were skipped because of it
+        failed = true;
+        error = pgErrorText(r, conn, fallback, sql, &kind);
+    }
+};
+
+thread_local std::unordered_map<PGconn*, PgPipe> t_pipes;
+
+// At most this many statements wait for their results: the server's answers pile up in its send buffer while the
+// client only writes, so a long pipeline is synced on the way.
+constexpr size_t kMaxDeferred = 256;
+
+PgPipe* pipeOf(PGconn* conn)
+{
+    if (t_pipes.empty())
+        return nullptr;
+    const auto it = t_pipes.find(conn);
+    return it == t_pipes.end() ? nullptr : &it->second;
+}
+
+// Reads the results of the statements in p.sent (sent before a sync point the caller has already sent) and of
+// that sync point; records the first failure in p.
+void readDeferred(PGconn* conn, PgPipe& p)
+{
+    for (const std::string* sql : p.sent) {
+        PGresult* r = PQgetResult(conn);
+        if (!r) { // the connection broke
+            p.fail(nullptr, conn, "no result (connection lost?)", *sql);
+            continue;
+        }
+        const ExecStatusType status = PQresultStatus(r);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED)
+            p.fail(r, conn, "deferred statement failed", *sql);
+        PQclear(r);
+        while (PGresult* rest = PQgetResult(conn)) // each statement's results end with a null result
+            PQclear(rest);
+    }
+    p.sent.clear();
+    if (PGresult* r = PQgetResult(conn); r) { // the sync point
+        if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+            p.fail(r, conn, "pipeline out of step", "(sync)");
+        PQclear(r);
+    }
+}
+
+// Waits for every deferred statement of the connection and leaves pipeline mode; a failure stays in the pipe
+// until reported.
+void drainDeferred(PGconn* conn)
+{
+    PgPipe* p = pipeOf(conn);
+    if (!p || PQpipelineStatus(conn) == PQ_PIPELINE_OFF)
+        return;
+    if (!p->sent.empty()) {
+        if (PQpipelineSync(conn) != 1)
+            p->fail(nullptr, conn, "cannot send the pipeline's sync point", "(sync)");
+        else
+            readDeferred(conn, *p);
+        p->sent.clear();
+    }
+    PQexitPipelineMode(conn);
+}
 
 } // namespace
 
@@ -172,6 +265,9 @@ struct SqlStatement::Pg
     ~Pg()
     {
         PQclear(result);
+        if (!conn)
+            return;
+        drainDeferred(conn); // a synchronous command follows; a deferred failure stays to be reported
         // Not transactional and refused in a failed transaction: then the name stays until the session ends.
         const PGTransactionStatusType ts = conn ? PQtransactionStatus(conn) : PQTRANS_UNKNOWN;
         if (ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS)
@@ -252,6 +348,7 @@ bool SqlStatement::pgPrepare(void* conn, std::string_view sql)
     pg->lengths.assign(n, 0);
     pg->formats.assign(n, 0);
     pg->pointers.assign(n, nullptr);
+    drainDeferred(static_cast<PGconn*>(conn)); // PQprepare is synchronous
     PGresult* r = PQprepare(static_cast<PGconn*>(conn), pg->name.c_str(), pg->sql.c_str(), pg->nParams, nullptr);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         m_pg = std::move(pg); // for the error text; conn stays null so nothing is deallocated
@@ -414,8 +511,63 @@ bool SqlStatement::pgExecute()
     Pg& pg = *m_pg;
     for (size_t i = 0; i < pg.pointers.size(); ++i)
         pg.pointers[i] = pg.null[i] ? nullptr : pg.values[i].c_str();
+    if (PgPipe* p = pipeOf(pg.conn); p && (p->failed || PQpipelineStatus(pg.conn) != PQ_PIPELINE_OFF)) [[unlikely]]
+        return pgExecuteAfterDeferred(p);
     pg.result = PQexecPrepared(
         pg.conn, pg.name.c_str(), pg.nParams, pg.pointers.data(), pg.lengths.data(), pg.formats.data(), 0);
+    return pgTakeResult();
+}
+
+// The statements deferred before this one, this one and their sync points in one round trip:
+// [deferred..., sync, this, sync] - two sync points, so that this statement runs even when a deferred one failed
+// (the server skips the rest of a failed pipeline segment, not the next one): a ROLLBACK TO after a failed insert
+// must run.
+bool SqlStatement::pgExecuteAfterDeferred(void* pipe)
+{
+    Pg& pg = *m_pg;
+    PgPipe& p = *static_cast<PgPipe*>(pipe);
+    if (PQpipelineStatus(pg.conn) == PQ_PIPELINE_OFF) {
+        pg.result = PQexecPrepared(
+            pg.conn, pg.name.c_str(), pg.nParams, pg.pointers.data(), pg.lengths.data(), pg.formats.data(), 0);
+    } else {
+        const bool sent = PQpipelineSync(pg.conn) == 1
+            && PQsendQueryPrepared(
+                   pg.conn, pg.name.c_str(), pg.nParams, pg.pointers.data(), pg.lengths.data(), pg.formats.data(), 0)
+                == 1
+            && PQpipelineSync(pg.conn) == 1;
+        if (!sent) {
+            p.fail(nullptr, pg.conn, "cannot send to the server", pg.sql);
+            p.sent.clear();
+            PQexitPipelineMode(pg.conn);
+        } else {
+            readDeferred(pg.conn, p);
+            pg.result = PQgetResult(pg.conn);
+            while (PGresult* rest = PQgetResult(pg.conn)) // ends with a null result; then the second sync point
+                if (PQresultStatus(rest) == PGRES_PIPELINE_SYNC) {
+                    PQclear(rest);
+                    break;
+                } else {
+                    PQclear(rest);
+                }
+            if (PGresult* sync = PQgetResult(pg.conn))
+                PQclear(sync);
+            PQexitPipelineMode(pg.conn);
+        }
+    }
+    if (!p.failed)
+        return pgTakeResult();
+    // A deferred statement failed: that is this statement's failure (reported once), whatever its own result.
+    pg.clearResult();
+    m_failed = true;
+    m_errorKind = p.kind;
+    m_error = p.error;
+    t_pipes.erase(pg.conn);
+    return false;
+}
+
+bool SqlStatement::pgTakeResult()
+{
+    Pg& pg = *m_pg;
     const ExecStatusType status = PQresultStatus(pg.result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         pgFail(pg.result, "no result");
@@ -425,6 +577,52 @@ bool SqlStatement::pgExecute()
     m_failed = false;
     pg.rows = PQntuples(pg.result);
     return true;
+}
+
+bool SqlStatement::execDeferred()
+{
+    if (!m_pg) [[likely]]
+        return exec();
+    Pg& pg = *m_pg;
+    pg.clearResult();
+    if (PQpipelineStatus(pg.conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(pg.conn) != 1)
+        return exec(); // the connection is busy with something else: wait for this one then
+    for (size_t i = 0; i < pg.pointers.size(); ++i)
+        pg.pointers[i] = pg.null[i] ? nullptr : pg.values[i].c_str();
+    PgPipe& p = t_pipes[pg.conn];
+    if (PQsendQueryPrepared(
+            pg.conn, pg.name.c_str(), pg.nParams, pg.pointers.data(), pg.lengths.data(), pg.formats.data(), 0)
+        != 1) {
+        pgFail(nullptr, "cannot send to the server");
+        return false;
+    }
+    p.sent.push_back(&pg.sql);
+    if (p.sent.size() >= kMaxDeferred)
+        drainDeferred(pg.conn);
+    m_failed = false;
+    return true;
+}
+
+bool SqlStatement::finishDeferred(const QSqlDatabase& db, QString* error, SqlErrorKind* kind)
+{
+    if (t_pipes.empty())
+        return true;
+    PGconn* conn = pgHandle(db);
+    if (!conn)
+        return true;
+    drainDeferred(conn);
+    PgPipe* p = pipeOf(conn);
+    if (!p)
+        return true;
+    const bool failed = p->failed;
+    if (failed) {
+        if (error)
+            *error = p->error;
+        if (kind)
+            *kind = p->kind;
+    }
+    t_pipes.erase(conn);
+    return !failed;
 }
 
 bool SqlStatement::pgNext()
@@ -445,20 +643,8 @@ bool SqlStatement::pgNext()
 
 void SqlStatement::pgFail(const void* result, const char* fallback)
 {
-    const auto* r = static_cast<const PGresult*>(result);
     m_failed = true;
-    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-    m_errorKind = kindOfSqlState(state);
-    QString message = QString::fromUtf8(r ? PQresultErrorMessage(r) : "").trimmed();
-    if (message.isEmpty() && m_pg->conn)
-        message = QString::fromUtf8(PQerrorMessage(m_pg->conn)).trimmed();
-    if (message.isEmpty())
-        message = QString::fromUtf8(fallback);
-    message = message.simplified();
-    if (message.startsWith(QLatin1String("ERROR: ")))
-        message = message.mid(7);
-    m_error = (state ? QStringLiteral("SQLSTATE ") + QLatin1String(state) + QStringLiteral(": ") : QString()) + message
-        + QStringLiteral(" [") + sqlStart(m_pg->sql) + QStringLiteral("]");
+    m_error = pgErrorText(static_cast<const PGresult*>(result), m_pg->conn, fallback, m_pg->sql, &m_errorKind);
 }
 
 // ---- reading -------------------------------------------------------------------------------------------------------

@@ -97,6 +97,20 @@ public:
     bool failed() const { return m_failed; }
     void reset();
 
+    // Pipelined execution, for writes whose rows nobody reads (the ingest's inserts and updates). PostgreSQL: sends
+    // the statement in libpq's pipeline mode and returns without waiting for the server; the connection's next
+    // synchronous statement (exec()/next()/execReturningId() of any SqlStatement on it) travels in the same round
+    // trip and fails with the first error of the deferred statements sent before it, if one failed (the server
+    // skipped the rest of them; the transaction is then in a failed state until a ROLLBACK [TO]), whatever its own
+    // outcome - a deferred error is reported exactly once. So a unit of work ends with a synchronous statement
+    // (e.g. RELEASE of its savepoint) and acts on its result. QtSql must not use the connection while statements are
+    // deferred: finishDeferred() first (Workspace's commit and rollback do). false only when the statement could
+    // not be sent. SQLite: exec().
+    bool execDeferred();
+    // Waits for the deferred statements of a connection (none: returns at once). false with the first failure's
+    // text and kind when one failed (reported once). SQLite and other connections: true.
+    static bool finishDeferred(const QSqlDatabase& db, QString* error = nullptr, SqlErrorKind* kind = nullptr);
+
     std::int64_t int64(int column) const; // PostgreSQL booleans read as 1/0
     std::string_view text(int column) const; // valid until the next next()/reset()/exec()
     bool isNull(int column) const;
@@ -113,6 +127,8 @@ private:
     void pgBind(int index, std::string_view bytes, int format);
     void pgBindNull(int index);
     bool pgExecute();
+    bool pgExecuteAfterDeferred(void* pipe);
+    bool pgTakeResult();
     bool pgNext();
     void pgReset();
     void pgFail(const void* result, const char* fallback);

@@ -4,6 +4,7 @@
 #include "store/pgschema.h"
 #include "store/schema.h"
 #include "store/sqlerror.h"
+#include "store/sqlstatement.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -327,6 +328,10 @@ int Workspace::schemaVersion() const
 
 Result<void> Workspace::exec(const QString& sql)
 {
+    // The hot paths defer writes on PostgreSQL (SqlStatement::execDeferred): QtSql may use the connection only
+    // after they are done, and a COMMIT must not end a transaction one of them failed in (it would roll it back).
+    if (QString deferred; !SqlStatement::finishDeferred(m_db, &deferred))
+        return makeError(QStringLiteral("%1: %2").arg(m_path, deferred));
     QSqlQuery q(m_db);
     if (!q.exec(sql))
         return makeError(sqlError(q, m_path));
@@ -368,6 +373,7 @@ Result<void> Workspace::commit()
 
 void Workspace::rollback()
 {
+    SqlStatement::finishDeferred(m_db); // whatever failed is undone now
     QSqlQuery q(m_db);
     if (m_txDepth <= 1) {
         q.exec(QStringLiteral("ROLLBACK"));

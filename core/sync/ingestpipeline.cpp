@@ -322,9 +322,11 @@ private:
     Result<void> maybeCommit(bool force);
     Result<void> flushCounters();
 
+    // A write whose result the event does not read. PostgreSQL: deferred (pipelined), so an event's writes cost one
+    // round trip with its RELEASE, which reports a failure of any of them (SqlStatement::execDeferred).
     static void exec(SqlStatement& q, const char* what)
     {
-        if (!q.exec())
+        if (!q.execDeferred())
             throw store::SqlError::of(q, QLatin1String(what));
     }
     // Steps a query to its first row; false when there is none. The caller resets the statement.
@@ -581,7 +583,7 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
     }
     std::string failure;
     for (int attempt = 1;; ++attempt) {
-        if (!m_st.savepoint.exec())
+        if (!m_st.savepoint.execDeferred()) // travels with the event's first read
             return makeError(QStringLiteral("savepoint: ") + m_st.savepoint.error());
         failure.clear();
         bool retry = false;
@@ -630,6 +632,11 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         try {
             reject(c, "internal", "critical",
                 where(c) + "could not be stored, nothing of it was kept except this exception: " + failure);
+            // Outside the event's savepoint: its deferred writes must not fail unnoticed into the next event.
+            QString deferred;
+            SqlErrorKind kind = SqlErrorKind::None;
+            if (!SqlStatement::finishDeferred(m_p.m_ws.db(), &deferred, &kind))
+                throw store::SqlError(QStringLiteral("record the failure"), deferred, kind);
         } catch (const store::SqlError& e) {
             abort();
             return makeError(e.message());
@@ -1273,7 +1280,7 @@ void IngestPipeline::Run::fanOut(Ctx& c)
     }
     if (!rows.empty()) {
         m_outbox.enqueue({ c.revisionId, c.objectId, c.newRevisionNo, m_p.m_instanceId, dom.name, c.env.key }, rows,
-            c.t, m_eventDeliveries);
+            c.t, m_eventDeliveries, Outbox::Write::Deferred);
         m_eventSum.deliveries += static_cast<std::int64_t>(rows.size());
     }
 }
@@ -1815,7 +1822,8 @@ void IngestPipeline::Run::insertLineageFor(std::string_view domain, std::string_
 {
     const std::string text = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     try {
-        m_outbox.lineage({ now(), domain, key, objectId, revisionId, kind, system, m_o.actor, correlationId, text });
+        m_outbox.lineage({ now(), domain, key, objectId, revisionId, kind, system, m_o.actor, correlationId, text },
+            Outbox::Write::Deferred);
     } catch (const store::SqlError& e) {
         throw store::SqlError(QStringLiteral("insert lineage"), e.driverText(), e.kind());
     }
@@ -1827,6 +1835,10 @@ DuplicateIndex& IngestPipeline::Run::dupIndex(const DomainDef& d)
     if (it != m_p.m_dupIndex.end())
         return it->second;
     DuplicateIndex& idx = m_p.m_dupIndex[d.name];
+    QString deferred;
+    SqlErrorKind kind = SqlErrorKind::None;
+    if (!SqlStatement::finishDeferred(m_p.m_ws.db(), &deferred, &kind)) // before QtSql uses the connection
+        throw store::SqlError(QStringLiteral("load duplicate index"), deferred, kind);
     QSqlQuery q(m_p.m_ws.db());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT object_id, text FROM match_text WHERE domain = ?"));
