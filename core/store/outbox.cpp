@@ -16,13 +16,13 @@ std::string_view statusText(DeliveryStatus s)
     return toString(s);
 }
 
-void ledgerRun(SqlStatement& st, const char* purpose, Outbox::Write write = Outbox::Write::Now)
+} // namespace
+
+void Outbox::run(SqlStatement& st, const char* purpose, Write write)
 {
-    if (!(write == Outbox::Write::Deferred ? st.execDeferred() : st.exec()))
+    if (!((write == Write::Deferred || m_deferAll) ? st.execDeferred() : st.exec()))
         throw store::SqlError::of(st, QLatin1String(purpose));
 }
-
-} // namespace
 
 // ---- counters -----------------------------------------------------------------------------------------
 
@@ -150,7 +150,7 @@ void Outbox::objectTargetStatus(const Ref& d, DeliveryStatus to, TimeMs now)
     o.bind(2, statusText(to));
     o.bind(3, std::int64_t(now));
     o.bind(4, d.deliveryId);
-    ledgerRun(o, "object state");
+    run(o, "object state");
 }
 
 // ---- enqueue ------------------------------------------------------------------------------------------
@@ -198,8 +198,8 @@ void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, Tim
         ot.bind(oi++, std::int64_t(now));
         deltas.add(r.target, rev.domain, DeliveryStatus::Pending, 1);
     }
-    ledgerRun(d, "insert deliveries", write);
-    ledgerRun(ot, "update delivery state", write);
+    run(d, "insert deliveries", write);
+    run(ot, "update delivery state", write);
 }
 
 std::int64_t Outbox::enqueueResend(const Revision& rev, std::string_view target, std::string_view subscription,
@@ -227,7 +227,7 @@ std::int64_t Outbox::enqueueResend(const Revision& rev, std::string_view target,
     o.bind(3, id);
     o.bind(4, statusText(DeliveryStatus::Pending));
     o.bind(5, std::int64_t(now));
-    ledgerRun(o, "object state");
+    run(o, "object state");
     deltas.add(target, rev.domain, DeliveryStatus::Pending, 1);
     return id;
 }
@@ -240,7 +240,7 @@ void Outbox::markInFlight(const Ref& d, TimeMs now, Deltas& deltas)
     q.bind(0, d.deliveryId);
     q.bind(1, std::int64_t(now));
     q.bind(2, statusText(DeliveryStatus::InFlight));
-    ledgerRun(q, "mark in flight");
+    run(q, "mark in flight");
     objectTargetStatus(d, DeliveryStatus::InFlight, now);
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::InFlight);
 }
@@ -252,14 +252,14 @@ void Outbox::recover(const Ref& d, std::string_view why, TimeMs now, Deltas& del
     q.bind(1, statusText(DeliveryStatus::Pending));
     q.bind(2, std::int64_t(now));
     q.bind(3, why);
-    ledgerRun(q, "recover delivery");
+    run(q, "recover delivery");
     auto& o = m_st->otStatus;
     o.bind(0, d.objectId);
     o.bind(1, d.target);
     o.bind(2, statusText(DeliveryStatus::Pending));
     o.bind(3, std::int64_t(now));
     o.bind(4, d.deliveryId);
-    ledgerRun(o, "recover object state");
+    run(o, "recover object state");
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::Pending);
 }
 
@@ -269,7 +269,7 @@ void Outbox::unsend(const Ref& d, DeliveryStatus to, TimeMs now, Deltas& deltas)
     q.bind(0, d.deliveryId);
     q.bind(1, statusText(to));
     q.bind(2, std::int64_t(now));
-    ledgerRun(q, "requeue delivery");
+    run(q, "requeue delivery");
     objectTargetStatus(d, to, now);
     deltas.move(d.target, d.domain, d.status, to);
 }
@@ -282,7 +282,7 @@ void Outbox::hold(const Ref& d, TimeMs recheckAt, std::string_view reason, TimeM
     q.bind(2, reason);
     q.bind(3, std::int64_t(now));
     q.bind(4, statusText(DeliveryStatus::Held));
-    ledgerRun(q, "hold delivery");
+    run(q, "hold delivery");
     if (d.status != DeliveryStatus::Held) {
         objectTargetStatus(d, DeliveryStatus::Held, now);
         deltas.move(d.target, d.domain, d.status, DeliveryStatus::Held);
@@ -294,7 +294,7 @@ void Outbox::linkException(std::int64_t deliveryId, std::int64_t exceptionId)
     auto& q = st().linkException;
     q.bind(0, deliveryId);
     q.bind(1, exceptionId);
-    ledgerRun(q, "link dependency timeout");
+    run(q, "link dependency timeout");
 }
 
 void Outbox::supersede(const Ref& d, std::string_view why, TimeMs now, Deltas& deltas)
@@ -304,7 +304,7 @@ void Outbox::supersede(const Ref& d, std::string_view why, TimeMs now, Deltas& d
     q.bind(1, std::int64_t(now));
     q.bind(2, why);
     q.bind(3, statusText(DeliveryStatus::Superseded));
-    ledgerRun(q, "supersede delivery");
+    run(q, "supersede delivery");
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::Superseded);
 }
 
@@ -317,7 +317,7 @@ void Outbox::recordAck(const Ref& d, std::int64_t revisionNo, TimeMs ackedAt, st
     a.bind(2, endToEndMs);
     a.bindOptional(3, message);
     a.bind(4, statusText(DeliveryStatus::Acked));
-    ledgerRun(a, "ack delivery");
+    run(a, "ack delivery");
     auto& o = m_st->otAck;
     o.bind(0, d.objectId);
     o.bind(1, d.target);
@@ -325,7 +325,7 @@ void Outbox::recordAck(const Ref& d, std::int64_t revisionNo, TimeMs ackedAt, st
     o.bind(3, std::int64_t(now));
     o.bind(4, d.deliveryId);
     o.bind(5, statusText(DeliveryStatus::Acked));
-    ledgerRun(o, "object state");
+    run(o, "object state");
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::Acked);
 }
 
@@ -337,7 +337,7 @@ void Outbox::recordRetry(const Ref& d, TimeMs nextAttemptAt, std::string_view er
     q.bind(2, error);
     q.bind(3, std::int64_t(now));
     q.bind(4, statusText(DeliveryStatus::RetryWait));
-    ledgerRun(q, "retry delivery");
+    run(q, "retry delivery");
     objectTargetStatus(d, DeliveryStatus::RetryWait, now);
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::RetryWait);
 }
@@ -350,7 +350,7 @@ void Outbox::recordFailure(const Ref& d, std::string_view error, std::int64_t ex
     f.bind(2, exceptionId);
     f.bind(3, std::int64_t(now));
     f.bind(4, statusText(DeliveryStatus::Failed));
-    ledgerRun(f, "fail delivery");
+    run(f, "fail delivery");
     objectTargetStatus(d, DeliveryStatus::Failed, now);
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::Failed);
 }
@@ -375,7 +375,7 @@ void Outbox::changeStatus(
     q.bind(1, statusText(to));
     q.bind(2, std::int64_t(now));
     q.bind(3, note);
-    ledgerRun(q, "delivery status");
+    run(q, "delivery status");
     objectTargetStatus(d, to, now);
     deltas.move(d.target, d.domain, d.status, to);
 }
@@ -386,7 +386,7 @@ void Outbox::setPayloadOverride(std::int64_t deliveryId, std::string_view payloa
     q.bind(0, deliveryId);
     q.bind(1, payload);
     q.bind(2, std::int64_t(now));
-    ledgerRun(q, "delivery payload");
+    run(q, "delivery payload");
 }
 
 // ---- lineage and counters -----------------------------------------------------------------------------
@@ -404,7 +404,7 @@ void Outbox::lineage(const Lineage& row, Write write)
     q.bind(7, row.actor);
     q.bindOptional(8, row.correlationId);
     q.bind(9, row.detail);
-    ledgerRun(q, "lineage", write);
+    run(q, "lineage", write);
 }
 
 void Outbox::writeCounters(Deltas& deltas)
@@ -419,7 +419,7 @@ void Outbox::writeCounters(Deltas& deltas)
         q.bind(1, std::string_view(std::get<1>(k)));
         q.bind(2, statusText(std::get<2>(k)));
         q.bind(3, n);
-        ledgerRun(q, "delivery counters");
+        run(q, "delivery counters");
     }
     deltas.clear();
 }

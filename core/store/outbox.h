@@ -131,8 +131,29 @@ public:
     // Adds `deltas` to delivery_counter and clears it.
     void writeCounters(Deltas& deltas);
 
+    // While one exists, every write of the outbox is Write::Deferred: for a caller whose transaction ends with
+    // Workspace's commit, which reports a failure among them (the dispatcher's batches of outcomes).
+    class DeferredWrites
+    {
+    public:
+        explicit DeferredWrites(Outbox& outbox)
+            : m_outbox(outbox)
+            , m_previous(outbox.m_deferAll)
+        {
+            outbox.m_deferAll = true;
+        }
+        ~DeferredWrites() { m_outbox.m_deferAll = m_previous; }
+        DeferredWrites(const DeferredWrites&) = delete;
+        DeferredWrites& operator=(const DeferredWrites&) = delete;
+
+    private:
+        Outbox& m_outbox;
+        bool m_previous;
+    };
+
 private:
     struct Statements;
+    void run(SqlStatement& st, const char* purpose, Write write = Write::Now);
     SqlStatement& multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& cache, size_t rows, const char* head,
         const char* tuple, const char* tail);
     Statements& st();
@@ -142,6 +163,7 @@ private:
 
     Workspace& m_ws;
     std::unique_ptr<Statements> m_st;
+    bool m_deferAll = false;
 };
 
 } // namespace mdsync

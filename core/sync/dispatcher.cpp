@@ -528,6 +528,8 @@ void Dispatcher::tick()
             return;
         }
         try {
+            // PostgreSQL: the ledger's writes go without waiting; the commit reports a failure among them.
+            Outbox::DeferredWrites deferred(*m_st->outbox);
             TxnDeltas deltas;
             auto lineage = [&](const Pick& p, const char* kind, const nlohmann::json& detail) {
                 m_st->lineageEvent(
@@ -1069,6 +1071,8 @@ Result<void> Dispatcher::flush()
 Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
 {
     try {
+        // PostgreSQL: the ledger's writes go without waiting; the commit reports a failure among them.
+        Outbox::DeferredWrites deferred(*m_st->outbox);
         TxnDeltas deltas;
         Outbox& outbox = *m_st->outbox;
         for (Outcome& oc : outcomes) {
