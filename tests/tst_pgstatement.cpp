@@ -518,6 +518,76 @@ private Q_SLOTS:
         QCOMPARE(count(d), 5 + 1 + 700);
     }
 
+    // prefetch(): a read sent ahead in the pipeline (PostgreSQL); next() with the same parameters walks its rows,
+    // with other parameters runs the statement; dropPrefetch() discards it. On SQLite next() just runs.
+    void prefetchedReads_data() { backends(); }
+    void prefetchedReads()
+    {
+        QFETCH(QString, backend);
+        const bool pg = backend == QLatin1String("pg");
+        QSqlDatabase d = db(backend);
+        SqlStatement ins, byK, deleteK;
+        QVERIFY(ins.prepare(d, "INSERT INTO t(k, n) VALUES (?, ?)"));
+        QVERIFY(byK.prepare(d, "SELECT n FROM t WHERE k = ?"));
+        QVERIFY(deleteK.prepare(d, "DELETE FROM t WHERE k = ?"));
+        ins.bind(0, "a");
+        ins.bind(1, 1);
+        QVERIFY(ins.exec());
+        ins.bind(0, "b");
+        ins.bind(1, 2);
+        QVERIFY(ins.exec());
+
+        // Same parameters: the prefetched row. The row is as of when it was sent: a deferred delete after it does
+        // not change what next() returns on PostgreSQL (on SQLite next() runs now and finds nothing).
+        byK.bind(0, "a");
+        QVERIFY2(byK.prefetch(), qPrintable(byK.error()));
+        deleteK.bind(0, "a");
+        QVERIFY(deleteK.execDeferred());
+        byK.bind(0, "a");
+        QCOMPARE(byK.next(), pg);
+        if (pg)
+            QCOMPARE(byK.int64(0), 1);
+        byK.reset();
+        QVERIFY(SqlStatement::finishDeferred(d));
+        QCOMPARE(count(d, QStringLiteral(" WHERE k = 'a'")), 0); // the delete ran
+
+        // Other parameters: the statement runs with them.
+        byK.bind(0, "a");
+        QVERIFY(byK.prefetch());
+        byK.bind(0, "b");
+        QVERIFY2(byK.next(), qPrintable(byK.error()));
+        QCOMPARE(byK.int64(0), 2);
+        QVERIFY(!byK.next());
+        byK.reset();
+
+        // Dropped: the next next() runs the statement (and sees the current state).
+        byK.bind(0, "b");
+        QVERIFY(byK.prefetch());
+        deleteK.bind(0, "b");
+        QVERIFY(deleteK.exec());
+        byK.dropPrefetch();
+        QVERIFY(!byK.next());
+        QVERIFY(!byK.failed());
+        byK.reset();
+
+        // A deferred failure before a prefetch: next() reports it (once) instead of rows.
+        if (pg) {
+            QVERIFY(d.transaction());
+            ins.bind(0, "c");
+            ins.bind(1, 3);
+            QVERIFY(ins.execDeferred());
+            QVERIFY(ins.execDeferred()); // duplicate key
+            byK.bind(0, "c");
+            QVERIFY(byK.prefetch());
+            QVERIFY(!byK.next());
+            QVERIFY(byK.failed());
+            QCOMPARE(byK.errorKind(), SqlErrorKind::UniqueViolation);
+            QVERIFY(SqlStatement::finishDeferred(d)); // reported once
+            QVERIFY(d.rollback());
+        }
+        QCOMPARE(count(d), 0);
+    }
+
     void portableSql_data() { backends(); }
     void portableSql()
     {

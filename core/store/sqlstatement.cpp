@@ -86,9 +86,16 @@ QString pgErrorText(const PGresult* r, PGconn* conn, const char* fallback, std::
 
 // The deferred statements of a PostgreSQL connection (SqlStatement::execDeferred). Per thread: a connection
 // belongs to one thread, so no lock.
+// A statement sent in pipeline mode: its SQL (for error texts) and, for a prefetch, where its rows go.
+struct PgSent
+{
+    const std::string* sql;
+    PGresult** rows = nullptr; // a prefetch: receives the result (TUPLES_OK only), else it is cleared
+};
+
 struct PgPipe
 {
-    std::vector<const std::string*> sent; // the SQL of each statement sent since the last sync, in order
+    std::vector<PgSent> sent; // the statements sent since the last sync, in order
     bool failed = false; // one of them failed and nobody was told yet
     QString error;
     SqlErrorKind kind = SqlErrorKind::None;
@@ -120,16 +127,21 @@ PgPipe* pipeOf(PGconn* conn)
 // that sync point; records the first failure in p.
 void readDeferred(PGconn* conn, PgPipe& p)
 {
-    for (const std::string* sql : p.sent) {
+    for (const PgSent& e : p.sent) {
         PGresult* r = PQgetResult(conn);
         if (!r) { // the connection broke
-            p.fail(nullptr, conn, "no result (connection lost?)", *sql);
+            p.fail(nullptr, conn, "no result (connection lost?)", *e.sql);
             continue;
         }
         const ExecStatusType status = PQresultStatus(r);
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED)
-            p.fail(r, conn, "deferred statement failed", *sql);
-        PQclear(r);
+            p.fail(r, conn, "deferred statement failed", *e.sql);
+        if (e.rows && status == PGRES_TUPLES_OK) {
+            PQclear(*e.rows);
+            *e.rows = r;
+        } else {
+            PQclear(r);
+        }
         while (PGresult* rest = PQgetResult(conn)) // each statement's results end with a null result
             PQclear(rest);
     }
@@ -261,13 +273,20 @@ struct SqlStatement::Pg
     int rows = 0;
     mutable std::vector<std::string> decoded; // bytea columns of the current row, decoded on demand
     mutable std::vector<int> decodedRow;
+    // prefetch(): sent with these parameters; its rows arrive in `prefetched` when the pipeline is read.
+    bool prefetchSent = false;
+    PGresult* prefetched = nullptr;
+    std::vector<std::string> prefetchValues;
+    std::vector<char> prefetchNull;
 
     ~Pg()
     {
+        if (conn)
+            drainDeferred(conn); // a synchronous command follows; a deferred failure stays to be reported
         PQclear(result);
+        PQclear(prefetched);
         if (!conn)
             return;
-        drainDeferred(conn); // a synchronous command follows; a deferred failure stays to be reported
         // Not transactional and refused in a failed transaction: then the name stays until the session ends.
         const PGTransactionStatusType ts = conn ? PQtransactionStatus(conn) : PQTRANS_UNKNOWN;
         if (ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS)
@@ -451,6 +470,7 @@ void SqlStatement::setSqliteError(int rc)
 bool SqlStatement::exec()
 {
     if (m_pg) [[unlikely]] {
+        m_pg->prefetchSent = false;
         m_pg->clearResult();
         const bool ok = pgExecute();
         m_pg->clearResult();
@@ -596,7 +616,7 @@ bool SqlStatement::execDeferred()
         pgFail(nullptr, "cannot send to the server");
         return false;
     }
-    p.sent.push_back(&pg.sql);
+    p.sent.push_back({ &pg.sql });
     if (p.sent.size() >= kMaxDeferred)
         drainDeferred(pg.conn);
     m_failed = false;
@@ -629,8 +649,12 @@ bool SqlStatement::pgNext()
 {
     Pg& pg = *m_pg;
     if (!pg.result) {
-        if (!pgExecute())
+        if (pg.prefetchSent && pgTakePrefetched()) {
+            if (m_failed)
+                return false;
+        } else if (!pgExecute()) {
             return false;
+        }
         pg.row = 0;
     } else {
         ++pg.row;
@@ -639,6 +663,78 @@ bool SqlStatement::pgNext()
         return true;
     pg.clearResult(); // the next call runs the statement again, as sqlite3_step does after SQLITE_DONE
     return false;
+}
+
+// The rows of this statement's prefetch() as its result, when it was sent with the parameters bound now: true when
+// taken (or when waiting for them reported a deferred failure: m_failed), false to run the statement instead.
+bool SqlStatement::pgTakePrefetched()
+{
+    Pg& pg = *m_pg;
+    pg.prefetchSent = false;
+    if (!pg.prefetched) { // not read yet: read the pipeline now (one round trip for everything sent before)
+        drainDeferred(pg.conn);
+        if (PgPipe* p = pipeOf(pg.conn); p && p->failed) {
+            m_failed = true;
+            m_errorKind = p->kind;
+            m_error = p->error;
+            t_pipes.erase(pg.conn);
+            PQclear(pg.prefetched);
+            pg.prefetched = nullptr;
+            return true;
+        }
+    }
+    bool same = pg.prefetched && pg.prefetchNull == pg.null;
+    for (size_t i = 0; same && i < pg.values.size(); ++i)
+        same = pg.null[i] || pg.values[i] == pg.prefetchValues[i];
+    if (!same) {
+        PQclear(pg.prefetched);
+        pg.prefetched = nullptr;
+        return false;
+    }
+    pg.result = pg.prefetched;
+    pg.prefetched = nullptr;
+    pg.rows = PQntuples(pg.result);
+    m_failed = false;
+    return true;
+}
+
+bool SqlStatement::prefetch()
+{
+    if (!m_pg) [[likely]]
+        return true; // SQLite: next() runs it
+    Pg& pg = *m_pg;
+    pg.clearResult();
+    PQclear(pg.prefetched); // (a prefetch still in the pipeline delivers before this one: pipelines keep order)
+    pg.prefetched = nullptr;
+    pg.prefetchSent = false;
+    if (PQpipelineStatus(pg.conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(pg.conn) != 1)
+        return true; // the connection is busy: next() runs it
+    for (size_t i = 0; i < pg.pointers.size(); ++i)
+        pg.pointers[i] = pg.null[i] ? nullptr : pg.values[i].c_str();
+    if (PQsendQueryPrepared(
+            pg.conn, pg.name.c_str(), pg.nParams, pg.pointers.data(), pg.lengths.data(), pg.formats.data(), 0)
+        != 1) {
+        pgFail(nullptr, "cannot send to the server");
+        return false;
+    }
+    pg.prefetchValues = pg.values;
+    pg.prefetchNull = pg.null;
+    pg.prefetchSent = true;
+    PgPipe& p = t_pipes[pg.conn];
+    p.sent.push_back({ &pg.sql, &pg.prefetched });
+    if (p.sent.size() >= kMaxDeferred)
+        drainDeferred(pg.conn);
+    m_failed = false;
+    return true;
+}
+
+void SqlStatement::dropPrefetch()
+{
+    if (!m_pg) [[likely]]
+        return;
+    m_pg->prefetchSent = false;
+    PQclear(m_pg->prefetched);
+    m_pg->prefetched = nullptr;
 }
 
 void SqlStatement::pgFail(const void* result, const char* fallback)

@@ -107,6 +107,13 @@ public:
     // deferred: finishDeferred() first (Workspace's commit and rollback do). false only when the statement could
     // not be sent. SQLite: exec().
     bool execDeferred();
+    // Prefetch (PostgreSQL): sends a query with the parameters bound now in the same pipeline, without waiting;
+    // its rows arrive with the connection's next round trip, and the statement's next next() with the same
+    // parameters walks them instead of running it again (other parameters: it runs). So several reads of a unit of
+    // work known in advance cost one round trip. A prefetched result is as of when it was sent; dropPrefetch()
+    // discards it (at the end of the unit of work). SQLite: nothing (next() runs the statement).
+    bool prefetch();
+    void dropPrefetch();
     // Waits for the deferred statements of a connection (none: returns at once). false with the first failure's
     // text and kind when one failed (reported once). SQLite and other connections: true.
     static bool finishDeferred(const QSqlDatabase& db, QString* error = nullptr, SqlErrorKind* kind = nullptr);
@@ -129,6 +136,7 @@ private:
     bool pgExecute();
     bool pgExecuteAfterDeferred(void* pipe);
     bool pgTakeResult();
+    bool pgTakePrefetched();
     bool pgNext();
     void pgReset();
     void pgFail(const void* result, const char* fallback);

@@ -146,7 +146,7 @@ struct IngestPipeline::Statements
                     "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state, o.source_times FROM object o"
                     " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?")
                     + (pg ? " FOR UPDATE OF o" : "") },
-            { &drawIds, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, 64)" },
+            { &drawIds, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, 256)" },
             { &insertObject,
                 "INSERT INTO object(id, domain, key, revision_no, current_revision_id, content_hash, lifecycle, "
                 "description,"
@@ -597,6 +597,8 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         } catch (const std::exception& e) {
             failure = e.what();
         }
+        m_st.findObject.dropPrefetch(); // read, or of no use now
+        m_st.pendingOnTarget.dropPrefetch();
         if (failure.empty())
             break;
         // Nothing of the event stays (an exception that keeps its raw line follows, unless it is tried again).
@@ -823,6 +825,15 @@ bool IngestPipeline::Run::checkIdempotency(Ctx& c)
         { "occurred_at", env.occurredAt },
         { "attributes",
             env.attributes } }.dump());
+    // PostgreSQL: the object (loadCurrent) and the exceptions waiting for it (resolveWaiting) travel with the event
+    // id's lookup, so that the event's reads cost one round trip. (An event that stops here does not read them.)
+    m_st.findObject.bind(0, env.domain);
+    m_st.findObject.bind(1, env.key);
+    m_st.pendingOnTarget.bind(0, env.domain);
+    m_st.pendingOnTarget.bind(1, env.key);
+    if (!m_st.findObject.prefetch() || !m_st.pendingOnTarget.prefetch())
+        throw store::SqlError::of(
+            m_st.findObject.failed() ? m_st.findObject : m_st.pendingOnTarget, QStringLiteral("look up object"));
     m_st.findInbound.bind(0, env.source);
     m_st.findInbound.bind(1, env.eventId);
     if (first(m_st.findInbound, "look up event id")) {
@@ -1629,7 +1640,7 @@ void IngestPipeline::Run::updateReferences(const Ctx& c, const DomainDef& d, std
 
     // Exceptions of this object that wait for a reference it no longer has are resolved.
     std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> pending; // id, domain, key, status
-    {
+    if (!(c.insertedObject && objectId == c.objectId)) { // (a new object has no pending references yet)
         SqlStatement& q = m_st.pendingOfObject;
         q.bind(0, std::int64_t(objectId));
         forEachRow(q, "pending references", [&] {
