@@ -245,10 +245,10 @@ void SharedWorkspaceDialog::accept()
     auto parsed = WorkspaceLocation::parse(text);
     if (text.isEmpty() || !parsed || m_saving)
         return;
-    // Every connection the GUI opens to this workspace (core, reader, change feed) uses it; none writes it.
-    setSessionPassword(parsed.value(), password());
     const QString typed = m_password->text();
     if (!m_save->isChecked() || typed.isEmpty()) {
+        // Every connection the GUI opens to this workspace (core, reader, change feed) uses it; none writes it.
+        setSessionPassword(parsed.value(), password());
         QDialog::accept();
         return;
     }
@@ -266,6 +266,8 @@ void SharedWorkspaceDialog::accept()
             m_keyringFor = text;
             m_keyringPassword = typed;
             showKeyring(true, tr("The password is saved in the desktop keyring."));
+            if (auto saved = WorkspaceLocation::parse(text))
+                setSessionPassword(saved.value(), typed);
             QDialog::accept();
             return;
         }
