@@ -14,8 +14,7 @@ namespace {
 
 const SecretSchema* schema()
 {
-    static const SecretSchema s = { "org.mdsync.SharedWorkspace",
-        SECRET_SCHEMA_NONE,
+    static const SecretSchema s = { "org.mdsync.SharedWorkspace", SECRET_SCHEMA_NONE,
         {
             { "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
             { "port", SECRET_SCHEMA_ATTRIBUTE_STRING },
@@ -48,14 +47,13 @@ Keyring::Reply fromError(GError* error)
     const QString what = QString::fromUtf8(error->message);
     // No session bus, no service on it, a timeout or a locked keyring: "no keyring to use", say so and go on.
     const bool unavailable = error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR
-        || (error->domain == SECRET_ERROR && error->code == SECRET_ERROR_IS_LOCKED)
-        || error->domain == G_SPAWN_ERROR;
+        || (error->domain == SECRET_ERROR && error->code == SECRET_ERROR_IS_LOCKED) || error->domain == G_SPAWN_ERROR;
     r.status = unavailable ? Keyring::Status::Unavailable : Keyring::Status::Failed;
-    r.message = unavailable ? QCoreApplication::translate("mdsync::ui::Keyring",
-                                  "the desktop keyring (Secret Service) is not available: %1")
-                                  .arg(what)
-                            : QCoreApplication::translate("mdsync::ui::Keyring", "the desktop keyring failed: %1")
-                                  .arg(what);
+    r.message = unavailable
+        ? QCoreApplication::translate(
+            "mdsync::ui::Keyring", "the desktop keyring (Secret Service) is not available: %1")
+              .arg(what)
+        : QCoreApplication::translate("mdsync::ui::Keyring", "the desktop keyring failed: %1").arg(what);
     g_error_free(error);
     return r;
 }

@@ -47,9 +47,8 @@ QString show(const CtlResult& r)
 
 QString randomPassword()
 {
-    return QStringLiteral("k%1-%2")
-        .arg(QString::number(QRandomGenerator::global()->generate64(), 36),
-            QString::number(QRandomGenerator::global()->generate64(), 36));
+    return QStringLiteral("k%1-%2").arg(QString::number(QRandomGenerator::global()->generate64(), 36),
+        QString::number(QRandomGenerator::global()->generate64(), 36));
 }
 
 } // namespace
