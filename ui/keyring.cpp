@@ -126,8 +126,6 @@ Keyring::Keyring(QObject* parent)
     , m_calls(new CallReceiver(this))
 {
     m_pool.setMaxThreadCount(1);
-    // A call waiting on an unresponsive service is cancelled by the destructor; the thread then ends at once.
-    m_pool.setExpiryTimeout(30000);
 }
 
 Keyring::~Keyring()
