@@ -16,6 +16,9 @@ packages=(
   # PostgreSQL 15 for the shared workspace (issue 15): the server for the tests' throwaway clusters
   # (tests/pg/throwaway-pg.sh), libpq and Qt's QPSQL driver for the client
   postgresql-15 postgresql-client-15 libpq-dev libqt6sql6-psql
+  # the GUI's saved connection passwords in the desktop keyring (ui/keyring.cpp, libsecret), and for its test a
+  # private Secret Service: gnome-keyring-daemon in a dbus-run-session (tests/gui/keyring-session.sh)
+  libsecret-1-dev gnome-keyring dbus dbus-daemon
   # Tryton ERP for the Tryton end-to-end tests and `mdsyncctl demo --tryton` (tests/tryton/tryton-env.sh, docs/TRYTON.md)
   tryton-server tryton-modules-company tryton-modules-party tryton-modules-product
   tryton-modules-product-measurements tryton-modules-stock tryton-modules-production

@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "newworkspacedialog.h"
 #include "sharedworkspacedialog.h"
+#include "store/workspaceuri.h"
 #include "views/auditview.h"
 #include "views/dashboardview.h"
 #include "views/exceptionsview.h"
@@ -74,11 +75,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_welcome, &WelcomePage::createRequested, this, &MainWindow::createDialog);
     connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::openDialog);
     connect(m_welcome, &WelcomePage::openSharedRequested, this, &MainWindow::openSharedDialog);
-    connect(m_welcome, &WelcomePage::recentRequested, this, [this](const QString& path) {
-        CoreServiceOptions o;
-        o.workspacePath = path;
-        openWorkspace(o);
-    });
+    connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openRecent);
     m_stack->addWidget(m_welcome);
     connect(m_navList, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row < m_views.size())
@@ -380,14 +377,28 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(QStringLiteral("workspace/recent")).toStringList();
     for (const QString& path : recent) {
-        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] {
-            CoreServiceOptions o;
-            o.workspacePath = path;
-            openWorkspace(o);
-        });
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openRecent(path); });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
     m_welcome->setRecent(recent);
+}
+
+void MainWindow::openRecent(const QString& path)
+{
+    auto where = WorkspaceLocation::parse(path);
+    if (where && where->isPostgres() && sessionPassword(where.value()).isEmpty()) {
+        SharedWorkspaceDialog dialog(this);
+        dialog.setLocation(path);
+        if (dialog.exec() != QDialog::Accepted || dialog.location().isEmpty())
+            return;
+        CoreServiceOptions o;
+        o.workspacePath = dialog.location();
+        openWorkspace(o);
+        return;
+    }
+    CoreServiceOptions o;
+    o.workspacePath = path;
+    openWorkspace(o);
 }
 
 void MainWindow::openSharedDialog()

@@ -75,6 +75,9 @@ private:
     void openDialog();
     // File -> Open shared workspace…: a PostgreSQL workspace (SharedWorkspaceDialog).
     void openSharedDialog();
+    // A recent workspace: a shared one whose password this session does not hold goes through the shared
+    // workspace dialog (filled in, its password looked up in the desktop keyring); anything else opens at once.
+    void openRecent(const QString& path);
     void createDialog();
     void openDemo();
     void notifyAlerts(const QList<mdsync::FiredAlert>& alerts);

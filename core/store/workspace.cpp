@@ -132,6 +132,10 @@ Result<std::unique_ptr<Workspace>> Workspace::openPostgres(const WorkspaceLocati
     }
     if (!named)
         options << QStringLiteral("application_name=mdsync");
+    // A password in memory (the GUI's field or keyring) if any; otherwise libpq's pgpass or service file.
+    if (const QString password = location.password.isEmpty() ? sessionPassword(location) : location.password;
+        !password.isEmpty())
+        ws->m_db.setPassword(password);
     ws->m_db.setConnectOptions(options.join(QLatin1Char(';')));
     if (!ws->m_db.open())
         return makeError(QStringLiteral("%1: cannot connect: %2").arg(where, ws->m_db.lastError().text().trimmed()));

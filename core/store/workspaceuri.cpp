@@ -1,6 +1,8 @@
 #include "store/workspaceuri.h"
 
 #include <QByteArray>
+#include <QHash>
+#include <QMutex>
 #include <QRegularExpression>
 #include <QStringList>
 #include <QUrl>
@@ -311,6 +313,36 @@ QString redactLocation(const QString& text)
     out.replace(userInfo, QStringLiteral("\\1:***@"));
     out.replace(secret, QStringLiteral("\\1\\2***"));
     return out;
+}
+
+namespace {
+
+QMutex s_passwordsMutex;
+QHash<QString, QString>& sessionPasswords()
+{
+    static QHash<QString, QString> passwords;
+    return passwords;
+}
+
+} // namespace
+
+void setSessionPassword(const WorkspaceLocation& where, const QString& password)
+{
+    if (!where.isPostgres())
+        return;
+    const QMutexLocker lock(&s_passwordsMutex);
+    if (password.isEmpty())
+        sessionPasswords().remove(where.display());
+    else
+        sessionPasswords().insert(where.display(), password);
+}
+
+QString sessionPassword(const WorkspaceLocation& where)
+{
+    if (!where.isPostgres())
+        return {};
+    const QMutexLocker lock(&s_passwordsMutex);
+    return sessionPasswords().value(where.display());
 }
 
 } // namespace mdsync
