@@ -6,6 +6,7 @@
 #include "access/identity.h"
 #include "access/roles.h"
 #include "fixtures/pgtestenv.h"
+#include "store/changefeed.h"
 #include "store/pgschema.h"
 #include "store/readmatrix.h"
 #include "store/workspace.h"
@@ -15,6 +16,7 @@
 #include <QMap>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -239,6 +241,61 @@ private slots:
     }
 
     // ---- workspaces on PostgreSQL ------------------------------------------------------------------------
+
+    // The GUI's change feed survives a broken LISTEN connection: it notices within a check interval, says so,
+    // connects again and LISTENs, and notices flow again (with a "something may have changed" first).
+    void changeFeedReconnects()
+    {
+        const QString db = newDatabase();
+        {
+            auto ws = Workspace::create(uri(db));
+            QVERIFY2(ws.ok(), qPrintable(why(ws)));
+        }
+        ChangeFeed feed;
+        QSignalSpy changed(&feed, &ChangeFeed::changed);
+        QSignalSpy interrupted(&feed, &ChangeFeed::interrupted);
+        QSignalSpy restored(&feed, &ChangeFeed::restored);
+        auto started = feed.start(uri(db), 200);
+        QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error()));
+        QVERIFY(feed.isListening());
+        // admin() is connected to the database `postgres`: notices are per database, so send from this one.
+        QSqlDatabase same = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName());
+        same.setDatabaseName(db);
+        same.setUserName(QStringLiteral("postgres"));
+        QVERIFY2(same.open(), qPrintable(same.lastError().text()));
+        auto send = [&](const QString& table) {
+            QSqlQuery q(same);
+            QVERIFY2(q.exec(QStringLiteral("SELECT pg_notify('mdsync_changed', '%1')").arg(table)),
+                qPrintable(q.lastError().text()));
+        };
+        send(QStringLiteral("exception"));
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 5000);
+        QCOMPARE(changed.at(0).at(0).toString(), QStringLiteral("exception"));
+
+        // An administrator ends the feed's session (as a server restart or a network cut would).
+        {
+            QSqlQuery q(same);
+            QVERIFY2(q.exec(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                           " WHERE datname = current_database() AND pid <> pg_backend_pid()")),
+                qPrintable(q.lastError().text()));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(interrupted.size(), 1, 5000);
+        QVERIFY(!feed.isListening());
+        QTRY_COMPARE_WITH_TIMEOUT(restored.size(), 1, 10000);
+        QVERIFY(feed.isListening());
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(changed.at(1).at(0).toString(), QString()); // anything may have changed meanwhile
+        send(QStringLiteral("delivery"));
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 3, 5000);
+        QCOMPARE(changed.at(2).at(0).toString(), QStringLiteral("delivery"));
+        feed.stop();
+        const QString name = same.connectionName();
+        same.close();
+        same = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+    }
 
     void createAndReopen()
     {

@@ -121,6 +121,14 @@ void CoreService::start()
         if (auto r = m_feed->start(m_o.workspacePath); !r)
             return fail(r.error());
         connect(m_feed.get(), &ChangeFeed::changed, m_runner.get(), &CoreRunner::markChanged);
+        connect(m_feed.get(), &ChangeFeed::interrupted, this, [this](const QString& why) {
+            Q_EMIT message(tr("Live updates interrupted (the connection for change notices broke: %1); "
+                              "reconnecting - other stewards' actions show when it is back")
+                               .arg(why),
+                true);
+        });
+        connect(m_feed.get(), &ChangeFeed::restored, this,
+            [this] { Q_EMIT message(tr("Live updates restored: the views are refreshed"), false); });
     }
     if (m_demo)
         m_demo->startTraffic();

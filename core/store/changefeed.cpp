@@ -7,18 +7,26 @@
 #include <QSqlError>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace mdsync {
 
 ChangeFeed::ChangeFeed(QObject* parent)
     : QObject(parent)
-{ }
+    , m_check(new QTimer(this))
+    , m_retry(new QTimer(this))
+{
+    connect(m_check, &QTimer::timeout, this, &ChangeFeed::check);
+    m_retry->setSingleShot(true);
+    connect(m_retry, &QTimer::timeout, this, &ChangeFeed::reconnect);
+}
 
 ChangeFeed::~ChangeFeed()
 {
     stop();
 }
 
-Result<void> ChangeFeed::start(const QString& location)
+Result<void> ChangeFeed::start(const QString& location, int checkIntervalMs)
 {
     stop();
     auto where = WorkspaceLocation::parse(location);
@@ -26,13 +34,22 @@ Result<void> ChangeFeed::start(const QString& location)
         return makeError(where.error());
     if (!where->isPostgres())
         return {};
-    auto ws = Workspace::open(location, Workspace::Mode::ReadOnly);
+    m_location = location;
+    if (auto r = listen(); !r)
+        return r;
+    m_check->start(std::max(100, checkIntervalMs));
+    return {};
+}
+
+Result<void> ChangeFeed::listen()
+{
+    auto ws = Workspace::open(m_location, Workspace::Mode::ReadOnly);
     if (!ws)
         return makeError(QStringLiteral("change notices: %1").arg(ws.error()));
     QSqlDriver* driver = ws.value()->db().driver();
     if (!driver->subscribeToNotification(channel()))
         return makeError(QStringLiteral("%1: cannot LISTEN %2: %3")
-                             .arg(where->display(), channel(), driver->lastError().text().trimmed()));
+                             .arg(ws.value()->path(), channel(), driver->lastError().text().trimmed()));
     connect(driver, &QSqlDriver::notification, this,
         [this](const QString& name, QSqlDriver::NotificationSource, const QVariant& payload) {
             if (name != channel())
@@ -44,8 +61,38 @@ Result<void> ChangeFeed::start(const QString& location)
     return {};
 }
 
+void ChangeFeed::check()
+{
+    if (!m_ws)
+        return;
+    const auto alive = m_ws->exec(QStringLiteral("SELECT 1"));
+    if (alive)
+        return;
+    QSqlDriver* driver = m_ws->db().driver();
+    disconnect(driver, nullptr, this, nullptr);
+    m_ws.reset();
+    m_check->stop();
+    m_retryDelayMs = 1000;
+    m_retry->start(m_retryDelayMs);
+    Q_EMIT interrupted(alive.error());
+}
+
+void ChangeFeed::reconnect()
+{
+    if (auto r = listen(); !r) {
+        m_retryDelayMs = std::min(30000, m_retryDelayMs * 2);
+        m_retry->start(m_retryDelayMs);
+        return;
+    }
+    m_check->start();
+    Q_EMIT restored();
+    Q_EMIT changed(QString());
+}
+
 void ChangeFeed::stop()
 {
+    m_check->stop();
+    m_retry->stop();
     if (!m_ws)
         return;
     QSqlDriver* driver = m_ws->db().driver();

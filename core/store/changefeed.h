@@ -13,6 +13,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <memory>
 
@@ -32,18 +33,35 @@ public:
 
     // Opens a connection of its own to `location` (a workspace location, store/workspaceuri.h) on the calling
     // thread, which must run an event loop, and LISTENs. A SQLite location: nothing to do (isListening() false).
-    Result<void> start(const QString& location);
+    //
+    // A LISTEN connection that breaks (the server restarted, a network cut, an administrator's
+    // pg_terminate_backend) would end the notices without a word: so the feed checks its connection every
+    // checkIntervalMs (SELECT 1 on that connection; this thread, never the UI's), and when it is gone emits
+    // interrupted(why), connects again after 1, 2, 4 ... up to 30 s, LISTENs, and emits restored() and
+    // changed(QString()) - "anything may have changed while no notice came".
+    Result<void> start(const QString& location, int checkIntervalMs = 5000);
     void stop();
     bool isListening() const { return m_ws != nullptr; }
     // Notices received so far (tests).
     quint64 received() const { return m_received; }
 
 Q_SIGNALS:
-    // Some other session (or this process's core) committed a change to `table`.
+    // Some other session (or this process's core) committed a change to `table` (empty: unknown, after a gap).
     void changed(const QString& table);
+    // The LISTEN connection broke: notices stop until restored().
+    void interrupted(const QString& why);
+    void restored();
 
 private:
+    Result<void> listen();
+    void check();
+    void reconnect();
+
+    QString m_location;
     std::unique_ptr<Workspace> m_ws;
+    QTimer* m_check = nullptr;
+    QTimer* m_retry = nullptr;
+    int m_retryDelayMs = 0;
     quint64 m_received = 0;
 };
 
