@@ -46,10 +46,8 @@ start() {
       || die "initdb failed, see $dir/initdb.log"
     rm -f "$dir/pw"
     umask 022
-    # The last two lines serve every other login with the same password: the tests' own logins (ada, sam, ...;
-    # tests/fixtures/workspacefixture.cpp creates them with it), so a test acts as them through PGUSER alone.
-    printf '127.0.0.1:*:*:postgres:%s\n127.0.0.1:*:*:mdsync:%s\n%s:*:*:postgres:%s\n%s:*:*:mdsync:%s\n127.0.0.1:*:*:*:%s\n%s:*:*:*:%s\n' \
-      "$pw" "$pw" "$dir" "$pw" "$dir" "$pw" "$pw" "$dir" "$pw" >"$dir/pgpass"
+    printf '127.0.0.1:*:*:postgres:%s\n127.0.0.1:*:*:mdsync:%s\n%s:*:*:postgres:%s\n%s:*:*:mdsync:%s\n' \
+      "$pw" "$pw" "$dir" "$pw" "$dir" "$pw" >"$dir/pgpass"
     chmod 600 "$dir/pgpass"
     touch "$dir/new"
   fi
