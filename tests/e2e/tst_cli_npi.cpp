@@ -91,7 +91,9 @@ private Q_SLOTS:
         // A second init on the same path is a user error and leaves the workspace alone.
         const CtlResult again = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path });
         QCOMPARE(again.exitCode, 1);
-        QVERIFY2(again.err.contains("already exists"), qPrintable(show(again)));
+        // (A file exists already; a database holds a workspace already.)
+        QVERIFY2(again.err.contains(testBackendIsPostgres() ? "holds an MDSync workspace already" : "already exists"),
+            qPrintable(show(again)));
     }
 
     void npiScenario()
@@ -428,7 +430,9 @@ private Q_SLOTS:
                                                   << QStringLiteral("unknown domain 'itm'");
         QTest::newRow("demo over an existing workspace")
             << QStringList { QStringLiteral("demo"), QStringLiteral("--duration"), QStringLiteral("1") }
-            << QStringLiteral("exists already; run the demo with --force to replace it");
+            << (testBackendIsPostgres() ? QStringLiteral(
+                    "the demo makes (and with --force replaces) its own demo workspace, a SQLite file")
+                                        : QStringLiteral("exists already; run the demo with --force to replace it"));
     }
 
     void userErrorsOnAWorkspace()
@@ -648,6 +652,19 @@ private Q_SLOTS:
         const CtlResult roles
             = runCtl({ QStringLiteral("roles"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(roles.out.contains("ada") && !roles.out.contains("mallory"), qPrintable(show(roles)));
+
+        // No asserted identities on a database, refused before anything is made: the database stays empty and a
+        // plain init then works (it once made the schema first and left a half-made workspace).
+        const QString empty = m_workspaces.fresh(QStringLiteral("asserted.mdsync"));
+        const CtlResult asserted = runCtl(
+            { QStringLiteral("init"), QStringLiteral("--workspace"), empty, QStringLiteral("--asserted-identities") });
+        QVERIFY2(asserted.exitCode == 1 && asserted.err.contains("cannot be a demo/test workspace"),
+            qPrintable(show(asserted)));
+        const CtlResult demo = runCtl({ QStringLiteral("demo"), QStringLiteral("--workspace"), empty,
+            QStringLiteral("--duration"), QStringLiteral("1") });
+        QVERIFY2(demo.exitCode == 1 && demo.err.contains("give --workspace a file path"), qPrintable(show(demo)));
+        const CtlResult init = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), empty });
+        QVERIFY2(init.exitCode == 0, qPrintable(show(init)));
     }
 
     void contractTests()
