@@ -269,8 +269,11 @@ private Q_SLOTS:
                           QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-9001") })
                      .exitCode,
             0);
-        s.transcript += QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
-                                       " --workspace story.mdsync --user aud\n(exit 0)\n\n");
+        s.transcript += testBackendIsPostgres()
+            ? QStringLiteral("$ PGUSER=aud mdsyncctl export-audit --out export --domain item --key FG-9001"
+                             " --workspace story.mdsync\n(exit 0)\n\n")
+            : QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
+                             " --workspace story.mdsync --user aud\n(exit 0)\n\n");
         QCOMPARE(runCtl({ QStringLiteral("verify-export"), exportDir }).exitCode, 0);
         s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n")
             + QString::fromUtf8(runCtl({ QStringLiteral("verify-export"), exportDir }).out) + QStringLiteral("\n");
