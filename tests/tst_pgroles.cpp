@@ -21,13 +21,6 @@ using namespace mdsync::test;
 
 namespace {
 
-QString show(const CtlResult& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-        .arg(r.exitCode)
-        .arg(QString::fromUtf8(r.out.left(2000)), QString::fromUtf8(r.err));
-}
-
 // The SQLSTATE of a statement, empty when it succeeds; `text` gets the message.
 QString sqlState(QSqlDatabase db, const QString& sql, QString* text = nullptr)
 {

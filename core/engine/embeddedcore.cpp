@@ -9,6 +9,7 @@
 #include "steward/rolegrants.h"
 #include "steward/steward.h"
 #include "store/workspace.h"
+#include "store/workspaceuri.h"
 #include "util/jsonfile.h"
 #include "util/qtext.h"
 
@@ -29,6 +30,13 @@ Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFi
                                              : Landscape::fromFile(landscapeFile, model.value());
     if (!landscape)
         return makeError(landscape.error());
+    // Refused before anything is created (Workspace::create makes the schema; setIdentityMode below would refuse
+    // only after it, leaving a half-made workspace in the database).
+    if (identities == IdentityMode::Asserted && WorkspaceLocation::looksLikePostgres(path))
+        return makeError(QStringLiteral("%1: a PostgreSQL workspace records every action under the authenticated "
+                                        "database login; it cannot be a demo/test workspace with asserted "
+                                        "identities (use a SQLite file for that)")
+                             .arg(path));
     auto ws = Workspace::create(path);
     if (!ws)
         return makeError(ws.error());
@@ -76,6 +84,12 @@ Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFi
 
 Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor, bool replace)
 {
+    if (WorkspaceLocation::looksLikePostgres(path))
+        return makeError(
+            QStringLiteral("%1: the demo makes (and with --force replaces) its own demo workspace, a SQLite "
+                           "file whose identities are asserted; give --workspace a file path (a "
+                           "PostgreSQL workspace is made with 'mdsyncctl init')")
+                .arg(path));
     if (QFileInfo::exists(path)) {
         if (!replace)
             return makeError(

@@ -42,6 +42,18 @@ private Q_SLOTS:
         const CtlResult audit = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws });
         QCOMPARE(audit.exitCode, 0);
     }
+
+    // The demo makes its own SQLite file (asserted identities); a PostgreSQL URI is refused before any connection
+    // (so this needs no server), naming what to do instead.
+    void demoRefusesAPostgresWorkspace()
+    {
+        const CtlResult r = runCtl({ QStringLiteral("demo"), QStringLiteral("--workspace"),
+            QStringLiteral("postgresql://127.0.0.1:1/nothing"), QStringLiteral("--duration"), QStringLiteral("1") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith("mdsyncctl: postgresql://127.0.0.1:1/nothing: the demo makes")
+                && r.err.contains("give --workspace a file path") && !r.err.contains("cannot connect"),
+            QByteArray(r.out + r.err).constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliDemo)

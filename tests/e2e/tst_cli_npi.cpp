@@ -41,13 +41,6 @@ const json* findTarget(const json& status, const std::string& target)
     return nullptr;
 }
 
-QString show(const CtlResult& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-        .arg(r.exitCode)
-        .arg(QString::fromUtf8(r.out.left(2000)), QString::fromUtf8(r.err));
-}
-
 } // namespace
 
 class TestCliNpi : public QObject
@@ -55,12 +48,13 @@ class TestCliNpi : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
+    // SQLite files in a temporary directory, or fresh PostgreSQL databases for the `.pg` variant.
+    CtlWorkspaces m_workspaces { QStringLiteral("clinpi") };
 
     QString newWorkspace()
     {
         static int n = 0;
-        const QString path = m_dir.filePath(QStringLiteral("ws-%1.mdsync").arg(++n));
+        const QString path = m_workspaces.fresh(QStringLiteral("ws-%1.mdsync").arg(++n));
         const CtlResult r
             = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path, QStringLiteral("--json") });
         if (r.exitCode != 0 || !r.finished) {
@@ -78,13 +72,15 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
+        const QString why = m_workspaces.setUp();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
         QVERIFY2(!qEnvironmentVariable("MDSYNCCTL").isEmpty(), "MDSYNCCTL must name the mdsyncctl binary");
     }
+    void cleanup() { m_workspaces.dropAll(); }
 
     void initReportsConfig()
     {
-        const QString path = m_dir.filePath(QStringLiteral("init.mdsync"));
+        const QString path = m_workspaces.fresh(QStringLiteral("init.mdsync"));
         const CtlResult r
             = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path, QStringLiteral("--json") });
         QVERIFY2(r.finished && r.exitCode == 0, qPrintable(show(r)));
@@ -95,7 +91,9 @@ private Q_SLOTS:
         // A second init on the same path is a user error and leaves the workspace alone.
         const CtlResult again = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), path });
         QCOMPARE(again.exitCode, 1);
-        QVERIFY2(again.err.contains("already exists"), qPrintable(show(again)));
+        // (A file exists already; a database holds a workspace already.)
+        QVERIFY2(again.err.contains(testBackendIsPostgres() ? "holds an MDSync workspace already" : "already exists"),
+            qPrintable(show(again)));
     }
 
     void npiScenario()
@@ -344,14 +342,20 @@ private Q_SLOTS:
         QVERIFY2(okText.out.startsWith("audit log OK: 5 entries"), qPrintable(show(okText)));
 
         {
+            // Someone with write access to the storage: on SQLite the file (drops the append-only trigger), on
+            // PostgreSQL the owner of the tables (disables their triggers).
             const QString name = QStringLiteral("tamper-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
             {
-                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-                db.setDatabaseName(ws);
-                QVERIFY(db.open());
+                const bool pg = testBackendIsPostgres();
+                QSqlDatabase db
+                    = QSqlDatabase::addDatabase(pg ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(pg ? ws.section(QLatin1Char('/'), -1) : ws);
+                QVERIFY2(db.open(), qPrintable(db.lastError().text()));
                 QSqlQuery q(db);
                 QVERIFY(!q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")));
-                QVERIFY2(q.exec(QStringLiteral("DROP TRIGGER audit_log_no_update")), qPrintable(q.lastError().text()));
+                QVERIFY2(q.exec(pg ? QStringLiteral("ALTER TABLE audit_log DISABLE TRIGGER USER")
+                                   : QStringLiteral("DROP TRIGGER audit_log_no_update")),
+                    qPrintable(q.lastError().text()));
                 QVERIFY2(q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")),
                     qPrintable(q.lastError().text()));
                 QCOMPARE(q.numRowsAffected(), 1);
@@ -426,7 +430,9 @@ private Q_SLOTS:
                                                   << QStringLiteral("unknown domain 'itm'");
         QTest::newRow("demo over an existing workspace")
             << QStringList { QStringLiteral("demo"), QStringLiteral("--duration"), QStringLiteral("1") }
-            << QStringLiteral("exists already; run the demo with --force to replace it");
+            << (testBackendIsPostgres() ? QStringLiteral(
+                    "the demo makes (and with --force replaces) its own demo workspace, a SQLite file")
+                                        : QStringLiteral("exists already; run the demo with --force to replace it"));
     }
 
     void userErrorsOnAWorkspace()
@@ -470,6 +476,8 @@ private Q_SLOTS:
 
     void secondWriterRefused()
     {
+        MDSYNC_SQLITE_ONLY("the file's writer lock (one writer per file); on PostgreSQL several writers share a "
+                           "database and `run` takes a lease (tst_pglease, tst_pgfailover)");
         const QString ws = newWorkspace();
         QVERIFY(!ws.isEmpty());
         auto writer = Workspace::open(ws, Workspace::Mode::ReadWrite);
@@ -486,8 +494,25 @@ private Q_SLOTS:
         QCOMPARE(ov.json()["revisions"].get<int>(), 0);
     }
 
+    // PostgreSQL: `backup` copies a file; on a database it says to use pg_dump / pg_restore instead.
+    void backupOfADatabaseNamesPgDump()
+    {
+        if (!testBackendIsPostgres())
+            QSKIP("PostgreSQL only: backupWhileAWriterHoldsTheWorkspaceAndRestore is the SQLite test");
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const QString copy = m_workspaces.filePath(QStringLiteral("backup-pg.mdsync"));
+        const CtlResult b
+            = runCtl({ QStringLiteral("backup"), QStringLiteral("--workspace"), ws, QStringLiteral("--out"), copy });
+        QVERIFY2(b.exitCode == 1, qPrintable(show(b)));
+        QVERIFY2(b.err.contains("PostgreSQL workspace") && b.err.contains("pg_dump") && b.err.contains("pg_restore"),
+            qPrintable(show(b)));
+        QVERIFY(!QFile::exists(copy));
+    }
+
     void backupWhileAWriterHoldsTheWorkspaceAndRestore()
     {
+        MDSYNC_SQLITE_ONLY("an online copy of the file and a file restore (PostgreSQL: backupOfADatabaseNamesPgDump)");
         const QString ws = newWorkspace();
         QVERIFY(!ws.isEmpty());
         const CtlResult in
@@ -498,7 +523,7 @@ private Q_SLOTS:
                   .json();
         QVERIFY(before["revisions"].get<int>() > 0);
 
-        const QString copy = m_dir.filePath(QStringLiteral("backup-1.mdsync"));
+        const QString copy = m_workspaces.filePath(QStringLiteral("backup-1.mdsync"));
         {
             // A writer holds the workspace (as `mdsyncctl run` would): the backup is online.
             auto writer = Workspace::open(ws, Workspace::Mode::ReadWrite);
@@ -537,6 +562,8 @@ private Q_SLOTS:
 
     void identityIsTheOsLogin()
     {
+        MDSYNC_SQLITE_ONLY("the OS login and asserted identities of files; on PostgreSQL the actor is the database "
+                           "login (identityIsTheDatabaseLogin, tst_pgcli, tst_pgroles)");
         // A normal workspace acts as the OS login: --user naming someone else is refused (exit 1) on every
         // command, before anything is done; --user naming the OS login itself is fine.
         const QString ws = newWorkspace();
@@ -570,12 +597,12 @@ private Q_SLOTS:
         QVERIFY2(self.exitCode == 0, qPrintable(show(self)));
 
         // init: another --user only for a demo/test workspace, whose trail says that identities are asserted.
-        const QString refused = m_dir.filePath(QStringLiteral("asserted-refused.mdsync"));
+        const QString refused = m_workspaces.filePath(QStringLiteral("asserted-refused.mdsync"));
         const CtlResult noFlag = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), refused,
             QStringLiteral("--user"), QStringLiteral("ada") });
         QVERIFY2(noFlag.exitCode == 1 && noFlag.err.contains("--asserted-identities"), qPrintable(show(noFlag)));
         QVERIFY(!QFile::exists(refused));
-        const QString test = m_dir.filePath(QStringLiteral("asserted.mdsync"));
+        const QString test = m_workspaces.filePath(QStringLiteral("asserted.mdsync"));
         const CtlResult init = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), test,
             QStringLiteral("--user"), QStringLiteral("ada"), QStringLiteral("--asserted-identities") });
         QVERIFY2(init.exitCode == 0, qPrintable(show(init)));
@@ -593,6 +620,51 @@ private Q_SLOTS:
         QCOMPARE(q.value(0).toString(), QStringLiteral("ada"));
         QCOMPARE(
             qs(json::parse(q.value(1).toString().toStdString()).value("identities", "")), QStringLiteral("asserted"));
+    }
+
+    // PostgreSQL: the actor is the login of the connection: --user naming another is refused before anything is
+    // done; a login acts as itself (PGUSER), and the audit trail names it.
+    void identityIsTheDatabaseLogin()
+    {
+        if (!testBackendIsPostgres())
+            QSKIP("PostgreSQL only: identityIsTheOsLogin is the SQLite test");
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const CtlResult r = runCtl({ QStringLiteral("ingest"), data("mixed-batch.jsonl"), QStringLiteral("--workspace"),
+            ws, QStringLiteral("--user"), QStringLiteral("someone-else") });
+        QVERIFY2(
+            r.exitCode == 1 && r.err.contains("database login") && r.err.contains("someone-else"), qPrintable(show(r)));
+        const CtlResult ov
+            = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QCOMPARE(ov.json()["revisions"].get<int>(), 0); // the refused ingest stored nothing
+        const CtlResult g = runCtl({ QStringLiteral("grant"), QStringLiteral("--login"), QStringLiteral("ada"),
+            QStringLiteral("--role"), QStringLiteral("steward"), QStringLiteral("--reason"), QStringLiteral("team"),
+            QStringLiteral("--workspace"), ws });
+        QVERIFY2(g.exitCode == 0, qPrintable(show(g)));
+        const CtlResult asAda
+            = runCtlAs(QStringLiteral("ada"), { QStringLiteral("exceptions"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(asAda.exitCode == 0, qPrintable(show(asAda)));
+        const CtlResult adaGrants = runCtlAs(QStringLiteral("ada"),
+            { QStringLiteral("grant"), QStringLiteral("--login"), QStringLiteral("mallory"), QStringLiteral("--role"),
+                QStringLiteral("admin"), QStringLiteral("--reason"), QStringLiteral("x"), QStringLiteral("--workspace"),
+                ws });
+        QVERIFY2(adaGrants.exitCode != 0, qPrintable(show(adaGrants))); // a steward is no admin
+        const CtlResult roles
+            = runCtl({ QStringLiteral("roles"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QVERIFY2(roles.out.contains("ada") && !roles.out.contains("mallory"), qPrintable(show(roles)));
+
+        // No asserted identities on a database, refused before anything is made: the database stays empty and a
+        // plain init then works (it once made the schema first and left a half-made workspace).
+        const QString empty = m_workspaces.fresh(QStringLiteral("asserted.mdsync"));
+        const CtlResult asserted = runCtl(
+            { QStringLiteral("init"), QStringLiteral("--workspace"), empty, QStringLiteral("--asserted-identities") });
+        QVERIFY2(asserted.exitCode == 1 && asserted.err.contains("cannot be a demo/test workspace"),
+            qPrintable(show(asserted)));
+        const CtlResult demo = runCtl({ QStringLiteral("demo"), QStringLiteral("--workspace"), empty,
+            QStringLiteral("--duration"), QStringLiteral("1") });
+        QVERIFY2(demo.exitCode == 1 && demo.err.contains("give --workspace a file path"), qPrintable(show(demo)));
+        const CtlResult init = runCtl({ QStringLiteral("init"), QStringLiteral("--workspace"), empty });
+        QVERIFY2(init.exitCode == 0, qPrintable(show(init)));
     }
 
     void contractTests()

@@ -3,6 +3,7 @@
 // must have applied each change exactly once (the restarted core re-sends with the same idempotency keys).
 
 #include "demo/simulatedsystem.h"
+#include "testutil.h"
 #include "workspacefixture.h"
 
 #include <QCoreApplication>
@@ -44,14 +45,22 @@ bool ctlSync(const QStringList& args, int okExitCodes = 0)
     return p.exitStatus() == QProcess::NormalExit && ok;
 }
 
-qint64 queryCount(const QString& dbPath, const QString& sql)
+// A count through a connection of its own: read-only on the SQLite file, or on PostgreSQL a connection to the
+// database of a postgresql:///<db> workspace (host, port, login from the fixture's environment).
+qint64 queryCount(const QString& ws, const QString& sql)
 {
     const QString name = QStringLiteral("crash-reader");
     qint64 n = -1;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(dbPath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=2000"));
+        QSqlDatabase db;
+        if (testBackendIsPostgres()) {
+            db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+            db.setDatabaseName(ws.section(QLatin1Char('/'), -1));
+        } else {
+            db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(ws);
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=2000"));
+        }
         if (db.open()) {
             QSqlQuery q(db);
             if (q.exec(sql) && q.next())
@@ -68,7 +77,17 @@ class TestCrashRecovery : public QObject
 {
     Q_OBJECT
 
+    CtlWorkspaces m_workspaces { QStringLiteral("crash") };
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString why = m_workspaces.setUp();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    }
+    void cleanup() { m_workspaces.dropAll(); }
+
+    // On both backends (a PostgreSQL database for the `.pg` variant).
     void killedCoreLosesNothingAndAppliesEachChangeOnce()
     {
         QVERIFY2(!ctl().isEmpty(), "MDSYNCCTL is not set");
@@ -87,7 +106,7 @@ private Q_SLOTS:
         const QString landscapeFile = dir.filePath(QStringLiteral("landscape.json"));
         const QString written = writeLandscapeForTargets(landscapeFile, ports.value());
         QVERIFY2(written.isEmpty(), qPrintable(written));
-        const QString ws = dir.filePath(QStringLiteral("crash.mdsync"));
+        const QString ws = m_workspaces.fresh(QStringLiteral("crash.mdsync"));
         QVERIFY(ctlSync({ QStringLiteral("init"), QStringLiteral("--workspace"), ws, QStringLiteral("--landscape"),
             landscapeFile }));
         const QString events = dir.filePath(QStringLiteral("events.jsonl"));

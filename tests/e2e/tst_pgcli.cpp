@@ -16,17 +16,6 @@ using namespace mdsync;
 using namespace mdsync::test;
 using nlohmann::json;
 
-namespace {
-
-QString show(const CtlResult& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-        .arg(r.exitCode)
-        .arg(QString::fromUtf8(r.out.left(2000)), QString::fromUtf8(r.err));
-}
-
-} // namespace
-
 class TestPgCli : public QObject
 {
     Q_OBJECT

@@ -25,13 +25,6 @@ using nlohmann::json;
 
 namespace {
 
-QString show(const CtlResult& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-        .arg(r.exitCode)
-        .arg(QString::fromUtf8(r.out.left(3000)), QString::fromUtf8(r.err));
-}
-
 // Every row of a table as text, ordered by all columns (for comparing the two backends).
 QStringList rowsOf(const QSqlDatabase& db, const QString& table, const QString& columns)
 {

@@ -5,6 +5,7 @@
 // The transcript of every command is printed (and written to $MDSYNC_STORY_OUT when set) for docs/STEWARD-STORY.md.
 
 #include "demo/simulatedsystem.h"
+#include "testutil.h"
 #include "workspacefixture.h"
 
 #include <QDateTime>
@@ -26,14 +27,18 @@ public:
     QString ws;
     QString transcript;
 
-    // Runs one command as `user`; records it and its output. Returns the result for checks.
+    // Runs one command as `user` (runCtlAs: --user on SQLite, the login on PostgreSQL); records it and its
+    // output. Returns the result for checks.
     CtlResult ctl(const QString& user, QStringList args, int timeoutMs = 60000)
     {
-        args << QStringLiteral("--workspace") << ws << QStringLiteral("--user") << user;
-        CtlResult r = runCtl(args, {}, timeoutMs);
+        args << QStringLiteral("--workspace") << ws;
+        CtlResult r = runCtlAs(user, args, {}, timeoutMs);
         QStringList shown = args;
         shown.replace(shown.indexOf(ws), QStringLiteral("story.mdsync"));
-        transcript += QStringLiteral("$ mdsyncctl %1\n").arg(shown.join(QLatin1Char(' ')));
+        if (testBackendIsPostgres())
+            transcript += QStringLiteral("$ PGUSER=%1 mdsyncctl %2\n").arg(user, shown.join(QLatin1Char(' ')));
+        else
+            transcript += QStringLiteral("$ mdsyncctl %1 --user %2\n").arg(shown.join(QLatin1Char(' ')), user);
         transcript += QString::fromUtf8(r.out);
         if (!r.err.isEmpty())
             transcript += QString::fromUtf8(r.err);
@@ -43,8 +48,8 @@ public:
     // Runs one command without recording it (machine-readable twins of recorded commands).
     CtlResult quiet(const QString& user, QStringList args)
     {
-        args << QStringLiteral("--workspace") << ws << QStringLiteral("--user") << user;
-        return runCtl(args);
+        args << QStringLiteral("--workspace") << ws;
+        return runCtlAs(user, args);
     }
     void note(const QString& text) { transcript += QStringLiteral("# %1\n").arg(text); }
 };
@@ -64,7 +69,18 @@ class TestStewardStory : public QObject
 {
     Q_OBJECT
 
+    CtlWorkspaces m_workspaces { QStringLiteral("story") };
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString why = m_workspaces.setUp();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    }
+    void cleanup() { m_workspaces.dropAll(); }
+
+    // On both backends: on SQLite a demo/test workspace where --user names the person, on PostgreSQL a database
+    // where each person is a login (the child runs with PGUSER=<person>).
     void wmsFailureCorrectedApprovedReplayedAndAudited()
     {
         QTemporaryDir dir;
@@ -89,22 +105,38 @@ private Q_SLOTS:
             f.write(QByteArray::fromStdString(land.dump(2)));
         }
         Story s;
-        s.ws = dir.filePath(QStringLiteral("story.mdsync"));
+        s.ws = m_workspaces.fresh(QStringLiteral("story.mdsync"));
 
-        s.note(QStringLiteral("ada creates the workspace (and is its first admin) and sets up the team"));
-        QCOMPARE(s.ctl(QStringLiteral("ada"),
-                      { QStringLiteral("init"), QStringLiteral("--landscape"), landscapeFile,
-                          QStringLiteral("--asserted-identities") })
-                     .exitCode,
-            0);
-        for (const auto& [login, role] : { std::pair { "sam", "steward" }, std::pair { "sam", "approver" },
-                 std::pair { "abe", "approver" }, std::pair { "aud", "auditor" } })
-            QCOMPARE(s.ctl(QStringLiteral("ada"),
-                          { QStringLiteral("grant"), QStringLiteral("--login"), QLatin1String(login),
-                              QStringLiteral("--role"), QLatin1String(role), QStringLiteral("--reason"),
-                              QStringLiteral("MDM team") })
+        if (testBackendIsPostgres()) {
+            // The database's owner creates the schema (and is its first admin); ada is made admin.
+            s.note(QStringLiteral("the database owner creates the workspace and makes ada an admin"));
+            QCOMPARE(s.ctl(pgOwnerLogin(), { QStringLiteral("init"), QStringLiteral("--landscape"), landscapeFile })
                          .exitCode,
                 0);
+            QCOMPARE(s.ctl(pgOwnerLogin(),
+                          { QStringLiteral("grant"), QStringLiteral("--login"), QStringLiteral("ada"),
+                              QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--reason"),
+                              QStringLiteral("MDM lead") })
+                         .exitCode,
+                0);
+            // A grant on PostgreSQL is a GRANT of a database role, which needs CREATEROLE (the owner has it, ada
+            // not: docs/DEPLOYMENT.md): the owner sets up the team.
+            s.note(QStringLiteral("the owner (CREATEROLE) sets up the team"));
+        } else {
+            s.note(QStringLiteral("ada creates the workspace (and is its first admin) and sets up the team"));
+            QCOMPARE(s.ctl(QStringLiteral("ada"),
+                          { QStringLiteral("init"), QStringLiteral("--landscape"), landscapeFile,
+                              QStringLiteral("--asserted-identities") })
+                         .exitCode,
+                0);
+        }
+        for (const auto& [login, role] : { std::pair { "sam", "steward" }, std::pair { "sam", "approver" },
+                 std::pair { "abe", "approver" }, std::pair { "aud", "auditor" } }) {
+            const CtlResult g = s.ctl(testBackendIsPostgres() ? pgOwnerLogin() : QStringLiteral("ada"),
+                { QStringLiteral("grant"), QStringLiteral("--login"), QLatin1String(login), QStringLiteral("--role"),
+                    QLatin1String(role), QStringLiteral("--reason"), QStringLiteral("MDM team") });
+            QVERIFY2(g.exitCode == 0, qPrintable(show(g)));
+        }
 
         s.note(QStringLiteral("PLM releases FG-9001 but marks it blocked by mistake; the WMS rejects it"));
         const QString events = dir.filePath(QStringLiteral("plm.jsonl"));
@@ -237,8 +269,11 @@ private Q_SLOTS:
                           QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-9001") })
                      .exitCode,
             0);
-        s.transcript += QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
-                                       " --workspace story.mdsync --user aud\n(exit 0)\n\n");
+        s.transcript += testBackendIsPostgres()
+            ? QStringLiteral("$ PGUSER=aud mdsyncctl export-audit --out export --domain item --key FG-9001"
+                             " --workspace story.mdsync\n(exit 0)\n\n")
+            : QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
+                             " --workspace story.mdsync --user aud\n(exit 0)\n\n");
         QCOMPARE(runCtl({ QStringLiteral("verify-export"), exportDir }).exitCode, 0);
         s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n")
             + QString::fromUtf8(runCtl({ QStringLiteral("verify-export"), exportDir }).out) + QStringLiteral("\n");

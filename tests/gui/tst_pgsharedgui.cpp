@@ -36,13 +36,6 @@ using namespace mdsync::ui;
 
 namespace {
 
-QString show(const CtlResult& r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-        .arg(r.exitCode)
-        .arg(QString::fromUtf8(r.out.left(2000)), QString::fromUtf8(r.err));
-}
-
 QString uri(const QString& database, const QString& user = {})
 {
     if (user.isEmpty())
