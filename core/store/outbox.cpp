@@ -18,7 +18,7 @@ std::string_view statusText(DeliveryStatus s)
 
 } // namespace
 
-void Outbox::run(SqlStatement& st, const char* purpose, Write write)
+void Outbox::run(SqlStatement& st, const char* purpose, Write write) const
 {
     if (!((write == Write::Deferred || m_deferAll) ? st.execDeferred() : st.exec()))
         throw store::SqlError::of(st, QLatin1String(purpose));

@@ -153,7 +153,7 @@ public:
 
 private:
     struct Statements;
-    void run(SqlStatement& st, const char* purpose, Write write = Write::Now);
+    void run(SqlStatement& st, const char* purpose, Write write = Write::Now) const;
     SqlStatement& multiRow(std::map<size_t, std::unique_ptr<SqlStatement>>& cache, size_t rows, const char* head,
         const char* tuple, const char* tail);
     Statements& st();
