@@ -45,11 +45,11 @@ private Q_SLOTS:
         m_tw = std::make_unique<test::TempWorkspace>();
         QVERIFY2(m_tw->ok(), qPrintable(m_tw->error()));
         m_path = m_tw->path();
-        auto g1 = grantRole(m_tw->ws(), "tester", "tester", Role::Admin, "bootstrap");
+        auto g1 = grantRole(m_tw->ws(), "ada", "ada", Role::Admin, "bootstrap");
         QVERIFY2(g1.ok(), g1.ok() ? "" : qPrintable(g1.error()));
-        auto g2 = grantRole(m_tw->ws(), "tester", "tester", Role::Auditor, "exports for QA");
+        auto g2 = grantRole(m_tw->ws(), "ada", "ada", Role::Auditor, "exports for QA");
         QVERIFY2(g2.ok(), g2.ok() ? "" : qPrintable(g2.error()));
-        auto g3 = grantRole(m_tw->ws(), "tester", "anna", Role::Steward, "new steward");
+        auto g3 = grantRole(m_tw->ws(), "ada", "sue", Role::Steward, "new steward");
         QVERIFY2(g3.ok(), g3.ok() ? "" : qPrintable(g3.error()));
         auto s = m_tw->ingest({ test::event("PLM", "item", "FG-1000", test::releasedItem("Pump", { "P100" })),
             test::event("PLM", "item", "FG-1001", test::releasedItem("Valve", { "P100" })) });
@@ -81,21 +81,20 @@ private Q_SLOTS:
 
         // Actor + action filter ("contains", case-insensitive).
         AuditFilter f;
-        f.actor = QStringLiteral("TESTER");
+        f.actor = QStringLiteral("ADA");
         f.action = QStringLiteral("role.grant");
         model.setFilter(f);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(),
-            static_cast<int>(
-                countWhere(reader, QStringLiteral(" WHERE actor = 'tester' AND action LIKE '%role.grant%'"))),
+            static_cast<int>(countWhere(reader, QStringLiteral(" WHERE actor = 'ada' AND action LIKE '%role.grant%'"))),
             5000);
         QTRY_VERIFY(model.rowCount() == 3);
         // Subject filter.
         f = {};
-        f.subject = QStringLiteral("anna");
+        f.subject = QStringLiteral("sue");
         model.setFilter(f);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(model.data(model.index(0, 0), PagedSqlModel::LoadedRole).toBool(), 5000);
-        QVERIFY(model.data(model.index(0, AuditLogModel::SubjectColumn)).toString().contains(QStringLiteral("anna")));
+        QVERIFY(model.data(model.index(0, AuditLogModel::SubjectColumn)).toString().contains(QStringLiteral("sue")));
         // A LIKE wildcard in the filter is literal.
         f.subject = QStringLiteral("%");
         model.setFilter(f);
@@ -125,7 +124,7 @@ private Q_SLOTS:
         view.show();
         view.activate();
         QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 5000);
-        view.applyFilter({ { QStringLiteral("subject"), QStringLiteral("anna") } });
+        view.applyFilter({ { QStringLiteral("subject"), QStringLiteral("sue") } });
         QTRY_COMPARE_WITH_TIMEOUT(view.model()->rowCount(), 1, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(
             view.model()->data(view.model()->index(0, 0), PagedSqlModel::LoadedRole).toBool(), 5000);
@@ -146,7 +145,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
         const QString dir = tmp.filePath(QStringLiteral("export"));
-        ExportDialog dialog(m_path, "tester");
+        ExportDialog dialog(m_path, "ada");
         dialog.setDirectory(dir);
         dialog.setFormats(true, true, true);
         dialog.setObjects(QStringLiteral("item/FG-1000"));
@@ -174,13 +173,13 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         const QString dir = tmp.filePath(QStringLiteral("export"));
-        ExportDialog dialog(m_path, "anna");
+        ExportDialog dialog(m_path, "sue");
         dialog.setDirectory(dir);
         QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
         dialog.start();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
         QVERIFY(!finished.at(0).at(0).toBool());
-        QVERIFY2(finished.at(0).at(1).toString().contains(QStringLiteral("anna")),
+        QVERIFY2(finished.at(0).at(1).toString().contains(QStringLiteral("sue")),
             qPrintable(finished.at(0).at(1).toString()));
         QVERIFY(!QDir(dir).exists() || QDir(dir).isEmpty());
     }
