@@ -4,10 +4,16 @@
 //
 //   mdsync_soak [--changes N] [--kills K] [--ingest-kills I] [--targets T] [--seed S] [--ctl PATH]
 //               [--source-dir DIR] [--keep DIR] [--latency MIN,MAX] [--error-rate P] [--drain-timeout S]
+//               [--backend sqlite|postgres] [--takeovers N]
+//
+// --backend postgres: the workspaces are fresh databases on the throwaway cluster named by MDSYNC_PG_ENV (the
+// `postgres` CTest fixture); besides the kills of the SQLite soak, N of the run kills hit an active dispatcher
+// while a standby `run` already waits on the dispatcher lease, which takes over (and the next kill hits it).
 //
 // Exit 0 when every check passed, 1 on any violation, 3 when the soak could not be set up.
 
 #include "demo/simulatedsystem.h"
+#include "pgtestenv.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -31,6 +37,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -61,6 +68,8 @@ struct Options
     int drainTimeoutS = 600;
     int livePercent = 30; // the last part of the events reaches `run --inbox` while it is being killed
     int liveChunks = 5;
+    bool pg = false; // --backend postgres
+    int takeovers = 3; // PostgreSQL: run kills with a standby waiting
 };
 
 void say(const QString& line)
@@ -103,6 +112,21 @@ struct CtlRun
     QByteArray err;
 };
 
+// A `run` that is killed: its output (stdout and stderr merged) is kept, to see standby and take-over.
+struct RunProcess
+{
+    QProcess p;
+    QByteArray out;
+    bool start(const QString& program, const QStringList& args)
+    {
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(&p, &QProcess::readyRead, &p, [this] { out += p.readAll(); });
+        p.start(program, args);
+        return p.waitForStarted(10000);
+    }
+    bool says(const char* text) const { return out.contains(text); }
+};
+
 // Runs mdsyncctl to the end (serving the targets meanwhile), bounded by timeoutMs.
 CtlRun ctl(const Options& o, const QStringList& args, qint64 timeoutMs = 120000)
 {
@@ -128,18 +152,45 @@ CtlRun ctl(const Options& o, const QStringList& args, qint64 timeoutMs = 120000)
 
 // A short-lived connection to a workspace file outside of mdsyncctl (no lock taken). Read-only by default so
 // that the crash state the next run finds is the one the killed process left.
+//
+// The only place where the backends differ for the driver: a workspace "postgresql:///NAME" is read through
+// QPSQL (the fixture's environment names host, port and login), and integrity() is SQLite's integrity_check
+// there, "n/a" on PostgreSQL (a killed client cannot corrupt the server's files). The queries are plain SQL that
+// both engines take.
+const QLatin1String kPgPrefix("postgresql:///");
+
 class Db
 {
 public:
-    explicit Db(const QString& path, bool readOnly = true)
+    explicit Db(const QString& workspace, bool readOnly = true)
         : m_name(QStringLiteral("soak-%1").arg(++s_counter))
+        , m_pg(workspace.startsWith(kPgPrefix))
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(readOnly ? QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000")
-                                      : QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(m_pg ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), m_name);
+        if (m_pg) {
+            db.setDatabaseName(workspace.mid(kPgPrefix.size()));
+        } else {
+            db.setDatabaseName(workspace);
+            db.setConnectOptions(readOnly ? QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000")
+                                          : QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        }
         if (!db.open())
             m_error = db.lastError().text();
+    }
+
+    // "ok" when the store is sound; SQLite's integrity_check (its first line) or "n/a" on PostgreSQL.
+    QString integrity()
+    {
+        if (m_pg)
+            return QStringLiteral("n/a");
+        const auto ic = rows(QStringLiteral("PRAGMA integrity_check"));
+        if (ic.size() != 1)
+            return ic.empty() ? error() : ic.front().value(0) + QStringLiteral(" (and more)");
+        return ic.front().value(0);
+    }
+    static bool sound(const QString& integrity)
+    {
+        return integrity == QLatin1String("ok") || integrity == QLatin1String("n/a");
     }
     ~Db() { QSqlDatabase::removeDatabase(m_name); }
     Db(const Db&) = delete;
@@ -181,6 +232,7 @@ public:
 private:
     static inline int s_counter = 0;
     QString m_name;
+    bool m_pg = false;
     QString m_error;
 };
 
@@ -337,6 +389,17 @@ bool parseArgs(const QStringList& args, Options& o, QString* error)
         } else if (a == QLatin1String("--drain-timeout")) {
             if (!number(&o.drainTimeoutS, 1))
                 return false;
+        } else if (a == QLatin1String("--takeovers")) {
+            if (!number(&o.takeovers, 0))
+                return false;
+        } else if (a == QLatin1String("--backend")) {
+            if (!next(&s))
+                return false;
+            if (s != QLatin1String("sqlite") && s != QLatin1String("postgres")) {
+                *error = QStringLiteral("--backend takes sqlite or postgres, got '%1'").arg(s);
+                return false;
+            }
+            o.pg = s == QLatin1String("postgres");
         } else if (a == QLatin1String("--seed")) {
             if (!next(&s))
                 return false;
@@ -380,7 +443,8 @@ bool parseArgs(const QStringList& args, Options& o, QString* error)
         } else if (a == QLatin1String("--help")) {
             *error = QStringLiteral("usage: mdsync_soak [--changes N] [--kills K] [--ingest-kills I] [--targets T]"
                                     " [--seed S] [--ctl PATH] [--source-dir DIR] [--keep DIR] [--latency MIN,MAX]"
-                                    " [--error-rate P] [--drain-timeout S] [--live PERCENT] [--live-chunks C]");
+                                    " [--error-rate P] [--drain-timeout S] [--live PERCENT] [--live-chunks C]"
+                                    " [--backend sqlite|postgres] [--takeovers N]");
             return false;
         } else {
             *error = QStringLiteral("unknown option '%1' (see --help)").arg(a);
@@ -397,6 +461,16 @@ bool parseArgs(const QStringList& args, Options& o, QString* error)
     }
     if (o.sourceDir.isEmpty()) {
         *error = QStringLiteral("pass --source-dir (the source tree, for the built-in landscape)");
+        return false;
+    }
+    if (o.pg && o.takeovers > 0 && o.takeovers >= o.kills) {
+        *error = QStringLiteral("--takeovers %1: fewer than --kills (%2; the last kill is never a take-over)")
+                     .arg(o.takeovers)
+                     .arg(o.kills);
+        return false;
+    }
+    if (!o.pg && o.takeovers != Options().takeovers && o.takeovers != 0) {
+        *error = QStringLiteral("--takeovers needs --backend postgres (a SQLite workspace has no standby)");
         return false;
     }
     return true;
@@ -465,6 +539,7 @@ private:
         }
     }
     bool setUp();
+    QString freshPgWorkspace() { return QString(kPgPrefix) + m_pgdbs.create(); }
     bool initWorkspace(const QString& ws);
     bool ingestWithKills();
     bool runWithKills();
@@ -511,6 +586,7 @@ private:
     size_t m_upfront = 0; // events in m_events
     QStringList m_targets;
     mdsync::SimulatedLandscape m_sims;
+    mdsync::test::PgTestDatabases m_pgdbs { QStringLiteral("soak-admin") };
     qint64 m_violations = 0;
 
     // Figures.
@@ -525,6 +601,10 @@ private:
     int m_restartsWithoutSend = 0;
     qint64 m_recovered = 0;
     qint64 m_expectedWork = 0;
+    // PostgreSQL: kills of the active dispatcher with a standby waiting, and how long the standby took over.
+    int m_takeovers = 0;
+    std::vector<qint64> m_takeoverMs;
+    qint64 m_recoveredLineage = -1; // delivery_recovered lineage events at the end
 };
 
 bool Soak::setUp()
@@ -545,8 +625,18 @@ bool Soak::setUp()
         }
         m_dir = m_tmp.path();
     }
-    m_ws = m_dir + QStringLiteral("/soak.mdsync");
-    m_control = m_dir + QStringLiteral("/control.mdsync");
+    if (m_o.pg) {
+        QString why;
+        if (!mdsync::test::loadPgTestEnv(&why)) {
+            problem(QStringLiteral("--backend postgres: %1").arg(why));
+            return false;
+        }
+        m_ws = freshPgWorkspace();
+        m_control = freshPgWorkspace();
+    } else {
+        m_ws = m_dir + QStringLiteral("/soak.mdsync");
+        m_control = m_dir + QStringLiteral("/control.mdsync");
+    }
     m_events = m_dir + QStringLiteral("/events-upfront.jsonl");
     m_allEvents = m_dir + QStringLiteral("/events.jsonl");
     m_inbox = m_dir + QStringLiteral("/inbox");
@@ -709,8 +799,12 @@ bool Soak::ingestWithKills()
             if (m_ingestKills > 0)
                 break; // the whole file is in: nothing left to kill an ingest over
             // No kill has hit an ingest yet: start again on a fresh workspace with shorter delays.
-            for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
-                QFile::remove(m_ws + suffix);
+            if (m_o.pg) {
+                m_ws = freshPgWorkspace();
+            } else {
+                for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
+                    QFile::remove(m_ws + suffix);
+            }
             if (!initWorkspace(m_ws))
                 return false;
             scale *= 0.5;
@@ -721,8 +815,7 @@ bool Soak::ingestWithKills()
         ++m_ingestKills;
         Db db(m_ws);
         const qint64 revs = db.count(QStringLiteral("SELECT count(*) FROM revision"));
-        const auto ic = db.rows(QStringLiteral("PRAGMA integrity_check"));
-        const QString integrity = ic.empty() ? db.error() : ic.front().value(0);
+        const QString integrity = db.integrity();
         m_revisionsAtIngestKill.push_back(revs);
         if (revs > done && revs < qint64(m_upfront)) {
             partial = true;
@@ -734,9 +827,8 @@ bool Soak::ingestWithKills()
                 .arg(revs)
                 .arg(m_upfront)
                 .arg(integrity));
-        if (integrity != QLatin1String("ok"))
-            violation(
-                QStringLiteral("PRAGMA integrity_check after ingest kill %1: %2").arg(m_ingestKills).arg(integrity));
+        if (!Db::sound(integrity))
+            violation(QStringLiteral("integrity check after ingest kill %1: %2").arg(m_ingestKills).arg(integrity));
     }
     if (m_o.ingestKills > 0 && m_ingestKills == 0)
         violation(QStringLiteral("no kill hit a running ingest (%1 attempts)").arg(attempts));
@@ -766,9 +858,15 @@ bool Soak::runWithKills()
     bool restart = false;
     // Sends still needed: (object, target) pairs with an open delivery (older revisions are superseded).
     const QString leftSql = QStringLiteral("SELECT count(*) FROM (SELECT DISTINCT object_id, target_id FROM delivery"
-                                           " WHERE status NOT IN ('acked','superseded','failed'))");
+                                           " WHERE status NOT IN ('acked','superseded','failed')) AS open_pairs");
     qint64 left = Db(m_ws).count(leftSql);
+    // PostgreSQL: a standby that took over is the next kill's target (it is not started again). Take-overs are
+    // spread over the kills but never on the last one, so that the runs after the loop find the lease free.
+    std::unique_ptr<RunProcess> carried;
+    const int takeovers = m_o.pg ? std::min(m_o.takeovers, m_o.kills - 1) : 0;
     for (int k = 0; k < m_o.kills; ++k) {
+        const bool takeover
+            = k < m_o.kills - 1 && (k + 1) * takeovers / (m_o.kills - 1) > k * takeovers / (m_o.kills - 1);
         qint64 bound = 1500;
         const qint64 done = applied();
         if (runMs > 0 && done > 0) {
@@ -781,13 +879,14 @@ bool Soak::runWithKills()
         const qint64 req0 = requests();
         qint64 firstSend = -1;
         QElapsedTimer t;
-        QProcess p;
+        const bool fresh = !carried;
+        std::unique_ptr<RunProcess> run = fresh ? std::make_unique<RunProcess>() : std::move(carried);
         t.start();
-        p.start(m_o.ctl, args);
-        if (!p.waitForStarted(10000)) {
+        if (fresh && !run->start(m_o.ctl, args)) {
             problem(QStringLiteral("cannot start %1").arg(m_o.ctl));
             return false;
         }
+        QProcess& p = run->p;
         spinUntil(
             [&] {
                 if (firstSend < 0 && requests() > req0)
@@ -800,15 +899,63 @@ bool Soak::runWithKills()
             violation(QStringLiteral("run %1 exited by itself (exit %2): %3")
                           .arg(k + 1)
                           .arg(p.exitCode())
-                          .arg(QString::fromUtf8(p.readAllStandardError())));
+                          .arg(QString::fromUtf8(run->out.right(2000))));
             return false;
+        }
+        // A take-over: a second `run` waits as standby on the dispatcher lease before the active one is killed.
+        std::unique_ptr<RunProcess> standby;
+        if (takeover) {
+            standby = std::make_unique<RunProcess>();
+            if (!standby->start(m_o.ctl, args)) {
+                problem(QStringLiteral("cannot start %1").arg(m_o.ctl));
+                return false;
+            }
+            if (!spinUntil(
+                    [&] {
+                        feedInbox();
+                        return standby->says("standby: the active dispatcher is")
+                            || standby->p.state() == QProcess::NotRunning;
+                    },
+                    15000)
+                || standby->says("took over")) {
+                violation(QStringLiteral("take-over %1: the second run did not wait as standby: %2")
+                              .arg(m_takeovers + 1)
+                              .arg(QString::fromUtf8(standby->out.right(2000))));
+                standby->p.kill();
+                standby->p.waitForFinished(5000);
+                p.kill();
+                p.waitForFinished(5000);
+                return false;
+            }
         }
         p.kill();
         p.waitForFinished(10000);
         runMs += t.elapsed();
+        if (standby) {
+            QElapsedTimer sinceKill;
+            sinceKill.start();
+            if (!spinUntil(
+                    [&] {
+                        feedInbox();
+                        return standby->says("took over as the active dispatcher")
+                            || standby->p.state() == QProcess::NotRunning;
+                    },
+                    15000)
+                || standby->p.state() == QProcess::NotRunning) {
+                violation(QStringLiteral("take-over %1: the standby did not take over within 15 s of the kill: %2")
+                              .arg(m_takeovers + 1)
+                              .arg(QString::fromUtf8(standby->out.right(2000))));
+                standby->p.kill();
+                standby->p.waitForFinished(5000);
+                return false;
+            }
+            m_takeoverMs.push_back(sinceKill.elapsed());
+            ++m_takeovers;
+            carried = std::move(standby);
+        }
         settle();
         ++m_runKills;
-        if (restart) {
+        if (restart && fresh) {
             if (firstSend >= 0)
                 m_restartToFirstSendMs.push_back(firstSend);
             else
@@ -825,7 +972,7 @@ bool Soak::runWithKills()
         if (inFlight > 0)
             ++m_killsWithInFlight;
         m_recovered += std::max<qint64>(inFlight, 0);
-        say(QStringLiteral("soak: run kill %1 at %2 ms (first send %3 ms): %4 deliveries open, %5 in flight,"
+        say(QStringLiteral("soak: run kill %1%9 at %2 ms (first send %3 ms): %4 deliveries open, %5 in flight,"
                            " %6 applied at the targets, inbox files dropped %7/%8")
                 .arg(k + 1)
                 .arg(delay)
@@ -834,7 +981,8 @@ bool Soak::runWithKills()
                 .arg(inFlight)
                 .arg(applied())
                 .arg(m_nextChunk)
-                .arg(m_chunks.size()));
+                .arg(m_chunks.size())
+                .arg(carried ? QStringLiteral(" (standby took over in %1 ms)").arg(m_takeoverMs.back()) : QString()));
     }
     // The inbox files not dropped yet go to a run that is not killed (stopped with SIGTERM once all are in).
     m_allowedChunks = m_chunks.size();
@@ -1131,14 +1279,25 @@ void Soak::check()
         violation(QStringLiteral("verify-audit: exit %1: %2 %3")
                       .arg(va.exitCode)
                       .arg(QString::fromUtf8(va.out.left(2000)), QString::fromUtf8(va.err.left(2000))));
-    const auto ic = db.rows(QStringLiteral("PRAGMA integrity_check"));
-    const QString integrity = ic.empty() ? db.error() : ic.front().value(0);
-    if (integrity != QLatin1String("ok") || ic.size() != 1)
-        violation(QStringLiteral("PRAGMA integrity_check: %1").arg(integrity));
+    const QString integrity = db.integrity();
+    if (!Db::sound(integrity))
+        violation(QStringLiteral("integrity check: %1").arg(integrity));
 
     qint64 replays = 0;
     for (const QString& t : m_targets)
         replays += m_sims.system(t)->stats().value("replays", qint64(0));
+    // 6. No double delivery across processes: a target sees a key again (a replay, answered without applying)
+    //    only for a call that a killed process had in flight and the next one recovered (at most once each).
+    //    On PostgreSQL the next one is often the standby that took over.
+    m_recoveredLineage
+        = db.count(QStringLiteral("SELECT count(*) FROM lineage_event WHERE kind = 'delivery_recovered'"));
+    if (m_o.pg && replays > m_recoveredLineage)
+        violation(QStringLiteral("%1 replays at the targets but only %2 recovered calls: a change was sent twice"
+                                 " by live dispatchers")
+                      .arg(replays)
+                      .arg(m_recoveredLineage));
+    if (m_o.pg && m_takeovers < std::min(m_o.takeovers, m_o.kills - 1))
+        violation(QStringLiteral("%1 take-overs of %2 planned").arg(m_takeovers).arg(m_o.takeovers));
 
     say(QStringLiteral(
         "soak: seed=%1 changes=%2 items=%3 targets=%4 ingest_kills=%5 (%27 mid-file) run_kills=%6 (work left at %7, in "
@@ -1174,6 +1333,13 @@ void Soak::check()
             .arg(m_restartsWithoutSend)
             .arg(m_partialIngestKills)
             .arg(stale));
+    say(QStringLiteral("soak: backend=%1 takeovers=%2 take_over_ms(min/median/max)=%3 recovered_calls=%4"
+                       " replays=%5")
+            .arg(m_o.pg ? QStringLiteral("postgres") : QStringLiteral("sqlite"))
+            .arg(m_takeovers)
+            .arg(figures(m_takeoverMs))
+            .arg(m_recoveredLineage)
+            .arg(replays));
 }
 
 int Soak::run()
@@ -1185,6 +1351,13 @@ int Soak::run()
     if (ingestWithKills())
         runWithKills();
     check();
+    if (m_o.pg && m_o.keepDir.isEmpty()) {
+        const QString dropped = m_pgdbs.dropAll();
+        if (!dropped.isEmpty())
+            problem(QStringLiteral("dropping the soak databases: %1").arg(dropped));
+    } else if (m_o.pg) {
+        say(QStringLiteral("soak: kept the databases %1 and %2").arg(m_ws, m_control));
+    }
     say(QStringLiteral("soak: %1 in %2 s (seed %3)")
             .arg(
                 m_violations ? QStringLiteral("FAILED with %1 violations").arg(m_violations) : QStringLiteral("PASSED"))
