@@ -532,11 +532,13 @@ private Q_SLOTS:
         QVERIFY(h.tw.ok());
         auto* analytics = h.addTarget("ANALYTICS", json::object(), { { "batch_path", "/api/{domain}/_batch" } });
         QVERIFY(analytics);
-        const QDateTime today(QDateTime::currentDateTimeUtc().date(), QTime(1, 30), Qt::UTC);
+        // Yesterday's window: received in it, so due then, which is past at any time of day the test runs (today's
+        // 01:30 is still ahead between midnight and 01:30 UTC, and nothing would be due).
+        const QDateTime inWindow(QDateTime::currentDateTimeUtc().date().addDays(-1), QTime(1, 30), Qt::UTC);
         std::vector<std::string> lines;
         for (int i = 0; i < 6; ++i)
             lines.push_back(item("RM-77" + std::to_string(10 + i), "Washer", { "P300" }));
-        QVERIFY(h.ingest(lines, today.toMSecsSinceEpoch()));
+        QVERIFY(h.ingest(lines, inWindow.toMSecsSinceEpoch()));
         QVERIFY(h.start());
         QVERIFY(h.runUntilIdle());
         QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"),

@@ -1613,6 +1613,17 @@
     </message>
 </context>
 <context>
+    <name>mdsync::ui::Keyring</name>
+    <message>
+        <source>the desktop keyring (Secret Service) is not available: %1</source>
+        <translation>der Schlüsselbund des Desktops (Secret Service) ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>the desktop keyring failed: %1</source>
+        <translation>der Schlüsselbund des Desktops meldet einen Fehler: %1</translation>
+    </message>
+</context>
+<context>
     <name>mdsync::ui::LanguageMenu</name>
     <message>
         <source>La&amp;nguage</source>
@@ -2323,10 +2334,6 @@ Revision %1 von %2 (%3), Änderungen:
         <translation>oder &amp;Dienst:</translation>
     </message>
     <message>
-        <source>There is no password field: the password comes from ~/.pgpass (or the file PGPASSFILE names) or from the service file, or the server authenticates you without one (Kerberos, peer). Saving passwords in the desktop keyring is not supported yet.</source>
-        <translation>Es gibt kein Passwortfeld: das Passwort kommt aus ~/.pgpass (oder der Datei, die PGPASSFILE nennt) oder aus der Dienstdatei, oder der Server authentifiziert Sie ohne (Kerberos, peer). Passwörter im Schlüsselbund des Desktops zu speichern wird noch nicht unterstützt.</translation>
-    </message>
-    <message>
         <source>&amp;Test connection</source>
         <translation>Verbindung &amp;testen</translation>
     </message>
@@ -2341,6 +2348,66 @@ Revision %1 von %2 (%3), Änderungen:
     <message>
         <source>Connected to %1 as %2: an MDSync workspace (schema version %3).</source>
         <translation>Verbunden mit %1 als %2: ein MDSync-Arbeitsbereich (Schemaversion %3).</translation>
+    </message>
+    <message>
+        <source>optional: empty for ~/.pgpass or the service file</source>
+        <translation>optional: leer für ~/.pgpass oder die Service-Datei</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve password in the desktop keyring</source>
+        <translation>Passwort im Schlüsselbund des Desktops &amp;speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Forget saved password</source>
+        <translation>Gespeichertes Passwort &amp;vergessen</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>The password is the one typed above (kept in memory for this session only), or the one saved in the desktop keyring for this connection, or libpq reads it from ~/.pgpass (or the file PGPASSFILE names) or the service file, or the server authenticates you without one (Kerberos, peer). It is never written to the settings or shown.</source>
+        <translation>Das Passwort ist das oben eingegebene (nur für diese Sitzung im Speicher), das im Schlüsselbund des Desktops für diese Verbindung gespeicherte, oder libpq liest es aus ~/.pgpass (oder der Datei, die PGPASSFILE nennt) oder der Service-Datei, oder der Server authentifiziert Sie ohne Passwort (Kerberos, peer). Es wird nie in die Einstellungen geschrieben oder angezeigt.</translation>
+    </message>
+    <message>
+        <source>password from the keyring</source>
+        <translation>Passwort aus dem Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>The password saved in the desktop keyring for this connection is used.</source>
+        <translation>Das im Schlüsselbund des Desktops gespeicherte Passwort dieser Verbindung wird verwendet.</translation>
+    </message>
+    <message>
+        <source>No password saved in the desktop keyring for this connection.</source>
+        <translation>Für diese Verbindung ist kein Passwort im Schlüsselbund des Desktops gespeichert.</translation>
+    </message>
+    <message>
+        <source>No saved password: %1. The password comes from ~/.pgpass or the service file, or type it (kept for this session only).</source>
+        <translation>Kein gespeichertes Passwort: %1. Das Passwort kommt aus ~/.pgpass oder der Service-Datei, oder geben Sie es ein (nur für diese Sitzung).</translation>
+    </message>
+    <message>
+        <source>The saved password is forgotten: it is no longer in the desktop keyring.</source>
+        <translation>Das gespeicherte Passwort ist vergessen: Es ist nicht mehr im Schlüsselbund des Desktops.</translation>
+    </message>
+    <message>
+        <source>The saved password could not be forgotten: %1</source>
+        <translation>Das gespeicherte Passwort konnte nicht vergessen werden: %1</translation>
+    </message>
+    <message>
+        <source>Saving the password in the desktop keyring…</source>
+        <translation>Das Passwort wird im Schlüsselbund des Desktops gespeichert…</translation>
+    </message>
+    <message>
+        <source>The password is saved in the desktop keyring.</source>
+        <translation>Das Passwort ist im Schlüsselbund des Desktops gespeichert.</translation>
+    </message>
+    <message>
+        <source>The password was not saved: %1. Open again to connect without saving it.</source>
+        <translation>Das Passwort wurde nicht gespeichert: %1. Erneut „Öffnen“, um ohne Speichern zu verbinden.</translation>
+    </message>
+    <message>
+        <source>The password saved in the desktop keyring was used. If it has changed, type the new one: Open saves it in place of the old one.</source>
+        <translation>Das im Schlüsselbund des Desktops gespeicherte Passwort wurde verwendet. Falls es sich geändert hat, geben Sie das neue ein: „Öffnen“ speichert es anstelle des alten.</translation>
     </message>
 </context>
 <context>

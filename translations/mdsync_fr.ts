@@ -1613,6 +1613,17 @@
     </message>
 </context>
 <context>
+    <name>mdsync::ui::Keyring</name>
+    <message>
+        <source>the desktop keyring (Secret Service) is not available: %1</source>
+        <translation>le trousseau du bureau (Secret Service) n’est pas disponible : %1</translation>
+    </message>
+    <message>
+        <source>the desktop keyring failed: %1</source>
+        <translation>le trousseau du bureau a échoué : %1</translation>
+    </message>
+</context>
+<context>
     <name>mdsync::ui::LanguageMenu</name>
     <message>
         <source>La&amp;nguage</source>
@@ -2323,10 +2334,6 @@ Révision %1 de %2 (%3), modifications&#xa0;:
         <translation>ou &amp;service :</translation>
     </message>
     <message>
-        <source>There is no password field: the password comes from ~/.pgpass (or the file PGPASSFILE names) or from the service file, or the server authenticates you without one (Kerberos, peer). Saving passwords in the desktop keyring is not supported yet.</source>
-        <translation>Il n&apos;y a pas de champ de mot de passe : il vient de ~/.pgpass (ou du fichier nommé par PGPASSFILE) ou du fichier de services, ou le serveur vous authentifie sans (Kerberos, peer). L&apos;enregistrement des mots de passe dans le trousseau du bureau n&apos;est pas encore pris en charge.</translation>
-    </message>
-    <message>
         <source>&amp;Test connection</source>
         <translation>&amp;Tester la connexion</translation>
     </message>
@@ -2341,6 +2348,66 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     <message>
         <source>Connected to %1 as %2: an MDSync workspace (schema version %3).</source>
         <translation>Connecté à %1 en tant que %2 : un espace de travail MDSync (version de schéma %3).</translation>
+    </message>
+    <message>
+        <source>optional: empty for ~/.pgpass or the service file</source>
+        <translation>facultatif : vide pour ~/.pgpass ou le fichier de service</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve password in the desktop keyring</source>
+        <translation>&amp;Enregistrer le mot de passe dans le trousseau du bureau</translation>
+    </message>
+    <message>
+        <source>&amp;Forget saved password</source>
+        <translation>&amp;Oublier le mot de passe enregistré</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Mot de &amp;passe :</translation>
+    </message>
+    <message>
+        <source>The password is the one typed above (kept in memory for this session only), or the one saved in the desktop keyring for this connection, or libpq reads it from ~/.pgpass (or the file PGPASSFILE names) or the service file, or the server authenticates you without one (Kerberos, peer). It is never written to the settings or shown.</source>
+        <translation>Le mot de passe est celui saisi ci-dessus (gardé en mémoire pour cette session seulement), ou celui enregistré dans le trousseau du bureau pour cette connexion, ou libpq le lit dans ~/.pgpass (ou le fichier que nomme PGPASSFILE) ou le fichier de service, ou le serveur vous authentifie sans mot de passe (Kerberos, peer). Il n’est jamais écrit dans les réglages ni affiché.</translation>
+    </message>
+    <message>
+        <source>password from the keyring</source>
+        <translation>mot de passe du trousseau</translation>
+    </message>
+    <message>
+        <source>The password saved in the desktop keyring for this connection is used.</source>
+        <translation>Le mot de passe enregistré dans le trousseau du bureau pour cette connexion est utilisé.</translation>
+    </message>
+    <message>
+        <source>No password saved in the desktop keyring for this connection.</source>
+        <translation>Aucun mot de passe enregistré dans le trousseau du bureau pour cette connexion.</translation>
+    </message>
+    <message>
+        <source>No saved password: %1. The password comes from ~/.pgpass or the service file, or type it (kept for this session only).</source>
+        <translation>Pas de mot de passe enregistré : %1. Le mot de passe vient de ~/.pgpass ou du fichier de service, ou saisissez-le (gardé pour cette session seulement).</translation>
+    </message>
+    <message>
+        <source>The saved password is forgotten: it is no longer in the desktop keyring.</source>
+        <translation>Le mot de passe enregistré est oublié : il n’est plus dans le trousseau du bureau.</translation>
+    </message>
+    <message>
+        <source>The saved password could not be forgotten: %1</source>
+        <translation>Le mot de passe enregistré n’a pas pu être oublié : %1</translation>
+    </message>
+    <message>
+        <source>Saving the password in the desktop keyring…</source>
+        <translation>Enregistrement du mot de passe dans le trousseau du bureau…</translation>
+    </message>
+    <message>
+        <source>The password is saved in the desktop keyring.</source>
+        <translation>Le mot de passe est enregistré dans le trousseau du bureau.</translation>
+    </message>
+    <message>
+        <source>The password was not saved: %1. Open again to connect without saving it.</source>
+        <translation>Le mot de passe n’a pas été enregistré : %1. Ouvrez à nouveau pour vous connecter sans l’enregistrer.</translation>
+    </message>
+    <message>
+        <source>The password saved in the desktop keyring was used. If it has changed, type the new one: Open saves it in place of the old one.</source>
+        <translation>Le mot de passe enregistré dans le trousseau du bureau a été utilisé. S’il a changé, saisissez le nouveau : Ouvrir l’enregistre à la place de l’ancien.</translation>
     </message>
 </context>
 <context>
