@@ -119,6 +119,14 @@ private Q_SLOTS:
                               QStringLiteral("MDM lead") })
                          .exitCode,
                 0);
+            // ada also feeds PLM's file: writing revisions is a steward's (or the service's) privilege in the database
+            // (an admin manages roles and configuration). On the file the core alone decides, and lets her.
+            QCOMPARE(s.ctl(pgOwnerLogin(),
+                          { QStringLiteral("grant"), QStringLiteral("--login"), QStringLiteral("ada"),
+                              QStringLiteral("--role"), QStringLiteral("steward"), QStringLiteral("--reason"),
+                              QStringLiteral("MDM lead feeds PLM files") })
+                         .exitCode,
+                0);
             // A grant on PostgreSQL is a GRANT of a database role, which needs CREATEROLE (the owner has it, ada
             // not: docs/DEPLOYMENT.md): the owner sets up the team.
             s.note(QStringLiteral("the owner (CREATEROLE) sets up the team"));
@@ -149,7 +157,10 @@ private Q_SLOTS:
                                                   "2026-11-28T08:00:00Z", "ecn-4711")
                 + "\n"));
         }
-        QCOMPARE(s.ctl(QStringLiteral("ada"), { QStringLiteral("ingest"), events }).exitCode, 0);
+        {
+            const CtlResult in = s.ctl(QStringLiteral("ada"), { QStringLiteral("ingest"), events });
+            QVERIFY2(in.exitCode == 0, qPrintable(show(in)));
+        }
         QCOMPARE(s.ctl(QStringLiteral("ada"),
                       { QStringLiteral("run"), QStringLiteral("--until-idle"), QStringLiteral("--timeout"),
                           QStringLiteral("30") })
