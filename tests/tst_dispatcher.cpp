@@ -359,6 +359,32 @@ private Q_SLOTS:
         verifyCounters(h.tw.db());
     }
 
+    // A failed delivery is not due any more, so only the newer revision's pick finds it: it is superseded and its
+    // exception closed as superseded, not left open beside the newer attempt.
+    void newerRevisionSupersedesAFailedOlderOne()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* wms = h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+        QVERIFY(wms);
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FG-6100", "Pump rev A") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-6100"), QStringLiteral("WMS-P100"), 1),
+            QStringLiteral("failed"));
+        QVERIFY(h.ingest({ item("FG-6100", "Pump rev B") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-6100"), QStringLiteral("WMS-P100"), 1),
+            QStringLiteral("superseded"));
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-6100"), QStringLiteral("WMS-P100"), 2),
+            QStringLiteral("failed"));
+        QCOMPARE(column(h.tw.db(),
+                     QStringLiteral("SELECT e.status FROM exception e JOIN delivery d ON d.id = e.delivery_id"
+                                    " WHERE e.target_id = 'WMS-P100' ORDER BY d.revision_no")),
+            (QStringList { QStringLiteral("superseded"), QStringLiteral("open") }));
+        verifyCounters(h.tw.db());
+    }
+
     void stewardReplaySendsTheFailedDeliveryAgain()
     {
         Harness h;

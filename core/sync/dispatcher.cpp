@@ -144,6 +144,8 @@ struct Dispatcher::Pick
     std::vector<std::string> warnings;
     std::string reason; // hold reason, mapping error, superseding revision
     nlohmann::json rawState; // mapping failures keep the canonical state
+    std::string stateText; // the revision's state as read, parsed into rawState when the delivery is picked
+    bool olderOpen = false; // an older revision of the object is still open at this target
     std::string payloadOverride; // a steward's edited payload (JSON text): sent instead of the mapping
     std::int64_t supersededBy = 0;
 };
@@ -159,8 +161,7 @@ struct Dispatcher::Outcome
 struct Dispatcher::Statements
 {
     Outbox* outbox = nullptr; // delivery, object_target, delivery counters and lineage
-    SqlStatement due, older, revision, refLookup, exception, exceptionCategory, closeException, exceptionCounter,
-        anyDue;
+    SqlStatement due, older, refLookup, exception, exceptionCategory, closeException, exceptionCounter, anyDue;
     metrics::CounterWriter metricWriter;
 
     // The ledger's view of a pick.
@@ -231,23 +232,31 @@ struct Dispatcher::Statements
         using S = DeliveryStatus;
         const std::string open = sqlStatusList(kOpenDeliveryStatuses);
         const std::string held = sqlStatus(S::Held);
+        const std::string olderOpen = sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight });
         const std::vector<std::pair<SqlStatement*, std::string>> all = {
             // The partial index delivery_due has exactly this status list.
             { &due,
                 "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
                 " d.contract_version, d.subscription_id, o.domain, o.key, ot.latest_delivery_id, d.exception_id,"
-                " ot.latest_revision_no, d.payload_override, d.due_at"
-                " FROM delivery d JOIN object o ON o.id = d.object_id"
-                " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
-                " WHERE d.target_id = ?1 AND d.status IN "
+                " ot.latest_revision_no, d.payload_override, d.due_at,"
+                // The revision travels with its delivery, and so does whether an older revision of the object
+                // is still open at this target (rare: then `older` reads those rows). One read per tick, not
+                // three per delivery: on PostgreSQL each read is a round trip.
+                " r.state, r.op, r.correlation_id, r.received_at,"
+                " EXISTS (SELECT 1 FROM delivery x WHERE x.object_id = d.object_id AND x.target_id = d.target_id"
+                " AND x.revision_no < d.revision_no AND x.status IN "
+                    + olderOpen
+                    + ")"
+                      " FROM delivery d JOIN object o ON o.id = d.object_id"
+                      " JOIN revision r ON r.id = d.revision_id"
+                      " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
+                      " WHERE d.target_id = ?1 AND d.status IN "
                     + open + " AND d.due_at <= ?2 AND (coalesce(d.next_attempt_at, 0) <= ?2 OR (d.status = " + held
                     + " AND ?4)) ORDER BY d.due_at, d.id LIMIT ?3" },
             { &older,
                 "SELECT id, status, revision_no, exception_id, revision_id FROM delivery"
-                " WHERE object_id = ?1 AND target_id = ?2 AND revision_no < ?3"
-                " AND status IN "
-                    + sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight }) },
-            { &revision, "SELECT state, op, correlation_id, received_at FROM revision WHERE id = ?1" },
+                " WHERE object_id = ?1 AND target_id = ?2 AND revision_no < ?3 AND status IN "
+                    + olderOpen },
             { &refLookup,
                 "SELECT o.id, ot.acked_revision_no, ot.status,"
                 " EXISTS (SELECT 1 FROM revision r WHERE r.object_id = o.id AND r.source_system = ?3)"
@@ -756,6 +765,11 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         if (!q.isNull(14))
             p.payloadOverride = str(q.text(14));
         p.dueAt = q.int64(15);
+        p.stateText = str(q.text(16));
+        p.op = str(q.text(17));
+        p.correlationId = str(q.text(18));
+        p.receivedAt = q.int64(19);
+        p.olderOpen = q.int64(20) != 0;
         p.target = tgt.def->id;
         if (p.status == DeliveryStatus::InFlight)
             continue;
@@ -793,7 +807,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
 
         // Older deliveries of this object to this target that never got through are superseded by this one.
         bool olderInFlight = false;
-        {
+        if (p.olderOpen) {
             SqlStatement& o = m_st->older;
             o.bind(0, p.objectId);
             o.bind(1, std::string_view(p.target));
@@ -833,23 +847,10 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
             }
         }
 
-        // The revision: state, op, correlation id, received time.
+        // The revision's state, read with the due row.
         {
-            SqlStatement& r = m_st->revision;
-            r.bind(0, p.revisionId);
-            if (!r.next()) {
-                const QString e = r.failed() ? r.error() : QStringLiteral("no such revision");
-                r.reset();
-                return makeError(QStringLiteral("dispatcher: revision %1 of delivery %2: %3")
-                                     .arg(p.revisionId)
-                                     .arg(p.deliveryId)
-                                     .arg(e));
-            }
-            auto parsed = nlohmann::json::parse(r.text(0), nullptr, false);
-            p.op = str(r.text(1));
-            p.correlationId = str(r.text(2));
-            p.receivedAt = r.int64(3);
-            r.reset();
+            auto parsed = nlohmann::json::parse(p.stateText, nullptr, false);
+            std::string().swap(p.stateText);
             if (parsed.is_discarded())
                 return makeError(
                     QStringLiteral("dispatcher: revision %1 has a state that is not JSON").arg(p.revisionId));
