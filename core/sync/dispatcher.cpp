@@ -241,7 +241,7 @@ struct Dispatcher::Statements
                 " ot.latest_revision_no, d.payload_override, d.due_at,"
                 // The revision travels with its delivery, and so does whether an older revision of the object
                 // is still open at this target (rare: then `older` reads those rows). One read per tick, not
-                // three per delivery: on PostgreSQL each read is a round trip.
+                // two more per picked delivery: on PostgreSQL each read is a round trip.
                 " r.state, r.op, r.correlation_id, r.received_at,"
                 " EXISTS (SELECT 1 FROM delivery x WHERE x.object_id = d.object_id AND x.target_id = d.target_id"
                 " AND x.revision_no < d.revision_no AND x.status IN "
