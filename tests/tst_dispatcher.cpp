@@ -25,6 +25,14 @@ using namespace mdsync;
 using namespace mdsync::test;
 using json = nlohmann::json;
 
+namespace {
+// WMS-P100 as a strict target: it rejects (HTTP 422) every item without a storage_zone, which no test item has.
+SimulatedSystem* addStrictWms(Harness& h)
+{
+    return h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+}
+} // namespace
+
 class TestDispatcher : public QObject
 {
     Q_OBJECT
@@ -340,7 +348,7 @@ private Q_SLOTS:
     {
         Harness h;
         QVERIFY(h.tw.ok());
-        auto* wms = h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+        auto* wms = addStrictWms(h);
         QVERIFY(wms);
         QVERIFY(h.start());
         QVERIFY(h.ingest({ item("FG-6000", "Pump") }));
@@ -365,7 +373,7 @@ private Q_SLOTS:
     {
         Harness h;
         QVERIFY(h.tw.ok());
-        auto* wms = h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+        auto* wms = addStrictWms(h);
         QVERIFY(wms);
         QVERIFY(h.start());
         QVERIFY(h.ingest({ item("FG-6100", "Pump rev A") }));
@@ -390,7 +398,7 @@ private Q_SLOTS:
         Harness h;
         QVERIFY(h.tw.ok());
         // The WMS rejects items without storage_zone; after its fix (a new release) the steward replays.
-        auto* strict = h.addTarget("WMS-P100", { { "rules", { { "item", { { "required", { "storage_zone" } } } } } } });
+        auto* strict = addStrictWms(h);
         QVERIFY(strict);
         QVERIFY(h.start());
         QVERIFY(h.ingest({ item("FG-6100", "Pump") }));
