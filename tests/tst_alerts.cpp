@@ -29,9 +29,9 @@ struct Setup
     bool ready = false;
     Setup()
     {
-        ready = tw.ok() && grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok()
-            && grantRole(tw.ws(), "ada", "sam", Role::Steward, "team").ok()
-            && setAlertRules(tw.ws(), "ada", kRules, "test rules").ok();
+        ready = tw.ok() && tw.makeAdmin("ada").isEmpty()
+            && grantRole(tw.as("ada"), "ada", "sam", Role::Steward, "team").ok()
+            && setAlertRules(tw.as("ada"), "ada", kRules, "test rules").ok();
     }
     qint64 alerts(const QString& where) { return count(tw.db(), QStringLiteral("alert"), where); }
 };
@@ -61,9 +61,9 @@ private Q_SLOTS:
         QVERIFY2(bad.error().contains(QStringLiteral("'x'")) && bad.error().contains(QStringLiteral("threshold")),
             qPrintable(bad.error()));
         // Only admins replace the rules.
-        QVERIFY(grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
-        QVERIFY(!setAlertRules(tw.ws(), "eve", kRules, "mine").ok());
-        QVERIFY(setAlertRules(tw.ws(), "ada", kRules, "test rules").ok());
+        QVERIFY(tw.makeAdmin("ada").isEmpty());
+        QVERIFY(!setAlertRules(tw.as("eve"), "eve", kRules, "mine").ok());
+        QVERIFY(setAlertRules(tw.as("ada"), "ada", kRules, "test rules").ok());
         QCOMPARE(count(tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'alert.rules'")), 1);
     }
 
@@ -155,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(refreshed->refreshed.size(), std::size_t(1));
         QCOMPARE(s.alerts({}), 1);
         const qint64 id = scalar(s.tw.db(), QStringLiteral("SELECT id FROM alert")).toLongLong();
-        QVERIFY(engine.acknowledge("sam", id, "QMS confirmed the audit").ok());
+        QVERIFY(AlertEngine(s.tw.as("sam")).acknowledge("sam", id, "QMS confirmed the audit").ok());
         QVERIFY(s.tw.ingest({ supplier("QMS", { { "certificate_expiry", "2029-01-31" } }) }).ok());
         auto renewed = engine.evaluate();
         QVERIFY(renewed.ok());
@@ -210,24 +210,24 @@ private Q_SLOTS:
         QVERIFY(engine.evaluate().ok());
         const qint64 id = scalar(s.tw.db(), QStringLiteral("SELECT id FROM alert")).toLongLong();
         QVERIFY(id > 0);
-        const auto refused = engine.acknowledge("vic", id, "seen");
+        const auto refused = AlertEngine(s.tw.as("vic")).acknowledge("vic", id, "seen");
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().contains(QStringLiteral("vic")) && refused.error().contains(QStringLiteral("steward")),
             qPrintable(refused.error()));
         QCOMPARE(s.alerts(QStringLiteral("status = 'open'")), 1);
         QCOMPARE(count(s.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'alert.acknowledge'")), 0);
 
-        QVERIFY(engine.acknowledge("sam", id, "looking into the BOM backlog").ok());
+        QVERIFY(AlertEngine(s.tw.as("sam")).acknowledge("sam", id, "looking into the BOM backlog").ok());
         QCOMPARE(s.alerts(QStringLiteral("status = 'acknowledged' AND acked_by = 'sam' AND acked_at IS NOT NULL")), 1);
         QCOMPARE(count(s.tw.db(), QStringLiteral("audit_log"),
                      QStringLiteral("action = 'alert.acknowledge' AND actor = 'sam' AND subject = 'alert/%1'"
                                     " AND reason = 'looking into the BOM backlog'")
                          .arg(id)),
             1);
-        const auto twice = engine.acknowledge("sam", id, "again");
+        const auto twice = AlertEngine(s.tw.as("sam")).acknowledge("sam", id, "again");
         QVERIFY(!twice.ok());
         QVERIFY2(twice.error().contains(QStringLiteral("already acknowledged")), qPrintable(twice.error()));
-        QVERIFY(!engine.acknowledge("sam", 9999, {}).ok());
+        QVERIFY(!AlertEngine(s.tw.as("sam")).acknowledge("sam", 9999, {}).ok());
         // An acknowledged condition alert keeps its status while the condition holds.
         auto r = engine.evaluate();
         QVERIFY(r.ok());

@@ -23,9 +23,9 @@ struct Fixture
 
     bool setUp()
     {
-        return tw.ok() && grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok()
-            && grantRole(tw.ws(), "ada", "ben", Role::Admin, "second admin").ok()
-            && grantRole(tw.ws(), "ada", "sam", Role::Steward, "steward").ok();
+        return tw.ok() && tw.makeAdmin("ada").isEmpty()
+            && grantRole(tw.as("ada"), "ada", "ben", Role::Admin, "second admin").ok()
+            && grantRole(tw.as("ada"), "ada", "sam", Role::Steward, "steward").ok();
     }
     // The landscape in force with item.<group> owned by `system` and a new version string.
     std::string landscapeWith(const std::string& group, const std::string& system, const std::string& version)
@@ -58,7 +58,7 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.setUp());
         for (const char* who : { "sam", "vic" }) {
-            const auto r = propose(f.tw.ws(), who, "landscape", f.landscapeWith("lifecycle", "ERP", "2"),
+            const auto r = propose(f.tw.as(who), who, "landscape", f.landscapeWith("lifecycle", "ERP", "2"),
                 "lifecycle to ERP", "ERP runs the release process", std::nullopt);
             QVERIFY(!r.ok());
             QVERIFY2(r.error().contains(QStringLiteral("may not propose")), qPrintable(r.error()));
@@ -66,11 +66,13 @@ private Q_SLOTS:
         }
         QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
         // Title and reason are required; contracts are not proposable yet.
-        QVERIFY(!propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "", "r", std::nullopt)
+        QVERIFY(!propose(
+            f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "", "r", std::nullopt)
                      .ok());
-        QVERIFY(!propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t", "", std::nullopt)
+        QVERIFY(!propose(
+            f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t", "", std::nullopt)
                      .ok());
-        const auto c = propose(f.tw.ws(), "ada", "contracts", "{}", "t", "r", std::nullopt);
+        const auto c = propose(f.tw.as("ada"), "ada", "contracts", "{}", "t", "r", std::nullopt);
         QVERIFY(!c.ok());
         QVERIFY2(c.error().contains(QStringLiteral("cannot be proposed yet")), qPrintable(c.error()));
     }
@@ -80,7 +82,7 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.setUp());
         MDSYNC_REQUIRE_OK(p,
-            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
+            propose(f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
                 "ERP runs the release process from now on", std::nullopt));
         QCOMPARE(p->status, std::string("proposed"));
         QCOMPARE(p->baseVersion, std::string("1"));
@@ -91,19 +93,19 @@ private Q_SLOTS:
         // Nothing changes before the approval.
         QCOMPARE(f.ownerProjection("lifecycle"), QStringLiteral("PLM"));
 
-        const auto own = approveChange(f.tw.ws(), "ada", p->id, "looks right");
+        const auto own = approveChange(f.tw.as("ada"), "ada", p->id, "looks right");
         QVERIFY(!own.ok());
         QCOMPARE(own.error(),
             QStringLiteral("four-eyes: the author of proposal #%1 cannot approve it; another admin must").arg(p->id));
-        const auto steward = approveChange(f.tw.ws(), "sam", p->id, "fine by me");
+        const auto steward = approveChange(f.tw.as("sam"), "sam", p->id, "fine by me");
         QVERIFY(!steward.ok());
         QVERIFY2(steward.error().contains(QStringLiteral("may not")), qPrintable(steward.error()));
-        QVERIFY(!approveChange(f.tw.ws(), "ben", p->id, "").ok()); // reason required
+        QVERIFY(!approveChange(f.tw.as("ben"), "ben", p->id, "").ok()); // reason required
 
-        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.ws(), "ben", p->id, "agreed with the plant controller"));
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.as("ben"), "ben", p->id, "agreed with the plant controller"));
         QCOMPARE(a->status, std::string("approved"));
         QVERIFY(a->versionId > p->baseVersionId);
-        QVERIFY(!approveChange(f.tw.ws(), "ben", p->id, "again").ok());
+        QVERIFY(!approveChange(f.tw.as("ben"), "ben", p->id, "again").ok());
 
         MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(f.tw.ws()));
         QCOMPARE(cfg->landscape->version(), std::string("2"));
@@ -146,13 +148,13 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.setUp());
         MDSYNC_REQUIRE_OK(p1,
-            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
+            propose(f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
                 "release process", std::nullopt));
         MDSYNC_REQUIRE_OK(p2,
-            propose(f.tw.ws(), "ben", "landscape", f.landscapeWith("inventory", "PLM", "3"), "quality to PLM",
+            propose(f.tw.as("ben"), "ben", "landscape", f.landscapeWith("inventory", "PLM", "3"), "quality to PLM",
                 "QMS retired", std::nullopt));
-        QVERIFY(approveChange(f.tw.ws(), "ben", p1->id, "ok").ok());
-        const auto stale = approveChange(f.tw.ws(), "ada", p2->id, "ok");
+        QVERIFY(approveChange(f.tw.as("ben"), "ben", p1->id, "ok").ok());
+        const auto stale = approveChange(f.tw.as("ada"), "ada", p2->id, "ok");
         QVERIFY(!stale.ok());
         QVERIFY2(
             stale.error().contains(QStringLiteral("proposal #%1 is stale").arg(p2->id)), qPrintable(stale.error()));
@@ -169,22 +171,24 @@ private Q_SLOTS:
         nlohmann::json doc = nlohmann::json::parse(f.landscapeWith("lifecycle", "ERP", "2"));
         doc["ownership"][1]["group"] = "lifecyle";
         auto r = propose(
-            f.tw.ws(), "ada", "landscape", doc.dump(), "typo", "test", std::nullopt, QStringLiteral("bad.json"));
+            f.tw.as("ada"), "ada", "landscape", doc.dump(), "typo", "test", std::nullopt, QStringLiteral("bad.json"));
         QVERIFY(!r.ok());
         QVERIFY2(r.error().contains(QStringLiteral("bad.json")), qPrintable(r.error()));
         QVERIFY2(r.error().contains(QStringLiteral("ownership[1]")), qPrintable(r.error()));
 
-        r = propose(f.tw.ws(), "ada", "landscape", "{\n  \"version\": \"2\",\n  oops\n}", "t", "r", std::nullopt,
+        r = propose(f.tw.as("ada"), "ada", "landscape", "{\n  \"version\": \"2\",\n  oops\n}", "t", "r", std::nullopt,
             QStringLiteral("broken.json"));
         QVERIFY(!r.ok());
         QVERIFY2(r.error().contains(QStringLiteral("broken.json: not valid JSON")), qPrintable(r.error()));
         QVERIFY2(r.error().contains(QStringLiteral("line 3")), qPrintable(r.error()));
 
         // The same document as in force, or a used version string.
-        r = propose(f.tw.ws(), "ada", "landscape", f.tw.config().landscape->document().dump(), "t", "r", std::nullopt);
+        r = propose(
+            f.tw.as("ada"), "ada", "landscape", f.tw.config().landscape->document().dump(), "t", "r", std::nullopt);
         QVERIFY(!r.ok());
         QVERIFY2(r.error().contains(QStringLiteral("nothing to propose")), qPrintable(r.error()));
-        r = propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "1"), "t", "r", std::nullopt);
+        r = propose(
+            f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "1"), "t", "r", std::nullopt);
         QVERIFY(!r.ok());
         QVERIFY2(r.error().contains(QStringLiteral("already used")), qPrintable(r.error()));
 
@@ -196,7 +200,7 @@ private Q_SLOTS:
         for (auto& [name, attr] : model["domains"]["item"]["attributes"].items())
             if (attr["group"] == "quality")
                 attr["group"] = "engineering";
-        r = propose(f.tw.ws(), "ada", "model", model.dump(), "fold quality into engineering", "r", std::nullopt,
+        r = propose(f.tw.as("ada"), "ada", "model", model.dump(), "fold quality into engineering", "r", std::nullopt,
             QStringLiteral("model.json"));
         QVERIFY(!r.ok());
         QVERIFY2(r.error().contains(QStringLiteral("would no longer be valid")), qPrintable(r.error()));
@@ -207,10 +211,11 @@ private Q_SLOTS:
         model["version"] = "2026.12";
         model["domains"]["item"]["attributes"]["ecl_number"]
             = { { "type", "string" }, { "group", "engineering" }, { "label", "Export control" }, { "max_length", 20 } };
-        MDSYNC_REQUIRE_OK(m, propose(f.tw.ws(), "ada", "model", model.dump(), "export control", "r", std::nullopt));
+        MDSYNC_REQUIRE_OK(
+            m, propose(f.tw.as("ada"), "ada", "model", model.dump(), "export control", "r", std::nullopt));
         QVERIFY2(std::find(m->summary.begin(), m->summary.end(), "attribute item.ecl_number added") != m->summary.end(),
             qPrintable(dumped(m->summary)));
-        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.ws(), "ben", m->id, "ok"));
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.as("ben"), "ben", m->id, "ok"));
         MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(f.tw.ws()));
         QCOMPARE(cfg->model->version(), std::string("2026.12"));
         QVERIFY(cfg->model->domain("item")->attribute("ecl_number"));
@@ -222,14 +227,14 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.setUp());
-        QVERIFY(!propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t", "r",
+        QVERIFY(!propose(f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t", "r",
             nowMs() - 3600 * 1000)
                      .ok()); // not in the past
         const TimeMs due = nowMs() + 1500;
         MDSYNC_REQUIRE_OK(p,
-            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
+            propose(f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "lifecycle to ERP",
                 "from the next shift", due));
-        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.ws(), "ben", p->id, "ok"));
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.as("ben"), "ben", p->id, "ok"));
         QCOMPARE(a->effectiveAt.value_or(0), due);
         // Stored, audited, but not in force yet: the projections still show PLM.
         MDSYNC_REQUIRE_OK(now, loadActiveConfig(f.tw.ws()));
@@ -255,16 +260,18 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.setUp());
         MDSYNC_REQUIRE_OK(p1,
-            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t1", "r", std::nullopt));
+            propose(
+                f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "t1", "r", std::nullopt));
         MDSYNC_REQUIRE_OK(p2,
-            propose(f.tw.ws(), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "3"), "t2", "r", std::nullopt));
-        QVERIFY(!rejectChange(f.tw.ws(), "sam", p1->id, "no").ok());
-        QVERIFY(!rejectChange(f.tw.ws(), "ben", p1->id, "").ok());
-        MDSYNC_REQUIRE_OK(r1, rejectChange(f.tw.ws(), "ben", p1->id, "PLM still owns the release process"));
+            propose(
+                f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "3"), "t2", "r", std::nullopt));
+        QVERIFY(!rejectChange(f.tw.as("sam"), "sam", p1->id, "no").ok());
+        QVERIFY(!rejectChange(f.tw.as("ben"), "ben", p1->id, "").ok());
+        MDSYNC_REQUIRE_OK(r1, rejectChange(f.tw.as("ben"), "ben", p1->id, "PLM still owns the release process"));
         QCOMPARE(r1->status, std::string("rejected"));
-        MDSYNC_REQUIRE_OK(r2, rejectChange(f.tw.ws(), "ada", p2->id, "duplicate of #1"));
+        MDSYNC_REQUIRE_OK(r2, rejectChange(f.tw.as("ada"), "ada", p2->id, "duplicate of #1"));
         QCOMPARE(r2->status, std::string("withdrawn"));
-        const auto late = approveChange(f.tw.ws(), "ben", p1->id, "changed my mind");
+        const auto late = approveChange(f.tw.as("ben"), "ben", p1->id, "changed my mind");
         QVERIFY(!late.ok());
         QVERIFY2(late.error().contains(QStringLiteral("already rejected")), qPrintable(late.error()));
         QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.reject'")), 2);

@@ -411,8 +411,8 @@ private Q_SLOTS:
         h.connectors.erase("WMS-P100");
         auto* fixed = h.addTarget("WMS-P100");
         QVERIFY(fixed);
-        QVERIFY(grantRole(h.tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
-        QVERIFY(grantRole(h.tw.ws(), "ada", "sam", Role::Steward, "team").ok());
+        QVERIFY(h.tw.makeAdmin("ada").isEmpty());
+        QVERIFY(grantRole(h.tw.as("ada"), "ada", "sam", Role::Steward, "team").ok());
         ExceptionActions actions(h.tw.ws());
         QVERIFY(!actions.replay("ada", exceptionId).ok()); // admins do not replay
         QVERIFY(actions.replay("sam", exceptionId, "WMS release 7.2 accepts it").ok());
@@ -488,8 +488,8 @@ private Q_SLOTS:
         QVERIFY(h.start());
         // Pausing is a steward's (or admin's) action, checked in the core.
         QVERIFY(!h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
-        QVERIFY(grantRole(h.tw.ws(), "admin1", "admin1", Role::Admin, "first admin").ok());
-        QVERIFY(grantRole(h.tw.ws(), "admin1", "steward1", Role::Steward, "plant IT").ok());
+        QVERIFY(h.tw.makeAdmin("admin1").isEmpty());
+        QVERIFY(grantRole(h.tw.as("admin1"), "admin1", "steward1", Role::Steward, "plant IT").ok());
         QVERIFY(h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
         QVERIFY(!h.dispatcher->pause("ERP", "steward1", "again").ok()); // already paused: says so
         QVERIFY(!h.dispatcher->pause("NOPE", "steward1", "x").ok());

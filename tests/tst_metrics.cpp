@@ -231,15 +231,15 @@ private Q_SLOTS:
         QCOMPARE(pts[0]["attempts"].get<int>(), 0);
 
         // Replays: F1 (rejected) is acked after its replay, F2 fails again.
-        QVERIFY(grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
-        QVERIFY(grantRole(tw.ws(), "ada", "sam", Role::Steward, "team").ok());
+        QVERIFY(tw.makeAdmin("ada").isEmpty());
+        QVERIFY(grantRole(tw.as("ada"), "ada", "sam", Role::Steward, "team").ok());
         const qint64 f1
             = scalar(tw.db(), QStringLiteral("SELECT id FROM exception WHERE object_key = 'FG-F1'")).toLongLong();
         const qint64 f2
             = scalar(tw.db(), QStringLiteral("SELECT id FROM exception WHERE object_key = 'FG-F2'")).toLongLong();
         QVERIFY(f1 > 0 && f2 > 0);
         erp.script["FG-F2"] = { outcome(DeliveryOutcome::Kind::Rejected, 400, "still broken") };
-        ExceptionActions actions(tw.ws());
+        ExceptionActions actions(tw.as("sam"));
         QVERIFY(actions.replay("sam", f1, "fixed at ERP").ok());
         QVERIFY(actions.replay("sam", f2, "try again").ok());
         g_now += 1000;
@@ -309,12 +309,12 @@ private Q_SLOTS:
         }
 
         // MTTR after a resolve: the 2 h old exception is closed now.
-        QVERIFY(grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok());
-        QVERIFY(grantRole(tw.ws(), "ada", "sam", Role::Steward, "team").ok());
+        QVERIFY(tw.makeAdmin("ada").isEmpty());
+        QVERIFY(grantRole(tw.as("ada"), "ada", "sam", Role::Steward, "team").ok());
         const qint64 id
             = scalar(tw.db(), QStringLiteral("SELECT id FROM exception WHERE created_at = %1").arg(now - 2 * hour))
                   .toLongLong();
-        ExceptionActions actions(tw.ws());
+        ExceptionActions actions(tw.as("sam"));
         QVERIFY(actions.resolve("sam", id, "fixed in the supplier portal").ok());
         auto k2 = computeKpis(tw.db(), ko);
         QVERIFY(k2.ok());

@@ -49,8 +49,7 @@ bool makeWorkspace(TempWorkspace& tw)
     rm["net_weight"] = "3 m";
     if (!tw.ingest({ event("PLM", "item", "RM-1", rm) }).ok())
         return false;
-    if (!grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok()
-        || !grantRole(tw.ws(), "ada", "sam", Role::Steward, "team").ok())
+    if (!tw.makeAdmin("ada").isEmpty() || !grantRole(tw.as("ada"), "ada", "sam", Role::Steward, "team").ok())
         return false;
     RawConnection raw(tw.path());
     for (const char* sql : {

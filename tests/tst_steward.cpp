@@ -25,12 +25,17 @@ struct Fixture
     {
         if (!tw.ok())
             return false;
-        if (!grantRole(tw.ws(), "ada", "ada", Role::Admin, "bootstrap").ok())
+        if (const QString e = tw.makeAdmin("ada"); !e.isEmpty()) {
+            qWarning("make ada admin: %s", qPrintable(e));
             return false;
+        }
         for (const auto& [login, role] : { std::pair { "sam", Role::Steward }, std::pair { "abe", Role::Approver },
-                 std::pair { "aud", Role::Auditor } })
-            if (!grantRole(tw.ws(), "ada", login, role, "team").ok())
+                 std::pair { "aud", Role::Auditor } }) {
+            if (auto r = grantRole(tw.as("ada"), "ada", login, role, "team"); !r) {
+                qWarning("grant %s: %s", login, qPrintable(r.error()));
                 return false;
+            }
+        }
         nlohmann::json bad = releasedItem("Bracket", { "P100" });
         bad["net_weight"] = "3 m";
         if (!tw.ingest({ event("PLM", "item", "RM-1", bad) }).ok())
@@ -39,6 +44,8 @@ struct Fixture
             = scalar(tw.db(), QStringLiteral("SELECT id FROM exception WHERE category = 'validation'")).toLongLong();
         return exceptionId > 0;
     }
+    // The steward actions as `who` performs them: on PostgreSQL on that login's own connection.
+    ExceptionActions actionsOf(const std::string& who) { return ExceptionActions(tw.as(who)); }
     QString status() const
     {
         return scalar(const_cast<TempWorkspace&>(tw).db(),
@@ -73,19 +80,21 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        // Nobody is admin yet: the first grant must make the actor itself admin.
-        QVERIFY(!grantRole(tw.ws(), "eve", "mallory", Role::Admin, "x").ok());
-        QVERIFY(!grantRole(tw.ws(), "eve", "eve", Role::Steward, "x").ok());
-        QVERIFY(grantRole(tw.ws(), "ada", "ada", Role::Admin, "created the workspace").ok());
+        // Nobody is admin yet: the first grant must make the actor itself admin. The creator of the workspace does
+        // that (on PostgreSQL its owner login: no other login may write the roles yet).
+        const std::string ada = tw.owner();
+        QVERIFY(!grantRole(tw.as("eve"), "eve", "mallory", Role::Admin, "x").ok());
+        QVERIFY(!grantRole(tw.as("eve"), "eve", "eve", Role::Steward, "x").ok());
+        QVERIFY(grantRole(tw.as(ada), ada, ada, Role::Admin, "created the workspace").ok());
         // Now only admins grant.
-        const auto refused = grantRole(tw.ws(), "eve", "eve", Role::Admin, "me too");
+        const auto refused = grantRole(tw.as("eve"), "eve", "eve", Role::Admin, "me too");
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().contains(QStringLiteral("may not manage user roles")), qPrintable(refused.error()));
-        QVERIFY(!grantRole(tw.ws(), "ada", "sam", Role::Steward, "").ok()); // reason required
-        QVERIFY(grantRole(tw.ws(), "ada", "sam", Role::Steward, "joins the MDM team").ok());
-        QVERIFY(!grantRole(tw.ws(), "ada", "sam", Role::Steward, "again").ok());
-        QVERIFY(!revokeRole(tw.ws(), "ada", "ada", Role::Admin, "leaving").ok()); // the last admin stays
-        QVERIFY(revokeRole(tw.ws(), "ada", "sam", Role::Steward, "left the team").ok());
+        QVERIFY(!grantRole(tw.as(ada), ada, "sam", Role::Steward, "").ok()); // reason required
+        QVERIFY(grantRole(tw.as(ada), ada, "sam", Role::Steward, "joins the MDM team").ok());
+        QVERIFY(!grantRole(tw.as(ada), ada, "sam", Role::Steward, "again").ok());
+        QVERIFY(!revokeRole(tw.as(ada), ada, ada, Role::Admin, "leaving").ok()); // the last admin stays
+        QVERIFY(revokeRole(tw.as(ada), ada, "sam", Role::Steward, "left the team").ok());
         QCOMPARE(
             count(tw.db(), QStringLiteral("audit_log"), QStringLiteral("action IN ('role.grant','role.revoke')")), 3);
         auto roles = rolesOf(tw.db(), "sam");
@@ -98,9 +107,9 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.setUp());
-        ExceptionActions x(f.tw.ws());
         const std::int64_t id = f.exceptionId;
         for (const char* who : { "vic", "abe", "aud", "ada" }) {
+            ExceptionActions x = f.actionsOf(who);
             const auto r = x.assign(who, id, "sam");
             QVERIFY2(!r.ok(), who);
             QVERIFY2(r.error().contains(QStringLiteral("may not assign exceptions")), qPrintable(r.error()));
@@ -108,9 +117,9 @@ private Q_SLOTS:
             QVERIFY(!x.resolve(who, id, "fixed").ok());
             QVERIFY(!x.replay(who, id).ok());
         }
-        QVERIFY(!x.comment("vic", id, "hello").ok());
-        QVERIFY(!x.comment("aud", id, "hello").ok());
-        QVERIFY(x.comment("abe", id, "approvers may comment").ok());
+        QVERIFY(!f.actionsOf("vic").comment("vic", id, "hello").ok());
+        QVERIFY(!f.actionsOf("aud").comment("aud", id, "hello").ok());
+        QVERIFY(f.actionsOf("abe").comment("abe", id, "approvers may comment").ok());
         QCOMPARE(f.status(), QStringLiteral("open"));
         QCOMPARE(count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action LIKE 'exception.%'")), 1);
     }
@@ -119,7 +128,7 @@ private Q_SLOTS:
     {
         Fixture f;
         QVERIFY(f.setUp());
-        ExceptionActions x(f.tw.ws());
+        ExceptionActions x = f.actionsOf("sam");
         const std::int64_t id = f.exceptionId;
         QVERIFY(x.assign("sam", id, "sam").ok());
         QVERIFY(!x.assign("sam", id, "sam").ok()); // already
@@ -159,11 +168,33 @@ private Q_SLOTS:
         QVERIFY(AuditLog(f.tw.db()).verify().ok);
     }
 
+    // PostgreSQL: the core acts only as the connection's login, whatever name a caller passes (the database's grants
+    // and triggers hold a psql session to the same, tst_pgroles). SQLite: names are the entry points' business.
+    void anotherLoginsNameIsRefusedOnTheConnection()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        const auto r = ExceptionActions(f.tw.as("abe")).assign("sam", f.exceptionId, "sam");
+        if (!testBackendIsPostgres()) {
+            QVERIFY2(r.ok(), qPrintable(r.error()));
+            return;
+        }
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("user 'sam' may not assign exceptions on a connection authenticated "
+                                                   "as the database login 'abe'")),
+            qPrintable(r.error()));
+        const auto grant = grantRole(f.tw.as("sam"), "ada", "eve", Role::Steward, "not ada's connection");
+        QVERIFY(!grant.ok());
+        QVERIFY2(grant.error().contains(QStringLiteral("authenticated as the database login 'sam'")),
+            qPrintable(grant.error()));
+        QCOMPARE(f.status(), QStringLiteral("open"));
+    }
+
     void discardNeedsAReasonCode()
     {
         Fixture f;
         QVERIFY(f.setUp());
-        ExceptionActions x(f.tw.ws());
+        ExceptionActions x = f.actionsOf("sam");
         DiscardReason r;
         QVERIFY(!discardReasonFromName("because", r));
         QVERIFY(discardReasonFromName("obsolete_object", r));

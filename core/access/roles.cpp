@@ -133,8 +133,28 @@ Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db)
     return out;
 }
 
+Result<void> requireActor(const QSqlDatabase& db, const std::string& login, Action action)
+{
+    // PostgreSQL: an action is the connection's authenticated login's (access/identity.h). The entry points take
+    // the actor from session_user; this holds every caller of the core to the same rule, so a name passed on
+    // someone else's connection is refused here and not only by the database's triggers and grants.
+    if (db.driverName() != QLatin1String("QPSQL"))
+        return {};
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT session_user")) || !q.next())
+        return makeError(sqlError(q, QStringLiteral("session_user")));
+    if (const QString session = q.value(0).toString(); session != qs(login))
+        return makeError(QStringLiteral("user '%1' may not %2 on a connection authenticated as the database login "
+                                        "'%3': on PostgreSQL every action is recorded under the login that performs "
+                                        "it; connect as '%1'")
+                             .arg(qs(login), qs(std::string(actionName(action))), session));
+    return {};
+}
+
 Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action)
 {
+    if (auto r = requireActor(db, login, action); !r)
+        return r;
     auto u = rolesOf(db, login);
     if (!u)
         return makeError(u.error());

@@ -52,8 +52,11 @@ struct UserRoles
 Result<UserRoles> rolesOf(const QSqlDatabase& db, const std::string& login);
 // All logins with granted roles.
 Result<std::vector<UserRoles>> allUserRoles(const QSqlDatabase& db);
-// Ok when one of the login's roles allows the action; otherwise an error that names the user, the action and
-// the roles that would allow it.
+// PostgreSQL: ok when `login` is the connection's authenticated login (session_user), else an error naming both;
+// SQLite: always ok (the entry points decide the actor, access/identity.h). `action` is for the message.
+Result<void> requireActor(const QSqlDatabase& db, const std::string& login, Action action);
+// requireActor, then ok when one of the login's roles allows the action; otherwise an error that names the user, the
+// action and the roles that would allow it.
 Result<void> requirePermission(const QSqlDatabase& db, const std::string& login, Action action);
 
 // The operating-system login of this process, the identity every action is recorded under (access/identity.h):

@@ -524,8 +524,11 @@ Result<void> Corrections::applyAttributes(const std::string& actor, Pending& p, 
         auto ex = loadException(m_ws.db(), p.exceptionId);
         if (ex && ex->stage == "inbound" && !isClosed(ex->status)) {
             ExceptionActions actions(m_ws);
-            if (auto e = actions.resolve(p.proposedBy, p.exceptionId,
-                    "fixed by correction #" + std::to_string(p.id) + " (revision " + std::to_string(revisionNo) + ")");
+            // Under the login applying the correction (its proposer, or the approver who releases it): the audit
+            // entry names who did it, and on PostgreSQL no one acts under another login's name.
+            if (auto e = actions.resolveByCorrection(actor, p.exceptionId,
+                    "fixed by correction #" + std::to_string(p.id) + " of " + p.proposedBy + " (revision "
+                        + std::to_string(revisionNo) + ")");
                 !e)
                 return e;
         }

@@ -304,15 +304,30 @@ Result<void> ExceptionActions::discard(
         });
 }
 
-Result<void> ExceptionActions::resolve(const std::string& actor, std::int64_t id, const std::string& text)
+namespace {
+Result<void> resolveUnder(
+    Workspace& ws, Action permission, const std::string& actor, std::int64_t id, const std::string& text)
 {
     if (text.empty())
         return makeError(QStringLiteral("resolve #%1: say how it was resolved").arg(id));
-    return act(m_ws, actor, Action::Resolve, id, true, "exception.resolve", text,
+    return act(ws, actor, permission, id, true, "exception.resolve", text,
         [&](const ExceptionRow& row, nlohmann::json&, nlohmann::json& after, QString& error) {
             after = { { "status", toString(ExceptionStatus::Resolved) } };
-            return setStatus(m_ws.db(), row, ExceptionStatus::Resolved, error);
+            return setStatus(ws.db(), row, ExceptionStatus::Resolved, error);
         });
+}
+} // namespace
+
+Result<void> ExceptionActions::resolve(const std::string& actor, std::int64_t id, const std::string& text)
+{
+    return resolveUnder(m_ws, Action::Resolve, actor, id, text);
+}
+
+Result<void> ExceptionActions::resolveByCorrection(const std::string& actor, std::int64_t id, const std::string& text)
+{
+    // The caller checked the correction's own permission (correct, or approve for a four-eyes one); an approver may
+    // not resolve exceptions otherwise, so only the identity is checked here (Action::Read: every role).
+    return resolveUnder(m_ws, Action::Read, actor, id, text);
 }
 
 // A drift (the target's copy differs from the revision it acknowledged): replaying it re-sends the object's current

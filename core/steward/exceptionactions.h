@@ -32,6 +32,9 @@ public:
         const std::string& actor, std::int64_t exceptionId, DiscardReason reason, const std::string& text);
     // Closes an exception fixed elsewhere (e.g. an inbound event corrected at the source and re-sent).
     Result<void> resolve(const std::string& actor, std::int64_t exceptionId, const std::string& text);
+    // Resolves the exception a correction fixed, as part of applying it (Corrections): under the login applying
+    // the correction, whose permission the caller checked (steward: correct; approver: approve).
+    Result<void> resolveByCorrection(const std::string& actor, std::int64_t exceptionId, const std::string& text);
     // Sends the failed delivery behind a delivery exception again (same idempotency key, attempts from zero);
     // the dispatcher picks it up, honouring order and dependencies. The exception becomes "replayed"; a new
     // failure opens a new exception.

@@ -74,10 +74,10 @@ Result<void> changeRole(
         return makeError(sqlError(q, QStringLiteral("count admins")));
     const qint64 admins = q.value(0).toLongLong();
     const bool bootstrap = grant && admins == 0 && role == Role::Admin && login == actor;
-    if (!bootstrap) {
-        if (auto r = requirePermission(ws.db(), actor, Action::ManageRoles); !r)
-            return r;
-    }
+    if (auto r = bootstrap ? requireActor(ws.db(), actor, Action::ManageRoles)
+                           : requirePermission(ws.db(), actor, Action::ManageRoles);
+        !r)
+        return r;
     if (ws.isPostgres() && grant) {
         if (auto r = requireDatabaseLogin(ws, login); !r)
             return r;
