@@ -35,7 +35,6 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
-#include <QSqlQuery>
 #include <QTextStream>
 #include <QTimer>
 
@@ -771,14 +770,6 @@ int cmdRun(const Args& a)
     return Ok; // open exceptions are the steward's work, not a failure of the run (they are in the report)
 }
 
-bool systemExists(Workspace& ws, const std::string& id)
-{
-    QSqlQuery q(ws.db());
-    q.prepare(QStringLiteral("SELECT 1 FROM system WHERE id = ?"));
-    q.addBindValue(QString::fromStdString(id));
-    return q.exec() && q.next();
-}
-
 int cmdPause(const Args& a, bool paused)
 {
     const std::string target = a.value(QStringLiteral("target")).toStdString();
@@ -790,8 +781,6 @@ int cmdPause(const Args& a, bool paused)
     auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
     if (!ws)
         return fail(ws.error());
-    if (!systemExists(*ws.value(), target))
-        return fail(QStringLiteral("%1: unknown target system '%2'").arg(a.command, q(target)));
     if (auto r = setTargetPaused(*ws.value(), target, paused, actor(a), reason); !r)
         return fail(r.error());
     out() << q(target) << (paused ? " paused" : " resumed") << '\n';

@@ -413,8 +413,8 @@ private Q_SLOTS:
         QVERIFY(fixed);
         QVERIFY(h.tw.makeAdmin("ada").isEmpty());
         QVERIFY(grantRole(h.tw.as("ada"), "ada", "sam", Role::Steward, "team").ok());
-        ExceptionActions actions(h.tw.ws());
-        QVERIFY(!actions.replay("ada", exceptionId).ok()); // admins do not replay
+        QVERIFY(!ExceptionActions(h.tw.as("ada")).replay("ada", exceptionId).ok()); // admins do not replay
+        ExceptionActions actions(h.tw.as("sam"));
         QVERIFY(actions.replay("sam", exceptionId, "WMS release 7.2 accepts it").ok());
         QVERIFY(!actions.replay("sam", exceptionId).ok()); // already replayed
         h.dispatcher->poke();
@@ -486,13 +486,28 @@ private Q_SLOTS:
         auto* qms = h.addTarget("QMS");
         QVERIFY(erp && qms);
         QVERIFY(h.start());
-        // Pausing is a steward's (or admin's) action, checked in the core.
-        QVERIFY(!h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
+        // Pausing is a steward's (or admin's) action, checked in the core. The steward pauses from a session of
+        // their own (on PostgreSQL their own login), not through the running dispatcher: it notices within
+        // pauseRecheckMs.
+        Workspace& steward = h.tw.as("steward1");
+        const auto refused = setTargetPaused(steward, "ERP", true, "steward1", "ERP upgrade weekend");
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QStringLiteral("steward1")), qPrintable(refused.error()));
         QVERIFY(h.tw.makeAdmin("admin1").isEmpty());
         QVERIFY(grantRole(h.tw.as("admin1"), "admin1", "steward1", Role::Steward, "plant IT").ok());
-        QVERIFY(h.dispatcher->pause("ERP", "steward1", "ERP upgrade weekend").ok());
-        QVERIFY(!h.dispatcher->pause("ERP", "steward1", "again").ok()); // already paused: says so
-        QVERIFY(!h.dispatcher->pause("NOPE", "steward1", "x").ok());
+        QVERIFY(setTargetPaused(steward, "ERP", true, "steward1", "ERP upgrade weekend").ok());
+        const auto twice = setTargetPaused(steward, "ERP", true, "steward1", "again");
+        QVERIFY2(!twice.ok() && twice.error().contains(QStringLiteral("already paused")), qPrintable(twice.error()));
+        const auto unknown = setTargetPaused(steward, "NOPE", true, "steward1", "x");
+        QVERIFY2(!unknown.ok() && unknown.error().contains(QStringLiteral("unknown target system 'NOPE'")),
+            qPrintable(unknown.error()));
+        const auto pausedAtDispatcher = [&h] {
+            for (const auto& t : h.dispatcher->targets())
+                if (t.id == "ERP")
+                    return t.paused;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pausedAtDispatcher(), 5000);
         QVERIFY(h.ingest({ item("FG-8000", "Compressor") }));
         QVERIFY(h.runUntilIdle());
         QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-8000"), QStringLiteral("QMS"), 1),
@@ -505,7 +520,8 @@ private Q_SLOTS:
                                     " AND reason = 'ERP upgrade weekend' AND actor = 'steward1'")),
             1);
         QCOMPARE(scalar(h.tw.db(), QStringLiteral("SELECT paused FROM system WHERE id = 'ERP'")).toInt(), 1);
-        QVERIFY(h.dispatcher->resume("ERP", "steward1", "upgrade done").ok());
+        QVERIFY(setTargetPaused(steward, "ERP", false, "steward1", "upgrade done").ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!pausedAtDispatcher(), 5000);
         QVERIFY(h.runUntilIdle());
         QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FG-8000"), QStringLiteral("ERP"), 1),
             QStringLiteral("acked"));

@@ -365,16 +365,8 @@ Result<void> Dispatcher::start()
             return makeError(error);
         }
     }
-    {
-        QSqlQuery q(m_ws.db());
-        if (!q.exec(QStringLiteral("SELECT id, paused FROM system")))
-            return makeError(sqlError(q, QStringLiteral("dispatcher: read pause flags")));
-        while (q.next()) {
-            auto it = m_targets.find(q.value(0).toString().toStdString());
-            if (it != m_targets.end())
-                it->second->paused = q.value(1).toInt() != 0;
-        }
-    }
+    if (auto r = readPauseFlags(); !r)
+        return r;
 
     // Crash recovery: a delivery found in flight was sent (or about to be) by a run that stopped before the
     // answer was recorded. It is sent again with the same idempotency key; the target de-duplicates.
@@ -441,6 +433,26 @@ void Dispatcher::poke()
 
 // ---- pause / resume -----------------------------------------------------------------------------------
 
+Result<void> Dispatcher::readPauseFlags()
+{
+    QSqlQuery q(m_ws.db());
+    if (!q.exec(QStringLiteral("SELECT id, paused FROM system")))
+        return makeError(sqlError(q, QStringLiteral("dispatcher: read pause flags")));
+    bool resumed = false;
+    while (q.next()) {
+        auto it = m_targets.find(q.value(0).toString().toStdString());
+        if (it == m_targets.end())
+            continue;
+        const bool paused = q.value(1).toInt() != 0;
+        resumed = resumed || (it->second->paused && !paused);
+        it->second->paused = paused;
+    }
+    m_sincePauseRead.start();
+    if (resumed)
+        poke();
+    return {};
+}
+
 Result<void> setTargetPaused(
     Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason)
 {
@@ -459,39 +471,26 @@ Result<void> setTargetPaused(
     q.bindValue(QStringLiteral(":id"), QString::fromStdString(target));
     if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("pause flag of %1").arg(QString::fromStdString(target))));
-    if (q.numRowsAffected() != 1)
+    if (q.numRowsAffected() != 1) {
+        QSqlQuery known(ws.db());
+        known.prepare(QStringLiteral("SELECT 1 FROM system WHERE id = ?"));
+        known.addBindValue(QString::fromStdString(target));
+        if (!known.exec())
+            return makeError(sqlError(known, QStringLiteral("system %1").arg(QString::fromStdString(target))));
+        if (!known.next())
+            return makeError(
+                QStringLiteral("%1: unknown target system '%2'")
+                    .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), QString::fromStdString(target)));
         return makeError(
             QStringLiteral("target %1 is already %2")
                 .arg(QString::fromStdString(target), paused ? QStringLiteral("paused") : QStringLiteral("running")));
+    }
     AuditLog audit(ws.db());
     if (auto r = audit.append(actor, paused ? "target.pause" : "target.resume", "target/" + target,
             nlohmann::json { { "paused", !paused } }, nlohmann::json { { "paused", paused } }, reason);
         !r)
         return makeError(r.error());
     return tx.commit();
-}
-
-Result<void> Dispatcher::pause(const std::string& target, const std::string& actor, const std::string& reason)
-{
-    auto it = m_targets.find(target);
-    if (it == m_targets.end())
-        return makeError(QStringLiteral("pause: unknown target %1").arg(QString::fromStdString(target)));
-    if (auto r = setTargetPaused(m_ws, target, true, actor, reason); !r)
-        return r;
-    it->second->paused = true;
-    return {};
-}
-
-Result<void> Dispatcher::resume(const std::string& target, const std::string& actor, const std::string& reason)
-{
-    auto it = m_targets.find(target);
-    if (it == m_targets.end())
-        return makeError(QStringLiteral("resume: unknown target %1").arg(QString::fromStdString(target)));
-    if (auto r = setTargetPaused(m_ws, target, false, actor, reason); !r)
-        return r;
-    it->second->paused = false;
-    poke();
-    return {};
 }
 
 // ---- picking ------------------------------------------------------------------------------------------
@@ -501,6 +500,14 @@ void Dispatcher::tick()
     if (!m_running || m_inTick)
         return;
     m_inTick = true;
+    // Another session may have paused or resumed a target (`mdsyncctl pause`, a steward on a shared workspace).
+    if (m_sincePauseRead.hasExpired(m_o.pauseRecheckMs)) {
+        if (auto r = readPauseFlags(); !r) {
+            m_inTick = false;
+            fail(r.error());
+            return;
+        }
+    }
     const TimeMs t = now();
     std::vector<std::pair<Target*, std::vector<Pick>>> toSend;
     std::vector<Pick> holds;

@@ -6,6 +6,7 @@
 #include "util/result.h"
 #include "util/timeutil.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
@@ -45,6 +46,9 @@ struct DispatcherOptions
         20 }; // 429 / 503: Retry-After when given, else this
     int tickMs = 50; // how often due deliveries are looked for (also woken by poke())
     int holdRecheckMs = 1000; // a held delivery is re-checked at least this often
+    // The targets' pause flags are read again this often (monotonic time), so a pause or resume made by another
+    // session (`mdsyncctl pause`, a steward on a shared workspace) takes effect within it.
+    int pauseRecheckMs = 1000;
     int flushMs = 20; // outcomes are committed at most this long after they arrive...
     int flushMaxOutcomes = 512; // ...or when this many are waiting
     int maxBatchItems = 100; // deliveries per batch call (scheduled batches, micro-batches)
@@ -81,8 +85,9 @@ struct TargetState
     TimeMs lastAckAt = 0;
 };
 
-// Sets a target's pause flag in the workspace with an audit entry (reason required). Used by the dispatcher
-// and, while no core runs, by `mdsyncctl pause/resume`; a running dispatcher reads the flag at start().
+// Sets a target's pause flag in the workspace with an audit entry (reason required): events keep queuing for
+// a paused target. `mdsyncctl pause/resume` and a steward's session call it; a running dispatcher reads the
+// flags at start() and again every DispatcherOptions::pauseRecheckMs. An unknown target is refused.
 Result<void> setTargetPaused(
     Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason);
 
@@ -121,10 +126,6 @@ public:
     // Something was added to the outbox (ingest): look for due deliveries now.
     void poke();
 
-    // Pause/resume a target: events keep queuing while paused. Recorded in the audit log with the reason.
-    Result<void> pause(const std::string& target, const std::string& actor, const std::string& reason);
-    Result<void> resume(const std::string& target, const std::string& actor, const std::string& reason);
-
     // Commits outcomes that arrived but are not yet written (normally done by a timer).
     Result<void> flush();
 
@@ -151,6 +152,7 @@ private:
     struct Statements;
 
     void tick();
+    Result<void> readPauseFlags();
     Result<void> pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, std::vector<Pick>& holds,
         std::vector<Pick>& superseded, std::vector<Pick>& mappingFailures);
     void sendPicks(Target& t, std::vector<Pick> picks);
@@ -169,6 +171,7 @@ private:
     std::vector<Outcome> m_pending; // outcomes not yet committed
     QTimer* m_tickTimer = nullptr;
     QTimer* m_flushTimer = nullptr;
+    QElapsedTimer m_sincePauseRead;
     bool m_running = false;
     bool m_inTick = false;
     bool m_wasIdle = false;
