@@ -14,6 +14,8 @@
 
 #include <QTest>
 
+#include <map>
+
 using namespace mdsync;
 using namespace mdsync::test;
 using json = nlohmann::json;
@@ -21,42 +23,69 @@ using json = nlohmann::json;
 namespace {
 
 // admin ada; stewards sam and sue; approver abe; amy is steward and approver; auditor aud; vic has no role.
-bool grantTeam(Workspace& ws)
+bool grantTeam(TempWorkspace& tw)
 {
-    if (!grantRole(ws, "ada", "ada", Role::Admin, "bootstrap").ok())
+    if (!tw.makeAdmin("ada").isEmpty())
         return false;
     for (const auto& [login, role] : { std::pair { "sam", Role::Steward }, std::pair { "sue", Role::Steward },
              std::pair { "abe", Role::Approver }, std::pair { "amy", Role::Steward },
              std::pair { "amy", Role::Approver }, std::pair { "aud", Role::Auditor } })
-        if (!grantRole(ws, "ada", login, role, "team").ok())
+        if (!grantRole(tw.as("ada"), "ada", login, role, "team").ok())
             return false;
     return true;
 }
 
-// A steward's view of a workspace: contracts and the corrections API on the workspace's pipeline.
+// Each person's desk on a workspace: the corrections API, bulk replay and fix rules on that person's own
+// connection and pipeline (on PostgreSQL their own login, TempWorkspace::as).
 struct Desk
 {
+    TempWorkspace* tw = nullptr;
     ContractSet contracts;
-    std::unique_ptr<Corrections> corrections;
-
-    bool open(TempWorkspace& tw)
+    struct Tools
     {
-        auto c = ContractSet::builtin(*tw.config().model, *tw.config().landscape);
+        std::unique_ptr<Corrections> corrections;
+        std::unique_ptr<ReplayJobs> jobs;
+        std::unique_ptr<FixRules> rules;
+    };
+    std::map<std::string, Tools, std::less<>> people;
+
+    bool open(TempWorkspace& w)
+    {
+        auto c = ContractSet::builtin(*w.config().model, *w.config().landscape);
         if (!c)
             return false;
+        tw = &w;
         contracts = std::move(c).value();
-        corrections = std::make_unique<Corrections>(tw.ws(), tw.pipeline(), contracts);
         return true;
     }
+    Tools& of(const std::string& login)
+    {
+        Tools& t = people[login];
+        if (!t.corrections) {
+            t.corrections = std::make_unique<Corrections>(tw->as(login), tw->pipelineAs(login), contracts);
+            t.jobs = std::make_unique<ReplayJobs>(tw->as(login), contracts, tw->config().model->units());
+            t.rules = std::make_unique<FixRules>(tw->as(login), *t.corrections);
+        }
+        return t;
+    }
+    Corrections& as(const std::string& login) { return *of(login).corrections; }
+    ReplayJobs& jobs(const std::string& login) { return *of(login).jobs; }
+    FixRules& rules(const std::string& login) { return *of(login).rules; }
 };
 
+// An attribute of an item's current state, as text (a string as is, anything else as JSON).
 QString stateOf(TempWorkspace& tw, const QString& key, const QString& attribute)
 {
-    return scalar(tw.db(),
-        QStringLiteral("SELECT json_extract(r.state, '$.%1') FROM object o JOIN revision r ON r.id ="
-                       " o.current_revision_id WHERE o.domain = 'item' AND o.key = '%2'")
-            .arg(attribute, key))
-        .toString();
+    const QString state = scalar(tw.db(),
+        QStringLiteral("SELECT r.state FROM object o JOIN revision r ON r.id = o.current_revision_id"
+                       " WHERE o.domain = 'item' AND o.key = '%1'")
+            .arg(key))
+                              .toString();
+    const json j = json::parse(state.toStdString(), nullptr, false);
+    if (!j.is_object() || !j.contains(attribute.toStdString()))
+        return {};
+    const json& v = j[attribute.toStdString()];
+    return QString::fromStdString(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 qint64 revisionNo(TempWorkspace& tw, const QString& key)
@@ -77,13 +106,13 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(
             tw.ingest({ mdsync::test::event("PLM", "item", "FG-1", releasedItem("Pump housing", { "P100" })) }).ok());
         Desk d;
         QVERIFY(d.open(tw));
         MDSYNC_REQUIRE_OK(r,
-            d.corrections->correctAttributes(
+            d.as("sam").correctAttributes(
                 "sam", "item", "FG-1", { { "description", "Pump housing, cast iron" } }, "typo in PLM"));
         QCOMPARE(qs(r->status), QStringLiteral("applied"));
         QCOMPARE(qs(r->onBehalfOf), QStringLiteral("PLM"));
@@ -114,31 +143,31 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "FG-2", releasedItem("Valve", { "P100" })),
                               mdsync::test::event("PLM", "item", "FG-3", releasedItem("Seal", { "P100" })) })
                     .ok());
         Desk d;
         QVERIFY(d.open(tw));
         MDSYNC_REQUIRE_OK(r,
-            d.corrections->correctAttributes(
+            d.as("sam").correctAttributes(
                 "sam", "item", "FG-2", { { "lifecycle_status", "blocked" } }, "quality hold from the plant"));
         QCOMPARE(qs(r->status), QStringLiteral("awaiting_approval"));
         QCOMPARE(r->criticalGroups, std::vector<std::string> { "lifecycle" });
         QCOMPARE(revisionNo(tw, QStringLiteral("FG-2")), 1); // nothing applied yet
 
         // A steward is not an approver; an approver who made the correction cannot approve it either.
-        auto bySteward = d.corrections->approve("sue", r->id, "ok");
+        auto bySteward = d.as("sue").approve("sue", r->id, "ok");
         QVERIFY(!bySteward.ok());
         QVERIFY2(bySteward.error().contains(QStringLiteral("may not")), qPrintable(bySteward.error()));
-        MDSYNC_REQUIRE_OK(own,
-            d.corrections->correctAttributes("amy", "item", "FG-3", { { "lifecycle_status", "obsolete" } }, "EOL"));
-        auto self = d.corrections->approve("amy", own->id, "mine");
+        MDSYNC_REQUIRE_OK(
+            own, d.as("amy").correctAttributes("amy", "item", "FG-3", { { "lifecycle_status", "obsolete" } }, "EOL"));
+        auto self = d.as("amy").approve("amy", own->id, "mine");
         QVERIFY(!self.ok());
         QVERIFY2(self.error().contains(QStringLiteral("four-eyes")), qPrintable(self.error()));
-        QVERIFY(!d.corrections->reject("amy", own->id, "changed my mind").ok());
+        QVERIFY(!d.as("amy").reject("amy", own->id, "changed my mind").ok());
 
-        MDSYNC_REQUIRE_OK(ok, d.corrections->approve("abe", r->id, "confirmed with the plant"));
+        MDSYNC_REQUIRE_OK(ok, d.as("abe").approve("abe", r->id, "confirmed with the plant"));
         QCOMPARE(qs(ok->status), QStringLiteral("applied"));
         QCOMPARE(ok->revisionNo, 2);
         QCOMPARE(stateOf(tw, QStringLiteral("FG-2"), QStringLiteral("lifecycle_status")), QStringLiteral("blocked"));
@@ -146,14 +175,14 @@ private Q_SLOTS:
                      QStringLiteral("SELECT decided_by || '/' || status FROM correction WHERE id = %1").arg(r->id))
                      .toString(),
             QStringLiteral("abe/applied"));
-        const auto again = d.corrections->approve("abe", r->id, "again");
+        const auto again = d.as("abe").approve("abe", r->id, "again");
         QVERIFY(!again.ok());
         QVERIFY2(again.error().startsWith(QStringLiteral("correction #%1 was already applied by abe at 20").arg(r->id)),
             qPrintable(again.error()));
 
         // Reject needs a reason and leaves the object alone.
-        QVERIFY(!d.corrections->reject("abe", own->id, "").ok());
-        MDSYNC_REQUIRE_OK(no, d.corrections->reject("abe", own->id, "FG-3 is still sold"));
+        QVERIFY(!d.as("abe").reject("abe", own->id, "").ok());
+        MDSYNC_REQUIRE_OK(no, d.as("abe").reject("abe", own->id, "FG-3 is still sold"));
         QCOMPARE(qs(no->status), QStringLiteral("rejected"));
         QCOMPARE(revisionNo(tw, QStringLiteral("FG-3")), 1);
         QCOMPARE(column(tw.db(),
@@ -168,7 +197,7 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "FG-4", releasedItem("Motor", { "P100" })) }).ok());
         Desk d;
         QVERIFY(d.open(tw));
@@ -189,11 +218,11 @@ private Q_SLOTS:
             { json::object(), "x", "no attribute values" },
         };
         for (const auto& c : cases) {
-            auto r = d.corrections->correctAttributes("sam", "item", "FG-4", c.changes, c.reason);
+            auto r = d.as("sam").correctAttributes("sam", "item", "FG-4", c.changes, c.reason);
             QVERIFY2(!r.ok(), c.expected);
             QVERIFY2(r.error().contains(QString::fromUtf8(c.expected)), qPrintable(r.error()));
         }
-        auto missing = d.corrections->correctAttributes("sam", "item", "NOPE", { { "description", "x" } }, "x");
+        auto missing = d.as("sam").correctAttributes("sam", "item", "NOPE", { { "description", "x" } }, "x");
         QVERIFY(!missing.ok());
         QVERIFY2(missing.error().contains(QStringLiteral("no item 'NOPE'")), qPrintable(missing.error()));
         QCOMPARE(count(tw.db(), QStringLiteral("correction")), 0);
@@ -206,31 +235,29 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "FG-5", releasedItem("Gear", { "P100" })) }).ok());
         Desk d;
         QVERIFY(d.open(tw));
         for (const char* who : { "vic", "abe", "aud", "ada" }) {
-            auto r = d.corrections->correctAttributes(who, "item", "FG-5", { { "description", "Gear 2" } }, "x");
+            auto r = d.as(who).correctAttributes(who, "item", "FG-5", { { "description", "Gear 2" } }, "x");
             QVERIFY2(!r.ok(), who);
             QVERIFY2(r.error().contains(QStringLiteral("may not")), qPrintable(r.error()));
         }
-        ReplayJobs jobs(tw.ws(), d.contracts, tw.config().model->units());
         ReplayFilter f;
         f.target = "WMS-P100";
-        auto replay = jobs.run("abe", f, "x");
+        auto replay = d.jobs("abe").run("abe", f, "x");
         QVERIFY(!replay.ok());
         QVERIFY2(replay.error().contains(QStringLiteral("may not")), qPrintable(replay.error()));
-        QVERIFY(jobs.dryRun("vic", f).ok()); // looking is reading
-        FixRules rules(tw.ws(), *d.corrections);
+        QVERIFY(d.jobs("vic").dryRun("vic", f).ok()); // looking is reading
         FixRule rule;
         rule.name = "x";
         rule.scope.target = "WMS-P100";
         rule.field = "storageClass";
         rule.setTo = "AMB";
         rule.reason = "x";
-        QVERIFY(!rules.apply("aud", rule).ok());
-        QVERIFY(!jobs.run("sam", ReplayFilter {}, "everything").ok()); // a bulk replay needs a filter
+        QVERIFY(!d.rules("aud").apply("aud", rule).ok());
+        QVERIFY(!d.jobs("sam").run("sam", ReplayFilter {}, "everything").ok()); // a bulk replay needs a filter
         QCOMPARE(count(tw.db(), QStringLiteral("correction")), 0);
         QCOMPARE(count(tw.db(), QStringLiteral("replay_job")), 0);
         QCOMPARE(count(tw.db(), QStringLiteral("fix_rule")), 0);
@@ -240,16 +267,16 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "FG-6", releasedItem("Shaft", { "P100" })) }).ok());
         Desk d;
         QVERIFY(d.open(tw));
         MDSYNC_REQUIRE_OK(
-            r, d.corrections->correctAttributes("sam", "item", "FG-6", { { "lifecycle_status", "blocked" } }, "hold"));
+            r, d.as("sam").correctAttributes("sam", "item", "FG-6", { { "lifecycle_status", "blocked" } }, "hold"));
         json later = releasedItem("Shaft", { "P100" });
         later["lifecycle_status"] = "obsolete";
         QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "FG-6", later) }).ok());
-        auto stale = d.corrections->approve("abe", r->id, "ok");
+        auto stale = d.as("abe").approve("abe", r->id, "ok");
         QVERIFY(!stale.ok());
         QVERIFY2(stale.error().contains(QStringLiteral("stale")), qPrintable(stale.error()));
         QCOMPARE(stateOf(tw, QStringLiteral("FG-6"), QStringLiteral("lifecycle_status")), QStringLiteral("obsolete"));
@@ -259,7 +286,7 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         json bad = releasedItem("Bracket", { "P100" });
         QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "RM-1", bad) }).ok());
         bad["net_weight"] = "3 m";
@@ -270,7 +297,7 @@ private Q_SLOTS:
         Desk d;
         QVERIFY(d.open(tw));
         MDSYNC_REQUIRE_OK(r,
-            d.corrections->correctAttributes("sam", "item", "RM-1",
+            d.as("sam").correctAttributes("sam", "item", "RM-1",
                 { { "net_weight", { { "value", 3.2 }, { "unit", "kg" } } } }, "weight confirmed by the plant", ex));
         QCOMPARE(qs(r->status), QStringLiteral("applied"));
         QCOMPARE(scalar(tw.db(), QStringLiteral("SELECT status FROM exception WHERE id = %1").arg(ex)).toString(),
@@ -281,7 +308,7 @@ private Q_SLOTS:
     {
         Harness h;
         QVERIFY(h.tw.ok());
-        QVERIFY(grantTeam(h.tw.ws()));
+        QVERIFY(grantTeam(h.tw));
         // The WMS takes active and inactive items only, and its unit codes are EA, KG, ... while the contract maps
         // EA to PCS (the old WMS release's code).
         auto* wms = h.addTarget("WMS-P100",
@@ -313,12 +340,11 @@ private Q_SLOTS:
             2);
         Desk d;
         QVERIFY(d.open(h.tw));
-        ReplayJobs jobs(h.tw.ws(), d.contracts, h.tw.config().model->units());
         ReplayFilter wmsOnly;
         wmsOnly.target = "WMS-P100";
 
         // Dry run before the fix: the same payloads would go again.
-        MDSYNC_REQUIRE_OK(before, jobs.dryRun("vic", wmsOnly));
+        MDSYNC_REQUIRE_OK(before, d.jobs("vic").dryRun("vic", wmsOnly));
         QCOMPARE(before->total, 4);
         for (const auto& i : before->items) {
             QCOMPARE(qs(i.result), QStringLiteral("would_send"));
@@ -326,7 +352,6 @@ private Q_SLOTS:
         }
 
         // Fix once: baseUnit PCS -> EA for every WMS delivery it failed on. Preview, then apply.
-        FixRules rules(h.tw.ws(), *d.corrections);
         FixRule rule;
         rule.name = "WMS unit codes";
         rule.scope.target = "WMS-P100";
@@ -335,11 +360,11 @@ private Q_SLOTS:
         rule.equals = "PCS";
         rule.setTo = "EA";
         rule.reason = "WMS 7.2 uses ISO unit codes";
-        MDSYNC_REQUIRE_OK(preview, rules.preview("sam", rule));
+        MDSYNC_REQUIRE_OK(preview, d.rules("sam").preview("sam", rule));
         QCOMPARE(preview->matches.size(), size_t(2));
         QCOMPARE(dumped(preview->matches[0].before), dumped((json { { "baseUnit", "PCS" } })));
         QCOMPARE(count(h.tw.db(), QStringLiteral("correction")), 0); // a preview changes nothing
-        MDSYNC_REQUIRE_OK(applied, rules.apply("sam", rule));
+        MDSYNC_REQUIRE_OK(applied, d.rules("sam").apply("sam", rule));
         QCOMPARE(applied->applied, 2);
         QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("payload_override IS NOT NULL")), 2);
         QCOMPARE(
@@ -348,12 +373,12 @@ private Q_SLOTS:
         const qint64 blockedEx = scalar(
             h.tw.db(), QStringLiteral("SELECT id FROM exception WHERE message LIKE '%BLOCKED%' ORDER BY id LIMIT 1"))
                                      .toLongLong();
-        auto notEditable = d.corrections->correctPayload("sam", blockedEx, { { "status", "ACTIVE" } }, "x");
+        auto notEditable = d.as("sam").correctPayload("sam", blockedEx, { { "status", "ACTIVE" } }, "x");
         QVERIFY(!notEditable.ok());
         QVERIFY2(notEditable.error().contains(QStringLiteral("not editable")), qPrintable(notEditable.error()));
 
         // The dry run now shows the corrected payload and its difference to what WMS last acknowledged (nothing).
-        MDSYNC_REQUIRE_OK(after, jobs.dryRun("sam", wmsOnly));
+        MDSYNC_REQUIRE_OK(after, d.jobs("sam").dryRun("sam", wmsOnly));
         for (const auto& i : after->items) {
             if (i.key != "FG-10")
                 continue;
@@ -365,7 +390,7 @@ private Q_SLOTS:
         // Bulk replay: all four go again; the corrected two are acked, the blocked two fail again.
         std::vector<std::int64_t> progress;
         MDSYNC_REQUIRE_OK(job,
-            jobs.run("sam", wmsOnly, "WMS storage classes fixed",
+            d.jobs("sam").run("sam", wmsOnly, "WMS storage classes fixed",
                 [&](std::int64_t done, std::int64_t total, const ReplayItem&) {
                     progress.push_back(done * 10 + total);
                     return true;
@@ -391,7 +416,7 @@ private Q_SLOTS:
 
         // A cancelled job stops after the item the callback refused to go on from.
         MDSYNC_REQUIRE_OK(cancelled,
-            jobs.run(
+            d.jobs("sam").run(
                 "sam", wmsOnly, "retry blocked", [](std::int64_t, std::int64_t, const ReplayItem&) { return false; }));
         QVERIFY(cancelled->cancelled);
         QCOMPARE(cancelled->items.size(), size_t(1));
@@ -411,7 +436,7 @@ private Q_SLOTS:
         // (it was not: "never back to the source" skipped it) and the refusals must close.
         Harness h;
         QVERIFY(h.tw.ok());
-        QVERIFY(grantTeam(h.tw.ws()));
+        QVERIFY(grantTeam(h.tw));
         auto* qms = h.addTarget("QMS", { { "rules", { { "item", { { "required", { "inspection_plan" } } } } } } });
         QVERIFY(qms);
         QVERIFY(h.start());
@@ -425,7 +450,6 @@ private Q_SLOTS:
 
         Desk d;
         QVERIFY(d.open(h.tw));
-        FixRules rules(h.tw.ws(), *d.corrections);
         FixRule rule;
         rule.name = "default inspection plan";
         rule.kind = "attribute";
@@ -433,7 +457,7 @@ private Q_SLOTS:
         rule.field = "inspection_plan";
         rule.setTo = "IP-STD-01";
         rule.reason = "QMS 5 requires a plan";
-        MDSYNC_REQUIRE_OK(applied, rules.apply("sam", rule));
+        MDSYNC_REQUIRE_OK(applied, d.rules("sam").apply("sam", rule));
         QCOMPARE(applied->applied, 2);
         QCOMPARE(
             count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("target_id = 'QMS' AND revision_no = 2")), 2);
@@ -453,7 +477,7 @@ private Q_SLOTS:
     {
         Harness h;
         QVERIFY(h.tw.ok());
-        QVERIFY(grantTeam(h.tw.ws()));
+        QVERIFY(grantTeam(h.tw));
         json strict = { { "rules", { { "item", { { "accepted", { { "status", { "ACTIVE", "INACTIVE" } } } } } } } } };
         QVERIFY(h.addTarget("WMS-P100", strict));
         QVERIFY(h.start(fastOptions(), true));
@@ -471,11 +495,10 @@ private Q_SLOTS:
             QStringLiteral("failed"));
         Desk d;
         QVERIFY(d.open(h.tw));
-        ReplayJobs jobs(h.tw.ws(), d.contracts, h.tw.config().model->units());
         ReplayFilter f;
         f.target = "WMS-P100";
         f.errorText = "STATUS"; // case-insensitive, in the target's message
-        MDSYNC_REQUIRE_OK(dry, jobs.dryRun("sam", f));
+        MDSYNC_REQUIRE_OK(dry, d.jobs("sam").dryRun("sam", f));
         QCOMPARE(dry->total, 1);
         const ReplayItem& i = dry->items.front();
         QCOMPARE(i.lastAckedRevisionNo, 1);
@@ -484,7 +507,7 @@ private Q_SLOTS:
                 { { "field", "shortText" }, { "change", "changed" }, { "before", "Fan" }, { "after", "Fan 230V" } },
                 { { "field", "status" }, { "change", "changed" }, { "before", "ACTIVE" }, { "after", "BLOCKED" } } })));
         f.errorText = "no such text";
-        MDSYNC_REQUIRE_OK(none, jobs.dryRun("sam", f));
+        MDSYNC_REQUIRE_OK(none, d.jobs("sam").dryRun("sam", f));
         QCOMPARE(none->total, 0);
         QVERIFY(!ReplayFilter::parse("target").ok());
         QVERIFY(!ReplayFilter::parse("older-than=soon").ok());
