@@ -32,14 +32,15 @@ using json = nlohmann::json;
 
 namespace {
 
-// admin ada; steward sam; amy is steward and approver; abe is approver.
-bool grantTeam(Workspace& ws)
+// admin ada; steward sam; amy is steward and approver; abe is approver. Each acts through their own login on
+// PostgreSQL (TempWorkspace::locationAs), as on a shared workspace.
+bool grantTeam(TempWorkspace& tw)
 {
-    if (!grantRole(ws, "ada", "ada", Role::Admin, "bootstrap").ok())
+    if (!tw.makeAdmin("ada").isEmpty())
         return false;
     for (const auto& [login, role] : { std::pair { "sam", Role::Steward }, std::pair { "amy", Role::Steward },
              std::pair { "amy", Role::Approver }, std::pair { "abe", Role::Approver } })
-        if (!grantRole(ws, "ada", login, role, "team").ok())
+        if (!grantRole(tw.as("ada"), "ada", login, role, "team").ok())
             return false;
     return true;
 }
@@ -157,7 +158,7 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(makeBacklog(tw, 40));
         tw.close();
         const QString path = tw.path();
@@ -236,14 +237,14 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QElapsedTimer setup;
         setup.start();
         QVERIFY(makeBacklog(tw, 1000));
         tw.close();
         qInfo("fixture: 1000 failed deliveries in %lld ms", static_cast<long long>(setup.elapsed()));
         Rig r;
-        QVERIFY(r.start(tw.path(), "sam"));
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
         r.showTarget(QStringLiteral("QMS"));
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 1000, 5000);
         QVERIFY(r.view->isReady());
@@ -311,13 +312,13 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(makeBacklog(tw, 6));
         tw.close();
         {
             // abe approves but is no steward: the core refuses his assignment, item by item, and changes nothing.
             Rig r;
-            QVERIFY(r.start(tw.path(), "abe"));
+            QVERIFY(r.start(tw.locationAs("abe"), "abe"));
             r.showTarget(QStringLiteral("QMS"));
             QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
             r.view->table()->selectAll();
@@ -333,7 +334,7 @@ private Q_SLOTS:
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM exception WHERE assignee IS NOT NULL")), 0);
 
         Rig r;
-        QVERIFY(r.start(tw.path(), "sam"));
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
         r.showTarget(QStringLiteral("QMS"));
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
         r.view->activateWindow();
@@ -388,7 +389,7 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(makeBacklog(tw, 2));
         tw.close();
         const qint64 ex = countSql(tw.path(), QStringLiteral("SELECT id FROM exception WHERE category = 'validation'"));
@@ -396,7 +397,7 @@ private Q_SLOTS:
         const qint64 revisions = countSql(tw.path(), QStringLiteral("SELECT count(*) FROM revision"));
         const qint64 audit = countSql(tw.path(), QStringLiteral("SELECT count(*) FROM audit_log"));
         Rig r;
-        QVERIFY(r.start(tw.path(), "sam"));
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
         QVERIFY(selectException(r, ex));
         ExceptionDetailPane* d = r.view->detail();
         // Syntax is checked as you type.
@@ -421,7 +422,7 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY(tw.ok());
-        QVERIFY(grantTeam(tw.ws()));
+        QVERIFY(grantTeam(tw));
         QVERIFY(makeBacklog(tw, 2));
         tw.close();
         const qint64 ex = countSql(tw.path(), QStringLiteral("SELECT id FROM exception WHERE category = 'validation'"));
@@ -429,7 +430,7 @@ private Q_SLOTS:
             // amy (steward and approver) proposes a critical change: it awaits approval, and her own approval is
             // refused by the core.
             Rig r;
-            QVERIFY(r.start(tw.path(), "amy"));
+            QVERIFY(r.start(tw.locationAs("amy"), "amy"));
             QVERIFY(selectException(r, ex));
             ExceptionDetailPane* d = r.view->detail();
             d->editor()->setPlainText(QStringLiteral("{ \"lifecycle_status\": \"blocked\" }"));
@@ -456,7 +457,7 @@ private Q_SLOTS:
             1);
         {
             Rig r;
-            QVERIFY(r.start(tw.path(), "abe"));
+            QVERIFY(r.start(tw.locationAs("abe"), "abe"));
             QVERIFY(selectException(r, ex));
             ExceptionDetailPane* d = r.view->detail();
             QVERIFY(d->fourEyesText().contains(QStringLiteral("awaiting approval")));
