@@ -140,10 +140,10 @@ Result<void> requireActor(const QSqlDatabase& db, const std::string& login, Acti
     // someone else's connection is refused here and not only by the database's triggers and grants.
     if (db.driverName() != QLatin1String("QPSQL"))
         return {};
-    QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("SELECT session_user")) || !q.next())
-        return makeError(sqlError(q, QStringLiteral("session_user")));
-    if (const QString session = q.value(0).toString(); session != qs(login))
+    auto user = Workspace::sessionUser(db);
+    if (!user)
+        return makeError(user.error());
+    if (const QString& session = user.value(); session != qs(login))
         return makeError(QStringLiteral("user '%1' may not %2 on a connection authenticated as the database login "
                                         "'%3': on PostgreSQL every action is recorded under the login that performs "
                                         "it; connect as '%1'")

@@ -474,9 +474,17 @@ Result<QString> Workspace::sessionUser() const
 {
     if (!isPostgres())
         return makeError(QStringLiteral("%1: a workspace file has no database login").arg(m_path));
-    QSqlQuery q(m_db);
+    auto user = sessionUser(m_db);
+    if (!user)
+        return makeError(QStringLiteral("%1: %2").arg(m_path, user.error()));
+    return user;
+}
+
+Result<QString> Workspace::sessionUser(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT session_user")) || !q.next())
-        return makeError(sqlError(q, QStringLiteral("%1: session_user").arg(m_path)));
+        return makeError(sqlError(q, QStringLiteral("session_user")));
     return q.value(0).toString();
 }
 

@@ -114,6 +114,8 @@ public:
     Result<void> setMeta(const QString& key, const QString& value);
     // PostgreSQL: the login the server authenticated for this connection (SELECT session_user). SQLite: an error.
     Result<QString> sessionUser() const;
+    // The same for any connection to a PostgreSQL workspace (the core's actor check has only the connection).
+    static Result<QString> sessionUser(const QSqlDatabase& db);
 
 private:
     Workspace() = default;
