@@ -947,6 +947,7 @@ bool Soak::runWithKills()
                 return false;
             }
         }
+        const qint64 killedAt = t.elapsed(); // later than the delay when a take-over waited for the lease
         p.kill();
         p.waitForFinished(10000);
         runMs += t.elapsed();
@@ -994,7 +995,7 @@ bool Soak::runWithKills()
         say(QStringLiteral("soak: run kill %1%9 at %2 ms (first send %3 ms): %4 deliveries open, %5 in flight,"
                            " %6 applied at the targets, inbox files dropped %7/%8")
                 .arg(k + 1)
-                .arg(delay)
+                .arg(killedAt)
                 .arg(firstSend)
                 .arg(open)
                 .arg(inFlight)
