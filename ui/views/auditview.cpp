@@ -137,7 +137,8 @@ AuditView::AuditView(AppContext ctx, QWidget* parent)
         [this](const QString& message) { m_count->setText(tr("Cannot read the audit log: %1").arg(message)); });
     connect(
         m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-            if (current.isValid())
+            // Only the user's moves: the model keeps the current entry by id through a refresh.
+            if (current.isValid() && !m_model->isApplyingList())
                 showDetail(m_model->idAt(current.row()));
         });
     if (m_ctx.core)
