@@ -3,6 +3,7 @@
 #include "audit/auditlog.h"
 #include "corecontroller.h"
 #include "views/exportdialog.h"
+#include "views/pagedtable.h"
 #include "widgets/statusstyle.h"
 
 #include <QCheckBox>
@@ -79,6 +80,7 @@ AuditView::AuditView(AppContext ctx, QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(split);
     m_table->setModel(m_model);
+    keepRowsInView(m_table, m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);

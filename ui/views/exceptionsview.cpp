@@ -3,6 +3,7 @@
 #include "corecontroller.h"
 #include "views/exceptioncommands.h"
 #include "views/exceptiondialogs.h"
+#include "views/pagedtable.h"
 #include "widgets/exceptiondetail.h"
 #include "widgets/statusstyle.h"
 
@@ -58,6 +59,7 @@ ExceptionsView::ExceptionsView(AppContext ctx, QWidget* parent)
     m_groups->hide();
     m_table = new QTableView(left);
     m_table->setModel(m_model);
+    keepRowsInView(m_table, m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setSortingEnabled(true);

@@ -3,6 +3,7 @@
 #include "corecontroller.h"
 #include "models/matrixmodel.h"
 #include "store/workspace.h"
+#include "views/pagedtable.h"
 #include "widgets/statusstyle.h"
 
 #include <QComboBox>
@@ -144,6 +145,7 @@ void MatrixView::createModel()
             connect(m_model, &PagedSqlModel::queryFailed, this,
                 [this](const QString& e) { m_count->setText(tr("Query failed: %1").arg(e)); });
             m_table->setModel(m_model);
+            keepRowsInView(m_table, m_model);
             auto* header = m_table->horizontalHeader();
             header->resizeSection(MatrixModel::DomainColumn, 70);
             header->resizeSection(MatrixModel::KeyColumn, 150);
