@@ -87,6 +87,36 @@ Ids concat(std::initializer_list<Ids> parts)
     return all;
 }
 
+// A FakeListModel on its reader, under QAbstractItemModelTester, with a first list loaded.
+struct FakeRig
+{
+    TempWorkspace tw;
+    std::unique_ptr<DbReader> reader;
+    std::unique_ptr<FakeListModel> model;
+    std::unique_ptr<QAbstractItemModelTester> tester;
+    std::unique_ptr<QSignalSpy> listed;
+
+    bool start(Ids ids)
+    {
+        if (!tw.ok())
+            return false;
+        tw.close();
+        reader = std::make_unique<DbReader>(tw.path());
+        model = std::make_unique<FakeListModel>(reader.get());
+        tester = std::make_unique<QAbstractItemModelTester>(
+            model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        listed = std::make_unique<QSignalSpy>(model.get(), &PagedSqlModel::listLoaded);
+        model->setIds(ids);
+        model->start();
+        return listed->wait(5000) && model->ids() == ids;
+    }
+    ~FakeRig()
+    {
+        if (reader)
+            reader->waitForIdle();
+    }
+};
+
 } // namespace
 
 Q_DECLARE_METATYPE(Ids)
@@ -134,17 +164,10 @@ private Q_SLOTS:
     {
         QFETCH(Ids, before);
         QFETCH(Ids, after);
-        TempWorkspace tw;
-        QVERIFY(tw.ok());
-        tw.close();
-        DbReader reader(tw.path());
-        FakeListModel model(&reader);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QSignalSpy listed(&model, &PagedSqlModel::listLoaded);
-        model.setIds(before);
-        model.start();
-        QVERIFY(listed.wait(5000));
-        QCOMPARE(model.ids(), before);
+        FakeRig rig;
+        QVERIFY(rig.start(before));
+        FakeListModel& model = *rig.model;
+        QSignalSpy& listed = *rig.listed;
 
         // Load the first two chunks and the last one (as a view scrolled there would), and hold persistent indexes
         // on some rows (as a selection does), in several columns.
@@ -186,21 +209,13 @@ private Q_SLOTS:
             QVERIFY2(model.rowAt(row), qPrintable(QStringLiteral("row %1 (id %2) is not loaded").arg(row).arg(id)));
             QCOMPARE(model.data(model.index(row, 0)).toString(), QStringLiteral("#%1").arg(id));
         }
-        reader.waitForIdle();
     }
 
     void listChangedWhileDiffingIsDiffedAgain()
     {
-        TempWorkspace tw;
-        QVERIFY(tw.ok());
-        tw.close();
-        DbReader reader(tw.path());
-        FakeListModel model(&reader);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QSignalSpy listed(&model, &PagedSqlModel::listLoaded);
-        model.setIds(range(1, 50));
-        model.start();
-        QVERIFY(listed.wait(5000));
+        FakeRig rig;
+        QVERIFY(rig.start(range(1, 50)));
+        FakeListModel& model = *rig.model;
         const QPersistentModelIndex tenth(model.index(9, 0));
         // Two refreshes back to back, the list changing in between: the second is applied to the first's result.
         model.setIds(concat({ range(60, 70), range(1, 50) }));
@@ -210,7 +225,6 @@ private Q_SLOTS:
         QTRY_COMPARE(model.ids(), concat({ range(80, 85), range(60, 70), range(1, 40) }));
         QVERIFY(tenth.isValid());
         QCOMPARE(model.idAt(tenth.row()), 10);
-        reader.waitForIdle();
     }
 };
 
