@@ -107,14 +107,15 @@ MatrixView::MatrixView(AppContext ctx, QWidget* parent)
         m_ctx.nav->objectRequested(
             index.data(MatrixModel::DomainRole).toString(), index.data(MatrixModel::KeyRole).toString());
     });
-    connect(ctx.core, &CoreController::changed, this, [this] {
-        if (!isVisible()) {
-            m_stale = true;
-            return;
-        }
-        if (m_model)
-            m_model->refresh();
-    });
+    if (ctx.core)
+        connect(ctx.core, &CoreController::changed, this, [this] {
+            if (!isVisible()) {
+                m_stale = true;
+                return;
+            }
+            if (m_model)
+                m_model->refresh();
+        });
     createModel();
 }
 
