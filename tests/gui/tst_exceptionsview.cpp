@@ -524,6 +524,21 @@ private Q_SLOTS:
         QCOMPARE(d->editor()->toPlainText(), QStringLiteral("{ \"unit\": \"kg\" }"));
         // No row stands for it: the current index is not on another exception.
         QVERIFY(!table->currentIndex().isValid() || model->idAt(table->currentIndex().row()) == ex2);
+
+        // The steward's own bulk discard of the exception shown is not "someone else": the pane only says it left.
+        const qint64 ex3 = model->idAt(model->rowOfId(ex) - 1);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+            table->visualRect(model->index(model->rowOfId(ex3), ExceptionsModel::Object)).center());
+        QTRY_VERIFY(d->isLoaded() && d->exceptionId() == ex3);
+        QVERIFY(d->noteText().isEmpty());
+        QSignalSpy finished(r.view.get(), &ExceptionsView::bulkFinished);
+        r.view->discardSelected(DiscardReason::Other, QStringLiteral("test data"));
+        QVERIFY(finished.wait(10000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(d->data().status == QLatin1String("discarded") && model->rowOfId(ex3) < 0, 5000);
+        QTRY_VERIFY(d->noteText().contains(QStringLiteral("no longer in the backlog")));
+        QVERIFY2(!d->noteText().contains(QStringLiteral("someone else")), qPrintable(d->noteText()));
+        QCOMPARE(d->exceptionId(), ex3);
         feed.stop();
     }
 

@@ -567,7 +567,7 @@ void ExceptionsView::runBulk(const QString& title, CoreCommand command, int tota
                 updateActions();
                 m_model->refresh();
                 refreshGroups();
-                m_detail->refresh();
+                m_detail->refresh(true); // the steward's own action
                 if (ok) {
                     auto* dialog = new ExceptionBulkResultDialog(title, result, this);
                     dialog->show();

@@ -243,10 +243,13 @@ void ExceptionDetailPane::showException(qint64 id)
     reload();
 }
 
-void ExceptionDetailPane::refresh()
+void ExceptionDetailPane::refresh(bool ownChange)
 {
-    if (m_data.id && m_loaded)
-        reload();
+    if (!m_data.id || !m_loaded)
+        return;
+    if (ownChange)
+        m_openedStatus.clear(); // the next read sets it again
+    reload();
 }
 
 void ExceptionDetailPane::setListed(bool listed)

@@ -40,8 +40,9 @@ public:
 
     void showException(qint64 id); // 0 clears
     // Re-reads the shown exception (a change in the workspace): the pane stays on it and keeps the editor's text;
-    // if another actor closed it since it was opened, the pane says so.
-    void refresh();
+    // if another actor closed it since it was opened, the pane says so. `ownChange`: the change is the user's own
+    // (a bulk action of the backlog), so its new status is no one else's doing.
+    void refresh(bool ownChange = false);
     // Whether the shown exception is still a row of the backlog's list (the view tells after each refresh); when it
     // is not, the pane says so instead of switching to another exception.
     void setListed(bool listed);
