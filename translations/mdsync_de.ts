@@ -748,6 +748,18 @@
         <source>Payload:</source>
         <translation>Nutzdaten:</translation>
     </message>
+    <message>
+        <source>Exception #%1 is now %2: it was closed by someone else while it was open here.</source>
+        <translation>Ausnahme #%1 ist jetzt %2: Jemand anderes hat sie geschlossen, während sie hier geöffnet war.</translation>
+    </message>
+    <message>
+        <source>Exception #%1 is no longer in the backlog&apos;s list (its status changed or it no longer matches the filter). This pane stays on it.</source>
+        <translation>Ausnahme #%1 steht nicht mehr in der Liste (ihr Status hat sich geändert oder sie passt nicht mehr zum Filter). Diese Ansicht bleibt bei ihr.</translation>
+    </message>
+    <message>
+        <source>Your correction text is kept.</source>
+        <translation>Ihr Korrekturtext bleibt erhalten.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>

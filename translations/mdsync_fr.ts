@@ -748,6 +748,18 @@
         <source>Payload:</source>
         <translation>Charge utile&#xa0;:</translation>
     </message>
+    <message>
+        <source>Exception #%1 is now %2: it was closed by someone else while it was open here.</source>
+        <translation>L&apos;exception #%1 est maintenant %2 : quelqu&apos;un d&apos;autre l&apos;a fermée pendant qu&apos;elle était ouverte ici.</translation>
+    </message>
+    <message>
+        <source>Exception #%1 is no longer in the backlog&apos;s list (its status changed or it no longer matches the filter). This pane stays on it.</source>
+        <translation>L&apos;exception #%1 n&apos;est plus dans la liste (son statut a changé ou elle ne correspond plus au filtre). Ce panneau reste sur elle.</translation>
+    </message>
+    <message>
+        <source>Your correction text is kept.</source>
+        <translation>Votre texte de correction est conservé.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>

@@ -418,6 +418,130 @@ private Q_SLOTS:
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM audit_log")), audit);
     }
 
+    // Issue 18: while new exceptions keep arriving at the top of the (newest first) backlog and the view refreshes,
+    // the selection, the current row and the detail pane stay on the exception the steward chose, the rows they look
+    // at stay in view, and the correction they type lands on that exception. When another actor closes the exception
+    // shown, the pane says so and keeps the typed text instead of switching.
+    void selectionStaysOnItsExceptionWhileRowsArrive()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        QVERIFY(makeBacklog(tw, 80));
+        tw.close();
+        const QString path = tw.path();
+        // The inbound validation exception is the oldest: the last row of the newest-first backlog.
+        const qint64 ex = countSql(path, QStringLiteral("SELECT id FROM exception WHERE category = 'validation'"));
+        QVERIFY(ex > 0);
+        Rig r;
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+        ExceptionsModel* model = r.view->model();
+        QTableView* table = r.view->table();
+        ExceptionDetailPane* d = r.view->detail();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 81, 5000);
+        QTRY_VERIFY(d->isLoaded()); // the first row (the newest exception) is shown first
+        QVERIFY(d->exceptionId() != ex);
+
+        // The steward scrolls to the bottom and clicks the validation exception.
+        const int exRow = model->rowOfId(ex);
+        QCOMPARE(exRow, 80);
+        table->scrollToBottom();
+        QTRY_VERIFY(model->rowAt(exRow));
+        const QRect cell = table->visualRect(model->index(exRow, ExceptionsModel::Object));
+        QVERIFY(cell.isValid());
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+        QTRY_VERIFY(d->isLoaded() && d->exceptionId() == ex);
+        const qint64 topId = model->idAt(table->rowAt(2));
+        QVERIFY(topId > 0);
+
+        // New exceptions keep arriving (another system's rejections), each followed by the refresh the core's change
+        // notice starts, as in the live demo.
+        RawConnection raw(path);
+        const qint64 template_ = countSql(path, QStringLiteral("SELECT max(id) FROM exception"));
+        int arrived = 0;
+        QTimer feed;
+        feed.setInterval(60);
+        QObject::connect(&feed, &QTimer::timeout, [&] {
+            const QString error = raw.exec(QStringLiteral(
+                "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, domain, object_key,"
+                " object_id, revision_id, target_id, message, details) SELECT stage, category, severity, 'open',"
+                " created_at, updated_at, domain, object_key, object_id, revision_id, target_id, 'arrived later', "
+                "details"
+                " FROM exception WHERE id = %1")
+                                               .arg(template_));
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            ++arrived;
+            Q_EMIT r.core->changed(0);
+        });
+        feed.start();
+        QSignalSpy listed(model, &PagedSqlModel::listLoaded);
+        // The steward types a correction while the rows arrive.
+        QTRY_VERIFY_WITH_TIMEOUT(listed.count() >= 2, 5000);
+        d->editor()->setPlainText(QStringLiteral("{ \"lifecycle_status\": \"blocked\" }"));
+        d->reasonEdit()->setText(QStringLiteral("quality hold"));
+        QTRY_VERIFY_WITH_TIMEOUT(arrived >= 8 && model->rowCount() >= 81 + 8 && listed.count() >= 6, 10000);
+        // Still on it: the pane with the typed text, the current row and the selection, and the rows in view.
+        QCOMPARE(d->exceptionId(), ex);
+        QCOMPARE(d->editor()->toPlainText(), QStringLiteral("{ \"lifecycle_status\": \"blocked\" }"));
+        QVERIFY(table->currentIndex().isValid());
+        QCOMPARE(model->idAt(table->currentIndex().row()), ex);
+        QCOMPARE(r.view->selectedIds(), std::vector<std::int64_t> { ex });
+        QCOMPARE(model->idAt(table->rowAt(2)), topId);
+        QVERIFY(d->noteText().isEmpty());
+
+        // Another row leaves the list (discarded elsewhere): still on the same exception.
+        const qint64 other = model->idAt(model->rowOfId(ex) - 3);
+        QVERIFY(
+            raw.exec(QStringLiteral("UPDATE exception SET status = 'discarded' WHERE id = %1").arg(other)).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(other) < 0, 5000);
+        QCOMPARE(model->idAt(table->currentIndex().row()), ex);
+        QCOMPARE(r.view->selectedIds(), std::vector<std::int64_t> { ex });
+        QCOMPARE(d->exceptionId(), ex);
+
+        // The steward submits while the rows still arrive: the correction is recorded for that exception.
+        QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+        d->submitCorrection();
+        QVERIFY(done.wait(10000));
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        QCOMPARE(countSql(path, QStringLiteral("SELECT count(*) FROM correction")), 1);
+        QCOMPARE(countSql(path, QStringLiteral("SELECT exception_id FROM correction")), ex);
+
+        // Another exception, a correction typed but not submitted; someone else resolves it meanwhile.
+        const int nextRow = model->rowOfId(ex) - 1;
+        const qint64 ex2 = model->idAt(nextRow);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+            table->visualRect(model->index(nextRow, ExceptionsModel::Object)).center());
+        QTRY_VERIFY(d->isLoaded() && d->exceptionId() == ex2);
+        d->editor()->setPlainText(QStringLiteral("{ \"unit\": \"kg\" }"));
+        QVERIFY(raw.exec(QStringLiteral("UPDATE exception SET status = 'resolved' WHERE id = %1").arg(ex2)).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(ex2) < 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(d->noteText().contains(QStringLiteral("closed by someone else")), 5000);
+        QVERIFY2(d->noteText().contains(QStringLiteral("no longer in the backlog")), qPrintable(d->noteText()));
+        QVERIFY(d->noteText().contains(QStringLiteral("correction text is kept")));
+        const int before = listed.count();
+        QTRY_VERIFY_WITH_TIMEOUT(listed.count() >= before + 3, 5000);
+        QCOMPARE(d->exceptionId(), ex2);
+        QCOMPARE(d->editor()->toPlainText(), QStringLiteral("{ \"unit\": \"kg\" }"));
+        // No row stands for it: the current index is not on another exception.
+        QVERIFY(!table->currentIndex().isValid() || model->idAt(table->currentIndex().row()) == ex2);
+
+        // The steward's own bulk discard of the exception shown is not "someone else": the pane only says it left.
+        const qint64 ex3 = model->idAt(model->rowOfId(ex) - 1);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+            table->visualRect(model->index(model->rowOfId(ex3), ExceptionsModel::Object)).center());
+        QTRY_VERIFY(d->isLoaded() && d->exceptionId() == ex3);
+        QVERIFY(d->noteText().isEmpty());
+        QSignalSpy finished(r.view.get(), &ExceptionsView::bulkFinished);
+        r.view->discardSelected(DiscardReason::Other, QStringLiteral("test data"));
+        QVERIFY(finished.wait(10000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(d->data().status == QLatin1String("discarded") && model->rowOfId(ex3) < 0, 5000);
+        QTRY_VERIFY(d->noteText().contains(QStringLiteral("no longer in the backlog")));
+        QVERIFY2(!d->noteText().contains(QStringLiteral("someone else")), qPrintable(d->noteText()));
+        QCOMPARE(d->exceptionId(), ex3);
+        feed.stop();
+    }
+
     void fourEyesOnACriticalCorrection()
     {
         TempWorkspace tw;

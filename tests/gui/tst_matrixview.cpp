@@ -5,9 +5,12 @@
 #include "genworkspace.h"
 #include "models/matrixmodel.h"
 #include "store/workspace.h"
+#include "views/matrixview.h"
+#include "workspacefixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QFile>
 #include <QImage>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -202,6 +205,58 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(10000));
         QVERIFY(waitRowLoaded(*model, 0));
         QCOMPARE(model->index(0, MatrixModel::KeyColumn).data().toString(), QStringLiteral("GEN-0003000"));
+    }
+
+    // Issue 18: a refresh in which objects arrive above the current one and another moves away keeps the current
+    // cell, the selection and the drill-down on the same object (by id), and the rows in view stay in view.
+    void currentCellStaysOnItsObjectThroughARefresh()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("refresh.mdsync"));
+        QVERIFY(QFile::copy(m_small, path)); // this test writes: a copy of the shared workspace
+        DbReader reader(path);
+        Navigator nav;
+        MatrixView view(AppContext { nullptr, &reader, &nav });
+        view.resize(1200, 700);
+        view.show();
+        QTRY_VERIFY_WITH_TIMEOUT(view.model() && view.isReady(), 10000);
+        MatrixModel* model = view.model();
+        QTableView* table = view.table();
+        QTRY_VERIFY(table->currentIndex().isValid()); // the first object's revisions are shown first
+        QVERIFY(waitRowLoaded(*model, 9));
+        const QModelIndex cell = model->index(9, MatrixModel::FirstTargetColumn + 1);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(cell).center());
+        QCOMPARE(table->currentIndex(), cell);
+        const qint64 id = model->idAt(9);
+        const QString key = cell.data(MatrixModel::KeyRole).toString();
+        QCOMPARE(key, QStringLiteral("GEN-0000010"));
+        const int topRow = table->rowAt(0);
+        const qint64 topId = model->idAt(topRow);
+
+        {
+            test::RawConnection raw(path);
+            for (int i = 1; i <= 5; ++i)
+                QVERIFY(raw.exec(QStringLiteral("INSERT INTO object(domain, key, revision_no, current_revision_id,"
+                                                " content_hash, created_at, updated_at)"
+                                                " SELECT domain, 'A-%1', 1, current_revision_id, 'x', 0, 0"
+                                                " FROM object WHERE key = 'GEN-0000001'")
+                                     .arg(i))
+                            .isEmpty());
+            QVERIFY(raw.exec(QStringLiteral("UPDATE object SET key = 'ZZZ-3' WHERE key = 'GEN-0000003'")).isEmpty());
+        }
+        QSignalSpy loaded(model, &PagedSqlModel::listLoaded);
+        model->refresh();
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(model->rowCount(), 3005);
+        QCOMPARE(model->rowOfId(id), 9 + 5 - 1);
+        QVERIFY(table->currentIndex().isValid());
+        QCOMPARE(model->idAt(table->currentIndex().row()), id);
+        QCOMPARE(table->currentIndex().column(), MatrixModel::FirstTargetColumn + 1);
+        QVERIFY(table->selectionModel()->isSelected(table->currentIndex()));
+        QCOMPARE(table->currentIndex().data(MatrixModel::KeyRole).toString(), key); // still loaded: no "…"
+        QCOMPARE(model->idAt(table->rowAt(0)), topId);
+        // A later chunk load does not move the current cell back to the first row.
+        QTest::qWait(200);
+        QCOMPARE(model->idAt(table->currentIndex().row()), id);
     }
 
     // The scale test (correctness only; timings are in bench_ui).

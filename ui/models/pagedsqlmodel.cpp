@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace mdsync::ui {
 
@@ -32,6 +33,10 @@ const PagedRow* PagedSqlModel::rowAt(int row) const
 {
     if (row < 0 || row >= static_cast<int>(m_ids.size()))
         return nullptr;
+    if (m_applying) { // rows are moving: the loaded rows are kept by id meanwhile
+        auto it = m_carried.find(m_ids[static_cast<size_t>(row)]);
+        return it != m_carried.end() && it->second.id ? &it->second : nullptr;
+    }
     const int chunk = row / kChunkRows;
     auto it = m_chunks.find(chunk);
     if (it == m_chunks.end()) {
@@ -73,6 +78,88 @@ void PagedSqlModel::refresh()
     startListQuery(false);
 }
 
+namespace {
+
+// What the list query hands to the UI thread: the new ids and, on a refresh, how they differ from the ids the
+// model had when the query started (version `base`).
+struct PagedListResult
+{
+    std::vector<qint64> ids;
+    qint64 queryMs = 0;
+    quint64 base = 0;
+    std::optional<PagedSqlModel::ListDiff> diff;
+};
+
+// The inclusive ranges of [0, count) where `pred` holds, ascending.
+template<typename Pred> std::vector<std::pair<int, int>> pagedRanges(size_t count, Pred pred)
+{
+    std::vector<std::pair<int, int>> ranges;
+    for (size_t i = 0; i < count;) {
+        if (!pred(i)) {
+            ++i;
+            continue;
+        }
+        const size_t first = i;
+        while (i < count && pred(i))
+            ++i;
+        ranges.emplace_back(static_cast<int>(first), static_cast<int>(i - 1));
+    }
+    return ranges;
+}
+
+// Above this many element moves (ranges × rows) a refresh is applied as two layout changes around one removal
+// and one insertion at the end instead of range by range: O(rows) whatever the diff.
+constexpr double kMaxPreciseMoves = 16.0 * 1024 * 1024;
+
+} // namespace
+
+// Runs on a worker thread (the list query).
+PagedSqlModel::ListDiff PagedSqlModel::diffLists(const std::vector<qint64>& before, const std::vector<qint64>& after)
+{
+    ListDiff d;
+    const size_t n = before.size();
+    const size_t m = after.size();
+    d.oldToNew.assign(n, -1);
+    std::vector<char> kept(m, 0);
+    // The usual refresh (new rows at the top or the end, a few gone) leaves a long equal head and tail: no hashing.
+    size_t head = 0;
+    while (head < n && head < m && before[head] == after[head]) {
+        d.oldToNew[head] = static_cast<int>(head);
+        kept[head] = 1;
+        ++head;
+    }
+    size_t tail = 0;
+    while (tail < n - head && tail < m - head && before[n - 1 - tail] == after[m - 1 - tail]) {
+        d.oldToNew[n - 1 - tail] = static_cast<int>(m - 1 - tail);
+        kept[m - 1 - tail] = 1;
+        ++tail;
+    }
+    std::unordered_map<qint64, int> newRow;
+    newRow.reserve(m - head - tail);
+    for (size_t i = head; i < m - tail; ++i)
+        newRow.emplace(after[i], static_cast<int>(i));
+    for (size_t i = head; i < n - tail; ++i) {
+        auto it = newRow.find(before[i]);
+        if (it == newRow.end() || kept[static_cast<size_t>(it->second)])
+            continue; // left the list (or a duplicate id: the second one leaves)
+        d.oldToNew[i] = it->second;
+        kept[static_cast<size_t>(it->second)] = 1;
+    }
+    d.removed = pagedRanges(n, [&](size_t i) { return d.oldToNew[i] < 0; });
+    d.inserted = pagedRanges(m, [&](size_t i) { return !kept[i]; });
+    int last = -1;
+    for (int to : d.oldToNew) {
+        if (to < 0)
+            continue;
+        if (to < last) {
+            d.moved = true;
+            break;
+        }
+        last = to;
+    }
+    return d;
+}
+
 void PagedSqlModel::startListQuery(bool reset)
 {
     if (!m_loading) {
@@ -82,17 +169,27 @@ void PagedSqlModel::startListQuery(bool reset)
     if (reset)
         m_refreshQueued = false;
     IdQuery query = idQuery();
-    m_reader->run<std::pair<std::vector<qint64>, qint64>>(
+    // A refresh diffs against a snapshot of the current ids on the worker (1M ids: 8 MB copied here, the hashing
+    // off the UI thread); the UI thread applies the diff only if the list is still that snapshot.
+    std::vector<qint64> before = reset ? std::vector<qint64>() : m_ids;
+    const quint64 base = m_listVersion;
+    m_reader->run<PagedListResult>(
         this, &m_listChannel,
-        [query](QSqlDatabase& db) -> Result<std::pair<std::vector<qint64>, qint64>> {
+        [query, reset, base, before = std::move(before)](QSqlDatabase& db) -> Result<PagedListResult> {
             QElapsedTimer t;
             t.start();
             auto ids = query(db);
             if (!ids)
                 return makeError(ids.error());
-            return std::make_pair(std::move(ids).value(), t.elapsed());
+            PagedListResult r;
+            r.ids = std::move(ids).value();
+            r.queryMs = t.elapsed();
+            r.base = base;
+            if (!reset && r.ids != before)
+                r.diff = diffLists(before, r.ids);
+            return r;
         },
-        [this, reset](Result<std::pair<std::vector<qint64>, qint64>> r) {
+        [this, reset](Result<PagedListResult> r) {
             if (!r) {
                 m_error = r.error();
                 m_loading = false;
@@ -101,31 +198,19 @@ void PagedSqlModel::startListQuery(bool reset)
                 return;
             }
             m_error.clear();
-            applyList(std::move(r.value().first), reset, r.value().second);
+            if (!reset && r->base != m_listVersion) {
+                startListQuery(false); // the list changed since the snapshot: diff again
+                return;
+            }
+            applyList(std::move(r.value().ids), reset, r->queryMs, r->diff ? &*r->diff : nullptr);
         });
 }
 
-void PagedSqlModel::applyList(std::vector<qint64> ids, bool reset, qint64 queryMs)
+void PagedSqlModel::applyList(std::vector<qint64> ids, bool reset, qint64 queryMs, const ListDiff* diff)
 {
     m_lastQueryMs = queryMs;
-    const bool same = !reset && ids == m_ids;
-    const bool appended
-        = !reset && !same && ids.size() > m_ids.size() && std::equal(m_ids.begin(), m_ids.end(), ids.begin());
-    if (same) {
-        // Same rows: re-read the cached chunks in place.
-    } else if (appended) {
-        const int first = static_cast<int>(m_ids.size());
-        beginInsertRows({}, first, static_cast<int>(ids.size()) - 1);
-        m_ids = std::move(ids);
-        ++m_listVersion;
-        // The last cached chunk may be partial: drop it so that it is read again with its new rows.
-        const int lastChunk = first / kChunkRows;
-        if (auto it = m_chunks.find(lastChunk); it != m_chunks.end()) {
-            m_lru.erase(it->second.lru);
-            m_chunks.erase(it);
-        }
-        endInsertRows();
-    } else {
+    m_lastReset = reset;
+    if (reset) {
         beginResetModel();
         m_ids = std::move(ids);
         ++m_listVersion;
@@ -133,8 +218,9 @@ void PagedSqlModel::applyList(std::vector<qint64> ids, bool reset, qint64 queryM
         m_lru.clear();
         m_pending.clear();
         endResetModel();
-    }
-    if (same || appended) {
+    } else {
+        if (diff)
+            applyDiff(std::move(ids), *diff);
         // The cached rows may have changed (status of a cell, a revision): read them again.
         ++m_listVersion;
         std::vector<int> cached;
@@ -152,6 +238,152 @@ void PagedSqlModel::applyList(std::vector<qint64> ids, bool reset, qint64 queryM
         m_refreshQueued = false;
         startListQuery(false);
     }
+}
+
+void PagedSqlModel::applyDiff(std::vector<qint64> ids, const ListDiff& diff)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const size_t oldCount = m_ids.size();
+    Q_ASSERT(diff.oldToNew.size() == oldCount);
+    // The loaded rows travel by id: readable (by id) while the rows move, put back at their new rows afterwards.
+    std::vector<std::pair<int, qint64>> placed; // new row, id
+    for (auto& [chunk, c] : m_chunks) {
+        for (size_t i = 0; i < c.rows.size(); ++i) {
+            const size_t oldRow = static_cast<size_t>(chunk) * kChunkRows + i;
+            if (!c.rows[i].id || oldRow >= oldCount)
+                continue;
+            if (const int to = diff.oldToNew[oldRow]; to >= 0)
+                placed.emplace_back(to, c.rows[i].id);
+            const qint64 id = c.rows[i].id;
+            m_carried.insert_or_assign(id, std::move(c.rows[i]));
+        }
+    }
+    m_chunks.clear();
+    m_lru.clear();
+    m_pending.clear();
+    ++m_listVersion; // chunks in flight were read for the old rows
+    m_applying = true;
+
+    const double moves = static_cast<double>(diff.removed.size() + diff.inserted.size())
+        * static_cast<double>(std::max(oldCount, ids.size()));
+    if (moves <= kMaxPreciseMoves) {
+        // Range by range: what a view needs to keep its scroll position and its selection.
+        for (auto it = diff.removed.rbegin(); it != diff.removed.rend(); ++it) {
+            beginRemoveRows({}, it->first, it->second);
+            m_ids.erase(m_ids.begin() + it->first, m_ids.begin() + it->second + 1);
+            endRemoveRows();
+        }
+        if (diff.moved) {
+            // m_ids holds the staying rows in their old order: put them in their new order.
+            std::vector<int> stayingRank(ids.size(), -1);
+            std::vector<qint64> staying;
+            staying.reserve(m_ids.size());
+            size_t next = 0;
+            for (const auto& [first, last] : diff.inserted) {
+                for (; next < static_cast<size_t>(first); ++next) {
+                    stayingRank[next] = static_cast<int>(staying.size());
+                    staying.push_back(ids[next]);
+                }
+                next = static_cast<size_t>(last) + 1;
+            }
+            for (; next < ids.size(); ++next) {
+                stayingRank[next] = static_cast<int>(staying.size());
+                staying.push_back(ids[next]);
+            }
+            std::vector<int> oldRowOfStaying;
+            oldRowOfStaying.reserve(staying.size());
+            for (size_t o = 0; o < oldCount; ++o)
+                if (diff.oldToNew[o] >= 0)
+                    oldRowOfStaying.push_back(static_cast<int>(o));
+            permute(std::move(staying), [&](int row) {
+                return stayingRank[static_cast<size_t>(diff.oldToNew[static_cast<size_t>(oldRowOfStaying[row])])];
+            });
+        }
+        for (const auto& [first, last] : diff.inserted) {
+            beginInsertRows({}, first, last);
+            m_ids.insert(m_ids.begin() + first, ids.begin() + first, ids.begin() + last + 1);
+            endInsertRows();
+        }
+        Q_ASSERT(m_ids == ids);
+    } else {
+        // Many ranges: (1) the staying rows in their new order, then the leaving ones; (2) remove the leaving ones
+        // at the end; (3) append the new ones; (4) every row to its new place. Persistent indexes follow by id.
+        std::vector<int> newToOld(ids.size(), -1);
+        for (size_t o = 0; o < oldCount; ++o)
+            if (diff.oldToNew[o] >= 0)
+                newToOld[static_cast<size_t>(diff.oldToNew[o])] = static_cast<int>(o);
+        std::vector<int> order; // the new row of each row after step 3
+        order.reserve(ids.size());
+        for (size_t p = 0; p < ids.size(); ++p)
+            if (newToOld[p] >= 0)
+                order.push_back(static_cast<int>(p));
+        const size_t staying = order.size();
+        for (size_t p = 0; p < ids.size(); ++p)
+            if (newToOld[p] < 0)
+                order.push_back(static_cast<int>(p));
+        std::vector<int> oldToStep1(oldCount, -1);
+        std::vector<qint64> step1;
+        step1.reserve(oldCount);
+        for (size_t r = 0; r < staying; ++r) {
+            oldToStep1[static_cast<size_t>(newToOld[static_cast<size_t>(order[r])])] = static_cast<int>(r);
+            step1.push_back(ids[static_cast<size_t>(order[r])]);
+        }
+        for (size_t o = 0; o < oldCount; ++o)
+            if (diff.oldToNew[o] < 0) {
+                oldToStep1[o] = static_cast<int>(step1.size());
+                step1.push_back(m_ids[o]);
+            }
+        permute(std::move(step1), [&](int row) { return oldToStep1[static_cast<size_t>(row)]; });
+        if (oldCount > staying) {
+            beginRemoveRows({}, static_cast<int>(staying), static_cast<int>(oldCount) - 1);
+            m_ids.resize(staying);
+            endRemoveRows();
+        }
+        if (ids.size() > staying) {
+            beginInsertRows({}, static_cast<int>(staying), static_cast<int>(ids.size()) - 1);
+            for (size_t r = staying; r < ids.size(); ++r)
+                m_ids.push_back(ids[static_cast<size_t>(order[r])]);
+            endInsertRows();
+        }
+        permute(std::move(ids), [&](int row) { return order[static_cast<size_t>(row)]; });
+    }
+    m_applying = false;
+
+    for (const auto& [row, id] : placed) {
+        const int chunk = row / kChunkRows;
+        auto it = m_chunks.find(chunk);
+        if (it == m_chunks.end()) {
+            Chunk c;
+            c.rows.resize(
+                std::min(static_cast<size_t>(kChunkRows), m_ids.size() - static_cast<size_t>(chunk) * kChunkRows));
+            m_lru.push_back(chunk);
+            c.lru = std::prev(m_lru.end());
+            it = m_chunks.emplace(chunk, std::move(c)).first;
+        }
+        if (auto carried = m_carried.find(id); carried != m_carried.end())
+            it->second.rows[static_cast<size_t>(row % kChunkRows)] = std::move(carried->second);
+    }
+    m_carried.clear();
+    while (m_chunks.size() > static_cast<size_t>(kMaxChunks)) {
+        m_chunks.erase(m_lru.back());
+        m_lru.pop_back();
+    }
+}
+
+void PagedSqlModel::permute(std::vector<qint64> next, const std::function<int(int)>& newRow)
+{
+    Q_ASSERT(next.size() == m_ids.size());
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList from = persistentIndexList();
+    QModelIndexList to;
+    to.reserve(from.size());
+    m_ids = std::move(next);
+    for (const QModelIndex& i : from) {
+        const int row = newRow(i.row());
+        to << (row >= 0 ? index(row, i.column()) : QModelIndex());
+    }
+    changePersistentIndexList(from, to);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 void PagedSqlModel::requestChunk(int chunk) const

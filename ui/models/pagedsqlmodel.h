@@ -3,9 +3,12 @@
 // Base of the large tables (propagation matrix, exception backlog, audit log): it never holds the table.
 // A background query yields the ordered ids of the rows that match the filter (8 bytes a row, so 1M rows
 // are 8 MB); rows are fetched by id in chunks when a view asks for them, and at most kMaxChunks chunks are
-// cached. refresh() (on a core change) re-reads the id list and the cached chunks in the background: rows
-// appended at the end are inserted, cached rows are updated in place, and only a different list resets the
-// model. Stale results (an older filter, an older list) are dropped. Only the UI thread touches the model.
+// cached. refresh() (on a core change) re-reads the id list and the cached chunks in the background; the worker
+// also diffs the new list against a snapshot of the old one (ListDiff), and the UI thread turns that diff into
+// row removals, row insertions and (when rows changed their order) a layout change, so that selections, the
+// current index and the scroll position stay on the same rows by id and loaded rows stay loaded (the cache is
+// remapped by id, then re-read). Only a filter change (reload()) resets the model. Stale results (an older
+// filter, an older list) are dropped. Only the UI thread touches the model.
 
 #include "dbreader.h"
 #include "store/readrows.h"
@@ -56,6 +59,21 @@ public:
     // Milliseconds the last id query took on the worker (for the status line and bench_ui).
     qint64 lastQueryMs() const { return m_lastQueryMs; }
     const std::vector<qint64>& ids() const { return m_ids; }
+    // True while a refresh applies its row removals/insertions/moves: a current-index change seen then is the
+    // model's doing, not the user's (views keep their detail panes).
+    bool isApplyingList() const { return m_applying; }
+    // Whether the last listLoaded() came from a reset (a filter change) rather than an incremental refresh.
+    bool lastListWasReset() const { return m_lastReset; }
+
+    // How an id list changed (computed on a worker; public for tests). Rows are inclusive ranges.
+    struct ListDiff
+    {
+        std::vector<int> oldToNew; // new row of each old row, -1 when it left
+        std::vector<std::pair<int, int>> removed; // old rows, ascending
+        std::vector<std::pair<int, int>> inserted; // new rows, ascending
+        bool moved = false; // the rows in both lists changed their relative order
+    };
+    static ListDiff diffLists(const std::vector<qint64>& before, const std::vector<qint64>& after);
 
     // Re-reads the list and the cached rows (a change in the workspace). Cheap when nothing changed.
     void refresh();
@@ -84,7 +102,10 @@ private:
         std::list<int>::iterator lru;
     };
     void startListQuery(bool reset);
-    void applyList(std::vector<qint64> ids, bool reset, qint64 queryMs);
+    void applyList(std::vector<qint64> ids, bool reset, qint64 queryMs, const ListDiff* diff);
+    void applyDiff(std::vector<qint64> ids, const ListDiff& diff);
+    // Replaces m_ids by `next` (same size) in a layout change; persistent rows move by `newRow(oldRow)`.
+    void permute(std::vector<qint64> next, const std::function<int(int)>& newRow);
     void requestChunk(int chunk) const;
     void applyChunk(int chunk, quint64 listVersion, std::vector<PagedRow> rows);
     void touch(int chunk) const;
@@ -98,6 +119,10 @@ private:
     mutable std::unordered_map<int, quint64> m_pending; // chunk -> list version it was requested for
     bool m_loading = false;
     bool m_refreshQueued = false;
+    bool m_applying = false;
+    bool m_lastReset = true;
+    // While a diff is applied: the loaded rows by id (the chunks are rebuilt at their new rows afterwards).
+    std::unordered_map<qint64, PagedRow> m_carried;
     QString m_error;
     qint64 m_lastQueryMs = 0;
 };

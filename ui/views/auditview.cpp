@@ -3,6 +3,7 @@
 #include "audit/auditlog.h"
 #include "corecontroller.h"
 #include "views/exportdialog.h"
+#include "views/pagedtable.h"
 #include "widgets/statusstyle.h"
 
 #include <QCheckBox>
@@ -79,6 +80,7 @@ AuditView::AuditView(AppContext ctx, QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     m_table = new QTableView(split);
     m_table->setModel(m_model);
+    keepRowsInView(m_table, m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
@@ -137,7 +139,8 @@ AuditView::AuditView(AppContext ctx, QWidget* parent)
         [this](const QString& message) { m_count->setText(tr("Cannot read the audit log: %1").arg(message)); });
     connect(
         m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-            if (current.isValid())
+            // Only the user's moves: the model keeps the current entry by id through a refresh.
+            if (current.isValid() && !m_model->isApplyingList())
                 showDetail(m_model->idAt(current.row()));
         });
     if (m_ctx.core)

@@ -3,6 +3,7 @@
 #include "corecontroller.h"
 #include "views/exceptioncommands.h"
 #include "views/exceptiondialogs.h"
+#include "views/pagedtable.h"
 #include "widgets/exceptiondetail.h"
 #include "widgets/statusstyle.h"
 
@@ -58,6 +59,7 @@ ExceptionsView::ExceptionsView(AppContext ctx, QWidget* parent)
     m_groups->hide();
     m_table = new QTableView(left);
     m_table->setModel(m_model);
+    keepRowsInView(m_table, m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setSortingEnabled(true);
@@ -86,13 +88,7 @@ ExceptionsView::ExceptionsView(AppContext ctx, QWidget* parent)
     toolbar->addAction(m_actions.value(QStringLiteral("previous")));
     toolbar->addAction(m_actions.value(QStringLiteral("next")));
 
-    connect(m_model, &PagedSqlModel::listLoaded, this, [this] {
-        m_ready = true;
-        updateStatusLine();
-        if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0 && !isBulkRunning())
-            m_table->setCurrentIndex(m_model->index(0, 0));
-        onCurrentChanged();
-    });
+    connect(m_model, &PagedSqlModel::listLoaded, this, &ExceptionsView::onListLoaded);
     connect(m_model, &PagedSqlModel::queryFailed, this,
         [this](const QString& message) { m_statusLine->setText(tr("Query failed: %1").arg(message)); });
     connect(
@@ -401,8 +397,7 @@ void ExceptionsView::activate()
     m_model->refresh();
     refreshGroups();
     loadChoices();
-    if (m_detail->exceptionId())
-        m_detail->showException(m_detail->exceptionId());
+    m_detail->refresh();
 }
 
 void ExceptionsView::onCoreChanged()
@@ -412,10 +407,51 @@ void ExceptionsView::onCoreChanged()
         activate();
 }
 
+void ExceptionsView::onListLoaded()
+{
+    m_ready = true;
+    // The model keeps the current row and the selection on their exceptions by id through a refresh; here only
+    // what it cannot do: a first row when nothing was shown yet, the shown exception found again after a filter
+    // change, and no current row when the shown exception left the list (the pane stays on it and says so).
+    const qint64 shown = m_detail->exceptionId();
+    const QModelIndex current = m_table->currentIndex();
+    if (shown && (!current.isValid() || m_model->idAt(current.row()) != shown)) {
+        const int row = m_model->rowOfId(shown);
+        if (row >= 0) {
+            const QModelIndex target = m_model->index(row, std::max(0, current.column()));
+            m_table->selectionModel()->setCurrentIndex(
+                target, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_table->scrollTo(target);
+        } else if (m_model->lastListWasReset()) {
+            // The steward's own filter change removed it: the first exception of the new list, if any.
+            if (m_model->rowCount() > 0)
+                m_table->setCurrentIndex(m_model->index(0, 0));
+            else
+                m_detail->showException(0);
+        } else if (current.isValid()) {
+            // A refresh removed its row and Qt moved the current index to a neighbour: no row stands for it now.
+            m_keepDetail = true;
+            m_table->selectionModel()->clearCurrentIndex();
+            m_keepDetail = false;
+        }
+    } else if (!shown && !current.isValid() && m_model->rowCount() > 0 && !isBulkRunning()) {
+        m_table->setCurrentIndex(m_model->index(0, 0));
+    }
+    const qint64 id = m_detail->exceptionId();
+    const QModelIndex now = m_table->currentIndex();
+    m_detail->setListed(!id || (now.isValid() && m_model->idAt(now.row()) == id) || m_model->rowOfId(id) >= 0);
+    updateActions();
+}
+
 void ExceptionsView::onCurrentChanged()
 {
-    const QModelIndex current = m_table->currentIndex();
-    m_detail->showException(current.isValid() ? m_model->idAt(current.row()) : 0);
+    // Only the steward moves the detail pane: a current index that a refresh moved (its row left the list) does not,
+    // so an edit in progress is never carried over to another exception.
+    if (!m_model->isApplyingList() && !m_keepDetail) {
+        const QModelIndex current = m_table->currentIndex();
+        if (current.isValid())
+            m_detail->showException(m_model->idAt(current.row()));
+    }
     updateActions();
 }
 
@@ -531,8 +567,7 @@ void ExceptionsView::runBulk(const QString& title, CoreCommand command, int tota
                 updateActions();
                 m_model->refresh();
                 refreshGroups();
-                if (m_detail->exceptionId())
-                    m_detail->showException(m_detail->exceptionId());
+                m_detail->refresh(true); // the steward's own action
                 if (ok) {
                     auto* dialog = new ExceptionBulkResultDialog(title, result, this);
                     dialog->show();

@@ -84,6 +84,7 @@ private:
     void onGroupClicked(QTreeWidgetItem* item);
     void onCoreChanged();
     void onCurrentChanged();
+    void onListLoaded();
     void updateActions();
     void updateStatusLine();
     void runBulk(const QString& title, CoreCommand command, int total);
@@ -112,6 +113,7 @@ private:
     bool m_ready = false;
     bool m_stale = false;
     bool m_applyingFilter = false;
+    bool m_keepDetail = false; // the view itself moves the current index: the detail pane stays
 
     QPointer<QProgressDialog> m_progress;
     QPointer<ExceptionBulkResultDialog> m_resultDialog;

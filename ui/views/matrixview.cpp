@@ -3,6 +3,7 @@
 #include "corecontroller.h"
 #include "models/matrixmodel.h"
 #include "store/workspace.h"
+#include "views/pagedtable.h"
 #include "widgets/statusstyle.h"
 
 #include <QComboBox>
@@ -106,14 +107,15 @@ MatrixView::MatrixView(AppContext ctx, QWidget* parent)
         m_ctx.nav->objectRequested(
             index.data(MatrixModel::DomainRole).toString(), index.data(MatrixModel::KeyRole).toString());
     });
-    connect(ctx.core, &CoreController::changed, this, [this] {
-        if (!isVisible()) {
-            m_stale = true;
-            return;
-        }
-        if (m_model)
-            m_model->refresh();
-    });
+    if (ctx.core)
+        connect(ctx.core, &CoreController::changed, this, [this] {
+            if (!isVisible()) {
+                m_stale = true;
+                return;
+            }
+            if (m_model)
+                m_model->refresh();
+        });
     createModel();
 }
 
@@ -144,6 +146,7 @@ void MatrixView::createModel()
             connect(m_model, &PagedSqlModel::queryFailed, this,
                 [this](const QString& e) { m_count->setText(tr("Query failed: %1").arg(e)); });
             m_table->setModel(m_model);
+            keepRowsInView(m_table, m_model);
             auto* header = m_table->horizontalHeader();
             header->resizeSection(MatrixModel::DomainColumn, 70);
             header->resizeSection(MatrixModel::KeyColumn, 150);
@@ -159,13 +162,26 @@ void MatrixView::createModel()
                     + 40);
             for (int c = MatrixModel::FirstTargetColumn; c < m_model->columnCount(); ++c)
                 header->resizeSection(c, statusWidth);
+            // The drill-down follows the user's current row only: the model keeps the current row on its object
+            // through a refresh, and when that object's row leaves, Qt's move to a neighbour is not followed (the
+            // current index is cleared on listLoaded so that clicking the neighbour shows it).
             connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-                [this](const QModelIndex& current) { showRevisions(m_model->idAt(current.row())); });
+                [this](const QModelIndex& current) {
+                    if (!m_model->isApplyingList() && current.isValid())
+                        showRevisions(m_model->idAt(current.row()));
+                });
+            connect(m_model, &PagedSqlModel::listLoaded, this, [this] {
+                const QModelIndex current = m_table->currentIndex();
+                if (current.isValid() && m_model->idAt(current.row()) != m_revisionsObject
+                    && !m_model->lastListWasReset())
+                    m_table->selectionModel()->clearCurrentIndex();
+            });
             if (!m_pendingFilter.isEmpty())
                 applyFilter(std::exchange(m_pendingFilter, {}));
             // The first object's revisions once the first rows are in (the drill-down is never empty).
             connect(m_model, &PagedSqlModel::chunkLoaded, this, [this](int first) {
-                if (first == 0 && !m_table->currentIndex().isValid() && m_model->rowCount() > 0)
+                if (first == 0 && !m_table->currentIndex().isValid() && m_model->rowCount() > 0
+                    && (!m_revisionsObject || m_model->lastListWasReset()))
                     m_table->setCurrentIndex(m_model->index(0, MatrixModel::KeyColumn));
             });
         });
@@ -238,6 +254,7 @@ void MatrixView::showRevisions(qint64 objectId)
 {
     if (!objectId)
         return;
+    m_revisionsObject = objectId;
     m_ctx.reader->run<RevisionSnapshot>(
         this, &m_revisionChannel, [objectId](QSqlDatabase& db) { return read::objectRevisions(db, objectId); },
         [this](Result<RevisionSnapshot> r) {

@@ -59,6 +59,7 @@ private:
     QueryChannel m_revisionChannel;
     QVariantMap m_pendingFilter;
     bool m_stale = false;
+    qint64 m_revisionsObject = 0; // the object whose revisions are shown
 };
 
 } // namespace mdsync::ui

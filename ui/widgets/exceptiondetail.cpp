@@ -96,7 +96,13 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setObjectName(QStringLiteral("exceptionNote"));
+    m_note->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 4px; }"));
+    m_note->hide();
     layout->addWidget(m_title);
+    layout->addWidget(m_note);
     layout->addWidget(m_message);
 
     m_tabs = new QTabWidget(this);
@@ -231,7 +237,51 @@ void ExceptionDetailPane::showException(qint64 id)
     m_data = ExceptionDetailData {};
     m_data.id = id;
     m_loaded = false;
+    m_listed = true;
+    m_openedStatus.clear();
+    updateNote();
     reload();
+}
+
+void ExceptionDetailPane::refresh(bool ownChange)
+{
+    if (!m_data.id || !m_loaded)
+        return;
+    if (ownChange)
+        m_openedStatus.clear(); // the next read sets it again
+    reload();
+}
+
+void ExceptionDetailPane::setListed(bool listed)
+{
+    if (listed == m_listed)
+        return;
+    m_listed = listed;
+    updateNote();
+}
+
+QString ExceptionDetailPane::noteText() const
+{
+    return m_note->isHidden() ? QString() : m_note->text();
+}
+
+void ExceptionDetailPane::updateNote()
+{
+    QStringList lines;
+    const bool closed = m_data.status == QLatin1String("resolved") || m_data.status == QLatin1String("discarded")
+        || m_data.status == QLatin1String("superseded");
+    if (m_loaded && closed && !m_openedStatus.isEmpty() && m_data.status != m_openedStatus)
+        lines << tr("Exception #%1 is now %2: it was closed by someone else while it was open here.")
+                     .arg(m_data.id)
+                     .arg(ExceptionsModel::statusLabel(m_data.status));
+    if (m_data.id && !m_listed)
+        lines << tr("Exception #%1 is no longer in the backlog's list (its status changed or it no longer matches the "
+                    "filter). This pane stays on it.")
+                     .arg(m_data.id);
+    if (!lines.isEmpty() && !m_editor->toPlainText().trimmed().isEmpty())
+        lines << tr("Your correction text is kept.");
+    m_note->setText(lines.join(QLatin1Char('\n')));
+    m_note->setVisible(!lines.isEmpty());
 }
 
 void ExceptionDetailPane::reload()
@@ -259,6 +309,9 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
     const bool newException = d.id != m_data.id || !m_loaded;
     m_data = d;
     m_loaded = d.id != 0;
+    if (m_loaded && m_openedStatus.isEmpty())
+        m_openedStatus = d.status;
+    updateNote();
     setEnabled(m_loaded);
     if (!m_loaded) {
         m_title->setText(tr("Select an exception to see what went wrong."));
@@ -387,6 +440,7 @@ void ExceptionDetailPane::submitCorrection()
                         : tr("✔ Correction #%1 applied.").arg(result.value("id", 0LL)));
             }
             m_loaded = false;
+            m_openedStatus.clear(); // the steward's own action: its outcome is not someone else's
             reload();
             Q_EMIT actionFinished(ok, error);
         }));
@@ -404,6 +458,7 @@ void ExceptionDetailPane::approve()
             m_correctionResult->setText(ok ? tr("✔ Correction #%1 approved and applied.").arg(cid)
                                            : tr("✘ Approval refused by the core: %1").arg(error));
             m_loaded = false;
+            m_openedStatus.clear(); // the steward's own action: its outcome is not someone else's
             reload();
             Q_EMIT actionFinished(ok, error);
         }));
@@ -421,6 +476,7 @@ void ExceptionDetailPane::reject()
             m_correctionResult->setText(
                 ok ? tr("✔ Correction #%1 rejected.").arg(cid) : tr("✘ Rejection refused by the core: %1").arg(error));
             m_loaded = false;
+            m_openedStatus.clear(); // the steward's own action: its outcome is not someone else's
             reload();
             Q_EMIT actionFinished(ok, error);
         }));

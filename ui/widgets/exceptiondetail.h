@@ -39,6 +39,15 @@ public:
     ExceptionDetailPane(AppContext ctx, QWidget* parent = nullptr);
 
     void showException(qint64 id); // 0 clears
+    // Re-reads the shown exception (a change in the workspace): the pane stays on it and keeps the editor's text;
+    // if another actor closed it since it was opened, the pane says so. `ownChange`: the change is the user's own
+    // (a bulk action of the backlog), so its new status is no one else's doing.
+    void refresh(bool ownChange = false);
+    // Whether the shown exception is still a row of the backlog's list (the view tells after each refresh); when it
+    // is not, the pane says so instead of switching to another exception.
+    void setListed(bool listed);
+    // The note about the shown exception (closed by someone else, no longer listed); empty when none.
+    QString noteText() const;
     qint64 exceptionId() const { return m_data.id; }
     bool isLoaded() const { return m_loaded; }
     const ExceptionDetailData& data() const { return m_data; }
@@ -71,15 +80,19 @@ private:
     void apply(const ExceptionDetailData& d);
     void validateEditor();
     void setBusy(bool busy);
+    void updateNote();
 
     AppContext m_ctx;
     QueryChannel m_channel;
     ExceptionDetailData m_data;
     bool m_loaded = false;
     bool m_busy = false;
+    bool m_listed = true;
+    QString m_openedStatus; // the status when the steward opened (or last acted on) the exception
 
     QLabel* m_title;
     QLabel* m_message;
+    QLabel* m_note;
     QTabWidget* m_tabs;
     QPlainTextEdit* m_validation;
     QPlainTextEdit* m_raw;
