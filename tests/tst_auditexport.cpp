@@ -254,6 +254,96 @@ private Q_SLOTS:
         QVERIFY2(anyProblem(v2.value(), "audit.csv line", "field 'actor'"), qPrintable(dumped(v2.value())));
     }
 
+    // A few thousand entries whose reasons cover the CSV edge cases (null, empty, comma, quotes, embedded CRLF);
+    // one byte changed in the middle of each file is found and named by file, line and seq.
+    void largeExportTamperedInTheMiddle()
+    {
+        QVERIFY(makeWorkspace(0));
+        const std::vector<std::optional<std::string>> reasons { std::nullopt, std::string(), std::string("a,b"),
+            std::string("say \"hi\", \"\""), std::string("line1\r\nline2"), std::string("plain") };
+        QVERIFY(m_tw->ws().begin());
+        AuditLog log(m_tw->db());
+        for (int i = 1; i <= 3000; ++i)
+            QVERIFY(log.append("steward" + std::to_string(i), "exception.correct", "item/FG-1000",
+                json { { "net_weight", i } }, json { { "net_weight", i + 1 } }, reasons[size_t(i) % reasons.size()]));
+        QVERIFY(m_tw->ws().commit());
+        const qint64 seq
+            = scalar(m_tw->db(), QStringLiteral("SELECT seq FROM audit_log WHERE actor = 'steward1500'")).toLongLong();
+        QVERIFY(seq > 0);
+        const std::string seqText = "(seq " + std::to_string(seq) + ")";
+        auto exportTo = [this](const char* name) {
+            ExportOptions o;
+            o.directory = exportDir(name);
+            const auto m = exportAudit(m_tw->db(), o);
+            const auto v = verifyExport(o.directory);
+            return m && v && v.value()["ok"].get<bool>() ? o.directory : QString();
+        };
+        // Physical line (1-based) on which the CSV record containing `pos` starts.
+        auto recordLine = [](const QByteArray& csv, qsizetype pos) {
+            const qsizetype start = csv.lastIndexOf("\r\n", pos) + 2;
+            return std::to_string(csv.left(start).count('\n') + 1);
+        };
+
+        // audit.csv: one byte of an actor, manifest fixed: the row disagrees with audit.jsonl.
+        const QString d1 = exportTo("exp1");
+        QVERIFY(!d1.isEmpty());
+        const QString csvPath = QDir(d1).filePath(QStringLiteral("audit.csv"));
+        QByteArray csv = readAll(csvPath);
+        auto pos = csv.indexOf(",steward1500,");
+        QVERIFY(pos > csv.size() / 3);
+        const std::string line = recordLine(csv, pos);
+        QVERIFY(line != "1501"); // embedded line breaks before it: the physical line, not the seq
+        csv[pos + 1] = 'S';
+        QVERIFY(writeAll(csvPath, csv));
+        QVERIFY(refreshManifest(d1, QStringLiteral("audit.csv")));
+        MDSYNC_REQUIRE_OK(v1, verifyExport(d1));
+        QVERIFY(!v1.value()["ok"].get<bool>());
+        QVERIFY2(anyProblem(v1.value(), "audit.csv line " + line + ": field 'actor' (seq " + std::to_string(seq)),
+            qPrintable(dumped(v1.value())));
+        QCOMPARE(v1.value()["problem_count"].get<qint64>(), qint64(1));
+
+        // audit.jsonl: one byte of the same actor, manifest fixed: the hash and the CSV give it away.
+        const QString d2 = exportTo("exp2");
+        QVERIFY(!d2.isEmpty());
+        const QString jsonlPath = QDir(d2).filePath(QStringLiteral("audit.jsonl"));
+        QByteArray text = readAll(jsonlPath);
+        pos = text.indexOf("\"steward1500\"");
+        QVERIFY(pos > text.size() / 3);
+        const std::string jline = std::to_string(text.left(pos).count('\n') + 1);
+        text[pos + 1] = 'S';
+        QVERIFY(writeAll(jsonlPath, text));
+        QVERIFY(refreshManifest(d2, QStringLiteral("audit.jsonl")));
+        MDSYNC_REQUIRE_OK(v2, verifyExport(d2));
+        QVERIFY(!v2.value()["ok"].get<bool>());
+        QVERIFY2(
+            anyProblem(v2.value(), "audit.jsonl line " + jline + " " + seqText + ": content does not match its hash"),
+            qPrintable(dumped(v2.value())));
+        QVERIFY2(anyProblem(v2.value(), "field 'actor' " + seqText), qPrintable(dumped(v2.value())));
+
+        // CSV quoting: an empty string turned into an empty (null) field, and an embedded CRLF turned into LF.
+        const QString d3 = exportTo("exp3");
+        QVERIFY(!d3.isEmpty());
+        const QString csv3Path = QDir(d3).filePath(QStringLiteral("audit.csv"));
+        QByteArray csv3 = readAll(csv3Path);
+        const auto empty = csv3.indexOf(",\"\",", csv3.size() / 2);
+        QVERIFY(empty > 0);
+        const std::string emptyLine = recordLine(csv3, empty);
+        csv3.remove(empty + 1, 2);
+        const auto crlf = csv3.indexOf("line1\r\nline2", empty);
+        QVERIFY(crlf > 0);
+        const std::string crlfLine = recordLine(csv3, crlf);
+        csv3.remove(crlf + 5, 1);
+        QVERIFY(writeAll(csv3Path, csv3));
+        QVERIFY(refreshManifest(d3, QStringLiteral("audit.csv")));
+        MDSYNC_REQUIRE_OK(v3, verifyExport(d3));
+        QVERIFY(!v3.value()["ok"].get<bool>());
+        QVERIFY2(
+            anyProblem(v3.value(), "audit.csv line " + emptyLine + ": field 'reason'"), qPrintable(dumped(v3.value())));
+        QVERIFY2(
+            anyProblem(v3.value(), "audit.csv line " + crlfLine + ": field 'reason'"), qPrintable(dumped(v3.value())));
+        QCOMPARE(v3.value()["problem_count"].get<qint64>(), qint64(2));
+    }
+
     void valueInJsonlChanged()
     {
         QVERIFY(makeWorkspace(3));

@@ -18,8 +18,10 @@
 
 #include <QUuid>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -683,104 +685,162 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
 
 // ---- reading -------------------------------------------------------------------------------------------------
 
-// Streaming RFC 4180 reader. An empty unquoted field reads as nullopt.
+// The whole file, mapped into memory (or read at once where mapping is not possible, e.g. an empty file); the
+// readers below scan it with pointers instead of going through QIODevice per byte or per line.
+class FileBytes
+{
+public:
+    explicit FileBytes(const QString& path)
+        : m_file(path)
+    { }
+    bool open()
+    {
+        if (!m_file.open(QIODevice::ReadOnly))
+            return false;
+        const qint64 size = m_file.size();
+        if (size > 0) {
+            if (uchar* p = m_file.map(0, size)) {
+                m_begin = reinterpret_cast<const char*>(p);
+                m_end = m_begin + size;
+                return true;
+            }
+        }
+        m_copy = m_file.readAll();
+        m_begin = m_copy.constData();
+        m_end = m_begin + m_copy.size();
+        return true;
+    }
+    QString errorString() const { return m_file.errorString(); }
+    const char* begin() const { return m_begin; }
+    const char* end() const { return m_end; }
+
+private:
+    QFile m_file;
+    QByteArray m_copy;
+    const char* m_begin = nullptr;
+    const char* m_end = nullptr;
+};
+
+// Sets field `i` of `fields` to the bytes [b, e), reusing the string's capacity from the previous row.
+void setField(Row& fields, size_t i, const char* b, const char* e)
+{
+    if (i == fields.size())
+        fields.emplace_back(std::in_place, b, e);
+    else if (fields[i])
+        fields[i]->assign(b, e);
+    else
+        fields[i].emplace(b, e);
+}
+
+void setNull(Row& fields, size_t i)
+{
+    if (i == fields.size())
+        fields.emplace_back(std::nullopt);
+    else
+        fields[i].reset();
+}
+
+// RFC 4180 reader over the whole file. An empty unquoted field reads as nullopt, "" as an empty string.
 class CsvReader
 {
 public:
     explicit CsvReader(const QString& path)
-        : m_file(path)
+        : m_bytes(path)
     { }
-    bool open() { return m_file.open(QIODevice::ReadOnly); }
-    QString errorString() const { return m_file.errorString(); }
+    bool open()
+    {
+        if (!m_bytes.open())
+            return false;
+        m_pos = m_bytes.begin();
+        m_end = m_bytes.end();
+        return true;
+    }
+    QString errorString() const { return m_bytes.errorString(); }
     int line() const { return m_line; } // line where the last record started
 
     // false at the end of the file or on a syntax error (then error() is set).
     bool next(Row& fields)
     {
-        fields.clear();
-        if (peek() < 0)
+        if (m_pos == m_end) {
+            fields.clear();
             return false;
+        }
         m_line = m_physical;
+        const char* p = m_pos;
+        const char* const end = m_end;
+        size_t n = 0;
         for (;;) {
-            std::optional<std::string> field;
-            int c = peek();
-            if (c == '"') {
-                get();
-                std::string s;
+            if (p != end && *p == '"') {
+                ++p;
+                if (n < fields.size() && fields[n])
+                    fields[n]->clear();
+                else
+                    setField(fields, n, p, p);
+                std::string* const s = &*fields[n];
                 for (;;) {
-                    c = get();
-                    if (c < 0) {
+                    const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+                    if (!q) {
                         m_error = QStringLiteral("line %1: unterminated quoted field").arg(m_line);
+                        m_pos = end;
                         return false;
                     }
-                    if (c == '"') {
-                        if (peek() == '"') {
-                            get();
-                            s += '"';
-                            continue;
-                        }
-                        break;
+                    m_physical += static_cast<int>(std::count(p, q, '\n'));
+                    s->append(p, q);
+                    p = q + 1;
+                    if (p != end && *p == '"') { // "" inside a quoted field
+                        s->push_back('"');
+                        ++p;
+                        continue;
                     }
-                    s += static_cast<char>(c);
+                    break;
                 }
-                field = std::move(s);
-                c = peek();
-                if (c >= 0 && c != ',' && c != '\r' && c != '\n') {
+                if (p != end && *p != ',' && *p != '\r' && *p != '\n') {
                     m_error = QStringLiteral("line %1: unexpected character after a closing quote").arg(m_physical);
+                    m_pos = end;
                     return false;
                 }
             } else {
-                std::string s;
-                while ((c = peek()) >= 0 && c != ',' && c != '\r' && c != '\n') {
-                    if (c == '"') {
+                const char* b = p;
+                while (p != end && *p != ',' && *p != '\r' && *p != '\n') {
+                    if (*p == '"') {
                         m_error = QStringLiteral("line %1: quote inside an unquoted field").arg(m_physical);
+                        m_pos = end;
                         return false;
                     }
-                    s += static_cast<char>(get());
+                    ++p;
                 }
-                if (!s.empty())
-                    field = std::move(s);
+                if (p == b)
+                    setNull(fields, n);
+                else
+                    setField(fields, n, b, p);
             }
-            fields.push_back(std::move(field));
-            c = get();
+            ++n;
+            if (p == end)
+                break;
+            const char c = *p++;
             if (c == ',')
                 continue;
             if (c == '\r') {
-                if (get() != '\n') {
+                if (p == end || *p != '\n') {
                     m_error = QStringLiteral("line %1: CR without LF").arg(m_physical);
+                    m_pos = end;
                     return false;
                 }
+                ++p;
             }
-            return true; // '\n', CRLF or end of file
+            ++m_physical; // '\n' or CRLF
+            break;
         }
+        fields.resize(n);
+        m_pos = p;
+        return true;
     }
     const QString& error() const { return m_error; }
 
 private:
-    int peek()
-    {
-        if (m_pos >= m_buf.size()) {
-            m_buf = m_file.read(1 << 16);
-            m_pos = 0;
-            if (m_buf.isEmpty())
-                return -1;
-        }
-        return static_cast<unsigned char>(m_buf[m_pos]);
-    }
-    int get()
-    {
-        const int c = peek();
-        if (c >= 0) {
-            ++m_pos;
-            if (c == '\n')
-                ++m_physical;
-        }
-        return c;
-    }
-
-    QFile m_file;
-    QByteArray m_buf;
-    qsizetype m_pos = 0;
+    FileBytes m_bytes;
+    const char* m_pos = nullptr;
+    const char* m_end = nullptr;
     int m_physical = 1;
     int m_line = 1;
     QString m_error;
@@ -790,23 +850,123 @@ class JsonlReader
 {
 public:
     JsonlReader(const QString& path, const Table& t)
-        : m_file(path)
+        : m_bytes(path)
         , m_table(t)
-    { }
-    bool open() { return m_file.open(QIODevice::ReadOnly); }
-    QString errorString() const { return m_file.errorString(); }
+    {
+        for (size_t i = 0; i < t.columns.size(); ++i)
+            m_keys.push_back((i ? ",\"" : "{\"") + t.columns[i] + "\":");
+    }
+    bool open()
+    {
+        if (!m_bytes.open())
+            return false;
+        m_pos = m_bytes.begin();
+        m_end = m_bytes.end();
+        return true;
+    }
+    QString errorString() const { return m_bytes.errorString(); }
     int line() const { return m_line; }
 
     bool next(Row& fields)
     {
-        fields.clear();
-        if (m_file.atEnd())
+        if (m_pos == m_end) {
+            fields.clear();
             return false;
+        }
         ++m_line;
-        QByteArray text = m_file.readLine();
-        if (text.endsWith('\n'))
-            text.chop(1);
-        const json j = json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
+        const char* b = m_pos;
+        const char* nl = static_cast<const char*>(std::memchr(b, '\n', static_cast<size_t>(m_end - b)));
+        const char* e = nl ? nl : m_end;
+        m_pos = nl ? nl + 1 : m_end;
+        return parseFast(b, e, fields) || parseJson(b, e, fields);
+    }
+    const QString& error() const { return m_error; }
+
+private:
+    // The lines the exporter writes: the object's keys in column order, no white space, integers without sign
+    // or leading zero, ASCII strings with short escapes. Anything else (valid or not) returns false and goes
+    // through the JSON parser, which decides; for what this accepts the parser gives the same fields.
+    bool parseFast(const char* p, const char* const e, Row& fields)
+    {
+        const size_t columns = m_table.columns.size();
+        for (size_t i = 0; i < columns; ++i) {
+            const std::string& key = m_keys[i];
+            if (static_cast<size_t>(e - p) < key.size() || std::memcmp(p, key.data(), key.size()) != 0)
+                return false;
+            p += key.size();
+            if (p == e)
+                return false;
+            if (*p == 'n') {
+                if (e - p < 4 || std::memcmp(p, "null", 4) != 0)
+                    return false;
+                p += 4;
+                setNull(fields, i);
+            } else if (m_table.integer[i]) {
+                const char* d = p;
+                while (p != e && *p >= '0' && *p <= '9')
+                    ++p;
+                if (p == d || p - d > 18 || (*d == '0' && p - d > 1))
+                    return false;
+                setField(fields, i, d, p);
+            } else {
+                if (*p != '"')
+                    return false;
+                ++p;
+                if (i >= fields.size() || !fields[i])
+                    setField(fields, i, p, p);
+                std::string& s = *fields[i];
+                s.clear();
+                for (;;) {
+                    const char* run = p;
+                    while (p != e && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20
+                        && static_cast<unsigned char>(*p) < 0x80)
+                        ++p;
+                    s.append(run, p);
+                    if (p == e)
+                        return false;
+                    if (*p == '"')
+                        break;
+                    if (*p != '\\' || e - p < 2)
+                        return false; // control character or non-ASCII: the parser checks it
+                    switch (p[1]) {
+                    case '"':
+                    case '\\':
+                    case '/':
+                        s.push_back(p[1]);
+                        break;
+                    case 'b':
+                        s.push_back('\b');
+                        break;
+                    case 'f':
+                        s.push_back('\f');
+                        break;
+                    case 'n':
+                        s.push_back('\n');
+                        break;
+                    case 'r':
+                        s.push_back('\r');
+                        break;
+                    case 't':
+                        s.push_back('\t');
+                        break;
+                    default:
+                        return false;
+                    }
+                    p += 2;
+                }
+                ++p;
+            }
+        }
+        if (e - p != 1 || *p != '}')
+            return false;
+        fields.resize(columns);
+        return true;
+    }
+
+    bool parseJson(const char* b, const char* e, Row& fields)
+    {
+        fields.clear();
+        const json j = json::parse(b, e, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
             m_error = QStringLiteral("line %1: not a JSON object").arg(m_line);
             return false;
@@ -831,11 +991,12 @@ public:
         }
         return true;
     }
-    const QString& error() const { return m_error; }
 
-private:
-    QFile m_file;
+    FileBytes m_bytes;
     const Table& m_table;
+    std::vector<std::string> m_keys; // '{"name":' / ',"name":' per column, as the exporter writes them
+    const char* m_pos = nullptr;
+    const char* m_end = nullptr;
     int m_line = 0;
     QString m_error;
 };
@@ -861,10 +1022,23 @@ std::optional<qint64> toInt(const std::optional<std::string>& s)
     return ok ? std::optional<qint64>(v) : std::nullopt;
 }
 
+// Where a row was read: "<file> line <n>".
+struct RowPlace
+{
+    const QString& file;
+    int line;
+    QString text() const { return file + QStringLiteral(" line %1").arg(line); }
+};
+
+AuditHasher::Text optView(const std::optional<std::string>& s)
+{
+    return s ? AuditHasher::Text(*s) : std::nullopt;
+}
+
 // Reads <base>.jsonl and/or <base>.csv in lockstep, compares them row by row and hands every row (from jsonl
-// when present, else csv) to `onRow` with a location text. Returns the number of rows of the primary file.
+// when present, else csv) to `onRow` with its location. Returns the number of rows of the primary file.
 qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, Problems& p,
-    const std::function<void(const Row&, const QString& where)>& onRow)
+    const std::function<void(const Row&, const RowPlace& where)>& onRow)
 {
     const QString csvName = QLatin1String(t.base) + QStringLiteral(".csv");
     const QString jsonlName = QLatin1String(t.base) + QStringLiteral(".jsonl");
@@ -933,7 +1107,7 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
         }
         if (gotJ) {
             ++rows;
-            onRow(a, jsonlName + QStringLiteral(" line %1").arg(jsonl->line()));
+            onRow(a, RowPlace { jsonlName, jsonl->line() });
         } else if (gotC && !jsonl && !haveJsonl) {
             if (b.size() != t.columns.size()) {
                 p.add(csvName
@@ -943,7 +1117,7 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
                           .arg(t.columns.size()));
             } else {
                 ++rows;
-                onRow(b, csvName + QStringLiteral(" line %1").arg(csv->line()));
+                onRow(b, RowPlace { csvName, csv->line() });
             }
         }
         if (!gotJ && !gotC)
@@ -1079,43 +1253,37 @@ Result<json> verifyExport(const QString& directory)
     qint64 hashesChecked = 0;
     AuditHasher hasher;
     const qint64 auditRows = readTable(dir, auditTable(), rowsOf.contains("audit.csv"), rowsOf.contains("audit.jsonl"),
-        p, [&](const Row& r, const QString& where) {
-            AuditEntry e;
+        p, [&](const Row& r, const RowPlace& where) {
             const auto seq = toInt(r[0]);
             if (!seq || !r[1] || !r[2] || !r[3] || !r[4] || !r[8] || !r[9]) {
-                p.add(where + QStringLiteral(": seq, at, actor, action, subject, prev_hash or hash is missing"));
+                p.add(where.text() + QStringLiteral(": seq, at, actor, action, subject, prev_hash or hash is missing"));
                 return;
             }
-            e.seq = seq.value_or(0);
-            e.at = *r[1];
-            e.actor = *r[2];
-            e.action = *r[3];
-            e.subject = *r[4];
-            e.before = r[5];
-            e.after = r[6];
-            e.reason = r[7];
-            e.prevHash = *r[8];
-            e.hash = *r[9];
-            const QString at = where + QStringLiteral(" (seq %1)").arg(e.seq);
+            const qint64 eseq = seq.value_or(0);
+            const std::string& eHash = *r[9];
+            const std::string& ePrev = *r[8];
+            // The location text is built only when there is something to report.
+            auto at = [&where, eseq]() -> QString { return where.text() + QStringLiteral(" (seq %1)").arg(eseq); };
             if (!firstSeq) {
-                firstSeq = e.seq;
-                firstHash = e.hash;
+                firstSeq = eseq;
+                firstHash = eHash;
             }
-            lastSeq = e.seq;
-            lastHash = e.hash;
-            if (contiguous && expectSeq && e.seq != expectSeq.value_or(0))
-                p.add(at
+            lastSeq = eseq;
+            lastHash = eHash;
+            if (contiguous && expectSeq && eseq != expectSeq.value_or(0))
+                p.add(at()
                     + QStringLiteral(": seq follows %1 (entries missing or reordered)").arg(expectSeq.value_or(0) - 1));
-            expectSeq = e.seq + 1;
-            if (prevHash && e.prevHash != *prevHash)
-                p.add(at + QStringLiteral(": prev_hash does not link to the previous entry's hash (chain broken)"));
-            prevHash = e.hash;
+            expectSeq = eseq + 1;
+            if (prevHash && ePrev != *prevHash)
+                p.add(at() + QStringLiteral(": prev_hash does not link to the previous entry's hash (chain broken)"));
+            prevHash = eHash;
             ++hashesChecked;
             try {
-                if (hasher.hash(e) != e.hash)
-                    p.add(at + QStringLiteral(": content does not match its hash (entry modified)"));
+                if (hasher.hash(eseq, *r[1], *r[2], *r[3], *r[4], optView(r[5]), optView(r[6]), optView(r[7]), ePrev)
+                    != eHash)
+                    p.add(at() + QStringLiteral(": content does not match its hash (entry modified)"));
             } catch (const std::exception&) {
-                p.add(at + QStringLiteral(": text is not valid UTF-8 (entry modified)"));
+                p.add(at() + QStringLiteral(": text is not valid UTF-8 (entry modified)"));
             }
         });
     checked["audit_entries"] = auditRows;
@@ -1149,7 +1317,7 @@ Result<json> verifyExport(const QString& directory)
 
     // Lineage: CSV/JSONL agreement and counts.
     const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.contains("lineage.csv"),
-        rowsOf.contains("lineage.jsonl"), p, [](const Row&, const QString&) {});
+        rowsOf.contains("lineage.jsonl"), p, [](const Row&, const RowPlace&) {});
     checked["lineage_events"] = lineageRows;
     const qint64 lineageCount
         = m.contains("lineage") && m["lineage"].is_object() ? m["lineage"].value("count", qint64(-1)) : -1;
