@@ -545,10 +545,6 @@
         <translation>Eine Ausnahme auswählen, um zu sehen, was schiefging.</translation>
     </message>
     <message>
-        <source>Validation messages and details</source>
-        <translation>Prüfmeldungen und Details</translation>
-    </message>
-    <message>
         <source>Raw payload (verbatim)</source>
         <translation>Rohe Nutzdaten (unverändert)</translation>
     </message>
@@ -760,6 +756,18 @@
         <source>Your correction text is kept.</source>
         <translation>Ihr Korrekturtext bleibt erhalten.</translation>
     </message>
+    <message>
+        <source>Details (JSON)</source>
+        <translation>Details (JSON)</translation>
+    </message>
+    <message>
+        <source>Raw JSON</source>
+        <translation>Roh-JSON</translation>
+    </message>
+    <message>
+        <source>(no details recorded)</source>
+        <translation>(keine Details gespeichert)</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>
@@ -906,6 +914,127 @@
             <numerusform>%n Ausnahme passt; nichts wurde geändert.</numerusform>
             <numerusform>%n Ausnahmen passen; nichts wurde geändert.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>mdsync::ui::ExceptionProblem</name>
+    <message>
+        <source>Acknowledged revision</source>
+        <translation>Bestätigte Revision</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>Contract version</source>
+        <translation>Vertragsversion</translation>
+    </message>
+    <message>
+        <source>Detected by</source>
+        <translation>Erkannt von</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>HTTP status</source>
+        <translation>HTTP-Status</translation>
+    </message>
+    <message>
+        <source>Idempotency key</source>
+        <translation>Idempotenzschlüssel</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>The target&apos;s answer</source>
+        <translation>Antwort des Zielsystems</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Abonnement</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Zielsystem</translation>
+    </message>
+    <message>
+        <source>expected %1, the target has %2</source>
+        <translation>erwartet %1, das Zielsystem hat %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1
+revision %2, from %3</source>
+        <translation>%1
+Revision %2, von %3</translation>
+    </message>
+    <message>
+        <source>%1
+the held event</source>
+        <translation>%1
+das zurückgehaltene Ereignis</translation>
+    </message>
+    <message>
+        <source>%1
+no longer in the workspace</source>
+        <translation>%1
+nicht mehr im Arbeitsbereich</translation>
+    </message>
+    <message>
+        <source>%1 %2 looks like %1 %3: similarity %4 on %5. The compared attributes are in bold; values that differ are marked ≠.</source>
+        <translation>%1 %2 ähnelt %1 %3: Ähnlichkeit %4 bei %5. Die verglichenen Attribute sind fett; abweichende Werte sind mit ≠ markiert.</translation>
+    </message>
+    <message>
+        <source>(not recorded)</source>
+        <translation>(nicht erfasst)</translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation>Attribut</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>What went wrong</source>
+        <translation>Was schiefging</translation>
+    </message>
+    <message>
+        <source>the source</source>
+        <translation>die Quelle</translation>
+    </message>
+    <message>
+        <source>What %1 sent (the message above says what went wrong)</source>
+        <translation>Was %1 gesendet hat (die Meldung oben sagt, was schiefging)</translation>
+    </message>
+    <message>
+        <source>Value sent</source>
+        <translation>Gesendeter Wert</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded beyond the message above.</source>
+        <translation>Über die Meldung oben hinaus wurde nichts erfasst.</translation>
     </message>
 </context>
 <context>

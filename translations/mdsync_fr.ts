@@ -545,10 +545,6 @@
         <translation>Sélectionnez une exception pour voir ce qui n&apos;a pas fonctionné.</translation>
     </message>
     <message>
-        <source>Validation messages and details</source>
-        <translation>Messages de validation et détails</translation>
-    </message>
-    <message>
         <source>Raw payload (verbatim)</source>
         <translation>Charge utile brute (telle quelle)</translation>
     </message>
@@ -760,6 +756,18 @@
         <source>Your correction text is kept.</source>
         <translation>Votre texte de correction est conservé.</translation>
     </message>
+    <message>
+        <source>Details (JSON)</source>
+        <translation>Détails (JSON)</translation>
+    </message>
+    <message>
+        <source>Raw JSON</source>
+        <translation>JSON brut</translation>
+    </message>
+    <message>
+        <source>(no details recorded)</source>
+        <translation>(aucun détail enregistré)</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>
@@ -906,6 +914,127 @@
             <numerusform>%n exception correspond&#xa0;; rien n&apos;a été modifié.</numerusform>
             <numerusform>%n exceptions correspondent&#xa0;; rien n&apos;a été modifié.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>mdsync::ui::ExceptionProblem</name>
+    <message>
+        <source>Acknowledged revision</source>
+        <translation>Révision acquittée</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Tentatives</translation>
+    </message>
+    <message>
+        <source>Contract version</source>
+        <translation>Version du contrat</translation>
+    </message>
+    <message>
+        <source>Detected by</source>
+        <translation>Détecté par</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
+    </message>
+    <message>
+        <source>HTTP status</source>
+        <translation>Statut HTTP</translation>
+    </message>
+    <message>
+        <source>Idempotency key</source>
+        <translation>Clé d&apos;idempotence</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>The target&apos;s answer</source>
+        <translation>Réponse du système cible</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Abonnement</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Cible</translation>
+    </message>
+    <message>
+        <source>expected %1, the target has %2</source>
+        <translation>attendu %1, le système cible a %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>%1
+revision %2, from %3</source>
+        <translation>%1
+révision %2, de %3</translation>
+    </message>
+    <message>
+        <source>%1
+the held event</source>
+        <translation>%1
+l&apos;événement retenu</translation>
+    </message>
+    <message>
+        <source>%1
+no longer in the workspace</source>
+        <translation>%1
+n&apos;est plus dans l&apos;espace de travail</translation>
+    </message>
+    <message>
+        <source>%1 %2 looks like %1 %3: similarity %4 on %5. The compared attributes are in bold; values that differ are marked ≠.</source>
+        <translation>%1 %2 ressemble à %1 %3 : similarité %4 sur %5. Les attributs comparés sont en gras ; les valeurs qui diffèrent sont marquées ≠.</translation>
+    </message>
+    <message>
+        <source>(not recorded)</source>
+        <translation>(non enregistré)</translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation>Attribut</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Détail</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
+    <message>
+        <source>What went wrong</source>
+        <translation>Ce qui n&apos;a pas fonctionné</translation>
+    </message>
+    <message>
+        <source>the source</source>
+        <translation>la source</translation>
+    </message>
+    <message>
+        <source>What %1 sent (the message above says what went wrong)</source>
+        <translation>Ce que %1 a envoyé (le message ci-dessus dit ce qui n&apos;a pas fonctionné)</translation>
+    </message>
+    <message>
+        <source>Value sent</source>
+        <translation>Valeur envoyée</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded beyond the message above.</source>
+        <translation>Rien n&apos;a été enregistré au-delà du message ci-dessus.</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <nlohmann/json.hpp>
+
 namespace mdsync::read {
 
 namespace {
@@ -338,6 +340,42 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
                 q.value(3).toString(), q.value(4).toString().left(400) });
         q.finish();
     }
+    // The object and, for a duplicate suspect, the object it looks like, each at its current revision.
+    const auto side = [&q](ExceptionDetail::ObjectSide& s) -> bool {
+        if (!q.exec())
+            return false;
+        if (q.next()) {
+            s.exists = true;
+            s.key = q.value(0).toString();
+            s.revisionNo = q.value(1).toLongLong();
+            s.source = q.value(2).toString();
+            s.state = q.value(3).toString();
+        }
+        q.finish();
+        return true;
+    };
+    const QString sideSql = QStringLiteral("SELECT o.key, o.revision_no, r.source_system, r.state FROM object o"
+                                           " JOIN revision r ON r.id = o.current_revision_id WHERE ");
+    if (!d.domain.isEmpty() && !d.key.isEmpty()) {
+        q.prepare(sideSql + QStringLiteral("o.domain = ? AND o.key = ?"));
+        q.addBindValue(d.domain);
+        q.addBindValue(d.key);
+        if (!side(d.object))
+            return makeError(exError(q, QStringLiteral("the object of an exception")));
+    }
+    if (d.category == QLatin1String("duplicate_suspect")) {
+        const auto details = nlohmann::json::parse(d.details.toStdString(), nullptr, false);
+        const auto* suspect = details.is_object() && details.contains("suspect") && details["suspect"].is_object()
+            ? &details["suspect"]
+            : nullptr;
+        if (suspect && suspect->contains("object_id") && (*suspect)["object_id"].is_number_integer()) {
+            q.prepare(sideSql + QStringLiteral("o.id = ?"));
+            q.addBindValue(qint64((*suspect)["object_id"].get<std::int64_t>()));
+            if (!side(d.suspect))
+                return makeError(exError(q, QStringLiteral("the duplicate suspect of an exception")));
+        }
+    }
+
     q.prepare(QStringLiteral("SELECT at, action, actor, COALESCE(reason, ''), subject FROM audit_log"
                              " WHERE subject = ? OR subject = ? ORDER BY seq LIMIT 500"));
     q.addBindValue(QStringLiteral("exception/%1").arg(id));

@@ -112,6 +112,17 @@ struct ExceptionDetail
     QString correctionStatus, correctionKind, proposedBy, correctionChanges, correctionReason, criticalGroups;
     qint64 proposedAt = 0;
 
+    // An object as a steward compares it: its current revision (exists == false: no such object, e.g. an event
+    // held before it created one).
+    struct ObjectSide
+    {
+        bool exists = false;
+        QString key, source, state; // state: the revision's JSON attributes
+        qint64 revisionNo = 0;
+    };
+    ObjectSide object; // the exception's object
+    ObjectSide suspect; // duplicate_suspect: the existing object it looks like (details.suspect.object_id)
+
     struct LineageEntry
     {
         qint64 at = 0;

@@ -9,6 +9,7 @@
 #include "steward/rolegrants.h"
 #include "views/exceptionsview.h"
 #include "widgets/exceptiondetail.h"
+#include "widgets/exceptionproblem.h"
 #include "workspacefixture.h"
 
 #include <QAbstractItemModelTester>
@@ -21,6 +22,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
@@ -416,6 +418,138 @@ private Q_SLOTS:
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM correction")), 0);
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM revision")), revisions);
         QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM audit_log")), audit);
+    }
+
+    // Issue 18: the detail pane says what went wrong in words and tables, not JSON: a duplicate suspect shows the
+    // two objects side by side (the held event when the object was not created), compared attributes in bold and
+    // differing values marked; a validation problem one row per attribute. The raw JSON is one tab away, wrapped
+    // and verbatim.
+    void problemPaneShowsWordsAndTables()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        const std::string fa0 = mdsync::test::event("PLM", "item", "FA-5000",
+            { { "description", "Hex bolt M8x40 DIN 933 8.8 zinc" }, { "item_type", "ROH" }, { "base_uom", "EA" },
+                { "manufacturer_part_number", "DIN933-M8X40-88-ZN" } });
+        const std::string fa1 = mdsync::test::event("PLM", "item", "FA-5012",
+            { { "description", "Hex bolt M8 x 40 DIN933 8.8 zinc plated" }, { "item_type", "ROH" },
+                { "base_uom", "EA" }, { "manufacturer_part_number", "DIN933-M8X40-88-ZN" } });
+        const std::string sup0 = mdsync::test::event("SUPPLIER-PORTAL", "supplier", "SUP-1001",
+            { { "name", "Schäfer Edelstahl GmbH" }, { "tax_id", "DE811234567" }, { "country", "DE" } });
+        const std::string sup1 = mdsync::test::event("SUPPLIER-PORTAL", "supplier", "SUP-1007",
+            { { "name", "Schaefer Edelstahl GmbH" }, { "tax_id", "DE811234567" }, { "country", "DE" },
+                { "city", "Solingen" } });
+        json rm = releasedItem("Bracket", { "P100" });
+        rm["net_weight"] = "3 m";
+        const std::string bad = mdsync::test::event("PLM", "item", "RM-1", rm);
+        QVERIFY(tw.ingest({ fa0, fa1, sup0, sup1, bad }).ok());
+        tw.close();
+        const auto exceptionOf = [&](const char* key) {
+            return countSql(
+                tw.path(), QStringLiteral("SELECT id FROM exception WHERE object_key = '%1'").arg(QLatin1String(key)));
+        };
+        Rig r;
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+        ExceptionDetailPane* d = r.view->detail();
+        QTableWidget* t = d->problemTable();
+        const auto rowOf = [t](const QString& attribute) {
+            for (int i = 0; i < t->rowCount(); ++i)
+                if (t->item(i, 0)->text().endsWith(attribute))
+                    return i;
+            return -1;
+        };
+
+        // A flagged suspect: both objects at their current revision.
+        QVERIFY(selectException(r, exceptionOf("FA-5012")));
+        QVERIFY2(d->problemHeading().contains(QStringLiteral("item FA-5012 looks like item FA-5000: similarity")),
+            qPrintable(d->problemHeading()));
+        QCOMPARE(t->columnCount(), 3);
+        QCOMPARE(t->horizontalHeaderItem(1)->text(), QStringLiteral("FA-5012\nrevision 1, from PLM"));
+        QCOMPARE(t->horizontalHeaderItem(2)->text(), QStringLiteral("FA-5000\nrevision 1, from PLM"));
+        int row = rowOf(QStringLiteral("description"));
+        QCOMPARE(row, 0); // compared attributes come first
+        QVERIFY(t->item(row, 0)->font().bold());
+        QCOMPARE(t->item(row, 0)->text(), QStringLiteral("≠ description"));
+        QCOMPARE(t->item(row, 1)->text(), QStringLiteral("Hex bolt M8 x 40 DIN933 8.8 zinc plated"));
+        QCOMPARE(t->item(row, 2)->text(), QStringLiteral("Hex bolt M8x40 DIN 933 8.8 zinc"));
+        QVERIFY(t->item(row, 1)->background().style() != Qt::NoBrush);
+        row = rowOf(QStringLiteral("base_uom"));
+        QVERIFY(row > 0);
+        QCOMPARE(t->item(row, 0)->text(), QStringLiteral("base_uom")); // same on both sides: not marked
+        QCOMPARE(t->item(row, 1)->background().style(), Qt::NoBrush);
+        // The JSON is one tab away: the payload verbatim, wrapped to the pane.
+        QCOMPARE(d->rawPayloadView()->toPlainText(), QString::fromStdString(fa1));
+        QCOMPARE(d->rawPayloadView()->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+
+        // A held suspect (no object created): the event against the existing supplier; an attribute only one side
+        // holds shows a dash on the other.
+        QVERIFY(selectException(r, exceptionOf("SUP-1007")));
+        QCOMPARE(t->horizontalHeaderItem(1)->text(), QStringLiteral("SUP-1007\nthe held event"));
+        QCOMPARE(t->horizontalHeaderItem(2)->text(), QStringLiteral("SUP-1001\nrevision 1, from SUPPLIER-PORTAL"));
+        row = rowOf(QStringLiteral("name"));
+        QVERIFY(row >= 0);
+        QCOMPARE(t->item(row, 0)->text(), QStringLiteral("≠ name"));
+        QCOMPARE(t->item(row, 1)->text(), QStringLiteral("Schaefer Edelstahl GmbH"));
+        QCOMPARE(t->item(row, 2)->text(), QStringLiteral("Schäfer Edelstahl GmbH"));
+        row = rowOf(QStringLiteral("city"));
+        QVERIFY(row >= 0);
+        QCOMPARE(t->item(row, 2)->text(), QStringLiteral("—"));
+        QCOMPARE(t->item(rowOf(QStringLiteral("tax_id")), 0)->text(), QStringLiteral("tax_id"));
+
+        // A validation problem: one row per attribute, in words.
+        QVERIFY(selectException(r, exceptionOf("RM-1")));
+        QCOMPARE(t->columnCount(), 2);
+        row = rowOf(QStringLiteral("net_weight"));
+        QVERIFY2(row >= 0, qPrintable(d->problemHeading()));
+        QVERIFY2(
+            t->item(row, 1)->text().contains(QStringLiteral("expected a mass")), qPrintable(t->item(row, 1)->text()));
+    }
+
+    // The words for what the dispatcher and the reconciler record: a target's rejection and a drift.
+    void problemTableOfDeliveryExceptions()
+    {
+        read::ExceptionDetail rejected;
+        rejected.category = QStringLiteral("target_rejected");
+        rejected.details = QString::fromStdString(json(
+            { { "attempts", 1 }, { "http_status", 422 },
+                { "response",
+                    { { "error", "field 'status' must be one of [ACTIVE, INACTIVE]" }, { "field", "status" } } },
+                { "subscription",
+                    "item->WMS-P100" } }).dump());
+        ProblemTable t = ExceptionProblem::build(rejected);
+        QCOMPARE(t.columns.size(), 2);
+        QStringList lines;
+        for (const auto& row : t.rows)
+            lines << row.cells.join(QStringLiteral(" = "));
+        QCOMPARE(lines,
+            QStringList({ QStringLiteral("Attempts = 1"), QStringLiteral("HTTP status = 422"),
+                QStringLiteral("The target's answer = field 'status' must be one of [ACTIVE, INACTIVE]"),
+                QStringLiteral("The target's answer: field = status"),
+                QStringLiteral("Subscription = item->WMS-P100") }));
+
+        read::ExceptionDetail drift;
+        drift.category = QStringLiteral("drift");
+        drift.details = QString::fromStdString(
+            json({ { "acked_revision_no", 3 },
+                     { "differences",
+                         json::array({ { { "field", "base_uom" }, { "expected", "EA" }, { "actual", "PCE" } } }) } })
+                .dump());
+        t = ExceptionProblem::build(drift);
+        QCOMPARE(t.rows.size(), size_t(2));
+        QCOMPARE(t.rows[1].cells,
+            QStringList({ QStringLiteral("base_uom"), QStringLiteral("expected \"EA\", the target has \"PCE\"") }));
+
+        // Nothing recorded: what the source sent.
+        read::ExceptionDetail policy;
+        policy.category = QStringLiteral("policy_violation");
+        policy.details = QStringLiteral("{}");
+        policy.raw = QByteArray::fromStdString(
+            json({ { "source", "WMS-P100" }, { "attributes", { { "net_weight", "2 kg" } } } }).dump());
+        t = ExceptionProblem::build(policy);
+        QCOMPARE(t.heading, QStringLiteral("What WMS-P100 sent (the message above says what went wrong)"));
+        QCOMPARE(t.rows.size(), size_t(1));
+        QCOMPARE(t.rows[0].cells, QStringList({ QStringLiteral("net_weight"), QStringLiteral("2 kg") }));
     }
 
     // Issue 18: while new exceptions keep arriving at the top of the (newest first) backlog and the view refreshes,

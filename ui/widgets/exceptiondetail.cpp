@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "models/exceptionsmodel.h"
 #include "views/exceptioncommands.h"
+#include "widgets/exceptionproblem.h"
 #include "widgets/statusstyle.h"
 
 #include <QDateTime>
@@ -18,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -37,30 +39,6 @@ QString exPrettyJson(const QString& text)
 {
     auto j = json::parse(text.toStdString(), nullptr, false);
     return j.is_discarded() ? text : QString::fromStdString(j.dump(2));
-}
-
-// The validation messages of exception.details: its "messages"/"errors"/"violations" lists, one per line, else
-// the whole JSON.
-QString exValidationText(const QString& details)
-{
-    auto j = json::parse(details.toStdString(), nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return details;
-    QStringList lines;
-    for (const char* key : { "messages", "errors", "violations", "validation" }) {
-        auto it = j.find(key);
-        if (it == j.end() || !it->is_array())
-            continue;
-        for (const auto& m : *it) {
-            if (m.is_string())
-                lines << QStringLiteral("• ") + QString::fromStdString(m.get<std::string>());
-            else
-                lines << QStringLiteral("• ") + QString::fromStdString(m.dump());
-        }
-    }
-    if (lines.isEmpty())
-        return QString::fromStdString(j.dump(2));
-    return lines.join(QLatin1Char('\n')) + QStringLiteral("\n\n") + QString::fromStdString(j.dump(2));
 }
 
 Result<ExceptionDetailData> exLoadDetail(QSqlDatabase& db, qint64 id, const std::string& actor)
@@ -108,24 +86,48 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     m_tabs = new QTabWidget(this);
     layout->addWidget(m_tabs, 1);
 
-    // Problem: validation messages and the raw payload verbatim.
+    // Problem: what went wrong in words and tables (ExceptionProblem); the JSON one tab away.
     auto* problem = new QWidget(m_tabs);
     auto* pl = new QVBoxLayout(problem);
-    pl->addWidget(new QLabel(tr("Validation messages and details"), problem));
-    m_validation = new QPlainTextEdit(problem);
-    m_validation->setReadOnly(true);
-    m_validation->setFont(mono);
-    pl->addWidget(m_validation, 1);
-    pl->addWidget(new QLabel(tr("Raw payload (verbatim)"), problem));
-    m_raw = new QPlainTextEdit(problem);
+    m_problemHeading = new QLabel(problem);
+    m_problemHeading->setWordWrap(true);
+    m_problemHeading->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    pl->addWidget(m_problemHeading);
+    m_problem = new QTableWidget(problem);
+    m_problem->setObjectName(QStringLiteral("problemTable"));
+    m_problem->setWordWrap(true);
+    m_problem->setAlternatingRowColors(true);
+    m_problem->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_problem->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_problem->verticalHeader()->hide();
+    // Rows as high as their wrapped text; the name column fits its names, the value columns share the rest.
+    m_problem->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_problem->horizontalHeader()->setStretchLastSection(true);
+    pl->addWidget(m_problem, 1);
+    m_tabs->addTab(problem, tr("Problem"));
+
+    // Raw JSON: the details as stored and the payload verbatim, wrapped to the pane's width.
+    auto* rawTab = new QWidget(m_tabs);
+    auto* rl = new QVBoxLayout(rawTab);
+    rl->addWidget(new QLabel(tr("Details (JSON)"), rawTab));
+    m_detailsJson = new QPlainTextEdit(rawTab);
+    m_detailsJson->setReadOnly(true);
+    m_detailsJson->setFont(mono);
+    m_detailsJson->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_detailsJson->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    rl->addWidget(m_detailsJson, 1);
+    rl->addWidget(new QLabel(tr("Raw payload (verbatim)"), rawTab));
+    m_raw = new QPlainTextEdit(rawTab);
     m_raw->setReadOnly(true);
     m_raw->setFont(mono);
-    m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
-    pl->addWidget(m_raw, 1);
-    m_tabs->addTab(problem, tr("Problem"));
+    m_raw->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_raw->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    rl->addWidget(m_raw, 1);
+    m_tabs->addTab(rawTab, tr("Raw JSON"));
 
     // Correction: JSON editor, reason, submit; the core's answer inline; four-eyes state; dry run.
     auto* fix = new QWidget(m_tabs);
+    m_correctionTab = fix;
     auto* fl = new QVBoxLayout(fix);
     m_editorHint = new QLabel(fix);
     m_editorHint->setWordWrap(true);
@@ -265,6 +267,38 @@ QString ExceptionDetailPane::noteText() const
     return m_note->isHidden() ? QString() : m_note->text();
 }
 
+QString ExceptionDetailPane::problemHeading() const
+{
+    return m_problemHeading->text();
+}
+
+void ExceptionDetailPane::showProblem(const ProblemTable& t)
+{
+    m_problemHeading->setText(t.heading);
+    m_problem->clearContents();
+    m_problem->setColumnCount(static_cast<int>(t.columns.size()));
+    m_problem->setRowCount(static_cast<int>(t.rows.size()));
+    m_problem->setHorizontalHeaderLabels(t.columns);
+    QFont bold = m_problem->font();
+    bold.setBold(true);
+    const QBrush differs(QColor(0xff, 0xf3, 0xcd)); // the note's amber: look here
+    for (int r = 0; r < static_cast<int>(t.rows.size()); ++r) {
+        const ProblemTable::Row& row = t.rows[static_cast<size_t>(r)];
+        for (int c = 0; c < row.cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(row.cells[c]);
+            item->setToolTip(row.cells[c]);
+            if (row.compared)
+                item->setFont(bold);
+            if (row.differs && c > 0)
+                item->setBackground(differs);
+            m_problem->setItem(r, c, item);
+        }
+    }
+    m_problem->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    for (int c = 1; c < t.columns.size(); ++c)
+        m_problem->horizontalHeader()->setSectionResizeMode(c, QHeaderView::Stretch);
+}
+
 void ExceptionDetailPane::updateNote()
 {
     QStringList lines;
@@ -316,7 +350,9 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
     if (!m_loaded) {
         m_title->setText(tr("Select an exception to see what went wrong."));
         m_message->clear();
-        m_validation->clear();
+        m_problemHeading->clear();
+        m_problem->clear();
+        m_detailsJson->clear();
         m_raw->clear();
         m_history->clear();
         m_fourEyes->hide();
@@ -330,7 +366,8 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
                 d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()),
                 ExceptionsModel::statusLabel(d.status).toHtmlEscaped()));
     m_message->setText(d.message);
-    m_validation->setPlainText(exValidationText(d.details));
+    showProblem(ExceptionProblem::build(d));
+    m_detailsJson->setPlainText(d.details.isEmpty() ? tr("(no details recorded)") : exPrettyJson(d.details));
     m_raw->setPlainText(d.raw.isEmpty() ? tr("(no raw payload kept)") : QString::fromUtf8(d.raw));
     const bool payload = d.stage == QLatin1String("delivery") && d.deliveryId;
     m_editorHint->setText(payload
@@ -361,7 +398,7 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
         m_fourEyesLabel->setText(text);
         const bool may = d.mayApprove && !own;
         if (newException)
-            m_tabs->setCurrentIndex(1); // the pending decision is what matters first
+            m_tabs->setCurrentWidget(m_correctionTab); // the pending decision is what matters first
         m_approve->setEnabled(may && !m_busy);
         m_reject->setEnabled(may && !m_busy);
         m_decisionReason->setEnabled(may);

@@ -20,9 +20,12 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
+class QTableWidget;
 class QTreeWidget;
 
 namespace mdsync::ui {
+
+struct ProblemTable;
 
 // One exception as the core reads it (read::ExceptionDetail), with what the pane adds: whether the current user may
 // approve, and the history as lines.
@@ -69,6 +72,9 @@ public:
     QString fourEyesText() const;
     QPushButton* approveButton() const { return m_approve; }
     QPushButton* rejectButton() const { return m_reject; }
+    QTableWidget* problemTable() const { return m_problem; }
+    QString problemHeading() const;
+    QPlainTextEdit* rawPayloadView() const { return m_raw; }
 
 Q_SIGNALS:
     void loaded(qint64 id);
@@ -81,6 +87,7 @@ private:
     void validateEditor();
     void setBusy(bool busy);
     void updateNote();
+    void showProblem(const ProblemTable& t);
 
     AppContext m_ctx;
     QueryChannel m_channel;
@@ -94,8 +101,11 @@ private:
     QLabel* m_message;
     QLabel* m_note;
     QTabWidget* m_tabs;
-    QPlainTextEdit* m_validation;
+    QLabel* m_problemHeading;
+    QTableWidget* m_problem;
+    QPlainTextEdit* m_detailsJson;
     QPlainTextEdit* m_raw;
+    QWidget* m_correctionTab;
     QPlainTextEdit* m_editor;
     QLabel* m_editorHint;
     QLabel* m_syntax;
