@@ -10,6 +10,7 @@
 #include "widgets/kpitile.h"
 #include "workspacefixture.h"
 
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -251,6 +252,37 @@ private Q_SLOTS:
         for (int r = 0; r < view.ownershipTable()->rowCount(); ++r)
             owned = owned || view.ownershipTable()->item(r, 3)->text() != QStringLiteral("(none)");
         QVERIFY(owned);
+    }
+
+    // Issue 18: a reload (the view activated after the workspace changed) keeps the steward's selected and current
+    // rows and the scroll position instead of jumping back to the top.
+    void policiesKeepSelectionThroughAReload()
+    {
+        DbReader reader(m_path);
+        Navigator nav;
+        PoliciesView view(AppContext { nullptr, &reader, &nav });
+        view.resize(900, 300);
+        view.show();
+        view.activate();
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        QTableWidget* t = view.ownershipTable();
+        QVERIFY2(t->rowCount() > 12, "too few rows to scroll");
+        const int row = t->rowCount() - 3;
+        t->setCurrentCell(row, 1);
+        t->selectRow(row);
+        t->scrollToBottom();
+        const int scroll = t->verticalScrollBar()->value();
+        QVERIFY(scroll > 0);
+        const QString key = t->item(row, 0)->text() + t->item(row, 2)->text();
+
+        QSignalSpy loaded(&view, &PoliciesView::loaded);
+        view.reload();
+        QVERIFY(loaded.wait(8000));
+        const QModelIndexList selected = t->selectionModel()->selectedRows();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(t->item(selected.first().row(), 0)->text() + t->item(selected.first().row(), 2)->text(), key);
+        QCOMPARE(t->currentRow(), selected.first().row());
+        QCOMPARE(t->verticalScrollBar()->value(), scroll);
     }
 };
 

@@ -8,7 +8,10 @@
 #include "util/qtext.h"
 
 #include <QHeaderView>
+#include <QItemSelection>
 #include <QLabel>
+#include <QScrollBar>
+#include <QSet>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -31,8 +34,27 @@ QTableWidget* policiesTable(QWidget* parent)
     return t;
 }
 
-void policiesFill(QTableWidget* t, const QStringList& headers, const std::vector<QStringList>& rows)
+// A row's identity across reloads: the text of its key columns (domain and group; the subscription's id; domain,
+// target and version of a contract).
+QString policiesRowKey(const QTableWidget* t, int row, const std::vector<int>& keyColumns)
 {
+    QStringList key;
+    for (int c : keyColumns)
+        if (const QTableWidgetItem* item = t->item(row, c))
+            key << item->text();
+    return key.join(QLatin1Char('\t'));
+}
+
+// Fills the table; a reload keeps the selected rows, the current row (by their key) and the scroll position.
+void policiesFill(QTableWidget* t, const QStringList& headers, const std::vector<QStringList>& rows,
+    const std::vector<int>& keyColumns)
+{
+    QSet<QString> selected;
+    for (const QModelIndex& i : t->selectionModel()->selectedRows())
+        selected.insert(policiesRowKey(t, i.row(), keyColumns));
+    const QString current = t->currentRow() >= 0 ? policiesRowKey(t, t->currentRow(), keyColumns) : QString();
+    const int scrollY = t->verticalScrollBar()->value();
+    const int scrollX = t->horizontalScrollBar()->value();
     t->clear();
     t->setColumnCount(static_cast<int>(headers.size()));
     t->setHorizontalHeaderLabels(headers);
@@ -48,6 +70,19 @@ void policiesFill(QTableWidget* t, const QStringList& headers, const std::vector
     t->resizeColumnsToContents();
     for (int c = 0; c < t->columnCount(); ++c)
         t->setColumnWidth(c, std::min(t->columnWidth(c), 320));
+    if (!selected.isEmpty() || !current.isEmpty()) {
+        QItemSelection keep;
+        for (int r = 0; r < t->rowCount(); ++r) {
+            const QString key = policiesRowKey(t, r, keyColumns);
+            if (key == current)
+                t->selectionModel()->setCurrentIndex(t->model()->index(r, 0), QItemSelectionModel::NoUpdate);
+            if (selected.contains(key))
+                keep.select(t->model()->index(r, 0), t->model()->index(r, t->columnCount() - 1));
+        }
+        t->selectionModel()->select(keep, QItemSelectionModel::ClearAndSelect);
+    }
+    t->verticalScrollBar()->setValue(scrollY);
+    t->horizontalScrollBar()->setValue(scrollX);
 }
 
 QString policiesMinutes(int m)
@@ -158,6 +193,11 @@ void PoliciesView::activate()
         load();
 }
 
+void PoliciesView::reload()
+{
+    load();
+}
+
 void PoliciesView::load()
 {
     if (!m_ctx.reader)
@@ -190,12 +230,13 @@ void PoliciesView::apply(const PoliciesSnapshot& s)
             rows.push_back({ d.name, d.label, g, owners.isEmpty() ? tr("(none)") : owners.join(QStringLiteral(", ")) });
         }
     }
-    policiesFill(m_ownership, { tr("Domain"), tr("Label"), tr("Attribute group"), tr("Owning system") }, rows);
+    policiesFill(
+        m_ownership, { tr("Domain"), tr("Label"), tr("Attribute group"), tr("Owning system") }, rows, { 0, 2 });
     const bool sorting = m_subscriptions->isSortingEnabled();
     m_subscriptions->setSortingEnabled(false);
-    policiesFill(m_subscriptions, subscriptionHeaders(), s.subscriptions);
+    policiesFill(m_subscriptions, subscriptionHeaders(), s.subscriptions, { 8 });
     m_subscriptions->setSortingEnabled(sorting);
-    policiesFill(m_contracts, contractHeaders(), s.contracts);
+    policiesFill(m_contracts, contractHeaders(), s.contracts, { 0, 1, 2 });
     QString text
         = tr("Model %1 · %2 ownership rules in force (%3 groups without owner) · %4 subscriptions · %5 contracts")
               .arg(s.modelVersion)

@@ -45,6 +45,9 @@ public:
     QString title() const override { return tr("Policies"); }
     void activate() override;
     bool isReady() const override { return m_ready; }
+    // Reads the policies again (activate() does when the workspace changed); the tables keep their selected and
+    // current rows and their scroll position.
+    void reload();
 
     // Reads the policies in force (worker thread). `workspacePath` opens the configuration for the contracts.
     static Result<PoliciesSnapshot> loadSnapshot(QSqlDatabase& db, const QString& workspacePath, TimeMs now);
