@@ -247,6 +247,13 @@ private Q_SLOTS:
         MDSYNC_REQUIRE_OK(v, verifyExport(o.directory));
         QVERIFY(!v.value()["ok"].get<bool>());
         QVERIFY2(anyProblem(v.value(), "audit.csv", "SHA-256"), qPrintable(dumped(v.value())));
+        // The file's SHA-256 (computed on a second thread while the rows are parsed) is listed first, before what
+        // the parse found in its rows, and counted once.
+        const json& problems = v.value()["problems"];
+        QVERIFY2(problems.size() >= 2, qPrintable(dumped(v.value())));
+        QVERIFY2(qs(problems[0].get<std::string>()).startsWith(QStringLiteral("audit.csv: SHA-256")),
+            qPrintable(dumped(v.value())));
+        QCOMPARE(v.value()["problem_count"].get<qint64>(), static_cast<qint64>(problems.size()));
         // Even with the manifest fixed, the row disagrees with audit.jsonl.
         QVERIFY(refreshManifest(o.directory, QStringLiteral("audit.csv")));
         MDSYNC_REQUIRE_OK(v2, verifyExport(o.directory));

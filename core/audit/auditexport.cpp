@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 namespace mdsync {
 
@@ -1011,6 +1012,15 @@ struct Problems
         if (list.size() < kMaxProblems)
             list.push_back(text.toStdString());
     }
+    // Problems found beside the others (on another thread), put back at the position they belong to.
+    void insert(size_t at, const std::vector<QString>& texts)
+    {
+        total += static_cast<qint64>(texts.size());
+        for (size_t i = 0; i < texts.size() && at + i < kMaxProblems; ++i)
+            list.insert(list.begin() + static_cast<std::ptrdiff_t>(at + i), texts[i].toStdString());
+        while (list.size() > kMaxProblems)
+            list.erase(list.end() - 1);
+    }
 };
 
 std::optional<qint64> toInt(const std::optional<std::string>& s)
@@ -1204,6 +1214,13 @@ Result<json> verifyExport(const QString& directory)
     }
 
     // Files: presence, size, SHA-256.
+    struct FileHash
+    {
+        QString name;
+        std::string expected, actual;
+        QString error;
+    };
+    std::vector<FileHash> hashes;
     std::map<std::string, qint64> rowsOf;
     qint64 filesChecked = 0;
     for (const auto& f : m["files"]) {
@@ -1228,13 +1245,21 @@ Result<json> verifyExport(const QString& directory)
         const qint64 bytes = f.value("bytes", qint64(-1));
         if (file.size() != bytes)
             p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file.size()).arg(bytes));
-        const std::string sha = fileSha256(file);
-        if (sha != f.value("sha256", std::string()))
-            p.add(qname
-                + QStringLiteral(": SHA-256 %1 does not match the manifest's %2")
-                      .arg(qs(sha), qs(f.value("sha256", std::string()))));
+        hashes.push_back({ qname, f.value("sha256", std::string()), {}, {} });
     }
     checked["files"] = filesChecked;
+    // The whole-file SHA-256s (a second pass over every byte) run on a second thread while this one parses the
+    // files; their problems are put back where they belong, after the other file problems, once the parse is done.
+    const size_t fileProblemsAt = p.list.size();
+    std::jthread hashing([&hashes, &dir] {
+        for (FileHash& h : hashes) {
+            QFile file(dir.filePath(h.name));
+            if (file.open(QIODevice::ReadOnly))
+                h.actual = fileSha256(file);
+            else
+                h.error = file.errorString();
+        }
+    });
 
     // Audit entries: chain, hashes, seq, counts, anchors.
     const json& am = m["audit"];
@@ -1358,6 +1383,16 @@ Result<json> verifyExport(const QString& directory)
         checked["openlineage_events"] = lines;
     }
 
+    hashing.join();
+    std::vector<QString> hashProblems;
+    for (const FileHash& h : hashes) {
+        if (!h.error.isEmpty())
+            hashProblems.push_back(h.name + QStringLiteral(": cannot read: ") + h.error);
+        else if (h.actual != h.expected)
+            hashProblems.push_back(h.name
+                + QStringLiteral(": SHA-256 %1 does not match the manifest's %2").arg(qs(h.actual), qs(h.expected)));
+    }
+    p.insert(fileProblemsAt, hashProblems);
     return result(true);
 }
 
