@@ -135,7 +135,8 @@ Commands:
   upgrade                                  migrate the workspace's schema to this MDSync's (after a package upgrade;
                                            on PostgreSQL run it as the database owner) and nothing else
   contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
-                                           (against the workspace's model and landscape, or the built-in ones)
+                                           (against the workspace's model and landscape, or the built-in ones);
+                                           lists each subscription's contract or generic (no contract yet)
 
 Options:
   --workspace PATH   the workspace file (every command; demo defaults to ./mdsync-demo.mdsync), or a PostgreSQL
