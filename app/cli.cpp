@@ -135,7 +135,8 @@ Commands:
   upgrade                                  migrate the workspace's schema to this MDSync's (after a package upgrade;
                                            on PostgreSQL run it as the database owner) and nothing else
   contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
-                                           (against the workspace's model and landscape, or the built-in ones)
+                                           (against the workspace's model and landscape, or the built-in ones);
+                                           lists each subscription's contract or generic (no contract yet)
 
 Options:
   --workspace PATH   the workspace file (every command; demo defaults to ./mdsync-demo.mdsync), or a PostgreSQL
@@ -583,6 +584,15 @@ int cmdContractTest(const Args& a)
     if (a.has(QStringLiteral("json"))) {
         printJson(report);
     } else {
+        // Every subscription and what its deliveries are mapped with.
+        std::vector<QStringList> rows;
+        for (const SubscriptionDef& s : landscape->subscriptions()) {
+            const bool mapped = contracts->find(s.domain, s.target, s.contractVersion) != nullptr;
+            rows.push_back({ q(s.id), q(s.domain + "->" + s.target + " v" + s.contractVersion),
+                mapped ? QStringLiteral("contract") : QStringLiteral("generic (no contract yet)") });
+        }
+        printTable({ QStringLiteral("SUBSCRIPTION"), QStringLiteral("CONTRACT"), QStringLiteral("MAPPING") }, rows);
+        out() << '\n';
         for (const auto& r : results) {
             out() << (r.passed ? "PASS  " : "FAIL  ") << q(r.contract) << "  " << q(r.name) << '\n';
             for (const auto& d : r.differences)
@@ -740,6 +750,15 @@ int cmdRun(const Args& a)
         if (c.dispatcher->stats().recovered)
             out() << ", " << c.dispatcher->stats().recovered << " in-flight deliveries recovered from the last run";
         out() << ")\n";
+        if (!c.generic.empty()) {
+            QStringList names;
+            for (const GenericContract& g : c.generic)
+                names << q(g.subscription);
+            out() << "mdsyncctl run: " << c.generic.size() << " of " << c.config.landscape->subscriptions().size()
+                  << " subscriptions run on a generic contract (no contract yet; the canonical payload is sent as it"
+                     " is): "
+                  << names.join(QStringLiteral(", ")) << '\n';
+        }
         out().flush();
     }
     // Log lines reach the journal (a pipe under systemd) within a tick, not at exit.
@@ -755,13 +774,16 @@ int cmdRun(const Args& a)
         return fail(stopped.error());
     const nlohmann::json live = read::liveStatus(c.ws->db()).toJson();
     if (json) {
+        nlohmann::json generic = nlohmann::json::array();
+        for (const GenericContract& g : c.generic)
+            generic.push_back(g.subscription);
         printJson({ { "stats", statsJson(c.dispatcher->stats()) }, { "status", live }, { "idle", finished },
-            { "not_connected", [&] {
-                 nlohmann::json arr = nlohmann::json::array();
-                 for (const QString& n : c.notes)
-                     arr.push_back(n.toStdString());
-                 return arr;
-             }() } });
+            { "generic_contracts", generic }, { "not_connected", [&] {
+                                                   nlohmann::json arr = nlohmann::json::array();
+                                                   for (const QString& n : c.notes)
+                                                       arr.push_back(n.toStdString());
+                                                   return arr;
+                                               }() } });
     } else {
         out() << "mdsyncctl run: stopped. " << statusLine(live, c.dispatcher->stats()) << '\n';
     }

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+#include <set>
+
 using namespace mdsync;
 using json = nlohmann::json;
 
@@ -43,6 +45,52 @@ private slots:
         for (const auto& r : results)
             QVERIFY2(r.passed,
                 (r.contract + " / " + r.name + ": " + (r.differences.empty() ? "" : r.differences.front())).c_str());
+    }
+
+    // Issue 17: the built-in contracts are defaults. A landscape without MES-P200 (its subscriptions and the
+    // system gone) loads them without the MES-P200 contracts and their samples; a contracts file naming MES-P200
+    // is still refused. Subscriptions without a contract are listed as generic.
+    void builtinContractsFollowTheLandscape()
+    {
+        QFile f(QStringLiteral(":/mdsync/landscape/default-landscape.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        json doc = json::parse(f.readAll().toStdString());
+        auto drop = [](json& list, const char* field, const std::string& id) {
+            json kept = json::array();
+            for (const json& e : list)
+                if (e.value(field, std::string()) != id)
+                    kept.push_back(e);
+            list = std::move(kept);
+        };
+        drop(doc["subscriptions"], "target", "MES-P200");
+        drop(doc["systems"], "id", "MES-P200");
+        drop(doc["ownership"], "system", "MES-P200");
+        auto smaller = Landscape::fromJson(doc, QStringLiteral("smaller.json"), *m_model);
+        QVERIFY2(smaller.ok(), smaller.ok() ? "" : qPrintable(smaller.error()));
+
+        auto contracts = ContractSet::builtin(*m_model, smaller.value());
+        QVERIFY2(contracts.ok(), contracts.ok() ? "" : qPrintable(contracts.error()));
+        QVERIFY(!contracts->find("item", "MES-P200", "1"));
+        QVERIFY(contracts->find("item", "MES-P100", "1"));
+        QCOMPARE(contracts->contracts().size(), m_contracts->contracts().size() - 2);
+        for (const auto& r : contracts->runTests(m_model->units()))
+            QVERIFY2(r.passed && r.contract.find("MES-P200") == std::string::npos, r.contract.c_str());
+
+        // Generic: exactly the subscriptions without a contract for their version (QMS among them).
+        std::set<std::string> generic;
+        for (const GenericContract& g : contracts->generic()) {
+            QVERIFY(!contracts->find(g.domain, g.target, g.version));
+            generic.insert(g.subscription);
+        }
+        for (const SubscriptionDef& s : smaller->subscriptions())
+            QCOMPARE(generic.contains(s.id), contracts->find(s.domain, s.target, s.contractVersion) == nullptr);
+        QVERIFY(generic.contains("item->QMS"));
+        QVERIFY(!generic.contains("item->MES-P100"));
+
+        auto strict = ContractSet::fromJson(builtinDoc(), QStringLiteral("c.json"), *m_model, smaller.value());
+        QVERIFY(!strict.ok());
+        QVERIFY2(strict.error().contains(QStringLiteral("c.json: contracts[2].target: unknown system 'MES-P200'")),
+            qPrintable(strict.error()));
     }
 
     void unitsAndCodesAreMapped()

@@ -365,6 +365,9 @@ Result<ContractSet> ContractSet::fromJson(
     if (!l.errors.empty())
         return makeError(origin + QStringLiteral(": ")
             + QString::fromStdString(join(l.errors, "\n" + origin.toStdString() + ": ", 20, "\n…")));
+    for (const SubscriptionDef& s : landscape.subscriptions())
+        if (!set.find(s.domain, s.target, s.contractVersion))
+            set.m_generic.push_back({ s.id, s.domain, s.target, s.contractVersion });
     return set;
 }
 
@@ -374,7 +377,39 @@ Result<ContractSet> ContractSet::builtin(const CanonicalModel& model, const Land
     auto doc = readJsonFile(QStringLiteral(":/mdsync/contracts/default-contracts.json"), origin);
     if (!doc)
         return makeError(doc.error());
-    return fromJson(doc.value(), origin, model, landscape);
+    // Defaults, not requirements: a contract for a (domain, target) that no subscription of this landscape has is
+    // left out, with its samples. What stays is checked as strictly as a contracts file.
+    json filtered = doc.value();
+    if (filtered.is_object() && filtered.contains("contracts") && filtered["contracts"].is_array()) {
+        std::set<std::string> dropped;
+        json kept = json::array();
+        for (const json& c : filtered["contracts"]) {
+            if (c.is_object() && c.value("domain", json()).is_string() && c.value("target", json()).is_string()) {
+                const auto domain = c["domain"].get<std::string>();
+                const auto target = c["target"].get<std::string>();
+                bool subscribed = false;
+                for (const SubscriptionDef* s : landscape.subscriptionsFor(domain))
+                    subscribed = subscribed || s->target == target;
+                if (!subscribed) {
+                    const json version = c.value("version", json());
+                    dropped.insert(
+                        domain + "->" + target + " v" + (version.is_string() ? version.get<std::string>() : ""));
+                    continue;
+                }
+            }
+            kept.push_back(c);
+        }
+        filtered["contracts"] = std::move(kept);
+        if (filtered.contains("tests") && filtered["tests"].is_array()) {
+            json tests = json::array();
+            for (const json& t : filtered["tests"])
+                if (!t.is_object() || !t.value("contract", json()).is_string()
+                    || !dropped.contains(t["contract"].get<std::string>()))
+                    tests.push_back(t);
+            filtered["tests"] = std::move(tests);
+        }
+    }
+    return fromJson(filtered, origin, model, landscape);
 }
 
 const Contract* ContractSet::find(std::string_view domain, std::string_view target, std::string_view version) const

@@ -77,17 +77,36 @@ struct ContractTestResult
     std::vector<std::string> differences; // expected vs actual, per field
 };
 
+// A subscription of the landscape that no contract maps: its deliveries carry the canonical state as it is (the
+// identity mapping), and it is reported as "generic (no contract yet)" so that a steward sees which targets still
+// need a contract.
+struct GenericContract
+{
+    std::string subscription; // "item->LIMS"
+    std::string domain;
+    std::string target;
+    std::string version; // the subscription's contract version
+};
+
 // All contracts of a workspace, cross-checked against the model and landscape. A (domain, target, version)
-// without a contract is sent as the canonical state (the identity contract).
+// without a contract is sent as the canonical state (the identity contract); the subscriptions that have none are
+// listed by generic().
 class ContractSet
 {
 public:
+    // Strict: every contract of `doc` must name a system and a subscription of the landscape.
+
     static Result<ContractSet> fromJson(
         const nlohmann::json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape);
+    // The built-in contracts are defaults: those whose (domain, target) no subscription of the landscape has are
+    // not installed (a plant's own landscape need not contain the demo's systems).
     static Result<ContractSet> builtin(const CanonicalModel& model, const Landscape& landscape);
 
     const Contract* find(std::string_view domain, std::string_view target, std::string_view version) const;
     const std::vector<Contract>& contracts() const { return m_contracts; }
+    // The subscriptions of the landscape without a contract for their (domain, target, contract version), in the
+    // landscape's order.
+    const std::vector<GenericContract>& generic() const { return m_generic; }
 
     // Runs the sample objects of the document's "tests" section through their contracts.
     std::vector<ContractTestResult> runTests(const UnitRegistry& units) const;
@@ -101,6 +120,7 @@ private:
     };
     std::vector<Contract> m_contracts;
     std::vector<Sample> m_samples;
+    std::vector<GenericContract> m_generic;
 };
 
 // The payload of one delivery: `payloadOverride` (JSON text of a steward's corrected payload) when set, else the

@@ -139,6 +139,7 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     auto contracts = ContractSet::builtin(*core->config.model, *core->config.landscape);
     if (!contracts)
         return makeError(contracts.error());
+    core->generic = contracts->generic();
     core->pipeline = std::make_unique<IngestPipeline>(*core->ws, core->config);
     core->steward = std::make_unique<Steward>(*core->ws, core->config, *core->pipeline);
     core->dispatcher
