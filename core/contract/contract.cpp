@@ -287,6 +287,15 @@ Result<MappedPayload> Contract::map(const std::string& key, const json& state, c
     return result;
 }
 
+// Whether a subscription of the landscape sends `domain` to `target` (a contract is used only then).
+static bool subscribes(const Landscape& landscape, const std::string& domain, const std::string& target)
+{
+    for (const SubscriptionDef* s : landscape.subscriptionsFor(domain))
+        if (s->target == target)
+            return true;
+    return false;
+}
+
 Result<ContractSet> ContractSet::fromJson(
     const json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape)
 {
@@ -316,10 +325,7 @@ Result<ContractSet> ContractSet::fromJson(
             l.error(path + ".domain", "unknown domain '" + k.domain + "'");
         if (!k.target.empty() && !landscape.system(k.target))
             l.error(path + ".target", "unknown system '" + k.target + "'");
-        bool subscribed = false;
-        for (const SubscriptionDef* s : landscape.subscriptionsFor(k.domain))
-            subscribed = subscribed || s->target == k.target;
-        if (domain && landscape.system(k.target) && !subscribed)
+        if (domain && landscape.system(k.target) && !subscribes(landscape, k.domain, k.target))
             l.error(path, "no subscription of " + k.target + " to " + k.domain + " uses this contract");
         const std::string onLoss = l.str(c, "on_loss", path, false);
         if (onLoss == "warn")
@@ -387,10 +393,7 @@ Result<ContractSet> ContractSet::builtin(const CanonicalModel& model, const Land
             if (c.is_object() && c.value("domain", json()).is_string() && c.value("target", json()).is_string()) {
                 const auto domain = c["domain"].get<std::string>();
                 const auto target = c["target"].get<std::string>();
-                bool subscribed = false;
-                for (const SubscriptionDef* s : landscape.subscriptionsFor(domain))
-                    subscribed = subscribed || s->target == target;
-                if (!subscribed) {
+                if (!subscribes(landscape, domain, target)) {
                     const json version = c.value("version", json());
                     dropped.insert(
                         domain + "->" + target + " v" + (version.is_string() ? version.get<std::string>() : ""));
