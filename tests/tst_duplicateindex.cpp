@@ -10,10 +10,16 @@ class TestDuplicateIndex : public QObject
 private slots:
     void normalise()
     {
-        QCOMPARE(DuplicateIndex::normalise("  Hex-Bolt  M8x40, DIN 933 "), std::string("hex bolt m8x40 din 933"));
-        QCOMPARE(DuplicateIndex::normalise("Schäfer Straße"), std::string("schafer strase"));
-        QCOMPARE(DuplicateIndex::normalise("ÉLAN"), std::string("elan"));
+        QCOMPARE(DuplicateIndex::normalise("  Hex-Bolt  M8x40, DIN 933 "), std::string("hex bolt m 8 x 40 din 933"));
+        QCOMPARE(DuplicateIndex::normalise("Schäfer Straße GmbH & Co. KG"), std::string("schaefer strasse"));
+        QCOMPARE(DuplicateIndex::normalise("ÉLAN ÖL Übergröße"), std::string("elan oel uebergroesse"));
+        QCOMPARE(DuplicateIndex::normalise("Hexagon nut SS 0,75kW 1 kg"),
+            std::string("hex nut stainless steel 0.75 kw 1 kg"));
         QCOMPARE(DuplicateIndex::normalise(""), std::string());
+        QCOMPARE(DuplicateIndex::identifier("DE 811-234.567"), std::string("#de811234567"));
+        QCOMPARE(DuplicateIndex::identifier(" - "), std::string());
+        QCOMPARE(DuplicateIndex::join({ "", "" }), std::string());
+        QCOMPARE(DuplicateIndex::join({ "hex nut", "" }), std::string("hex nut|"));
     }
     void similarity()
     {
@@ -24,6 +30,49 @@ private slots:
         const auto d = DuplicateIndex::normalise("Gear motor 0.75 kW flange");
         QVERIFY(DuplicateIndex::similarity(c, d) < 0.4);
         QCOMPARE(DuplicateIndex::similarity("", "abc"), 0.0);
+        // Word order and a typo cost little.
+        QVERIFY(DuplicateIndex::similarity(
+                    DuplicateIndex::normalise("Bolt hex M8x40 zinc"), DuplicateIndex::normalise("Hex blot M8x40 zinc"))
+            >= 0.85);
+    }
+    void numbersMustAgree_data()
+    {
+        QTest::addColumn<QString>("a");
+        QTest::addColumn<QString>("b");
+        QTest::newRow("size") << QStringLiteral("Spacer ring size 11") << QStringLiteral("Spacer ring size 22");
+        QTest::newRow("length") << QStringLiteral("Hex bolt M8x40") << QStringLiteral("Hex bolt M8x45");
+        QTest::newRow("unit") << QStringLiteral("Gear motor 4 kW") << QStringLiteral("Gear motor 4 W");
+        QTest::newRow("voltage") << QStringLiteral("Pump 1.1 kW 230 V") << QStringLiteral("Pump 1.1 kW 400 V");
+        QTest::newRow("DN") << QStringLiteral("Ball valve DN50") << QStringLiteral("Ball valve DN80");
+        QTest::newRow("lot") << QStringLiteral("Bar stock D20 lot 0012") << QStringLiteral("Bar stock D20 lot 0018");
+    }
+    void numbersMustAgree()
+    {
+        QFETCH(QString, a);
+        QFETCH(QString, b);
+        const double s = DuplicateIndex::similarity(
+            DuplicateIndex::normalise(a.toStdString()), DuplicateIndex::normalise(b.toStdString()));
+        QVERIFY2(s <= DuplicateIndex::kNumberConflictCap, qPrintable(QString::number(s)));
+        // The same numbers written differently do agree.
+        QCOMPARE(DuplicateIndex::similarity(DuplicateIndex::normalise("Motor 4kW 400V lot 0012"),
+                     DuplicateIndex::normalise("Motor 4 kW 400 V lot 12")),
+            1.0);
+    }
+    void comparedOnlyWhenOnBothSides()
+    {
+        using DI = DuplicateIndex;
+        const std::string withPn = DI::join({ DI::normalise("Hex bolt M8x40"), DI::identifier("933-M8X40") });
+        const std::string noPn = DI::join({ DI::normalise("Hex bolt M8x40"), "" });
+        auto c = DI::compare(withPn, noPn);
+        QCOMPARE(c.compared, 1U); // description only
+        QCOMPARE(c.score, 1.0);
+        c = DI::compare(withPn, withPn);
+        QCOMPARE(c.compared, 3U);
+        // Same identifier: strong evidence for; a different one: strong evidence against.
+        c = DI::compare(withPn, DI::join({ DI::normalise("Screw hexagon head"), DI::identifier("933 m8x40") }));
+        QVERIFY(c.score >= DI::kSameIdentifier);
+        c = DI::compare(withPn, DI::join({ DI::normalise("Hex bolt M8x40"), DI::identifier("931-M8X40") }));
+        QVERIFY(c.score <= DI::kNumberConflictCap);
     }
     void bestMatch()
     {
@@ -31,6 +80,7 @@ private slots:
         idx.add(1, DuplicateIndex::normalise("Schaefer Edelstahl GmbH DE811234567"));
         idx.add(2, DuplicateIndex::normalise("Nordmotor AG DE100200300"));
         auto m = idx.best(DuplicateIndex::normalise("Schäfer Edelstahl GmbH DE811234567"), 0.85);
+        QCOMPARE(m.compared, 1U);
         QCOMPARE(m.objectId, std::int64_t(1));
         QVERIFY(m.score >= 0.9);
         // An object never matches itself, and below the threshold nothing is returned.

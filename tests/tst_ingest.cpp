@@ -637,6 +637,30 @@ private Q_SLOTS:
             1);
     }
 
+    void duplicateSuspectNamesOnlyComparedAttributes()
+    {
+        // Issue 18: the reason named "description, manufacturer_part_number" when no part number was sent, and
+        // near-identical names with different sizes were flagged.
+        MDSYNC_TEMP_WS(t);
+        auto item = [](const char* key, const char* description, const char* mpn) {
+            json a = { { "description", description }, { "item_type", "ROH" }, { "base_uom", "EA" } };
+            if (mpn)
+                a["manufacturer_part_number"] = mpn;
+            return test::event("PLM", "item", key, a);
+        };
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ item("SR-11", "Spacer ring size 11", nullptr), item("SR-22", "Spacer ring size 22", nullptr),
+                item("HB-1", "Hex bolt M8x40 DIN 933 zinc", "DIN933-M8X40"),
+                item("HB-2", "Hexagon bolt M8 x 40 DIN933 zinc", nullptr) }));
+        MDSYNC_CHECK_SUMMARY(s.value());
+        QCOMPARE(s->duplicateSuspects, 1);
+        const auto ex = exceptionsWhere(t.db());
+        QCOMPARE(ex.size(), size_t(1));
+        QCOMPARE(ex[0].key, QStringLiteral("HB-2"));
+        QCOMPARE(ex[0].details["suspect"]["compared"].dump(), std::string(R"(["description"])"));
+        QVERIFY2(ex[0].message.contains(QStringLiteral(" on description); review")), qPrintable(ex[0].message));
+    }
+
     void duplicateSuspectHeldForSuppliers()
     {
         MDSYNC_TEMP_WS(t);

@@ -158,8 +158,8 @@ private Q_SLOTS:
     {
         const DomainDef& item = domain(QStringLiteral("item"));
         QCOMPARE(item.criticalGroups, std::vector<std::string> { "lifecycle" });
-        QCOMPARE(
-            item.duplicateCheck.attributes, (std::vector<std::string> { "description", "manufacturer_part_number" }));
+        QCOMPARE(item.duplicateCheck.attributes, (std::vector<std::string> { "description" }));
+        QCOMPARE(item.duplicateCheck.identifiers, (std::vector<std::string> { "manufacturer_part_number" }));
         QCOMPARE(item.duplicateCheck.threshold, 0.85);
         QVERIFY(item.duplicateCheck.action == DuplicateCheck::Action::Flag);
         QCOMPARE(item.mandatoryByState.at("released"),
@@ -771,9 +771,9 @@ private Q_SLOTS:
                                                     << R"("description")"
                                                     << "must be of type code or codeset, is string";
         QTest::newRow("duplicate check attribute")
-            << "/domains/supplier/duplicate_check/attributes/1"
+            << "/domains/supplier/duplicate_check/identifiers/0"
             << R"("vat_id")"
-            << "domains.supplier.duplicate_check.attributes[1]: unknown attribute 'vat_id' of domain supplier";
+            << "domains.supplier.duplicate_check.identifiers[0]: unknown attribute 'vat_id' of domain supplier";
         QTest::newRow("duplicate check action")
             << "/domains/supplier/duplicate_check/action"
             << R"("block")"

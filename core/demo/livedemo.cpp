@@ -235,6 +235,15 @@ void LiveDemo::queueStory()
             "crm-" + c) });
         m_queue.push_back({ ev(
             "ERP", "customer", c, { { "payment_terms", "N30" }, { "credit_limit", 50000 + 1000 * n } }, "crm-" + c) });
+        if (pick(m_rng) < 20) {
+            // Now and then a sales rep enters the same customer again under a new CRM key, spelled a little
+            // differently: a real duplicate, flagged for the steward (docs/DUPLICATES.md).
+            const std::string again = c + "-2";
+            m_queue.push_back({ ev("CRM", "customer", again,
+                { { "name", "KUNDE " + std::to_string(n) + " Wasserwerke GmbH" }, { "country", countries[i] },
+                    { "city", cities[i] }, { "customer_group", "OEM" }, { "lifecycle_status", "active" } },
+                "crm-" + again) });
+        }
     } else if (kind == 2) {
         const std::string s = "SUP-D" + padded(n, 4);
         m_queue.push_back({ ev("SUPPLIER-PORTAL", "supplier", s,

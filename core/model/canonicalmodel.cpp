@@ -1003,15 +1003,23 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
     if (const auto dc = j.find("duplicate_check"); dc != j.end()) {
         const std::string dpath = path + ".duplicate_check";
         if (!dc->is_object()) {
-            ctx.error(dpath, R"(expected an object {"attributes", "threshold", "action"})");
+            ctx.error(dpath, R"(expected an object {"attributes", "identifiers", "threshold", "action"})");
         } else {
             for (auto it = dc->begin(); it != dc->end(); ++it) {
-                if (it.key() != "attributes" && it.key() != "threshold" && it.key() != "action")
-                    ctx.error(dpath + "." + it.key(), "unknown field (expected attributes, threshold, action)");
+                if (it.key() != "attributes" && it.key() != "identifiers" && it.key() != "threshold"
+                    && it.key() != "action")
+                    ctx.error(
+                        dpath + "." + it.key(), "unknown field (expected attributes, identifiers, threshold, action)");
             }
             readStringList(ctx, *dc, "attributes", dpath, d.duplicateCheck.attributes, true, true);
             for (size_t i = 0; i < d.duplicateCheck.attributes.size(); ++i)
                 requireAttribute(d.duplicateCheck.attributes[i], dpath + ".attributes[" + std::to_string(i) + "]");
+            if (dc->contains("identifiers")) {
+                readStringList(ctx, *dc, "identifiers", dpath, d.duplicateCheck.identifiers, false, true);
+                for (size_t i = 0; i < d.duplicateCheck.identifiers.size(); ++i)
+                    requireAttribute(
+                        d.duplicateCheck.identifiers[i], dpath + ".identifiers[" + std::to_string(i) + "]");
+            }
             if (const auto t = readNumber(ctx, *dc, "threshold", dpath)) {
                 if (*t <= 0 || *t > 1)
                     ctx.error(

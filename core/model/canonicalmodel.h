@@ -69,10 +69,18 @@ struct AttributeDef
 struct DuplicateCheck
 {
     enum class Action { Flag, Hold };
-    std::vector<std::string> attributes; // compared after normalisation (case, punctuation, spacing)
+    std::vector<std::string> attributes; // descriptive: compared as text after normalisation (docs/DUPLICATES.md)
+    std::vector<std::string> identifiers; // part number, tax id: equal is strong evidence for, different against
     double threshold = 0.85; // similarity 0..1 at or above which an object is a suspect
     Action action = Action::Flag; // Flag: accept + exception for review; Hold: no revision, exception
-    bool enabled() const { return !attributes.empty(); }
+    bool enabled() const { return !attributes.empty() || !identifiers.empty(); }
+    // The compared attributes in match-text order: the descriptive ones, then the identifiers.
+    std::vector<std::string> fields() const
+    {
+        std::vector<std::string> f = attributes;
+        f.insert(f.end(), identifiers.begin(), identifiers.end());
+        return f;
+    }
 };
 
 // A bill-of-materials-like structure of a domain ("structure" in the model): each object names a parent and lists

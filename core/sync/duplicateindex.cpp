@@ -1,61 +1,105 @@
 #include "sync/duplicateindex.h"
 
 #include <algorithm>
+#include <array>
 
 namespace mdsync {
 
-std::string DuplicateIndex::normalise(std::string_view text)
+namespace {
+
+// Abbreviations of the domain, spelled out before comparing (docs/DUPLICATES.md has the table).
+struct Abbrev
 {
-    std::string out;
-    out.reserve(text.size());
-    bool space = true; // collapse leading/multiple separators
-    for (size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        char mapped = 0;
-        if (c >= 'A' && c <= 'Z')
-            mapped = static_cast<char>(c - 'A' + 'a');
-        else if (c == 0xC3 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
-            // Latin-1 letters U+00C0..U+00FF in UTF-8 (ä ö ü ß é è à ç ...), folded to ASCII.
-            const unsigned cp = 0xC0U + (static_cast<unsigned char>(text[i + 1]) - 0x80U);
-            static const char* fold = "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; // U+00E0..U+00FF
-            mapped = cp == 0xDF ? 's' : fold[(cp | 0x20U) - 0xE0U];
-            ++i;
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-            mapped = static_cast<char>(c); // other UTF-8 bytes are kept as they are
-        }
-        if (mapped && mapped != '/') {
-            out.push_back(mapped);
-            space = false;
-        } else if (!space) {
-            out.push_back(' ');
-            space = true;
-        }
+    std::string_view word;
+    std::string_view spelled;
+};
+constexpr std::array kAbbrev {
+    Abbrev { "alu", "aluminium" },
+    Abbrev { "aluminum", "aluminium" },
+    Abbrev { "assy", "assembly" },
+    Abbrev { "blt", "bolt" },
+    Abbrev { "brg", "bearing" },
+    Abbrev { "cent", "centrifugal" },
+    Abbrev { "centr", "centrifugal" },
+    Abbrev { "dia", "diameter" },
+    Abbrev { "elec", "electric" },
+    Abbrev { "flg", "flange" },
+    Abbrev { "galv", "galvanised" },
+    Abbrev { "galvanized", "galvanised" },
+    Abbrev { "hexagon", "hex" },
+    Abbrev { "hexagonal", "hex" },
+    Abbrev { "hsg", "housing" },
+    Abbrev { "inox", "stainless steel" },
+    Abbrev { "intl", "international" },
+    Abbrev { "mach", "machined" },
+    Abbrev { "mfg", "manufacturing" },
+    Abbrev { "mot", "motor" },
+    Abbrev { "mtr", "motor" },
+    Abbrev { "pmp", "pump" },
+    Abbrev { "scr", "screw" },
+    Abbrev { "sechskant", "hex" },
+    Abbrev { "skt", "hex" },
+    Abbrev { "ss", "stainless steel" },
+    Abbrev { "stl", "steel" },
+    Abbrev { "str", "strasse" },
+    Abbrev { "vac", "v ac" },
+    Abbrev { "vdc", "v dc" },
+    Abbrev { "verz", "zinc" },
+    Abbrev { "verzinkt", "zinc" },
+    Abbrev { "wsh", "washer" },
+    Abbrev { "wshr", "washer" },
+    Abbrev { "zn", "zinc" },
+};
+// Legal forms and filler words, left out of the comparison ("Schäfer Edelstahl GmbH" = "Schaefer Edelstahl").
+constexpr std::array<std::string_view, 33> kDropped { "ab", "ag", "aktiengesellschaft", "and", "aps", "as", "bv", "co",
+    "corp", "corporation", "ek", "gbr", "gmbh", "haftungsbeschraenkt", "inc", "kg", "kgaa", "limited", "llc", "ltd",
+    "mbh", "nv", "ohg", "oy", "plc", "sa", "sarl", "sas", "se", "spa", "srl", "sro", "und" };
+// Units that belong to the number before them ("4 kw" differs from "4 w").
+constexpr std::array<std::string_view, 36> kUnits { "a", "ah", "bar", "cm", "g", "h", "hz", "in", "inch", "k", "kg",
+    "km", "kn", "kpa", "kv", "kva", "kw", "l", "m", "ma", "mah", "mbar", "min", "ml", "mm", "mpa", "n", "nm", "pa",
+    "ps", "psi", "rpm", "t", "um", "v", "w" };
+
+bool isDigit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+bool isNumber(std::string_view t)
+{
+    return !t.empty() && isDigit(static_cast<unsigned char>(t.front()));
+}
+
+template<size_t N> bool contains(const std::array<std::string_view, N>& sorted, std::string_view w)
+{
+    return std::binary_search(sorted.begin(), sorted.end(), w);
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep)
+{
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find(sep, start);
+        if (end == std::string_view::npos)
+            end = s.size();
+        out.push_back(s.substr(start, end - start));
+        start = end + 1;
     }
-    while (!out.empty() && out.back() == ' ')
-        out.pop_back();
     return out;
 }
 
-DuplicateIndex::Bigrams DuplicateIndex::bigrams(std::string_view s)
+std::vector<std::string_view> words(std::string_view s)
 {
-    // Bigrams over the text without its spaces, so that "M8 x 40" and "M8x40" compare equal.
-    Bigrams v;
-    v.reserve(s.size());
-    unsigned char prev = 0;
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == ' ')
-            continue;
-        if (prev)
-            v.push_back(static_cast<std::uint16_t>(prev << 8 | c));
-        prev = c;
-    }
-    std::sort(v.begin(), v.end());
-    return v;
+    std::vector<std::string_view> out;
+    for (std::string_view w : split(s, ' '))
+        if (!w.empty())
+            out.push_back(w);
+    return out;
 }
 
-double DuplicateIndex::dice(const Bigrams& x, const Bigrams& y)
+double dice(const std::vector<std::uint16_t>& x, const std::vector<std::uint16_t>& y)
 {
+    if (x.empty() && y.empty())
+        return 1;
     if (x.empty() || y.empty())
         return 0;
     size_t i = 0;
@@ -75,27 +119,280 @@ double DuplicateIndex::dice(const Bigrams& x, const Bigrams& y)
     return 2.0 * static_cast<double>(common) / static_cast<double>(x.size() + y.size());
 }
 
-double DuplicateIndex::similarity(std::string_view a, std::string_view b)
+// At most one edit apart (a letter changed, added, dropped, or two neighbours swapped).
+bool oneEdit(std::string_view a, std::string_view b)
+{
+    if (a.size() > b.size())
+        std::swap(a, b);
+    if (b.size() - a.size() > 1)
+        return false;
+    size_t i = 0;
+    while (i < a.size() && a[i] == b[i])
+        ++i;
+    if (i == a.size())
+        return true;
+    if (a.size() == b.size())
+        return a.substr(i + 1) == b.substr(i + 1)
+            || (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2));
+    return a.substr(i) == b.substr(i + 1);
+}
+
+// Dice over words: a word of four letters or more one edit away from a word of the other side counts 0.9.
+double wordDice(const std::vector<std::string>& x, const std::vector<std::string>& y)
+{
+    if (x.empty() && y.empty())
+        return 1;
+    if (x.empty() || y.empty())
+        return 0;
+    std::vector<char> used(y.size(), 0);
+    double matched = 0;
+    std::vector<size_t> rest;
+    for (size_t i = 0; i < x.size(); ++i) {
+        bool found = false;
+        for (size_t j = 0; j < y.size() && !found; ++j)
+            if (!used[j] && x[i] == y[j])
+                used[j] = 1, found = true;
+        if (found)
+            matched += 1;
+        else
+            rest.push_back(i);
+    }
+    for (size_t i : rest) {
+        if (x[i].size() < 4)
+            continue;
+        for (size_t j = 0; j < y.size(); ++j) {
+            if (!used[j] && y[j].size() >= 4 && oneEdit(x[i], y[j])) {
+                used[j] = 1;
+                matched += 0.9;
+                break;
+            }
+        }
+    }
+    return 2.0 * matched / static_cast<double>(x.size() + y.size());
+}
+
+} // namespace
+
+std::string DuplicateIndex::normalise(std::string_view text)
+{
+    // Characters: lowercase ASCII letters, digits, '.' between digits; umlauts spelled out; a space between letters
+    // and digits ("M8x40" -> "m 8 x 40", "4kW" -> "4 kw"); everything else separates words.
+    std::string s;
+    s.reserve(text.size() + 8);
+    enum class Kind { Space, Letter, Digit } last = Kind::Space;
+    auto put = [&](std::string_view chars, Kind k) {
+        if (last != Kind::Space && k != last)
+            s.push_back(' ');
+        s.append(chars);
+        last = k;
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 'A' && c <= 'Z') {
+            const char l = static_cast<char>(c - 'A' + 'a');
+            put(std::string_view(&l, 1), Kind::Letter);
+        } else if (c >= 'a' && c <= 'z') {
+            put(std::string_view(&text[i], 1), Kind::Letter);
+        } else if (isDigit(c)) {
+            put(std::string_view(&text[i], 1), Kind::Digit);
+        } else if ((c == '.' || c == ',') && last == Kind::Digit && i + 1 < text.size()
+            && isDigit(static_cast<unsigned char>(text[i + 1]))) {
+            s.push_back('.'); // decimal separator: "0,75" = "0.75"
+        } else if (c == 0xC3 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+            // Latin-1 letters U+00C0..U+00FF in UTF-8: German umlauts spelled out, other accents dropped.
+            const unsigned cp = 0xC0U + (static_cast<unsigned char>(text[i + 1]) - 0x80U);
+            ++i;
+            const unsigned lower = cp == 0xDF ? cp : (cp | 0x20U);
+            static const char* fold = "aaaaaaaceeeeiiiidnooooo ouuuuyty"; // U+00E0..U+00FF
+            if (lower == 0xE4)
+                put("ae", Kind::Letter);
+            else if (lower == 0xF6)
+                put("oe", Kind::Letter);
+            else if (lower == 0xFC)
+                put("ue", Kind::Letter);
+            else if (lower == 0xDF)
+                put("ss", Kind::Letter);
+            else if (fold[lower - 0xE0U] != ' ')
+                put(std::string_view(&fold[lower - 0xE0U], 1), Kind::Letter);
+            else if (last != Kind::Space)
+                s.push_back(' '), last = Kind::Space;
+        } else if (c >= 0x80) {
+            put(std::string_view(&text[i], 1), Kind::Letter); // other UTF-8 bytes are kept as they are
+        } else if (last != Kind::Space) {
+            s.push_back(' ');
+            last = Kind::Space;
+        }
+    }
+    // Runs of single letters are one word ("S.p.A." -> "spa", "U.I." -> "ui"); then abbreviations are spelled
+    // out, legal forms and filler words left out.
+    std::vector<std::string> merged;
+    bool single = false;
+    for (std::string_view w : words(s)) {
+        const bool letter = w.size() == 1 && !isNumber(w);
+        if (letter && single)
+            merged.back() += w;
+        else
+            merged.emplace_back(w);
+        single = letter;
+    }
+    std::string out;
+    out.reserve(s.size());
+    bool afterNumber = false;
+    for (std::string_view w : merged) {
+        const bool unit = afterNumber && contains(kUnits, w); // "1 kg" is a weight, not a legal form
+        afterNumber = isNumber(w);
+        if (!unit && contains(kDropped, w))
+            continue;
+        auto a = std::lower_bound(
+            kAbbrev.begin(), kAbbrev.end(), w, [](const Abbrev& x, std::string_view v) { return x.word < v; });
+        if (a != kAbbrev.end() && a->word == w)
+            w = a->spelled;
+        if (!out.empty())
+            out.push_back(' ');
+        out.append(w);
+    }
+    return out;
+}
+
+std::string DuplicateIndex::identifier(std::string_view text)
+{
+    std::string out;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 'A' && c <= 'Z')
+            out.push_back(static_cast<char>(c - 'A' + 'a'));
+        else if ((c >= 'a' && c <= 'z') || isDigit(c))
+            out.push_back(ch);
+    }
+    return out.empty() ? out : "#" + out;
+}
+
+std::string DuplicateIndex::join(const std::vector<std::string>& fields)
+{
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+            out.push_back('|');
+        out += fields[i];
+    }
+    // No field at all: empty, so that the object is not indexed.
+    return out.find_first_not_of('|') == std::string::npos ? std::string() : out;
+}
+
+DuplicateIndex::Fields DuplicateIndex::parse(std::string_view text)
+{
+    Fields out;
+    for (std::string_view f : split(text, '|')) {
+        Field field;
+        if (!f.empty() && f.front() == '#') {
+            field.identifier = true;
+            field.id = std::string(f.substr(1));
+        } else {
+            const auto ws = words(f);
+            for (size_t i = 0; i < ws.size(); ++i) {
+                std::string_view w = ws[i];
+                if (isNumber(w)) {
+                    // Leading zeros do not count ("lot 0012" = "lot 12"). A unit after the number belongs to it
+                    // ("4 kw"), unless a number follows the unit ("m 10 a 2": "a 2" is a steel grade).
+                    while (w.size() > 1 && w[0] == '0' && w[1] != '.')
+                        w.remove_prefix(1);
+                    field.numbers.emplace_back(w);
+                    if (i + 1 < ws.size() && contains(kUnits, ws[i + 1])
+                        && (i + 2 >= ws.size() || !isNumber(ws[i + 2]))) {
+                        field.units.emplace_back(std::string(w) + ' ' + std::string(ws[i + 1]));
+                        ++i; // compared with the number, not as a word
+                    }
+                    continue;
+                }
+                field.words.emplace_back(w);
+                unsigned char prev = ' ';
+                for (const char ch : w) {
+                    const auto c = static_cast<unsigned char>(ch);
+                    field.bigrams.push_back(static_cast<std::uint16_t>(prev << 8 | c));
+                    prev = c;
+                }
+            }
+            std::sort(field.bigrams.begin(), field.bigrams.end());
+            std::sort(field.numbers.begin(), field.numbers.end());
+            std::sort(field.units.begin(), field.units.end());
+        }
+        out.push_back(std::move(field));
+    }
+    return out;
+}
+
+DuplicateIndex::Comparison DuplicateIndex::compare(const Fields& a, const Fields& b)
+{
+    Comparison r;
+    double text = 0;
+    int texts = 0;
+    bool sameId = false;
+    bool otherId = false;
+    for (size_t i = 0; i < std::min(a.size(), b.size()) && i < 32; ++i) {
+        const Field& x = a[i];
+        const Field& y = b[i];
+        if (x.empty() || y.empty() || x.identifier != y.identifier)
+            continue;
+        r.compared |= 1U << i;
+        if (x.identifier) {
+            // "811234567" and "DE811234567": the same tax id with and without its country prefix.
+            const auto shorter = x.id.size() < y.id.size() ? &x.id : &y.id;
+            const auto longer = shorter == &x.id ? &y.id : &x.id;
+            const bool same = *shorter == *longer
+                || (longer->size() == shorter->size() + 2 && longer->compare(2, std::string::npos, *shorter) == 0);
+            (same ? sameId : otherId) = true;
+            continue;
+        }
+        // Text: the mean of the bigram and the word Dice coefficients (the first forgives splits and small
+        // differences, the second keeps one different word from scoring high in a short text).
+        double s = (dice(x.bigrams, y.bigrams) + wordDice(x.words, y.words)) / 2;
+        const bool subset = x.numbers == y.numbers
+            || std::includes(x.numbers.begin(), x.numbers.end(), y.numbers.begin(), y.numbers.end())
+            || std::includes(y.numbers.begin(), y.numbers.end(), x.numbers.begin(), x.numbers.end());
+        // The same number with a unit on both sides must have the same unit ("4 kw" / "4 w"; "3000" / "3000 mm"
+        // agree).
+        bool unitConflict = false;
+        for (const std::string& u : x.units) {
+            const std::string_view value = std::string_view(u).substr(0, u.find(' ') + 1);
+            bool sameValue = false;
+            bool sameUnit = false;
+            for (const std::string& v : y.units) {
+                if (std::string_view(v).substr(0, v.find(' ') + 1) == value) {
+                    sameValue = true;
+                    sameUnit = sameUnit || v == u;
+                }
+            }
+            unitConflict = unitConflict || (sameValue && !sameUnit);
+        }
+        if (!subset || unitConflict)
+            s = std::min(s, kNumberConflictCap);
+        else if (x.numbers != y.numbers)
+            s *= kNumberSubsetFactor;
+        text += s;
+        ++texts;
+    }
+    r.score = texts ? text / texts : (sameId ? 1.0 : 0.0);
+    if (sameId)
+        r.score = std::max(r.score, kSameIdentifier);
+    else if (otherId)
+        r.score = std::min(r.score, kNumberConflictCap);
+    return r;
+}
+
+DuplicateIndex::Comparison DuplicateIndex::compare(std::string_view a, std::string_view b)
 {
     if (a.empty() || b.empty())
-        return 0;
-    if (a == b)
-        return 1;
-    return dice(bigrams(a), bigrams(b));
+        return {};
+    return compare(parse(a), parse(b));
 }
 
 std::vector<std::string> DuplicateIndex::tokens(std::string_view s)
 {
     std::vector<std::string> out;
-    size_t start = 0;
-    while (start < s.size()) {
-        size_t end = s.find(' ', start);
-        if (end == std::string_view::npos)
-            end = s.size();
-        if (end - start >= 2)
-            out.emplace_back(s.substr(start, end - start));
-        start = end + 1;
-    }
+    for (std::string_view f : split(s, '|'))
+        for (std::string_view w : words(f))
+            if (w.size() >= 2)
+                out.emplace_back(w);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -129,12 +426,13 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
     const size_t keep = std::min(ranked.size(), kMaxCandidates);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
         [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
-    const Bigrams mine = bigrams(text);
+    const Fields mine = parse(text);
     for (size_t k = 0; k < keep; ++k) {
         const Entry& other = m_entries.at(ranked[k].second);
-        const double s = other.text == text ? 1.0 : dice(mine, other.bigrams);
-        if (s >= threshold && s > result.score) {
-            result.score = s;
+        const Comparison c = compare(mine, other.fields);
+        if (c.score >= threshold && c.score > result.score) {
+            result.score = c.score;
+            result.compared = c.compared;
             result.objectId = ranked[k].second;
         }
     }
@@ -148,7 +446,7 @@ void DuplicateIndex::add(std::int64_t objectId, const std::string& text)
         return;
     for (const std::string& t : tokens(text))
         m_postings[t].push_back(objectId);
-    m_entries.emplace(objectId, Entry { text, bigrams(text) });
+    m_entries.emplace(objectId, Entry { text, parse(text) });
 }
 
 void DuplicateIndex::remove(std::int64_t objectId)

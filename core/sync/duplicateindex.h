@@ -4,49 +4,95 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace mdsync {
 
-// In-memory candidate index for the duplicate-suspect check of one domain. Texts are normalised (case,
-// accents of Latin-1, punctuation and spacing folded); candidates share a word token, and their
-// similarity is the Dice coefficient over character bigrams of the normalised text without spaces.
-// Tokens that occur in more than `kMaxPosting` objects ("bolt", "steel") are not used for candidate
-// lookup, so a lookup stays cheap at a million objects; the bigrams of every indexed text are kept
-// sorted so that scoring a candidate is one merge. Owned by the pipeline (single writer thread).
+// In-memory candidate index and matcher for the duplicate-suspect check of one domain (docs/DUPLICATES.md).
+//
+// A match text holds the domain's compared attributes in model order, separated by '|'; an absent attribute is an
+// empty field. A descriptive field (a name, a description) is normalised by `normalise`: case, punctuation and
+// spacing folded, German umlauts spelled out (ä -> ae, ß -> ss), other Latin-1 accents dropped, the abbreviations
+// of the domain spelled out and legal forms (GmbH, AG, Ltd ...) dropped. An identifier field (a part number, a tax
+// id) is '#' followed by its letters and digits only (`identifier`).
+//
+// Two match texts are compared on the fields present on both sides only (`Comparison::compared`):
+//  - descriptive fields: the mean of two Dice coefficients, over the bigrams of their words and over the words
+//    themselves (a word of 4+ letters one typo away counts 0.9); word order does not matter; numbers and their units
+//    are left out of it. The numbers of the field must agree: when neither side's numbers are a subset of the
+//    other's ("size 11" / "size 22", "M8x40" / "M8x45") or the same number has different units on both sides
+//    ("4 kW" / "4 W") the score is at most kNumberConflictCap, below any sensible threshold; when one side only has
+//    more numbers ("M8x40" / "M8x40 DIN 933") the score is multiplied by kNumberSubsetFactor;
+//  - identifier fields: equal on both sides is strong evidence for (the score is at least kSameIdentifier), different
+//    is strong evidence against (the score is at most kNumberConflictCap).
+// Candidates share a word token with the text; tokens that occur in more than `kMaxPosting` objects ("bolt",
+// "steel") are not used for lookup, and at most kMaxCandidates candidates are scored, so a lookup stays cheap at a
+// million objects. Owned by the pipeline (single writer thread).
 class DuplicateIndex
 {
 public:
     static constexpr size_t kMaxPosting = 256;
     static constexpr size_t kMaxCandidates = 32;
+    static constexpr double kNumberConflictCap = 0.5;
+    static constexpr double kNumberSubsetFactor = 0.92;
+    static constexpr double kSameIdentifier = 0.97;
 
     struct Match
     {
         std::int64_t objectId = 0;
         double score = 0;
+        std::uint32_t compared = 0; // bit i: field i was present on both sides
+    };
+    struct Comparison
+    {
+        double score = 0;
+        std::uint32_t compared = 0;
     };
 
+    // A descriptive field, normalised (see above).
     static std::string normalise(std::string_view text);
-    static double similarity(std::string_view normalisedA, std::string_view normalisedB);
+    // An identifier field: "#" and the lowercase letters and digits of `text`; empty when it has none.
+    static std::string identifier(std::string_view text);
+    // The match text of fields already normalised with `normalise` or `identifier` (empty: absent).
+    static std::string join(const std::vector<std::string>& fields);
+
+    static Comparison compare(std::string_view matchTextA, std::string_view matchTextB);
+    static double similarity(std::string_view matchTextA, std::string_view matchTextB)
+    {
+        return compare(matchTextA, matchTextB).score;
+    }
 
     // Best match at or above `threshold` among indexed objects other than `self`; objectId 0 when none.
-    Match best(std::string_view normalisedText, double threshold, std::int64_t self = 0) const;
+    Match best(std::string_view matchText, double threshold, std::int64_t self = 0) const;
 
-    void add(std::int64_t objectId, const std::string& normalisedText);
+    void add(std::int64_t objectId, const std::string& matchText);
     void remove(std::int64_t objectId);
     size_t size() const { return m_entries.size(); }
     void clear();
 
+    // Parsed form of a match text (public for the tests' and the compare's use).
+    struct Field
+    {
+        bool identifier = false;
+        std::string id; // identifier fields
+        std::vector<std::uint16_t> bigrams; // descriptive fields: word bigrams, sorted
+        std::vector<std::string> words; // descriptive fields: the words other than numbers and their units
+        std::vector<std::string> numbers; // descriptive fields: numbers, sorted
+        std::vector<std::string> units; // descriptive fields: "number unit" where a unit follows, sorted
+        bool empty() const { return id.empty() && bigrams.empty() && numbers.empty(); }
+    };
+    using Fields = std::vector<Field>;
+    static Fields parse(std::string_view matchText);
+    static Comparison compare(const Fields& a, const Fields& b);
+
 private:
-    using Bigrams = std::vector<std::uint16_t>;
     struct Entry
     {
         std::string text;
-        Bigrams bigrams;
+        Fields fields;
     };
     static std::vector<std::string> tokens(std::string_view s);
-    static Bigrams bigrams(std::string_view s);
-    static double dice(const Bigrams& x, const Bigrams& y);
 
     std::unordered_map<std::int64_t, Entry> m_entries;
     std::unordered_map<std::string, std::vector<std::int64_t>> m_postings;

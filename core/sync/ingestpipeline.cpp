@@ -1165,13 +1165,18 @@ bool IngestPipeline::Run::flagDuplicates(Ctx& c)
     m_st.objectKey.reset();
     std::array<char, 16> score {};
     std::snprintf(score.data(), score.size(), "%.2f", m.score);
-    c.suspect = { { "object_id", m.objectId }, { "key", otherKey }, { "score", m.score },
-        { "compared", dom.duplicateCheck.attributes } };
+    // The reason names only the attributes present on both sides.
+    std::vector<std::string> compared;
+    const std::vector<std::string> fields = dom.duplicateCheck.fields();
+    for (size_t i = 0; i < fields.size() && i < 32; ++i)
+        if (m.compared & (1U << i))
+            compared.push_back(fields[i]);
+    c.suspect = { { "object_id", m.objectId }, { "key", otherKey }, { "score", m.score }, { "compared", compared } };
     if (dom.duplicateCheck.action != DuplicateCheck::Action::Hold)
         return true;
     reject(c, "duplicate_suspect", "warning",
         c.at + subject(c) + " looks like a duplicate of " + dom.name + " '" + otherKey + "' (similarity " + score.data()
-            + " on " + join(dom.duplicateCheck.attributes) + "); held for steward review, nothing merged",
+            + " on " + join(compared) + "); held for steward review, nothing merged",
         { { "suspect", c.suspect } });
     return false;
 }
@@ -1333,7 +1338,7 @@ void IngestPipeline::Run::reportSuspect(Ctx& c)
     PendingException e { "duplicate_suspect", "warning",
         c.at + subject(c) + " was created but looks like a duplicate of " + dom.name + " '"
             + c.suspect["key"].get<std::string>() + "' (similarity " + score.data() + " on "
-            + join(dom.duplicateCheck.attributes) + "); review and merge or dismiss",
+            + join(c.suspect["compared"].get<std::vector<std::string>>()) + "); review and merge or dismiss",
         { { "suspect", c.suspect } }, c.revisionId };
     const std::int64_t exId = insertException(c, e, c.objectId);
     if (m_verdict)
@@ -1863,16 +1868,19 @@ DuplicateIndex& IngestPipeline::Run::dupIndex(const DomainDef& d)
 
 std::string IngestPipeline::Run::dupText(const DomainDef& d, const nlohmann::json& state) const
 {
-    std::string text;
-    for (const std::string& a : d.duplicateCheck.attributes) {
+    // One field per compared attribute, in model order (DuplicateCheck::fields); an absent attribute is empty.
+    std::vector<std::string> fields;
+    auto value = [&](const std::string& a) -> std::string {
         auto it = state.find(a);
         if (it == state.end() || it->is_null())
-            continue;
-        if (!text.empty())
-            text += ' ';
-        text += it->is_string() ? it->get<std::string>() : it->dump();
-    }
-    return DuplicateIndex::normalise(text);
+            return {};
+        return it->is_string() ? it->get<std::string>() : it->dump();
+    };
+    for (const std::string& a : d.duplicateCheck.attributes)
+        fields.push_back(DuplicateIndex::normalise(value(a)));
+    for (const std::string& a : d.duplicateCheck.identifiers)
+        fields.push_back(DuplicateIndex::identifier(value(a)));
+    return DuplicateIndex::join(fields);
 }
 
 Result<IngestSummary> IngestPipeline::Run::finish()
