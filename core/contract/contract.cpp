@@ -4,6 +4,7 @@
 #include "util/jsonfile.h"
 #include "util/text.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -290,10 +291,8 @@ Result<MappedPayload> Contract::map(const std::string& key, const json& state, c
 // Whether a subscription of the landscape sends `domain` to `target` (a contract is used only then).
 static bool subscribes(const Landscape& landscape, const std::string& domain, const std::string& target)
 {
-    for (const SubscriptionDef* s : landscape.subscriptionsFor(domain))
-        if (s->target == target)
-            return true;
-    return false;
+    return std::ranges::any_of(
+        landscape.subscriptionsFor(domain), [&target](const SubscriptionDef* s) { return s->target == target; });
 }
 
 Result<ContractSet> ContractSet::fromJson(
@@ -395,8 +394,11 @@ Result<ContractSet> ContractSet::builtin(const CanonicalModel& model, const Land
                 const auto target = c["target"].get<std::string>();
                 if (!subscribes(landscape, domain, target)) {
                     const json version = c.value("version", json());
-                    dropped.insert(
-                        domain + "->" + target + " v" + (version.is_string() ? version.get<std::string>() : ""));
+                    std::string id = domain;
+                    id.append("->").append(target).append(" v");
+                    if (version.is_string())
+                        id += version.get<std::string>();
+                    dropped.insert(std::move(id));
                     continue;
                 }
             }

@@ -191,8 +191,8 @@ std::string DuplicateIndex::normalise(std::string_view text)
         if (c >= 'A' && c <= 'Z') {
             const char l = static_cast<char>(c - 'A' + 'a');
             put(std::string_view(&l, 1), Kind::Letter);
-        } else if (c >= 'a' && c <= 'z') {
-            put(std::string_view(&text[i], 1), Kind::Letter);
+        } else if (c >= 'a' && c <= 'z') { // NOLINT(bugprone-branch-clone): kept like other UTF-8 bytes below,
+            put(std::string_view(&text[i], 1), Kind::Letter); // after which the Latin-1 branch must come first
         } else if (isDigit(c)) {
             put(std::string_view(&text[i], 1), Kind::Digit);
         } else if ((c == '.' || c == ',') && last == Kind::Digit && i + 1 < text.size()
@@ -243,7 +243,7 @@ std::string DuplicateIndex::normalise(std::string_view text)
         afterNumber = isNumber(w);
         if (!unit && contains(kDropped, w))
             continue;
-        auto a = std::lower_bound(
+        const auto* a = std::lower_bound(
             kAbbrev.begin(), kAbbrev.end(), w, [](const Abbrev& x, std::string_view v) { return x.word < v; });
         if (a != kAbbrev.end() && a->word == w)
             w = a->spelled;
@@ -336,8 +336,8 @@ DuplicateIndex::Comparison DuplicateIndex::compare(const Fields& a, const Fields
         r.compared |= 1U << i;
         if (x.identifier) {
             // "811234567" and "DE811234567": the same tax id with and without its country prefix.
-            const auto shorter = x.id.size() < y.id.size() ? &x.id : &y.id;
-            const auto longer = shorter == &x.id ? &y.id : &x.id;
+            const auto* const shorter = x.id.size() < y.id.size() ? &x.id : &y.id;
+            const auto* const longer = shorter == &x.id ? &y.id : &x.id;
             const bool same = *shorter == *longer
                 || (longer->size() == shorter->size() + 2 && longer->compare(2, std::string::npos, *shorter) == 0);
             (same ? sameId : otherId) = true;
