@@ -113,14 +113,15 @@ static ProblemTable duplicateTable(const read::ExceptionDetail& d, const json& s
                 compared << QString::fromStdString(a.get<std::string>());
     const double score = suspect.value("score", 0.0);
 
+    // One side: an object at its current revision (its state and "KEY / revision N, from SOURCE").
+    const auto current = [](const read::ExceptionDetail::ObjectSide& o, json& state, QString& label) {
+        state = parseJson(o.state.toUtf8());
+        label = ExceptionProblem::tr("%1\nrevision %2, from %3").arg(o.key).arg(o.revisionNo).arg(o.source);
+    };
     json left = json::object();
     QString leftLabel;
     if (d.object.exists) {
-        left = parseJson(d.object.state.toUtf8());
-        leftLabel = ExceptionProblem::tr("%1\nrevision %2, from %3")
-                        .arg(d.object.key)
-                        .arg(d.object.revisionNo)
-                        .arg(d.object.source);
+        current(d.object, left, leftLabel);
     } else {
         const json raw = parseJson(d.raw);
         if (raw.is_object() && raw.contains("attributes"))
@@ -129,15 +130,10 @@ static ProblemTable duplicateTable(const read::ExceptionDetail& d, const json& s
     }
     json right = json::object();
     QString rightLabel;
-    if (d.suspect.exists) {
-        right = parseJson(d.suspect.state.toUtf8());
-        rightLabel = ExceptionProblem::tr("%1\nrevision %2, from %3")
-                         .arg(d.suspect.key)
-                         .arg(d.suspect.revisionNo)
-                         .arg(d.suspect.source);
-    } else {
+    if (d.suspect.exists)
+        current(d.suspect, right, rightLabel);
+    else
         rightLabel = ExceptionProblem::tr("%1\nno longer in the workspace").arg(otherKey);
-    }
     if (!left.is_object())
         left = json::object();
     if (!right.is_object())
