@@ -14,6 +14,7 @@
 #include "demo/simulatedsystem.h"
 #include "engine/corerunner.h"
 #include "engine/embeddedcore.h"
+#include "engine/simulatedendpoints.h"
 #include "metrics/alerts.h"
 #include "steward/exceptionactions.h"
 #include "steward/rolegrants.h"
@@ -35,6 +36,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QTextStream>
 #include <QTimer>
 
@@ -123,6 +125,9 @@ Commands:
                                            then a status summary; --tryton: a real Tryton ERP (started on
                                            127.0.0.1 when installed, else the simulated ERP); an existing
                                            demo workspace is replaced only with --force
+  simulate [--workspace PATH] [--port P]    serve the demo workspace's target systems (simulated, with the demo's
+           [--duration S] [--no-faults]    faults) on 127.0.0.1 until stopped, so that run, correct, replay and
+                                           reconcile can be tried on it (ports from P, default any free ones)
   reconcile --target T [--domain D]        read back what T holds for every object it acknowledged and compare it
                                            field by field through the contract; each difference becomes a drift
                                            exception with both values (stewards; exit 2 when drift is found).
@@ -171,7 +176,8 @@ const std::set<QString> kValueOptions = {
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
     QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
     QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
-    QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force"), QStringLiteral("asserted-identities") };
+    QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force"), QStringLiteral("asserted-identities"),
+    QStringLiteral("no-faults") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -747,6 +753,8 @@ int cmdRun(const Args& a)
         return fail(r.error());
     if (!json) {
         out() << "mdsyncctl run: core running on " << path << " (" << c.connectors.size() << " targets connected";
+        if (c.simulatedBy)
+            out() << ": the demo's simulated systems, served by mdsyncctl simulate (process " << c.simulatedBy << ")";
         if (c.dispatcher->stats().recovered)
             out() << ", " << c.dispatcher->stats().recovered << " in-flight deliveries recovered from the last run";
         out() << ")\n";
@@ -854,6 +862,51 @@ int cmdRoles(const Args& a)
     else
         printTable({ QStringLiteral("LOGIN"), QStringLiteral("ROLES") }, rows);
     return Ok;
+}
+
+// What the demo's simulated targets hold, kept next to the demo workspace between `demo` and `simulate` runs.
+Result<void> saveSimulatedState(const QString& path, const std::vector<const SimulatedSystem*>& systems)
+{
+    nlohmann::json state = nlohmann::json::object();
+    for (const SimulatedSystem* sys : systems)
+        state[sys->id().toStdString()] = sys->state();
+    const std::string text = state.dump() + '\n';
+    QSaveFile f(SimulatedEndpoints::stateFilePath(path));
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit())
+        return makeError(QStringLiteral("%1: cannot write: %2").arg(f.fileName(), f.errorString()));
+    return {};
+}
+
+// Returns the number of records restored (0 without a saved state).
+Result<size_t> restoreSimulatedState(const QString& path, const SimulatedLandscape& systems)
+{
+    QFile f(SimulatedEndpoints::stateFilePath(path));
+    if (!f.exists())
+        return size_t(0);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("%1: cannot read: %2").arg(f.fileName(), f.errorString()));
+    const nlohmann::json state = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+    if (!state.is_object())
+        return makeError(QStringLiteral("%1: not a saved state of the simulated systems (delete it to start them "
+                                        "empty)")
+                             .arg(f.fileName()));
+    size_t records = 0;
+    for (const QString& id : systems.ids()) {
+        auto it = state.find(id.toStdString());
+        if (it == state.end())
+            continue;
+        if (auto r = systems.system(id)->restoreState(*it); !r)
+            return makeError(QStringLiteral("%1: %2").arg(f.fileName(), r.error()));
+        records += it->value("records", nlohmann::json::array()).size();
+    }
+    return records;
+}
+
+// What a simulated target system received (the demo's and simulate's summary).
+void printReceived(const SimulatedSystem& sys)
+{
+    out() << "  " << sys.id() << ": " << sys.requestsReceived() << " requests, " << sys.totalApplied()
+          << " changes applied" << (sys.isDrifted() ? " (schema drifted)" : "") << '\n';
 }
 
 int cmdDemo(Args a)
@@ -966,20 +1019,128 @@ int cmdDemo(Args a)
           << ", retried " << st.retried << ", held (dependency waits) " << st.held << ", superseded " << st.superseded
           << ", failed into exceptions " << st.failed << "\n\n";
     cmdOverview(a, c.ws.get());
+    std::vector<const SimulatedSystem*> simulated;
+    for (const std::string& id : demo.systemIds())
+        if (const auto* sys = demo.system(id); sys && !(tryton && id == "ERP"))
+            simulated.push_back(sys);
+    if (auto r = saveSimulatedState(path, simulated); !r)
+        err() << "mdsyncctl demo: " << r.error() << '\n';
     for (const std::string& id : demo.systemIds()) {
         if (tryton && id == "ERP") {
             out() << "  ERP: Tryton (what it acknowledged or refused: mdsyncctl overview / exceptions)\n";
             continue;
         }
-        if (auto* sys = demo.system(id))
-            out() << "  " << q(id) << ": " << sys->requestsReceived() << " requests, " << sys->totalApplied()
-                  << " changes applied" << (sys->isDrifted() ? " (schema drifted)" : "") << '\n';
+        if (const auto* sys = demo.system(id))
+            printReceived(*sys);
     }
     out() << "\nThe workspace stays at " << path << ". Try:\n"
           << "  mdsyncctl exceptions --workspace " << path << "\n"
           << "  mdsyncctl status --workspace " << path << " --domain item --key FG-1000\n"
           << "  mdsyncctl lineage --workspace " << path << " --domain bom --key FG-1000/P100/1\n"
-          << "  mdsyncctl run --workspace " << path << "   (targets are offline once the demo ends)\n";
+          << "  mdsyncctl simulate --workspace " << path << "   (serves the demo's target systems until stopped;"
+          << " then, in another terminal:)\n"
+          << "  mdsyncctl run --workspace " << path << " --until-idle\n";
+    return Ok;
+}
+
+int cmdSimulate(const Args& a)
+{
+    QString path = a.value(QStringLiteral("workspace"));
+    if (path.isEmpty())
+        path = QDir::current().filePath(QStringLiteral("mdsync-demo.mdsync"));
+    bool ok = true;
+    const double duration = a.value(QStringLiteral("duration"), QStringLiteral("0")).toDouble(&ok);
+    if (!ok || duration < 0 || duration > 7 * 24 * 3600)
+        return fail(QStringLiteral("--duration takes seconds (0 = until stopped), got '%1'")
+                        .arg(a.value(QStringLiteral("duration"))));
+    const uint firstPort = a.value(QStringLiteral("port"), QStringLiteral("0")).toUInt(&ok);
+    if (!ok || firstPort > 65535)
+        return fail(QStringLiteral("--port takes a TCP port (0-65535; 0 = any free ports), got '%1'")
+                        .arg(a.value(QStringLiteral("port"))));
+    if (WorkspaceLocation::looksLikePostgres(path))
+        return fail(QStringLiteral("%1: simulate serves the target systems of a demo workspace, a SQLite file made "
+                                   "by 'mdsyncctl demo'")
+                        .arg(path));
+    if (!QFileInfo::exists(path))
+        return fail(
+            QStringLiteral("%1 does not exist: 'mdsyncctl demo --workspace %1' makes a demo workspace").arg(path));
+    if (auto demo = Workspace::peekMeta(path, QStringLiteral("demo")); !demo || demo.value() != QLatin1String("1"))
+        return fail(QStringLiteral("%1 is not a demo workspace: simulate serves the demo landscape's simulated "
+                                   "systems; a real landscape's targets are real systems")
+                        .arg(path));
+    auto running = SimulatedEndpoints::read(path);
+    if (!running)
+        return fail(running.error());
+    if (running.value())
+        return fail(QStringLiteral("%1 is served already by mdsyncctl simulate (process %2); stop that one first")
+                        .arg(path)
+                        .arg(running.value()->pid));
+
+    const bool faults = !a.has(QStringLiteral("no-faults"));
+    SimulatedLandscape systems;
+    auto ports = systems.start(LiveDemo::systemsConfig(faults), static_cast<quint16>(firstPort));
+    if (!ports)
+        return fail(QStringLiteral("simulate: ") + ports.error());
+    auto restored = restoreSimulatedState(path, systems);
+    if (!restored)
+        return fail(restored.error());
+    SimulatedEndpoints served;
+    served.pid = QCoreApplication::applicationPid();
+    std::vector<QStringList> rows;
+    for (const QString& id : systems.ids()) {
+        SimulatedSystem* sys = systems.system(id);
+        served.connectors[id.toStdString()] = LiveDemo::connectorConfig(id.toStdString(), sys->port());
+        rows.push_back({ id, sys->baseUrl() });
+        QObject::connect(sys, &SimulatedSystem::downChanged, sys, [id](bool down) {
+            out() << "  " << id << (down ? " is down (a simulated outage)" : " is up again") << '\n';
+            out().flush();
+        });
+    }
+    if (auto r = served.write(path); !r)
+        return fail(r.error());
+    out() << "Serving the demo's target systems on 127.0.0.1 for " << path << ":\n";
+    printTable({ QStringLiteral("SYSTEM"), QStringLiteral("ADDRESS") }, rows);
+    if (faults)
+        out() << "(faults as in the demo: ERP fails 8 % of calls, MES-P200 has a 20 s outage, WMS-P100 and QMS "
+                 "rate-limit, WMS rejects blocked items; --no-faults serves them without)\n";
+    if (restored.value())
+        out() << "They hold what they had acknowledged before (" << restored.value() << " records, "
+              << QDir::toNativeSeparators(SimulatedEndpoints::stateFilePath(path)) << ").\n";
+    out() << "'mdsyncctl run --workspace " << path
+          << "' delivers to them now, 'mdsyncctl reconcile' reads them back. Stop with Ctrl+C.\n";
+    out().flush();
+
+    g_stopSignal.store(0);
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    QEventLoop loop;
+    QTimer check;
+    QElapsedTimer clock;
+    clock.start();
+    check.setInterval(100);
+    std::vector<const SimulatedSystem*> all;
+    for (const QString& id : systems.ids())
+        all.push_back(systems.system(id));
+    qint64 nextSave = 30000; // what they hold survives a kill, to the last half minute
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (g_stopSignal.load() != 0 || (duration > 0 && static_cast<double>(clock.elapsed()) >= duration * 1000))
+            loop.quit();
+        if (clock.elapsed() >= nextSave) {
+            nextSave += 30000;
+            if (auto r = saveSimulatedState(path, all); !r)
+                err() << "mdsyncctl simulate: " << r.error() << '\n';
+        }
+    });
+    check.start();
+    loop.exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    SimulatedEndpoints::remove(path, served.pid);
+    if (auto r = saveSimulatedState(path, all); !r)
+        err() << "mdsyncctl simulate: " << r.error() << '\n';
+    out() << "Stopped. What the systems received:\n";
+    for (const QString& id : systems.ids())
+        printReceived(*systems.system(id));
     return Ok;
 }
 
@@ -1043,6 +1204,8 @@ int run(const QStringList& argv)
         rc = cmdVerifyAudit(a);
     else if (c == QLatin1String("demo"))
         rc = cmdDemo(a);
+    else if (c == QLatin1String("simulate"))
+        rc = cmdSimulate(a);
     else if (c == QLatin1String("run"))
         rc = cmdRun(a);
     else if (c == QLatin1String("grant") || c == QLatin1String("revoke"))

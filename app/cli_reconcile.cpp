@@ -8,6 +8,7 @@
 #include "connectors/connectorfactory.h"
 #include "contract/contract.h"
 #include "engine/embeddedcore.h"
+#include "engine/simulatedendpoints.h"
 #include "policy/landscape.h"
 #include "sync/reconcile.h"
 
@@ -68,11 +69,18 @@ int cmdReconcile(const Args& a)
         return fail(QStringLiteral("reconcile: %1 subscribes to %2")
                         .arg(q(target),
                             domain.empty() ? QStringLiteral("nothing") : QString(QStringLiteral("no ") + q(domain))));
-    const std::string url = sys->connector.is_object() ? sys->connector.value("base_url", "") : "";
-    if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos)
-        return fail(
-            QStringLiteral("reconcile: %1 has the placeholder address %2 in the landscape: nothing to read back")
-                .arg(q(target), q(url)));
+    // A demo workspace's targets: the simulated systems of a running `mdsyncctl simulate`.
+    std::optional<SimulatedEndpoints> simulated;
+    if (ws.value()->meta(QStringLiteral("demo")) == QLatin1String("1")) {
+        auto sim = SimulatedEndpoints::read(a.value(QStringLiteral("workspace")));
+        if (!sim)
+            return fail(sim.error());
+        simulated = std::move(sim).value();
+    }
+    auto served = connectableSystem(*sys, simulated);
+    if (!served)
+        return fail(QStringLiteral("reconcile: %1: %2: nothing to read back").arg(q(target), served.error()));
+    sys = &served.value();
     auto contracts = ContractSet::builtin(*cfg->model, *cfg->landscape);
     if (!contracts)
         return fail(contracts.error());

@@ -87,6 +87,49 @@ class TestRestConnector : public QObject
         return c;
     }
 
+    // A started target holding n item records K-0 ... K-<n-1>, each {"n": i} (restored from a saved state).
+    std::unique_ptr<SimulatedSystem> seededTarget(const json& config, int n, std::vector<std::string>& keys)
+    {
+        auto sys = startTarget(config);
+        if (!sys || !sys->restoreState(seeded(n, keys)))
+            return nullptr;
+        return sys;
+    }
+
+    static std::unique_ptr<RestConnector> readBackConnector(const SimulatedSystem& target)
+    {
+        json cfg = connectorConfig(target.port());
+        cfg["read_back"] = true;
+        auto c = RestConnector::create(target.id().toStdString(), cfg);
+        return c.ok() ? std::move(c.value()) : nullptr;
+    }
+
+    static json seeded(int n, std::vector<std::string>& keys)
+    {
+        json records = json::array();
+        for (int i = 0; i < n; ++i) {
+            keys.push_back("K-" + std::to_string(i));
+            records.push_back({ { "domain", "item" }, { "key", keys.back() }, { "payload", { { "n", i } } },
+                { "retired", false }, { "applied_count", 1 }, { "applied_keys", { "seed-" + std::to_string(i) } } });
+        }
+        return { { "records", records }, { "answered", json::array() } };
+    }
+
+    static ReadBackResult fetchAndWait(Connector& c, const std::vector<std::string>& keys, int timeoutMs = 20000)
+    {
+        ReadBackResult result;
+        int calls = 0;
+        c.fetch("item", keys, {}, [&](ReadBackResult r) {
+            result = std::move(r);
+            ++calls;
+        });
+        if (!QTest::qWaitFor([&] { return calls > 0; }, timeoutMs)) {
+            result.ok = false;
+            result.error = "test: no answer in time";
+        }
+        return result;
+    }
+
 private slots:
     void ackAndIdempotentReplay()
     {
@@ -411,6 +454,54 @@ private slots:
         QCOMPARE(unauthorized.size(), size_t(4));
         QCOMPARE(unauthorized[2].kind, DeliveryOutcome::Kind::Unauthorized);
         QCOMPARE(unauthorized[2].message, std::string("HTTP 401: bad token"));
+    }
+
+    // Reading back (reconciliation) from a target that rate-limits: the read-back waits as long as the target
+    // says (Retry-After) instead of failing, and does not keep asking meanwhile.
+    void readBackWaitsForARateLimitedTarget()
+    {
+        std::vector<std::string> keys;
+        auto target
+            = seededTarget({ { "id", "WMS" }, { "rate_limit", { { "per_second", 10 }, { "burst", 2 } } } }, 12, keys);
+        QVERIFY(target);
+        auto c = readBackConnector(*target);
+        QVERIFY(c);
+        const ReadBackResult r = fetchAndWait(*c, keys);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.records.size(), keys.size());
+        QCOMPARE(r.records.at("K-7").value("n", 0), 7);
+        const json byStatus = target->stats()["by_status"];
+        const int refused = byStatus.value("429", 0);
+        QVERIFY2(refused > 0, byStatus.dump().c_str()); // the limit was reached ...
+        // ... and waited for, not hammered: a few refusals per wait (the reads in flight), where asking on at once
+        // would have every key refused up to 8 times and the read-back fail.
+        QVERIFY2(refused <= 2 * 12, byStatus.dump().c_str());
+    }
+
+    // A flaky target (5xx now and then): each failed read is asked again; a target that always fails makes the
+    // read-back fail after a bounded number of attempts, naming the key and the last answer.
+    void readBackRetriesTransientFailuresBounded()
+    {
+        std::vector<std::string> keys;
+        auto flaky = seededTarget({ { "id", "ERP" }, { "error_rate", 0.3 } }, 20, keys);
+        QVERIFY(flaky);
+        auto c = readBackConnector(*flaky);
+        QVERIFY(c);
+        const ReadBackResult r = fetchAndWait(*c, keys);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.records.size(), keys.size());
+        QVERIFY(flaky->requestsReceived() > 20); // some were asked again
+
+        std::vector<std::string> one;
+        auto broken = seededTarget({ { "id", "QMS" }, { "error_rate", 1.0 } }, 1, one);
+        QVERIFY(broken);
+        auto b = readBackConnector(*broken);
+        QVERIFY(b);
+        const ReadBackResult failed = fetchAndWait(*b, one, 30000);
+        QVERIFY(!failed.ok);
+        QVERIFY2(
+            failed.error.starts_with("GET K-0: HTTP 5") && failed.error.ends_with("(attempt 8)"), failed.error.c_str());
+        QCOMPARE(broken->requestsReceived(), 8);
     }
 
     void configurationErrors()

@@ -131,6 +131,46 @@ private Q_SLOTS:
         QCOMPARE(c.send("DELETE", u"/api/item/NOPE"_s, {}, "ret-2").status, 404);
     }
 
+    // `mdsyncctl simulate` keeps a demo workspace's targets across its runs: what one process held, another holds
+    // after restoreState(), and a change it had applied is recognised as a replay there (not applied twice).
+    void stateCarriesRecordsAndIdempotencyToAnotherProcess()
+    {
+        auto first = startSystem({ { "id", "WMS" } });
+        Client c1(first->port());
+        QCOMPARE(c1.put(u"/api/item/P-100"_s, kWmsItem, "rev-1").status, 200);
+        QCOMPARE(c1.send("DELETE", u"/api/item/P-100"_s, {}, "ret-1").status, 200);
+        const json state = first->state();
+        QCOMPARE(state["records"].size(), size_t(1));
+        QCOMPARE(state["answered"].size(), size_t(2));
+
+        // An outage due after the first request: the first process had it behind it.
+        auto second
+            = startSystem({ { "id", "WMS" }, { "outages", { { { "after_requests", 1 }, { "for_ms", 60000 } } } } });
+        const auto restored = second->restoreState(state);
+        QVERIFY2(restored, qPrintable(restored.error()));
+        QCOMPARE(second->requestsReceived(), 2);
+        QCOMPARE(second->totalApplied(), 2);
+        const auto rec = second->record(u"item"_s, u"P-100"_s);
+        QVERIFY(rec && rec->retired);
+        QVERIFY(rec->payload == kWmsItem);
+        QCOMPARE(second->appliedKeys(u"item"_s, u"P-100"_s), (QStringList { u"rev-1"_s, u"ret-1"_s }));
+        Client c2(second->port());
+        const Response replay = c2.put(u"/api/item/P-100"_s, kWmsItem, "rev-1");
+        QCOMPARE(replay.status, 200);
+        QCOMPARE(replay.replayHeader, QByteArray("true"));
+        QCOMPARE(second->appliedCount(u"item"_s, u"P-100"_s), 2);
+        // The outage was due in the first process's time: it does not start now.
+        QVERIFY(!second->isDown());
+        QCOMPARE(c2.put(u"/api/item/P-200"_s, kWmsItem, "rev-3").status, 200);
+
+        QVERIFY(!second->restoreState(json::object()));
+        const auto bad
+            = second->restoreState({ { "records", { { { "domain", "item" } } } }, { "answered", json::array() } });
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().startsWith(u"simulated system 'WMS': saved state: "_s), qPrintable(bad.error()));
+        QCOMPARE(second->appliedCount(u"item"_s, u"P-200"_s), 1); // a bad state changes nothing
+    }
+
     void missingIdempotencyKeyIs400()
     {
         auto sys = startSystem({ { "id", "ERP" } });

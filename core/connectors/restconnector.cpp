@@ -7,8 +7,12 @@
 #include <QNetworkRequest>
 #include <QSslConfiguration>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
+#include <deque>
+#include <functional>
+#include <memory>
 
 namespace mdsync {
 
@@ -410,13 +414,25 @@ void RestConnector::fetch(const std::string& domain, const std::vector<std::stri
         Connector::fetch(domain, keys, fields, std::move(done));
         return;
     }
+    // A few GETs at a time, like deliveries (a landscape's max_concurrency defaults to 4). A target that
+    // rate-limits the read-back (429, or 503 with Retry-After) makes the whole read-back wait as long as it says;
+    // a transient failure (5xx, no answer) is asked again after a short backoff. Each key at most
+    // kReadBackAttempts times: a reconciliation waits for a busy or flaky target instead of failing.
+    constexpr int kReadBackInFlight = 4;
+    constexpr int kReadBackAttempts = 8;
     struct State
     {
+        std::string domain;
         ReadBackResult result;
+        std::deque<std::pair<std::string, int>> queue; // key, attempt
         size_t remaining = 0;
+        int inFlight = 0;
+        bool paused = false; // the target asked to wait (Retry-After)
         FetchDone done;
+        std::function<void()> pump;
     };
     auto st = std::make_shared<State>();
+    st->domain = domain;
     st->remaining = keys.size();
     st->done = std::move(done);
     if (keys.empty()) {
@@ -424,33 +440,76 @@ void RestConnector::fetch(const std::string& domain, const std::vector<std::stri
             this, [st]() { st->done(std::move(st->result)); }, Qt::QueuedConnection);
         return;
     }
-    for (const std::string& key : keys) {
-        OutboundDelivery d;
-        d.domain = domain;
-        d.key = key;
-        QNetworkReply* reply = m_nam->get(request(urlFor(d)));
-        connect(reply, &QNetworkReply::finished, this, [reply, st, key]() {
-            reply->deleteLater();
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QByteArray body = reply->readAll();
-            if (isSuccess(status)) {
-                nlohmann::json doc = nlohmann::json::parse(body.toStdString(), nullptr, false);
-                if (doc.is_object() && doc.contains("payload") && doc["payload"].is_object()) {
-                    nlohmann::json record = doc["payload"];
-                    record["retired"] = doc.value("retired", false);
-                    st->result.records[key] = std::move(record);
-                } else if (doc.is_object()) {
-                    st->result.records[key] = std::move(doc);
+    for (const std::string& key : keys)
+        st->queue.emplace_back(key, 1);
+    const std::weak_ptr<State> weak = st;
+    st->pump = [this, weak] {
+        const auto s = weak.lock();
+        while (s && !s->paused && s->inFlight < kReadBackInFlight && !s->queue.empty()) {
+            std::string key = std::move(s->queue.front().first);
+            const int attempt = s->queue.front().second;
+            s->queue.pop_front();
+            ++s->inFlight;
+            OutboundDelivery d;
+            d.domain = s->domain;
+            d.key = key;
+            QNetworkReply* reply = m_nam->get(request(urlFor(d)));
+            connect(reply, &QNetworkReply::finished, this, [this, reply, s, key, attempt]() {
+                reply->deleteLater();
+                --s->inFlight;
+                const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                const QByteArray body = reply->readAll();
+                const QByteArray retryAfter = reply->rawHeader("Retry-After");
+                if ((status == 429 || (status == 503 && !retryAfter.isEmpty())) && attempt < kReadBackAttempts) {
+                    // The whole read-back waits (asking for other keys would only be refused too).
+                    s->queue.emplace_front(key, attempt + 1);
+                    if (!s->paused) {
+                        s->paused = true;
+                        const auto waitMs
+                            = std::clamp<std::int64_t>(retryAfterMs(retryAfter).value_or(1000), 100, 30000);
+                        QTimer::singleShot(static_cast<int>(waitMs), this, [s] {
+                            s->paused = false;
+                            s->pump();
+                        });
+                    }
+                    return;
                 }
-            } else if (status != 404 && st->result.ok) {
-                st->result.ok = false;
-                st->result.error = "GET " + key + ": "
-                    + (status ? "HTTP " + std::to_string(status) : reply->errorString().toStdString());
-            }
-            if (--st->remaining == 0)
-                st->done(std::move(st->result));
-        });
-    }
+                if ((status == 0 || status >= 500) && attempt < kReadBackAttempts) {
+                    // A transient failure of one call: that key again after a short backoff.
+                    const int waitMs = std::min(250 << (attempt - 1), 5000);
+                    QTimer::singleShot(waitMs, this, [s, key, attempt] {
+                        s->queue.emplace_front(key, attempt + 1);
+                        s->pump();
+                    });
+                    s->pump();
+                    return;
+                }
+                if (isSuccess(status)) {
+                    nlohmann::json doc = nlohmann::json::parse(body.toStdString(), nullptr, false);
+                    if (doc.is_object() && doc.contains("payload") && doc["payload"].is_object()) {
+                        nlohmann::json record = doc["payload"];
+                        record["retired"] = doc.value("retired", false);
+                        s->result.records[key] = std::move(record);
+                    } else if (doc.is_object()) {
+                        s->result.records[key] = std::move(doc);
+                    }
+                } else if (status != 404 && s->result.ok) {
+                    s->result.ok = false;
+                    s->result.error = "GET " + key + ": "
+                        + (status ? "HTTP " + std::to_string(status) : reply->errorString().toStdString())
+                        + (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : std::string());
+                }
+                if (--s->remaining == 0) {
+                    FetchDone finish = std::move(s->done);
+                    s->pump = nullptr; // the pump holds no one; the last reply lets go of the state
+                    finish(std::move(s->result));
+                    return;
+                }
+                s->pump();
+            });
+        }
+    };
+    st->pump();
 }
 
 } // namespace mdsync

@@ -72,6 +72,15 @@ json LiveDemo::systemsConfig(bool faults)
     return json::array({ erp, mes1, mes2, wms, qms, analytics });
 }
 
+json LiveDemo::connectorConfig(const std::string& systemId, quint16 port)
+{
+    json cfg = { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(port) }, { "timeout_ms", 5000 },
+        { "read_back", true } };
+    if (systemId == "ANALYTICS")
+        cfg["batch_path"] = "/api/{domain}/_batch";
+    return cfg;
+}
+
 Result<void> LiveDemo::startSystems()
 {
     if (m_systems)
@@ -84,11 +93,7 @@ Result<void> LiveDemo::startSystems()
     }
     for (auto it = ports.value().cbegin(); it != ports.value().cend(); ++it) {
         const std::string id = it.key().toStdString();
-        json cfg = { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(it.value()) },
-            { "timeout_ms", 5000 } };
-        if (id == "ANALYTICS")
-            cfg["batch_path"] = "/api/{domain}/_batch";
-        auto c = RestConnector::create(id, cfg);
+        auto c = RestConnector::create(id, connectorConfig(id, it.value()));
         if (!c) {
             delete systems;
             m_connectors.clear();

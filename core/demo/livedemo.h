@@ -37,6 +37,9 @@ public:
 
     // The simulated configuration of each subscriber system (JSON array, see SimulatedConfig).
     static nlohmann::json systemsConfig(bool faults);
+    // The REST connector to the simulated system `systemId` listening on 127.0.0.1:port (reads back, for
+    // `reconcile`).
+    static nlohmann::json connectorConfig(const std::string& systemId, quint16 port);
 
     // Starts a simulated system for every subscriber of the landscape and a REST connector to each.
     Result<void> startSystems();

@@ -730,6 +730,58 @@ json SimulatedSystem::stats() const
         { "records", d->records.size() }, { "by_status", byStatus } };
 }
 
+json SimulatedSystem::state() const
+{
+    json records = json::array();
+    for (const auto& [k, r] : d->records)
+        records.push_back(r.toJson());
+    json answered = json::array();
+    for (auto it = d->byIdempotencyKey.cbegin(); it != d->byIdempotencyKey.cend(); ++it)
+        answered.push_back({ { "idempotency_key", sstr(it.key()) }, { "domain", sstr(it->domain) },
+            { "key", sstr(it->key) }, { "status", it->status }, { "body", it->body } });
+    return json { { "id", sstr(m_config.id) }, { "requests_received", m_requestsReceived },
+        { "total_applied", m_totalApplied }, { "records", records }, { "answered", answered } };
+}
+
+Result<void> SimulatedSystem::restoreState(const json& state)
+{
+    const QString where = u"simulated system '"_s + m_config.id + u"': saved state: "_s;
+    if (!state.is_object() || !state.value("records", json()).is_array() || !state.value("answered", json()).is_array())
+        return makeError(where + u"expected {\"records\": [...], \"answered\": [...]}"_s);
+    std::map<std::pair<QString, QString>, SimulatedRecord> records;
+    QHash<QString, Impl::Stored> answered;
+    try {
+        for (const json& j : state["records"]) {
+            SimulatedRecord r;
+            r.domain = qstr(j.at("domain").get<std::string>());
+            r.key = qstr(j.at("key").get<std::string>());
+            r.payload = j.at("payload");
+            r.retired = j.at("retired").get<bool>();
+            r.appliedCount = j.at("applied_count").get<int>();
+            for (const json& k : j.at("applied_keys"))
+                r.appliedKeys.append(qstr(k.get<std::string>()));
+            r.lastCorrelationId = qstr(j.value("correlation_id", std::string()));
+            records[{ r.domain, r.key }] = std::move(r);
+        }
+        for (const json& j : state["answered"])
+            answered.insert(qstr(j.at("idempotency_key").get<std::string>()),
+                Impl::Stored { qstr(j.at("domain").get<std::string>()), qstr(j.at("key").get<std::string>()),
+                    j.at("status").get<int>(), j.at("body") });
+        m_requestsReceived = state.value("requests_received", qint64(0));
+        m_totalApplied = state.value("total_applied", qint64(0));
+    } catch (const json::exception& e) {
+        return makeError(where + QString::fromUtf8(e.what()));
+    }
+    d->records = std::move(records);
+    d->byIdempotencyKey = std::move(answered);
+    // Outages already past stay past.
+    d->nextOutage = 0;
+    while (
+        d->nextOutage < m_config.outages.size() && m_config.outages[d->nextOutage].afterRequests < m_requestsReceived)
+        ++d->nextOutage;
+    return {};
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // SimulatedLandscape
 
@@ -739,7 +791,7 @@ SimulatedLandscape::SimulatedLandscape(QObject* parent)
 
 SimulatedLandscape::~SimulatedLandscape() = default;
 
-Result<QHash<QString, quint16>> SimulatedLandscape::start(const json& systems)
+Result<QHash<QString, quint16>> SimulatedLandscape::start(const json& systems, quint16 firstPort)
 {
     if (!systems.is_array())
         return makeError(u"simulated landscape: expected a JSON array of systems"_s);
@@ -762,7 +814,12 @@ Result<QHash<QString, quint16>> SimulatedLandscape::start(const json& systems)
                 u"simulated landscape entry "_s + QString::number(i) + u": duplicate id '"_s + id + u"'"_s);
         }
         auto* sys = new SimulatedSystem(std::move(config.value()), this);
-        if (auto port = sys->start(); !port) {
+        if (firstPort > 0 && firstPort + i > 65535) {
+            delete sys;
+            rollback();
+            return makeError(u"simulated landscape: port "_s + QString::number(firstPort + i) + u" is out of range"_s);
+        }
+        if (auto port = sys->start(firstPort > 0 ? static_cast<quint16>(firstPort + i) : 0); !port) {
             delete sys;
             rollback();
             return makeError(port.error());

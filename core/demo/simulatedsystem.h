@@ -122,6 +122,10 @@ public:
     qint64 totalApplied() const { return m_totalApplied; }
     qint64 requestsReceived() const { return m_requestsReceived; }
     nlohmann::json stats() const;
+    // What the system holds (records, the answers to idempotency keys, request count), to be restored by another
+    // process: `mdsyncctl simulate` keeps a demo workspace's targets across its runs.
+    nlohmann::json state() const;
+    Result<void> restoreState(const nlohmann::json& state);
 
 Q_SIGNALS:
     void changeApplied(const QString& domain, const QString& key, const QString& idempotencyKey);
@@ -146,8 +150,9 @@ public:
     explicit SimulatedLandscape(QObject* parent = nullptr);
     ~SimulatedLandscape() override;
 
-    // Starts every system on an ephemeral port; returns id -> port. On error nothing stays running.
-    Result<QHash<QString, quint16>> start(const nlohmann::json& systems);
+    // Starts every system on an ephemeral port, or with firstPort > 0 the i-th system on firstPort + i;
+    // returns id -> port. On error nothing stays running.
+    Result<QHash<QString, quint16>> start(const nlohmann::json& systems, quint16 firstPort = 0);
     SimulatedSystem* system(const QString& id) const;
     QHash<QString, quint16> ports() const;
     QStringList ids() const;

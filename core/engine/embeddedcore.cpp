@@ -4,6 +4,7 @@
 #include "audit/auditlog.h"
 #include "connectors/connectorfactory.h"
 #include "contract/contract.h"
+#include "engine/simulatedendpoints.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "steward/rolegrants.h"
@@ -101,6 +102,7 @@ Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string&
             return makeError(QStringLiteral("%1 exists and is not a demo workspace; choose another file").arg(path));
         for (const QString& suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
             QFile::remove(path + suffix);
+        QFile::remove(SimulatedEndpoints::stateFilePath(path)); // the old demo's targets go with it
     }
     auto summary = initWorkspace(path, {}, {}, actor, IdentityMode::Asserted);
     if (!summary)
@@ -149,24 +151,44 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     std::set<std::string> targets;
     for (const SubscriptionDef& s : core->config.landscape->subscriptions())
         targets.insert(s.target);
-    for (const SystemDef& sys : core->config.landscape->systems()) {
-        if (!targets.contains(sys.id))
-            continue;
-        const std::string url = sys.connector.is_object() ? sys.connector.value("base_url", "") : "";
-        if (url.find("127.0.0.1:0/") != std::string::npos || url.find("localhost:0/") != std::string::npos) {
-            core->notes.push_back(QStringLiteral("%1: not connected (the landscape has the placeholder address %2;"
-                                                 " its deliveries stay queued)")
-                                      .arg(qs(sys.id), qs(url)));
-            continue;
-        }
-        auto c = createConnector(sys);
-        if (!c) {
-            core->notes.push_back(QStringLiteral("%1: not connected: %2").arg(qs(sys.id), c.error()));
-            continue;
-        }
-        core->dispatcher->setConnector(sys.id, c.value().get());
-        core->connectors[sys.id] = std::move(c).value();
+    // A demo workspace's targets are the simulated systems `mdsyncctl simulate` serves, while it runs.
+    const bool demo = core->ws->meta(QStringLiteral("demo")) == QLatin1String("1");
+    std::optional<SimulatedEndpoints> simulated;
+    bool stale = false;
+    if (demo) {
+        auto sim = SimulatedEndpoints::read(path, &stale);
+        if (!sim)
+            core->notes.push_back(sim.error());
+        else
+            simulated = std::move(sim).value();
+        if (simulated)
+            core->simulatedBy = simulated->pid;
     }
+    bool unserved = false;
+    for (const SystemDef& landscapeSys : core->config.landscape->systems()) {
+        if (!targets.contains(landscapeSys.id))
+            continue;
+        auto sys = connectableSystem(landscapeSys, simulated);
+        if (!sys) {
+            core->notes.push_back(QStringLiteral("%1: not connected (%2; its deliveries stay queued)")
+                                      .arg(qs(landscapeSys.id), sys.error()));
+            unserved = true;
+            continue;
+        }
+        auto c = createConnector(sys.value());
+        if (!c) {
+            core->notes.push_back(QStringLiteral("%1: not connected: %2").arg(qs(landscapeSys.id), c.error()));
+            continue;
+        }
+        core->dispatcher->setConnector(landscapeSys.id, c.value().get());
+        core->connectors[landscapeSys.id] = std::move(c).value();
+    }
+    if (demo && unserved)
+        core->notes.push_back(stale ? QStringLiteral("the 'mdsyncctl simulate' that served this demo workspace's "
+                                                     "targets has stopped: start it again")
+                                    : QStringLiteral("'mdsyncctl simulate --workspace %1' serves this demo workspace's "
+                                                     "targets (the demo's simulated systems) until stopped")
+                                          .arg(path));
     return core;
 }
 

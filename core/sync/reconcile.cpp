@@ -201,8 +201,12 @@ Result<ReconcileSummary> reconcileTarget(Workspace& ws, const ActiveConfig& conf
                 fieldSet.insert(it.key());
         }
         const std::vector<std::string> fields(fieldSet.begin(), fieldSet.end());
-        for (size_t from = 0; from < rows.size(); from += o.chunk) {
-            const size_t to = std::min(rows.size(), from + o.chunk);
+        // At the target's rate limit a read-back call must fit half of its time budget.
+        size_t chunk = std::max<size_t>(1, o.chunk);
+        if (const double rate = landscape.system(o.target)->rateLimitPerSecond; rate > 0)
+            chunk = std::clamp<size_t>(static_cast<size_t>(rate * o.fetchTimeoutMs / 2000.0), 1, chunk);
+        for (size_t from = 0; from < rows.size(); from += chunk) {
+            const size_t to = std::min(rows.size(), from + chunk);
             std::vector<std::string> keys;
             for (size_t i = from; i < to; ++i)
                 keys.push_back(rows[i].key);
