@@ -257,6 +257,9 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "mdsync: --screenshot needs --demo, a workspace or --view welcome\n");
         return 2;
     }
-    w.show();
+    if (p.isSet(screenshot))
+        w.show(); // the size the screenshots are made for (docs/)
+    else
+        w.showAsLastTime();
     return app.exec();
 }

@@ -126,8 +126,9 @@ MainWindow::MainWindow(QWidget* parent)
     }
 
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1440, 900);
+    m_geometryRestored = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!m_geometryRestored)
+        resize(1440, 900); // what un-maximising a first-run window gives
     updateStatus();
 }
 
@@ -479,6 +480,14 @@ void MainWindow::openDemo()
     o.workspacePath = defaultDemoPath();
     o.demo = true;
     openWorkspace(o);
+}
+
+void MainWindow::showAsLastTime()
+{
+    if (m_geometryRestored)
+        show();
+    else
+        showMaximized();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

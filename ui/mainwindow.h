@@ -38,6 +38,9 @@ public:
     // core. Any open workspace is closed first.
     void openWorkspace(CoreServiceOptions options);
     void closeWorkspace();
+    // Shows the window as it was when it was last closed (size, position, maximised), or maximised on the first
+    // run, when there is nothing to restore.
+    void showAsLastTime();
     // Creates a workspace file from a landscape file (empty: the built-in one) off the UI thread, then opens
     // it; workspaceCreateFailed (and a message box) say why when it cannot.
     void createWorkspace(const QString& path, const QString& landscape);
@@ -95,6 +98,7 @@ private:
     QAction* m_pauseAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
+    bool m_geometryRestored = false; // the size and place of the last session were restored
     WelcomePage* m_welcome = nullptr;
     HelpWindow* m_help = nullptr;
     QAction* m_helpAction = nullptr;

@@ -81,6 +81,27 @@ private Q_SLOTS:
         QVERIFY(page->recentList()->isHidden());
     }
 
+    // The first run opens maximised; later runs where and as large as the window was when it was closed.
+    void windowOpensMaximisedFirstThenAsLastClosed()
+    {
+        QSettings().remove(QStringLiteral("window/geometry"));
+        {
+            MainWindow first;
+            first.showAsLastTime();
+            QVERIFY(first.windowState().testFlag(Qt::WindowMaximized));
+            first.showNormal();
+            first.setGeometry(60, 70, 900, 640);
+            QVERIFY(QTest::qWaitForWindowExposed(&first));
+            QVERIFY(first.close()); // saves the geometry
+        }
+        MainWindow second;
+        second.showAsLastTime();
+        QVERIFY(QTest::qWaitForWindowExposed(&second));
+        QVERIFY(!second.windowState().testFlag(Qt::WindowMaximized));
+        QCOMPARE(second.size(), QSize(900, 640));
+        second.close();
+    }
+
     void newWorkspaceDialogChecksItsFields()
     {
         NewWorkspaceDialog d;
