@@ -667,7 +667,13 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
         const EntrySlot* other = findEntry(ranked[k].second);
         if (!other)
             continue;
-        const Comparison c = compare(mine, parse(textOf(*other)));
+        auto parsed = m_parsed.find(ranked[k].second);
+        if (parsed == m_parsed.end()) {
+            if (m_parsed.size() >= kParsedCache)
+                m_parsed.clear();
+            parsed = m_parsed.emplace(ranked[k].second, parse(textOf(*other))).first;
+        }
+        const Comparison c = compare(mine, parsed->second);
         if (c.score >= threshold && c.score > result.score) {
             result.score = c.score;
             result.compared = c.compared;
@@ -689,6 +695,7 @@ void DuplicateIndex::add(std::int64_t objectId, const std::string& text)
 
 void DuplicateIndex::remove(std::int64_t objectId)
 {
+    m_parsed.erase(objectId);
     const EntrySlot* e = findEntry(objectId);
     if (!e)
         return;
@@ -708,6 +715,7 @@ void DuplicateIndex::clear()
     m_tokenCount = 0;
     std::vector<std::vector<std::int64_t>>().swap(m_lists);
     std::vector<std::uint32_t>().swap(m_freeLists);
+    m_parsed.clear();
 }
 
 } // namespace mdsync
