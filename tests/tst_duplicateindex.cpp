@@ -103,6 +103,37 @@ private slots:
         auto m = idx.best(DuplicateIndex::normalise("bolt flanged m12 special"), 0.9);
         QCOMPARE(m.objectId, std::int64_t(100000));
     }
+    void commonTokenUsableAgainAfterRemovals()
+    {
+        // A token in more objects than the index keeps ids for ("flanged", 600 objects) finds candidates again
+        // once updates and removals bring it back to kMaxPosting objects or fewer.
+        DuplicateIndex idx;
+        const int n = 600;
+        for (int i = 1; i <= n; ++i)
+            idx.add(i, DuplicateIndex::normalise("flanged variant" + std::to_string(i)));
+        const std::string probe = DuplicateIndex::normalise("flanged variant77");
+        QCOMPARE(idx.best(probe, 0.5, 77).objectId, std::int64_t(0)); // "flanged" too common, "variant77" unique
+        for (int i = 1; i <= n - int(DuplicateIndex::kMaxPosting); ++i)
+            if (i != 7)
+                idx.remove(i);
+        idx.add(7, DuplicateIndex::normalise("plain variant7")); // an update: no longer "flanged"
+        QCOMPARE(idx.size(), size_t(DuplicateIndex::kMaxPosting + 1));
+        const auto m = idx.best(DuplicateIndex::normalise("flanged variant999"), 0.5);
+        QVERIFY(m.objectId > n - int(DuplicateIndex::kMaxPosting)); // found through "flanged" again
+        QVERIFY(m.score >= 0.5);
+        // Texts stay intact through the table's backward shifts and the compaction of the text arena (an object
+        // updated 3000 times with a 700-byte text leaves 2 MB of old texts behind).
+        std::string longText;
+        for (int w = 0; w < 100; ++w)
+            longText += "word" + std::string(1, char('a' + w % 26)) + std::string(1, char('a' + w / 26)) + ' ';
+        for (int k = 0; k < 3000; ++k)
+            idx.add(5000, DuplicateIndex::normalise(longText + "rev" + std::to_string(k)));
+        QCOMPARE(idx.best(DuplicateIndex::normalise(longText + "rev2999"), 0.99).objectId, std::int64_t(5000));
+        for (int i = n - int(DuplicateIndex::kMaxPosting) + 1; i <= n; i += 37)
+            QCOMPARE(idx.best(DuplicateIndex::normalise("flanged variant" + std::to_string(i)), 0.99).objectId,
+                std::int64_t(i));
+        QCOMPARE(idx.best(DuplicateIndex::normalise("plain variant7"), 0.99).objectId, std::int64_t(7));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDuplicateIndex)

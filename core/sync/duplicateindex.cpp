@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+#include <utility>
 
 namespace mdsync {
 
@@ -386,16 +388,247 @@ DuplicateIndex::Comparison DuplicateIndex::compare(std::string_view a, std::stri
     return compare(parse(a), parse(b));
 }
 
-std::vector<std::string> DuplicateIndex::tokens(std::string_view s)
+std::vector<std::string_view> DuplicateIndex::tokens(std::string_view s)
 {
-    std::vector<std::string> out;
+    std::vector<std::string_view> out;
     for (std::string_view f : split(s, '|'))
         for (std::string_view w : words(f))
             if (w.size() >= 2)
-                out.emplace_back(w);
+                out.push_back(w);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+
+std::uint64_t DuplicateIndex::tokenHash(std::string_view token)
+{
+    return std::hash<std::string_view> {}(token);
+}
+
+namespace {
+
+// The home slot of an object id (ids are sequential: mixed so that runs of them spread).
+std::uint64_t mixId(std::int64_t id)
+{
+    auto x = static_cast<std::uint64_t>(id);
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+std::uint64_t homeOf(const auto& slot)
+{
+    if constexpr (requires { slot.hash; })
+        return slot.hash;
+    else
+        return mixId(slot.id);
+}
+
+bool occupied(const auto& slot)
+{
+    if constexpr (requires { slot.hash; })
+        return slot.count != 0;
+    else
+        return slot.id != INT64_MIN;
+}
+
+// Removes table[i] and shifts the following slots of its probe run back (linear probing without tombstones).
+template<typename Slot> void eraseAt(std::vector<Slot>& table, size_t i)
+{
+    const size_t mask = table.size() - 1;
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (!occupied(table[j]))
+            break;
+        const size_t k = homeOf(table[j]) & mask;
+        const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (stays)
+            continue;
+        table[i] = table[j];
+        i = j;
+    }
+    table[i] = Slot {};
+}
+
+// A free slot for `home` in a table with room (load below 3/4).
+template<typename Slot> Slot& freeSlot(std::vector<Slot>& table, std::uint64_t home)
+{
+    const size_t mask = table.size() - 1;
+    size_t i = home & mask;
+    while (occupied(table[i]))
+        i = (i + 1) & mask;
+    return table[i];
+}
+
+// Makes room for one more slot: doubles the table when it would be more than 3/4 full.
+template<typename Slot> void reserveOne(std::vector<Slot>& table, size_t count)
+{
+    if ((count + 1) * 4 <= table.size() * 3)
+        return;
+    std::vector<Slot> bigger(std::max<size_t>(16, table.size() * 2));
+    for (const Slot& s : table)
+        if (occupied(s))
+            freeSlot(bigger, homeOf(s)) = s;
+    table.swap(bigger);
+}
+
+} // namespace
+
+const DuplicateIndex::EntrySlot* DuplicateIndex::findEntry(std::int64_t id) const
+{
+    if (m_entries.empty())
+        return nullptr;
+    const size_t mask = m_entries.size() - 1;
+    for (size_t i = mixId(id) & mask; m_entries[i].id != kEmpty; i = (i + 1) & mask)
+        if (m_entries[i].id == id)
+            return &m_entries[i];
+    return nullptr;
+}
+
+void DuplicateIndex::insertEntry(std::int64_t id, std::string_view text)
+{
+    if (m_arena.size() + text.size() > kNone && m_garbage)
+        compactArena();
+    if (m_arena.size() + text.size() > kNone)
+        throw std::length_error("duplicate index: the match texts exceed 4 GiB");
+    reserveOne(m_entries, m_entryCount);
+    EntrySlot& e = freeSlot(m_entries, mixId(id));
+    e.id = id;
+    e.offset = static_cast<std::uint32_t>(m_arena.size());
+    e.length = static_cast<std::uint32_t>(text.size());
+    m_arena.append(text);
+    ++m_entryCount;
+}
+
+void DuplicateIndex::eraseEntry(std::int64_t id)
+{
+    const EntrySlot* e = findEntry(id);
+    if (!e)
+        return;
+    m_garbage += e->length;
+    eraseAt(m_entries, static_cast<size_t>(e - m_entries.data()));
+    --m_entryCount;
+    if (m_garbage > (size_t(1) << 20) && m_garbage * 2 > m_arena.size())
+        compactArena();
+}
+
+void DuplicateIndex::compactArena()
+{
+    std::string arena;
+    arena.reserve(m_arena.size() - m_garbage);
+    for (EntrySlot& e : m_entries) {
+        if (e.id == kEmpty)
+            continue;
+        const auto offset = static_cast<std::uint32_t>(arena.size());
+        arena.append(textOf(e));
+        e.offset = offset;
+    }
+    m_arena.swap(arena);
+    m_garbage = 0;
+}
+
+const DuplicateIndex::TokenSlot* DuplicateIndex::findToken(std::uint64_t hash) const
+{
+    if (m_tokens.empty())
+        return nullptr;
+    const size_t mask = m_tokens.size() - 1;
+    for (size_t i = hash & mask; m_tokens[i].count != 0; i = (i + 1) & mask)
+        if (m_tokens[i].hash == hash)
+            return &m_tokens[i];
+    return nullptr;
+}
+
+DuplicateIndex::TokenSlot* DuplicateIndex::findToken(std::uint64_t hash)
+{
+    return const_cast<TokenSlot*>(std::as_const(*this).findToken(hash));
+}
+
+std::uint32_t DuplicateIndex::newList()
+{
+    if (!m_freeLists.empty()) {
+        const std::uint32_t l = m_freeLists.back();
+        m_freeLists.pop_back();
+        return l;
+    }
+    m_lists.emplace_back();
+    return static_cast<std::uint32_t>(m_lists.size() - 1);
+}
+
+void DuplicateIndex::addToken(std::uint64_t hash, std::int64_t id)
+{
+    TokenSlot* t = findToken(hash);
+    if (!t) {
+        reserveOne(m_tokens, m_tokenCount);
+        TokenSlot& s = freeSlot(m_tokens, hash);
+        s.hash = hash;
+        s.count = 1;
+        if (id >= 0 && id < kNone) {
+            s.inlineId = 1;
+            s.ref = static_cast<std::uint32_t>(id);
+        } else {
+            s.ref = newList();
+            m_lists[s.ref].push_back(id);
+        }
+        ++m_tokenCount;
+        return;
+    }
+    ++t->count;
+    if (t->inlineId) {
+        t->inlineId = 0;
+        const std::int64_t first = t->ref;
+        t->ref = newList();
+        m_lists[t->ref] = { first, id };
+    } else if (t->ref != kNone) {
+        m_lists[t->ref].push_back(id);
+        if (t->count > kSaturated) { // never used for lookup again unless removals bring it back
+            std::vector<std::int64_t>().swap(m_lists[t->ref]);
+            m_freeLists.push_back(t->ref);
+            t->ref = kNone;
+        }
+    }
+}
+
+void DuplicateIndex::eraseTokenSlot(TokenSlot* slot)
+{
+    if (!slot->inlineId && slot->ref != kNone) {
+        std::vector<std::int64_t>().swap(m_lists[slot->ref]);
+        m_freeLists.push_back(slot->ref);
+    }
+    eraseAt(m_tokens, static_cast<size_t>(slot - m_tokens.data()));
+    --m_tokenCount;
+}
+
+void DuplicateIndex::removeToken(std::uint64_t hash, std::string_view token, std::int64_t id)
+{
+    TokenSlot* t = findToken(hash);
+    if (!t)
+        return;
+    if (t->inlineId || t->count == 1) {
+        eraseTokenSlot(t);
+        return;
+    }
+    --t->count;
+    if (t->ref != kNone) {
+        auto& v = m_lists[t->ref];
+        v.erase(std::remove(v.begin(), v.end(), id), v.end());
+        return;
+    }
+    if (t->count > kMaxPosting)
+        return;
+    // A saturated token usable for lookup again: its list from the texts of the other objects that have it.
+    const std::uint32_t l = newList();
+    for (const EntrySlot& e : m_entries) {
+        if (e.id == kEmpty || e.id == id)
+            continue;
+        const auto ts = tokens(textOf(e));
+        if (std::binary_search(ts.begin(), ts.end(), token))
+            m_lists[l].push_back(e.id);
+    }
+    t->ref = l;
 }
 
 DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double threshold, std::int64_t self) const
@@ -405,11 +638,14 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
         return result;
     // Candidates: ids from the postings of the text's rarer tokens, ranked by how many tokens they share.
     m_scratch.clear();
-    for (const std::string& t : tokens(text)) {
-        auto it = m_postings.find(t);
-        if (it == m_postings.end() || it->second.size() > kMaxPosting)
+    for (std::string_view t : tokens(text)) {
+        const TokenSlot* s = findToken(tokenHash(t));
+        if (!s || s->count > kMaxPosting)
             continue;
-        m_scratch.insert(m_scratch.end(), it->second.begin(), it->second.end());
+        if (s->inlineId)
+            m_scratch.push_back(s->ref);
+        else if (s->ref != kNone)
+            m_scratch.insert(m_scratch.end(), m_lists[s->ref].begin(), m_lists[s->ref].end());
     }
     if (m_scratch.empty())
         return result;
@@ -428,8 +664,16 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
         [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
     const Fields mine = parse(text);
     for (size_t k = 0; k < keep; ++k) {
-        const Entry& other = m_entries.at(ranked[k].second);
-        const Comparison c = compare(mine, other.fields);
+        const EntrySlot* other = findEntry(ranked[k].second);
+        if (!other)
+            continue;
+        auto parsed = m_parsed.find(ranked[k].second);
+        if (parsed == m_parsed.end()) {
+            if (m_parsed.size() >= kParsedCache)
+                m_parsed.clear();
+            parsed = m_parsed.emplace(ranked[k].second, parse(textOf(*other))).first;
+        }
+        const Comparison c = compare(mine, parsed->second);
         if (c.score >= threshold && c.score > result.score) {
             result.score = c.score;
             result.compared = c.compared;
@@ -444,32 +688,34 @@ void DuplicateIndex::add(std::int64_t objectId, const std::string& text)
     remove(objectId);
     if (text.empty())
         return;
-    for (const std::string& t : tokens(text))
-        m_postings[t].push_back(objectId);
-    m_entries.emplace(objectId, Entry { text, parse(text) });
+    insertEntry(objectId, text);
+    for (std::string_view t : tokens(text))
+        addToken(tokenHash(t), objectId);
 }
 
 void DuplicateIndex::remove(std::int64_t objectId)
 {
-    auto it = m_entries.find(objectId);
-    if (it == m_entries.end())
+    m_parsed.erase(objectId);
+    const EntrySlot* e = findEntry(objectId);
+    if (!e)
         return;
-    for (const std::string& t : tokens(it->second.text)) {
-        auto p = m_postings.find(t);
-        if (p == m_postings.end())
-            continue;
-        auto& v = p->second;
-        v.erase(std::remove(v.begin(), v.end(), objectId), v.end());
-        if (v.empty())
-            m_postings.erase(p);
-    }
-    m_entries.erase(it);
+    const std::string text(textOf(*e)); // the arena is not touched until eraseEntry
+    for (std::string_view t : tokens(text))
+        removeToken(tokenHash(t), t, objectId);
+    eraseEntry(objectId);
 }
 
 void DuplicateIndex::clear()
 {
-    m_entries.clear();
-    m_postings.clear();
+    std::vector<EntrySlot>().swap(m_entries);
+    m_entryCount = 0;
+    std::string().swap(m_arena);
+    m_garbage = 0;
+    std::vector<TokenSlot>().swap(m_tokens);
+    m_tokenCount = 0;
+    std::vector<std::vector<std::int64_t>>().swap(m_lists);
+    std::vector<std::uint32_t>().swap(m_freeLists);
+    m_parsed.clear();
 }
 
 } // namespace mdsync

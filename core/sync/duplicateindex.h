@@ -1,5 +1,6 @@
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,6 +30,14 @@ namespace mdsync {
 // Candidates share a word token with the text; tokens that occur in more than `kMaxPosting` objects ("bolt",
 // "steel") are not used for lookup, and at most kMaxCandidates candidates are scored, so a lookup stays cheap at a
 // million objects. Owned by the pipeline (single writer thread).
+//
+// Memory (issue 16 asks for the headless core below 150 MB at a million objects): the index keeps each object's match
+// text once, in one character arena, and parses a candidate's text when it is compared (at most kMaxCandidates per
+// lookup; a bounded cache keeps the last kParsedCache) instead of keeping parsed Fields per object. Tokens are kept as
+// 64-bit hashes, a token of one object holds that object's id inline, and a token in more than kSaturated objects drops
+// its id list (it is never used for lookup) and keeps only its count; when removals bring it back to kMaxPosting or
+// fewer, its list is rebuilt from the texts. Lookups return what a full index would (but for a 64-bit hash collision of
+// two tokens, which would only add candidates).
 class DuplicateIndex
 {
 public:
@@ -68,7 +77,7 @@ public:
 
     void add(std::int64_t objectId, const std::string& matchText);
     void remove(std::int64_t objectId);
-    size_t size() const { return m_entries.size(); }
+    size_t size() const { return m_entryCount; }
     void clear();
 
     // Parsed form of a match text (public for the tests' and the compare's use).
@@ -87,16 +96,53 @@ public:
     static Comparison compare(const Fields& a, const Fields& b);
 
 private:
-    struct Entry
-    {
-        std::string text;
-        Fields fields;
-    };
-    static std::vector<std::string> tokens(std::string_view s);
+    static constexpr size_t kSaturated = 2 * kMaxPosting; // above this a token keeps its count only
+    static constexpr std::uint32_t kNone = 0xFFFFFFFFU;
+    static constexpr std::int64_t kEmpty = INT64_MIN;
 
-    std::unordered_map<std::int64_t, Entry> m_entries;
-    std::unordered_map<std::string, std::vector<std::int64_t>> m_postings;
+    // Open addressing, linear probing, deletion by backward shift; capacity a power of two.
+    struct EntrySlot
+    {
+        std::int64_t id = kEmpty;
+        std::uint32_t offset = 0; // the match text in m_arena
+        std::uint32_t length = 0;
+    };
+    struct TokenSlot
+    {
+        std::uint64_t hash = 0;
+        std::uint32_t count : 31 = 0; // objects with the token; 0: empty slot
+        std::uint32_t inlineId : 1 = 0; // ref is the id of the token's only object
+        std::uint32_t ref = kNone; // the id itself (inlineId), an index into m_lists, or kNone (saturated)
+    };
+    static std::vector<std::string_view> tokens(std::string_view s);
+    static std::uint64_t tokenHash(std::string_view token);
+
+    const EntrySlot* findEntry(std::int64_t id) const;
+    std::string_view textOf(const EntrySlot& e) const { return { m_arena.data() + e.offset, e.length }; }
+    void insertEntry(std::int64_t id, std::string_view text);
+    void eraseEntry(std::int64_t id);
+    void compactArena();
+    TokenSlot* findToken(std::uint64_t hash);
+    const TokenSlot* findToken(std::uint64_t hash) const;
+    void addToken(std::uint64_t hash, std::int64_t id);
+    void removeToken(std::uint64_t hash, std::string_view token, std::int64_t id);
+    void eraseTokenSlot(TokenSlot* slot);
+    std::uint32_t newList();
+    template<typename Slot, typename Key> static void growTable(std::vector<Slot>& table, Key key);
+
+    std::vector<EntrySlot> m_entries;
+    size_t m_entryCount = 0;
+    std::string m_arena; // match texts, back to back
+    size_t m_garbage = 0; // bytes of m_arena no longer referenced
+    std::vector<TokenSlot> m_tokens;
+    size_t m_tokenCount = 0;
+    std::vector<std::vector<std::int64_t>> m_lists; // posting lists of tokens in 2..kSaturated objects
+    std::vector<std::uint32_t> m_freeLists;
     mutable std::vector<std::int64_t> m_scratch; // candidate ids of one lookup, reused
+    // Parsed texts of recent candidates (the same objects are candidates of many lookups); bounded: emptied when
+    // it holds kParsedCache, an entry dropped when its object is removed or updated.
+    static constexpr size_t kParsedCache = 4096;
+    mutable std::unordered_map<std::int64_t, Fields> m_parsed;
 };
 
 } // namespace mdsync

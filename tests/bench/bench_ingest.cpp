@@ -534,6 +534,7 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     int n = 50000, repeat = 3;
     bool json = false, profileOnlyPipeline = false;
+    QString writeEvents; // --write-events FILE: only write the input (for tests/bench/memory.sh) and exit
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         const QString& a = args[i];
@@ -545,6 +546,8 @@ int main(int argc, char** argv)
             json = true;
         else if (a == QLatin1String("--profile-only-pipeline"))
             profileOnlyPipeline = true;
+        else if (a == QLatin1String("--write-events") && i + 1 < args.size())
+            writeEvents = args[++i];
         else if (a == QLatin1String("--backend") && i + 1 < args.size()) {
             const QString b = args[++i];
             if (b != QLatin1String("sqlite") && b != QLatin1String("postgres"))
@@ -552,7 +555,7 @@ int main(int argc, char** argv)
             bench::g_postgres = b == QLatin1String("postgres");
         } else if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
             std::cout << "usage: bench_ingest [--events N] [--repeat R] [--json] [--profile-only-pipeline]"
-                         " [--backend sqlite|postgres]\n";
+                         " [--backend sqlite|postgres] [--write-events FILE]\n";
             return 0;
         } else
             die(2, "unknown argument " + a.toStdString() + " (see --help)");
@@ -565,7 +568,7 @@ int main(int argc, char** argv)
     QTemporaryDir inputDir;
     if (!inputDir.isValid())
         die(2, "cannot create a temporary directory");
-    const QString jsonlPath = inputDir.filePath(QStringLiteral("events.jsonl"));
+    const QString jsonlPath = writeEvents.isEmpty() ? inputDir.filePath(QStringLiteral("events.jsonl")) : writeEvents;
     qint64 inputBytes = 0;
     {
         EventGenerator gen(20261127);
@@ -581,6 +584,10 @@ int main(int argc, char** argv)
         inputBytes = static_cast<qint64>(all.size());
     }
 
+    if (!writeEvents.isEmpty()) {
+        std::cout << "wrote " << n << " events (" << inputBytes << " bytes) to " << str(writeEvents) << '\n';
+        return 0;
+    }
     if (profileOnlyPipeline) {
         // For callgrind/perf: one pipeline run, no baseline, e.g.
         // valgrind --tool=callgrind --collect-atstart=no --toggle-collect='mdsync::IngestPipeline::ingest*' ...
