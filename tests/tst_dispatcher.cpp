@@ -327,6 +327,9 @@ private Q_SLOTS:
         auto* erp = h.addTarget("ERP");
         QVERIFY(erp);
         erp->goDown(); // stays down
+        // One delivery's retry budget (5 attempts) runs out before ERP's circuit would open (tst_breaker covers
+        // the circuit: with it open, a delivery waits instead of failing).
+        h.config = withCircuits(h.tw.config(), { { "ERP", { { "failures", 50 } } } });
         QVERIFY(h.start());
         QVERIFY(h.ingest({ item("FG-5100", "Motor", { "P300" }) }));
         QVERIFY(h.runUntilIdle());
@@ -550,7 +553,8 @@ private Q_SLOTS:
             10000);
         QCOMPARE(mes->totalApplied(), 0);
         QVERIFY(count(h.tw.db(), QStringLiteral("delivery"),
-                    QStringLiteral("target_id = 'MES-P100' AND status IN ('retry_wait','in_flight','pending')"))
+                    QStringLiteral("target_id = 'MES-P100' AND status IN"
+                                   " ('retry_wait','in_flight','pending','blocked_by_outage')"))
             == 30);
         const qint64 worstHealthy
             = scalar(h.tw.db(), QStringLiteral("SELECT max(latency_ms) FROM delivery WHERE target_id IN ('ERP','QMS')"))

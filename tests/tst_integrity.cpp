@@ -393,9 +393,9 @@ private Q_SLOTS:
         const QStringList keys = column(t.db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id"));
         QVERIFY(!keys.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql :
-            { "DROP TABLE pending_ref", "DROP TABLE object_ref", "ALTER TABLE object DROP COLUMN source_times",
-                "DELETE FROM meta WHERE key IN ('instance_id', 'ref_index')", "PRAGMA user_version = 4" })
+        for (const char* sql : { "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "DROP TABLE pending_ref",
+                 "DROP TABLE object_ref", "ALTER TABLE object DROP COLUMN source_times",
+                 "DELETE FROM meta WHERE key IN ('instance_id', 'ref_index')", "PRAGMA user_version = 4" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
         const QString path = t.path();
@@ -436,9 +436,10 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), refs);
         QVERIFY(!before.isEmpty()); // the BOM line (and whatever else the item refers to)
         QSqlQuery q(t.db());
-        for (const char* sql : { "CREATE TABLE object_ref_v5 (object_id INTEGER NOT NULL, domain TEXT NOT NULL,"
-                                 " path TEXT NOT NULL, ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL,"
-                                 " PRIMARY KEY (object_id, path, ref_domain, ref_key)) WITHOUT ROWID",
+        for (const char* sql : { "DROP TABLE target_circuit", "DROP INDEX delivery_blocked",
+                 "CREATE TABLE object_ref_v5 (object_id INTEGER NOT NULL, domain TEXT NOT NULL,"
+                 " path TEXT NOT NULL, ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL,"
+                 " PRIMARY KEY (object_id, path, ref_domain, ref_key)) WITHOUT ROWID",
                  "INSERT INTO object_ref_v5 SELECT object_id, domain, path, ref_domain, ref_key FROM object_ref",
                  "DROP TABLE object_ref", "ALTER TABLE object_ref_v5 RENAME TO object_ref",
                  "CREATE INDEX object_ref_target ON object_ref(ref_domain, ref_key, domain, path)",
@@ -454,6 +455,38 @@ private Q_SLOTS:
         QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
         QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
         QCOMPARE(column(ws.value()->db(), refs), before);
+        QCOMPARE(
+            column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
+    }
+
+    void workspaceFromSchema6GetsTargetCircuits()
+    {
+        MDSYNC_SQLITE_ONLY("SQLite schema 6 and its migration (PostgreSQL's schema 5 is tst_pgworkspace's)");
+        // Schema 7 adds the circuit breaker's table and the index of blocked deliveries; the outbox is kept.
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s, t.ingest({ at("PLM", "item", "FG-90", itemIn("EA"), "2026-11-27T07:00:00Z") }));
+        const QString deliveries
+            = QStringLiteral("SELECT id || ' ' || target_id || ' ' || status FROM delivery ORDER BY id");
+        const QStringList before = column(t.db(), deliveries);
+        QVERIFY(!before.isEmpty());
+        QSqlQuery q(t.db());
+        for (const char* sql :
+            { "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "PRAGMA user_version = 6" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        q.finish();
+        const QString path = t.path();
+        t.close();
+
+        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        QCOMPARE(column(ws.value()->db(), deliveries), before);
+        QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT count(*) FROM target_circuit")),
+            QStringList { QStringLiteral("0") });
+        QCOMPARE(
+            column(ws.value()->db(),
+                QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'delivery_blocked'")),
+            QStringList { QStringLiteral("delivery_blocked") });
         QCOMPARE(
             column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
     }

@@ -510,6 +510,30 @@ private slots:
             auto ws = Workspace::open(uri(db), Workspace::Mode::ReadWrite);
             QVERIFY2(ws.ok(), qPrintable(why(ws)));
             QCOMPARE(ws.value()->schemaVersion(), Workspace::latestSchemaVersion(Workspace::Backend::Postgres));
+            // Version 5: the circuit breaker's table, readable by viewers, written by the service.
+            QSqlQuery v(ws.value()->db());
+            QVERIFY(v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_viewer', 'target_circuit', 'SELECT'),"
+                                          " has_table_privilege('mdsync_service', 'target_circuit', 'UPDATE'),"
+                                          " has_table_privilege('mdsync_steward', 'target_circuit', 'UPDATE'),"
+                                          " to_regclass('delivery_blocked') IS NOT NULL")));
+            QVERIFY(v.next());
+            QVERIFY(v.value(0).toBool());
+            QVERIFY(v.value(1).toBool());
+            QVERIFY(!v.value(2).toBool());
+            QVERIFY(v.value(3).toBool());
+        }
+        // A database at version 4 (before the circuit breaker) gets version 5 and nothing else.
+        {
+            const QString db4 = newDatabase();
+            QSqlDatabase c4 = pgConnect(connectionName(), db4);
+            QVERIFY2(pgschema::migrate(c4, { all[0], all[1], all[2], all[3] }, db4).ok(), "migration to version 4");
+            QSqlQuery v(c4);
+            QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
+            QVERIFY(v.value(0).toBool());
+            QVERIFY(pgschema::migrate(c4, all, db4).ok());
+            QCOMPARE(pgschema::schemaVersion(c4), 5);
+            QVERIFY(v.exec(QStringLiteral("SELECT count(*) FROM target_circuit")) && v.next());
+            QCOMPARE(v.value(0).toInt(), 0);
         }
         // The runner applies what is missing and nothing twice; a newer database is refused by this program.
         QSqlDatabase c = pgConnect(connectionName(), db);

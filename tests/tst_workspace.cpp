@@ -261,12 +261,12 @@ private Q_SLOTS:
 
     void deliveryStatusStrings()
     {
-        // The strings stored in the workspace (docs/DISPATCHER.md "Delivery states"); the schema does not change.
-        const std::pair<DeliveryStatus, const char*> stored[]
-            = { { DeliveryStatus::Pending, "pending" }, { DeliveryStatus::Held, "held" },
-                  { DeliveryStatus::InFlight, "in_flight" }, { DeliveryStatus::RetryWait, "retry_wait" },
-                  { DeliveryStatus::Acked, "acked" }, { DeliveryStatus::Failed, "failed" },
-                  { DeliveryStatus::Superseded, "superseded" }, { DeliveryStatus::Discarded, "discarded" } };
+        // The strings stored in the workspace (docs/DISPATCHER.md "Delivery states").
+        const std::pair<DeliveryStatus, const char*> stored[] = { { DeliveryStatus::Pending, "pending" },
+            { DeliveryStatus::Held, "held" }, { DeliveryStatus::InFlight, "in_flight" },
+            { DeliveryStatus::RetryWait, "retry_wait" }, { DeliveryStatus::Acked, "acked" },
+            { DeliveryStatus::Failed, "failed" }, { DeliveryStatus::Superseded, "superseded" },
+            { DeliveryStatus::Discarded, "discarded" }, { DeliveryStatus::BlockedByOutage, "blocked_by_outage" } };
         QCOMPARE(std::size(stored), std::size(kDeliveryStatuses));
         for (const auto& [status, text] : stored) {
             QVERIFY2(toString(status) == std::string_view(text), text);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <initializer_list>
 #include <set>
 #include <utility>
@@ -397,7 +398,7 @@ private:
         forEachObject(doc, "systems", errors, [&](const json& s, const std::string& path, size_t i) {
             checkKeys(s, path,
                 { "id", "name", "kind", "description", "plants", "max_concurrency", "rate_limit", "inbound",
-                    "connector", "max_clock_skew_minutes" },
+                    "connector", "max_clock_skew_minutes", "circuit" },
                 errors);
             SystemDef sys;
             const auto id = getString(s, "id", path, errors, true);
@@ -420,6 +421,34 @@ private:
                     checkKeys(*rl, rp, { "per_second", "burst" }, errors);
                     sys.rateLimitPerSecond = getNumber(*rl, "per_second", rp, errors).value_or(0);
                     sys.rateBurst = static_cast<int>(getInt(*rl, "burst", rp, errors, 0, 1000000).value_or(0));
+                }
+            }
+            if (const auto cb = s.find("circuit"); cb != s.end() && !cb->is_null()) {
+                const std::string cp = field(path, "circuit");
+                if (!cb->is_object()) {
+                    errors.add(cp,
+                        R"(must be an object like {"failures": 5, "probe_initial_s": 5, "probe_max_s": 300}, not )"
+                            + typeName(*cb));
+                } else {
+                    checkKeys(*cb, cp, { "failures", "probe_initial_s", "probe_max_s" }, errors);
+                    sys.circuitFailures
+                        = static_cast<int>(getInt(*cb, "failures", cp, errors, 1, 1000).value_or(sys.circuitFailures));
+                    // Seconds, fractions allowed (tests probe every few hundred milliseconds).
+                    const auto seconds = [&](std::string_view key, std::int64_t fallbackMs, double min) {
+                        const auto v = getNumber(*cb, key, cp, errors);
+                        if (!v)
+                            return fallbackMs;
+                        if (*v < min || *v > 86400) {
+                            const auto text = [](double x) { return QString::number(x).toStdString(); };
+                            errors.add(
+                                field(cp, key), "must be between " + text(min) + " and 86400 seconds, not " + text(*v));
+                            return fallbackMs;
+                        }
+                        return static_cast<std::int64_t>(std::llround(*v * 1000));
+                    };
+                    sys.probeInitialMs = seconds("probe_initial_s", sys.probeInitialMs, 0.01);
+                    sys.probeMaxMs = seconds("probe_max_s", std::max(sys.probeMaxMs, sys.probeInitialMs),
+                        static_cast<double>(sys.probeInitialMs) / 1000.0);
                 }
             }
             sys.inbound = getBool(s, "inbound", path, errors).value_or(true);

@@ -33,6 +33,12 @@ struct SystemDef
     // ("max_clock_skew_minutes", 1..525600; default 24 h).
     int maxClockSkewMinutes = 24 * 60;
     nlohmann::json connector; // connector configuration (kind + settings), opaque here
+    // Circuit breaker ("circuit": {"failures": 5, "probe_initial_s": 5, "probe_max_s": 300}): this many
+    // consecutive transport failures or timeouts open the target's circuit; while open, one probe goes out after
+    // probeInitialMs, then at doubling intervals up to probeMaxMs (docs/DISPATCHER.md "Circuit breaker").
+    int circuitFailures = 5; // 1..1000
+    std::int64_t probeInitialMs = 5000; // 0.01..86400 s
+    std::int64_t probeMaxMs = 300000; // probe_initial_s..86400 s
 };
 
 struct OwnershipRule

@@ -21,12 +21,13 @@ enum class DeliveryStatus {
     Failed, // refused, mapping failure or retries exhausted: exception_id names the exception
     Superseded, // a newer revision of the object went to this target instead
     Discarded, // a steward discarded the exception behind it
+    BlockedByOutage, // its target's circuit is open: not attempted until a probe gets through (no retry counted)
 };
 
 // Every status, in the order above.
-inline constexpr std::array kDeliveryStatuses
-    = { DeliveryStatus::Pending, DeliveryStatus::Held, DeliveryStatus::InFlight, DeliveryStatus::RetryWait,
-          DeliveryStatus::Acked, DeliveryStatus::Failed, DeliveryStatus::Superseded, DeliveryStatus::Discarded };
+inline constexpr std::array kDeliveryStatuses = { DeliveryStatus::Pending, DeliveryStatus::Held,
+    DeliveryStatus::InFlight, DeliveryStatus::RetryWait, DeliveryStatus::Acked, DeliveryStatus::Failed,
+    DeliveryStatus::Superseded, DeliveryStatus::Discarded, DeliveryStatus::BlockedByOutage };
 
 constexpr std::string_view toString(DeliveryStatus s)
 {
@@ -47,6 +48,8 @@ constexpr std::string_view toString(DeliveryStatus s)
         return "superseded";
     case DeliveryStatus::Discarded:
         return "discarded";
+    case DeliveryStatus::BlockedByOutage:
+        return "blocked_by_outage";
     }
     return "pending";
 }
@@ -65,9 +68,15 @@ constexpr std::optional<DeliveryStatus> parseDeliveryStatus(std::string_view tex
 inline constexpr std::array kOpenDeliveryStatuses
     = { DeliveryStatus::Pending, DeliveryStatus::RetryWait, DeliveryStatus::InFlight, DeliveryStatus::Held };
 
+// The backlog with the deliveries that wait for their target's circuit to close (docs/DISPATCHER.md "Circuit
+// breaker"). They have an index of their own (delivery_blocked), so that the dispatcher's due query keeps its list.
+inline constexpr std::array kBacklogDeliveryStatuses = { DeliveryStatus::Pending, DeliveryStatus::RetryWait,
+    DeliveryStatus::InFlight, DeliveryStatus::Held, DeliveryStatus::BlockedByOutage };
+
+// Not delivered yet and not failed: the backlog (blocked_by_outage included).
 constexpr bool isOpen(DeliveryStatus s)
 {
-    return std::ranges::any_of(kOpenDeliveryStatuses, [s](DeliveryStatus o) { return o == s; });
+    return std::ranges::any_of(kBacklogDeliveryStatuses, [s](DeliveryStatus o) { return o == s; });
 }
 
 // A status list for SQL text: "('pending','retry_wait','in_flight','held')".

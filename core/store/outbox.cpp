@@ -6,6 +6,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace mdsync {
 
@@ -50,7 +51,7 @@ void Outbox::Deltas::merge(const Deltas& other)
 struct Outbox::Statements
 {
     SqlStatement setStatus, markInFlight, wait, ack, fail, supersede, unsend, requeue, linkException, otStatus, otAck,
-        resend, otResend, payloadOverride, lineage, counter;
+        resend, otResend, payloadOverride, lineage, counter, blockable, blocked, oldestBlocked, moveStatus, block;
     std::map<size_t, std::unique_ptr<SqlStatement>> insertDelivery, upsertObjectTarget;
 
     void prepare(QSqlDatabase& db)
@@ -95,6 +96,26 @@ struct Outbox::Statements
                 "UPDATE object_target SET latest_revision_no = ?3, latest_delivery_id = ?4, status = ?5, updated_at = "
                 "?6"
                 " WHERE object_id = ?1 AND target_id = ?2" },
+            // The circuit breaker's bulk moves read the rows first (delivery_due, delivery_blocked), so that the
+            // counters move by exactly the rows that changed.
+            { &blockable,
+                "SELECT d.id, d.object_id, o.domain, d.status FROM delivery d JOIN object o ON o.id = d.object_id"
+                " WHERE d.target_id = ?1 AND d.status IN "
+                    + sqlStatusList({ DeliveryStatus::Pending, DeliveryStatus::RetryWait }) },
+            { &blocked,
+                "SELECT d.id, d.object_id, o.domain, d.status FROM delivery d JOIN object o ON o.id = d.object_id"
+                " WHERE d.target_id = ?1 AND d.status = "
+                    + sqlStatus(DeliveryStatus::BlockedByOutage) + " ORDER BY d.due_at, d.id" },
+            { &oldestBlocked,
+                "SELECT d.id, d.object_id, o.domain, d.status FROM delivery d JOIN object o ON o.id = d.object_id"
+                " WHERE d.target_id = ?1 AND d.status = "
+                    + sqlStatus(DeliveryStatus::BlockedByOutage) + " ORDER BY d.due_at, d.id LIMIT 1" },
+            { &moveStatus,
+                "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = coalesce(?4, last_error),"
+                " next_attempt_at = NULL WHERE id = ?1 AND status = ?5" },
+            { &block,
+                "UPDATE delivery SET status = ?2, updated_at = ?3, last_error = ?4, next_attempt_at = NULL,"
+                " attempts = attempts - ?5 WHERE id = ?1" },
             { &payloadOverride, "UPDATE delivery SET payload_override = ?2, updated_at = ?3 WHERE id = ?1" },
             { &lineage,
                 "INSERT INTO lineage_event(at, domain, object_key, object_id, revision_id, kind, system_id, actor,"
@@ -353,6 +374,98 @@ void Outbox::recordFailure(const Ref& d, std::string_view error, std::int64_t ex
     run(f, "fail delivery");
     objectTargetStatus(d, DeliveryStatus::Failed, now);
     deltas.move(d.target, d.domain, d.status, DeliveryStatus::Failed);
+}
+
+// ---- circuit breaker ----------------------------------------------------------------------------------
+
+std::int64_t Outbox::moveAll(
+    SqlStatement& select, std::string_view target, DeliveryStatus to, std::string_view note, TimeMs now, Deltas& deltas)
+{
+    struct Row
+    {
+        std::int64_t id, objectId;
+        std::string domain;
+        DeliveryStatus status;
+    };
+    std::vector<Row> rows;
+    select.bind(0, target);
+    while (select.next()) {
+        const auto status = parseDeliveryStatus(select.text(3));
+        if (!status)
+            continue;
+        rows.push_back({ select.int64(0), select.int64(1), std::string(select.text(2)), *status });
+    }
+    const bool failed = select.failed();
+    select.reset();
+    if (failed)
+        throw store::SqlError::of(select, QStringLiteral("circuit: read deliveries"));
+    auto& m = m_st->moveStatus;
+    for (const Row& r : rows) {
+        m.bind(0, r.id);
+        m.bind(1, statusText(to));
+        m.bind(2, std::int64_t(now));
+        m.bindOptional(3, note);
+        m.bind(4, statusText(r.status));
+        run(m, "circuit: move delivery");
+        const Ref ref { r.id, r.objectId, target, r.domain, r.status };
+        objectTargetStatus(ref, to, now);
+        deltas.move(target, r.domain, r.status, to);
+    }
+    return static_cast<std::int64_t>(rows.size());
+}
+
+std::int64_t Outbox::blockTarget(std::string_view target, std::string_view why, TimeMs now, Deltas& deltas)
+{
+    return moveAll(st().blockable, target, DeliveryStatus::BlockedByOutage, why, now, deltas);
+}
+
+void Outbox::block(const Ref& d, std::string_view error, bool countAttempt, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().block;
+    q.bind(0, d.deliveryId);
+    q.bind(1, statusText(DeliveryStatus::BlockedByOutage));
+    q.bind(2, std::int64_t(now));
+    q.bind(3, error);
+    q.bind(4, std::int64_t(countAttempt ? 0 : 1));
+    run(q, "block delivery");
+    objectTargetStatus(d, DeliveryStatus::BlockedByOutage, now);
+    deltas.move(d.target, d.domain, d.status, DeliveryStatus::BlockedByOutage);
+}
+
+std::int64_t Outbox::releaseOldestBlocked(std::string_view target, TimeMs now, Deltas& deltas)
+{
+    auto& q = st().oldestBlocked;
+    q.bind(0, target);
+    std::int64_t id = 0;
+    std::int64_t objectId = 0;
+    std::string domain;
+    if (q.next()) {
+        id = q.int64(0);
+        objectId = q.int64(1);
+        domain = std::string(q.text(2));
+    }
+    const bool failed = q.failed();
+    q.reset();
+    if (failed)
+        throw store::SqlError::of(q, QStringLiteral("circuit: oldest blocked delivery"));
+    if (!id)
+        return 0;
+    auto& m = m_st->moveStatus;
+    m.bind(0, id);
+    m.bind(1, statusText(DeliveryStatus::Pending));
+    m.bind(2, std::int64_t(now));
+    m.bindOptional(3, std::string_view());
+    m.bind(4, statusText(DeliveryStatus::BlockedByOutage));
+    run(m, "circuit: probe delivery");
+    const Ref ref { id, objectId, target, domain, DeliveryStatus::BlockedByOutage };
+    objectTargetStatus(ref, DeliveryStatus::Pending, now);
+    deltas.move(target, domain, DeliveryStatus::BlockedByOutage, DeliveryStatus::Pending);
+    return id;
+}
+
+std::int64_t Outbox::unblockTarget(std::string_view target, TimeMs now, Deltas& deltas)
+{
+    return moveAll(st().blocked, target, DeliveryStatus::Pending, {}, now, deltas);
 }
 
 // ---- stewards -----------------------------------------------------------------------------------------

@@ -118,6 +118,18 @@ public:
     // Refused, mapping failure or retries exhausted: failed, pointing at `exceptionId`.
     void recordFailure(const Ref& d, std::string_view error, std::int64_t exceptionId, TimeMs now, Deltas& deltas);
 
+    // ---- circuit breaker (docs/DISPATCHER.md "Circuit breaker") -------------------------------------------
+    // The target's circuit is open: its pending and retry_wait deliveries wait as blocked_by_outage (attempts
+    // unchanged). Returns how many moved.
+    std::int64_t blockTarget(std::string_view target, std::string_view why, TimeMs now, Deltas& deltas);
+    // An in-flight delivery whose transport failed with the circuit open (or opening): blocked_by_outage. With
+    // `countAttempt` false the attempt is taken back (a probe does not spend the delivery's retry budget).
+    void block(const Ref& d, std::string_view error, bool countAttempt, TimeMs now, Deltas& deltas);
+    // The probe: the target's oldest blocked delivery back to pending. Returns its id, 0 when none waits.
+    std::int64_t releaseOldestBlocked(std::string_view target, TimeMs now, Deltas& deltas);
+    // The circuit closed: every blocked delivery of the target is pending again, due at once. Returns how many.
+    std::int64_t unblockTarget(std::string_view target, TimeMs now, Deltas& deltas);
+
     // ---- stewards ------------------------------------------------------------------------------------------
     // A failed delivery replayed: pending again with its attempts reset.
     void requeue(const Ref& d, std::string_view note, TimeMs now, Deltas& deltas);
@@ -160,6 +172,9 @@ private:
     void objectTargetStatus(const Ref& d, DeliveryStatus to, TimeMs now);
     void changeStatus(
         SqlStatement& q, const Ref& d, DeliveryStatus to, std::string_view note, TimeMs now, Deltas& deltas);
+    // Moves the target's deliveries that `select` finds (id, object_id, domain, status) to `to`.
+    std::int64_t moveAll(SqlStatement& select, std::string_view target, DeliveryStatus to, std::string_view note,
+        TimeMs now, Deltas& deltas);
 
     Workspace& m_ws;
     std::unique_ptr<Statements> m_st;

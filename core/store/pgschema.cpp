@@ -397,11 +397,30 @@ QStringList version4()
     return steps;
 }
 
+// PG version 5: the circuit breaker of each target (SQLite version 7; docs/DISPATCHER.md "Circuit breaker"). Written
+// by the dispatcher (the service that holds the lease), read by everyone; a change notifies the GUIs.
+QStringList version5()
+{
+    return {
+        QStringLiteral("CREATE TABLE target_circuit ("
+                       " target_id TEXT PRIMARY KEY, state TEXT NOT NULL CHECK (state IN ('closed','open')),"
+                       " opened_at BIGINT, last_error TEXT, probe_interval_ms BIGINT, next_probe_at BIGINT,"
+                       " probes BIGINT NOT NULL DEFAULT 0, incident_id BIGINT, updated_at BIGINT NOT NULL)"),
+        QStringLiteral("CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id)"
+                       " WHERE status = 'blocked_by_outage'"),
+        QStringLiteral("REVOKE ALL ON target_circuit FROM PUBLIC"),
+        QStringLiteral("GRANT SELECT ON target_circuit TO mdsync_viewer"),
+        QStringLiteral("GRANT INSERT, UPDATE ON target_circuit TO mdsync_service"),
+        QStringLiteral("CREATE TRIGGER target_circuit_notify AFTER INSERT OR UPDATE OR DELETE ON target_circuit"
+                       " FOR EACH STATEMENT EXECUTE FUNCTION mdsync_notify_change()"),
+    };
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
-    static const std::vector<QStringList> all = { version1(), version2(), version3(), version4() };
+    static const std::vector<QStringList> all = { version1(), version2(), version3(), version4(), version5() };
     return all;
 }
 

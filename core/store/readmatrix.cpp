@@ -82,7 +82,7 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
         // "backlog": not delivered yet (the dashboard's backlog tile).
         QStringList statuses;
         if (f.status == QLatin1String("backlog")) {
-            for (DeliveryStatus s : kOpenDeliveryStatuses) {
+            for (DeliveryStatus s : kBacklogDeliveryStatuses) {
                 const std::string_view name = toString(s);
                 statuses << QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
             }

@@ -1,5 +1,6 @@
 #include "store/readqueries.h"
 
+#include "store/deliverystatus.h"
 #include "store/exceptionstatus.h"
 #include "store/readexceptions.h"
 #include "store/workspace.h"
@@ -247,6 +248,23 @@ Result<nlohmann::json> overview(const QSqlDatabase& db)
     while (q.next())
         paused.push_back(q.value(0).toString().toStdString());
     out["paused_targets"] = paused;
+    // Targets whose circuit is open (docs/DISPATCHER.md "Circuit breaker"): since when, the last error, how many
+    // deliveries wait for it (from the counters, so no scan) and the target_outage incident.
+    if (!q.exec(QStringLiteral("SELECT c.target_id, c.opened_at, c.last_error, c.incident_id, c.probes,"
+                               " c.next_probe_at, (SELECT coalesce(sum(n), 0) FROM delivery_counter k"
+                               " WHERE k.target_id = c.target_id AND k.status = ")
+            + QString::fromStdString(sqlStatus(DeliveryStatus::BlockedByOutage))
+            + QStringLiteral(") FROM target_circuit c WHERE c.state = 'open' ORDER BY c.target_id")))
+        return makeError(sqlError(q, QStringLiteral("overview: open circuits")));
+    nlohmann::json circuits = nlohmann::json::array();
+    while (q.next()) {
+        circuits.push_back(
+            { { "target", q.value(0).toString().toStdString() }, { "since", formatRfc3339(q.value(1).toLongLong()) },
+                { "since_ms", q.value(1).toLongLong() }, { "last_error", q.value(2).toString().toStdString() },
+                { "incident_id", q.value(3).toLongLong() }, { "probes", q.value(4).toLongLong() },
+                { "next_probe_at", formatRfc3339(q.value(5).toLongLong()) }, { "waiting", q.value(6).toLongLong() } });
+    }
+    out["open_circuits"] = circuits;
     return out;
 }
 

@@ -315,6 +315,21 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("ALTER TABLE object_ref_v6 RENAME TO object_ref"),
             QStringLiteral("CREATE INDEX object_ref_target ON object_ref(ref_domain, ref_key, domain, path)"),
         },
+        // ---- version 7 ------------------------------------------------------------------------------
+        {
+            // The circuit breaker of each target (docs/DISPATCHER.md "Circuit breaker"), written by the active
+            // dispatcher only, read at its start so that an open circuit survives a restart. A row exists once a
+            // target's circuit opened; `incident_id` is its target_outage exception while open.
+            QStringLiteral("CREATE TABLE target_circuit ("
+                           " target_id TEXT PRIMARY KEY, state TEXT NOT NULL CHECK (state IN ('closed','open')),"
+                           " opened_at INTEGER, last_error TEXT, probe_interval_ms INTEGER, next_probe_at INTEGER,"
+                           " probes INTEGER NOT NULL DEFAULT 0, incident_id INTEGER, updated_at INTEGER NOT NULL)"
+                           " WITHOUT ROWID"),
+            // Deliveries waiting for their target's circuit to close: the oldest is the probe, all go back to
+            // pending when it closes.
+            QStringLiteral("CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id)"
+                           " WHERE status = 'blocked_by_outage'"),
+        },
     };
     return all;
 }

@@ -3,6 +3,7 @@
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "metrics/metrics.h"
+#include "store/circuitstore.h"
 #include "store/deliverystatus.h"
 #include "store/exceptionstatus.h"
 #include "store/outbox.h"
@@ -103,6 +104,23 @@ struct Dispatcher::Target
     std::set<std::int64_t> busyObjects; // a delivery in flight or an outcome not yet committed
     std::int64_t consecutiveFailures = 0;
     TimeMs lastAckAt = 0;
+    std::int64_t calls = 0;
+
+    // The circuit breaker (docs/DISPATCHER.md "Circuit breaker"). writeOutcomes() changes it in memory and
+    // syncCircuit() writes it, with the deliveries it blocks or releases, in the same transaction.
+    struct Circuit
+    {
+        bool open = false;
+        TimeMs openedAt = 0;
+        std::string lastError;
+        std::int64_t intervalMs = 0;
+        TimeMs nextProbeAt = 0;
+        std::int64_t probes = 0;
+        std::int64_t incidentId = 0; // the open target_outage exception (0 = none written yet)
+        std::int64_t probeDelivery = 0; // the delivery picked as the probe, until its outcome is written
+        nlohmann::json history = nlohmann::json::array(); // the last kProbeHistory probes
+        bool dirty = false;
+    } circuit;
 
     double rate() const { return def ? def->rateLimitPerSecond : 0.0; }
     double burst() const
@@ -129,6 +147,10 @@ struct Dispatcher::Target
             tokens -= 1.0;
     }
 };
+
+namespace {
+constexpr size_t kProbeHistory = 20; // probes kept in a target_outage incident's details
+} // namespace
 
 struct Dispatcher::Pick
 {
@@ -163,6 +185,7 @@ struct Dispatcher::Statements
     Outbox* outbox = nullptr; // delivery, object_target, delivery counters and lineage
     SqlStatement due, older, refLookup, exception, exceptionCategory, closeException, exceptionCounter, anyDue;
     metrics::CounterWriter metricWriter;
+    CircuitStore circuits;
 
     // The ledger's view of a pick.
     static Outbox::Ref ref(const Pick& p) { return { p.deliveryId, p.objectId, p.target, p.domain, p.status }; }
@@ -232,7 +255,8 @@ struct Dispatcher::Statements
         using S = DeliveryStatus;
         const std::string open = sqlStatusList(kOpenDeliveryStatuses);
         const std::string held = sqlStatus(S::Held);
-        const std::string olderOpen = sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight });
+        const std::string olderOpen
+            = sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight, S::BlockedByOutage });
         const std::vector<std::pair<SqlStatement*, std::string>> all = {
             // The partial index delivery_due has exactly this status list.
             { &due,
@@ -283,7 +307,7 @@ struct Dispatcher::Statements
                 return false;
             }
         }
-        return metricWriter.prepare(db, error);
+        return metricWriter.prepare(db, error) && circuits.prepare(db, error);
     }
 };
 
@@ -366,6 +390,8 @@ Result<void> Dispatcher::start()
         }
     }
     if (auto r = readPauseFlags(); !r)
+        return r;
+    if (auto r = loadCircuits(); !r)
         return r;
 
     // Crash recovery: a delivery found in flight was sent (or about to be) by a run that stopped before the
@@ -517,6 +543,19 @@ void Dispatcher::tick()
         Target& tgt = *tp;
         if (!tgt.connector || tgt.paused || tgt.notBefore > t || tgt.inFlight >= tgt.def->maxConcurrency)
             continue;
+        if (tgt.circuit.open) {
+            // Half-open: one probe at a time once its interval has passed; nothing else goes to the target.
+            if (tgt.circuit.probeDelivery != 0 || tgt.inFlight > 0 || t < tgt.circuit.nextProbeAt)
+                continue;
+            auto probe = prepareProbe(tgt, t);
+            if (!probe) {
+                m_inTick = false;
+                fail(probe.error());
+                return;
+            }
+            if (!probe.value())
+                continue;
+        }
         std::vector<Pick> picks;
         Result<void> picked;
         try {
@@ -528,6 +567,13 @@ void Dispatcher::tick()
             m_inTick = false;
             fail(picked.error());
             return;
+        }
+        if (tgt.circuit.open) {
+            // The probe was superseded, held or could not be mapped: the next oldest is tried at the next tick.
+            const bool sending = std::any_of(
+                picks.begin(), picks.end(), [&](const Pick& p) { return p.deliveryId == tgt.circuit.probeDelivery; });
+            if (!sending)
+                tgt.circuit.probeDelivery = 0;
         }
         if (!picks.empty())
             toSend.emplace_back(&tgt, std::move(picks));
@@ -714,10 +760,14 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
     int callsByTokens = freeCalls;
     if (tgt.rate() > 0)
         callsByTokens = std::min(freeCalls, static_cast<int>(std::floor(tgt.tokens)));
+    if (tgt.circuit.open)
+        callsByTokens = std::min(callsByTokens, 1); // the probe
     if (callsByTokens <= 0)
         return {};
-    const bool recheckHeld = tgt.recheckHeld;
-    tgt.recheckHeld = false;
+    // Held deliveries are not released to a target whose circuit is open (only the probe goes).
+    const bool recheckHeld = tgt.recheckHeld && !tgt.circuit.open;
+    if (!tgt.circuit.open)
+        tgt.recheckHeld = false;
 
     // Room for as many deliveries as the free calls can carry (batches carry several each).
     bool mayBatch = tgt.microBatch;
@@ -960,7 +1010,12 @@ void Dispatcher::sendPicks(Target& tgt, std::vector<Pick> picks)
         }
         tgt.takeToken();
         ++tgt.inFlight;
+        ++tgt.calls;
         ++m_stats.calls;
+        if (tgt.circuit.open) {
+            ++tgt.circuit.probes;
+            ++m_stats.probes;
+        }
         m_stats.sent += static_cast<std::int64_t>(call.size());
         QPointer<Dispatcher> self(this);
         const std::string target = tgt.def->id;
@@ -1087,13 +1142,16 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
             Pick& p = oc.pick;
             const DeliveryOutcome& o = oc.outcome;
             const Outbox::Ref inFlight = Statements::ref(p, DeliveryStatus::InFlight);
+            Target* tgt = nullptr;
+            if (auto it = m_targets.find(p.target); it != m_targets.end())
+                tgt = it->second.get();
+            const bool isProbe = tgt && tgt->circuit.probeDelivery == p.deliveryId;
+            if (isProbe)
+                tgt->circuit.probeDelivery = 0;
             if (oc.notSent) {
                 outbox.unsend(inFlight, p.status, t, deltas.delivery);
                 continue;
             }
-            Target* tgt = nullptr;
-            if (auto it = m_targets.find(p.target); it != m_targets.end())
-                tgt = it->second.get();
             nlohmann::json detail = { { "target", p.target }, { "revision_no", p.revisionNo }, { "attempt", p.attempt },
                 { "latency_ms", o.latencyMs }, { "http_status", o.httpStatus }, { "idempotency_key", p.idempotencyKey },
                 { "outcome", outcomeKindName(o.kind) } };
@@ -1113,20 +1171,66 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                 if (tgt) {
                     tgt->consecutiveFailures = 0;
                     tgt->lastAckAt = oc.at;
+                    if (tgt->circuit.open) { // the target answers again
+                        tgt->circuit.open = false;
+                        tgt->circuit.dirty = true;
+                    }
                 }
             } else {
                 const bool rateLimited = o.kind == DeliveryOutcome::Kind::RateLimited;
                 const BackoffPolicy& policy = rateLimited ? m_o.rateLimited : m_o.retryable;
                 const bool retry = o.retryable() && p.attempt < policy.maxAttempts;
-                if (tgt)
+                // Circuit breaker: connection failures, timeouts and 5xx count toward opening; any other answer
+                // (a rejection, 401/403, 429) shows that the target is up and closes an open circuit.
+                const bool transport = o.kind == DeliveryOutcome::Kind::Retryable;
+                const std::string err = std::string(outcomeKindName(o.kind)) + ": " + o.message;
+                if (tgt && transport) {
+                    Target::Circuit& c = tgt->circuit;
                     ++tgt->consecutiveFailures;
+                    if (!c.open && tgt->consecutiveFailures >= tgt->def->circuitFailures) {
+                        c.open = true;
+                        c.openedAt = oc.at;
+                        c.intervalMs = tgt->def->probeInitialMs;
+                        c.nextProbeAt = t + c.intervalMs;
+                        c.probes = 0;
+                        c.history = nlohmann::json::array();
+                        c.dirty = true;
+                        ++m_stats.circuitsOpened;
+                    }
+                    if (c.open) {
+                        c.lastError = err;
+                        if (isProbe) {
+                            c.history.push_back(
+                                { { "at", formatRfc3339(oc.at) }, { "error", err }, { "latency_ms", o.latencyMs } });
+                            if (c.history.size() > kProbeHistory)
+                                c.history.erase(c.history.begin());
+                            c.intervalMs = std::min(tgt->def->probeMaxMs, c.intervalMs * 2);
+                            c.nextProbeAt = t + c.intervalMs;
+                            c.dirty = true;
+                        }
+                        // Waits for the circuit to close: no exception, and a probe's attempt is not counted.
+                        outbox.block(inFlight, err, !isProbe, t, deltas.delivery);
+                        detail["circuit"] = "open";
+                        detail["probe"] = isProbe;
+                        ++m_stats.blocked;
+                        m_st->lineageEvent(oc.at, p.domain, p.key, p.objectId, p.revisionId, "blocked_by_outage",
+                            p.target, m_o.actor, p.correlationId, detail);
+                        continue;
+                    }
+                } else if (tgt) {
+                    if (!rateLimited)
+                        tgt->consecutiveFailures = 0;
+                    if (tgt->circuit.open) {
+                        tgt->circuit.open = false;
+                        tgt->circuit.dirty = true;
+                    }
+                }
                 if (retry) {
                     std::int64_t delay = policy.delayMs(p.attempt, jitterDraw());
                     if (rateLimited && o.retryAfterMs)
                         delay = std::max<std::int64_t>(0, o.retryAfterMs.value_or(0));
                     if (rateLimited && tgt)
                         tgt->notBefore = std::max(tgt->notBefore, t + delay);
-                    const std::string err = std::string(outcomeKindName(o.kind)) + ": " + o.message;
                     outbox.recordRetry(inFlight, t + delay, err, t, deltas.delivery);
                     detail["next_attempt_in_ms"] = delay;
                     detail["max_attempts"] = policy.maxAttempts;
@@ -1161,11 +1265,127 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
             m_st->lineageEvent(
                 oc.at, p.domain, p.key, p.objectId, p.revisionId, kind, p.target, m_o.actor, p.correlationId, detail);
         }
+        for (auto& [id, tp] : m_targets)
+            if (tp->circuit.dirty)
+                syncCircuit(*tp, t, deltas.delivery, deltas.exception);
         m_st->writeCounters(deltas);
     } catch (const store::SqlError& e) {
         return makeError(QStringLiteral("dispatcher: record outcomes: ") + e.message());
     }
     return {};
+}
+
+// ---- circuit breaker ----------------------------------------------------------------------------------
+
+Result<void> Dispatcher::loadCircuits()
+{
+    try {
+        for (const CircuitRow& r : m_st->circuits.load()) {
+            auto it = m_targets.find(r.target);
+            if (it == m_targets.end() || !r.open)
+                continue; // a target no longer in the landscape sends nothing anyway
+            Target::Circuit& c = it->second->circuit;
+            c.open = true;
+            c.openedAt = r.openedAt;
+            c.lastError = r.lastError;
+            c.intervalMs = r.probeIntervalMs > 0 ? r.probeIntervalMs : it->second->def->probeInitialMs;
+            c.nextProbeAt = r.nextProbeAt;
+            c.probes = r.probes;
+            c.incidentId = r.incidentId;
+            const auto details = nlohmann::json::parse(r.incidentDetails, nullptr, false);
+            if (details.is_object() && details.contains("probes") && details["probes"].is_array())
+                c.history = details["probes"];
+        }
+    } catch (const store::SqlError& e) {
+        return e.error();
+    }
+    return {};
+}
+
+// Half-open: the deliveries queued for the target since the last look wait too, and the oldest waiting one goes
+// back to pending to be picked as the probe. False when nothing waits (then nothing is probed).
+Result<bool> Dispatcher::prepareProbe(Target& tgt, TimeMs t)
+{
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
+    std::int64_t id = 0;
+    try {
+        Outbox::Deltas deltas;
+        Outbox& outbox = *m_st->outbox;
+        outbox.blockTarget(tgt.def->id, "waiting for the circuit of " + tgt.def->id + " to close", t, deltas);
+        id = outbox.releaseOldestBlocked(tgt.def->id, t, deltas);
+        outbox.writeCounters(deltas);
+    } catch (const store::SqlError& e) {
+        tx.rollback();
+        return e.error();
+    }
+    if (auto r = tx.commit(); !r)
+        return makeError(r.error());
+    if (id == 0) {
+        tgt.circuit.nextProbeAt = t + tgt.circuit.intervalMs;
+        return false;
+    }
+    tgt.circuit.probeDelivery = id;
+    return true;
+}
+
+// Writes what writeOutcomes() changed in a target's circuit, in its transaction: opening blocks the target's queue
+// and raises (or updates) the one target_outage incident; closing releases every blocked delivery and resolves it
+// with the outage's duration.
+void Dispatcher::syncCircuit(Target& tgt, TimeMs t, Outbox::Deltas& deliveries,
+    std::map<std::pair<std::string, std::string>, std::int64_t>& exceptions)
+{
+    Target::Circuit& c = tgt.circuit;
+    c.dirty = false;
+    Outbox& outbox = *m_st->outbox;
+    const std::string& id = tgt.def->id;
+    const std::string open(toString(ExceptionStatus::Open));
+    CircuitRow row;
+    row.target = id;
+    if (c.open) {
+        outbox.blockTarget(id, "waiting for the circuit of " + id + " to close", t, deliveries);
+        const std::int64_t waiting = m_st->circuits.countBlocked(id);
+        const nlohmann::json details = { { "target", id }, { "since", formatRfc3339(c.openedAt) },
+            { "since_ms", c.openedAt }, { "last_error", c.lastError }, { "waiting", waiting },
+            { "probes_sent", c.probes }, { "probes", c.history }, { "probe_interval_ms", c.intervalMs },
+            { "next_probe_at", formatRfc3339(c.nextProbeAt) }, { "failures_to_open", tgt.def->circuitFailures } };
+        const std::string message = id + " is down since " + formatRfc3339(c.openedAt) + ": " + std::to_string(waiting)
+            + " deliveries wait (blocked_by_outage), next probe at " + formatRfc3339(c.nextProbeAt)
+            + "; last error: " + c.lastError;
+        if (c.incidentId == 0) {
+            c.incidentId = m_st->circuits.openIncident(id, t, message, details.dump());
+            ++exceptions[{ "target_outage", open }];
+        } else {
+            m_st->circuits.updateIncident(c.incidentId, t, message, details.dump());
+        }
+        row.open = true;
+        row.openedAt = c.openedAt;
+        row.lastError = c.lastError;
+        row.probeIntervalMs = c.intervalMs;
+        row.nextProbeAt = c.nextProbeAt;
+        row.probes = c.probes;
+        row.incidentId = c.incidentId;
+    } else {
+        const std::int64_t released = outbox.unblockTarget(id, t, deliveries);
+        if (c.incidentId != 0) {
+            const std::int64_t durationMs = std::max<std::int64_t>(0, t - c.openedAt);
+            const nlohmann::json details
+                = { { "target", id }, { "since", formatRfc3339(c.openedAt) }, { "since_ms", c.openedAt },
+                      { "resolved_at", formatRfc3339(t) }, { "duration_ms", durationMs }, { "last_error", c.lastError },
+                      { "released", released }, { "probes_sent", c.probes }, { "probes", c.history } };
+            const std::string message = id + " was down for " + formatDuration(durationMs) + " (since "
+                + formatRfc3339(c.openedAt) + "); " + std::to_string(released)
+                + " waiting deliveries released; last error: " + c.lastError;
+            m_st->circuits.resolveIncident(c.incidentId, t, message, details.dump());
+            --exceptions[{ "target_outage", open }];
+            ++exceptions[{ "target_outage", std::string(toString(ExceptionStatus::Resolved)) }];
+        }
+        ++m_stats.circuitsClosed;
+        c = Target::Circuit {};
+        tgt.recheckHeld = true;
+    }
+    m_st->circuits.save(row, t);
 }
 
 // ---- status -------------------------------------------------------------------------------------------
@@ -1183,6 +1403,11 @@ bool Dispatcher::isIdle(std::int64_t horizonMs)
     for (const auto& [id, t] : m_targets) {
         if (!t->connector || t->paused)
             continue;
+        if (t->circuit.open) { // only the probe is due: at nextProbeAt
+            if (t->circuit.probeDelivery != 0 || t->circuit.nextProbeAt <= limit)
+                return false;
+            continue;
+        }
         SqlStatement& q = m_st->anyDue;
         q.bind(0, std::string_view(id));
         q.bind(1, std::int64_t(limit));
@@ -1215,6 +1440,11 @@ std::vector<TargetState> Dispatcher::targets() const
         s.tokens = t->tokens;
         s.consecutiveFailures = t->consecutiveFailures;
         s.lastAckAt = t->lastAckAt;
+        s.circuitOpen = t->circuit.open;
+        s.circuitOpenedAt = t->circuit.openedAt;
+        s.nextProbeAt = t->circuit.nextProbeAt;
+        s.probes = t->circuit.probes;
+        s.calls = t->calls;
         out.push_back(std::move(s));
     }
     return out;

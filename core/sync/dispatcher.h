@@ -3,6 +3,7 @@
 #include "config/configstore.h"
 #include "connectors/connector.h"
 #include "contract/contract.h"
+#include "store/outbox.h"
 #include "util/result.h"
 #include "util/timeutil.h"
 
@@ -70,6 +71,10 @@ struct DispatcherStats
     std::int64_t superseded = 0;
     std::int64_t held = 0; // transitions into held
     std::int64_t recovered = 0; // in-flight deliveries found at start (crash recovery)
+    std::int64_t blocked = 0; // transitions into blocked_by_outage of in-flight deliveries (bulk moves not counted)
+    std::int64_t circuitsOpened = 0;
+    std::int64_t circuitsClosed = 0;
+    std::int64_t probes = 0; // probe calls sent to targets with an open circuit
 };
 
 // Live state of one target, for status displays.
@@ -81,8 +86,13 @@ struct TargetState
     int inFlight = 0;
     TimeMs notBefore = 0; // Retry-After: nothing is sent before this time
     double tokens = 0;
-    std::int64_t consecutiveFailures = 0;
+    std::int64_t consecutiveFailures = 0; // transport failures and timeouts since the last answer
     TimeMs lastAckAt = 0;
+    bool circuitOpen = false; // docs/DISPATCHER.md "Circuit breaker"
+    TimeMs circuitOpenedAt = 0;
+    TimeMs nextProbeAt = 0;
+    std::int64_t probes = 0; // during the current outage
+    std::int64_t calls = 0; // connector calls since start()
 };
 
 // Sets a target's pause flag in the workspace with an audit entry (reason required): events keep queuing for
@@ -104,7 +114,12 @@ Result<void> setTargetPaused(
 //    exception; rejected/unauthorized answers and mapping failures become an exception at once;
 //  - every attempt is a lineage event; an ack records end-to-end latency (revision received -> ack) and
 //    updates the delivery, object_target and counters in the same transaction;
-//  - crash-safe: deliveries found in_flight at start() are sent again with the same idempotency key.
+//  - crash-safe: deliveries found in_flight at start() are sent again with the same idempotency key;
+//  - circuit breaker per target: `circuit.failures` consecutive transport failures or timeouts open it; its
+//    deliveries then wait as blocked_by_outage (no attempt, no exception, no retry counted) under one
+//    target_outage incident, and one probe (the oldest waiting delivery) goes out at doubling intervals until the
+//    target answers; then the circuit closes, the incident is resolved and the backlog drains in order. The
+//    circuit is persisted (target_circuit) and survives a restart.
 class Dispatcher : public QObject
 {
     Q_OBJECT
@@ -158,6 +173,10 @@ private:
     void sendPicks(Target& t, std::vector<Pick> picks);
     void onOutcome(Pick pick, DeliveryOutcome outcome);
     Result<void> writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t);
+    Result<void> loadCircuits();
+    Result<bool> prepareProbe(Target& tgt, TimeMs t);
+    void syncCircuit(Target& tgt, TimeMs t, Outbox::Deltas& deliveries,
+        std::map<std::pair<std::string, std::string>, std::int64_t>& exceptions);
     void fail(const QString& message);
     TimeMs now() const;
     double jitterDraw();
