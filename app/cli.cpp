@@ -629,8 +629,9 @@ Result<std::unique_ptr<Core>> openCore(const QString& path, DispatcherOptions op
 QString statusLine(const nlohmann::json& live, const DispatcherStats& st)
 {
     QString line = QStringLiteral("deliveries:");
-    for (DeliveryStatus s : { DeliveryStatus::Acked, DeliveryStatus::InFlight, DeliveryStatus::Pending,
-             DeliveryStatus::RetryWait, DeliveryStatus::Held, DeliveryStatus::Failed, DeliveryStatus::Superseded })
+    for (DeliveryStatus s :
+        { DeliveryStatus::Acked, DeliveryStatus::InFlight, DeliveryStatus::Pending, DeliveryStatus::RetryWait,
+            DeliveryStatus::Held, DeliveryStatus::BlockedByOutage, DeliveryStatus::Failed, DeliveryStatus::Superseded })
         line += QStringLiteral(" %1 %2").arg(QLatin1String(toString(s))).arg(live["deliveries"].value(toString(s), 0));
     std::int64_t open = 0;
     QString byCategory;

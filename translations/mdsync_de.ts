@@ -70,6 +70,10 @@
         <source>not subscribed</source>
         <translation>nicht abonniert</translation>
     </message>
+    <message>
+        <source>waiting: target down</source>
+        <translation>wartet: Zielsystem ausgefallen</translation>
+    </message>
 </context>
 <context>
     <name>Severity</name>

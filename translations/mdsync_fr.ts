@@ -70,6 +70,10 @@
         <source>not subscribed</source>
         <translation>non abonné</translation>
     </message>
+    <message>
+        <source>waiting: target down</source>
+        <translation>en attente : système cible en panne</translation>
+    </message>
 </context>
 <context>
     <name>Severity</name>

@@ -340,7 +340,7 @@ void MainWindow::updateStatus()
     }
     const LiveStatus& s = m_core->lastStatus();
     qint64 backlog = 0;
-    for (const char* k : { "pending", "in_flight", "retry_wait", "held" })
+    for (const char* k : { "pending", "in_flight", "retry_wait", "held", "blocked_by_outage" })
         backlog += s.deliveriesIn(k);
     const qint64 open = s.openExceptions();
     m_backlogLabel->setText(tr("Backlog: %L1").arg(backlog));

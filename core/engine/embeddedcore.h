@@ -44,7 +44,7 @@ struct EmbeddedCore
     std::map<std::string, std::unique_ptr<Connector>> connectors;
     std::unique_ptr<Dispatcher> dispatcher;
     std::unique_ptr<Steward> steward; // every steward action of the GUI goes through it
-    std::vector<QString> notes; // targets left unconnected, and why
+    std::vector<QString> notes; // targets left unconnected, and why (on a demo workspace: what serves them)
     std::int64_t simulatedBy = 0; // a demo workspace's targets served by `mdsyncctl simulate` (its pid), or 0
     std::vector<GenericContract> generic; // subscriptions without a contract: the canonical payload passes through
 

@@ -49,7 +49,8 @@ MatrixView::MatrixView(AppContext ctx, QWidget* parent)
     m_status->addItem(tr("Any status"), QString());
     m_status->addItem(deliveryStatusLook(QStringLiteral("pending")).icon, tr("backlog (not delivered yet)"),
         QStringLiteral("backlog"));
-    for (const char* s : { "acked", "pending", "in_flight", "held", "retry_wait", "failed", "superseded" })
+    for (const char* s :
+        { "acked", "pending", "in_flight", "held", "retry_wait", "blocked_by_outage", "failed", "superseded" })
         m_status->addItem(deliveryStatusLook(QString::fromLatin1(s)).icon,
             deliveryStatusLook(QString::fromLatin1(s)).label, QString::fromLatin1(s));
     m_target->addItem(tr("at any system"), QString());

@@ -28,6 +28,9 @@ StatusLook deliveryStatusLook(const QString& s)
     if (s == QLatin1String("retry_wait"))
         return { QCoreApplication::translate("DeliveryStatus", "retrying"), QColor(0xef, 0x8f, 0x00),
             uiIcon(QStringLiteral("status-retrying")) };
+    if (s == QLatin1String("blocked_by_outage"))
+        return { QCoreApplication::translate("DeliveryStatus", "waiting: target down"), QColor(0x8d, 0x6e, 0x63),
+            uiIcon(QStringLiteral("status-held")) };
     if (s == QLatin1String("failed"))
         return { QCoreApplication::translate("DeliveryStatus", "failed"), QColor(0xc6, 0x28, 0x28),
             uiIcon(QStringLiteral("status-failed")) };
