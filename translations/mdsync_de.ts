@@ -637,10 +637,6 @@
         <translation>✔ gültiges JSON</translation>
     </message>
     <message>
-        <source>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4/%5&lt;/b&gt;%6 · %7</source>
-        <translation>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4/%5&lt;/b&gt;%6 · %7</translation>
-    </message>
-    <message>
         <source> → %1</source>
         <translation> → %1</translation>
     </message>
@@ -771,6 +767,10 @@
     <message>
         <source>(no details recorded)</source>
         <translation>(keine Details gespeichert)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</source>
+        <translation>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</translation>
     </message>
 </context>
 <context>
@@ -1126,6 +1126,10 @@ nicht mehr im Arbeitsbereich</translation>
     <message>
         <source>%1 d</source>
         <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>(the whole system)</source>
+        <translation>(das ganze System)</translation>
     </message>
 </context>
 <context>

@@ -637,10 +637,6 @@
         <translation>✔ JSON valide</translation>
     </message>
     <message>
-        <source>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4/%5&lt;/b&gt;%6 · %7</source>
-        <translation>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4/%5&lt;/b&gt;%6 · %7</translation>
-    </message>
-    <message>
         <source> → %1</source>
         <translation> → %1</translation>
     </message>
@@ -771,6 +767,10 @@
     <message>
         <source>(no details recorded)</source>
         <translation>(aucun détail enregistré)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</source>
+        <translation>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</translation>
     </message>
 </context>
 <context>
@@ -1126,6 +1126,10 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     <message>
         <source>%1 d</source>
         <translation>%1 j</translation>
+    </message>
+    <message>
+        <source>(the whole system)</source>
+        <translation>(le système entier)</translation>
     </message>
 </context>
 <context>

@@ -156,6 +156,15 @@ class TestExceptionsView : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // An exception about a whole system (a target outage) has no object: the Object column and the detail title
+    // say so in words, not "/".
+    void objectOfAWholeSystemException()
+    {
+        QCOMPARE(ExceptionsModel::objectLabel(QStringLiteral("item"), QStringLiteral("FG-1000")),
+            QStringLiteral("item/FG-1000"));
+        QCOMPARE(ExceptionsModel::objectLabel({}, {}), QStringLiteral("(the whole system)"));
+    }
+
     void modelAndFilters()
     {
         TempWorkspace tw;

@@ -82,6 +82,13 @@ void ExceptionsModel::setFilter(const ExceptionFilter& f)
     reload();
 }
 
+QString ExceptionsModel::objectLabel(const QString& domain, const QString& key)
+{
+    if (domain.isEmpty() && key.isEmpty())
+        return tr("(the whole system)");
+    return QString(domain + QLatin1Char('/') + key);
+}
+
 QString ExceptionsModel::statusLabel(const QString& status)
 {
     if (status == QLatin1String("open"))
@@ -165,7 +172,7 @@ QVariant ExceptionsModel::cellData(const PagedRow& row, int column, int role) co
     case Category:
         return v(VCategory);
     case Object:
-        return QString(v(VDomain).toString() + QLatin1Char('/') + v(VKey).toString());
+        return objectLabel(v(VDomain).toString(), v(VKey).toString());
     case Target:
         return v(VTarget);
     case Age:

@@ -46,6 +46,8 @@ public:
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
 
     static QString statusLabel(const QString& status);
+    // "item/FG-1000", or for an exception about a whole system (a target_outage) words that say so.
+    static QString objectLabel(const QString& domain, const QString& key);
     static QString ageText(qint64 ms);
 
 protected:

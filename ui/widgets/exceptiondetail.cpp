@@ -359,12 +359,12 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
         return;
     }
     const StatusLook sev = severityLook(d.severity);
-    m_title->setText(
-        tr("<b>#%1</b> %2 · %3 · <b>%4/%5</b>%6 · %7")
-            .arg(d.id)
-            .arg(d.category.toHtmlEscaped(), sev.label.toHtmlEscaped(), d.domain.toHtmlEscaped(), d.key.toHtmlEscaped(),
-                d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()),
-                ExceptionsModel::statusLabel(d.status).toHtmlEscaped()));
+    m_title->setText(tr("<b>#%1</b> %2 · %3 · <b>%4</b>%5 · %6")
+                         .arg(d.id)
+                         .arg(d.category.toHtmlEscaped(), sev.label.toHtmlEscaped(),
+                             ExceptionsModel::objectLabel(d.domain, d.key).toHtmlEscaped(),
+                             d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()),
+                             ExceptionsModel::statusLabel(d.status).toHtmlEscaped()));
     m_message->setText(d.message);
     showProblem(ExceptionProblem::build(d));
     m_detailsJson->setPlainText(d.details.isEmpty() ? tr("(no details recorded)") : exPrettyJson(d.details));
