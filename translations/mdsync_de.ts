@@ -514,6 +514,10 @@
         <source>Dashboard</source>
         <translation>Übersicht</translation>
     </message>
+    <message>
+        <source>circuit open: %1</source>
+        <translation>Circuit Breaker offen: %1</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionBulkResultDialog</name>
@@ -1518,6 +1522,10 @@ nicht mehr im Arbeitsbereich</translation>
         <source>backlog %1</source>
         <translation>Rückstand %1</translation>
     </message>
+    <message>
+        <source>down since %1, %L2 waiting</source>
+        <translation>ausgefallen seit %1, %L2 wartend</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::HelpPages</name>
@@ -1570,8 +1578,8 @@ nicht mehr im Arbeitsbereich</translation>
         <translation>&lt;b&gt;Diagramme&lt;/b&gt;: Durchsatz und Latenz je Zielsystem, das Alter offener Ausnahmen und die SLA-Einhaltung je Domäne. Ein Klick auf einen Balken öffnet die gezählten Ausnahmen oder Objekte.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;System health&lt;/b&gt;: each system is up, slow, down or paused, with its backlog and last acknowledgement. Click a system to see its backlog in the propagation matrix.</source>
-        <translation>&lt;b&gt;Systemzustand&lt;/b&gt;: jedes System läuft, ist langsam, ausgefallen oder angehalten, mit seinem Rückstand und seiner letzten Bestätigung. Ein Klick auf ein System zeigt seinen Rückstand in der Verteilungsmatrix.</translation>
+        <source>&lt;b&gt;System health&lt;/b&gt;: each system is up, slow, down or paused, with its backlog and last acknowledgement. A target that stopped answering (its circuit is open) says since when it is down and how many deliveries wait for it. Click a system to see its backlog in the propagation matrix.</source>
+        <translation>&lt;b&gt;Systemzustand&lt;/b&gt;: jedes System läuft, ist langsam, ausgefallen oder angehalten, mit seinem Rückstand und seiner letzten Bestätigung. Ein Zielsystem, das nicht mehr antwortet (Circuit Breaker offen), zeigt, seit wann es ausgefallen ist und wie viele Zustellungen auf es warten. Ein Klick auf ein System zeigt seinen Rückstand in der Verteilungsmatrix.</translation>
     </message>
     <message>
         <source>&lt;p&gt;One row per object, one column per target system. A cell is the status of the object&apos;s latest revision at that system, shown with an icon and a word, not colour alone.&lt;/p&gt;</source>

@@ -514,6 +514,10 @@
         <source>Dashboard</source>
         <translation>Tableau de bord</translation>
     </message>
+    <message>
+        <source>circuit open: %1</source>
+        <translation>circuit ouvert : %1</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionBulkResultDialog</name>
@@ -1518,6 +1522,10 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <source>backlog %1</source>
         <translation>arriéré %1</translation>
     </message>
+    <message>
+        <source>down since %1, %L2 waiting</source>
+        <translation>en panne depuis %1, %L2 en attente</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::HelpPages</name>
@@ -1570,8 +1578,8 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <translation>&lt;b&gt;Graphiques&lt;/b&gt;&#xa0;: débit et latence par système cible, âge des exceptions ouvertes et respect des SLA par domaine. Cliquez sur une barre pour ouvrir les exceptions ou les objets qu&apos;elle compte.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;System health&lt;/b&gt;: each system is up, slow, down or paused, with its backlog and last acknowledgement. Click a system to see its backlog in the propagation matrix.</source>
-        <translation>&lt;b&gt;État des systèmes&lt;/b&gt;&#xa0;: chaque système est disponible, lent, indisponible ou suspendu, avec son arriéré et son dernier acquittement. Cliquez sur un système pour voir son arriéré dans la matrice de propagation.</translation>
+        <source>&lt;b&gt;System health&lt;/b&gt;: each system is up, slow, down or paused, with its backlog and last acknowledgement. A target that stopped answering (its circuit is open) says since when it is down and how many deliveries wait for it. Click a system to see its backlog in the propagation matrix.</source>
+        <translation>&lt;b&gt;État des systèmes&lt;/b&gt;&#xa0;: chaque système est disponible, lent, indisponible ou suspendu, avec son arriéré et son dernier acquittement. Un système cible qui ne répond plus (circuit ouvert) indique depuis quand il est en panne et combien de livraisons l’attendent. Cliquez sur un système pour voir son arriéré dans la matrice de propagation.</translation>
     </message>
     <message>
         <source>&lt;p&gt;One row per object, one column per target system. A cell is the status of the object&apos;s latest revision at that system, shown with an icon and a word, not colour alone.&lt;/p&gt;</source>

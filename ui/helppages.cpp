@@ -73,7 +73,9 @@ QString HelpPages::html(const QString& id)
                 tr("<b>Charts</b>: throughput and latency per target system, the age of open exceptions and"
                    " SLA compliance per domain. Click a bar to open the exceptions or objects it counts."),
                 tr("<b>System health</b>: each system is up, slow, down or paused, with its backlog and last"
-                   " acknowledgement. Click a system to see its backlog in the propagation matrix.") });
+                   " acknowledgement. A target that stopped answering (its circuit is open) says since when it is"
+                   " down and how many deliveries wait for it. Click a system to see its backlog in the propagation"
+                   " matrix.") });
     } else if (id == QLatin1String("matrix")) {
         body = tr("<p>One row per object, one column per target system. A cell is the status of the object's"
                   " latest revision at that system, shown with an icon and a word, not colour alone.</p>")

@@ -248,23 +248,33 @@ Result<nlohmann::json> overview(const QSqlDatabase& db)
     while (q.next())
         paused.push_back(q.value(0).toString().toStdString());
     out["paused_targets"] = paused;
-    // Targets whose circuit is open (docs/DISPATCHER.md "Circuit breaker"): since when, the last error, how many
-    // deliveries wait for it (from the counters, so no scan) and the target_outage incident.
+    auto openNow = openCircuits(db);
+    if (!openNow)
+        return makeError(openNow.error());
+    nlohmann::json circuits = nlohmann::json::array();
+    for (const OpenCircuit& c : openNow.value())
+        circuits.push_back({ { "target", c.target }, { "since", formatRfc3339(c.sinceMs) }, { "since_ms", c.sinceMs },
+            { "last_error", c.lastError }, { "incident_id", c.incidentId }, { "probes", c.probes },
+            { "next_probe_at", formatRfc3339(c.nextProbeAtMs) }, { "waiting", c.waiting } });
+    out["open_circuits"] = circuits;
+    return out;
+}
+
+Result<std::vector<OpenCircuit>> openCircuits(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT c.target_id, c.opened_at, c.last_error, c.incident_id, c.probes,"
                                " c.next_probe_at, (SELECT coalesce(sum(n), 0) FROM delivery_counter k"
                                " WHERE k.target_id = c.target_id AND k.status = ")
             + QString::fromStdString(sqlStatus(DeliveryStatus::BlockedByOutage))
             + QStringLiteral(") FROM target_circuit c WHERE c.state = 'open' ORDER BY c.target_id")))
-        return makeError(sqlError(q, QStringLiteral("overview: open circuits")));
-    nlohmann::json circuits = nlohmann::json::array();
-    while (q.next()) {
-        circuits.push_back(
-            { { "target", q.value(0).toString().toStdString() }, { "since", formatRfc3339(q.value(1).toLongLong()) },
-                { "since_ms", q.value(1).toLongLong() }, { "last_error", q.value(2).toString().toStdString() },
-                { "incident_id", q.value(3).toLongLong() }, { "probes", q.value(4).toLongLong() },
-                { "next_probe_at", formatRfc3339(q.value(5).toLongLong()) }, { "waiting", q.value(6).toLongLong() } });
-    }
-    out["open_circuits"] = circuits;
+        return makeError(sqlError(q, QStringLiteral("open circuits")));
+    std::vector<OpenCircuit> out;
+    while (q.next())
+        out.push_back({ q.value(0).toString().toStdString(), q.value(1).toLongLong(), q.value(3).toLongLong(),
+            q.value(4).toLongLong(), q.value(5).toLongLong(), q.value(6).toLongLong(),
+            q.value(2).toString().toStdString() });
     return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,5 +47,15 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
 // Workspace overview from counters: objects per domain, deliveries per target and status, open exceptions
 // per category.
 Result<nlohmann::json> overview(const QSqlDatabase& db);
+
+// The targets whose circuit is open (docs/DISPATCHER.md "Circuit breaker"), by target id: since when, the last
+// error, the target_outage incident, the probes so far and how many deliveries wait (from the counters, no scan).
+struct OpenCircuit
+{
+    std::string target;
+    std::int64_t sinceMs = 0, incidentId = 0, probes = 0, nextProbeAtMs = 0, waiting = 0;
+    std::string lastError;
+};
+Result<std::vector<OpenCircuit>> openCircuits(const QSqlDatabase& db);
 
 } // namespace mdsync::read

@@ -1,6 +1,7 @@
 #include "store/readviews.h"
 
 #include "store/exceptionstatus.h"
+#include "store/readqueries.h"
 #include "store/workspace.h"
 
 #include <QSqlError>
@@ -43,13 +44,30 @@ Result<DashboardData> dashboard(QSqlDatabase& db)
         d.openBySeverity[q.value(0).toString()] = q.value(1).toLongLong();
     if (auto r = dashQuery(q, QStringLiteral("SELECT id, name, kind, paused FROM system ORDER BY id")); !r)
         return makeError(r.error());
-    while (q.next())
-        d.systems.push_back(
-            { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toInt() != 0 });
+    while (q.next()) {
+        DashboardData::System sys;
+        sys.id = q.value(0).toString();
+        sys.name = q.value(1).toString();
+        sys.kind = q.value(2).toString();
+        sys.paused = q.value(3).toInt() != 0;
+        d.systems.push_back(std::move(sys));
+    }
     if (auto r = dashQuery(q, QStringLiteral("SELECT DISTINCT target_id FROM subscription ORDER BY target_id")); !r)
         return makeError(r.error());
     while (q.next())
         d.subscribedTargets << q.value(0).toString();
+    auto circuits = openCircuits(db);
+    if (!circuits)
+        return makeError(circuits.error());
+    for (const OpenCircuit& c : circuits.value()) {
+        const QString id = QString::fromStdString(c.target);
+        for (DashboardData::System& sys : d.systems)
+            if (sys.id == id) {
+                sys.downSinceMs = c.sinceMs;
+                sys.waiting = c.waiting;
+                sys.lastError = QString::fromStdString(c.lastError);
+            }
+    }
     return d;
 }
 

@@ -28,6 +28,9 @@ struct DashboardData
     {
         QString id, name, kind;
         bool paused = false;
+        // An open circuit (the target is down): since when, how many deliveries wait, the last error.
+        qint64 downSinceMs = 0, waiting = 0;
+        QString lastError;
     };
     std::vector<System> systems; // by id
     QStringList subscribedTargets; // systems with a subscription, by id

@@ -10,6 +10,8 @@
 #include "widgets/kpitile.h"
 #include "workspacefixture.h"
 
+#include <QLabel>
+#include <QLocale>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSqlError>
@@ -28,6 +30,24 @@ class TestDashboardView : public QObject
 private:
     std::unique_ptr<test::TempWorkspace> m_tw;
     QString m_path;
+
+    // The dashboard on a workspace file, shown and active (it loads its snapshot off the UI thread).
+    struct OpenDashboard
+    {
+        explicit OpenDashboard(const QString& path)
+            : reader(path)
+            , ctx { nullptr, &reader, &nav }
+            , view(ctx)
+        {
+            view.resize(1280, 900);
+            view.show();
+            view.activate();
+        }
+        DbReader reader;
+        Navigator nav;
+        AppContext ctx;
+        DashboardView view;
+    };
 
     static bool exec(QSqlDatabase db, const QString& sql)
     {
@@ -104,13 +124,9 @@ private Q_SLOTS:
 
     void tilesMatchComputeKpis()
     {
-        DbReader reader(m_path);
-        Navigator nav;
-        AppContext ctx { nullptr, &reader, &nav };
-        DashboardView view(ctx);
-        view.resize(1280, 900);
-        view.show();
-        view.activate();
+        OpenDashboard d(m_path);
+        DbReader& reader = d.reader;
+        DashboardView& view = d.view;
         QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
         QVERIFY2(view.lastError().isEmpty(), qPrintable(view.lastError()));
 
@@ -161,6 +177,49 @@ private Q_SLOTS:
         QCOMPARE(find(QStringLiteral("ERP"))->backlog, 7);
         QCOMPARE(find(QStringLiteral("MES-P100"))->state, SystemHealth::State::Slow);
         QVERIFY(find(QStringLiteral("ERP"))->lastAckMs > 0);
+    }
+
+    // A target whose circuit is open (issue 19): its card says "down since <time>, <n> waiting" with the last error
+    // in the tooltip, whatever its metrics say.
+    void aTargetWithAnOpenCircuitIsDownSinceThenWithItsWaitingDeliveries()
+    {
+        test::TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const qint64 since = nowMs() - 10 * 60 * 1000;
+        QVERIFY(exec(tw.db(),
+            QStringLiteral("INSERT INTO target_circuit(target_id, state, opened_at, last_error, probe_interval_ms,"
+                           " next_probe_at, probes, incident_id, updated_at) VALUES ('WMS-P100','open',%1,"
+                           "'retryable: connection refused',5000,%1,3,NULL,%1)")
+                .arg(since)));
+        QVERIFY(exec(tw.db(),
+            QStringLiteral("INSERT INTO delivery_counter VALUES ('WMS-P100','item','blocked_by_outage',4388),"
+                           "('WMS-P100','location','blocked_by_outage',2)")));
+        const QString path = tw.path();
+        tw.close();
+        OpenDashboard d(path);
+        DashboardView& view = d.view;
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        QVERIFY2(view.lastError().isEmpty(), qPrintable(view.lastError()));
+        const SystemHealth* wms = nullptr;
+        for (const SystemHealth& s : view.snapshot().systems)
+            if (s.id == QLatin1String("WMS-P100"))
+                wms = &s;
+        QVERIFY(wms);
+        QCOMPARE(wms->state, SystemHealth::State::Down);
+        QCOMPARE(wms->downSinceMs, since);
+        QCOMPARE(wms->waiting, 4390);
+        QVERIFY2(wms->reason.contains(QLatin1String("connection refused")), qPrintable(wms->reason));
+        auto* card = view.findChild<QWidget*>(QStringLiteral("health-WMS-P100"));
+        QVERIFY(card);
+        auto* line = card->findChild<QLabel*>(QStringLiteral("backlog"));
+        QVERIFY(line);
+        QVERIFY2(line->text().startsWith(QStringLiteral("down since "))
+                && line->text().endsWith(QStringLiteral(", %1 waiting").arg(QLocale().toString(4390))),
+            qPrintable(line->text()));
+        // A target whose circuit is closed keeps its usual line.
+        auto* erp = view.findChild<QWidget*>(QStringLiteral("health-ERP"));
+        QVERIFY(
+            erp && erp->findChild<QLabel*>(QStringLiteral("backlog"))->text().startsWith(QStringLiteral("backlog ")));
     }
 
     void clicksNavigate()

@@ -160,6 +160,12 @@ Result<DashboardSnapshot> DashboardView::loadSnapshot(QSqlDatabase& db, TimeMs n
             if (sys.paused) {
                 h.state = SystemHealth::State::Paused;
                 h.reason = tr("sending is paused");
+            } else if (sys.downSinceMs > 0) {
+                // Its circuit is open: deliveries wait, a probe at growing intervals tells when it is back.
+                h.state = SystemHealth::State::Down;
+                h.downSinceMs = sys.downSinceMs;
+                h.waiting = sys.waiting;
+                h.reason = tr("circuit open: %1").arg(sys.lastError);
             } else if (attempts + failed == 0) {
                 h.state = h.backlog > 0 ? SystemHealth::State::Slow : SystemHealth::State::Idle;
                 h.reason = h.backlog > 0 ? tr("backlog waiting, no calls in the last %1 min").arg(kDashHealthMinutes)

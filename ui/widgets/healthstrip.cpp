@@ -2,10 +2,12 @@
 
 #include "widgets/statusstyle.h"
 
+#include <QDateTime>
 #include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMouseEvent>
 
 namespace mdsync::ui {
@@ -102,7 +104,18 @@ void HealthStrip::setSystems(const std::vector<SystemHealth>& systems, TimeMs no
         icon->setPixmap(look.icon.pixmap(16, 16));
         auto* name = new QLabel(QStringLiteral("<b>%1</b>").arg(s.id.toHtmlEscaped()), card);
         auto* state = new QLabel(look.label, card);
-        auto* backlog = new QLabel(tr("backlog %1").arg(s.backlog), card);
+        // A target that is down says since when and how much waits for it, where the others show their backlog.
+        QString line = tr("backlog %1").arg(s.backlog);
+        if (s.downSinceMs > 0) {
+            const QDateTime since = QDateTime::fromMSecsSinceEpoch(s.downSinceMs);
+            line
+                = tr("down since %1, %L2 waiting")
+                      .arg(since.date() == QDate::currentDate() ? QLocale().toString(since.time(), QLocale::ShortFormat)
+                                                                : QLocale().toString(since, QLocale::ShortFormat))
+                      .arg(s.waiting);
+        }
+        auto* backlog = new QLabel(line, card);
+        backlog->setObjectName(QStringLiteral("backlog"));
         auto* ack = new QLabel(healthStripAge(now, s.lastAckMs), card);
         for (QLabel* l : { icon, name, state, backlog, ack })
             l->setAttribute(Qt::WA_TransparentForMouseEvents);

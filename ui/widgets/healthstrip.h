@@ -24,6 +24,8 @@ struct SystemHealth
     qint64 backlog = 0;
     TimeMs lastAckMs = 0; // 0 = never (in the metric window)
     QString reason; // why the state was chosen (tooltip)
+    TimeMs downSinceMs = 0; // the target's circuit is open since then (0 = closed)
+    qint64 waiting = 0; // deliveries waiting for it to close
 };
 
 class HealthStrip final : public QWidget
