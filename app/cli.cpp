@@ -36,7 +36,6 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 #include <QTimer>
 
@@ -871,11 +870,7 @@ Result<void> saveSimulatedState(const QString& path, const std::vector<const Sim
     nlohmann::json state = nlohmann::json::object();
     for (const SimulatedSystem* sys : systems)
         state[sys->id().toStdString()] = sys->state();
-    const std::string text = state.dump() + '\n';
-    QSaveFile f(SimulatedEndpoints::stateFilePath(path));
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit())
-        return makeError(QStringLiteral("%1: cannot write: %2").arg(f.fileName(), f.errorString()));
-    return {};
+    return writeJsonFile(SimulatedEndpoints::stateFilePath(path), state);
 }
 
 // Returns the number of records restored (0 without a saved state).

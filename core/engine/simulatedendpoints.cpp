@@ -1,9 +1,9 @@
 #include "engine/simulatedendpoints.h"
 
 #include "policy/landscape.h"
+#include "util/jsonfile.h"
 
 #include <QFile>
-#include <QSaveFile>
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -75,11 +75,7 @@ Result<void> SimulatedEndpoints::write(const QString& workspacePath) const
     nlohmann::json systems = nlohmann::json::object();
     for (const auto& [id, c] : connectors)
         systems[id] = c;
-    const std::string text = nlohmann::json { { "pid", pid }, { "systems", systems } }.dump(2) + '\n';
-    QSaveFile f(filePath(workspacePath));
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit())
-        return makeError(QStringLiteral("%1: cannot write: %2").arg(f.fileName(), f.errorString()));
-    return {};
+    return writeJsonFile(filePath(workspacePath), { { "pid", pid }, { "systems", systems } }, 2);
 }
 
 void SimulatedEndpoints::remove(const QString& workspacePath, std::int64_t pid)

@@ -119,20 +119,22 @@ std::int64_t CircuitStore::openIncident(
 
 void CircuitStore::updateIncident(std::int64_t id, TimeMs at, std::string_view message, std::string_view details)
 {
-    m_update.bind(0, id);
-    m_update.bind(1, std::int64_t(at));
-    m_update.bind(2, message);
-    m_update.bind(3, details);
-    exec(m_update, "circuit store: update target_outage incident");
+    writeIncident(m_update, id, at, message, details, "circuit store: update target_outage incident");
 }
 
 void CircuitStore::resolveIncident(std::int64_t id, TimeMs at, std::string_view message, std::string_view details)
 {
-    m_resolve.bind(0, id);
-    m_resolve.bind(1, std::int64_t(at));
-    m_resolve.bind(2, message);
-    m_resolve.bind(3, details);
-    exec(m_resolve, "circuit store: resolve target_outage incident");
+    writeIncident(m_resolve, id, at, message, details, "circuit store: resolve target_outage incident");
+}
+
+void CircuitStore::writeIncident(SqlStatement& statement, std::int64_t id, TimeMs at, std::string_view message,
+    std::string_view details, const char* what)
+{
+    statement.bind(0, id);
+    statement.bind(1, std::int64_t(at));
+    statement.bind(2, message);
+    statement.bind(3, details);
+    exec(statement, what);
 }
 
 } // namespace mdsync

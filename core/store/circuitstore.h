@@ -48,6 +48,9 @@ public:
     void resolveIncident(std::int64_t id, TimeMs at, std::string_view message, std::string_view details);
 
 private:
+    static void writeIncident(SqlStatement& statement, std::int64_t id, TimeMs at, std::string_view message,
+        std::string_view details, const char* what);
+
     SqlStatement m_load, m_save, m_count, m_open, m_update, m_resolve;
 };
 

@@ -1,6 +1,7 @@
 #include "util/jsonfile.h"
 
 #include <QFile>
+#include <QSaveFile>
 
 // Global scope: Q_INIT_RESOURCE declares a function of the global namespace.
 static void initMdsyncData()
@@ -13,6 +14,15 @@ namespace mdsync {
 void ensureBuiltinResources()
 {
     initMdsyncData();
+}
+
+Result<void> writeJsonFile(const QString& path, const nlohmann::json& doc, int indent)
+{
+    const std::string text = doc.dump(indent) + '\n';
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit())
+        return makeError(QStringLiteral("%1: cannot write: %2").arg(f.fileName(), f.errorString()));
+    return {};
 }
 
 Result<nlohmann::json> readJsonFile(const QString& path, const QString& origin)
