@@ -4,11 +4,16 @@
 //
 //   mdsync_soak [--changes N] [--kills K] [--ingest-kills I] [--targets T] [--seed S] [--ctl PATH]
 //               [--source-dir DIR] [--keep DIR] [--latency MIN,MAX] [--error-rate P] [--drain-timeout S]
-//               [--backend sqlite|postgres] [--takeovers N]
+//               [--backend sqlite|postgres] [--takeovers N] [--down-target ID [--down-ms MS] [--down-at-run N]]
 //
 // --backend postgres: the workspaces are fresh databases on the throwaway cluster named by MDSYNC_PG_ENV (the
 // `postgres` CTest fixture); besides the kills of the SQLite soak, N of the run kills hit an active dispatcher
 // while a standby `run` already waits on the dispatcher lease, which takes over (and the next kill hits it).
+//
+// --down-target ID: that target stops listening (connection refused) when the N-th killed run starts (default 2)
+// and listens again MS later (default 8000), while the kills go on; besides every other check, its circuit must
+// have opened once (one target_outage incident), be closed and the incident resolved at the end, and no delivery
+// may have failed (docs/DISPATCHER.md "Circuit breaker").
 //
 // Exit 0 when every check passed, 1 on any violation, 3 when the soak could not be set up.
 
@@ -70,6 +75,9 @@ struct Options
     int liveChunks = 5;
     bool pg = false; // --backend postgres
     int takeovers = 3; // PostgreSQL: run kills with a standby waiting
+    QString downTarget; // --down-target: this target is down for downMs from the start of run downAtRun
+    int downMs = 8000;
+    int downAtRun = 2;
 };
 
 void say(const QString& line)
@@ -392,6 +400,15 @@ bool parseArgs(const QStringList& args, Options& o, QString* error)
         } else if (a == QLatin1String("--takeovers")) {
             if (!number(&o.takeovers, 0))
                 return false;
+        } else if (a == QLatin1String("--down-target")) {
+            if (!next(&o.downTarget))
+                return false;
+        } else if (a == QLatin1String("--down-ms")) {
+            if (!number(&o.downMs, 100))
+                return false;
+        } else if (a == QLatin1String("--down-at-run")) {
+            if (!number(&o.downAtRun, 1))
+                return false;
         } else if (a == QLatin1String("--backend")) {
             if (!next(&s))
                 return false;
@@ -444,7 +461,8 @@ bool parseArgs(const QStringList& args, Options& o, QString* error)
             *error = QStringLiteral("usage: mdsync_soak [--changes N] [--kills K] [--ingest-kills I] [--targets T]"
                                     " [--seed S] [--ctl PATH] [--source-dir DIR] [--keep DIR] [--latency MIN,MAX]"
                                     " [--error-rate P] [--drain-timeout S] [--live PERCENT] [--live-chunks C]"
-                                    " [--backend sqlite|postgres] [--takeovers N]");
+                                    " [--backend sqlite|postgres] [--takeovers N]"
+                                    " [--down-target ID [--down-ms MS] [--down-at-run N]]");
             return false;
         } else {
             *error = QStringLiteral("unknown option '%1' (see --help)").arg(a);
@@ -468,6 +486,22 @@ bool parseArgs(const QStringList& args, Options& o, QString* error)
                      .arg(o.takeovers)
                      .arg(o.kills);
         return false;
+    }
+    if (!o.downTarget.isEmpty()) {
+        const auto* const end = kTargetOrder + o.targets;
+        if (std::find_if(kTargetOrder, end, [&](const char* t) { return o.downTarget == QLatin1String(t); }) == end) {
+            *error = QStringLiteral("--down-target %1: not one of the soak's %2 targets (--targets takes them in the"
+                                    " order ERP, MES-P100, WMS-P100, QMS, MES-P200)")
+                         .arg(o.downTarget)
+                         .arg(o.targets);
+            return false;
+        }
+        if (o.downAtRun > o.kills) {
+            *error = QStringLiteral("--down-at-run %1: at most --kills (%2): the outage starts with a killed run")
+                         .arg(o.downAtRun)
+                         .arg(o.kills);
+            return false;
+        }
     }
     if (!o.pg && o.takeovers != Options().takeovers && o.takeovers != 0) {
         *error = QStringLiteral("--takeovers needs --backend postgres (a SQLite workspace has no standby)");
@@ -543,7 +577,9 @@ private:
     bool initWorkspace(const QString& ws);
     bool ingestWithKills();
     bool runWithKills();
+    void startOutage();
     void check();
+    void checkOutage(Db& db);
 
     qint64 requests() const
     {
@@ -605,6 +641,10 @@ private:
     int m_takeovers = 0;
     std::vector<qint64> m_takeoverMs;
     qint64 m_recoveredLineage = -1; // delivery_recovered lineage events at the end
+    // --down-target: when the target went down and came back (ms since the epoch), kills while it was down.
+    qint64 m_downAt = 0;
+    qint64 m_upAt = 0;
+    int m_killsWhileDown = 0;
 };
 
 bool Soak::setUp()
@@ -677,6 +717,19 @@ bool Soak::setUp()
         const QString id = QString::fromStdString(sys["id"].get<std::string>());
         if (ports.value().contains(id))
             sys["connector"]["base_url"] = "http://127.0.0.1:" + std::to_string(ports.value().value(id));
+        // The target that goes down: the default 5 failures open its circuit; probes every 0.5 s doubling to 2 s
+        // (the default 5 s to 300 s would leave the soak waiting for the first probe after recovery).
+        if (id == m_o.downTarget)
+            sys["circuit"] = { { "failures", 5 }, { "probe_initial_s", 0.5 }, { "probe_max_s", 2 } };
+    }
+    if (!m_o.downTarget.isEmpty()) {
+        QObject::connect(m_sims.system(m_o.downTarget), &mdsync::SimulatedSystem::downChanged,
+            m_sims.system(m_o.downTarget), [this](bool down) {
+                if (!down && m_downAt > 0 && m_upAt == 0) {
+                    m_upAt = QDateTime::currentMSecsSinceEpoch();
+                    say(QStringLiteral("soak: %1 is up again after %2 ms").arg(m_o.downTarget).arg(m_upAt - m_downAt));
+                }
+            });
     }
     // Item subscriptions of the other systems stay (contracts name them) but filter on plant P300, which no
     // generated item has; only items are generated, so subscriptions of other domains never get a delivery.
@@ -865,6 +918,8 @@ bool Soak::runWithKills()
     std::unique_ptr<RunProcess> carried;
     const int takeovers = m_o.pg ? std::min(m_o.takeovers, m_o.kills - 1) : 0;
     for (int k = 0; k < m_o.kills; ++k) {
+        if (k + 1 == m_o.downAtRun && !m_o.downTarget.isEmpty())
+            startOutage();
         const bool takeover
             = k < m_o.kills - 1 && (k + 1) * takeovers / (m_o.kills - 1) > k * takeovers / (m_o.kills - 1);
         qint64 bound = 1500;
@@ -975,6 +1030,8 @@ bool Soak::runWithKills()
         }
         settle();
         ++m_runKills;
+        if (m_downAt > 0 && m_upAt == 0)
+            ++m_killsWhileDown;
         if (restart && fresh) {
             if (firstSend >= 0)
                 m_restartToFirstSendMs.push_back(firstSend);
@@ -1080,6 +1137,105 @@ bool Soak::runWithKills()
     }
     say(QStringLiteral("soak: drained in %1 ms (first send %2 ms)").arg(t.elapsed()).arg(firstSend));
     return true;
+}
+
+// --down-target: the target stops listening (connection refused, open connections dropped) and listens again by
+// itself downMs later (SimulatedSystem::goDown), served by this process's event loop while the kills go on.
+void Soak::startOutage()
+{
+    mdsync::SimulatedSystem* sys = m_sims.system(m_o.downTarget);
+    Db db(m_ws);
+    const qint64 waiting = db.count(QStringLiteral("SELECT count(*) FROM delivery WHERE target_id = '%1' AND status"
+                                                   " NOT IN ('acked','superseded','failed')")
+                                        .arg(m_o.downTarget));
+    m_downAt = QDateTime::currentMSecsSinceEpoch();
+    sys->goDown(m_o.downMs);
+    say(QStringLiteral("soak: %1 goes down for %2 ms as run %3 starts (%4 deliveries open for it)")
+            .arg(m_o.downTarget)
+            .arg(m_o.downMs)
+            .arg(m_o.downAtRun)
+            .arg(waiting));
+}
+
+// The outage's checks: the circuit opened once (one target_outage incident), it is closed and the incident
+// resolved; no delivery failed and no per-delivery transport exception was raised for the target. Figures: the
+// failed calls recorded while it was down (the lineage of the calls whose outcome a run wrote before it was
+// killed), the probes, the attempts of its deliveries.
+void Soak::checkOutage(Db& db)
+{
+    const QString& t = m_o.downTarget;
+    if (m_downAt == 0 || m_upAt == 0) {
+        violation(QStringLiteral("%1 did not go down and come back during the soak").arg(t));
+        return;
+    }
+    const auto incidents = db.rows(QStringLiteral("SELECT id, status, created_at, updated_at, details FROM exception"
+                                                  " WHERE category = 'target_outage' AND target_id = '%1' ORDER BY id")
+                                       .arg(t));
+    if (incidents.size() != 1)
+        violation(
+            QStringLiteral("%1 target_outage incidents for %2, expected exactly one (the circuit opened %1 times)")
+                .arg(incidents.size())
+                .arg(t));
+    qint64 resolved = 0, durationMs = -1, probes = -1, released = -1, closedAfterUpMs = -1, openedAfterDownMs = -1;
+    for (const auto& r : incidents) {
+        if (r[1] != QLatin1String("resolved")) {
+            violation(QStringLiteral("target_outage incident %1 of %2 is left %3").arg(r[0], t, r[1]));
+            continue;
+        }
+        ++resolved;
+        const json d = json::parse(r[4].toStdString(), nullptr, false);
+        durationMs = d.is_object() ? d.value("duration_ms", qint64(-1)) : -1;
+        probes = d.is_object() ? d.value("probes_sent", qint64(-1)) : -1;
+        released = d.is_object() ? d.value("released", qint64(-1)) : -1;
+        openedAfterDownMs = r[2].toLongLong() - m_downAt;
+        closedAfterUpMs = r[3].toLongLong() - m_upAt;
+    }
+    const qint64 openCircuits = db.count(QStringLiteral("SELECT count(*) FROM target_circuit WHERE state = 'open'"));
+    if (openCircuits != 0)
+        violation(QStringLiteral("%1 circuits left open").arg(openCircuits));
+    const qint64 failedEvents
+        = db.count(QStringLiteral("SELECT count(*) FROM lineage_event WHERE kind = 'delivery_failed'"));
+    if (failedEvents != 0)
+        violation(QStringLiteral("%1 deliveries failed (lineage delivery_failed)").arg(failedEvents));
+    const qint64 transportExceptions = db.count(QStringLiteral("SELECT count(*) FROM exception WHERE stage = 'delivery'"
+                                                               " AND target_id = '%1' AND category <> 'target_outage'")
+                                                    .arg(t));
+    if (transportExceptions != 0)
+        violation(QStringLiteral("%1 per-delivery exceptions for %2 (the outage is to be one incident)")
+                      .arg(transportExceptions)
+                      .arg(t));
+    const QString window
+        = QStringLiteral(" system_id = '%1' AND at >= %2 AND at <= %3").arg(t).arg(m_downAt).arg(m_upAt);
+    const qint64 failedWhileDown = db.count(
+        QStringLiteral("SELECT count(*) FROM lineage_event WHERE kind IN ('delivery_retry','blocked_by_outage') AND")
+        + window);
+    const qint64 blockedWhileDown
+        = db.count(QStringLiteral("SELECT count(*) FROM lineage_event WHERE kind = 'blocked_by_outage' AND") + window);
+    const qint64 maxAttempts
+        = db.count(QStringLiteral("SELECT coalesce(max(attempts), 0) FROM delivery WHERE target_id = '%1'").arg(t));
+    say(QStringLiteral(
+        "soak: outage of %1: down %2 ms from run %3, %4 run kills while down; failed calls recorded while"
+        " down %5 (%6 after the circuit opened, probes included), incidents %7 (resolved %8): opened"
+        " %9 ms after the target went down, closed %10 ms after it came back, duration %11 ms,"
+        " %12 probes, %13 deliveries released; failed deliveries %14, per-delivery exceptions %15,"
+        " max attempts of its deliveries %16, circuits open at the end %17")
+            .arg(t)
+            .arg(m_upAt - m_downAt)
+            .arg(m_o.downAtRun)
+            .arg(m_killsWhileDown)
+            .arg(failedWhileDown)
+            .arg(blockedWhileDown)
+            .arg(incidents.size())
+            .arg(resolved)
+            .arg(openedAfterDownMs)
+            .arg(closedAfterUpMs)
+            .arg(durationMs)
+            .arg(probes)
+            .arg(released)
+            .arg(failedEvents)
+            .arg(transportExceptions)
+            .arg(maxAttempts)
+            .arg(openCircuits));
 }
 
 // The checks, counting at the targets by idempotency key (keys are read from the delivery table, never
@@ -1318,6 +1474,8 @@ void Soak::check()
                       .arg(m_recoveredLineage));
     if (m_o.pg && m_takeovers < std::min(m_o.takeovers, m_o.kills - 1))
         violation(QStringLiteral("%1 take-overs of %2 planned").arg(m_takeovers).arg(m_o.takeovers));
+    if (!m_o.downTarget.isEmpty())
+        checkOutage(db);
 
     say(QStringLiteral(
         "soak: seed=%1 changes=%2 items=%3 targets=%4 ingest_kills=%5 (%27 mid-file) run_kills=%6 (work left at %7, in "
