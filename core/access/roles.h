@@ -26,7 +26,7 @@ enum class Action {
     Replay,
     Discard,
     Resolve,
-    PauseTarget, // pause / resume a target system
+    PauseTarget, // pause / resume a target system, probe a target whose circuit is open (requestProbe)
     ManageRoles,
     ExportAudit,
     ProposeChange, // propose a configuration change
