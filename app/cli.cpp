@@ -69,6 +69,8 @@ Commands:
                                            MDSYNC_WEBHOOK_TOKEN). --inbox: ingest JSONL/CSV files dropped in DIR
   pause --target T --reason TEXT           pause deliveries to a target (events keep queuing); audited
   resume --target T --reason TEXT          resume a paused target
+  probe --target T --reason TEXT           probe a target whose circuit is open now (the running dispatcher sends
+                                           one probe within a second; an answer closes the circuit); audited
   grant|revoke --login L --role R --reason TEXT
                                            give or take a role (viewer, steward, approver, auditor, admin);
                                            admins only; the creator of a workspace is its first admin
@@ -817,6 +819,24 @@ int cmdPause(const Args& a, bool paused)
     return Ok;
 }
 
+int cmdProbe(const Args& a)
+{
+    const std::string target = a.value(QStringLiteral("target")).toStdString();
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    if (target.empty())
+        return fail(QStringLiteral("probe needs --target SYSTEM"));
+    if (reason.empty())
+        return fail(QStringLiteral("probe needs --reason TEXT (it goes into the audit log)"));
+    auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
+    if (!ws)
+        return fail(ws.error());
+    if (auto r = requestProbe(*ws.value(), target, actor(a), reason); !r)
+        return fail(r.error());
+    out() << "probe of " << q(target)
+          << " requested: the dispatcher sends one within a second (mdsyncctl overview shows the circuit)\n";
+    return Ok;
+}
+
 // ---- roles and steward actions --------------------------------------------------------------------------
 
 int cmdRole(const Args& a, bool grant)
@@ -1215,6 +1235,8 @@ int run(const QStringList& argv)
         rc = cmdPause(a, true);
     else if (c == QLatin1String("resume"))
         rc = cmdPause(a, false);
+    else if (c == QLatin1String("probe"))
+        rc = cmdProbe(a);
     else if (c == QLatin1String("contract-test"))
         rc = cmdContractTest(a);
     else if (c == QLatin1String("backup"))

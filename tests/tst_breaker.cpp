@@ -3,11 +3,14 @@
 // incident, its deliveries wait as blocked_by_outage, the connection attempts while it is down follow the probe
 // schedule, and after recovery the backlog drains once and in order; a flaky target (8 % 5xx) keeps its circuit
 // closed; a target that times out on every call opens it; an open circuit survives a restart; the landscape's
-// circuit settings are validated.
+// circuit settings are validated; a steward's "probe now" (requestProbe) sends one probe at once, from another
+// session and across a restart, and is refused where it makes no sense.
 
+#include "access/roles.h"
 #include "connectors/restconnector.h"
 #include "demo/simulatedsystem.h"
 #include "dispatcherharness.h"
+#include "steward/rolegrants.h"
 #include "store/readqueries.h"
 #include "sync/dispatcher.h"
 #include "workspacefixture.h"
@@ -365,6 +368,104 @@ private Q_SLOTS:
             1);
         QCOMPARE(count(h.tw.db(), QStringLiteral("exception"), QStringLiteral("stage = 'delivery'")), 1);
         QCOMPARE(fast->totalApplied(), 40);
+        verifyCounters(h.tw.db());
+    }
+
+    // Issue 19 item 3: the steward forces a probe from the incident. The schedule says 30 s; the request, made from the
+    // steward's own session (on PostgreSQL their own login), makes the running dispatcher send exactly one probe at
+    // once; a failing forced probe does not lengthen the schedule; an answered request is not answered again after a
+    // restart; a request made while no dispatcher runs is answered at its start, and the answer closes the circuit.
+    void stewardProbesAnOpenCircuitNow()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* mes = h.addTarget("MES-P100");
+        QVERIFY(mes);
+        const ActiveConfig config = withCircuits(h.tw.config(),
+            { { "MES-P100", { { "failures", 2 }, { "probe_initial_s", 30 }, { "probe_max_s", 600 } } } });
+        DispatcherOptions o = fastOptions();
+        o.pauseRecheckMs = 50;
+        mes->goDown();
+        QVERIFY(startWith(h, config, o));
+        std::vector<std::string> lines;
+        for (int i = 0; i < 6; ++i)
+            lines.push_back(item(key(i), "Pump rev A"));
+        QVERIFY(h.ingest(lines));
+        QVERIFY(runUntil([&] { return h.dispatcher->stats().circuitsOpened == 1; }, 5000));
+        QVERIFY(runUntil([&] { return h.dispatcher->callsInFlight() == 0; }, 5000));
+        QCOMPARE(h.dispatcher->stats().probes, 0);
+
+        // Refused: a user without the role, then (with it) no reason, an unknown target, a closed circuit, a paused
+        // target. Nothing is recorded.
+        Workspace& steward = h.tw.as("steward1");
+        const auto noRole = requestProbe(steward, "MES-P100", "steward1", "MES is back");
+        QVERIFY2(!noRole.ok() && noRole.error().contains(QStringLiteral("steward1")), qPrintable(noRole.error()));
+        QVERIFY(h.tw.makeAdmin("admin1").isEmpty());
+        QVERIFY(grantRole(h.tw.as("admin1"), "admin1", "steward1", Role::Steward, "plant IT").ok());
+        const auto noReason = requestProbe(steward, "MES-P100", "steward1", "");
+        QVERIFY2(!noReason.ok() && noReason.error().contains(QStringLiteral("reason is required")),
+            qPrintable(noReason.error()));
+        const auto unknown = requestProbe(steward, "NOPE", "steward1", "x");
+        QVERIFY2(!unknown.ok() && unknown.error().contains(QStringLiteral("unknown target system 'NOPE'")),
+            qPrintable(unknown.error()));
+        const auto closed = requestProbe(steward, "ERP", "steward1", "x");
+        QVERIFY2(
+            !closed.ok() && closed.error().contains(QStringLiteral("circuit is not open")), qPrintable(closed.error()));
+        QVERIFY(setTargetPaused(steward, "MES-P100", true, "steward1", "maintenance").ok());
+        const auto paused = requestProbe(steward, "MES-P100", "steward1", "x");
+        QVERIFY2(!paused.ok() && paused.error().contains(QStringLiteral("paused")), qPrintable(paused.error()));
+        QVERIFY(setTargetPaused(steward, "MES-P100", false, "steward1", "maintenance over").ok());
+        QCOMPARE(count(h.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'target.probe'")), 0);
+        QVERIFY(
+            scalar(h.tw.db(), QStringLiteral("SELECT probe_requested_at FROM system WHERE id = 'MES-P100'")).isNull());
+
+        // Still down: one probe goes at once (not after 30 s), fails, and the interval stays 30 s.
+        QVERIFY(requestProbe(steward, "MES-P100", "steward1", "MES says it is back").ok());
+        QVERIFY(runUntil([&] { return h.dispatcher->stats().probes == 1; }, 10000));
+        QVERIFY(runUntil(
+            [&] {
+                return count(h.tw.db(), QStringLiteral("exception"),
+                           QStringLiteral("category = 'target_outage' AND details LIKE '%requested_at_ms%'"))
+                    == 1;
+            },
+            5000));
+        QTest::qWait(300); // several re-reads of the request: it is answered once, not again
+        QCOMPARE(h.dispatcher->stats().probes, 1);
+        QCOMPARE(h.dispatcher->stats().probeRequests, 1);
+        QCOMPARE(h.dispatcher->stats().circuitsClosed, 0);
+        QCOMPARE(scalar(h.tw.db(),
+                     QStringLiteral("SELECT probe_interval_ms FROM target_circuit WHERE target_id = 'MES-P100'"))
+                     .toLongLong(),
+            30000);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("audit_log"),
+                     QStringLiteral("action = 'target.probe' AND subject = 'target/MES-P100' AND actor = 'steward1'"
+                                    " AND reason = 'MES says it is back'")),
+            1);
+
+        // A restart does not answer that request again.
+        h.dispatcher.reset();
+        QVERIFY(startWith(h, config, o));
+        QTest::qWait(300);
+        QCOMPARE(h.dispatcher->stats().probes, 0);
+
+        // Requested while no dispatcher runs, with the target back: answered at start, the circuit closes and the
+        // backlog arrives once.
+        h.dispatcher.reset();
+        QVERIFY(mes->goUp().ok());
+        QVERIFY(requestProbe(steward, "MES-P100", "steward1", "MES restarted").ok());
+        QVERIFY(startWith(h, config, o));
+        QVERIFY(runUntil([&] { return h.dispatcher->stats().circuitsClosed == 1; }, 10000));
+        QCOMPARE(h.dispatcher->stats().probes, 1);
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(mes->totalApplied(), 6);
+        QCOMPARE(count(h.tw.db(), QStringLiteral("exception"),
+                     QStringLiteral("category = 'target_outage' AND status = 'resolved'")),
+            1);
+        // Nothing left to probe: refused.
+        const auto after = requestProbe(steward, "MES-P100", "steward1", "again");
+        QVERIFY2(
+            !after.ok() && after.error().contains(QStringLiteral("circuit is not open")), qPrintable(after.error()));
+        QCOMPARE(count(h.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'target.probe'")), 2);
         verifyCounters(h.tw.db());
     }
 };

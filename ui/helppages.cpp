@@ -106,7 +106,12 @@ QString HelpPages::html(const QString& id)
                    " (checked before it is submitted), a replay dry run that shows the payload diff, the"
                    " four-eyes state and the history of actions."),
                 tr("Corrections of critical fields need a second steward's approval (four-eyes); you cannot"
-                   " approve your own.") });
+                   " approve your own."),
+                tr("<b>Target outage</b> (category <tt>target_outage</tt>): one incident per target that is down;"
+                   " its deliveries wait and are sent when the target answers a probe again. From the incident a"
+                   " steward can <b>Probe now</b> (one probe at once instead of waiting for the schedule; the"
+                   " circuit closes if the target answers) and <b>Pause target</b> / <b>Resume target</b>. Each"
+                   " needs a reason and is recorded in the audit log.") });
     } else if (id == QLatin1String("policies")) {
         body = tr("<p>The rules the core applies, read-only here (change them with <tt>mdsyncctl propose</tt>"
                   " and a second steward's approval).</p>")

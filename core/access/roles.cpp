@@ -62,7 +62,7 @@ std::string_view actionName(Action action)
     case Action::Resolve:
         return "resolve exceptions";
     case Action::PauseTarget:
-        return "pause or resume target systems";
+        return "pause, resume or probe target systems";
     case Action::ManageRoles:
         return "manage user roles";
     case Action::ExportAudit:

@@ -26,7 +26,7 @@ enum class Action {
     Replay,
     Discard,
     Resolve,
-    PauseTarget, // pause / resume a target system
+    PauseTarget, // pause / resume a target system, probe a target whose circuit is open (requestProbe)
     ManageRoles,
     ExportAudit,
     ProposeChange, // propose a configuration change
@@ -38,8 +38,8 @@ std::string_view roleName(Role role);
 std::optional<Role> roleFromName(std::string_view name);
 std::string_view actionName(Action action); // "assign exceptions", ...
 // Whether a role allows an action. Viewer: read. Steward: assign, comment, correct, replay, discard, resolve,
-// pause. Approver: approve, comment. Auditor: export the audit trail. Admin: roles, pause, configuration
-// proposals and their approval. Every role reads.
+// pause (and probe) targets. Approver: approve, comment. Auditor: export the audit trail. Admin: roles, pause,
+// configuration proposals and their approval. Every role reads.
 bool allows(Role role, Action action);
 
 struct UserRoles

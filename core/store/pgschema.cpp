@@ -416,11 +416,22 @@ QStringList version5()
     };
 }
 
+// PG version 6 (SQLite version 8): a steward's request to probe a target whose circuit is open now (requestProbe,
+// `mdsyncctl probe`). Written by whoever may pause a target, read by the dispatcher with the pause flags.
+QStringList version6()
+{
+    return {
+        QStringLiteral("ALTER TABLE system ADD COLUMN probe_requested_at BIGINT"),
+        QStringLiteral("GRANT UPDATE (probe_requested_at) ON system TO mdsync_steward, mdsync_admin"),
+    };
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
-    static const std::vector<QStringList> all = { version1(), version2(), version3(), version4(), version5() };
+    static const std::vector<QStringList> all
+        = { version1(), version2(), version3(), version4(), version5(), version6() };
     return all;
 }
 

@@ -327,6 +327,19 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
     }
     q.finish();
 
+    if (d.category == QLatin1String("target_outage") && !d.target.isEmpty()) {
+        q.prepare(QStringLiteral("SELECT s.paused, c.state FROM system s LEFT JOIN target_circuit c"
+                                 " ON c.target_id = s.id WHERE s.id = ?"));
+        q.addBindValue(d.target);
+        if (!q.exec())
+            return makeError(exError(q, QStringLiteral("the target of an outage")));
+        if (q.next()) {
+            d.targetPaused = q.value(0).toInt() != 0;
+            d.circuitOpen = q.value(1).toString() == QLatin1String("open");
+        }
+        q.finish();
+    }
+
     if (!d.domain.isEmpty()) {
         q.prepare(QStringLiteral("SELECT at, kind, COALESCE(actor, ''), COALESCE(system_id, ''), detail FROM ("
                                  " SELECT * FROM lineage_event WHERE domain = ? AND object_key = ?"

@@ -111,6 +111,8 @@ struct ExceptionDetail
     qint64 correctionId = 0;
     QString correctionStatus, correctionKind, proposedBy, correctionChanges, correctionReason, criticalGroups;
     qint64 proposedAt = 0;
+    // A target_outage incident: whether its target is paused and whether its circuit is open now.
+    bool targetPaused = false, circuitOpen = false;
 
     // An object as a steward compares it: its current revision (exists == false: no such object, e.g. an event
     // held before it created one).

@@ -330,6 +330,13 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id)"
                            " WHERE status = 'blocked_by_outage'"),
         },
+        // ---- version 8 ------------------------------------------------------------------------------
+        {
+            // A steward's request to probe a target whose circuit is open now (requestProbe, `mdsyncctl probe`):
+            // the time of the latest request; the dispatcher, in any process, sees a new value where it re-reads
+            // the pause flags and makes its next probe due at once.
+            QStringLiteral("ALTER TABLE system ADD COLUMN probe_requested_at INTEGER"),
+        },
     };
     return all;
 }

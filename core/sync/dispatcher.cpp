@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <tuple>
 
 namespace mdsync {
@@ -105,6 +106,9 @@ struct Dispatcher::Target
     std::int64_t consecutiveFailures = 0;
     TimeMs lastAckAt = 0;
     std::int64_t calls = 0;
+    // The last probe request read from the workspace (system.probe_requested_at; 0 = none); unset before the first
+    // read.
+    std::optional<TimeMs> probeRequestSeen;
 
     // The circuit breaker (docs/DISPATCHER.md "Circuit breaker"). writeOutcomes() changes it in memory and
     // syncCircuit() writes it, with the deliveries it blocks or releases, in the same transaction.
@@ -118,6 +122,8 @@ struct Dispatcher::Target
         std::int64_t probes = 0;
         std::int64_t incidentId = 0; // the open target_outage exception (0 = none written yet)
         std::int64_t probeDelivery = 0; // the delivery picked as the probe, until its outcome is written
+        TimeMs forcedRequest = 0; // a steward's probe request (requestProbe) whose probe is due or on its way
+        TimeMs lastForcedRequest = 0; // the latest request already answered by a probe (in the probe history)
         nlohmann::json history = nlohmann::json::array(); // the last kProbeHistory probes
         bool dirty = false;
     } circuit;
@@ -389,9 +395,9 @@ Result<void> Dispatcher::start()
             return makeError(error);
         }
     }
-    if (auto r = readPauseFlags(); !r)
-        return r;
     if (auto r = loadCircuits(); !r)
+        return r;
+    if (auto r = readPauseFlags(); !r) // after the circuits: a probe request applies to an open one
         return r;
 
     // Crash recovery: a delivery found in flight was sent (or about to be) by a run that stopped before the
@@ -462,19 +468,39 @@ void Dispatcher::poke()
 Result<void> Dispatcher::readPauseFlags()
 {
     QSqlQuery q(m_ws.db());
-    if (!q.exec(QStringLiteral("SELECT id, paused FROM system")))
+    if (!q.exec(QStringLiteral("SELECT id, paused, probe_requested_at FROM system")))
         return makeError(sqlError(q, QStringLiteral("dispatcher: read pause flags")));
-    bool resumed = false;
+    bool wake = false;
+    const TimeMs t = now();
     while (q.next()) {
         auto it = m_targets.find(q.value(0).toString().toStdString());
         if (it == m_targets.end())
             continue;
+        Target& tgt = *it->second;
         const bool paused = q.value(1).toInt() != 0;
-        resumed = resumed || (it->second->paused && !paused);
-        it->second->paused = paused;
+        wake = wake || (tgt.paused && !paused);
+        tgt.paused = paused;
+
+        // A steward's "probe now" (requestProbe): a request not seen before makes the open circuit's next probe due
+        // at once. At start, a request counts when it was made during this outage and no probe answered it yet (the
+        // probe history records the requests it answered). One probe: a request that arrives while one is due or on
+        // its way is answered by that one.
+        const TimeMs requested = q.value(2).isNull() ? 0 : q.value(2).toLongLong();
+        Target::Circuit& c = tgt.circuit;
+        if (requested != 0 && c.open) {
+            const bool fresh = tgt.probeRequestSeen ? requested != *tgt.probeRequestSeen
+                                                    : requested >= c.openedAt && requested > c.lastForcedRequest;
+            if (fresh && c.forcedRequest == 0 && c.probeDelivery == 0) {
+                c.forcedRequest = requested;
+                c.nextProbeAt = std::min(c.nextProbeAt, t);
+                ++m_stats.probeRequests;
+                wake = true;
+            }
+        }
+        tgt.probeRequestSeen = requested;
     }
     m_sincePauseRead.start();
-    if (resumed)
+    if (wake)
         poke();
     return {};
 }
@@ -514,6 +540,55 @@ Result<void> setTargetPaused(
     AuditLog audit(ws.db());
     if (auto r = audit.append(actor, paused ? "target.pause" : "target.resume", "target/" + target,
             nlohmann::json { { "paused", !paused } }, nlohmann::json { { "paused", paused } }, reason);
+        !r)
+        return makeError(r.error());
+    return tx.commit();
+}
+
+Result<void> requestProbe(Workspace& ws, const std::string& target, const std::string& actor, const std::string& reason)
+{
+    const QString name = QString::fromStdString(target);
+    if (auto r = requirePermission(ws.db(), actor, Action::PauseTarget); !r)
+        return r;
+    if (reason.empty())
+        return makeError(QStringLiteral("probe %1: a reason is required").arg(name));
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("SELECT s.paused, s.probe_requested_at, c.state FROM system s"
+                             " LEFT JOIN target_circuit c ON c.target_id = s.id WHERE s.id = ?"));
+    q.addBindValue(name);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("probe: target system %1").arg(name)));
+    if (!q.next())
+        return makeError(QStringLiteral("probe: unknown target system '%1'").arg(name));
+    const bool paused = q.value(0).toInt() != 0;
+    const TimeMs previous = q.value(1).isNull() ? 0 : q.value(1).toLongLong();
+    const bool open = q.value(2).toString() == QLatin1String("open");
+    q.finish();
+    if (!open)
+        return makeError(QStringLiteral("probe %1: its circuit is not open (the target is not known to be down), so "
+                                        "there is nothing to probe; deliveries go to it as usual")
+                             .arg(name));
+    if (paused)
+        return makeError(QStringLiteral("probe %1: the target is paused and is sent nothing, probes included; resume "
+                                        "it first")
+                             .arg(name));
+    // Strictly increasing, so that two requests within one millisecond are two requests.
+    const TimeMs at = std::max(nowMs(), previous + 1);
+    QSqlQuery u(ws.db());
+    u.prepare(QStringLiteral("UPDATE system SET probe_requested_at = ? WHERE id = ?"));
+    u.addBindValue(QVariant::fromValue<qlonglong>(at));
+    u.addBindValue(name);
+    if (!u.exec())
+        return makeError(sqlError(u, QStringLiteral("probe request of %1").arg(name)));
+    AuditLog audit(ws.db());
+    nlohmann::json before = { { "probe_requested_at", nullptr } };
+    if (previous != 0)
+        before["probe_requested_at"] = formatRfc3339(previous);
+    if (auto r = audit.append(actor, "target.probe", "target/" + target, before,
+            nlohmann::json { { "probe_requested_at", formatRfc3339(at) } }, reason);
         !r)
         return makeError(r.error());
     return tx.commit();
@@ -1200,11 +1275,19 @@ Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)
                     if (c.open) {
                         c.lastError = err;
                         if (isProbe) {
-                            c.history.push_back(
-                                { { "at", formatRfc3339(oc.at) }, { "error", err }, { "latency_ms", o.latencyMs } });
+                            nlohmann::json entry
+                                = { { "at", formatRfc3339(oc.at) }, { "error", err }, { "latency_ms", o.latencyMs } };
+                            // A probe a steward requested does not lengthen the schedule; the history says so.
+                            if (c.forcedRequest != 0) {
+                                entry["requested_at_ms"] = c.forcedRequest;
+                                c.lastForcedRequest = std::max(c.lastForcedRequest, c.forcedRequest);
+                            } else {
+                                c.intervalMs = std::min(tgt->def->probeMaxMs, c.intervalMs * 2);
+                            }
+                            c.forcedRequest = 0;
+                            c.history.push_back(std::move(entry));
                             if (c.history.size() > kProbeHistory)
                                 c.history.erase(c.history.begin());
-                            c.intervalMs = std::min(tgt->def->probeMaxMs, c.intervalMs * 2);
                             c.nextProbeAt = t + c.intervalMs;
                             c.dirty = true;
                         }
@@ -1295,6 +1378,10 @@ Result<void> Dispatcher::loadCircuits()
             const auto details = nlohmann::json::parse(r.incidentDetails, nullptr, false);
             if (details.is_object() && details.contains("probes") && details["probes"].is_array())
                 c.history = details["probes"];
+            for (const nlohmann::json& probe : c.history)
+                if (probe.is_object())
+                    c.lastForcedRequest
+                        = std::max<TimeMs>(c.lastForcedRequest, probe.value("requested_at_ms", TimeMs(0)));
         }
     } catch (const store::SqlError& e) {
         return e.error();
@@ -1324,6 +1411,7 @@ Result<bool> Dispatcher::prepareProbe(Target& tgt, TimeMs t)
         return makeError(r.error());
     if (id == 0) {
         tgt.circuit.nextProbeAt = t + tgt.circuit.intervalMs;
+        tgt.circuit.forcedRequest = 0; // nothing to probe with: the request is void
         return false;
     }
     tgt.circuit.probeDelivery = id;

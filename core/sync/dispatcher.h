@@ -47,8 +47,9 @@ struct DispatcherOptions
         20 }; // 429 / 503: Retry-After when given, else this
     int tickMs = 50; // how often due deliveries are looked for (also woken by poke())
     int holdRecheckMs = 1000; // a held delivery is re-checked at least this often
-    // The targets' pause flags are read again this often (monotonic time), so a pause or resume made by another
-    // session (`mdsyncctl pause`, a steward on a shared workspace) takes effect within it.
+    // The targets' pause flags (and steward's probe requests, requestProbe) are read again this often (monotonic
+    // time), so a pause, resume or "probe now" made by another session (`mdsyncctl pause`, a steward on a shared
+    // workspace) takes effect within it.
     int pauseRecheckMs = 1000;
     int flushMs = 20; // outcomes are committed at most this long after they arrive...
     int flushMaxOutcomes = 512; // ...or when this many are waiting
@@ -75,6 +76,7 @@ struct DispatcherStats
     std::int64_t circuitsOpened = 0;
     std::int64_t circuitsClosed = 0;
     std::int64_t probes = 0; // probe calls sent to targets with an open circuit
+    std::int64_t probeRequests = 0; // steward's probe requests (requestProbe) that made a probe due at once
 };
 
 // Live state of one target, for status displays.
@@ -100,6 +102,15 @@ struct TargetState
 // flags at start() and again every DispatcherOptions::pauseRecheckMs. An unknown target is refused.
 Result<void> setTargetPaused(
     Workspace& ws, const std::string& target, bool paused, const std::string& actor, const std::string& reason);
+
+// A steward's "probe now" for a target whose circuit is open (docs/DISPATCHER.md "Circuit breaker"): records the
+// request in the workspace (system.probe_requested_at) with an audit entry "target.probe" (reason required, the
+// permission to pause targets). The dispatcher that serves the target, in this process or another, sees the request
+// where it re-reads the pause flags and sends its next probe at once: one probe, whose answer decides as any probe's
+// (an answer closes the circuit; a failure keeps it open without lengthening the probe interval). Refused for an
+// unknown target, a paused one, and one whose circuit is not open.
+Result<void> requestProbe(
+    Workspace& ws, const std::string& target, const std::string& actor, const std::string& reason);
 
 // Sends the outbox. Runs on the thread that owns the read-write Workspace (the single writer), with
 // asynchronous connectors on the same thread; never blocks on the network.

@@ -479,6 +479,49 @@ private Q_SLOTS:
         QVERIFY2(mt.out.contains("QMS (paused)"), qPrintable(show(mt)));
     }
 
+    // `mdsyncctl probe` (issue 19 item 3): refused without a reason, for a target whose circuit is closed and for a
+    // paused one; for an open circuit it records the request for the dispatcher (tst_breaker: the probe goes) and
+    // audits it.
+    void probeTargetWithAnOpenCircuit()
+    {
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        auto probe = [&](const QString& reason) {
+            QStringList args = { QStringLiteral("probe"), QStringLiteral("--target"), QStringLiteral("QMS"),
+                QStringLiteral("--workspace"), ws };
+            if (!reason.isEmpty())
+                args << QStringLiteral("--reason") << reason;
+            return runCtl(args);
+        };
+        const CtlResult noReason = probe({});
+        QVERIFY2(noReason.exitCode != 0 && noReason.err.contains("needs --reason"), qPrintable(show(noReason)));
+        const CtlResult closed = probe(QStringLiteral("QMS is back"));
+        QVERIFY2(closed.exitCode != 0 && closed.err.contains("circuit is not open"), qPrintable(show(closed)));
+        {
+            RawConnection raw(ws);
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO target_circuit(target_id, state, opened_at, updated_at)"
+                                            " VALUES ('QMS', 'open', 1000, 1000)"))
+                        .isEmpty());
+        }
+        const CtlResult p = runCtl({ QStringLiteral("pause"), QStringLiteral("--target"), QStringLiteral("QMS"),
+            QStringLiteral("--reason"), QStringLiteral("upgrade"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(p.exitCode == 0, qPrintable(show(p)));
+        const CtlResult paused = probe(QStringLiteral("QMS is back"));
+        QVERIFY2(paused.exitCode != 0 && paused.err.contains("paused"), qPrintable(show(paused)));
+        const CtlResult r = runCtl({ QStringLiteral("resume"), QStringLiteral("--target"), QStringLiteral("QMS"),
+            QStringLiteral("--reason"), QStringLiteral("upgrade done"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(r.exitCode == 0, qPrintable(show(r)));
+        const CtlResult ok = probe(QStringLiteral("QMS is back"));
+        QVERIFY2(ok.exitCode == 0 && ok.out.contains("probe of QMS requested"), qPrintable(show(ok)));
+        RawConnection raw(ws);
+        QCOMPARE(scalar(raw.db(),
+                     QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'target.probe'"
+                                    " AND subject = 'target/QMS' AND reason = 'QMS is back'"))
+                     .toInt(),
+            1);
+        QVERIFY(!scalar(raw.db(), QStringLiteral("SELECT probe_requested_at FROM system WHERE id = 'QMS'")).isNull());
+    }
+
     void secondWriterRefused()
     {
         MDSYNC_SQLITE_ONLY("the file's writer lock (one writer per file); on PostgreSQL several writers share a "

@@ -1,12 +1,14 @@
 // The exception backlog view: the model under QAbstractItemModelTester, filters against SQL, a bulk replay of
 // 1,000 failed deliveries that keeps the UI thread responsive, keyboard-first assign and discard (and the core
-// refusing a user without the role), a correction refused by the core, and four-eyes.
+// refusing a user without the role), a correction refused by the core, four-eyes, and the actions of a target outage
+// incident (probe now, pause / resume the target).
 
 #include "access/roles.h"
 #include "corecontroller.h"
 #include "dbreader.h"
 #include "models/exceptionsmodel.h"
 #include "steward/rolegrants.h"
+#include "store/readviews.h"
 #include "views/exceptionsview.h"
 #include "widgets/exceptiondetail.h"
 #include "widgets/exceptionproblem.h"
@@ -17,6 +19,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QGroupBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -683,6 +686,92 @@ private Q_SLOTS:
         QVERIFY2(!d->noteText().contains(QStringLiteral("someone else")), qPrintable(d->noteText()));
         QCOMPARE(d->exceptionId(), ex3);
         feed.stop();
+    }
+
+    // Issue 19 item 3: a target_outage incident offers "Probe now" and "Pause target" / "Resume target" (with a
+    // reason); other exceptions do not. Pausing goes through the core and pauses the target in the workspace.
+    void targetOutageIncidentProbesAndPausesItsTarget()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        QVERIFY(makeBacklog(tw, 1));
+        {
+            RawConnection raw(tw.path());
+            for (const char* sql : {
+                     "INSERT INTO exception(stage, category, severity, status, created_at, updated_at, target_id,"
+                     " message, details) VALUES ('delivery', 'target_outage', 'high', 'open', 1000, 1000, 'QMS',"
+                     " 'QMS is down since 1970-01-01T00:00:01Z: 1 deliveries wait', '{}')",
+                     "INSERT INTO target_circuit(target_id, state, opened_at, last_error, probe_interval_ms,"
+                     " next_probe_at, probes, incident_id, updated_at) SELECT 'QMS', 'open', 1000, 'connection"
+                     " refused', 30000, 31000, 0, id, 1000 FROM exception WHERE category = 'target_outage'",
+                 })
+                QVERIFY2(raw.exec(QString::fromUtf8(sql)).isEmpty(), sql);
+        }
+        tw.close();
+        const qint64 incident
+            = countSql(tw.path(), QStringLiteral("SELECT id FROM exception WHERE category = 'target_outage'"));
+        const qint64 rejected
+            = countSql(tw.path(), QStringLiteral("SELECT min(id) FROM exception WHERE category = 'rejected'"));
+        QVERIFY(incident > 0 && rejected > 0);
+        const auto qmsPaused = [&tw]() -> int {
+            RawConnection raw(tw.path());
+            QSqlDatabase db = raw.db();
+            auto d = read::dashboard(db);
+            if (!d)
+                return -1;
+            for (const auto& sys : d->systems)
+                if (sys.id == QLatin1String("QMS"))
+                    return sys.paused ? 1 : 0;
+            return -1;
+        };
+        QCOMPARE(qmsPaused(), 0);
+
+        Rig r;
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+        ExceptionDetailPane* d = r.view->detail();
+        QVERIFY(selectException(r, rejected));
+        QVERIFY(d->outageBox()->isHidden()); // not an outage: no target actions
+        QVERIFY(selectException(r, incident));
+        QTRY_VERIFY(d->outageBox()->isVisible());
+        QCOMPARE(d->probeButton()->text(), QStringLiteral("Probe now"));
+        QCOMPARE(d->pauseTargetButton()->text(), QStringLiteral("Pause target"));
+        QVERIFY(!d->pauseTargetButton()->isEnabled()); // a reason first
+        QVERIFY(!d->probeButton()->isEnabled());
+        d->outageReasonEdit()->setText(QStringLiteral("QMS is back, says plant IT"));
+        QVERIFY(d->probeButton()->isEnabled());
+
+        // Probe now: recorded for the dispatcher and audited.
+        QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+        QTest::mouseClick(d->probeButton(), Qt::LeftButton);
+        QVERIFY(done.wait(10000));
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        QVERIFY2(d->outageMessage().contains(QStringLiteral("requested")), qPrintable(d->outageMessage()));
+        QCOMPARE(countSql(tw.path(),
+                     QStringLiteral("SELECT count(*) FROM system WHERE id = 'QMS' AND probe_requested_at IS NOT NULL")),
+            1);
+
+        // Pause target: the system's pause flag is set; the button then offers to resume.
+        d->outageReasonEdit()->setText(QStringLiteral("stop hammering QMS during its upgrade"));
+        QTRY_VERIFY(d->pauseTargetButton()->isEnabled());
+        QTest::mouseClick(d->pauseTargetButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
+        QVERIFY2(done.at(1).at(0).toBool(), qPrintable(done.at(1).at(1).toString()));
+        QCOMPARE(qmsPaused(), 1);
+        QTRY_COMPARE(d->pauseTargetButton()->text(), QStringLiteral("Resume target"));
+        QVERIFY(!d->probeButton()->isEnabled()); // a paused target is sent nothing, probes included
+        QCOMPARE(countSql(tw.path(),
+                     QStringLiteral("SELECT count(*) FROM audit_log WHERE actor = 'sam' AND subject = 'target/QMS'"
+                                    " AND action IN ('target.probe', 'target.pause')")),
+            2);
+
+        // Resume: without a reason the button stays disabled; with one the target runs again.
+        d->outageReasonEdit()->setText(QStringLiteral("upgrade done"));
+        QTRY_VERIFY(d->pauseTargetButton()->isEnabled());
+        QTest::mouseClick(d->pauseTargetButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 10000);
+        QVERIFY2(done.at(2).at(0).toBool(), qPrintable(done.at(2).at(1).toString()));
+        QCOMPARE(qmsPaused(), 0);
     }
 
     void fourEyesOnACriticalCorrection()

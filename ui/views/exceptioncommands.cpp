@@ -2,6 +2,7 @@
 
 #include "engine/embeddedcore.h"
 #include "steward/steward.h"
+#include "sync/dispatcher.h"
 
 #include <set>
 
@@ -148,6 +149,24 @@ CoreCommand exceptionDryRunCommand(std::int64_t exceptionId)
         if (!r)
             return makeError(r.error());
         return r->toJson();
+    };
+}
+
+CoreCommand targetPauseCommand(std::string target, bool paused, std::string reason)
+{
+    return [target = std::move(target), paused, reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
+        if (auto r = setTargetPaused(*c.core.ws, target, paused, c.actor, reason); !r)
+            return makeError(r.error());
+        return json { { "action", paused ? "pause" : "resume" }, { "target", target } };
+    };
+}
+
+CoreCommand targetProbeCommand(std::string target, std::string reason)
+{
+    return [target = std::move(target), reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
+        if (auto r = requestProbe(*c.core.ws, target, c.actor, reason); !r)
+            return makeError(r.error());
+        return json { { "action", "probe" }, { "target", target } };
     };
 }
 

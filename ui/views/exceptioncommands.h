@@ -41,5 +41,9 @@ CoreCommand exceptionCorrectionCommand(std::int64_t exceptionId, nlohmann::json 
 CoreCommand correctionDecisionCommand(std::int64_t correctionId, bool approve, std::string reason);
 // Replay dry run of one exception (changes nothing): ReplayJobResult JSON.
 CoreCommand exceptionDryRunCommand(std::int64_t exceptionId);
+// A target_outage incident's actions (core/sync/dispatcher.h): pause or resume the target, probe it now. Result
+// {"action": "pause"|"resume"|"probe", "target"}.
+CoreCommand targetPauseCommand(std::string target, bool paused, std::string reason);
+CoreCommand targetProbeCommand(std::string target, std::string reason);
 
 } // namespace mdsync::ui

@@ -49,8 +49,10 @@ Result<ExceptionDetailData> exLoadDetail(QSqlDatabase& db, qint64 id, const std:
     ExceptionDetailData d;
     static_cast<read::ExceptionDetail&>(d) = std::move(detail).value();
     if (auto roles = rolesOf(db, actor))
-        for (Role r : roles->roles)
+        for (Role r : roles->roles) {
             d.mayApprove = d.mayApprove || allows(r, Action::Approve);
+            d.mayPauseTarget = d.mayPauseTarget || allows(r, Action::PauseTarget);
+        }
     for (const auto& l : d.lineage)
         d.history << QStringLiteral("L\t%1\t%2\t%3\t%4")
                          .arg(exDetailTime(l.at), l.kind, l.actor.isEmpty() ? l.system : l.actor, l.detail);
@@ -82,6 +84,31 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     layout->addWidget(m_title);
     layout->addWidget(m_note);
     layout->addWidget(m_message);
+
+    // A target outage (one incident for a target that is down): probe it now, pause or resume it.
+    m_outage = new QGroupBox(tr("Target outage"), this);
+    m_outage->setObjectName(QStringLiteral("outageActions"));
+    auto* ol = new QVBoxLayout(m_outage);
+    m_outageLabel = new QLabel(m_outage);
+    m_outageLabel->setWordWrap(true);
+    ol->addWidget(m_outageLabel);
+    auto* outageRow = new QHBoxLayout;
+    m_outageReason = new QLineEdit(m_outage);
+    m_outageReason->setPlaceholderText(tr("Reason (required, goes into the audit log)"));
+    m_probe = new QPushButton(tr("Probe now"), m_outage);
+    m_probe->setToolTip(tr("Send one probe to the target at once instead of waiting for the next scheduled one. If "
+                           "the target answers, the circuit closes and the waiting deliveries are sent."));
+    m_pauseTarget = new QPushButton(tr("Pause target"), m_outage);
+    outageRow->addWidget(m_outageReason, 1);
+    outageRow->addWidget(m_probe);
+    outageRow->addWidget(m_pauseTarget);
+    ol->addLayout(outageRow);
+    m_outageResult = new QLabel(m_outage);
+    m_outageResult->setWordWrap(true);
+    m_outageResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    ol->addWidget(m_outageResult);
+    m_outage->hide();
+    layout->addWidget(m_outage);
 
     m_tabs = new QTabWidget(this);
     layout->addWidget(m_tabs, 1);
@@ -193,6 +220,9 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     connect(m_approve, &QPushButton::clicked, this, &ExceptionDetailPane::approve);
     connect(m_reject, &QPushButton::clicked, this, &ExceptionDetailPane::reject);
     connect(m_dryRunButton, &QPushButton::clicked, this, &ExceptionDetailPane::dryRun);
+    connect(m_probe, &QPushButton::clicked, this, &ExceptionDetailPane::probeTarget);
+    connect(m_pauseTarget, &QPushButton::clicked, this, &ExceptionDetailPane::toggleTargetPause);
+    connect(m_outageReason, &QLineEdit::textChanged, this, &ExceptionDetailPane::updateOutageActions);
     setEnabled(false);
     validateEditor();
 }
@@ -232,6 +262,7 @@ void ExceptionDetailPane::showException(qint64 id)
     if (id == m_data.id && m_loaded)
         return;
     if (id != m_data.id) {
+        m_outageResult->clear();
         m_correctionResult->clear();
         m_diff->clear();
         m_editor->clear();
@@ -356,6 +387,7 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
         m_raw->clear();
         m_history->clear();
         m_fourEyes->hide();
+        m_outage->hide();
         return;
     }
     const StatusLook sev = severityLook(d.severity);
@@ -380,6 +412,7 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
     if (newException && m_editor->toPlainText().isEmpty() && payload && !d.payloadOverride.isEmpty())
         m_editor->setPlainText(exPrettyJson(d.payloadOverride));
     m_dryRunButton->setEnabled(payload);
+    updateOutageActions();
 
     // Four-eyes.
     if (d.correctionId && d.correctionStatus == QLatin1String("awaiting_approval")) {
@@ -430,10 +463,80 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
     Q_EMIT loaded(d.id);
 }
 
+void ExceptionDetailPane::updateOutageActions()
+{
+    const bool outage = m_loaded && m_data.category == QLatin1String("target_outage") && !m_data.target.isEmpty();
+    m_outage->setVisible(outage);
+    if (!outage)
+        return;
+    QString text = m_data.circuitOpen
+        ? tr("%1 is down: its deliveries wait and one probe goes out at growing intervals.").arg(m_data.target)
+        : tr("The circuit of %1 is closed: the target answers again, there is nothing to probe.").arg(m_data.target);
+    if (m_data.targetPaused)
+        text += QLatin1Char(' ') + tr("%1 is paused: nothing is sent to it, probes included.").arg(m_data.target);
+    if (!m_data.mayPauseTarget)
+        text += QLatin1Char(' ') + tr("Probing and pausing a target need the steward or admin role.");
+    m_outageLabel->setText(text);
+    m_pauseTarget->setText(m_data.targetPaused ? tr("Resume target") : tr("Pause target"));
+    const bool may = m_data.mayPauseTarget && !m_busy && !m_outageReason->text().trimmed().isEmpty();
+    m_probe->setEnabled(may && m_data.circuitOpen && !m_data.targetPaused);
+    m_pauseTarget->setEnabled(may);
+}
+
+QString ExceptionDetailPane::outageMessage() const
+{
+    return m_outageResult->text();
+}
+
+void ExceptionDetailPane::probeTarget()
+{
+    runTargetCommand(QStringLiteral("probe"), false, false);
+}
+
+void ExceptionDetailPane::toggleTargetPause()
+{
+    runTargetCommand(QStringLiteral("pause"), true, !m_data.targetPaused);
+}
+
+// `pause`: pause (`paused`) or resume the incident's target; otherwise probe it. The core checks and audits.
+void ExceptionDetailPane::runTargetCommand(const QString& what, bool pause, bool paused)
+{
+    if (!m_data.id || m_busy || m_data.target.isEmpty())
+        return;
+    const std::string target = m_data.target.toStdString();
+    const std::string reason = m_outageReason->text().trimmed().toStdString();
+    setBusy(true);
+    m_outageResult->setText(tr("Submitting…"));
+    const qint64 id = m_data.id;
+    const QString targetName = m_data.target;
+    m_ctx.core->submit(pause ? targetPauseCommand(target, paused, reason) : targetProbeCommand(target, reason),
+        exGuarded(this, [this, id, what, paused, targetName](bool ok, const QString& error, const nlohmann::json&) {
+            setBusy(false);
+            if (id == m_data.id) {
+                if (!ok)
+                    m_outageResult->setText(tr("✘ Refused by the core (nothing was changed): %1").arg(error));
+                else if (what == QLatin1String("probe"))
+                    m_outageResult->setText(tr("✔ Probe of %1 requested: the dispatcher sends it within a second; "
+                                               "the incident closes if the target answers.")
+                                                .arg(targetName));
+                else
+                    m_outageResult->setText(
+                        paused ? tr("✔ %1 paused.").arg(targetName) : tr("✔ %1 resumed.").arg(targetName));
+                if (ok)
+                    m_outageReason->clear();
+                m_loaded = false;
+                m_openedStatus.clear(); // the steward's own action
+                reload();
+            }
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
 void ExceptionDetailPane::setBusy(bool busy)
 {
     m_busy = busy;
     validateEditor();
+    updateOutageActions();
     if (busy) {
         m_approve->setEnabled(false);
         m_reject->setEnabled(false);

@@ -32,6 +32,7 @@ struct ProblemTable;
 struct ExceptionDetailData : read::ExceptionDetail
 {
     bool mayApprove = false; // the current user has a role that approves
+    bool mayPauseTarget = false; // ... that pauses (and probes) targets
     QStringList history; // "L|A <tab> time <tab> kind <tab> actor <tab> detail", lineage then audit, each oldest first
 };
 
@@ -63,6 +64,9 @@ public:
     void approve();
     void reject();
     void dryRun();
+    // A target_outage incident: probe its target now, pause or resume it (the reason from outageReasonEdit()).
+    void probeTarget();
+    void toggleTargetPause();
 
     // For tests and the status line.
     QPlainTextEdit* editor() const { return m_editor; }
@@ -75,6 +79,11 @@ public:
     QTableWidget* problemTable() const { return m_problem; }
     QString problemHeading() const;
     QPlainTextEdit* rawPayloadView() const { return m_raw; }
+    QGroupBox* outageBox() const { return m_outage; }
+    QPushButton* probeButton() const { return m_probe; }
+    QPushButton* pauseTargetButton() const { return m_pauseTarget; }
+    QLineEdit* outageReasonEdit() const { return m_outageReason; }
+    QString outageMessage() const;
 
 Q_SIGNALS:
     void loaded(qint64 id);
@@ -88,6 +97,8 @@ private:
     void setBusy(bool busy);
     void updateNote();
     void showProblem(const ProblemTable& t);
+    void updateOutageActions();
+    void runTargetCommand(const QString& what, bool pause, bool paused);
 
     AppContext m_ctx;
     QueryChannel m_channel;
@@ -120,6 +131,12 @@ private:
     QPushButton* m_approve;
     QPushButton* m_reject;
     QTreeWidget* m_history;
+    QGroupBox* m_outage; // target_outage incidents only
+    QLabel* m_outageLabel;
+    QLineEdit* m_outageReason;
+    QPushButton* m_probe;
+    QPushButton* m_pauseTarget;
+    QLabel* m_outageResult;
 };
 
 } // namespace mdsync::ui
