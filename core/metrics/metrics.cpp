@@ -430,11 +430,15 @@ Result<json> outageKpis(const QSqlDatabase& db, TimeMs now, std::int64_t windowM
     auto minutes = [](std::int64_t ms) { return std::round(static_cast<double>(ms) / 6000.0) / 10.0; };
     struct PerTarget
     {
-        std::int64_t resolved = 0, resolvedMs = 0, outageMs = 0;
+        std::int64_t resolved = 0;
+        std::int64_t resolvedMs = 0;
+        std::int64_t outageMs = 0;
         json downSince;
     };
     std::map<std::string, PerTarget> per;
-    std::int64_t resolved = 0, resolvedMs = 0, outageMs = 0;
+    std::int64_t resolved = 0;
+    std::int64_t resolvedMs = 0;
+    std::int64_t outageMs = 0;
 
     // Ended outages: the resolved incidents, clipped to the window for the minutes; the MTTR over whole outages.
     auto ended = read::resolvedOutages(db, from, target);
