@@ -105,7 +105,9 @@ Commands:
   verify-export DIR                        check a received export offline (files, hashes, the chain)
   metrics [--window MINUTES] [--target T]  KPIs: backlog, acked/retrying/held/failed, latency p50/p95, SLA breaches,
           [--format kpis|series]           exception aging, retry rate, MTTR, replay success, duplicates prevented
-                                           (window default 60 min); --format series --target T: per minute
+          [--outage-days N]                (window default 60 min); target outages: down now, outage minutes and
+                                           MTTR over the last N days (default 30); --format series --target T:
+                                           per minute
   alerts [--status open|acknowledged|cleared|all] [--evaluate]
                                            alerts raised by the alert rules (--evaluate runs the rules now;
                                            `run` evaluates them every 30 s)
@@ -172,6 +174,7 @@ const std::set<QString> kValueOptions = {
     QStringLiteral("older-than"), QStringLiteral("error"), QStringLiteral("job"), QStringLiteral("name"),
     QStringLiteral("match"), QStringLiteral("action"), QStringLiteral("file"), QStringLiteral("kind"),
     QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
+    QStringLiteral("outage-days"),
     // clang-format on
 };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
@@ -482,6 +485,13 @@ int cmdOverview(const Args& a, Workspace* open = nullptr)
             paused << jstr(p);
         out() << "\nPaused (queuing, sending nothing; mdsyncctl resume --target T): "
               << paused.join(QStringLiteral(", ")) << '\n';
+    }
+    if (!o->at("open_circuits").empty()) {
+        out() << "\nDown (circuit open: deliveries wait, a probe at growing intervals tells when it is back):\n";
+        for (const auto& c : o->at("open_circuits"))
+            out() << "  " << jstr(c["target"]) << " down since " << jstr(c["since"]) << ", " << jstr(c["waiting"])
+                  << " waiting, next probe at " << jstr(c["next_probe_at"]) << ", incident #" << jstr(c["incident_id"])
+                  << ", last error: " << jstr(c["last_error"]) << '\n';
     }
     out() << "\nOpen exceptions:";
     if (o->at("open_exceptions").empty())

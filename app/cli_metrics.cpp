@@ -73,6 +73,24 @@ void printKpis(const json& k)
     out() << "replay success rate: " << percent(k["replay"]["success_rate"]) << " (" << jstr(k["replay"]["acked"])
           << " acked, " << jstr(k["replay"]["failed"]) << " failed again)\n";
     out() << "duplicates prevented: " << jstr(k["duplicates_prevented"]["total"]) << '\n';
+
+    const json& o = k["outages"];
+    const std::int64_t days = o["window_minutes"].get<std::int64_t>() / (24 * 60);
+    out() << "\nTarget outages (circuit open) over the last " << days << (days == 1 ? " day" : " days") << ": "
+          << jstr(o["outage_minutes"]) << " outage min, MTTR " << ms(o["mttr_ms"]) << " (" << jstr(o["resolved"])
+          << " ended), " << jstr(o["down_now"]) << " down now\n";
+    for (const json& d : o["down"])
+        out() << "  " << jstr(d["target"]) << " down since " << jstr(d["since"]) << " (" << ms(d["down_ms"]) << ", "
+              << jstr(d["waiting"]) << " waiting)\n";
+    rows.clear();
+    for (auto it = o["by_target"].begin(); it != o["by_target"].end(); ++it)
+        rows.push_back(
+            { q(it.key()), jstr(it.value()["outage_minutes"]), jstr(it.value()["resolved"]), ms(it.value()["mttr_ms"]),
+                it.value()["down_since"].is_null() ? QStringLiteral("-") : jstr(it.value()["down_since"]) });
+    if (!rows.empty())
+        printTable({ QStringLiteral("TARGET"), QStringLiteral("OUTAGE MIN"), QStringLiteral("ENDED"),
+                       QStringLiteral("MTTR"), QStringLiteral("DOWN SINCE") },
+            rows);
 }
 
 void printAlerts(const json& list)
@@ -100,6 +118,14 @@ int cmdMetrics(const Args& a)
         return fail(QStringLiteral("--window takes a number of minutes (1 to 527040), got '%1'")
                         .arg(a.value(QStringLiteral("window"))));
     o.target = a.value(QStringLiteral("target")).toStdString();
+    {
+        bool ok = false;
+        const qint64 days = a.value(QStringLiteral("outage-days"), QStringLiteral("30")).toLongLong(&ok);
+        if (!ok || days <= 0 || days > 3660)
+            return fail(QStringLiteral("--outage-days takes a number of days (1 to 3660), got '%1'")
+                            .arg(a.value(QStringLiteral("outage-days"))));
+        o.outageWindowMs = days * 24 * 60 * 60 * 1000;
+    }
     const QString format = a.value(QStringLiteral("format"), QStringLiteral("kpis"));
     if (format != QLatin1String("kpis") && format != QLatin1String("series"))
         return fail(QStringLiteral("metrics --format takes kpis or series, got '%1'").arg(format));

@@ -4,6 +4,7 @@
 #include "access/roles.h"
 #include "metrics/alerts.h"
 #include "steward/rolegrants.h"
+#include "store/circuitstore.h"
 #include "workspacefixture.h"
 
 #include <QSqlQuery>
@@ -237,6 +238,128 @@ private Q_SLOTS:
         QVERIFY(listed.ok());
         QCOMPARE(listed->size(), std::size_t(1));
         QCOMPARE(listed.value()[0]["acked_by"].get<std::string>(), std::string("sam"));
+    }
+
+    // target_outage_over: one alert per rule and target once the circuit has been open longer than `minutes`,
+    // refreshed while it stays open, cleared when it closes; a rule limited to targets ignores the others.
+    void targetOutageOverFiresAfterNMinutesAndClears()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        QVERIFY(tw.makeAdmin("ada").isEmpty());
+        const json rules = { { "rules",
+            json::array({ { { "id", "down-15" }, { "kind", "target_outage_over" }, { "minutes", 15 } },
+                { { "id", "mes-down-60" }, { "kind", "target_outage_over" }, { "minutes", 60 },
+                    { "targets", { "MES-P100" } }, { "severity", "critical" } } }) } };
+        QVERIFY(setAlertRules(tw.as("ada"), "ada", rules, "outage rules").ok());
+        CircuitStore circuits;
+        QString error;
+        QVERIFY2(circuits.prepare(tw.db(), error), qPrintable(error));
+        const TimeMs opened = at("2026-12-05T10:42:00Z");
+        const TimeMs minute = 60 * 1000;
+        CircuitRow row;
+        row.target = "ERP";
+        row.open = true;
+        row.openedAt = opened;
+        row.lastError = "retryable: connection refused";
+        row.probeIntervalMs = 5000;
+        row.nextProbeAt = opened + 5000;
+        row.incidentId = circuits.openIncident("ERP", opened, "ERP is down", "{}");
+        circuits.save(row, opened);
+        AlertEngine engine(tw.ws());
+        auto alerts = [&](const QString& where) { return count(tw.db(), QStringLiteral("alert"), where); };
+
+        // Open for 15 minutes exactly: not longer than 15, nothing fires.
+        auto early = engine.evaluate(opened + 15 * minute);
+        QVERIFY2(early.ok(), qPrintable(early.ok() ? QString() : early.error()));
+        QVERIFY(early->fired.empty());
+        QCOMPARE(alerts({}), 0);
+        // 16 minutes: the 15-minute rule fires for ERP; the MES-only rule does not.
+        auto fired = engine.evaluate(opened + 16 * minute);
+        QVERIFY(fired.ok());
+        QCOMPARE(fired->fired.size(), std::size_t(1));
+        QCOMPARE(fired->fired[0].dedupKey, std::string("down-15:ERP"));
+        QVERIFY2(fired->fired[0].message.find("ERP is down since 2026-12-05T10:42") == 0
+                && fired->fired[0].message.find("connection refused") != std::string::npos,
+            fired->fired[0].message.c_str());
+        QCOMPARE(alerts(QStringLiteral("status = 'open' AND target_id = 'ERP' AND severity = 'high'")), 1);
+        // Still down two hours later: the same alert is refreshed, not a second one.
+        auto later = engine.evaluate(opened + 120 * minute);
+        QVERIFY(later.ok());
+        QVERIFY(later->fired.empty());
+        QCOMPARE(later->refreshed.size(), std::size_t(1));
+        QCOMPARE(alerts({}), 1);
+        // MES-P100 down for 61 minutes: both rules fire for it.
+        CircuitRow mes = row;
+        mes.target = "MES-P100";
+        mes.openedAt = opened + 59 * minute;
+        mes.incidentId = circuits.openIncident("MES-P100", mes.openedAt, "MES-P100 is down", "{}");
+        circuits.save(mes, mes.openedAt);
+        auto both = engine.evaluate(opened + 120 * minute);
+        QVERIFY(both.ok());
+        QCOMPARE(both->fired.size(), std::size_t(2));
+        QCOMPARE(alerts(QStringLiteral("status = 'open' AND target_id = 'MES-P100'")), 2);
+        QCOMPARE(alerts(QStringLiteral("rule = 'mes-down-60' AND severity = 'critical'")), 1);
+        // ERP's circuit closes: its alert clears, MES-P100's stay.
+        CircuitRow up;
+        up.target = "ERP";
+        circuits.save(up, opened + 121 * minute);
+        auto cleared = engine.evaluate(opened + 122 * minute);
+        QVERIFY(cleared.ok());
+        QCOMPARE(cleared->cleared.size(), std::size_t(1));
+        QCOMPARE(cleared->cleared[0].dedupKey, std::string("down-15:ERP"));
+        QCOMPARE(alerts(QStringLiteral("status = 'cleared'")), 1);
+        QCOMPARE(alerts(QStringLiteral("status = 'open'")), 2);
+    }
+
+    void targetOutageOverParseErrorsNameTheRuleAndField_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("no minutes") << QStringLiteral("{\"id\": \"down\", \"kind\": \"target_outage_over\"}")
+                                    << QStringLiteral("alert rule 'down': target_outage_over needs 'minutes'");
+        QTest::newRow("negative") << QStringLiteral(
+            "{\"id\": \"down\", \"kind\": \"target_outage_over\", \"minutes\": -1}")
+                                  << QStringLiteral("alert rule 'down': target_outage_over needs 'minutes'");
+        QTest::newRow("fraction") << QStringLiteral(
+            "{\"id\": \"down\", \"kind\": \"target_outage_over\", \"minutes\": 2.5}")
+                                  << QStringLiteral("alert rule 'down': target_outage_over needs 'minutes'");
+        QTest::newRow("text") << QStringLiteral(
+            "{\"id\": \"down\", \"kind\": \"target_outage_over\", \"minutes\": \"15\"}")
+                              << QStringLiteral("alert rule 'down': target_outage_over needs 'minutes'");
+        QTest::newRow("targets not a list") << QStringLiteral(
+            "{\"id\": \"down\", \"kind\": \"target_outage_over\", \"minutes\": 5, \"targets\": \"ERP\"}")
+                                            << QStringLiteral("alert rule 'down': 'targets' must be a list of strings");
+        QTest::newRow("domains") << QStringLiteral(
+            "{\"id\": \"down\", \"kind\": \"target_outage_over\", \"minutes\": 5,"
+            " \"domains\": [\"item\"]}")
+                                 << QStringLiteral("alert rule 'down': target_outage_over is about targets");
+    }
+    void targetOutageOverParseErrorsNameTheRuleAndField()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QString, error);
+        const json doc = { { "rules", json::array({ json::parse(rule.toStdString()) }) } };
+        const auto r = parseAlertRules(doc);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().startsWith(error), qPrintable(r.error()));
+        // The shipped default has one such rule: 15 minutes, severity high.
+        const json good = { { "rules",
+            json::array({ { { "id", "down" }, { "kind", "target_outage_over" }, { "minutes", 5 },
+                { "targets", { "ERP" } } } }) } };
+        auto ok = parseAlertRules(good);
+        QVERIFY(ok.ok());
+        QCOMPARE(ok->at(0).minutes, std::int64_t(5));
+        QCOMPARE(ok->at(0).targets, std::vector<std::string> { "ERP" });
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        auto defaults = activeAlertRules(tw.ws());
+        QVERIFY(defaults.ok());
+        const auto it = std::find_if(defaults->begin(), defaults->end(),
+            [](const AlertRule& a) { return a.kind == AlertRule::Kind::TargetOutageOver; });
+        QVERIFY(it != defaults->end());
+        QCOMPARE(it->minutes, std::int64_t(15));
+        QCOMPARE(it->severity, std::string("high"));
     }
 };
 

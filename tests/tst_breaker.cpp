@@ -10,6 +10,7 @@
 #include "connectors/restconnector.h"
 #include "demo/simulatedsystem.h"
 #include "dispatcherharness.h"
+#include "metrics/metrics.h"
 #include "steward/rolegrants.h"
 #include "store/readqueries.h"
 #include "sync/dispatcher.h"
@@ -255,6 +256,18 @@ private Q_SLOTS:
                            .arg(durationMs)
                            .arg(downMs)
                            .arg(openSeenMs)));
+        // The outage KPIs read the dispatcher's incident: one ended outage of MES-P100, its duration the MTTR.
+        {
+            KpiOptions ko;
+            auto k = computeKpis(h.tw.db(), ko);
+            QVERIFY2(k, k ? "" : qPrintable(k.error()));
+            const json& o = k.value()["outages"];
+            QCOMPARE(o.value("down_now", -1), 0);
+            QCOMPARE(o.value("resolved", -1), 1);
+            QCOMPARE(o["mttr_ms"].get<std::int64_t>(), resolved["duration_ms"].get<std::int64_t>());
+            QCOMPARE(o["by_target"]["MES-P100"]["outage_ms"].get<std::int64_t>(),
+                resolved["duration_ms"].get<std::int64_t>());
+        }
         QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("status = 'failed'")), 0);
         QCOMPARE(count(h.tw.db(), QStringLiteral("target_circuit"), QStringLiteral("state = 'open'")), 0);
         // Every object has its newest revision at the target, each delivery applied at most once, in order.

@@ -7,6 +7,7 @@
 #include "metrics/metrics.h"
 #include "steward/exceptionactions.h"
 #include "steward/rolegrants.h"
+#include "store/circuitstore.h"
 #include "sync/dispatcher.h"
 #include "workspacefixture.h"
 
@@ -335,6 +336,103 @@ private Q_SLOTS:
         QVERIFY(k3.ok());
         QCOMPARE(k3.value()["duplicates_prevented"]["idempotent_event"].get<int>(), 2);
         QCOMPARE(k3.value()["duplicates_prevented"]["total"].get<int>(), 2);
+    }
+
+    // Outage minutes and MTTR from the target_outage incidents the circuit store writes (one per outage, resolved
+    // with since_ms and duration_ms in its details, as the dispatcher does; tst_breaker checks the dispatcher's own)
+    // and from the open circuits, over a 30-day window: an outage that ended before the window is out, one that
+    // began before it counts its minutes inside and its whole duration in the MTTR, a running one counts its minutes
+    // but not in the MTTR, an incident resolved by hand (no duration) is not an ended outage.
+    void outageMinutesAndMttrFromIncidents()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        CircuitStore circuits;
+        QString error;
+        QVERIFY2(circuits.prepare(tw.db(), error), qPrintable(error));
+        const TimeMs now = at("2026-12-05T12:00:00Z");
+        const TimeMs minute = 60 * 1000;
+        const TimeMs day = 24 * 60 * minute;
+        auto outage = [&](const std::string& target, TimeMs since, TimeMs durationMs) {
+            const json open = { { "target", target }, { "since_ms", since }, { "last_error", "connection refused" } };
+            const std::int64_t id = circuits.openIncident(target, since, target + " is down", open.dump());
+            json closed = open;
+            closed["duration_ms"] = durationMs;
+            closed["resolved_at"] = formatRfc3339(since + durationMs);
+            circuits.resolveIncident(id, since + durationMs, target + " was down", closed.dump());
+            return id;
+        };
+        outage("ERP", now - 40 * day, 120 * minute); // ended before the window
+        outage("ERP", now - 30 * day - 10 * minute, 30 * minute); // 20 of its 30 minutes inside
+        outage("MES-P100", now - 120 * minute, 10 * minute);
+        {
+            // Resolved by hand while down: no duration recorded, not an ended outage.
+            const std::int64_t id = circuits.openIncident("MES-P100", now - 60 * minute, "down", "{}");
+            circuits.resolveIncident(id, now - 50 * minute, "resolved by a steward", "{}");
+        }
+        // WMS-P100 is down since 25 minutes: its circuit is open, with its open incident.
+        CircuitRow running;
+        running.target = "WMS-P100";
+        running.open = true;
+        running.openedAt = now - 25 * minute;
+        running.lastError = "retryable: connection refused";
+        running.probeIntervalMs = 5000;
+        running.nextProbeAt = now + 5000;
+        running.probes = 4;
+        running.incidentId = circuits.openIncident("WMS-P100", running.openedAt, "WMS-P100 is down", "{}");
+        circuits.save(running, now);
+
+        KpiOptions ko;
+        ko.now = now;
+        auto k = computeKpis(tw.db(), ko);
+        QVERIFY2(k.ok(), qPrintable(k.ok() ? QString() : k.error()));
+        const json& o = k.value()["outages"];
+        QCOMPARE(o["window_minutes"].get<std::int64_t>(), 30 * 24 * 60);
+        QCOMPARE(o["down_now"].get<int>(), 1);
+        QCOMPARE(o["down"][0]["target"].get<std::string>(), std::string("WMS-P100"));
+        QCOMPARE(o["down"][0]["down_ms"].get<std::int64_t>(), 25 * minute);
+        QCOMPARE(o["resolved"].get<int>(), 2);
+        QCOMPARE(o["mttr_ms"].get<std::int64_t>(), 20 * minute); // (30 + 10) / 2
+        QCOMPARE(o["outage_ms"].get<std::int64_t>(), (20 + 10 + 25) * minute);
+        QCOMPARE(o["outage_minutes"].get<double>(), 55.0);
+        const json& by = o["by_target"];
+        QCOMPARE(by["ERP"]["resolved"].get<int>(), 1);
+        QCOMPARE(by["ERP"]["outage_ms"].get<std::int64_t>(), 20 * minute);
+        QCOMPARE(by["ERP"]["mttr_ms"].get<std::int64_t>(), 30 * minute);
+        QVERIFY(by["ERP"]["down_since"].is_null());
+        QCOMPARE(by["MES-P100"]["resolved"].get<int>(), 1);
+        QCOMPARE(by["MES-P100"]["mttr_ms"].get<std::int64_t>(), 10 * minute);
+        QCOMPARE(by["WMS-P100"]["resolved"].get<int>(), 0);
+        QVERIFY(by["WMS-P100"]["mttr_ms"].is_null());
+        QCOMPARE(by["WMS-P100"]["outage_ms"].get<std::int64_t>(), 25 * minute);
+        QCOMPARE(by["WMS-P100"]["down_since"].get<std::string>(), formatRfc3339(now - 25 * minute));
+
+        // A longer window takes in the first outage; one target only.
+        ko.outageWindowMs = 60 * day;
+        ko.target = "ERP";
+        auto erp = computeKpis(tw.db(), ko);
+        QVERIFY2(erp.ok(), qPrintable(erp.ok() ? QString() : erp.error()));
+        const json& e = erp.value()["outages"];
+        QCOMPARE(e["resolved"].get<int>(), 2);
+        QCOMPARE(e["outage_ms"].get<std::int64_t>(), 150 * minute);
+        QCOMPARE(e["mttr_ms"].get<std::int64_t>(), 75 * minute);
+        QCOMPARE(e["down_now"].get<int>(), 0);
+        QVERIFY(!e["by_target"].contains("WMS-P100"));
+
+        // Closing the circuit: no target down; its incident (resolved with its duration) joins the MTTR.
+        json closed = { { "target", "WMS-P100" }, { "since_ms", running.openedAt }, { "duration_ms", 25 * minute } };
+        circuits.resolveIncident(running.incidentId, now, "WMS-P100 was down", closed.dump());
+        CircuitRow up;
+        up.target = "WMS-P100";
+        circuits.save(up, now);
+        ko.outageWindowMs = 30 * day;
+        ko.target.clear();
+        auto after = computeKpis(tw.db(), ko);
+        QVERIFY(after.ok());
+        QCOMPARE(after.value()["outages"]["down_now"].get<int>(), 0);
+        QCOMPARE(after.value()["outages"]["resolved"].get<int>(), 3);
+        QCOMPARE(after.value()["outages"]["outage_ms"].get<std::int64_t>(), (20 + 10 + 25) * minute);
+        QCOMPARE(after.value()["outages"]["mttr_ms"].get<std::int64_t>(), (30 + 10 + 25) * minute / 3);
     }
 };
 

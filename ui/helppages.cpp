@@ -68,8 +68,9 @@ QString HelpPages::html(const QString& id)
     if (id == QLatin1String("dashboard")) {
         body = tr("<p>The state of propagation at a glance, refreshed while the core runs.</p>")
             + helpList({ tr("<b>Tiles</b>: backlog, deliveries acknowledged in the last hour, retry rate, p95 latency,"
-                            " SLA breaches, open exceptions by severity and mean time to repair. Click a tile to"
-                            " open the list behind it."),
+                            " SLA breaches, open exceptions by severity, mean time to repair and target outages (the"
+                            " targets down now, the longest since when, outage minutes and mean time to recovery over"
+                            " 30 days). Click a tile to open the list behind it."),
                 tr("<b>Charts</b>: throughput and latency per target system, the age of open exceptions and"
                    " SLA compliance per domain. Click a bar to open the exceptions or objects it counts."),
                 tr("<b>System health</b>: each system is up, slow, down or paused, with its backlog and last"

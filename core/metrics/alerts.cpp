@@ -4,6 +4,7 @@
 #include "audit/auditlog.h"
 #include "config/configstore.h"
 #include "store/deliverystatus.h"
+#include "store/readqueries.h"
 #include "store/sqlerror.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
@@ -47,6 +48,8 @@ std::string kindName(AlertRule::Kind k)
         return "attribute_changed";
     case AlertRule::Kind::OpenExceptionsOver:
         return "open_exceptions_over";
+    case AlertRule::Kind::TargetOutageOver:
+        return "target_outage_over";
     }
     return "?";
 }
@@ -210,6 +213,30 @@ void openExceptionsOver(const QSqlDatabase& db, const AlertRule& rule, std::vect
     }
 }
 
+// target_outage_over: the open circuits (read::openCircuits) open for longer than the rule's minutes.
+void targetOutageOver(const QSqlDatabase& db, const AlertRule& rule, TimeMs now, std::vector<Firing>& out)
+{
+    auto circuits = read::openCircuits(db);
+    if (!circuits)
+        throw store::SqlError(QString(), circuits.error());
+    const std::int64_t limitMs = rule.minutes * 60000;
+    for (const read::OpenCircuit& c : circuits.value()) {
+        const std::int64_t downMs = now - c.sinceMs;
+        if (downMs <= limitMs || !emptyOrContains(rule.targets, c.target))
+            continue;
+        Firing f;
+        f.dedupKey = rule.id + ":" + c.target;
+        f.target = c.target;
+        f.message = c.target + " is down since " + formatRfc3339(c.sinceMs) + " (" + minutesText(downMs)
+            + ", longer than " + std::to_string(rule.minutes) + " min): " + std::to_string(c.waiting)
+            + " deliveries wait; last error: " + c.lastError;
+        f.details = { { "kind", "target_outage_over" }, { "since", formatRfc3339(c.sinceMs) },
+            { "down_minutes", downMs / 60000 }, { "minutes", rule.minutes }, { "waiting", c.waiting },
+            { "last_error", c.lastError }, { "incident_id", c.incidentId } };
+        out.push_back(std::move(f));
+    }
+}
+
 std::vector<std::string> stringList(const json& r, const char* field, const std::string& where, QString& error)
 {
     std::vector<std::string> out;
@@ -258,9 +285,11 @@ Result<std::vector<AlertRule>> parseAlertRules(const json& doc)
             rule.kind = AlertRule::Kind::AttributeChanged;
         else if (kind == "open_exceptions_over")
             rule.kind = AlertRule::Kind::OpenExceptionsOver;
+        else if (kind == "target_outage_over")
+            rule.kind = AlertRule::Kind::TargetOutageOver;
         else
             return makeError(QStringLiteral("%1: unknown kind '%2' (sla_unacked, attribute_changed,"
-                                            " open_exceptions_over)")
+                                            " open_exceptions_over, target_outage_over)")
                                  .arg(sqlText(where), sqlText(kind)));
         rule.severity = r.value("severity", std::string("high"));
         rule.description = r.value("description", std::string());
@@ -284,6 +313,17 @@ Result<std::vector<AlertRule>> parseAlertRules(const json& doc)
                 return makeError(QStringLiteral("%1: open_exceptions_over needs 'threshold' (a whole number >= 0)")
                                      .arg(sqlText(where)));
             rule.threshold = r["threshold"].get<std::int64_t>();
+        }
+        if (rule.kind == AlertRule::Kind::TargetOutageOver) {
+            if (!r.contains("minutes") || !r["minutes"].is_number_integer() || r["minutes"].get<std::int64_t>() < 0
+                || r["minutes"].get<std::int64_t>() > 366LL * 24 * 60)
+                return makeError(QStringLiteral("%1: target_outage_over needs 'minutes' (a whole number from 0 to"
+                                                " 527040)")
+                                     .arg(sqlText(where)));
+            if (!rule.domains.empty())
+                return makeError(QStringLiteral("%1: target_outage_over is about targets: 'domains' does not apply")
+                                     .arg(sqlText(where)));
+            rule.minutes = r["minutes"].get<std::int64_t>();
         }
         out.push_back(std::move(rule));
     }
@@ -396,6 +436,9 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
                 break;
             case AlertRule::Kind::OpenExceptionsOver:
                 openExceptionsOver(db, rule, firings);
+                break;
+            case AlertRule::Kind::TargetOutageOver:
+                targetOutageOver(db, rule, now, firings);
                 break;
             }
             for (Firing& f : firings) {

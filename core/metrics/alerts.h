@@ -7,7 +7,9 @@
 //  - attribute_changed: a revision that changed an attribute of a watched group of a domain (one alert per
 //    rule and object; only revisions newer than the rule's watermark in meta are read);
 //  - open_exceptions_over: more than `threshold` open exceptions for a domain (one alert per rule and domain;
-//    from kpi_counter 'open_exceptions', kept by triggers).
+//    from kpi_counter 'open_exceptions', kept by triggers);
+//  - target_outage_over: a target whose circuit has been open (the target down) for longer than `minutes` (one
+//    alert per rule and target; from target_circuit). It clears when the circuit closes.
 // Rules: the built-in resources/alerts/default-alert-rules.json, replaced as a whole by the workspace's meta
 // key "alert_rules" when it is set.
 //
@@ -30,15 +32,16 @@ class Workspace;
 
 struct AlertRule
 {
-    enum class Kind { SlaUnacked, AttributeChanged, OpenExceptionsOver };
+    enum class Kind { SlaUnacked, AttributeChanged, OpenExceptionsOver, TargetOutageOver };
     std::string id;
     Kind kind = Kind::SlaUnacked;
     std::string severity = "high";
     std::string description;
     std::vector<std::string> domains; // empty = every domain (attribute_changed needs exactly one)
-    std::vector<std::string> targets; // sla_unacked: empty = every subscriber
+    std::vector<std::string> targets; // sla_unacked, target_outage_over: empty = every target
     std::vector<std::string> groups; // attribute_changed: watched attribute groups
     std::int64_t threshold = 0; // open_exceptions_over
+    std::int64_t minutes = 0; // target_outage_over: open for longer than this
 };
 
 // Parses a rules document ({"rules": [...]}); errors name the rule and the field.

@@ -1,6 +1,7 @@
 #include "metrics/metrics.h"
 
 #include "store/deliverystatus.h"
+#include "store/readqueries.h"
 #include "store/workspace.h"
 
 #include "util/sqlvalue.h"
@@ -398,6 +399,10 @@ Result<json> computeKpis(const QSqlDatabase& db, const KpiOptions& o)
     }
     duplicates["total"] = duplicatesTotal;
 
+    auto outages = outageKpis(db, now, o.outageWindowMs, o.target);
+    if (!outages)
+        return makeError(outages.error());
+
     return json { { "now", formatRfc3339(now) }, { "window_minutes", o.windowMs / metrics::kMinuteMs },
         { "targets", targets }, { "paused_targets", pausedTargets }, { "backlog_total", backlogTotal },
         { "window",
@@ -416,7 +421,72 @@ Result<json> computeKpis(const QSqlDatabase& db, const KpiOptions& o)
         { "replay",
             { { "acked", replayAcked }, { "failed", replayFailed },
                 { "success_rate", ratio(replayAcked, replayAcked + replayFailed) } } },
-        { "duplicates_prevented", duplicates } };
+        { "duplicates_prevented", duplicates }, { "outages", std::move(outages).value() } };
+}
+
+Result<json> outageKpis(const QSqlDatabase& db, TimeMs now, std::int64_t windowMs, const std::string& target)
+{
+    const TimeMs from = now - std::max<std::int64_t>(0, windowMs);
+    auto minutes = [](std::int64_t ms) { return std::round(static_cast<double>(ms) / 6000.0) / 10.0; };
+    struct PerTarget
+    {
+        std::int64_t resolved = 0;
+        std::int64_t resolvedMs = 0;
+        std::int64_t outageMs = 0;
+        json downSince;
+    };
+    std::map<std::string, PerTarget> per;
+    std::int64_t resolved = 0;
+    std::int64_t resolvedMs = 0;
+    std::int64_t outageMs = 0;
+
+    // Ended outages: the resolved incidents, clipped to the window for the minutes; the MTTR over whole outages.
+    auto ended = read::resolvedOutages(db, from, target);
+    if (!ended)
+        return makeError(QStringLiteral("outage KPIs: ") + ended.error());
+    for (const read::ResolvedOutage& e : ended.value()) {
+        if (e.endedMs > now)
+            continue; // after `now` (a KPI of the past)
+        PerTarget& p = per[e.target];
+        const std::int64_t inWindow = std::max<std::int64_t>(0, e.endedMs - std::max(e.sinceMs, from));
+        const std::int64_t duration = e.endedMs - e.sinceMs;
+        ++p.resolved;
+        p.resolvedMs += duration;
+        p.outageMs += inWindow;
+        ++resolved;
+        resolvedMs += duration;
+        outageMs += inWindow;
+    }
+    // Running outages: the open circuits, longest first.
+    auto open = read::openCircuits(db);
+    if (!open)
+        return makeError(QStringLiteral("outage KPIs: ") + open.error());
+    std::vector<read::OpenCircuit> running;
+    for (const read::OpenCircuit& c : open.value())
+        if ((target.empty() || c.target == target) && c.sinceMs <= now)
+            running.push_back(c);
+    std::stable_sort(running.begin(), running.end(),
+        [](const read::OpenCircuit& a, const read::OpenCircuit& b) { return a.sinceMs < b.sinceMs; });
+    json down = json::array();
+    for (const read::OpenCircuit& c : running) {
+        PerTarget& p = per[c.target];
+        const std::int64_t inWindow = std::max<std::int64_t>(0, now - std::max(c.sinceMs, from));
+        p.outageMs += inWindow;
+        p.downSince = formatRfc3339(c.sinceMs);
+        outageMs += inWindow;
+        down.push_back({ { "target", c.target }, { "since", formatRfc3339(c.sinceMs) }, { "since_ms", c.sinceMs },
+            { "down_ms", now - c.sinceMs }, { "waiting", c.waiting }, { "last_error", c.lastError },
+            { "incident_id", c.incidentId } });
+    }
+    json byTarget = json::object();
+    for (const auto& [id, p] : per)
+        byTarget[id] = { { "down_since", p.downSince }, { "resolved", p.resolved }, { "outage_ms", p.outageMs },
+            { "outage_minutes", minutes(p.outageMs) },
+            { "mttr_ms", p.resolved ? json(p.resolvedMs / p.resolved) : json(nullptr) } };
+    return json { { "window_minutes", (now - from) / metrics::kMinuteMs }, { "from", formatRfc3339(from) },
+        { "down_now", down.size() }, { "down", down }, { "resolved", resolved }, { "outage_ms", outageMs },
+        { "outage_minutes", minutes(outageMs) }, { "mttr_ms", resolved ? json(resolvedMs / resolved) : json(nullptr) },
+        { "by_target", byTarget } };
 }
 
 Result<json> timeSeries(

@@ -5,7 +5,8 @@
 // Sources: delivery_counter (backlog, status counts), metric_minute (attempts, acks, retries, failures,
 // latency sums and SLA breaches per target, domain and UTC minute), latency_bucket (latency histogram per
 // target and minute), kpi_counter (open exceptions per domain, repair times, replay outcomes, duplicates
-// prevented) and an index range count over exception_open for exception aging.
+// prevented) and an index range count over exception_open for exception aging; target outages from the open
+// circuits (target_circuit) and the resolved target_outage incidents (few: one per outage).
 //
 // The dispatcher collects metric deltas per transaction in metrics::Deltas and writes them with
 // metrics::CounterWriter in the same transaction as the delivery rows they describe.
@@ -31,10 +32,18 @@ struct KpiOptions
     std::int64_t windowMs = 60LL * 60 * 1000; // latency, SLA, retry rate: over [now - windowMs, now]
     TimeMs now = 0; // 0 = the system clock
     std::string target; // empty = every target
+    // Outage minutes and MTTR of target outages (the circuit breaker's target_outage incidents): over
+    // [now - outageWindowMs, now].
+    std::int64_t outageWindowMs = 30LL * 24 * 60 * 60 * 1000;
 };
 
 // Every KPI as one JSON document (see docs/METRICS.md for each field and its source).
 Result<nlohmann::json> computeKpis(const QSqlDatabase& db, const KpiOptions& o);
+
+// Target outages (docs/METRICS.md "Outages"): the targets down now (open circuits), and over
+// [now - windowMs, now] the outage minutes (resolved outages and the running ones, clipped to the window) and the
+// MTTR (mean duration of the outages that ended in the window), in total and per target. Part of computeKpis.
+Result<nlohmann::json> outageKpis(const QSqlDatabase& db, TimeMs now, std::int64_t windowMs, const std::string& target);
 
 // Per minute of [fromMs, toMs) in steps of stepMs (a multiple of one minute): attempts, acked, retried, failed,
 // latency_avg_ms, sla_breaches of one target. Steps without traffic are present with zeros.

@@ -278,4 +278,44 @@ Result<std::vector<OpenCircuit>> openCircuits(const QSqlDatabase& db)
     return out;
 }
 
+Result<std::vector<ResolvedOutage>> resolvedOutages(
+    const QSqlDatabase& db, std::int64_t endedFromMs, const std::string& target)
+{
+    // updated_at is the resolution time or later, so it bounds the candidates; the details say exactly.
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    const bool oneTarget = !target.empty();
+    if (!q.prepare(QStringLiteral("SELECT id, target_id, details FROM exception WHERE status = '")
+            + QString::fromUtf8(toString(ExceptionStatus::Resolved))
+            + QStringLiteral("' AND category = 'target_outage' AND updated_at >= ?")
+            + (oneTarget ? QStringLiteral(" AND target_id = ?") : QString()) + QStringLiteral(" ORDER BY id")))
+        return makeError(sqlError(q, QStringLiteral("resolved outages")));
+    q.addBindValue(QVariant::fromValue<qlonglong>(endedFromMs));
+    if (oneTarget)
+        q.addBindValue(QString::fromStdString(target));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("resolved outages")));
+    std::vector<ResolvedOutage> out;
+    while (q.next()) {
+        const auto details = nlohmann::json::parse(q.value(2).toString().toStdString(), nullptr, false);
+        if (!details.is_object())
+            continue;
+        const auto since = details.find("since_ms");
+        const auto duration = details.find("duration_ms");
+        if (since == details.end() || duration == details.end() || !since->is_number_integer()
+            || !duration->is_number_integer())
+            continue;
+        ResolvedOutage o;
+        o.incidentId = q.value(0).toLongLong();
+        o.target = q.value(1).toString().toStdString();
+        o.sinceMs = since->get<std::int64_t>();
+        o.endedMs = o.sinceMs + std::max<std::int64_t>(0, duration->get<std::int64_t>());
+        if (o.endedMs >= endedFromMs)
+            out.push_back(std::move(o));
+    }
+    std::stable_sort(
+        out.begin(), out.end(), [](const ResolvedOutage& a, const ResolvedOutage& b) { return a.endedMs < b.endedMs; });
+    return out;
+}
+
 } // namespace mdsync::read

@@ -58,4 +58,16 @@ struct OpenCircuit
 };
 Result<std::vector<OpenCircuit>> openCircuits(const QSqlDatabase& db);
 
+// The outages that ended (their circuit closed) at or after `endedFromMs`: the resolved target_outage incidents,
+// start and end from the details the dispatcher recorded when it closed the circuit (since_ms, duration_ms), by
+// end time. `target` empty = every target. Through the index exception_open (status, category); an incident
+// without those details (resolved by hand while its circuit stays open) is not an ended outage and is skipped.
+struct ResolvedOutage
+{
+    std::string target;
+    std::int64_t incidentId = 0, sinceMs = 0, endedMs = 0;
+};
+Result<std::vector<ResolvedOutage>> resolvedOutages(
+    const QSqlDatabase& db, std::int64_t endedFromMs, const std::string& target = {});
+
 } // namespace mdsync::read

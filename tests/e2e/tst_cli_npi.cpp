@@ -3,6 +3,7 @@
 // exit codes and one-line errors of user mistakes.
 
 #include "access/roles.h"
+#include "store/circuitstore.h"
 #include "store/workspace.h"
 #include "testutil.h"
 #include "workspacefixture.h"
@@ -520,6 +521,71 @@ private Q_SLOTS:
                      .toInt(),
             1);
         QVERIFY(!scalar(raw.db(), QStringLiteral("SELECT probe_requested_at FROM system WHERE id = 'QMS'")).isNull());
+    }
+
+    // A target down (its circuit open) and an ended outage: overview names it in plain text, metrics prints the
+    // outage minutes and MTTR (text and --json), and the default alert rule fires after 15 minutes.
+    void outagesShowInOverviewMetricsAndAlerts()
+    {
+        const QString ws = newWorkspace();
+        QVERIFY(!ws.isEmpty());
+        const qint64 minute = 60 * 1000;
+        const qint64 now = nowMs();
+        const qint64 since = now - 42 * minute;
+        {
+            auto writer = Workspace::open(ws, Workspace::Mode::ReadWrite);
+            QVERIFY2(writer, writer ? "" : qPrintable(writer.error()));
+            CircuitStore circuits;
+            QString error;
+            QVERIFY2(circuits.prepare(writer.value()->db(), error), qPrintable(error));
+            const std::int64_t ended = circuits.openIncident("ERP", now - 300 * minute, "ERP is down", "{}");
+            const json details = { { "since_ms", now - 300 * minute }, { "duration_ms", 30 * minute } };
+            circuits.resolveIncident(ended, now - 270 * minute, "ERP was down", details.dump());
+            CircuitRow row;
+            row.target = "MES-P200";
+            row.open = true;
+            row.openedAt = since;
+            row.lastError = "retryable: connection refused";
+            row.probeIntervalMs = 60000;
+            row.nextProbeAt = now + 60000;
+            row.incidentId = circuits.openIncident("MES-P200", since, "MES-P200 is down", "{}");
+            circuits.save(row, now);
+        }
+        const CtlResult ov = runCtl({ QStringLiteral("overview"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(ov.exitCode == 0
+                && ov.out.contains(QByteArray::fromStdString(
+                    "  MES-P200 down since " + formatRfc3339(since) + ", 0 waiting, next probe at "))
+                && ov.out.contains("last error: retryable: connection refused"),
+            qPrintable(show(ov)));
+        const CtlResult mj
+            = runCtl({ QStringLiteral("metrics"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
+        QVERIFY2(mj.exitCode == 0, qPrintable(show(mj)));
+        const json o = mj.json()["outages"];
+        QCOMPARE(o.value("down_now", -1), 1);
+        QCOMPARE(o.value("resolved", -1), 1);
+        QCOMPARE(o["mttr_ms"].get<qint64>(), 30 * minute);
+        QCOMPARE(o["by_target"]["ERP"]["outage_ms"].get<qint64>(), 30 * minute);
+        const CtlResult mt = runCtl({ QStringLiteral("metrics"), QStringLiteral("--workspace"), ws });
+        QVERIFY2(mt.out.contains("Target outages (circuit open) over the last 30 days: ")
+                && mt.out.contains(" outage min, MTTR 30.0 min (1 ended), 1 down now\n")
+                && mt.out.contains(QByteArray::fromStdString("  MES-P200 down since " + formatRfc3339(since))),
+            qPrintable(show(mt)));
+        // The outage window is a positive number of days.
+        const CtlResult bad = runCtl({ QStringLiteral("metrics"), QStringLiteral("--workspace"), ws,
+            QStringLiteral("--outage-days"), QStringLiteral("0") });
+        QVERIFY2(bad.exitCode != 0 && bad.err.contains("--outage-days"), qPrintable(show(bad)));
+        const CtlResult al = runCtl({ QStringLiteral("alerts"), QStringLiteral("--workspace"), ws,
+            QStringLiteral("--evaluate"), QStringLiteral("--json") });
+        QVERIFY2(al.exitCode == 0, qPrintable(show(al)));
+        int outageAlerts = 0;
+        const json listed = al.json();
+        for (const json& a : listed["alerts"])
+            if (a.value("rule", std::string()) == "target-down-15-min") {
+                ++outageAlerts;
+                QCOMPARE(a.value("target", std::string()), std::string("MES-P200"));
+                QCOMPARE(a.value("severity", std::string()), std::string("high"));
+            }
+        QVERIFY2(outageAlerts == 1, qPrintable(show(al)));
     }
 
     void secondWriterRefused()

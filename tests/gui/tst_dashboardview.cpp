@@ -4,12 +4,14 @@
 #include "corecontroller.h"
 #include "dbreader.h"
 #include "metrics/metrics.h"
+#include "store/circuitstore.h"
 #include "views/dashboardview.h"
 #include "views/policiesview.h"
 #include "widgets/healthstrip.h"
 #include "widgets/kpitile.h"
 #include "workspacefixture.h"
 
+#include <QDateTime>
 #include <QLabel>
 #include <QLocale>
 #include <QScrollBar>
@@ -18,6 +20,8 @@
 #include <QSqlQuery>
 #include <QTableWidget>
 #include <QTest>
+
+#include <tuple>
 
 using namespace mdsync;
 using namespace mdsync::ui;
@@ -152,6 +156,9 @@ private Q_SLOTS:
         QVERIFY(view.tile(QStringLiteral("p95"))->detailText().contains(QStringLiteral("MES-P100")));
         QCOMPARE(view.tile(QStringLiteral("mttr"))->rawValue().toLongLong(), k["mttr"]["mean_ms"].get<qint64>());
         QCOMPARE(view.tile(QStringLiteral("mttr"))->valueText(), QStringLiteral("60.0 min"));
+        QCOMPARE(view.tile(QStringLiteral("outages"))->valueText(), QStringLiteral("all up"));
+        QCOMPARE(view.tile(QStringLiteral("outages"))->detailText(),
+            QStringLiteral("no target down · 0.0 outage min, MTTR –"));
         QCOMPARE(view.tile(QStringLiteral("open_critical"))->rawValue().toLongLong(), 1);
         QCOMPARE(view.tile(QStringLiteral("open_high"))->rawValue().toLongLong(), 2); // open + assigned
         QCOMPARE(view.tile(QStringLiteral("open_medium"))->rawValue().toLongLong(), 1);
@@ -220,6 +227,79 @@ private Q_SLOTS:
         auto* erp = view.findChild<QWidget*>(QStringLiteral("health-ERP"));
         QVERIFY(
             erp && erp->findChild<QLabel*>(QStringLiteral("backlog"))->text().startsWith(QStringLiteral("backlog ")));
+    }
+
+    // The Outages tile: targets down now (the longest first, "down since"), outage minutes and MTTR over 30 days
+    // from the target_outage incidents; a click shows those incidents.
+    void outagesTileShowsTargetsDownMinutesAndMttr()
+    {
+        test::TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        {
+            CircuitStore circuits;
+            QString error;
+            QVERIFY2(circuits.prepare(tw.db(), error), qPrintable(error));
+            const qint64 minute = 60 * 1000;
+            const qint64 now = nowMs();
+            // Two ended outages (20 and 40 min) and two targets down now, WMS-P100 the longest (since 50 min).
+            for (const auto& [target, since, duration] :
+                { std::tuple<std::string, qint64, qint64> { "ERP", now - 300 * minute, 20 * minute },
+                    std::tuple<std::string, qint64, qint64> { "MES-P100", now - 200 * minute, 40 * minute } }) {
+                const std::int64_t id = circuits.openIncident(target, since, "down", "{}");
+                const json details = { { "since_ms", since }, { "duration_ms", duration } };
+                circuits.resolveIncident(id, since + duration, "was down", details.dump());
+            }
+            for (const auto& [target, since] : { std::pair<std::string, qint64> { "MES-P100", now - 10 * minute },
+                     std::pair<std::string, qint64> { "WMS-P100", now - 50 * minute } }) {
+                CircuitRow row;
+                row.target = target;
+                row.open = true;
+                row.openedAt = since;
+                row.lastError = "retryable: connection refused";
+                row.probeIntervalMs = 5000;
+                row.nextProbeAt = now;
+                row.incidentId = circuits.openIncident(target, since, "down", "{}");
+                circuits.save(row, now);
+            }
+        }
+        const QString path = tw.path();
+        tw.close();
+        OpenDashboard d(path);
+        DashboardView& view = d.view;
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 8000);
+        QVERIFY2(view.lastError().isEmpty(), qPrintable(view.lastError()));
+        const json& o = view.snapshot().kpis["outages"];
+        QCOMPARE(o["window_minutes"].get<qint64>(), qint64(DashboardView::kOutageWindowDays) * 24 * 60);
+        KpiTile* tile = view.tile(QStringLiteral("outages"));
+        QVERIFY(tile);
+        QCOMPARE(tile->rawValue().toLongLong(), 2);
+        QCOMPARE(tile->valueText(), QStringLiteral("2 down"));
+        const qint64 since = o["down"][0]["since_ms"].get<qint64>();
+        QCOMPARE(o["down"][0]["target"].get<std::string>(), std::string("WMS-P100"));
+        const QString detail = tile->detailText();
+        QVERIFY2(detail.startsWith(
+                     QStringLiteral("WMS-P100 down since %1 (UTC)")
+                         .arg(QDateTime::fromMSecsSinceEpoch(since, Qt::UTC)
+                                  .toString(QDateTime::fromMSecsSinceEpoch(since, Qt::UTC).date()
+                                              == QDateTime::fromMSecsSinceEpoch(view.snapshot().now, Qt::UTC).date()
+                                          ? QStringLiteral("HH:mm")
+                                          : QStringLiteral("yyyy-MM-dd HH:mm")))),
+            qPrintable(detail));
+        // 20 + 40 ended, 10 + 50 (and the seconds since) running: 120 outage minutes; MTTR (20 + 40) / 2 = 30 min.
+        const double minutes = o["outage_minutes"].get<double>();
+        QVERIFY2(minutes >= 120.0 && minutes < 121.0, qPrintable(QString::number(minutes)));
+        QVERIFY2(detail.contains(QStringLiteral("%1 outage min").arg(QLocale().toString(minutes, 'f', 1))),
+            qPrintable(detail));
+        QVERIFY2(detail.endsWith(QStringLiteral("MTTR 30.0 min")), qPrintable(detail));
+        QCOMPARE(o["mttr_ms"].get<qint64>(), 30 * 60 * 1000);
+
+        QSignalSpy exceptions(&d.nav, &Navigator::exceptionsRequested);
+        QVERIFY(tile->isClickable());
+        QTest::mouseClick(tile, Qt::LeftButton);
+        QCOMPARE(exceptions.count(), 1);
+        const QVariantMap f = exceptions.at(0).at(0).toMap();
+        QCOMPARE(f.value(QStringLiteral("category")).toString(), QStringLiteral("target_outage"));
+        QVERIFY(f.value(QStringLiteral("status")).toStringList().contains(QStringLiteral("resolved")));
     }
 
     void clicksNavigate()

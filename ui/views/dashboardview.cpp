@@ -103,6 +103,7 @@ Result<DashboardSnapshot> DashboardView::loadSnapshot(QSqlDatabase& db, TimeMs n
     KpiOptions ko;
     ko.now = now;
     ko.windowMs = static_cast<std::int64_t>(kWindowMinutes) * metrics::kMinuteMs;
+    ko.outageWindowMs = static_cast<std::int64_t>(kOutageWindowDays) * 24 * 60 * metrics::kMinuteMs;
     auto kpis = computeKpis(db, ko);
     if (!kpis)
         return makeError(kpis.error());
@@ -224,7 +225,8 @@ DashboardView::DashboardView(AppContext ctx, QWidget* parent)
         { QStringLiteral("acked"), tr("Acked last hour") }, { QStringLiteral("retry_rate"), tr("Retry rate (1 h)") },
         { QStringLiteral("p95"), tr("p95 latency (worst target, 1 h)") },
         { QStringLiteral("sla_breaches"), tr("SLA breaches (1 h)") },
-        { QStringLiteral("mttr"), tr("Mean time to repair") } };
+        { QStringLiteral("mttr"), tr("Mean time to repair") },
+        { QStringLiteral("outages"), tr("Target outages (%1 days)").arg(kOutageWindowDays) } };
     for (const auto& [id, caption] : tileDefs) {
         auto* tile = new KpiTile(id, caption, content);
         m_tiles.insert(id, tile);
@@ -239,6 +241,7 @@ DashboardView::DashboardView(AppContext ctx, QWidget* parent)
     m_tiles[QStringLiteral("p95")]->setClickable(true, tr("Show the objects of the slowest target"));
     m_tiles[QStringLiteral("sla_breaches")]->setAccent(QColor(0xef, 0x8f, 0x00));
     m_tiles[QStringLiteral("mttr")]->setClickable(true, tr("Show the exception backlog"));
+    m_tiles[QStringLiteral("outages")]->setClickable(true, tr("Show the target outage incidents"));
     layout->addLayout(tiles);
 
     auto* healthCaption = new QLabel(
@@ -296,7 +299,7 @@ void DashboardView::layoutTiles()
     });
     for (const QString& s : severities)
         order << QStringLiteral("open_") + s;
-    order << QStringLiteral("mttr");
+    order << QStringLiteral("mttr") << QStringLiteral("outages");
     for (KpiTile* t : std::as_const(m_tiles))
         m_tileGrid->removeWidget(t);
     int i = 0;
@@ -431,6 +434,31 @@ void DashboardView::updateTiles()
             tr("over %1 closed exceptions").arg(dashInt(mttr, "closed")));
     else
         m_tiles[QStringLiteral("mttr")]->setValue({}, QStringLiteral("–"), tr("no exception closed yet"));
+
+    // Target outages: how many targets are down now (the longest first), outage minutes and MTTR over the window.
+    const json outages = k.value("outages", json::object());
+    const qint64 down = dashInt(outages, "down_now");
+    const json mttrOutage = outages.value("mttr_ms", json(nullptr));
+    const QString figures
+        = tr("%1 outage min, MTTR %2")
+              .arg(QLocale().toString(outages.value("outage_minutes", 0.0), 'f', 1),
+                  mttrOutage.is_number() ? dashDuration(mttrOutage.get<qint64>()) : QStringLiteral("–"));
+    QString detail;
+    if (down > 0) {
+        const json longest = outages.value("down", json::array()).at(0);
+        const QDateTime since = QDateTime::fromMSecsSinceEpoch(dashInt(longest, "since_ms"), Qt::UTC);
+        detail = tr("%1 down since %2 (UTC) · %3")
+                     .arg(qs(longest.value("target", std::string())),
+                         since.toString(since.daysTo(QDateTime::fromMSecsSinceEpoch(m_snapshot.now, Qt::UTC)) > 0
+                                 ? QStringLiteral("yyyy-MM-dd HH:mm")
+                                 : QStringLiteral("HH:mm")),
+                         figures);
+    } else {
+        detail = tr("no target down · %1").arg(figures);
+    }
+    KpiTile* outageTile = m_tiles[QStringLiteral("outages")];
+    outageTile->setValue(down, down > 0 ? tr("%n down", nullptr, static_cast<int>(down)) : tr("all up"), detail);
+    outageTile->setAccent(down > 0 ? QColor(0xc6, 0x28, 0x28) : QColor(0x2e, 0x7d, 0x32));
 }
 
 void DashboardView::updateCharts()
@@ -619,6 +647,10 @@ void DashboardView::tileClicked(const QString& id)
         Q_EMIT nav->exceptionsRequested({ { QStringLiteral("severity"), id.mid(5) } });
     else if (id == QLatin1String("mttr"))
         Q_EMIT nav->exceptionsRequested({});
+    else if (id == QLatin1String("outages"))
+        Q_EMIT nav->exceptionsRequested({ { QStringLiteral("category"), QStringLiteral("target_outage") },
+            { QStringLiteral("status"),
+                QStringList { QStringLiteral("open"), QStringLiteral("assigned"), QStringLiteral("resolved") } } });
 }
 
 } // namespace mdsync::ui

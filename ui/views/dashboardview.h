@@ -33,7 +33,7 @@ class KpiTile;
 struct DashboardSnapshot
 {
     TimeMs now = 0;
-    nlohmann::json kpis; // computeKpis, window 60 min
+    nlohmann::json kpis; // computeKpis, window 60 min (outages: kOutageWindowDays)
     QMap<QString, qint64> openBySeverity; // open or assigned exceptions per severity
     struct Series
     {
@@ -50,6 +50,7 @@ class DashboardView final : public ControlTowerView
 public:
     static constexpr int kMinRefreshMs = 2000;
     static constexpr int kWindowMinutes = 60;
+    static constexpr int kOutageWindowDays = 30; // the Outages tile: outage minutes and MTTR
 
     explicit DashboardView(AppContext ctx, QWidget* parent = nullptr);
     QString viewId() const override { return QStringLiteral("dashboard"); }
@@ -60,7 +61,7 @@ public:
     // The snapshot of the dashboard at `now` (worker thread; public for tests and bench_ui).
     static Result<DashboardSnapshot> loadSnapshot(QSqlDatabase& db, TimeMs now);
 
-    // Tiles: "backlog", "acked", "retry_rate", "p95", "sla_breaches", "mttr", "open_critical", "open_high",
+    // Tiles: "backlog", "acked", "retry_rate", "p95", "sla_breaches", "mttr", "outages", "open_critical", "open_high",
     // "open_medium", "open_low" and "open_<severity>" for any other severity with open exceptions (e.g. the
     // inbound "error" and "warning").
     KpiTile* tile(const QString& id) const;
