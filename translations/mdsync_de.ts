@@ -518,6 +518,37 @@
         <source>circuit open: %1</source>
         <translation>Circuit Breaker offen: %1</translation>
     </message>
+    <message>
+        <source>Target outages (%1 days)</source>
+        <translation>Ausfälle von Zielsystemen (%1 Tage)</translation>
+    </message>
+    <message>
+        <source>Show the target outage incidents</source>
+        <translation>Die Ausfall-Vorfälle der Zielsysteme anzeigen</translation>
+    </message>
+    <message>
+        <source>%1 outage min, MTTR %2</source>
+        <translation>%1 Ausfall-min, MTTR %2</translation>
+    </message>
+    <message>
+        <source>%1 down since %2 (UTC) · %3</source>
+        <translation>%1 ausgefallen seit %2 (UTC) · %3</translation>
+    </message>
+    <message>
+        <source>no target down · %1</source>
+        <translation>kein Zielsystem ausgefallen · %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n down</source>
+        <translation>
+            <numerusform>%n ausgefallen</numerusform>
+            <numerusform>%n ausgefallen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>all up</source>
+        <translation>alle erreichbar</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionBulkResultDialog</name>
@@ -775,6 +806,58 @@
     <message>
         <source>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</source>
         <translation>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</translation>
+    </message>
+    <message>
+        <source>Target outage</source>
+        <translation>Ausfall des Zielsystems</translation>
+    </message>
+    <message>
+        <source>Reason (required, goes into the audit log)</source>
+        <translation>Begründung (erforderlich, kommt ins Prüfprotokoll)</translation>
+    </message>
+    <message>
+        <source>Probe now</source>
+        <translation>Jetzt prüfen</translation>
+    </message>
+    <message>
+        <source>Send one probe to the target at once instead of waiting for the next scheduled one. If the target answers, the circuit closes and the waiting deliveries are sent.</source>
+        <translation>Sofort eine Prüfanfrage an das Zielsystem senden, statt auf die nächste geplante zu warten. Antwortet das Zielsystem, schließt sich der Circuit Breaker und die wartenden Zustellungen werden gesendet.</translation>
+    </message>
+    <message>
+        <source>Pause target</source>
+        <translation>Zielsystem anhalten</translation>
+    </message>
+    <message>
+        <source>%1 is down: its deliveries wait and one probe goes out at growing intervals.</source>
+        <translation>%1 ist ausgefallen: seine Zustellungen warten, und in wachsenden Abständen geht eine Prüfanfrage hinaus.</translation>
+    </message>
+    <message>
+        <source>The circuit of %1 is closed: the target answers again, there is nothing to probe.</source>
+        <translation>Der Circuit Breaker von %1 ist geschlossen: das Zielsystem antwortet wieder, es gibt nichts zu prüfen.</translation>
+    </message>
+    <message>
+        <source>%1 is paused: nothing is sent to it, probes included.</source>
+        <translation>%1 ist angehalten: nichts wird an es gesendet, auch keine Prüfanfragen.</translation>
+    </message>
+    <message>
+        <source>Probing and pausing a target need the steward or admin role.</source>
+        <translation>Prüfen und Anhalten eines Zielsystems erfordern die Rolle Steward oder Admin.</translation>
+    </message>
+    <message>
+        <source>Resume target</source>
+        <translation>Zielsystem fortsetzen</translation>
+    </message>
+    <message>
+        <source>✔ Probe of %1 requested: the dispatcher sends it within a second; the incident closes if the target answers.</source>
+        <translation>✔ Prüfanfrage an %1 angefordert: der Dispatcher sendet sie innerhalb einer Sekunde; der Vorfall schließt sich, wenn das Zielsystem antwortet.</translation>
+    </message>
+    <message>
+        <source>✔ %1 paused.</source>
+        <translation>✔ %1 angehalten.</translation>
+    </message>
+    <message>
+        <source>✔ %1 resumed.</source>
+        <translation>✔ %1 fortgesetzt.</translation>
     </message>
 </context>
 <context>
@@ -1570,10 +1653,6 @@ nicht mehr im Arbeitsbereich</translation>
         <translation>&lt;p&gt;Der Stand der Verteilung auf einen Blick, laufend aktualisiert, solange der Kern läuft.&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Tiles&lt;/b&gt;: backlog, deliveries acknowledged in the last hour, retry rate, p95 latency, SLA breaches, open exceptions by severity and mean time to repair. Click a tile to open the list behind it.</source>
-        <translation>&lt;b&gt;Kacheln&lt;/b&gt;: Rückstand, in der letzten Stunde bestätigte Zustellungen, Wiederholungsrate, p95-Latenz, SLA-Verletzungen, offene Ausnahmen nach Schweregrad und mittlere Behebungszeit. Ein Klick auf eine Kachel öffnet die Liste dahinter.</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;Charts&lt;/b&gt;: throughput and latency per target system, the age of open exceptions and SLA compliance per domain. Click a bar to open the exceptions or objects it counts.</source>
         <translation>&lt;b&gt;Diagramme&lt;/b&gt;: Durchsatz und Latenz je Zielsystem, das Alter offener Ausnahmen und die SLA-Einhaltung je Domäne. Ein Klick auf einen Balken öffnet die gezählten Ausnahmen oder Objekte.</translation>
     </message>
@@ -1760,6 +1839,14 @@ nicht mehr im Arbeitsbereich</translation>
     <message>
         <source>&lt;p&gt;Each view has its own help page: press %1 there.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Jede Ansicht hat eine eigene Hilfeseite: dort %1 drücken.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tiles&lt;/b&gt;: backlog, deliveries acknowledged in the last hour, retry rate, p95 latency, SLA breaches, open exceptions by severity, mean time to repair and target outages (the targets down now, the longest since when, outage minutes and mean time to recovery over 30 days). Click a tile to open the list behind it.</source>
+        <translation>&lt;b&gt;Kacheln&lt;/b&gt;: Rückstand, in der letzten Stunde bestätigte Zustellungen, Wiederholungsrate, p95-Latenz, SLA-Verletzungen, offene Ausnahmen nach Schweregrad, mittlere Behebungszeit und Ausfälle von Zielsystemen (die jetzt ausgefallenen, der längste seit wann, Ausfallminuten und mittlere Wiederherstellungszeit über 30 Tage). Ein Klick auf eine Kachel öffnet die Liste dahinter.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Target outage&lt;/b&gt; (category &lt;tt&gt;target_outage&lt;/tt&gt;): one incident per target that is down; its deliveries wait and are sent when the target answers a probe again. From the incident a steward can &lt;b&gt;Probe now&lt;/b&gt; (one probe at once instead of waiting for the schedule; the circuit closes if the target answers) and &lt;b&gt;Pause target&lt;/b&gt; / &lt;b&gt;Resume target&lt;/b&gt;. Each needs a reason and is recorded in the audit log.</source>
+        <translation>&lt;b&gt;Ausfall des Zielsystems&lt;/b&gt; (Kategorie &lt;tt&gt;target_outage&lt;/tt&gt;): ein Vorfall je ausgefallenem Zielsystem; seine Zustellungen warten und werden gesendet, sobald das Zielsystem wieder auf eine Prüfanfrage antwortet. Vom Vorfall aus kann ein Steward &lt;b&gt;Jetzt prüfen&lt;/b&gt; (sofort eine Prüfanfrage statt nach Plan; der Circuit Breaker schließt sich, wenn das Zielsystem antwortet) sowie &lt;b&gt;Zielsystem anhalten&lt;/b&gt; / &lt;b&gt;Zielsystem fortsetzen&lt;/b&gt;. Jede Aktion braucht eine Begründung und wird im Prüfprotokoll festgehalten.</translation>
     </message>
 </context>
 <context>

@@ -518,6 +518,37 @@
         <source>circuit open: %1</source>
         <translation>circuit ouvert : %1</translation>
     </message>
+    <message>
+        <source>Target outages (%1 days)</source>
+        <translation>Pannes des systèmes cibles (%1 jours)</translation>
+    </message>
+    <message>
+        <source>Show the target outage incidents</source>
+        <translation>Afficher les incidents de panne des systèmes cibles</translation>
+    </message>
+    <message>
+        <source>%1 outage min, MTTR %2</source>
+        <translation>%1 min de panne, MTTR %2</translation>
+    </message>
+    <message>
+        <source>%1 down since %2 (UTC) · %3</source>
+        <translation>%1 en panne depuis %2 (UTC) · %3</translation>
+    </message>
+    <message>
+        <source>no target down · %1</source>
+        <translation>aucun système cible en panne · %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n down</source>
+        <translation>
+            <numerusform>%n en panne</numerusform>
+            <numerusform>%n en panne</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>all up</source>
+        <translation>tous disponibles</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionBulkResultDialog</name>
@@ -775,6 +806,58 @@
     <message>
         <source>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</source>
         <translation>&lt;b&gt;#%1&lt;/b&gt; %2 · %3 · &lt;b&gt;%4&lt;/b&gt;%5 · %6</translation>
+    </message>
+    <message>
+        <source>Target outage</source>
+        <translation>Panne du système cible</translation>
+    </message>
+    <message>
+        <source>Reason (required, goes into the audit log)</source>
+        <translation>Motif (obligatoire, consigné dans le journal d&apos;audit)</translation>
+    </message>
+    <message>
+        <source>Probe now</source>
+        <translation>Sonder maintenant</translation>
+    </message>
+    <message>
+        <source>Send one probe to the target at once instead of waiting for the next scheduled one. If the target answers, the circuit closes and the waiting deliveries are sent.</source>
+        <translation>Envoyer tout de suite une sonde au système cible au lieu d&apos;attendre la prochaine prévue. Si le système répond, le disjoncteur se ferme et les livraisons en attente sont envoyées.</translation>
+    </message>
+    <message>
+        <source>Pause target</source>
+        <translation>Suspendre le système cible</translation>
+    </message>
+    <message>
+        <source>%1 is down: its deliveries wait and one probe goes out at growing intervals.</source>
+        <translation>%1 est en panne : ses livraisons attendent et une sonde part à intervalles croissants.</translation>
+    </message>
+    <message>
+        <source>The circuit of %1 is closed: the target answers again, there is nothing to probe.</source>
+        <translation>Le disjoncteur de %1 est fermé : le système répond de nouveau, il n&apos;y a rien à sonder.</translation>
+    </message>
+    <message>
+        <source>%1 is paused: nothing is sent to it, probes included.</source>
+        <translation>%1 est suspendu : rien ne lui est envoyé, sondes comprises.</translation>
+    </message>
+    <message>
+        <source>Probing and pausing a target need the steward or admin role.</source>
+        <translation>Sonder et suspendre un système cible exigent le rôle steward ou admin.</translation>
+    </message>
+    <message>
+        <source>Resume target</source>
+        <translation>Reprendre le système cible</translation>
+    </message>
+    <message>
+        <source>✔ Probe of %1 requested: the dispatcher sends it within a second; the incident closes if the target answers.</source>
+        <translation>✔ Sonde de %1 demandée : le répartiteur l&apos;envoie dans la seconde ; l&apos;incident se ferme si le système répond.</translation>
+    </message>
+    <message>
+        <source>✔ %1 paused.</source>
+        <translation>✔ %1 suspendu.</translation>
+    </message>
+    <message>
+        <source>✔ %1 resumed.</source>
+        <translation>✔ %1 repris.</translation>
     </message>
 </context>
 <context>
@@ -1570,10 +1653,6 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <translation>&lt;p&gt;L&apos;état de la propagation en un coup d&apos;œil, actualisé pendant que le moteur tourne.&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Tiles&lt;/b&gt;: backlog, deliveries acknowledged in the last hour, retry rate, p95 latency, SLA breaches, open exceptions by severity and mean time to repair. Click a tile to open the list behind it.</source>
-        <translation>&lt;b&gt;Tuiles&lt;/b&gt;&#xa0;: arriéré, livraisons acquittées au cours de la dernière heure, taux de réessai, latence p95, dépassements de SLA, exceptions ouvertes par gravité et temps moyen de réparation. Cliquez sur une tuile pour ouvrir la liste correspondante.</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;Charts&lt;/b&gt;: throughput and latency per target system, the age of open exceptions and SLA compliance per domain. Click a bar to open the exceptions or objects it counts.</source>
         <translation>&lt;b&gt;Graphiques&lt;/b&gt;&#xa0;: débit et latence par système cible, âge des exceptions ouvertes et respect des SLA par domaine. Cliquez sur une barre pour ouvrir les exceptions ou les objets qu&apos;elle compte.</translation>
     </message>
@@ -1760,6 +1839,14 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     <message>
         <source>&lt;p&gt;Each view has its own help page: press %1 there.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Chaque vue a sa propre page d&apos;aide&#xa0;: appuyez sur %1 dans la vue.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tiles&lt;/b&gt;: backlog, deliveries acknowledged in the last hour, retry rate, p95 latency, SLA breaches, open exceptions by severity, mean time to repair and target outages (the targets down now, the longest since when, outage minutes and mean time to recovery over 30 days). Click a tile to open the list behind it.</source>
+        <translation>&lt;b&gt;Tuiles&lt;/b&gt; : arriéré, livraisons acquittées dans la dernière heure, taux de nouvelles tentatives, latence p95, dépassements de SLA, exceptions ouvertes par gravité, temps moyen de résolution et pannes des systèmes cibles (les systèmes en panne maintenant, la plus longue depuis quand, minutes de panne et temps moyen de rétablissement sur 30 jours). Un clic sur une tuile ouvre la liste correspondante.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Target outage&lt;/b&gt; (category &lt;tt&gt;target_outage&lt;/tt&gt;): one incident per target that is down; its deliveries wait and are sent when the target answers a probe again. From the incident a steward can &lt;b&gt;Probe now&lt;/b&gt; (one probe at once instead of waiting for the schedule; the circuit closes if the target answers) and &lt;b&gt;Pause target&lt;/b&gt; / &lt;b&gt;Resume target&lt;/b&gt;. Each needs a reason and is recorded in the audit log.</source>
+        <translation>&lt;b&gt;Panne du système cible&lt;/b&gt; (catégorie &lt;tt&gt;target_outage&lt;/tt&gt;) : un incident par système cible en panne ; ses livraisons attendent et partent dès que le système répond de nouveau à une sonde. Depuis l&apos;incident, un steward peut &lt;b&gt;Sonder maintenant&lt;/b&gt; (une sonde tout de suite au lieu d&apos;attendre le calendrier ; le disjoncteur se ferme si le système répond) et &lt;b&gt;Suspendre le système cible&lt;/b&gt; / &lt;b&gt;Reprendre le système cible&lt;/b&gt;. Chaque action exige un motif et est consignée dans le journal d&apos;audit.</translation>
     </message>
 </context>
 <context>
