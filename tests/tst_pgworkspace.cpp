@@ -522,7 +522,8 @@ private slots:
             QVERIFY(!v.value(2).toBool());
             QVERIFY(v.value(3).toBool());
         }
-        // A database at version 4 (before the circuit breaker) gets version 5 and nothing else.
+        // A database at version 4 (before the circuit breaker) gets versions 5 and 6 (a steward's probe request,
+        // system.probe_requested_at, which stewards and admins may update) and nothing else.
         {
             const QString db4 = newDatabase();
             QSqlDatabase c4 = pgConnect(connectionName(), db4);
@@ -531,9 +532,16 @@ private slots:
             QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(pgschema::migrate(c4, all, db4).ok());
-            QCOMPARE(pgschema::schemaVersion(c4), 5);
+            QCOMPARE(pgschema::schemaVersion(c4), 6);
+            QCOMPARE(static_cast<int>(all.size()), 6);
             QVERIFY(v.exec(QStringLiteral("SELECT count(*) FROM target_circuit")) && v.next());
             QCOMPARE(v.value(0).toInt(), 0);
+            QVERIFY(v.exec(QStringLiteral(
+                        "SELECT has_column_privilege('mdsync_steward', 'system', 'probe_requested_at', 'UPDATE'),"
+                        " has_column_privilege('mdsync_viewer', 'system', 'probe_requested_at', 'UPDATE')"))
+                && v.next());
+            QVERIFY(v.value(0).toBool());
+            QVERIFY(!v.value(1).toBool());
         }
         // The runner applies what is missing and nothing twice; a newer database is refused by this program.
         QSqlDatabase c = pgConnect(connectionName(), db);
