@@ -823,7 +823,10 @@ bool Soak::initWorkspace(const QString& ws)
 // attempt ingests the same whole file: what was committed comes back as duplicates.
 bool Soak::ingestWithKills()
 {
-    const QStringList args { QStringLiteral("ingest"), m_events, QStringLiteral("--workspace"), m_ws };
+    // Built for each attempt: on PostgreSQL a start over is a new database, so m_ws changes.
+    const auto args = [this] {
+        return QStringList { QStringLiteral("ingest"), m_events, QStringLiteral("--workspace"), m_ws };
+    };
     int attempts = 0;
     bool partial = false; // a kill left some but not all revisions committed
     double scale = 1.0; // shrinks when an ingest finished before its kill (a faster machine than the control's run)
@@ -838,7 +841,7 @@ bool Soak::ingestWithKills()
         const qint64 delay = qint64((0.05 + 0.95 * uniform()) * double(m_controlIngestMs) * double(m_upfront)
             / double(m_o.changes) * std::max(left, 0.3) * scale);
         QProcess p;
-        p.start(m_o.ctl, args);
+        p.start(m_o.ctl, args());
         if (!p.waitForStarted(10000)) {
             problem(QStringLiteral("cannot start %1").arg(m_o.ctl));
             return false;
@@ -886,7 +889,7 @@ bool Soak::ingestWithKills()
     if (m_o.ingestKills > 0 && m_ingestKills == 0)
         violation(QStringLiteral("no kill hit a running ingest (%1 attempts)").arg(attempts));
     // The same file again, to the end.
-    const CtlRun c = ctl(m_o, args, 600000);
+    const CtlRun c = ctl(m_o, args(), 600000);
     if (!c.normalExit || (c.exitCode != 0 && c.exitCode != 2)) {
         problem(QStringLiteral("final ingest failed (exit %1): %2").arg(c.exitCode).arg(QString::fromUtf8(c.err)));
         return false;
