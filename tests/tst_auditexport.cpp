@@ -375,6 +375,29 @@ private Q_SLOTS:
         QCOMPARE(v.value()["problem_count"].get<qint64>(), qint64(1));
     }
 
+    // verify-export hashes the JSON texts of a line as they stand when they are exactly what the exporter writes;
+    // an equivalent spelling ("\/" for "/", "\u0069" for "i") must be decoded first, else the hash would differ.
+    void equivalentEscapesInJsonlStillVerify()
+    {
+        QVERIFY(makeWorkspace(3));
+        ExportOptions o;
+        o.directory = exportDir("exp");
+        MDSYNC_REQUIRE_OK(m, exportAudit(m_tw->db(), o));
+        const QString path = QDir(o.directory).filePath(QStringLiteral("audit.jsonl"));
+        const QByteArray original = readAll(path);
+        QVERIFY(original.contains("\"item/FG-1000\""));
+        for (const char* spelling : { "\"item\\/FG-1000\"", "\"\\u0069tem/FG-1000\"" }) {
+            QByteArray text = original;
+            text.replace("\"item/FG-1000\"", spelling);
+            QVERIFY(writeAll(path, text));
+            QVERIFY(refreshManifest(o.directory, QStringLiteral("audit.jsonl")));
+            MDSYNC_REQUIRE_OK(v, verifyExport(o.directory));
+            QVERIFY2(v.value()["ok"].get<bool>(), qPrintable(QLatin1String(spelling) + dumped(v.value())));
+            QCOMPARE(
+                v.value()["checked"]["audit_hashes"].get<qint64>(), count(m_tw->db(), QStringLiteral("audit_log")));
+        }
+    }
+
     void lineDeleted()
     {
         QVERIFY(makeWorkspace(4));

@@ -21,9 +21,12 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -879,9 +882,19 @@ public:
         const char* nl = static_cast<const char*>(std::memchr(b, '\n', static_cast<size_t>(m_end - b)));
         const char* e = nl ? nl : m_end;
         m_pos = nl ? nl + 1 : m_end;
-        return parseFast(b, e, fields) || parseJson(b, e, fields);
+        m_literalsValid = false;
+        if (parseFast(b, e, fields)) {
+            m_literalsValid = m_canonical;
+            return true;
+        }
+        return parseJson(b, e, fields);
     }
     const QString& error() const { return m_error; }
+    // The JSON texts of the last row's fields as they stand in the file (a string with its quotes, a number, null),
+    // when every one is exactly what AuditHasher::appendJsonString writes for its value: the chain hash can then be
+    // computed from these bytes without encoding the values again. nullptr otherwise (the row went through the JSON
+    // parser, or a string used an escape the encoder does not write, such as "\/"). Valid until the next row.
+    const std::vector<std::string_view>* literals() const { return m_literalsValid ? &m_literals : nullptr; }
 
 private:
     // The lines the exporter writes: the object's keys in column order, no white space, integers without sign
@@ -890,11 +903,14 @@ private:
     bool parseFast(const char* p, const char* const e, Row& fields)
     {
         const size_t columns = m_table.columns.size();
+        m_literals.resize(columns);
+        m_canonical = true;
         for (size_t i = 0; i < columns; ++i) {
             const std::string& key = m_keys[i];
             if (static_cast<size_t>(e - p) < key.size() || std::memcmp(p, key.data(), key.size()) != 0)
                 return false;
             p += key.size();
+            const char* const literal = p;
             if (p == e)
                 return false;
             if (*p == 'n') {
@@ -932,8 +948,11 @@ private:
                     switch (p[1]) {
                     case '"':
                     case '\\':
+                        s.push_back(p[1]);
+                        break;
                     case '/':
                         s.push_back(p[1]);
+                        m_canonical = false; // the encoder writes a plain '/'
                         break;
                     case 'b':
                         s.push_back('\b');
@@ -957,6 +976,7 @@ private:
                 }
                 ++p;
             }
+            m_literals[i] = std::string_view(literal, static_cast<size_t>(p - literal));
         }
         if (e - p != 1 || *p != '}')
             return false;
@@ -996,10 +1016,139 @@ private:
     FileBytes m_bytes;
     const Table& m_table;
     std::vector<std::string> m_keys; // '{"name":' / ',"name":' per column, as the exporter writes them
+    std::vector<std::string_view> m_literals; // per column, into the mapped file (literals())
+    bool m_canonical = false; // parseFast saw no escape the encoder would not write
+    bool m_literalsValid = false;
     const char* m_pos = nullptr;
     const char* m_end = nullptr;
     int m_line = 0;
     QString m_error;
+};
+
+// Reads a table file on a worker thread, a chunk of rows at a time, and hands the rows to the reading thread in
+// order through a bounded queue (kChunks chunks of kChunkRows rows; the Row objects are reused, so their strings
+// keep their capacity). To the caller it behaves like the reader itself: next() gives the rows in order, then false,
+// with error() set when the reader stopped on a syntax error. verify-export reads the CSV through it while this
+// thread parses the JSON Lines, compares and hashes (issue 16: verify-export was bound by one core).
+template<typename Reader> class PrefetchedReader
+{
+public:
+    explicit PrefetchedReader(std::unique_ptr<Reader> reader)
+        : m_reader(std::move(reader))
+    {
+        for (Chunk& c : m_chunks)
+            m_free.push_back(&c);
+        m_worker = std::jthread([this] { produce(); });
+    }
+    ~PrefetchedReader()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_changed.notify_all();
+        // m_worker joins here, before the chunks go away
+        m_worker.join();
+    }
+    PrefetchedReader(const PrefetchedReader&) = delete;
+    PrefetchedReader& operator=(const PrefetchedReader&) = delete;
+
+    bool next(const Row*& row)
+    {
+        if (m_current && m_index + 1 < m_current->count) {
+            row = &m_current->rows[++m_index];
+            return true;
+        }
+        std::unique_lock lock(m_mutex);
+        if (m_current) {
+            m_free.push_back(m_current);
+            m_current = nullptr;
+            m_changed.notify_all();
+        }
+        m_changed.wait(lock, [this] { return !m_ready.empty() || m_done; });
+        if (m_ready.empty())
+            return false; // m_done: the reader's error (if any) is final
+        m_current = m_ready.front();
+        m_ready.pop_front();
+        m_index = 0;
+        row = &m_current->rows[0];
+        return true;
+    }
+    int line() const { return m_current ? m_current->lines[m_index] : 0; }
+    // The reader's literals() of the current row (JsonlReader), nullptr where it has none.
+    const std::vector<std::string_view>* literals() const
+    {
+        return m_current && m_current->hasLiterals[m_index] ? &m_current->literals[m_index] : nullptr;
+    }
+    // Valid once next() returned false.
+    const QString& error() const { return m_error; }
+
+private:
+    static constexpr size_t kChunkRows = 2048;
+    static constexpr size_t kChunks = 4;
+    struct Chunk
+    {
+        std::vector<Row> rows = std::vector<Row>(kChunkRows);
+        std::vector<int> lines = std::vector<int>(kChunkRows);
+        std::vector<std::vector<std::string_view>> literals = std::vector<std::vector<std::string_view>>(kChunkRows);
+        std::vector<char> hasLiterals = std::vector<char>(kChunkRows);
+        size_t count = 0;
+    };
+
+    void produce()
+    {
+        for (;;) {
+            Chunk* c = nullptr;
+            {
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [this] { return !m_free.empty() || m_stop; });
+                if (m_stop)
+                    return;
+                c = m_free.front();
+                m_free.pop_front();
+            }
+            c->count = 0;
+            bool more = true;
+            while (c->count < kChunkRows && (more = m_reader->next(c->rows[c->count]))) {
+                c->lines[c->count] = m_reader->line();
+                c->hasLiterals[c->count] = 0;
+                if constexpr (requires(const Reader& r) { r.literals(); }) {
+                    if (const auto* l = m_reader->literals()) {
+                        c->literals[c->count] = *l; // views into the reader's mapped file, which outlives the chunk
+                        c->hasLiterals[c->count] = 1;
+                    }
+                }
+                ++c->count;
+            }
+            {
+                const std::lock_guard lock(m_mutex);
+                if (c->count)
+                    m_ready.push_back(c);
+                else
+                    m_free.push_back(c);
+                if (!more) {
+                    m_error = m_reader->error();
+                    m_done = true;
+                }
+            }
+            m_changed.notify_all();
+            if (!more)
+                return;
+        }
+    }
+
+    std::unique_ptr<Reader> m_reader;
+    std::array<Chunk, kChunks> m_chunks;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Chunk*> m_free; // guarded by m_mutex
+    std::deque<Chunk*> m_ready; // guarded by m_mutex, in file order
+    bool m_done = false; // guarded by m_mutex; m_error is written before it is set and read after
+    bool m_stop = false; // guarded by m_mutex
+    QString m_error;
+    Chunk* m_current = nullptr; // reading thread only
+    size_t m_index = 0;
+    std::jthread m_worker; // last: started after everything it uses
 };
 
 struct Problems
@@ -1027,6 +1176,12 @@ std::optional<qint64> toInt(const std::optional<std::string>& s)
 {
     if (!s)
         return std::nullopt;
+    qint64 fast = 0;
+    if (!s->empty() && s->size() <= 18) { // plain digits, as the exporter writes them: no QString on the way
+        const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), fast);
+        if (ec == std::errc() && end == s->data() + s->size() && (*s)[0] != '-')
+            return fast;
+    }
     bool ok = false;
     const qint64 v = qs(*s).toLongLong(&ok);
     return ok ? std::optional<qint64>(v) : std::nullopt;
@@ -1048,37 +1203,38 @@ AuditHasher::Text optView(const std::optional<std::string>& s)
 // Reads <base>.jsonl and/or <base>.csv in lockstep, compares them row by row and hands every row (from jsonl
 // when present, else csv) to `onRow` with its location. Returns the number of rows of the primary file.
 qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, Problems& p,
-    const std::function<void(const Row&, const RowPlace& where)>& onRow)
+    const std::function<void(const Row&, const RowPlace& where, const std::vector<std::string_view>* literals)>& onRow)
 {
     const QString csvName = QLatin1String(t.base) + QStringLiteral(".csv");
     const QString jsonlName = QLatin1String(t.base) + QStringLiteral(".jsonl");
-    std::unique_ptr<CsvReader> csv;
-    std::unique_ptr<JsonlReader> jsonl;
+    std::unique_ptr<PrefetchedReader<CsvReader>> csv; // parsed on a worker thread, beside the JSON Lines
+    std::unique_ptr<PrefetchedReader<JsonlReader>> jsonl;
     if (haveCsv) {
-        csv = std::make_unique<CsvReader>(dir.filePath(csvName));
-        if (!csv->open()) {
-            p.add(csvName + QStringLiteral(": cannot open: ") + csv->errorString());
-            csv.reset();
+        auto reader = std::make_unique<CsvReader>(dir.filePath(csvName));
+        if (!reader->open()) {
+            p.add(csvName + QStringLiteral(": cannot open: ") + reader->errorString());
         } else {
             Row header;
-            if (!csv->next(header) || header != Row(t.columns.begin(), t.columns.end())) {
+            if (!reader->next(header) || header != Row(t.columns.begin(), t.columns.end()))
                 p.add(csvName + QStringLiteral(" line 1: header is not the expected column list"));
-                csv.reset();
-            }
+            else
+                csv = std::make_unique<PrefetchedReader<CsvReader>>(std::move(reader));
         }
     }
     if (haveJsonl) {
-        jsonl = std::make_unique<JsonlReader>(dir.filePath(jsonlName), t);
-        if (!jsonl->open()) {
-            p.add(jsonlName + QStringLiteral(": cannot open: ") + jsonl->errorString());
-            jsonl.reset();
-        }
+        auto reader = std::make_unique<JsonlReader>(dir.filePath(jsonlName), t);
+        if (!reader->open())
+            p.add(jsonlName + QStringLiteral(": cannot open: ") + reader->errorString());
+        else
+            jsonl = std::make_unique<PrefetchedReader<JsonlReader>>(std::move(reader));
     }
     qint64 rows = 0;
-    Row a;
-    Row b;
+    const Row* ja = nullptr;
+    const Row* b = nullptr;
     for (;;) {
-        const bool gotJ = jsonl && jsonl->next(a);
+        const bool gotJ = jsonl && jsonl->next(ja);
+        static const Row kNoRow;
+        const Row& a = gotJ ? *ja : kNoRow; // read only when gotJ
         if (jsonl && !gotJ && !jsonl->error().isEmpty()) {
             p.add(jsonlName + QLatin1Char(' ') + jsonl->error() + QStringLiteral("; stopped reading it"));
             jsonl.reset();
@@ -1089,15 +1245,15 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
             csv.reset();
         }
         if (gotJ && gotC) {
-            if (a.size() != b.size() || b.size() != t.columns.size()) {
+            if (a.size() != b->size() || b->size() != t.columns.size()) {
                 p.add(csvName
                     + QStringLiteral(" line %1: %2 fields instead of %3")
                           .arg(csv->line())
-                          .arg(b.size())
+                          .arg(b->size())
                           .arg(t.columns.size()));
             } else {
                 for (size_t i = 0; i < a.size(); ++i)
-                    if (a[i] != b[i])
+                    if (a[i] != (*b)[i])
                         p.add(csvName
                             + QStringLiteral(" line %1: field '%2' (%3 %4) differs from %5 line %6")
                                   .arg(csv->line())
@@ -1117,17 +1273,17 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
         }
         if (gotJ) {
             ++rows;
-            onRow(a, RowPlace { jsonlName, jsonl->line() });
+            onRow(a, RowPlace { jsonlName, jsonl->line() }, jsonl->literals());
         } else if (gotC && !jsonl && !haveJsonl) {
-            if (b.size() != t.columns.size()) {
+            if (b->size() != t.columns.size()) {
                 p.add(csvName
                     + QStringLiteral(" line %1: %2 fields instead of %3")
                           .arg(csv->line())
-                          .arg(b.size())
+                          .arg(b->size())
                           .arg(t.columns.size()));
             } else {
                 ++rows;
-                onRow(b, RowPlace { csvName, csv->line() });
+                onRow(*b, RowPlace { csvName, csv->line() }, nullptr);
             }
         }
         if (!gotJ && !gotC)
@@ -1278,7 +1434,7 @@ Result<json> verifyExport(const QString& directory)
     qint64 hashesChecked = 0;
     AuditHasher hasher;
     const qint64 auditRows = readTable(dir, auditTable(), rowsOf.contains("audit.csv"), rowsOf.contains("audit.jsonl"),
-        p, [&](const Row& r, const RowPlace& where) {
+        p, [&](const Row& r, const RowPlace& where, const std::vector<std::string_view>* literals) {
             const auto seq = toInt(r[0]);
             if (!seq || !r[1] || !r[2] || !r[3] || !r[4] || !r[8] || !r[9]) {
                 p.add(where.text() + QStringLiteral(": seq, at, actor, action, subject, prev_hash or hash is missing"));
@@ -1304,8 +1460,10 @@ Result<json> verifyExport(const QString& directory)
             prevHash = eHash;
             ++hashesChecked;
             try {
-                if (hasher.hash(eseq, *r[1], *r[2], *r[3], *r[4], optView(r[5]), optView(r[6]), optView(r[7]), ePrev)
-                    != eHash)
+                const std::string_view h = literals
+                    ? hasher.hashLiterals(std::span<const std::string_view, 8>(literals->data(), 8), ePrev)
+                    : hasher.hash(eseq, *r[1], *r[2], *r[3], *r[4], optView(r[5]), optView(r[6]), optView(r[7]), ePrev);
+                if (h != eHash)
                     p.add(at() + QStringLiteral(": content does not match its hash (entry modified)"));
             } catch (const std::exception&) {
                 p.add(at() + QStringLiteral(": text is not valid UTF-8 (entry modified)"));
@@ -1342,7 +1500,7 @@ Result<json> verifyExport(const QString& directory)
 
     // Lineage: CSV/JSONL agreement and counts.
     const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.contains("lineage.csv"),
-        rowsOf.contains("lineage.jsonl"), p, [](const Row&, const RowPlace&) {});
+        rowsOf.contains("lineage.jsonl"), p, [](const Row&, const RowPlace&, const std::vector<std::string_view>*) {});
     checked["lineage_events"] = lineageRows;
     const qint64 lineageCount
         = m.contains("lineage") && m["lineage"].is_object() ? m["lineage"].value("count", qint64(-1)) : -1;

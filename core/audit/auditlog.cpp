@@ -228,10 +228,29 @@ std::string_view AuditHasher::hash(std::int64_t seq, std::string_view at, std::s
     m_buf.clear();
     appendCanonical(m_buf, seq, at, actor, action, subject, before, after, reason);
     m_buf.append(prevHash);
+    return digest();
+}
+
+std::string_view AuditHasher::digest()
+{
     m_sha.reset();
     m_sha.addData(m_buf);
     m_sha.resultHex(m_hex);
     return { m_hex.data(), m_hex.size() };
+}
+
+std::string_view AuditHasher::hashLiterals(std::span<const std::string_view, 8> literals, std::string_view prevHash)
+{
+    m_buf.clear();
+    m_buf += '[';
+    for (size_t i = 0; i < literals.size(); ++i) {
+        if (i)
+            m_buf += ',';
+        m_buf.append(literals[i]);
+    }
+    m_buf += ']';
+    m_buf.append(prevHash);
+    return digest();
 }
 
 std::string_view AuditHasher::hash(const AuditEntry& e)

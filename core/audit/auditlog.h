@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,8 +64,14 @@ public:
     std::string_view hash(std::int64_t seq, std::string_view at, std::string_view actor, std::string_view action,
         std::string_view subject, Text before, Text after, Text reason, std::string_view prevHash);
     std::string_view hash(const AuditEntry& e);
+    // The same hash from the JSON texts of the eight canonical fields exactly as appendCanonical writes them (the
+    // number, each string literal with its quotes as appendJsonString encodes it, or null), as they stand in an
+    // export's JSON Lines: verify-export hashes them without decoding and encoding the values again.
+    std::string_view hashLiterals(std::span<const std::string_view, 8> literals, std::string_view prevHash);
 
 private:
+    std::string_view digest(); // SHA-256 hex of m_buf
+
     std::string m_buf;
     FastSha256 m_sha;
     std::array<char, 64> m_hex {};
