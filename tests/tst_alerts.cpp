@@ -166,6 +166,102 @@ private Q_SLOTS:
         QCOMPARE(s.alerts(QStringLiteral("status = 'cleared' AND acked_by = 'sam'")), 1);
     }
 
+    // Issue 18: "lifecycle -> blocked" as a rule, and a rule added to a workspace with history fires on the changes
+    // made after it was added (48 alerts for existing items were the complaint), unless it asks for the history.
+    void transitionRuleFiresOnlyOnLaterChanges()
+    {
+        Setup s;
+        QVERIFY(s.ready);
+        AlertEngine engine(s.tw.ws());
+        auto item = [](const std::string& key, const std::string& state) {
+            json a = releasedItem("Pump housing " + key, { "P100" });
+            a["lifecycle_status"] = state;
+            return mdsync::test::event("PLM", "item", key, a);
+        };
+        // History: A released, then blocked; B released.
+        QVERIFY(s.tw.ingest({ item("A-1", "released"), item("B-1", "released") }).ok());
+        QVERIFY(s.tw.ingest({ item("A-1", "blocked") }).ok());
+        QVERIFY(engine.evaluate().ok());
+
+        json rules = kRules;
+        rules["rules"].push_back({ { "id", "item-blocked" }, { "kind", "attribute_changed" }, { "domain", "item" },
+            { "attributes", { "lifecycle_status" } }, { "to", "blocked" }, { "severity", "critical" } });
+        QVERIFY(setAlertRules(s.tw.as("ada"), "ada", rules, "block alert").ok());
+        auto history = engine.evaluate();
+        QVERIFY(history.ok());
+        QCOMPARE(history->fired.size(), std::size_t(0)); // A's block happened before the rule
+
+        // Not watched, or not "to blocked": nothing.
+        json b = releasedItem("Pump housing B-1 rev B", { "P100" });
+        QVERIFY(s.tw.ingest({ mdsync::test::event("PLM", "item", "B-1", b), item("A-1", "released") }).ok());
+        auto quiet = engine.evaluate();
+        QVERIFY(quiet.ok());
+        QCOMPARE(quiet->fired.size(), std::size_t(0));
+
+        QVERIFY(s.tw.ingest({ item("B-1", "blocked") }).ok());
+        auto fired = engine.evaluate();
+        QVERIFY(fired.ok());
+        QCOMPARE(fired->fired.size(), std::size_t(1));
+        QCOMPARE(fired->fired[0].dedupKey, std::string("item-blocked:item:B-1"));
+        QVERIFY2(fired->fired[0].message.find("lifecycle_status released → blocked") != std::string::npos,
+            fired->fired[0].message.c_str());
+        QCOMPARE(fired->fired[0].severity, std::string("critical"));
+
+        // Setting the same rules again keeps the rule's place; a new rule that asks for the history sees A's block.
+        QVERIFY(setAlertRules(s.tw.as("ada"), "ada", rules, "unchanged").ok());
+        QCOMPARE(engine.evaluate()->fired.size(), std::size_t(0));
+        rules["rules"].push_back({ { "id", "blocked-history" }, { "kind", "attribute_changed" }, { "domain", "item" },
+            { "attributes", { "lifecycle_status" } }, { "from", { "released", "in_review" } }, { "to", { "blocked" } },
+            { "evaluate_history", true } });
+        QVERIFY(setAlertRules(s.tw.as("ada"), "ada", rules, "with history").ok());
+        auto all = engine.evaluate();
+        QVERIFY(all.ok());
+        QCOMPARE(all->fired.size(), std::size_t(2)); // A (history) and B
+        QCOMPARE(s.alerts(QStringLiteral("rule = 'blocked-history'")), 2);
+    }
+
+    void transitionRuleErrorsNameTheRuleAndField_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("not a code") << R"({"id":"r","kind":"attribute_changed","domain":"item",
+            "attributes":["lifecycle_status"],"to":"Blocked"})"
+                                    << "alert rule 'r': to: \"Blocked\" is not a code of item.lifecycle_status (draft, "
+                                       "in_review, released, blocked, obsolete)";
+        QTest::newRow("unknown attribute") << R"({"id":"r","kind":"attribute_changed","domain":"item",
+            "attributes":["lifecycle"]})"
+                                           << "alert rule 'r': attributes: 'lifecycle' is not an attribute of item";
+        QTest::newRow("unknown group") << R"({"id":"r","kind":"attribute_changed","domain":"item","groups":["x"]})"
+                                       << "alert rule 'r': groups: no attribute of item is in group 'x'";
+        QTest::newRow("unknown domain") << R"({"id":"r","kind":"open_exceptions_over","domains":["itm"],"threshold":1})"
+                                        << "alert rule 'r': domain 'itm' is not in the model in force";
+        QTest::newRow("empty to") << R"({"id":"r","kind":"attribute_changed","domain":"item",
+            "attributes":["lifecycle_status"],"to":[]})"
+                                  << "alert rule 'r': 'to' is an empty list";
+        QTest::newRow("to on another kind") << R"({"id":"r","kind":"open_exceptions_over","threshold":1,"to":"x"})"
+                                            << "alert rule 'r': 'to' applies to attribute_changed only";
+        QTest::newRow("history on another kind")
+            << R"({"id":"r","kind":"open_exceptions_over","threshold":1,"evaluate_history":true})"
+            << "alert rule 'r': 'evaluate_history' is true or false, for attribute_changed";
+        QTest::newRow("nothing watched")
+            << R"({"id":"r","kind":"attribute_changed","domain":"item"})"
+            << "alert rule 'r': attribute_changed needs one 'domain' and a list 'groups' or";
+    }
+
+    void transitionRuleErrorsNameTheRuleAndField()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QString, error);
+        Setup s;
+        QVERIFY(s.ready);
+        const QString before = s.tw.ws().meta(QStringLiteral("alert_rules"));
+        const json doc = { { "rules", json::array({ json::parse(rule.toStdString()) }) } };
+        const auto r = setAlertRules(s.tw.as("ada"), "ada", doc, "test");
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().startsWith(error), qPrintable(r.error()));
+        QCOMPARE(s.tw.ws().meta(QStringLiteral("alert_rules")), before); // nothing changed
+    }
+
     void openExceptionsOverThreshold()
     {
         Setup s;

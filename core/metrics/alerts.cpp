@@ -34,6 +34,25 @@ QVariant optional(const std::string& s)
 }
 
 // (Named apart from the other files' `contains`: in a unity batch a same-named overload would be picked silently.)
+std::string joinCodes(const std::vector<std::string>& codes)
+{
+    std::string out;
+    for (const std::string& c : codes)
+        out.append(out.empty() ? "" : ", ").append(c);
+    return out;
+}
+
+// Empty: any value.
+bool oneOf(const std::vector<json>& values, const json& v)
+{
+    return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
+}
+
+std::string valueText(const json& v)
+{
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
 bool emptyOrContains(const std::vector<std::string>& list, const std::string& v)
 {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
@@ -161,10 +180,21 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         if (!changed.is_object())
             continue;
         json hits = json::object();
+        const bool transition = !rule.to.empty() || !rule.from.empty();
         for (auto it = changed.begin(); it != changed.end(); ++it) {
             const AttributeDef* a = dom ? dom->attribute(it.key()) : nullptr;
-            if (a && emptyOrContains(rule.groups, a->group) && !rule.groups.empty())
-                hits[it.key()] = it.value();
+            const bool watched = a
+                && (std::find(rule.groups.begin(), rule.groups.end(), a->group) != rule.groups.end()
+                    || std::find(rule.attributes.begin(), rule.attributes.end(), it.key()) != rule.attributes.end());
+            if (!watched)
+                continue;
+            if (transition) {
+                const json oldValue = it->is_object() ? it->value("old", json()) : json();
+                const json newValue = it->is_object() ? it->value("new", json()) : json();
+                if (oldValue == newValue || !oneOf(rule.to, newValue) || !oneOf(rule.from, oldValue))
+                    continue;
+            }
+            hits[it.key()] = it.value();
         }
         if (hits.empty())
             continue;
@@ -174,8 +204,14 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         f.domain = domainName;
         f.objectKey = key;
         std::string names;
-        for (auto it = hits.begin(); it != hits.end(); ++it)
+        for (auto it = hits.begin(); it != hits.end(); ++it) {
             names.append(names.empty() ? "" : ", ").append(it.key());
+            if (transition) // "lifecycle_status draft → blocked"
+                names.append(" ")
+                    .append(valueText(it->value("old", json())))
+                    .append(" → ")
+                    .append(valueText(it->value("new", json())));
+        }
         f.message.append(domainName).append(" ").append(key).append(" revision ");
         f.message.append(std::to_string(q.value(3).toLongLong())).append(" changed ").append(names);
         f.message.append(" (from ").append(stdText(q.value(5))).append(")");
@@ -302,11 +338,35 @@ Result<std::vector<AlertRule>> parseAlertRules(const json& doc)
         }
         rule.targets = stringList(r, "targets", where, error);
         rule.groups = stringList(r, "groups", where, error);
+        rule.attributes = stringList(r, "attributes", where, error);
         if (!error.isEmpty())
             return makeError(error);
-        if (rule.kind == AlertRule::Kind::AttributeChanged && (rule.domains.size() != 1 || rule.groups.empty()))
-            return makeError(
-                QStringLiteral("%1: attribute_changed needs one 'domain' and a list 'groups'").arg(sqlText(where)));
+        if (rule.kind == AlertRule::Kind::AttributeChanged
+            && (rule.domains.size() != 1 || (rule.groups.empty() && rule.attributes.empty())))
+            return makeError(QStringLiteral("%1: attribute_changed needs one 'domain' and a list 'groups' or"
+                                            " 'attributes'")
+                                 .arg(sqlText(where)));
+        for (auto [field, values] : { std::pair { "to", &rule.to }, std::pair { "from", &rule.from } }) {
+            const auto it = r.find(field);
+            if (it == r.end())
+                continue;
+            if (rule.kind != AlertRule::Kind::AttributeChanged)
+                return makeError(QStringLiteral("%1: '%2' applies to attribute_changed only")
+                                     .arg(sqlText(where), QLatin1String(field)));
+            if (it->is_array() && it->empty())
+                return makeError(QStringLiteral("%1: '%2' is an empty list (leave it out to accept any value)")
+                                     .arg(sqlText(where), QLatin1String(field)));
+            if (it->is_array())
+                values->assign(it->begin(), it->end());
+            else
+                values->push_back(*it); // one value
+        }
+        if (r.contains("evaluate_history")) {
+            if (!r["evaluate_history"].is_boolean() || rule.kind != AlertRule::Kind::AttributeChanged)
+                return makeError(QStringLiteral("%1: 'evaluate_history' is true or false, for attribute_changed")
+                                     .arg(sqlText(where)));
+            rule.evaluateHistory = r["evaluate_history"].get<bool>();
+        }
         if (rule.kind == AlertRule::Kind::OpenExceptionsOver) {
             if (!r.contains("threshold") || !r["threshold"].is_number_integer()
                 || r["threshold"].get<std::int64_t>() < 0)
@@ -356,12 +416,68 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
     auto rules = parseAlertRules(doc);
     if (!rules)
         return makeError(rules.error());
+    auto cfg = loadActiveConfig(ws);
+    if (!cfg)
+        return makeError(QStringLiteral("alert rules: ") + cfg.error());
+    for (const AlertRule& rule : rules.value()) {
+        const QString where = QStringLiteral("alert rule '%1'").arg(sqlText(rule.id));
+        for (const std::string& d : rule.domains)
+            if (!cfg->model->domain(d))
+                return makeError(QStringLiteral("%1: domain '%2' is not in the model in force").arg(where, sqlText(d)));
+        if (rule.kind != AlertRule::Kind::AttributeChanged)
+            continue;
+        const DomainDef& dom = *cfg->model->domain(rule.domains.front());
+        for (const std::string& a : rule.attributes) {
+            const AttributeDef* def = dom.attribute(a);
+            if (!def)
+                return makeError(QStringLiteral("%1: attributes: '%2' is not an attribute of %3")
+                                     .arg(where, sqlText(a), sqlText(dom.name)));
+            // One watched code attribute: "to" and "from" must be its codes ("blocked", not "Blocked").
+            if (rule.attributes.size() != 1 || rule.groups.size() || def->type != AttrType::Code)
+                continue;
+            for (auto [field, values] : { std::pair { "to", &rule.to }, std::pair { "from", &rule.from } })
+                for (const json& v : *values)
+                    if (!v.is_null() && (!v.is_string() || !def->hasCode(v.get<std::string>())))
+                        return makeError(QStringLiteral("%1: %2: %3 is not a code of %4.%5 (%6)")
+                                             .arg(where, QLatin1String(field), sqlText(v.dump()), sqlText(dom.name),
+                                                 sqlText(a), sqlText(joinCodes(def->codes))));
+        }
+        for (const std::string& g : rule.groups)
+            if (std::none_of(
+                    dom.attributes.begin(), dom.attributes.end(), [&](const AttributeDef& a) { return a.group == g; }))
+                return makeError(QStringLiteral("%1: groups: no attribute of %2 is in group '%3'")
+                                     .arg(where, sqlText(dom.name), sqlText(g)));
+    }
+    std::set<std::string> previous; // rule ids in force before
+    if (auto old = activeAlertRules(ws))
+        for (const AlertRule& r : old.value())
+            previous.insert(r.id);
     const QString before = ws.meta(QLatin1String(kRulesMetaKey));
     Workspace::Transaction tx(ws);
     if (!tx)
         return tx.error();
     if (auto r = ws.setMeta(QLatin1String(kRulesMetaKey), sqlText(doc.dump())); !r) {
         return r;
+    }
+    // A new attribute_changed rule fires on changes made from now on: its watermark is the newest revision (or the
+    // first, on request). A rule kept under its id keeps its watermark.
+    try {
+        std::int64_t newest = -1;
+        for (const AlertRule& rule : rules.value()) {
+            if (rule.kind != AlertRule::Kind::AttributeChanged || previous.contains(rule.id))
+                continue;
+            if (newest < 0 && !rule.evaluateHistory) {
+                QSqlQuery q = run(ws.db(), QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM revision"), {},
+                    QStringLiteral("newest revision"));
+                newest = q.next() ? q.value(0).toLongLong() : 0;
+            }
+            if (auto r = ws.setMeta(QStringLiteral("alert_watermark.") + sqlText(rule.id),
+                    QString::number(rule.evaluateHistory ? 0 : newest));
+                !r)
+                return r;
+        }
+    } catch (const store::SqlError& e) {
+        return makeError(e.message());
     }
     AuditLog audit(ws.db());
     const json beforeJson = before.isEmpty() ? json("built-in") : json::parse(before.toStdString(), nullptr, false);

@@ -4,8 +4,11 @@
 // by users. Rule kinds:
 //  - sla_unacked: revisions of a domain not acknowledged by a target within the subscription's SLA (one alert
 //    per rule, domain and target; from the delivery_due index, i.e. only non-final deliveries are read);
-//  - attribute_changed: a revision that changed an attribute of a watched group of a domain (one alert per
-//    rule and object; only revisions newer than the rule's watermark in meta are read);
+//  - attribute_changed: a revision that changed a watched attribute of a domain (named in `attributes`, or in one of
+//    the `groups`), optionally only to one of the values `to` and/or from one of the values `from` ("lifecycle_status
+//    -> blocked"); one alert per rule and object; only revisions newer than the rule's watermark in meta are read.
+//    A rule added by setAlertRules starts at the newest revision then (it fires on changes made after it was created)
+//    unless it says "evaluate_history": true;
 //  - open_exceptions_over: more than `threshold` open exceptions for a domain (one alert per rule and domain;
 //    from kpi_counter 'open_exceptions', kept by triggers);
 //  - target_outage_over: a target whose circuit has been open (the target down) for longer than `minutes` (one
@@ -40,6 +43,10 @@ struct AlertRule
     std::vector<std::string> domains; // empty = every domain (attribute_changed needs exactly one)
     std::vector<std::string> targets; // sla_unacked, target_outage_over: empty = every target
     std::vector<std::string> groups; // attribute_changed: watched attribute groups
+    std::vector<std::string> attributes; // attribute_changed: watched attributes (beside those of `groups`)
+    std::vector<nlohmann::json> to; // attribute_changed: fires only when the new value is one of these (empty: any)
+    std::vector<nlohmann::json> from; // attribute_changed: ... and the old value one of these (empty: any)
+    bool evaluateHistory = false; // attribute_changed, when the rule is added: also the revisions made before
     std::int64_t threshold = 0; // open_exceptions_over
     std::int64_t minutes = 0; // target_outage_over: open for longer than this
 };
@@ -48,7 +55,9 @@ struct AlertRule
 Result<std::vector<AlertRule>> parseAlertRules(const nlohmann::json& doc);
 // The rules in force: meta "alert_rules" when set, else the built-in default document.
 Result<std::vector<AlertRule>> activeAlertRules(Workspace& ws);
-// Replaces the workspace's rules (admins: Action::ApproveChange), validated, audited ("alert.rules").
+// Replaces the workspace's rules (admins: Action::ApproveChange), validated (against the model in force too: domains,
+// attributes, groups), audited ("alert.rules"). An attribute_changed rule whose id was not in force before starts at
+// the newest revision (its watermark), or at the first with "evaluate_history": true; a kept rule keeps its watermark.
 Result<void> setAlertRules(
     Workspace& ws, const std::string& actor, const nlohmann::json& doc, const std::string& reason);
 
