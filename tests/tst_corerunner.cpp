@@ -5,6 +5,8 @@
 #include "engine/corerunner.h"
 #include "engine/coreservice.h"
 #include "engine/embeddedcore.h"
+#include "metrics/alerts.h"
+#include "smtpsink.h"
 #include "store/livestatus.h"
 #include "store/workspace.h"
 #include "workspacefixture.h"
@@ -113,6 +115,58 @@ private Q_SLOTS:
         MDSYNC_REQUIRE_OK(again, runner.stop()); // idempotent
         core.value().reset();
         QCOMPARE(objects(path), qint64(2));
+    }
+
+    // Issue 18: an alert that fires in the run loop goes out by e-mail (the rules' "notify") and the attempt is
+    // recorded with the alert.
+    void firedAlertsAreMailedAndRecorded()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        QVERIFY(tw.makeAdmin("ada").isEmpty());
+        SmtpSink sink;
+        const quint16 smtpPort = sink.listen();
+        QVERIFY(smtpPort);
+        const nlohmann::json rules
+            = { { "rules",
+                    nlohmann::json::array({ { { "id", "compliance" }, { "kind", "attribute_changed" },
+                        { "domain", "supplier" }, { "groups", { "compliance" } }, { "severity", "critical" } } }) },
+                  { "notify",
+                      { { "email",
+                          { { "smtp_host", "127.0.0.1" }, { "smtp_port", smtpPort }, { "from", "mdsync@plant.example" },
+                              { "to", { "steward@plant.example" } } } } } } };
+        MDSYNC_REQUIRE_OK(set, setAlertRules(tw.as("ada"), "ada", rules, "mail the stewards"));
+        QVERIFY(tw.ingest({ mdsync::test::event("SUPPLIER-PORTAL", "supplier", "SUP-9",
+                              { { "name", "Acme" }, { "tax_id", "DE811234567" }, { "country", "DE" },
+                                  { "street", "Weg 1" }, { "city", "Köln" }, { "postal_code", "50667" } }) })
+                    .ok());
+        const QString path = tw.path();
+        tw.close();
+
+        MDSYNC_REQUIRE_OK(core, openEmbeddedCore(path, DispatcherOptions {}, false));
+        CoreRunnerOptions o;
+        InboundOptions io;
+        io.token = kToken;
+        o.webhook = io;
+        o.alertIntervalMs = 100;
+        CoreRunner runner(*core.value(), o);
+        QSignalSpy fired(&runner, &CoreRunner::alertsFired);
+        MDSYNC_REQUIRE_OK(started, runner.start());
+        QCOMPARE(postEvents(runner.webhookPort(),
+                     QByteArray::fromStdString(
+                         mdsync::test::event("QMS", "supplier", "SUP-9", { { "reach_compliant", false } }) + '\n')),
+            200);
+        QTRY_VERIFY_WITH_TIMEOUT(fired.count() > 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(sink.messages.size(), 1, 10000);
+        QVERIFY(sink.messages.front().contains("reach_compliant"));
+        QTRY_VERIFY_WITH_TIMEOUT(scalar(core.value()->ws->db(), QStringLiteral("SELECT details FROM alert"))
+                                     .toString()
+                                     .contains(QLatin1String("\"channel\":\"email\"")),
+            10000);
+        const QString details = scalar(core.value()->ws->db(), QStringLiteral("SELECT details FROM alert")).toString();
+        QVERIFY2(details.contains(QLatin1String("\"ok\":true")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("250 2.0.0 queued as 42")), qPrintable(details)); // the relay's answer
+        MDSYNC_REQUIRE_OK(stopped, runner.stop());
     }
 
     // A port in use stops the start before anything runs: no inbox, no dispatcher.

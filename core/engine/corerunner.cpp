@@ -3,10 +3,12 @@
 #include "connectors/connector.h"
 #include "contract/contract.h"
 #include "engine/embeddedcore.h"
+#include "metrics/alertnotifier.h"
 #include "metrics/alerts.h"
 #include "policy/landscape.h"
 #include "store/dispatcherlease.h"
 #include "store/workspace.h"
+#include "store/workspaceuri.h"
 #include "sync/reconcile.h"
 #include "util/qtext.h"
 
@@ -154,6 +156,9 @@ Result<void> CoreRunner::stop()
     }
     m_webhook.reset();
     m_inbox.reset();
+    delete m_notifier; // retries still waiting are dropped; the attempts made are recorded with their alerts
+    m_notifier = nullptr;
+    m_notifySettings.clear();
     m_alerts.reset();
     if (!d.lastError().isEmpty())
         return makeError(d.lastError());
@@ -274,6 +279,11 @@ void CoreRunner::evaluateAlerts()
         Q_EMIT message(QStringLiteral("alerts: ") + r.error(), true);
         return;
     }
+    updateNotifier();
+    if (m_notifier)
+        for (const AlertChange& a : r->fired)
+            m_notifier->notify({ a.id, QString::fromStdString(a.rule), QString::fromStdString(a.severity),
+                QString::fromStdString(a.message), QString::fromStdString(a.dedupKey) });
     if (r->fired.empty() && r->cleared.empty())
         return;
     QList<FiredAlert> fired;
@@ -283,6 +293,39 @@ void CoreRunner::evaluateAlerts()
     markChanged();
     if (!fired.isEmpty())
         Q_EMIT alertsFired(fired);
+}
+
+void CoreRunner::updateNotifier()
+{
+    auto doc = activeNotifySettings(*m_core.ws);
+    const std::string text = doc ? doc->dump() : std::string();
+    if (text == m_notifySettings || (m_notifier && m_notifier->pending() > 0))
+        return; // unchanged, or the new settings are taken once the sends under way are done
+    m_notifySettings = text;
+    delete m_notifier;
+    m_notifier = nullptr;
+    auto settings = parseNotifySettings(doc ? doc.value() : nlohmann::json());
+    if (!settings) {
+        Q_EMIT message(QStringLiteral("alert notifications: ") + settings.error(), true);
+        return;
+    }
+    if (settings->empty())
+        return;
+    m_notifier = new AlertNotifier(std::move(settings).value(), redactLocation(m_core.ws->location()), this);
+    connect(m_notifier, &AlertNotifier::attempted, this, [this](const NotifyAttempt& a) {
+        const nlohmann::json j = { { "channel", a.channel.toStdString() }, { "attempt", a.attempt }, { "ok", a.ok },
+            { "final", a.final }, { "at", formatRfc3339(nowMs()) }, { "detail", a.detail.toStdString() } };
+        if (m_alerts)
+            if (auto r = m_alerts->recordNotification(a.alertId, j); !r)
+                Q_EMIT message(QStringLiteral("alert notifications: ") + r.error(), true);
+        if (!a.ok && a.final)
+            Q_EMIT message(QStringLiteral("alert #%1: %2 failed after %3 attempts: %4")
+                               .arg(a.alertId)
+                               .arg(a.channel)
+                               .arg(a.attempt)
+                               .arg(a.detail),
+                true);
+    });
 }
 
 void CoreRunner::startReconcileSchedule()

@@ -26,6 +26,7 @@ namespace mdsync {
 
 struct EmbeddedCore;
 class AlertEngine;
+class AlertNotifier;
 class DispatcherLease;
 
 // A new alert of severity critical or high (what the GUI notifies and `mdsyncctl run` prints).
@@ -91,6 +92,7 @@ public:
     void markChanged();
     // Evaluates the alert rules now (also done every alertIntervalMs).
     void evaluateAlerts();
+    void updateNotifier(); // (re)makes m_notifier when the rules' "notify" changed
 
 Q_SIGNALS:
     // The workspace changed (ingress, outcomes, markChanged); throttled to notifyIntervalMs.
@@ -116,6 +118,8 @@ private:
     std::unique_ptr<InboundServer> m_webhook;
     std::unique_ptr<FileInbox> m_inbox;
     std::unique_ptr<AlertEngine> m_alerts;
+    AlertNotifier* m_notifier = nullptr; // child; e-mail and webhooks of the rules' "notify" (none: nullptr)
+    std::string m_notifySettings; // the "notify" JSON m_notifier was made from
     std::unique_ptr<DispatcherLease> m_lease; // PostgreSQL with DispatchMode::Auto
     QElapsedTimer m_standbySince;
     std::unique_ptr<QObject> m_reconcile; // parent of the reconcile timers

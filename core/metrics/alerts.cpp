@@ -1,5 +1,7 @@
 #include "metrics/alerts.h"
 
+#include "metrics/alertnotifier.h"
+
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "config/configstore.h"
@@ -407,6 +409,15 @@ Result<std::vector<AlertRule>> activeAlertRules(Workspace& ws)
     return parseAlertRules(doc.value());
 }
 
+Result<json> activeNotifySettings(Workspace& ws)
+{
+    const QString stored = ws.meta(QLatin1String(kRulesMetaKey));
+    if (stored.isEmpty())
+        return json();
+    const json doc = json::parse(stored.toStdString(), nullptr, false);
+    return doc.is_object() ? doc.value("notify", json()) : json();
+}
+
 Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& doc, const std::string& reason)
 {
     if (auto r = requirePermission(ws.db(), actor, Action::ApproveChange); !r)
@@ -416,6 +427,8 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
     auto rules = parseAlertRules(doc);
     if (!rules)
         return makeError(rules.error());
+    if (auto n = parseNotifySettings(doc.value("notify", json())); !n)
+        return makeError(n.error());
     auto cfg = loadActiveConfig(ws);
     if (!cfg)
         return makeError(QStringLiteral("alert rules: ") + cfg.error());
@@ -569,6 +582,14 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
                     it = live.end();
                 }
                 if (it != live.end()) {
+                    // The notifications sent for the alert stay with it (recordNotification).
+                    QSqlQuery old = run(db, QStringLiteral("SELECT details FROM alert WHERE id = ?"),
+                        { sqlInt(it->second.id) }, QStringLiteral("refresh alert"));
+                    if (old.next()) {
+                        const json was = json::parse(old.value(0).toString().toStdString(), nullptr, false);
+                        if (was.is_object() && was.contains("notifications"))
+                            f.details["notifications"] = was["notifications"];
+                    }
                     run(db, QStringLiteral("UPDATE alert SET last_seen_at = ?, message = ?, details = ? WHERE id = ?"),
                         { sqlInt(now), sqlText(f.message), sqlText(f.details.dump()), sqlInt(it->second.id) },
                         QStringLiteral("refresh alert"));
@@ -644,6 +665,36 @@ Result<void> AlertEngine::acknowledge(const std::string& actor, std::int64_t ale
             note.empty() ? std::nullopt : std::optional<std::string>(note));
         !r) {
         return makeError(r.error());
+    }
+    return tx.commit();
+}
+
+Result<void> AlertEngine::recordNotification(std::int64_t alertId, const json& attempt)
+{
+    Workspace::Transaction tx(m_ws);
+    if (!tx)
+        return tx.error();
+    try {
+        QSqlQuery q = run(m_ws.db(), QStringLiteral("SELECT details FROM alert WHERE id = ?"), { sqlInt(alertId) },
+            QStringLiteral("alert #%1").arg(alertId));
+        if (!q.next())
+            return makeError(QStringLiteral("there is no alert #%1").arg(alertId));
+        json details = json::parse(q.value(0).toString().toStdString(), nullptr, false);
+        q.finish();
+        if (!details.is_object())
+            details = json::object();
+        json& list = details["notifications"];
+        if (!list.is_array())
+            list = json::array();
+        list.push_back(attempt);
+        constexpr size_t kKept = 20;
+        if (list.size() > kKept)
+            list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(list.size() - kKept));
+        run(m_ws.db(), QStringLiteral("UPDATE alert SET details = ? WHERE id = ?"),
+            { sqlText(details.dump()), sqlInt(alertId) },
+            QStringLiteral("record the notification of alert #%1").arg(alertId));
+    } catch (const store::SqlError& e) {
+        return makeError(e.message());
     }
     return tx.commit();
 }

@@ -55,6 +55,8 @@ struct AlertRule
 Result<std::vector<AlertRule>> parseAlertRules(const nlohmann::json& doc);
 // The rules in force: meta "alert_rules" when set, else the built-in default document.
 Result<std::vector<AlertRule>> activeAlertRules(Workspace& ws);
+// The "notify" object of the rules document in force (alertnotifier.h; none in the built-in rules).
+Result<nlohmann::json> activeNotifySettings(Workspace& ws);
 // Replaces the workspace's rules (admins: Action::ApproveChange), validated (against the model in force too: domains,
 // attributes, groups), audited ("alert.rules"). An attribute_changed rule whose id was not in force before starts at
 // the newest revision (its watermark), or at the first with "evaluate_history": true; a kept rule keeps its watermark.
@@ -84,6 +86,8 @@ public:
     Result<AlertEvaluation> evaluate(TimeMs now = 0);
     // Acknowledges an open alert (steward, approver or admin), audited as "alert.acknowledge".
     Result<void> acknowledge(const std::string& actor, std::int64_t alertId, const std::string& note = {});
+    // Records a notification attempt with the alert (details.notifications, the newest 20 kept), own transaction.
+    Result<void> recordNotification(std::int64_t alertId, const nlohmann::json& attempt);
     // Alerts with a status (open, acknowledged, cleared; empty or "all" = every status), newest first.
     Result<nlohmann::json> list(const std::string& status = "open", int limit = 500);
 
