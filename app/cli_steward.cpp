@@ -593,10 +593,11 @@ int cmdDuplicates(const Args& a)
     for (const auto& s : list.value())
         rows.push_back({ QString::number(s.exceptionId), s.domain, s.key, s.suspectKey,
             QString::number(s.score, 'f', 2), s.compared.join(QStringLiteral(", ")), age(s.createdAt) });
-    printTable(
-        { QStringLiteral("EXCEPTION"), QStringLiteral("DOMAIN"), QStringLiteral("KEY"), QStringLiteral("LOOKS LIKE"),
-            QStringLiteral("SCORE"), QStringLiteral("COMPARED"), QStringLiteral("AGE") },
-        rows);
+    if (!rows.empty())
+        printTable({ QStringLiteral("EXCEPTION"), QStringLiteral("DOMAIN"), QStringLiteral("KEY"),
+                       QStringLiteral("LOOKS LIKE"), QStringLiteral("SCORE"), QStringLiteral("COMPARED"),
+                       QStringLiteral("AGE") },
+            rows);
     out() << list->size() << " open duplicate suspect(s)\n";
     return Ok;
 }
