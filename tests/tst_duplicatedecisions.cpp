@@ -81,6 +81,15 @@ class TestDuplicateDecisions : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void whoMayDecide()
+    {
+        QVERIFY(allows(Role::Steward, Action::DecideDuplicate));
+        QVERIFY(allows(Role::Admin, Action::DecideDuplicate));
+        QVERIFY(!allows(Role::Approver, Action::DecideDuplicate));
+        QVERIFY(!allows(Role::Auditor, Action::DecideDuplicate));
+        QVERIFY(!allows(Role::Viewer, Action::DecideDuplicate));
+    }
+
     void dismissedPairIsNeverRaisedAgain()
     {
         MDSYNC_FIXTURE(f);
