@@ -81,6 +81,13 @@ Commands:
                                            close an exception: superseded, obsolete_object, duplicate,
                                            target_decommissioned, other (other needs --reason)
   resolve --id N --reason TEXT             close an exception fixed elsewhere (e.g. at the source)
+  duplicates list [--domain D] [--json]    open duplicate suspects: both keys, similarity, compared attributes, age
+  duplicates compare --exception N | --domain D --keys A B [--json]
+                                           two objects side by side: attributes, revisions, sources, the targets
+                                           that acknowledged each, and any decision on the pair
+  duplicates dismiss --exception N --reason TEXT | --domain D --keys A B --reason TEXT
+                                           not a duplicate (stewards, admins): remembered for the pair, which is
+                                           never raised again; resolves its open suspects; audited
   correct --domain D --key K --set ATTR=VALUE ... --reason TEXT [--id N]
                                            change attributes of an object: a steward revision on behalf of the
                                            owning system (validated like any change); --id links the exception
@@ -174,7 +181,7 @@ const std::set<QString> kValueOptions = {
     QStringLiteral("older-than"), QStringLiteral("error"), QStringLiteral("job"), QStringLiteral("name"),
     QStringLiteral("match"), QStringLiteral("action"), QStringLiteral("file"), QStringLiteral("kind"),
     QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
-    QStringLiteral("outage-days"),
+    QStringLiteral("outage-days"), QStringLiteral("exception"), QStringLiteral("keys"),
     // clang-format on
 };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
@@ -1204,8 +1211,10 @@ int run(const QStringList& argv)
         { QStringLiteral("export-audit"), cmdExportAudit },
         { QStringLiteral("verify-export"), cmdVerifyExport },
         { QStringLiteral("reconcile"), cmdReconcile },
+        { QStringLiteral("duplicates"), cmdDuplicates },
     };
-    if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && !a.positionals.isEmpty())
+    if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && c != QLatin1String("duplicates")
+        && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));
     if (const QString problem = identityProblem(a); !problem.isEmpty())
         return fail(problem);

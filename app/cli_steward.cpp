@@ -8,7 +8,9 @@
 #include "steward/fixrules.h"
 #include "steward/replayjob.h"
 #include "steward/steward.h"
+#include "store/duplicatedecisions.h"
 #include "sync/ingestpipeline.h"
+#include "util/timeutil.h"
 
 namespace mdsync::cli {
 
@@ -410,6 +412,194 @@ int cmdRule(const Args& a)
               << changesText(m.before, m.after) << " [" << q(m.result) << "]"
               << (m.message.empty() ? QString() : QStringLiteral(" — ") + q(m.message)) << '\n';
     return apply && r->failed ? DataProblems : Ok;
+}
+
+namespace {
+
+// "42s", "17m", "3h", "2d": how long ago `at` (ms) was.
+QString age(qint64 at)
+{
+    const qint64 s = std::max<qint64>(0, (nowMs() - at) / 1000);
+    if (s < 60)
+        return QStringLiteral("%1s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("%1m").arg(s / 60);
+    if (s < 86400)
+        return QStringLiteral("%1h").arg(s / 3600);
+    return QStringLiteral("%1d").arg(s / 86400);
+}
+
+nlohmann::json suspectJson(const read::DuplicateSuspect& s)
+{
+    nlohmann::json compared = nlohmann::json::array();
+    for (const QString& c : s.compared)
+        compared.push_back(c.toStdString());
+    return { { "exception_id", s.exceptionId }, { "domain", s.domain.toStdString() }, { "key", s.key.toStdString() },
+        { "object_id", s.objectId }, { "suspect_key", s.suspectKey.toStdString() }, { "suspect_id", s.suspectId },
+        { "score", s.score }, { "compared", compared }, { "status", s.status.toStdString() },
+        { "created_at", formatRfc3339(s.createdAt) },
+        { "age_seconds", std::max<qint64>(0, (nowMs() - s.createdAt) / 1000) } };
+}
+
+// --exception N, or --domain D --keys A B (the second key as a positional, or --keys A,B): the pair's domain and keys.
+Result<std::array<QString, 3>> pairOption(const Args& a, const QSqlDatabase& db, std::int64_t& exceptionId)
+{
+    bool ok = false;
+    exceptionId = a.value(QStringLiteral("exception")).toLongLong(&ok);
+    if (a.options.count(QStringLiteral("exception"))) {
+        if (!ok || exceptionId <= 0)
+            return makeError(QStringLiteral("--exception takes an exception id (see mdsyncctl duplicates list)"));
+        auto s = read::duplicateSuspect(db, exceptionId);
+        if (!s)
+            return makeError(s.error());
+        if (!s->objectId)
+            return makeError(QStringLiteral("exception #%1 is a held event: nothing was created, there is no pair"
+                                            " to compare (discard it or re-send it)")
+                                 .arg(exceptionId));
+        return std::array<QString, 3> { s->domain, s->key, s->suspectKey };
+    }
+    exceptionId = 0;
+    QStringList keys = a.value(QStringLiteral("keys")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    keys << a.positionals.mid(1);
+    if (a.value(QStringLiteral("domain")).isEmpty() || keys.size() != 2)
+        return makeError(
+            QStringLiteral("duplicates %1 needs --exception N or --domain D --keys A B").arg(a.positionals.value(0)));
+    return std::array<QString, 3> { a.value(QStringLiteral("domain")), keys[0].trimmed(), keys[1].trimmed() };
+}
+
+nlohmann::json sideJson(const read::DuplicateSide& s)
+{
+    nlohmann::json sources = nlohmann::json::array(), acked = nlohmann::json::array();
+    for (const QString& x : s.sources)
+        sources.push_back(x.toStdString());
+    for (const QString& x : s.ackedTargets)
+        acked.push_back(x.toStdString());
+    return { { "object_id", s.objectId }, { "key", s.object.key.toStdString() }, { "revision_no", s.object.revisionNo },
+        { "revisions", s.revisions }, { "current_source", s.object.source.toStdString() }, { "sources", sources },
+        { "acknowledged_by", acked },
+        { "attributes", nlohmann::json::parse(s.object.state.toStdString(), nullptr, false) } };
+}
+
+int duplicatesCompare(const Args& a)
+{
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    std::int64_t exceptionId = 0;
+    auto pair = pairOption(a, ws.value()->db(), exceptionId);
+    if (!pair)
+        return fail(pair.error());
+    const auto& [domain, keyA, keyB] = pair.value();
+    auto c = read::compareDuplicates(ws.value()->db(), domain, keyA, keyB);
+    if (!c)
+        return fail(c.error());
+    nlohmann::json decision;
+    if (c->decision)
+        decision = { { "decision", c->decision->decision.toStdString() }, { "by", c->decision->actor.toStdString() },
+            { "at", formatRfc3339(c->decision->at) }, { "reason", c->decision->reason.toStdString() } };
+    if (a.has(QStringLiteral("json"))) {
+        printJson({ { "domain", domain.toStdString() }, { "a", sideJson(c->a) }, { "b", sideJson(c->b) },
+            { "decision", decision } });
+        return Ok;
+    }
+    const auto stateA = nlohmann::json::parse(c->a.object.state.toStdString(), nullptr, false);
+    const auto stateB = nlohmann::json::parse(c->b.object.state.toStdString(), nullptr, false);
+    const auto cell = [](const nlohmann::json& state, const QString& name) {
+        if (!state.is_object() || !state.contains(name.toStdString()))
+            return QStringLiteral("-");
+        return jstr(state[name.toStdString()]);
+    };
+    std::vector<QStringList> rows;
+    for (const QString& name : c->attributes) {
+        const QString va = cell(stateA, name), vb = cell(stateB, name);
+        rows.push_back({ va == vb ? QString() : QStringLiteral("≠"), name, va, vb });
+    }
+    const auto list
+        = [](const QStringList& l) { return l.isEmpty() ? QStringLiteral("-") : l.join(QStringLiteral(", ")); };
+    rows.push_back(
+        { {}, QStringLiteral("(revisions)"), QString::number(c->a.revisions), QString::number(c->b.revisions) });
+    rows.push_back({ {}, QStringLiteral("(sources)"), list(c->a.sources), list(c->b.sources) });
+    rows.push_back({ {}, QStringLiteral("(acknowledged by)"), list(c->a.ackedTargets), list(c->b.ackedTargets) });
+    out() << domain << " '" << keyA << "' (object " << c->a.objectId << ") and '" << keyB << "' (object "
+          << c->b.objectId << ")" << (exceptionId ? QStringLiteral(", exception #%1").arg(exceptionId) : QString())
+          << '\n';
+    printTable({ QString(), QStringLiteral("ATTRIBUTE"), keyA, keyB }, rows);
+    if (c->decision)
+        out() << "decided: not a duplicate, by " << c->decision->actor << " at " << q(formatRfc3339(c->decision->at))
+              << " (" << c->decision->reason << ")\n";
+    return Ok;
+}
+
+int duplicatesDismiss(const Args& a)
+{
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    auto core = openSteward(a);
+    if (!core)
+        return fail(core.error());
+    Steward& steward = *core.value()->steward;
+    Result<void> r;
+    QString what;
+    if (a.options.count(QStringLiteral("exception"))) {
+        bool ok = false;
+        const qint64 id = a.value(QStringLiteral("exception")).toLongLong(&ok);
+        if (!ok || id <= 0)
+            return fail(QStringLiteral("--exception takes an exception id (see mdsyncctl duplicates list)"));
+        r = steward.dismissDuplicate(actor(a), id, reason);
+        what = QStringLiteral("exception #%1").arg(id);
+    } else {
+        std::int64_t unused = 0;
+        auto pair = pairOption(a, core.value()->ws->db(), unused);
+        if (!pair)
+            return fail(pair.error());
+        const auto& [domain, keyA, keyB] = pair.value();
+        r = steward.dismissDuplicatePair(
+            actor(a), domain.toStdString(), keyA.toStdString(), keyB.toStdString(), reason);
+        what = QStringLiteral("%1 '%2' and '%3'").arg(domain, keyA, keyB);
+    }
+    if (!r)
+        return fail(r.error());
+    out() << "duplicates dismiss " << what
+          << ": not a duplicate; the pair will not be raised again (its open suspects are resolved)\n";
+    return Ok;
+}
+
+} // namespace
+
+int cmdDuplicates(const Args& a)
+{
+    const QString sub = a.positionals.value(0);
+    if (sub == QLatin1String("compare"))
+        return duplicatesCompare(a);
+    if (sub == QLatin1String("dismiss"))
+        return duplicatesDismiss(a);
+    if (sub != QLatin1String("list"))
+        return fail(QStringLiteral("duplicates needs list, compare or dismiss (got '%1')").arg(sub));
+    if (a.positionals.size() > 1)
+        return fail(QStringLiteral("'duplicates list' takes no argument '%1'").arg(a.positionals[1]));
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    auto list = read::openDuplicateSuspects(ws.value()->db(), a.value(QStringLiteral("domain")));
+    if (!list)
+        return fail(list.error());
+    if (a.has(QStringLiteral("json"))) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& s : list.value())
+            j.push_back(suspectJson(s));
+        printJson(j);
+        return Ok;
+    }
+    std::vector<QStringList> rows;
+    for (const auto& s : list.value())
+        rows.push_back({ QString::number(s.exceptionId), s.domain, s.key, s.suspectKey,
+            QString::number(s.score, 'f', 2), s.compared.join(QStringLiteral(", ")), age(s.createdAt) });
+    if (!rows.empty())
+        printTable({ QStringLiteral("EXCEPTION"), QStringLiteral("DOMAIN"), QStringLiteral("KEY"),
+                       QStringLiteral("LOOKS LIKE"), QStringLiteral("SCORE"), QStringLiteral("COMPARED"),
+                       QStringLiteral("AGE") },
+            rows);
+    out() << list->size() << " open duplicate suspect(s)\n";
+    return Ok;
 }
 
 } // namespace mdsync::cli

@@ -23,6 +23,8 @@ int cmdDecide(const Args& a); // approve / reject a correction
 int cmdReplay(const Args& a);
 int cmdRule(const Args& a);
 int cmdCorrections(const Args& a);
+// duplicates list | compare | dismiss: the open duplicate suspects, a pair side by side, "not a duplicate".
+int cmdDuplicates(const Args& a);
 
 // cli_metrics.cpp: KPIs and alerts.
 int cmdMetrics(const Args& a);

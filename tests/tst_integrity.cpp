@@ -393,9 +393,9 @@ private Q_SLOTS:
         const QStringList keys = column(t.db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id"));
         QVERIFY(!keys.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "ALTER TABLE system DROP COLUMN probe_requested_at", "DROP TABLE target_circuit",
-                 "DROP INDEX delivery_blocked", "DROP TABLE pending_ref", "DROP TABLE object_ref",
-                 "ALTER TABLE object DROP COLUMN source_times",
+        for (const char* sql : { "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
+                 "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "DROP TABLE pending_ref",
+                 "DROP TABLE object_ref", "ALTER TABLE object DROP COLUMN source_times",
                  "DELETE FROM meta WHERE key IN ('instance_id', 'ref_index')", "PRAGMA user_version = 4" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
@@ -437,8 +437,8 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), refs);
         QVERIFY(!before.isEmpty()); // the BOM line (and whatever else the item refers to)
         QSqlQuery q(t.db());
-        for (const char* sql : { "ALTER TABLE system DROP COLUMN probe_requested_at", "DROP TABLE target_circuit",
-                 "DROP INDEX delivery_blocked",
+        for (const char* sql : { "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
+                 "DROP TABLE target_circuit", "DROP INDEX delivery_blocked",
                  "CREATE TABLE object_ref_v5 (object_id INTEGER NOT NULL, domain TEXT NOT NULL,"
                  " path TEXT NOT NULL, ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL,"
                  " PRIMARY KEY (object_id, path, ref_domain, ref_key)) WITHOUT ROWID",
@@ -473,8 +473,8 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), deliveries);
         QVERIFY(!before.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "ALTER TABLE system DROP COLUMN probe_requested_at", "DROP TABLE target_circuit",
-                 "DROP INDEX delivery_blocked", "PRAGMA user_version = 6" })
+        for (const char* sql : { "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
+                 "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "PRAGMA user_version = 6" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
         const QString path = t.path();
@@ -494,6 +494,32 @@ private Q_SLOTS:
             column(ws.value()->db(),
                 QStringLiteral("SELECT count(*) FROM pragma_table_info('system') WHERE name = 'probe_requested_at'")),
             QStringList { QStringLiteral("1") });
+        QCOMPARE(
+            column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
+    }
+
+    void workspaceFromSchema8GetsDuplicateDecisions()
+    {
+        MDSYNC_SQLITE_ONLY("SQLite schema 8 and its migration (PostgreSQL's schema 6 is tst_pgworkspace's)");
+        // Schema 9 adds the table of stewards' duplicate decisions; what was there is kept.
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s, t.ingest({ at("PLM", "item", "FG-95", itemIn("EA"), "2026-11-27T07:00:00Z") }));
+        const QString objects = QStringLiteral("SELECT id || ' ' || key FROM object ORDER BY id");
+        const QStringList before = column(t.db(), objects);
+        QVERIFY(!before.isEmpty());
+        QSqlQuery q(t.db());
+        for (const char* sql : { "DROP TABLE duplicate_decision", "PRAGMA user_version = 8" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        q.finish();
+        const QString path = t.path();
+        t.close();
+
+        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
+        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        QCOMPARE(column(ws.value()->db(), objects), before);
+        QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT count(*) FROM duplicate_decision")),
+            QStringList { QStringLiteral("0") });
         QCOMPARE(
             column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
     }

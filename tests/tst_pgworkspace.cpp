@@ -522,8 +522,9 @@ private slots:
             QVERIFY(!v.value(2).toBool());
             QVERIFY(v.value(3).toBool());
         }
-        // A database at version 4 (before the circuit breaker) gets versions 5 and 6 (a steward's probe request,
-        // system.probe_requested_at, which stewards and admins may update) and nothing else.
+        // A database at version 4 (before the circuit breaker) gets versions 5, 6 (a steward's probe request,
+        // system.probe_requested_at, which stewards and admins may update) and 7 (duplicate decisions) and nothing
+        // else.
         {
             const QString db4 = newDatabase();
             QSqlDatabase c4 = pgConnect(connectionName(), db4);
@@ -532,8 +533,8 @@ private slots:
             QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(pgschema::migrate(c4, all, db4).ok());
-            QCOMPARE(pgschema::schemaVersion(c4), 6);
-            QCOMPARE(static_cast<int>(all.size()), 6);
+            QCOMPARE(pgschema::schemaVersion(c4), 7);
+            QCOMPARE(static_cast<int>(all.size()), 7);
             QVERIFY(v.exec(QStringLiteral("SELECT count(*) FROM target_circuit")) && v.next());
             QCOMPARE(v.value(0).toInt(), 0);
             QVERIFY(v.exec(QStringLiteral(
@@ -542,6 +543,19 @@ private slots:
                 && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(!v.value(1).toBool());
+            // Version 7: stewards' duplicate decisions, recorded by stewards and admins, read by everyone.
+            QVERIFY(
+                v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_steward', 'duplicate_decision', 'INSERT'),"
+                                      " has_table_privilege('mdsync_admin', 'duplicate_decision', 'INSERT'),"
+                                      " has_table_privilege('mdsync_viewer', 'duplicate_decision', 'INSERT'),"
+                                      " has_table_privilege('mdsync_viewer', 'duplicate_decision', 'SELECT'),"
+                                      " has_table_privilege('mdsync_steward', 'duplicate_decision', 'UPDATE')"))
+                && v.next());
+            QVERIFY(v.value(0).toBool());
+            QVERIFY(v.value(1).toBool());
+            QVERIFY(!v.value(2).toBool());
+            QVERIFY(v.value(3).toBool());
+            QVERIFY(!v.value(4).toBool());
         }
         // The runner applies what is missing and nothing twice; a newer database is refused by this program.
         QSqlDatabase c = pgConnect(connectionName(), db);

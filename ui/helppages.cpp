@@ -112,7 +112,12 @@ QString HelpPages::html(const QString& id)
                    " its deliveries wait and are sent when the target answers a probe again. From the incident a"
                    " steward can <b>Probe now</b> (one probe at once instead of waiting for the schedule; the"
                    " circuit closes if the target answers) and <b>Pause target</b> / <b>Resume target</b>. Each"
-                   " needs a reason and is recorded in the audit log.") });
+                   " needs a reason and is recorded in the audit log."),
+                tr("<b>Duplicate suspect</b> (category <tt>duplicate_suspect</tt>): a created object that looks like"
+                   " an existing one; the Problem tab shows the two side by side. If they are different objects,"
+                   " give the reason and click <b>Not a duplicate</b>: the decision is remembered for the pair, the"
+                   " suspect is resolved, both objects' lineage and the audit log record it, and the pair is never"
+                   " raised again (a stewards' or admins' action; also <tt>mdsyncctl duplicates dismiss</tt>).") });
     } else if (id == QLatin1String("policies")) {
         body = tr("<p>The rules the core applies, read-only here (change them with <tt>mdsyncctl propose</tt>"
                   " and a second steward's approval).</p>")

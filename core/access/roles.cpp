@@ -73,6 +73,8 @@ std::string_view actionName(Action action)
         return "approve configuration changes";
     case Action::AcknowledgeAlert:
         return "acknowledge alerts";
+    case Action::DecideDuplicate:
+        return "decide duplicate suspects";
     }
     return "do this";
 }
@@ -83,6 +85,8 @@ bool allows(Role role, Action action)
         return true;
     if (action == Action::AcknowledgeAlert)
         return role == Role::Steward || role == Role::Approver || role == Role::Admin;
+    if (action == Action::DecideDuplicate)
+        return role == Role::Steward || role == Role::Admin;
     switch (role) {
     case Role::Viewer:
         return false;

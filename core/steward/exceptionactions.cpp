@@ -3,6 +3,7 @@
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "store/deliverystatus.h"
+#include "store/duplicatedecisions.h"
 #include "store/exceptionstatus.h"
 #include "store/idempotency.h"
 #include "store/outbox.h"
@@ -396,6 +397,171 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
             return setStatus(m_ws.db(), row, ExceptionStatus::Replayed, error)
                 && setDeliveryStatus(m_ws, row, DeliveryStatus::Pending, error);
         });
+}
+
+namespace {
+
+// The pair a "not a duplicate" decision is about, and the exception it was asked from (if any).
+struct DismissedPair
+{
+    std::string domain;
+    std::int64_t a = 0, b = 0;
+    std::optional<ExceptionRow> exception;
+};
+
+// Records the decision on the pair `find` names (inside the transaction), closes the pair's open suspects, writes the
+// lineage events and the audit entry; all or nothing.
+Result<void> dismissPair(Workspace& ws, const std::string& actor, const std::string& reason,
+    const std::function<Result<DismissedPair>()>& find)
+{
+    if (auto r = requirePermission(ws.db(), actor, Action::DecideDuplicate); !r)
+        return r;
+    Workspace::Transaction tx(ws);
+    if (!tx)
+        return tx.error();
+    auto found = find();
+    if (!found)
+        return makeError(found.error());
+    const DismissedPair& p = found.value();
+    const ObjectPair pair = orderedPair(p.a, p.b);
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("SELECT id, key, current_revision_id FROM object WHERE id IN (?, ?)"));
+    q.addBindValue(QVariant::fromValue<qlonglong>(pair.first));
+    q.addBindValue(QVariant::fromValue<qlonglong>(pair.second));
+    QString error;
+    if (!exec(q, error, QStringLiteral("the objects of a duplicate suspect")))
+        return makeError(error);
+    std::map<std::int64_t, std::pair<std::string, std::int64_t>> objects; // id -> key, current revision
+    while (q.next())
+        objects[q.value(0).toLongLong()] = { q.value(1).toString().toStdString(), q.value(2).toLongLong() };
+    q.finish();
+    for (std::int64_t id : { pair.first, pair.second })
+        if (!objects.count(id))
+            return makeError(QStringLiteral("%1 object %2 of the pair no longer exists").arg(qs(p.domain)).arg(id));
+    const std::string& lowKey = objects[pair.first].first;
+    const std::string& highKey = objects[pair.second].first;
+    const QString pairName = QStringLiteral("%1 '%2' and '%3'").arg(qs(p.domain), qs(lowKey), qs(highKey));
+    auto decided = store::duplicateDecision(ws.db(), pair);
+    if (!decided)
+        return makeError(decided.error());
+    if (decided.value())
+        return makeError(QStringLiteral("%1 were already decided not duplicates by %2 at %3 (%4)")
+                             .arg(pairName, decided.value()->actor, qs(formatRfc3339(decided.value()->at)),
+                                 decided.value()->reason));
+    if (p.exception && isClosed(p.exception->status))
+        return makeError(alreadyClosed(ws.db(), *p.exception));
+    const TimeMs t = nowMs();
+    if (auto r = store::insertDuplicateDecision(
+            ws.db(), qs(p.domain), pair, QStringLiteral("not_duplicate"), qs(actor), t, qs(reason));
+        !r)
+        return r;
+
+    // The open suspects of the pair, either way round (a re-created object may have raised it again).
+    q.prepare(QStringLiteral("SELECT id FROM exception WHERE category = 'duplicate_suspect' AND object_id IN (?, ?)"
+                             " AND status IN %1 ORDER BY id")
+                  .arg(qs(sqlOpenExceptionStatuses())));
+    q.addBindValue(QVariant::fromValue<qlonglong>(pair.first));
+    q.addBindValue(QVariant::fromValue<qlonglong>(pair.second));
+    if (!exec(q, error, QStringLiteral("the suspects of a pair")))
+        return makeError(error);
+    std::vector<std::int64_t> candidates;
+    while (q.next())
+        candidates.push_back(q.value(0).toLongLong());
+    q.finish();
+    nlohmann::json closed = nlohmann::json::array();
+    for (std::int64_t id : candidates) {
+        auto s = read::duplicateSuspect(ws.db(), id);
+        if (!s)
+            return makeError(s.error());
+        if (orderedPair(s->objectId, s->suspectId) != pair)
+            continue;
+        auto row = load(ws.db(), id, ws.isPostgres());
+        if (!row)
+            return makeError(row.error());
+        if (!setStatus(ws.db(), row.value(), ExceptionStatus::Resolved, error))
+            return makeError(error);
+        closed.push_back(id);
+    }
+
+    const nlohmann::json after = { { "decision", "not_duplicate" }, { "domain", p.domain },
+        { "objects", { { { "id", pair.first }, { "key", lowKey } }, { { "id", pair.second }, { "key", highKey } } } },
+        { "resolved_exceptions", closed }, { "status", toString(ExceptionStatus::Resolved) },
+        { "reason_code", "not_a_duplicate" } };
+    try {
+        for (const auto& [self, other] :
+            { std::pair { pair.first, pair.second }, std::pair { pair.second, pair.first } }) {
+            const nlohmann::json detail = { { "decision", "not_duplicate" }, { "other_key", objects[other].first },
+                { "other_object_id", other }, { "resolved_exceptions", closed }, { "reason", reason } };
+            ws.outbox().lineage({ t, p.domain, objects[self].first, self, objects[self].second, "duplicate.dismiss", {},
+                actor, {}, detail.dump() });
+        }
+    } catch (const store::SqlError& e) {
+        return e.error();
+    }
+    AuditLog audit(ws.db());
+    const std::string subject = p.domain + "/" + lowKey + " <> " + p.domain + "/" + highKey;
+    if (auto r = audit.append(actor, "duplicate.dismiss", subject, nlohmann::json { { "decision", nullptr } }, after,
+            std::optional<std::string>(reason));
+        !r)
+        return makeError(r.error());
+    return tx.commit();
+}
+
+} // namespace
+
+Result<void> ExceptionActions::dismissDuplicate(const std::string& actor, std::int64_t id, const std::string& reason)
+{
+    if (reason.empty())
+        return makeError(
+            QStringLiteral("not a duplicate #%1: a reason is required (why are they different objects?)").arg(id));
+    return dismissPair(m_ws, actor, reason, [&]() -> Result<DismissedPair> {
+        auto row = load(m_ws.db(), id, m_ws.isPostgres());
+        if (!row)
+            return makeError(row.error());
+        if (row->category != "duplicate_suspect")
+            return makeError(QStringLiteral("exception #%1 is a %2 exception, not a duplicate_suspect: only a"
+                                            " duplicate suspect can be dismissed as not a duplicate")
+                                 .arg(id)
+                                 .arg(qs(row->category)));
+        auto s = read::duplicateSuspect(m_ws.db(), id);
+        if (!s)
+            return makeError(s.error());
+        if (!s->objectId)
+            return makeError(QStringLiteral("exception #%1 is a held event (nothing was created): discard it, or"
+                                            " re-send it under a duplicate check that flags instead of holding")
+                                 .arg(id));
+        if (!s->suspectId || s->suspectId == s->objectId)
+            return makeError(QStringLiteral("exception #%1 names no other object").arg(id));
+        return DismissedPair { row->domain, s->objectId, s->suspectId, row.value() };
+    });
+}
+
+Result<void> ExceptionActions::dismissDuplicatePair(const std::string& actor, const std::string& domain,
+    const std::string& keyA, const std::string& keyB, const std::string& reason)
+{
+    if (reason.empty())
+        return makeError(QStringLiteral("not a duplicate: %1 '%2' and '%3': a reason is required (why are they"
+                                        " different objects?)")
+                             .arg(qs(domain), qs(keyA), qs(keyB)));
+    if (keyA == keyB)
+        return makeError(QStringLiteral("not a duplicate: %1 '%2' is the same object twice").arg(qs(domain), qs(keyA)));
+    return dismissPair(m_ws, actor, reason, [&]() -> Result<DismissedPair> {
+        DismissedPair p { domain, 0, 0, std::nullopt };
+        QSqlQuery q(m_ws.db());
+        for (const auto& [key, out] : { std::pair { &keyA, &p.a }, std::pair { &keyB, &p.b } }) {
+            q.prepare(QStringLiteral("SELECT id FROM object WHERE domain = ? AND key = ?"));
+            q.addBindValue(qs(domain));
+            q.addBindValue(qs(*key));
+            QString error;
+            if (!exec(q, error, QStringLiteral("an object of the pair")))
+                return makeError(error);
+            if (!q.next())
+                return makeError(QStringLiteral("there is no %1 '%2'").arg(qs(domain), qs(*key)));
+            *out = q.value(0).toLongLong();
+            q.finish();
+        }
+        return p;
+    });
 }
 
 } // namespace mdsync

@@ -40,6 +40,15 @@ public:
     // failure opens a new exception.
     Result<void> replay(const std::string& actor, std::int64_t exceptionId, const std::string& note = {});
 
+    // "Not a duplicate" (docs/DUPLICATES.md "Deciding a suspect"): records the decision on the pair of objects of a
+    // duplicate_suspect exception (table duplicate_decision; the duplicate check never raises the pair again),
+    // resolves the open duplicate_suspect exceptions of that pair (reason code not_a_duplicate), writes a lineage
+    // event on both objects and one audit entry `duplicate.dismiss`. Steward or admin; the reason is required.
+    Result<void> dismissDuplicate(const std::string& actor, std::int64_t exceptionId, const std::string& reason);
+    // The same for two objects of a domain named by their keys (with or without an open suspect between them).
+    Result<void> dismissDuplicatePair(const std::string& actor, const std::string& domain, const std::string& keyA,
+        const std::string& keyB, const std::string& reason);
+
 private:
     Workspace& m_ws;
 };

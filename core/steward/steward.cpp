@@ -51,6 +51,17 @@ Result<void> Steward::comment(const std::string& actor, std::int64_t exceptionId
     return m_actions.comment(actor, exceptionId, text);
 }
 
+Result<void> Steward::dismissDuplicate(const std::string& actor, std::int64_t exceptionId, const std::string& reason)
+{
+    return m_actions.dismissDuplicate(actor, exceptionId, reason);
+}
+
+Result<void> Steward::dismissDuplicatePair(const std::string& actor, const std::string& domain, const std::string& keyA,
+    const std::string& keyB, const std::string& reason)
+{
+    return m_actions.dismissDuplicatePair(actor, domain, keyA, keyB, reason);
+}
+
 Result<void> Steward::discard(
     const std::string& actor, std::int64_t exceptionId, DiscardReason reason, const std::string& text)
 {

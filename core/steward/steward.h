@@ -47,6 +47,10 @@ public:
     Result<void> resolve(const std::string& actor, std::int64_t exceptionId, const std::string& text);
     // Sends the failed delivery behind one exception again (ExceptionActions::replay).
     Result<void> replay(const std::string& actor, std::int64_t exceptionId, const std::string& note = {});
+    // "Not a duplicate" for the pair of a duplicate suspect, or two objects by key (ExceptionActions).
+    Result<void> dismissDuplicate(const std::string& actor, std::int64_t exceptionId, const std::string& reason);
+    Result<void> dismissDuplicatePair(const std::string& actor, const std::string& domain, const std::string& keyA,
+        const std::string& keyB, const std::string& reason);
 
     // Replay jobs (bulk, by filter) and their dry run.
     Result<ReplayJobResult> replayJob(const std::string& actor, const ReplayFilter& filter, const std::string& reason,

@@ -26,6 +26,13 @@ QString likePattern(const QString& text)
     return QLatin1Char('%') + t + QLatin1Char('%');
 }
 
+// The current revision of an object (key, revision_no, source, state), for a condition appended.
+QString objectSideSql()
+{
+    return QStringLiteral("SELECT o.key, o.revision_no, r.source_system, r.state FROM object o"
+                          " JOIN revision r ON r.id = o.current_revision_id WHERE ");
+}
+
 } // namespace
 
 QStringList ExceptionQuery::openStatuses()
@@ -367,8 +374,7 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
         q.finish();
         return true;
     };
-    const QString sideSql = QStringLiteral("SELECT o.key, o.revision_no, r.source_system, r.state FROM object o"
-                                           " JOIN revision r ON r.id = o.current_revision_id WHERE ");
+    const QString sideSql = objectSideSql();
     if (!d.domain.isEmpty() && !d.key.isEmpty()) {
         q.prepare(sideSql + QStringLiteral("o.domain = ? AND o.key = ?"));
         q.addBindValue(d.domain);
@@ -382,10 +388,10 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
             ? &details["suspect"]
             : nullptr;
         if (suspect && suspect->contains("object_id") && (*suspect)["object_id"].is_number_integer()) {
-            q.prepare(sideSql + QStringLiteral("o.id = ?"));
-            q.addBindValue(qint64((*suspect)["object_id"].get<std::int64_t>()));
-            if (!side(d.suspect))
-                return makeError(exError(q, QStringLiteral("the duplicate suspect of an exception")));
+            auto s = objectSide(db, qint64((*suspect)["object_id"].get<std::int64_t>()));
+            if (!s)
+                return makeError(s.error());
+            d.suspect = s.value();
         }
     }
 
@@ -399,6 +405,24 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
         d.audit.push_back(
             { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString() });
     return d;
+}
+
+Result<ExceptionDetail::ObjectSide> objectSide(const QSqlDatabase& db, qint64 objectId)
+{
+    QSqlQuery q(db);
+    q.prepare(objectSideSql() + QStringLiteral("o.id = ?"));
+    q.addBindValue(objectId);
+    if (!q.exec())
+        return makeError(exError(q, QStringLiteral("an object to compare")));
+    ExceptionDetail::ObjectSide s;
+    if (q.next()) {
+        s.exists = true;
+        s.key = q.value(0).toString();
+        s.revisionNo = q.value(1).toLongLong();
+        s.source = q.value(2).toString();
+        s.state = q.value(3).toString();
+    }
+    return s;
 }
 
 Result<ExceptionSubject> exceptionSubject(const QSqlDatabase& db, qint64 id)

@@ -138,6 +138,8 @@ struct ExceptionDetail
     std::vector<AuditEntry> audit; // audit entries of the exception and of its object (500 at most), in order
 };
 Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id);
+// Object `objectId` at its current revision, as the detail pane's sides show it (exists == false: no such object).
+Result<ExceptionDetail::ObjectSide> objectSide(const QSqlDatabase& db, qint64 objectId);
 
 // What a correction of an exception applies to: a failed delivery's payload, or the object's attributes.
 struct ExceptionSubject

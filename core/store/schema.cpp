@@ -337,6 +337,17 @@ const std::vector<QStringList>& migrations()
             // the pause flags and makes its next probe due at once.
             QStringLiteral("ALTER TABLE system ADD COLUMN probe_requested_at INTEGER"),
         },
+        // ---- version 9 ------------------------------------------------------------------------------
+        {
+            // A steward's decision on a duplicate suspect pair (docs/DUPLICATES.md "Deciding a suspect"), the two
+            // objects ordered low/high: the duplicate check never raises a dismissed pair again.
+            QStringLiteral("CREATE TABLE duplicate_decision ("
+                           " id INTEGER PRIMARY KEY, domain TEXT NOT NULL, object_low INTEGER NOT NULL,"
+                           " object_high INTEGER NOT NULL,"
+                           " decision TEXT NOT NULL CHECK (decision IN ('not_duplicate')), actor TEXT NOT NULL,"
+                           " at INTEGER NOT NULL, reason TEXT NOT NULL, CHECK (object_low < object_high),"
+                           " UNIQUE (object_low, object_high))"),
+        },
     };
     return all;
 }

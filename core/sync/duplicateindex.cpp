@@ -631,7 +631,8 @@ void DuplicateIndex::removeToken(std::uint64_t hash, std::string_view token, std
     t->ref = l;
 }
 
-DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double threshold, std::int64_t self) const
+DuplicateIndex::Match DuplicateIndex::best(
+    std::string_view text, double threshold, std::int64_t self, const std::function<bool(std::int64_t)>& skip) const
 {
     Match result;
     if (text.empty())
@@ -655,7 +656,7 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
         size_t j = i;
         while (j < m_scratch.size() && m_scratch[j] == m_scratch[i])
             ++j;
-        if (m_scratch[i] != self)
+        if (m_scratch[i] != self && !(skip && skip(m_scratch[i])))
             ranked.emplace_back(static_cast<int>(j - i), m_scratch[i]);
         i = j;
     }

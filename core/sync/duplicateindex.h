@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,8 +73,10 @@ public:
         return compare(matchTextA, matchTextB).score;
     }
 
-    // Best match at or above `threshold` among indexed objects other than `self`; objectId 0 when none.
-    Match best(std::string_view matchText, double threshold, std::int64_t self = 0) const;
+    // Best match at or above `threshold` among indexed objects other than `self` and those `skip` returns true for
+    // (pairs a steward decided are not duplicates); objectId 0 when none.
+    Match best(std::string_view matchText, double threshold, std::int64_t self = 0,
+        const std::function<bool(std::int64_t)>& skip = {}) const;
 
     void add(std::int64_t objectId, const std::string& matchText);
     void remove(std::int64_t objectId);

@@ -1,6 +1,7 @@
 #include "sync/ingestpipeline.h"
 
 #include "audit/auditlog.h"
+#include "store/duplicatedecisions.h"
 #include "store/exceptionstatus.h"
 #include "store/outbox.h"
 #include "store/sqlerror.h"
@@ -404,6 +405,7 @@ private:
     void closePending(std::int64_t exceptionId, const std::string& status);
     Result<void> indexReferences();
     DuplicateIndex& dupIndex(const DomainDef& d);
+    Result<void> loadDismissedPairs();
     std::string dupText(const DomainDef& d, const nlohmann::json& state) const;
 
     IngestPipeline& m_p;
@@ -487,6 +489,27 @@ Result<void> IngestPipeline::Run::ensureTransaction()
     }
     m_batchEvents = 0;
     m_batchTimer.start();
+    return loadDismissedPairs();
+}
+
+// The pairs a steward dismissed (IngestPipeline::m_dismissed), re-read when the table changed since the last batch.
+Result<void> IngestPipeline::Run::loadDismissedPairs()
+{
+    QString deferred;
+    SqlErrorKind kind = SqlErrorKind::None;
+    if (!SqlStatement::finishDeferred(m_p.m_ws.db(), &deferred, &kind)) // before QtSql uses the connection
+        return makeError(QStringLiteral("duplicate decisions: %1").arg(deferred));
+    auto stamp = store::duplicateDecisionStamp(m_p.m_ws.db());
+    if (!stamp)
+        return makeError(stamp.error());
+    const std::pair<std::int64_t, std::int64_t> now { stamp->count, stamp->maxId };
+    if (now == m_p.m_dismissedStamp)
+        return {};
+    auto pairs = store::dismissedDuplicatePairs(m_p.m_ws.db());
+    if (!pairs)
+        return makeError(pairs.error());
+    m_p.m_dismissed = std::move(pairs.value());
+    m_p.m_dismissedStamp = now;
     return {};
 }
 
@@ -1157,7 +1180,13 @@ bool IngestPipeline::Run::flagDuplicates(Ctx& c)
     c.matchText = dupText(dom, c.state);
     if (!c.creating || c.matchText.empty())
         return true;
-    const auto m = dupIndex(dom).best(c.matchText, dom.duplicateCheck.threshold, c.objectId);
+    // A pair a steward decided is not a duplicate is never raised again: the next best candidate is taken, or none.
+    const std::int64_t self = c.objectId;
+    const auto dismissed
+        = [this, self](std::int64_t other) { return m_p.m_dismissed.count(orderedPair(self, other)) > 0; };
+    const auto m = dupIndex(dom).best(c.matchText, dom.duplicateCheck.threshold, c.objectId,
+        self && !m_p.m_dismissed.empty() ? std::function<bool(std::int64_t)>(dismissed)
+                                         : std::function<bool(std::int64_t)>());
     if (!m.objectId)
         return true;
     m_st.objectKey.bind(0, m.objectId);

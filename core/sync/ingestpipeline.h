@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,6 +140,11 @@ private:
     ActiveConfig m_config;
     std::unique_ptr<Statements> m_st;
     std::map<std::string, DuplicateIndex, std::less<>> m_dupIndex; // per domain, loaded lazily
+    // Pairs of objects a steward decided are not duplicates (table duplicate_decision, any domain): the duplicate
+    // check skips them. Reloaded at the start of a batch when the table's row count or highest id changed (a decision
+    // made by another process, e.g. the GUI while `mdsyncctl run` ingests).
+    std::set<std::pair<std::int64_t, std::int64_t>> m_dismissed;
+    std::pair<std::int64_t, std::int64_t> m_dismissedStamp { -1, -1 }; // count, max id
     std::string m_instanceId; // the workspace's instance id, part of every idempotency key
     // Ids of new objects, revisions and deliveries. SQLite (one writer): counters from max(id) + 1 at the start of
     // each run. PostgreSQL (several writers: the service's webhook and inbox, stewards' CLIs and GUIs): drawn in

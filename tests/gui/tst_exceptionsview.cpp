@@ -1,7 +1,7 @@
 // The exception backlog view: the model under QAbstractItemModelTester, filters against SQL, a bulk replay of
 // 1,000 failed deliveries that keeps the UI thread responsive, keyboard-first assign and discard (and the core
 // refusing a user without the role), a correction refused by the core, four-eyes, and the actions of a target outage
-// incident (probe now, pause / resume the target).
+// incident (probe now, pause / resume the target), "Not a duplicate" of a duplicate suspect.
 
 #include "access/roles.h"
 #include "corecontroller.h"
@@ -772,6 +772,85 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 10000);
         QVERIFY2(done.at(2).at(0).toBool(), qPrintable(done.at(2).at(1).toString()));
         QCOMPARE(qmsPaused(), 0);
+    }
+
+    // A duplicate suspect's "Not a duplicate" (issue 18 item 1): needs a reason and the role; the core's refusal or its
+    // "✔" shows in the pane; the decision is recorded and the suspect resolved. A held suspect has no pair to decide.
+    void notADuplicateFromTheDetailPane()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        QVERIFY(
+            tw
+                .ingest({ mdsync::test::event("PLM", "item", "FA-5000",
+                              { { "description", "Hex bolt M8x40 DIN 933 8.8 zinc" }, { "item_type", "ROH" },
+                                  { "base_uom", "EA" } }),
+                    mdsync::test::event("PLM", "item", "FA-5012",
+                        { { "description", "Hex bolt M8 x 40 DIN933 8.8 zinc plated" }, { "item_type", "ROH" },
+                            { "base_uom", "EA" } }),
+                    mdsync::test::event("SUPPLIER-PORTAL", "supplier", "SUP-1001",
+                        { { "name", "Schäfer Edelstahl GmbH" }, { "tax_id", "DE811234567" }, { "country", "DE" } }),
+                    mdsync::test::event("SUPPLIER-PORTAL", "supplier", "SUP-1007",
+                        { { "name", "Schaefer Edelstahl GmbH" }, { "tax_id", "DE811234567" }, { "country", "DE" } }) })
+                .ok());
+        tw.close();
+        const auto exceptionOf = [&](const char* key) {
+            return countSql(
+                tw.path(), QStringLiteral("SELECT id FROM exception WHERE object_key = '%1'").arg(QLatin1String(key)));
+        };
+        const qint64 suspect = exceptionOf("FA-5012");
+        const qint64 held = exceptionOf("SUP-1007");
+        QVERIFY(suspect > 0 && held > 0);
+        {
+            // An approver sees the action but may not take it; forced, the core refuses and the pane says so.
+            Rig r;
+            QVERIFY(r.start(tw.locationAs("abe"), "abe"));
+            ExceptionDetailPane* d = r.view->detail();
+            QVERIFY(selectException(r, suspect));
+            QTRY_VERIFY(d->duplicateBox()->isVisible());
+            d->duplicateReasonEdit()->setText(QStringLiteral("different surface"));
+            QVERIFY(!d->notDuplicateButton()->isEnabled());
+            QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+            d->dismissDuplicate();
+            QVERIFY(done.wait(10000));
+            QVERIFY(!done.at(0).at(0).toBool());
+            QVERIFY2(d->duplicateMessage().startsWith(QStringLiteral("✘ Refused by the core"))
+                    && d->duplicateMessage().contains(QStringLiteral("decide duplicate suspects")),
+                qPrintable(d->duplicateMessage()));
+        }
+        QCOMPARE(countSql(tw.path(), QStringLiteral("SELECT count(*) FROM duplicate_decision")), 0);
+
+        Rig r;
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+        ExceptionDetailPane* d = r.view->detail();
+        QVERIFY(selectException(r, held));
+        QTRY_VERIFY(d->duplicateBox()->isVisible());
+        d->duplicateReasonEdit()->setText(QStringLiteral("x"));
+        QVERIFY(!d->notDuplicateButton()->isEnabled()); // nothing was created: no pair
+        d->duplicateReasonEdit()->clear();
+        QVERIFY(selectException(r, suspect));
+        QTRY_VERIFY(d->duplicateBox()->isVisible());
+        QCOMPARE(d->notDuplicateButton()->text(), QStringLiteral("Not a duplicate"));
+        QVERIFY(!d->notDuplicateButton()->isEnabled()); // a reason first
+        d->duplicateReasonEdit()->setText(QStringLiteral("zinc vs zinc plated: different surface"));
+        QVERIFY(d->notDuplicateButton()->isEnabled());
+        QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+        QTest::mouseClick(d->notDuplicateButton(), Qt::LeftButton);
+        QVERIFY(done.wait(10000));
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+        QVERIFY2(d->duplicateMessage().startsWith(QStringLiteral("✔ FA-5012 and FA-5000 are not duplicates")),
+            qPrintable(d->duplicateMessage()));
+        QCOMPARE(countSql(tw.path(),
+                     QStringLiteral("SELECT count(*) FROM duplicate_decision WHERE actor = 'sam'"
+                                    " AND reason = 'zinc vs zinc plated: different surface'")),
+            1);
+        QCOMPARE(
+            countSql(tw.path(),
+                QStringLiteral("SELECT count(*) FROM exception WHERE id = %1 AND status = 'resolved'").arg(suspect)),
+            1);
+        QTRY_VERIFY(!d->notDuplicateButton()->isEnabled()); // closed now
+        QVERIFY(d->duplicateReasonEdit()->text().isEmpty());
     }
 
     void fourEyesOnACriticalCorrection()

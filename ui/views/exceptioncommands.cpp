@@ -170,4 +170,13 @@ CoreCommand targetProbeCommand(std::string target, std::string reason)
     };
 }
 
+CoreCommand duplicateDismissCommand(std::int64_t exceptionId, std::string reason)
+{
+    return [exceptionId, reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
+        if (auto r = c.core.steward->dismissDuplicate(c.actor, exceptionId, reason); !r)
+            return makeError(r.error());
+        return json { { "action", "dismiss_duplicate" }, { "id", exceptionId } };
+    };
+}
+
 } // namespace mdsync::ui

@@ -45,5 +45,8 @@ CoreCommand exceptionDryRunCommand(std::int64_t exceptionId);
 // {"action": "pause"|"resume"|"probe", "target"}.
 CoreCommand targetPauseCommand(std::string target, bool paused, std::string reason);
 CoreCommand targetProbeCommand(std::string target, std::string reason);
+// "Not a duplicate" for the pair of a duplicate_suspect exception (ExceptionActions::dismissDuplicate). Result
+// {"action": "dismiss_duplicate", "id"}.
+CoreCommand duplicateDismissCommand(std::int64_t exceptionId, std::string reason);
 
 } // namespace mdsync::ui

@@ -52,6 +52,7 @@ Result<ExceptionDetailData> exLoadDetail(QSqlDatabase& db, qint64 id, const std:
         for (Role r : roles->roles) {
             d.mayApprove = d.mayApprove || allows(r, Action::Approve);
             d.mayPauseTarget = d.mayPauseTarget || allows(r, Action::PauseTarget);
+            d.mayDecideDuplicate = d.mayDecideDuplicate || allows(r, Action::DecideDuplicate);
         }
     for (const auto& l : d.lineage)
         d.history << QStringLiteral("L\t%1\t%2\t%3\t%4")
@@ -109,6 +110,30 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     ol->addWidget(m_outageResult);
     m_outage->hide();
     layout->addWidget(m_outage);
+
+    // A duplicate suspect: "not a duplicate" for the pair (remembered, never raised again). The two objects are side
+    // by side in the Problem tab.
+    m_duplicate = new QGroupBox(tr("Duplicate suspect"), this);
+    m_duplicate->setObjectName(QStringLiteral("duplicateActions"));
+    auto* dupl = new QVBoxLayout(m_duplicate);
+    m_duplicateLabel = new QLabel(m_duplicate);
+    m_duplicateLabel->setWordWrap(true);
+    dupl->addWidget(m_duplicateLabel);
+    auto* duplicateRow = new QHBoxLayout;
+    m_duplicateReason = new QLineEdit(m_duplicate);
+    m_duplicateReason->setPlaceholderText(tr("Why are they different objects? (required, goes into the audit log)"));
+    m_notDuplicate = new QPushButton(tr("Not a duplicate"), m_duplicate);
+    m_notDuplicate->setToolTip(tr("Record that the two objects are different: the exception is resolved and the pair "
+                                  "is never raised as a duplicate suspect again."));
+    duplicateRow->addWidget(m_duplicateReason, 1);
+    duplicateRow->addWidget(m_notDuplicate);
+    dupl->addLayout(duplicateRow);
+    m_duplicateResult = new QLabel(m_duplicate);
+    m_duplicateResult->setWordWrap(true);
+    m_duplicateResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    dupl->addWidget(m_duplicateResult);
+    m_duplicate->hide();
+    layout->addWidget(m_duplicate);
 
     m_tabs = new QTabWidget(this);
     layout->addWidget(m_tabs, 1);
@@ -223,6 +248,8 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     connect(m_probe, &QPushButton::clicked, this, &ExceptionDetailPane::probeTarget);
     connect(m_pauseTarget, &QPushButton::clicked, this, &ExceptionDetailPane::toggleTargetPause);
     connect(m_outageReason, &QLineEdit::textChanged, this, &ExceptionDetailPane::updateOutageActions);
+    connect(m_notDuplicate, &QPushButton::clicked, this, &ExceptionDetailPane::dismissDuplicate);
+    connect(m_duplicateReason, &QLineEdit::textChanged, this, &ExceptionDetailPane::updateDuplicateActions);
     setEnabled(false);
     validateEditor();
 }
@@ -388,6 +415,7 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
         m_history->clear();
         m_fourEyes->hide();
         m_outage->hide();
+        m_duplicate->hide();
         return;
     }
     const StatusLook sev = severityLook(d.severity);
@@ -413,6 +441,9 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
         m_editor->setPlainText(exPrettyJson(d.payloadOverride));
     m_dryRunButton->setEnabled(payload);
     updateOutageActions();
+    if (newException)
+        m_duplicateResult->clear();
+    updateDuplicateActions();
 
     // Four-eyes.
     if (d.correctionId && d.correctionStatus == QLatin1String("awaiting_approval")) {
@@ -532,11 +563,68 @@ void ExceptionDetailPane::runTargetCommand(const QString& what, bool pause, bool
         }));
 }
 
+void ExceptionDetailPane::updateDuplicateActions()
+{
+    const bool suspect = m_loaded && m_data.category == QLatin1String("duplicate_suspect");
+    m_duplicate->setVisible(suspect);
+    if (!suspect)
+        return;
+    const bool open = m_data.status == QLatin1String("open") || m_data.status == QLatin1String("assigned");
+    const bool pair = m_data.object.exists && m_data.suspect.exists;
+    QString text;
+    if (!pair)
+        text = tr("The event was held: nothing was created, so there is no pair to decide. Discard it, or re-send it.");
+    else if (!open)
+        text = tr("This suspect is closed.");
+    else
+        text = tr("%1 was created looking like %2 (compared side by side under Problem). If they are different "
+                  "objects, say why: the pair is remembered and never raised as a duplicate suspect again.")
+                   .arg(m_data.object.key, m_data.suspect.key);
+    if (!m_data.mayDecideDuplicate)
+        text += QLatin1Char(' ') + tr("Deciding a duplicate suspect needs the steward or admin role.");
+    m_duplicateLabel->setText(text);
+    m_notDuplicate->setEnabled(
+        pair && open && m_data.mayDecideDuplicate && !m_busy && !m_duplicateReason->text().trimmed().isEmpty());
+}
+
+QString ExceptionDetailPane::duplicateMessage() const
+{
+    return m_duplicateResult->text();
+}
+
+void ExceptionDetailPane::dismissDuplicate()
+{
+    if (!m_data.id || m_busy)
+        return;
+    const std::string reason = m_duplicateReason->text().trimmed().toStdString();
+    setBusy(true);
+    m_duplicateResult->setText(tr("Submitting…"));
+    const qint64 id = m_data.id;
+    const QString a = m_data.object.key, b = m_data.suspect.key;
+    m_ctx.core->submit(duplicateDismissCommand(id, reason),
+        exGuarded(this, [this, id, a, b](bool ok, const QString& error, const nlohmann::json&) {
+            setBusy(false);
+            if (id == m_data.id) {
+                m_duplicateResult->setText(ok
+                        ? tr("✔ %1 and %2 are not duplicates: recorded, and the pair will not be raised again.")
+                              .arg(a, b)
+                        : tr("✘ Refused by the core (nothing was changed): %1").arg(error));
+                if (ok)
+                    m_duplicateReason->clear();
+                m_loaded = false;
+                m_openedStatus.clear(); // the steward's own action
+                reload();
+            }
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
 void ExceptionDetailPane::setBusy(bool busy)
 {
     m_busy = busy;
     validateEditor();
     updateOutageActions();
+    updateDuplicateActions();
     if (busy) {
         m_approve->setEnabled(false);
         m_reject->setEnabled(false);

@@ -33,6 +33,7 @@ struct ExceptionDetailData : read::ExceptionDetail
 {
     bool mayApprove = false; // the current user has a role that approves
     bool mayPauseTarget = false; // ... that pauses (and probes) targets
+    bool mayDecideDuplicate = false; // ... that decides duplicate suspects
     QStringList history; // "L|A <tab> time <tab> kind <tab> actor <tab> detail", lineage then audit, each oldest first
 };
 
@@ -67,6 +68,8 @@ public:
     // A target_outage incident: probe its target now, pause or resume it (the reason from outageReasonEdit()).
     void probeTarget();
     void toggleTargetPause();
+    // A duplicate_suspect: "not a duplicate" for its pair (the reason from duplicateReasonEdit()).
+    void dismissDuplicate();
 
     // For tests and the status line.
     QPlainTextEdit* editor() const { return m_editor; }
@@ -84,6 +87,10 @@ public:
     QPushButton* pauseTargetButton() const { return m_pauseTarget; }
     QLineEdit* outageReasonEdit() const { return m_outageReason; }
     QString outageMessage() const;
+    QGroupBox* duplicateBox() const { return m_duplicate; }
+    QPushButton* notDuplicateButton() const { return m_notDuplicate; }
+    QLineEdit* duplicateReasonEdit() const { return m_duplicateReason; }
+    QString duplicateMessage() const;
 
 Q_SIGNALS:
     void loaded(qint64 id);
@@ -98,6 +105,7 @@ private:
     void updateNote();
     void showProblem(const ProblemTable& t);
     void updateOutageActions();
+    void updateDuplicateActions();
     void runTargetCommand(const QString& what, bool pause, bool paused);
 
     AppContext m_ctx;
@@ -137,6 +145,11 @@ private:
     QPushButton* m_probe;
     QPushButton* m_pauseTarget;
     QLabel* m_outageResult;
+    QGroupBox* m_duplicate; // duplicate_suspect exceptions only
+    QLabel* m_duplicateLabel;
+    QLineEdit* m_duplicateReason;
+    QPushButton* m_notDuplicate;
+    QLabel* m_duplicateResult;
 };
 
 } // namespace mdsync::ui

@@ -1,0 +1,224 @@
+#include "store/duplicatedecisions.h"
+
+#include "store/exceptionstatus.h"
+#include "store/workspace.h"
+#include "util/qtext.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace mdsync {
+
+namespace store {
+
+Result<DuplicateDecisionStamp> duplicateDecisionStamp(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT count(*), coalesce(max(id), 0) FROM duplicate_decision")) || !q.next())
+        return makeError(sqlError(q, QStringLiteral("duplicate decisions")));
+    return DuplicateDecisionStamp { q.value(0).toLongLong(), q.value(1).toLongLong() };
+}
+
+Result<std::set<ObjectPair>> dismissedDuplicatePairs(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(
+            QStringLiteral("SELECT object_low, object_high FROM duplicate_decision WHERE decision = 'not_duplicate'")))
+        return makeError(sqlError(q, QStringLiteral("duplicate decisions")));
+    std::set<ObjectPair> pairs;
+    while (q.next())
+        pairs.insert(orderedPair(q.value(0).toLongLong(), q.value(1).toLongLong()));
+    return pairs;
+}
+
+Result<std::optional<DuplicateDecision>> duplicateDecision(const QSqlDatabase& db, ObjectPair pair)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id, at, domain, decision, actor, reason FROM duplicate_decision"
+                             " WHERE object_low = ? AND object_high = ?"));
+    q.addBindValue(qint64(pair.first));
+    q.addBindValue(qint64(pair.second));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("duplicate decision")));
+    if (!q.next())
+        return std::optional<DuplicateDecision>();
+    return std::optional<DuplicateDecision>(DuplicateDecision { q.value(0).toLongLong(), q.value(1).toLongLong(),
+        q.value(2).toString(), q.value(3).toString(), q.value(4).toString(), q.value(5).toString() });
+}
+
+Result<void> insertDuplicateDecision(const QSqlDatabase& db, const QString& domain, ObjectPair pair,
+    const QString& decision, const QString& actor, qint64 at, const QString& reason)
+{
+    const ObjectPair p = orderedPair(pair.first, pair.second);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO duplicate_decision(domain, object_low, object_high, decision, actor, at,"
+                             " reason) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(domain);
+    q.addBindValue(qint64(p.first));
+    q.addBindValue(qint64(p.second));
+    q.addBindValue(decision);
+    q.addBindValue(actor);
+    q.addBindValue(at);
+    q.addBindValue(reason);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("record duplicate decision")));
+    return {};
+}
+
+} // namespace store
+
+namespace read {
+
+namespace {
+
+QString dupError(const QSqlQuery& q, const QString& what)
+{
+    return sqlError(q, QStringLiteral("duplicates: %1").arg(what));
+}
+
+const QString kSuspectColumns = QStringLiteral(
+    "SELECT id, created_at, coalesce(domain, ''), coalesce(object_key, ''), status, coalesce(object_id, 0), details"
+    " FROM exception WHERE category = 'duplicate_suspect'");
+
+DuplicateSuspect suspectOf(const QSqlQuery& q)
+{
+    DuplicateSuspect s;
+    s.exceptionId = q.value(0).toLongLong();
+    s.createdAt = q.value(1).toLongLong();
+    s.domain = q.value(2).toString();
+    s.key = q.value(3).toString();
+    s.status = q.value(4).toString();
+    s.objectId = q.value(5).toLongLong();
+    const auto details = nlohmann::json::parse(q.value(6).toString().toStdString(), nullptr, false);
+    if (details.is_object() && details.contains("suspect") && details["suspect"].is_object()) {
+        const nlohmann::json& su = details["suspect"];
+        if (su.contains("object_id") && su["object_id"].is_number_integer())
+            s.suspectId = su["object_id"].get<std::int64_t>();
+        if (su.contains("key") && su["key"].is_string())
+            s.suspectKey = QString::fromStdString(su["key"].get<std::string>());
+        if (su.contains("score") && su["score"].is_number())
+            s.score = su["score"].get<double>();
+        if (su.contains("compared") && su["compared"].is_array())
+            for (const auto& c : su["compared"])
+                if (c.is_string())
+                    s.compared << QString::fromStdString(c.get<std::string>());
+    }
+    return s;
+}
+
+Result<DuplicateSide> sideOf(const QSqlDatabase& db, const QString& domain, const QString& key)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id FROM object WHERE domain = ? AND key = ?"));
+    q.addBindValue(domain);
+    q.addBindValue(key);
+    if (!q.exec())
+        return makeError(dupError(q, QStringLiteral("an object to compare")));
+    if (!q.next())
+        return makeError(QStringLiteral("there is no %1 '%2'").arg(domain, key));
+    DuplicateSide s;
+    s.objectId = q.value(0).toLongLong();
+    q.finish();
+    auto side = objectSide(db, s.objectId);
+    if (!side)
+        return makeError(side.error());
+    s.object = side.value();
+    q.prepare(QStringLiteral("SELECT source_system FROM revision WHERE object_id = ? ORDER BY revision_no"));
+    q.addBindValue(qint64(s.objectId));
+    if (!q.exec())
+        return makeError(dupError(q, QStringLiteral("the revisions of an object")));
+    while (q.next()) {
+        ++s.revisions;
+        const QString source = q.value(0).toString();
+        if (!s.sources.contains(source))
+            s.sources << source;
+    }
+    q.finish();
+    q.prepare(QStringLiteral("SELECT target_id, acked_revision_no FROM object_target"
+                             " WHERE object_id = ? AND acked_revision_no IS NOT NULL ORDER BY target_id"));
+    q.addBindValue(qint64(s.objectId));
+    if (!q.exec())
+        return makeError(dupError(q, QStringLiteral("the targets of an object")));
+    while (q.next())
+        s.ackedTargets << QStringLiteral("%1 r%2").arg(q.value(0).toString()).arg(q.value(1).toLongLong());
+    return s;
+}
+
+} // namespace
+
+Result<std::vector<DuplicateSuspect>> openDuplicateSuspects(const QSqlDatabase& db, const QString& domain)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(kSuspectColumns + QStringLiteral(" AND status IN %1").arg(qs(sqlOpenExceptionStatuses()))
+        + (domain.isEmpty() ? QString() : QStringLiteral(" AND domain = ?")) + QStringLiteral(" ORDER BY id"));
+    if (!domain.isEmpty())
+        q.addBindValue(domain);
+    if (!q.exec())
+        return makeError(dupError(q, QStringLiteral("open suspects")));
+    std::vector<DuplicateSuspect> out;
+    while (q.next())
+        out.push_back(suspectOf(q));
+    return out;
+}
+
+Result<DuplicateSuspect> duplicateSuspect(const QSqlDatabase& db, qint64 id)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT category FROM exception WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return makeError(dupError(q, QStringLiteral("exception #%1").arg(id)));
+    if (!q.next())
+        return makeError(QStringLiteral("there is no exception #%1").arg(id));
+    if (q.value(0).toString() != QLatin1String("duplicate_suspect"))
+        return makeError(QStringLiteral("exception #%1 is a %2 exception, not a duplicate_suspect")
+                             .arg(id)
+                             .arg(q.value(0).toString()));
+    q.finish();
+    q.prepare(kSuspectColumns + QStringLiteral(" AND id = ?"));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return makeError(dupError(q, QStringLiteral("exception #%1").arg(id)));
+    return suspectOf(q);
+}
+
+Result<DuplicateComparison> compareDuplicates(
+    const QSqlDatabase& db, const QString& domain, const QString& keyA, const QString& keyB)
+{
+    if (keyA == keyB)
+        return makeError(QStringLiteral("compare: %1 '%2' is the same object twice").arg(domain, keyA));
+    DuplicateComparison c;
+    c.domain = domain;
+    auto a = sideOf(db, domain, keyA);
+    if (!a)
+        return makeError(a.error());
+    auto b = sideOf(db, domain, keyB);
+    if (!b)
+        return makeError(b.error());
+    c.a = a.value();
+    c.b = b.value();
+    for (const DuplicateSide* s : { &c.a, &c.b }) {
+        const auto state = nlohmann::json::parse(s->object.state.toStdString(), nullptr, false);
+        if (!state.is_object())
+            continue;
+        for (auto it = state.begin(); it != state.end(); ++it)
+            if (!c.attributes.contains(QString::fromStdString(it.key())))
+                c.attributes << QString::fromStdString(it.key());
+    }
+    c.attributes.sort();
+    auto d = store::duplicateDecision(db, orderedPair(c.a.objectId, c.b.objectId));
+    if (!d)
+        return makeError(d.error());
+    c.decision = d.value();
+    return c;
+}
+
+} // namespace read
+
+} // namespace mdsync
