@@ -859,6 +859,42 @@
         <source>✔ %1 resumed.</source>
         <translation>✔ %1 fortgesetzt.</translation>
     </message>
+    <message>
+        <source>Duplicate suspect</source>
+        <translation>Dublettenverdacht</translation>
+    </message>
+    <message>
+        <source>Why are they different objects? (required, goes into the audit log)</source>
+        <translation>Warum sind es verschiedene Objekte? (Pflicht, geht ins Audit-Log)</translation>
+    </message>
+    <message>
+        <source>Not a duplicate</source>
+        <translation>Keine Dublette</translation>
+    </message>
+    <message>
+        <source>Record that the two objects are different: the exception is resolved and the pair is never raised as a duplicate suspect again.</source>
+        <translation>Festhalten, dass die beiden Objekte verschieden sind: Die Ausnahme wird gelöst und das Paar nie wieder als Dublettenverdacht gemeldet.</translation>
+    </message>
+    <message>
+        <source>The event was held: nothing was created, so there is no pair to decide. Discard it, or re-send it.</source>
+        <translation>Das Ereignis wurde zurückgehalten: Nichts wurde angelegt, also gibt es kein Paar zu entscheiden. Verwerfen oder erneut senden.</translation>
+    </message>
+    <message>
+        <source>This suspect is closed.</source>
+        <translation>Dieser Verdacht ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>%1 was created looking like %2 (compared side by side under Problem). If they are different objects, say why: the pair is remembered and never raised as a duplicate suspect again.</source>
+        <translation>%1 wurde angelegt und ähnelt %2 (unter „Problem“ nebeneinander verglichen). Sind es verschiedene Objekte, begründen Sie es: Das Paar wird gemerkt und nie wieder als Dublettenverdacht gemeldet.</translation>
+    </message>
+    <message>
+        <source>Deciding a duplicate suspect needs the steward or admin role.</source>
+        <translation>Über einen Dublettenverdacht zu entscheiden erfordert die Rolle Steward oder Admin.</translation>
+    </message>
+    <message>
+        <source>✔ %1 and %2 are not duplicates: recorded, and the pair will not be raised again.</source>
+        <translation>✔ %1 und %2 sind keine Dubletten: festgehalten, das Paar wird nicht wieder gemeldet.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>
@@ -1847,6 +1883,10 @@ nicht mehr im Arbeitsbereich</translation>
     <message>
         <source>&lt;b&gt;Target outage&lt;/b&gt; (category &lt;tt&gt;target_outage&lt;/tt&gt;): one incident per target that is down; its deliveries wait and are sent when the target answers a probe again. From the incident a steward can &lt;b&gt;Probe now&lt;/b&gt; (one probe at once instead of waiting for the schedule; the circuit closes if the target answers) and &lt;b&gt;Pause target&lt;/b&gt; / &lt;b&gt;Resume target&lt;/b&gt;. Each needs a reason and is recorded in the audit log.</source>
         <translation>&lt;b&gt;Ausfall des Zielsystems&lt;/b&gt; (Kategorie &lt;tt&gt;target_outage&lt;/tt&gt;): ein Vorfall je ausgefallenem Zielsystem; seine Zustellungen warten und werden gesendet, sobald das Zielsystem wieder auf eine Prüfanfrage antwortet. Vom Vorfall aus kann ein Steward &lt;b&gt;Jetzt prüfen&lt;/b&gt; (sofort eine Prüfanfrage statt nach Plan; der Circuit Breaker schließt sich, wenn das Zielsystem antwortet) sowie &lt;b&gt;Zielsystem anhalten&lt;/b&gt; / &lt;b&gt;Zielsystem fortsetzen&lt;/b&gt;. Jede Aktion braucht eine Begründung und wird im Prüfprotokoll festgehalten.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</source>
+        <translation>&lt;b&gt;Dublettenverdacht&lt;/b&gt; (Kategorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): ein angelegtes Objekt, das einem vorhandenen ähnelt; der Reiter „Problem“ zeigt beide nebeneinander. Sind es verschiedene Objekte, geben Sie den Grund an und klicken Sie &lt;b&gt;Keine Dublette&lt;/b&gt;: Die Entscheidung wird für das Paar gemerkt, der Verdacht gelöst, die Herkunft beider Objekte und das Audit-Log halten es fest, und das Paar wird nie wieder gemeldet (eine Aktion für Stewards oder Admins; auch &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</translation>
     </message>
 </context>
 <context>

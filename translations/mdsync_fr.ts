@@ -859,6 +859,42 @@
         <source>✔ %1 resumed.</source>
         <translation>✔ %1 repris.</translation>
     </message>
+    <message>
+        <source>Duplicate suspect</source>
+        <translation>Doublon suspecté</translation>
+    </message>
+    <message>
+        <source>Why are they different objects? (required, goes into the audit log)</source>
+        <translation>Pourquoi sont-ce des objets différents ? (obligatoire, consigné dans le journal d&apos;audit)</translation>
+    </message>
+    <message>
+        <source>Not a duplicate</source>
+        <translation>Pas un doublon</translation>
+    </message>
+    <message>
+        <source>Record that the two objects are different: the exception is resolved and the pair is never raised as a duplicate suspect again.</source>
+        <translation>Enregistrer que les deux objets sont différents : l&apos;exception est résolue et la paire n&apos;est plus jamais signalée comme doublon suspecté.</translation>
+    </message>
+    <message>
+        <source>The event was held: nothing was created, so there is no pair to decide. Discard it, or re-send it.</source>
+        <translation>L&apos;événement a été retenu : rien n&apos;a été créé, il n&apos;y a donc pas de paire à décider. Rejetez-le ou renvoyez-le.</translation>
+    </message>
+    <message>
+        <source>This suspect is closed.</source>
+        <translation>Ce doublon suspecté est clos.</translation>
+    </message>
+    <message>
+        <source>%1 was created looking like %2 (compared side by side under Problem). If they are different objects, say why: the pair is remembered and never raised as a duplicate suspect again.</source>
+        <translation>%1 a été créé et ressemble à %2 (comparés côte à côte sous Problème). S&apos;il s&apos;agit d&apos;objets différents, dites pourquoi : la paire est mémorisée et n&apos;est plus jamais signalée comme doublon suspecté.</translation>
+    </message>
+    <message>
+        <source>Deciding a duplicate suspect needs the steward or admin role.</source>
+        <translation>Décider d&apos;un doublon suspecté exige le rôle steward ou admin.</translation>
+    </message>
+    <message>
+        <source>✔ %1 and %2 are not duplicates: recorded, and the pair will not be raised again.</source>
+        <translation>✔ %1 et %2 ne sont pas des doublons : enregistré, la paire ne sera plus signalée.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>
@@ -1847,6 +1883,10 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     <message>
         <source>&lt;b&gt;Target outage&lt;/b&gt; (category &lt;tt&gt;target_outage&lt;/tt&gt;): one incident per target that is down; its deliveries wait and are sent when the target answers a probe again. From the incident a steward can &lt;b&gt;Probe now&lt;/b&gt; (one probe at once instead of waiting for the schedule; the circuit closes if the target answers) and &lt;b&gt;Pause target&lt;/b&gt; / &lt;b&gt;Resume target&lt;/b&gt;. Each needs a reason and is recorded in the audit log.</source>
         <translation>&lt;b&gt;Panne du système cible&lt;/b&gt; (catégorie &lt;tt&gt;target_outage&lt;/tt&gt;) : un incident par système cible en panne ; ses livraisons attendent et partent dès que le système répond de nouveau à une sonde. Depuis l&apos;incident, un steward peut &lt;b&gt;Sonder maintenant&lt;/b&gt; (une sonde tout de suite au lieu d&apos;attendre le calendrier ; le disjoncteur se ferme si le système répond) et &lt;b&gt;Suspendre le système cible&lt;/b&gt; / &lt;b&gt;Reprendre le système cible&lt;/b&gt;. Chaque action exige un motif et est consignée dans le journal d&apos;audit.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</source>
+        <translation>&lt;b&gt;Doublon suspecté&lt;/b&gt; (catégorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;) : un objet créé qui ressemble à un objet existant ; l&apos;onglet Problème montre les deux côte à côte. S&apos;il s&apos;agit d&apos;objets différents, donnez la raison et cliquez sur &lt;b&gt;Pas un doublon&lt;/b&gt; : la décision est mémorisée pour la paire, le doublon suspecté est résolu, la traçabilité des deux objets et le journal d&apos;audit l&apos;enregistrent, et la paire n&apos;est plus jamais signalée (action des stewards ou des admins ; aussi &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</translation>
     </message>
 </context>
 <context>
