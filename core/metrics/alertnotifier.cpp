@@ -11,6 +11,7 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <algorithm>
 #include <functional>
 
 namespace mdsync {
@@ -39,10 +40,8 @@ bool plainAddress(const QString& a)
     const auto at = a.indexOf(QLatin1Char('@'));
     if (at <= 0 || at != a.lastIndexOf(QLatin1Char('@')) || at == a.size() - 1)
         return false;
-    for (const QChar c : a)
-        if (c.isSpace() || c == QLatin1Char('<') || c == QLatin1Char('>') || c.unicode() < 0x21)
-            return false;
-    return true;
+    return std::ranges::none_of(
+        a, [](QChar c) { return c.isSpace() || c == QLatin1Char('<') || c == QLatin1Char('>') || c.unicode() < 0x21; });
 }
 
 // One message over one SMTP connection: greeting, EHLO (HELO when refused), MAIL FROM, RCPT TO per recipient, DATA,

@@ -446,7 +446,7 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
                 return makeError(QStringLiteral("%1: attributes: '%2' is not an attribute of %3")
                                      .arg(where, sqlText(a), sqlText(dom.name)));
             // One watched code attribute: "to" and "from" must be its codes ("blocked", not "Blocked").
-            if (rule.attributes.size() != 1 || rule.groups.size() || def->type != AttrType::Code)
+            if (rule.attributes.size() != 1 || !rule.groups.empty() || def->type != AttrType::Code)
                 continue;
             for (auto [field, values] : { std::pair { "to", &rule.to }, std::pair { "from", &rule.from } })
                 for (const json& v : *values)

@@ -436,7 +436,7 @@ Result<void> dismissPair(Workspace& ws, const std::string& actor, const std::str
         objects[q.value(0).toLongLong()] = { q.value(1).toString().toStdString(), q.value(2).toLongLong() };
     q.finish();
     for (std::int64_t id : { pair.first, pair.second })
-        if (!objects.count(id))
+        if (!objects.contains(id))
             return makeError(QStringLiteral("%1 object %2 of the pair no longer exists").arg(qs(p.domain)).arg(id));
     const std::string& lowKey = objects[pair.first].first;
     const std::string& highKey = objects[pair.second].first;

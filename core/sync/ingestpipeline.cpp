@@ -1183,7 +1183,7 @@ bool IngestPipeline::Run::flagDuplicates(Ctx& c)
     // A pair a steward decided is not a duplicate is never raised again: the next best candidate is taken, or none.
     const std::int64_t self = c.objectId;
     const auto dismissed
-        = [this, self](std::int64_t other) { return m_p.m_dismissed.count(orderedPair(self, other)) > 0; };
+        = [this, self](std::int64_t other) { return m_p.m_dismissed.contains(orderedPair(self, other)); };
     const auto m = dupIndex(dom).best(c.matchText, dom.duplicateCheck.threshold, c.objectId,
         self && !m_p.m_dismissed.empty() ? std::function<bool(std::int64_t)>(dismissed)
                                          : std::function<bool(std::int64_t)>());
