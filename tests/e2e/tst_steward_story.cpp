@@ -273,6 +273,42 @@ private Q_SLOTS:
             wmsAcked |= a.value("target", "") == "WMS-P100" && a.value("revision_no", 0) == 2;
         QVERIFY2(wmsAcked, at2.out.constData());
 
+        s.note(QStringLiteral("PLM creates FG-9002, the ATEX variant, under the same description: a duplicate"
+                              " suspect of FG-9001"));
+        const QString variant = dir.filePath(QStringLiteral("plm-2.jsonl"));
+        {
+            json item = releasedItem("Centrifugal pump, 40 l/min", { "P100" });
+            QFile f(variant);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(mdsync::test::event("PLM", "item", "FG-9002", item, "plm-7790", "upsert",
+                                                  "2026-11-28T09:00:00Z", "ecn-4720")
+                + "\n"));
+        }
+        {
+            // Exit 2: accepted, with an exception raised (the suspect).
+            const CtlResult in = s.ctl(QStringLiteral("ada"), { QStringLiteral("ingest"), variant });
+            QVERIFY2(in.exitCode == 2 && in.json().value("duplicate_suspects", 0) == 1, qPrintable(show(in)));
+        }
+        s.ctl(QStringLiteral("sam"), { QStringLiteral("duplicates"), QStringLiteral("list") });
+        auto suspects = s.quiet(
+            QStringLiteral("sam"), { QStringLiteral("duplicates"), QStringLiteral("list"), QStringLiteral("--json") });
+        QVERIFY2(suspects.json().is_array() && suspects.json().size() == 1, suspects.out.constData());
+        QCOMPARE(suspects.json()[0].value("key", ""), std::string("FG-9002"));
+        QCOMPARE(suspects.json()[0].value("suspect_key", ""), std::string("FG-9001"));
+        const QString suspectId = QString::number(suspects.json()[0]["exception_id"].get<qint64>());
+        s.note(QStringLiteral("sam compares the two side by side and dismisses the suspect with the reason"));
+        QCOMPARE(
+            s.ctl(QStringLiteral("sam"),
+                 { QStringLiteral("duplicates"), QStringLiteral("compare"), QStringLiteral("--exception"), suspectId })
+                .exitCode,
+            0);
+        auto dismissed = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("duplicates"), QStringLiteral("dismiss"), QStringLiteral("--exception"), suspectId,
+                QStringLiteral("--reason"), QStringLiteral("FG-9002 is the ATEX variant (ECN-4720), not FG-9001") });
+        QVERIFY2(dismissed.exitCode == 0, qPrintable(show(dismissed)));
+        auto none = s.ctl(QStringLiteral("sam"), { QStringLiteral("duplicates"), QStringLiteral("list") });
+        QVERIFY2(none.out.contains("0 open duplicate suspect(s)"), none.out.constData());
+
         s.note(QStringLiteral("the auditor exports the trail and anyone can verify it offline"));
         const QString exportDir = dir.filePath(QStringLiteral("export"));
         QCOMPARE(s.quiet(QStringLiteral("aud"),
@@ -286,6 +322,12 @@ private Q_SLOTS:
             : QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
                              " --workspace story.mdsync --user aud\n(exit 0)\n\n");
         QCOMPARE(runCtl({ QStringLiteral("verify-export"), exportDir }).exitCode, 0);
+        {
+            QFile audit(QDir(exportDir).filePath(QStringLiteral("audit.csv")));
+            QVERIFY(audit.open(QIODevice::ReadOnly));
+            const QByteArray trail = audit.readAll();
+            QVERIFY2(trail.contains("duplicate.dismiss") && trail.contains("the ATEX variant"), trail.constData());
+        }
         s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n")
             + QString::fromUtf8(runCtl({ QStringLiteral("verify-export"), exportDir }).out) + QStringLiteral("\n");
         s.note(QStringLiteral("one byte of the CSV changed: verification fails"));
