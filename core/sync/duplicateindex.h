@@ -13,6 +13,18 @@
 
 namespace mdsync {
 
+// Where a DuplicateIndex reads match texts (the pipeline: the workspace's match_text, in its open transaction).
+class TextSource
+{
+public:
+    using Visit = std::function<void(std::int64_t objectId, std::string_view matchText)>;
+    virtual ~TextSource() = default;
+    // The texts of `ids` (sorted, distinct): visit(id, text) for each that has one, in any order. One call per lookup.
+    virtual void texts(std::span<const std::int64_t> ids, const Visit& visit) = 0;
+    // Every text of the index's domain (rebuilding the id list of a token; rare).
+    virtual void scan(const Visit& visit) = 0;
+};
+
 // In-memory candidate index and matcher for the duplicate-suspect check of one domain (docs/DUPLICATES.md).
 //
 // A match text holds the domain's compared attributes in model order, separated by '|'; an absent attribute is an
@@ -44,19 +56,7 @@ namespace mdsync {
 // kMaxPosting or fewer, the next lookup that meets it rebuilds its list from a scan of the source's texts (rare).
 // Lookups return what a full index would (but for a 64-bit hash collision of two tokens, which would only add
 // candidates), provided the source holds the texts the objects were indexed with (the pipeline's workspace does: it
-// writes match_text in the transaction that adds the text here). Where the index reads match texts (the pipeline: the
-// workspace's match_text, in its open transaction).
-class TextSource
-{
-public:
-    using Visit = std::function<void(std::int64_t objectId, std::string_view matchText)>;
-    virtual ~TextSource() = default;
-    // The texts of `ids` (sorted, distinct): visit(id, text) for each that has one, in any order. One call per lookup.
-    virtual void texts(std::span<const std::int64_t> ids, const Visit& visit) = 0;
-    // Every text of the index's domain (rebuilding the id list of a token; rare).
-    virtual void scan(const Visit& visit) = 0;
-};
-
+// writes match_text in the transaction that adds the text here).
 class DuplicateIndex
 {
 public:
