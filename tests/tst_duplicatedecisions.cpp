@@ -168,18 +168,6 @@ private Q_SLOTS:
                            .toString()));
     }
 
-    void indexSkipsWhatThePredicateExcludes()
-    {
-        DuplicateIndex idx;
-        const std::string t1 = DuplicateIndex::join({ DuplicateIndex::normalise("Hex nut M10 DIN 934 zinc") });
-        const std::string t2 = DuplicateIndex::join({ DuplicateIndex::normalise("Hex nut M10 DIN934 zinc plated") });
-        idx.add(1, t1);
-        idx.add(2, t2);
-        QCOMPARE(idx.best(t1, 0.8, 9).objectId, std::int64_t(1));
-        QCOMPARE(idx.best(t1, 0.8, 9, [](std::int64_t id) { return id == 1; }).objectId, std::int64_t(2));
-        QCOMPARE(idx.best(t1, 0.8, 9, [](std::int64_t) { return true; }).objectId, std::int64_t(0));
-    }
-
     void dismissByKeysAndAdmin()
     {
         MDSYNC_FIXTURE(f);

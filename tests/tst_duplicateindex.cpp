@@ -2,12 +2,85 @@
 
 #include <QTest>
 
+#include <map>
+
 using namespace mdsync;
+
+namespace {
+
+// The texts in memory, as the workspace's match_text holds them for the pipeline; counts the index's reads.
+class MemoryTexts final : public TextSource
+{
+public:
+    std::map<std::int64_t, std::string> rows;
+    int lookups = 0; // texts() calls
+    int scans = 0;
+    size_t rowsScanned = 0;
+
+    void texts(std::span<const std::int64_t> ids, const Visit& visit) override
+    {
+        ++lookups;
+        for (const std::int64_t id : ids)
+            if (auto it = rows.find(id); it != rows.end())
+                visit(id, it->second);
+    }
+    void scan(const Visit& visit) override
+    {
+        ++scans;
+        for (const auto& [id, text] : rows) {
+            ++rowsScanned;
+            visit(id, text);
+        }
+    }
+};
+
+// An index and its texts kept together, as the pipeline keeps the index and match_text.
+struct Indexed
+{
+    DuplicateIndex idx;
+    MemoryTexts texts;
+
+    void add(std::int64_t id, const std::string& text)
+    {
+        const auto it = texts.rows.find(id);
+        idx.add(id, text, it == texts.rows.end() ? std::string() : it->second);
+        texts.rows[id] = text;
+    }
+    void remove(std::int64_t id)
+    {
+        const auto it = texts.rows.find(id);
+        if (it == texts.rows.end())
+            return;
+        idx.remove(id, it->second);
+        texts.rows.erase(it);
+    }
+    DuplicateIndex::Match best(const std::string& text, double threshold, std::int64_t self = 0,
+        const std::function<bool(std::int64_t)>& skip = {})
+    {
+        return idx.best(text, threshold, self, texts, skip);
+    }
+    size_t size() const { return idx.size(); }
+};
+
+} // namespace
 
 class TestDuplicateIndex : public QObject
 {
     Q_OBJECT
 private slots:
+    // Pairs a steward dismissed (tst_duplicatedecisions): the predicate's ids are passed over, the next best is taken.
+    void skipsWhatThePredicateExcludes()
+    {
+        Indexed x;
+        const std::string t1 = DuplicateIndex::join({ DuplicateIndex::normalise("Hex nut M10 DIN 934 zinc") });
+        const std::string t2 = DuplicateIndex::join({ DuplicateIndex::normalise("Hex nut M10 DIN934 zinc plated") });
+        x.add(1, t1);
+        x.add(2, t2);
+        QCOMPARE(x.best(t1, 0.8, 9).objectId, std::int64_t(1));
+        QCOMPARE(x.best(t1, 0.8, 9, [](std::int64_t id) { return id == 1; }).objectId, std::int64_t(2));
+        QCOMPARE(x.best(t1, 0.8, 9, [](std::int64_t) { return true; }).objectId, std::int64_t(0));
+    }
+
     void normalise()
     {
         QCOMPARE(DuplicateIndex::normalise("  Hex-Bolt  M8x40, DIN 933 "), std::string("hex bolt m 8 x 40 din 933"));
@@ -76,7 +149,7 @@ private slots:
     }
     void bestMatch()
     {
-        DuplicateIndex idx;
+        Indexed idx;
         idx.add(1, DuplicateIndex::normalise("Schaefer Edelstahl GmbH DE811234567"));
         idx.add(2, DuplicateIndex::normalise("Nordmotor AG DE100200300"));
         auto m = idx.best(DuplicateIndex::normalise("Schäfer Edelstahl GmbH DE811234567"), 0.85);
@@ -96,7 +169,7 @@ private slots:
     {
         // A token shared by more than kMaxPosting objects is not used for candidate lookup, but a rarer
         // token still finds the duplicate.
-        DuplicateIndex idx;
+        Indexed idx;
         for (int i = 0; i < int(DuplicateIndex::kMaxPosting) + 10; ++i)
             idx.add(i + 1, DuplicateIndex::normalise("bolt variant" + std::to_string(i)));
         idx.add(100000, DuplicateIndex::normalise("bolt flanged m12 special"));
@@ -107,7 +180,7 @@ private slots:
     {
         // A token in more objects than the index keeps ids for ("flanged", 600 objects) finds candidates again
         // once updates and removals bring it back to kMaxPosting objects or fewer.
-        DuplicateIndex idx;
+        Indexed idx;
         const int n = 600;
         for (int i = 1; i <= n; ++i)
             idx.add(i, DuplicateIndex::normalise("flanged variant" + std::to_string(i)));
@@ -121,8 +194,8 @@ private slots:
         const auto m = idx.best(DuplicateIndex::normalise("flanged variant999"), 0.5);
         QVERIFY(m.objectId > n - int(DuplicateIndex::kMaxPosting)); // found through "flanged" again
         QVERIFY(m.score >= 0.5);
-        // Texts stay intact through the table's backward shifts and the compaction of the text arena (an object
-        // updated 3000 times with a 700-byte text leaves 2 MB of old texts behind).
+        // An object updated 3000 times (each update takes the previous text's tokens out) is found by its last text
+        // only, and the other objects stay findable.
         std::string longText;
         for (int w = 0; w < 100; ++w)
             longText += "word" + std::string(1, char('a' + w % 26)) + std::string(1, char('a' + w / 26)) + ' ';
@@ -133,6 +206,70 @@ private slots:
             QCOMPARE(idx.best(DuplicateIndex::normalise("flanged variant" + std::to_string(i)), 0.99).objectId,
                 std::int64_t(i));
         QCOMPARE(idx.best(DuplicateIndex::normalise("plain variant7"), 0.99).objectId, std::int64_t(7));
+        QCOMPARE(idx.best(DuplicateIndex::normalise(longText + "rev17"), 0.99).objectId, std::int64_t(0));
+    }
+    void saturatedTokenRebuiltFromSource()
+    {
+        // "gasket" in more than 2 * kMaxPosting objects keeps no ids; removals bring it back to kMaxPosting, and the
+        // next lookup that needs it rebuilds its ids from the source's texts (once). The probe shares no other token
+        // with its duplicate ("sealbcdx" / "sealbcd"), so only "gasket" can find it (among the kMaxCandidates
+        // lowest ids of the kMaxPosting that share it).
+        Indexed idx;
+        const int n = 2 * int(DuplicateIndex::kMaxPosting) + 50;
+        const int target = n - int(DuplicateIndex::kMaxPosting) + 1; // the first one left after the removals
+        auto word = [](int i) { // "seal" and three letters a..p (no digits: a number would be a token of its own)
+            return "seal" + std::string { char('a' + i / 256), char('a' + i / 16 % 16), char('a' + i % 16) };
+        };
+        auto text = [&](int i) { return DuplicateIndex::normalise("gasket " + word(i) + "x"); };
+        for (int i = 1; i <= n; ++i)
+            idx.add(i, text(i));
+        idx.add(n + 1, DuplicateIndex::normalise("flange plate")); // no "gasket": not part of the rebuilt list
+        const std::string probe = DuplicateIndex::normalise("gasket " + word(target));
+        QVERIFY(DuplicateIndex::similarity(probe, text(target)) >= 0.8);
+        QCOMPARE(idx.best(probe, 0.8).objectId, std::int64_t(0));
+        for (int i = 1; i < target; ++i)
+            idx.remove(i);
+        QCOMPARE(idx.texts.scans, 0);
+        const int lookupsBefore = idx.texts.lookups;
+        const auto m = idx.best(probe, 0.8);
+        QCOMPARE(m.objectId, std::int64_t(target));
+        QCOMPARE(idx.texts.scans, 1);
+        QCOMPARE(idx.texts.lookups, lookupsBefore + 1); // the candidates' texts in one call
+        // Rebuilt once; kept up to date by adds and removes from then on.
+        idx.remove(target);
+        idx.add(1, text(target));
+        QCOMPARE(idx.best(probe, 0.8).objectId, std::int64_t(1));
+        QCOMPARE(idx.best(DuplicateIndex::normalise("gasket " + word(n)), 0.8).objectId, std::int64_t(0)); // 33rd
+        QCOMPARE(idx.texts.scans, 1);
+        QCOMPARE(idx.size(), size_t(DuplicateIndex::kMaxPosting + 1));
+    }
+    void loadManyTexts()
+    {
+        // An index loaded from more than 10,000 texts (the pipeline reads them in pages of 10,000 when it rebuilds a
+        // token): every object found by its own text, each lookup reading its candidates in one call.
+        Indexed idx;
+        const int n = 12000;
+        auto text = [](int i) {
+            return DuplicateIndex::join(
+                { DuplicateIndex::normalise("Valve body DN" + std::to_string(i % 200) + " type " + std::to_string(i)),
+                    DuplicateIndex::identifier("VB-" + std::to_string(i)) });
+        };
+        for (int i = 1; i <= n; ++i)
+            idx.texts.rows[i] = text(i);
+        for (const auto& [id, t] : idx.texts.rows) // as the pipeline loads: tokens only
+            idx.idx.add(id, t);
+        QCOMPARE(idx.size(), size_t(n));
+        for (int i = 1; i <= n; i += 997) {
+            const int lookups = idx.texts.lookups;
+            const auto m = idx.best(text(i), 0.99);
+            QCOMPARE(m.objectId, std::int64_t(i));
+            QVERIFY(idx.texts.lookups <= lookups + 1);
+        }
+        idx.remove(n);
+        QCOMPARE(idx.best(text(n), 0.99).objectId, std::int64_t(0));
+        QCOMPARE(idx.size(), size_t(n - 1));
+        // Updating an object with a text it was not indexed with is refused (its tokens would be counted twice).
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, idx.idx.add(1, text(2)));
     }
 };
 

@@ -4,6 +4,7 @@
 
 #include "audit/auditlog.h"
 #include "store/idempotency.h"
+#include "sync/duplicateindex.h"
 #include "sync/ingestpipeline.h"
 #include "testutil.h"
 #include "util/hash.h"
@@ -686,6 +687,57 @@ private Q_SLOTS:
             qPrintable(ex[0].message));
         // A held supplier does not become a candidate itself.
         QCOMPARE(count(t.db(), QStringLiteral("match_text"), QStringLiteral("domain = 'supplier'")), 1);
+    }
+
+    void duplicateIndexRebuildsCommonTokenFromWorkspace()
+    {
+        // The duplicate index keeps no texts, it reads them from match_text. A token in more than 2 * kMaxPosting
+        // items ("gasket") keeps no ids; when updates bring it back to kMaxPosting items its ids are rebuilt from a
+        // scan of match_text in pages of 10,000 rows (12,000 other texts come first here: the gaskets are on the
+        // second page). Updates take the old text's tokens out (read before match_text is overwritten).
+        MDSYNC_TEMP_WS(t);
+        QSqlQuery fill(t.db());
+        QVERIFY2(
+            fill.exec(QStringLiteral(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)"
+                " INSERT INTO match_text(object_id, domain, text) SELECT -i, 'item', 'filler ' || i || '|' FROM n")),
+            qPrintable(fill.lastError().text()));
+        const int n = 2 * int(DuplicateIndex::kMaxPosting) + 50;
+        const int target = n - int(DuplicateIndex::kMaxPosting) + 1; // the first gasket left after the updates
+        auto word = [](int i) { // "seal" and three letters a..p: no two one typo apart, no number (a token of its own)
+            return "seal" + std::string { char('a' + i / 256), char('a' + i / 16 % 16), char('a' + i % 16) };
+        };
+        auto item = [](const std::string& key, const std::string& description, const char* at) {
+            return test::event("PLM", "item", key,
+                { { "description", description }, { "item_type", "ROH" }, { "base_uom", "EA" } }, {}, "upsert", at);
+        };
+        std::vector<std::string> lines;
+        for (int i = 1; i <= n; ++i)
+            lines.push_back(item("GK-" + std::to_string(i), "Gasket " + word(i) + "x", "2026-11-27T08:00:00Z"));
+        MDSYNC_REQUIRE_OK(s1, t.ingest(lines));
+        QCOMPARE(s1->revisions, n);
+        lines.clear();
+        for (int i = 1; i < target; ++i)
+            lines.push_back(item("GK-" + std::to_string(i), "Plain " + word(i) + "x", "2026-11-27T09:00:00Z"));
+        MDSYNC_REQUIRE_OK(s2, t.ingest(lines));
+        QCOMPARE(s2->revisions, target - 1);
+        // "gasket sealXYZ" shares only "gasket" with "gasket sealXYZx" (one typo apart: a suspect).
+        const std::string probe = "Gasket " + word(target);
+        MDSYNC_REQUIRE_OK(s3, t.ingest({ item("GK-NEW", probe, "2026-11-27T10:00:00Z") }));
+        QCOMPARE(s3->duplicateSuspects, 1);
+        const auto ex
+            = exceptionsWhere(t.db(), QStringLiteral("category = 'duplicate_suspect' AND object_key = 'GK-NEW'"));
+        QCOMPARE(ex.size(), size_t(1));
+        QCOMPARE(qs(ex[0].details["suspect"]["key"].get<std::string>()), qs("GK-" + std::to_string(target)));
+        // An updated item is a suspect for its new text, not for its old one.
+        MDSYNC_REQUIRE_OK(s4,
+            t.ingest({ item("GK-NEW2", "Plain " + word(1) + "x", "2026-11-27T10:00:00Z"),
+                item("GK-NEW3", "Gasket " + word(2) + "x", "2026-11-27T10:00:00Z") }));
+        QCOMPARE(s4->duplicateSuspects, 1);
+        const auto ex2
+            = exceptionsWhere(t.db(), QStringLiteral("category = 'duplicate_suspect' AND object_key = 'GK-NEW2'"));
+        QCOMPARE(ex2.size(), size_t(1));
+        QCOMPARE(qs(ex2[0].details["suspect"]["key"].get<std::string>()), QStringLiteral("GK-1"));
     }
 
     // ---- revisions and no-ops ---------------------------------------------------------------------

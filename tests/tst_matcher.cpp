@@ -38,6 +38,22 @@ struct Tally
     double recall() const { return tp + fn ? double(tp) / (tp + fn) : 1.0; }
 };
 
+// The text of object 1, the only indexed one.
+struct OneText final : TextSource
+{
+    explicit OneText(std::string t)
+        : text(std::move(t))
+    { }
+    std::string text;
+    void texts(std::span<const std::int64_t> ids, const Visit& visit) override
+    {
+        for (const std::int64_t id : ids)
+            if (id == 1)
+                visit(id, text);
+    }
+    void scan(const Visit& visit) override { visit(1, text); }
+};
+
 } // namespace
 
 class TestMatcher : public QObject
@@ -65,9 +81,10 @@ private slots:
             const DuplicateCheck& dc = d->duplicateCheck;
             // b arrives while a is indexed, as at ingest.
             DuplicateIndex idx;
-            idx.add(1, matchText(dc, p["a"]));
+            OneText a(matchText(dc, p["a"]));
+            idx.add(1, a.text);
             const std::string b = matchText(dc, p["b"]);
-            const bool flagged = idx.best(b, dc.threshold, 2).objectId == 1;
+            const bool flagged = idx.best(b, dc.threshold, 2, a).objectId == 1;
             const bool duplicate = p["duplicate"].get<bool>();
             for (Tally* t : { &byDomain[domain], &all }) {
                 if (flagged && duplicate)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace mdsync {
@@ -407,34 +408,6 @@ std::uint64_t DuplicateIndex::tokenHash(std::string_view token)
 
 namespace {
 
-// The home slot of an object id (ids are sequential: mixed so that runs of them spread).
-std::uint64_t mixId(std::int64_t id)
-{
-    auto x = static_cast<std::uint64_t>(id);
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-std::uint64_t homeOf(const auto& slot)
-{
-    if constexpr (requires { slot.hash; })
-        return slot.hash;
-    else
-        return mixId(slot.id);
-}
-
-bool occupied(const auto& slot)
-{
-    if constexpr (requires { slot.hash; })
-        return slot.count != 0;
-    else
-        return slot.id != INT64_MIN;
-}
-
 // Removes table[i] and shifts the following slots of its probe run back (linear probing without tombstones).
 template<typename Slot> void eraseAt(std::vector<Slot>& table, size_t i)
 {
@@ -442,9 +415,9 @@ template<typename Slot> void eraseAt(std::vector<Slot>& table, size_t i)
     size_t j = i;
     for (;;) {
         j = (j + 1) & mask;
-        if (!occupied(table[j]))
+        if (table[j].count == 0)
             break;
-        const size_t k = homeOf(table[j]) & mask;
+        const size_t k = table[j].hash & mask;
         const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
         if (stays)
             continue;
@@ -459,7 +432,7 @@ template<typename Slot> Slot& freeSlot(std::vector<Slot>& table, std::uint64_t h
 {
     const size_t mask = table.size() - 1;
     size_t i = home & mask;
-    while (occupied(table[i]))
+    while (table[i].count != 0)
         i = (i + 1) & mask;
     return table[i];
 }
@@ -471,64 +444,54 @@ template<typename Slot> void reserveOne(std::vector<Slot>& table, size_t count)
         return;
     std::vector<Slot> bigger(std::max<size_t>(16, table.size() * 2));
     for (const Slot& s : table)
-        if (occupied(s))
-            freeSlot(bigger, homeOf(s)) = s;
+        if (s.count != 0)
+            freeSlot(bigger, s.hash) = s;
     table.swap(bigger);
 }
 
 } // namespace
 
-const DuplicateIndex::EntrySlot* DuplicateIndex::findEntry(std::int64_t id) const
+bool DuplicateIndex::IdSet::contains(std::int64_t id) const
 {
-    if (m_entries.empty())
-        return nullptr;
-    const size_t mask = m_entries.size() - 1;
-    for (size_t i = mixId(id) & mask; m_entries[i].id != kEmpty; i = (i + 1) & mask)
-        if (m_entries[i].id == id)
-            return &m_entries[i];
-    return nullptr;
+    const auto it = m_blocks.find(id >> kBlockBits);
+    if (it == m_blocks.end())
+        return false;
+    const auto bit = static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1);
+    return (it->second[bit / 64] >> (bit % 64)) & 1U;
 }
 
-void DuplicateIndex::insertEntry(std::int64_t id, std::string_view text)
+bool DuplicateIndex::IdSet::insert(std::int64_t id)
 {
-    if (m_arena.size() + text.size() > kNone && m_garbage)
-        compactArena();
-    if (m_arena.size() + text.size() > kNone)
-        throw std::length_error("duplicate index: the match texts exceed 4 GiB");
-    reserveOne(m_entries, m_entryCount);
-    EntrySlot& e = freeSlot(m_entries, mixId(id));
-    e.id = id;
-    e.offset = static_cast<std::uint32_t>(m_arena.size());
-    e.length = static_cast<std::uint32_t>(text.size());
-    m_arena.append(text);
-    ++m_entryCount;
+    Block& block = m_blocks.try_emplace(id >> kBlockBits).first->second; // a new block is zeroed
+    const auto bit = static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1);
+    const std::uint64_t mask = std::uint64_t(1) << (bit % 64);
+    if (block[bit / 64] & mask)
+        return false;
+    block[bit / 64] |= mask;
+    ++m_count;
+    return true;
 }
 
-void DuplicateIndex::eraseEntry(std::int64_t id)
+bool DuplicateIndex::IdSet::erase(std::int64_t id)
 {
-    const EntrySlot* e = findEntry(id);
-    if (!e)
-        return;
-    m_garbage += e->length;
-    eraseAt(m_entries, static_cast<size_t>(e - m_entries.data()));
-    --m_entryCount;
-    if (m_garbage > (size_t(1) << 20) && m_garbage * 2 > m_arena.size())
-        compactArena();
+    const auto it = m_blocks.find(id >> kBlockBits);
+    if (it == m_blocks.end())
+        return false;
+    const auto bit = static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1);
+    const std::uint64_t mask = std::uint64_t(1) << (bit % 64);
+    if (!(it->second[bit / 64] & mask))
+        return false;
+    it->second[bit / 64] &= ~mask;
+    --m_count;
+    if (std::all_of(it->second.begin(), it->second.end(), [](std::uint64_t w) { return w == 0; }))
+        m_blocks.erase(it);
+    return true;
 }
 
-void DuplicateIndex::compactArena()
+void DuplicateIndex::IdSet::clear()
 {
-    std::string arena;
-    arena.reserve(m_arena.size() - m_garbage);
-    for (EntrySlot& e : m_entries) {
-        if (e.id == kEmpty)
-            continue;
-        const auto offset = static_cast<std::uint32_t>(arena.size());
-        arena.append(textOf(e));
-        e.offset = offset;
-    }
-    m_arena.swap(arena);
-    m_garbage = 0;
+    std::unordered_map<std::int64_t, Block>().swap(m_blocks);
+    m_count = 0;
 }
 
 const DuplicateIndex::TokenSlot* DuplicateIndex::findToken(std::uint64_t hash) const
@@ -602,37 +565,63 @@ void DuplicateIndex::eraseTokenSlot(TokenSlot* slot)
     --m_tokenCount;
 }
 
-void DuplicateIndex::removeToken(std::uint64_t hash, std::string_view token, std::int64_t id)
+// A token's object is taken out. Ids of a listed token are checked (an id that is not there changes nothing); a
+// saturated token only counts, and its list is rebuilt when it is next used for lookup (rebuildToken).
+void DuplicateIndex::removeToken(std::uint64_t hash, std::int64_t id)
 {
     TokenSlot* t = findToken(hash);
     if (!t)
         return;
-    if (t->inlineId || t->count == 1) {
+    if (t->inlineId) {
+        if (static_cast<std::int64_t>(t->ref) == id)
+            eraseTokenSlot(t);
+        return;
+    }
+    if (t->ref != kNone) {
+        auto& v = m_lists[t->ref];
+        const auto it = std::find(v.begin(), v.end(), id);
+        if (it == v.end())
+            return;
+        v.erase(it);
+        if (--t->count == 0)
+            eraseTokenSlot(t);
+        return;
+    }
+    if (--t->count == 0)
+        eraseTokenSlot(t);
+}
+
+// A saturated token back to kMaxPosting objects or fewer: its list from the source's texts of the indexed objects that
+// have it. Its count becomes the list's length (what the source holds is the truth).
+void DuplicateIndex::rebuildToken(TokenSlot* t, std::string_view token, TextSource& source)
+{
+    const std::uint64_t hash = t->hash;
+    std::vector<std::int64_t> ids;
+    source.scan([&](std::int64_t id, std::string_view text) {
+        if (!m_ids.contains(id))
+            return;
+        const auto ts = tokens(text);
+        if (std::binary_search(ts.begin(), ts.end(), token))
+            ids.push_back(id);
+    });
+    t = findToken(hash); // (the source does not call back into the index, but be safe)
+    if (!t)
+        return;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (ids.empty()) {
         eraseTokenSlot(t);
         return;
     }
-    --t->count;
-    if (t->ref != kNone) {
-        auto& v = m_lists[t->ref];
-        v.erase(std::remove(v.begin(), v.end(), id), v.end());
+    t->count = static_cast<std::uint32_t>(std::min<size_t>(ids.size(), 0x7FFFFFFFU));
+    if (ids.size() > kSaturated)
         return;
-    }
-    if (t->count > kMaxPosting)
-        return;
-    // A saturated token usable for lookup again: its list from the texts of the other objects that have it.
-    const std::uint32_t l = newList();
-    for (const EntrySlot& e : m_entries) {
-        if (e.id == kEmpty || e.id == id)
-            continue;
-        const auto ts = tokens(textOf(e));
-        if (std::binary_search(ts.begin(), ts.end(), token))
-            m_lists[l].push_back(e.id);
-    }
-    t->ref = l;
+    t->ref = newList();
+    m_lists[t->ref] = std::move(ids);
 }
 
-DuplicateIndex::Match DuplicateIndex::best(
-    std::string_view text, double threshold, std::int64_t self, const std::function<bool(std::int64_t)>& skip) const
+DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double threshold, std::int64_t self,
+    TextSource& source, const std::function<bool(std::int64_t)>& skip)
 {
     Match result;
     if (text.empty())
@@ -640,9 +629,16 @@ DuplicateIndex::Match DuplicateIndex::best(
     // Candidates: ids from the postings of the text's rarer tokens, ranked by how many tokens they share.
     m_scratch.clear();
     for (std::string_view t : tokens(text)) {
-        const TokenSlot* s = findToken(tokenHash(t));
+        const std::uint64_t hash = tokenHash(t);
+        TokenSlot* s = findToken(hash);
         if (!s || s->count > kMaxPosting)
             continue;
+        if (!s->inlineId && s->ref == kNone) {
+            rebuildToken(s, t, source);
+            s = findToken(hash);
+            if (!s || s->count > kMaxPosting)
+                continue;
+        }
         if (s->inlineId)
             m_scratch.push_back(s->ref);
         else if (s->ref != kNone)
@@ -663,55 +659,68 @@ DuplicateIndex::Match DuplicateIndex::best(
     const size_t keep = std::min(ranked.size(), kMaxCandidates);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
         [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
+    ranked.resize(keep);
+    // The texts of the candidates not parsed yet, in one call of the source.
+    std::vector<std::int64_t> missing;
+    for (const auto& candidate : ranked)
+        if (!m_parsed.contains(candidate.second))
+            missing.push_back(candidate.second);
+    if (m_parsed.size() + missing.size() > kParsedCache) {
+        m_parsed.clear();
+        missing.clear();
+        for (const auto& candidate : ranked)
+            missing.push_back(candidate.second);
+    }
+    if (!missing.empty()) {
+        std::sort(missing.begin(), missing.end());
+        source.texts(missing, [&](std::int64_t id, std::string_view other) {
+            if (!other.empty() && std::binary_search(missing.begin(), missing.end(), id))
+                m_parsed.insert_or_assign(id, parse(other));
+        });
+    }
     const Fields mine = parse(text);
-    for (size_t k = 0; k < keep; ++k) {
-        const EntrySlot* other = findEntry(ranked[k].second);
-        if (!other)
+    for (const auto& candidate : ranked) {
+        const std::int64_t id = candidate.second;
+        const auto parsed = m_parsed.find(id);
+        if (parsed == m_parsed.end()) // no text in the source
             continue;
-        auto parsed = m_parsed.find(ranked[k].second);
-        if (parsed == m_parsed.end()) {
-            if (m_parsed.size() >= kParsedCache)
-                m_parsed.clear();
-            parsed = m_parsed.emplace(ranked[k].second, parse(textOf(*other))).first;
-        }
         const Comparison c = compare(mine, parsed->second);
         if (c.score >= threshold && c.score > result.score) {
             result.score = c.score;
             result.compared = c.compared;
-            result.objectId = ranked[k].second;
+            result.objectId = id;
         }
     }
     return result;
 }
 
-void DuplicateIndex::add(std::int64_t objectId, const std::string& text)
+void DuplicateIndex::add(std::int64_t objectId, std::string_view text, std::string_view previous)
 {
-    remove(objectId);
+    if (m_ids.contains(objectId)) {
+        if (previous.empty())
+            throw std::invalid_argument("duplicate index: object " + std::to_string(objectId)
+                + " is indexed already, its previous text is needed to update it");
+        remove(objectId, previous);
+    }
     if (text.empty())
         return;
-    insertEntry(objectId, text);
+    m_ids.insert(objectId);
     for (std::string_view t : tokens(text))
         addToken(tokenHash(t), objectId);
 }
 
-void DuplicateIndex::remove(std::int64_t objectId)
+void DuplicateIndex::remove(std::int64_t objectId, std::string_view previous)
 {
     m_parsed.erase(objectId);
-    const EntrySlot* e = findEntry(objectId);
-    if (!e)
+    if (!m_ids.erase(objectId))
         return;
-    const std::string text(textOf(*e)); // the arena is not touched until eraseEntry
-    for (std::string_view t : tokens(text))
-        removeToken(tokenHash(t), t, objectId);
-    eraseEntry(objectId);
+    for (std::string_view t : tokens(previous))
+        removeToken(tokenHash(t), objectId);
 }
 
 void DuplicateIndex::clear()
 {
-    std::vector<EntrySlot>().swap(m_entries);
-    m_entryCount = 0;
-    std::string().swap(m_arena);
-    m_garbage = 0;
+    m_ids.clear();
     std::vector<TokenSlot>().swap(m_tokens);
     m_tokenCount = 0;
     std::vector<std::vector<std::int64_t>>().swap(m_lists);

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -10,6 +12,18 @@
 #include <vector>
 
 namespace mdsync {
+
+// Where a DuplicateIndex reads match texts (the pipeline: the workspace's match_text, in its open transaction).
+class TextSource
+{
+public:
+    using Visit = std::function<void(std::int64_t objectId, std::string_view matchText)>;
+    virtual ~TextSource() = default;
+    // The texts of `ids` (sorted, distinct): visit(id, text) for each that has one, in any order. One call per lookup.
+    virtual void texts(std::span<const std::int64_t> ids, const Visit& visit) = 0;
+    // Every text of the index's domain (rebuilding the id list of a token; rare).
+    virtual void scan(const Visit& visit) = 0;
+};
 
 // In-memory candidate index and matcher for the duplicate-suspect check of one domain (docs/DUPLICATES.md).
 //
@@ -32,13 +46,17 @@ namespace mdsync {
 // "steel") are not used for lookup, and at most kMaxCandidates candidates are scored, so a lookup stays cheap at a
 // million objects. Owned by the pipeline (single writer thread).
 //
-// Memory (issue 16 asks for the headless core below 150 MB at a million objects): the index keeps each object's match
-// text once, in one character arena, and parses a candidate's text when it is compared (at most kMaxCandidates per
-// lookup; a bounded cache keeps the last kParsedCache) instead of keeping parsed Fields per object. Tokens are kept as
-// 64-bit hashes, a token of one object holds that object's id inline, and a token in more than kSaturated objects drops
-// its id list (it is never used for lookup) and keeps only its count; when removals bring it back to kMaxPosting or
-// fewer, its list is rebuilt from the texts. Lookups return what a full index would (but for a 64-bit hash collision of
-// two tokens, which would only add candidates).
+// Memory (issue 16 asks for the headless core below 150 MB at a million objects): the index keeps no match texts. It
+// holds the token tables and the set of indexed object ids (a bitmap in blocks of 4096 ids); the texts stay in the
+// workspace (table match_text) and are read through a TextSource: `best` fetches its candidates' texts in one call
+// (at most kMaxCandidates; a bounded cache keeps the parsed form of the last kParsedCache) and parses them when it
+// compares. The caller passes an object's previous text to `add` and `remove` (the tokens to take it out of). Tokens
+// are kept as 64-bit hashes, a token of one object holds that object's id inline, and a token in more than kSaturated
+// objects drops its id list (it is never used for lookup) and keeps only its count; when removals bring it back to
+// kMaxPosting or fewer, the next lookup that meets it rebuilds its list from a scan of the source's texts (rare).
+// Lookups return what a full index would (but for a 64-bit hash collision of two tokens, which would only add
+// candidates), provided the source holds the texts the objects were indexed with (the pipeline's workspace does: it
+// writes match_text in the transaction that adds the text here).
 class DuplicateIndex
 {
 public:
@@ -74,13 +92,19 @@ public:
     }
 
     // Best match at or above `threshold` among indexed objects other than `self` and those `skip` returns true for
-    // (pairs a steward decided are not duplicates); objectId 0 when none.
-    Match best(std::string_view matchText, double threshold, std::int64_t self = 0,
-        const std::function<bool(std::int64_t)>& skip = {}) const;
+    // (pairs a steward decided are not duplicates); objectId 0 when none. The candidates' texts come from `source`
+    // (one texts() call; a scan() when a token's list must be rebuilt).
+    Match best(std::string_view matchText, double threshold, std::int64_t self, TextSource& source,
+        const std::function<bool(std::int64_t)>& skip = {});
 
-    void add(std::int64_t objectId, const std::string& matchText);
-    void remove(std::int64_t objectId);
-    size_t size() const { return m_entryCount; }
+    // Indexes `matchText` for `objectId` (empty: the object is not indexed). When the object is in the index already,
+    // `previous` must be the text it was indexed with: its tokens are taken out first (std::invalid_argument when it
+    // is empty then, as the tokens would be counted twice).
+    void add(std::int64_t objectId, std::string_view matchText, std::string_view previous = {});
+    // Takes the object out; `previous`: the text it was indexed with. Nothing when it is not in the index.
+    void remove(std::int64_t objectId, std::string_view previous);
+    bool isIndexed(std::int64_t objectId) const { return m_ids.contains(objectId); }
+    size_t size() const { return m_ids.size(); }
     void clear();
 
     // Parsed form of a match text (public for the tests' and the compare's use).
@@ -101,15 +125,25 @@ public:
 private:
     static constexpr size_t kSaturated = 2 * kMaxPosting; // above this a token keeps its count only
     static constexpr std::uint32_t kNone = 0xFFFFFFFFU;
-    static constexpr std::int64_t kEmpty = INT64_MIN;
 
-    // Open addressing, linear probing, deletion by backward shift; capacity a power of two.
-    struct EntrySlot
+    // The indexed object ids: a bitmap per block of 4096 consecutive ids (object ids are drawn from one sequence, so
+    // the blocks are dense; a million ids take some 130 KB).
+    class IdSet
     {
-        std::int64_t id = kEmpty;
-        std::uint32_t offset = 0; // the match text in m_arena
-        std::uint32_t length = 0;
+    public:
+        bool contains(std::int64_t id) const;
+        bool insert(std::int64_t id); // false: present already
+        bool erase(std::int64_t id); // false: absent
+        size_t size() const { return m_count; }
+        void clear();
+
+    private:
+        static constexpr int kBlockBits = 12;
+        using Block = std::array<std::uint64_t, (size_t(1) << kBlockBits) / 64>;
+        std::unordered_map<std::int64_t, Block> m_blocks;
+        size_t m_count = 0;
     };
+    // Open addressing, linear probing, deletion by backward shift; capacity a power of two.
     struct TokenSlot
     {
         std::uint64_t hash = 0;
@@ -120,32 +154,25 @@ private:
     static std::vector<std::string_view> tokens(std::string_view s);
     static std::uint64_t tokenHash(std::string_view token);
 
-    const EntrySlot* findEntry(std::int64_t id) const;
-    std::string_view textOf(const EntrySlot& e) const { return { m_arena.data() + e.offset, e.length }; }
-    void insertEntry(std::int64_t id, std::string_view text);
-    void eraseEntry(std::int64_t id);
-    void compactArena();
     TokenSlot* findToken(std::uint64_t hash);
     const TokenSlot* findToken(std::uint64_t hash) const;
     void addToken(std::uint64_t hash, std::int64_t id);
-    void removeToken(std::uint64_t hash, std::string_view token, std::int64_t id);
+    void removeToken(std::uint64_t hash, std::int64_t id);
+    void rebuildToken(TokenSlot* slot, std::string_view token, TextSource& source);
     void eraseTokenSlot(TokenSlot* slot);
     std::uint32_t newList();
     template<typename Slot, typename Key> static void growTable(std::vector<Slot>& table, Key key);
 
-    std::vector<EntrySlot> m_entries;
-    size_t m_entryCount = 0;
-    std::string m_arena; // match texts, back to back
-    size_t m_garbage = 0; // bytes of m_arena no longer referenced
+    IdSet m_ids;
     std::vector<TokenSlot> m_tokens;
     size_t m_tokenCount = 0;
     std::vector<std::vector<std::int64_t>> m_lists; // posting lists of tokens in 2..kSaturated objects
     std::vector<std::uint32_t> m_freeLists;
-    mutable std::vector<std::int64_t> m_scratch; // candidate ids of one lookup, reused
+    std::vector<std::int64_t> m_scratch; // candidate ids of one lookup, reused
     // Parsed texts of recent candidates (the same objects are candidates of many lookups); bounded: emptied when
     // it holds kParsedCache, an entry dropped when its object is removed or updated.
     static constexpr size_t kParsedCache = 4096;
-    mutable std::unordered_map<std::int64_t, Fields> m_parsed;
+    std::unordered_map<std::int64_t, Fields> m_parsed;
 };
 
 } // namespace mdsync

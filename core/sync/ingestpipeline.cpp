@@ -20,8 +20,10 @@
 
 #include <array>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 
 namespace mdsync {
@@ -121,6 +123,9 @@ nlohmann::json LineVerdict::toJson() const
     return j;
 }
 
+// Rows of match_text read at once when the duplicate index scans a domain's texts.
+constexpr int kMatchTextPage = 10000;
+
 // Prepared statements of the pipeline, created once per pipeline on the writer connection's raw handle.
 struct IngestPipeline::Statements
 {
@@ -143,9 +148,9 @@ struct IngestPipeline::Statements
             // PostgreSQL: the object's row stays locked until the batch commits, so a second writer ingesting a
             // change of the same object waits here and then reads the revision this one made (per-object order).
             { &findObject,
-                std::string(
-                    "SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state, o.source_times FROM object o"
-                    " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?")
+                std::string("SELECT o.id, o.revision_no, o.content_hash, o.deleted, r.state, o.source_times,"
+                            " (SELECT m.text FROM match_text m WHERE m.object_id = o.id) FROM object o"
+                            " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?")
                     + (pg ? " FOR UPDATE OF o" : "") },
             { &drawIds, "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, 256)" },
             { &insertObject,
@@ -176,6 +181,14 @@ struct IngestPipeline::Statements
             { &upsertMatchText,
                 "INSERT INTO match_text(object_id, domain, text) VALUES (?,?,?)"
                 " ON CONFLICT(object_id) DO UPDATE SET text = excluded.text" },
+            // The duplicate index's texts (DuplicateIndex keeps none): a candidate's (SQLite: a primary key lookup
+            // each), a lookup's candidates at once (PostgreSQL: one round trip), a domain's by pages.
+            { &matchTextOf, "SELECT text FROM match_text WHERE object_id = ?" },
+            { &matchTexts, "SELECT object_id, text FROM match_text WHERE object_id = ANY(CAST(? AS bigint[]))" },
+            { &matchTextPage,
+                "SELECT object_id, text FROM match_text WHERE domain = ? AND object_id > ? ORDER BY object_id"
+                " LIMIT "
+                    + std::to_string(kMatchTextPage) },
             { &objectKey, "SELECT key FROM object WHERE id = ?" },
             { &setSourceTimes, "UPDATE object SET source_times = ? WHERE id = ?" },
             { &clearRefs, "DELETE FROM object_ref WHERE object_id = ?" },
@@ -223,7 +236,7 @@ struct IngestPipeline::Statements
             { &rollbackTo, "ROLLBACK TO ingest_event" },
         });
         for (const P& p : all) {
-            if (p.q == &drawIds && !pg)
+            if ((p.q == &drawIds || p.q == &matchTexts) && !pg)
                 continue;
             if (!p.q->prepare(db, p.sql)) {
                 error = QStringLiteral("prepare: ") + p.q->error();
@@ -235,9 +248,9 @@ struct IngestPipeline::Statements
 
     QSqlDatabase& db;
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertException,
-        findOpenRaw, upsertMatchText, objectKey, savepoint, release, rollbackTo, setSourceTimes, clearRefs, insertRef,
-        liveObject, referencedBy, structureLines, structureUsers, hierarchyParent, attributeOf, pendingOfObject,
-        pendingOnTarget, insertPending, deletePending, resolveException, drawIds;
+        findOpenRaw, upsertMatchText, matchTextOf, matchTexts, matchTextPage, objectKey, savepoint, release, rollbackTo,
+        setSourceTimes, clearRefs, insertRef, liveObject, referencedBy, structureLines, structureUsers, hierarchyParent,
+        attributeOf, pendingOfObject, pendingOnTarget, insertPending, deletePending, resolveException, drawIds;
 };
 
 // One ingest run: counts, the open batch transaction and the per-batch counter deltas.
@@ -287,6 +300,7 @@ private:
         std::vector<ValidationIssue> textWarnings; // validateAttributes: stored, but flagged for review
         std::int64_t revisionNo = 0; // loadCurrent: the object's current revision (0: none)
         std::string oldHash; // loadCurrent: the current content hash
+        std::string oldMatchText; // loadCurrent: its text in match_text (the one the duplicate index has)
         bool deleted = false; // loadCurrent: the object exists but was deleted
         bool exists = false; // loadCurrent: the object exists and is not deleted
         nlohmann::json state; // loadCurrent: the current state; merge: the new one
@@ -404,6 +418,7 @@ private:
     void resolveWaiting(const Ctx& c, const DomainDef& d, std::int64_t objectId, std::int64_t revisionId);
     void closePending(std::int64_t exceptionId, const std::string& status);
     Result<void> indexReferences();
+    class WorkspaceTexts;
     DuplicateIndex& dupIndex(const DomainDef& d);
     Result<void> loadDismissedPairs();
     std::string dupText(const DomainDef& d, const nlohmann::json& state) const;
@@ -425,12 +440,74 @@ private:
     // Event-local state, applied to the run only when the event's savepoint is released.
     IngestSummary m_eventSum;
     Outbox::Deltas m_eventDeliveries; // the event's delivery counter changes
-    std::vector<std::tuple<const DomainDef*, std::int64_t, std::string>> m_eventIndexAdds;
+    struct IndexAdd
+    {
+        const DomainDef* domain;
+        std::int64_t objectId;
+        std::string text;
+        std::string previous; // the text the object is indexed with (empty: not indexed)
+    };
+    std::vector<IndexAdd> m_eventIndexAdds;
     std::vector<std::pair<std::string, std::string>> m_eventClosed; // category, previous status: now resolved
     bool m_anyIndexChange = false;
     LineVerdict* m_verdict = nullptr; // the current line's verdict, when verdicts are collected
     std::array<std::int64_t, 3> m_savedIds {}; // dry run: the id counters to restore
     std::int64_t m_lastRealExceptionId = 0; // dry run: exceptions above this id exist only inside the run
+};
+
+// The duplicate index's texts, read from match_text on the writer connection: in the batch's transaction, after the
+// writes sent before (deferred ones included), so the texts of the batch's earlier events are seen.
+class IngestPipeline::Run::WorkspaceTexts final : public TextSource
+{
+public:
+    WorkspaceTexts(Statements& st, std::string_view domain)
+        : m_st(st)
+        , m_domain(domain)
+    { }
+
+    void texts(std::span<const std::int64_t> ids, const Visit& visit) override
+    {
+        if (m_st.matchTexts.isPrepared()) { // PostgreSQL: all in one round trip
+            std::string array = "{";
+            for (const std::int64_t id : ids) {
+                if (array.size() > 1)
+                    array += ',';
+                array += std::to_string(id);
+            }
+            array += '}';
+            m_st.matchTexts.bind(0, std::string_view(array));
+            Run::forEachRow(m_st.matchTexts, "read duplicate candidates",
+                [&] { visit(m_st.matchTexts.int64(0), m_st.matchTexts.text(1)); });
+            return;
+        }
+        for (const std::int64_t id : ids) { // SQLite: a primary key lookup each, in process
+            m_st.matchTextOf.bind(0, id);
+            if (Run::first(m_st.matchTextOf, "read duplicate candidate"))
+                visit(id, m_st.matchTextOf.text(0));
+            m_st.matchTextOf.reset();
+        }
+    }
+
+    void scan(const Visit& visit) override
+    {
+        std::int64_t after = std::numeric_limits<std::int64_t>::min();
+        for (;;) {
+            m_st.matchTextPage.bind(0, m_domain);
+            m_st.matchTextPage.bind(1, after);
+            int rows = 0;
+            Run::forEachRow(m_st.matchTextPage, "scan duplicate index texts", [&] {
+                after = m_st.matchTextPage.int64(0);
+                ++rows;
+                visit(after, m_st.matchTextPage.text(1));
+            });
+            if (rows < kMatchTextPage)
+                return;
+        }
+    }
+
+private:
+    Statements& m_st;
+    std::string_view m_domain;
 };
 
 IngestPipeline::IngestPipeline(Workspace& ws, ActiveConfig config)
@@ -687,8 +764,13 @@ Result<void> IngestPipeline::Run::line(std::string_view raw, std::int64_t lineNo
         ++m_exceptionDelta[{ category, std::string(toString(ExceptionStatus::Resolved)) }];
     }
     m_deliveryDelta.merge(m_eventDeliveries);
-    for (const auto& [d, id, text] : m_eventIndexAdds) {
-        dupIndex(*d).add(id, text);
+    for (const IndexAdd& a : m_eventIndexAdds) {
+        try {
+            dupIndex(*a.domain).add(a.objectId, a.text, a.previous);
+        } catch (const std::invalid_argument&) {
+            // Indexed, but match_text has no text for it (changed by another writer): reloaded when next needed.
+            m_p.m_dupIndex.erase(a.domain->name);
+        }
         m_anyIndexChange = true;
     }
     return maybeCommit(false);
@@ -959,6 +1041,8 @@ void IngestPipeline::Run::loadCurrent(Ctx& c)
             c.times = nlohmann::json::parse(q.text(5), nullptr, false);
         if (!c.times.is_object())
             c.times = nlohmann::json::object();
+        if (!q.isNull(6))
+            c.oldMatchText = q.text(6);
     }
     q.reset();
     c.exists = c.objectId && !c.deleted;
@@ -1184,7 +1268,8 @@ bool IngestPipeline::Run::flagDuplicates(Ctx& c)
     const std::int64_t self = c.objectId;
     const auto dismissed
         = [this, self](std::int64_t other) { return m_p.m_dismissed.contains(orderedPair(self, other)); };
-    const auto m = dupIndex(dom).best(c.matchText, dom.duplicateCheck.threshold, c.objectId,
+    WorkspaceTexts texts(m_st, dom.name);
+    const auto m = dupIndex(dom).best(c.matchText, dom.duplicateCheck.threshold, c.objectId, texts,
         self && !m_p.m_dismissed.empty() ? std::function<bool(std::int64_t)>(dismissed)
                                          : std::function<bool(std::int64_t)>());
     if (!m.objectId)
@@ -1419,11 +1504,16 @@ void IngestPipeline::Run::updateMatchText(Ctx& c)
 {
     if (!c.domain->duplicateCheck.enabled() || c.isDelete())
         return;
+    // The index keeps no texts: the object's previous one (read with the object, before it is overwritten here) takes
+    // its words out. The index is loaded first, so that the load does not read the text written here.
+    std::string previous;
+    if (dupIndex(*c.domain).isIndexed(c.objectId))
+        previous = std::move(c.oldMatchText);
     m_st.upsertMatchText.bind(0, std::int64_t(c.objectId));
     m_st.upsertMatchText.bind(1, std::string_view(c.domain->name));
     m_st.upsertMatchText.bind(2, std::string_view(c.matchText));
     exec(m_st.upsertMatchText, "update duplicate index");
-    m_eventIndexAdds.emplace_back(c.domain, c.objectId, std::move(c.matchText));
+    m_eventIndexAdds.push_back({ c.domain, c.objectId, std::move(c.matchText), std::move(previous) });
 }
 
 void IngestPipeline::Run::checkStructure(
