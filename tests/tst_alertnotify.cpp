@@ -12,6 +12,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <memory>
+
 using namespace mdsync;
 using namespace mdsync::test;
 using json = nlohmann::json;
@@ -198,6 +200,25 @@ private Q_SLOTS:
         QCOMPARE(body["severity"].get<std::string>(), std::string("critical"));
         QCOMPARE(body["attempt"].get<int>(), 2);
         QCOMPARE(body["dedup_key"].get<std::string>(), std::string("item-blocked:item:FG-1000"));
+    }
+
+    // The run stops (the notifier is deleted) while an e-mail and a webhook call are under way: nothing is reported
+    // afterwards, nothing is touched after it is gone (the sanitizer build checks the latter).
+    void deletedWhileSending()
+    {
+        QTcpServer silent; // accepts and never answers
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        NotifySettings s = mailTo(silent.serverPort(), { QStringLiteral("steward@plant.example") });
+        s.webhooks = QStringList { QStringLiteral("http://127.0.0.1:%1/alerts").arg(silent.serverPort()) };
+        auto n = std::make_unique<AlertNotifier>(s, QStringLiteral("ws"));
+        QSignalSpy spy(n.get(), &AlertNotifier::attempted);
+        QCOMPARE(n->notify(blocked()), 2);
+        QTRY_VERIFY(silent.hasPendingConnections());
+        QCOMPARE(n->pending(), 2);
+        QTest::qWait(100); // both connections are up and waiting for an answer
+        n.reset();
+        QTest::qWait(200);
+        QCOMPARE(spy.size(), 0);
     }
 
     void belowTheMinimumSeverityNothingIsSent()

@@ -70,6 +70,16 @@ public:
             [this] { finish(false, m_where + QStringLiteral(": no answer within %1 ms").arg(m_settings.timeoutMs)); });
     }
 
+    ~SmtpSession() override
+    {
+        // The socket (a member) may signal while it is destroyed; nothing reaches the notifier from here on.
+        m_finished = true;
+        m_socket.disconnect(this);
+        m_timer.disconnect(this);
+    }
+    SmtpSession(const SmtpSession&) = delete;
+    SmtpSession& operator=(const SmtpSession&) = delete;
+
     void start()
     {
         m_timer.start(m_settings.timeoutMs);
@@ -299,7 +309,13 @@ AlertNotifier::AlertNotifier(NotifySettings settings, QString origin, QObject* p
     qRegisterMetaType<mdsync::NotifyAttempt>();
 }
 
-AlertNotifier::~AlertNotifier() = default;
+AlertNotifier::~AlertNotifier()
+{
+    // Sends under way are dropped: the SMTP sessions (children) and the replies (m_http's) go with it, and what they
+    // signal while they are destroyed must not come back here.
+    m_closing = true;
+    m_http.reset();
+}
 
 int AlertNotifier::notify(const NotifyAlert& alert)
 {
@@ -329,6 +345,8 @@ void AlertNotifier::send(const NotifyAlert& alert, const QString& channel, int a
 void AlertNotifier::finish(
     const NotifyAlert& alert, const QString& channel, int attempt, bool ok, const QString& detail)
 {
+    if (m_closing)
+        return;
     const bool last = ok || attempt >= m_settings.attempts;
     Q_EMIT attempted({ alert.id, channel, attempt, ok, last, detail });
     if (last) {

@@ -94,6 +94,7 @@ private:
     QString m_origin;
     std::unique_ptr<QNetworkAccessManager> m_http;
     int m_pending = 0;
+    bool m_closing = false; // in the destructor: late signals of the sends under way are ignored
 };
 
 } // namespace mdsync

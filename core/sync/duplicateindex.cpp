@@ -583,11 +583,13 @@ void DuplicateIndex::removeToken(std::uint64_t hash, std::int64_t id)
         if (it == v.end())
             return;
         v.erase(it);
-        if (--t->count == 0)
+        t->count = static_cast<std::uint32_t>(t->count - 1U); // a bit-field: no --, which would go through int
+        if (t->count == 0)
             eraseTokenSlot(t);
         return;
     }
-    if (--t->count == 0)
+    t->count = static_cast<std::uint32_t>(t->count - 1U);
+    if (t->count == 0)
         eraseTokenSlot(t);
 }
 
