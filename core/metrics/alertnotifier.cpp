@@ -322,7 +322,7 @@ int AlertNotifier::notify(const NotifyAlert& alert)
     if (!m_settings.wants(alert.severity))
         return 0;
     int started = 0;
-    if (!m_settings.smtpHost.isEmpty()) {
+    if (!m_settings.smtpHost.isEmpty() && !m_settings.to.isEmpty()) { // parseNotifySettings requires both
         send(alert, QStringLiteral("email"), 1);
         ++started;
     }
