@@ -11,6 +11,7 @@
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/jsonfile.h"
+#include "util/text.h"
 
 #include "util/sqlvalue.h"
 
@@ -36,23 +37,10 @@ QVariant optional(const std::string& s)
 }
 
 // (Named apart from the other files' `contains`: in a unity batch a same-named overload would be picked silently.)
-std::string joinCodes(const std::vector<std::string>& codes)
-{
-    std::string out;
-    for (const std::string& c : codes)
-        out.append(out.empty() ? "" : ", ").append(c);
-    return out;
-}
-
 // Empty: any value.
 bool oneOf(const std::vector<json>& values, const json& v)
 {
     return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
-}
-
-std::string valueText(const json& v)
-{
-    return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
 bool emptyOrContains(const std::vector<std::string>& list, const std::string& v)
@@ -210,9 +198,9 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
             names.append(names.empty() ? "" : ", ").append(it.key());
             if (transition) // "lifecycle_status draft → blocked"
                 names.append(" ")
-                    .append(valueText(it->value("old", json())))
+                    .append(scalarText(it->value("old", json())))
                     .append(" → ")
-                    .append(valueText(it->value("new", json())));
+                    .append(scalarText(it->value("new", json())));
         }
         f.message.append(domainName).append(" ").append(key).append(" revision ");
         f.message.append(std::to_string(q.value(3).toLongLong())).append(" changed ").append(names);
@@ -453,7 +441,7 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
                     if (!v.is_null() && (!v.is_string() || !def->hasCode(v.get<std::string>())))
                         return makeError(QStringLiteral("%1: %2: %3 is not a code of %4.%5 (%6)")
                                              .arg(where, QLatin1String(field), sqlText(v.dump()), sqlText(dom.name),
-                                                 sqlText(a), sqlText(joinCodes(def->codes))));
+                                                 sqlText(a), sqlText(join(def->codes))));
         }
         for (const std::string& g : rule.groups)
             if (std::none_of(

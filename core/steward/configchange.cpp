@@ -8,6 +8,7 @@
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
+#include "util/text.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -25,15 +26,6 @@ using nlohmann::json;
 constexpr size_t kMaxSummaryLines = 40;
 
 // ---- readable summary ------------------------------------------------------------------------------------
-
-std::string scalarText(const json& v)
-{
-    if (v.is_string())
-        return v.get<std::string>();
-    if (v.is_null())
-        return "(none)";
-    return v.dump();
-}
 
 bool isScalar(const json& v)
 {

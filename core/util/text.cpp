@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -139,6 +141,15 @@ std::string normalisedText(std::string_view s)
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()))
         .normalized(QString::NormalizationForm_C)
         .toStdString();
+}
+
+std::string scalarText(const nlohmann::json& v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_null())
+        return "(none)";
+    return v.dump();
 }
 
 } // namespace mdsync

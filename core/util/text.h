@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace mdsync {
 
 // Offset of the first byte that is not valid UTF-8 (overlong forms, surrogates and values beyond U+10FFFF
@@ -32,5 +34,8 @@ std::string normalisedText(std::string_view s);
 // "a, b, c"; with `limit`, at most that many items followed by `more` ("a, b, …").
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ",
     size_t limit = std::string::npos, std::string_view more = ", …");
+
+// A JSON value for a message: a string as it is, null as "(none)", anything else as JSON ("12.5", "true").
+std::string scalarText(const nlohmann::json& v);
 
 } // namespace mdsync
