@@ -37,15 +37,10 @@ struct Fixture
     {
         if (!tw.ok())
             return false;
-        if (const QString e = tw.makeAdmin("ada"); !e.isEmpty()) {
-            qWarning("make ada admin: %s", qPrintable(e));
+        if (const QString e = tw.makeTeam("ada", { { "sam", Role::Steward }, { "abe", Role::Approver } });
+            !e.isEmpty()) {
+            qWarning("%s", qPrintable(e));
             return false;
-        }
-        for (const auto& [login, role] : { std::pair { "sam", Role::Steward }, std::pair { "abe", Role::Approver } }) {
-            if (auto r = grantRole(tw.as("ada"), "ada", login, role, "team"); !r) {
-                qWarning("grant %s: %s", login, qPrintable(r.error()));
-                return false;
-            }
         }
         auto s = tw.ingest({ bolt("FA-1", "Hex nut M10 DIN 934 zinc"), bolt("FA-2", "Hex nut M10 DIN934 zinc") });
         if (!s || s->duplicateSuspects != 1) {

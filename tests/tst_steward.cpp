@@ -25,16 +25,11 @@ struct Fixture
     {
         if (!tw.ok())
             return false;
-        if (const QString e = tw.makeAdmin("ada"); !e.isEmpty()) {
-            qWarning("make ada admin: %s", qPrintable(e));
+        if (const QString e
+            = tw.makeTeam("ada", { { "sam", Role::Steward }, { "abe", Role::Approver }, { "aud", Role::Auditor } });
+            !e.isEmpty()) {
+            qWarning("%s", qPrintable(e));
             return false;
-        }
-        for (const auto& [login, role] : { std::pair { "sam", Role::Steward }, std::pair { "abe", Role::Approver },
-                 std::pair { "aud", Role::Auditor } }) {
-            if (auto r = grantRole(tw.as("ada"), "ada", login, role, "team"); !r) {
-                qWarning("grant %s: %s", login, qPrintable(r.error()));
-                return false;
-            }
         }
         nlohmann::json bad = releasedItem("Bracket", { "P100" });
         bad["net_weight"] = "3 m";
