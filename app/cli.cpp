@@ -124,8 +124,12 @@ Commands:
   authority --domain D --key K [--at T]    an object at time T (default now): each attribute's value, its owner
                                            by the policy then in force, who supplied it in which revision (system,
                                            steward, rule), the revision each target had acknowledged, approvals
-  propose --kind landscape|model --file F --title TEXT --reason TEXT [--effective T]
+  propose --kind landscape|model|contracts --file F --title TEXT --reason TEXT [--effective T]
                                            propose a configuration change (admins); prints its diff summary
+                                           (contracts: also their trial on the newest real objects)
+  config-show --kind model|landscape|contracts [--at T]
+                                           the document in force now (or at T), as JSON: the starting point
+                                           of a proposal
   proposals [--status S] [--id N]          configuration proposals (proposed, approved, rejected, withdrawn)
   approve-change|reject-change --id N --reason TEXT
                                            decide a proposal: an admin other than its author approves it (it
@@ -150,7 +154,8 @@ Commands:
   upgrade                                  migrate the workspace's schema to this MDSync's (after a package upgrade;
                                            on PostgreSQL run it as the database owner) and nothing else
   contract-test [--contracts FILE]         run the sample objects of the contracts through their mappings
-                                           (against the workspace's model and landscape, or the built-in ones);
+                                           (against the workspace's model and landscape, or the built-in ones;
+                                           with --workspace and no FILE: the workspace's contracts in force);
                                            lists each subscription's contract or generic (no contract yet)
 
 Options:
@@ -237,7 +242,9 @@ void printCreated(const nlohmann::json& j)
     out() << "Created workspace " << jstr(j["workspace"]) << "\n  model " << jstr(j["model_version"]) << " ("
           << jstr(j["domains"]) << " domains), landscape " << jstr(j["landscape"]) << ' '
           << jstr(j["landscape_version"]) << " (" << jstr(j["systems"]) << " systems, " << jstr(j["subscriptions"])
-          << " subscriptions)\n  instance " << jstr(j["instance_id"]) << " (part of every idempotency key)\n";
+          << " subscriptions)\n  contracts " << jstr(j["contracts_version"]) << " (" << jstr(j["contracts"])
+          << " contracts; " << jstr(j["generic_contracts"]) << " subscriptions generic, no contract yet)\n  instance "
+          << jstr(j["instance_id"]) << " (part of every idempotency key)\n";
 }
 
 int cmdInit(const Args& a)
@@ -255,7 +262,7 @@ int cmdInit(const Args& a)
     if (a.has(QStringLiteral("json"))) {
         printJson({ { "workspace", j["workspace"] }, { "model_version", j["model_version"] },
             { "landscape_version", j["landscape_version"] }, { "systems", j["systems"] },
-            { "subscriptions", j["subscriptions"] } });
+            { "subscriptions", j["subscriptions"] }, { "contracts_version", j["contracts_version"] } });
     } else {
         printCreated(j);
     }
@@ -567,6 +574,7 @@ int cmdContractTest(const Args& a)
 {
     std::shared_ptr<const CanonicalModel> model;
     std::shared_ptr<const Landscape> landscape;
+    std::shared_ptr<const ContractSet> inForce;
     if (!a.value(QStringLiteral("workspace")).isEmpty()) {
         auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
         if (!ws)
@@ -576,6 +584,7 @@ int cmdContractTest(const Args& a)
             return fail(cfg.error());
         model = cfg->model;
         landscape = cfg->landscape;
+        inForce = cfg->contracts;
     } else {
         auto m = CanonicalModel::builtin();
         if (!m)
@@ -588,6 +597,8 @@ int cmdContractTest(const Args& a)
     }
     const QString file = a.value(QStringLiteral("contracts"));
     Result<ContractSet> contracts = [&]() -> Result<ContractSet> {
+        if (file.isEmpty() && inForce)
+            return *inForce; // the workspace's contracts in force
         if (file.isEmpty())
             return ContractSet::builtin(*model, *landscape);
         auto doc = readJsonFile(file, QFileInfo(file).fileName());
@@ -1205,6 +1216,7 @@ int run(const QStringList& argv)
         { QStringLiteral("alerts"), cmdAlerts },
         { QStringLiteral("authority"), cmdAuthority },
         { QStringLiteral("propose"), cmdPropose },
+        { QStringLiteral("config-show"), cmdConfigShow },
         { QStringLiteral("approve-change"), cmdDecideChange },
         { QStringLiteral("reject-change"), cmdDecideChange },
         { QStringLiteral("proposals"), cmdProposals },

@@ -1,6 +1,7 @@
 #include "clicommands.h"
 
 #include "audit/pointintime.h"
+#include "config/configstore.h"
 #include "steward/configchange.h"
 
 #include <QFile>
@@ -64,10 +65,14 @@ int cmdAuthority(const Args& a)
         out() << "did not exist yet\n";
     } else {
         out() << "revision " << j["revision_no"].get<qint64>() << (j.value("deleted", false) ? " (deleted)" : "")
-              << ", landscape " << jstr(j["landscape_version"]) << ", model " << jstr(j["model_version"]) << '\n';
+              << ", landscape " << jstr(j["landscape_version"]) << ", model " << jstr(j["model_version"]);
+        if (j.value("contracts_version", nlohmann::json()).is_string())
+            out() << ", contracts " << jstr(j["contracts_version"]);
+        out() << '\n';
     }
-    if (j.contains("policy_note"))
-        out() << "note: " << jstr(j["policy_note"]) << '\n';
+    for (const char* note : { "policy_note", "contracts_note" })
+        if (j.contains(note))
+            out() << "note: " << jstr(j[note]) << '\n';
     if (!j["attributes"].empty()) {
         std::vector<QStringList> rows;
         for (const auto& attr : j["attributes"]) {
@@ -119,8 +124,8 @@ int cmdPropose(const Args& a)
     const std::string title = a.value(QStringLiteral("title")).toStdString();
     const std::string reason = a.value(QStringLiteral("reason")).toStdString();
     if (kind.isEmpty() || file.isEmpty() || title.empty() || reason.empty())
-        return fail(
-            QStringLiteral("propose needs --kind landscape|model --file F --title TEXT --reason TEXT [--effective T]"));
+        return fail(QStringLiteral("propose needs --kind landscape|model|contracts --file F --title TEXT --reason TEXT"
+                                   " [--effective T]"));
     QString error;
     const auto effective = timeOption(a, QStringLiteral("effective"), error);
     if (!error.isEmpty())
@@ -132,6 +137,9 @@ int cmdPropose(const Args& a)
     auto ws = openWorkspace(a, Workspace::Mode::ReadWrite);
     if (!ws)
         return fail(ws.error());
+    // Loading the configuration stores the built-in contracts of a workspace that has none stored yet.
+    if (auto cfg = loadActiveConfig(*ws.value()); !cfg)
+        return fail(cfg.error());
     auto p = propose(*ws.value(), actor(a), kind.toStdString(), text.toStdString(), title, reason,
         effective ? std::optional<TimeMs>(*effective) : std::nullopt, QFileInfo(file).fileName());
     if (!p)
@@ -142,6 +150,30 @@ int cmdPropose(const Args& a)
     }
     printProposal(p.value());
     out() << "another admin approves it with: mdsyncctl approve-change --id " << p->id << " --reason TEXT\n";
+    return Ok;
+}
+
+int cmdConfigShow(const Args& a)
+{
+    const QString kind = a.value(QStringLiteral("kind"));
+    if (kind != QLatin1String("model") && kind != QLatin1String("landscape") && kind != QLatin1String("contracts"))
+        return fail(QStringLiteral("config-show needs --kind model|landscape|contracts [--at T]"));
+    QString error;
+    const auto at = timeOption(a, QStringLiteral("at"), error);
+    if (!error.isEmpty())
+        return fail(error);
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    auto cfg = loadConfigAt(*ws.value(), at.value_or(nowMs()));
+    if (!cfg)
+        return fail(cfg.error());
+    if (kind == QLatin1String("model"))
+        printJson(cfg->model->document());
+    else if (kind == QLatin1String("landscape"))
+        printJson(cfg->landscape->document());
+    else
+        printJson(cfg->contracts->document());
     return Ok;
 }
 

@@ -81,9 +81,7 @@ int cmdReconcile(const Args& a)
     if (!served)
         return fail(QStringLiteral("reconcile: %1: %2: nothing to read back").arg(q(target), served.error()));
     sys = &served.value();
-    auto contracts = ContractSet::builtin(*cfg->model, *cfg->landscape);
-    if (!contracts)
-        return fail(contracts.error());
+    const ContractSet& contracts = *cfg->contracts;
     auto connector = createConnector(*sys);
     if (!connector)
         return fail(connector.error());
@@ -99,7 +97,7 @@ int cmdReconcile(const Args& a)
     o.target = target;
     o.domain = domain;
     o.actor = actor(a);
-    auto summary = reconcileTarget(*ws.value(), cfg.value(), contracts.value(), *connector.value(), o);
+    auto summary = reconcileTarget(*ws.value(), cfg.value(), contracts, *connector.value(), o);
     if (!summary)
         return fail(summary.error());
     if (a.has(QStringLiteral("json")))

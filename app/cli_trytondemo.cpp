@@ -88,9 +88,7 @@ Result<std::unique_ptr<LocalTrytonServer>> startDemoTryton(const QString& worksp
     auto cfg = loadActiveConfig(*ws.value());
     if (!cfg)
         return makeError(cfg.error());
-    auto contracts = ContractSet::builtin(*cfg->model, *cfg->landscape);
-    if (!contracts)
-        return makeError(contracts.error());
+    const ContractSet& contracts = *cfg->contracts;
     // The demo's landscape copy: ERP is the Tryton server (one call at a time: its SQLite database has one
     // writer), its subscriptions use the Tryton contracts.
     nlohmann::json doc = cfg->landscape->document();
@@ -105,7 +103,7 @@ Result<std::unique_ptr<LocalTrytonServer>> startDemoTryton(const QString& worksp
         }
     for (auto& s : doc["subscriptions"])
         if (s.value("target", std::string()) == "ERP"
-            && contracts->find(s.value("domain", std::string()), "ERP", "tryton-1"))
+            && contracts.find(s.value("domain", std::string()), "ERP", "tryton-1"))
             s["contract_version"] = "tryton-1";
     auto landscape = Landscape::fromJson(doc, QStringLiteral("demo-landscape-tryton"), *cfg->model);
     if (!landscape)
@@ -117,7 +115,7 @@ Result<std::unique_ptr<LocalTrytonServer>> startDemoTryton(const QString& worksp
     // The demo server's own admin login (loopback only, see tests/tryton/tryton-env.sh).
     qputenv("MDSYNC_DEMO_TRYTON_USER", "admin");
     qputenv("MDSYNC_DEMO_TRYTON_PASSWORD", "admin");
-    if (auto r = seedDemoTryton(*landscape.value().system("ERP"), *cfg->model, contracts.value()); !r)
+    if (auto r = seedDemoTryton(*landscape.value().system("ERP"), *cfg->model, contracts); !r)
         return makeError(r.error());
     return server;
 }

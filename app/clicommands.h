@@ -33,6 +33,7 @@ int cmdAlerts(const Args& a);
 // cli_governance.cpp: authority at a point in time, governed configuration changes.
 int cmdAuthority(const Args& a);
 int cmdPropose(const Args& a);
+int cmdConfigShow(const Args& a);
 int cmdDecideChange(const Args& a); // approve-change / reject-change
 int cmdProposals(const Args& a);
 

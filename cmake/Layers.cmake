@@ -15,7 +15,7 @@ set(MDSYNC_LAYERS
     store # the workspace: SQLite schema, migrations, statements, read queries, idempotency keys
     access # roles and permissions (who may do what)
     audit # the hash-chained audit log, exports, verification, authority at a point in time
-    config # the configuration in force: model and landscape versions in the workspace (audited)
+    config # the configuration in force: model, landscape and contracts versions in the workspace (audited)
     metrics # KPIs and alert rules
     sync # ingest pipeline, dispatcher, inbox, inbound webhook, reconciliation
     steward # exception actions, corrections, replay, fix rules, configuration changes, role grants

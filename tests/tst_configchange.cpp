@@ -3,11 +3,17 @@
 
 #include "access/roles.h"
 #include "audit/auditlog.h"
+#include "audit/pointintime.h"
 #include "config/configstore.h"
+#include "dispatcherharness.h"
 #include "steward/configchange.h"
 #include "steward/rolegrants.h"
 #include "workspacefixture.h"
 
+#include "demo/simulatedsystem.h"
+#include "sync/dispatcher.h"
+
+#include <QSignalSpy>
 #include <QTest>
 #include <QThread>
 
@@ -46,6 +52,23 @@ struct Fixture
     }
 };
 
+// The contracts in force, as version 2026.12, with the WMS keeping 40 characters of short text (its release 7.2);
+// withSample: the sample of a long description expects the 40 characters (else still the 30 of today).
+nlohmann::json wmsShortText40(const ContractSet& inForce, bool withSample)
+{
+    nlohmann::json doc = inForce.document();
+    doc["version"] = "2026.12";
+    for (auto& c : doc["contracts"])
+        if (c["target"] == "WMS-P100")
+            for (auto& field : c["fields"])
+                if (field["to"] == "shortText")
+                    field["max_length"] = 40;
+    for (auto& t : doc["tests"])
+        if (withSample && t["name"].get<std::string>().starts_with("long description"))
+            t["expected"]["shortText"] = "Pump housing CP-80 machined, stainless 1";
+    return doc;
+}
+
 } // namespace
 
 class TestConfigChange : public QObject
@@ -65,7 +88,7 @@ private Q_SLOTS:
             QVERIFY2(r.error().contains(QStringLiteral("admin")), qPrintable(r.error()));
         }
         QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
-        // Title and reason are required; contracts are not proposable yet.
+        // Title and reason are required; a contracts document needs its own version.
         QVERIFY(!propose(
             f.tw.as("ada"), "ada", "landscape", f.landscapeWith("lifecycle", "ERP", "2"), "", "r", std::nullopt)
                      .ok());
@@ -74,7 +97,162 @@ private Q_SLOTS:
                      .ok());
         const auto c = propose(f.tw.as("ada"), "ada", "contracts", "{}", "t", "r", std::nullopt);
         QVERIFY(!c.ok());
-        QVERIFY2(c.error().contains(QStringLiteral("cannot be proposed yet")), qPrintable(c.error()));
+        QVERIFY2(c.error().contains(QStringLiteral("proposal: version: missing")), qPrintable(c.error()));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
+    }
+
+    void contractsAreGovernedConfiguration()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        // init stored the built-in contracts for this landscape as the first version.
+        const ActiveConfig& cfg = f.tw.config();
+        QVERIFY(cfg.contractsVersionId > 0);
+        QCOMPARE(cfg.contracts->version(), std::string("2026.11"));
+        QCOMPARE(
+            count(f.tw.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.contracts.install'")), 1);
+        // Real objects to try the change on: a description of 38 characters (cut at 30 today) and a short one.
+        auto wmsItem = [](const std::string& description) {
+            nlohmann::json a = releasedItem(description, { "P100" });
+            a["storage_conditions"] = "dry"; // the WMS requires a storage class
+            return a;
+        };
+        MDSYNC_REQUIRE_OK(ingested,
+            f.tw.ingest({ mdsync::test::event("PLM", "item", "FG-1", wmsItem("Pump housing CP-80 machined, stainless")),
+                mdsync::test::event("PLM", "item", "FG-2", wmsItem("Valve")) }));
+
+        // The WMS's new release keeps 40 characters of short text.
+        nlohmann::json doc = wmsShortText40(*cfg.contracts, false);
+        // Its own sample still expects 30 characters: refused, nothing stored.
+        const auto failing = propose(f.tw.as("ada"), "ada", "contracts", doc.dump(), "WMS short text 40",
+            "WMS release 7.2", std::nullopt, QStringLiteral("contracts.json"));
+        QVERIFY(!failing.ok());
+        QVERIFY2(failing.error().contains(QStringLiteral("contracts.json: 1 of 7 test samples fail")),
+            qPrintable(failing.error()));
+        QVERIFY2(failing.error().contains(QStringLiteral("shortText: expected \"Pump housing CP-80 machined, s\"")),
+            qPrintable(failing.error()));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
+
+        doc = wmsShortText40(*cfg.contracts, true);
+        MDSYNC_REQUIRE_OK(p,
+            propose(f.tw.as("ada"), "ada", "contracts", doc.dump(), "WMS short text 40", "WMS release 7.2",
+                std::nullopt, QStringLiteral("contracts.json")));
+        QCOMPARE(p->kind, std::string("contracts"));
+        QCOMPARE(p->baseVersion, std::string("2026.11"));
+        auto has = [&p](const std::string& line) {
+            return std::find(p->summary.begin(), p->summary.end(), line) != p->summary.end();
+        };
+        QVERIFY2(has("contracts version 2026.11 → 2026.12"), qPrintable(dumped(p->summary)));
+        QVERIFY2(has("contract item->WMS-P100 v1: field shortText changed (max_length: 30 → 40)"),
+            qPrintable(dumped(p->summary)));
+        // The trial on the workspace's items: both map, none loses information now, and the long one's payload
+        // changes.
+        QVERIFY2(has("trial item->WMS-P100 v1 on the 2 newest item objects: 2 map, 0 blocked, 0 lose information; "
+                     "the payload changes for 1 (e.g. FG-1: shortText: \"Pump housing CP-80 machined, s\" → "
+                     "\"Pump housing CP-80 machined, stainless\")"),
+            qPrintable(dumped(p->summary)));
+        // Nothing changes before the approval; the author cannot approve.
+        MDSYNC_REQUIRE_OK(still, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(still->contractsVersionId, cfg.contractsVersionId);
+        QVERIFY(!approveChange(f.tw.as("ada"), "ada", p->id, "fine").ok());
+
+        MDSYNC_REQUIRE_OK(a, approveChange(f.tw.as("ben"), "ben", p->id, "the WMS release is live"));
+        MDSYNC_REQUIRE_OK(now, loadActiveConfig(f.tw.ws()));
+        QCOMPARE(now->contractsVersionId, a->versionId);
+        QCOMPARE(now->contracts->version(), std::string("2026.12"));
+        QCOMPARE(now->modelVersionId, cfg.modelVersionId);
+        QCOMPARE(now->landscapeVersionId, cfg.landscapeVersionId);
+        const Contract* wms = now->contracts->find("item", "WMS-P100", "1");
+        QVERIFY(wms);
+        const auto shortText = std::find_if(
+            wms->fields.begin(), wms->fields.end(), [](const FieldMapping& m) { return m.to == "shortText"; });
+        QVERIFY(shortText != wms->fields.end());
+        QCOMPARE(shortText->maxLength.value_or(0), 40);
+        // Audited: the install with the version and hash before and after.
+        const nlohmann::json install = nlohmann::json::parse(
+            scalar(f.tw.db(),
+                QStringLiteral("SELECT after FROM audit_log WHERE action = 'config.contracts.install'"
+                               " ORDER BY seq DESC LIMIT 1"))
+                .toString()
+                .toStdString(),
+            nullptr, false);
+        QCOMPARE(install.value("version", std::string()), std::string("2026.12"));
+        QCOMPARE(install.value("content_hash", std::string()), now->contracts->contentHash());
+        // The document in force at a time before the approval is still the first one.
+        MDSYNC_REQUIRE_OK(then, loadConfigAt(f.tw.ws(), a->effectiveAt.value_or(0) - 1));
+        QCOMPARE(then->contracts->version(), std::string("2026.11"));
+        // Authority at a time names the contracts in force then.
+        MDSYNC_REQUIRE_OK(before, authorityAt(f.tw.db(), "item", "FG-1", a->effectiveAt.value_or(0) - 1));
+        QCOMPARE(before->value("contracts_version", std::string()), std::string("2026.11"));
+        MDSYNC_REQUIRE_OK(after, authorityAt(f.tw.db(), "item", "FG-1", nowMs()));
+        QCOMPARE(after->value("contracts_version", std::string()), std::string("2026.12"));
+        QCOMPARE(after->value("contracts_hash", std::string()), now->contracts->contentHash());
+        QVERIFY(AuditLog(f.tw.db()).verify().ok);
+    }
+
+    void runningDispatcherMapsWithApprovedContracts()
+    {
+        // A contracts version approved while the dispatcher runs is used for the deliveries sent after it falls due,
+        // without a restart (docs/CONTRACTS.md "Governance").
+        Harness h;
+        QVERIFY(h.tw.ok());
+        const QString team = h.tw.makeTeam("ada", { { "ben", Role::Admin } });
+        QVERIFY2(team.isEmpty(), qPrintable(team));
+        SimulatedSystem* wms = h.addTarget("WMS-P100");
+        QVERIFY(wms);
+        DispatcherOptions o = fastOptions();
+        o.pauseRecheckMs = 20;
+        QVERIFY(h.start(o, true));
+        QSignalSpy changed(h.dispatcher.get(), &Dispatcher::contractsChanged);
+        auto wmsItem = [](const std::string& key) {
+            nlohmann::json a = releasedItem("Pump housing CP-80 machined, stainless", { "P100" });
+            a["storage_conditions"] = "dry";
+            return mdsync::test::event("PLM", "item", key, a);
+        };
+        auto shortText = [wms](const char* key) {
+            const auto r = wms->record(QStringLiteral("item"), QLatin1String(key));
+            return r ? r->payload.value("shortText", std::string()) : std::string("(not received)");
+        };
+        QVERIFY(h.ingest({ wmsItem("FG-1") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(shortText("FG-1"), std::string("Pump housing CP-80 machined, s"));
+
+        const nlohmann::json doc = wmsShortText40(*h.tw.config().contracts, true);
+        MDSYNC_REQUIRE_OK(
+            p, propose(h.tw.as("ada"), "ada", "contracts", doc.dump(), "WMS short text 40", "WMS 7.2", std::nullopt));
+        MDSYNC_REQUIRE_OK(a, approveChange(h.tw.as("ben"), "ben", p->id, "live"));
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 5000);
+        QCOMPARE(changed.at(0).at(0).value<qint64>(), a->versionId);
+        QCOMPARE(changed.at(0).at(1).toString(), QStringLiteral("2026.12"));
+        QCOMPARE(h.dispatcher->stats().contractReloads, 1);
+        QCOMPARE(h.dispatcher->contracts()->version(), std::string("2026.12"));
+
+        QVERIFY(h.ingest({ wmsItem("FG-2") }));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(shortText("FG-2"), std::string("Pump housing CP-80 machined, stainless"));
+        QCOMPARE(shortText("FG-1"), std::string("Pump housing CP-80 machined, s")); // sent before: as it was
+        QCOMPARE(changed.size(), 1); // once
+    }
+
+    void modelChangeMustKeepTheContractsValid()
+    {
+        Fixture f;
+        QVERIFY(f.setUp());
+        // Rename an item attribute the WMS contract maps (stackable -> can_stack): nothing else in the model or the
+        // landscape uses it, the contracts do.
+        nlohmann::json doc = f.tw.config().model->document();
+        doc["version"] = "2";
+        nlohmann::json& attributes = doc["domains"]["item"]["attributes"];
+        QVERIFY(attributes.contains("stackable"));
+        attributes["can_stack"] = attributes["stackable"];
+        attributes.erase("stackable");
+        const auto r = propose(f.tw.as("ada"), "ada", "model", doc.dump(), "rename", "tidy", std::nullopt);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("the contracts in force (version 2026.11) would no longer be valid "
+                                                   "with this model")),
+            qPrintable(r.error()));
+        QVERIFY2(r.error().contains(QStringLiteral("stackable")), qPrintable(r.error()));
+        QCOMPARE(count(f.tw.db(), QStringLiteral("config_proposal")), 0);
     }
 
     void fourEyesAndInstall()

@@ -32,6 +32,21 @@ std::string at(const std::string& source, const char* domain, const std::string&
     return test::event(source, domain, key, attributes, {}, "upsert", occurredAt);
 }
 
+// Closes a workspace taken back to an older schema and opens it again read-write, which migrates it; an error when it
+// does not open or does not reach this program's schema version.
+Result<std::unique_ptr<Workspace>> reopenMigrated(test::TempWorkspace& t)
+{
+    const QString path = t.path();
+    t.close();
+    auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
+    if (ws && ws.value()->schemaVersion() != Workspace::kSchemaVersion)
+        return makeError(QStringLiteral("%1 opened at schema %2, not %3")
+                             .arg(path)
+                             .arg(ws.value()->schemaVersion())
+                             .arg(Workspace::kSchemaVersion));
+    return ws;
+}
+
 json itemIn(const char* unit)
 {
     // Descriptions differ so that no item is a duplicate suspect of another.
@@ -399,12 +414,7 @@ private Q_SLOTS:
                  "DELETE FROM meta WHERE key IN ('instance_id', 'ref_index')", "PRAGMA user_version = 4" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
-        const QString path = t.path();
-        t.close();
-
-        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
-        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
         QCOMPARE(ws.value()->instanceId().size(), 32);
         QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id")), keys);
         IngestPipeline pipeline(*ws.value(), t.config());
@@ -450,12 +460,7 @@ private Q_SLOTS:
         QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
         QCOMPARE(q.value(0).toString(), QStringLiteral("NULL value in object_ref.domain")); // the 3.40 report
         q.finish();
-        const QString path = t.path();
-        t.close();
-
-        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
-        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
         QCOMPARE(column(ws.value()->db(), refs), before);
         QCOMPARE(
             column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
@@ -477,12 +482,7 @@ private Q_SLOTS:
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "PRAGMA user_version = 6" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
-        const QString path = t.path();
-        t.close();
-
-        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
-        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
         QCOMPARE(column(ws.value()->db(), deliveries), before);
         QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT count(*) FROM target_circuit")),
             QStringList { QStringLiteral("0") });
@@ -511,17 +511,56 @@ private Q_SLOTS:
         for (const char* sql : { "DROP TABLE duplicate_decision", "PRAGMA user_version = 8" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
-        const QString path = t.path();
-        t.close();
-
-        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite);
-        QVERIFY2(ws, ws ? "" : qPrintable(ws.error()));
-        QCOMPARE(ws.value()->schemaVersion(), Workspace::kSchemaVersion);
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
         QCOMPARE(column(ws.value()->db(), objects), before);
         QCOMPARE(column(ws.value()->db(), QStringLiteral("SELECT count(*) FROM duplicate_decision")),
             QStringList { QStringLiteral("0") });
         QCOMPARE(
             column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
+    }
+
+    void workspaceFromSchema9StoresContracts()
+    {
+        MDSYNC_SQLITE_ONLY("SQLite schema 9 and its migration (PostgreSQL's schema 7 is tst_pgworkspace's)");
+        // Schema 10 lets config_version hold contracts; SQLite rebuilds the table (and sets ownership aside while
+        // it does). Every configuration version and ownership row is kept with its id.
+        MDSYNC_TEMP_WS(t);
+        const QString versions = QStringLiteral("SELECT id || ' ' || kind || ' ' || content_hash FROM config_version"
+                                                " WHERE kind <> 'contracts' ORDER BY id");
+        const QString ownership = QStringLiteral("SELECT id || ' ' || landscape_version_id || ' ' || system_id"
+                                                 " FROM ownership ORDER BY id");
+        const QStringList versionsBefore = column(t.db(), versions);
+        const QStringList ownershipBefore = column(t.db(), ownership);
+        QCOMPARE(versionsBefore.size(), 2);
+        QVERIFY(!ownershipBefore.isEmpty());
+        QSqlQuery q(t.db());
+        for (const char* sql : { "DELETE FROM config_version WHERE kind = 'contracts'",
+                 "CREATE TABLE cv9 (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('model','landscape')),"
+                 " version TEXT NOT NULL, content_hash TEXT NOT NULL, document TEXT NOT NULL, origin TEXT NOT NULL,"
+                 " effective_at INTEGER NOT NULL, loaded_by TEXT NOT NULL)",
+                 "INSERT INTO cv9 SELECT * FROM config_version", "CREATE TEMP TABLE o9 AS SELECT * FROM ownership",
+                 "DELETE FROM ownership", "DROP TABLE config_version", "ALTER TABLE cv9 RENAME TO config_version",
+                 "INSERT INTO ownership SELECT * FROM o9", "PRAGMA user_version = 9" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        QVERIFY(!q.exec(QStringLiteral("INSERT INTO config_version(kind, version, content_hash, document, origin,"
+                                       " effective_at, loaded_by) VALUES ('contracts', '1', 'h', '{}', 'o', 0, 'x')")));
+        q.finish();
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
+        QCOMPARE(column(ws.value()->db(), versions), versionsBefore);
+        QCOMPARE(column(ws.value()->db(), ownership), ownershipBefore);
+        QCOMPARE(column(ws.value()->db(), QStringLiteral("PRAGMA foreign_key_check")), QStringList());
+        QCOMPARE(
+            column(ws.value()->db(), QStringLiteral("PRAGMA integrity_check")), QStringList { QStringLiteral("ok") });
+        // Opened read-write with its configuration loaded, it stores the built-in contracts it has been using.
+        MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(*ws.value()));
+        QVERIFY(cfg->contractsVersionId > 0);
+        QCOMPARE(column(ws.value()->db(),
+                     QStringLiteral("SELECT loaded_by || ' ' || version FROM config_version WHERE kind = 'contracts'")),
+            QStringList { QStringLiteral("system 2026.11") });
+        QCOMPARE(column(ws.value()->db(),
+                     QStringLiteral("SELECT actor FROM audit_log WHERE action = 'config.contracts.install'"
+                                    " ORDER BY seq DESC LIMIT 1")),
+            QStringList { QStringLiteral("system") });
     }
 
     // ---- text and numbers ---------------------------------------------------------------------------

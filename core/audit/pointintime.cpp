@@ -157,6 +157,16 @@ Result<nlohmann::json> authorityAt(
         { "acknowledged", nlohmann::json::array() }, { "approvals", nlohmann::json::array() } };
     if (modelVersion->assumed || landscapeVersion->assumed)
         result["policy_note"] = "the time is before the first recorded configuration; the first one is shown";
+    // The contracts deliveries were mapped with (a workspace from before contracts were stored has none recorded).
+    if (auto contracts = versionAt(db, QStringLiteral("contracts"), atMs)) {
+        result["contracts_version"] = contracts->version;
+        result["contracts_hash"] = contracts->hash;
+        if (contracts->assumed)
+            result["contracts_note"] = "the time is before the first stored contracts version; the built-in "
+                                       "defaults were in force, and the first stored version is shown";
+    } else {
+        result["contracts_version"] = nullptr;
+    }
 
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT id FROM object WHERE domain = ? AND key = ?"));

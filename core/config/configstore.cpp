@@ -6,6 +6,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <limits>
+
 namespace mdsync {
 
 namespace {
@@ -60,6 +62,13 @@ Result<qint64> storeDoc(QSqlDatabase& db, const QString& kind, const std::string
 QString jsonText(const nlohmann::json& j)
 {
     return QString::fromStdString(j.dump());
+}
+
+std::optional<nlohmann::json> describe(const StoredDoc& d)
+{
+    if (!d.id)
+        return std::nullopt;
+    return nlohmann::json { { "version", d.version }, { "content_hash", d.hash } };
 }
 
 Result<void> writeProjections(
@@ -165,11 +174,6 @@ Result<void> installConfigInTransaction(Workspace& ws, const CanonicalModel& mod
     AuditLog audit(db);
     const StoredDoc oldModel = current(db, QStringLiteral("model"), effective);
     const StoredDoc oldLandscape = current(db, QStringLiteral("landscape"), effective);
-    auto describe = [](const StoredDoc& d) -> std::optional<nlohmann::json> {
-        if (!d.id)
-            return std::nullopt;
-        return nlohmann::json { { "version", d.version }, { "content_hash", d.hash } };
-    };
 
     qint64 modelId = oldModel.id;
     if (oldModel.hash != model.contentHash()) {
@@ -203,6 +207,15 @@ Result<void> installConfigInTransaction(Workspace& ws, const CanonicalModel& mod
         if (!a)
             return fail(a.error());
     }
+    // The workspace's first contracts: the built-in defaults for its landscape (docs/CONTRACTS.md "Governance").
+    if (!current(db, QStringLiteral("contracts"), std::numeric_limits<TimeMs>::max()).id) {
+        auto defaults = ContractSet::builtin(model, landscape);
+        if (!defaults)
+            return fail(defaults.error());
+        if (auto r = installContractsInTransaction(ws, defaults.value(), QStringLiteral("built-in"), actor, effective);
+            !r)
+            return fail(r.error());
+    }
     if (effective > now) {
         // Future-dated: the projections keep showing the version in force; loadActiveConfig writes them when due.
         // A workspace that never recorded which versions its projections show gets that noted now.
@@ -225,11 +238,61 @@ Result<void> installConfigInTransaction(Workspace& ws, const CanonicalModel& mod
     return {};
 }
 
+Result<qint64> installContractsInTransaction(
+    Workspace& ws, const ContractSet& contracts, const QString& origin, const std::string& actor, TimeMs effectiveAt)
+{
+    QSqlDatabase& db = ws.db();
+    const TimeMs effective = effectiveAt > 0 ? effectiveAt : nowMs();
+    const StoredDoc old = current(db, QStringLiteral("contracts"), effective);
+    if (old.id && old.hash == contracts.contentHash())
+        return old.id;
+    auto id = storeDoc(db, QStringLiteral("contracts"), contracts.version(), contracts.contentHash(),
+        contracts.document(), origin, actor, effective);
+    if (!id)
+        return id;
+    nlohmann::json generic = nlohmann::json::array();
+    for (const GenericContract& g : contracts.generic())
+        generic.push_back(g.subscription);
+    AuditLog audit(db);
+    auto a = audit.append(actor, "config.contracts.install", "contracts " + contracts.version(), describe(old),
+        nlohmann::json { { "version", contracts.version() }, { "content_hash", contracts.contentHash() },
+            { "origin", origin.toStdString() }, { "contracts", contracts.contracts().size() },
+            { "dormant", contracts.dormant() }, { "generic_subscriptions", generic },
+            { "effective_at", formatRfc3339(effective) } },
+        std::nullopt);
+    if (!a)
+        return makeError(a.error());
+    return id;
+}
+
+Result<qint64> contractsVersionAt(Workspace& ws, TimeMs at)
+{
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("SELECT id FROM config_version WHERE kind = 'contracts' AND effective_at <= ?"
+                             " ORDER BY effective_at DESC, id DESC LIMIT 1"));
+    q.addBindValue(QVariant::fromValue<qlonglong>(at));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("contracts in force")));
+    return q.next() ? q.value(0).toLongLong() : qint64 { 0 };
+}
+
 Result<ActiveConfig> loadActiveConfig(Workspace& ws)
 {
     auto cfg = loadConfigAt(ws, nowMs());
     if (!cfg || ws.mode() != Workspace::Mode::ReadWrite)
         return cfg;
+    if (cfg->contractsVersionId == 0) {
+        // A workspace from before contracts were configuration: store the defaults it has been using. Someone
+        // who may not write configuration (a viewer on PostgreSQL) keeps using them from memory.
+        Workspace::Transaction tx(ws);
+        if (tx) {
+            auto id = installContractsInTransaction(ws, *cfg->contracts,
+                QStringLiteral("built-in (stored when the workspace was first opened with governed contracts)"),
+                "system", 0);
+            if (id && tx.commit())
+                cfg->contractsVersionId = id.value();
+        }
+    }
     // A future-dated version that has become due: write its projections now (once).
     const QString projectedModel = ws.meta(kProjectedModel);
     const QString projectedLandscape = ws.meta(kProjectedLandscape);
@@ -265,7 +328,8 @@ Result<ActiveConfig> loadActiveConfig(Workspace& ws)
 Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at)
 {
     QSqlDatabase& db = ws.db();
-    auto load = [&db, at](const QString& kind, qint64& id, QString& origin) -> Result<nlohmann::json> {
+    auto load
+        = [&db, at](const QString& kind, qint64& id, QString& origin, bool required = true) -> Result<nlohmann::json> {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("SELECT id, document, origin FROM config_version WHERE kind = ? AND effective_at <= ?"
                                  " ORDER BY effective_at DESC, id DESC LIMIT 1"));
@@ -273,7 +337,9 @@ Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at)
         q.addBindValue(QVariant::fromValue<qlonglong>(at));
         if (!q.exec())
             return makeError(sqlError(q, QStringLiteral("load %1").arg(kind)));
-        if (!q.next())
+        if (!q.next() && !required)
+            return nlohmann::json();
+        if (!q.isValid())
             return makeError(QStringLiteral("the workspace has no %1 in force at %2 (run 'mdsyncctl init')")
                                  .arg(kind, QString::fromStdString(formatRfc3339(at))));
         id = q.value(0).toLongLong();
@@ -300,6 +366,18 @@ Result<ActiveConfig> loadConfigAt(Workspace& ws, TimeMs at)
     if (!landscape)
         return makeError(landscape.error());
     cfg.landscape = std::make_shared<const Landscape>(std::move(landscape).value());
+    QString contractsOrigin;
+    auto contractsDoc = load(QStringLiteral("contracts"), cfg.contractsVersionId, contractsOrigin, false);
+    if (!contractsDoc)
+        return makeError(contractsDoc.error());
+    auto contracts = contractsDoc->is_null()
+        ? ContractSet::builtin(*cfg.model, *cfg.landscape)
+        : ContractSet::fromJson(contractsDoc.value(),
+            QStringLiteral("contracts version #%1 (%2)").arg(cfg.contractsVersionId).arg(contractsOrigin), *cfg.model,
+            *cfg.landscape, ContractSet::Fit::AllowDormant);
+    if (!contracts)
+        return makeError(contracts.error());
+    cfg.contracts = std::make_shared<const ContractSet>(std::move(contracts).value());
     return cfg;
 }
 

@@ -1,6 +1,7 @@
 #include "contract/contract.h"
 
 #include "policy/landscape.h"
+#include "util/hash.h"
 #include "util/jsonfile.h"
 #include "util/text.h"
 
@@ -296,13 +297,17 @@ static bool subscribes(const Landscape& landscape, const std::string& domain, co
 }
 
 Result<ContractSet> ContractSet::fromJson(
-    const json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape)
+    const json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape, Fit fit)
 {
     Loader l { model, landscape, {} };
     ContractSet set;
     if (!doc.is_object())
         return makeError(origin + QStringLiteral(": expected a JSON object"));
     l.checkKeys(doc, "$", { "version", "contracts", "tests" });
+    set.m_version = l.str(doc, "version", "$", false);
+    set.m_document = doc;
+    set.m_hash = sha256Hex(doc.dump());
+    std::set<std::string> dormant;
     const json contracts = doc.value("contracts", json::array());
     if (!contracts.is_array())
         l.error("contracts", "must be an array");
@@ -322,9 +327,10 @@ Result<ContractSet> ContractSet::fromJson(
         const DomainDef* domain = model.domain(k.domain);
         if (!k.domain.empty() && !domain)
             l.error(path + ".domain", "unknown domain '" + k.domain + "'");
-        if (!k.target.empty() && !landscape.system(k.target))
+        const bool used = subscribes(landscape, k.domain, k.target);
+        if (fit == Fit::Strict && !k.target.empty() && !landscape.system(k.target))
             l.error(path + ".target", "unknown system '" + k.target + "'");
-        if (domain && landscape.system(k.target) && !subscribes(landscape, k.domain, k.target))
+        if (fit == Fit::Strict && domain && landscape.system(k.target) && !used)
             l.error(path, "no subscription of " + k.target + " to " + k.domain + " uses this contract");
         const std::string onLoss = l.str(c, "on_loss", path, false);
         if (onLoss == "warn")
@@ -350,6 +356,11 @@ Result<ContractSet> ContractSet::fromJson(
                 l.error(path + ".fields[" + std::to_string(j) + "].to", "target field '" + m.to + "' is mapped twice");
             k.fields.push_back(std::move(m));
         }
+        if (!used && !k.domain.empty() && !k.target.empty()) {
+            dormant.insert(id); // checked like the others, not used
+            set.m_dormant.push_back(id);
+            continue;
+        }
         set.m_contracts.push_back(std::move(k));
     }
     const json tests = doc.value("tests", json::array());
@@ -365,7 +376,8 @@ Result<ContractSet> ContractSet::fromJson(
             t.value("state", json::object()), t.value("expected", json()), t.value("expect_blocked", false) };
         if (!ids.contains(s.contract))
             l.error(path + ".contract", "unknown contract '" + s.contract + "' (write it as \"item->WMS-P100 v1\")");
-        set.m_samples.push_back(std::move(s));
+        if (!dormant.contains(s.contract))
+            set.m_samples.push_back(std::move(s));
     }
     if (!l.errors.empty())
         return makeError(origin + QStringLiteral(": ")

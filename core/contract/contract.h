@@ -94,13 +94,26 @@ struct GenericContract
 class ContractSet
 {
 public:
-    // Strict: every contract of `doc` must name a system and a subscription of the landscape.
+    // How a contract whose (domain, target) no subscription of the landscape uses is taken.
+    enum class Fit {
+        Strict, // an error (a contracts file checked on its own)
+        AllowDormant, // kept in the document but not used, listed by dormant() (the contracts stored in a workspace:
+                      // a landscape change may remove a subscription; adding it back makes the contract live again)
+    };
 
-    static Result<ContractSet> fromJson(
-        const nlohmann::json& doc, const QString& origin, const CanonicalModel& model, const Landscape& landscape);
+    static Result<ContractSet> fromJson(const nlohmann::json& doc, const QString& origin, const CanonicalModel& model,
+        const Landscape& landscape, Fit fit = Fit::Strict);
     // The built-in contracts are defaults: those whose (domain, target) no subscription of the landscape has are
-    // not installed (a plant's own landscape need not contain the demo's systems).
+    // left out of the document (a plant's own landscape need not contain the demo's systems). `mdsyncctl init`
+    // stores this document as the workspace's first contracts version.
     static Result<ContractSet> builtin(const CanonicalModel& model, const Landscape& landscape);
+
+    // The document as loaded (for builtin(): without the left-out contracts), its "version" and its SHA-256.
+    const nlohmann::json& document() const { return m_document; }
+    const std::string& version() const { return m_version; }
+    const std::string& contentHash() const { return m_hash; }
+    // "item->MES-P300 v1" for each contract of the document that no subscription uses (Fit::AllowDormant).
+    const std::vector<std::string>& dormant() const { return m_dormant; }
 
     const Contract* find(std::string_view domain, std::string_view target, std::string_view version) const;
     const std::vector<Contract>& contracts() const { return m_contracts; }
@@ -121,6 +134,10 @@ private:
     std::vector<Contract> m_contracts;
     std::vector<Sample> m_samples;
     std::vector<GenericContract> m_generic;
+    std::vector<std::string> m_dormant;
+    nlohmann::json m_document = nlohmann::json::object();
+    std::string m_version;
+    std::string m_hash;
 };
 
 // The payload of one delivery: `payloadOverride` (JSON text of a steward's corrected payload) when set, else the

@@ -31,6 +31,19 @@ CoreRunner::CoreRunner(EmbeddedCore& core, CoreRunnerOptions options, QObject* p
         m_failed = true;
         Q_EMIT storageFailed(m);
     });
+    connect(m_core.dispatcher.get(), &Dispatcher::contractsChanged, this, [this](qint64 id, const QString& version) {
+        m_core.config.contracts = m_core.dispatcher->contracts();
+        m_core.config.contractsVersionId = id;
+        Q_EMIT message(QStringLiteral("contracts version %1 (#%2) is in force: deliveries are mapped with it from now")
+                           .arg(version)
+                           .arg(id),
+            false);
+    });
+    connect(m_core.dispatcher.get(), &Dispatcher::contractsRefused, this, [this](qint64 id, const QString& reason) {
+        Q_EMIT message(
+            QStringLiteral("contracts version #%1 fell due but is not used until a restart: %2").arg(id).arg(reason),
+            true);
+    });
     m_notifyTimer = new QTimer(this);
     m_notifyTimer->setInterval(m_o.notifyIntervalMs);
     m_notifyTimer->setSingleShot(true);
@@ -331,12 +344,6 @@ void CoreRunner::updateNotifier()
 void CoreRunner::startReconcileSchedule()
 {
     m_reconcile = std::make_unique<QObject>();
-    auto contracts = ContractSet::builtin(*m_core.config.model, *m_core.config.landscape);
-    if (!contracts) {
-        Q_EMIT message(QStringLiteral("reconcile schedule: ") + contracts.error(), true);
-        return;
-    }
-    auto shared = std::make_shared<ContractSet>(std::move(contracts).value());
     auto busy = std::make_shared<bool>(false);
     for (const SubscriptionDef& s : m_core.config.landscape->subscriptions()) {
         if (s.reconcileMinutes <= 0)
@@ -357,7 +364,7 @@ void CoreRunner::startReconcileSchedule()
         timer->setInterval(s.reconcileMinutes * m_o.reconcileMinuteMs);
         const std::string target = s.target;
         const std::string domain = s.domain;
-        connect(timer, &QTimer::timeout, m_reconcile.get(), [this, shared, busy, connector, target, domain] {
+        connect(timer, &QTimer::timeout, m_reconcile.get(), [this, busy, connector, target, domain] {
             if (*busy || !isActiveInstance())
                 return; // the previous run still waits for its read-back (or a standby): skipped, the next comes
             *busy = true;
@@ -366,7 +373,9 @@ void CoreRunner::startReconcileSchedule()
             o.domain = domain;
             o.actor = "system:reconcile";
             o.checkPermission = false;
-            auto r = reconcileTarget(*m_core.ws, m_core.config, *shared, *connector, o);
+            // The dispatcher's contracts: a contracts version that fell due is compared with from then on.
+            const std::shared_ptr<const ContractSet> contracts = m_core.dispatcher->contracts();
+            auto r = reconcileTarget(*m_core.ws, m_core.config, *contracts, *connector, o);
             *busy = false;
             if (!r) {
                 Q_EMIT message(r.error(), true);

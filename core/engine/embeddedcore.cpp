@@ -76,11 +76,16 @@ Result<nlohmann::json> initWorkspace(const QString& path, const QString& modelFi
         = landscapeFile.isEmpty() ? QStringLiteral("built-in") : QFileInfo(landscapeFile).fileName();
     if (auto r = installConfig(w, model.value(), modelOrigin, landscape.value(), landscapeOrigin, creator); !r)
         return makeError(r.error());
+    // The built-in contracts that fit this landscape, stored by installConfig as the first contracts version.
+    auto cfg = loadConfigAt(w, nowMs());
+    if (!cfg)
+        return makeError(cfg.error());
     return nlohmann::json { { "workspace", w.path().toStdString() }, { "instance_id", w.instanceId().toStdString() },
-        { "model_version", model->version() }, { "domains", model->domains().size() },
-        { "landscape", landscape->name() }, { "landscape_version", landscape->version() },
-        { "systems", landscape->systems().size() }, { "subscriptions", landscape->subscriptions().size() },
-        { "identities", std::string(toString(identities)) } };
+        { "contracts_version", cfg->contracts->version() }, { "contracts", cfg->contracts->contracts().size() },
+        { "generic_contracts", cfg->contracts->generic().size() }, { "model_version", model->version() },
+        { "domains", model->domains().size() }, { "landscape", landscape->name() },
+        { "landscape_version", landscape->version() }, { "systems", landscape->systems().size() },
+        { "subscriptions", landscape->subscriptions().size() }, { "identities", std::string(toString(identities)) } };
 }
 
 Result<nlohmann::json> initDemoWorkspace(const QString& path, const std::string& actor, bool replace)
@@ -138,14 +143,11 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     if (!cfg)
         return makeError(cfg.error());
     core->config = cfg.value();
-    auto contracts = ContractSet::builtin(*core->config.model, *core->config.landscape);
-    if (!contracts)
-        return makeError(contracts.error());
-    core->generic = contracts->generic();
+    core->generic = core->config.contracts->generic();
     core->pipeline = std::make_unique<IngestPipeline>(*core->ws, core->config);
     core->steward = std::make_unique<Steward>(*core->ws, core->config, *core->pipeline);
     core->dispatcher
-        = std::make_unique<Dispatcher>(*core->ws, core->config, std::move(contracts).value(), std::move(options));
+        = std::make_unique<Dispatcher>(*core->ws, core->config, *core->config.contracts, std::move(options));
     if (!connectFromLandscape)
         return core;
     std::set<std::string> targets;

@@ -3,8 +3,10 @@
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "config/configstore.h"
+#include "contract/contract.h"
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
+#include "store/readqueries.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
@@ -228,6 +230,57 @@ void modelSummary(const json& before, const json& after, std::vector<std::string
     compareTopLevel(before, after, { "version", "domains", "code_lists", "units", "comment" }, lines);
 }
 
+std::string contractId(const json& c)
+{
+    return stringOf(c, "domain") + "->" + stringOf(c, "target") + " v" + stringOf(c, "version");
+}
+
+// The mapping of one target field, by its name.
+std::map<std::string, json> fieldsByTarget(const json& contract)
+{
+    json doc = json::object();
+    if (contract.is_object() && contract.contains("fields"))
+        doc["fields"] = contract.at("fields");
+    return byKey(doc, "fields", [](const json& f) { return stringOf(f, "to"); });
+}
+
+void contractsSummary(const json& before, const json& after, std::vector<std::string>& lines)
+{
+    const auto b = byKey(before, "contracts", contractId);
+    const auto a = byKey(after, "contracts", contractId);
+    for (const auto& [id, c] : a) {
+        auto old = b.find(id);
+        if (old == b.end()) {
+            lines.push_back("contract " + id + " added (" + std::to_string(fieldsByTarget(c).size()) + " fields)");
+            continue;
+        }
+        if (old->second == c)
+            continue;
+        std::vector<std::string> changes;
+        json bo = old->second;
+        json ao = c;
+        bo.erase("fields");
+        ao.erase("fields");
+        if (bo != ao)
+            changes.push_back(changedKeys(bo, ao));
+        std::vector<std::string> fieldLines;
+        compareMaps(fieldsByTarget(old->second), fieldsByTarget(c), "field ", fieldLines);
+        changes.insert(changes.end(), fieldLines.begin(), fieldLines.end());
+        lines.push_back("contract " + id + ": " + join(changes, "; "));
+    }
+    for (const auto& [id, c] : b)
+        if (!a.contains(id))
+            lines.push_back("contract " + id
+                + " removed (its subscriptions get the canonical payload unless another "
+                  "version is pinned)");
+    const auto samples = [](const json& d) {
+        return d.is_object() && d.contains("tests") && d.at("tests").is_array() ? d.at("tests").size() : size_t { 0 };
+    };
+    if (samples(before) != samples(after))
+        lines.push_back("test samples: " + std::to_string(samples(before)) + " → " + std::to_string(samples(after)));
+    compareTopLevel(before, after, { "version", "contracts", "tests", "comment" }, lines);
+}
+
 // ---- storage --------------------------------------------------------------------------------------------
 
 struct StoredVersion
@@ -291,7 +344,7 @@ struct Checked
 };
 
 Result<Checked> validate(const std::string& kind, const json& doc, const QString& origin, const json& otherDoc,
-    const std::string& otherVersion)
+    const std::string& otherVersion, const StoredVersion& contracts)
 {
     if (kind == "landscape") {
         auto model = CanonicalModel::fromJson(otherDoc, QStringLiteral("model %1").arg(qs(otherVersion)));
@@ -310,12 +363,143 @@ Result<Checked> validate(const std::string& kind, const json& doc, const QString
         return makeError(QStringLiteral("%1: the landscape in force (version %2) would no longer be valid with this "
                                         "model: %3")
                              .arg(origin, qs(otherVersion), l.error()));
+    if (contracts.id) {
+        auto c = ContractSet::fromJson(contracts.document, QStringLiteral("contracts %1").arg(qs(contracts.version)),
+            model.value(), l.value(), ContractSet::Fit::AllowDormant);
+        if (!c)
+            return makeError(QStringLiteral("%1: the contracts in force (version %2) would no longer be valid with "
+                                            "this model: %3")
+                                 .arg(origin, qs(contracts.version), c.error()));
+    }
     return Checked { model->document(), model->version(), model->contentHash() };
 }
 
-std::string otherKind(const std::string& kind)
+constexpr int kTrialObjects = 200; // real objects a proposed contract is tried on, per contract
+
+std::string clipped(std::string text, size_t max = 160)
 {
-    return kind == "model" ? "landscape" : "model";
+    if (text.size() > max) {
+        text.resize(max);
+        text += "…";
+    }
+    return text;
+}
+
+// The fields of two payloads that differ, with their JSON values: shortText: "Pump housing" → "Pump housing CP-80".
+std::string payloadChanges(const json& before, const json& after)
+{
+    std::vector<std::string> out;
+    for (const json* side : { &after, &before })
+        for (auto it = side->begin(); side->is_object() && it != side->end(); ++it) {
+            const json b = before.value(it.key(), json());
+            const json a = after.value(it.key(), json());
+            if (a == b || (side == &before && after.contains(it.key())))
+                continue;
+            out.push_back(
+                it.key() + ": " + (b.is_null() ? "(none)" : b.dump()) + " → " + (a.is_null() ? "(none)" : a.dump()));
+        }
+    return join(out, ", ");
+}
+
+// A proposed contracts document: checked against the newest model and landscape (contracts no subscription uses are
+// dormant), its test samples must pass, and each added or changed contract is tried on the newest real objects of
+// its domain. `report` gets the trial's lines (docs/CONTRACTS.md "Governance").
+Result<Checked> validateContracts(const QSqlDatabase& db, const json& doc, const QString& origin,
+    const StoredVersion& modelVersion, const StoredVersion& landscapeVersion, const json& baseDoc,
+    std::vector<std::string>& report)
+{
+    auto model
+        = CanonicalModel::fromJson(modelVersion.document, QStringLiteral("model %1").arg(qs(modelVersion.version)));
+    if (!model)
+        return makeError(model.error());
+    auto landscape = Landscape::fromJson(
+        landscapeVersion.document, QStringLiteral("landscape %1").arg(qs(landscapeVersion.version)), model.value());
+    if (!landscape)
+        return makeError(landscape.error());
+    if (!doc.is_object() || !doc.contains("version") || !doc.at("version").is_string()
+        || doc.at("version").get_ref<const std::string&>().empty())
+        return makeError(origin
+            + QStringLiteral(": version: missing; a contracts document has its own version, such as \"2026.12\""));
+    auto set = ContractSet::fromJson(doc, origin, model.value(), landscape.value(), ContractSet::Fit::AllowDormant);
+    if (!set)
+        return makeError(set.error());
+    const UnitRegistry& units = model->units();
+    std::vector<std::string> failures;
+    const auto results = set->runTests(units);
+    for (const ContractTestResult& r : results)
+        if (!r.passed)
+            failures.push_back("test '" + r.name + "' of " + r.contract + ": " + join(r.differences, "; "));
+    if (!failures.empty())
+        return makeError(QStringLiteral("%1: %2 of %3 test samples fail, nothing is proposed:\n%4")
+                             .arg(origin)
+                             .arg(failures.size())
+                             .arg(results.size())
+                             .arg(qs(join(failures, "\n"))));
+    std::optional<ContractSet> base;
+    if (auto b = ContractSet::fromJson(baseDoc, QStringLiteral("the contracts in force"), model.value(),
+            landscape.value(), ContractSet::Fit::AllowDormant))
+        base = std::move(b).value();
+    const auto before = byKey(baseDoc, "contracts", contractId);
+    for (const json& c : doc.value("contracts", json::array())) {
+        const std::string id = contractId(c);
+        const auto old = before.find(id);
+        if (old != before.end() && old->second == c)
+            continue; // unchanged
+        const Contract* k = set->find(stringOf(c, "domain"), stringOf(c, "target"), stringOf(c, "version"));
+        if (!k)
+            continue; // dormant
+        const Contract* prev = base && old != before.end() ? base->find(k->domain, k->target, k->version) : nullptr;
+        auto states = read::newestStates(db, k->domain, kTrialObjects);
+        if (!states)
+            return makeError(states.error());
+        if (states->empty()) {
+            report.push_back("trial " + id + ": no " + k->domain + " objects in the workspace yet");
+            continue;
+        }
+        int mapped = 0;
+        int blocked = 0;
+        int lossy = 0;
+        int changed = 0;
+        std::string firstBlocked;
+        std::string firstChange;
+        for (const auto& [key, state] : states.value()) {
+            std::vector<MappingIssue> blocking;
+            const MappedPayload out = k->mapAll(key, state, units, blocking);
+            if (!blocking.empty()) {
+                if (blocked++ == 0)
+                    firstBlocked = key + ": " + blocking.front().message;
+                continue;
+            }
+            ++mapped;
+            lossy += out.warnings.empty() ? 0 : 1;
+            if (prev) {
+                std::vector<MappingIssue> prevBlocking;
+                const MappedPayload was = prev->mapAll(key, state, units, prevBlocking);
+                if (was.payload != out.payload && changed++ == 0)
+                    firstChange = key + ": " + payloadChanges(was.payload, out.payload);
+            }
+        }
+        std::string line = "trial " + id + " on the " + std::to_string(states->size()) + " newest " + k->domain
+            + " objects: " + std::to_string(mapped) + " map, " + std::to_string(blocked) + " blocked";
+        if (blocked)
+            line += " (first: " + clipped(firstBlocked) + ")";
+        line += ", " + std::to_string(lossy) + " lose information";
+        if (prev) {
+            line += "; the payload changes for " + std::to_string(changed);
+            if (changed)
+                line += " (e.g. " + clipped(firstChange) + ")";
+        }
+        report.push_back(line);
+    }
+    for (const std::string& d : set->dormant())
+        report.push_back("contract " + d + " is dormant: no subscription of its target to its domain uses it");
+    if (!set->generic().empty()) {
+        std::vector<std::string> ids;
+        for (const GenericContract& g : set->generic())
+            ids.push_back(g.subscription);
+        report.push_back(std::to_string(ids.size()) + " subscriptions stay generic (no contract): " + join(ids));
+    }
+    return Checked { doc, set->version(), set->contentHash() };
 }
 
 const char* kSelect = "SELECT id, kind, status, title, reason, proposed_by, proposed_at, coalesce(decided_by, ''),"
@@ -383,6 +567,8 @@ std::vector<std::string> configChangeSummary(const std::string& kind, const json
         lines.push_back(kind + " version " + vb + " → " + va);
     if (kind == "landscape")
         landscapeSummary(before, after, lines);
+    else if (kind == "contracts")
+        contractsSummary(before, after, lines);
     else
         modelSummary(before, after, lines);
     if (lines.size() > kMaxSummaryLines) {
@@ -401,12 +587,8 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
     if (auto r = requirePermission(db, actor, Action::ProposeChange); !r)
         return makeError(r.error());
     const QString what = QStringLiteral("propose %1 change").arg(qs(kind));
-    if (kind == "contracts")
-        return makeError(what
-            + QStringLiteral(": contracts are built in (resources/contracts) and cannot be proposed yet; "
-                             "propose a model or landscape change"));
-    if (kind != "model" && kind != "landscape")
-        return makeError(QStringLiteral("propose: unknown kind '%1' (model or landscape)").arg(qs(kind)));
+    if (kind != "model" && kind != "landscape" && kind != "contracts")
+        return makeError(QStringLiteral("propose: unknown kind '%1' (model, landscape or contracts)").arg(qs(kind)));
     if (title.empty())
         return makeError(what + QStringLiteral(": a title is required"));
     if (reason.empty())
@@ -423,22 +605,34 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
     } catch (const json::parse_error& e) {
         return makeError(QStringLiteral("%1: not valid JSON: %2").arg(origin, QString::fromUtf8(e.what())));
     }
-    auto base = newestVersion(db, kind);
-    if (!base)
-        return makeError(base.error());
-    auto other = newestVersion(db, otherKind(kind));
-    if (!other)
-        return makeError(other.error());
-    if (!base->id || !other->id)
+    auto model = newestVersion(db, "model");
+    if (!model)
+        return makeError(model.error());
+    auto landscape = newestVersion(db, "landscape");
+    if (!landscape)
+        return makeError(landscape.error());
+    auto contracts = newestVersion(db, "contracts");
+    if (!contracts)
+        return makeError(contracts.error());
+    if (!model->id || !landscape->id)
         return makeError(
             what + QStringLiteral(": the workspace has no configuration installed (run 'mdsyncctl init')"));
-    auto checked = validate(kind, doc, origin, other->document, other->version);
+    if (kind == "contracts" && !contracts->id)
+        return makeError(what
+            + QStringLiteral(": the workspace has no contracts stored yet; open it read-write once (e.g. "
+                             "'mdsyncctl status') so that the built-in defaults it uses are stored, then propose"));
+    StoredVersion& base = kind == "model" ? model.value() : kind == "landscape" ? landscape.value() : contracts.value();
+    std::vector<std::string> trial;
+    auto checked = kind == "contracts"
+        ? validateContracts(db, doc, origin, model.value(), landscape.value(), base.document, trial)
+        : kind == "model" ? validate(kind, doc, origin, landscape->document, landscape->version, contracts.value())
+                          : validate(kind, doc, origin, model->document, model->version, contracts.value());
     if (!checked)
         return makeError(checked.error());
-    if (checked->hash == base->hash)
+    if (checked->hash == base.hash)
         return makeError(what
             + QStringLiteral(": %1 is the same as the %2 version %3 in force; nothing to propose")
-                  .arg(origin, qs(kind), qs(base->version)));
+                  .arg(origin, qs(kind), qs(base.version)));
     {
         QSqlQuery q(db);
         q.prepare(QStringLiteral("SELECT id FROM config_version WHERE kind = ? AND version = ? LIMIT 1"));
@@ -452,10 +646,10 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
                                  .arg(origin, qs(kind), qs(checked->version))
                                  .arg(q.value(0).toLongLong()));
     }
-    if (effectiveAt && *effectiveAt < base->effectiveAt)
+    if (effectiveAt && *effectiveAt < base.effectiveAt)
         return makeError(what
             + QStringLiteral(": the effective time %1 is before %2 (when version %3, which it builds on, takes effect)")
-                  .arg(qs(formatRfc3339(*effectiveAt)), qs(formatRfc3339(base->effectiveAt)), qs(base->version)));
+                  .arg(qs(formatRfc3339(*effectiveAt)), qs(formatRfc3339(base.effectiveAt)), qs(base.version)));
 
     ConfigProposal p;
     p.kind = kind;
@@ -465,12 +659,13 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
     p.proposedBy = actor;
     p.proposedAt = now;
     p.effectiveAt = effectiveAt;
-    p.baseVersionId = base->id;
-    p.baseVersion = base->version;
+    p.baseVersionId = base.id;
+    p.baseVersion = base.version;
     p.version = checked->version;
     p.contentHash = checked->hash;
-    p.ops = json::diff(base->document, checked->document);
-    p.summary = configChangeSummary(kind, base->document, checked->document);
+    p.ops = json::diff(base.document, checked->document);
+    p.summary = configChangeSummary(kind, base.document, checked->document);
+    p.summary.insert(p.summary.end(), trial.begin(), trial.end()); // after the changes: the trial on real objects
     p.document = checked->document.dump();
     const json diff = { { "ops", p.ops }, { "summary", p.summary }, { "base_version", p.baseVersion },
         { "version", p.version }, { "content_hash", p.contentHash } };
@@ -497,7 +692,7 @@ Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const st
         return makeError(e);
     }
     AuditLog audit(db);
-    auto a = audit.append(actor, "config.propose", subjectOf(p), versionJson(base.value()),
+    auto a = audit.append(actor, "config.propose", subjectOf(p), versionJson(base),
         json { { "version", p.version }, { "content_hash", p.contentHash }, { "title", title },
             { "effective_at", effectiveAt ? json(formatRfc3339(*effectiveAt)) : json("on approval") },
             { "summary", p.summary }, { "changes", p.ops.size() } },
@@ -568,7 +763,13 @@ Result<ConfigProposal> approveChange(
     std::optional<CanonicalModel> newModel;
     const CanonicalModel* model = cfg->model.get();
     std::optional<Landscape> landscape;
-    if (p.kind == "landscape") {
+    std::optional<ContractSet> contracts;
+    if (p.kind == "contracts") {
+        auto c = ContractSet::fromJson(doc, origin, *model, *cfg->landscape, ContractSet::Fit::AllowDormant);
+        if (!c)
+            return makeError(c.error());
+        contracts = std::move(c).value();
+    } else if (p.kind == "landscape") {
         auto l = Landscape::fromJson(doc, origin, *model);
         if (!l)
             return makeError(l.error());
@@ -584,6 +785,10 @@ Result<ConfigProposal> approveChange(
         if (!l)
             return makeError(what + QStringLiteral(": the landscape in force would no longer be valid: ") + l.error());
         landscape = std::move(l).value();
+        auto c = ContractSet::fromJson(cfg->contracts->document(), QStringLiteral("the contracts in force"), *model,
+            *landscape, ContractSet::Fit::AllowDormant);
+        if (!c)
+            return makeError(what + QStringLiteral(": the contracts in force would no longer be valid: ") + c.error());
     }
 
     Workspace::Transaction tx(ws);
@@ -592,8 +797,14 @@ Result<ConfigProposal> approveChange(
     auto fail = [](const QString& e) -> Result<ConfigProposal> { return makeError(e); }; // tx rolls back
     const QString modelOrigin = p.kind == "model" ? origin : QStringLiteral("unchanged");
     const QString landscapeOrigin = p.kind == "landscape" ? origin : QStringLiteral("unchanged");
-    if (auto r = installConfigInTransaction(ws, *model, modelOrigin, *landscape, landscapeOrigin, actor, effective); !r)
+    if (contracts) {
+        if (auto r = installContractsInTransaction(ws, *contracts, origin, actor, effective); !r)
+            return fail(r.error());
+    } else if (auto r
+               = installConfigInTransaction(ws, *model, modelOrigin, *landscape, landscapeOrigin, actor, effective);
+               !r) {
         return fail(r.error());
+    }
     auto installed = newestVersion(db, p.kind);
     if (!installed)
         return fail(installed.error());

@@ -1,12 +1,14 @@
 #pragma once
 
-// Governed configuration changes: a change to the canonical model or the landscape (ownership, systems,
-// subscriptions, enrichment rules) is a proposal with a diff against the version it builds on. It takes effect
+// Governed configuration changes: a change to the canonical model, the landscape (ownership, systems,
+// subscriptions, enrichment rules) or the contracts (canonical -> target payload mappings) is a proposal with a diff
+// against the version it builds on. It takes effect
 // only when an admin other than its author approves it; it then becomes a new config_version with an effective
 // time (now or later) and is audited (config.propose / config.approve / config.reject, with version and content
 // hash before and after). Every function checks the acting user's role in the core and runs in one transaction.
 //
-// Contracts (kind "contracts") are built in today (ContractSet::builtin) and cannot be proposed yet.
+// A contracts proposal must pass its own test samples and is tried on the newest real objects of each changed
+// contract's domain; the trial's lines end its summary (docs/CONTRACTS.md "Governance").
 
 #include "util/result.h"
 #include "util/timeutil.h"
@@ -28,7 +30,7 @@ class Workspace;
 struct ConfigProposal
 {
     std::int64_t id = 0;
-    std::string kind; // "model" or "landscape"
+    std::string kind; // "model", "landscape" or "contracts"
     std::string status; // proposed, approved, rejected, withdrawn (rejected by its own author)
     std::string title;
     std::string reason;
@@ -51,11 +53,11 @@ struct ConfigProposal
     nlohmann::json toJson(bool withDocument = false) const;
 };
 
-// Proposes a new model or landscape document (Action::ProposeChange, i.e. admins). The document is parsed and
-// validated as the loader would (a landscape against the newest model; a model must keep the newest landscape
-// valid); errors name `origin` and the JSON path. It must differ from the version it builds on and carry a
-// version string not used before. effectiveAt: when it should take effect (nullopt = on approval; not in the
-// past). Audited as "config.propose".
+// Proposes a new model, landscape or contracts document (Action::ProposeChange, i.e. admins). The document is parsed
+// and validated as the loader would (a landscape against the newest model; a model must keep the newest landscape
+// and contracts valid; contracts against both, with their samples passing); errors name `origin` and the JSON path. It
+// must differ from the version it builds on and carry a version string not used before. effectiveAt: when it should
+// take effect (nullopt = on approval; not in the past). Audited as "config.propose".
 Result<ConfigProposal> propose(Workspace& ws, const std::string& actor, const std::string& kind,
     const std::string& documentJson, const std::string& title, const std::string& reason,
     std::optional<TimeMs> effectiveAt, const QString& origin = QStringLiteral("proposal"));

@@ -14,12 +14,11 @@ Steward::Steward(Workspace& ws, const ActiveConfig& config, IngestPipeline& pipe
     , m_pipeline(pipeline)
     , m_actions(ws)
 {
-    auto contracts = ContractSet::builtin(*config.model, *config.landscape);
-    if (!contracts) {
-        m_contractsError = contracts.error();
+    if (!config.contracts) {
+        m_contractsError = QStringLiteral("the configuration was loaded without them");
         return;
     }
-    m_contracts = std::make_unique<ContractSet>(std::move(contracts).value());
+    m_contracts = std::make_unique<ContractSet>(*config.contracts);
     m_corrections = std::make_unique<Corrections>(m_ws, m_pipeline, *m_contracts);
     m_replay = std::make_unique<ReplayJobs>(m_ws, *m_contracts, m_config.model->units());
     m_rules = std::make_unique<FixRules>(m_ws, *m_corrections);

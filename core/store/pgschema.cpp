@@ -449,12 +449,23 @@ QStringList version7()
     };
 }
 
+// PG version 8 (SQLite version 10): contracts are workspace configuration (docs/CONTRACTS.md "Governance"), stored
+// in config_version as the kind 'contracts'.
+QStringList version8()
+{
+    return {
+        QStringLiteral("ALTER TABLE config_version DROP CONSTRAINT config_version_kind_check"),
+        QStringLiteral("ALTER TABLE config_version ADD CONSTRAINT config_version_kind_check"
+                       " CHECK (kind IN ('model','landscape','contracts'))"),
+    };
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
     static const std::vector<QStringList> all
-        = { version1(), version2(), version3(), version4(), version5(), version6(), version7() };
+        = { version1(), version2(), version3(), version4(), version5(), version6(), version7(), version8() };
     return all;
 }
 

@@ -70,6 +70,26 @@ Result<nlohmann::json> objects(const QSqlDatabase& db, const ObjectFilter& f)
     return out;
 }
 
+Result<std::vector<std::pair<std::string, nlohmann::json>>> newestStates(
+    const QSqlDatabase& db, const std::string& domain, int limit)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT o.key, r.state FROM object o JOIN revision r ON r.id = o.current_revision_id"
+                             " WHERE o.domain = ? AND o.deleted = 0 ORDER BY o.updated_at DESC, o.id DESC LIMIT ?"));
+    q.addBindValue(qs(domain));
+    q.addBindValue(limit);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("newest %1 objects").arg(qs(domain))));
+    std::vector<std::pair<std::string, nlohmann::json>> out;
+    while (q.next()) {
+        nlohmann::json state = nlohmann::json::parse(q.value(1).toString().toStdString(), nullptr, false);
+        if (!state.is_discarded())
+            out.emplace_back(q.value(0).toString().toStdString(), std::move(state));
+    }
+    return out;
+}
+
 Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& domain, const std::string& key)
 {
     QSqlQuery q(db);

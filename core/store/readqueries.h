@@ -28,6 +28,11 @@ Result<nlohmann::json> objects(const QSqlDatabase& db, const ObjectFilter& f);
 // open exceptions. Error when the object does not exist.
 Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& domain, const std::string& key);
 
+// The current state of the `limit` most recently updated live objects of a domain (key, state), newest first: the
+// sample of real objects a proposed contract is tried on (docs/CONTRACTS.md "Governance").
+Result<std::vector<std::pair<std::string, nlohmann::json>>> newestStates(
+    const QSqlDatabase& db, const std::string& domain, int limit);
+
 // Lineage events of one object in order (also for objects that were never created: rejected events).
 Result<nlohmann::json> lineage(
     const QSqlDatabase& db, const std::string& domain, const std::string& key, int limit = 1000);

@@ -348,6 +348,26 @@ const std::vector<QStringList>& migrations()
                            " at INTEGER NOT NULL, reason TEXT NOT NULL, CHECK (object_low < object_high),"
                            " UNIQUE (object_low, object_high))"),
         },
+        // ---- version 10 -----------------------------------------------------------------------------
+        {
+            // Contracts are workspace configuration (docs/CONTRACTS.md "Governance"): config_version takes the
+            // kind 'contracts'. SQLite cannot change a CHECK in place, so the table is rebuilt with the same rows
+            // and ids; ownership, the one table that refers to it, is set aside and put back around the swap.
+            QStringLiteral("CREATE TABLE config_version_v10 ("
+                           " id INTEGER PRIMARY KEY,"
+                           " kind TEXT NOT NULL CHECK (kind IN ('model','landscape','contracts')),"
+                           " version TEXT NOT NULL, content_hash TEXT NOT NULL, document TEXT NOT NULL,"
+                           " origin TEXT NOT NULL, effective_at INTEGER NOT NULL, loaded_by TEXT NOT NULL)"),
+            QStringLiteral("INSERT INTO config_version_v10(id, kind, version, content_hash, document, origin,"
+                           " effective_at, loaded_by) SELECT id, kind, version, content_hash, document, origin,"
+                           " effective_at, loaded_by FROM config_version"),
+            QStringLiteral("CREATE TEMP TABLE ownership_v10 AS SELECT * FROM ownership"),
+            QStringLiteral("DELETE FROM ownership"),
+            QStringLiteral("DROP TABLE config_version"),
+            QStringLiteral("ALTER TABLE config_version_v10 RENAME TO config_version"),
+            QStringLiteral("INSERT INTO ownership SELECT * FROM temp.ownership_v10"),
+            QStringLiteral("DROP TABLE temp.ownership_v10"),
+        },
     };
     return all;
 }

@@ -324,7 +324,8 @@ Dispatcher::Dispatcher(
     : QObject(parent)
     , m_ws(ws)
     , m_config(std::move(config))
-    , m_contracts(std::move(contracts))
+    , m_contracts(std::make_shared<const ContractSet>(std::move(contracts)))
+    , m_contractsVersionId(m_config.contractsVersionId)
     , m_o(std::move(options))
     , m_rng(m_o.seed ? m_o.seed : std::random_device {}())
 {
@@ -500,8 +501,36 @@ Result<void> Dispatcher::readPauseFlags()
         tgt.probeRequestSeen = requested;
     }
     m_sincePauseRead.start();
+    if (auto r = reloadContractsIfDue(); !r)
+        return r;
     if (wake)
         poke();
+    return {};
+}
+
+Result<void> Dispatcher::reloadContractsIfDue()
+{
+    // Real time, as the effective times of configuration versions are.
+    auto due = contractsVersionAt(m_ws, nowMs());
+    if (!due)
+        return makeError(due.error());
+    if (due.value() == 0 || due.value() == m_contractsVersionId)
+        return {};
+    m_contractsVersionId = due.value();
+    auto cfg = loadConfigAt(m_ws, nowMs());
+    Result<ContractSet> next = cfg
+        ? ContractSet::fromJson(cfg->contracts->document(), QStringLiteral("contracts version #%1").arg(due.value()),
+            *m_config.model, *m_config.landscape, ContractSet::Fit::AllowDormant)
+        : Result<ContractSet>(makeError(cfg.error()));
+    if (!next) {
+        Q_EMIT contractsRefused(due.value(), next.error());
+        return {};
+    }
+    m_contracts = std::make_shared<const ContractSet>(std::move(next).value());
+    m_config.contracts = m_contracts;
+    m_config.contractsVersionId = due.value();
+    ++m_stats.contractReloads;
+    Q_EMIT contractsChanged(due.value(), QString::fromStdString(m_contracts->version()));
     return {};
 }
 
@@ -1033,7 +1062,7 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
 
         // Map through the contract (identity when the target has none for this domain and version), or send the
         // payload a steward corrected.
-        auto mapped = deliveryPayload(m_contracts, m_config.model->units(), p.domain, p.target, p.contractVersion,
+        auto mapped = deliveryPayload(*m_contracts, m_config.model->units(), p.domain, p.target, p.contractVersion,
             p.key, p.rawState, p.payloadOverride);
         if (!mapped) {
             p.reason = mapped.error().toStdString();

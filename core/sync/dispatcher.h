@@ -77,6 +77,7 @@ struct DispatcherStats
     std::int64_t circuitsClosed = 0;
     std::int64_t probes = 0; // probe calls sent to targets with an open circuit
     std::int64_t probeRequests = 0; // steward's probe requests (requestProbe) that made a probe due at once
+    std::int64_t contractReloads = 0; // contracts versions that fell due while running (contractsChanged)
 };
 
 // Live state of one target, for status displays.
@@ -165,9 +166,16 @@ public:
     const DispatcherStats& stats() const { return m_stats; }
     std::vector<TargetState> targets() const;
     const QString& lastError() const { return m_lastError; } // last storage error (the dispatcher stops)
+    // The contracts deliveries are mapped with now: those given at construction until a contracts version of the
+    // workspace falls due (checked with the pause flags, between batches; docs/CONTRACTS.md "Governance").
+    std::shared_ptr<const ContractSet> contracts() const { return m_contracts; }
 
 Q_SIGNALS:
     void outcomesCommitted(int count);
+    // A contracts version fell due and deliveries are mapped with it from now (`version`: its "version").
+    void contractsChanged(qint64 versionId, const QString& version);
+    // A contracts version fell due but cannot be used with the model and landscape this dispatcher runs with.
+    void contractsRefused(qint64 versionId, const QString& reason);
     void idle();
     void storageFailed(const QString& message);
 
@@ -179,6 +187,7 @@ private:
 
     void tick();
     Result<void> readPauseFlags();
+    Result<void> reloadContractsIfDue();
     Result<void> pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, std::vector<Pick>& holds,
         std::vector<Pick>& superseded, std::vector<Pick>& mappingFailures);
     void sendPicks(Target& t, std::vector<Pick> picks);
@@ -194,7 +203,8 @@ private:
 
     Workspace& m_ws;
     ActiveConfig m_config;
-    ContractSet m_contracts;
+    std::shared_ptr<const ContractSet> m_contracts;
+    qint64 m_contractsVersionId = 0; // in use (or refused: not tried again)
     DispatcherOptions m_o;
     std::unique_ptr<Statements> m_st;
     std::map<std::string, std::unique_ptr<Target>, std::less<>> m_targets;

@@ -341,11 +341,11 @@ private Q_SLOTS:
             = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws, QStringLiteral("--json") });
         QVERIFY2(ok.exitCode == 0, qPrintable(show(ok)));
         QCOMPARE(ok.json()["ok"].get<bool>(), true);
-        // workspace.init, the creator made admin, model and landscape install, one ingest run.
-        QCOMPARE(ok.json()["entries"].get<int>(), 5);
+        // workspace.init, the creator made admin, model, landscape and contracts install, one ingest run.
+        QCOMPARE(ok.json()["entries"].get<int>(), 6);
         const CtlResult okText = runCtl({ QStringLiteral("verify-audit"), QStringLiteral("--workspace"), ws });
         QCOMPARE(okText.exitCode, 0);
-        QVERIFY2(okText.out.startsWith("audit log OK: 5 entries"), qPrintable(show(okText)));
+        QVERIFY2(okText.out.startsWith("audit log OK: 6 entries"), qPrintable(show(okText)));
 
         {
             // Someone with write access to the storage: on SQLite the file (drops the append-only trigger), on

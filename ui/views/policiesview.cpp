@@ -143,13 +143,9 @@ Result<PoliciesSnapshot> PoliciesView::loadSnapshot(QSqlDatabase& db, const QStr
         s.note = tr("Contracts not shown: %1").arg(cfg.error());
         return s;
     }
-    auto contracts = ContractSet::builtin(*cfg.value().model, *cfg.value().landscape);
-    if (!contracts) {
-        s.note = tr("Contracts not shown: %1").arg(contracts.error());
-        return s;
-    }
-    for (const Contract& c : contracts.value().contracts()) {
-        QStringList required, editable;
+    for (const Contract& c : cfg.value().contracts->contracts()) {
+        QStringList required;
+        QStringList editable;
         for (const FieldMapping& f : c.fields) {
             if (f.required)
                 required << qs(f.to);
