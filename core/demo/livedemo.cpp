@@ -65,9 +65,10 @@ json LiveDemo::systemsConfig(bool faults)
         mes2["outages"] = json::array({ { { "after_requests", 25 }, { "for_ms", 20000 } } });
         wms["rate_limit"] = { { "per_second", 3 }, { "burst", 3 } };
         qms["rate_limit"] = { { "per_second", 2 }, { "burst", 4 } };
-        // After an upgrade QMS wants an inspection plan on every item (schema drift).
+        // After an upgrade QMS wants an inspection plan on every item (schema drift): inspectionPlan, its field for
+        // the canonical inspection_plan (contract item->QMS v1).
         qms["drift_after_requests"] = 150;
-        qms["drift"] = { { "item", { { "require", { "inspection_plan" } } } } };
+        qms["drift"] = { { "item", { { "require", { "inspectionPlan" } } } } };
     }
     return json::array({ erp, mes1, mes2, wms, qms, analytics });
 }
