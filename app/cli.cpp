@@ -127,6 +127,13 @@ Commands:
   propose --kind landscape|model|contracts --file F --title TEXT --reason TEXT [--effective T]
                                            propose a configuration change (admins); prints its diff summary
                                            (contracts: also their trial on the newest real objects)
+  onboard --target T --dry-run             initial load: the objects each subscription of T matches that T does
+                                           not have yet, per domain in dependency order (items before BOMs)
+  onboard --target T --reason TEXT         start it (stewards, admins; audited): `run` queues the current state
+                                           in chunks within T's rate limit, resumes after a restart
+  onboard [--list] [--target T]            initial loads and their progress (planned, queued, acked, open)
+  onboard --id N --action pause|resume|cancel --reason TEXT
+                                           control one (what it queued is still sent)
   config-show --kind model|landscape|contracts [--at T]
                                            the document in force now (or at T), as JSON: the starting point
                                            of a proposal
@@ -193,7 +200,7 @@ const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw")
     QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
     QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
     QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force"), QStringLiteral("asserted-identities"),
-    QStringLiteral("no-faults") };
+    QStringLiteral("no-faults"), QStringLiteral("list") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -1217,6 +1224,7 @@ int run(const QStringList& argv)
         { QStringLiteral("authority"), cmdAuthority },
         { QStringLiteral("propose"), cmdPropose },
         { QStringLiteral("config-show"), cmdConfigShow },
+        { QStringLiteral("onboard"), cmdOnboard },
         { QStringLiteral("approve-change"), cmdDecideChange },
         { QStringLiteral("reject-change"), cmdDecideChange },
         { QStringLiteral("proposals"), cmdProposals },

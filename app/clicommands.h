@@ -34,6 +34,7 @@ int cmdAlerts(const Args& a);
 int cmdAuthority(const Args& a);
 int cmdPropose(const Args& a);
 int cmdConfigShow(const Args& a);
+int cmdOnboard(const Args& a);
 int cmdDecideChange(const Args& a); // approve-change / reject-change
 int cmdProposals(const Args& a);
 

@@ -408,7 +408,8 @@ private Q_SLOTS:
         const QStringList keys = column(t.db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id"));
         QVERIFY(!keys.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
+        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+                 "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "DROP TABLE pending_ref",
                  "DROP TABLE object_ref", "ALTER TABLE object DROP COLUMN source_times",
                  "DELETE FROM meta WHERE key IN ('instance_id', 'ref_index')", "PRAGMA user_version = 4" })
@@ -447,7 +448,8 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), refs);
         QVERIFY(!before.isEmpty()); // the BOM line (and whatever else the item refers to)
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
+        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+                 "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked",
                  "CREATE TABLE object_ref_v5 (object_id INTEGER NOT NULL, domain TEXT NOT NULL,"
                  " path TEXT NOT NULL, ref_domain TEXT NOT NULL, ref_key TEXT NOT NULL,"
@@ -478,7 +480,8 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), deliveries);
         QVERIFY(!before.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
+        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+                 "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "PRAGMA user_version = 6" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
@@ -508,7 +511,8 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), objects);
         QVERIFY(!before.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE duplicate_decision", "PRAGMA user_version = 8" })
+        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+                 "DROP TABLE duplicate_decision", "PRAGMA user_version = 8" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
         MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
@@ -534,7 +538,8 @@ private Q_SLOTS:
         QCOMPARE(versionsBefore.size(), 2);
         QVERIFY(!ownershipBefore.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DELETE FROM config_version WHERE kind = 'contracts'",
+        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+                 "DELETE FROM config_version WHERE kind = 'contracts'",
                  "CREATE TABLE cv9 (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('model','landscape')),"
                  " version TEXT NOT NULL, content_hash TEXT NOT NULL, document TEXT NOT NULL, origin TEXT NOT NULL,"
                  " effective_at INTEGER NOT NULL, loaded_by TEXT NOT NULL)",

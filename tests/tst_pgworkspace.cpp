@@ -523,8 +523,8 @@ private slots:
             QVERIFY(v.value(3).toBool());
         }
         // A database at version 4 (before the circuit breaker) gets versions 5, 6 (a steward's probe request,
-        // system.probe_requested_at, which stewards and admins may update), 7 (duplicate decisions) and 8 (contracts
-        // in config_version) and nothing else.
+        // system.probe_requested_at, which stewards and admins may update), 7 (duplicate decisions), 8 (contracts
+        // in config_version) and 9 (initial loads) and nothing else.
         {
             const QString db4 = newDatabase();
             QSqlDatabase c4 = pgConnect(connectionName(), db4);
@@ -533,8 +533,17 @@ private slots:
             QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(pgschema::migrate(c4, all, db4).ok());
-            QCOMPARE(pgschema::schemaVersion(c4), 8);
-            QCOMPARE(static_cast<int>(all.size()), 8);
+            QCOMPARE(pgschema::schemaVersion(c4), 9);
+            QCOMPARE(static_cast<int>(all.size()), 9);
+            QVERIFY(v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_viewer', 'onboard_job', 'SELECT'),"
+                                          " has_table_privilege('mdsync_steward', 'onboard_job', 'INSERT'),"
+                                          " has_table_privilege('mdsync_viewer', 'onboard_job', 'INSERT'),"
+                                          " has_table_privilege('mdsync_service', 'onboard_delivery', 'INSERT')"))
+                && v.next());
+            QVERIFY(v.value(0).toBool());
+            QVERIFY(v.value(1).toBool());
+            QVERIFY(!v.value(2).toBool());
+            QVERIFY(v.value(3).toBool());
             QVERIFY(v.exec(QStringLiteral("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
                                           " WHERE conname = 'config_version_kind_check'"))
                 && v.next());

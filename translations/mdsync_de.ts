@@ -549,6 +549,30 @@
         <source>all up</source>
         <translation>alle erreichbar</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Initial loads&lt;/b&gt; (the current state sent to a new target)</source>
+        <translation>&lt;b&gt;Erstladungen&lt;/b&gt; (der aktuelle Stand, an ein neues Zielsystem gesendet)</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>#%1 %2, %3: %4 of %5 acknowledged, %6 queued, %7 open, %8 failed</source>
+        <translation>#%1 %2, %3: %4 von %5 bestätigt, %6 eingereiht, %7 offen, %8 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%p% acknowledged</source>
+        <translation>%p % bestätigt</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionBulkResultDialog</name>

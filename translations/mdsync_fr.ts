@@ -549,6 +549,30 @@
         <source>all up</source>
         <translation>tous disponibles</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Initial loads&lt;/b&gt; (the current state sent to a new target)</source>
+        <translation>&lt;b&gt;Chargements initiaux&lt;/b&gt; (l&apos;état actuel envoyé à un nouveau système cible)</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>en pause</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>terminé</translation>
+    </message>
+    <message>
+        <source>#%1 %2, %3: %4 of %5 acknowledged, %6 queued, %7 open, %8 failed</source>
+        <translation>#%1 %2, %3 : %4 sur %5 confirmés, %6 en file, %7 ouverts, %8 en échec</translation>
+    </message>
+    <message>
+        <source>%p% acknowledged</source>
+        <translation>%p % confirmés</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionBulkResultDialog</name>

@@ -75,6 +75,8 @@ std::string_view actionName(Action action)
         return "acknowledge alerts";
     case Action::DecideDuplicate:
         return "decide duplicate suspects";
+    case Action::Onboard:
+        return "start or control initial loads";
     }
     return "do this";
 }
@@ -85,7 +87,7 @@ bool allows(Role role, Action action)
         return true;
     if (action == Action::AcknowledgeAlert)
         return role == Role::Steward || role == Role::Approver || role == Role::Admin;
-    if (action == Action::DecideDuplicate)
+    if (action == Action::DecideDuplicate || action == Action::Onboard)
         return role == Role::Steward || role == Role::Admin;
     switch (role) {
     case Role::Viewer:

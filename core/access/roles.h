@@ -33,14 +33,15 @@ enum class Action {
     ApproveChange,
     AcknowledgeAlert, // acknowledge an alert (steward, approver, admin)
     DecideDuplicate, // decide a duplicate suspect: not a duplicate (steward, admin)
+    Onboard, // start, pause, resume or cancel an initial load of a target (steward, admin)
 };
 
 std::string_view roleName(Role role);
 std::optional<Role> roleFromName(std::string_view name);
 std::string_view actionName(Action action); // "assign exceptions", ...
 // Whether a role allows an action. Viewer: read. Steward: assign, comment, correct, replay, discard, resolve,
-// pause (and probe) targets, decide duplicate suspects. Approver: approve, comment. Auditor: export the audit trail.
-// Admin: roles, pause, configuration proposals and their approval. Every role reads.
+// pause (and probe) targets, decide duplicate suspects, run initial loads. Approver: approve, comment. Auditor: export
+// the audit trail. Admin: roles, pause, configuration proposals and their approval, initial loads. Every role reads.
 bool allows(Role role, Action action);
 
 struct UserRoles

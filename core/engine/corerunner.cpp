@@ -9,6 +9,7 @@
 #include "store/dispatcherlease.h"
 #include "store/workspace.h"
 #include "store/workspaceuri.h"
+#include "sync/onboarding.h"
 #include "sync/reconcile.h"
 #include "util/qtext.h"
 
@@ -131,10 +132,54 @@ Result<void> CoreRunner::start()
         connect(m_alertTimer, &QTimer::timeout, this, &CoreRunner::evaluateAlerts);
         m_alertTimer->start();
     }
+    if (m_o.onboardIntervalMs > 0) {
+        m_onboardTimer = new QTimer(this);
+        m_onboardTimer->setInterval(m_o.onboardIntervalMs);
+        connect(m_onboardTimer, &QTimer::timeout, this, &CoreRunner::advanceOnboardings);
+        m_onboardTimer->start();
+    }
     if (m_o.reconcileSchedule)
         startReconcileSchedule();
     markChanged();
     return {};
+}
+
+void CoreRunner::advanceOnboardings()
+{
+    if (!m_running || !isActiveInstance())
+        return;
+    auto ids = runningOnboardings(m_core.ws->db());
+    if (!ids) {
+        Q_EMIT message(QStringLiteral("initial loads: ") + ids.error(), true);
+        return;
+    }
+    for (const std::int64_t id : ids.value()) {
+        auto r = advanceOnboarding(*m_core.ws, m_core.config, id);
+        if (!r) {
+            Q_EMIT message(QStringLiteral("initial load #%1: %2").arg(id).arg(r.error()), true);
+            continue;
+        }
+        if (r->queued > 0) {
+            m_core.dispatcher->poke();
+            markChanged();
+        }
+        if (r->done) {
+            markChanged();
+            auto job = onboardingJobs(m_core.ws->db(), {}, id);
+            if (job && !job->empty()) {
+                const nlohmann::json j = job->front().toJson();
+                Q_EMIT message(QStringLiteral("initial load #%1 of %2 done: %3 acknowledged, %4 failed, time to "
+                                              "onboard %5 s")
+                                   .arg(id)
+                                   .arg(qs(job->front().row.target))
+                                   .arg(job->front().progress.acked)
+                                   .arg(job->front().progress.failed)
+                                   .arg(static_cast<double>(j.value("time_to_onboard_ms", std::int64_t { 0 })) / 1000.0,
+                                       0, 'f', 1),
+                    false);
+            }
+        }
+    }
 }
 
 Result<void> CoreRunner::stop()
@@ -153,6 +198,8 @@ Result<void> CoreRunner::stop()
         delete m_alertTimer;
         m_alertTimer = nullptr;
     }
+    delete m_onboardTimer;
+    m_onboardTimer = nullptr;
     m_reconcile.reset();
     m_notifyTimer->stop();
     Dispatcher& d = *m_core.dispatcher;

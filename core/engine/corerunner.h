@@ -50,6 +50,7 @@ struct CoreRunnerOptions
     bool reconcileSchedule = true; // per subscription "reconcile_minutes" (docs/STEWARDSHIP.md)
     int reconcileMinuteMs = 60 * 1000; // milliseconds per reconcile minute (tests shorten it)
     int alertIntervalMs = 30 * 1000; // alert rules are evaluated this often (docs/METRICS.md); 0 = never
+    int onboardIntervalMs = 1000; // running initial loads queue their next chunk this often (docs/ONBOARDING.md)
     int notifyIntervalMs = 250; // changed() at most this often
     int drainTimeoutMs = 5000; // at stop: how long calls in flight may take to finish
     // PostgreSQL (DispatchMode::Auto): how often a standby tries to take the dispatcher lease, and how often the
@@ -93,6 +94,9 @@ public:
     // Evaluates the alert rules now (also done every alertIntervalMs).
     void evaluateAlerts();
     void updateNotifier(); // (re)makes m_notifier when the rules' "notify" changed
+    // Queues the next chunk of every running initial load (also done every onboardIntervalMs; the active instance
+    // only).
+    void advanceOnboardings();
 
 Q_SIGNALS:
     // The workspace changed (ingress, outcomes, markChanged); throttled to notifyIntervalMs.
@@ -124,6 +128,7 @@ private:
     QElapsedTimer m_standbySince;
     std::unique_ptr<QObject> m_reconcile; // parent of the reconcile timers
     QTimer* m_alertTimer = nullptr;
+    QTimer* m_onboardTimer = nullptr;
     QTimer* m_notifyTimer = nullptr;
     quint16 m_webhookPort = 0;
     bool m_running = false;

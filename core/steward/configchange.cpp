@@ -160,7 +160,20 @@ void landscapeSummary(const json& before, const json& after, std::vector<std::st
         const std::string id = stringOf(e, "id");
         return id.empty() ? stringOf(e, "domain") + "->" + stringOf(e, "target") : id;
     };
-    compareMaps(byKey(before, "subscriptions", subId), byKey(after, "subscriptions", subId), "subscription ", lines);
+    const auto subsBefore = byKey(before, "subscriptions", subId);
+    const auto subsAfter = byKey(after, "subscriptions", subId);
+    compareMaps(subsBefore, subsAfter, "subscription ", lines);
+    // A new subscription gets the changes made after it; the current state takes an initial load.
+    std::set<std::string> newTargets;
+    for (const auto& [id, s] : subsAfter)
+        if (!subsBefore.contains(id))
+            newTargets.insert(stringOf(s, "target"));
+    for (const std::string& t : newTargets) {
+        std::string line = "after approval " + t;
+        line.append(" gets only new changes; `mdsyncctl onboard --target ").append(t);
+        line.append(" --dry-run` counts the objects an initial load would send it");
+        lines.push_back(std::move(line));
+    }
     compareMaps(
         byKey(before, "enrichment_rules", idOf), byKey(after, "enrichment_rules", idOf), "enrichment rule ", lines);
     compareMaps(byKey(before, "plants", idOf), byKey(after, "plants", idOf), "plant ", lines);

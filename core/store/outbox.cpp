@@ -92,10 +92,11 @@ struct Outbox::Statements
                 "INSERT INTO delivery(revision_id, object_id, revision_no, target_id, subscription_id, status, due_at,"
                 " idempotency_key, contract_version, created_at, updated_at, last_error)"
                 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?7,?7,?10) RETURNING id" },
-            { &otResend,
-                "UPDATE object_target SET latest_revision_no = ?3, latest_delivery_id = ?4, status = ?5, updated_at = "
-                "?6"
-                " WHERE object_id = ?1 AND target_id = ?2" },
+            { &otResend, // an initial load's object may have no row for the target yet
+                "INSERT INTO object_target(object_id, target_id, latest_revision_no, latest_delivery_id, status,"
+                " updated_at) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(object_id, target_id) DO UPDATE SET"
+                " latest_revision_no = excluded.latest_revision_no, latest_delivery_id = excluded.latest_delivery_id,"
+                " status = excluded.status, updated_at = excluded.updated_at" },
             // The circuit breaker's bulk moves read the rows first (delivery_due, delivery_blocked), so that the
             // counters move by exactly the rows that changed.
             { &blockable,

@@ -91,8 +91,8 @@ public:
     // deliveries stay until the dispatcher supersedes them. Counts them as pending in `deltas`.
     void enqueue(const Revision& revision, std::span<const NewDelivery> rows, TimeMs now, Deltas& deltas,
         Write write = Write::Now);
-    // A steward's re-send of an object's current revision to one target (drift replay): a new pending delivery with
-    // its own idempotency key, the latest of its (object, target). Returns its id.
+    // A re-send of an object's current revision to one target (a steward's drift replay, an initial load): a new
+    // pending delivery with the given idempotency key, the latest of its (object, target). Returns its id.
     std::int64_t enqueueResend(const Revision& revision, std::string_view target, std::string_view subscription,
         std::string_view contractVersion, std::string_view idempotencyKey, std::string_view note, TimeMs now,
         Deltas& deltas);

@@ -368,6 +368,25 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("INSERT INTO ownership SELECT * FROM temp.ownership_v10"),
             QStringLiteral("DROP TABLE temp.ownership_v10"),
         },
+        // ---- version 11 -----------------------------------------------------------------------------
+        {
+            // Initial loads (docs/ONBOARDING.md): a job sends the current state of every object a target's
+            // subscriptions match, domain by domain in dependency order. `plan` is the steps as JSON
+            // ([{"subscription","domain","objects"}]); `step` and `cursor` (the last object id looked at in the
+            // step's domain) advance in the transaction that queues the deliveries, so a restart resumes where the
+            // last committed chunk ended: nothing is queued twice, nothing is skipped.
+            QStringLiteral("CREATE TABLE onboard_job ("
+                           " id INTEGER PRIMARY KEY, target_id TEXT NOT NULL,"
+                           " status TEXT NOT NULL CHECK (status IN ('running','paused','cancelled','done')),"
+                           " reason TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL, plan TEXT NOT NULL, step INTEGER NOT NULL DEFAULT 0,"
+                           " cursor INTEGER NOT NULL DEFAULT 0, queued INTEGER NOT NULL DEFAULT 0,"
+                           " skipped INTEGER NOT NULL DEFAULT 0, queued_all_at INTEGER, done_at INTEGER)"),
+            QStringLiteral("CREATE INDEX onboard_job_target ON onboard_job(target_id, status)"),
+            QStringLiteral("CREATE TABLE onboard_delivery ("
+                           " job_id INTEGER NOT NULL, delivery_id INTEGER NOT NULL,"
+                           " PRIMARY KEY (job_id, delivery_id)) WITHOUT ROWID"),
+        },
     };
     return all;
 }

@@ -19,6 +19,8 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
+#include <QLocale>
+#include <QProgressBar>
 #include <QScrollArea>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -26,6 +28,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using nlohmann::json;
 
@@ -114,6 +117,13 @@ Result<DashboardSnapshot> DashboardView::loadSnapshot(QSqlDatabase& db, TimeMs n
     if (!data)
         return makeError(data.error());
     s.openBySeverity = std::move(data->openBySeverity);
+    auto loads = onboardingJobs(db);
+    if (!loads)
+        return makeError(loads.error());
+    for (OnboardJob& j : loads.value())
+        if (j.row.status == "running" || j.row.status == "paused"
+            || (j.row.doneAt && *j.row.doneAt >= now - static_cast<TimeMs>(kWindowMinutes) * metrics::kMinuteMs))
+            s.onboardings.push_back(std::move(j));
     using Sys = read::DashboardData::System;
     const std::vector<Sys>& systems = data->systems;
     const QStringList& subscribed = data->subscribedTargets;
@@ -253,6 +263,12 @@ DashboardView::DashboardView(AppContext ctx, QWidget* parent)
     });
     layout->addWidget(m_health);
 
+    m_onboard = new QWidget(content);
+    m_onboardRows = new QVBoxLayout(m_onboard);
+    m_onboardRows->setContentsMargins(0, 0, 0, 0);
+    m_onboard->hide();
+    layout->addWidget(m_onboard);
+
     auto* charts = new QGridLayout();
     m_throughput = makeChartView(tr("Throughput per target (acks per minute, last hour)"), content);
     m_latency = makeChartView(tr("Latency per target (last hour)"), content);
@@ -369,9 +385,48 @@ void DashboardView::apply(DashboardSnapshot s)
             .arg(kWindowMinutes));
     updateTiles();
     m_health->setSystems(m_snapshot.systems, m_snapshot.now);
+    updateOnboardings();
     updateCharts();
     m_ready = true;
     Q_EMIT refreshed();
+}
+
+void DashboardView::updateOnboardings()
+{
+    while (QLayoutItem* item = m_onboardRows->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_onboard->setVisible(!m_snapshot.onboardings.empty());
+    if (m_snapshot.onboardings.empty())
+        return;
+    m_onboardRows->addWidget(
+        new QLabel(tr("<b>Initial loads</b> (the current state sent to a new target)"), m_onboard));
+    QLocale locale;
+    for (const OnboardJob& j : m_snapshot.onboardings) {
+        const qint64 planned = j.planned();
+        QString state = qs(j.row.status);
+        if (j.row.status == "running")
+            state = tr("running");
+        else if (j.row.status == "paused")
+            state = tr("paused");
+        else if (j.row.status == "done")
+            state = tr("done");
+        auto* line = new QLabel(tr("#%1 %2, %3: %4 of %5 acknowledged, %6 queued, %7 open, %8 failed")
+                                    .arg(j.row.id)
+                                    .arg(qs(j.row.target), state, locale.toString(j.progress.acked),
+                                        locale.toString(planned), locale.toString(j.row.queued),
+                                        locale.toString(j.progress.open), locale.toString(j.progress.failed)),
+            m_onboard);
+        line->setObjectName(QStringLiteral("onboard-%1").arg(j.row.id));
+        auto* bar = new QProgressBar(m_onboard);
+        bar->setObjectName(QStringLiteral("onboard-bar-%1").arg(j.row.id));
+        bar->setRange(0, static_cast<int>(std::min<qint64>(planned, std::numeric_limits<int>::max())));
+        bar->setValue(static_cast<int>(std::min<qint64>(j.progress.acked, bar->maximum())));
+        bar->setFormat(tr("%p% acknowledged"));
+        m_onboardRows->addWidget(line);
+        m_onboardRows->addWidget(bar);
+    }
 }
 
 void DashboardView::updateTiles()

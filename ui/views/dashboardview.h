@@ -7,6 +7,7 @@
 
 #include "appcontext.h"
 #include "dbreader.h"
+#include "sync/onboarding.h"
 #include "util/result.h"
 #include "util/timeutil.h"
 #include "widgets/healthstrip.h"
@@ -24,6 +25,7 @@ class QGridLayout;
 class QChartView;
 class QLabel;
 class QTimer;
+class QVBoxLayout;
 
 namespace mdsync::ui {
 
@@ -42,6 +44,8 @@ struct DashboardSnapshot
     };
     std::vector<Series> throughput;
     std::vector<SystemHealth> systems;
+    // Initial loads running or paused, and those that finished within the window (docs/ONBOARDING.md).
+    std::vector<OnboardJob> onboardings;
 };
 
 class DashboardView final : public ControlTowerView
@@ -79,6 +83,7 @@ private:
     void apply(DashboardSnapshot s);
     void updateTiles();
     void updateCharts();
+    void updateOnboardings();
     void tileClicked(const QString& id);
     KpiTile* severityTile(const QString& severity);
     void layoutTiles();
@@ -89,6 +94,8 @@ private:
     QWidget* m_tileParent = nullptr;
     QGridLayout* m_tileGrid = nullptr;
     HealthStrip* m_health = nullptr;
+    QWidget* m_onboard = nullptr; // "Initial loads": one line and progress bar per job; hidden when none
+    QVBoxLayout* m_onboardRows = nullptr;
     QLabel* m_status = nullptr;
     QChartView* m_throughput = nullptr;
     QChartView* m_latency = nullptr;
