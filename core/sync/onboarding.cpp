@@ -21,6 +21,7 @@ namespace {
 using nlohmann::json;
 
 constexpr int kPage = 1000; // objects read per statement
+constexpr int kPagesPerChunk = 10; // a chunk looks at no more objects than this many pages (most may not match)
 
 // The target's subscriptions, a domain after the domains its references point to (items before the BOMs and
 // routings that use them); the model's order otherwise.
@@ -294,8 +295,9 @@ Result<OnboardAdvance> advanceOnboarding(
     const std::string instance = ws.instanceId().toStdString();
     Outbox::Deltas deltas;
     std::int64_t budget = std::max<std::int64_t>(0, std::min<std::int64_t>(chunk, window - job->progress.open));
+    int pages = 0; // the transaction stays short when a filter leaves most objects out
     try {
-        while (budget > 0 && row.step < static_cast<qint64>(row.plan.size())) {
+        while (budget > 0 && row.step < static_cast<qint64>(row.plan.size()) && pages++ < kPagesPerChunk) {
             const json& step = row.plan[static_cast<size_t>(row.step)];
             const std::string subscriptionId = step.value("subscription", std::string());
             const SubscriptionDef* sub = nullptr;
