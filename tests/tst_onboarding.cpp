@@ -105,6 +105,11 @@ private Q_SLOTS:
         QCOMPARE(none->queued, 0);
         QVERIFY(!controlOnboarding(tw.as("sam"), "sam", job->row.id, "pause", "again").ok());
         MDSYNC_REQUIRE_OK(resumed, controlOnboarding(tw.as("sam"), "sam", job->row.id, "resume", "lab ready"));
+        // A core still running with the landscape from before LIMS queues nothing and skips nothing: it says why.
+        MDSYNC_REQUIRE_OK(stale, advanceOnboarding(tw.ws(), tw.config(), job->row.id));
+        QCOMPARE(stale->queued, 0);
+        QVERIFY2(stale->waiting.starts_with("subscription item->LIMS is not in the landscape this core runs with"),
+            stale->waiting.c_str());
         MDSYNC_REQUIRE_OK(some, advanceOnboarding(tw.ws(), cfg.value(), job->row.id, 4));
         QCOMPARE(some->queued, 4);
         MDSYNC_REQUIRE_OK(rest, advanceOnboarding(tw.ws(), cfg.value(), job->row.id, 500));

@@ -163,6 +163,12 @@ void CoreRunner::advanceOnboardings()
             m_core.dispatcher->poke();
             markChanged();
         }
+        // Said once per job and reason, not every second.
+        if (std::string& said = m_onboardWaiting[id]; said != r->waiting) {
+            said = r->waiting;
+            if (!said.empty())
+                Q_EMIT message(QStringLiteral("initial load #%1 waits: %2").arg(id).arg(qs(said)), true);
+        }
         if (r->done) {
             markChanged();
             auto job = onboardingJobs(m_core.ws->db(), {}, id);

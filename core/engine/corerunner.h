@@ -16,6 +16,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -129,6 +130,7 @@ private:
     std::unique_ptr<QObject> m_reconcile; // parent of the reconcile timers
     QTimer* m_alertTimer = nullptr;
     QTimer* m_onboardTimer = nullptr;
+    std::map<std::int64_t, std::string> m_onboardWaiting; // initial load -> why it waits (said once)
     QTimer* m_notifyTimer = nullptr;
     quint16 m_webhookPort = 0;
     bool m_running = false;

@@ -305,10 +305,14 @@ Result<OnboardAdvance> advanceOnboarding(
                 if (s.id == subscriptionId && s.target == row.target)
                     sub = &s;
             const DomainDef* dom = sub ? config.model->domain(sub->domain) : nullptr;
-            if (!dom) { // the subscription left the landscape since the job started: nothing more to send for it
-                ++row.step;
-                row.cursor = 0;
-                continue;
+            if (!dom) {
+                // Not in the configuration this core runs with: a core started before the landscape change (it
+                // applies a new landscape at its next start), or the subscription was removed since. Nothing is
+                // skipped; the job waits.
+                out.waiting = "subscription " + subscriptionId
+                    + " is not in the landscape this core runs with: restart it after a landscape change (or cancel "
+                      "the load if the subscription was removed)";
+                break;
             }
             auto page = store::onboardCandidates(db, sub->domain, row.target, row.cursor, kPage);
             if (!page)

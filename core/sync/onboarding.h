@@ -71,6 +71,7 @@ struct OnboardAdvance
 {
     std::int64_t queued = 0; // deliveries queued by this call
     bool done = false; // the job finished with this call (audited "onboard.done")
+    std::string waiting; // why the job cannot go on with this configuration (it waits; nothing is skipped)
 };
 // Advances a running job (the service's timer, or a test): queues up to `chunk` deliveries while fewer than
 // `window` of the job's deliveries are open, in one transaction. A job whose objects are all queued becomes done
