@@ -63,16 +63,20 @@ Result<qint64> insertOnboardJob(const QSqlDatabase& db, const OnboardJobRow& job
     return q.value(0).toLongLong();
 }
 
-Result<std::vector<OnboardJobRow>> onboardJobs(const QSqlDatabase& db, const std::string& target, qint64 id)
+Result<std::vector<OnboardJobRow>> onboardJobs(
+    const QSqlDatabase& db, const std::string& target, qint64 id, std::optional<qint64> activeOrDoneSince)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT id, target_id, status, reason, created_by, created_at, updated_at, plan, step,"
                              " cursor, queued, skipped, queued_all_at, done_at FROM onboard_job"
-                             " WHERE (? = '' OR target_id = ?) AND (? = 0 OR id = ?) ORDER BY id DESC"));
+                             " WHERE (? = '' OR target_id = ?) AND (? = 0 OR id = ?) AND (? = 0"
+                             " OR status IN ('running','paused') OR coalesce(done_at, 0) >= ?) ORDER BY id DESC"));
     q.addBindValue(qs(target));
     q.addBindValue(qs(target));
     q.addBindValue(QVariant::fromValue<qlonglong>(id));
     q.addBindValue(QVariant::fromValue<qlonglong>(id));
+    q.addBindValue(activeOrDoneSince ? 1 : 0);
+    q.addBindValue(QVariant::fromValue<qlonglong>(activeOrDoneSince.value_or(0)));
     if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("initial loads")));
     std::vector<OnboardJobRow> out;

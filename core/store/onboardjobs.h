@@ -42,8 +42,10 @@ Result<std::vector<OnboardCandidate>> onboardCandidates(
     const QSqlDatabase& db, const std::string& domain, const std::string& target, qint64 afterId, int limit);
 
 Result<qint64> insertOnboardJob(const QSqlDatabase& db, const OnboardJobRow& job);
-// All jobs (newest first), or those of one target, or one job.
-Result<std::vector<OnboardJobRow>> onboardJobs(const QSqlDatabase& db, const std::string& target = {}, qint64 id = 0);
+// All jobs (newest first), or those of one target, or one job; with `activeOrDoneSince` only those running or paused
+// and those done at or after that time (the dashboard, the service: the history is not read).
+Result<std::vector<OnboardJobRow>> onboardJobs(const QSqlDatabase& db, const std::string& target = {}, qint64 id = 0,
+    std::optional<qint64> activeOrDoneSince = std::nullopt);
 // Writes status, step, cursor, queued, skipped, queued_all_at, done_at and updated_at of `job`.
 Result<void> updateOnboardJob(const QSqlDatabase& db, const OnboardJobRow& job);
 Result<void> insertOnboardDelivery(const QSqlDatabase& db, qint64 jobId, qint64 deliveryId);

@@ -12,6 +12,7 @@
 #include "util/timeutil.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace mdsync {
@@ -159,9 +160,9 @@ nlohmann::json OnboardJob::toJson() const
     return j;
 }
 
-Result<std::vector<OnboardJob>> onboardingJobs(const QSqlDatabase& db, const std::string& target, std::int64_t id)
+// Rows with their progress.
+Result<std::vector<OnboardJob>> withProgress(const QSqlDatabase& db, Result<std::vector<store::OnboardJobRow>> rows)
 {
-    auto rows = store::onboardJobs(db, target, id);
     if (!rows)
         return makeError(rows.error());
     std::vector<OnboardJob> out;
@@ -174,9 +175,19 @@ Result<std::vector<OnboardJob>> onboardingJobs(const QSqlDatabase& db, const std
     return out;
 }
 
+Result<std::vector<OnboardJob>> onboardingJobs(const QSqlDatabase& db, const std::string& target, std::int64_t id)
+{
+    return withProgress(db, store::onboardJobs(db, target, id));
+}
+
+Result<std::vector<OnboardJob>> activeOnboardings(const QSqlDatabase& db, TimeMs doneSince)
+{
+    return withProgress(db, store::onboardJobs(db, {}, 0, doneSince));
+}
+
 Result<std::vector<std::int64_t>> runningOnboardings(const QSqlDatabase& db)
 {
-    auto rows = store::onboardJobs(db);
+    auto rows = store::onboardJobs(db, {}, 0, std::numeric_limits<qint64>::max()); // running and paused only
     if (!rows)
         return makeError(rows.error());
     std::vector<std::int64_t> ids;

@@ -66,6 +66,9 @@ Result<OnboardJob> controlOnboarding(
 // Jobs with their progress, newest first (all, one target's, or one).
 Result<std::vector<OnboardJob>> onboardingJobs(
     const QSqlDatabase& db, const std::string& target = {}, std::int64_t id = 0);
+// The jobs running or paused and those done at or after `doneSince`, with their progress (the dashboard): older
+// jobs are not read.
+Result<std::vector<OnboardJob>> activeOnboardings(const QSqlDatabase& db, TimeMs doneSince);
 
 struct OnboardAdvance
 {

@@ -117,13 +117,10 @@ Result<DashboardSnapshot> DashboardView::loadSnapshot(QSqlDatabase& db, TimeMs n
     if (!data)
         return makeError(data.error());
     s.openBySeverity = std::move(data->openBySeverity);
-    auto loads = onboardingJobs(db);
+    auto loads = activeOnboardings(db, now - static_cast<TimeMs>(kWindowMinutes) * metrics::kMinuteMs);
     if (!loads)
         return makeError(loads.error());
-    for (OnboardJob& j : loads.value())
-        if (j.row.status == "running" || j.row.status == "paused"
-            || (j.row.doneAt && *j.row.doneAt >= now - static_cast<TimeMs>(kWindowMinutes) * metrics::kMinuteMs))
-            s.onboardings.push_back(std::move(j));
+    s.onboardings = std::move(loads).value();
     using Sys = read::DashboardData::System;
     const std::vector<Sys>& systems = data->systems;
     const QStringList& subscribed = data->subscribedTargets;
