@@ -630,7 +630,7 @@ int cmdContractTest(const Args& a)
         std::vector<QStringList> rows;
         for (const SubscriptionDef& s : landscape->subscriptions()) {
             const bool mapped = contracts->find(s.domain, s.target, s.contractVersion) != nullptr;
-            rows.push_back({ q(s.id), q(s.domain + "->" + s.target + " v" + s.contractVersion),
+            rows.push_back({ q(s.id), q(contractName(s.domain, s.target, s.contractVersion)),
                 mapped ? QStringLiteral("contract") : QStringLiteral("generic (no contract yet)") });
         }
         printTable({ QStringLiteral("SUBSCRIPTION"), QStringLiteral("CONTRACT"), QStringLiteral("MAPPING") }, rows);

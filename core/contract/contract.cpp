@@ -289,6 +289,13 @@ Result<MappedPayload> Contract::map(const std::string& key, const json& state, c
     return result;
 }
 
+std::string contractName(std::string_view domain, std::string_view target, std::string_view version)
+{
+    std::string name(domain);
+    name.append("->").append(target).append(" v").append(version);
+    return name;
+}
+
 // Whether a subscription of the landscape sends `domain` to `target` (a contract is used only then).
 static bool subscribes(const Landscape& landscape, const std::string& domain, const std::string& target)
 {
@@ -343,7 +350,7 @@ Result<ContractSet> ContractSet::fromJson(
             else
                 k.tolerance = t->get<double>();
         }
-        const std::string id = k.domain + "->" + k.target + " v" + k.version;
+        const std::string id = contractName(k.domain, k.target, k.version);
         if (!ids.insert(id).second)
             l.error(path, "a second contract " + id);
         const json fields = c.value("fields", json::array());
@@ -406,11 +413,7 @@ Result<ContractSet> ContractSet::builtin(const CanonicalModel& model, const Land
                 const auto target = c["target"].get<std::string>();
                 if (!subscribes(landscape, domain, target)) {
                     const json version = c.value("version", json());
-                    std::string id = domain;
-                    id.append("->").append(target).append(" v");
-                    if (version.is_string())
-                        id += version.get<std::string>();
-                    dropped.insert(std::move(id));
+                    dropped.insert(contractName(domain, target, version.is_string() ? version.get<std::string>() : ""));
                     continue;
                 }
             }
@@ -444,7 +447,7 @@ std::vector<ContractTestResult> ContractSet::runTests(const UnitRegistry& units)
         ContractTestResult r { s.contract, s.name, false, {} };
         const Contract* c = nullptr;
         for (const Contract& k : m_contracts)
-            if (k.domain + "->" + k.target + " v" + k.version == s.contract)
+            if (contractName(k.domain, k.target, k.version) == s.contract)
                 c = &k;
         if (!c) {
             r.differences.emplace_back("no such contract");

@@ -51,6 +51,9 @@ struct MappedPayload
     std::vector<MappingIssue> warnings; // lossy issues passed under on_loss = "warn"
 };
 
+// The name of a contract as documents and messages write it: "item->WMS-P100 v1".
+std::string contractName(std::string_view domain, std::string_view target, std::string_view version);
+
 // A versioned mapping canonical -> target payload for one (domain, target).
 class Contract
 {

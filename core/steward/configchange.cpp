@@ -245,7 +245,7 @@ void modelSummary(const json& before, const json& after, std::vector<std::string
 
 std::string contractId(const json& c)
 {
-    return stringOf(c, "domain") + "->" + stringOf(c, "target") + " v" + stringOf(c, "version");
+    return contractName(stringOf(c, "domain"), stringOf(c, "target"), stringOf(c, "version"));
 }
 
 // The mapping of one target field, by its name.
