@@ -200,6 +200,8 @@ int cmdDecideChange(const Args& a)
         out() << ": " << q(p->kind) << " version " << q(p->version) << " (#" << p->versionId << ") in force from "
               << q(formatRfc3339(p->effectiveAt.value_or(0)));
     out() << '\n';
+    for (const std::string& line : p->initialLoads)
+        out() << "  " << q(line) << '\n';
     return Ok;
 }
 

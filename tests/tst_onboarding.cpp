@@ -9,11 +9,15 @@
 #include "workspacefixture.h"
 
 #include "demo/simulatedsystem.h"
+#include "engine/corerunner.h"
+#include "engine/embeddedcore.h"
 #include "steward/configchange.h"
+#include "steward/steward.h"
 #include "sync/dispatcher.h"
 #include "sync/onboarding.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <functional>
@@ -65,8 +69,8 @@ private Q_SLOTS:
         // A proposal that adds the subscriptions says how to send the current state.
         const auto summary = configChangeSummary("landscape", before, cfg->landscape->document());
         QVERIFY2(std::ranges::find(summary,
-                     std::string("after approval LIMS gets only new changes; `mdsyncctl onboard --target LIMS "
-                                 "--dry-run` counts the objects an initial load would send it"))
+                     std::string("when in force LIMS gets an initial load of the objects it does not have; "
+                                 "`mdsyncctl onboard --target LIMS --dry-run` counts them"))
                 != summary.end(),
             qPrintable(dumped(summary)));
         MDSYNC_REQUIRE_OK(plan, planOnboarding(tw.ws(), cfg.value(), "LIMS"));
@@ -119,6 +123,144 @@ private Q_SLOTS:
         QCOMPARE(count(tw.db(), QStringLiteral("lineage_event"), QStringLiteral("kind = 'initial_load'")), 7);
         QCOMPARE(count(tw.db(), QStringLiteral("audit_log"), QStringLiteral("action LIKE 'onboard.%'")), 3);
         QVERIFY(AuditLog(tw.db()).verify().ok);
+    }
+
+    // docs/GOVERNANCE.md "Hot configuration": `mdsyncctl run` keeps running while admins change the model and the
+    // landscape; each version is applied between batches when it falls due, without a restart, and a landscape that
+    // adds a target starts its initial load.
+    void runningCoreAppliesApprovedModelAndLandscape()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const QString team = tw.makeTeam("ada", { { "abe", Role::Admin } });
+        QVERIFY2(team.isEmpty(), qPrintable(team));
+        std::vector<std::string> events;
+        for (int i = 0; i < 30; ++i)
+            events.push_back(item(itemKey(i), "Valve body " + std::to_string(i)));
+        events.push_back(bom("BOM-1", itemKey(0), { itemKey(1), itemKey(2) }));
+        MDSYNC_REQUIRE_OK(ingested, tw.ingest(events));
+        const nlohmann::json modelDoc = tw.config().model->document();
+        nlohmann::json landscapeDoc = tw.config().landscape->document();
+
+        // The lab's system, on loopback; the landscape proposal gives its address.
+        MDSYNC_REQUIRE_OK(limsConfig, SimulatedConfig::fromJson({ { "id", "LIMS" } }));
+        SimulatedSystem lims(limsConfig.value());
+        MDSYNC_REQUIRE_OK(port, lims.start());
+        landscapeDoc["version"] = "2026.12-lims";
+        landscapeDoc["systems"].push_back({ { "id", "LIMS" }, { "name", "Lab system" }, { "kind", "QMS" },
+            { "plants", nlohmann::json::array() }, { "max_concurrency", 4 },
+            { "connector",
+                { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(port.value()) },
+                    { "timeout_ms", 5000 } } } });
+        for (const char* domain : { "bom", "item" })
+            landscapeDoc["subscriptions"].push_back({ { "domain", domain }, { "target", "LIMS" },
+                { "pattern", "event" }, { "sla_minutes", 120 }, { "criticality", "medium" } });
+
+        // The core runs as ada (on PostgreSQL her login: a shared workspace's service or her GUI).
+        const QString location = tw.locationAs("ada");
+        if (!testBackendIsPostgres())
+            tw.close(); // the core becomes the file's one writer
+        MDSYNC_REQUIRE_OK(core, openEmbeddedCore(location, DispatcherOptions {}, true));
+        EmbeddedCore& c = *core.value();
+        CoreRunnerOptions o;
+        o.reconcileSchedule = false;
+        o.alertIntervalMs = 0;
+        o.configCheckMs = 100;
+        o.onboardIntervalMs = 100;
+        CoreRunner runner(c, o);
+        QStringList said;
+        connect(&runner, &CoreRunner::message, this, [&](const QString& line, bool) { said << line; });
+        MDSYNC_REQUIRE_OK(started, runner.start());
+        // Admins act in their own sessions on PostgreSQL; on SQLite through the core (the file's one writer), as in
+        // the GUI.
+        Workspace& ada = testBackendIsPostgres() ? tw.as("ada") : *c.ws;
+        Workspace& abe = testBackendIsPostgres() ? tw.as("abe") : *c.ws;
+        auto ingestNow = [&](const std::string& line) {
+            IngestOptions io;
+            io.actor = "ada";
+            io.sourceName = QStringLiteral("test");
+            auto r = c.pipeline->ingestLines({ line }, io);
+            c.dispatcher->poke();
+            return r;
+        };
+
+        // The model: items get a coating. Before the version is in force an event with one is refused...
+        nlohmann::json coated = releasedItem("Coated valve", { "P100" });
+        coated["coating"] = "zinc-nickel";
+        MDSYNC_REQUIRE_OK(refused, ingestNow(mdsync::test::event("PLM", "item", "COAT-1", coated)));
+        QCOMPARE(refused->accepted, 0);
+        nlohmann::json newModel = modelDoc;
+        newModel["version"] = "2026.12-coating";
+        newModel["domains"]["item"]["attributes"]["coating"]
+            = { { "type", "string" }, { "group", "engineering" }, { "label", "Coating" }, { "max_length", 40 } };
+        MDSYNC_REQUIRE_OK(mp, propose(ada, "ada", "model", newModel.dump(), "coating", "surface spec", std::nullopt));
+        MDSYNC_REQUIRE_OK(ma, approveChange(abe, "abe", mp->id, "needed by QA"));
+        // ...and after it, without a restart, accepted.
+        QTRY_VERIFY_WITH_TIMEOUT(c.config.modelVersionId == ma->versionId, 10000);
+        QVERIFY2(said.filter(QStringLiteral("model 2026.12-coating (#%1) in force").arg(ma->versionId)).size() == 1,
+            qPrintable(said.join(QLatin1Char('\n'))));
+        MDSYNC_REQUIRE_OK(accepted, ingestNow(mdsync::test::event("PLM", "item", "COAT-1", coated)));
+        QCOMPARE(accepted->accepted, 1);
+
+        // The landscape: LIMS joins. The approval starts its initial load; the running core connects LIMS and sends
+        // it every object, and the changes made from then on.
+        MDSYNC_REQUIRE_OK(
+            lp, propose(ada, "ada", "landscape", landscapeDoc.dump(), "LIMS", "lab go-live", std::nullopt));
+        MDSYNC_REQUIRE_OK(la, approveChange(abe, "abe", lp->id, "lab ready"));
+        QCOMPARE(la->initialLoads.size(), size_t { 1 });
+        QVERIFY2(la->initialLoads.front().starts_with("LIMS: initial load #"), la->initialLoads.front().c_str());
+        QVERIFY2(la->initialLoads.front().find("(32 objects;") != std::string::npos, la->initialLoads.front().c_str());
+        QTRY_VERIFY_WITH_TIMEOUT(c.config.landscapeVersionId == la->versionId, 10000);
+        QVERIFY2(said.contains(QStringLiteral("LIMS: connected (landscape 2026.12-lims)")),
+            qPrintable(said.join(QLatin1Char('\n'))));
+        MDSYNC_REQUIRE_OK(later, ingestNow(item("RM-LATER", "Gasket added after the go-live")));
+        QCOMPARE(later->accepted, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(lims.totalApplied(), qint64 { 33 }, 60000);
+        for (int i = 0; i < 30; ++i)
+            QCOMPARE(lims.appliedCount(QStringLiteral("item"), QString::fromStdString(itemKey(i))), 1);
+        QCOMPARE(lims.appliedCount(QStringLiteral("item"), QStringLiteral("COAT-1")), 1);
+        QCOMPARE(lims.appliedCount(QStringLiteral("item"), QStringLiteral("RM-LATER")), 1);
+        QCOMPARE(lims.appliedCount(QStringLiteral("bom"), QStringLiteral("BOM-1")), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            said.filter(QStringLiteral("initial load #")).filter(QStringLiteral(" done: 32 acknowledged")).size() == 1,
+            20000);
+        // The steward's commands use the new configuration too: the contracts know the new subscriptions.
+        QVERIFY(std::ranges::any_of(
+            c.config.contracts->generic(), [](const GenericContract& g) { return g.subscription == "item->LIMS"; }));
+
+        // A future-dated landscape adds a second lab. The approval starts nothing; the running core applies the
+        // version when it falls due, connects the lab and starts its initial load.
+        MDSYNC_REQUIRE_OK(lab2Config, SimulatedConfig::fromJson({ { "id", "LAB2" } }));
+        SimulatedSystem lab2(lab2Config.value());
+        MDSYNC_REQUIRE_OK(port2, lab2.start());
+        landscapeDoc["version"] = "2026.12-lab2";
+        landscapeDoc["systems"].push_back({ { "id", "LAB2" }, { "name", "Second lab" }, { "kind", "QMS" },
+            { "plants", nlohmann::json::array() }, { "max_concurrency", 4 },
+            { "connector",
+                { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(port2.value()) },
+                    { "timeout_ms", 5000 } } } });
+        landscapeDoc["subscriptions"].push_back({ { "domain", "item" }, { "target", "LAB2" }, { "pattern", "event" },
+            { "sla_minutes", 120 }, { "criticality", "medium" } });
+        MDSYNC_REQUIRE_OK(
+            fp, propose(ada, "ada", "landscape", landscapeDoc.dump(), "LAB2", "second lab", nowMs() + 1500));
+        MDSYNC_REQUIRE_OK(fa, approveChange(abe, "abe", fp->id, "from the next shift"));
+        QVERIFY(fa->initialLoads.empty());
+        QCOMPARE(c.config.landscapeVersionId, la->versionId); // not yet
+        QTRY_VERIFY_WITH_TIMEOUT(c.config.landscapeVersionId == fa->versionId, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(lab2.totalApplied(), qint64 { 32 }, 60000); // every item, once
+        QVERIFY2(said.filter(QStringLiteral("LAB2: initial load #")).filter(QStringLiteral("(32 objects;")).size() == 1,
+            qPrintable(said.join(QLatin1Char('\n'))));
+        MDSYNC_REQUIRE_OK(stopped, runner.stop());
+        QCOMPARE(c.dispatcher->stats().configReloads, 2);
+        QVERIFY(AuditLog(c.ws->db()).verify().ok);
+        // LIMS's load was started once, by the approval, on behalf of the approving admin; LAB2's by the core when
+        // the version fell due (on PostgreSQL under the core's login), and the projections were written then.
+        QCOMPARE(count(c.ws->db(), QStringLiteral("audit_log"),
+                     QStringLiteral("action = 'onboard.start' AND actor = 'abe'")),
+            testBackendIsPostgres() ? 1 : 2);
+        QCOMPARE(count(c.ws->db(), QStringLiteral("audit_log"), QStringLiteral("action = 'onboard.start'")), 2);
+        QCOMPARE(count(c.ws->db(), QStringLiteral("audit_log"), QStringLiteral("action = 'config.activate'")), 1);
+        QCOMPARE(count(c.ws->db(), QStringLiteral("subscription"), QStringLiteral("target_id = 'LAB2'")), 1);
     }
 
     void initialLoadSurvivesACrash()

@@ -265,15 +265,26 @@ Result<qint64> installContractsInTransaction(
     return id;
 }
 
-Result<qint64> contractsVersionAt(Workspace& ws, TimeMs at)
+Result<ConfigVersionIds> configVersionsAt(Workspace& ws, TimeMs at)
 {
     QSqlQuery q(ws.db());
-    q.prepare(QStringLiteral("SELECT id FROM config_version WHERE kind = 'contracts' AND effective_at <= ?"
+    q.prepare(QStringLiteral("SELECT id FROM config_version WHERE kind = ? AND effective_at <= ?"
                              " ORDER BY effective_at DESC, id DESC LIMIT 1"));
-    q.addBindValue(QVariant::fromValue<qlonglong>(at));
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("contracts in force")));
-    return q.next() ? q.value(0).toLongLong() : qint64 { 0 };
+    ConfigVersionIds ids;
+    for (auto [kind, id] : { std::pair { "model", &ids.model }, std::pair { "landscape", &ids.landscape },
+             std::pair { "contracts", &ids.contracts } }) {
+        q.bindValue(0, QString::fromLatin1(kind));
+        q.bindValue(1, QVariant::fromValue<qlonglong>(at));
+        if (!q.exec())
+            return makeError(sqlError(q, QStringLiteral("configuration versions in force")));
+        *id = q.next() ? q.value(0).toLongLong() : qint64 { 0 };
+    }
+    return ids;
+}
+
+ConfigVersionIds versionIds(const ActiveConfig& config)
+{
+    return { config.modelVersionId, config.landscapeVersionId, config.contractsVersionId };
 }
 
 Result<ActiveConfig> loadActiveConfig(Workspace& ws)

@@ -44,9 +44,17 @@ Result<void> installConfigInTransaction(Workspace& ws, const CanonicalModel& mod
 Result<qint64> installContractsInTransaction(
     Workspace& ws, const ContractSet& contracts, const QString& origin, const std::string& actor, TimeMs effectiveAt);
 
-// The id of the contracts version in force at `at` (0: none stored). A running dispatcher compares it between
-// batches to pick up a version that became due.
-Result<qint64> contractsVersionAt(Workspace& ws, TimeMs at);
+// The ids of the versions in force at `at`, per kind (0: none stored). A running core compares them with the ones it
+// runs with to pick up a version that became due (CoreRunner, docs/GOVERNANCE.md "Hot configuration").
+struct ConfigVersionIds
+{
+    qint64 model = 0;
+    qint64 landscape = 0;
+    qint64 contracts = 0;
+    bool operator==(const ConfigVersionIds&) const = default;
+};
+Result<ConfigVersionIds> configVersionsAt(Workspace& ws, TimeMs at);
+ConfigVersionIds versionIds(const ActiveConfig& config);
 
 // Loads and re-validates the configuration in force now. On a read-write workspace it also rewrites the
 // projections when a future-dated version has become due since they were written (audited as

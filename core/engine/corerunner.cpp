@@ -6,6 +6,8 @@
 #include "metrics/alertnotifier.h"
 #include "metrics/alerts.h"
 #include "policy/landscape.h"
+#include "steward/configchange.h"
+#include "steward/steward.h"
 #include "store/dispatcherlease.h"
 #include "store/workspace.h"
 #include "store/workspaceuri.h"
@@ -32,13 +34,10 @@ CoreRunner::CoreRunner(EmbeddedCore& core, CoreRunnerOptions options, QObject* p
         m_failed = true;
         Q_EMIT storageFailed(m);
     });
-    connect(m_core.dispatcher.get(), &Dispatcher::contractsChanged, this, [this](qint64 id, const QString& version) {
-        m_core.config.contracts = m_core.dispatcher->contracts();
-        m_core.config.contractsVersionId = id;
-        Q_EMIT message(QStringLiteral("contracts version %1 (#%2) is in force: deliveries are mapped with it from now")
-                           .arg(version)
-                           .arg(id),
-            false);
+    connect(m_core.dispatcher.get(), &Dispatcher::contractsChanged, this, [this] {
+        // The dispatcher took a contracts version between its batches; the rest of the core follows (after the
+        // dispatcher's tick, which emitted this).
+        QMetaObject::invokeMethod(this, &CoreRunner::applyDueConfig, Qt::QueuedConnection);
     });
     connect(m_core.dispatcher.get(), &Dispatcher::contractsRefused, this, [this](qint64 id, const QString& reason) {
         Q_EMIT message(
@@ -140,8 +139,103 @@ Result<void> CoreRunner::start()
     }
     if (m_o.reconcileSchedule)
         startReconcileSchedule();
+    if (m_o.configCheckMs > 0) {
+        m_configTimer = new QTimer(this);
+        m_configTimer->setInterval(m_o.configCheckMs);
+        connect(m_configTimer, &QTimer::timeout, this, &CoreRunner::applyDueConfig);
+        m_configTimer->start();
+    }
+    // A future-dated landscape version that came into force while no core ran gets its initial loads now.
+    if (isActiveInstance())
+        startDueInitialLoads();
     markChanged();
     return {};
+}
+
+void CoreRunner::startDueInitialLoads()
+{
+    auto lines = startInitialLoads(*m_core.ws, m_core.config, InitialLoadTrigger::FellDue);
+    if (!lines) {
+        Q_EMIT message(QStringLiteral("initial loads of the landscape in force: ") + lines.error(), true);
+        return;
+    }
+    for (const std::string& line : lines.value())
+        Q_EMIT message(qs(line), false);
+    if (!lines->empty())
+        advanceOnboardings();
+}
+
+void CoreRunner::applyDueConfig()
+{
+    if (!m_running || m_core.busy > 0)
+        return; // a command or reconciliation waits in a nested event loop: the next check applies it
+    auto due = configVersionsAt(*m_core.ws, nowMs());
+    if (!due) {
+        Q_EMIT message(QStringLiteral("configuration in force: ") + due.error(), true);
+        return;
+    }
+    const ConfigVersionIds running = versionIds(m_core.config);
+    if (due.value() == running)
+        return;
+    const std::pair<std::int64_t, std::int64_t> modelAndLandscape { due->model, due->landscape };
+    if (m_configRefused == modelAndLandscape && due->contracts == running.contracts)
+        return; // said already; a newer version is tried again
+    // Read-write: a version that became due gets its projections written here (audited "config.activate").
+    auto cfg = loadActiveConfig(*m_core.ws);
+    if (!cfg) {
+        m_configRefused = modelAndLandscape;
+        Q_EMIT message(QStringLiteral("the configuration that fell due is not used (the core keeps running with the "
+                                      "one it has until this is fixed): ")
+                + cfg.error(),
+            true);
+        return;
+    }
+    m_configRefused.reset();
+    const ActiveConfig before = m_core.config;
+    m_core.replacedConfigs.push_back(before);
+    m_core.config = cfg.value();
+    m_core.generic = m_core.config.contracts->generic();
+    m_core.pipeline->setConfig(m_core.config);
+    m_core.dispatcher->applyConfig(m_core.config);
+    m_core.steward->configChanged();
+
+    QStringList what;
+    if (before.modelVersionId != m_core.config.modelVersionId)
+        what << QStringLiteral("model %1 (#%2)")
+                    .arg(qs(m_core.config.model->version()))
+                    .arg(m_core.config.modelVersionId);
+    const bool landscapeChanged = before.landscapeVersionId != m_core.config.landscapeVersionId;
+    if (landscapeChanged)
+        what << QStringLiteral("landscape %1 (#%2)")
+                    .arg(qs(m_core.config.landscape->version()))
+                    .arg(m_core.config.landscapeVersionId);
+    if (before.contractsVersionId != m_core.config.contractsVersionId)
+        what << QStringLiteral("contracts %1 (#%2)")
+                    .arg(qs(m_core.config.contracts->version()))
+                    .arg(m_core.config.contractsVersionId);
+    Q_EMIT message(QStringLiteral("%1 in force: events are validated and deliveries picked and mapped with it from "
+                                  "now (no restart)")
+                       .arg(what.join(QStringLiteral(", "))),
+        false);
+    if (landscapeChanged) {
+        if (!m_core.path.isEmpty()) {
+            const size_t notes = m_core.notes.size();
+            for (const std::string& id : connectLandscape(m_core, before.landscape.get()))
+                Q_EMIT message(
+                    QStringLiteral("%1: connected (landscape %2)").arg(qs(id), qs(m_core.config.landscape->version())),
+                    false);
+            for (size_t i = notes; i < m_core.notes.size(); ++i)
+                Q_EMIT message(m_core.notes[i], true);
+        }
+        if (m_o.reconcileSchedule) {
+            m_reconcile.reset();
+            startReconcileSchedule();
+        }
+        if (isActiveInstance())
+            startDueInitialLoads();
+    }
+    m_core.dispatcher->poke();
+    markChanged();
 }
 
 void CoreRunner::advanceOnboardings()
@@ -206,6 +300,8 @@ Result<void> CoreRunner::stop()
     }
     delete m_onboardTimer;
     m_onboardTimer = nullptr;
+    delete m_configTimer;
+    m_configTimer = nullptr;
     m_reconcile.reset();
     m_notifyTimer->stop();
     Dispatcher& d = *m_core.dispatcher;
@@ -421,6 +517,7 @@ void CoreRunner::startReconcileSchedule()
             if (*busy || !isActiveInstance())
                 return; // the previous run still waits for its read-back (or a standby): skipped, the next comes
             *busy = true;
+            const EmbeddedCore::BusyScope coreBusy(m_core); // waits for the read-back in a nested event loop
             ReconcileOptions o;
             o.target = target;
             o.domain = domain;

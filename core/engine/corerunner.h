@@ -52,6 +52,9 @@ struct CoreRunnerOptions
     int reconcileMinuteMs = 60 * 1000; // milliseconds per reconcile minute (tests shorten it)
     int alertIntervalMs = 30 * 1000; // alert rules are evaluated this often (docs/METRICS.md); 0 = never
     int onboardIntervalMs = 1000; // running initial loads queue their next chunk this often (docs/ONBOARDING.md)
+    // A model, landscape or contracts version that fell due is applied this often (docs/GOVERNANCE.md "Hot
+    // configuration"); 0 = only at start.
+    int configCheckMs = 1000;
     int notifyIntervalMs = 250; // changed() at most this often
     int drainTimeoutMs = 5000; // at stop: how long calls in flight may take to finish
     // PostgreSQL (DispatchMode::Auto): how often a standby tries to take the dispatcher lease, and how often the
@@ -98,6 +101,10 @@ public:
     // Queues the next chunk of every running initial load (also done every onboardIntervalMs; the active instance
     // only).
     void advanceOnboardings();
+    // Applies the configuration versions in force now when they differ from those the core runs with (also done
+    // every configCheckMs): the ingest pipeline, the steward, the dispatcher and the connectors use them from the
+    // next batch or command on. Deferred while a command or reconciliation runs (EmbeddedCore::busy).
+    void applyDueConfig();
 
 Q_SIGNALS:
     // The workspace changed (ingress, outcomes, markChanged); throttled to notifyIntervalMs.
@@ -112,6 +119,7 @@ Q_SIGNALS:
 
 private:
     void startReconcileSchedule();
+    void startDueInitialLoads(); // of a landscape version that fell due (steward/configchange.h startInitialLoads)
     void announce();
     Result<void> startDispatching(); // SQLite, or the lease held
     void enterStandby(); // PostgreSQL: wait for the lease
@@ -130,6 +138,8 @@ private:
     std::unique_ptr<QObject> m_reconcile; // parent of the reconcile timers
     QTimer* m_alertTimer = nullptr;
     QTimer* m_onboardTimer = nullptr;
+    QTimer* m_configTimer = nullptr;
+    std::optional<std::pair<std::int64_t, std::int64_t>> m_configRefused; // (model, landscape) ids said once
     std::map<std::int64_t, std::string> m_onboardWaiting; // initial load -> why it waits (said once)
     QTimer* m_notifyTimer = nullptr;
     quint16 m_webhookPort = 0;

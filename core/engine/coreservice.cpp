@@ -191,7 +191,10 @@ void CoreService::execute(quint64 id, const CoreCommand& command, const std::sha
             Q_EMIT commandProgress(id, done, total, text);
         },
         cancel);
-    auto r = command(ctx);
+    Result<nlohmann::json> r = [&] {
+        const EmbeddedCore::BusyScope busy(*m_core); // a configuration version is applied after the command
+        return command(ctx);
+    }();
     m_core->dispatcher->poke();
     m_runner->markChanged();
     if (r)

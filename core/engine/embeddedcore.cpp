@@ -127,8 +127,65 @@ EmbeddedCore::~EmbeddedCore()
     steward.reset();
     dispatcher.reset();
     connectors.clear();
+    replacedConnectors.clear();
     pipeline.reset();
     ws.reset();
+}
+
+std::vector<std::string> connectLandscape(EmbeddedCore& core, const Landscape* previous)
+{
+    std::vector<std::string> connected;
+    std::set<std::string> targets;
+    for (const SubscriptionDef& s : core.config.landscape->subscriptions())
+        targets.insert(s.target);
+    // A demo workspace's targets are the simulated systems `mdsyncctl simulate` serves, while it runs.
+    const bool demo = core.ws->meta(QStringLiteral("demo")) == QLatin1String("1");
+    std::optional<SimulatedEndpoints> simulated;
+    bool stale = false;
+    if (demo) {
+        auto sim = SimulatedEndpoints::read(core.path, &stale);
+        if (!sim)
+            core.notes.push_back(sim.error());
+        else
+            simulated = std::move(sim).value();
+        if (simulated)
+            core.simulatedBy = simulated->pid;
+    }
+    bool unserved = false;
+    for (const SystemDef& landscapeSys : core.config.landscape->systems()) {
+        if (!targets.contains(landscapeSys.id))
+            continue;
+        if (core.connectors.contains(landscapeSys.id)) {
+            // Connected already: kept unless the new landscape changed its connector settings.
+            const SystemDef* before = previous ? previous->system(landscapeSys.id) : nullptr;
+            if (!before || before->connector == landscapeSys.connector)
+                continue;
+        }
+        auto sys = connectableSystem(landscapeSys, simulated);
+        if (!sys) {
+            core.notes.push_back(QStringLiteral("%1: not connected (%2; its deliveries stay queued)")
+                                     .arg(qs(landscapeSys.id), sys.error()));
+            unserved = true;
+            continue;
+        }
+        auto c = createConnector(sys.value());
+        if (!c) {
+            core.notes.push_back(QStringLiteral("%1: not connected: %2").arg(qs(landscapeSys.id), c.error()));
+            continue;
+        }
+        core.dispatcher->setConnector(landscapeSys.id, c.value().get());
+        if (auto old = core.connectors.find(landscapeSys.id); old != core.connectors.end())
+            core.replacedConnectors.push_back(std::move(old->second)); // its calls in flight still finish
+        core.connectors[landscapeSys.id] = std::move(c).value();
+        connected.push_back(landscapeSys.id);
+    }
+    if (demo && unserved)
+        core.notes.push_back(stale ? QStringLiteral("the 'mdsyncctl simulate' that served this demo workspace's "
+                                                    "targets has stopped: start it again")
+                                   : QStringLiteral("'mdsyncctl simulate --workspace %1' serves this demo workspace's "
+                                                    "targets (the demo's simulated systems) until stopped")
+                                         .arg(core.path));
+    return connected;
 }
 
 Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
@@ -150,47 +207,8 @@ Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
         = std::make_unique<Dispatcher>(*core->ws, core->config, *core->config.contracts, std::move(options));
     if (!connectFromLandscape)
         return core;
-    std::set<std::string> targets;
-    for (const SubscriptionDef& s : core->config.landscape->subscriptions())
-        targets.insert(s.target);
-    // A demo workspace's targets are the simulated systems `mdsyncctl simulate` serves, while it runs.
-    const bool demo = core->ws->meta(QStringLiteral("demo")) == QLatin1String("1");
-    std::optional<SimulatedEndpoints> simulated;
-    bool stale = false;
-    if (demo) {
-        auto sim = SimulatedEndpoints::read(path, &stale);
-        if (!sim)
-            core->notes.push_back(sim.error());
-        else
-            simulated = std::move(sim).value();
-        if (simulated)
-            core->simulatedBy = simulated->pid;
-    }
-    bool unserved = false;
-    for (const SystemDef& landscapeSys : core->config.landscape->systems()) {
-        if (!targets.contains(landscapeSys.id))
-            continue;
-        auto sys = connectableSystem(landscapeSys, simulated);
-        if (!sys) {
-            core->notes.push_back(QStringLiteral("%1: not connected (%2; its deliveries stay queued)")
-                                      .arg(qs(landscapeSys.id), sys.error()));
-            unserved = true;
-            continue;
-        }
-        auto c = createConnector(sys.value());
-        if (!c) {
-            core->notes.push_back(QStringLiteral("%1: not connected: %2").arg(qs(landscapeSys.id), c.error()));
-            continue;
-        }
-        core->dispatcher->setConnector(landscapeSys.id, c.value().get());
-        core->connectors[landscapeSys.id] = std::move(c).value();
-    }
-    if (demo && unserved)
-        core->notes.push_back(stale ? QStringLiteral("the 'mdsyncctl simulate' that served this demo workspace's "
-                                                     "targets has stopped: start it again")
-                                    : QStringLiteral("'mdsyncctl simulate --workspace %1' serves this demo workspace's "
-                                                     "targets (the demo's simulated systems) until stopped")
-                                          .arg(path));
+    core->path = path;
+    connectLandscape(*core, nullptr);
     return core;
 }
 

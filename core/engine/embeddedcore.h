@@ -47,6 +47,28 @@ struct EmbeddedCore
     std::vector<QString> notes; // targets left unconnected, and why (on a demo workspace: what serves them)
     std::int64_t simulatedBy = 0; // a demo workspace's targets served by `mdsyncctl simulate` (its pid), or 0
     std::vector<GenericContract> generic; // subscriptions without a contract: the canonical payload passes through
+    QString path; // the workspace location, when its targets are connected from the landscape (else empty)
+    // Connectors a landscape version replaced while the core ran (new connector settings): their calls in flight
+    // still finish. Destroyed with the core.
+    std::vector<std::unique_ptr<Connector>> replacedConnectors;
+    // Configurations replaced while the core ran (CoreRunner): what was built from them (a steward's replay, a
+    // reconciliation's contracts) may still refer to them.
+    std::vector<ActiveConfig> replacedConfigs;
+    // > 0 while a command or a reconciliation runs on the core's thread (it may wait in a nested event loop): a
+    // configuration version that falls due meanwhile is applied after it (CoreRunner).
+    int busy = 0;
+    struct BusyScope
+    {
+        explicit BusyScope(EmbeddedCore& c)
+            : core(c)
+        {
+            ++core.busy;
+        }
+        ~BusyScope() { --core.busy; }
+        BusyScope(const BusyScope&) = delete;
+        BusyScope& operator=(const BusyScope&) = delete;
+        EmbeddedCore& core;
+    };
 
     EmbeddedCore();
     ~EmbeddedCore();
@@ -58,6 +80,12 @@ struct EmbeddedCore
 // subscribed system the landscape describes (placeholder addresses are left unconnected, with a note).
 Result<std::unique_ptr<EmbeddedCore>> openEmbeddedCore(
     const QString& path, DispatcherOptions options, bool connectFromLandscape);
+
+// Connects every subscribed system of core.config's landscape that has no connector yet, or whose connector settings
+// differ from those in `previous` (the landscape it replaces; null at start): the connector it replaces is kept in
+// replacedConnectors. Placeholder addresses are left unconnected, with a note in core.notes. Returns the systems
+// connected by this call.
+std::vector<std::string> connectLandscape(EmbeddedCore& core, const Landscape* previous);
 
 // Dispatcher options of the live demo (short backoffs so that the story moves within minutes).
 DispatcherOptions demoDispatcherOptions(std::uint32_t seed);

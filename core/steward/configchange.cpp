@@ -9,6 +9,7 @@
 #include "store/readqueries.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
+#include "sync/onboarding.h"
 #include "util/qtext.h"
 #include "util/text.h"
 
@@ -163,15 +164,16 @@ void landscapeSummary(const json& before, const json& after, std::vector<std::st
     const auto subsBefore = byKey(before, "subscriptions", subId);
     const auto subsAfter = byKey(after, "subscriptions", subId);
     compareMaps(subsBefore, subsAfter, "subscription ", lines);
-    // A new subscription gets the changes made after it; the current state takes an initial load.
+    // A new subscription (or a wider filter) gets the current state by an initial load when the version takes
+    // effect (startInitialLoads).
     std::set<std::string> newTargets;
     for (const auto& [id, s] : subsAfter)
         if (!subsBefore.contains(id))
             newTargets.insert(stringOf(s, "target"));
     for (const std::string& t : newTargets) {
-        std::string line = "after approval " + t;
-        line.append(" gets only new changes; `mdsyncctl onboard --target ").append(t);
-        line.append(" --dry-run` counts the objects an initial load would send it");
+        std::string line = "when in force " + t;
+        line.append(" gets an initial load of the objects it does not have; `mdsyncctl onboard --target ").append(t);
+        line.append(" --dry-run` counts them");
         lines.push_back(std::move(line));
     }
     compareMaps(
@@ -566,6 +568,8 @@ nlohmann::json ConfigProposal::toJson(bool withDocument) const
         { "base_version_id", baseVersionId }, { "base_version", baseVersion },
         { "version_id", versionId ? json(versionId) : json(nullptr) }, { "version", version },
         { "content_hash", contentHash }, { "summary", summary }, { "diff", ops } };
+    if (!initialLoads.empty())
+        j["initial_loads"] = initialLoads;
     if (withDocument)
         j["document"] = json::parse(document, nullptr, false);
     return j;
@@ -853,7 +857,107 @@ Result<ConfigProposal> approveChange(
     p.decisionReason = reason;
     p.effectiveAt = installed->effectiveAt;
     p.versionId = installed->id;
+    if (p.kind == "landscape" && installed->effectiveAt <= nowMs()) {
+        // The subscriptions it adds or widens get the current state of what they now match.
+        auto inForce = loadConfigAt(ws, nowMs());
+        auto loads = inForce ? startInitialLoads(ws, inForce.value(), InitialLoadTrigger::Approval)
+                             : Result<std::vector<std::string>>(makeError(inForce.error()));
+        if (loads)
+            p.initialLoads = std::move(loads).value();
+        else // approved all the same: `mdsyncctl onboard` starts the load
+            p.initialLoads.push_back("no initial load was started: " + loads.error().toStdString());
+    }
     return p;
+}
+
+namespace {
+
+// A filter list (plants, lifecycle states; empty = all) that lets more through than before.
+bool widens(const std::vector<std::string>& before, const std::vector<std::string>& after)
+{
+    if (after.empty())
+        return !before.empty();
+    return std::ranges::any_of(
+        after, [&](const std::string& v) { return std::ranges::find(before, v) == before.end(); });
+}
+
+} // namespace
+
+Result<std::vector<std::string>> startInitialLoads(
+    Workspace& ws, const ActiveConfig& config, InitialLoadTrigger trigger)
+{
+    QSqlDatabase db = ws.db();
+    auto version = versionById(db, config.landscapeVersionId);
+    if (!version)
+        return makeError(version.error());
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id, decided_by, decided_at FROM config_proposal WHERE version_id = ?"
+                             " AND status = 'approved'"));
+    q.addBindValue(QVariant::fromValue<qlonglong>(config.landscapeVersionId));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("the proposal of landscape version #%1").arg(version->id)));
+    if (!q.next())
+        return std::vector<std::string> {}; // installed without a proposal (init)
+    const std::int64_t proposal = q.value(0).toLongLong();
+    const std::string approver = q.value(1).toString().toStdString();
+    const TimeMs decidedAt = q.value(2).toLongLong();
+    if (trigger == InitialLoadTrigger::FellDue && decidedAt >= version->effectiveAt)
+        return std::vector<std::string> {}; // in force at its approval: the approval started the loads
+    auto before = loadConfigAt(ws, version->effectiveAt - 1);
+    if (!before || before->landscapeVersionId == config.landscapeVersionId)
+        return std::vector<std::string> {}; // no landscape before it
+
+    // Per target, the subscriptions that now match objects they did not before.
+    std::map<std::string, std::vector<std::string>> why;
+    for (const SubscriptionDef& s : config.landscape->subscriptions()) {
+        const auto& old = before->landscape->subscriptions();
+        const auto was = std::ranges::find_if(old, [&](const SubscriptionDef& o) { return o.id == s.id; });
+        if (was == old.end())
+            why[s.target].push_back("adds " + s.id);
+        else if (widens(was->plants, s.plants) || widens(was->lifecycleStates, s.lifecycleStates))
+            why[s.target].push_back("widens the filter of " + s.id);
+    }
+    std::vector<std::string> lines;
+    for (const auto& [target, changes] : why) {
+        auto jobs = onboardingJobs(db, target);
+        if (!jobs)
+            return makeError(jobs.error());
+        const auto since = std::ranges::find_if(
+            jobs.value(), [&](const OnboardJob& j) { return j.row.createdAt >= version->effectiveAt; });
+        if (since != jobs->end()) {
+            lines.push_back(QStringLiteral("%1: initial load #%2 was started since landscape %3 took effect")
+                                .arg(qs(target))
+                                .arg(since->row.id)
+                                .arg(qs(version->version))
+                                .toStdString());
+            continue;
+        }
+        std::string reason = "landscape " + version->version + " (proposal #" + std::to_string(proposal)
+            + ", approved by " + approver + ") ";
+        for (size_t i = 0; i < changes.size(); ++i)
+            reason += (i == 0 ? "" : ", ") + changes[i];
+        // On behalf of the approving admin; on PostgreSQL a load that starts later (FellDue) is the running core's
+        // login's, as every action there is the connection's login's (it needs the steward or admin role).
+        std::string actor = approver;
+        if (trigger == InitialLoadTrigger::FellDue && ws.isPostgres()) {
+            auto login = Workspace::sessionUser(db);
+            if (!login)
+                return makeError(login.error());
+            actor = login->toStdString();
+            reason += " (in force since " + formatRfc3339(version->effectiveAt) + ")";
+        }
+        auto job = startOnboarding(ws, config, actor, target, reason);
+        if (!job) {
+            lines.push_back(job.error().toStdString()); // "initial load of T: nothing to send, ..."
+            continue;
+        }
+        lines.push_back(QStringLiteral("%1: initial load #%2 started (%3 objects; `mdsyncctl onboard --id %2`)")
+                            .arg(qs(target))
+                            .arg(job->row.id)
+                            .arg(job->planned())
+                            .toStdString());
+    }
+    return lines;
 }
 
 Result<ConfigProposal> rejectChange(Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason)

@@ -26,6 +26,7 @@
 namespace mdsync {
 
 class Workspace;
+struct ActiveConfig;
 
 struct ConfigProposal
 {
@@ -49,6 +50,9 @@ struct ConfigProposal
     nlohmann::json ops; // RFC 6902 patch from the base document to the proposed one
     std::vector<std::string> summary; // short human-readable lines, e.g. "ownership item.lifecycle: PLM → ERP"
     std::string document; // the proposed document (JSON text)
+    // Approved landscape change in force at once: the initial loads it started, one line per target
+    // (startInitialLoads).
+    std::vector<std::string> initialLoads;
 
     nlohmann::json toJson(bool withDocument = false) const;
 };
@@ -72,6 +76,18 @@ Result<ConfigProposal> approveChange(
 // "withdrawn"). Audited as "config.reject".
 Result<ConfigProposal> rejectChange(
     Workspace& ws, const std::string& actor, std::int64_t id, const std::string& reason);
+
+// When a landscape version comes into force that adds subscriptions or widens their filters (plants, lifecycle
+// states), each target concerned gets an initial load of the objects it now should have (sync/onboarding.h), started
+// on behalf of the admin who approved the version. `Approval`: right after an approval that is in force at once
+// (approveChange does it). `FellDue`: a future-dated version that came into force later; the running core's active
+// instance calls it when it applies the version, and again at its start (a version that fell due while no core ran).
+// A target with a load started since the version took effect is left alone; so is a version installed without a
+// proposal (init). Returns one line per target: the load started, or why none was (nothing to send, a load of it
+// running).
+enum class InitialLoadTrigger { Approval, FellDue };
+Result<std::vector<std::string>> startInitialLoads(
+    Workspace& ws, const ActiveConfig& config, InitialLoadTrigger trigger);
 
 Result<ConfigProposal> loadProposal(const QSqlDatabase& db, std::int64_t id);
 // All proposals (optionally of one status), oldest first.

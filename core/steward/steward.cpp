@@ -14,12 +14,23 @@ Steward::Steward(Workspace& ws, const ActiveConfig& config, IngestPipeline& pipe
     , m_pipeline(pipeline)
     , m_actions(ws)
 {
-    if (!config.contracts) {
+    configChanged();
+}
+
+void Steward::configChanged()
+{
+    m_rules.reset();
+    m_replay.reset();
+    m_corrections.reset();
+    m_contracts.reset();
+    if (!m_config.contracts) {
         m_contractsError = QStringLiteral("the configuration was loaded without them");
         return;
     }
-    m_contracts = std::make_unique<ContractSet>(*config.contracts);
+    m_contractsError.clear();
+    m_contracts = std::make_unique<ContractSet>(*m_config.contracts);
     m_corrections = std::make_unique<Corrections>(m_ws, m_pipeline, *m_contracts);
+    // The units are the model's: the owner keeps the configuration it replaces alive (CoreRunner).
     m_replay = std::make_unique<ReplayJobs>(m_ws, *m_contracts, m_config.model->units());
     m_rules = std::make_unique<FixRules>(m_ws, *m_corrections);
 }

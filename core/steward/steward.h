@@ -79,6 +79,9 @@ public:
     Result<nlohmann::json> rules();
 
     Workspace& workspace() const { return m_ws; }
+    // The configuration it was made with (a reference the owner keeps) changed: contracts, corrections and replays
+    // use the new one from the next command on (CoreRunner, between commands).
+    void configChanged();
 
 private:
     Result<void> needContracts() const;

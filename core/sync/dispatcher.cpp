@@ -511,27 +511,56 @@ Result<void> Dispatcher::readPauseFlags()
 Result<void> Dispatcher::reloadContractsIfDue()
 {
     // Real time, as the effective times of configuration versions are.
-    auto due = contractsVersionAt(m_ws, nowMs());
-    if (!due)
-        return makeError(due.error());
-    if (due.value() == 0 || due.value() == m_contractsVersionId)
+    auto versions = configVersionsAt(m_ws, nowMs());
+    if (!versions)
+        return makeError(versions.error());
+    const qint64 due = versions->contracts;
+    if (due == 0 || due == m_contractsVersionId)
         return {};
-    m_contractsVersionId = due.value();
+    m_contractsVersionId = due;
     auto cfg = loadConfigAt(m_ws, nowMs());
     Result<ContractSet> next = cfg
-        ? ContractSet::fromJson(cfg->contracts->document(), QStringLiteral("contracts version #%1").arg(due.value()),
+        ? ContractSet::fromJson(cfg->contracts->document(), QStringLiteral("contracts version #%1").arg(due),
             *m_config.model, *m_config.landscape, ContractSet::Fit::AllowDormant)
         : Result<ContractSet>(makeError(cfg.error()));
     if (!next) {
-        Q_EMIT contractsRefused(due.value(), next.error());
+        Q_EMIT contractsRefused(due, next.error());
         return {};
     }
     m_contracts = std::make_shared<const ContractSet>(std::move(next).value());
     m_config.contracts = m_contracts;
-    m_config.contractsVersionId = due.value();
+    m_config.contractsVersionId = due;
     ++m_stats.contractReloads;
-    Q_EMIT contractsChanged(due.value(), QString::fromStdString(m_contracts->version()));
+    Q_EMIT contractsChanged(due, QString::fromStdString(m_contracts->version()));
     return {};
+}
+
+void Dispatcher::applyConfig(const ActiveConfig& config)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    // Picks of calls in flight point into the landscape they were made with, and a target of a system that left the
+    // landscape keeps its definition: the configurations replaced stay alive with the dispatcher.
+    m_replaced.push_back(m_config);
+    const bool landscapeChanged = config.landscapeVersionId != m_config.landscapeVersionId;
+    m_config = config;
+    if (config.contracts) { // built against the new model and landscape (a contracts version taken first included)
+        m_contracts = config.contracts;
+        m_contractsVersionId = config.contractsVersionId;
+    } else {
+        m_config.contracts = m_contracts;
+        m_config.contractsVersionId = m_contractsVersionId;
+    }
+    for (const SystemDef& s : m_config.landscape->systems()) {
+        std::unique_ptr<Target>& t = m_targets[s.id];
+        if (!t)
+            t = std::make_unique<Target>(); // a system new in the landscape: its connector comes with setConnector()
+        t->def = &s; // rate limit, concurrency and circuit settings as the new landscape says
+        t->microBatch = s.connector.is_object() && s.connector.value("micro_batch", false);
+        t->recheckHeld = true; // a reference rule of the new model may release (or hold) what waits
+    }
+    if (landscapeChanged)
+        ++m_stats.configReloads;
+    poke();
 }
 
 Result<void> setTargetPaused(

@@ -78,6 +78,7 @@ struct DispatcherStats
     std::int64_t probes = 0; // probe calls sent to targets with an open circuit
     std::int64_t probeRequests = 0; // steward's probe requests (requestProbe) that made a probe due at once
     std::int64_t contractReloads = 0; // contracts versions that fell due while running (contractsChanged)
+    std::int64_t configReloads = 0; // landscape versions applied while running (applyConfig)
 };
 
 // Live state of one target, for status displays.
@@ -170,6 +171,13 @@ public:
     // workspace falls due (checked with the pause flags, between batches; docs/CONTRACTS.md "Governance").
     std::shared_ptr<const ContractSet> contracts() const { return m_contracts; }
 
+    // A model or landscape version fell due (CoreRunner): deliveries are picked, held and mapped with `config` from
+    // the next batch on. Targets keep their state (circuit, tokens, calls in flight); a system new in the landscape
+    // gets a target (and its connector with setConnector()); one that left it keeps what is queued for it. The
+    // contracts of `config` (built against its model and landscape) replace those in use.
+    void applyConfig(const ActiveConfig& config);
+    const ActiveConfig& config() const { return m_config; }
+
 Q_SIGNALS:
     void outcomesCommitted(int count);
     // A contracts version fell due and deliveries are mapped with it from now (`version`: its "version").
@@ -203,6 +211,7 @@ private:
 
     Workspace& m_ws;
     ActiveConfig m_config;
+    std::vector<ActiveConfig> m_replaced; // configurations replaced while running (applyConfig)
     std::shared_ptr<const ContractSet> m_contracts;
     qint64 m_contractsVersionId = 0; // in use (or refused: not tried again)
     DispatcherOptions m_o;

@@ -518,6 +518,14 @@ IngestPipeline::IngestPipeline(Workspace& ws, ActiveConfig config)
 
 IngestPipeline::~IngestPipeline() = default;
 
+void IngestPipeline::setConfig(const ActiveConfig& config)
+{
+    Q_ASSERT(QThread::currentThread() == m_owner);
+    if (config.modelVersionId != m_config.modelVersionId)
+        m_dupIndex.clear(); // the duplicate rules are the model's: rebuilt on first use
+    m_config = config;
+}
+
 Result<void> IngestPipeline::Run::start()
 {
     if (auto r = indexReferences(); !r)

@@ -129,6 +129,9 @@ public:
     Result<IngestSummary> ingestLines(const std::vector<std::string>& lines, const IngestOptions& options);
 
     const ActiveConfig& config() const { return m_config; }
+    // A configuration version fell due (CoreRunner): events are validated, owned, matched and fanned out with it
+    // from the next batch on. Between batches only (never during ingest()).
+    void setConfig(const ActiveConfig& config);
 
 private:
     QThread* m_owner; // the thread that created it (the workspace writer's): the only one that may ingest

@@ -317,12 +317,12 @@ Result<OnboardAdvance> advanceOnboarding(
                     sub = &s;
             const DomainDef* dom = sub ? config.model->domain(sub->domain) : nullptr;
             if (!dom) {
-                // Not in the configuration this core runs with: a core started before the landscape change (it
-                // applies a new landscape at its next start), or the subscription was removed since. Nothing is
-                // skipped; the job waits.
+                // Not in the configuration this core runs with: a landscape version this core has not applied yet
+                // (it does within a second of the version falling due), or the subscription was removed since.
+                // Nothing is skipped; the job waits.
                 out.waiting = "subscription " + subscriptionId
-                    + " is not in the landscape this core runs with: restart it after a landscape change (or cancel "
-                      "the load if the subscription was removed)";
+                    + " is not in the landscape this core runs with: the load waits until the landscape version "
+                      "that has it is in force here (cancel the load if the subscription was removed)";
                 break;
             }
             auto page = store::onboardCandidates(db, sub->domain, row.target, row.cursor, kPage);
