@@ -279,6 +279,17 @@ QString authorityTableHtml(const nlohmann::json& a, int maxChars)
         return h;
     }
     h += QStringLiteral("<p>Revision %1.</p>").arg(qs(a.contains("revision_no") ? a["revision_no"].dump() : "?"));
+    // The configuration in force then: the policy that decided the owners, and the contracts that made the payloads.
+    auto text = [&a](const char* k) { return a.contains(k) && a[k].is_string() ? qs(a[k].get<std::string>()) : QString(); };
+    QString config = QStringLiteral("Model %1, landscape %2").arg(esc(text("model_version")), esc(text("landscape_version")));
+    if (const QString contracts = text("contracts_version"); !contracts.isEmpty())
+        config += QStringLiteral(", contracts %1 (SHA-256 %2)").arg(esc(contracts), esc(text("contracts_hash")));
+    else
+        config += QStringLiteral(", built-in contracts (none stored)");
+    h += QStringLiteral("<p>In force: %1.</p>").arg(config);
+    for (const char* note : { "policy_note", "contracts_note" })
+        if (const QString n = text(note); !n.isEmpty())
+            h += QStringLiteral("<p><i>%1</i></p>").arg(esc(n));
     h += QLatin1String(kTable);
     h += QStringLiteral("<thead><tr style='background:#dde4ee'><th width='13%'>Attribute</th><th width='9%'>Group</th>"
                         "<th width='20%'>Value</th><th width='9%'>Owner (policy)</th><th width='9%'>Supplied by</th>"
