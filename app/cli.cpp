@@ -64,9 +64,10 @@ Commands:
   verify-audit                             check the hash chain of the audit log
   run [--until-idle] [--timeout S]         run the sync core headless: send the outbox to every target system
       [--listen PORT] [--inbox DIR]        (SIGINT/SIGTERM stop it cleanly; --until-idle exits when nothing is
-                                           in flight or due within 10 minutes). --listen: the inbound webhook
-                                           on 127.0.0.1:PORT (POST /events, POST /validate; bearer token from
-                                           MDSYNC_WEBHOOK_TOKEN). --inbox: ingest JSONL/CSV files dropped in DIR
+                                           in flight or due within 10 minutes and no initial load runs).
+                                           --listen: the inbound webhook on 127.0.0.1:PORT (POST /events, POST
+                                           /validate; bearer token from MDSYNC_WEBHOOK_TOKEN). --inbox: ingest
+                                           JSONL/CSV files dropped in DIR
   pause --target T --reason TEXT           pause deliveries to a target (events keep queuing); audited
   resume --target T --reason TEXT          resume a paused target
   probe --target T --reason TEXT           probe a target whose circuit is open now (the running dispatcher sends
@@ -715,8 +716,10 @@ bool runLoop(CoreRunner& runner, bool untilIdle, qint64 timeoutMs, const std::fu
             loop.quit();
             return;
         }
-        // Idle twice in a row: nothing in flight and nothing due within 10 minutes.
-        if (untilIdle && runner.isDispatching() && core.dispatcher->isIdle(10 * 60 * 1000)) {
+        // Idle twice in a row: nothing in flight, nothing due within 10 minutes, and no initial load running (the
+        // dispatcher is idle between two of its chunks).
+        if (untilIdle && runner.isDispatching() && runner.runningOnboardings() == 0
+            && core.dispatcher->isIdle(10 * 60 * 1000)) {
             if (++idleChecks >= 2)
                 loop.quit();
         } else {

@@ -145,9 +145,13 @@ Result<void> CoreRunner::start()
         connect(m_configTimer, &QTimer::timeout, this, &CoreRunner::applyDueConfig);
         m_configTimer->start();
     }
-    // A future-dated landscape version that came into force while no core ran gets its initial loads now.
-    if (isActiveInstance())
+    // A future-dated landscape version that came into force while no core ran gets its initial loads now; running
+    // loads go on at once (and `run --until-idle` knows of them from the start).
+    if (isActiveInstance()) {
         startDueInitialLoads();
+        if (m_o.onboardIntervalMs > 0)
+            advanceOnboardings();
+    }
     markChanged();
     return {};
 }
@@ -161,7 +165,7 @@ void CoreRunner::startDueInitialLoads()
     }
     for (const std::string& line : lines.value())
         Q_EMIT message(qs(line), false);
-    if (!lines->empty())
+    if (!lines->empty() && m_running)
         advanceOnboardings();
 }
 
@@ -242,11 +246,12 @@ void CoreRunner::advanceOnboardings()
 {
     if (!m_running || !isActiveInstance())
         return;
-    auto ids = runningOnboardings(m_core.ws->db());
+    auto ids = mdsync::runningOnboardings(m_core.ws->db());
     if (!ids) {
         Q_EMIT message(QStringLiteral("initial loads: ") + ids.error(), true);
         return;
     }
+    m_onboardingsRunning = static_cast<int>(ids->size());
     for (const std::int64_t id : ids.value()) {
         auto r = advanceOnboarding(*m_core.ws, m_core.config, id);
         if (!r) {
@@ -264,6 +269,7 @@ void CoreRunner::advanceOnboardings()
                 Q_EMIT message(QStringLiteral("initial load #%1 waits: %2").arg(id).arg(qs(said)), true);
         }
         if (r->done) {
+            --m_onboardingsRunning;
             markChanged();
             auto job = onboardingJobs(m_core.ws->db(), {}, id);
             if (job && !job->empty()) {

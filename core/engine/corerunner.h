@@ -101,6 +101,9 @@ public:
     // Queues the next chunk of every running initial load (also done every onboardIntervalMs; the active instance
     // only).
     void advanceOnboardings();
+    // Initial loads that were running at the last advanceOnboardings() and not done by it (`run --until-idle` waits
+    // for them: between two chunks the dispatcher may be idle).
+    int runningOnboardings() const { return m_onboardingsRunning; }
     // Applies the configuration versions in force now when they differ from those the core runs with (also done
     // every configCheckMs): the ingest pipeline, the steward, the dispatcher and the connectors use them from the
     // next batch or command on. Deferred while a command or reconciliation runs (EmbeddedCore::busy).
@@ -139,6 +142,7 @@ private:
     QTimer* m_alertTimer = nullptr;
     QTimer* m_onboardTimer = nullptr;
     QTimer* m_configTimer = nullptr;
+    int m_onboardingsRunning = 0;
     std::optional<std::pair<std::int64_t, std::int64_t>> m_configRefused; // (model, landscape) ids said once
     std::map<std::int64_t, std::string> m_onboardWaiting; // initial load -> why it waits (said once)
     QTimer* m_notifyTimer = nullptr;

@@ -3,6 +3,7 @@
 // must have applied each change exactly once (the restarted core re-sends with the same idempotency keys).
 
 #include "demo/simulatedsystem.h"
+#include "dispatcherharness.h"
 #include "testutil.h"
 #include "workspacefixture.h"
 
@@ -14,6 +15,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <map>
 
 using namespace mdsync;
 using namespace mdsync::test;
@@ -188,6 +191,147 @@ private Q_SLOTS:
         }
         QCOMPARE(queryCount(ws, QStringLiteral("SELECT count(*) FROM lineage_event WHERE kind = 'delivery_recovered'")),
             inFlightAtKill);
+    }
+
+    // docs/ONBOARDING.md "Crash and restart": a lab system joins by an approved landscape change while 1,500 items and
+    // 100 BOMs exist; the approval starts its initial load and `mdsyncctl run` is killed (SIGKILL) twice during it.
+    // Counted at the lab: every object once, none missing, each BOM after its components.
+    void killedCoreResumesAnInitialLoad()
+    {
+        QVERIFY2(!ctl().isEmpty(), "MDSYNCCTL is not set");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        constexpr int kLoadItems = 1500;
+        constexpr int kLoadBoms = 100;
+        SimulatedLandscape sims;
+        json configs = json::array();
+        for (const char* id : { "ERP", "LIMS" })
+            configs.push_back({ { "id", id }, { "latency_ms", { 5, 40 } } });
+        auto ports = sims.start(configs);
+        QVERIFY2(ports.ok(), ports.ok() ? "" : qPrintable(ports.error()));
+        const quint16 limsPort = ports.value().value(QStringLiteral("LIMS"));
+        QHash<QString, quint16> erpOnly = ports.value();
+        erpOnly.remove(QStringLiteral("LIMS"));
+        const QString landscapeFile = dir.filePath(QStringLiteral("landscape.json"));
+        const QString written = writeLandscapeForTargets(landscapeFile, erpOnly);
+        QVERIFY2(written.isEmpty(), qPrintable(written));
+        const QString ws = m_workspaces.fresh(QStringLiteral("onboard.mdsync"));
+        const QString made
+            = m_workspaces.initWithAdmin(ws, QStringLiteral("ada"), { QStringLiteral("--landscape"), landscapeFile });
+        QVERIFY2(made.isEmpty(), qPrintable(made));
+        const CtlResult grant = runCtlAs(QStringLiteral("ada"),
+            { QStringLiteral("grant"), QStringLiteral("--workspace"), ws, QStringLiteral("--login"),
+                QStringLiteral("abe"), QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--reason"),
+                QStringLiteral("four-eyes") });
+        QVERIFY2(grant.exitCode == 0, qPrintable(show(grant)));
+
+        const QString events = dir.filePath(QStringLiteral("load.jsonl"));
+        {
+            QFile f(events);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            auto key = [](int i) { return "RM-L" + std::to_string(10000 + i); };
+            for (int i = 0; i < kLoadItems; ++i)
+                f.write(QByteArray::fromStdString(mdsync::test::event("PLM", "item", key(i),
+                                                      releasedItem("Lab part type " + std::to_string(i), { "P100" }))
+                    + "\n"));
+            for (int b = 0; b < kLoadBoms; ++b)
+                f.write(QByteArray::fromStdString(
+                    bom("BOM-L" + std::to_string(b), key(b), { key(kLoadItems - 1 - b), key(b + 1) }) + "\n"));
+        }
+        const CtlResult ingested = runCtlAs(
+            QStringLiteral("ada"), { QStringLiteral("ingest"), events, QStringLiteral("--workspace"), ws }, {}, 120000);
+        QVERIFY2(ingested.exitCode == 0 || ingested.exitCode == 2, qPrintable(show(ingested)));
+
+        // The landscape with the lab: proposed by ada, approved by abe; the approval starts the load.
+        QFile lf(landscapeFile);
+        QVERIFY(lf.open(QIODevice::ReadOnly));
+        json land = json::parse(lf.readAll().toStdString(), nullptr, false);
+        QVERIFY(!land.is_discarded());
+        land["version"] = "with-lims";
+        land["systems"].push_back({ { "id", "LIMS" }, { "name", "Lab system" }, { "kind", "QMS" },
+            { "plants", json::array() }, { "max_concurrency", 4 },
+            { "connector", { { "kind", "rest" }, { "base_url", "http://127.0.0.1:" + std::to_string(limsPort) } } } });
+        for (const char* domain : { "bom", "item" })
+            land["subscriptions"].push_back({ { "domain", domain }, { "target", "LIMS" }, { "pattern", "event" },
+                { "sla_minutes", 120 }, { "criticality", "medium" } });
+        const QString withLims = dir.filePath(QStringLiteral("landscape-lims.json"));
+        {
+            QFile f(withLims);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(land.dump(2)));
+        }
+        const CtlResult proposed = runCtlAs(QStringLiteral("ada"),
+            { QStringLiteral("propose"), QStringLiteral("--workspace"), ws, QStringLiteral("--kind"),
+                QStringLiteral("landscape"), QStringLiteral("--file"), withLims, QStringLiteral("--title"),
+                QStringLiteral("LIMS"), QStringLiteral("--reason"), QStringLiteral("lab go-live"),
+                QStringLiteral("--json") });
+        QVERIFY2(proposed.exitCode == 0, qPrintable(show(proposed)));
+        const json proposal = json::parse(proposed.out.toStdString(), nullptr, false);
+        QVERIFY2(proposal.is_object() && proposal.contains("id"), qPrintable(show(proposed)));
+        const CtlResult approved = runCtlAs(QStringLiteral("abe"),
+            { QStringLiteral("approve-change"), QStringLiteral("--workspace"), ws, QStringLiteral("--id"),
+                QString::number(proposal["id"].get<qint64>()), QStringLiteral("--reason"),
+                QStringLiteral("lab ready") });
+        QVERIFY2(approved.exitCode == 0, qPrintable(show(approved)));
+        QVERIFY2(approved.out.contains("LIMS: initial load #1 started (1600 objects;"), qPrintable(show(approved)));
+
+        // The lab's order of arrival: a BOM only after its components.
+        SimulatedSystem* lims = sims.system(QStringLiteral("LIMS"));
+        std::map<QString, int> appliedAt;
+        int sequence = 0;
+        connect(lims, &SimulatedSystem::changeApplied, this,
+            [&](const QString& domain, const QString& key, const QString&) {
+                appliedAt.emplace(domain + QLatin1Char('/') + key, sequence++);
+            });
+        // Killed twice: early (the job has queued a chunk or two of 500: its cursor is mid-way) and at half.
+        std::vector<qint64> queuedAtKill;
+        for (const qint64 killAt : { qint64 { 100 }, qint64 { 1600 / 2 } }) {
+            QProcess run;
+            run.start(ctl(), { QStringLiteral("run"), QStringLiteral("--workspace"), ws });
+            QVERIFY(run.waitForStarted(10000));
+            QElapsedTimer timer;
+            timer.start();
+            while (timer.elapsed() < 120000 && run.state() == QProcess::Running && lims->totalApplied() < killAt)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+            QVERIFY2(run.state() == QProcess::Running, run.readAllStandardError().constData());
+            QVERIFY2(lims->totalApplied() >= killAt, "the load did not get far enough before the kill");
+            run.kill();
+            QVERIFY(run.waitForFinished(10000));
+            QCOMPARE(run.exitStatus(), QProcess::CrashExit);
+            queuedAtKill.push_back(queryCount(ws, QStringLiteral("SELECT queued FROM onboard_job WHERE id = 1")));
+        }
+        qInfo("queued by the load at the kills: %lld, %lld of 1600", static_cast<long long>(queuedAtKill[0]),
+            static_cast<long long>(queuedAtKill[1]));
+        QVERIFY2(queuedAtKill[0] > 0 && queuedAtKill[0] < 1600, "the first kill must come while the load queues");
+        QVERIFY2(lims->totalApplied() < 1600, "everything was applied before the last kill: nothing to resume");
+
+        // The last run goes on from the job's cursor and ends when the load is done.
+        QProcess last;
+        last.start(ctl(),
+            { QStringLiteral("run"), QStringLiteral("--workspace"), ws, QStringLiteral("--until-idle"),
+                QStringLiteral("--timeout"), QStringLiteral("150") });
+        QVERIFY(last.waitForStarted(10000));
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 160000 && last.state() != QProcess::NotRunning)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QCOMPARE(last.state(), QProcess::NotRunning);
+        const QByteArray out = last.readAllStandardOutput() + last.readAllStandardError();
+        QVERIFY2(last.exitStatus() == QProcess::NormalExit && last.exitCode() == 0, out.constData());
+        QVERIFY2(out.contains("initial load #1 of LIMS done: 1600 acknowledged, 0 failed"), out.constData());
+        QCOMPARE(
+            queryCount(ws, QStringLiteral("SELECT count(*) FROM onboard_job WHERE id = 1 AND status = 'done'")), 1);
+
+        // Counted at the lab: every object once, none missing, each BOM after its components.
+        QCOMPARE(lims->totalApplied(), qint64 { 1600 });
+        for (int i = 0; i < kLoadItems; ++i)
+            QCOMPARE(lims->appliedCount(QStringLiteral("item"), QStringLiteral("RM-L%1").arg(10000 + i)), 1);
+        for (int b = 0; b < kLoadBoms; ++b) {
+            const QString bomKey = QStringLiteral("bom/BOM-L%1").arg(b);
+            QCOMPARE(lims->appliedCount(QStringLiteral("bom"), bomKey.mid(4)), 1);
+            for (const int c : { kLoadItems - 1 - b, b + 1 })
+                QVERIFY(appliedAt.at(QStringLiteral("item/RM-L%1").arg(10000 + c)) < appliedAt.at(bomKey));
+        }
     }
 };
 
