@@ -2,6 +2,7 @@
 // clears when its condition no longer holds; acknowledging needs a role and is audited.
 
 #include "access/roles.h"
+#include "dispatcherharness.h"
 #include "metrics/alerts.h"
 #include "steward/rolegrants.h"
 #include "store/circuitstore.h"
@@ -218,6 +219,81 @@ private Q_SLOTS:
         QVERIFY(all.ok());
         QCOMPARE(all->fired.size(), std::size_t(2)); // A (history) and B
         QCOMPARE(s.alerts(QStringLiteral("rule = 'blocked-history'")), 2);
+    }
+
+    // "A BOM revision released while a component is blocked", scoped by plant and target (issue 18 item 3).
+    void crossObjectRuleScopedByPlantAndTarget()
+    {
+        Setup s;
+        QVERIFY(s.ready);
+        AlertEngine engine(s.tw.ws());
+        auto item = [](const std::string& key, const std::string& state, const std::string& plant = "P100") {
+            json a = releasedItem("Bracket " + key, { plant });
+            a["lifecycle_status"] = state;
+            return mdsync::test::event("PLM", "item", key, a);
+        };
+        auto bomOf = [](const std::string& key, const std::string& state, const std::vector<std::string>& comps) {
+            json bomEvent = json::parse(bom(key, "FG-" + key.substr(4), comps));
+            bomEvent["attributes"]["lifecycle_status"] = state;
+            return bomEvent.dump();
+        };
+        QVERIFY(s.tw.ingest({ item("C-1", "released"), item("C-2", "blocked"), item("C-3", "released"),
+                                item("FG-B1", "released"), item("FG-B2", "released") })
+                    .ok());
+        json rules = { { "rules", json::array() } };
+        rules["rules"].push_back({ { "id", "bom-released-blocked-component" }, { "kind", "attribute_changed" },
+            { "domain", "bom" }, { "attributes", { "lifecycle_status" } }, { "to", "released" },
+            { "while_referenced", { { "attribute", "lifecycle_status" }, { "in", { "blocked" } } } },
+            { "plants", { "P100" } }, { "targets", { "MES-P100" } }, { "severity", "critical" } });
+        const auto set = setAlertRules(s.tw.as("ada"), "ada", rules, "BOM guard");
+        QVERIFY2(set.ok(), set.ok() ? "" : qPrintable(set.error()));
+
+        // B1 uses the blocked C-2, B2 only released parts: only B1 fires, naming C-2.
+        QVERIFY(s.tw.ingest({ bomOf("BOM-B1", "draft", { "C-1", "C-2" }), bomOf("BOM-B2", "draft", { "C-1", "C-3" }) })
+                    .ok());
+        QVERIFY(s.tw.ingest({ bomOf("BOM-B1", "released", { "C-1", "C-2" }),
+                                bomOf("BOM-B2", "released", { "C-1", "C-3" }) })
+                    .ok());
+        auto fired = engine.evaluate();
+        QVERIFY(fired.ok());
+        QVERIFY2(fired->fired.size() == 1, fired->toJson().dump().c_str());
+        QCOMPARE(fired->fired[0].dedupKey, std::string("bom-released-blocked-component:bom:BOM-B1"));
+        QVERIFY2(fired->fired[0].message.find("while item C-2 lifecycle_status blocked") != std::string::npos,
+            fired->fired[0].message.c_str());
+
+        // Out of scope: a BOM of another plant, which MES-P100 does not subscribe to either.
+        auto p200 = [](const std::string& state) {
+            json other = json::parse(bom("BOM-B3", "FG-B1", { "C-2" }));
+            other["attributes"]["plant"] = "P200";
+            other["attributes"]["lifecycle_status"] = state;
+            return other.dump();
+        };
+        QVERIFY(s.tw.ingest({ p200("draft") }).ok());
+        auto released = s.tw.ingest({ p200("released") });
+        QVERIFY(released.ok());
+        QCOMPARE(released->revisions, 1); // accepted: it is the scope that keeps it quiet
+        QCOMPARE(engine.evaluate()->fired.size(), std::size_t(0));
+
+        // Errors name the rule and the field.
+        json bad = kRules;
+        bad["rules"].push_back({ { "id", "r" }, { "kind", "attribute_changed" }, { "domain", "bom" },
+            { "attributes", { "lifecycle_status" } }, { "plants", { "P999" } } });
+        auto e = setAlertRules(s.tw.as("ada"), "ada", bad, "x");
+        QVERIFY(!e.ok());
+        QVERIFY2(
+            e.error().contains(QStringLiteral("alert rule 'r': plants: 'P999' is not a plant")), qPrintable(e.error()));
+        bad["rules"].back().erase("plants");
+        bad["rules"].back()["while_referenced"] = { { "attribute", "colour" }, { "in", { "red" } } };
+        e = setAlertRules(s.tw.as("ada"), "ada", bad, "x");
+        QVERIFY(!e.ok());
+        QVERIFY2(e.error().contains(QStringLiteral("while_referenced: no domain that bom references has an attribute "
+                                                   "'colour'")),
+            qPrintable(e.error()));
+        bad["rules"].back().erase("while_referenced");
+        bad["rules"].back()["targets"] = { "NOPE" };
+        e = setAlertRules(s.tw.as("ada"), "ada", bad, "x");
+        QVERIFY(!e.ok());
+        QVERIFY2(e.error().contains(QStringLiteral("targets: 'NOPE' is not a system")), qPrintable(e.error()));
     }
 
     void transitionRuleErrorsNameTheRuleAndField_data()

@@ -5,6 +5,8 @@
 #include "access/roles.h"
 #include "audit/auditlog.h"
 #include "config/configstore.h"
+#include "model/canonicalmodel.h"
+#include "policy/landscape.h"
 #include "store/deliverystatus.h"
 #include "store/readqueries.h"
 #include "store/sqlerror.h"
@@ -18,6 +20,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -150,16 +153,80 @@ void slaUnacked(const QSqlDatabase& db, const AlertRule& rule, TimeMs now, std::
 }
 
 // attribute_changed: revisions after the rule's watermark that changed an attribute of a watched group.
-void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRule& rule, std::vector<Firing>& out)
+// The current state of an object (null when there is none).
+json currentState(const QSqlDatabase& db, const std::string& domain, const std::string& key)
+{
+    QSqlQuery q = run(db,
+        QStringLiteral("SELECT r.state FROM object o JOIN revision r ON r.id = o.current_revision_id"
+                       " WHERE o.domain = ? AND o.key = ? AND o.deleted = 0"),
+        { sqlText(domain), sqlText(key) }, QStringLiteral("state of %1 %2").arg(sqlText(domain), sqlText(key)));
+    return q.next() ? json::parse(q.value(0).toString().toStdString(), nullptr, false) : json();
+}
+
+// attribute_changed's scope ("plants", "targets") and cross-object condition ("while_referenced") for one changed
+// object; `why` gets the referenced objects that meet the condition ("item RM-7 lifecycle_status blocked").
+bool inScope(const QSqlDatabase& db, const CanonicalModel& model, const Landscape* landscape, const DomainDef& dom,
+    const AlertRule& rule, const json& state, std::string& why)
+{
+    if (!rule.plants.empty()) {
+        const json p = state.value(dom.plantAttribute, json());
+        bool any = false;
+        if (p.is_string())
+            any = std::ranges::find(rule.plants, p.get<std::string>()) != rule.plants.end();
+        else if (p.is_array())
+            for (const json& v : p)
+                any = any
+                    || (v.is_string() && std::ranges::find(rule.plants, v.get<std::string>()) != rule.plants.end());
+        if (!any)
+            return false;
+    }
+    if (!rule.targets.empty()) {
+        if (!landscape)
+            return false;
+        bool subscribed = false;
+        for (const SubscriptionDef* s : landscape->subscriptionsFor(dom.name))
+            subscribed = subscribed
+                || (std::ranges::find(rule.targets, s->target) != rule.targets.end()
+                    && landscape->matches(*s, dom, state));
+        if (!subscribed)
+            return false;
+    }
+    if (!rule.whileReferenced)
+        return true;
+    const AlertRule::ReferencedCondition& c = *rule.whileReferenced;
+    for (const auto& [path, refDomain] : dom.references()) {
+        std::vector<std::string> keys;
+        collectReferences(state, path, keys);
+        std::ranges::sort(keys);
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        const DomainDef* ref = model.domain(refDomain);
+        if (!ref || !ref->attribute(c.attribute))
+            continue;
+        for (const std::string& k : keys) {
+            const json refState = currentState(db, refDomain, k);
+            if (!refState.is_object() || !oneOf(c.values, refState.value(c.attribute, json())))
+                continue;
+            why.append(why.empty() ? "" : ", ").append(refDomain).append(" ").append(k).append(" ");
+            why.append(c.attribute).append(" ").append(scalarText(refState.value(c.attribute, json())));
+        }
+    }
+    return !why.empty();
+}
+
+void attributeChanged(Workspace& ws, const CanonicalModel* model, const Landscape* landscape, const AlertRule& rule,
+    std::vector<Firing>& out)
 {
     const QString metaKey = QStringLiteral("alert_watermark.") + sqlText(rule.id);
     const std::int64_t watermark = ws.meta(metaKey, QStringLiteral("0")).toLongLong();
     const std::string& domainName = rule.domains.front();
     const DomainDef* dom = model ? model->domain(domainName) : nullptr;
+    const bool scoped = !rule.plants.empty() || !rule.targets.empty() || rule.whileReferenced.has_value();
     QSqlQuery q = run(ws.db(),
-        QStringLiteral("SELECT r.id, o.domain, o.key, r.revision_no, r.changed, r.source_system, r.actor, r.received_at"
-                       " FROM revision r JOIN object o ON o.id = r.object_id WHERE r.id > ? ORDER BY r.id LIMIT ?"),
-        { sqlInt(watermark), kRevisionsPerEvaluation }, QStringLiteral("new revisions"));
+        QStringLiteral(
+            "SELECT r.id, o.domain, o.key, r.revision_no, r.changed, r.source_system, r.actor, r.received_at,"
+            " CASE WHEN ? = 1 THEN r.state END"
+            " FROM revision r JOIN object o ON o.id = r.object_id WHERE r.id > ? ORDER BY r.id LIMIT ?"),
+        { sqlInt(scoped ? 1 : 0), sqlInt(watermark), kRevisionsPerEvaluation }, QStringLiteral("new revisions"));
     std::int64_t last = watermark;
     std::map<std::string, Firing> byObject; // the newest change of an object wins
     while (q.next()) {
@@ -188,6 +255,13 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         }
         if (hits.empty())
             continue;
+        std::string referenced;
+        if (scoped) {
+            const json state = json::parse(q.value(8).toString().toStdString(), nullptr, false);
+            if (!dom || !model || !state.is_object()
+                || !inScope(ws.db(), *model, landscape, *dom, rule, state, referenced))
+                continue;
+        }
         const std::string key = stdText(q.value(2));
         Firing f;
         f.dedupKey.append(rule.id).append(":").append(domainName).append(":").append(key);
@@ -205,10 +279,14 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const AlertRul
         f.message.append(domainName).append(" ").append(key).append(" revision ");
         f.message.append(std::to_string(q.value(3).toLongLong())).append(" changed ").append(names);
         f.message.append(" (from ").append(stdText(q.value(5))).append(")");
+        if (!referenced.empty())
+            f.message.append(" while ").append(referenced);
         f.details
             = { { "kind", "attribute_changed" }, { "revision_id", last }, { "revision_no", q.value(3).toLongLong() },
                   { "source", stdText(q.value(5)) }, { "actor", stdText(q.value(6)) },
                   { "received_at", formatRfc3339(q.value(7).toLongLong()) }, { "changes", hits } };
+        if (!referenced.empty())
+            f.details["while_referenced"] = referenced;
         byObject[key] = std::move(f);
     }
     for (auto& [k, f] : byObject)
@@ -351,6 +429,29 @@ Result<std::vector<AlertRule>> parseAlertRules(const json& doc)
             else
                 values->push_back(*it); // one value
         }
+        rule.plants = stringList(r, "plants", where, error);
+        if (!error.isEmpty())
+            return makeError(error);
+        if (!rule.plants.empty() && rule.kind != AlertRule::Kind::AttributeChanged)
+            return makeError(QStringLiteral("%1: 'plants' applies to attribute_changed only").arg(sqlText(where)));
+        if (const auto w = r.find("while_referenced"); w != r.end()) {
+            if (rule.kind != AlertRule::Kind::AttributeChanged)
+                return makeError(
+                    QStringLiteral("%1: 'while_referenced' applies to attribute_changed only").arg(sqlText(where)));
+            if (!w->is_object() || !w->contains("attribute") || !(*w)["attribute"].is_string() || !w->contains("in"))
+                return makeError(QStringLiteral("%1: 'while_referenced' is {\"attribute\": NAME, \"in\": [values]}")
+                                     .arg(sqlText(where)));
+            AlertRule::ReferencedCondition c;
+            c.attribute = (*w)["attribute"].get<std::string>();
+            const json& in = (*w)["in"];
+            if (in.is_array())
+                c.values.assign(in.begin(), in.end());
+            else
+                c.values.push_back(in);
+            if (c.values.empty())
+                return makeError(QStringLiteral("%1: 'while_referenced.in' is an empty list").arg(sqlText(where)));
+            rule.whileReferenced = std::move(c);
+        }
         if (r.contains("evaluate_history")) {
             if (!r["evaluate_history"].is_boolean() || rule.kind != AlertRule::Kind::AttributeChanged)
                 return makeError(QStringLiteral("%1: 'evaluate_history' is true or false, for attribute_changed")
@@ -448,6 +549,29 @@ Result<void> setAlertRules(Workspace& ws, const std::string& actor, const json& 
                     dom.attributes.begin(), dom.attributes.end(), [&](const AttributeDef& a) { return a.group == g; }))
                 return makeError(QStringLiteral("%1: groups: no attribute of %2 is in group '%3'")
                                      .arg(where, sqlText(dom.name), sqlText(g)));
+        for (const std::string& p : rule.plants)
+            if (std::ranges::find(cfg->landscape->plants(), p) == cfg->landscape->plants().end())
+                return makeError(
+                    QStringLiteral("%1: plants: '%2' is not a plant of the landscape in force").arg(where, sqlText(p)));
+        if (!rule.plants.empty() && dom.plantAttribute.empty())
+            return makeError(
+                QStringLiteral("%1: plants: %2 objects have no plant attribute").arg(where, sqlText(dom.name)));
+        for (const std::string& t : rule.targets)
+            if (!cfg->landscape->system(t))
+                return makeError(QStringLiteral("%1: targets: '%2' is not a system of the landscape in force")
+                                     .arg(where, sqlText(t)));
+        if (rule.whileReferenced) {
+            // The attribute must exist in a domain the rule's domain references.
+            bool found = false;
+            for (const auto& [path, refDomain] : dom.references()) {
+                const DomainDef* ref = cfg->model->domain(refDomain);
+                found = found || (ref && ref->attribute(rule.whileReferenced->attribute));
+            }
+            if (!found)
+                return makeError(QStringLiteral("%1: while_referenced: no domain that %2 references has an attribute "
+                                                "'%3'")
+                                     .arg(where, sqlText(dom.name), sqlText(rule.whileReferenced->attribute)));
+        }
     }
     std::set<std::string> previous; // rule ids in force before
     if (auto old = activeAlertRules(ws))
@@ -511,12 +635,14 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
     if (!rules)
         return makeError(rules.error());
     std::shared_ptr<const CanonicalModel> model;
+    std::shared_ptr<const Landscape> landscape;
     for (const AlertRule& r : rules.value()) {
         if (r.kind == AlertRule::Kind::AttributeChanged) {
             auto cfg = loadActiveConfig(m_ws);
             if (!cfg)
                 return makeError(QStringLiteral("alerts: ") + cfg.error());
             model = cfg->model;
+            landscape = cfg->landscape;
             break;
         }
     }
@@ -549,7 +675,7 @@ Result<AlertEvaluation> AlertEngine::evaluate(TimeMs now)
                 slaUnacked(db, rule, now, firings);
                 break;
             case AlertRule::Kind::AttributeChanged:
-                attributeChanged(m_ws, model.get(), rule, firings);
+                attributeChanged(m_ws, model.get(), landscape.get(), rule, firings);
                 break;
             case AlertRule::Kind::OpenExceptionsOver:
                 openExceptionsOver(db, rule, firings);

@@ -8,7 +8,9 @@
 //    the `groups`), optionally only to one of the values `to` and/or from one of the values `from` ("lifecycle_status
 //    -> blocked"); one alert per rule and object; only revisions newer than the rule's watermark in meta are read.
 //    A rule added by setAlertRules starts at the newest revision then (it fires on changes made after it was created)
-//    unless it says "evaluate_history": true;
+//    unless it says "evaluate_history": true. Scoped by "plants" and "targets" (see AlertRule); "while_referenced":
+//    {"attribute": A, "in": [values]} fires only while an object the changed one references has A at one of them
+//    ("a BOM revision released while a component is blocked");
 //  - open_exceptions_over: more than `threshold` open exceptions for a domain (one alert per rule and domain;
 //    from kpi_counter 'open_exceptions', kept by triggers);
 //  - target_outage_over: a target whose circuit has been open (the target down) for longer than `minutes` (one
@@ -26,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +50,19 @@ struct AlertRule
     std::vector<nlohmann::json> to; // attribute_changed: fires only when the new value is one of these (empty: any)
     std::vector<nlohmann::json> from; // attribute_changed: ... and the old value one of these (empty: any)
     bool evaluateHistory = false; // attribute_changed, when the rule is added: also the revisions made before
+    // attribute_changed scope: only objects of these plants (the domain's plant attribute; empty: any), and only
+    // objects one of `targets` subscribes to now (a subscription of the domain to it whose filter matches the
+    // object; empty: any).
+    std::vector<std::string> plants;
+    // attribute_changed, cross-object: fires only when an object the changed one references (the model's
+    // references: a BOM's components and parent, a routing's item) has `attribute` at one of `values` now, e.g.
+    // "a BOM released while a component is blocked". The alert names those objects.
+    struct ReferencedCondition
+    {
+        std::string attribute;
+        std::vector<nlohmann::json> values;
+    };
+    std::optional<ReferencedCondition> whileReferenced;
     std::int64_t threshold = 0; // open_exceptions_over
     std::int64_t minutes = 0; // target_outage_over: open for longer than this
 };
