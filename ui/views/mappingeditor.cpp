@@ -227,8 +227,12 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     auto* top = new QHBoxLayout;
     m_targetBox = new QComboBox(this);
     m_targetBox->setObjectName(QStringLiteral("targetBox"));
+    m_targetBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_targetBox->setMinimumContentsLength(10);
     m_domainBox = new QComboBox(this);
     m_domainBox->setObjectName(QStringLiteral("domainBox"));
+    m_domainBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_domainBox->setMinimumContentsLength(8);
     m_contractLabel = new QLabel(this);
     m_object = new QComboBox(this);
     m_object->setObjectName(QStringLiteral("objectBox"));
@@ -348,12 +352,13 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     previewLayout->addWidget(previewSplit, 1);
     m_messages = new QListWidget(previewBox);
     m_messages->setObjectName(QStringLiteral("messageList"));
-    m_messages->setMaximumHeight(110);
+    m_messages->setMaximumHeight(90);
     m_messages->setWordWrap(true);
     previewLayout->addWidget(m_messages);
     split->addWidget(previewBox);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 4);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({ 440, 340 });
     layout->addWidget(split, 1);
 
     m_status = new QLabel(tr("Loading the contracts in force…"), this);
