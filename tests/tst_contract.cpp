@@ -209,8 +209,8 @@ private slots:
         const Contract* c = set->find("item", "WMS-P100", "1");
         QVERIFY(c);
         auto r = c->map("K-1",
-            { { "description", "Pump" }, { "item_type", "FERT" }, { "net_weight", { { "value", 12.5 }, { "unit", "kg" } } },
-                { "storage_conditions", "dry" } },
+            { { "description", "Pump" }, { "item_type", "FERT" },
+                { "net_weight", { { "value", 12.5 }, { "unit", "kg" } } }, { "storage_conditions", "dry" } },
             m_model->units());
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error()));
         QCOMPARE(r->payload["label"].get<std::string>(), std::string("Pump (K-1)"));
@@ -252,8 +252,9 @@ private slots:
         QCOMPARE(t->payload["expiresLong"].get<std::string>(), std::string("5 Mar 2027 at 21:30"));
         auto bad = c->map("S-2", { { "certificate_expiry", "5.3.2027" } }, m_model->units());
         QVERIFY(!bad.ok());
-        QVERIFY2(bad.error().contains(QStringLiteral("expires: certificate_expiry value \"5.3.2027\" is not an ISO-8601"
-                                                     " date (YYYY-MM-DD) or date-time for the date format 'dd.MM.yyyy'")),
+        QVERIFY2(
+            bad.error().contains(QStringLiteral("expires: certificate_expiry value \"5.3.2027\" is not an ISO-8601"
+                                                " date (YYYY-MM-DD) or date-time for the date format 'dd.MM.yyyy'")),
             qPrintable(bad.error()));
     }
 
@@ -269,9 +270,9 @@ private slots:
             << QStringLiteral("contracts[0].fields[0].format: placeholder at character 1 is not closed");
         QTest::newRow("lone brace") << QStringLiteral(R"({"format": "a}b", "to": "x"})")
                                     << QStringLiteral("contracts[0].fields[0].format: a lone '}' at character 2");
-        QTest::newRow("format and from")
-            << QStringLiteral(R"({"format": "{description}", "from": "description", "to": "x"})")
-            << QStringLiteral("contracts[0].fields[0]: needs exactly one of \"from\"");
+        QTest::newRow("format and from") << QStringLiteral(
+            R"({"format": "{description}", "from": "description", "to": "x"})")
+                                         << QStringLiteral("contracts[0].fields[0]: needs exactly one of \"from\"");
         QTest::newRow("bad date pattern")
             << QStringLiteral(R"({"from": "description", "date_format": "'day'", "to": "x"})")
             << QStringLiteral("contracts[0].fields[0].date_format: must be a date pattern");

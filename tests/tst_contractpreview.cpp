@@ -56,8 +56,9 @@ class TestContractPreview : public QObject
         if (!tw.ingest(lines).ok())
             return false;
         RawConnection raw(tw.path());
-        return raw.exec(QStringLiteral("UPDATE delivery SET status = 'acked', acked_at = %1 WHERE target_id = 'WMS-P100'")
-                            .arg(ackedAt))
+        return raw
+            .exec(QStringLiteral("UPDATE delivery SET status = 'acked', acked_at = %1 WHERE target_id = 'WMS-P100'")
+                      .arg(ackedAt))
             .isEmpty();
     }
 
@@ -108,8 +109,8 @@ private Q_SLOTS:
         QTest::qWait(5); // the new version takes effect after the ack
         // After the ack, a version keeping 40 characters takes effect.
         MDSYNC_REQUIRE_OK(prop,
-            propose(tw.as("ada"), "ada", "contracts", wmsShortText(*tw.config().contracts, 40, "2026.12").dump(),
-                "40", "WMS 7.2", std::nullopt));
+            propose(tw.as("ada"), "ada", "contracts", wmsShortText(*tw.config().contracts, 40, "2026.12").dump(), "40",
+                "WMS 7.2", std::nullopt));
         MDSYNC_REQUIRE_OK(approved, approveChange(tw.as("ben"), "ben", prop->id, "ok"));
         MDSYNC_REQUIRE_OK(cfg, loadActiveConfig(tw.ws()));
         QCOMPARE(cfg->contracts->version(), std::string("2026.12"));
@@ -157,7 +158,8 @@ private Q_SLOTS:
         bad["contracts"][0]["fields"][0]["from"] = "colour";
         auto e = previewContract(tw.ws(), bad, "item", "WMS-P100", "1", "FG-1");
         QVERIFY(!e.ok());
-        QVERIFY2(e.error().contains(QStringLiteral("contracts[0].fields[0].from: unknown attribute")), qPrintable(e.error()));
+        QVERIFY2(e.error().contains(QStringLiteral("contracts[0].fields[0].from: unknown attribute")),
+            qPrintable(e.error()));
         auto none = previewContract(tw.ws(), edited, "item", "WMS-P100", "1", "NOPE-1");
         QVERIFY(!none.ok());
         QVERIFY2(none.error().contains(QStringLiteral("no item object NOPE-1")), qPrintable(none.error()));
@@ -171,7 +173,8 @@ private Q_SLOTS:
         QVERIFY(tw.ok());
         std::vector<std::string> lines;
         for (const char* key : { "FG-1", "FG-2", "FG-10", "RM-1" })
-            lines.push_back(mdsync::test::event("PLM", "item", key, releasedItem(std::string("Item ") + key, { "P100" })));
+            lines.push_back(
+                mdsync::test::event("PLM", "item", key, releasedItem(std::string("Item ") + key, { "P100" })));
         QVERIFY(tw.ingest(lines).ok());
         MDSYNC_REQUIRE_OK(fg, read::objectKeys(tw.ws().db(), QStringLiteral("item"), QStringLiteral("FG-"), 10));
         QStringList keys;

@@ -238,6 +238,11 @@ void MainWindow::openMappingEditor(const QString& domain, const QString& target)
     m_mappingEditor->activateWindow();
 }
 
+MappingEditor* MainWindow::mappingEditor() const
+{
+    return m_mappingEditor.data();
+}
+
 ControlTowerView* MainWindow::view(const QString& id) const
 {
     for (ControlTowerView* v : m_views)

@@ -52,7 +52,7 @@ public:
     void showView(const QString& id);
     // The mapping editor (a window of its own), on the contract of (domain, target) when given.
     void openMappingEditor(const QString& domain = {}, const QString& target = {});
-    MappingEditor* mappingEditor() const { return m_mappingEditor; }
+    MappingEditor* mappingEditor() const;
     // The help window on a page (default: the current view's page; F1).
     void showHelp(const QString& page = {});
     HelpWindow* helpWindow() const { return m_help; }

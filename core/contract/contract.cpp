@@ -266,8 +266,8 @@ void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const
             v = formatText(f, key, source);
             if (v.is_null() && !f.defaultValue && f.required) {
                 issues.push_back({ path,
-                    path + ": required by " + c.target + " but " + missingPlaceholder(f, source) + " has no value (format '"
-                        + f.format + "')",
+                    path + ": required by " + c.target + " but " + missingPlaceholder(f, source)
+                        + " has no value (format '" + f.format + "')",
                     false });
                 continue;
             }

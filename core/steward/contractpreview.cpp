@@ -44,7 +44,7 @@ Result<ContractPreview> previewContract(Workspace& ws, const nlohmann::json& con
             contract = &c;
     if (!contract)
         return makeError(QStringLiteral("the edited contracts have no contract %1 used by a subscription")
-                .arg(QString::fromStdString(contractName(domain, target, contractVersion))));
+                             .arg(QString::fromStdString(contractName(domain, target, contractVersion))));
 
     ContractPreview p;
     p.domain = domain;
@@ -57,7 +57,7 @@ Result<ContractPreview> previewContract(Workspace& ws, const nlohmann::json& con
         return makeError(object.error());
     if (!object.value())
         return makeError(QStringLiteral("there is no %1 object %2")
-                .arg(QString::fromStdString(domain), QString::fromStdString(key)));
+                             .arg(QString::fromStdString(domain), QString::fromStdString(key)));
     p.revisionNo = object->value().revisionNo;
     p.deleted = object->value().deleted;
     std::vector<MappingIssue> blocking;

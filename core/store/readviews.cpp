@@ -163,10 +163,11 @@ Result<std::optional<AckedDelivery>> lastAckedDelivery(
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT d.id, d.revision_no, d.contract_version, d.acked_at, d.payload_override, r.state"
-                             " FROM delivery d JOIN object o ON o.id = d.object_id JOIN revision r ON r.id = d.revision_id"
-                             " WHERE o.domain = ? AND o.key = ? AND d.target_id = ? AND d.status = 'acked'"
-                             " ORDER BY d.acked_at DESC, d.id DESC LIMIT 1"));
+    q.prepare(
+        QStringLiteral("SELECT d.id, d.revision_no, d.contract_version, d.acked_at, d.payload_override, r.state"
+                       " FROM delivery d JOIN object o ON o.id = d.object_id JOIN revision r ON r.id = d.revision_id"
+                       " WHERE o.domain = ? AND o.key = ? AND d.target_id = ? AND d.status = 'acked'"
+                       " ORDER BY d.acked_at DESC, d.id DESC LIMIT 1"));
     q.addBindValue(domain);
     q.addBindValue(key);
     q.addBindValue(target);

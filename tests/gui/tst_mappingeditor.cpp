@@ -53,8 +53,9 @@ bool makeWorkspace(TempWorkspace& tw)
         return false;
     }
     RawConnection raw(tw.path());
-    return raw.exec(QStringLiteral("UPDATE delivery SET status = 'acked', acked_at = %1 WHERE target_id = 'WMS-P100'")
-                        .arg(nowMs()))
+    return raw
+        .exec(QStringLiteral("UPDATE delivery SET status = 'acked', acked_at = %1 WHERE target_id = 'WMS-P100'")
+                  .arg(nowMs()))
         .isEmpty();
 }
 
@@ -167,7 +168,8 @@ private Q_SLOTS:
         QVERIFY(listed);
         QCOMPARE(diff->item(rowOf(diff, QStringLiteral("shortText")), 1)->text(), QStringLiteral("changed"));
         QVERIFY(diff->item(rowOf(diff, QStringLiteral("shortText")), 0)->font().bold());
-        QVERIFY(diff->item(rowOf(diff, QStringLiteral("shortText")), 3)->text().contains(QStringLiteral("machined, s")));
+        QVERIFY(
+            diff->item(rowOf(diff, QStringLiteral("shortText")), 3)->text().contains(QStringLiteral("machined, s")));
         if (const QString shots = qEnvironmentVariable("MDSYNC_SHOT_DIR"); !shots.isEmpty())
             QVERIFY(editor.grab().save(shots + QStringLiteral("/gui-mapping-editor.png")));
 
@@ -268,7 +270,8 @@ private Q_SLOTS:
         QTableWidget* subs = policies.subscriptionTable();
         int row = -1;
         for (int r = 0; r < subs->rowCount(); ++r)
-            if (subs->item(r, 0)->text() == QLatin1String("location") && subs->item(r, 1)->text() == QLatin1String("WMS-P100"))
+            if (subs->item(r, 0)->text() == QLatin1String("location")
+                && subs->item(r, 1)->text() == QLatin1String("WMS-P100"))
                 row = r;
         QVERIFY(row >= 0);
         subs->setCurrentCell(row, 0);

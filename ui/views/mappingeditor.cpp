@@ -170,8 +170,8 @@ public:
     void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override
     {
         if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
-            model->setData(index,
-                spin->value() == spin->minimum() ? QString() : QString::number(spin->value()), Qt::EditRole);
+            model->setData(
+                index, spin->value() == spin->minimum() ? QString() : QString::number(spin->value()), Qt::EditRole);
             return;
         }
         if (auto* box = qobject_cast<QComboBox*>(editor)) {
@@ -312,18 +312,18 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     m_table = new QTableWidget(0, ColumnCount, split);
     m_table->setObjectName(QStringLiteral("fieldTable"));
-    m_table->setHorizontalHeaderLabels({ tr("Target field"), tr("Source (attribute, $key, =constant or {format})"),
-        tr("Unit"), tr("Decimals"), tr("Max length"), tr("Code map"), tr("Date format"), tr("Required"),
-        tr("Editable") });
+    m_table->setHorizontalHeaderLabels(
+        { tr("Target field"), tr("Source (attribute, $key, =constant or {format})"), tr("Unit"), tr("Decimals"),
+            tr("Max length"), tr("Code map"), tr("Date format"), tr("Required"), tr("Editable") });
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
-        | QAbstractItemView::AnyKeyPressed);
+    m_table->setEditTriggers(
+        QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
     m_table->setTabKeyNavigation(false); // Tab leaves the table; arrows move between cells, F2 edits
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setItemDelegate(new MappingFieldDelegate(
-        [this] { return m_snapshot.attributes.value(currentDomain()); }, {}, m_table));
+    m_table->setItemDelegate(
+        new MappingFieldDelegate([this] { return m_snapshot.attributes.value(currentDomain()); }, {}, m_table));
     split->addWidget(m_table);
 
     auto* previewBox = new QWidget(split);
@@ -501,11 +501,12 @@ void MappingEditor::contractChosen()
         }
     if (!found)
         fields.push_back({ { "from", "$key" }, { "to", "key" } });
-    const QString name = qs(contractName(currentDomain().toStdString(), currentTarget().toStdString(),
-        currentVersion().toStdString()));
-    m_contractLabel->setText(found ? tr("Contract <b>%1</b> (contracts %2)")
-                                         .arg(name.toHtmlEscaped(), mapEdJsonText(m_snapshot.document.value("version", json())))
-                                   : tr("<b>%1</b> has no contract yet (generic): a new one").arg(name.toHtmlEscaped()));
+    const QString name = qs(
+        contractName(currentDomain().toStdString(), currentTarget().toStdString(), currentVersion().toStdString()));
+    m_contractLabel->setText(found
+            ? tr("Contract <b>%1</b> (contracts %2)")
+                  .arg(name.toHtmlEscaped(), mapEdJsonText(m_snapshot.document.value("version", json())))
+            : tr("<b>%1</b> has no contract yet (generic): a new one").arg(name.toHtmlEscaped()));
     m_status->setText(tr("Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes."));
     setFields(fields);
     m_object->clear();
@@ -524,8 +525,7 @@ void MappingEditor::searchObjects(const QString& prefix)
         return;
     const QString domain = currentDomain();
     m_ctx.reader->run<std::vector<read::ObjectKey>>(
-        this, &m_keysChannel,
-        [domain, prefix](QSqlDatabase& db) { return read::objectKeys(db, domain, prefix, 50); },
+        this, &m_keysChannel, [domain, prefix](QSqlDatabase& db) { return read::objectKeys(db, domain, prefix, 50); },
         [this, prefix](Result<std::vector<read::ObjectKey>> r) {
             if (!r) {
                 m_status->setText(tr("Cannot list the objects: %1").arg(r.error()));
@@ -603,7 +603,8 @@ void MappingEditor::moveField(int row, int delta)
     auto after = m_fields;
     std::swap(after[static_cast<size_t>(row)], after[static_cast<size_t>(to)]);
     const int column = std::max(0, m_table->currentColumn());
-    pushFields(std::move(after), tr("Move field %1").arg(mapEdJsonText(after[static_cast<size_t>(to)].value("to", json()))));
+    pushFields(
+        std::move(after), tr("Move field %1").arg(mapEdJsonText(after[static_cast<size_t>(to)].value("to", json()))));
     m_table->setCurrentCell(to, column);
 }
 
@@ -831,8 +832,8 @@ void MappingEditor::showPreview(const ContractPreview& p)
     m_preview = p;
     m_payload->setPlainText(QString::fromStdString(p.payload.dump(2)));
     if (!p.hasAcked)
-        m_ackedLabel->setText(tr("%1 has acknowledged nothing of %2 yet: every field is new.")
-                                  .arg(qs(p.target), qs(p.key)));
+        m_ackedLabel->setText(
+            tr("%1 has acknowledged nothing of %2 yet: every field is new.").arg(qs(p.target), qs(p.key)));
     else if (p.ackedCorrected)
         m_ackedLabel->setText(tr("Compared with what %1 acknowledged for %2 at %3: a steward's corrected payload of"
                                  " revision %4. The edited contract maps revision %5.")
@@ -894,7 +895,10 @@ void MappingEditor::showPreview(const ContractPreview& p)
                 lossy = lossy || (i.lossy && !p.blocks(i));
             }
         item->setIcon(blocking ? blockIcon : lossy ? lossIcon : QIcon());
-        item->setData(kMapEdIssueRole, blocking ? QStringLiteral("blocking") : lossy ? QStringLiteral("lossy") : QString());
+        item->setData(kMapEdIssueRole,
+            blocking    ? QStringLiteral("blocking")
+                : lossy ? QStringLiteral("lossy")
+                        : QString());
         item->setToolTip(tips.join(QLatin1Char('\n')));
     }
     m_filling = false;
@@ -922,8 +926,9 @@ void MappingEditor::saveDialog()
     d.setWindowTitle(tr("Save as proposal"));
     auto* form = new QFormLayout(&d);
     auto* version = new QLineEdit(bumpedVersion(mapEdJsonText(m_snapshot.document.value("version", json()))), &d);
-    auto* title = new QLineEdit(tr("Mapping %1").arg(qs(contractName(currentDomain().toStdString(),
-                                    currentTarget().toStdString(), currentVersion().toStdString()))),
+    auto* title = new QLineEdit(tr("Mapping %1")
+                                    .arg(qs(contractName(currentDomain().toStdString(), currentTarget().toStdString(),
+                                        currentVersion().toStdString()))),
         &d);
     auto* reason = new QPlainTextEdit(&d);
     reason->setTabChangesFocus(true);
@@ -991,8 +996,8 @@ void MappingEditor::propose(
             for (const auto& l : result.value("summary", json::array()))
                 lines << mapEdJsonText(l);
             self->m_undo->setClean();
-            self->m_status->setText(tr("Proposal #%1 is waiting for another admin's approval.")
-                                        .arg(result.value("id", std::int64_t(0))));
+            self->m_status->setText(
+                tr("Proposal #%1 is waiting for another admin's approval.").arg(result.value("id", std::int64_t(0))));
             auto* box = new QMessageBox(QMessageBox::Information, tr("Save as proposal"),
                 tr("Proposal #%1 was stored; another admin approves it (mdsyncctl approve-change --id %1).")
                     .arg(result.value("id", std::int64_t(0))),

@@ -83,7 +83,8 @@ public:
     // The next unused-looking document version: "2026.11" -> "2026.11.1", "2026.11.1" -> "2026.11.2".
     static QString bumpedVersion(const QString& version);
     // Proposes the edited document (core thread); `done` gets the proposal's JSON or the core's refusal.
-    void propose(const QString& version, const QString& title, const QString& reason, std::optional<TimeMs> effectiveAt);
+    void propose(
+        const QString& version, const QString& title, const QString& reason, std::optional<TimeMs> effectiveAt);
 
     QUndoStack* undoStack() const { return m_undo; }
     QTableWidget* fieldTable() const { return m_table; }

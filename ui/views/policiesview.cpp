@@ -7,9 +7,9 @@
 #include "store/workspace.h"
 #include "util/qtext.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelection>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollBar>
