@@ -184,6 +184,21 @@ private Q_SLOTS:
         QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
         QTRY_COMPARE(fields->item(shortText, MappingEditor::MaxLengthColumn)->text(), QStringLiteral("30"));
 
+        // Space toggles a flag; Ctrl+N adds a field after the current one; both undo.
+        fields->setCurrentCell(shortText, MappingEditor::RequiredColumn);
+        QTest::keyClick(fields, Qt::Key_Space);
+        QTRY_VERIFY(editor.fields().at(static_cast<size_t>(shortText)).value("required", false));
+        QCOMPARE(fields->item(shortText, MappingEditor::RequiredColumn)->checkState(), Qt::Checked);
+        const int before = fields->rowCount();
+        QTest::keyClick(&editor, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(fields->rowCount(), before + 1);
+        QCOMPARE(fields->currentRow(), shortText + 1); // after the current field
+        QCOMPARE(fields->item(shortText + 1, MappingEditor::SourceColumn)->text(), QStringLiteral("$key"));
+        QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE(fields->rowCount(), before);
+        QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+        QTRY_VERIFY(!editor.fields().at(static_cast<size_t>(shortText)).contains("required"));
+
         // A handling unit type of at most 10 characters (the samples keep passing), proposed as contracts 2026.11.1.
         const int huType = rowOf(fields, QStringLiteral("huType"));
         QVERIFY(huType >= 0);

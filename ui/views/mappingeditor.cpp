@@ -21,7 +21,6 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -487,7 +486,24 @@ void MappingEditor::targetChosen()
 
 void MappingEditor::contractChosen()
 {
-    // Another contract: its own edits start afresh.
+    // Another contract: its own edits start afresh, once the user agreed to drop the edits not proposed.
+    if ((currentDomain() != m_shownDomain || currentTarget() != m_shownTarget) && !m_undo->isClean()
+        && QMessageBox::question(this, tr("Mapping editor"),
+               tr("Discard the edits of %1 that were not proposed?")
+                   .arg(m_shownDomain + QStringLiteral("->") + m_shownTarget))
+            != QMessageBox::Yes) {
+        const QSignalBlocker blockTarget(m_targetBox);
+        const QSignalBlocker blockDomain(m_domainBox);
+        m_targetBox->setCurrentText(m_shownTarget);
+        m_domainBox->clear();
+        for (const auto& s : m_snapshot.subscriptions)
+            if (s.target == m_shownTarget && m_domainBox->findData(s.domain) < 0)
+                m_domainBox->addItem(s.domain, s.domain);
+        m_domainBox->setCurrentIndex(m_domainBox->findData(m_shownDomain));
+        return;
+    }
+    m_shownDomain = currentDomain();
+    m_shownTarget = currentTarget();
     m_undo->clear();
     std::vector<json> fields;
     bool found = false;
@@ -1020,14 +1036,13 @@ void MappingEditor::showHelp()
     help->raise();
 }
 
-void MappingEditor::keyPressEvent(QKeyEvent* event)
+void MappingEditor::reject()
 {
-    // Escape closes the editor only when nothing is being edited; unsaved edits are asked about.
-    if (event->key() == Qt::Key_Escape && !m_undo->isClean()
+    if (!m_undo->isClean()
         && QMessageBox::question(this, tr("Mapping editor"), tr("Discard the edits that were not proposed?"))
             != QMessageBox::Yes)
         return;
-    QDialog::keyPressEvent(event);
+    QDialog::reject();
 }
 
 } // namespace mdsync::ui

@@ -109,8 +109,9 @@ Q_SIGNALS:
     void proposed(const nlohmann::json& proposal);
     void proposeRefused(const QString& message);
 
-protected:
-    void keyPressEvent(QKeyEvent* event) override;
+public Q_SLOTS:
+    // Escape or the window's close button: edits that were not proposed are asked about first.
+    void reject() override;
 
 private:
     void load();
@@ -141,6 +142,8 @@ private:
     MappingEditorSnapshot m_snapshot;
     bool m_loaded = false;
     QString m_wantDomain, m_wantTarget;
+    QString m_shownDomain, m_shownTarget; // the contract in the table
+
     std::vector<nlohmann::json> m_fields;
     bool m_filling = false;
     ContractPreview m_preview;
