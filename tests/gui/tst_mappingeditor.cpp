@@ -17,7 +17,9 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -27,6 +29,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
+#include <QTimer>
 #include <QUndoStack>
 
 using namespace mdsync;
@@ -208,8 +211,23 @@ private Q_SLOTS:
         QVERIFY(!editor.undoStack()->isClean());
         QSignalSpy proposed(&editor, &MappingEditor::proposed);
         QSignalSpy refused(&editor, &MappingEditor::proposeRefused);
-        editor.propose(MappingEditor::bumpedVersion(QStringLiteral("2026.11")), QStringLiteral("WMS hu type"),
-            QStringLiteral("WMS 7.3 keeps 10 characters"), std::nullopt);
+        // Ctrl+S: the dialog offers the next document version and a title, and wants a reason before it proposes.
+        bool dialogChecked = false;
+        QTimer::singleShot(0, &editor, [&dialogChecked] {
+            auto* d = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!d || d->objectName() != QLatin1String("saveProposalDialog"))
+                return;
+            auto* ok = d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+            const bool disabledWithoutReason = !ok->isEnabled();
+            auto* version = d->findChild<QLineEdit*>(QStringLiteral("proposalVersion"));
+            auto* reason = d->findChild<QPlainTextEdit*>(QStringLiteral("proposalReason"));
+            reason->setFocus();
+            QTest::keyClicks(reason, QStringLiteral("WMS 7.3 keeps 10 characters"));
+            dialogChecked = disabledWithoutReason && ok->isEnabled() && version->text() == QLatin1String("2026.11.1");
+            ok->click();
+        });
+        QTest::keyClick(&editor, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(dialogChecked);
         QTRY_VERIFY_WITH_TIMEOUT(proposed.size() + refused.size() == 1, 20000);
         QVERIFY2(refused.isEmpty(), refused.isEmpty() ? "" : qPrintable(refused.at(0).at(0).toString()));
         QVERIFY(editor.undoStack()->isClean());

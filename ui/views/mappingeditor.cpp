@@ -940,13 +940,17 @@ void MappingEditor::saveDialog()
         return;
     QDialog d(this);
     d.setWindowTitle(tr("Save as proposal"));
+    d.setObjectName(QStringLiteral("saveProposalDialog"));
     auto* form = new QFormLayout(&d);
     auto* version = new QLineEdit(bumpedVersion(mapEdJsonText(m_snapshot.document.value("version", json()))), &d);
     auto* title = new QLineEdit(tr("Mapping %1")
                                     .arg(qs(contractName(currentDomain().toStdString(), currentTarget().toStdString(),
                                         currentVersion().toStdString()))),
         &d);
+    version->setObjectName(QStringLiteral("proposalVersion"));
+    title->setObjectName(QStringLiteral("proposalTitle"));
     auto* reason = new QPlainTextEdit(&d);
+    reason->setObjectName(QStringLiteral("proposalReason"));
     reason->setTabChangesFocus(true);
     reason->setPlaceholderText(tr("Why (a change request, a target release)…"));
     auto* onApproval = new QCheckBox(tr("Takes effect on approval"), &d);
