@@ -201,6 +201,14 @@ private Q_SLOTS:
         QTRY_COMPARE(fields->rowCount(), before);
         QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
         QTRY_VERIFY(!editor.fields().at(static_cast<size_t>(shortText)).contains("required"));
+        // Alt+Down moves the field (and says so in the undo text); Ctrl+Z moves it back.
+        fields->setCurrentCell(shortText, MappingEditor::ToColumn);
+        QTest::keyClick(&editor, Qt::Key_Down, Qt::AltModifier);
+        QTRY_COMPARE(fields->item(shortText + 1, MappingEditor::ToColumn)->text(), QStringLiteral("shortText"));
+        QCOMPARE(fields->currentRow(), shortText + 1);
+        QCOMPARE(editor.undoStack()->undoText(), QStringLiteral("Move field shortText"));
+        QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE(fields->item(shortText, MappingEditor::ToColumn)->text(), QStringLiteral("shortText"));
 
         // A handling unit type of at most 10 characters (the samples keep passing), proposed as contracts 2026.11.1.
         const int huType = rowOf(fields, QStringLiteral("huType"));

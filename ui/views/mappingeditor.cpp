@@ -114,7 +114,7 @@ namespace {
 class MappingFieldDelegate final : public QStyledItemDelegate
 {
 public:
-    MappingFieldDelegate(std::function<QStringList()> attributes, QStringList units, QObject* parent)
+    MappingFieldDelegate(std::function<QStringList()> attributes, std::function<QStringList()> units, QObject* parent)
         : QStyledItemDelegate(parent)
         , m_attributes(std::move(attributes))
         , m_units(std::move(units))
@@ -132,7 +132,7 @@ public:
             if (index.column() == MappingEditor::SourceColumn)
                 box->addItems(QStringList { QStringLiteral("$key") } + m_attributes());
             else if (index.column() == MappingEditor::UnitColumn)
-                box->addItems(QStringList { QString() } + m_units);
+                box->addItems(QStringList { QString() } + m_units());
             else
                 box->addItems({ QString(), QStringLiteral("yyyy-MM-dd"), QStringLiteral("dd.MM.yyyy"),
                     QStringLiteral("MM/dd/yyyy"), QStringLiteral("yyyyMMdd"), QStringLiteral("dd.MM.yyyy HH:mm"),
@@ -182,7 +182,7 @@ public:
 
 private:
     std::function<QStringList()> m_attributes;
-    QStringList m_units;
+    std::function<QStringList()> m_units;
 };
 
 Result<MappingEditorSnapshot> mapEdLoad(QSqlDatabase& db, const QString& path, const std::string& actor)
@@ -321,8 +321,8 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
         QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
     m_table->setTabKeyNavigation(false); // Tab leaves the table; arrows move between cells, F2 edits
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setItemDelegate(
-        new MappingFieldDelegate([this] { return m_snapshot.attributes.value(currentDomain()); }, {}, m_table));
+    m_table->setItemDelegate(new MappingFieldDelegate(
+        [this] { return m_snapshot.attributes.value(currentDomain()); }, [this] { return m_snapshot.units; }, m_table));
     split->addWidget(m_table);
 
     auto* previewBox = new QWidget(split);
@@ -435,8 +435,6 @@ void MappingEditor::load()
             }
             m_snapshot = std::move(r).value();
             m_loaded = true;
-            m_table->setItemDelegate(new MappingFieldDelegate(
-                [this] { return m_snapshot.attributes.value(currentDomain()); }, m_snapshot.units, m_table));
             m_save->setEnabled(m_snapshot.mayPropose);
             m_save->setToolTip(m_snapshot.mayPropose
                     ? tr("Propose the edited contracts for a second admin's approval (%1)")
@@ -619,8 +617,8 @@ void MappingEditor::moveField(int row, int delta)
     auto after = m_fields;
     std::swap(after[static_cast<size_t>(row)], after[static_cast<size_t>(to)]);
     const int column = std::max(0, m_table->currentColumn());
-    pushFields(
-        std::move(after), tr("Move field %1").arg(mapEdJsonText(after[static_cast<size_t>(to)].value("to", json()))));
+    const QString what = tr("Move field %1").arg(mapEdJsonText(after[static_cast<size_t>(to)].value("to", json())));
+    pushFields(std::move(after), what);
     m_table->setCurrentCell(to, column);
 }
 
