@@ -344,6 +344,7 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_diff->horizontalHeader()->setStretchLastSection(true);
     m_diff->setTabKeyNavigation(false);
+    m_diff->verticalHeader()->setDefaultSectionSize(m_diff->fontMetrics().height() + 8);
     previewSplit->addWidget(m_payload);
     previewSplit->addWidget(m_diff);
     previewSplit->setStretchFactor(0, 2);
@@ -351,7 +352,7 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     previewLayout->addWidget(previewSplit, 1);
     m_messages = new QListWidget(previewBox);
     m_messages->setObjectName(QStringLiteral("messageList"));
-    m_messages->setMaximumHeight(90);
+    m_messages->setMaximumHeight(72);
     m_messages->setWordWrap(true);
     previewLayout->addWidget(m_messages);
     split->addWidget(previewBox);
@@ -385,6 +386,7 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     connect(m_domainBox, &QComboBox::currentIndexChanged, this, &MappingEditor::contractChosen);
     connect(m_object->lineEdit(), &QLineEdit::textEdited, m_keysTimer, qOverload<>(&QTimer::start));
     connect(m_object, &QComboBox::activated, this, &MappingEditor::schedulePreview);
+    connect(m_object, &QComboBox::currentIndexChanged, this, &MappingEditor::schedulePreview); // arrow keys
     connect(m_object->lineEdit(), &QLineEdit::returnPressed, this, &MappingEditor::schedulePreview);
     connect(m_table, &QTableWidget::cellChanged, this, &MappingEditor::cellEdited);
     connect(add, &QAction::triggered, this, &MappingEditor::addField);
