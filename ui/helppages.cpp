@@ -131,7 +131,9 @@ QString HelpPages::html(const QString& id)
         body = tr("<p>Edit how one target receives one domain: each target field, where its value comes from and how"
                   " it is transformed. Open it from <b>Policies → Subscriptions → Edit mapping…</b> or <b>View →"
                   " Mapping editor</b>. Nothing changes until a proposal is approved by another admin.</p>")
-            + helpList({ tr("<b>Target</b> and <b>domain</b> choose the contract the subscription uses."),
+            + helpList({ tr("<b>Target</b> and <b>domain</b> choose the contract the subscription uses; <b>on"
+                            " loss</b> says whether an issue that loses information blocks the delivery or is sent"
+                            " with a warning."),
                 tr("<b>Source</b>: a canonical attribute, <tt>$key</tt> (the object key), <tt>=</tt> followed by a"
                    " constant (<tt>=\"MDSYNC\"</tt>, <tt>=true</tt>), or a format with placeholders such as"
                    " <tt>{description} ({$key})</tt>."),

@@ -145,6 +145,19 @@ private Q_SLOTS:
         // 40 characters cut to 30 under on_loss "warn": already lossy today.
         QCOMPARE(issueOf(fields, shortText), QStringLiteral("lossy"));
 
+        // On loss "block" (chosen by keyboard): the same cut now blocks the delivery; undone, it is a warning again.
+        QVERIFY(!editor.blocksOnLoss());
+        editor.onLossBox()->setFocus();
+        QTest::keyClick(editor.onLossBox(), Qt::Key_Up);
+        QVERIFY(editor.blocksOnLoss());
+        QTRY_COMPARE_WITH_TIMEOUT(issueOf(fields, shortText), QStringLiteral("blocking"), 10000);
+        QVERIFY(editor.preview().blocked);
+        QVERIFY(editor.editedDocument(QString())["contracts"].dump().find(R"("on_loss":"block")") != std::string::npos);
+        QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!editor.blocksOnLoss());
+        QCOMPARE(editor.onLossBox()->currentData().toString(), QStringLiteral("warn"));
+        QTRY_COMPARE_WITH_TIMEOUT(issueOf(fields, shortText), QStringLiteral("lossy"), 10000);
+
         // Shrink the max length with the keyboard: F2, type, Enter.
         fields->setFocus();
         fields->setCurrentCell(shortText, MappingEditor::MaxLengthColumn);

@@ -107,6 +107,23 @@ private:
     std::vector<json> m_before, m_after;
 };
 
+class MappingOnLossCommand final : public QUndoCommand
+{
+public:
+    MappingOnLossCommand(MappingEditor* editor, bool before, bool after)
+        : QUndoCommand(after ? MappingEditor::tr("On loss: block") : MappingEditor::tr("On loss: warn"))
+        , m_editor(editor)
+        , m_before(before)
+        , m_after(after)
+    { }
+    void redo() override { m_editor->applyOnLoss(m_after); }
+    void undo() override { m_editor->applyOnLoss(m_before); }
+
+private:
+    MappingEditor* m_editor;
+    bool m_before, m_after;
+};
+
 namespace {
 
 // Editors per column: attributes of the domain for the source, the model's units, spin boxes for the numbers
@@ -233,6 +250,14 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     m_domainBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_domainBox->setMinimumContentsLength(8);
     m_contractLabel = new QLabel(this);
+    m_onLossBox = new QComboBox(this);
+    m_onLossBox->setObjectName(QStringLiteral("onLossBox"));
+    m_onLossBox->addItem(tr("block the delivery"), QStringLiteral("block"));
+    m_onLossBox->addItem(tr("send with a warning"), QStringLiteral("warn"));
+    m_onLossBox->setToolTip(tr("What an issue that loses information (a cut text, a rounding, a code without target"
+                               " value) does: on_loss"));
+    auto* onLossLabel = new QLabel(tr("On &loss:"), this);
+    onLossLabel->setBuddy(m_onLossBox);
     m_object = new QComboBox(this);
     m_object->setObjectName(QStringLiteral("objectBox"));
     m_object->setEditable(true);
@@ -250,6 +275,8 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     top->addWidget(domainLabel);
     top->addWidget(m_domainBox);
     top->addWidget(m_contractLabel, 1);
+    top->addWidget(onLossLabel);
+    top->addWidget(m_onLossBox);
     top->addWidget(objectLabel);
     top->addWidget(m_object);
     layout->addLayout(top);
@@ -367,7 +394,8 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
     layout->addWidget(m_status);
 
     setTabOrder(m_targetBox, m_domainBox);
-    setTabOrder(m_domainBox, m_object);
+    setTabOrder(m_domainBox, m_onLossBox);
+    setTabOrder(m_onLossBox, m_object);
     setTabOrder(m_object, m_table);
     setTabOrder(m_table, m_payload);
     setTabOrder(m_payload, m_diff);
@@ -384,6 +412,8 @@ MappingEditor::MappingEditor(AppContext ctx, QWidget* parent)
 
     connect(m_targetBox, &QComboBox::currentIndexChanged, this, &MappingEditor::targetChosen);
     connect(m_domainBox, &QComboBox::currentIndexChanged, this, &MappingEditor::contractChosen);
+    connect(m_onLossBox, &QComboBox::currentIndexChanged, this,
+        [this] { setBlockOnLoss(m_onLossBox->currentData().toString() == QLatin1String("block")); });
     connect(m_object->lineEdit(), &QLineEdit::textEdited, m_keysTimer, qOverload<>(&QTimer::start));
     connect(m_object, &QComboBox::activated, this, &MappingEditor::schedulePreview);
     connect(m_object, &QComboBox::currentIndexChanged, this, &MappingEditor::schedulePreview); // arrow keys
@@ -507,6 +537,7 @@ void MappingEditor::contractChosen()
     m_undo->clear();
     std::vector<json> fields;
     bool found = false;
+    bool onLossBlock = true;
     for (const json& c : m_snapshot.document.value("contracts", json::array()))
         if (c.value("domain", std::string()) == currentDomain().toStdString()
             && c.value("target", std::string()) == currentTarget().toStdString()
@@ -514,6 +545,7 @@ void MappingEditor::contractChosen()
             for (const json& f : c.value("fields", json::array()))
                 fields.push_back(f);
             found = true;
+            onLossBlock = c.value("on_loss", std::string("block")) != "warn";
         }
     if (!found)
         fields.push_back({ { "from", "$key" }, { "to", "key" } });
@@ -524,6 +556,7 @@ void MappingEditor::contractChosen()
                   .arg(name.toHtmlEscaped(), mapEdJsonText(m_snapshot.document.value("version", json())))
             : tr("<b>%1</b> has no contract yet (generic): a new one").arg(name.toHtmlEscaped()));
     m_status->setText(tr("Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes."));
+    applyOnLoss(onLossBlock);
     setFields(fields);
     m_object->clear();
     searchObjects(QString());
@@ -579,6 +612,20 @@ void MappingEditor::pushFields(std::vector<json> after, const QString& what)
         return;
     }
     m_undo->push(new MappingFieldsCommand(this, m_fields, std::move(after), what));
+}
+
+void MappingEditor::setBlockOnLoss(bool block)
+{
+    if (block != m_blockOnLoss)
+        m_undo->push(new MappingOnLossCommand(this, m_blockOnLoss, block));
+}
+
+void MappingEditor::applyOnLoss(bool block)
+{
+    m_blockOnLoss = block;
+    const QSignalBlocker blocker(m_onLossBox);
+    m_onLossBox->setCurrentIndex(m_onLossBox->findData(block ? QStringLiteral("block") : QStringLiteral("warn")));
+    schedulePreview();
 }
 
 void MappingEditor::setField(int row, const json& field, const QString& what)
@@ -774,9 +821,14 @@ json MappingEditor::editedDocument(const QString& version) const
         if (c.value("domain", std::string()) == domain && c.value("target", std::string()) == target
             && c.value("version", std::string()) == cv) {
             c["fields"] = std::move(fields);
+            if (!m_blockOnLoss || c.contains("on_loss")) // "block" is the default: not written unless it was
+                c["on_loss"] = m_blockOnLoss ? "block" : "warn";
             return doc;
         }
-    doc["contracts"].push_back({ { "domain", domain }, { "target", target }, { "version", cv }, { "fields", fields } });
+    json contract = { { "domain", domain }, { "target", target }, { "version", cv }, { "fields", fields } };
+    if (!m_blockOnLoss)
+        contract["on_loss"] = "warn";
+    doc["contracts"].push_back(std::move(contract));
     return doc;
 }
 

@@ -78,6 +78,9 @@ public:
     void addField();
     void removeField(int row);
     void moveField(int row, int delta);
+    // The contract's on_loss: true "block" (a lossy issue blocks the delivery), false "warn". Undoable.
+    void setBlockOnLoss(bool block);
+    bool blocksOnLoss() const { return m_blockOnLoss; }
     // The contracts document in force with the edited contract in it, and `version` as its version.
     nlohmann::json editedDocument(const QString& version) const;
     // The next unused-looking document version: "2026.11" -> "2026.11.1", "2026.11.1" -> "2026.11.2".
@@ -92,6 +95,7 @@ public:
     QPlainTextEdit* payloadView() const { return m_payload; }
     QListWidget* messageList() const { return m_messages; }
     QComboBox* objectBox() const { return m_object; }
+    QComboBox* onLossBox() const { return m_onLossBox; }
     QPushButton* saveButton() const { return m_save; }
     QLabel* statusLabel() const { return m_status; }
     bool isLoaded() const { return m_loaded; }
@@ -133,7 +137,10 @@ private:
     QString currentTarget() const;
     QString currentVersion() const;
 
+    void applyOnLoss(bool block); // shows the setting (undo commands)
+
     friend class MappingFieldsCommand;
+    friend class MappingOnLossCommand;
 
     AppContext m_ctx;
     QueryChannel m_configChannel;
@@ -145,12 +152,14 @@ private:
     QString m_shownDomain, m_shownTarget; // the contract in the table
 
     std::vector<nlohmann::json> m_fields;
+    bool m_blockOnLoss = true;
     bool m_filling = false;
     ContractPreview m_preview;
 
     QComboBox* m_targetBox;
     QComboBox* m_domainBox;
     QLabel* m_contractLabel;
+    QComboBox* m_onLossBox;
     QComboBox* m_object;
     QTableWidget* m_table;
     QPlainTextEdit* m_payload;
