@@ -193,6 +193,106 @@ private slots:
         QVERIFY2(r.error().contains(QStringLiteral("lines[0].material: required by MES-P200")), qPrintable(r.error()));
     }
 
+    // Issue 17: "format" concatenates attributes and the key; an absent attribute blocks a required field and
+    // leaves an optional one out.
+    void formatConcatenates()
+    {
+        const json doc = { { "contracts",
+            json::array({ { { "domain", "item" }, { "target", "WMS-P100" }, { "version", "1" },
+                { "fields",
+                    json::array({ { { "format", "{description} ({$key})" }, { "to", "label" }, { "required", true } },
+                        { { "format", "{{{item_type}}}/{net_weight}" }, { "to", "typeWeight" } },
+                        { { "format", "{storage_conditions}-{$key}" }, { "to", "storage" },
+                            { "map", { { "dry-K-1", "D1" } } } } }) } } }) } };
+        auto set = ContractSet::fromJson(doc, QStringLiteral("f.json"), *m_model, *m_landscape);
+        QVERIFY2(set.ok(), set.ok() ? "" : qPrintable(set.error()));
+        const Contract* c = set->find("item", "WMS-P100", "1");
+        QVERIFY(c);
+        auto r = c->map("K-1",
+            { { "description", "Pump" }, { "item_type", "FERT" },
+                { "net_weight", { { "value", 12.5 }, { "unit", "kg" } } }, { "storage_conditions", "dry" } },
+            m_model->units());
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error()));
+        QCOMPARE(r->payload["label"].get<std::string>(), std::string("Pump (K-1)"));
+        QCOMPARE(r->payload["typeWeight"].get<std::string>(), std::string("{FERT}/12.5 kg"));
+        QCOMPARE(r->payload["storage"].get<std::string>(), std::string("D1")); // the format's text is mapped
+
+        // No item_type: the optional field is left out; no description: the required one blocks, naming both.
+        auto partial = c->map("K-1", { { "description", "Pump" } }, m_model->units());
+        QVERIFY(partial.ok());
+        QVERIFY(!partial->payload.contains("typeWeight"));
+        auto blocked = c->map("K-2", { { "item_type", "FERT" } }, m_model->units());
+        QVERIFY(!blocked.ok());
+        QVERIFY2(blocked.error().contains(QStringLiteral(
+                     "label: required by WMS-P100 but description has no value (format '{description} ({$key})')")),
+            qPrintable(blocked.error()));
+    }
+
+    // Issue 17: "date_format" writes an ISO date or date-time in the target's pattern; anything else blocks.
+    void dateFormat()
+    {
+        const json doc = { { "contracts",
+            json::array({ { { "domain", "supplier" }, { "target", "QMS" }, { "version", "1" },
+                { "fields",
+                    json::array({ { { "from", "$key" }, { "to", "id" } },
+                        { { "from", "certificate_expiry" }, { "to", "expires" }, { "date_format", "dd.MM.yyyy" } },
+                        { { "from", "certificate_expiry" }, { "to", "expiresLong" },
+                            { "date_format", "d MMM yyyy 'at' HH:mm" } } }) } } }) } };
+        auto set = ContractSet::fromJson(doc, QStringLiteral("d.json"), *m_model, *m_landscape);
+        QVERIFY2(set.ok(), set.ok() ? "" : qPrintable(set.error()));
+        const Contract* c = set->find("supplier", "QMS", "1");
+        QVERIFY(c);
+        auto r = c->map("S-1", { { "certificate_expiry", "2027-03-05" } }, m_model->units());
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error()));
+        QCOMPARE(r->payload["expires"].get<std::string>(), std::string("05.03.2027"));
+        QCOMPARE(r->payload["expiresLong"].get<std::string>(), std::string("5 Mar 2027 at 00:00"));
+        // A date-time is written in UTC.
+        auto t = c->map("S-1", { { "certificate_expiry", "2027-03-05T23:30:00+02:00" } }, m_model->units());
+        QVERIFY(t.ok());
+        QCOMPARE(t->payload["expiresLong"].get<std::string>(), std::string("5 Mar 2027 at 21:30"));
+        auto bad = c->map("S-2", { { "certificate_expiry", "5.3.2027" } }, m_model->units());
+        QVERIFY(!bad.ok());
+        QVERIFY2(
+            bad.error().contains(QStringLiteral("expires: certificate_expiry value \"5.3.2027\" is not an ISO-8601"
+                                                " date (YYYY-MM-DD) or date-time for the date format 'dd.MM.yyyy'")),
+            qPrintable(bad.error()));
+    }
+
+    void formatAndDateLoadErrors_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown placeholder")
+            << QStringLiteral(R"({"format": "{colour}", "to": "x"})")
+            << QStringLiteral("contracts[0].fields[0].format: unknown attribute of item 'colour' in {colour}");
+        QTest::newRow("unclosed placeholder")
+            << QStringLiteral(R"({"format": "{description", "to": "x"})")
+            << QStringLiteral("contracts[0].fields[0].format: placeholder at character 1 is not closed");
+        QTest::newRow("lone brace") << QStringLiteral(R"({"format": "a}b", "to": "x"})")
+                                    << QStringLiteral("contracts[0].fields[0].format: a lone '}' at character 2");
+        QTest::newRow("format and from") << QStringLiteral(
+            R"({"format": "{description}", "from": "description", "to": "x"})")
+                                         << QStringLiteral("contracts[0].fields[0]: needs exactly one of \"from\"");
+        QTest::newRow("bad date pattern")
+            << QStringLiteral(R"({"from": "description", "date_format": "'day'", "to": "x"})")
+            << QStringLiteral("contracts[0].fields[0].date_format: must be a date pattern");
+        QTest::newRow("date format on a number")
+            << QStringLiteral(R"({"from": "net_weight", "date_format": "yyyy", "to": "x"})")
+            << QStringLiteral("contracts[0].fields[0].date_format: needs a date, date-time or string attribute;"
+                              " net_weight is not");
+    }
+    void formatAndDateLoadErrors()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, expected);
+        const json doc = { { "contracts",
+            json::array({ { { "domain", "item" }, { "target", "WMS-P100" }, { "version", "1" },
+                { "fields", json::array({ json::parse(field.toStdString()) }) } } }) } };
+        auto r = ContractSet::fromJson(doc, QStringLiteral("c.json"), *m_model, *m_landscape);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QStringLiteral("c.json: ") + expected), qPrintable(r.error()));
+    }
+
     void loadErrorsNamePaths_data()
     {
         QTest::addColumn<QString>("patch");

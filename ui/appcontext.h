@@ -32,6 +32,8 @@ Q_SIGNALS:
     void matrixRequested(const QVariantMap& filter);
     // The audit log with a filter: keys actor, action, subject.
     void auditRequested(const QVariantMap& filter);
+    // The mapping editor on the contract the subscription (domain, target) uses.
+    void mappingEditorRequested(const QString& domain, const QString& target);
 };
 
 struct AppContext

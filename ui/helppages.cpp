@@ -39,8 +39,8 @@ QString helpSeeAlso()
 QStringList HelpPages::ids()
 {
     return { QStringLiteral("welcome"), QStringLiteral("dashboard"), QStringLiteral("matrix"),
-        QStringLiteral("lineage"), QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("audit"),
-        QStringLiteral("shortcuts") };
+        QStringLiteral("lineage"), QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("mapping"),
+        QStringLiteral("audit"), QStringLiteral("shortcuts") };
 }
 
 QString HelpPages::title(const QString& id)
@@ -55,6 +55,8 @@ QString HelpPages::title(const QString& id)
         return tr("Exceptions");
     if (id == QLatin1String("policies"))
         return tr("Policies");
+    if (id == QLatin1String("mapping"))
+        return tr("Mapping editor");
     if (id == QLatin1String("audit"))
         return tr("Audit");
     if (id == QLatin1String("shortcuts"))
@@ -125,6 +127,33 @@ QString HelpPages::html(const QString& id)
                             " changes are accepted."),
                 tr("<b>Subscriptions</b>: which system receives which objects, with its SLA and pattern."),
                 tr("<b>Contracts</b>: how canonical fields map to each system's fields, with their versions.") });
+    } else if (id == QLatin1String("mapping")) {
+        body = tr("<p>Edit how one target receives one domain: each target field, where its value comes from and how"
+                  " it is transformed. Open it from <b>Policies → Subscriptions → Edit mapping…</b> or <b>View →"
+                  " Mapping editor</b>. Nothing changes until a proposal is approved by another admin.</p>")
+            + helpList({ tr("<b>Target</b> and <b>domain</b> choose the contract the subscription uses; <b>on"
+                            " loss</b> says whether an issue that loses information blocks the delivery or is sent"
+                            " with a warning."),
+                tr("<b>Source</b>: a canonical attribute, <tt>$key</tt> (the object key), <tt>=</tt> followed by a"
+                   " constant (<tt>=\"MDSYNC\"</tt>, <tt>=true</tt>), or a format with placeholders such as"
+                   " <tt>{description} ({$key})</tt>."),
+                tr("<b>Unit</b> and <b>decimals</b> convert and round quantities; <b>max length</b> cuts text;"
+                   " <b>code map</b> is written <tt>ambient=AMB, cool=COOL</tt>; <b>date format</b> is a pattern"
+                   " such as <tt>dd.MM.yyyy</tt>; <b>required</b> blocks a payload without the field; <b>editable</b>"
+                   " lets stewards correct it."),
+                tr("<b>Preview</b>: pick an object (Ctrl+L). The payload the edited contract makes is shown with the"
+                   " differences from what the target last acknowledged (changed fields in bold, with the kind of"
+                   " change). It is recomputed shortly after every edit."),
+                tr("<b>Issues</b> appear on the field's row (an icon and a tooltip) and in the list below: a red"
+                   " icon blocks the delivery, a yellow one loses information but is sent with a warning."),
+                tr("<b>Save as proposal…</b> (Ctrl+S, admins only) asks for a reason and an effective time and"
+                   " proposes the whole contracts document with a new version. The core checks it, runs its test"
+                   " samples and a trial on real objects, and shows the summary, or why it refused.") })
+            + QStringLiteral("<p>")
+            + tr("Keys: F2 or typing edits a cell, Space toggles a flag, Ctrl+N adds a field, Ctrl+Delete removes"
+                 " it, Alt+Up and Alt+Down move it, Ctrl+Z undoes, Ctrl+Shift+Z redoes, F5 previews now, F1 shows"
+                 " this page.")
+            + QStringLiteral("</p>");
     } else if (id == QLatin1String("audit")) {
         body = tr("<p>The tamper-evident audit log: every change, correction, approval, replay and discard,"
                   " who did it and when.</p>")
@@ -137,6 +166,7 @@ QString HelpPages::html(const QString& id)
         body = QStringLiteral("<table cellpadding=\"3\">");
         const QList<QPair<QString, QString>> rows = {
             { tr("Ctrl+1 … Ctrl+6"), tr("Dashboard, matrix, lineage, exceptions, policies, audit") },
+            { tr("Ctrl+M"), tr("The mapping editor (F1 there: its keys)") },
             { helpKeys(QKeySequence::HelpContents), tr("Help for the current view") },
             { helpKeys(QKeySequence::Open), tr("Open a workspace") },
             { helpKeys(QKeySequence::New), tr("Create a workspace") },

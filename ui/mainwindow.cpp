@@ -14,6 +14,7 @@
 #include "views/dashboardview.h"
 #include "views/exceptionsview.h"
 #include "views/lineageview.h"
+#include "views/mappingeditor.h"
 #include "views/matrixview.h"
 #include "views/policiesview.h"
 #include "welcomepage.h"
@@ -112,6 +113,8 @@ MainWindow::MainWindow(QWidget* parent)
             v->applyFilter(f);
         }
     });
+    connect(m_nav, &Navigator::mappingEditorRequested, this,
+        [this](const QString& domain, const QString& target) { openMappingEditor(domain, target); });
     connect(m_nav, &Navigator::auditRequested, this, [this](const QVariantMap& f) {
         if (auto* v = qobject_cast<AuditView*>(view(QStringLiteral("audit")))) {
             showView(v->viewId());
@@ -169,6 +172,10 @@ void MainWindow::buildMenus()
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
     viewMenu->addSeparator();
+    m_mappingAction = viewMenu->addAction(tr("&Mapping editor…"), this, [this] { openMappingEditor(); });
+    m_mappingAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_mappingAction->setEnabled(false);
+    viewMenu->addSeparator();
     viewMenu->addMenu(createLanguageMenu(this));
 
     QMenu* core = menuBar()->addMenu(tr("&Core"));
@@ -213,6 +220,27 @@ void MainWindow::buildViews()
         item->setSizeHint(QSize(150, 36));
     }
     m_navList->show();
+    m_mappingAction->setEnabled(true);
+}
+
+void MainWindow::openMappingEditor(const QString& domain, const QString& target)
+{
+    if (!m_core || !m_reader || m_views.isEmpty())
+        return;
+    if (!m_mappingEditor) {
+        m_mappingEditor = new MappingEditor(AppContext { m_core.get(), m_reader.get(), m_nav }, this);
+        m_mappingEditor->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    if (!domain.isEmpty() || !target.isEmpty())
+        m_mappingEditor->selectContract(domain, target);
+    m_mappingEditor->show();
+    m_mappingEditor->raise();
+    m_mappingEditor->activateWindow();
+}
+
+MappingEditor* MainWindow::mappingEditor() const
+{
+    return m_mappingEditor.data();
 }
 
 ControlTowerView* MainWindow::view(const QString& id) const
@@ -284,6 +312,9 @@ void MainWindow::closeWorkspace()
 {
     if (!m_core)
         return;
+    delete m_mappingEditor; // it uses the core and the reader
+    if (m_mappingAction)
+        m_mappingAction->setEnabled(false);
     m_stack->setCurrentIndex(0);
     for (ControlTowerView* v : std::as_const(m_views)) {
         m_stack->removeWidget(v);

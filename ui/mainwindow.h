@@ -22,6 +22,7 @@ namespace mdsync::ui {
 
 class ControlTowerView;
 class HelpWindow;
+class MappingEditor;
 class WelcomePage;
 class CoreController;
 class DbReader;
@@ -49,6 +50,9 @@ public:
     QStringList viewIds() const;
     ControlTowerView* view(const QString& id) const;
     void showView(const QString& id);
+    // The mapping editor (a window of its own), on the contract of (domain, target) when given.
+    void openMappingEditor(const QString& domain = {}, const QString& target = {});
+    MappingEditor* mappingEditor() const;
     // The help window on a page (default: the current view's page; F1).
     void showHelp(const QString& page = {});
     HelpWindow* helpWindow() const { return m_help; }
@@ -102,6 +106,8 @@ private:
     WelcomePage* m_welcome = nullptr;
     HelpWindow* m_help = nullptr;
     QAction* m_helpAction = nullptr;
+    QAction* m_mappingAction = nullptr;
+    QPointer<MappingEditor> m_mappingEditor;
 };
 
 } // namespace mdsync::ui

@@ -4,11 +4,17 @@
 #include "util/hash.h"
 #include "util/jsonfile.h"
 #include "util/text.h"
+#include "util/timeutil.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
+#include <utility>
 
 namespace mdsync {
 
@@ -60,14 +66,33 @@ struct Loader
             return m;
         }
         checkKeys(f, path,
-            { "from", "to", "value", "default", "map", "unit", "decimals", "max_length", "required", "editable",
-                "columns" });
+            { "from", "to", "value", "format", "default", "map", "unit", "decimals", "date_format", "max_length",
+                "required", "editable", "columns" });
         m.from = str(f, "from", path, false);
         m.to = str(f, "to", path, true);
         if (auto v = f.find("value"); v != f.end())
             m.value = *v;
-        if (m.from.empty() == !m.value.has_value())
-            error(path, R"(needs exactly one of "from" (a canonical attribute or "$key") and "value" (a constant))");
+        m.format = str(f, "format", path, false);
+        if (int(!m.from.empty()) + int(m.value.has_value()) + int(!m.format.empty()) != 1)
+            error(path,
+                R"(needs exactly one of "from" (a canonical attribute or "$key"), "value" (a constant) and "format")"
+                R"( (a text with {attribute} placeholders))");
+        if (!m.format.empty()) {
+            auto parts = parseFieldFormat(m.format);
+            if (!parts) {
+                error(path + ".format", parts.error().toStdString());
+            } else {
+                m.formatParts = std::move(parts).value();
+                for (const auto& part : m.formatParts) {
+                    if (!part.placeholder || part.text == "$key")
+                        continue;
+                    if (!(table ? table->column(part.text) : domain.attribute(part.text)))
+                        error(path + ".format",
+                            "unknown " + std::string(table ? "column of " + table->name : "attribute of " + domain.name)
+                                + " '" + part.text + "' in {" + part.text + "}");
+                }
+            }
+        }
         const AttributeDef* attr = nullptr;
         if (!m.from.empty() && m.from != "$key") {
             attr = table ? table->column(m.from) : domain.attribute(m.from);
@@ -109,6 +134,16 @@ struct Loader
         };
         integer("decimals", m.decimals, 0);
         integer("max_length", m.maxLength, 1);
+        if (f.contains("date_format")) {
+            m.dateFormat = str(f, "date_format", path, false);
+            if (!isDateFormatPattern(m.dateFormat))
+                error(path + ".date_format",
+                    "must be a date pattern with at least one of y, M, d, h, m, s (e.g. \"dd.MM.yyyy\"), got '"
+                        + m.dateFormat + "'");
+            else if (attr && attr->type != AttrType::Date && attr->type != AttrType::DateTime
+                && attr->type != AttrType::String)
+                error(path + ".date_format", "needs a date, date-time or string attribute; " + attr->name + " is not");
+        }
         auto flag = [&](const char* key, bool& out) {
             if (auto it = f.find(key); it != f.end()) {
                 if (!it->is_boolean())
@@ -153,6 +188,73 @@ std::string truncateUtf8(const std::string& s, size_t codePoints)
     return s;
 }
 
+// A canonical value as it reads inside a `format`: strings as they are, integers without a fraction, quantities
+// as "12.5 kg", anything else as its JSON text.
+std::string formatPiece(const json& v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_number_integer() || v.is_number_unsigned())
+        return v.dump();
+    if (v.is_number())
+        return numberText(v.get<double>());
+    if (v.is_object() && v.contains("value") && v.contains("unit") && v["unit"].is_string())
+        return formatPiece(v["value"]) + " " + v["unit"].get<std::string>();
+    return v.dump();
+}
+
+json placeholderValue(const std::string& name, const std::string& key, const json& source)
+{
+    if (name == "$key")
+        return key;
+    auto it = source.find(name);
+    return it == source.end() ? json() : *it;
+}
+
+// The `format` of a field filled in; null when a placeholder's attribute has no value.
+json formatText(const FieldMapping& f, const std::string& key, const json& source)
+{
+    std::string out;
+    for (const auto& part : f.formatParts) {
+        if (!part.placeholder) {
+            out += part.text;
+            continue;
+        }
+        const json v = placeholderValue(part.text, key, source);
+        if (v.is_null())
+            return {};
+        out += formatPiece(v);
+    }
+    return out;
+}
+
+std::string missingPlaceholder(const FieldMapping& f, const json& source)
+{
+    for (const auto& part : f.formatParts)
+        if (part.placeholder && placeholderValue(part.text, {}, source).is_null() && part.text != "$key")
+            return part.text;
+    return "a placeholder";
+}
+
+// An ISO-8601 date ("2026-11-28") or RFC 3339 date-time (formatted in UTC) in a Qt date pattern; nullopt when the
+// text is neither. Month and day names are English (the C locale), whatever the machine's language.
+std::optional<std::string> formatDate(const std::string& iso, const std::string& pattern)
+{
+    const QString qpattern = QString::fromStdString(pattern);
+    if (iso.size() == 10) {
+        if (!parseIsoDate(iso))
+            return std::nullopt;
+        const QDate d = QDate::fromString(QString::fromStdString(iso), Qt::ISODate);
+        if (!d.isValid())
+            return std::nullopt;
+        return QLocale::c().toString(QDateTime(d, QTime(0, 0), QTimeZone::utc()), qpattern).toStdString();
+    }
+    const auto ms = parseRfc3339(iso);
+    if (!ms)
+        return std::nullopt;
+    return QLocale::c().toString(QDateTime::fromMSecsSinceEpoch(*ms, QTimeZone::utc()), qpattern).toStdString();
+}
+
 // Maps `source` (state or table row) into `out`, collecting issues; `prefix` for field paths in rows.
 void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const std::string& key, const json& source,
     const UnitRegistry& units, const std::string& prefix, json& out, std::vector<MappingIssue>& issues)
@@ -160,7 +262,16 @@ void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const
     for (const FieldMapping& f : fields) {
         const std::string path = prefix + f.to;
         json v;
-        if (f.value)
+        if (!f.formatParts.empty()) {
+            v = formatText(f, key, source);
+            if (v.is_null() && !f.defaultValue && f.required) {
+                issues.push_back({ path,
+                    path + ": required by " + c.target + " but " + missingPlaceholder(f, source)
+                        + " has no value (format '" + f.format + "')",
+                    false });
+                continue;
+            }
+        } else if (f.value)
             v = *f.value;
         else if (f.from == "$key")
             v = key;
@@ -228,6 +339,18 @@ void mapFields(const Contract& c, const std::vector<FieldMapping>& fields, const
                 v = *f.decimals == 0 ? json(static_cast<std::int64_t>(rounded)) : json(rounded);
             }
         }
+        if (!f.dateFormat.empty()) {
+            auto text = v.is_string() ? formatDate(v.get<std::string>(), f.dateFormat) : std::nullopt;
+            if (!text) {
+                issues.push_back({ path,
+                    path + ": " + f.from + " value " + v.dump()
+                        + " is not an ISO-8601 date (YYYY-MM-DD) or date-time for the date format '" + f.dateFormat
+                        + "'",
+                    false });
+                continue;
+            }
+            v = *text;
+        }
         if (f.maxLength && v.is_string()) {
             const std::string s = v.get<std::string>();
             const size_t len = utf8Length(s).value_or(s.size());
@@ -287,6 +410,56 @@ Result<MappedPayload> Contract::map(const std::string& key, const json& state, c
             QString::fromStdString(domain + "->" + target + " contract v" + version + ": " + join(messages, "; ")));
     }
     return result;
+}
+
+Result<std::vector<FieldMapping::FormatPart>> parseFieldFormat(const std::string& format)
+{
+    std::vector<FieldMapping::FormatPart> parts;
+    std::string literal;
+    for (size_t i = 0; i < format.size(); ++i) {
+        const char ch = format[i];
+        if (ch == '{' && i + 1 < format.size() && format[i + 1] == '{') {
+            literal += '{';
+            ++i;
+        } else if (ch == '}' && i + 1 < format.size() && format[i + 1] == '}') {
+            literal += '}';
+            ++i;
+        } else if (ch == '{') {
+            const size_t end = format.find('}', i + 1);
+            if (end == std::string::npos)
+                return makeError(QStringLiteral("placeholder at character %1 is not closed with '}'").arg(i + 1));
+            const std::string name = format.substr(i + 1, end - i - 1);
+            if (name.empty() || name.find('{') != std::string::npos)
+                return makeError(
+                    QStringLiteral("placeholder at character %1 must name an attribute or $key").arg(i + 1));
+            if (!literal.empty())
+                parts.push_back({ false, std::exchange(literal, {}) });
+            parts.push_back({ true, name });
+            i = end;
+        } else if (ch == '}') {
+            return makeError(QStringLiteral("a lone '}' at character %1 (write '}}' for a brace)").arg(i + 1));
+        } else {
+            literal += ch;
+        }
+    }
+    if (!literal.empty())
+        parts.push_back({ false, literal });
+    if (parts.empty())
+        return makeError(QStringLiteral("must not be empty"));
+    return parts;
+}
+
+bool isDateFormatPattern(const std::string& pattern)
+{
+    // Quoted text ('at') is literal in a Qt pattern: only letters outside quotes count.
+    bool quoted = false;
+    for (char ch : pattern) {
+        if (ch == '\'')
+            quoted = !quoted;
+        else if (!quoted && std::string_view("yMdhHms").find(ch) != std::string_view::npos)
+            return true;
+    }
+    return false;
 }
 
 std::string contractName(std::string_view domain, std::string_view target, std::string_view version)

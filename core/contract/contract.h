@@ -17,14 +17,25 @@ namespace mdsync {
 class Landscape;
 
 // One field of a target payload and how it is made from the canonical state. Steps, in order:
-// source value (`from` attribute, "$key" for the object key, or constant `value`) -> `default` when absent
-// -> `map` (canonical code -> target code) -> `unit` (a quantity converted to that unit, sent as a number)
-// -> `decimals` (rounding) -> `max_length` (strings). `columns` maps each row of a table attribute.
+// source value (`from` attribute, "$key" for the object key, constant `value`, or `format` text with placeholders)
+// -> `default` when absent -> `map` (canonical code -> target code) -> `unit` (a quantity converted to that unit,
+// sent as a number) -> `decimals` (rounding) -> `date_format` (an ISO date or date-time as target text)
+// -> `max_length` (strings). `columns` maps each row of a table attribute.
 struct FieldMapping
 {
-    std::string from; // canonical attribute, "$key", or empty with `value`
+    // A piece of a `format`: literal text, or a placeholder naming a canonical attribute or "$key".
+    struct FormatPart
+    {
+        bool placeholder = false;
+        std::string text;
+    };
+
+    std::string from; // canonical attribute, "$key", or empty with `value` or `format`
     std::string to; // target field name
     std::optional<nlohmann::json> value; // constant
+    std::string format; // "{description} ({$key})": concatenation; "{{" and "}}" are literal braces
+    std::vector<FormatPart> formatParts; // `format` parsed
+    std::string dateFormat; // Qt date pattern, e.g. "dd.MM.yyyy": an ISO-8601 date or date-time as target text
     std::optional<nlohmann::json> defaultValue;
     std::vector<std::pair<std::string, nlohmann::json>> valueMap; // canonical string value -> target value
     std::string unit; // target unit symbol for a quantity
@@ -50,6 +61,12 @@ struct MappedPayload
     nlohmann::json payload = nlohmann::json::object();
     std::vector<MappingIssue> warnings; // lossy issues passed under on_loss = "warn"
 };
+
+// Parses a `format` text ("{description} ({$key})") into literal and placeholder parts. Error: why not (an
+// unclosed or empty placeholder, a lone "}").
+Result<std::vector<FieldMapping::FormatPart>> parseFieldFormat(const std::string& format);
+// Whether `pattern` is a usable `date_format`: a Qt date/time pattern with at least one of y, M, d, h, m, s.
+bool isDateFormatPattern(const std::string& pattern);
 
 // The name of a contract as documents and messages write it: "item->WMS-P100 v1".
 std::string contractName(std::string_view domain, std::string_view target, std::string_view version);

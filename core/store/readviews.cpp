@@ -142,6 +142,70 @@ Result<std::vector<RevisionState>> revisionStates(
     return out;
 }
 
+Result<std::optional<CurrentObject>> currentObject(QSqlDatabase& db, const QString& domain, const QString& key)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT o.revision_no, r.state, o.deleted FROM object o"
+                             " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
+    q.addBindValue(domain);
+    q.addBindValue(key);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("object")));
+    if (!q.next())
+        return std::optional<CurrentObject>();
+    return std::optional<CurrentObject>(
+        CurrentObject { q.value(0).toLongLong(), parsedOrNull(q.value(1)), q.value(2).toInt() != 0 });
+}
+
+Result<std::optional<AckedDelivery>> lastAckedDelivery(
+    QSqlDatabase& db, const QString& domain, const QString& key, const QString& target)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(
+        QStringLiteral("SELECT d.id, d.revision_no, d.contract_version, d.acked_at, d.payload_override, r.state"
+                       " FROM delivery d JOIN object o ON o.id = d.object_id JOIN revision r ON r.id = d.revision_id"
+                       " WHERE o.domain = ? AND o.key = ? AND d.target_id = ? AND d.status = 'acked'"
+                       " ORDER BY d.acked_at DESC, d.id DESC LIMIT 1"));
+    q.addBindValue(domain);
+    q.addBindValue(key);
+    q.addBindValue(target);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("acknowledged delivery")));
+    if (!q.next())
+        return std::optional<AckedDelivery>();
+    return std::optional<AckedDelivery>(AckedDelivery { q.value(0).toLongLong(), q.value(1).toLongLong(),
+        q.value(2).toString(), q.value(3).toLongLong(), q.value(4).toString(), parsedOrNull(q.value(5)) });
+}
+
+Result<std::vector<ObjectKey>> objectKeys(QSqlDatabase& db, const QString& domain, const QString& prefix, int limit)
+{
+    // A key range rather than LIKE: an index range on both backends, and case-sensitive on both.
+    QString upper;
+    if (!prefix.isEmpty()) {
+        upper = prefix;
+        upper.back() = QChar(static_cast<char16_t>(upper.back().unicode() + 1));
+    }
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT key, coalesce(description, '') FROM object WHERE domain = ? AND deleted = 0")
+        + (upper.isEmpty() ? QString() : QStringLiteral(" AND key >= ? AND key < ?"))
+        + QStringLiteral(" ORDER BY key LIMIT ?"));
+    q.addBindValue(domain);
+    if (!upper.isEmpty()) {
+        q.addBindValue(prefix);
+        q.addBindValue(upper);
+    }
+    q.addBindValue(limit);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("object keys")));
+    std::vector<ObjectKey> out;
+    while (q.next())
+        out.push_back({ q.value(0).toString(), q.value(1).toString() });
+    return out;
+}
+
 Result<std::optional<std::pair<QString, QString>>> busiestObject(QSqlDatabase& db)
 {
     QSqlQuery q(db);

@@ -72,6 +72,38 @@ struct RevisionState
 Result<std::vector<RevisionState>> revisionStates(
     QSqlDatabase& db, const QString& domain, const QString& key, int limit = 200);
 
+// An object's current revision (the mapping editor's preview); nullopt when there is no such object.
+struct CurrentObject
+{
+    qint64 revisionNo = 0;
+    nlohmann::json state; // null when not JSON
+    bool deleted = false;
+};
+Result<std::optional<CurrentObject>> currentObject(QSqlDatabase& db, const QString& domain, const QString& key);
+
+// The newest delivery of an object that `target` acknowledged: its revision and that revision's state, the contract
+// version it was sent with, when it was acked, and the steward's corrected payload if one was sent (JSON text, else
+// empty). nullopt when the target acknowledged none.
+struct AckedDelivery
+{
+    qint64 deliveryId = 0;
+    qint64 revisionNo = 0;
+    QString contractVersion;
+    TimeMs ackedAt = 0;
+    QString payloadOverride;
+    nlohmann::json state;
+};
+Result<std::optional<AckedDelivery>> lastAckedDelivery(
+    QSqlDatabase& db, const QString& domain, const QString& key, const QString& target);
+
+// Up to `limit` objects of a domain whose key starts with `prefix` (case-sensitive; empty: all), by key, with
+// their descriptions (an object picker).
+struct ObjectKey
+{
+    QString key, description;
+};
+Result<std::vector<ObjectKey>> objectKeys(QSqlDatabase& db, const QString& domain, const QString& prefix, int limit);
+
 // The busiest object (domain, key) of the latest 2,000 lineage events; nullopt in an empty workspace.
 Result<std::optional<std::pair<QString, QString>>> busiestObject(QSqlDatabase& db);
 

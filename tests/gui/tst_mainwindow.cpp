@@ -7,8 +7,10 @@
 #include "helppages.h"
 #include "mainwindow.h"
 #include "newworkspacedialog.h"
+#include "views/mappingeditor.h"
 #include "welcomepage.h"
 
+#include <QComboBox>
 #include <QCommandLinkButton>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -17,6 +19,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -167,7 +170,19 @@ private Q_SLOTS:
         w.showView(QStringLiteral("lineage"));
         QTest::keyClick(&w, Qt::Key_F1);
         QCOMPARE(w.helpWindow()->currentPage(), QStringLiteral("lineage"));
+
+        // Ctrl+M: the mapping editor, a window of its own; the policies view's "Edit mapping…" (a navigator request)
+        // shows it on that subscription's contract. Closing the workspace closes it.
+        QTest::keyClick(&w, Qt::Key_M, Qt::ControlModifier);
+        QTRY_VERIFY(w.mappingEditor() && w.mappingEditor()->isVisible());
+        Q_EMIT w.navigator()->mappingEditorRequested(QStringLiteral("location"), QStringLiteral("WMS-P100"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.mappingEditor()->findChild<QComboBox*>(QStringLiteral("domainBox"))->currentText(),
+            QStringLiteral("location"), 10000);
+        QCOMPARE(w.mappingEditor()->findChild<QComboBox*>(QStringLiteral("targetBox"))->currentText(),
+            QStringLiteral("WMS-P100"));
+        QTRY_VERIFY(w.mappingEditor()->fieldTable()->rowCount() > 3);
         w.closeWorkspace();
+        QVERIFY(!w.mappingEditor());
     }
 
     void helpPagesCoverEveryViewAndLinkToEachOther()
@@ -179,6 +194,8 @@ private Q_SLOTS:
             QVERIFY2(html.contains(HelpPages::title(id).toHtmlEscaped()), qPrintable(id));
             QVERIFY2(html.size() > 300, qPrintable(id));
         }
+        QVERIFY(HelpPages::ids().contains(QStringLiteral("mapping"))); // the mapping editor's page (F1 there)
+        QVERIFY(HelpPages::html(QStringLiteral("mapping")).contains(HelpPages::title(QStringLiteral("mapping"))));
         HelpWindow help;
         help.showPage(QStringLiteral("matrix"));
         QCOMPARE(help.currentPage(), QStringLiteral("matrix"));

@@ -7,9 +7,11 @@
 #include "store/workspace.h"
 #include "util/qtext.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelection>
 #include <QLabel>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSet>
 #include <QTabWidget>
@@ -179,6 +181,33 @@ PoliciesView::PoliciesView(AppContext ctx, QWidget* parent)
     m_tabs->addTab(m_subscriptions, tr("Subscriptions"));
     m_tabs->addTab(m_contracts, tr("Contracts"));
     layout->addWidget(m_tabs, 1);
+    auto* actions = new QHBoxLayout;
+    m_editMapping = new QPushButton(tr("&Edit mapping…"), this);
+    m_editMapping->setObjectName(QStringLiteral("editMappingButton"));
+    m_editMapping->setToolTip(tr("Open the mapping editor on the contract of the selected subscription or contract"));
+    m_editMapping->setEnabled(false);
+    actions->addStretch(1);
+    actions->addWidget(m_editMapping);
+    layout->addLayout(actions);
+    // The subscription (or contract) selected: its domain and target are the first two columns of both tables.
+    auto selected = [this]() -> QTableWidget* {
+        QTableWidget* t = m_tabs->currentWidget() == m_contracts ? m_contracts : m_subscriptions;
+        return t->currentRow() >= 0 && m_tabs->currentWidget() != m_ownership ? t : nullptr;
+    };
+    auto update = [this, selected] { m_editMapping->setEnabled(m_ctx.nav && selected() != nullptr); };
+    connect(m_tabs, &QTabWidget::currentChanged, this, update);
+    for (QTableWidget* t : { m_subscriptions, m_contracts }) {
+        connect(t, &QTableWidget::currentCellChanged, this, update);
+    }
+    connect(m_editMapping, &QPushButton::clicked, this, [this, selected] {
+        QTableWidget* t = selected();
+        if (!t || !m_ctx.nav)
+            return;
+        const QTableWidgetItem* domain = t->item(t->currentRow(), 0);
+        const QTableWidgetItem* target = t->item(t->currentRow(), 1);
+        if (domain && target)
+            Q_EMIT m_ctx.nav->mappingEditorRequested(domain->text(), target->text());
+    });
     // The configuration changes rarely (an approved proposal): reload on activation when the workspace changed.
 }
 

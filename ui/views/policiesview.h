@@ -16,6 +16,7 @@
 #include <vector>
 
 class QLabel;
+class QPushButton;
 class QTableWidget;
 class QTabWidget;
 
@@ -57,6 +58,8 @@ public:
     QTableWidget* ownershipTable() const { return m_ownership; }
     QTableWidget* subscriptionTable() const { return m_subscriptions; }
     QTableWidget* contractTable() const { return m_contracts; }
+    // "Edit mapping…": the mapping editor on the selected subscription's contract (Navigator::mappingEditorRequested).
+    QPushButton* editMappingButton() const { return m_editMapping; }
 
 Q_SIGNALS:
     void loaded();
@@ -71,6 +74,7 @@ private:
     QTableWidget* m_ownership;
     QTableWidget* m_subscriptions;
     QTableWidget* m_contracts;
+    QPushButton* m_editMapping;
     quint64 m_loadedVersion = 0;
     bool m_ready = false;
 };
