@@ -1912,6 +1912,50 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</source>
         <translation>&lt;b&gt;Doublon suspecté&lt;/b&gt; (catégorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;) : un objet créé qui ressemble à un objet existant ; l&apos;onglet Problème montre les deux côte à côte. S&apos;il s&apos;agit d&apos;objets différents, donnez la raison et cliquez sur &lt;b&gt;Pas un doublon&lt;/b&gt; : la décision est mémorisée pour la paire, le doublon suspecté est résolu, la traçabilité des deux objets et le journal d&apos;audit l&apos;enregistrent, et la paire n&apos;est plus jamais signalée (action des stewards ou des admins ; aussi &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</translation>
     </message>
+    <message>
+        <source>Mapping editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Edit how one target receives one domain: each target field, where its value comes from and how it is transformed. Open it from &lt;b&gt;Policies → Subscriptions → Edit mapping…&lt;/b&gt; or &lt;b&gt;View → Mapping editor&lt;/b&gt;. Nothing changes until a proposal is approved by another admin.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Target&lt;/b&gt; and &lt;b&gt;domain&lt;/b&gt; choose the contract the subscription uses; &lt;b&gt;on loss&lt;/b&gt; says whether an issue that loses information blocks the delivery or is sent with a warning.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Source&lt;/b&gt;: a canonical attribute, &lt;tt&gt;$key&lt;/tt&gt; (the object key), &lt;tt&gt;=&lt;/tt&gt; followed by a constant (&lt;tt&gt;=&quot;MDSYNC&quot;&lt;/tt&gt;, &lt;tt&gt;=true&lt;/tt&gt;), or a format with placeholders such as &lt;tt&gt;{description} ({$key})&lt;/tt&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Unit&lt;/b&gt; and &lt;b&gt;decimals&lt;/b&gt; convert and round quantities; &lt;b&gt;max length&lt;/b&gt; cuts text; &lt;b&gt;code map&lt;/b&gt; is written &lt;tt&gt;ambient=AMB, cool=COOL&lt;/tt&gt;; &lt;b&gt;date format&lt;/b&gt; is a pattern such as &lt;tt&gt;dd.MM.yyyy&lt;/tt&gt;; &lt;b&gt;required&lt;/b&gt; blocks a payload without the field; &lt;b&gt;editable&lt;/b&gt; lets stewards correct it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Preview&lt;/b&gt;: pick an object (Ctrl+L). The payload the edited contract makes is shown with the differences from what the target last acknowledged (changed fields in bold, with the kind of change). It is recomputed shortly after every edit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Issues&lt;/b&gt; appear on the field&apos;s row (an icon and a tooltip) and in the list below: a red icon blocks the delivery, a yellow one loses information but is sent with a warning.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Save as proposal…&lt;/b&gt; (Ctrl+S, admins only) asks for a reason and an effective time and proposes the whole contracts document with a new version. The core checks it, runs its test samples and a trial on real objects, and shows the summary, or why it refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys: F2 or typing edits a cell, Space toggles a flag, Ctrl+N adds a field, Ctrl+Delete removes it, Alt+Up and Alt+Down move it, Ctrl+Z undoes, Ctrl+Shift+Z redoes, F5 previews now, F1 shows this page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mapping editor (F1 there: its keys)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::HelpWindow</name>
@@ -2230,6 +2274,382 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     <message>
         <source>On a shared workspace the workspace&apos;s service (mdsyncctl run) sends the deliveries; a target is paused for everyone with mdsyncctl pause --target</source>
         <translation>Dans un espace partagé, le service de l&apos;espace (mdsyncctl run) envoie les livraisons ; une cible se suspend pour tous avec mdsyncctl pause --target</translation>
+    </message>
+    <message>
+        <source>&amp;Mapping editor…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>mdsync::ui::MappingEditor</name>
+    <message>
+        <source>On loss: block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On loss: warn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>block the delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>send with a warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What an issue that loses information (a cut text, a rounding, a code without target value) does: on_loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On &amp;loss:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>object key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Domain:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview &amp;object:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as proposal…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source (attribute, $key, =constant or {format})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decimals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation type="unfinished">Obligatoires</translation>
+    </message>
+    <message>
+        <source>Editable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The payload the edited contract makes of the object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edited contract</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the contracts in force…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the contracts in force: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propose the edited contracts for a second admin&apos;s approval (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only admins can propose contract changes; %1 is not an admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard the edits of %1 that were not proposed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contract &lt;b&gt;%1&lt;/b&gt; (contracts %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; has no contract yet (generic): a new one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot list the objects: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove field %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move field %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>A table: %n column(s) mapped row by row (kept as they are)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename field %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unit of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decimals of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max length of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code map of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date format of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Editable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick an object (Ctrl+L) to preview its payload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previewing %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview: the edited contract does not load or the object cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has acknowledged nothing of %2 yet: every field is new.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compared with what %1 acknowledged for %2 at %3: a steward&apos;s corrected payload of revision %4. The edited contract maps revision %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compared with what %1 acknowledged for %2 at %3: revision %4 mapped by contracts %5. The edited contract maps revision %6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blocks (information lost): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blocks: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Information lost, sent with a warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No issues: %1 maps without loss.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n field(s) differ from what %1 last acknowledged.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> Unsaved edits: %n (Ctrl+S proposes them).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save as proposal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mapping %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why (a change request, a target release)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Takes effect on approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contracts &amp;version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Effective at:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proposing contracts %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proposal was refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The core refused the proposal; nothing was stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proposal #%1 is waiting for another admin&apos;s approval.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proposal #%1 was stored; another admin approves it (mdsyncctl approve-change --id %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard the edits that were not proposed?</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2593,6 +3013,14 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     <message>
         <source>Policies</source>
         <translation>Politiques</translation>
+    </message>
+    <message>
+        <source>&amp;Edit mapping…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the mapping editor on the contract of the selected subscription or contract</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
