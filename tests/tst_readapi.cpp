@@ -202,6 +202,24 @@ private Q_SLOTS:
             byTarget, read::exceptionGroupCounts(db, read::ExceptionQuery {}, QStringLiteral("target"), m_now));
         QCOMPARE(byTarget.value(), (std::map<QString, qint64> { { QString(), 1 }, { QStringLiteral("QMS"), 3 } }));
 
+        // By cause: the same target, category and error text, whatever key, value or number it names.
+        MDSYNC_REQUIRE_OK(causes, read::exceptionCauses(db, read::ExceptionQuery {}, m_now));
+        QCOMPARE(causes->groups.size(), size_t(2));
+        QVERIFY(!causes->truncated);
+        QCOMPARE(causes->groups[0].target, QStringLiteral("QMS"));
+        QCOMPARE(causes->groups[0].category, QStringLiteral("rejected"));
+        QCOMPARE(causes->groups[0].ids.size(), size_t(3)); // the largest group first
+        QVERIFY(std::ranges::find(causes->groups[0].ids, failed) != causes->groups[0].ids.end());
+        QCOMPARE(causes->groups[1].category, QStringLiteral("validation"));
+        MDSYNC_REQUIRE_OK(one, read::exceptionCauses(db, read::ExceptionQuery {}, m_now, 2));
+        QVERIFY(one->truncated); // only 2 of the 4 read
+        QCOMPARE(read::causeText(
+                     QStringLiteral("ERP rejected FG-1: unit 'XX' unknown (code 422, 1.5 kg)"), QStringLiteral("FG-1")),
+            QStringLiteral("ERP rejected <key>: unit '…' unknown (code #, # kg)"));
+        QCOMPARE(read::causeText(QStringLiteral("ERP rejected FG-2: unit \"ZZ\" unknown (code 422, 2,75 kg)"),
+                     QStringLiteral("FG-2")),
+            QStringLiteral("ERP rejected <key>: unit '…' unknown (code #, # kg)"));
+
         MDSYNC_REQUIRE_OK(choices, read::exceptionChoices(db));
         QVERIFY(choices.value().categories.contains(QStringLiteral("validation")));
         QVERIFY(choices.value().severities.contains(QStringLiteral("high")));

@@ -3,10 +3,15 @@
 #include "store/readqueries.h"
 #include "store/workspace.h"
 
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
 
 namespace mdsync::read {
 
@@ -254,6 +259,52 @@ Result<std::map<QString, qint64>> exceptionGroupCounts(
     std::map<QString, qint64> out;
     while (q.next())
         out[q.value(0).toString()] = q.value(1).toLongLong();
+    return out;
+}
+
+QString causeText(const QString& message, const QString& key)
+{
+    QString t = message;
+    if (!key.isEmpty())
+        t.replace(key, QStringLiteral("<key>"));
+    static const QRegularExpression quoted(QStringLiteral("'[^']*'|\"[^\"]*\"|«[^»]*»"));
+    t.replace(quoted, QStringLiteral("'…'"));
+    static const QRegularExpression number(QStringLiteral("\\d+(?:[.,]\\d+)*"));
+    t.replace(number, QStringLiteral("#"));
+    return t.simplified();
+}
+
+Result<ExceptionCauses> exceptionCauses(QSqlDatabase& db, const ExceptionQuery& query, qint64 nowMs, int maxRows)
+{
+    ExceptionQuery q = query;
+    q.sort = ExceptionQuery::Sort::Id;
+    q.descending = false;
+    q.limit = maxRows + 1;
+    QSqlQuery rows(db);
+    rows.setForwardOnly(true);
+    if (auto r = q.exec(rows,
+            QStringLiteral("SELECT e.id, COALESCE(e.target_id, ''), e.category, COALESCE(NULLIF(d.last_error, ''),"
+                           " e.message), COALESCE(e.object_key, '') FROM exception e"
+                           " LEFT JOIN delivery d ON d.id = e.delivery_id"),
+            nowMs, true, QStringLiteral("causes"));
+        !r)
+        return makeError(r.error());
+    ExceptionCauses out;
+    std::map<std::tuple<QString, QString, QString>, std::vector<qint64>> byCause;
+    int n = 0;
+    while (rows.next()) {
+        if (++n > maxRows) {
+            out.truncated = true;
+            break;
+        }
+        byCause[{ rows.value(1).toString(), rows.value(2).toString(),
+                    causeText(rows.value(3).toString(), rows.value(4).toString()) }]
+            .push_back(rows.value(0).toLongLong());
+    }
+    for (auto& [k, ids] : byCause)
+        out.groups.push_back({ std::get<0>(k), std::get<1>(k), std::get<2>(k), std::move(ids) });
+    std::stable_sort(out.groups.begin(), out.groups.end(),
+        [](const ExceptionCause& a, const ExceptionCause& b) { return a.ids.size() > b.ids.size(); });
     return out;
 }
 

@@ -92,6 +92,26 @@ Result<std::vector<PagedRow>> exceptionRows(QSqlDatabase& db, const std::vector<
 Result<std::map<QString, qint64>> exceptionGroupCounts(
     QSqlDatabase& db, const ExceptionQuery& query, const QString& by, qint64 nowMs);
 
+// The backlog grouped by cause: the same target, category and error text once what differs from one exception to the
+// next is set aside (the object's key, quoted values, numbers: causeText). Largest group first, then by target,
+// category and text. At most `maxRows` matching exceptions are read (the rest are not grouped; `truncated`).
+struct ExceptionCause
+{
+    QString target, category, text;
+    std::vector<qint64> ids; // in id order
+};
+struct ExceptionCauses
+{
+    std::vector<ExceptionCause> groups;
+    bool truncated = false;
+};
+Result<ExceptionCauses> exceptionCauses(
+    QSqlDatabase& db, const ExceptionQuery& query, qint64 nowMs, int maxRows = 200000);
+// An error text with the object's key, quoted values ('…', "…") and numbers replaced by placeholders, so that the
+// same problem of different objects reads the same: "ERP rejected FG-1: unit 'XX' unknown (code 422)" and "ERP
+// rejected FG-2: unit 'ZZ' unknown (code 422)" both become "ERP rejected <key>: unit '…' unknown (code #)".
+QString causeText(const QString& message, const QString& key);
+
 // The values the backlog's filter offers: categories seen, severities (most severe first), systems, domains.
 struct ExceptionChoices
 {

@@ -247,6 +247,39 @@ private Q_SLOTS:
         reader.waitForIdle();
     }
 
+    // Issue 18 item 5: the backlog grouped by cause (same target, category and error text whatever the object), one
+    // click lists a cause's exceptions, Ctrl+A selects them for one action on the group.
+    void groupByCauseListsTheGroup()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        QVERIFY(makeBacklog(tw, 40));
+        tw.close();
+        Rig r;
+        QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 41, 5000);
+        QComboBox* by = r.view->groupByCombo();
+        by->setCurrentIndex(by->findData(QStringLiteral("cause")));
+        QTRY_VERIFY(r.view->groupTree()->topLevelItemCount() == 1);
+        QTreeWidgetItem* all = r.view->groupTree()->topLevelItem(0);
+        QTRY_COMPARE(all->text(1), QStringLiteral("41"));
+        QTRY_COMPARE(all->childCount(), 2);
+        QTreeWidgetItem* biggest = all->child(0);
+        QVERIFY2(biggest->text(0).startsWith(QStringLiteral("QMS · rejected: ")), qPrintable(biggest->text(0)));
+        QCOMPARE(biggest->text(1), QStringLiteral("40"));
+        QVERIFY2(!biggest->text(0).contains(QStringLiteral("FG-10")), qPrintable(biggest->text(0))); // no object key
+
+        Q_EMIT r.view->groupTree()->itemClicked(biggest, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 40, 5000);
+        r.view->table()->setFocus();
+        QTest::keySequence(r.view->table(), QKeySequence::SelectAll);
+        QCOMPARE(r.view->selectedIds().size(), size_t(40));
+        // "All causes" lists everything again.
+        Q_EMIT r.view->groupTree()->itemClicked(all, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 41, 5000);
+    }
+
     void bulkReplayOfAThousandKeepsTheWindowResponsive()
     {
         TempWorkspace tw;

@@ -157,6 +157,10 @@ void ExceptionsView::buildFilterBar(QWidget* bar)
     m_groupBy->addItem(tr("No grouping"), QString());
     m_groupBy->addItem(tr("Group by category"), QStringLiteral("category"));
     m_groupBy->addItem(tr("Group by target"), QStringLiteral("target"));
+    m_groupBy->addItem(tr("Group by cause"), QStringLiteral("cause"));
+    m_groupBy->setToolTip(tr("Cause: the same target, category and error text, whatever object, value or number "
+                             "it names. Click a cause to list its exceptions, then select them all (Ctrl+A) for "
+                             "one action on the group."));
     row->addWidget(m_groupBy);
     connect(m_groupBy, &QComboBox::currentIndexChanged, this, [this] {
         m_groups->setVisible(!m_groupBy->currentData().toString().isEmpty());
@@ -239,8 +243,7 @@ ExceptionFilter ExceptionsView::filterFromWidgets() const
     f.target = m_target->currentData().toString();
     f.domain = m_domain->currentData().toString();
     f.objectKey = m_objectKey;
-    if (m_idFilter)
-        f.ids = { m_idFilter };
+    f.ids = m_idFilter;
     f.olderThanMs = m_olderThan->currentData().toLongLong() * 60 * 1000;
     f.statuses.clear();
     for (QAction* a : m_statusActions)
@@ -286,7 +289,7 @@ void ExceptionsView::applyFilter(const QVariantMap& map)
     setCombo(m_target, f.target);
     setCombo(m_domain, f.domain);
     m_objectKey = f.objectKey;
-    m_idFilter = f.ids.empty() ? 0 : f.ids.front();
+    m_idFilter = f.ids;
     const qint64 olderThanMinutes = f.olderThanMs / (60 * 1000);
     int age = 0;
     for (int i = 1; i < m_olderThan->count(); ++i)
@@ -341,6 +344,10 @@ void ExceptionsView::refreshGroups()
         return;
     }
     ExceptionFilter f = m_model->filter();
+    if (by == QLatin1String("cause")) {
+        refreshCauses(f);
+        return;
+    }
     if (by == QLatin1String("category"))
         f.category.clear();
     else
@@ -374,10 +381,55 @@ void ExceptionsView::refreshGroups()
         });
 }
 
+void ExceptionsView::refreshCauses(ExceptionFilter f)
+{
+    f.ids.clear(); // the causes of everything else the filter shows
+    m_ctx.reader->run<read::ExceptionCauses>(
+        this, &m_groupChannel, [f](QSqlDatabase& db) { return read::exceptionCauses(db, f, nowMs()); },
+        [this](Result<read::ExceptionCauses> r) {
+            if (!r) {
+                m_statusLine->setText(r.error());
+                return;
+            }
+            m_groups->clear();
+            qint64 total = 0;
+            for (const read::ExceptionCause& c : r->groups)
+                total += static_cast<qint64>(c.ids.size());
+            auto* all = new QTreeWidgetItem(m_groups, { tr("All causes"), QString::number(total) });
+            all->setData(0, Qt::UserRole, QVariantList());
+            for (const read::ExceptionCause& c : r->groups) {
+                const QString where = c.target.isEmpty() ? tr("inbound") : c.target;
+                auto* item = new QTreeWidgetItem(all,
+                    { QStringLiteral("%1 · %2: %3").arg(where, c.category, c.text), QString::number(c.ids.size()) });
+                item->setToolTip(0, item->text(0));
+                QVariantList ids;
+                ids.reserve(static_cast<qsizetype>(c.ids.size()));
+                for (const qint64 id : c.ids)
+                    ids << id;
+                item->setData(0, Qt::UserRole, ids);
+                item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+                if (!m_idFilter.empty() && c.ids == m_idFilter)
+                    m_groups->setCurrentItem(item);
+            }
+            if (r->truncated)
+                new QTreeWidgetItem(all, { tr("(more exceptions than are grouped: narrow the filter)"), QString() });
+            all->setExpanded(true);
+            Q_EMIT groupsLoaded();
+        });
+}
+
 void ExceptionsView::onGroupClicked(QTreeWidgetItem* item)
 {
     if (!item)
         return;
+    if (m_groupBy->currentData().toString() == QLatin1String("cause")) {
+        // The exceptions of the cause as it was grouped (a later one of the same cause shows after regrouping).
+        m_idFilter.clear();
+        for (const QVariant& v : item->data(0, Qt::UserRole).toList())
+            m_idFilter.push_back(v.toLongLong());
+        onFilterEdited();
+        return;
+    }
     const QString group = item->data(0, Qt::UserRole).toString();
     setCombo(m_groupBy->currentData().toString() == QLatin1String("category") ? m_category : m_target, group);
 }

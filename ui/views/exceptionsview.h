@@ -81,6 +81,7 @@ private:
     void onFilterEdited();
     void loadChoices();
     void refreshGroups();
+    void refreshCauses(ExceptionFilter f); // "Group by cause" (read::exceptionCauses)
     void onGroupClicked(QTreeWidgetItem* item);
     void onCoreChanged();
     void onCurrentChanged();
@@ -105,7 +106,7 @@ private:
     QTreeWidget* m_groups = nullptr;
     QLabel* m_statusLine = nullptr;
     QString m_objectKey; // from the navigator (exact key)
-    qint64 m_idFilter = 0;
+    std::vector<qint64> m_idFilter; // an exception (navigator) or the exceptions of a cause group
     QTimer* m_textTimer = nullptr;
 
     QueryChannel m_groupChannel;
