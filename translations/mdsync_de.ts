@@ -1914,47 +1914,47 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Mapping editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Mapping-Editor</translation>
     </message>
     <message>
         <source>&lt;p&gt;Edit how one target receives one domain: each target field, where its value comes from and how it is transformed. Open it from &lt;b&gt;Policies → Subscriptions → Edit mapping…&lt;/b&gt; or &lt;b&gt;View → Mapping editor&lt;/b&gt;. Nothing changes until a proposal is approved by another admin.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Bearbeiten, wie ein Zielsystem eine Domäne erhält: jedes Zielfeld, woher sein Wert kommt und wie er umgewandelt wird. Öffnen über &lt;b&gt;Richtlinien → Abonnements → Mapping bearbeiten…&lt;/b&gt; oder &lt;b&gt;Ansicht → Mapping-Editor&lt;/b&gt;. Nichts ändert sich, bevor ein anderer Admin einen Vorschlag freigegeben hat.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Target&lt;/b&gt; and &lt;b&gt;domain&lt;/b&gt; choose the contract the subscription uses; &lt;b&gt;on loss&lt;/b&gt; says whether an issue that loses information blocks the delivery or is sent with a warning.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Zielsystem&lt;/b&gt; und &lt;b&gt;Domäne&lt;/b&gt; wählen den Vertrag, den das Abonnement verwendet; &lt;b&gt;Bei Verlust&lt;/b&gt; legt fest, ob ein Problem mit Informationsverlust die Zustellung blockiert oder ob sie mit einer Warnung gesendet wird.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Source&lt;/b&gt;: a canonical attribute, &lt;tt&gt;$key&lt;/tt&gt; (the object key), &lt;tt&gt;=&lt;/tt&gt; followed by a constant (&lt;tt&gt;=&quot;MDSYNC&quot;&lt;/tt&gt;, &lt;tt&gt;=true&lt;/tt&gt;), or a format with placeholders such as &lt;tt&gt;{description} ({$key})&lt;/tt&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Quelle&lt;/b&gt;: ein kanonisches Attribut, &lt;tt&gt;$key&lt;/tt&gt; (der Objektschlüssel), &lt;tt&gt;=&lt;/tt&gt; gefolgt von einer Konstanten (&lt;tt&gt;=&quot;MDSYNC&quot;&lt;/tt&gt;, &lt;tt&gt;=true&lt;/tt&gt;) oder ein Format mit Platzhaltern wie &lt;tt&gt;{description} ({$key})&lt;/tt&gt;.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Unit&lt;/b&gt; and &lt;b&gt;decimals&lt;/b&gt; convert and round quantities; &lt;b&gt;max length&lt;/b&gt; cuts text; &lt;b&gt;code map&lt;/b&gt; is written &lt;tt&gt;ambient=AMB, cool=COOL&lt;/tt&gt;; &lt;b&gt;date format&lt;/b&gt; is a pattern such as &lt;tt&gt;dd.MM.yyyy&lt;/tt&gt;; &lt;b&gt;required&lt;/b&gt; blocks a payload without the field; &lt;b&gt;editable&lt;/b&gt; lets stewards correct it.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Einheit&lt;/b&gt; und &lt;b&gt;Dezimalstellen&lt;/b&gt; rechnen Mengen um und runden sie; &lt;b&gt;Max. Länge&lt;/b&gt; kürzt Text; &lt;b&gt;Code-Zuordnung&lt;/b&gt; wird als &lt;tt&gt;ambient=AMB, cool=COOL&lt;/tt&gt; geschrieben; &lt;b&gt;Datumsformat&lt;/b&gt; ist ein Muster wie &lt;tt&gt;dd.MM.yyyy&lt;/tt&gt;; &lt;b&gt;Pflicht&lt;/b&gt; blockiert Nutzdaten ohne das Feld; &lt;b&gt;Änderbar&lt;/b&gt; erlaubt Stewards, es zu korrigieren.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview&lt;/b&gt;: pick an object (Ctrl+L). The payload the edited contract makes is shown with the differences from what the target last acknowledged (changed fields in bold, with the kind of change). It is recomputed shortly after every edit.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Vorschau&lt;/b&gt;: ein Objekt wählen (Ctrl+L). Die Nutzdaten, die der bearbeitete Vertrag erzeugt, werden mit den Unterschieden zu dem angezeigt, was das Zielsystem zuletzt bestätigt hat (geänderte Felder fett, mit der Art der Änderung). Sie werden kurz nach jeder Bearbeitung neu berechnet.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Issues&lt;/b&gt; appear on the field&apos;s row (an icon and a tooltip) and in the list below: a red icon blocks the delivery, a yellow one loses information but is sent with a warning.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Probleme&lt;/b&gt; erscheinen in der Zeile des Felds (ein Symbol und ein Tooltip) und in der Liste darunter: Ein rotes Symbol blockiert die Zustellung, ein gelbes verliert Informationen, die Zustellung wird aber mit einer Warnung gesendet.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Save as proposal…&lt;/b&gt; (Ctrl+S, admins only) asks for a reason and an effective time and proposes the whole contracts document with a new version. The core checks it, runs its test samples and a trial on real objects, and shows the summary, or why it refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Als Vorschlag speichern…&lt;/b&gt; (Ctrl+S, nur Admins) fragt nach einer Begründung und einem Wirksamkeitszeitpunkt und schlägt das gesamte Vertragsdokument mit einer neuen Version vor. Der Kern prüft es, führt seine Testbeispiele und einen Probelauf mit echten Objekten aus und zeigt die Zusammenfassung oder den Grund der Ablehnung.</translation>
     </message>
     <message>
         <source>Keys: F2 or typing edits a cell, Space toggles a flag, Ctrl+N adds a field, Ctrl+Delete removes it, Alt+Up and Alt+Down move it, Ctrl+Z undoes, Ctrl+Shift+Z redoes, F5 previews now, F1 shows this page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasten: F2 oder Tippen bearbeitet eine Zelle, die Leertaste schaltet ein Kennzeichen um, Ctrl+N fügt ein Feld hinzu, Ctrl+Delete entfernt es, Alt+Up und Alt+Down verschieben es, Ctrl+Z macht rückgängig, Ctrl+Shift+Z stellt wieder her, F5 erstellt sofort die Vorschau, F1 zeigt diese Seite.</translation>
     </message>
     <message>
         <source>Ctrl+M</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+M</translation>
     </message>
     <message>
         <source>The mapping editor (F1 there: its keys)</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Mapping-Editor (dort F1: seine Tasten)</translation>
     </message>
 </context>
 <context>
@@ -2277,379 +2277,379 @@ Revision %1 von %2 (%3), Änderungen:
     </message>
     <message>
         <source>&amp;Mapping editor…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Mapping-Editor…</translation>
     </message>
 </context>
 <context>
     <name>mdsync::ui::MappingEditor</name>
     <message>
         <source>On loss: block</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei Verlust: blockieren</translation>
     </message>
     <message>
         <source>On loss: warn</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei Verlust: warnen</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished">keine</translation>
+        <translation>keine</translation>
     </message>
     <message>
         <source>Mapping editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Mapping-Editor</translation>
     </message>
     <message>
         <source>block the delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustellung blockieren</translation>
     </message>
     <message>
         <source>send with a warning</source>
-        <translation type="unfinished"></translation>
+        <translation>mit einer Warnung senden</translation>
     </message>
     <message>
         <source>What an issue that loses information (a cut text, a rounding, a code without target value) does: on_loss</source>
-        <translation type="unfinished"></translation>
+        <translation>Was ein Problem mit Informationsverlust (ein gekürzter Text, eine Rundung, ein Code ohne Zielwert) bewirkt: on_loss</translation>
     </message>
     <message>
         <source>On &amp;loss:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei &amp;Verlust:</translation>
     </message>
     <message>
         <source>object key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Objektschlüssel…</translation>
     </message>
     <message>
         <source>&amp;Target:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zielsystem:</translation>
     </message>
     <message>
         <source>&amp;Domain:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Domäne:</translation>
     </message>
     <message>
         <source>Preview &amp;object:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau-&amp;Objekt:</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Rückgängig</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholen</translation>
     </message>
     <message>
         <source>Add field</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld hinzufügen</translation>
     </message>
     <message>
         <source>Remove field</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld entfernen</translation>
     </message>
     <message>
         <source>Move up</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach oben</translation>
     </message>
     <message>
         <source>Move down</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach unten</translation>
     </message>
     <message>
         <source>Preview now</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau jetzt erstellen</translation>
     </message>
     <message>
         <source>Save as proposal…</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Vorschlag speichern…</translation>
     </message>
     <message>
         <source>Help</source>
-        <translation type="unfinished"></translation>
+        <translation>Hilfe</translation>
     </message>
     <message>
         <source>Pick an object</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt wählen</translation>
     </message>
     <message>
         <source>Target field</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielfeld</translation>
     </message>
     <message>
         <source>Source (attribute, $key, =constant or {format})</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle (Attribut, $key, =constant oder {format})</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Einheit</translation>
     </message>
     <message>
         <source>Decimals</source>
-        <translation type="unfinished"></translation>
+        <translation>Dezimalstellen</translation>
     </message>
     <message>
         <source>Max length</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Länge</translation>
     </message>
     <message>
         <source>Code map</source>
-        <translation type="unfinished"></translation>
+        <translation>Code-Zuordnung</translation>
     </message>
     <message>
         <source>Date format</source>
-        <translation type="unfinished"></translation>
+        <translation>Datumsformat</translation>
     </message>
     <message>
         <source>Required</source>
-        <translation type="unfinished">Pflichtfelder</translation>
+        <translation>Pflicht</translation>
     </message>
     <message>
         <source>Editable</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderbar</translation>
     </message>
     <message>
         <source>The payload the edited contract makes of the object</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Nutzdaten, die der bearbeitete Vertrag aus dem Objekt erzeugt</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderung</translation>
     </message>
     <message>
         <source>Edited contract</source>
-        <translation type="unfinished"></translation>
+        <translation>Bearbeiteter Vertrag</translation>
     </message>
     <message>
         <source>Last acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt bestätigt</translation>
     </message>
     <message>
         <source>Loading the contracts in force…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die geltenden Verträge werden geladen…</translation>
     </message>
     <message>
         <source>Cannot read the contracts in force: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die geltenden Verträge können nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>Propose the edited contracts for a second admin&apos;s approval (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die bearbeiteten Verträge zur Freigabe durch einen zweiten Admin vorschlagen (%1)</translation>
     </message>
     <message>
         <source>Only admins can propose contract changes; %1 is not an admin</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Admins können Vertragsänderungen vorschlagen; %1 ist kein Admin</translation>
     </message>
     <message>
         <source>Discard the edits of %1 that were not proposed?</source>
-        <translation type="unfinished"></translation>
+        <translation>Die nicht vorgeschlagenen Änderungen an %1 verwerfen?</translation>
     </message>
     <message>
         <source>Contract &lt;b&gt;%1&lt;/b&gt; (contracts %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertrag &lt;b&gt;%1&lt;/b&gt; (Verträge %2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; has no contract yet (generic): a new one</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; hat noch keinen Vertrag (generisch): ein neuer</translation>
     </message>
     <message>
         <source>Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Zelle mit F2 oder durch Tippen bearbeiten; Ctrl+Z macht rückgängig, Ctrl+Shift+Z stellt wieder her.</translation>
     </message>
     <message>
         <source>Cannot list the objects: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Objekte können nicht aufgelistet werden: %1</translation>
     </message>
     <message>
         <source>Remove field %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld %1 entfernen</translation>
     </message>
     <message>
         <source>Move field %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld %1 verschieben</translation>
     </message>
     <message numerus="yes">
         <source>A table: %n column(s) mapped row by row (kept as they are)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Eine Tabelle: %n Spalte, zeilenweise abgebildet (unverändert übernommen)</numerusform>
+            <numerusform>Eine Tabelle: %n Spalten, zeilenweise abgebildet (unverändert übernommen)</numerusform>
         </translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>ja</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>nein</translation>
     </message>
     <message>
         <source>Rename field %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Feld %1 in %2 umbenennen</translation>
     </message>
     <message>
         <source>Source of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle von %1: %2</translation>
     </message>
     <message>
         <source>Unit of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Einheit von %1</translation>
     </message>
     <message>
         <source>Decimals of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dezimalstellen von %1</translation>
     </message>
     <message>
         <source>Max length of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Länge von %1</translation>
     </message>
     <message>
         <source>Code map of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Code-Zuordnung von %1</translation>
     </message>
     <message>
         <source>Date format of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Datumsformat von %1</translation>
     </message>
     <message>
         <source>Required: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Pflicht: %1</translation>
     </message>
     <message>
         <source>Editable: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderbar: %1</translation>
     </message>
     <message>
         <source>Pick an object (Ctrl+L) to preview its payload.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Objekt wählen (Ctrl+L), um eine Vorschau seiner Nutzdaten zu sehen.</translation>
     </message>
     <message>
         <source>Previewing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschau für %1 wird erstellt…</translation>
     </message>
     <message>
         <source>No preview: the edited contract does not load or the object cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Vorschau: Der bearbeitete Vertrag lässt sich nicht laden oder das Objekt kann nicht gelesen werden.</translation>
     </message>
     <message>
         <source>%1 has acknowledged nothing of %2 yet: every field is new.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat von %2 noch nichts bestätigt: Jedes Feld ist neu.</translation>
     </message>
     <message>
         <source>Compared with what %1 acknowledged for %2 at %3: a steward&apos;s corrected payload of revision %4. The edited contract maps revision %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verglichen mit dem, was %1 für %2 am %3 bestätigt hat: von einem Steward korrigierte Nutzdaten der Revision %4. Der bearbeitete Vertrag bildet Revision %5 ab.</translation>
     </message>
     <message>
         <source>Compared with what %1 acknowledged for %2 at %3: revision %4 mapped by contracts %5. The edited contract maps revision %6.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verglichen mit dem, was %1 für %2 am %3 bestätigt hat: Revision %4, abgebildet durch Verträge %5. Der bearbeitete Vertrag bildet Revision %6 ab.</translation>
     </message>
     <message>
         <source>added</source>
-        <translation type="unfinished"></translation>
+        <translation>hinzugefügt</translation>
     </message>
     <message>
         <source>removed</source>
-        <translation type="unfinished"></translation>
+        <translation>entfernt</translation>
     </message>
     <message>
         <source>changed</source>
-        <translation type="unfinished"></translation>
+        <translation>geändert</translation>
     </message>
     <message>
         <source>—</source>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>Blocks (information lost): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Blockiert (Informationsverlust): %1</translation>
     </message>
     <message>
         <source>Blocks: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Blockiert: %1</translation>
     </message>
     <message>
         <source>Information lost, sent with a warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Informationsverlust, wird mit einer Warnung gesendet: %1</translation>
     </message>
     <message>
         <source>No issues: %1 maps without loss.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Probleme: %1 wird ohne Verlust abgebildet.</translation>
     </message>
     <message numerus="yes">
         <source>%n field(s) differ from what %1 last acknowledged.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Feld weicht von dem ab, was %1 zuletzt bestätigt hat.</numerusform>
+            <numerusform>%n Felder weichen von dem ab, was %1 zuletzt bestätigt hat.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source> Unsaved edits: %n (Ctrl+S proposes them).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> Nicht gespeicherte Änderungen: %n (Ctrl+S schlägt sie vor).</numerusform>
+            <numerusform> Nicht gespeicherte Änderungen: %n (Ctrl+S schlägt sie vor).</numerusform>
         </translation>
     </message>
     <message>
         <source>Save as proposal</source>
-        <translation type="unfinished"></translation>
+        <translation>Als Vorschlag speichern</translation>
     </message>
     <message>
         <source>Mapping %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mapping %1</translation>
     </message>
     <message>
         <source>Why (a change request, a target release)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum (ein Änderungsantrag, ein neues Release des Zielsystems)…</translation>
     </message>
     <message>
         <source>Takes effect on approval</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird mit der Freigabe wirksam</translation>
     </message>
     <message>
         <source>Contracts &amp;version:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertrags&amp;version:</translation>
     </message>
     <message>
         <source>&amp;Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Titel:</translation>
     </message>
     <message>
         <source>&amp;Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Begründung:</translation>
     </message>
     <message>
         <source>&amp;Effective at:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wirksam ab:</translation>
     </message>
     <message>
         <source>Propose</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschlagen</translation>
     </message>
     <message>
         <source>Proposing contracts %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verträge %1 werden vorgeschlagen…</translation>
     </message>
     <message>
         <source>The proposal was refused: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Vorschlag wurde abgelehnt: %1</translation>
     </message>
     <message>
         <source>The core refused the proposal; nothing was stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kern hat den Vorschlag abgelehnt; es wurde nichts gespeichert.</translation>
     </message>
     <message>
         <source>Proposal #%1 is waiting for another admin&apos;s approval.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschlag #%1 wartet auf die Freigabe durch einen anderen Admin.</translation>
     </message>
     <message>
         <source>Proposal #%1 was stored; another admin approves it (mdsyncctl approve-change --id %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschlag #%1 wurde gespeichert; ein anderer Admin gibt ihn frei (mdsyncctl approve-change --id %1).</translation>
     </message>
     <message>
         <source>Discard the edits that were not proposed?</source>
-        <translation type="unfinished"></translation>
+        <translation>Die nicht vorgeschlagenen Änderungen verwerfen?</translation>
     </message>
 </context>
 <context>
@@ -3016,11 +3016,11 @@ Revision %1 von %2 (%3), Änderungen:
     </message>
     <message>
         <source>&amp;Edit mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mapping &amp;bearbeiten…</translation>
     </message>
     <message>
         <source>Open the mapping editor on the contract of the selected subscription or contract</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Mapping-Editor für den Vertrag des ausgewählten Abonnements bzw. den ausgewählten Vertrag öffnen</translation>
     </message>
 </context>
 <context>

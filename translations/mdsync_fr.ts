@@ -1914,47 +1914,47 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     </message>
     <message>
         <source>Mapping editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Éditeur de mappage</translation>
     </message>
     <message>
         <source>&lt;p&gt;Edit how one target receives one domain: each target field, where its value comes from and how it is transformed. Open it from &lt;b&gt;Policies → Subscriptions → Edit mapping…&lt;/b&gt; or &lt;b&gt;View → Mapping editor&lt;/b&gt;. Nothing changes until a proposal is approved by another admin.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Modifiez la façon dont une cible reçoit un domaine&#xa0;: chaque champ cible, l&apos;origine de sa valeur et sa transformation. Ouvrez l&apos;éditeur depuis &lt;b&gt;Politiques → Abonnements → Modifier le mappage…&lt;/b&gt; ou &lt;b&gt;Affichage → Éditeur de mappage&lt;/b&gt;. Rien ne change tant qu&apos;une proposition n&apos;a pas été approuvée par un autre admin.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Target&lt;/b&gt; and &lt;b&gt;domain&lt;/b&gt; choose the contract the subscription uses; &lt;b&gt;on loss&lt;/b&gt; says whether an issue that loses information blocks the delivery or is sent with a warning.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Cible&lt;/b&gt; et &lt;b&gt;domaine&lt;/b&gt; choisissent le contrat utilisé par l&apos;abonnement&#xa0;; &lt;b&gt;en cas de perte&lt;/b&gt; indique si un problème qui perd de l&apos;information bloque la livraison ou si celle-ci est envoyée avec un avertissement.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Source&lt;/b&gt;: a canonical attribute, &lt;tt&gt;$key&lt;/tt&gt; (the object key), &lt;tt&gt;=&lt;/tt&gt; followed by a constant (&lt;tt&gt;=&quot;MDSYNC&quot;&lt;/tt&gt;, &lt;tt&gt;=true&lt;/tt&gt;), or a format with placeholders such as &lt;tt&gt;{description} ({$key})&lt;/tt&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Source&lt;/b&gt;&#xa0;: un attribut canonique, &lt;tt&gt;$key&lt;/tt&gt; (la clé de l&apos;objet), &lt;tt&gt;=&lt;/tt&gt; suivi d&apos;une constante (&lt;tt&gt;=&quot;MDSYNC&quot;&lt;/tt&gt;, &lt;tt&gt;=true&lt;/tt&gt;) ou un format avec des espaces réservés comme &lt;tt&gt;{description} ({$key})&lt;/tt&gt;.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Unit&lt;/b&gt; and &lt;b&gt;decimals&lt;/b&gt; convert and round quantities; &lt;b&gt;max length&lt;/b&gt; cuts text; &lt;b&gt;code map&lt;/b&gt; is written &lt;tt&gt;ambient=AMB, cool=COOL&lt;/tt&gt;; &lt;b&gt;date format&lt;/b&gt; is a pattern such as &lt;tt&gt;dd.MM.yyyy&lt;/tt&gt;; &lt;b&gt;required&lt;/b&gt; blocks a payload without the field; &lt;b&gt;editable&lt;/b&gt; lets stewards correct it.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Unité&lt;/b&gt; et &lt;b&gt;décimales&lt;/b&gt; convertissent et arrondissent les quantités&#xa0;; &lt;b&gt;longueur max.&lt;/b&gt; tronque le texte&#xa0;; &lt;b&gt;table de codes&lt;/b&gt; s&apos;écrit &lt;tt&gt;ambient=AMB, cool=COOL&lt;/tt&gt;&#xa0;; &lt;b&gt;format de date&lt;/b&gt; est un masque comme &lt;tt&gt;dd.MM.yyyy&lt;/tt&gt;&#xa0;; &lt;b&gt;obligatoire&lt;/b&gt; bloque une charge utile sans ce champ&#xa0;; &lt;b&gt;modifiable&lt;/b&gt; permet aux gestionnaires de données de le corriger.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview&lt;/b&gt;: pick an object (Ctrl+L). The payload the edited contract makes is shown with the differences from what the target last acknowledged (changed fields in bold, with the kind of change). It is recomputed shortly after every edit.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Aperçu&lt;/b&gt;&#xa0;: choisissez un objet (Ctrl+L). La charge utile produite par le contrat modifié s&apos;affiche avec les différences par rapport à ce que la cible a acquitté en dernier (champs modifiés en gras, avec le type de modification). Elle est recalculée peu après chaque modification.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Issues&lt;/b&gt; appear on the field&apos;s row (an icon and a tooltip) and in the list below: a red icon blocks the delivery, a yellow one loses information but is sent with a warning.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les &lt;b&gt;problèmes&lt;/b&gt; apparaissent sur la ligne du champ (une icône et une infobulle) et dans la liste ci-dessous&#xa0;: une icône rouge bloque la livraison, une jaune perd de l&apos;information mais la livraison est envoyée avec un avertissement.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Save as proposal…&lt;/b&gt; (Ctrl+S, admins only) asks for a reason and an effective time and proposes the whole contracts document with a new version. The core checks it, runs its test samples and a trial on real objects, and shows the summary, or why it refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Enregistrer comme proposition…&lt;/b&gt; (Ctrl+S, admins uniquement) demande un motif et une date d&apos;effet, puis propose l&apos;ensemble du document des contrats avec une nouvelle version. Le moteur le vérifie, exécute ses échantillons de test et un essai sur des objets réels, puis affiche le résumé ou la raison de son refus.</translation>
     </message>
     <message>
         <source>Keys: F2 or typing edits a cell, Space toggles a flag, Ctrl+N adds a field, Ctrl+Delete removes it, Alt+Up and Alt+Down move it, Ctrl+Z undoes, Ctrl+Shift+Z redoes, F5 previews now, F1 shows this page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Touches&#xa0;: F2 ou la saisie modifie une cellule, Espace active ou désactive un indicateur, Ctrl+N ajoute un champ, Ctrl+Delete le supprime, Alt+Up et Alt+Down le déplacent, Ctrl+Z annule, Ctrl+Shift+Z rétablit, F5 actualise l&apos;aperçu, F1 affiche cette page.</translation>
     </message>
     <message>
         <source>Ctrl+M</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+M</translation>
     </message>
     <message>
         <source>The mapping editor (F1 there: its keys)</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;éditeur de mappage (F1 dans l&apos;éditeur&#xa0;: ses touches)</translation>
     </message>
 </context>
 <context>
@@ -2277,379 +2277,379 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     </message>
     <message>
         <source>&amp;Mapping editor…</source>
-        <translation type="unfinished"></translation>
+        <translation>Éditeur de &amp;mappage…</translation>
     </message>
 </context>
 <context>
     <name>mdsync::ui::MappingEditor</name>
     <message>
         <source>On loss: block</source>
-        <translation type="unfinished"></translation>
+        <translation>En cas de perte&#xa0;: bloquer</translation>
     </message>
     <message>
         <source>On loss: warn</source>
-        <translation type="unfinished"></translation>
+        <translation>En cas de perte&#xa0;: avertir</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune</translation>
     </message>
     <message>
         <source>Mapping editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Éditeur de mappage</translation>
     </message>
     <message>
         <source>block the delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>bloquer la livraison</translation>
     </message>
     <message>
         <source>send with a warning</source>
-        <translation type="unfinished"></translation>
+        <translation>envoyer avec un avertissement</translation>
     </message>
     <message>
         <source>What an issue that loses information (a cut text, a rounding, a code without target value) does: on_loss</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce que fait un problème qui perd de l&apos;information (un texte tronqué, un arrondi, un code sans valeur cible)&#xa0;: on_loss</translation>
     </message>
     <message>
         <source>On &amp;loss:</source>
-        <translation type="unfinished"></translation>
+        <translation>En cas de &amp;perte&#xa0;:</translation>
     </message>
     <message>
         <source>object key…</source>
-        <translation type="unfinished"></translation>
+        <translation>clé d&apos;objet…</translation>
     </message>
     <message>
         <source>&amp;Target:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cible&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Domain:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Domaine&#xa0;:</translation>
     </message>
     <message>
         <source>Preview &amp;object:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Objet de l&apos;aperçu&#xa0;:</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>Rétablir</translation>
     </message>
     <message>
         <source>Add field</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter un champ</translation>
     </message>
     <message>
         <source>Remove field</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le champ</translation>
     </message>
     <message>
         <source>Move up</source>
-        <translation type="unfinished"></translation>
+        <translation>Monter</translation>
     </message>
     <message>
         <source>Move down</source>
-        <translation type="unfinished"></translation>
+        <translation>Descendre</translation>
     </message>
     <message>
         <source>Preview now</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualiser l&apos;aperçu</translation>
     </message>
     <message>
         <source>Save as proposal…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer comme proposition…</translation>
     </message>
     <message>
         <source>Help</source>
-        <translation type="unfinished"></translation>
+        <translation>Aide</translation>
     </message>
     <message>
         <source>Pick an object</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir un objet</translation>
     </message>
     <message>
         <source>Target field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ cible</translation>
     </message>
     <message>
         <source>Source (attribute, $key, =constant or {format})</source>
-        <translation type="unfinished"></translation>
+        <translation>Source (attribut, $key, =constant ou {format})</translation>
     </message>
     <message>
         <source>Unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité</translation>
     </message>
     <message>
         <source>Decimals</source>
-        <translation type="unfinished"></translation>
+        <translation>Décimales</translation>
     </message>
     <message>
         <source>Max length</source>
-        <translation type="unfinished"></translation>
+        <translation>Longueur max.</translation>
     </message>
     <message>
         <source>Code map</source>
-        <translation type="unfinished"></translation>
+        <translation>Table de codes</translation>
     </message>
     <message>
         <source>Date format</source>
-        <translation type="unfinished"></translation>
+        <translation>Format de date</translation>
     </message>
     <message>
         <source>Required</source>
-        <translation type="unfinished">Obligatoires</translation>
+        <translation>Obligatoire</translation>
     </message>
     <message>
         <source>Editable</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifiable</translation>
     </message>
     <message>
         <source>The payload the edited contract makes of the object</source>
-        <translation type="unfinished"></translation>
+        <translation>La charge utile que le contrat modifié produit à partir de l&apos;objet</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>Modification</translation>
     </message>
     <message>
         <source>Edited contract</source>
-        <translation type="unfinished"></translation>
+        <translation>Contrat modifié</translation>
     </message>
     <message>
         <source>Last acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière valeur acquittée</translation>
     </message>
     <message>
         <source>Loading the contracts in force…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement des contrats en vigueur…</translation>
     </message>
     <message>
         <source>Cannot read the contracts in force: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire les contrats en vigueur&#xa0;: %1</translation>
     </message>
     <message>
         <source>Propose the edited contracts for a second admin&apos;s approval (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Proposer les contrats modifiés à l&apos;approbation d&apos;un second admin (%1)</translation>
     </message>
     <message>
         <source>Only admins can propose contract changes; %1 is not an admin</source>
-        <translation type="unfinished"></translation>
+        <translation>Seuls les admins peuvent proposer des modifications de contrat&#xa0;; %1 n&apos;est pas admin</translation>
     </message>
     <message>
         <source>Discard the edits of %1 that were not proposed?</source>
-        <translation type="unfinished"></translation>
+        <translation>Abandonner les modifications de %1 qui n&apos;ont pas été proposées&#xa0;?</translation>
     </message>
     <message>
         <source>Contract &lt;b&gt;%1&lt;/b&gt; (contracts %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Contrat &lt;b&gt;%1&lt;/b&gt; (contrats %2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; has no contract yet (generic): a new one</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; n&apos;a pas encore de contrat (générique)&#xa0;: un nouveau</translation>
     </message>
     <message>
         <source>Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifiez une cellule avec F2 ou en tapant&#xa0;; Ctrl+Z annule, Ctrl+Shift+Z rétablit.</translation>
     </message>
     <message>
         <source>Cannot list the objects: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lister les objets&#xa0;: %1</translation>
     </message>
     <message>
         <source>Remove field %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le champ %1</translation>
     </message>
     <message>
         <source>Move field %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer le champ %1</translation>
     </message>
     <message numerus="yes">
         <source>A table: %n column(s) mapped row by row (kept as they are)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Un tableau&#xa0;: %n colonne mappée ligne par ligne (conservée telle quelle)</numerusform>
+            <numerusform>Un tableau&#xa0;: %n colonnes mappées ligne par ligne (conservées telles quelles)</numerusform>
         </translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>oui</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>non</translation>
     </message>
     <message>
         <source>Rename field %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Renommer le champ %1 en %2</translation>
     </message>
     <message>
         <source>Source of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Source de %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Unit of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité de %1</translation>
     </message>
     <message>
         <source>Decimals of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Décimales de %1</translation>
     </message>
     <message>
         <source>Max length of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Longueur max. de %1</translation>
     </message>
     <message>
         <source>Code map of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Table de codes de %1</translation>
     </message>
     <message>
         <source>Date format of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Format de date de %1</translation>
     </message>
     <message>
         <source>Required: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Obligatoire&#xa0;: %1</translation>
     </message>
     <message>
         <source>Editable: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifiable&#xa0;: %1</translation>
     </message>
     <message>
         <source>Pick an object (Ctrl+L) to preview its payload.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez un objet (Ctrl+L) pour prévisualiser sa charge utile.</translation>
     </message>
     <message>
         <source>Previewing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Aperçu de %1 en cours…</translation>
     </message>
     <message>
         <source>No preview: the edited contract does not load or the object cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas d&apos;aperçu&#xa0;: le contrat modifié ne se charge pas ou l&apos;objet ne peut pas être lu.</translation>
     </message>
     <message>
         <source>%1 has acknowledged nothing of %2 yet: every field is new.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 n&apos;a encore rien acquitté de %2&#xa0;: chaque champ est nouveau.</translation>
     </message>
     <message>
         <source>Compared with what %1 acknowledged for %2 at %3: a steward&apos;s corrected payload of revision %4. The edited contract maps revision %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>Par rapport à ce que %1 a acquitté pour %2 le %3&#xa0;: une charge utile de la révision %4 corrigée par un gestionnaire de données. Le contrat modifié mappe la révision %5.</translation>
     </message>
     <message>
         <source>Compared with what %1 acknowledged for %2 at %3: revision %4 mapped by contracts %5. The edited contract maps revision %6.</source>
-        <translation type="unfinished"></translation>
+        <translation>Par rapport à ce que %1 a acquitté pour %2 le %3&#xa0;: la révision %4 mappée par les contrats %5. Le contrat modifié mappe la révision %6.</translation>
     </message>
     <message>
         <source>added</source>
-        <translation type="unfinished"></translation>
+        <translation>ajouté</translation>
     </message>
     <message>
         <source>removed</source>
-        <translation type="unfinished"></translation>
+        <translation>supprimé</translation>
     </message>
     <message>
         <source>changed</source>
-        <translation type="unfinished"></translation>
+        <translation>modifié</translation>
     </message>
     <message>
         <source>—</source>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>Blocks (information lost): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloque (perte d&apos;information)&#xa0;: %1</translation>
     </message>
     <message>
         <source>Blocks: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Bloque&#xa0;: %1</translation>
     </message>
     <message>
         <source>Information lost, sent with a warning: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Perte d&apos;information, livraison envoyée avec un avertissement&#xa0;: %1</translation>
     </message>
     <message>
         <source>No issues: %1 maps without loss.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun problème&#xa0;: %1 est mappé sans perte.</translation>
     </message>
     <message numerus="yes">
         <source>%n field(s) differ from what %1 last acknowledged.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n champ diffère de ce que %1 a acquitté en dernier.</numerusform>
+            <numerusform>%n champs diffèrent de ce que %1 a acquitté en dernier.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source> Unsaved edits: %n (Ctrl+S proposes them).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> Modification non enregistrée&#xa0;: %n (Ctrl+S la propose).</numerusform>
+            <numerusform> Modifications non enregistrées&#xa0;: %n (Ctrl+S les propose).</numerusform>
         </translation>
     </message>
     <message>
         <source>Save as proposal</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer comme proposition</translation>
     </message>
     <message>
         <source>Mapping %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappage %1</translation>
     </message>
     <message>
         <source>Why (a change request, a target release)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pourquoi (une demande de modification, une nouvelle version de la cible)…</translation>
     </message>
     <message>
         <source>Takes effect on approval</source>
-        <translation type="unfinished"></translation>
+        <translation>Prend effet à l&apos;approbation</translation>
     </message>
     <message>
         <source>Contracts &amp;version:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Version des contrats&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Titre&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Motif&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Effective at:</source>
-        <translation type="unfinished"></translation>
+        <translation>Date d&apos;&amp;effet&#xa0;:</translation>
     </message>
     <message>
         <source>Propose</source>
-        <translation type="unfinished"></translation>
+        <translation>Proposer</translation>
     </message>
     <message>
         <source>Proposing contracts %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Proposition des contrats %1…</translation>
     </message>
     <message>
         <source>The proposal was refused: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>La proposition a été refusée&#xa0;: %1</translation>
     </message>
     <message>
         <source>The core refused the proposal; nothing was stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le moteur a refusé la proposition&#xa0;; rien n&apos;a été enregistré.</translation>
     </message>
     <message>
         <source>Proposal #%1 is waiting for another admin&apos;s approval.</source>
-        <translation type="unfinished"></translation>
+        <translation>La proposition #%1 attend l&apos;approbation d&apos;un autre admin.</translation>
     </message>
     <message>
         <source>Proposal #%1 was stored; another admin approves it (mdsyncctl approve-change --id %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>La proposition #%1 a été enregistrée&#xa0;; un autre admin l&apos;approuve (mdsyncctl approve-change --id %1).</translation>
     </message>
     <message>
         <source>Discard the edits that were not proposed?</source>
-        <translation type="unfinished"></translation>
+        <translation>Abandonner les modifications qui n&apos;ont pas été proposées&#xa0;?</translation>
     </message>
 </context>
 <context>
@@ -3016,11 +3016,11 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     </message>
     <message>
         <source>&amp;Edit mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Modifier le mappage…</translation>
     </message>
     <message>
         <source>Open the mapping editor on the contract of the selected subscription or contract</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir l&apos;éditeur de mappage sur le contrat de l&apos;abonnement sélectionné ou sur le contrat sélectionné</translation>
     </message>
 </context>
 <context>
