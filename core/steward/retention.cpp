@@ -299,7 +299,9 @@ Result<ArchiveResult> archiveRevisions(
         const json line = { { "revision_id", c.revisionId }, { "domain", c.domain }, { "key", c.key },
             { "revision_no", c.revisionNo }, { "op", c.deleted ? "delete" : "upsert" },
             { "content_hash", c.contentHash }, { "received_at", formatRfc3339(c.receivedAt) },
-            { "superseded_at", formatRfc3339(c.supersededAt) }, { "state", std::move(state) } };
+            { "superseded_at", formatRfc3339(c.supersededAt) }, { "state", std::move(state) },
+            { "changed", json::parse(c.changed, nullptr, false).is_discarded() ? json(c.changed)
+                                                                               : json::parse(c.changed) } };
         lines += QByteArray::fromStdString(line.dump()) + '\n';
         entries.push_back({ { "revision_id", c.revisionId }, { "domain", c.domain }, { "key", c.key },
             { "revision_no", c.revisionNo }, { "content_hash", c.contentHash } });

@@ -55,7 +55,7 @@ Result<std::vector<ArchiveCandidate>> archiveCandidates(
     // superseded_at: the first newer revision's arrival. Only revisions below the object's latest number can have
     // one, so the current revisions are never looked at.
     q.prepare(QStringLiteral("SELECT * FROM (SELECT r.id, r.object_id, r.revision_no, o.key, r.content_hash,"
-                             " r.received_at, %1,"
+                             " r.received_at, %1, %3,"
                              " (SELECT min(n.received_at) FROM revision n WHERE n.object_id = r.object_id"
                              " AND n.revision_no > r.revision_no) AS superseded_at,"
                              " CASE WHEN EXISTS (SELECT 1 FROM delivery d WHERE d.revision_id = r.id"
@@ -63,7 +63,8 @@ Result<std::vector<ArchiveCandidate>> archiveCandidates(
                              " FROM revision r JOIN object o ON o.id = r.object_id"
                              " WHERE o.domain = ? AND r.archived_in IS NULL AND r.revision_no < o.revision_no) c"
                              " WHERE c.superseded_at <= ? ORDER BY c.id")
-                  .arg(withState ? QStringLiteral("r.state") : QStringLiteral("''"), backlogList()));
+                  .arg(withState ? QStringLiteral("r.state") : QStringLiteral("''"), backlogList(),
+                      withState ? QStringLiteral("r.changed") : QStringLiteral("''")));
     q.addBindValue(qs(domain));
     q.addBindValue(ms(supersededBefore));
     if (!q.exec())
@@ -79,12 +80,30 @@ Result<std::vector<ArchiveCandidate>> archiveCandidates(
         c.contentHash = q.value(4).toString().toStdString();
         c.receivedAt = q.value(5).toLongLong();
         c.state = q.value(6).toString().toStdString();
-        c.supersededAt = q.value(7).toLongLong();
-        c.openDelivery = q.value(8).toLongLong() != 0;
-        c.deleted = q.value(9).toString() == QLatin1String("delete");
+        c.changed = q.value(7).toString().toStdString();
+        c.supersededAt = q.value(8).toLongLong();
+        c.openDelivery = q.value(9).toLongLong() != 0;
+        c.deleted = q.value(10).toString() == QLatin1String("delete");
         out.push_back(std::move(c));
     }
     return out;
+}
+
+std::string archivedChanged(const std::string& changed)
+{
+    const nlohmann::json full = nlohmann::json::parse(changed, nullptr, false);
+    nlohmann::json out = nlohmann::json::object();
+    if (!full.is_object())
+        return out.dump();
+    for (auto it = full.begin(); it != full.end(); ++it) {
+        nlohmann::json stub = { { "archived", true } };
+        if (it->is_object())
+            for (const char* k : { "by", "rule" })
+                if (it->contains(k))
+                    stub[k] = (*it)[k];
+        out[it.key()] = std::move(stub);
+    }
+    return out.dump();
 }
 
 Result<qint64> insertArchive(const QSqlDatabase& db, const ArchiveRow& row)
@@ -129,11 +148,13 @@ Result<std::vector<ArchiveRow>> archives(const QSqlDatabase& db, const std::stri
 Result<void> markArchived(const QSqlDatabase& db, qint64 archiveId, const std::vector<ArchiveCandidate>& revisions)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("UPDATE revision SET state = '', archived_in = ? WHERE id = ? AND archived_in IS NULL"
+    q.prepare(QStringLiteral("UPDATE revision SET state = '', changed = ?, archived_in = ? WHERE id = ?"
+                             " AND archived_in IS NULL"
                              " AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.revision_id = revision.id"
                              " AND d.status IN %1)")
                   .arg(backlogList()));
     for (const ArchiveCandidate& c : revisions) {
+        q.addBindValue(qs(archivedChanged(c.changed)));
         q.addBindValue(QVariant::fromValue<qlonglong>(archiveId));
         q.addBindValue(QVariant::fromValue<qlonglong>(c.revisionId));
         const QString what = QStringLiteral("archive: revision %1 of %2 %3").arg(c.revisionNo).arg(qs(c.domain), qs(c.key));
@@ -234,6 +255,27 @@ std::string ReplayableUntil::text() const
     return {};
 }
 
+ReplayableUntil replayableUntilOf(std::optional<int> days, const std::string& archiveFile,
+    const std::string& manifestSha256, TimeMs archivedAt, std::optional<TimeMs> supersededAt)
+{
+    ReplayableUntil r;
+    r.days = days;
+    if (!archiveFile.empty()) {
+        r.kind = ReplayableUntil::Kind::Archived;
+        r.archiveFile = archiveFile;
+        r.archiveManifestSha256 = manifestSha256;
+        r.archivedAt = archivedAt;
+    } else if (!days) {
+        r.kind = ReplayableUntil::Kind::Forever;
+    } else if (!supersededAt) {
+        r.kind = ReplayableUntil::Kind::WhileCurrent;
+    } else {
+        r.kind = ReplayableUntil::Kind::Until;
+        r.until = *supersededAt + static_cast<TimeMs>(*days) * 24 * 3600 * 1000;
+    }
+    return r;
+}
+
 namespace {
 
 Result<ReplayableUntil> replayableUntilWhere(const QSqlDatabase& db, const QString& revisionCondition, qint64 id,
@@ -251,24 +293,10 @@ Result<ReplayableUntil> replayableUntilWhere(const QSqlDatabase& db, const QStri
         return makeError(sqlError(q, QStringLiteral("replayable until of %1").arg(what)));
     if (!q.next())
         return makeError(QStringLiteral("replayable until: no %1").arg(what));
-    ReplayableUntil r;
     const auto policy = days.find(q.value(0).toString().toStdString());
-    if (policy != days.end())
-        r.days = policy->second;
-    if (!q.value(1).isNull()) {
-        r.kind = ReplayableUntil::Kind::Archived;
-        r.archiveFile = q.value(2).toString().toStdString();
-        r.archiveManifestSha256 = q.value(3).toString().toStdString();
-        r.archivedAt = q.value(4).toLongLong();
-    } else if (!r.days) {
-        r.kind = ReplayableUntil::Kind::Forever;
-    } else if (q.value(5).isNull()) {
-        r.kind = ReplayableUntil::Kind::WhileCurrent;
-    } else {
-        r.kind = ReplayableUntil::Kind::Until;
-        r.until = q.value(5).toLongLong() + static_cast<TimeMs>(*r.days) * 24 * 3600 * 1000;
-    }
-    return r;
+    return replayableUntilOf(policy != days.end() ? std::optional<int>(policy->second) : std::nullopt,
+        q.value(1).isNull() ? std::string() : q.value(2).toString().toStdString(), q.value(3).toString().toStdString(),
+        q.value(4).toLongLong(), q.value(5).isNull() ? std::nullopt : std::optional<TimeMs>(q.value(5).toLongLong()));
 }
 
 } // namespace

@@ -23,6 +23,7 @@ struct ArchiveCandidate
     qint64 revisionId = 0, objectId = 0, revisionNo = 0;
     std::string domain, key, contentHash;
     std::string state; // the payload (canonical JSON text); empty unless asked for
+    std::string changed; // {attribute: {old, new, ...}}; empty unless asked for
     TimeMs receivedAt = 0;
     TimeMs supersededAt = 0; // when the next revision of the object was received
     bool deleted = false; // a delete revision (its hash is SHA-256 of "deleted:" + state)
@@ -44,10 +45,14 @@ struct ArchiveRow
     std::string actor, reason;
 };
 
+// `changed` of an archived revision: {attribute: {"archived": true[, "by", "rule"]}}.
+std::string archivedChanged(const std::string& changed);
+
 Result<qint64> insertArchive(const QSqlDatabase& db, const ArchiveRow& row);
 // All archive records, oldest first; or the one named `fileName`.
 Result<std::vector<ArchiveRow>> archives(const QSqlDatabase& db, const std::string& fileName = {});
-// Marks the revisions archived in `archiveId` and clears their state. Refuses (an error naming the revision) when one
+// Marks the revisions archived in `archiveId`, clears their state and keeps of `changed` only the attribute names
+// (and an enrichment's "by" and "rule": who supplied a value stays answerable, authority at a point in time). Refuses (an error naming the revision) when one
 // of them is archived already or has a delivery in the backlog by now: the caller rolls back.
 Result<void> markArchived(const QSqlDatabase& db, qint64 archiveId, const std::vector<ArchiveCandidate>& revisions);
 
@@ -90,6 +95,10 @@ struct ReplayableUntil
     // "until 2028-12-06T09:00:00.000Z", "archived in item-....jsonl.gz on 2026-12-06: not replayable".
     std::string text() const;
 };
+
+// From the facts: the domain's policy, the archive (empty file: not archived) and when the next revision arrived.
+ReplayableUntil replayableUntilOf(std::optional<int> days, const std::string& archiveFile,
+    const std::string& manifestSha256, TimeMs archivedAt, std::optional<TimeMs> supersededAt);
 
 // Of revision `revisionId`, with the policy `days` (from retentionDays()) of its domain.
 Result<ReplayableUntil> replayableUntil(const QSqlDatabase& db, qint64 revisionId, const std::map<std::string, int>& days);

@@ -498,7 +498,8 @@ QStringList version10()
         QStringLiteral("ALTER TABLE revision ADD COLUMN archived_in BIGINT REFERENCES archive(id)"),
         QStringLiteral("CREATE FUNCTION mdsync_revision_archive_only() RETURNS trigger LANGUAGE plpgsql AS $$"
                        " BEGIN IF OLD.archived_in IS NULL AND NEW.archived_in IS NOT NULL AND NEW.state = ''"
-                       " AND (to_jsonb(NEW) - 'state' - 'archived_in') = (to_jsonb(OLD) - 'state' - 'archived_in')"
+                       " AND (to_jsonb(NEW) - 'state' - 'changed' - 'archived_in')"
+                       " = (to_jsonb(OLD) - 'state' - 'changed' - 'archived_in')"
                        " THEN RETURN NEW; END IF;"
                        " RAISE EXCEPTION 'revisions are immutable' USING ERRCODE = 'restrict_violation'; END $$"),
         QStringLiteral("DROP TRIGGER revision_no_update ON revision"),
@@ -507,7 +508,7 @@ QStringList version10()
         QStringLiteral("REVOKE ALL ON archive FROM PUBLIC"),
         QStringLiteral("GRANT SELECT ON archive TO mdsync_viewer"),
         QStringLiteral("GRANT INSERT ON archive TO mdsync_admin"),
-        QStringLiteral("GRANT UPDATE (state, archived_in) ON revision TO mdsync_admin"),
+        QStringLiteral("GRANT UPDATE (state, changed, archived_in) ON revision TO mdsync_admin"),
     };
     s << appendOnly(QStringLiteral("archive"), QStringLiteral("archive records are immutable"));
     return s;

@@ -400,8 +400,9 @@ const std::vector<QStringList>& migrations()
                            " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END"),
             QStringLiteral("CREATE TRIGGER archive_no_delete BEFORE DELETE ON archive"
                            " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END"),
-            // An archived revision keeps its row (number, hash, source, lineage); its state is '' and archived_in
-            // names the archive. That one change is the only update a revision allows.
+            // An archived revision keeps its row (number, hash, source, lineage); its state is '', its changed keeps
+            // the attribute names (and an enrichment's system and rule) without the values, and archived_in names the
+            // archive. That one change is the only update a revision allows.
             // (archived_in holds an archive.id; without a REFERENCES clause so that the column can be dropped.)
             QStringLiteral("ALTER TABLE revision ADD COLUMN archived_in INTEGER"),
             QStringLiteral("DROP TRIGGER revision_immutable"),
@@ -412,8 +413,7 @@ const std::vector<QStringList>& migrations()
                            " AND NEW.source_system = OLD.source_system AND NEW.actor = OLD.actor"
                            " AND NEW.event_id IS OLD.event_id AND NEW.correlation_id = OLD.correlation_id"
                            " AND NEW.occurred_at IS OLD.occurred_at AND NEW.received_at = OLD.received_at"
-                           " AND NEW.model_version = OLD.model_version AND NEW.changed = OLD.changed"
-                           " AND NEW.content_hash = OLD.content_hash)"
+                           " AND NEW.model_version = OLD.model_version AND NEW.content_hash = OLD.content_hash)"
                            " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END"),
         },
     };
