@@ -110,12 +110,13 @@ Commands:
                                            (auditors; T in RFC 3339); --pdf adds report.pdf (entries,
                                            lineage, authority at --to), --openlineage adds openlineage.jsonl
   verify-export DIR                        check a received export offline (files, hashes, the chain)
-  archive [--dry-run] [--domain D] [--dir DIR] --reason TEXT
+  archive [--dry-run] [--domain D] [--dir DIR] [--compact] --reason TEXT
                                            retention: move the payloads of revisions superseded longer than
                                            their domain's archive_superseded_after_days into a gzip JSON Lines
                                            file with a SHA-256 manifest (admins; audited; --dir: required for
                                            PostgreSQL, default <workspace>-archive/); revisions with a delivery
-                                           in the backlog are skipped; archived revisions cannot be replayed
+                                           in the backlog are skipped; archived revisions cannot be replayed;
+                                           --compact: VACUUM afterwards (SQLite: the file shrinks)
   verify-archive FILE                      check an archive file (or its manifest) offline: hashes, payloads
   metrics [--window MINUTES] [--target T]  KPIs: backlog, acked/retrying/held/failed, latency p50/p95, SLA breaches,
           [--format kpis|series]           exception aging, retry rate, MTTR, replay success, duplicates prevented
@@ -207,7 +208,7 @@ const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw")
     QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
     QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
     QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force"), QStringLiteral("asserted-identities"),
-    QStringLiteral("no-faults"), QStringLiteral("list") };
+    QStringLiteral("no-faults"), QStringLiteral("list"), QStringLiteral("compact") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {

@@ -15,7 +15,7 @@ QString kib(qint64 bytes)
 
 } // namespace
 
-// archive [--dry-run] [--domain D] [--dir DIR] --reason TEXT
+// archive [--dry-run] [--domain D] [--dir DIR] [--compact] --reason TEXT
 int cmdArchive(const Args& a)
 {
     ArchiveOptions o;
@@ -23,6 +23,7 @@ int cmdArchive(const Args& a)
     o.reason = a.value(QStringLiteral("reason")).toStdString();
     o.dir = a.value(QStringLiteral("dir"));
     o.dryRun = a.has(QStringLiteral("dry-run"));
+    o.compact = a.has(QStringLiteral("compact"));
     if (!o.dryRun && o.reason.empty())
         return fail(QStringLiteral("archive needs --reason TEXT (archiving is audited) or --dry-run"));
     auto ws = openWorkspace(a, o.dryRun ? Workspace::Mode::ReadOnly : Workspace::Mode::ReadWrite);
@@ -61,7 +62,7 @@ int cmdArchive(const Args& a)
           << "file:     " << r->file << "\n  sha256 " << q(r->fileSha256) << '\n'
           << "manifest: " << r->manifest << "\n  sha256 " << q(r->manifestSha256) << " (in the audit entry archive.create)\n"
           << "workspace in use: " << kib(r->workspaceBytesBefore) << " before, " << kib(r->workspaceBytesAfter)
-          << " after (freed pages are reused by new revisions)\n";
+          << " after" << (o.compact ? "" : " (--compact gives the space back to the file system; SQLite)") << '\n';
     return Ok;
 }
 

@@ -371,6 +371,9 @@ Result<ArchiveResult> archiveRevisions(
         return makeError(a.error());
     if (auto c = tx.commit(); !c)
         return makeError(c.error());
+    if (options.compact)
+        if (auto c = store::compactWorkspace(db, ws.isPostgres()); !c)
+            return makeError(c.error());
     auto after = store::workspaceBytesInUse(db, ws.isPostgres());
     if (!after)
         return makeError(after.error());

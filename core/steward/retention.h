@@ -34,6 +34,9 @@ struct ArchiveOptions
     // PostgreSQL needs it (an error says so).
     QString dir;
     bool dryRun = false; // count per domain, write nothing (any role)
+    // SQLite: VACUUM after the commit, so the file shrinks by what was archived (docs/RETENTION.md "What retention
+    // bounds"); without it the space stays inside half-empty pages of the revision table. PostgreSQL: ignored.
+    bool compact = false;
     std::optional<TimeMs> now; // the time the policy is applied at (tests); default: the clock
 };
 

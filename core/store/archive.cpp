@@ -186,6 +186,16 @@ Result<qint64> workspaceBytesInUse(const QSqlDatabase& db, bool postgres)
     return (v[0] - v[1]) * v[2];
 }
 
+Result<void> compactWorkspace(const QSqlDatabase& db, bool postgres)
+{
+    if (postgres)
+        return {};
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("VACUUM")))
+        return makeError(sqlError(q, QStringLiteral("archive --compact: VACUUM")));
+    return {};
+}
+
 Result<std::optional<ArchiveRow>> archiveOfRevision(const QSqlDatabase& db, qint64 revisionId)
 {
     QSqlQuery q(db);

@@ -60,6 +60,11 @@ Result<void> markArchived(const QSqlDatabase& db, qint64 archiveId, const std::v
 // what a steady stream fills); PostgreSQL pg_database_size().
 Result<qint64> workspaceBytesInUse(const QSqlDatabase& db, bool postgres);
 
+// SQLite: VACUUM (rewrites the file without the space archiving left inside the revision table's pages, which SQLite
+// does not refill: new revisions are appended at the end of the table). PostgreSQL: nothing (autovacuum makes the
+// space of the old row versions reusable). Outside a transaction.
+Result<void> compactWorkspace(const QSqlDatabase& db, bool postgres);
+
 // The archive a revision's payload is in (nullopt: the payload is in the workspace).
 Result<std::optional<ArchiveRow>> archiveOfRevision(const QSqlDatabase& db, qint64 revisionId);
 

@@ -100,6 +100,8 @@ Q_SIGNALS:
 private:
     void reload();
     void apply(const ExceptionDetailData& d);
+    // The "replayable until" line of a delivery exception, translated (empty for other exceptions).
+    static QString replayableText(const ExceptionDetailData& d);
     void validateEditor();
     void setBusy(bool busy);
     void updateNote();
@@ -118,6 +120,7 @@ private:
 
     QLabel* m_title;
     QLabel* m_message;
+    QLabel* m_replayable; // "Replayable until …" of a delivery exception (docs/RETENTION.md)
     QLabel* m_note;
     QTabWidget* m_tabs;
     QLabel* m_problemHeading;
