@@ -1247,8 +1247,7 @@ int run(const QStringList& argv)
         { QStringLiteral("verify-archive"), cmdVerifyArchive },
     };
     if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && c != QLatin1String("duplicates")
-        && c != QLatin1String("verify-archive")
-        && !a.positionals.isEmpty())
+        && c != QLatin1String("verify-archive") && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));
     if (const QString problem = identityProblem(a); !problem.isEmpty())
         return fail(problem);

@@ -41,9 +41,9 @@ int cmdArchive(const Args& a)
     }
     std::vector<QStringList> rows;
     for (const ArchiveDomainCount& d : r->domains)
-        rows.push_back({ q(d.domain),
-            d.days ? QString::number(*d.days) + QStringLiteral(" days") : QStringLiteral("kept forever"),
-            QString::number(d.archivable), QString::number(d.skippedOpen), kib(d.bytes) });
+        rows.push_back(
+            { q(d.domain), d.days ? QString::number(*d.days) + QStringLiteral(" days") : QStringLiteral("kept forever"),
+                QString::number(d.archivable), QString::number(d.skippedOpen), kib(d.bytes) });
     out() << (r->dryRun ? "archive (dry run, nothing changes):\n" : "archive:\n");
     printTable({ QStringLiteral("DOMAIN"), QStringLiteral("POLICY"),
                    r->dryRun ? QStringLiteral("WOULD ARCHIVE") : QStringLiteral("ARCHIVED"),
@@ -60,7 +60,8 @@ int cmdArchive(const Args& a)
     }
     out() << r->revisions << " revisions archived (" << kib(r->payloadBytes) << " of payloads)\n"
           << "file:     " << r->file << "\n  sha256 " << q(r->fileSha256) << '\n'
-          << "manifest: " << r->manifest << "\n  sha256 " << q(r->manifestSha256) << " (in the audit entry archive.create)\n"
+          << "manifest: " << r->manifest << "\n  sha256 " << q(r->manifestSha256)
+          << " (in the audit entry archive.create)\n"
           << "workspace in use: " << kib(r->workspaceBytesBefore) << " before, " << kib(r->workspaceBytesAfter)
           << " after" << (o.compact ? "" : " (--compact gives the space back to the file system; SQLite)") << '\n';
     return Ok;

@@ -37,7 +37,7 @@ std::string at(const std::string& source, const char* domain, const std::string&
 // Schema 12 undone (retention, docs/RETENTION.md): the archive table, revision.archived_in and the trigger that lets
 // archiving clear a revision's state, back to version 1's trigger that refuses every update.
 #define MDSYNC_DOWNGRADE_12                                                                                            \
-    "DROP TRIGGER revision_immutable", "ALTER TABLE revision DROP COLUMN archived_in",                                \
+    "DROP TRIGGER revision_immutable", "ALTER TABLE revision DROP COLUMN archived_in",                                 \
         "CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"                                                  \
         " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END",                                                  \
         "DROP TABLE archive"

@@ -16,11 +16,11 @@
 #include "workspacefixture.h"
 
 #include <QDir>
-#include <algorithm>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTest>
+#include <algorithm>
 
 using namespace mdsync;
 using namespace mdsync::test;
@@ -259,8 +259,8 @@ private Q_SLOTS:
         QCOMPARE(v->revisions, 2);
         QCOMPARE(v->fileSha256, r->fileSha256);
         QCOMPARE(v->manifestSha256, r->manifestSha256);
-        const json after = json::parse(scalar(tw.db(),
-            QStringLiteral("SELECT after FROM audit_log WHERE action = 'archive.create' AND actor = 'ada'"))
+        const json after = json::parse(scalar(
+            tw.db(), QStringLiteral("SELECT after FROM audit_log WHERE action = 'archive.create' AND actor = 'ada'"))
                                            .toString()
                                            .toStdString());
         QCOMPARE(after["manifest_sha256"].get<std::string>(), r->manifestSha256);
@@ -339,8 +339,8 @@ private Q_SLOTS:
         const QString team = h.tw.makeTeam("ada", { { "sam", Role::Steward } });
         QVERIFY2(team.isEmpty(), qPrintable(team));
         // ANALYTICS (a nightly batch) would keep revision 1's deliveries in the backlog until its window.
-        MDSYNC_REQUIRE_OK(feed,
-            feedWithout(h.tw, [](const json& sub) { return sub.value("target", "") == "ANALYTICS"; }));
+        MDSYNC_REQUIRE_OK(
+            feed, feedWithout(h.tw, [](const json& sub) { return sub.value("target", "") == "ANALYTICS"; }));
         feed.value()->clock = [] { return nowMs(); };
         h.config = feed.value()->config;
         QVERIFY(addStrictWms(h));
@@ -351,12 +351,12 @@ private Q_SLOTS:
         QVERIFY(h.runUntilIdle());
         const QString failed = QStringLiteral("stage = 'delivery' AND status = 'open' AND target_id = 'WMS-P100'");
         QCOMPARE(count(h.tw.db(), QStringLiteral("exception"), failed), 2);
-        const qint64 ex1 = scalar(h.tw.db(),
-            QStringLiteral("SELECT id FROM exception WHERE %1 AND object_key = 'FG-1'").arg(failed))
-                               .toLongLong();
-        const qint64 ex2 = scalar(h.tw.db(),
-            QStringLiteral("SELECT id FROM exception WHERE %1 AND object_key = 'FG-2'").arg(failed))
-                               .toLongLong();
+        const qint64 ex1
+            = scalar(h.tw.db(), QStringLiteral("SELECT id FROM exception WHERE %1 AND object_key = 'FG-1'").arg(failed))
+                  .toLongLong();
+        const qint64 ex2
+            = scalar(h.tw.db(), QStringLiteral("SELECT id FROM exception WHERE %1 AND object_key = 'FG-2'").arg(failed))
+                  .toLongLong();
         h.dispatcher->stop();
         // Revision 2 of both arrives while nothing is sent; revision 1 of FG-2 is replayed (pending again).
         QVERIFY(feed.value()->ingest({ bigItem("FG-1", 2), bigItem("FG-2", 2) }).ok());
@@ -367,8 +367,8 @@ private Q_SLOTS:
                 archiveAt(nowMs(), h.tw.filePath(QStringLiteral("archive")))));
         // FG-1 revision 1 is archived; FG-2 revision 1 has a delivery in the backlog: skipped and counted.
         QCOMPARE(r->revisions, 1);
-        const auto itemCount = std::ranges::find_if(
-            r->domains, [](const ArchiveDomainCount& c) { return c.domain == "item"; });
+        const auto itemCount
+            = std::ranges::find_if(r->domains, [](const ArchiveDomainCount& c) { return c.domain == "item"; });
         QVERIFY(itemCount != r->domains.end());
         QCOMPARE(itemCount->skippedOpen, 1);
         QCOMPARE(itemCount->archivable, 1);
@@ -457,7 +457,8 @@ private Q_SLOTS:
             archivedPayload.push_back(payloadBytes(archived));
         }
         const auto kib = [](qint64 b) { return QString::number(static_cast<double>(b) / 1024.0, 'f', 0); };
-        qInfo().noquote() << QStringLiteral("steady stream, %1 rounds x %2 items (~1.9 KB payloads):").arg(kRounds).arg(kObjects);
+        qInfo().noquote()
+            << QStringLiteral("steady stream, %1 rounds x %2 items (~1.9 KB payloads):").arg(kRounds).arg(kObjects);
         for (int round : { 1, 5, 10, 20, 30, 40 })
             qInfo().noquote() << QStringLiteral("  after round %1: without retention %2 KiB, with retention %3 KiB "
                                                 "(payloads in the workspace %4 KiB)")
@@ -477,11 +478,13 @@ private Q_SLOTS:
                 break;
             QStringList parts;
             while (q.next())
-                parts << q.value(0).toString() + QLatin1Char(' ') + kib(q.value(1).toLongLong()) + QStringLiteral(" KiB");
-            qInfo().noquote() << (tw == &kept ? QStringLiteral("  without retention: ") : QStringLiteral("  with retention: "))
+                parts << q.value(0).toString() + QLatin1Char(' ') + kib(q.value(1).toLongLong())
+                        + QStringLiteral(" KiB");
+            qInfo().noquote() << (tw == &kept ? QStringLiteral("  without retention: ")
+                                              : QStringLiteral("  with retention: "))
                     + parts.join(QStringLiteral(", "));
         }
-                // The payloads in the workspace are bounded: the current states (plus nothing superseded, all archived).
+        // The payloads in the workspace are bounded: the current states (plus nothing superseded, all archived).
         QVERIFY2(archivedPayload[kRounds - 1] < archivedPayload[4] * 101 / 100,
             qPrintable(kib(archivedPayload[kRounds - 1])));
         // Without retention the file grows by the whole stream; with it by the rows retention keeps, a fraction.

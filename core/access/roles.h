@@ -42,7 +42,8 @@ std::optional<Role> roleFromName(std::string_view name);
 std::string_view actionName(Action action); // "assign exceptions", ...
 // Whether a role allows an action. Viewer: read. Steward: assign, comment, correct, replay, discard, resolve,
 // pause (and probe) targets, decide duplicate suspects, run initial loads. Approver: approve, comment. Auditor: export
-// the audit trail. Admin: roles, pause, configuration proposals and their approval, initial loads, archiving (retention). Every role reads.
+// the audit trail. Admin: roles, pause, configuration proposals and their approval, initial loads, archiving
+// (retention). Every role reads.
 bool allows(Role role, Action action);
 
 struct UserRoles

@@ -145,8 +145,7 @@ Result<std::vector<QString>> orphansIn(const QSqlDatabase& db, const QString& di
     std::set<QString> names;
     for (const store::ArchiveRow& a : recorded.value())
         names.insert(qs(a.fileName));
-    const QStringList files
-        = QDir(dir).entryList({ QStringLiteral("*") + kArchiveSuffix }, QDir::Files, QDir::Name);
+    const QStringList files = QDir(dir).entryList({ QStringLiteral("*") + kArchiveSuffix }, QDir::Files, QDir::Name);
     for (const QString& f : files)
         if (!names.contains(f))
             out.push_back(QDir(dir).filePath(f));
@@ -157,14 +156,12 @@ QString nextArchiveName(const QSqlDatabase& db, const QString& dir, const std::s
 {
     const QString stem = qs(scope) + QLatin1Char('-') + qs(formatRfc3339(now).substr(0, 10)) + QLatin1Char('-');
     for (int n = 1;; ++n) {
-        const QString name = stem + QStringLiteral("%1").arg(n, 4, 10, QLatin1Char('0')) + kArchiveSuffix;
+        QString name = stem + QStringLiteral("%1").arg(n, 4, 10, QLatin1Char('0')) + kArchiveSuffix;
         if (QFileInfo::exists(QDir(dir).filePath(name)))
             continue;
-        auto recorded = store::archives(db, name.toStdString());
-        if (recorded && recorded->empty())
+        // Unreadable records: the insert reports the error with its context.
+        if (auto recorded = store::archives(db, name.toStdString()); !recorded || recorded->empty())
             return name;
-        if (!recorded)
-            return name; // the insert reports the error with its context
     }
 }
 
@@ -263,7 +260,8 @@ Result<ArchiveResult> archiveRevisions(
         ArchiveDomainCount count { d->name, d->archiveSupersededAfterDays, 0, 0, 0 };
         if (d->archiveSupersededAfterDays) {
             const TimeMs cutoff = now - static_cast<TimeMs>(*d->archiveSupersededAfterDays) * kDayMs;
-            auto candidates = store::archiveCandidates(db, d->name, cutoff, !options.dryRun);
+            // States are read in a dry run too: it reports the payload bytes that would move.
+            auto candidates = store::archiveCandidates(db, d->name, cutoff, true);
             if (!candidates)
                 return makeError(candidates.error());
             for (store::ArchiveCandidate& c : candidates.value()) {
@@ -300,8 +298,8 @@ Result<ArchiveResult> archiveRevisions(
             { "revision_no", c.revisionNo }, { "op", c.deleted ? "delete" : "upsert" },
             { "content_hash", c.contentHash }, { "received_at", formatRfc3339(c.receivedAt) },
             { "superseded_at", formatRfc3339(c.supersededAt) }, { "state", std::move(state) },
-            { "changed", json::parse(c.changed, nullptr, false).is_discarded() ? json(c.changed)
-                                                                               : json::parse(c.changed) } };
+            { "changed",
+                json::parse(c.changed, nullptr, false).is_discarded() ? json(c.changed) : json::parse(c.changed) } };
         lines += QByteArray::fromStdString(line.dump()) + '\n';
         entries.push_back({ { "revision_id", c.revisionId }, { "domain", c.domain }, { "key", c.key },
             { "revision_no", c.revisionNo }, { "content_hash", c.contentHash } });
@@ -438,8 +436,8 @@ Result<ArchiveVerification> verifyArchive(const QString& path)
             continue;
         }
         if (lineNo > entries.size()) {
-            v.problems.push_back(where + ": more lines than the manifest's " + std::to_string(entries.size())
-                + " entries");
+            v.problems.push_back(
+                where + ": more lines than the manifest's " + std::to_string(entries.size()) + " entries");
             continue;
         }
         const json& e = entries[lineNo - 1];

@@ -86,8 +86,7 @@ struct ArchiveVerification
 Result<ArchiveVerification> verifyArchive(const QString& path);
 
 // The message a refused replay (or anything else that needs the payload) gives for an archived revision.
-std::string archivedRevisionMessage(
-    const std::string& domain, const std::string& key, qint64 revisionNo, const std::string& file,
-    const std::string& manifestSha256);
+std::string archivedRevisionMessage(const std::string& domain, const std::string& key, qint64 revisionNo,
+    const std::string& file, const std::string& manifestSha256);
 
 } // namespace mdsync

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 namespace mdsync::store {
 
 namespace {
@@ -157,7 +159,8 @@ Result<void> markArchived(const QSqlDatabase& db, qint64 archiveId, const std::v
         q.addBindValue(qs(archivedChanged(c.changed)));
         q.addBindValue(QVariant::fromValue<qlonglong>(archiveId));
         q.addBindValue(QVariant::fromValue<qlonglong>(c.revisionId));
-        const QString what = QStringLiteral("archive: revision %1 of %2 %3").arg(c.revisionNo).arg(qs(c.domain), qs(c.key));
+        const QString what
+            = QStringLiteral("archive: revision %1 of %2 %3").arg(c.revisionNo).arg(qs(c.domain), qs(c.key));
         if (!q.exec())
             return makeError(sqlError(q, what));
         if (q.numRowsAffected() != 1)
@@ -176,9 +179,9 @@ Result<qint64> workspaceBytesInUse(const QSqlDatabase& db, bool postgres)
             return makeError(sqlError(q, QStringLiteral("database size")));
         return q.value(0).toLongLong();
     }
-    qint64 v[3] = {};
-    const char* const pragmas[3] = { "PRAGMA page_count", "PRAGMA freelist_count", "PRAGMA page_size" };
-    for (int i = 0; i < 3; ++i) {
+    std::array<qint64, 3> v {};
+    const std::array<const char*, 3> pragmas = { "PRAGMA page_count", "PRAGMA freelist_count", "PRAGMA page_size" };
+    for (size_t i = 0; i < pragmas.size(); ++i) {
         if (!q.exec(QLatin1String(pragmas[i])) || !q.next())
             return makeError(sqlError(q, QLatin1String(pragmas[i])));
         v[i] = q.value(0).toLongLong();
@@ -311,7 +314,8 @@ Result<ReplayableUntil> replayableUntilWhere(const QSqlDatabase& db, const QStri
 
 } // namespace
 
-Result<ReplayableUntil> replayableUntil(const QSqlDatabase& db, qint64 revisionId, const std::map<std::string, int>& days)
+Result<ReplayableUntil> replayableUntil(
+    const QSqlDatabase& db, qint64 revisionId, const std::map<std::string, int>& days)
 {
     return replayableUntilWhere(
         db, QStringLiteral("?"), revisionId, days, QStringLiteral("revision #%1").arg(revisionId));
@@ -320,8 +324,8 @@ Result<ReplayableUntil> replayableUntil(const QSqlDatabase& db, qint64 revisionI
 Result<ReplayableUntil> replayableUntilOfDelivery(
     const QSqlDatabase& db, qint64 deliveryId, const std::map<std::string, int>& days)
 {
-    return replayableUntilWhere(db, QStringLiteral("(SELECT revision_id FROM delivery WHERE id = ?)"), deliveryId,
-        days, QStringLiteral("delivery #%1").arg(deliveryId));
+    return replayableUntilWhere(db, QStringLiteral("(SELECT revision_id FROM delivery WHERE id = ?)"), deliveryId, days,
+        QStringLiteral("delivery #%1").arg(deliveryId));
 }
 
 } // namespace mdsync::store

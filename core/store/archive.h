@@ -52,8 +52,9 @@ Result<qint64> insertArchive(const QSqlDatabase& db, const ArchiveRow& row);
 // All archive records, oldest first; or the one named `fileName`.
 Result<std::vector<ArchiveRow>> archives(const QSqlDatabase& db, const std::string& fileName = {});
 // Marks the revisions archived in `archiveId`, clears their state and keeps of `changed` only the attribute names
-// (and an enrichment's "by" and "rule": who supplied a value stays answerable, authority at a point in time). Refuses (an error naming the revision) when one
-// of them is archived already or has a delivery in the backlog by now: the caller rolls back.
+// (and an enrichment's "by" and "rule": who supplied a value stays answerable, authority at a point in time). Refuses
+// (an error naming the revision) when one of them is archived already or has a delivery in the backlog by now: the
+// caller rolls back.
 Result<void> markArchived(const QSqlDatabase& db, qint64 archiveId, const std::vector<ArchiveCandidate>& revisions);
 
 // Bytes the workspace uses: SQLite (page_count - freelist_count) * page_size (freed pages are reused, so this is
@@ -106,7 +107,8 @@ ReplayableUntil replayableUntilOf(std::optional<int> days, const std::string& ar
     const std::string& manifestSha256, TimeMs archivedAt, std::optional<TimeMs> supersededAt);
 
 // Of revision `revisionId`, with the policy `days` (from retentionDays()) of its domain.
-Result<ReplayableUntil> replayableUntil(const QSqlDatabase& db, qint64 revisionId, const std::map<std::string, int>& days);
+Result<ReplayableUntil> replayableUntil(
+    const QSqlDatabase& db, qint64 revisionId, const std::map<std::string, int>& days);
 // Of the revision delivery `deliveryId` sends (a delivery, or the exception of a failed one).
 Result<ReplayableUntil> replayableUntilOfDelivery(
     const QSqlDatabase& db, qint64 deliveryId, const std::map<std::string, int>& days);

@@ -139,14 +139,13 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
                 return makeError(until.error());
             replayable = until->text();
         }
-        targets.push_back(
-            { { "target", text(t.value(0)) }, { "subscription", text(t.value(1)) }, { "pattern", text(t.value(2)) },
-                { "sla_minutes", integer(t.value(3)) }, { "revision", integer(t.value(4)) },
-                { "status", has ? text(t.value(5)) : nlohmann::json("not_subscribed") },
-                { "acked_revision", integer(t.value(6)) }, { "updated_at", time(t.value(7)) },
-                { "attempts", integer(t.value(8)) }, { "due_at", time(t.value(9)) },
-                { "last_error", text(t.value(10)) }, { "idempotency_key", text(t.value(11)) },
-                { "replayable_until", replayable } });
+        targets.push_back({ { "target", text(t.value(0)) }, { "subscription", text(t.value(1)) },
+            { "pattern", text(t.value(2)) }, { "sla_minutes", integer(t.value(3)) },
+            { "revision", integer(t.value(4)) },
+            { "status", has ? text(t.value(5)) : nlohmann::json("not_subscribed") },
+            { "acked_revision", integer(t.value(6)) }, { "updated_at", time(t.value(7)) },
+            { "attempts", integer(t.value(8)) }, { "due_at", time(t.value(9)) }, { "last_error", text(t.value(10)) },
+            { "idempotency_key", text(t.value(11)) }, { "replayable_until", replayable } });
     }
     out["targets"] = targets;
 

@@ -1019,8 +1019,8 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
                 return makeError(QStringLiteral("dispatcher: revision %1 has a state that is not JSON%2")
                                      .arg(p.revisionId)
                                      .arg(archived ? QStringLiteral(" (archived: its payload is in an "
-                                                                               "archive file)")
-                                                              : QString()));
+                                                                    "archive file)")
+                                                   : QString()));
             p.rawState = std::move(parsed);
         }
         // Dependency holds: every referenced object must already be at this target.

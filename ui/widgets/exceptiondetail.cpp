@@ -414,15 +414,16 @@ QString ExceptionDetailPane::replayableText(const ExceptionDetailData& d)
     case Kind::Forever:
         return tr("Replayable: always (no retention policy for %1)").arg(d.domain);
     case Kind::WhileCurrent:
-        return tr("Replayable while this revision is current; %n day(s) after it is superseded", nullptr,
-            r.days.value_or(0));
+        return tr(
+            "Replayable while this revision is current; %n day(s) after it is superseded", nullptr, r.days.value_or(0));
     case Kind::Until:
         return tr("Replayable until %1 (then its payload may be archived)")
             .arg(QString::fromStdString(formatRfc3339(r.until)));
     case Kind::Archived:
         return tr("Not replayable: the revision's payload was archived in %1 on %2 (manifest SHA-256 %3…); correct "
                   "the object at its source")
-            .arg(QString::fromStdString(r.archiveFile), QString::fromStdString(formatRfc3339(r.archivedAt).substr(0, 10)),
+            .arg(QString::fromStdString(r.archiveFile),
+                QString::fromStdString(formatRfc3339(r.archivedAt).substr(0, 10)),
                 QString::fromStdString(r.archiveManifestSha256.substr(0, 12)));
     }
     return {};
