@@ -284,10 +284,15 @@ private Q_SLOTS:
         QVERIFY(!broken->ok());
         QVERIFY2(broken->problems.front().find("SHA-256") != std::string::npos, broken->problems.front().c_str());
 
+        // A file without a record (a run that stopped between writing it and its commit) is named by the next run.
+        QFile orphan(dir + QStringLiteral("/item-2028-01-01-0001.jsonl.gz"));
+        QVERIFY(orphan.open(QIODevice::WriteOnly));
+        orphan.write("not committed");
+        orphan.close();
         // The revisions cannot be archived twice; nothing is left to archive.
         MDSYNC_REQUIRE_OK(again, archiveRevisions(tw.as("ada"), *tw.config().model, "ada", archiveAt(from, dir)));
         QCOMPARE(again->revisions, 0);
-        QVERIFY(again->orphans.empty());
+        QCOMPARE(again->orphans, std::vector<QString> { orphan.fileName() });
         // A revision row refuses any other change, archived or not.
         QSqlQuery q(tw.db());
         QVERIFY(!q.exec(QStringLiteral("UPDATE revision SET actor = 'mallory' WHERE archived_in IS NOT NULL")));

@@ -16,6 +16,7 @@
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
 
+#include "util/qtext.h"
 #include "util/sqlvalue.h"
 
 #include <QSqlQuery>
