@@ -57,6 +57,8 @@ public:
     bool isLoaded() const { return m_loaded; }
     const ExceptionDetailData& data() const { return m_data; }
 
+    // The "replayable until" line of a delivery exception (docs/RETENTION.md), translated; empty for other exceptions.
+    static QString replayableText(const ExceptionDetailData& d);
     // The editor's text parsed as a JSON object; error text when it is not one.
     static Result<nlohmann::json> parseCorrection(const QString& text);
 
@@ -100,8 +102,6 @@ Q_SIGNALS:
 private:
     void reload();
     void apply(const ExceptionDetailData& d);
-    // The "replayable until" line of a delivery exception, translated (empty for other exceptions).
-    static QString replayableText(const ExceptionDetailData& d);
     void validateEditor();
     void setBusy(bool busy);
     void updateNote();
