@@ -111,6 +111,14 @@ Commands:
                                            (auditors; T in RFC 3339); --pdf adds report.pdf (entries,
                                            lineage, authority at --to), --openlineage adds openlineage.jsonl
   verify-export DIR                        check a received export offline (files, hashes, the chain)
+  archive [--dry-run] [--domain D] [--dir DIR] [--compact] --reason TEXT
+                                           retention: move the payloads of revisions superseded longer than
+                                           their domain's archive_superseded_after_days into a gzip JSON Lines
+                                           file with a SHA-256 manifest (admins; audited; --dir: required for
+                                           PostgreSQL, default <workspace>-archive/); revisions with a delivery
+                                           in the backlog are skipped; archived revisions cannot be replayed;
+                                           --compact: VACUUM afterwards (SQLite: the file shrinks)
+  verify-archive FILE                      check an archive file (or its manifest) offline: hashes, payloads
   metrics [--window MINUTES] [--target T]  KPIs: backlog, acked/retrying/held/failed, latency p50/p95, SLA breaches,
           [--format kpis|series]           exception aging, retry rate, MTTR, replay success, duplicates prevented
           [--outage-days N]                (window default 60 min); target outages: down now, outage minutes and
@@ -194,14 +202,14 @@ const std::set<QString> kValueOptions = {
     QStringLiteral("older-than"), QStringLiteral("error"), QStringLiteral("job"), QStringLiteral("name"),
     QStringLiteral("match"), QStringLiteral("action"), QStringLiteral("file"), QStringLiteral("kind"),
     QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
-    QStringLiteral("outage-days"), QStringLiteral("exception"), QStringLiteral("keys"),
+    QStringLiteral("outage-days"), QStringLiteral("exception"), QStringLiteral("keys"), QStringLiteral("dir"),
     // clang-format on
 };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),
     QStringLiteral("version"), QStringLiteral("until-idle"), QStringLiteral("dry-run"), QStringLiteral("preview"),
     QStringLiteral("apply"), QStringLiteral("pdf"), QStringLiteral("openlineage"), QStringLiteral("evaluate"),
     QStringLiteral("all"), QStringLiteral("tryton"), QStringLiteral("force"), QStringLiteral("asserted-identities"),
-    QStringLiteral("no-faults"), QStringLiteral("list") };
+    QStringLiteral("no-faults"), QStringLiteral("list"), QStringLiteral("compact") };
 
 bool parse(const QStringList& argv, Args& a, QString& error)
 {
@@ -356,9 +364,10 @@ void printStatus(const nlohmann::json& s)
     std::vector<QStringList> rows;
     for (const auto& t : s["targets"])
         rows.push_back({ jstr(t["target"]), jstr(t["status"]), jstr(t["revision"]), jstr(t["pattern"]),
-            jstr(t["due_at"]), jstr(t["attempts"]), jstr(t["last_error"]) });
+            jstr(t["due_at"]), jstr(t["attempts"]), jstr(t["replayable_until"]), jstr(t["last_error"]) });
     printTable({ QStringLiteral("TARGET"), QStringLiteral("STATUS"), QStringLiteral("REV"), QStringLiteral("PATTERN"),
-                   QStringLiteral("DUE"), QStringLiteral("ATTEMPTS"), QStringLiteral("LAST ERROR") },
+                   QStringLiteral("DUE"), QStringLiteral("ATTEMPTS"), QStringLiteral("REPLAYABLE UNTIL"),
+                   QStringLiteral("LAST ERROR") },
         rows);
 }
 
@@ -458,6 +467,8 @@ int cmdExceptions(const Args& a)
     for (const auto& r : rows.value()) {
         out() << '#' << jstr(r["id"]) << "  " << jstr(r["category"]) << '/' << jstr(r["severity"]) << "  "
               << jstr(r["status"]) << "  " << jstr(r["created_at"]) << "\n  " << jstr(r["message"]) << '\n';
+        if (r.contains("replayable_until"))
+            out() << "  replayable until: " << jstr(r["replayable_until"]) << '\n';
         if (r.contains("raw"))
             out() << "  raw: " << jstr(r["raw"]) << '\n';
         else if (r.contains("raw_base64"))
@@ -1235,9 +1246,11 @@ int run(const QStringList& argv)
         { QStringLiteral("verify-export"), cmdVerifyExport },
         { QStringLiteral("reconcile"), cmdReconcile },
         { QStringLiteral("duplicates"), cmdDuplicates },
+        { QStringLiteral("archive"), cmdArchive },
+        { QStringLiteral("verify-archive"), cmdVerifyArchive },
     };
     if (c != QLatin1String("ingest") && c != QLatin1String("verify-export") && c != QLatin1String("duplicates")
-        && !a.positionals.isEmpty())
+        && c != QLatin1String("verify-archive") && !a.positionals.isEmpty())
         return fail(QStringLiteral("'%1' takes no argument '%2'").arg(c, a.positionals.first()));
     if (const QString problem = identityProblem(a); !problem.isEmpty())
         return fail(problem);

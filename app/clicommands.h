@@ -42,6 +42,10 @@ int cmdProposals(const Args& a);
 int cmdExportAudit(const Args& a);
 int cmdVerifyExport(const Args& a);
 
+// cli_retention.cpp: archive revision payloads per the retention policy (docs/RETENTION.md), verify an archive offline.
+int cmdArchive(const Args& a);
+int cmdVerifyArchive(const Args& a);
+
 // cli_migrate.cpp: a SQLite workspace file into an empty PostgreSQL database, with its history.
 int cmdMigrate(const Args& a);
 // upgrade: the read-write open alone (migrates an older schema; docs/DEPLOYMENT.md "Upgrades").

@@ -34,6 +34,14 @@ std::string at(const std::string& source, const char* domain, const std::string&
 
 // Closes a workspace taken back to an older schema and opens it again read-write, which migrates it; an error when it
 // does not open or does not reach this program's schema version.
+// Schema 12 undone (retention, docs/RETENTION.md): the archive table, revision.archived_in and the trigger that lets
+// archiving clear a revision's state, back to version 1's trigger that refuses every update.
+#define MDSYNC_DOWNGRADE_12                                                                                            \
+    "DROP TRIGGER revision_immutable", "ALTER TABLE revision DROP COLUMN archived_in",                                 \
+        "CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"                                                  \
+        " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END",                                                  \
+        "DROP TABLE archive"
+
 Result<std::unique_ptr<Workspace>> reopenMigrated(test::TempWorkspace& t)
 {
     const QString path = t.path();
@@ -408,7 +416,7 @@ private Q_SLOTS:
         const QStringList keys = column(t.db(), QStringLiteral("SELECT idempotency_key FROM delivery ORDER BY id"));
         QVERIFY(!keys.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+        for (const char* sql : { MDSYNC_DOWNGRADE_12, "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
                  "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "DROP TABLE pending_ref",
                  "DROP TABLE object_ref", "ALTER TABLE object DROP COLUMN source_times",
@@ -448,7 +456,7 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), refs);
         QVERIFY(!before.isEmpty()); // the BOM line (and whatever else the item refers to)
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+        for (const char* sql : { MDSYNC_DOWNGRADE_12, "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
                  "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked",
                  "CREATE TABLE object_ref_v5 (object_id INTEGER NOT NULL, domain TEXT NOT NULL,"
@@ -480,7 +488,7 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), deliveries);
         QVERIFY(!before.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+        for (const char* sql : { MDSYNC_DOWNGRADE_12, "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
                  "DROP TABLE duplicate_decision", "ALTER TABLE system DROP COLUMN probe_requested_at",
                  "DROP TABLE target_circuit", "DROP INDEX delivery_blocked", "PRAGMA user_version = 6" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
@@ -511,7 +519,7 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), objects);
         QVERIFY(!before.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+        for (const char* sql : { MDSYNC_DOWNGRADE_12, "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
                  "DROP TABLE duplicate_decision", "PRAGMA user_version = 8" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
@@ -538,7 +546,7 @@ private Q_SLOTS:
         QCOMPARE(versionsBefore.size(), 2);
         QVERIFY(!ownershipBefore.isEmpty());
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
+        for (const char* sql : { MDSYNC_DOWNGRADE_12, "DROP TABLE onboard_delivery", "DROP TABLE onboard_job",
                  "DELETE FROM config_version WHERE kind = 'contracts'",
                  "CREATE TABLE cv9 (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('model','landscape')),"
                  " version TEXT NOT NULL, content_hash TEXT NOT NULL, document TEXT NOT NULL, origin TEXT NOT NULL,"

@@ -524,7 +524,8 @@ private slots:
         }
         // A database at version 4 (before the circuit breaker) gets versions 5, 6 (a steward's probe request,
         // system.probe_requested_at, which stewards and admins may update), 7 (duplicate decisions), 8 (contracts
-        // in config_version) and 9 (initial loads) and nothing else.
+        // in config_version), 9 (initial loads) and 10 (retention: archive records, revision.archived_in) and nothing
+        // else.
         {
             const QString db4 = newDatabase();
             QSqlDatabase c4 = pgConnect(connectionName(), db4);
@@ -533,8 +534,8 @@ private slots:
             QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(pgschema::migrate(c4, all, db4).ok());
-            QCOMPARE(pgschema::schemaVersion(c4), 9);
-            QCOMPARE(static_cast<int>(all.size()), 9);
+            QCOMPARE(pgschema::schemaVersion(c4), 10);
+            QCOMPARE(static_cast<int>(all.size()), 10);
             QVERIFY(v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_viewer', 'onboard_job', 'SELECT'),"
                                           " has_table_privilege('mdsync_steward', 'onboard_job', 'INSERT'),"
                                           " has_table_privilege('mdsync_viewer', 'onboard_job', 'INSERT'),"
@@ -567,6 +568,19 @@ private slots:
             QVERIFY(v.value(0).toBool());
             QVERIFY(v.value(1).toBool());
             QVERIFY(!v.value(2).toBool());
+            QVERIFY(v.value(3).toBool());
+            QVERIFY(!v.value(4).toBool());
+            // Version 10: archive records, written by admins (`mdsyncctl archive`), read by everyone; an admin may
+            // set a revision's state and archived_in (the trigger allows only archiving), a steward may not.
+            QVERIFY(v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_admin', 'archive', 'INSERT'),"
+                                          " has_table_privilege('mdsync_steward', 'archive', 'INSERT'),"
+                                          " has_table_privilege('mdsync_viewer', 'archive', 'SELECT'),"
+                                          " has_column_privilege('mdsync_admin', 'revision', 'archived_in', 'UPDATE'),"
+                                          " has_column_privilege('mdsync_steward', 'revision', 'state', 'UPDATE')"))
+                && v.next());
+            QVERIFY(v.value(0).toBool());
+            QVERIFY(!v.value(1).toBool());
+            QVERIFY(v.value(2).toBool());
             QVERIFY(v.value(3).toBool());
             QVERIFY(!v.value(4).toBool());
         }

@@ -77,6 +77,8 @@ std::string_view actionName(Action action)
         return "decide duplicate suspects";
     case Action::Onboard:
         return "start or control initial loads";
+    case Action::Archive:
+        return "archive revision payloads";
     }
     return "do this";
 }
@@ -102,7 +104,7 @@ bool allows(Role role, Action action)
         return action == Action::ExportAudit;
     case Role::Admin:
         return action == Action::ManageRoles || action == Action::PauseTarget || action == Action::ProposeChange
-            || action == Action::ApproveChange;
+            || action == Action::ApproveChange || action == Action::Archive;
     }
     return false;
 }

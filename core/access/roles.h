@@ -34,6 +34,7 @@ enum class Action {
     AcknowledgeAlert, // acknowledge an alert (steward, approver, admin)
     DecideDuplicate, // decide a duplicate suspect: not a duplicate (steward, admin)
     Onboard, // start, pause, resume or cancel an initial load of a target (steward, admin)
+    Archive, // move superseded revision payloads into an archive file (`mdsyncctl archive`; admin)
 };
 
 std::string_view roleName(Role role);
@@ -41,7 +42,8 @@ std::optional<Role> roleFromName(std::string_view name);
 std::string_view actionName(Action action); // "assign exceptions", ...
 // Whether a role allows an action. Viewer: read. Steward: assign, comment, correct, replay, discard, resolve,
 // pause (and probe) targets, decide duplicate suspects, run initial loads. Approver: approve, comment. Auditor: export
-// the audit trail. Admin: roles, pause, configuration proposals and their approval, initial loads. Every role reads.
+// the audit trail. Admin: roles, pause, configuration proposals and their approval, initial loads, archiving
+// (retention). Every role reads.
 bool allows(Role role, Action action);
 
 struct UserRoles

@@ -1,4 +1,5 @@
 #include "audit/auditexport.h"
+#include "store/archive.h"
 
 #include "access/identity.h"
 #include "access/roles.h"
@@ -61,8 +62,9 @@ const Table& auditTable()
 const Table& lineageTable()
 {
     static const Table t { "lineage",
-        { "id", "at", "domain", "object_key", "revision_id", "kind", "system_id", "actor", "correlation_id", "detail" },
-        { true, false, false, false, true, false, false, false, false, false } };
+        { "id", "at", "domain", "object_key", "revision_id", "kind", "system_id", "actor", "correlation_id", "detail",
+            "replayable_until" },
+        { true, false, false, false, true, false, false, false, false, false, false } };
     return t;
 }
 
@@ -176,9 +178,13 @@ private:
 // Streams the rows of a query (columns in the table's order) into the csv/jsonl files of a table. Columns are
 // read by index from SQLite; integer columns are written as numbers. `timeColumn` >= 0 names an integer
 // epoch-ms column that is written as RFC 3339 text (lineage "at"). `seen` observes every row.
+// `computedLast`, when given, writes the table's last column from the row (the query's columns after it are its input)
+// instead of reading it.
 Result<qint64> streamTable(SqlStatement& q, const Table& t, OutFile* csv, OutFile* jsonl, int timeColumn,
-    const std::function<void()>& tick, const std::function<void(SqlStatement&)>& seen)
+    const std::function<void()>& tick, const std::function<void(SqlStatement&)>& seen,
+    const std::function<std::optional<std::string>(SqlStatement&)>& computedLast = {})
 {
+    std::optional<std::string> computedText;
     const int columns = static_cast<int>(t.columns.size());
     if (csv) {
         for (int i = 0; i < columns; ++i) {
@@ -202,7 +208,10 @@ Result<qint64> streamTable(SqlStatement& q, const Table& t, OutFile* csv, OutFil
     while (q.next()) {
         for (int i = 0; i < columns; ++i) {
             auto& cell = row[static_cast<size_t>(i)];
-            if (q.isNull(i))
+            if (computedLast && i == columns - 1) {
+                computedText = computedLast(q);
+                cell = computedText ? std::optional<std::string_view>(*computedText) : std::nullopt;
+            } else if (q.isNull(i))
                 cell.reset();
             else if (i == timeColumn) {
                 timeText = formatRfc3339(q.int64(i));
@@ -480,9 +489,14 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
     // The lineage events of the export (range and objects), in order.
     auto selectLineage = [&](SqlStatement& q) -> Result<void> {
         if (!q.prepare(db,
-                QString(QStringLiteral("SELECT id, at, domain, object_key, revision_id, kind, system_id, actor,"
-                                       " correlation_id, detail FROM lineage_event")
-                    + lineageWhere + QStringLiteral(" ORDER BY id"))
+                QString(QStringLiteral(
+                            "SELECT l.id, l.at, l.domain, l.object_key, l.revision_id, l.kind, l.system_id, l.actor,"
+                            " l.correlation_id, l.detail, NULL, a.file_name, a.manifest_sha256, a.created_at,"
+                            " (SELECT min(n.received_at) FROM revision n WHERE n.object_id = r.object_id"
+                            " AND n.revision_no > r.revision_no)"
+                            " FROM lineage_event l LEFT JOIN revision r ON r.id = l.revision_id"
+                            " LEFT JOIN archive a ON a.id = r.archived_in")
+                    + lineageWhere + QStringLiteral(" ORDER BY l.id"))
                     .toStdString()))
             return makeError(QStringLiteral("export: reading lineage_event: ") + q.error());
         int b = 0;
@@ -570,7 +584,21 @@ Result<json> doExport(QSqlDatabase& db, const ExportOptions& o, const QDir& dir,
         SqlStatement q;
         if (auto r = selectLineage(q); !r)
             return makeError(r.error());
-        auto n = streamTable(q, lineageTable(), csv, jsonl, 1, tick, {});
+        // replayable_until of the event's revision (docs/RETENTION.md), from columns 11-14 and the policy in force.
+        auto days = store::retentionDays(db);
+        if (!days)
+            return makeError(days.error());
+        const auto replayable = [&days](SqlStatement& row) -> std::optional<std::string> {
+            if (row.isNull(4))
+                return std::nullopt;
+            const auto policy = days->find(std::string(row.text(2)));
+            return store::replayableUntilOf(policy != days->end() ? std::optional<int>(policy->second) : std::nullopt,
+                row.isNull(11) ? std::string() : std::string(row.text(11)), std::string(row.text(12)),
+                row.isNull(13) ? 0 : row.int64(13),
+                row.isNull(14) ? std::nullopt : std::optional<TimeMs>(row.int64(14)))
+                .text();
+        };
+        auto n = streamTable(q, lineageTable(), csv, jsonl, 1, tick, {}, replayable);
         if (!n)
             return makeError(n.error());
         lineageCount = n.value();

@@ -180,8 +180,9 @@ Result<nlohmann::json> authorityAt(
         // Revisions up to T, newest first, with the steward correction that produced each (if any).
         q.prepare(QStringLiteral(
             "SELECT r.revision_no, r.op, r.source_system, r.actor, r.received_at, r.state, r.changed, c.id,"
-            " c.proposed_by, c.decided_by FROM revision r"
+            " c.proposed_by, c.decided_by, a.file_name FROM revision r"
             " LEFT JOIN correction c ON c.revision_id = r.id AND c.status = 'applied'"
+            " LEFT JOIN archive a ON a.id = r.archived_in"
             " WHERE r.object_id = ? AND r.received_at <= ? ORDER BY r.revision_no DESC"));
         q.addBindValue(QVariant::fromValue<qlonglong>(objectId));
         q.addBindValue(QVariant::fromValue<qlonglong>(atMs));
@@ -201,6 +202,10 @@ Result<nlohmann::json> authorityAt(
                 state = parsed(q.value(5));
                 if (!state.is_object())
                     state = nlohmann::json::object();
+                // Retention (docs/RETENTION.md): the payload of the revision then in force may be in an archive file;
+                // its values are not in the workspace any more, the file is named.
+                if (!q.value(10).isNull())
+                    result["archived_in"] = q.value(10).toString().toStdString();
                 for (auto it = state.begin(); it != state.end(); ++it)
                     missing.insert(it.key());
             }

@@ -857,7 +857,7 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
         return ctx.error(path, "expected an object, got " + describe(j));
     static const std::vector<std::string> known { "label", "comment", "key", "groups", "description_attribute",
         "lifecycle", "creator_group", "critical_groups", "plant_attribute", "duplicate_check", "attributes",
-        "structure", "hierarchy" };
+        "structure", "hierarchy", "retention" };
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             ctx.error(path + "." + it.key(), "unknown field (expected " + joinLimited(known, 99) + ")");
@@ -991,6 +991,23 @@ void parseDomain(ParseContext& ctx, const json& j, const std::string& name, Doma
     readStringList(ctx, j, "critical_groups", path, d.criticalGroups, false, false);
     for (size_t i = 0; i < d.criticalGroups.size(); ++i)
         checkGroup(d.criticalGroups[i], path + ".critical_groups[" + std::to_string(i) + "]");
+    if (const auto rt = j.find("retention"); rt != j.end()) {
+        const std::string rpath = path + ".retention";
+        if (!rt->is_object()) {
+            ctx.error(rpath, R"(expected an object {"archive_superseded_after_days": N}, got )" + describe(*rt));
+        } else {
+            for (auto it = rt->begin(); it != rt->end(); ++it) {
+                if (it.key() != "archive_superseded_after_days")
+                    ctx.error(rpath + "." + it.key(), "unknown field (expected archive_superseded_after_days)");
+            }
+            if (!rt->contains("archive_superseded_after_days"))
+                ctx.error(rpath + ".archive_superseded_after_days",
+                    "missing (the number of days after which a superseded revision may be archived; leave out "
+                    "\"retention\" to keep revisions forever)");
+            // 0 days: archivable as soon as superseded (tests, high-volume domains); at most 1,000,000 days.
+            d.archiveSupersededAfterDays = readPositiveInt(ctx, *rt, "archive_superseded_after_days", rpath, 0);
+        }
+    }
     if (readString(ctx, j, "plant_attribute", path, d.plantAttribute, false)) {
         if (const AttributeDef* a = requireAttribute(d.plantAttribute, path + ".plant_attribute")) {
             if (a->type != AttrType::Code && a->type != AttrType::CodeSet)

@@ -117,6 +117,9 @@ struct DomainDef
     DuplicateCheck duplicateCheck;
     Structure structure; // empty unless the model declares "structure"
     std::string hierarchy; // reference attribute to the same domain whose chains must not cycle ("hierarchy")
+    // Retention ("retention": {"archive_superseded_after_days": N}, docs/RETENTION.md): a revision superseded more
+    // than N days ago may have its payload moved into an archive file (`mdsyncctl archive`). Absent: kept forever.
+    std::optional<int> archiveSupersededAfterDays;
 
     const AttributeDef* attribute(std::string_view name) const; // O(1)
     bool hasGroup(std::string_view group) const;

@@ -6,6 +6,7 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "steward/exceptionactions.h"
+#include "steward/retention.h"
 #include "store/deliverystatus.h"
 #include "store/exceptionstatus.h"
 #include "store/outbox.h"
@@ -15,6 +16,7 @@
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
 
+#include "util/qtext.h"
 #include "util/sqlvalue.h"
 
 #include <QSqlQuery>
@@ -109,11 +111,17 @@ Result<DeliveryInfo> loadDelivery(const QSqlDatabase& db, std::int64_t id)
     QSqlQuery q(db);
     q.prepare(
         QStringLiteral("SELECT d.revision_id, d.revision_no, d.object_id, d.target_id, d.status,"
-                       " d.contract_version, o.domain, o.key, coalesce(d.payload_override, ''), r.state"
+                       " d.contract_version, o.domain, o.key, coalesce(d.payload_override, ''), r.state,"
+                       " a.file_name, a.manifest_sha256"
                        " FROM delivery d JOIN object o ON o.id = d.object_id JOIN revision r ON r.id = d.revision_id"
-                       " WHERE d.id = ?"));
+                       " LEFT JOIN archive a ON a.id = r.archived_in WHERE d.id = ?"));
     if (auto r = rowById(q, id, QStringLiteral("delivery")); !r)
         return makeError(r.error());
+    // An archived revision has no payload in the workspace (docs/RETENTION.md): nothing can be mapped, corrected or
+    // sent from it; the message names the archive.
+    if (!q.value(10).isNull())
+        return makeError(qs(archivedRevisionMessage(stdText(q.value(6)), stdText(q.value(7)), q.value(1).toLongLong(),
+            stdText(q.value(10)), stdText(q.value(11)))));
     DeliveryInfo d;
     d.id = id;
     d.revisionId = q.value(0).toLongLong();

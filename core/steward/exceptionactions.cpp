@@ -2,6 +2,8 @@
 
 #include "access/roles.h"
 #include "audit/auditlog.h"
+#include "steward/retention.h"
+#include "store/archive.h"
 #include "store/deliverystatus.h"
 #include "store/duplicatedecisions.h"
 #include "store/exceptionstatus.h"
@@ -390,6 +392,18 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
                 error = QStringLiteral("exception #%1 is an inbound exception: nothing to replay (fix it at the"
                                        " source and re-send, then resolve it)")
                             .arg(id);
+                return false;
+            }
+            // An archived revision has no payload left to send (docs/RETENTION.md): refused, naming the archive.
+            auto archived = store::archiveOfDelivery(m_ws.db(), row.deliveryId);
+            if (!archived) {
+                error = archived.error();
+                return false;
+            }
+            if (const std::optional<store::ArchivedRevision>& a = archived.value()) {
+                error = QStringLiteral("exception #%1: ").arg(id)
+                    + qs(archivedRevisionMessage(
+                        row.domain, row.key, a->revisionNo, a->archive.fileName, a->archive.manifestSha256));
                 return false;
             }
             after = { { "status", toString(ExceptionStatus::Replayed) }, { "delivery_id", row.deliveryId },

@@ -38,11 +38,11 @@ bool backendMeta(const QString& key)
 }
 
 // Tables copied first, in this order: the ones foreign keys refer to (ownership -> config_version,
-// revision -> object, delivery -> revision).
+// revision -> object and archive, delivery -> revision).
 const QStringList& referencedFirst()
 {
-    static const QStringList tables
-        = { QStringLiteral("config_version"), QStringLiteral("object"), QStringLiteral("revision") };
+    static const QStringList tables = { QStringLiteral("config_version"), QStringLiteral("object"),
+        QStringLiteral("archive"), QStringLiteral("revision") };
     return tables;
 }
 

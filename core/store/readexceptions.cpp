@@ -1,4 +1,5 @@
 #include "store/readexceptions.h"
+#include "store/archive.h"
 
 #include "store/readqueries.h"
 #include "store/workspace.h"
@@ -367,6 +368,15 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
     d.assignee = q.value(12).toString();
     d.payloadOverride = q.value(13).toString();
     q.finish();
+    if (d.deliveryId) {
+        auto days = store::retentionDays(db);
+        if (!days)
+            return makeError(days.error());
+        auto until = store::replayableUntilOfDelivery(db, d.deliveryId, days.value());
+        if (!until)
+            return makeError(until.error());
+        d.replayableUntil = until.value();
+    }
 
     q.prepare(QStringLiteral("SELECT id, status, kind, proposed_by, proposed_at, changes, reason, critical_groups"
                              " FROM correction WHERE exception_id = ? ORDER BY id DESC LIMIT 1"));

@@ -7,6 +7,7 @@
 // the filter and the sort; callers never write their own WHERE clause. The read functions here run on any thread
 // with that thread's (read-only) connection and return value snapshots.
 
+#include "store/archive.h"
 #include "store/readrows.h"
 #include "util/result.h"
 
@@ -133,6 +134,8 @@ struct ExceptionDetail
     qint64 proposedAt = 0;
     // A target_outage incident: whether its target is paused and whether its circuit is open now.
     bool targetPaused = false, circuitOpen = false;
+    // A delivery exception: how long the revision it sends can be replayed (docs/RETENTION.md); nullopt otherwise.
+    std::optional<store::ReplayableUntil> replayableUntil;
 
     // An object as a steward compares it: its current revision (exists == false: no such object, e.g. an event
     // held before it created one).

@@ -1,5 +1,6 @@
 #include "store/readqueries.h"
 
+#include "store/archive.h"
 #include "store/deliverystatus.h"
 #include "store/exceptionstatus.h"
 #include "store/readexceptions.h"
@@ -115,8 +116,8 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
     QSqlQuery t(db);
     t.prepare(
         QStringLiteral("SELECT s.target_id, s.id, s.pattern, s.sla_minutes, ot.latest_revision_no, ot.status,"
-                       " ot.acked_revision_no, ot.updated_at, d.attempts, d.due_at, d.last_error, d.idempotency_key"
-                       " FROM subscription s"
+                       " ot.acked_revision_no, ot.updated_at, d.attempts, d.due_at, d.last_error, d.idempotency_key,"
+                       " d.id FROM subscription s"
                        " LEFT JOIN object_target ot ON ot.object_id = ? AND ot.target_id = s.target_id"
                        " LEFT JOIN delivery d ON d.id = ot.latest_delivery_id"
                        " WHERE s.domain = ? ORDER BY s.target_id"));
@@ -124,16 +125,27 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
     t.addBindValue(qs(domain));
     if (auto r = run(t, "delivery state"); !r)
         return makeError(r.error());
+    auto days = store::retentionDays(db);
+    if (!days)
+        return makeError(days.error());
     nlohmann::json targets = nlohmann::json::array();
     while (t.next()) {
         const bool has = !t.value(5).isNull();
-        targets.push_back(
-            { { "target", text(t.value(0)) }, { "subscription", text(t.value(1)) }, { "pattern", text(t.value(2)) },
-                { "sla_minutes", integer(t.value(3)) }, { "revision", integer(t.value(4)) },
-                { "status", has ? text(t.value(5)) : nlohmann::json("not_subscribed") },
-                { "acked_revision", integer(t.value(6)) }, { "updated_at", time(t.value(7)) },
-                { "attempts", integer(t.value(8)) }, { "due_at", time(t.value(9)) },
-                { "last_error", text(t.value(10)) }, { "idempotency_key", text(t.value(11)) } });
+        // docs/RETENTION.md: how long the revision this target's latest delivery sends can be replayed.
+        nlohmann::json replayable;
+        if (!t.value(12).isNull()) {
+            auto until = store::replayableUntilOfDelivery(db, t.value(12).toLongLong(), days.value());
+            if (!until)
+                return makeError(until.error());
+            replayable = until->text();
+        }
+        targets.push_back({ { "target", text(t.value(0)) }, { "subscription", text(t.value(1)) },
+            { "pattern", text(t.value(2)) }, { "sla_minutes", integer(t.value(3)) },
+            { "revision", integer(t.value(4)) },
+            { "status", has ? text(t.value(5)) : nlohmann::json("not_subscribed") },
+            { "acked_revision", integer(t.value(6)) }, { "updated_at", time(t.value(7)) },
+            { "attempts", integer(t.value(8)) }, { "due_at", time(t.value(9)) }, { "last_error", text(t.value(10)) },
+            { "idempotency_key", text(t.value(11)) }, { "replayable_until", replayable } });
     }
     out["targets"] = targets;
 
@@ -199,11 +211,14 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
     if (auto r = query.exec(q,
             QStringLiteral("SELECT e.id, e.stage, e.category, e.severity, %1, e.created_at, e.source_name, e.line_no,"
                            " e.source_system, e.event_id, e.domain, e.object_key, e.target_id, e.message, e.details,"
-                           " e.raw, e.assignee FROM exception e")
+                           " e.raw, e.assignee, e.delivery_id FROM exception e")
                 .arg(exceptionDisplayStatusSql()),
             nowMs(), false, QStringLiteral("exceptions"));
         !r)
         return makeError(r.error());
+    auto days = store::retentionDays(db);
+    if (!days)
+        return makeError(days.error());
     nlohmann::json out = nlohmann::json::array();
     while (q.next()) {
         nlohmann::json e = { { "id", integer(q.value(0)) }, { "stage", text(q.value(1)) },
@@ -212,6 +227,13 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
             { "source", text(q.value(8)) }, { "event_id", text(q.value(9)) }, { "domain", text(q.value(10)) },
             { "key", text(q.value(11)) }, { "target", text(q.value(12)) }, { "message", text(q.value(13)) },
             { "details", jsonColumn(q.value(14)) }, { "assignee", text(q.value(16)) } };
+        // A delivery exception: how long its revision can be replayed (docs/RETENTION.md).
+        if (!q.value(17).isNull()) {
+            auto until = store::replayableUntilOfDelivery(db, q.value(17).toLongLong(), days.value());
+            if (!until)
+                return makeError(until.error());
+            e["replayable_until"] = until->text();
+        }
         if (withRaw) {
             const QByteArray raw = q.value(15).toByteArray();
             // Raw bytes are kept verbatim; shown as text when valid UTF-8, else base64.

@@ -387,6 +387,35 @@ const std::vector<QStringList>& migrations()
                            " job_id INTEGER NOT NULL, delivery_id INTEGER NOT NULL,"
                            " PRIMARY KEY (job_id, delivery_id)) WITHOUT ROWID"),
         },
+        // ---- version 12 -----------------------------------------------------------------------------
+        {
+            // Retention (docs/RETENTION.md): an archive file written by `mdsyncctl archive` holds the payloads
+            // (state) of superseded revisions; its manifest's SHA-256 is also in the audit entry archive.create.
+            QStringLiteral("CREATE TABLE archive ("
+                           " id INTEGER PRIMARY KEY, file_name TEXT NOT NULL UNIQUE, file_sha256 TEXT NOT NULL,"
+                           " manifest_name TEXT NOT NULL, manifest_sha256 TEXT NOT NULL, domains TEXT NOT NULL,"
+                           " revisions INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+                           " actor TEXT NOT NULL, reason TEXT NOT NULL)"),
+            QStringLiteral("CREATE TRIGGER archive_immutable BEFORE UPDATE ON archive"
+                           " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END"),
+            QStringLiteral("CREATE TRIGGER archive_no_delete BEFORE DELETE ON archive"
+                           " BEGIN SELECT RAISE(ABORT, 'archive records are immutable'); END"),
+            // An archived revision keeps its row (number, hash, source, lineage); its state is '', its changed keeps
+            // the attribute names (and an enrichment's system and rule) without the values, and archived_in names the
+            // archive. That one change is the only update a revision allows.
+            // (archived_in holds an archive.id; without a REFERENCES clause so that the column can be dropped.)
+            QStringLiteral("ALTER TABLE revision ADD COLUMN archived_in INTEGER"),
+            QStringLiteral("DROP TRIGGER revision_immutable"),
+            QStringLiteral("CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision WHEN NOT ("
+                           " OLD.archived_in IS NULL AND NEW.archived_in IS NOT NULL AND NEW.state = ''"
+                           " AND NEW.id = OLD.id AND NEW.object_id = OLD.object_id"
+                           " AND NEW.revision_no = OLD.revision_no AND NEW.op = OLD.op"
+                           " AND NEW.source_system = OLD.source_system AND NEW.actor = OLD.actor"
+                           " AND NEW.event_id IS OLD.event_id AND NEW.correlation_id = OLD.correlation_id"
+                           " AND NEW.occurred_at IS OLD.occurred_at AND NEW.received_at = OLD.received_at"
+                           " AND NEW.model_version = OLD.model_version AND NEW.content_hash = OLD.content_hash)"
+                           " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END"),
+        },
     };
     return all;
 }

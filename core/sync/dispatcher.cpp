@@ -1039,11 +1039,17 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
 
         // The revision's state, read with the due row.
         {
+            const bool archived = p.stateText.empty();
             auto parsed = nlohmann::json::parse(p.stateText, nullptr, false);
             std::string().swap(p.stateText);
+            // An archived revision's state is '' (docs/RETENTION.md); retention never archives a revision with a
+            // delivery in the backlog, so meeting one here is a broken invariant: never send an empty payload.
             if (parsed.is_discarded())
-                return makeError(
-                    QStringLiteral("dispatcher: revision %1 has a state that is not JSON").arg(p.revisionId));
+                return makeError(QStringLiteral("dispatcher: revision %1 has a state that is not JSON%2")
+                                     .arg(p.revisionId)
+                                     .arg(archived ? QStringLiteral(" (archived: its payload is in an "
+                                                                    "archive file)")
+                                                   : QString()));
             p.rawState = std::move(parsed);
         }
         // Dependency holds: every referenced object must already be at this target.

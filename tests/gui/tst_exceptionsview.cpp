@@ -9,6 +9,7 @@
 #include "models/exceptionsmodel.h"
 #include "steward/rolegrants.h"
 #include "store/readviews.h"
+#include "util/timeutil.h"
 #include "views/exceptionsview.h"
 #include "widgets/exceptiondetail.h"
 #include "widgets/exceptionproblem.h"
@@ -552,6 +553,34 @@ private Q_SLOTS:
     }
 
     // The words for what the dispatcher and the reconciler record: a target's rejection and a drift.
+    // Retention (docs/RETENTION.md): the pane's line under the message says until when a delivery exception's
+    // revision can be replayed, and names the archive once it cannot.
+    void replayableUntilLine()
+    {
+        ExceptionDetailData d;
+        d.domain = QStringLiteral("item");
+        QVERIFY(ExceptionDetailPane::replayableText(d).isEmpty()); // not a delivery exception
+        store::ReplayableUntil r;
+        r.kind = store::ReplayableUntil::Kind::WhileCurrent;
+        r.days = 730;
+        d.replayableUntil = r;
+        QCOMPARE(ExceptionDetailPane::replayableText(d),
+            QStringLiteral("Replayable while this revision is current; 730 day(s) after it is superseded"));
+        r.kind = store::ReplayableUntil::Kind::Until;
+        r.until = *parseRfc3339("2028-11-30T10:00:00Z");
+        d.replayableUntil = r;
+        QCOMPARE(ExceptionDetailPane::replayableText(d),
+            QStringLiteral("Replayable until 2028-11-30T10:00:00.000Z (then its payload may be archived)"));
+        r.kind = store::ReplayableUntil::Kind::Archived;
+        r.archiveFile = "item-2028-12-01-0001.jsonl.gz";
+        r.archiveManifestSha256 = "4be2c1f09a3e55667788";
+        r.archivedAt = *parseRfc3339("2028-12-01T10:00:00Z");
+        d.replayableUntil = r;
+        QCOMPARE(ExceptionDetailPane::replayableText(d),
+            QStringLiteral("Not replayable: the revision's payload was archived in item-2028-12-01-0001.jsonl.gz on "
+                           "2028-12-01 (manifest SHA-256 4be2c1f09a3e…); correct the object at its source"));
+    }
+
     void problemTableOfDeliveryExceptions()
     {
         read::ExceptionDetail rejected;

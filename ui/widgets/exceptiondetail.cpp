@@ -8,6 +8,8 @@
 #include "widgets/exceptionproblem.h"
 #include "widgets/statusstyle.h"
 
+#include "util/timeutil.h"
+
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -85,6 +87,12 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     layout->addWidget(m_title);
     layout->addWidget(m_note);
     layout->addWidget(m_message);
+    m_replayable = new QLabel(this);
+    m_replayable->setObjectName(QStringLiteral("replayableUntil"));
+    m_replayable->setWordWrap(true);
+    m_replayable->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_replayable->hide();
+    layout->addWidget(m_replayable);
 
     // A target outage (one incident for a target that is down): probe it now, pause or resume it.
     m_outage = new QGroupBox(tr("Target outage"), this);
@@ -396,6 +404,31 @@ void ExceptionDetailPane::reload()
         });
 }
 
+QString ExceptionDetailPane::replayableText(const ExceptionDetailData& d)
+{
+    if (!d.replayableUntil)
+        return {};
+    const store::ReplayableUntil& r = *d.replayableUntil;
+    using Kind = store::ReplayableUntil::Kind;
+    switch (r.kind) {
+    case Kind::Forever:
+        return tr("Replayable: always (no retention policy for %1)").arg(d.domain);
+    case Kind::WhileCurrent:
+        return tr(
+            "Replayable while this revision is current; %n day(s) after it is superseded", nullptr, r.days.value_or(0));
+    case Kind::Until:
+        return tr("Replayable until %1 (then its payload may be archived)")
+            .arg(QString::fromStdString(formatRfc3339(r.until)));
+    case Kind::Archived:
+        return tr("Not replayable: the revision's payload was archived in %1 on %2 (manifest SHA-256 %3…); correct "
+                  "the object at its source")
+            .arg(QString::fromStdString(r.archiveFile),
+                QString::fromStdString(formatRfc3339(r.archivedAt).substr(0, 10)),
+                QString::fromStdString(r.archiveManifestSha256.substr(0, 12)));
+    }
+    return {};
+}
+
 void ExceptionDetailPane::apply(const ExceptionDetailData& d)
 {
     const bool newException = d.id != m_data.id || !m_loaded;
@@ -408,6 +441,7 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
     if (!m_loaded) {
         m_title->setText(tr("Select an exception to see what went wrong."));
         m_message->clear();
+        m_replayable->hide();
         m_problemHeading->clear();
         m_problem->clear();
         m_detailsJson->clear();
@@ -426,6 +460,8 @@ void ExceptionDetailPane::apply(const ExceptionDetailData& d)
                              d.target.isEmpty() ? QString() : tr(" → %1").arg(d.target.toHtmlEscaped()),
                              ExceptionsModel::statusLabel(d.status).toHtmlEscaped()));
     m_message->setText(d.message);
+    m_replayable->setText(replayableText(d));
+    m_replayable->setVisible(d.replayableUntil.has_value());
     showProblem(ExceptionProblem::build(d));
     m_detailsJson->setPlainText(d.details.isEmpty() ? tr("(no details recorded)") : exPrettyJson(d.details));
     m_raw->setPlainText(d.raw.isEmpty() ? tr("(no raw payload kept)") : QString::fromUtf8(d.raw));

@@ -57,6 +57,8 @@ public:
     bool isLoaded() const { return m_loaded; }
     const ExceptionDetailData& data() const { return m_data; }
 
+    // The "replayable until" line of a delivery exception (docs/RETENTION.md), translated; empty for other exceptions.
+    static QString replayableText(const ExceptionDetailData& d);
     // The editor's text parsed as a JSON object; error text when it is not one.
     static Result<nlohmann::json> parseCorrection(const QString& text);
 
@@ -118,6 +120,7 @@ private:
 
     QLabel* m_title;
     QLabel* m_message;
+    QLabel* m_replayable; // "Replayable until …" of a delivery exception (docs/RETENTION.md)
     QLabel* m_note;
     QTabWidget* m_tabs;
     QLabel* m_problemHeading;
