@@ -156,10 +156,10 @@ AlertsView::AlertsView(AppContext ctx, QWidget* parent)
     m_table->setColumnWidth(SeverityColumn, 100);
     m_table->setColumnWidth(StatusColumn, 110);
     m_table->setColumnWidth(RuleColumn, 190);
-    m_table->setColumnWidth(MessageColumn, 420);
+    m_table->setColumnWidth(MessageColumn, 330);
     m_table->setColumnWidth(SubjectColumn, 170);
-    m_table->setColumnWidth(FiredColumn, 170);
-    m_table->setColumnWidth(LastSeenColumn, 170);
+    m_table->setColumnWidth(FiredColumn, 175);
+    m_table->setColumnWidth(LastSeenColumn, 175);
 
     auto* detailBox = new QWidget(split);
     auto* detailLayout = new QVBoxLayout(detailBox);
@@ -182,18 +182,18 @@ AlertsView::AlertsView(AppContext ctx, QWidget* parent)
     actions->addWidget(m_rawButton);
     actions->addWidget(m_ackButton);
     detailLayout->addLayout(actions);
-    auto* detailSplit = new QSplitter(Qt::Horizontal, detailBox);
-    m_detail = new QTextBrowser(detailSplit);
+    auto* detailRow = new QHBoxLayout();
+    m_detail = new QTextBrowser(detailBox);
     m_detail->setOpenLinks(false);
     m_detail->setPlaceholderText(tr("Select an alert to see why it fired."));
-    m_raw = new QPlainTextEdit(detailSplit);
+    m_raw = new QPlainTextEdit(detailBox);
     m_raw->setReadOnly(true);
     m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_raw->hide();
-    detailSplit->addWidget(m_detail);
-    detailSplit->addWidget(m_raw);
-    detailLayout->addWidget(detailSplit, 1);
+    detailRow->addWidget(m_detail, 3);
+    detailRow->addWidget(m_raw, 2);
+    detailLayout->addLayout(detailRow, 1);
     split->addWidget(m_table);
     split->addWidget(detailBox);
     split->setStretchFactor(0, 3);
