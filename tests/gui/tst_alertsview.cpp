@@ -1,8 +1,8 @@
 // The alerts view on alerts fired by real rules (AlertEngine::evaluate): the list by status with its counts, the
 // detail in words (changes old → new, the referenced objects), one click to the object, its referenced objects and
-// the exceptions behind an alert (Navigator signals), acknowledging through the core (acked_by recorded; a viewer's
-// button disabled and the core refusing them), and the selection kept on the same alert when a new one arrives.
-// With MDSYNC_SHOT_DIR set, the view is saved there as gui-alerts.png (docs/).
+// the exceptions behind an alert and, for a target outage, to the matrix (Navigator signals), acknowledging through the
+// core (acked_by recorded; a viewer's button disabled and the core refusing them), and the selection kept on the same
+// alert when a new one arrives. With MDSYNC_SHOT_DIR set, the view is saved there as gui-alerts.png (docs/).
 
 #include "access/roles.h"
 #include "corecontroller.h"
@@ -11,6 +11,7 @@
 #include "engine/embeddedcore.h"
 #include "metrics/alerts.h"
 #include "steward/rolegrants.h"
+#include "store/circuitstore.h"
 #include "store/readalerts.h"
 #include "sync/ingestpipeline.h"
 #include "views/alertsview.h"
@@ -264,6 +265,54 @@ private Q_SLOTS:
         QCOMPARE(stored->size(), std::size_t(1));
         QCOMPARE(stored->front().ackedBy, QStringLiteral("sam"));
         QVERIFY(stored->front().ackedAt > 0);
+    }
+
+    // A target down longer than the rule allows: the detail says since when and what waits; its primary action and
+    // "Show in matrix" open the matrix on that target; it names no object.
+    void targetOutageLeadsToTheMatrix()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        QVERIFY(tw.makeAdmin("ada").isEmpty());
+        const json rules = { { "rules",
+            json::array({ { { "id", "target-down" }, { "kind", "target_outage_over" }, { "minutes", 15 } } }) } };
+        QVERIFY(setAlertRules(tw.as("ada"), "ada", rules, "outage").ok());
+        const qint64 now = nowMs();
+        {
+            CircuitStore circuits;
+            QString error;
+            QVERIFY2(circuits.prepare(tw.db(), error), qPrintable(error));
+            CircuitRow row;
+            row.target = "WMS-P100";
+            row.open = true;
+            row.openedAt = now - 50 * 60 * 1000;
+            row.lastError = "retryable: connection refused";
+            row.probeIntervalMs = 5000;
+            row.nextProbeAt = now;
+            row.incidentId = circuits.openIncident(row.target, row.openedAt, "down", "{}");
+            circuits.save(row, now);
+        }
+        auto fired = AlertEngine(tw.ws()).evaluate(now);
+        QVERIFY(fired.ok());
+        QCOMPARE(fired->fired.size(), std::size_t(1));
+        tw.close();
+        Rig rig;
+        QVERIFY(rig.start(tw.path(), "ada"));
+        AlertsView& v = *rig.view;
+        QVERIFY(rig.select(QStringLiteral("target-down")) > 0);
+        QCOMPARE(v.table()->item(0, AlertsView::SubjectColumn)->text(), QStringLiteral("WMS-P100"));
+        const QString detail = v.detail()->toPlainText();
+        QVERIFY2(detail.contains(QStringLiteral("WMS-P100 is down since")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("Last error: retryable: connection refused")), qPrintable(detail));
+        QVERIFY(!v.objectButton()->isEnabled());
+        QVERIFY(v.matrixButton()->isEnabled());
+        QSignalSpy matrix(&rig.nav, &Navigator::matrixRequested);
+        v.matrixButton()->click();
+        QCOMPARE(matrix.count(), 1);
+        QCOMPARE(matrix.at(0).at(0).toMap().value(QStringLiteral("target")).toString(), QStringLiteral("WMS-P100"));
+        v.table()->setFocus();
+        QTest::keyClick(v.table(), Qt::Key_Return);
+        QCOMPARE(matrix.count(), 2);
     }
 
     void viewerCannotAcknowledge()
