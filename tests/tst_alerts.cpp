@@ -260,6 +260,16 @@ private Q_SLOTS:
         QCOMPARE(fired->fired[0].dedupKey, std::string("bom-released-blocked-component:bom:BOM-B1"));
         QVERIFY2(fired->fired[0].message.find("while item C-2 lifecycle_status blocked") != std::string::npos,
             fired->fired[0].message.c_str());
+        // The details name the referenced object in a form a GUI can link to.
+        auto listed = engine.list("open");
+        QVERIFY(listed.ok());
+        json referenced;
+        for (const json& a : listed.value())
+            if (a["rule"] == "bom-released-blocked-component")
+                referenced = a["details"]["referenced_objects"];
+        QCOMPARE(dumped(referenced),
+            dumped(json::array({ { { "domain", "item" }, { "key", "C-2" }, { "attribute", "lifecycle_status" },
+                { "value", "blocked" } } })));
 
         // Out of scope: a BOM of another plant, which MES-P100 does not subscribe to either.
         auto p200 = [](const std::string& state) {

@@ -52,7 +52,7 @@ public:
         : QWidget(parent)
         , m_ctx(ctx)
     { }
-    virtual QString viewId() const = 0; // "dashboard", "matrix", "lineage", "exceptions", "policies", "audit"
+    virtual QString viewId() const = 0; // "dashboard", "matrix", "lineage", "exceptions", "policies", "audit", "alerts"
     virtual QString title() const = 0; // translated
     // The view became visible: load what is stale. Views refresh on core changes only while visible.
     virtual void activate() { }

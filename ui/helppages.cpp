@@ -40,7 +40,7 @@ QStringList HelpPages::ids()
 {
     return { QStringLiteral("welcome"), QStringLiteral("dashboard"), QStringLiteral("matrix"),
         QStringLiteral("lineage"), QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("mapping"),
-        QStringLiteral("audit"), QStringLiteral("shortcuts") };
+        QStringLiteral("audit"), QStringLiteral("alerts"), QStringLiteral("shortcuts") };
 }
 
 QString HelpPages::title(const QString& id)
@@ -59,6 +59,8 @@ QString HelpPages::title(const QString& id)
         return tr("Mapping editor");
     if (id == QLatin1String("audit"))
         return tr("Audit");
+    if (id == QLatin1String("alerts"))
+        return tr("Alerts");
     if (id == QLatin1String("shortcuts"))
         return tr("Keyboard shortcuts");
     return tr("Getting started");
@@ -162,10 +164,24 @@ QString HelpPages::html(const QString& id)
                 tr("<b>Export</b> writes CSV, JSONL, a PDF report and OpenLineage events for a time range and a"
                    " set of objects, with a manifest of checksums that <tt>mdsyncctl verify-export</tt> checks"
                    " offline.") });
+    } else if (id == QLatin1String("alerts")) {
+        body = tr("<p>What needs a human now: the alerts the core's rules raised (stale deliveries past their SLA,"
+                  " watched attributes that changed, too many open exceptions, a target down too long).</p>")
+            + helpList({ tr("<b>Status</b>: open, acknowledged, cleared or all, with the number of each."),
+                tr("<b>Detail</b>: why the alert fired in words (the changes old → new and their source, the"
+                   " referenced objects, the overdue count, since when a target is down), the notifications sent,"
+                   " and the raw details one click away."),
+                tr("<b>Show object</b> opens the lineage of the object the alert names (the links in the detail open"
+                   " the referenced objects); <b>Show exceptions</b> the backlog filtered to its domain, target and"
+                   " object; <b>Show in matrix</b> the propagation matrix of its domain and target. Enter or a"
+                   " double-click does the first that applies."),
+                tr("<b>Acknowledge…</b> an open alert with an optional note (stewards, approvers and admins); it is"
+                   " recorded with your name in the audit log. A condition alert clears by itself when the"
+                   " condition no longer holds.") });
     } else if (id == QLatin1String("shortcuts")) {
         body = QStringLiteral("<table cellpadding=\"3\">");
         const QList<QPair<QString, QString>> rows = {
-            { tr("Ctrl+1 … Ctrl+6"), tr("Dashboard, matrix, lineage, exceptions, policies, audit") },
+            { tr("Ctrl+1 … Ctrl+7"), tr("Dashboard, matrix, lineage, exceptions, policies, audit, alerts") },
             { tr("Ctrl+M"), tr("The mapping editor (F1 there: its keys)") },
             { helpKeys(QKeySequence::HelpContents), tr("Help for the current view") },
             { helpKeys(QKeySequence::Open), tr("Open a workspace") },

@@ -16,7 +16,7 @@ class HelpPages
     Q_DECLARE_TR_FUNCTIONS(mdsync::ui::HelpPages)
 public:
     // The page ids, in the order of the contents list: welcome, dashboard, matrix, lineage, exceptions,
-    // policies, audit, shortcuts.
+    // policies, mapping, audit, alerts, shortcuts.
     static QStringList ids();
     static QString title(const QString& id);
     // The page as HTML; an unknown id gives the welcome page.

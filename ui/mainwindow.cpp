@@ -10,6 +10,7 @@
 #include "newworkspacedialog.h"
 #include "sharedworkspacedialog.h"
 #include "store/workspaceuri.h"
+#include "views/alertsview.h"
 #include "views/auditview.h"
 #include "views/dashboardview.h"
 #include "views/exceptionsview.h"
@@ -166,7 +167,7 @@ void MainWindow::buildMenus()
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     const QStringList ids = viewIds();
     const QStringList names = { tr("&Dashboard"), tr("&Propagation matrix"), tr("&Lineage"), tr("&Exceptions"),
-        tr("P&olicies"), tr("&Audit") };
+        tr("P&olicies"), tr("&Audit"), tr("A&lerts") };
     for (int i = 0; i < ids.size(); ++i) {
         QAction* a = viewMenu->addAction(names[i], this, [this, id = ids[i]] { showView(id); });
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
@@ -204,15 +205,17 @@ void MainWindow::buildMenus()
 QStringList MainWindow::viewIds() const
 {
     return { QStringLiteral("dashboard"), QStringLiteral("matrix"), QStringLiteral("lineage"),
-        QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("audit") };
+        QStringLiteral("exceptions"), QStringLiteral("policies"), QStringLiteral("audit"), QStringLiteral("alerts") };
 }
 
 void MainWindow::buildViews()
 {
     AppContext ctx { m_core.get(), m_reader.get(), m_nav };
     m_views = { new DashboardView(ctx, m_stack), new MatrixView(ctx, m_stack), new LineageView(ctx, m_stack),
-        new ExceptionsView(ctx, m_stack), new PoliciesView(ctx, m_stack), new AuditView(ctx, m_stack) };
-    static const char* const icons[] = { "dashboard", "matrix", "lineage", "exceptions", "policies", "audit" };
+        new ExceptionsView(ctx, m_stack), new PoliciesView(ctx, m_stack), new AuditView(ctx, m_stack),
+        new AlertsView(ctx, m_stack) };
+    static const char* const icons[]
+        = { "dashboard", "matrix", "lineage", "exceptions", "policies", "audit", "alerts" };
     m_navList->clear();
     for (int i = 0; i < m_views.size(); ++i) {
         m_stack->addWidget(m_views[i]);

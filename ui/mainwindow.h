@@ -46,7 +46,7 @@ public:
     // it; workspaceCreateFailed (and a message box) say why when it cannot.
     void createWorkspace(const QString& path, const QString& landscape);
 
-    // The views by id: dashboard, matrix, lineage, exceptions, policies, audit.
+    // The views by id: dashboard, matrix, lineage, exceptions, policies, audit, alerts.
     QStringList viewIds() const;
     ControlTowerView* view(const QString& id) const;
     void showView(const QString& id);

@@ -8,6 +8,7 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "store/deliverystatus.h"
+#include "store/readalerts.h"
 #include "store/readqueries.h"
 #include "store/sqlerror.h"
 #include "store/sqlstatement.h"
@@ -164,9 +165,10 @@ json currentState(const QSqlDatabase& db, const std::string& domain, const std::
 }
 
 // attribute_changed's scope ("plants", "targets") and cross-object condition ("while_referenced") for one changed
-// object; `why` gets the referenced objects that meet the condition ("item RM-7 lifecycle_status blocked").
+// object; `why` gets the referenced objects that meet the condition ("item RM-7 lifecycle_status blocked"), `refs`
+// the same as [{"domain", "key", "attribute", "value"}] (what the GUI links to).
 bool inScope(const QSqlDatabase& db, const CanonicalModel& model, const Landscape* landscape, const DomainDef& dom,
-    const AlertRule& rule, const json& state, std::string& why)
+    const AlertRule& rule, const json& state, std::string& why, json& refs)
 {
     if (!rule.plants.empty()) {
         const json p = state.value(dom.plantAttribute, json());
@@ -208,6 +210,8 @@ bool inScope(const QSqlDatabase& db, const CanonicalModel& model, const Landscap
                 continue;
             why.append(why.empty() ? "" : ", ").append(refDomain).append(" ").append(k).append(" ");
             why.append(c.attribute).append(" ").append(scalarText(refState.value(c.attribute, json())));
+            refs.push_back({ { "domain", refDomain }, { "key", k }, { "attribute", c.attribute },
+                { "value", refState.value(c.attribute, json()) } });
         }
     }
     return !why.empty();
@@ -256,10 +260,11 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const Landscap
         if (hits.empty())
             continue;
         std::string referenced;
+        json referencedObjects = json::array();
         if (scoped) {
             const json state = json::parse(q.value(8).toString().toStdString(), nullptr, false);
             if (!dom || !model || !state.is_object()
-                || !inScope(ws.db(), *model, landscape, *dom, rule, state, referenced))
+                || !inScope(ws.db(), *model, landscape, *dom, rule, state, referenced, referencedObjects))
                 continue;
         }
         const std::string key = stdText(q.value(2));
@@ -285,8 +290,10 @@ void attributeChanged(Workspace& ws, const CanonicalModel* model, const Landscap
             = { { "kind", "attribute_changed" }, { "revision_id", last }, { "revision_no", q.value(3).toLongLong() },
                   { "source", stdText(q.value(5)) }, { "actor", stdText(q.value(6)) },
                   { "received_at", formatRfc3339(q.value(7).toLongLong()) }, { "changes", hits } };
-        if (!referenced.empty())
+        if (!referenced.empty()) {
             f.details["while_referenced"] = referenced;
+            f.details["referenced_objects"] = referencedObjects;
+        }
         byObject[key] = std::move(f);
     }
     for (auto& [k, f] : byObject)
@@ -815,33 +822,19 @@ Result<void> AlertEngine::recordNotification(std::int64_t alertId, const json& a
 
 Result<json> AlertEngine::list(const std::string& status, int limit)
 {
-    const bool all = status.empty() || status == "all";
-    if (!all && status != "open" && status != "acknowledged" && status != "cleared")
-        return makeError(
-            QStringLiteral("alerts: unknown status '%1' (open, acknowledged, cleared, all)").arg(sqlText(status)));
-    QSqlQuery q(m_ws.db());
-    q.prepare(QStringLiteral("SELECT id, rule, severity, status, dedup_key, domain, object_key, target_id, message,"
-                             " details, fired_at, last_seen_at, acked_by, acked_at, cleared_at FROM alert")
-        + (all ? QString() : QStringLiteral(" WHERE status = ?"))
-        + QStringLiteral(" ORDER BY fired_at DESC, id DESC LIMIT ?"));
-    if (!all)
-        q.addBindValue(sqlText(status));
-    q.addBindValue(limit);
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("alerts")));
-    auto time
-        = [&](int c) { return q.value(c).isNull() ? json(nullptr) : json(formatRfc3339(q.value(c).toLongLong())); };
-    auto text = [&](int c) { return q.value(c).isNull() ? json(nullptr) : json(stdText(q.value(c))); };
+    auto rows = read::alerts(m_ws.db(), sqlText(status), limit);
+    if (!rows)
+        return makeError(rows.error());
+    auto text = [](const QString& v) { return v.isEmpty() ? json(nullptr) : json(v.toStdString()); };
+    auto time = [](TimeMs t) { return t == 0 ? json(nullptr) : json(formatRfc3339(t)); };
     json out = json::array();
-    while (q.next()) {
-        out.push_back(
-            { { "id", q.value(0).toLongLong() }, { "rule", stdText(q.value(1)) }, { "severity", stdText(q.value(2)) },
-                { "status", stdText(q.value(3)) }, { "dedup_key", stdText(q.value(4)) }, { "domain", text(5) },
-                { "object_key", text(6) }, { "target", text(7) }, { "message", stdText(q.value(8)) },
-                { "details", json::parse(q.value(9).toString().toStdString(), nullptr, false) },
-                { "fired_at", time(10) }, { "last_seen_at", time(11) }, { "acked_by", text(12) },
-                { "acked_at", time(13) }, { "cleared_at", time(14) } });
-    }
+    for (const read::AlertRow& a : rows.value())
+        out.push_back({ { "id", a.id }, { "rule", a.rule.toStdString() }, { "severity", a.severity.toStdString() },
+            { "status", a.status.toStdString() }, { "dedup_key", a.dedupKey.toStdString() },
+            { "domain", text(a.domain) }, { "object_key", text(a.objectKey) }, { "target", text(a.target) },
+            { "message", a.message.toStdString() }, { "details", a.details }, { "fired_at", time(a.firedAt) },
+            { "last_seen_at", time(a.lastSeenAt) }, { "acked_by", text(a.ackedBy) }, { "acked_at", time(a.ackedAt) },
+            { "cleared_at", time(a.clearedAt) } });
     return out;
 }
 

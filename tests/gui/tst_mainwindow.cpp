@@ -170,6 +170,13 @@ private Q_SLOTS:
         w.showView(QStringLiteral("lineage"));
         QTest::keyClick(&w, Qt::Key_F1);
         QCOMPARE(w.helpWindow()->currentPage(), QStringLiteral("lineage"));
+        // Ctrl+7: the alerts view, listed in the navigator; F1 there shows its page.
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_7, Qt::ControlModifier);
+        QTRY_COMPARE(w.currentView()->viewId(), QStringLiteral("alerts"));
+        QTest::keyClick(&w, Qt::Key_F1);
+        QCOMPARE(w.helpWindow()->currentPage(), QStringLiteral("alerts"));
 
         // Ctrl+M: the mapping editor, a window of its own; the policies view's "Edit mapping…" (a navigator request)
         // shows it on that subscription's contract. Closing the workspace closes it.

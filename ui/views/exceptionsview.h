@@ -6,6 +6,7 @@
 
 #include "appcontext.h"
 #include "dbreader.h"
+#include "engine/coreservice.h"
 #include "models/exceptionsmodel.h"
 #include "steward/exceptionactions.h"
 #include "steward/fixrules.h"
