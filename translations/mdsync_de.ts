@@ -150,6 +150,258 @@
     </message>
 </context>
 <context>
+    <name>mdsync::ui::AlertsView</name>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished">(keine)</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation type="unfinished">offen</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cleared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished">Offen</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished">Schweregrad</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished">Meldung</translation>
+    </message>
+    <message>
+        <source>Object or target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lineage of the object the alert names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show exceptions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The exception backlog filtered to the alert&apos;s domain, target and object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in matrix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The propagation matrix filtered to the alert&apos;s domain and target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the alert&apos;s details as stored (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an alert to see why it fired.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the alerts: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleared (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) shown, newest first</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Object: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revision %1, from %2 (by %3, received %4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+    <message>
+        <source>Changes:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 %3)</source>
+        <translation type="unfinished">%1 (%2 %3) {1 ?}</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished">%1 (%2)</translation>
+    </message>
+    <message>
+        <source>While the referenced objects are:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 revision(s) of %2 not acknowledged by %3 within the SLA of %4 min; the oldest received %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For example: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 open exceptions for %2 (more than %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is down since %2 (%3 min, the rule allows %4 min); %5 deliveries wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fired %1, last seen %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged by %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cleared at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Notifications&lt;/b&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✔ sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✘ failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;small&gt;No notification was sent for this alert.&lt;/small&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only stewards, approvers and admins can acknowledge alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only open alerts can be acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge the alert, with an optional note (recorded in the audit log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledge alert #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+
+Note (optional, recorded in the audit log):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot acknowledge alert #%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>mdsync::ui::AuditLogModel</name>
     <message>
         <source>Seq</source>
@@ -919,6 +1171,25 @@
         <source>✔ %1 and %2 are not duplicates: recorded, and the pair will not be raised again.</source>
         <translation>✔ %1 und %2 sind keine Dubletten: festgehalten, das Paar wird nicht wieder gemeldet.</translation>
     </message>
+    <message>
+        <source>Replayable: always (no retention policy for %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayable while this revision is current; %n day(s) after it is superseded</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replayable until %1 (then its payload may be archived)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not replayable: the revision&apos;s payload was archived in %1 on %2 (manifest SHA-256 %3…); correct the object at its source</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionDiscardDialog</name>
@@ -1503,6 +1774,26 @@ nicht mehr im Arbeitsbereich</translation>
         <source>Exceptions</source>
         <translation>Ausnahmen</translation>
     </message>
+    <message>
+        <source>Group by cause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cause: the same target, category and error text, whatever object, value or number it names. Click a cause to list its exceptions, then select them all (Ctrl+A) for one action on the group.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All causes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>inbound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(more exceptions than are grouped: narrow the filter)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExportDialog</name>
@@ -1813,14 +2104,6 @@ nicht mehr im Arbeitsbereich</translation>
         <translation>&lt;b&gt;Exportieren&lt;/b&gt; schreibt CSV, JSONL, einen PDF-Bericht und OpenLineage-Ereignisse für einen Zeitraum und eine Menge von Objekten, mit einem Manifest aus Prüfsummen, das &lt;tt&gt;mdsyncctl verify-export&lt;/tt&gt; offline prüft.</translation>
     </message>
     <message>
-        <source>Ctrl+1 … Ctrl+6</source>
-        <translation>Strg+1 … Strg+6</translation>
-    </message>
-    <message>
-        <source>Dashboard, matrix, lineage, exceptions, policies, audit</source>
-        <translation>Übersicht, Matrix, Herkunft, Ausnahmen, Richtlinien, Prüfprotokoll</translation>
-    </message>
-    <message>
         <source>Help for the current view</source>
         <translation>Hilfe zur aktuellen Ansicht</translation>
     </message>
@@ -1955,6 +2238,38 @@ nicht mehr im Arbeitsbereich</translation>
     <message>
         <source>The mapping editor (F1 there: its keys)</source>
         <translation>Der Mapping-Editor (dort F1: seine Tasten)</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;What needs a human now: the alerts the core&apos;s rules raised (stale deliveries past their SLA, watched attributes that changed, too many open exceptions, a target down too long).&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Status&lt;/b&gt;: open, acknowledged, cleared or all, with the number of each.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Detail&lt;/b&gt;: why the alert fired in words (the changes old → new and their source, the referenced objects, the overdue count, since when a target is down), the notifications sent, and the raw details one click away.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Show object&lt;/b&gt; opens the lineage of the object the alert names (the links in the detail open the referenced objects); &lt;b&gt;Show exceptions&lt;/b&gt; the backlog filtered to its domain, target and object; &lt;b&gt;Show in matrix&lt;/b&gt; the propagation matrix of its domain and target. Enter or a double-click does the first that applies.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Acknowledge…&lt;/b&gt; an open alert with an optional note (stewards, approvers and admins); it is recorded with your name in the audit log. A condition alert clears by itself when the condition no longer holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+1 … Ctrl+7</source>
+        <translation type="unfinished">Strg+1 … Strg+7 {1 ?}</translation>
+    </message>
+    <message>
+        <source>Dashboard, matrix, lineage, exceptions, policies, audit, alerts</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2278,6 +2593,10 @@ Revision %1 von %2 (%3), Änderungen:
     <message>
         <source>&amp;Mapping editor…</source>
         <translation>&amp;Mapping-Editor…</translation>
+    </message>
+    <message>
+        <source>A&amp;lerts</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

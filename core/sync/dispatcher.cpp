@@ -1040,16 +1040,21 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
         // The revision's state, read with the due row.
         {
             const bool archived = p.stateText.empty();
+            // An archived revision's state is '' (docs/RETENTION.md); retention never archives a revision with a
+            // delivery in the backlog, but a replay racing an archive run could queue one: never send an empty
+            // payload; the delivery becomes an exception that says why (the other deliveries go on).
+            if (archived) {
+                p.reason = "revision " + std::to_string(p.revisionNo) + " of " + p.domain + " " + p.key
+                    + " is archived (its payload is in an archive file, docs/RETENTION.md): it cannot be sent; "
+                      "correct the object at its source or replay a newer revision";
+                mappingFailures.push_back(std::move(p));
+                continue;
+            }
             auto parsed = nlohmann::json::parse(p.stateText, nullptr, false);
             std::string().swap(p.stateText);
-            // An archived revision's state is '' (docs/RETENTION.md); retention never archives a revision with a
-            // delivery in the backlog, so meeting one here is a broken invariant: never send an empty payload.
             if (parsed.is_discarded())
-                return makeError(QStringLiteral("dispatcher: revision %1 has a state that is not JSON%2")
-                                     .arg(p.revisionId)
-                                     .arg(archived ? QStringLiteral(" (archived: its payload is in an "
-                                                                    "archive file)")
-                                                   : QString()));
+                return makeError(
+                    QStringLiteral("dispatcher: revision %1 has a state that is not JSON").arg(p.revisionId));
             p.rawState = std::move(parsed);
         }
         // Dependency holds: every referenced object must already be at this target.
