@@ -8,10 +8,13 @@
 #include "util/qtext.h"
 #include "util/timeutil.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace mdsync::read {
 
@@ -113,6 +116,9 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
         { "model_version", text(q.value(12)) } };
 
     // Per subscribed target: the state row, or "not_subscribed" when the object never matched its filter.
+    auto days = store::retentionDays(db); // before the query below (see exceptions())
+    if (!days)
+        return makeError(days.error());
     QSqlQuery t(db);
     t.prepare(
         QStringLiteral("SELECT s.target_id, s.id, s.pattern, s.sla_minutes, ot.latest_revision_no, ot.status,"
@@ -125,20 +131,14 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
     t.addBindValue(qs(domain));
     if (auto r = run(t, "delivery state"); !r)
         return makeError(r.error());
-    auto days = store::retentionDays(db);
-    if (!days)
-        return makeError(days.error());
     nlohmann::json targets = nlohmann::json::array();
+    std::vector<std::pair<size_t, qint64>> deliveries; // read after the loop (see exceptions())
     while (t.next()) {
         const bool has = !t.value(5).isNull();
         // docs/RETENTION.md: how long the revision this target's latest delivery sends can be replayed.
-        nlohmann::json replayable;
-        if (!t.value(12).isNull()) {
-            auto until = store::replayableUntilOfDelivery(db, t.value(12).toLongLong(), days.value());
-            if (!until)
-                return makeError(until.error());
-            replayable = until->text();
-        }
+        const nlohmann::json replayable;
+        if (!t.value(12).isNull())
+            deliveries.emplace_back(targets.size(), t.value(12).toLongLong());
         targets.push_back({ { "target", text(t.value(0)) }, { "subscription", text(t.value(1)) },
             { "pattern", text(t.value(2)) }, { "sla_minutes", integer(t.value(3)) },
             { "revision", integer(t.value(4)) },
@@ -146,6 +146,13 @@ Result<nlohmann::json> objectStatus(const QSqlDatabase& db, const std::string& d
             { "acked_revision", integer(t.value(6)) }, { "updated_at", time(t.value(7)) },
             { "attempts", integer(t.value(8)) }, { "due_at", time(t.value(9)) }, { "last_error", text(t.value(10)) },
             { "idempotency_key", text(t.value(11)) }, { "replayable_until", replayable } });
+    }
+    t.finish();
+    for (const auto& [at, delivery] : deliveries) {
+        auto until = store::replayableUntilOfDelivery(db, delivery, days.value());
+        if (!until)
+            return makeError(until.error());
+        targets[at]["replayable_until"] = until->text();
     }
     out["targets"] = targets;
 
@@ -207,6 +214,9 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
                 list += (list.empty() ? "" : ", ") + s;
             return makeError(QStringLiteral("unknown exception status '%1' (statuses: %2)").arg(status, qs(list)));
         }
+    auto days = store::retentionDays(db); // before the forward-only query below (see `deliveries`)
+    if (!days)
+        return makeError(days.error());
     QSqlQuery q(db);
     if (auto r = query.exec(q,
             QStringLiteral("SELECT e.id, e.stage, e.category, e.severity, %1, e.created_at, e.source_name, e.line_no,"
@@ -216,10 +226,10 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
             nowMs(), false, QStringLiteral("exceptions"));
         !r)
         return makeError(r.error());
-    auto days = store::retentionDays(db);
-    if (!days)
-        return makeError(days.error());
     nlohmann::json out = nlohmann::json::array();
+    // (position in out, delivery id): "replayable until" is read after the loop: another query on the connection
+    // while a forward-only one is fetched would end the fetch on PostgreSQL (single-row mode).
+    std::vector<std::pair<size_t, qint64>> deliveries;
     while (q.next()) {
         nlohmann::json e = { { "id", integer(q.value(0)) }, { "stage", text(q.value(1)) },
             { "category", text(q.value(2)) }, { "severity", text(q.value(3)) }, { "status", text(q.value(4)) },
@@ -228,12 +238,8 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
             { "key", text(q.value(11)) }, { "target", text(q.value(12)) }, { "message", text(q.value(13)) },
             { "details", jsonColumn(q.value(14)) }, { "assignee", text(q.value(16)) } };
         // A delivery exception: how long its revision can be replayed (docs/RETENTION.md).
-        if (!q.value(17).isNull()) {
-            auto until = store::replayableUntilOfDelivery(db, q.value(17).toLongLong(), days.value());
-            if (!until)
-                return makeError(until.error());
-            e["replayable_until"] = until->text();
-        }
+        if (!q.value(17).isNull())
+            deliveries.emplace_back(out.size(), q.value(17).toLongLong());
         if (withRaw) {
             const QByteArray raw = q.value(15).toByteArray();
             // Raw bytes are kept verbatim; shown as text when valid UTF-8, else base64.
@@ -244,6 +250,15 @@ Result<nlohmann::json> exceptions(const QSqlDatabase& db, const ExceptionQuery& 
                 e["raw_base64"] = raw.toBase64().toStdString();
         }
         out.push_back(std::move(e));
+    }
+    if (q.lastError().isValid())
+        return makeError(sqlError(q, QStringLiteral("exceptions")));
+    q.finish();
+    for (const auto& [at, delivery] : deliveries) {
+        auto until = store::replayableUntilOfDelivery(db, delivery, days.value());
+        if (!until)
+            return makeError(until.error());
+        out[at]["replayable_until"] = until->text();
     }
     return out;
 }
