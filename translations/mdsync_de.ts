@@ -153,252 +153,254 @@
     <name>mdsync::ui::AlertsView</name>
     <message>
         <source>(none)</source>
-        <translation type="unfinished">(keine)</translation>
+        <translation>(keine)</translation>
     </message>
     <message>
         <source>open</source>
-        <translation type="unfinished">offen</translation>
+        <translation>offen</translation>
     </message>
     <message>
         <source>acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>quittiert</translation>
     </message>
     <message>
         <source>cleared</source>
-        <translation type="unfinished"></translation>
+        <translation>aufgehoben</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>Status:</source>
-        <translation type="unfinished"></translation>
+        <translation>Status:</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished">Offen</translation>
+        <translation>Offen</translation>
     </message>
     <message>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittiert</translation>
     </message>
     <message>
         <source>Cleared</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgehoben</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished">Schweregrad</translation>
+        <translation>Schweregrad</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Regel</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished">Meldung</translation>
+        <translation>Meldung</translation>
     </message>
     <message>
         <source>Object or target</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt oder Zielsystem</translation>
     </message>
     <message>
         <source>Fired</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgelöst</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt aufgetreten</translation>
     </message>
     <message>
         <source>Acknowledged by</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittiert von</translation>
     </message>
     <message>
         <source>Show object</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt anzeigen</translation>
     </message>
     <message>
         <source>The lineage of the object the alert names</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Herkunft des Objekts, das der Alarm nennt</translation>
     </message>
     <message>
         <source>Show exceptions</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausnahmen anzeigen</translation>
     </message>
     <message>
         <source>The exception backlog filtered to the alert&apos;s domain, target and object</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ausnahme-Rückstand, gefiltert nach Domäne, Zielsystem und Objekt des Alarms</translation>
     </message>
     <message>
         <source>Show in matrix</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Matrix anzeigen</translation>
     </message>
     <message>
         <source>The propagation matrix filtered to the alert&apos;s domain and target</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verteilungsmatrix, gefiltert nach Domäne und Zielsystem des Alarms</translation>
     </message>
     <message>
         <source>Acknowledge…</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittieren…</translation>
     </message>
     <message>
         <source>Raw details</source>
-        <translation type="unfinished"></translation>
+        <translation>Rohdetails</translation>
     </message>
     <message>
         <source>Show the alert&apos;s details as stored (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Details des Alarms wie gespeichert anzeigen (JSON)</translation>
     </message>
     <message>
         <source>Select an alert to see why it fired.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Alarm auswählen, um zu sehen, warum er ausgelöst wurde.</translation>
     </message>
     <message>
         <source>Cannot read the alerts: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Alarme können nicht gelesen werden: %1</translation>
     </message>
     <message>
         <source>Open (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Offen (%1)</translation>
     </message>
     <message>
         <source>Acknowledged (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittiert (%1)</translation>
     </message>
     <message>
         <source>Cleared (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgehoben (%1)</translation>
     </message>
     <message>
         <source>All (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle (%1)</translation>
     </message>
     <message numerus="yes">
         <source>%n alert(s) shown, newest first</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Alarm angezeigt, neueste zuerst</numerusform>
+            <numerusform>%n Alarme angezeigt, neueste zuerst</numerusform>
         </translation>
     </message>
     <message>
         <source>Object: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt: %1</translation>
     </message>
     <message>
         <source>Revision %1, from %2 (by %3, received %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>Revision %1, von %2 (durch %3, empfangen am %4)</translation>
     </message>
     <message>
         <source>%1: %2 → %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 → %3</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>Changes:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderungen:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</translation>
     </message>
     <message>
         <source>%1 (%2 %3)</source>
-        <translation type="unfinished">%1 (%2 %3) {1 ?}</translation>
+        <translation>%1 (%2 %3)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>While the referenced objects are:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>Während für die referenzierten Objekte gilt:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</translation>
     </message>
     <message>
         <source>%1 revision(s) of %2 not acknowledged by %3 within the SLA of %4 min; the oldest received %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Revision(en) von %2 nicht innerhalb der SLA von %4 min von %3 bestätigt; die älteste wurde am %5 empfangen</translation>
     </message>
     <message>
         <source>For example: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Beispiel: %1</translation>
     </message>
     <message>
         <source>%1 open exceptions for %2 (more than %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 offene Ausnahmen für %2 (mehr als %3)</translation>
     </message>
     <message>
         <source>%1 is down since %2 (%3 min, the rule allows %4 min); %5 deliveries wait</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist seit %2 ausgefallen (%3 min, die Regel erlaubt %4 min); %5 Zustellungen warten</translation>
     </message>
     <message>
         <source>Last error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Fehler: %1</translation>
     </message>
     <message>
         <source>Fired %1, last seen %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgelöst am %1, zuletzt aufgetreten am %2</translation>
     </message>
     <message>
         <source>Acknowledged by %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittiert von %1 am %2</translation>
     </message>
     <message>
         <source>Cleared at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgehoben am %1</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;Notifications&lt;/b&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;b&gt;Benachrichtigungen&lt;/b&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>✔ sent</source>
-        <translation type="unfinished"></translation>
+        <translation>✔ gesendet</translation>
     </message>
     <message>
         <source>✘ failed</source>
-        <translation type="unfinished"></translation>
+        <translation>✘ fehlgeschlagen</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;small&gt;No notification was sent for this alert.&lt;/small&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;small&gt;Für diesen Alarm wurde keine Benachrichtigung gesendet.&lt;/small&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Only stewards, approvers and admins can acknowledge alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Stewards, Freigeber und Admins können Alarme quittieren</translation>
     </message>
     <message>
         <source>Only open alerts can be acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur offene Alarme können quittiert werden</translation>
     </message>
     <message>
         <source>Acknowledge the alert, with an optional note (recorded in the audit log)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Alarm quittieren, mit einer optionalen Notiz (im Prüfprotokoll festgehalten)</translation>
     </message>
     <message>
         <source>Acknowledge alert #%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm #%1 quittieren</translation>
     </message>
     <message>
         <source>%1
 
 Note (optional, recorded in the audit log):</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+
+Notiz (optional, im Prüfprotokoll festgehalten):</translation>
     </message>
     <message>
         <source>Cannot acknowledge alert #%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm #%1 kann nicht quittiert werden: %2</translation>
     </message>
     <message>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme</translation>
     </message>
 </context>
 <context>
@@ -1173,22 +1175,22 @@ Note (optional, recorded in the audit log):</source>
     </message>
     <message>
         <source>Replayable: always (no retention policy for %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut sendbar: immer (keine Aufbewahrungsrichtlinie für %1)</translation>
     </message>
     <message numerus="yes">
         <source>Replayable while this revision is current; %n day(s) after it is superseded</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Erneut sendbar, solange diese Revision aktuell ist, und noch %n Tag, nachdem sie überholt wurde</numerusform>
+            <numerusform>Erneut sendbar, solange diese Revision aktuell ist, und noch %n Tage, nachdem sie überholt wurde</numerusform>
         </translation>
     </message>
     <message>
         <source>Replayable until %1 (then its payload may be archived)</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut sendbar bis %1 (danach können ihre Nutzdaten archiviert werden)</translation>
     </message>
     <message>
         <source>Not replayable: the revision&apos;s payload was archived in %1 on %2 (manifest SHA-256 %3…); correct the object at its source</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht erneut sendbar: Die Nutzdaten der Revision wurden am %2 in %1 archiviert (Manifest SHA-256 %3…); das Objekt in seinem Quellsystem korrigieren</translation>
     </message>
 </context>
 <context>
@@ -1776,23 +1778,23 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Group by cause</source>
-        <translation type="unfinished"></translation>
+        <translation>Je Ursache</translation>
     </message>
     <message>
         <source>Cause: the same target, category and error text, whatever object, value or number it names. Click a cause to list its exceptions, then select them all (Ctrl+A) for one action on the group.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ursache: dasselbe Zielsystem, dieselbe Kategorie und derselbe Fehlertext, gleich welches Objekt, welchen Wert oder welche Zahl er nennt. Ein Klick auf eine Ursache listet ihre Ausnahmen; dann alle auswählen (Strg+A) für eine Aktion auf die ganze Gruppe.</translation>
     </message>
     <message>
         <source>All causes</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Ursachen</translation>
     </message>
     <message>
         <source>inbound</source>
-        <translation type="unfinished"></translation>
+        <translation>eingehend</translation>
     </message>
     <message>
         <source>(more exceptions than are grouped: narrow the filter)</source>
-        <translation type="unfinished"></translation>
+        <translation>(mehr Ausnahmen als gruppiert: den Filter eingrenzen)</translation>
     </message>
 </context>
 <context>
@@ -2241,35 +2243,35 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme</translation>
     </message>
     <message>
         <source>&lt;p&gt;What needs a human now: the alerts the core&apos;s rules raised (stale deliveries past their SLA, watched attributes that changed, too many open exceptions, a target down too long).&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Was jetzt menschliches Eingreifen braucht: die Alarme, die die Regeln des Kerns ausgelöst haben (Zustellungen, die ihre SLA überschritten haben, geänderte überwachte Attribute, zu viele offene Ausnahmen, ein zu lange ausgefallenes Zielsystem).&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Status&lt;/b&gt;: open, acknowledged, cleared or all, with the number of each.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Status&lt;/b&gt;: offen, quittiert, aufgehoben oder alle, jeweils mit ihrer Anzahl.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Detail&lt;/b&gt;: why the alert fired in words (the changes old → new and their source, the referenced objects, the overdue count, since when a target is down), the notifications sent, and the raw details one click away.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Detail&lt;/b&gt;: in Worten, warum der Alarm ausgelöst wurde (die Änderungen alt → neu und ihre Quelle, die referenzierten Objekte, die Zahl der überfälligen Revisionen, seit wann ein Zielsystem ausgefallen ist), die gesendeten Benachrichtigungen und die Rohdetails einen Klick entfernt.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Show object&lt;/b&gt; opens the lineage of the object the alert names (the links in the detail open the referenced objects); &lt;b&gt;Show exceptions&lt;/b&gt; the backlog filtered to its domain, target and object; &lt;b&gt;Show in matrix&lt;/b&gt; the propagation matrix of its domain and target. Enter or a double-click does the first that applies.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Objekt anzeigen&lt;/b&gt; öffnet die Herkunft des Objekts, das der Alarm nennt (die Links im Detail öffnen die referenzierten Objekte); &lt;b&gt;Ausnahmen anzeigen&lt;/b&gt; den Rückstand, gefiltert nach seiner Domäne, seinem Zielsystem und Objekt; &lt;b&gt;In der Matrix anzeigen&lt;/b&gt; die Verteilungsmatrix seiner Domäne und seines Zielsystems. Die Eingabetaste oder ein Doppelklick führt die erste zutreffende Aktion aus.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Acknowledge…&lt;/b&gt; an open alert with an optional note (stewards, approvers and admins); it is recorded with your name in the audit log. A condition alert clears by itself when the condition no longer holds.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Quittieren…&lt;/b&gt; eines offenen Alarms mit einer optionalen Notiz (Stewards, Freigeber und Admins); die Quittierung wird mit Ihrem Namen im Prüfprotokoll festgehalten. Ein Zustandsalarm hebt sich von selbst auf, sobald der Zustand nicht mehr besteht.</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+7</source>
-        <translation type="unfinished">Strg+1 … Strg+7 {1 ?}</translation>
+        <translation>Strg+1 … Strg+7</translation>
     </message>
     <message>
         <source>Dashboard, matrix, lineage, exceptions, policies, audit, alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersicht, Matrix, Herkunft, Ausnahmen, Richtlinien, Prüfprotokoll, Alarme</translation>
     </message>
 </context>
 <context>
@@ -2596,7 +2598,7 @@ Revision %1 von %2 (%3), Änderungen:
     </message>
     <message>
         <source>A&amp;lerts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alarme</translation>
     </message>
 </context>
 <context>

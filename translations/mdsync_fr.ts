@@ -153,252 +153,254 @@
     <name>mdsync::ui::AlertsView</name>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(aucune)</translation>
     </message>
     <message>
         <source>open</source>
-        <translation type="unfinished">ouverte</translation>
+        <translation>ouverte</translation>
     </message>
     <message>
         <source>acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>acquittée</translation>
     </message>
     <message>
         <source>cleared</source>
-        <translation type="unfinished"></translation>
+        <translation>résolue</translation>
     </message>
     <message>
         <source>%1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2</translation>
     </message>
     <message>
         <source>Status:</source>
-        <translation type="unfinished"></translation>
+        <translation>Statut&#xa0;:</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished">Ouvertes</translation>
+        <translation>Ouvertes</translation>
     </message>
     <message>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquittées</translation>
     </message>
     <message>
         <source>Cleared</source>
-        <translation type="unfinished"></translation>
+        <translation>Résolues</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished">Gravité</translation>
+        <translation>Gravité</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Statut</translation>
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Règle</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished">Message</translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Object or target</source>
-        <translation type="unfinished"></translation>
+        <translation>Objet ou cible</translation>
     </message>
     <message>
         <source>Fired</source>
-        <translation type="unfinished"></translation>
+        <translation>Déclenchée</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière occurrence</translation>
     </message>
     <message>
         <source>Acknowledged by</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquittée par</translation>
     </message>
     <message>
         <source>Show object</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher l&apos;objet</translation>
     </message>
     <message>
         <source>The lineage of the object the alert names</source>
-        <translation type="unfinished"></translation>
+        <translation>Le lignage de l&apos;objet mentionné par l&apos;alerte</translation>
     </message>
     <message>
         <source>Show exceptions</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher les exceptions</translation>
     </message>
     <message>
         <source>The exception backlog filtered to the alert&apos;s domain, target and object</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;arriéré des exceptions filtré sur le domaine, la cible et l&apos;objet de l&apos;alerte</translation>
     </message>
     <message>
         <source>Show in matrix</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher dans la matrice</translation>
     </message>
     <message>
         <source>The propagation matrix filtered to the alert&apos;s domain and target</source>
-        <translation type="unfinished"></translation>
+        <translation>La matrice de propagation filtrée sur le domaine et la cible de l&apos;alerte</translation>
     </message>
     <message>
         <source>Acknowledge…</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquitter…</translation>
     </message>
     <message>
         <source>Raw details</source>
-        <translation type="unfinished"></translation>
+        <translation>Détails bruts</translation>
     </message>
     <message>
         <source>Show the alert&apos;s details as stored (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher les détails de l&apos;alerte tels qu&apos;ils sont enregistrés (JSON)</translation>
     </message>
     <message>
         <source>Select an alert to see why it fired.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez une alerte pour voir pourquoi elle s&apos;est déclenchée.</translation>
     </message>
     <message>
         <source>Cannot read the alerts: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire les alertes&#xa0;: %1</translation>
     </message>
     <message>
         <source>Open (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvertes (%1)</translation>
     </message>
     <message>
         <source>Acknowledged (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquittées (%1)</translation>
     </message>
     <message>
         <source>Cleared (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Résolues (%1)</translation>
     </message>
     <message>
         <source>All (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes (%1)</translation>
     </message>
     <message numerus="yes">
         <source>%n alert(s) shown, newest first</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n alerte affichée, les plus récentes d&apos;abord</numerusform>
+            <numerusform>%n alertes affichées, les plus récentes d&apos;abord</numerusform>
         </translation>
     </message>
     <message>
         <source>Object: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Objet&#xa0;: %1</translation>
     </message>
     <message>
         <source>Revision %1, from %2 (by %3, received %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>Révision %1, de %2 (par %3, reçue le %4)</translation>
     </message>
     <message>
         <source>%1: %2 → %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2 → %3</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1 : %2</translation>
+        <translation>%1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Changes:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifications&#xa0;:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</translation>
     </message>
     <message>
         <source>%1 (%2 %3)</source>
-        <translation type="unfinished">%1 (%2 %3) {1 ?}</translation>
+        <translation>%1 (%2 %3)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1 (%2)</translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>While the referenced objects are:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>Alors que les objets référencés sont dans l&apos;état suivant&#xa0;:&lt;ul&gt;&lt;li&gt;%1&lt;/li&gt;&lt;/ul&gt;</translation>
     </message>
     <message>
         <source>%1 revision(s) of %2 not acknowledged by %3 within the SLA of %4 min; the oldest received %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 révision(s) de %2 non acquittée(s) par %3 dans le SLA de %4 min&#xa0;; la plus ancienne a été reçue le %5</translation>
     </message>
     <message>
         <source>For example: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Par exemple&#xa0;: %1</translation>
     </message>
     <message>
         <source>%1 open exceptions for %2 (more than %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 exceptions ouvertes pour %2 (plus de %3)</translation>
     </message>
     <message>
         <source>%1 is down since %2 (%3 min, the rule allows %4 min); %5 deliveries wait</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est en panne depuis %2 (%3 min, la règle autorise %4 min)&#xa0;; %5 livraisons en attente</translation>
     </message>
     <message>
         <source>Last error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière erreur&#xa0;: %1</translation>
     </message>
     <message>
         <source>Fired %1, last seen %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Déclenchée le %1, dernière occurrence le %2</translation>
     </message>
     <message>
         <source>Acknowledged by %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquittée par %1 le %2</translation>
     </message>
     <message>
         <source>Cleared at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Résolue le %1</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;Notifications&lt;/b&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;b&gt;Notifications&lt;/b&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>✔ sent</source>
-        <translation type="unfinished"></translation>
+        <translation>✔ envoyée</translation>
     </message>
     <message>
         <source>✘ failed</source>
-        <translation type="unfinished"></translation>
+        <translation>✘ en échec</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;small&gt;No notification was sent for this alert.&lt;/small&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;small&gt;Aucune notification n&apos;a été envoyée pour cette alerte.&lt;/small&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Only stewards, approvers and admins can acknowledge alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Seuls les gestionnaires de données, les approbateurs et les admins peuvent acquitter les alertes</translation>
     </message>
     <message>
         <source>Only open alerts can be acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Seules les alertes ouvertes peuvent être acquittées</translation>
     </message>
     <message>
         <source>Acknowledge the alert, with an optional note (recorded in the audit log)</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquitter l&apos;alerte, avec une note facultative (consignée dans le journal d&apos;audit)</translation>
     </message>
     <message>
         <source>Acknowledge alert #%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Acquitter l&apos;alerte #%1</translation>
     </message>
     <message>
         <source>%1
 
 Note (optional, recorded in the audit log):</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+
+Note (facultative, consignée dans le journal d&apos;audit)&#xa0;:</translation>
     </message>
     <message>
         <source>Cannot acknowledge alert #%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;acquitter l&apos;alerte #%1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alertes</translation>
     </message>
 </context>
 <context>
@@ -1173,22 +1175,22 @@ Note (optional, recorded in the audit log):</source>
     </message>
     <message>
         <source>Replayable: always (no retention policy for %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejouable&#xa0;: toujours (aucune politique de conservation pour %1)</translation>
     </message>
     <message numerus="yes">
         <source>Replayable while this revision is current; %n day(s) after it is superseded</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Rejouable tant que cette révision est actuelle, puis encore %n jour après son remplacement</numerusform>
+            <numerusform>Rejouable tant que cette révision est actuelle, puis encore %n jours après son remplacement</numerusform>
         </translation>
     </message>
     <message>
         <source>Replayable until %1 (then its payload may be archived)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejouable jusqu&apos;au %1 (ensuite sa charge utile peut être archivée)</translation>
     </message>
     <message>
         <source>Not replayable: the revision&apos;s payload was archived in %1 on %2 (manifest SHA-256 %3…); correct the object at its source</source>
-        <translation type="unfinished"></translation>
+        <translation>Non rejouable&#xa0;: la charge utile de la révision a été archivée dans %1 le %2 (manifeste SHA-256 %3…)&#xa0;; corrigez l&apos;objet dans son système source</translation>
     </message>
 </context>
 <context>
@@ -1776,23 +1778,23 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     </message>
     <message>
         <source>Group by cause</source>
-        <translation type="unfinished"></translation>
+        <translation>Regrouper par cause</translation>
     </message>
     <message>
         <source>Cause: the same target, category and error text, whatever object, value or number it names. Click a cause to list its exceptions, then select them all (Ctrl+A) for one action on the group.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cause&#xa0;: la même cible, la même catégorie et le même texte d&apos;erreur, quels que soient l&apos;objet, la valeur ou le nombre qu&apos;il mentionne. Cliquez sur une cause pour lister ses exceptions, puis sélectionnez-les toutes (Ctrl+A) pour une seule action sur le groupe.</translation>
     </message>
     <message>
         <source>All causes</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes les causes</translation>
     </message>
     <message>
         <source>inbound</source>
-        <translation type="unfinished"></translation>
+        <translation>entrant</translation>
     </message>
     <message>
         <source>(more exceptions than are grouped: narrow the filter)</source>
-        <translation type="unfinished"></translation>
+        <translation>(plus d&apos;exceptions que celles regroupées&#xa0;: affinez le filtre)</translation>
     </message>
 </context>
 <context>
@@ -2241,35 +2243,35 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     </message>
     <message>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alertes</translation>
     </message>
     <message>
         <source>&lt;p&gt;What needs a human now: the alerts the core&apos;s rules raised (stale deliveries past their SLA, watched attributes that changed, too many open exceptions, a target down too long).&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Ce qui demande une intervention humaine maintenant&#xa0;: les alertes déclenchées par les règles du moteur (livraisons en souffrance au-delà de leur SLA, attributs surveillés qui ont changé, trop d&apos;exceptions ouvertes, une cible en panne depuis trop longtemps).&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;Status&lt;/b&gt;: open, acknowledged, cleared or all, with the number of each.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Statut&lt;/b&gt;&#xa0;: ouvertes, acquittées, résolues ou toutes, avec le nombre de chacune.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Detail&lt;/b&gt;: why the alert fired in words (the changes old → new and their source, the referenced objects, the overdue count, since when a target is down), the notifications sent, and the raw details one click away.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Détail&lt;/b&gt;&#xa0;: pourquoi l&apos;alerte s&apos;est déclenchée, en clair (les modifications ancien → nouveau et leur source, les objets référencés, le nombre de révisions en retard, depuis quand une cible est en panne), les notifications envoyées, et les détails bruts à un clic.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Show object&lt;/b&gt; opens the lineage of the object the alert names (the links in the detail open the referenced objects); &lt;b&gt;Show exceptions&lt;/b&gt; the backlog filtered to its domain, target and object; &lt;b&gt;Show in matrix&lt;/b&gt; the propagation matrix of its domain and target. Enter or a double-click does the first that applies.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Afficher l&apos;objet&lt;/b&gt; ouvre le lignage de l&apos;objet mentionné par l&apos;alerte (les liens du détail ouvrent les objets référencés)&#xa0;; &lt;b&gt;Afficher les exceptions&lt;/b&gt;, l&apos;arriéré filtré sur son domaine, sa cible et son objet&#xa0;; &lt;b&gt;Afficher dans la matrice&lt;/b&gt;, la matrice de propagation de son domaine et de sa cible. Entrée ou un double-clic exécute la première action applicable.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Acknowledge…&lt;/b&gt; an open alert with an optional note (stewards, approvers and admins); it is recorded with your name in the audit log. A condition alert clears by itself when the condition no longer holds.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Acquitter…&lt;/b&gt; une alerte ouverte avec une note facultative (gestionnaires de données, approbateurs et admins)&#xa0;; l&apos;acquittement est consigné à votre nom dans le journal d&apos;audit. Une alerte de condition se résout d&apos;elle-même quand la condition n&apos;est plus remplie.</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+7</source>
-        <translation type="unfinished">Ctrl+1 … Ctrl+7 {1 ?}</translation>
+        <translation>Ctrl+1 … Ctrl+7</translation>
     </message>
     <message>
         <source>Dashboard, matrix, lineage, exceptions, policies, audit, alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau de bord, matrice, lignage, exceptions, politiques, audit, alertes</translation>
     </message>
 </context>
 <context>
@@ -2596,7 +2598,7 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     </message>
     <message>
         <source>A&amp;lerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Ale&amp;rtes</translation>
     </message>
 </context>
 <context>
