@@ -1644,7 +1644,7 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Ctrl+Shift+A</source>
-        <translation>Ctrl+Shift+A</translation>
+        <translation>Strg+Umschalt+A</translation>
     </message>
     <message>
         <source>Assign to…</source>
@@ -1667,7 +1667,7 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Ctrl+R</source>
-        <translation>Ctrl+R</translation>
+        <translation>Strg+R</translation>
     </message>
     <message>
         <source>Discard…</source>
@@ -1675,7 +1675,7 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Ctrl+D</source>
-        <translation>Ctrl+D</translation>
+        <translation>Strg+D</translation>
     </message>
     <message>
         <source>Fix rule…</source>
@@ -1703,7 +1703,7 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation>Ctrl+F</translation>
+        <translation>Strg+F</translation>
     </message>
     <message>
         <source>Any status</source>
@@ -2219,7 +2219,7 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview&lt;/b&gt;: pick an object (Ctrl+L). The payload the edited contract makes is shown with the differences from what the target last acknowledged (changed fields in bold, with the kind of change). It is recomputed shortly after every edit.</source>
-        <translation>&lt;b&gt;Vorschau&lt;/b&gt;: ein Objekt wählen (Ctrl+L). Die Nutzdaten, die der bearbeitete Vertrag erzeugt, werden mit den Unterschieden zu dem angezeigt, was das Zielsystem zuletzt bestätigt hat (geänderte Felder fett, mit der Art der Änderung). Sie werden kurz nach jeder Bearbeitung neu berechnet.</translation>
+        <translation>&lt;b&gt;Vorschau&lt;/b&gt;: ein Objekt wählen (Strg+L). Die Nutzdaten, die der bearbeitete Vertrag erzeugt, werden mit den Unterschieden zu dem angezeigt, was das Zielsystem zuletzt bestätigt hat (geänderte Felder fett, mit der Art der Änderung). Sie werden kurz nach jeder Bearbeitung neu berechnet.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Issues&lt;/b&gt; appear on the field&apos;s row (an icon and a tooltip) and in the list below: a red icon blocks the delivery, a yellow one loses information but is sent with a warning.</source>
@@ -2227,15 +2227,15 @@ nicht mehr im Arbeitsbereich</translation>
     </message>
     <message>
         <source>&lt;b&gt;Save as proposal…&lt;/b&gt; (Ctrl+S, admins only) asks for a reason and an effective time and proposes the whole contracts document with a new version. The core checks it, runs its test samples and a trial on real objects, and shows the summary, or why it refused.</source>
-        <translation>&lt;b&gt;Als Vorschlag speichern…&lt;/b&gt; (Ctrl+S, nur Admins) fragt nach einer Begründung und einem Wirksamkeitszeitpunkt und schlägt das gesamte Vertragsdokument mit einer neuen Version vor. Der Kern prüft es, führt seine Testbeispiele und einen Probelauf mit echten Objekten aus und zeigt die Zusammenfassung oder den Grund der Ablehnung.</translation>
+        <translation>&lt;b&gt;Als Vorschlag speichern…&lt;/b&gt; (Strg+S, nur Admins) fragt nach einer Begründung und einem Wirksamkeitszeitpunkt und schlägt das gesamte Vertragsdokument mit einer neuen Version vor. Der Kern prüft es, führt seine Testbeispiele und einen Probelauf mit echten Objekten aus und zeigt die Zusammenfassung oder den Grund der Ablehnung.</translation>
     </message>
     <message>
         <source>Keys: F2 or typing edits a cell, Space toggles a flag, Ctrl+N adds a field, Ctrl+Delete removes it, Alt+Up and Alt+Down move it, Ctrl+Z undoes, Ctrl+Shift+Z redoes, F5 previews now, F1 shows this page.</source>
-        <translation>Tasten: F2 oder Tippen bearbeitet eine Zelle, die Leertaste schaltet ein Kennzeichen um, Ctrl+N fügt ein Feld hinzu, Ctrl+Delete entfernt es, Alt+Up und Alt+Down verschieben es, Ctrl+Z macht rückgängig, Ctrl+Shift+Z stellt wieder her, F5 erstellt sofort die Vorschau, F1 zeigt diese Seite.</translation>
+        <translation>Tasten: F2 oder Tippen bearbeitet eine Zelle, die Leertaste schaltet ein Kennzeichen um, Strg+N fügt ein Feld hinzu, Strg+Delete entfernt es, Alt+Up und Alt+Down verschieben es, Strg+Z macht rückgängig, Strg+Umschalt+Z stellt wieder her, F5 erstellt sofort die Vorschau, F1 zeigt diese Seite.</translation>
     </message>
     <message>
         <source>Ctrl+M</source>
-        <translation>Ctrl+M</translation>
+        <translation>Strg+M</translation>
     </message>
     <message>
         <source>The mapping editor (F1 there: its keys)</source>
@@ -2777,7 +2777,7 @@ Revision %1 von %2 (%3), Änderungen:
     </message>
     <message>
         <source>Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
-        <translation>Eine Zelle mit F2 oder durch Tippen bearbeiten; Ctrl+Z macht rückgängig, Ctrl+Shift+Z stellt wieder her.</translation>
+        <translation>Eine Zelle mit F2 oder durch Tippen bearbeiten; Strg+Z macht rückgängig, Strg+Umschalt+Z stellt wieder her.</translation>
     </message>
     <message>
         <source>Cannot list the objects: %1</source>
@@ -2844,7 +2844,7 @@ Revision %1 von %2 (%3), Änderungen:
     </message>
     <message>
         <source>Pick an object (Ctrl+L) to preview its payload.</source>
-        <translation>Ein Objekt wählen (Ctrl+L), um eine Vorschau seiner Nutzdaten zu sehen.</translation>
+        <translation>Ein Objekt wählen (Strg+L), um eine Vorschau seiner Nutzdaten zu sehen.</translation>
     </message>
     <message>
         <source>Previewing %1…</source>
@@ -2908,8 +2908,8 @@ Revision %1 von %2 (%3), Änderungen:
     <message numerus="yes">
         <source> Unsaved edits: %n (Ctrl+S proposes them).</source>
         <translation>
-            <numerusform> Nicht gespeicherte Änderungen: %n (Ctrl+S schlägt sie vor).</numerusform>
-            <numerusform> Nicht gespeicherte Änderungen: %n (Ctrl+S schlägt sie vor).</numerusform>
+            <numerusform> Nicht gespeicherte Änderungen: %n (Strg+S schlägt sie vor).</numerusform>
+            <numerusform> Nicht gespeicherte Änderungen: %n (Strg+S schlägt sie vor).</numerusform>
         </translation>
     </message>
     <message>

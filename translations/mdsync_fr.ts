@@ -1644,7 +1644,7 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     </message>
     <message>
         <source>Ctrl+Shift+A</source>
-        <translation>Ctrl+Shift+A</translation>
+        <translation>Ctrl+Maj+A</translation>
     </message>
     <message>
         <source>Assign to…</source>
@@ -2231,7 +2231,7 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     </message>
     <message>
         <source>Keys: F2 or typing edits a cell, Space toggles a flag, Ctrl+N adds a field, Ctrl+Delete removes it, Alt+Up and Alt+Down move it, Ctrl+Z undoes, Ctrl+Shift+Z redoes, F5 previews now, F1 shows this page.</source>
-        <translation>Touches&#xa0;: F2 ou la saisie modifie une cellule, Espace active ou désactive un indicateur, Ctrl+N ajoute un champ, Ctrl+Delete le supprime, Alt+Up et Alt+Down le déplacent, Ctrl+Z annule, Ctrl+Shift+Z rétablit, F5 actualise l&apos;aperçu, F1 affiche cette page.</translation>
+        <translation>Touches&#xa0;: F2 ou la saisie modifie une cellule, Espace active ou désactive un indicateur, Ctrl+N ajoute un champ, Ctrl+Delete le supprime, Alt+Up et Alt+Down le déplacent, Ctrl+Z annule, Ctrl+Maj+Z rétablit, F5 actualise l&apos;aperçu, F1 affiche cette page.</translation>
     </message>
     <message>
         <source>Ctrl+M</source>
@@ -2777,7 +2777,7 @@ Révision %1 de %2 (%3), modifications&#xa0;:
     </message>
     <message>
         <source>Edit a cell with F2 or by typing; Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
-        <translation>Modifiez une cellule avec F2 ou en tapant&#xa0;; Ctrl+Z annule, Ctrl+Shift+Z rétablit.</translation>
+        <translation>Modifiez une cellule avec F2 ou en tapant&#xa0;; Ctrl+Z annule, Ctrl+Maj+Z rétablit.</translation>
     </message>
     <message>
         <source>Cannot list the objects: %1</source>
