@@ -135,10 +135,11 @@ private Q_SLOTS:
     {
         // The report proves which policy decided the owners and which contracts made the payloads at that time.
         json a = { { "exists", true }, { "revision_no", 1 }, { "model_version", "2026.11" },
-            { "landscape_version", "2026.12-p300" }, { "contracts_version", "2026.12" },
-            { "contracts_hash", "9f2c" }, { "attributes", json::array() } };
+            { "landscape_version", "2026.12-p300" }, { "contracts_version", "2026.12" }, { "contracts_hash", "9f2c" },
+            { "attributes", json::array() } };
         QString html = authorityTableHtml(a);
-        QVERIFY2(html.contains(QStringLiteral("Model 2026.11, landscape 2026.12-p300, contracts 2026.12 (SHA-256 9f2c)")),
+        QVERIFY2(
+            html.contains(QStringLiteral("Model 2026.11, landscape 2026.12-p300, contracts 2026.12 (SHA-256 9f2c)")),
             qPrintable(html));
         a["contracts_note"] = "the time is before the first stored contracts version";
         html = authorityTableHtml(a);

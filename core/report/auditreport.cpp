@@ -280,8 +280,10 @@ QString authorityTableHtml(const nlohmann::json& a, int maxChars)
     }
     h += QStringLiteral("<p>Revision %1.</p>").arg(qs(a.contains("revision_no") ? a["revision_no"].dump() : "?"));
     // The configuration in force then: the policy that decided the owners, and the contracts that made the payloads.
-    auto text = [&a](const char* k) { return a.contains(k) && a[k].is_string() ? qs(a[k].get<std::string>()) : QString(); };
-    QString config = QStringLiteral("Model %1, landscape %2").arg(esc(text("model_version")), esc(text("landscape_version")));
+    auto text
+        = [&a](const char* k) { return a.contains(k) && a[k].is_string() ? qs(a[k].get<std::string>()) : QString(); };
+    QString config
+        = QStringLiteral("Model %1, landscape %2").arg(esc(text("model_version")), esc(text("landscape_version")));
     if (const QString contracts = text("contracts_version"); !contracts.isEmpty())
         config += QStringLiteral(", contracts %1 (SHA-256 %2)").arg(esc(contracts), esc(text("contracts_hash")));
     else
