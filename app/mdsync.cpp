@@ -146,7 +146,7 @@ int main(int argc, char* argv[])
         QApplication::translate("main", "Render the view to this PNG file and quit."), QStringLiteral("file"));
     const QCommandLineOption viewOpt(QStringLiteral("view"),
         QApplication::translate("main",
-            "The view to show: dashboard, matrix, lineage, exceptions, policies, audit,"
+            "The view to show: dashboard, matrix, lineage, exceptions, policies, audit, alerts,"
             " or all (with --screenshot: one file per view); welcome is the first-run page."),
         QStringLiteral("name"), QStringLiteral("dashboard"));
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"),

@@ -137,8 +137,8 @@
         <translation>Die Sprache der Oberfläche (en, de, fr); Standard: die gespeicherte Auswahl, sonst die des Systems.</translation>
     </message>
     <message>
-        <source>The view to show: dashboard, matrix, lineage, exceptions, policies, audit, or all (with --screenshot: one file per view); welcome is the first-run page.</source>
-        <translation>Die anzuzeigende Ansicht: dashboard, matrix, lineage, exceptions, policies, audit oder all (mit --screenshot: eine Datei je Ansicht); welcome ist die Startseite beim ersten Aufruf.</translation>
+        <source>The view to show: dashboard, matrix, lineage, exceptions, policies, audit, alerts, or all (with --screenshot: one file per view); welcome is the first-run page.</source>
+        <translation>Die anzuzeigende Ansicht: dashboard, matrix, lineage, exceptions, policies, audit, alerts oder all (mit --screenshot: eine Datei je Ansicht); welcome ist die Startseite beim ersten Aufruf.</translation>
     </message>
     <message>
         <source>Run the webhook (POST /events) of the opened workspace on this loopback port, like mdsyncctl run --listen; the token comes from the environment variable MDSYNC_WEBHOOK_TOKEN.</source>

@@ -137,8 +137,8 @@
         <translation>La langue de l&apos;interface (en, de, fr)&#xa0;; par défaut&#xa0;: le choix enregistré, sinon celle du système.</translation>
     </message>
     <message>
-        <source>The view to show: dashboard, matrix, lineage, exceptions, policies, audit, or all (with --screenshot: one file per view); welcome is the first-run page.</source>
-        <translation>La vue à afficher&#xa0;: dashboard, matrix, lineage, exceptions, policies, audit ou all (avec --screenshot&#xa0;: un fichier par vue)&#xa0;; welcome est la page du premier démarrage.</translation>
+        <source>The view to show: dashboard, matrix, lineage, exceptions, policies, audit, alerts, or all (with --screenshot: one file per view); welcome is the first-run page.</source>
+        <translation>La vue à afficher&#xa0;: dashboard, matrix, lineage, exceptions, policies, audit, alerts ou all (avec --screenshot&#xa0;: un fichier par vue)&#xa0;; welcome est la page du premier démarrage.</translation>
     </message>
     <message>
         <source>Run the webhook (POST /events) of the opened workspace on this loopback port, like mdsyncctl run --listen; the token comes from the environment variable MDSYNC_WEBHOOK_TOKEN.</source>
