@@ -1460,6 +1460,22 @@ nicht mehr im Arbeitsbereich</translation>
         <source>Nothing was recorded beyond the message above.</source>
         <translation>Über die Meldung oben hinaus wurde nichts erfasst.</translation>
     </message>
+    <message>
+        <source>none yet</source>
+        <translation>noch keine</translation>
+    </message>
+    <message>
+        <source>(revisions)</source>
+        <translation>(Revisionen)</translation>
+    </message>
+    <message>
+        <source>(sent by)</source>
+        <translation>(gesendet von)</translation>
+    </message>
+    <message>
+        <source>(acknowledged by targets)</source>
+        <translation>(von Zielsystemen bestätigt)</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionsModel</name>

@@ -1460,6 +1460,22 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <source>Nothing was recorded beyond the message above.</source>
         <translation>Rien n&apos;a été enregistré au-delà du message ci-dessus.</translation>
     </message>
+    <message>
+        <source>none yet</source>
+        <translation>aucune pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>(revisions)</source>
+        <translation>(révisions)</translation>
+    </message>
+    <message>
+        <source>(sent by)</source>
+        <translation>(envoyé par)</translation>
+    </message>
+    <message>
+        <source>(acknowledged by targets)</source>
+        <translation>(acquitté par les cibles)</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExceptionsModel</name>

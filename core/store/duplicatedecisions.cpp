@@ -128,24 +128,9 @@ Result<DuplicateSide> sideOf(const QSqlDatabase& db, const QString& domain, cons
     if (!side)
         return makeError(side.error());
     s.object = side.value();
-    q.prepare(QStringLiteral("SELECT source_system FROM revision WHERE object_id = ? ORDER BY revision_no"));
-    q.addBindValue(qint64(s.objectId));
-    if (!q.exec())
-        return makeError(dupError(q, QStringLiteral("the revisions of an object")));
-    while (q.next()) {
-        ++s.revisions;
-        const QString source = q.value(0).toString();
-        if (!s.sources.contains(source))
-            s.sources << source;
-    }
-    q.finish();
-    q.prepare(QStringLiteral("SELECT target_id, acked_revision_no FROM object_target"
-                             " WHERE object_id = ? AND acked_revision_no IS NOT NULL ORDER BY target_id"));
-    q.addBindValue(qint64(s.objectId));
-    if (!q.exec())
-        return makeError(dupError(q, QStringLiteral("the targets of an object")));
-    while (q.next())
-        s.ackedTargets << QStringLiteral("%1 r%2").arg(q.value(0).toString()).arg(q.value(1).toLongLong());
+    s.revisions = s.object.revisions;
+    s.sources = s.object.sources;
+    s.ackedTargets = s.object.ackedTargets;
     return s;
 }
 

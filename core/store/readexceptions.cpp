@@ -32,11 +32,36 @@ QString likePattern(const QString& text)
     return QLatin1Char('%') + t + QLatin1Char('%');
 }
 
-// The current revision of an object (key, revision_no, source, state), for a condition appended.
+// The current revision of an object (key, revision_no, source, state, id), for a condition appended.
 QString objectSideSql()
 {
-    return QStringLiteral("SELECT o.key, o.revision_no, r.source_system, r.state FROM object o"
+    return QStringLiteral("SELECT o.key, o.revision_no, r.source_system, r.state, o.id FROM object o"
                           " JOIN revision r ON r.id = o.current_revision_id WHERE ");
+}
+
+// Where an object's revisions came from and which targets hold it (the two sides of a duplicate suspect).
+Result<void> objectHistory(const QSqlDatabase& db, qint64 objectId, ExceptionDetail::ObjectSide& s)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT source_system FROM revision WHERE object_id = ? ORDER BY revision_no"));
+    q.addBindValue(objectId);
+    if (!q.exec())
+        return makeError(exError(q, QStringLiteral("the revisions of an object")));
+    while (q.next()) {
+        ++s.revisions;
+        const QString source = q.value(0).toString();
+        if (!s.sources.contains(source))
+            s.sources << source;
+    }
+    q.finish();
+    q.prepare(QStringLiteral("SELECT target_id, acked_revision_no FROM object_target"
+                             " WHERE object_id = ? AND acked_revision_no IS NOT NULL ORDER BY target_id"));
+    q.addBindValue(objectId);
+    if (!q.exec())
+        return makeError(exError(q, QStringLiteral("the targets of an object")));
+    while (q.next())
+        s.ackedTargets << QStringLiteral("%1 r%2").arg(q.value(0).toString()).arg(q.value(1).toLongLong());
+    return {};
 }
 
 } // namespace
@@ -422,7 +447,8 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
         q.finish();
     }
     // The object and, for a duplicate suspect, the object it looks like, each at its current revision.
-    const auto side = [&q](ExceptionDetail::ObjectSide& s) -> bool {
+    qint64 objectId = 0;
+    const auto side = [&q, &objectId](ExceptionDetail::ObjectSide& s) -> bool {
         if (!q.exec())
             return false;
         if (q.next()) {
@@ -431,6 +457,7 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
             s.revisionNo = q.value(1).toLongLong();
             s.source = q.value(2).toString();
             s.state = q.value(3).toString();
+            objectId = q.value(4).toLongLong();
         }
         q.finish();
         return true;
@@ -442,6 +469,9 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
         q.addBindValue(d.key);
         if (!side(d.object))
             return makeError(exError(q, QStringLiteral("the object of an exception")));
+        if (d.object.exists && d.category == QLatin1String("duplicate_suspect"))
+            if (auto h = objectHistory(db, objectId, d.object); !h)
+                return makeError(h.error());
     }
     if (d.category == QLatin1String("duplicate_suspect")) {
         const auto details = nlohmann::json::parse(d.details.toStdString(), nullptr, false);
@@ -482,6 +512,9 @@ Result<ExceptionDetail::ObjectSide> objectSide(const QSqlDatabase& db, qint64 ob
         s.revisionNo = q.value(1).toLongLong();
         s.source = q.value(2).toString();
         s.state = q.value(3).toString();
+        q.finish();
+        if (auto h = objectHistory(db, objectId, s); !h)
+            return makeError(h.error());
     }
     return s;
 }

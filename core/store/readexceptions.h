@@ -144,6 +144,9 @@ struct ExceptionDetail
         bool exists = false;
         QString key, source, state; // state: the revision's JSON attributes
         qint64 revisionNo = 0;
+        qint64 revisions = 0; // revisions stored
+        QStringList sources; // systems that sent its revisions, in order of first appearance
+        QStringList ackedTargets; // "ERP r2": targets that acknowledged a revision of it, and the latest acknowledged
     };
     ObjectSide object; // the exception's object
     ObjectSide suspect; // duplicate_suspect: the existing object it looks like (details.suspect.object_id)

@@ -525,6 +525,13 @@ private Q_SLOTS:
         QVERIFY(row > 0);
         QCOMPARE(t->item(row, 0)->text(), QStringLiteral("base_uom")); // same on both sides: not marked
         QCOMPARE(t->item(row, 1)->background().style(), Qt::NoBrush);
+        // Where each came from and who holds it, last: revisions, sources, acknowledging targets.
+        row = rowOf(QStringLiteral("(revisions)"));
+        QCOMPARE(row, t->rowCount() - 3);
+        QCOMPARE(t->item(row, 1)->text(), QStringLiteral("1"));
+        QCOMPARE(t->item(rowOf(QStringLiteral("(sent by)")), 1)->text(), QStringLiteral("PLM"));
+        QCOMPARE(t->item(rowOf(QStringLiteral("(sent by)")), 2)->text(), QStringLiteral("PLM"));
+        QCOMPARE(t->item(rowOf(QStringLiteral("(acknowledged by targets)")), 2)->text(), QStringLiteral("none yet"));
         // The JSON is one tab away: the payload verbatim, wrapped to the pane.
         QCOMPARE(d->rawPayloadView()->toPlainText(), QString::fromStdString(fa1));
         QCOMPARE(d->rawPayloadView()->lineWrapMode(), QPlainTextEdit::WidgetWidth);
@@ -543,6 +550,8 @@ private Q_SLOTS:
         QVERIFY(row >= 0);
         QCOMPARE(t->item(row, 2)->text(), QStringLiteral("—"));
         QCOMPARE(t->item(rowOf(QStringLiteral("tax_id")), 0)->text(), QStringLiteral("tax_id"));
+        QCOMPARE(t->item(rowOf(QStringLiteral("(sent by)")), 1)->text(), QStringLiteral("—")); // no object: no history
+        QCOMPARE(t->item(rowOf(QStringLiteral("(sent by)")), 2)->text(), QStringLiteral("SUPPLIER-PORTAL"));
 
         // A validation problem: one row per attribute, in words.
         QVERIFY(selectException(r, exceptionOf("RM-1")));

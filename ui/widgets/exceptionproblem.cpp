@@ -171,6 +171,20 @@ static ProblemTable duplicateTable(const read::ExceptionDetail& d, const json& s
             l == left.end() ? missing : valueText(*l), r == right.end() ? missing : valueText(*r) };
         t.rows.push_back(std::move(row));
     }
+    // Where each came from and who holds it: what a merge or a "not a duplicate" decision is weighed on.
+    const auto history = [&missing](const read::ExceptionDetail::ObjectSide& o, int what) {
+        if (!o.exists)
+            return missing;
+        if (what == 0)
+            return QString::number(o.revisions);
+        if (what == 1)
+            return o.sources.join(QStringLiteral(", "));
+        return o.ackedTargets.isEmpty() ? ExceptionProblem::tr("none yet") : o.ackedTargets.join(QStringLiteral(", "));
+    };
+    const QString labels[] = { ExceptionProblem::tr("(revisions)"), ExceptionProblem::tr("(sent by)"),
+        ExceptionProblem::tr("(acknowledged by targets)") };
+    for (int what = 0; what < 3; ++what)
+        t.rows.push_back({ { labels[what], history(d.object, what), history(d.suspect, what) }, false, false });
     return t;
 }
 
