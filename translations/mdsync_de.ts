@@ -1812,6 +1812,30 @@ nicht mehr im Arbeitsbereich</translation>
         <source>(more exceptions than are grouped: narrow the filter)</source>
         <translation>(mehr Ausnahmen als gruppiert: den Filter eingrenzen)</translation>
     </message>
+    <message>
+        <source>Saved filters</source>
+        <translation>Gespeicherte Filter</translation>
+    </message>
+    <message>
+        <source>Save the current filter and grouping under a name, or apply one saved before (kept per workspace and user on this workstation)</source>
+        <translation>Den aktuellen Filter und die Gruppierung unter einem Namen speichern oder einen gespeicherten anwenden (je Arbeitsbereich und Benutzer auf diesem Arbeitsplatz)</translation>
+    </message>
+    <message>
+        <source>Save the current filter…</source>
+        <translation>Aktuellen Filter speichern…</translation>
+    </message>
+    <message>
+        <source>Save filter</source>
+        <translation>Filter speichern</translation>
+    </message>
+    <message>
+        <source>Name of the filter:</source>
+        <translation>Name des Filters:</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExportDialog</name>

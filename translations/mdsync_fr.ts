@@ -1812,6 +1812,30 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <source>(more exceptions than are grouped: narrow the filter)</source>
         <translation>(plus d&apos;exceptions que celles regroupées&#xa0;: affinez le filtre)</translation>
     </message>
+    <message>
+        <source>Saved filters</source>
+        <translation>Filtres enregistrés</translation>
+    </message>
+    <message>
+        <source>Save the current filter and grouping under a name, or apply one saved before (kept per workspace and user on this workstation)</source>
+        <translation>Enregistrer le filtre et le regroupement actuels sous un nom, ou appliquer un filtre enregistré (par espace de travail et par utilisateur sur ce poste)</translation>
+    </message>
+    <message>
+        <source>Save the current filter…</source>
+        <translation>Enregistrer le filtre actuel…</translation>
+    </message>
+    <message>
+        <source>Save filter</source>
+        <translation>Enregistrer le filtre</translation>
+    </message>
+    <message>
+        <source>Name of the filter:</source>
+        <translation>Nom du filtre&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExportDialog</name>

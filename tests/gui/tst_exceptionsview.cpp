@@ -25,6 +25,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -280,6 +281,51 @@ private Q_SLOTS:
         QTRY_VERIFY(r.view->groupTree()->topLevelItemCount() == 1);
         Q_EMIT r.view->groupTree()->itemClicked(allItem(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 41, 5000);
+    }
+
+    // Issue 18 item 5: saved filters per workspace and user (this workstation's settings).
+    void savedFiltersPerUser()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        QVERIFY(makeBacklog(tw, 5));
+        tw.close();
+        {
+            Rig r;
+            QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+            QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
+            for (const QString& n : r.view->savedFilterNames())
+                r.view->deleteSavedFilter(n);
+            QVariantMap qms;
+            qms.insert(QStringLiteral("target"), QStringLiteral("QMS"));
+            qms.insert(QStringLiteral("category"), QStringLiteral("rejected"));
+            r.view->applyFilter(qms);
+            r.view->groupByCombo()->setCurrentIndex(r.view->groupByCombo()->findData(QStringLiteral("cause")));
+            r.view->saveFilter(QStringLiteral("QMS rejections"));
+            QCOMPARE(r.view->savedFilterNames(), QStringList { QStringLiteral("QMS rejections") });
+
+            r.view->applyFilter({});
+            r.view->groupByCombo()->setCurrentIndex(0);
+            QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 6, 5000);
+            QVERIFY(r.view->applySavedFilter(QStringLiteral("QMS rejections")));
+            QCOMPARE(r.view->model()->filter().target, QStringLiteral("QMS"));
+            QCOMPARE(r.view->model()->filter().category, QStringLiteral("rejected"));
+            QCOMPARE(r.view->groupByCombo()->currentData().toString(), QStringLiteral("cause"));
+            QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 5, 5000);
+            QVERIFY(!r.view->applySavedFilter(QStringLiteral("no such filter")));
+        }
+        // Another user of the same workspace has filters of their own.
+        Rig other;
+        QVERIFY(other.start(tw.locationAs("ada"), "ada"));
+        QVERIFY(other.view->savedFilterNames().isEmpty());
+        other.stop();
+        Rig again;
+        QVERIFY(again.start(tw.locationAs("sam"), "sam"));
+        QCOMPARE(again.view->savedFilterNames(), QStringList { QStringLiteral("QMS rejections") });
+        again.view->deleteSavedFilter(QStringLiteral("QMS rejections"));
+        QVERIFY(again.view->savedFilterNames().isEmpty());
     }
 
     void bulkReplayOfAThousandKeepsTheWindowResponsive()

@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QProgressDialog>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -167,6 +169,34 @@ void ExceptionsView::buildFilterBar(QWidget* bar)
         refreshGroups();
     });
 
+    m_savedButton = new QToolButton(bar);
+    m_savedButton->setText(tr("Saved filters"));
+    m_savedButton->setToolTip(tr("Save the current filter and grouping under a name, or apply one saved before (kept "
+                                 "per workspace and user on this workstation)"));
+    m_savedButton->setPopupMode(QToolButton::InstantPopup);
+    auto* savedMenu = new QMenu(m_savedButton);
+    connect(savedMenu, &QMenu::aboutToShow, this, [this, savedMenu] {
+        savedMenu->clear();
+        savedMenu->addAction(tr("Save the current filter…"), this, [this] {
+            bool ok = false;
+            const QString name = QInputDialog::getText(
+                this, tr("Save filter"), tr("Name of the filter:"), QLineEdit::Normal, QString(), &ok);
+            if (ok && !name.trimmed().isEmpty())
+                saveFilter(name.trimmed());
+        });
+        const QStringList names = savedFilterNames();
+        if (names.isEmpty())
+            return;
+        savedMenu->addSeparator();
+        for (const QString& name : names)
+            savedMenu->addAction(name, this, [this, name] { applySavedFilter(name); });
+        QMenu* remove = savedMenu->addMenu(tr("Delete"));
+        for (const QString& name : names)
+            remove->addAction(name, this, [this, name] { deleteSavedFilter(name); });
+    });
+    m_savedButton->setMenu(savedMenu);
+    row->addWidget(m_savedButton);
+
     m_textTimer = new QTimer(this);
     m_textTimer->setSingleShot(true);
     m_textTimer->setInterval(250);
@@ -232,6 +262,67 @@ void ExceptionsView::buildActions()
 QAction* ExceptionsView::action(const QString& name) const
 {
     return m_actions.value(name);
+}
+
+QString ExceptionsView::savedFiltersKey() const
+{
+    const QString who = m_ctx.core
+        ? m_ctx.core->workspacePath() + QLatin1Char('\n') + QString::fromStdString(m_ctx.core->actor())
+        : QString();
+    return QStringLiteral("exceptions/savedFilters/")
+        + QString::fromLatin1(QCryptographicHash::hash(who.toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
+}
+
+QVariantMap ExceptionsView::currentFilterMap() const
+{
+    const ExceptionFilter f = filterFromWidgets();
+    QVariantMap m;
+    m[QStringLiteral("text")] = f.text;
+    m[QStringLiteral("category")] = f.category;
+    m[QStringLiteral("severity")] = f.severity;
+    m[QStringLiteral("target")] = f.target;
+    m[QStringLiteral("domain")] = f.domain;
+    m[QStringLiteral("status")] = f.statuses;
+    m[QStringLiteral("older_than_minutes")] = f.olderThanMs / (60 * 1000);
+    if (!f.objectKey.isEmpty())
+        m[QStringLiteral("object_key")] = f.objectKey;
+    m[QStringLiteral("group_by")] = m_groupBy->currentData().toString();
+    return m;
+}
+
+void ExceptionsView::saveFilter(const QString& name)
+{
+    QSettings settings;
+    QVariantMap all = settings.value(savedFiltersKey()).toMap();
+    all[name] = currentFilterMap();
+    settings.setValue(savedFiltersKey(), all);
+}
+
+QStringList ExceptionsView::savedFilterNames() const
+{
+    QStringList names = QSettings().value(savedFiltersKey()).toMap().keys();
+    names.sort(Qt::CaseInsensitive);
+    return names;
+}
+
+bool ExceptionsView::applySavedFilter(const QString& name)
+{
+    const QVariantMap all = QSettings().value(savedFiltersKey()).toMap();
+    const auto it = all.find(name);
+    if (it == all.end())
+        return false;
+    const QVariantMap m = it->toMap();
+    applyFilter(m);
+    m_groupBy->setCurrentIndex(std::max(0, m_groupBy->findData(m.value(QStringLiteral("group_by")).toString())));
+    return true;
+}
+
+void ExceptionsView::deleteSavedFilter(const QString& name)
+{
+    QSettings settings;
+    QVariantMap all = settings.value(savedFiltersKey()).toMap();
+    all.remove(name);
+    settings.setValue(savedFiltersKey(), all);
 }
 
 ExceptionFilter ExceptionsView::filterFromWidgets() const

@@ -67,6 +67,13 @@ public:
     bool isBulkRunning() const { return m_bulkId != 0; }
     QAction* action(const QString& name) const;
 
+    // Saved filters (issue 18 item 5): the filter and grouping under a name, per workspace and user (this
+    // workstation's settings). Saving a name that exists replaces it.
+    void saveFilter(const QString& name);
+    QStringList savedFilterNames() const;
+    bool applySavedFilter(const QString& name); // false: no such filter
+    void deleteSavedFilter(const QString& name);
+
 Q_SIGNALS:
     void bulkProgress(int done, int total);
     void bulkFinished(bool ok, const QString& error);
@@ -101,6 +108,9 @@ private:
     QComboBox* m_target = nullptr;
     QComboBox* m_domain = nullptr;
     QToolButton* m_statusButton = nullptr;
+    QToolButton* m_savedButton = nullptr;
+    QString savedFiltersKey() const; // the settings key of this workspace's and user's saved filters
+    QVariantMap currentFilterMap() const; // what saveFilter() stores (applyFilter's keys, plus group_by)
     QList<QAction*> m_statusActions;
     QComboBox* m_olderThan = nullptr;
     QComboBox* m_groupBy = nullptr;
