@@ -202,6 +202,20 @@ private Q_SLOTS:
             byTarget, read::exceptionGroupCounts(db, read::ExceptionQuery {}, QStringLiteral("target"), m_now));
         QCOMPARE(byTarget.value(), (std::map<QString, qint64> { { QString(), 1 }, { QStringLiteral("QMS"), 3 } }));
 
+        // By business impact: the inbound validation problem blocks every item subscription (MES: critical), the
+        // QMS rejections only QMS's (medium); among those, the same criticality and lifecycle: severity, then age.
+        read::ExceptionQuery impact;
+        impact.sort = read::ExceptionQuery::Sort::Impact;
+        impact.descending = true;
+        MDSYNC_REQUIRE_OK(byImpact, read::exceptionIds(db, impact, m_now));
+        QCOMPARE(byImpact->size(), size_t(4));
+        QCOMPARE(byImpact->front(), exceptionIdOf(db, "RM-1", "inbound"));
+        impact.descending = false;
+        MDSYNC_REQUIRE_OK(leastFirst, read::exceptionIds(db, impact, m_now));
+        QCOMPARE(leastFirst->back(), exceptionIdOf(db, "RM-1", "inbound"));
+        MDSYNC_REQUIRE_OK(cli, read::exceptions(db, impact, false)); // the CLI's query (no delivery join) sorts too
+        QCOMPARE(cli->size(), size_t(4));
+
         // By cause: the same target, category and error text, whatever key, value or number it names.
         MDSYNC_REQUIRE_OK(causes, read::exceptionCauses(db, read::ExceptionQuery {}, m_now));
         QCOMPARE(causes->groups.size(), size_t(2));

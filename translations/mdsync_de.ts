@@ -1836,6 +1836,14 @@ nicht mehr im Arbeitsbereich</translation>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
+    <message>
+        <source>By impact</source>
+        <translation>Nach Auswirkung</translation>
+    </message>
+    <message>
+        <source>Most business impact first: the criticality of the subscription it blocks, the object&apos;s lifecycle state (released first), how many objects use it (BOMs of an item), then severity and age. A click on a column header sorts by that column.</source>
+        <translation>Größte geschäftliche Auswirkung zuerst: die Kritikalität des blockierten Abonnements, der Lebenszyklusstatus des Objekts (freigegebene zuerst), wie viele Objekte es verwenden (Stücklisten eines Artikels), dann Schweregrad und Alter. Ein Klick auf einen Spaltenkopf sortiert nach dieser Spalte.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExportDialog</name>

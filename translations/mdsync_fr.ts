@@ -1836,6 +1836,14 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <source>Delete</source>
         <translation>Supprimer</translation>
     </message>
+    <message>
+        <source>By impact</source>
+        <translation>Par impact</translation>
+    </message>
+    <message>
+        <source>Most business impact first: the criticality of the subscription it blocks, the object&apos;s lifecycle state (released first), how many objects use it (BOMs of an item), then severity and age. A click on a column header sorts by that column.</source>
+        <translation>Le plus fort impact métier d&apos;abord&#xa0;: la criticité de l&apos;abonnement bloqué, l&apos;état du cycle de vie de l&apos;objet (publiés d&apos;abord), le nombre d&apos;objets qui l&apos;utilisent (nomenclatures d&apos;un article), puis la sévérité et l&apos;âge. Un clic sur un en-tête de colonne trie selon cette colonne.</translation>
+    </message>
 </context>
 <context>
     <name>mdsync::ui::ExportDialog</name>

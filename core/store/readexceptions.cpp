@@ -198,6 +198,20 @@ QString ExceptionQuery::orderBy() const
     case Sort::Oldest:
         parts << QStringLiteral("e.created_at");
         break;
+    case Sort::Impact:
+        parts << QStringLiteral(
+            "COALESCE((SELECT max(CASE s.criticality WHEN 'critical' THEN 4 WHEN 'high' THEN 3"
+            " WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) FROM subscription s"
+            " WHERE s.domain = e.domain AND (e.target_id IS NULL OR s.target_id = e.target_id)), 0)")
+              << QStringLiteral("COALESCE((SELECT CASE o.lifecycle WHEN 'released' THEN 3 WHEN 'in_review' THEN 2"
+                                " WHEN 'blocked' THEN 2 WHEN 'draft' THEN 1 ELSE 0 END FROM object o"
+                                " WHERE o.domain = e.domain AND o.key = e.object_key), 0)")
+              << QStringLiteral("(SELECT count(*) FROM object_ref r WHERE r.ref_domain = e.domain"
+                                " AND r.ref_key = e.object_key)")
+              << QStringLiteral("CASE e.severity WHEN 'critical' THEN 5 WHEN 'error' THEN 4 WHEN 'high' THEN 3"
+                                " WHEN 'medium' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END")
+              << QStringLiteral("-e.created_at");
+        break;
     case Sort::Id:
         break;
     }

@@ -28,7 +28,24 @@ namespace mdsync::read {
 struct ExceptionQuery
 {
     // Sort keys; the first ten are the columns of the GUI backlog, in its order.
-    enum class Sort { Id, Category, Severity, Object, Target, Age, Attempts, Assignee, Status, Message, Oldest };
+    // Impact (business impact): the criticality of the subscription the exception blocks (an inbound one: the most
+    // critical subscription of its domain), then the object's lifecycle state (released before in review or blocked
+    // before draft and obsolete), then how many objects reference it (the BOMs that use an item), then severity
+    // and age. Descending: the most impact first.
+    enum class Sort {
+        Id,
+        Category,
+        Severity,
+        Object,
+        Target,
+        Age,
+        Attempts,
+        Assignee,
+        Status,
+        Message,
+        Oldest,
+        Impact
+    };
 
     // The displayed statuses of the open backlog: open, assigned, awaiting_approval.
     static QStringList openStatuses();

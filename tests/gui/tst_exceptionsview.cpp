@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QToolButton>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -281,6 +282,19 @@ private Q_SLOTS:
         QTRY_VERIFY(r.view->groupTree()->topLevelItemCount() == 1);
         Q_EMIT r.view->groupTree()->itemClicked(allItem(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(r.view->model()->rowCount(), 41, 5000);
+
+        // By business impact: the inbound validation problem (it blocks every item subscription, MES's critical)
+        // before the QMS rejections (medium); a click on a column header sorts by that column again.
+        QSignalSpy listed(r.view->model(), &PagedSqlModel::listLoaded);
+        r.view->impactButton()->click();
+        QVERIFY(r.view->model()->impactSort());
+        QVERIFY(listed.wait(5000));
+        QTRY_VERIFY(r.view->model()->data(r.view->model()->index(0, 0), PagedSqlModel::LoadedRole).toBool());
+        QCOMPARE(r.view->model()->data(r.view->model()->index(0, ExceptionsModel::Category)).toString(),
+            QStringLiteral("validation"));
+        r.view->table()->sortByColumn(ExceptionsModel::Category, Qt::AscendingOrder);
+        QVERIFY(!r.view->model()->impactSort());
+        QVERIFY(!r.view->impactButton()->isChecked());
     }
 
     // Issue 18 item 5: saved filters per workspace and user (this workstation's settings).

@@ -69,10 +69,23 @@ QVariant ExceptionsModel::headerData(int section, Qt::Orientation orientation, i
 
 void ExceptionsModel::sort(int column, Qt::SortOrder order)
 {
-    if (column < 0 || column >= ColumnCount || (column == m_sortColumn && order == m_sortOrder))
+    if (column < 0 || column >= ColumnCount || (column == m_sortColumn && order == m_sortOrder && !m_impactSort))
         return;
     m_sortColumn = column;
     m_sortOrder = order;
+    if (m_impactSort) {
+        m_impactSort = false;
+        Q_EMIT impactSortChanged(false);
+    }
+    reload();
+}
+
+void ExceptionsModel::setImpactSort(bool on)
+{
+    if (on == m_impactSort)
+        return;
+    m_impactSort = on;
+    Q_EMIT impactSortChanged(on);
     reload();
 }
 
@@ -123,8 +136,9 @@ QString ExceptionsModel::ageText(qint64 ms)
 PagedSqlModel::IdQuery ExceptionsModel::idQuery() const
 {
     read::ExceptionQuery query = m_filter;
-    query.sort = static_cast<read::ExceptionQuery::Sort>(m_sortColumn);
-    query.descending = m_sortOrder == Qt::DescendingOrder;
+    query.sort
+        = m_impactSort ? read::ExceptionQuery::Sort::Impact : static_cast<read::ExceptionQuery::Sort>(m_sortColumn);
+    query.descending = m_impactSort || m_sortOrder == Qt::DescendingOrder;
     return [query](QSqlDatabase& db) { return read::exceptionIds(db, query, QDateTime::currentMSecsSinceEpoch()); };
 }
 

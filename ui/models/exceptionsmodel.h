@@ -42,6 +42,10 @@ public:
 
     const ExceptionFilter& filter() const { return m_filter; }
     void setFilter(const ExceptionFilter& f);
+    // Business impact (read::ExceptionQuery::Sort::Impact), most first, instead of the sort column; a click on a
+    // column header turns it off (impactSortChanged).
+    void setImpactSort(bool on);
+    bool impactSort() const { return m_impactSort; }
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
 
@@ -49,6 +53,9 @@ public:
     // "item/FG-1000", or for an exception about a whole system (a target_outage) words that say so.
     static QString objectLabel(const QString& domain, const QString& key);
     static QString ageText(qint64 ms);
+
+Q_SIGNALS:
+    void impactSortChanged(bool on);
 
 protected:
     IdQuery idQuery() const final;
@@ -59,6 +66,7 @@ private:
     ExceptionFilter m_filter;
     int m_sortColumn = Id;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
+    bool m_impactSort = false;
 };
 
 } // namespace mdsync::ui

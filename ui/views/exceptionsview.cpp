@@ -19,6 +19,7 @@
 #include <QMenu>
 #include <QProgressDialog>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -168,6 +169,23 @@ void ExceptionsView::buildFilterBar(QWidget* bar)
         m_groups->setVisible(!m_groupBy->currentData().toString().isEmpty());
         refreshGroups();
     });
+
+    m_impactButton = new QToolButton(bar);
+    m_impactButton->setText(tr("By impact"));
+    m_impactButton->setCheckable(true);
+    m_impactButton->setToolTip(tr("Most business impact first: the criticality of the subscription it blocks, the "
+                                  "object's lifecycle state (released first), how many objects use it (BOMs of an "
+                                  "item), then severity and age. A click on a column header sorts by that column."));
+    connect(m_impactButton, &QToolButton::toggled, this, [this](bool on) {
+        if (on)
+            m_table->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder);
+        m_model->setImpactSort(on);
+    });
+    connect(m_model, &ExceptionsModel::impactSortChanged, m_impactButton, [this](bool on) {
+        const QSignalBlocker block(m_impactButton);
+        m_impactButton->setChecked(on);
+    });
+    row->addWidget(m_impactButton);
 
     m_savedButton = new QToolButton(bar);
     m_savedButton->setText(tr("Saved filters"));

@@ -71,6 +71,7 @@ public:
     // workstation's settings). Saving a name that exists replaces it.
     void saveFilter(const QString& name);
     QStringList savedFilterNames() const;
+    QToolButton* impactButton() const { return m_impactButton; }
     bool applySavedFilter(const QString& name); // false: no such filter
     void deleteSavedFilter(const QString& name);
 
@@ -109,6 +110,7 @@ private:
     QComboBox* m_domain = nullptr;
     QToolButton* m_statusButton = nullptr;
     QToolButton* m_savedButton = nullptr;
+    QToolButton* m_impactButton = nullptr; // sort by business impact (ExceptionsModel::setImpactSort)
     QString savedFiltersKey() const; // the settings key of this workspace's and user's saved filters
     QVariantMap currentFilterMap() const; // what saveFilter() stores (applyFilter's keys, plus group_by)
     QList<QAction*> m_statusActions;
