@@ -90,6 +90,9 @@ ExceptionsView::ExceptionsView(AppContext ctx, QWidget* parent)
     toolbar->addSeparator();
     toolbar->addAction(m_actions.value(QStringLiteral("previous")));
     toolbar->addAction(m_actions.value(QStringLiteral("next")));
+    toolbar->addSeparator();
+    toolbar->addWidget(m_impactButton); // made with the filter bar; the bar has no room left
+    toolbar->addWidget(m_savedButton);
 
     connect(m_model, &PagedSqlModel::listLoaded, this, &ExceptionsView::onListLoaded);
     connect(m_model, &PagedSqlModel::queryFailed, this,
@@ -117,6 +120,7 @@ void ExceptionsView::buildFilterBar(QWidget* bar)
     m_text = new QLineEdit(bar);
     m_text->setPlaceholderText(tr("Object key or message (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
+    m_text->setMinimumWidth(200);
     row->addWidget(m_text, 2);
     auto combo = [&](const QString& any) {
         auto* c = new QComboBox(bar);
@@ -185,7 +189,6 @@ void ExceptionsView::buildFilterBar(QWidget* bar)
         const QSignalBlocker block(m_impactButton);
         m_impactButton->setChecked(on);
     });
-    row->addWidget(m_impactButton);
 
     m_savedButton = new QToolButton(bar);
     m_savedButton->setText(tr("Saved filters"));
@@ -213,7 +216,6 @@ void ExceptionsView::buildFilterBar(QWidget* bar)
             remove->addAction(name, this, [this, name] { deleteSavedFilter(name); });
     });
     m_savedButton->setMenu(savedMenu);
-    row->addWidget(m_savedButton);
 
     m_textTimer = new QTimer(this);
     m_textTimer->setSingleShot(true);
