@@ -132,7 +132,8 @@ private Q_SLOTS:
     {
         TempWorkspace tw;
         QVERIFY2(tw.ok(), qPrintable(tw.error()));
-        const QString team = tw.makeTeam("ada", { { "abe", Role::Admin } });
+        // ada runs the core (on PostgreSQL her login ingests: the steward's grants) and administers; abe approves.
+        const QString team = tw.makeTeam("ada", { { "abe", Role::Admin }, { "ada", Role::Steward } });
         QVERIFY2(team.isEmpty(), qPrintable(team));
         std::vector<std::string> events;
         for (int i = 0; i < 30; ++i)

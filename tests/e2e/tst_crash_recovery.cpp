@@ -219,11 +219,16 @@ private Q_SLOTS:
         const QString made
             = m_workspaces.initWithAdmin(ws, QStringLiteral("ada"), { QStringLiteral("--landscape"), landscapeFile });
         QVERIFY2(made.isEmpty(), qPrintable(made));
-        const CtlResult grant = runCtlAs(QStringLiteral("ada"),
-            { QStringLiteral("grant"), QStringLiteral("--workspace"), ws, QStringLiteral("--login"),
-                QStringLiteral("abe"), QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--reason"),
-                QStringLiteral("four-eyes") });
-        QVERIFY2(grant.exitCode == 0, qPrintable(show(grant)));
+        // abe is the second admin (four-eyes); ada also a steward (she ingests). On PostgreSQL the owner grants (its
+        // login can GRANT the database roles: CREATEROLE).
+        const QString granter = testBackendIsPostgres() ? pgOwnerLogin() : QStringLiteral("ada");
+        for (const auto& [login, role] : { std::pair { QStringLiteral("abe"), QStringLiteral("admin") },
+                 { QStringLiteral("ada"), QStringLiteral("steward") } }) {
+            const CtlResult grant = runCtlAs(granter,
+                { QStringLiteral("grant"), QStringLiteral("--workspace"), ws, QStringLiteral("--login"), login,
+                    QStringLiteral("--role"), role, QStringLiteral("--reason"), QStringLiteral("onboarding team") });
+            QVERIFY2(grant.exitCode == 0, qPrintable(show(grant)));
+        }
 
         const QString events = dir.filePath(QStringLiteral("load.jsonl"));
         {
