@@ -490,32 +490,29 @@ void AlertsView::showObject()
         Q_EMIT m_ctx.nav->objectRequested(a->domain, a->objectKey);
 }
 
+// The navigator filter of an alert: its domain and target, and its object for the exceptions view.
+static QVariantMap navigatorFilter(const read::AlertRow& a, bool withObject)
+{
+    QVariantMap filter;
+    if (!a.domain.isEmpty())
+        filter.insert(QStringLiteral("domain"), a.domain);
+    if (!a.target.isEmpty())
+        filter.insert(QStringLiteral("target"), a.target);
+    if (withObject && !a.objectKey.isEmpty())
+        filter.insert(QStringLiteral("object_key"), a.objectKey);
+    return filter;
+}
+
 void AlertsView::showExceptions()
 {
-    const read::AlertRow* a = currentAlert();
-    if (!a || !m_ctx.nav)
-        return;
-    QVariantMap filter;
-    if (!a->domain.isEmpty())
-        filter.insert(QStringLiteral("domain"), a->domain);
-    if (!a->target.isEmpty())
-        filter.insert(QStringLiteral("target"), a->target);
-    if (!a->objectKey.isEmpty())
-        filter.insert(QStringLiteral("object_key"), a->objectKey);
-    Q_EMIT m_ctx.nav->exceptionsRequested(filter);
+    if (const read::AlertRow* a = currentAlert(); a && m_ctx.nav)
+        Q_EMIT m_ctx.nav->exceptionsRequested(navigatorFilter(*a, true));
 }
 
 void AlertsView::showInMatrix()
 {
-    const read::AlertRow* a = currentAlert();
-    if (!a || !m_ctx.nav)
-        return;
-    QVariantMap filter;
-    if (!a->domain.isEmpty())
-        filter.insert(QStringLiteral("domain"), a->domain);
-    if (!a->target.isEmpty())
-        filter.insert(QStringLiteral("target"), a->target);
-    Q_EMIT m_ctx.nav->matrixRequested(filter);
+    if (const read::AlertRow* a = currentAlert(); a && m_ctx.nav)
+        Q_EMIT m_ctx.nav->matrixRequested(navigatorFilter(*a, false));
 }
 
 void AlertsView::openLink(const QUrl& url)
