@@ -89,6 +89,14 @@ Commands:
   duplicates dismiss --exception N --reason TEXT | --domain D --keys A B --reason TEXT
                                            not a duplicate (stewards, admins): remembered for the pair, which is
                                            never raised again; resolves its open suspects; audited
+  duplicates merge --exception N --into KEY --reason TEXT | --domain D --keys A B --into KEY --reason TEXT
+                                           merge the pair into KEY (stewards): the other key becomes an alias,
+                                           references to it are redirected by new revisions, it is retired at the
+                                           targets (or redirected, per contract); four-eyes in critical domains
+  duplicates approve-merge --merge N [--reason TEXT] | reject-merge --merge N --reason TEXT
+                                           an approver (not the proposer) applies or rejects a merge
+  duplicates merges [--status S] [--domain D] [--json]
+                                           merges: awaiting approval, applied (with what they did), rejected
   correct --domain D --key K --set ATTR=VALUE ... --reason TEXT [--id N]
                                            change attributes of an object: a steward revision on behalf of the
                                            owning system (validated like any change); --id links the exception
@@ -203,6 +211,7 @@ const std::set<QString> kValueOptions = {
     QStringLiteral("match"), QStringLiteral("action"), QStringLiteral("file"), QStringLiteral("kind"),
     QStringLiteral("title"), QStringLiteral("effective"), QStringLiteral("window"), QStringLiteral("format"),
     QStringLiteral("outage-days"), QStringLiteral("exception"), QStringLiteral("keys"), QStringLiteral("dir"),
+    QStringLiteral("into"), QStringLiteral("merge"),
     // clang-format on
 };
 const std::set<QString> kFlags = { QStringLiteral("json"), QStringLiteral("raw"), QStringLiteral("help"),

@@ -114,6 +114,18 @@ int cmdAuthority(const Args& a)
                        QStringLiteral("PROPOSED BY"), QStringLiteral("AT") },
             rows);
     }
+    for (const auto& m : j.value("merges", nlohmann::json::array())) {
+        const QString approved
+            = m.contains("approved_by") ? QStringLiteral(", approved by %1").arg(jstr(m["approved_by"])) : QString();
+        if (m["role"] == "merged")
+            out() << "\nmerged into " << jstr(m["survivor_key"]) << " at " << jstr(m["applied_at"]) << " (merge #"
+                  << m["merge_id"].get<qint64>() << ", by " << jstr(m["proposed_by"]) << approved << "): events for "
+                  << q(key) << " update " << jstr(m["survivor_key"]) << " since\n";
+        else
+            out() << "\n"
+                  << jstr(m["merged_key"]) << " merged into it at " << jstr(m["applied_at"]) << " (merge #"
+                  << m["merge_id"].get<qint64>() << ", by " << jstr(m["proposed_by"]) << approved << ")\n";
+    }
     return Ok;
 }
 

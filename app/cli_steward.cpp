@@ -480,6 +480,34 @@ nlohmann::json sideJson(const read::DuplicateSide& s)
         { "attributes", nlohmann::json::parse(s.object.state.toStdString(), nullptr, false) } };
 }
 
+// One line about a merge: what it is now and what applying it did.
+void printMerge(const store::ObjectMerge& m)
+{
+    out() << "merge #" << m.id << ": " << m.domain << " '" << m.mergedKey << "' into '" << m.survivorKey << "': ";
+    if (m.status == QLatin1String("awaiting_approval")) {
+        out() << "awaiting approval (four-eyes: another user with the approver role runs mdsyncctl duplicates"
+                 " approve-merge --merge "
+              << m.id << ")\n";
+        return;
+    }
+    if (m.status == QLatin1String("rejected")) {
+        out() << "rejected by " << m.decidedBy << " (" << m.decisionReason << ")\n";
+        return;
+    }
+    const auto detail = nlohmann::json::parse(m.detail.toStdString(), nullptr, false);
+    QStringList redirected;
+    if (detail.is_object() && detail.contains("redirected"))
+        for (const auto& r : detail["redirected"])
+            redirected << QStringLiteral("%1 '%2' (revision %3)")
+                              .arg(jstr(r["domain"]), jstr(r["key"]))
+                              .arg(r["revision_no"].get<std::int64_t>());
+    out() << "applied" << (m.decidedBy.isEmpty() ? QString() : QStringLiteral(", approved by %1").arg(m.decidedBy))
+          << "; '" << m.mergedKey << "' retired (revision "
+          << (detail.is_object() ? jstr(detail.value("retired_revision_no", nlohmann::json())) : QStringLiteral("?"))
+          << ") and now an alias of '" << m.survivorKey << "'; references redirected: "
+          << (redirected.isEmpty() ? QStringLiteral("none") : redirected.join(QStringLiteral(", "))) << '\n';
+}
+
 int duplicatesCompare(const Args& a)
 {
     auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
@@ -498,8 +526,11 @@ int duplicatesCompare(const Args& a)
         decision = { { "decision", c->decision->decision.toStdString() }, { "by", c->decision->actor.toStdString() },
             { "at", formatRfc3339(c->decision->at) }, { "reason", c->decision->reason.toStdString() } };
     if (a.has(QStringLiteral("json"))) {
+        nlohmann::json merges = nlohmann::json::array();
+        for (const store::ObjectMerge& m : c->merges)
+            merges.push_back(mergeToJson(m));
         printJson({ { "domain", domain.toStdString() }, { "a", sideJson(c->a) }, { "b", sideJson(c->b) },
-            { "decision", decision } });
+            { "decision", decision }, { "merges", merges } });
         return Ok;
     }
     const auto stateA = nlohmann::json::parse(c->a.object.state.toStdString(), nullptr, false);
@@ -527,6 +558,8 @@ int duplicatesCompare(const Args& a)
     if (c->decision)
         out() << "decided: not a duplicate, by " << c->decision->actor << " at " << q(formatRfc3339(c->decision->at))
               << " (" << c->decision->reason << ")\n";
+    for (const store::ObjectMerge& m : c->merges)
+        printMerge(m);
     return Ok;
 }
 
@@ -563,6 +596,91 @@ int duplicatesDismiss(const Args& a)
     return Ok;
 }
 
+int duplicatesMerge(const Args& a)
+{
+    MergeRequest req;
+    req.reason = a.value(QStringLiteral("reason")).toStdString();
+    req.survivorKey = a.value(QStringLiteral("into")).toStdString();
+    auto core = openSteward(a);
+    if (!core)
+        return fail(core.error());
+    if (a.options.count(QStringLiteral("exception"))) {
+        bool ok = false;
+        req.exceptionId = a.value(QStringLiteral("exception")).toLongLong(&ok);
+        if (!ok || req.exceptionId <= 0)
+            return fail(QStringLiteral("--exception takes an exception id (see mdsyncctl duplicates list)"));
+    } else {
+        std::int64_t unused = 0;
+        auto pair = pairOption(a, core.value()->ws->db(), unused);
+        if (!pair)
+            return fail(pair.error());
+        req.domain = pair.value()[0].toStdString();
+        req.keyA = pair.value()[1].toStdString();
+        req.keyB = pair.value()[2].toStdString();
+    }
+    auto m = core.value()->steward->mergeDuplicate(actor(a), req);
+    if (!m)
+        return fail(m.error());
+    if (a.has(QStringLiteral("json")))
+        printJson(mergeToJson(m.value()));
+    else
+        printMerge(m.value());
+    return Ok;
+}
+
+int duplicatesDecideMerge(const Args& a, bool approve)
+{
+    bool ok = false;
+    const qint64 id = a.value(QStringLiteral("merge")).toLongLong(&ok);
+    if (!ok || id <= 0)
+        return fail(QStringLiteral("duplicates %1 needs --merge N (see mdsyncctl duplicates merges)")
+                        .arg(a.positionals.value(0)));
+    auto core = openSteward(a);
+    if (!core)
+        return fail(core.error());
+    const std::string reason = a.value(QStringLiteral("reason")).toStdString();
+    Steward& steward = *core.value()->steward;
+    auto m = approve ? steward.approveMerge(actor(a), id, reason) : steward.rejectMerge(actor(a), id, reason);
+    if (!m)
+        return fail(m.error());
+    if (a.has(QStringLiteral("json")))
+        printJson(mergeToJson(m.value()));
+    else
+        printMerge(m.value());
+    return Ok;
+}
+
+int duplicatesMerges(const Args& a)
+{
+    auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);
+    if (!ws)
+        return fail(ws.error());
+    auto list
+        = store::objectMerges(ws.value()->db(), a.value(QStringLiteral("status")), a.value(QStringLiteral("domain")));
+    if (!list)
+        return fail(list.error());
+    if (a.has(QStringLiteral("json"))) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& m : list.value())
+            j.push_back(mergeToJson(m));
+        printJson(j);
+        return Ok;
+    }
+    std::vector<QStringList> rows;
+    for (const auto& m : list.value())
+        rows.push_back({ QString::number(m.id), m.domain, m.mergedKey, m.survivorKey, m.status, m.proposedBy,
+            m.decidedBy.isEmpty() ? QStringLiteral("-") : m.decidedBy, age(m.proposedAt) });
+    if (rows.empty()) {
+        out() << "no merges\n";
+        return Ok;
+    }
+    printTable(
+        { QStringLiteral("MERGE"), QStringLiteral("DOMAIN"), QStringLiteral("MERGED"), QStringLiteral("INTO"),
+            QStringLiteral("STATUS"), QStringLiteral("BY"), QStringLiteral("DECIDED BY"), QStringLiteral("AGE") },
+        rows);
+    return Ok;
+}
+
 } // namespace
 
 int cmdDuplicates(const Args& a)
@@ -572,8 +690,17 @@ int cmdDuplicates(const Args& a)
         return duplicatesCompare(a);
     if (sub == QLatin1String("dismiss"))
         return duplicatesDismiss(a);
+    if (sub == QLatin1String("merge"))
+        return duplicatesMerge(a);
+    if (sub == QLatin1String("approve-merge") || sub == QLatin1String("reject-merge"))
+        return duplicatesDecideMerge(a, sub == QLatin1String("approve-merge"));
+    if (sub == QLatin1String("merges"))
+        return duplicatesMerges(a);
     if (sub != QLatin1String("list"))
-        return fail(QStringLiteral("duplicates needs list, compare or dismiss (got '%1')").arg(sub));
+        return fail(
+            QStringLiteral("duplicates needs list, compare, merge, approve-merge, reject-merge, merges or dismiss"
+                           " (got '%1')")
+                .arg(sub));
     if (a.positionals.size() > 1)
         return fail(QStringLiteral("'duplicates list' takes no argument '%1'").arg(a.positionals[1]));
     auto ws = openWorkspace(a, Workspace::Mode::ReadOnly);

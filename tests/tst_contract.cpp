@@ -309,6 +309,9 @@ private slots:
         QTest::newRow("bad on_loss") << QStringLiteral(
             R"({"op":"replace","path":"/contracts/0/on_loss","value":"ignore"})")
                                      << QStringLiteral("contracts[0].on_loss: must be \"block\" or \"warn\"");
+        QTest::newRow("bad on_merge")
+            << QStringLiteral(R"({"op":"add","path":"/contracts/0/on_merge","value":{"redirect":"replacedBy"}})")
+            << QStringLiteral("contracts[0].on_merge: must be \"retire\" or {\"redirect_field\": \"<target field>\"}");
         QTest::newRow("code not in list")
             << QStringLiteral(R"({"op":"add","path":"/contracts/0/fields/7/map/arctic","value":"ARC"})")
             << QStringLiteral("contracts[0].fields[7].map.arctic: 'arctic' is not a code of storage_conditions");

@@ -7,6 +7,7 @@
 #include "contract/contract.h"
 #include "demo/simulatedsystem.h"
 #include "dispatcherharness.h"
+#include "steward/duplicatemerge.h"
 #include "steward/exceptionactions.h"
 #include "steward/rolegrants.h"
 #include "sync/dispatcher.h"
@@ -86,6 +87,59 @@ private Q_SLOTS:
                 .toStdString());
         QVERIFY(detail.contains("latency_ms") && detail.contains("end_to_end_ms") && detail.contains("attempt"));
         QCOMPARE(h.dispatcher->stats().acked, 8);
+        verifyCounters(h.tw.db());
+    }
+
+    // A merge (docs/DUPLICATES.md "Merging") reaches each target as its contract says: WMS-P100's contract redirects
+    // (an upsert of the merged item naming the survivor in "replacedBy"), MES-P100's retires it (the default).
+    void mergeRetiresOrRedirectsPerContract()
+    {
+        Harness h;
+        QVERIFY2(h.tw.ok(), qPrintable(h.tw.error()));
+        QCOMPARE(h.tw.makeTeam("ada", { { "sam", Role::Steward }, { "abe", Role::Approver } }), QString());
+        for (const char* id : { "WMS-P100", "MES-P100" })
+            QVERIFY(h.addTarget(id));
+        auto builtin = ContractSet::builtin(*h.tw.config().model, *h.tw.config().landscape);
+        QVERIFY2(builtin, builtin ? "" : qPrintable(builtin.error()));
+        json doc = builtin->document();
+        int redirects = 0;
+        for (json& c : doc["contracts"])
+            if (c["domain"] == "item" && c["target"] == "WMS-P100") {
+                c["on_merge"] = { { "redirect_field", "replacedBy" } };
+                ++redirects;
+            }
+        QCOMPARE(redirects, 1);
+        auto contracts = ContractSet::fromJson(doc, QStringLiteral("test"), *h.tw.config().model,
+            *h.tw.config().landscape, ContractSet::Fit::AllowDormant);
+        QVERIFY2(contracts, contracts ? "" : qPrintable(contracts.error()));
+        h.contracts = std::move(contracts).value();
+        QVERIFY(h.start());
+        QVERIFY(h.ingest({ item("FA-1", "Hex nut M10 DIN 934 zinc"), item("FA-2", "Hex nut M10 DIN934 zinc") }));
+        QVERIFY(h.runUntilIdle());
+
+        DuplicateMerge sam(h.tw.as("sam"), h.tw.pipelineAs("sam"));
+        MergeRequest req;
+        req.domain = "item";
+        req.keyA = "FA-1";
+        req.keyB = "FA-2";
+        req.survivorKey = "FA-1";
+        req.reason = "one nut";
+        MDSYNC_REQUIRE_OK(p, sam.merge("sam", req));
+        DuplicateMerge abe(h.tw.as("abe"), h.tw.pipelineAs("abe"));
+        MDSYNC_REQUIRE_OK(a, abe.approve("abe", p->id, "checked"));
+        QVERIFY(h.runUntilIdle());
+
+        const auto wms = h.sims["WMS-P100"]->record(QStringLiteral("item"), QStringLiteral("FA-2"));
+        QVERIFY(wms);
+        QVERIFY(!wms->retired);
+        QCOMPARE(wms->payload.value("replacedBy", std::string()), std::string("FA-1"));
+        const auto mes = h.sims["MES-P100"]->record(QStringLiteral("item"), QStringLiteral("FA-2"));
+        QVERIFY(mes);
+        QVERIFY(mes->retired);
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FA-2"), QStringLiteral("WMS-P100"), 2),
+            QStringLiteral("acked"));
+        QCOMPARE(h.status(QStringLiteral("item"), QStringLiteral("FA-2"), QStringLiteral("MES-P100"), 2),
+            QStringLiteral("acked"));
         verifyCounters(h.tw.db());
     }
 

@@ -34,10 +34,11 @@ std::string at(const std::string& source, const char* domain, const std::string&
 
 // Closes a workspace taken back to an older schema and opens it again read-write, which migrates it; an error when it
 // does not open or does not reach this program's schema version.
-// Schema 12 undone (retention, docs/RETENTION.md): the archive table, revision.archived_in and the trigger that lets
-// archiving clear a revision's state, back to version 1's trigger that refuses every update.
+// Schemas 13 and 12 undone (merges, docs/DUPLICATES.md; retention, docs/RETENTION.md): object_merge, the archive
+// table, revision.archived_in and the trigger that lets archiving clear a revision's state, back to version 1's
+// trigger that refuses every update.
 #define MDSYNC_DOWNGRADE_12                                                                                            \
-    "DROP TRIGGER revision_immutable", "ALTER TABLE revision DROP COLUMN archived_in",                                 \
+    "DROP TABLE object_merge", "DROP TRIGGER revision_immutable", "ALTER TABLE revision DROP COLUMN archived_in",      \
         "CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"                                                  \
         " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END",                                                  \
         "DROP TABLE archive"

@@ -534,8 +534,8 @@ private slots:
             QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(pgschema::migrate(c4, all, db4).ok());
-            QCOMPARE(pgschema::schemaVersion(c4), 10);
-            QCOMPARE(static_cast<int>(all.size()), 10);
+            QCOMPARE(pgschema::schemaVersion(c4), 11);
+            QCOMPARE(static_cast<int>(all.size()), 11);
             QVERIFY(v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_viewer', 'onboard_job', 'SELECT'),"
                                           " has_table_privilege('mdsync_steward', 'onboard_job', 'INSERT'),"
                                           " has_table_privilege('mdsync_viewer', 'onboard_job', 'INSERT'),"

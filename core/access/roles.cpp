@@ -54,7 +54,7 @@ std::string_view actionName(Action action)
     case Action::Correct:
         return "correct data";
     case Action::Approve:
-        return "approve corrections";
+        return "approve corrections and merges";
     case Action::Replay:
         return "replay deliveries";
     case Action::Discard:

@@ -290,6 +290,32 @@ Result<nlohmann::json> authorityAt(
                         : (status == QLatin1String("rejected") ? std::string("rejected") : status.toStdString()) },
                 { "decided_at", formatRfc3339(q.value(4).toLongLong()) }, { "groups", groups } });
     }
+    // Merges applied by then (docs/DUPLICATES.md "Merging"): this key merged into another (its events since update
+    // the survivor), or other keys merged into this object.
+    result["merges"] = nlohmann::json::array();
+    if (objectId) {
+        q.prepare(
+            QStringLiteral("SELECT id, merged_key, survivor_key, merged_id, proposed_by, coalesce(decided_by, ''),"
+                           " applied_at, reason FROM object_merge WHERE status = 'applied' AND applied_at <= ?"
+                           " AND (merged_id = ? OR survivor_id = ?) ORDER BY applied_at, id"));
+        q.addBindValue(QVariant::fromValue<qlonglong>(atMs));
+        q.addBindValue(QVariant::fromValue<qlonglong>(objectId));
+        q.addBindValue(QVariant::fromValue<qlonglong>(objectId));
+        if (!q.exec())
+            return withSubject(sqlError(q, QStringLiteral("merges")));
+        while (q.next()) {
+            nlohmann::json m
+                = { { "merge_id", q.value(0).toLongLong() }, { "merged_key", q.value(1).toString().toStdString() },
+                      { "survivor_key", q.value(2).toString().toStdString() },
+                      { "role", q.value(3).toLongLong() == objectId ? "merged" : "survivor" },
+                      { "proposed_by", q.value(4).toString().toStdString() },
+                      { "applied_at", formatRfc3339(q.value(6).toLongLong()) },
+                      { "reason", q.value(7).toString().toStdString() } };
+            if (!q.value(5).toString().isEmpty())
+                m["approved_by"] = q.value(5).toString().toStdString();
+            result["merges"].push_back(std::move(m));
+        }
+    }
     return result;
 }
 

@@ -499,7 +499,7 @@ Result<ContractSet> ContractSet::fromJson(
             l.error(path, "must be an object");
             continue;
         }
-        l.checkKeys(c, path, { "domain", "target", "version", "on_loss", "tolerance", "fields" });
+        l.checkKeys(c, path, { "domain", "target", "version", "on_loss", "tolerance", "on_merge", "fields" });
         Contract k;
         k.domain = l.str(c, "domain", path, true);
         k.target = l.str(c, "target", path, true);
@@ -517,6 +517,13 @@ Result<ContractSet> ContractSet::fromJson(
             k.blockOnLoss = false;
         else if (!onLoss.empty() && onLoss != "block")
             l.error(path + ".on_loss", R"(must be "block" or "warn")");
+        if (auto m = c.find("on_merge"); m != c.end()) {
+            if (m->is_object() && m->size() == 1 && m->contains("redirect_field") && (*m)["redirect_field"].is_string()
+                && !(*m)["redirect_field"].get_ref<const std::string&>().empty())
+                k.mergeRedirectField = (*m)["redirect_field"].get<std::string>();
+            else if (!(m->is_string() && m->get_ref<const std::string&>() == "retire"))
+                l.error(path + ".on_merge", R"(must be "retire" or {"redirect_field": "<target field>"})");
+        }
         if (auto t = c.find("tolerance"); t != c.end()) {
             if (!t->is_number() || t->get<double>() < 0)
                 l.error(path + ".tolerance", "must be a number >= 0");

@@ -80,6 +80,10 @@ public:
     std::string version;
     bool blockOnLoss = true; // on_loss: "block" (default) or "warn"
     double tolerance = 1e-9; // relative: rounding/conversion changing a number by more than this is lossy
+    // on_merge (docs/DUPLICATES.md "Merging"): what the target gets when an object is merged into another. "retire"
+    // (default): the retire (delete) like any deleted object. {"redirect_field": "<field>"}: an upsert of the merged
+    // object's payload whose <field> names the survivor's key, for targets that keep a record and point it onwards.
+    std::string mergeRedirectField;
     std::vector<FieldMapping> fields;
 
     // Maps an object's canonical state. Error: every blocking issue, one per line, each naming its field.

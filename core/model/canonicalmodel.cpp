@@ -1199,26 +1199,50 @@ bool DomainDef::hasGroup(std::string_view group) const
     return std::find(groups.begin(), groups.end(), group) != groups.end();
 }
 
-void collectReferences(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out)
+namespace {
+
+// Calls `f` with every non-empty key string `state` references through `path` ("attr" or "table.column").
+template<typename Json, typename F> void forEachReference(Json& state, const std::string& path, F&& f)
 {
+    const auto isKey = [](const auto& v) { return v.is_string() && !v.template get_ref<const std::string&>().empty(); };
     const auto dot = path.find('.');
     if (dot == std::string::npos) {
         auto it = state.find(path);
-        if (it != state.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-            out.push_back(it->get<std::string>());
+        if (it != state.end() && isKey(*it))
+            f(*it);
         return;
     }
     auto it = state.find(path.substr(0, dot));
     if (it == state.end() || !it->is_array())
         return;
     const std::string column = path.substr(dot + 1);
-    for (const auto& row : *it) {
+    for (auto& row : *it) {
         if (!row.is_object())
             continue;
         auto c = row.find(column);
-        if (c != row.end() && c->is_string() && !c->get_ref<const std::string&>().empty())
-            out.push_back(c->get<std::string>());
+        if (c != row.end() && isKey(*c))
+            f(*c);
     }
+}
+
+} // namespace
+
+void collectReferences(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out)
+{
+    forEachReference(state, path, [&out](const nlohmann::json& v) { out.push_back(v.get<std::string>()); });
+}
+
+int replaceReferences(nlohmann::json& state, const std::string& path,
+    const std::function<const std::string*(const std::string&)>& replacement)
+{
+    int n = 0;
+    forEachReference(state, path, [&](nlohmann::json& v) {
+        if (const std::string* to = replacement(v.get_ref<const std::string&>())) {
+            v = *to;
+            ++n;
+        }
+    });
+    return n;
 }
 
 std::vector<std::pair<std::string, std::string>> DomainDef::references() const

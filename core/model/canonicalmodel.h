@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -134,6 +135,10 @@ struct DomainDef
 
 // Collects the keys `state` references through one path of DomainDef::references() ("attr" or "table.column").
 void collectReferences(const nlohmann::json& state, const std::string& path, std::vector<std::string>& out);
+// Replaces the keys `state` references through one path by `replacement`'s answer (nullptr: kept). Returns how many
+// it replaced (merges: docs/DUPLICATES.md "Merging").
+int replaceReferences(nlohmann::json& state, const std::string& path,
+    const std::function<const std::string*(const std::string&)>& replacement);
 
 struct ValidationIssue
 {

@@ -163,16 +163,6 @@ std::string correlationOf(std::int64_t id)
     return "correction-" + std::to_string(id);
 }
 
-// The change event of a steward revision: from the owning system, with the corrected attributes.
-std::string stewardEvent(const std::string& source, const std::string& domain, const std::string& key,
-    const nlohmann::json& changes, const std::string& eventId, TimeMs at)
-{
-    return nlohmann::json {
-        { "event_id", eventId }, { "source", source }, { "domain", domain }, { "key", key }, { "op", "upsert" },
-        { "occurred_at", formatRfc3339(at) }, { "correlation_id", eventId }, { "attributes", changes }
-    }.dump();
-}
-
 // Runs `body` in a transaction; rolls back on error.
 Result<void> inTransaction(Workspace& ws, const std::function<Result<void>()>& body)
 {
@@ -186,8 +176,18 @@ Result<void> inTransaction(Workspace& ws, const std::function<Result<void>()>& b
 
 } // namespace
 
-// Why the verdict on a steward revision is not a change that can be applied ("" when it is).
-static std::string refusal(const std::vector<LineVerdict>& verdicts)
+std::string stewardEvent(const std::string& source, const std::string& domain, const std::string& key,
+    const nlohmann::json& changes, const std::string& eventId, TimeMs at)
+{
+    nlohmann::json e = { { "event_id", eventId }, { "source", source }, { "domain", domain }, { "key", key },
+        { "op", changes.is_null() ? "delete" : "upsert" }, { "occurred_at", formatRfc3339(at) },
+        { "correlation_id", eventId } };
+    if (!changes.is_null())
+        e["attributes"] = changes;
+    return e.dump();
+}
+
+std::string refusal(const std::vector<LineVerdict>& verdicts)
 {
     if (verdicts.empty())
         return "the validation gave no verdict";

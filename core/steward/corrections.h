@@ -83,6 +83,15 @@ private:
     const ContractSet& m_contracts;
 };
 
+struct LineVerdict;
+
+// The change event of a steward revision (a correction, a merge's redirect or retire): from the owning system the
+// steward acts for, with the changed attributes; a null `changes` makes it a delete.
+std::string stewardEvent(const std::string& source, const std::string& domain, const std::string& key,
+    const nlohmann::json& changes, const std::string& eventId, std::int64_t at);
+// Why the verdict on a steward revision is not a change that can be applied ("" when it is).
+std::string refusal(const std::vector<LineVerdict>& verdicts);
+
 class UnitRegistry;
 
 // The payload a delivery carries now: its steward override, else its revision mapped through its contract version

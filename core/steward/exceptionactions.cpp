@@ -413,6 +413,40 @@ Result<void> ExceptionActions::replay(const std::string& actor, std::int64_t id,
         });
 }
 
+Result<std::vector<std::int64_t>> resolvePairSuspects(Workspace& ws, std::int64_t a, std::int64_t b)
+{
+    const ObjectPair pair = orderedPair(a, b);
+    // The open suspects of the pair, either way round (a re-created object may have raised it again).
+    QSqlQuery q(ws.db());
+    q.prepare(QStringLiteral("SELECT id FROM exception WHERE category = 'duplicate_suspect' AND object_id IN (?, ?)"
+                             " AND status IN %1 ORDER BY id")
+                  .arg(qs(sqlOpenExceptionStatuses())));
+    q.addBindValue(QVariant::fromValue<qlonglong>(pair.first));
+    q.addBindValue(QVariant::fromValue<qlonglong>(pair.second));
+    QString error;
+    if (!exec(q, error, QStringLiteral("the suspects of a pair")))
+        return makeError(error);
+    std::vector<std::int64_t> candidates;
+    while (q.next())
+        candidates.push_back(q.value(0).toLongLong());
+    q.finish();
+    std::vector<std::int64_t> closed;
+    for (std::int64_t id : candidates) {
+        auto s = read::duplicateSuspect(ws.db(), id);
+        if (!s)
+            return makeError(s.error());
+        if (orderedPair(s->objectId, s->suspectId) != pair)
+            continue;
+        auto row = load(ws.db(), id, ws.isPostgres());
+        if (!row)
+            return makeError(row.error());
+        if (!setStatus(ws.db(), row.value(), ExceptionStatus::Resolved, error))
+            return makeError(error);
+        closed.push_back(id);
+    }
+    return closed;
+}
+
 namespace {
 
 // The pair a "not a duplicate" decision is about, and the exception it was asked from (if any).
@@ -470,32 +504,10 @@ Result<void> dismissPair(Workspace& ws, const std::string& actor, const std::str
         !r)
         return r;
 
-    // The open suspects of the pair, either way round (a re-created object may have raised it again).
-    q.prepare(QStringLiteral("SELECT id FROM exception WHERE category = 'duplicate_suspect' AND object_id IN (?, ?)"
-                             " AND status IN %1 ORDER BY id")
-                  .arg(qs(sqlOpenExceptionStatuses())));
-    q.addBindValue(QVariant::fromValue<qlonglong>(pair.first));
-    q.addBindValue(QVariant::fromValue<qlonglong>(pair.second));
-    if (!exec(q, error, QStringLiteral("the suspects of a pair")))
-        return makeError(error);
-    std::vector<std::int64_t> candidates;
-    while (q.next())
-        candidates.push_back(q.value(0).toLongLong());
-    q.finish();
-    nlohmann::json closed = nlohmann::json::array();
-    for (std::int64_t id : candidates) {
-        auto s = read::duplicateSuspect(ws.db(), id);
-        if (!s)
-            return makeError(s.error());
-        if (orderedPair(s->objectId, s->suspectId) != pair)
-            continue;
-        auto row = load(ws.db(), id, ws.isPostgres());
-        if (!row)
-            return makeError(row.error());
-        if (!setStatus(ws.db(), row.value(), ExceptionStatus::Resolved, error))
-            return makeError(error);
-        closed.push_back(id);
-    }
+    auto resolved = resolvePairSuspects(ws, pair.first, pair.second);
+    if (!resolved)
+        return makeError(resolved.error());
+    const nlohmann::json closed = resolved.value();
 
     const nlohmann::json after = { { "decision", "not_duplicate" }, { "domain", p.domain },
         { "objects", { { { "id", pair.first }, { "key", lowKey } }, { { "id", pair.second }, { "key", highKey } } } },

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mdsync {
 
@@ -52,5 +53,9 @@ public:
 private:
     Workspace& m_ws;
 };
+
+// Resolves the open duplicate_suspect exceptions between two objects (either way round), in the caller's transaction
+// (a "not a duplicate" decision, a merge); returns their ids.
+Result<std::vector<std::int64_t>> resolvePairSuspects(Workspace& ws, std::int64_t a, std::int64_t b);
 
 } // namespace mdsync

@@ -13,6 +13,7 @@ Steward::Steward(Workspace& ws, const ActiveConfig& config, IngestPipeline& pipe
     , m_config(config)
     , m_pipeline(pipeline)
     , m_actions(ws)
+    , m_merge(ws, pipeline)
 {
     configChanged();
 }
@@ -70,6 +71,23 @@ Result<void> Steward::dismissDuplicatePair(const std::string& actor, const std::
     const std::string& keyB, const std::string& reason)
 {
     return m_actions.dismissDuplicatePair(actor, domain, keyA, keyB, reason);
+}
+
+Result<store::ObjectMerge> Steward::mergeDuplicate(const std::string& actor, const MergeRequest& request)
+{
+    return m_merge.merge(actor, request);
+}
+
+Result<store::ObjectMerge> Steward::approveMerge(
+    const std::string& actor, std::int64_t mergeId, const std::string& reason)
+{
+    return m_merge.approve(actor, mergeId, reason);
+}
+
+Result<store::ObjectMerge> Steward::rejectMerge(
+    const std::string& actor, std::int64_t mergeId, const std::string& reason)
+{
+    return m_merge.reject(actor, mergeId, reason);
 }
 
 Result<void> Steward::discard(

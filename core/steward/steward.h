@@ -10,6 +10,7 @@
 
 #include "contract/contract.h"
 #include "steward/corrections.h"
+#include "steward/duplicatemerge.h"
 #include "steward/exceptionactions.h"
 #include "steward/fixrules.h"
 #include "steward/replayjob.h"
@@ -51,6 +52,11 @@ public:
     Result<void> dismissDuplicate(const std::string& actor, std::int64_t exceptionId, const std::string& reason);
     Result<void> dismissDuplicatePair(const std::string& actor, const std::string& domain, const std::string& keyA,
         const std::string& keyB, const std::string& reason);
+    // Merge a duplicate pair into its survivor (DuplicateMerge): applied at once, or awaiting four-eyes approval in a
+    // domain with critical groups; an approver applies or rejects it.
+    Result<store::ObjectMerge> mergeDuplicate(const std::string& actor, const MergeRequest& request);
+    Result<store::ObjectMerge> approveMerge(const std::string& actor, std::int64_t mergeId, const std::string& reason);
+    Result<store::ObjectMerge> rejectMerge(const std::string& actor, std::int64_t mergeId, const std::string& reason);
 
     // Replay jobs (bulk, by filter) and their dry run.
     Result<ReplayJobResult> replayJob(const std::string& actor, const ReplayFilter& filter, const std::string& reason,
@@ -96,6 +102,7 @@ private:
     std::unique_ptr<ContractSet> m_contracts;
     QString m_contractsError; // why there are no contracts (the configuration in force cannot build them)
     ExceptionActions m_actions;
+    DuplicateMerge m_merge;
     std::unique_ptr<Corrections> m_corrections;
     std::unique_ptr<ReplayJobs> m_replay;
     std::unique_ptr<FixRules> m_rules;

@@ -1,6 +1,7 @@
 #include "store/duplicatedecisions.h"
 
 #include "store/exceptionstatus.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/qtext.h"
 
@@ -68,6 +69,174 @@ Result<void> insertDuplicateDecision(const QSqlDatabase& db, const QString& doma
     if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("record duplicate decision")));
     return {};
+}
+
+namespace {
+
+const QString kMergeColumns
+    = QStringLiteral("SELECT id, domain, merged_id, merged_key, survivor_id, survivor_key, status, reason,"
+                     " proposed_by, proposed_at, coalesce(decided_by, ''), coalesce(decided_at, 0),"
+                     " coalesce(decision_reason, ''), coalesce(exception_id, 0), coalesce(applied_at, 0),"
+                     " coalesce(detail, '') FROM object_merge");
+
+ObjectMerge mergeOf(const QSqlQuery& q)
+{
+    ObjectMerge m;
+    m.id = q.value(0).toLongLong();
+    m.domain = q.value(1).toString();
+    m.mergedId = q.value(2).toLongLong();
+    m.mergedKey = q.value(3).toString();
+    m.survivorId = q.value(4).toLongLong();
+    m.survivorKey = q.value(5).toString();
+    m.status = q.value(6).toString();
+    m.reason = q.value(7).toString();
+    m.proposedBy = q.value(8).toString();
+    m.proposedAt = q.value(9).toLongLong();
+    m.decidedBy = q.value(10).toString();
+    m.decidedAt = q.value(11).toLongLong();
+    m.decisionReason = q.value(12).toString();
+    m.exceptionId = q.value(13).toLongLong();
+    m.appliedAt = q.value(14).toLongLong();
+    m.detail = q.value(15).toString();
+    return m;
+}
+
+QVariant nullIfZero(qint64 v)
+{
+    return v ? QVariant(v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QVariant nullIfEmpty(const QString& s)
+{
+    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+Result<std::vector<ObjectMerge>> merges(QSqlQuery& q, const QString& what)
+{
+    if (!q.exec())
+        return makeError(sqlError(q, what));
+    std::vector<ObjectMerge> out;
+    while (q.next())
+        out.push_back(mergeOf(q));
+    return out;
+}
+
+} // namespace
+
+Result<qint64> insertObjectMerge(const QSqlDatabase& db, const ObjectMerge& m)
+{
+    QSqlQuery q(db);
+    q.prepare(
+        QStringLiteral("INSERT INTO object_merge(domain, merged_id, merged_key, survivor_id, survivor_key, status,"
+                       " reason, proposed_by, proposed_at, decided_by, decided_at, decision_reason, exception_id,"
+                       " applied_at, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+    q.addBindValue(m.domain);
+    q.addBindValue(m.mergedId);
+    q.addBindValue(m.mergedKey);
+    q.addBindValue(m.survivorId);
+    q.addBindValue(m.survivorKey);
+    q.addBindValue(m.status);
+    q.addBindValue(m.reason);
+    q.addBindValue(m.proposedBy);
+    q.addBindValue(m.proposedAt);
+    q.addBindValue(nullIfEmpty(m.decidedBy));
+    q.addBindValue(nullIfZero(m.decidedAt));
+    q.addBindValue(nullIfEmpty(m.decisionReason));
+    q.addBindValue(nullIfZero(m.exceptionId));
+    q.addBindValue(nullIfZero(m.appliedAt));
+    q.addBindValue(nullIfEmpty(m.detail));
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("record merge of %1 '%2'").arg(m.domain, m.mergedKey)));
+    std::int64_t id = 0;
+    if (!readReturnedId(q, id))
+        return makeError(sqlError(q, QStringLiteral("record merge: no id returned")));
+    return qint64(id);
+}
+
+Result<void> updateObjectMerge(const QSqlDatabase& db, const ObjectMerge& m)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE object_merge SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?,"
+                             " applied_at = ?, detail = ? WHERE id = ?"));
+    q.addBindValue(m.status);
+    q.addBindValue(nullIfEmpty(m.decidedBy));
+    q.addBindValue(nullIfZero(m.decidedAt));
+    q.addBindValue(nullIfEmpty(m.decisionReason));
+    q.addBindValue(nullIfZero(m.appliedAt));
+    q.addBindValue(nullIfEmpty(m.detail));
+    q.addBindValue(m.id);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("merge #%1").arg(m.id)));
+    return {};
+}
+
+Result<ObjectMerge> objectMerge(const QSqlDatabase& db, qint64 id)
+{
+    QSqlQuery q(db);
+    q.prepare(kMergeColumns + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(id);
+    auto all = merges(q, QStringLiteral("merge #%1").arg(id));
+    if (!all)
+        return makeError(all.error());
+    if (all->empty())
+        return makeError(QStringLiteral("there is no merge #%1 (see mdsyncctl duplicates merges)").arg(id));
+    return all->front();
+}
+
+Result<std::vector<ObjectMerge>> objectMerges(const QSqlDatabase& db, const QString& status, const QString& domain)
+{
+    QSqlQuery q(db);
+    q.prepare(kMergeColumns
+        + QStringLiteral(" WHERE (? = '' OR status = ?) AND (? = '' OR domain = ?) ORDER BY id DESC LIMIT 1000"));
+    // Never NULL: a null QString binds as NULL, and NULL = '' is not true.
+    const QString s = status.isNull() ? QStringLiteral("") : status, d = domain.isNull() ? QStringLiteral("") : domain;
+    q.addBindValue(s);
+    q.addBindValue(s);
+    q.addBindValue(d);
+    q.addBindValue(d);
+    return merges(q, QStringLiteral("merges"));
+}
+
+Result<std::vector<ObjectMerge>> objectMergesOf(const QSqlDatabase& db, qint64 objectId)
+{
+    QSqlQuery q(db);
+    q.prepare(kMergeColumns
+        + QStringLiteral(" WHERE (merged_id = ? OR survivor_id = ?) AND status <> 'rejected' ORDER BY id"));
+    q.addBindValue(objectId);
+    q.addBindValue(objectId);
+    return merges(q, QStringLiteral("merges of object %1").arg(objectId));
+}
+
+Result<DuplicateDecisionStamp> objectMergeStamp(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT count(*), coalesce(max(id), 0) FROM object_merge WHERE status = 'applied'"))
+        || !q.next())
+        return makeError(sqlError(q, QStringLiteral("merges")));
+    return DuplicateDecisionStamp { q.value(0).toLongLong(), q.value(1).toLongLong() };
+}
+
+Result<MergeAliases> mergeAliases(const QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT domain, merged_key, survivor_key FROM object_merge WHERE status = 'applied'")))
+        return makeError(sqlError(q, QStringLiteral("merge aliases")));
+    MergeAliases aliases;
+    while (q.next())
+        aliases[{ q.value(0).toString().toStdString(), q.value(1).toString().toStdString() }]
+            = q.value(2).toString().toStdString();
+    // Follow chains to their end (a merge never makes a cycle: the survivor of an applied merge is a live object and
+    // a merged one is retired; the bound only guards against a hand-edited table).
+    for (auto& [from, to] : aliases) {
+        for (size_t hops = 0; hops < aliases.size(); ++hops) {
+            auto next = aliases.find(std::pair { from.first, to });
+            if (next == aliases.end() || next->second == from.second)
+                break;
+            to = next->second;
+        }
+    }
+    return aliases;
 }
 
 } // namespace store
@@ -201,6 +370,12 @@ Result<DuplicateComparison> compareDuplicates(
     if (!d)
         return makeError(d.error());
     c.decision = d.value();
+    auto m = store::objectMergesOf(db, c.a.objectId);
+    if (!m)
+        return makeError(m.error());
+    for (store::ObjectMerge& x : m.value())
+        if (x.mergedId == c.b.objectId || x.survivorId == c.b.objectId)
+            c.merges.push_back(std::move(x));
     return c;
 }
 

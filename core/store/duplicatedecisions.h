@@ -14,8 +14,10 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -51,6 +53,38 @@ Result<std::optional<DuplicateDecision>> duplicateDecision(const QSqlDatabase& d
 Result<void> insertDuplicateDecision(const QSqlDatabase& db, const QString& domain, ObjectPair pair,
     const QString& decision, const QString& actor, qint64 at, const QString& reason);
 
+// A merge of two objects of a domain (table object_merge, docs/DUPLICATES.md "Merging"): `merged` becomes an alias
+// of `survivor`.
+struct ObjectMerge
+{
+    qint64 id = 0;
+    QString domain;
+    qint64 mergedId = 0, survivorId = 0;
+    QString mergedKey, survivorKey;
+    QString status; // awaiting_approval | applied | rejected
+    QString reason, proposedBy;
+    qint64 proposedAt = 0;
+    QString decidedBy, decisionReason; // four-eyes: who approved or rejected, and why
+    qint64 decidedAt = 0, appliedAt = 0, exceptionId = 0;
+    QString detail; // JSON: what applying it did (redirected references, the retire revision)
+};
+// Records a merge (inside the caller's transaction); returns its id.
+Result<qint64> insertObjectMerge(const QSqlDatabase& db, const ObjectMerge& m);
+// A decision or the outcome of applying: status, decided_*, applied_at, detail.
+Result<void> updateObjectMerge(const QSqlDatabase& db, const ObjectMerge& m);
+Result<ObjectMerge> objectMerge(const QSqlDatabase& db, qint64 id);
+// Merges, newest first: of one status (all when empty), of one domain (all when empty).
+Result<std::vector<ObjectMerge>> objectMerges(
+    const QSqlDatabase& db, const QString& status = {}, const QString& domain = {});
+// The merges that involve an object (as merged or survivor) and are not rejected, oldest first.
+Result<std::vector<ObjectMerge>> objectMergesOf(const QSqlDatabase& db, qint64 objectId);
+// What changes when a merge is applied (by any process): the pipeline reloads its aliases when it differs.
+Result<DuplicateDecisionStamp> objectMergeStamp(const QSqlDatabase& db);
+// The aliases in force: (domain, merged key) -> the key of the object that now stands for it, chains followed
+// (A merged into B, later B into C: A -> C).
+using MergeAliases = std::map<std::pair<std::string, std::string>, std::string, std::less<>>;
+Result<MergeAliases> mergeAliases(const QSqlDatabase& db);
+
 } // namespace store
 
 namespace read {
@@ -84,6 +118,7 @@ struct DuplicateComparison
     DuplicateSide a, b;
     QStringList attributes; // attribute names of both current states, sorted
     std::optional<store::DuplicateDecision> decision;
+    std::vector<store::ObjectMerge> merges; // merges between the two (awaiting approval, applied or rejected)
 };
 // Two objects of a domain side by side; an error naming the key that does not exist.
 Result<DuplicateComparison> compareDuplicates(

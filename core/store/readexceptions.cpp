@@ -493,10 +493,28 @@ Result<ExceptionDetail> exceptionDetail(QSqlDatabase& db, qint64 id)
             ? &details["suspect"]
             : nullptr;
         if (suspect && suspect->contains("object_id") && (*suspect)["object_id"].is_number_integer()) {
-            auto s = objectSide(db, qint64((*suspect)["object_id"].get<std::int64_t>()));
+            const qint64 suspectId = (*suspect)["object_id"].get<std::int64_t>();
+            auto s = objectSide(db, suspectId);
             if (!s)
                 return makeError(s.error());
             d.suspect = s.value();
+            if (objectId && suspectId) {
+                q.prepare(
+                    QStringLiteral("SELECT id, proposed_at, merged_key, survivor_key, proposed_by, reason"
+                                   " FROM object_merge WHERE status = 'awaiting_approval'"
+                                   " AND ((merged_id = ? AND survivor_id = ?) OR (merged_id = ? AND survivor_id = ?))"
+                                   " ORDER BY id DESC LIMIT 1"));
+                q.addBindValue(objectId);
+                q.addBindValue(suspectId);
+                q.addBindValue(suspectId);
+                q.addBindValue(objectId);
+                if (!q.exec())
+                    return makeError(exError(q, QStringLiteral("a merge awaiting approval")));
+                if (q.next())
+                    d.pendingMerge = ExceptionDetail::PendingMerge { q.value(0).toLongLong(), q.value(1).toLongLong(),
+                        q.value(2).toString(), q.value(3).toString(), q.value(4).toString(), q.value(5).toString() };
+                q.finish();
+            }
         }
     }
 

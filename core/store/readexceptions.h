@@ -167,6 +167,13 @@ struct ExceptionDetail
     };
     ObjectSide object; // the exception's object
     ObjectSide suspect; // duplicate_suspect: the existing object it looks like (details.suspect.object_id)
+    // duplicate_suspect: a merge of the pair that awaits four-eyes approval (docs/DUPLICATES.md "Merging").
+    struct PendingMerge
+    {
+        qint64 id = 0, proposedAt = 0;
+        QString mergedKey, survivorKey, proposedBy, reason;
+    };
+    std::optional<PendingMerge> pendingMerge;
 
     struct LineageEntry
     {

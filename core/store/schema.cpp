@@ -416,6 +416,23 @@ const std::vector<QStringList>& migrations()
                            " AND NEW.model_version = OLD.model_version AND NEW.content_hash = OLD.content_hash)"
                            " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END"),
         },
+        // ---- version 13 -----------------------------------------------------------------------------
+        {
+            // Merges of duplicates (docs/DUPLICATES.md "Merging"): `merged` (its key becomes an alias) into `survivor`.
+            // Awaiting approval in a domain with critical groups (four-eyes), then applied or rejected. While applied,
+            // events for the merged key update the survivor and references to it are redirected: one applied merge per
+            // merged key.
+            QStringLiteral("CREATE TABLE object_merge ("
+                           " id INTEGER PRIMARY KEY, domain TEXT NOT NULL, merged_id INTEGER NOT NULL,"
+                           " merged_key TEXT NOT NULL, survivor_id INTEGER NOT NULL, survivor_key TEXT NOT NULL,"
+                           " status TEXT NOT NULL CHECK (status IN ('awaiting_approval','applied','rejected')),"
+                           " reason TEXT NOT NULL, proposed_by TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
+                           " decided_by TEXT, decided_at INTEGER, decision_reason TEXT, exception_id INTEGER,"
+                           " applied_at INTEGER, detail TEXT, CHECK (merged_id <> survivor_id))"),
+            QStringLiteral("CREATE UNIQUE INDEX object_merge_alias ON object_merge(domain, merged_key)"
+                           " WHERE status = 'applied'"),
+            QStringLiteral("CREATE INDEX object_merge_objects ON object_merge(merged_id, survivor_id)"),
+        },
     };
     return all;
 }

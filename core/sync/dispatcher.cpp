@@ -189,7 +189,8 @@ struct Dispatcher::Outcome
 struct Dispatcher::Statements
 {
     Outbox* outbox = nullptr; // delivery, object_target, delivery counters and lineage
-    SqlStatement due, older, refLookup, exception, exceptionCategory, closeException, exceptionCounter, anyDue;
+    SqlStatement due, older, refLookup, mergedInto, exception, exceptionCategory, closeException, exceptionCounter,
+        anyDue;
     metrics::CounterWriter metricWriter;
     CircuitStore circuits;
 
@@ -287,6 +288,7 @@ struct Dispatcher::Statements
                 "SELECT id, status, revision_no, exception_id, revision_id FROM delivery"
                 " WHERE object_id = ?1 AND target_id = ?2 AND revision_no < ?3 AND status IN "
                     + olderOpen },
+            { &mergedInto, "SELECT survivor_key FROM object_merge WHERE merged_id = ?1 AND status = 'applied'" },
             { &refLookup,
                 "SELECT o.id, ot.acked_revision_no, ot.status,"
                 " EXISTS (SELECT 1 FROM revision r WHERE r.object_id = o.id AND r.source_system = ?3)"
@@ -1110,6 +1112,26 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
             continue;
         }
         p.payload = std::move(mapped->payload);
+        // A merged object's retire, at a target whose contract redirects merges: an upsert naming the survivor.
+        if (p.op == "delete" && p.payloadOverride.empty()) {
+            const Contract* c = m_contracts->find(p.domain, p.target, p.contractVersion);
+            if (c && !c->mergeRedirectField.empty()) {
+                SqlStatement& mi = m_st->mergedInto;
+                mi.bind(0, std::int64_t(p.objectId));
+                const bool merged = mi.next();
+                const std::string survivor = merged ? std::string(mi.text(0)) : std::string();
+                const bool failed = mi.failed();
+                const QString error = mi.error();
+                mi.reset();
+                if (failed)
+                    return makeError(QStringLiteral("dispatcher: the merge of %1 '%2': %3")
+                                         .arg(QString::fromStdString(p.domain), QString::fromStdString(p.key), error));
+                if (merged) {
+                    p.op = "upsert";
+                    p.payload[c->mergeRedirectField] = survivor;
+                }
+            }
+        }
         for (const MappingIssue& w : mapped->warnings)
             p.warnings.push_back(w.field + ": " + w.message);
         p.rawState = nlohmann::json();

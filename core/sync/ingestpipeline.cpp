@@ -298,6 +298,8 @@ private:
         const SystemDef* source = nullptr; // checkSource: the sending system
         nlohmann::json attrs; // validateAttributes: normalised; checkOwnership removes those not merged
         std::vector<ValidationIssue> textWarnings; // validateAttributes: stored, but flagged for review
+        std::string aliasOf; // checkSource: the merged key the event was sent for (env.key: the survivor's)
+        nlohmann::json redirected = nlohmann::json::array(); // redirectAliases: references to merged keys redirected
         std::int64_t revisionNo = 0; // loadCurrent: the object's current revision (0: none)
         std::string oldHash; // loadCurrent: the current content hash
         std::string oldMatchText; // loadCurrent: its text in match_text (the one the duplicate index has)
@@ -378,6 +380,7 @@ private:
     bool checkSource(Ctx& c);
     bool checkClockSkew(Ctx& c);
     bool validateAttributes(Ctx& c);
+    void redirectAliases(Ctx& c);
     void loadCurrent(Ctx& c);
     bool checkOwnership(Ctx& c);
     bool checkOrder(Ctx& c);
@@ -420,7 +423,7 @@ private:
     Result<void> indexReferences();
     class WorkspaceTexts;
     DuplicateIndex& dupIndex(const DomainDef& d);
-    Result<void> loadDismissedPairs();
+    Result<void> loadStewardDecisions();
     std::string dupText(const DomainDef& d, const nlohmann::json& state) const;
 
     IngestPipeline& m_p;
@@ -574,11 +577,12 @@ Result<void> IngestPipeline::Run::ensureTransaction()
     }
     m_batchEvents = 0;
     m_batchTimer.start();
-    return loadDismissedPairs();
+    return loadStewardDecisions();
 }
 
-// The pairs a steward dismissed (IngestPipeline::m_dismissed), re-read when the table changed since the last batch.
-Result<void> IngestPipeline::Run::loadDismissedPairs()
+// The pairs a steward dismissed (IngestPipeline::m_dismissed) and the keys merged into others (m_aliases), each re-read
+// when its table changed since the last batch.
+Result<void> IngestPipeline::Run::loadStewardDecisions()
 {
     QString deferred;
     SqlErrorKind kind = SqlErrorKind::None;
@@ -588,13 +592,24 @@ Result<void> IngestPipeline::Run::loadDismissedPairs()
     if (!stamp)
         return makeError(stamp.error());
     const std::pair<std::int64_t, std::int64_t> now { stamp->count, stamp->maxId };
-    if (now == m_p.m_dismissedStamp)
-        return {};
-    auto pairs = store::dismissedDuplicatePairs(m_p.m_ws.db());
-    if (!pairs)
-        return makeError(pairs.error());
-    m_p.m_dismissed = std::move(pairs.value());
-    m_p.m_dismissedStamp = now;
+    if (now != m_p.m_dismissedStamp) {
+        auto pairs = store::dismissedDuplicatePairs(m_p.m_ws.db());
+        if (!pairs)
+            return makeError(pairs.error());
+        m_p.m_dismissed = std::move(pairs.value());
+        m_p.m_dismissedStamp = now;
+    }
+    auto aliasStamp = store::objectMergeStamp(m_p.m_ws.db());
+    if (!aliasStamp)
+        return makeError(aliasStamp.error());
+    const std::pair<std::int64_t, std::int64_t> aliasNow { aliasStamp->count, aliasStamp->maxId };
+    if (aliasNow != m_p.m_aliasStamp) {
+        auto aliases = store::mergeAliases(m_p.m_ws.db());
+        if (!aliases)
+            return makeError(aliases.error());
+        m_p.m_aliases = std::move(aliases.value());
+        m_p.m_aliasStamp = aliasNow;
+    }
     return {};
 }
 
@@ -994,6 +1009,15 @@ bool IngestPipeline::Run::checkSource(Ctx& c)
         reject(c, "validation", "error", c.at + problem);
         return false;
     }
+    // A key merged into another object: an upsert updates the object that stands for it (docs/DUPLICATES.md
+    // "Merging"). A delete stays with the merged object, which the merge retired: a source that retires its old
+    // number must not delete the survivor.
+    if (!m_p.m_aliases.empty() && !c.isDelete()) {
+        if (auto it = m_p.m_aliases.find(std::pair { env.domain, env.key }); it != m_p.m_aliases.end()) {
+            c.aliasOf = env.key;
+            c.env.key = it->second;
+        }
+    }
     return true;
 }
 
@@ -1019,8 +1043,10 @@ bool IngestPipeline::Run::validateAttributes(Ctx& c)
     std::vector<ValidationIssue> issues;
     for (auto it = c.attrs.begin(); it != c.attrs.end(); ++it)
         m_model.normalise(*c.domain, it.key(), it.value(), issues, &c.textWarnings);
-    if (issues.empty())
+    if (issues.empty()) {
+        redirectAliases(c);
         return true;
+    }
     std::vector<std::string> messages;
     nlohmann::json details = nlohmann::json::array();
     for (const auto& i : issues) {
@@ -1029,6 +1055,23 @@ bool IngestPipeline::Run::validateAttributes(Ctx& c)
     }
     reject(c, "validation", "error", c.at + subject(c) + ": " + join(messages), { { "issues", details } });
     return false;
+}
+
+// References to keys merged into another object point to the object that stands for them (docs/DUPLICATES.md
+// "Merging"): a source that still sends the old item number in a BOM line updates the BOM with the survivor's.
+void IngestPipeline::Run::redirectAliases(Ctx& c)
+{
+    if (m_p.m_aliases.empty())
+        return;
+    for (const auto& [path, refDomain] : c.domain->references()) {
+        replaceReferences(c.attrs, path, [&](const std::string& key) -> const std::string* {
+            auto it = m_p.m_aliases.find(std::pair { refDomain, key });
+            if (it == m_p.m_aliases.end())
+                return nullptr;
+            c.redirected.push_back({ { "path", path }, { "from", key }, { "to", it->second } });
+            return &it->second;
+        });
+    }
 }
 
 // The object's current state, revision number, content hash and source times (none for a new object).
@@ -1436,6 +1479,10 @@ void IngestPipeline::Run::writeLineage(Ctx& c)
         { "line", c.lineNo } };
     if (!c.filtered.empty())
         merged["not_subscribed"] = c.filtered;
+    if (!c.aliasOf.empty())
+        merged["sent_for_merged_key"] = c.aliasOf;
+    if (!c.redirected.empty())
+        merged["redirected_references"] = c.redirected;
     insertLineage(c, c.objectId, c.revisionId, c.isDelete() ? "deleted" : (c.creating ? "created" : "merged"),
         env.source, merged);
     if (c.enrichments.empty())

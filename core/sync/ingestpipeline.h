@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/configstore.h"
+#include "store/duplicatedecisions.h"
 #include "sync/duplicateindex.h"
 #include "util/result.h"
 #include "util/timeutil.h"
@@ -148,6 +149,10 @@ private:
     // made by another process, e.g. the GUI while `mdsyncctl run` ingests).
     std::set<std::pair<std::int64_t, std::int64_t>> m_dismissed;
     std::pair<std::int64_t, std::int64_t> m_dismissedStamp { -1, -1 }; // count, max id
+    // Keys merged into another object (table object_merge, docs/DUPLICATES.md "Merging"): an event for a merged key
+    // updates the object that stands for it, and references to a merged key are redirected. Reloaded like m_dismissed.
+    store::MergeAliases m_aliases;
+    std::pair<std::int64_t, std::int64_t> m_aliasStamp { -1, -1 }; // count, max id of the applied merges
     std::string m_instanceId; // the workspace's instance id, part of every idempotency key
     // Ids of new objects, revisions and deliveries. SQLite (one writer): counters from max(id) + 1 at the start of
     // each run. PostgreSQL (several writers: the service's webhook and inbox, stewards' CLIs and GUIs): drawn in
