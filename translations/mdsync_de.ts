@@ -1142,10 +1142,6 @@ Notiz (optional, im Prüfprotokoll festgehalten):</translation>
         <translation>Dublettenverdacht</translation>
     </message>
     <message>
-        <source>Why are they different objects? (required, goes into the audit log)</source>
-        <translation>Warum sind es verschiedene Objekte? (Pflicht, geht ins Audit-Log)</translation>
-    </message>
-    <message>
         <source>Not a duplicate</source>
         <translation>Keine Dublette</translation>
     </message>
@@ -1160,10 +1156,6 @@ Notiz (optional, im Prüfprotokoll festgehalten):</translation>
     <message>
         <source>This suspect is closed.</source>
         <translation>Dieser Verdacht ist abgeschlossen.</translation>
-    </message>
-    <message>
-        <source>%1 was created looking like %2 (compared side by side under Problem). If they are different objects, say why: the pair is remembered and never raised as a duplicate suspect again.</source>
-        <translation>%1 wurde angelegt und ähnelt %2 (unter „Problem“ nebeneinander verglichen). Sind es verschiedene Objekte, begründen Sie es: Das Paar wird gemerkt und nie wieder als Dublettenverdacht gemeldet.</translation>
     </message>
     <message>
         <source>Deciding a duplicate suspect needs the steward or admin role.</source>
@@ -1191,6 +1183,50 @@ Notiz (optional, im Prüfprotokoll festgehalten):</translation>
     <message>
         <source>Not replayable: the revision&apos;s payload was archived in %1 on %2 (manifest SHA-256 %3…); correct the object at its source</source>
         <translation>Nicht erneut sendbar: Die Nutzdaten der Revision wurden am %2 in %1 archiviert (Manifest SHA-256 %3…); das Objekt in seinem Quellsystem korrigieren</translation>
+    </message>
+    <message>
+        <source>Why are they different objects, or one object? (required, goes into the audit log)</source>
+        <translation>Warum sind es verschiedene Objekte oder ein Objekt? (Pflicht, geht ins Audit-Log)</translation>
+    </message>
+    <message>
+        <source>Merge the pair into this object: it keeps its key, the other one is retired at the targets (or redirected, as each target&apos;s contract says) and its key becomes an alias; objects that reference it are redirected by new revisions. In a domain with critical attribute groups an approver must approve the merge (four-eyes).</source>
+        <translation>Das Paar in dieses Objekt zusammenführen: Es behält seinen Schlüssel, das andere wird in den Zielsystemen stillgelegt (oder umgeleitet, wie es der Vertrag des Zielsystems sagt) und sein Schlüssel wird zum Alias; Objekte, die darauf verweisen, werden durch neue Revisionen umgeleitet. In einer Domäne mit kritischen Attributgruppen muss ein Genehmiger die Zusammenführung genehmigen (Vier-Augen-Prinzip).</translation>
+    </message>
+    <message>
+        <source>Approve merge</source>
+        <translation>Zusammenführung genehmigen</translation>
+    </message>
+    <message>
+        <source>Reject merge</source>
+        <translation>Zusammenführung ablehnen</translation>
+    </message>
+    <message>
+        <source>%1 was created looking like %2 (compared side by side under Problem). If they are different objects, say why: the pair is remembered and never raised as a duplicate suspect again. If they are one object, merge them into the one that stays.</source>
+        <translation>%1 wurde angelegt und ähnelt %2 (unter „Problem“ nebeneinander verglichen). Sind es verschiedene Objekte, begründen Sie es: Das Paar wird gemerkt und nie wieder als Dublettenverdacht gemeldet. Ist es ein Objekt, führen Sie beide in das zusammen, das bleibt.</translation>
+    </message>
+    <message>
+        <source>Merge #%1 (%2 into %3) by %4 awaits approval by another user with the approver role: %5</source>
+        <translation>Zusammenführung #%1 (%2 in %3) von %4 wartet auf die Genehmigung durch einen anderen Benutzer mit der Rolle Genehmiger: %5</translation>
+    </message>
+    <message>
+        <source>Merge into %1</source>
+        <translation>In %1 zusammenführen</translation>
+    </message>
+    <message>
+        <source>✔ Merge #%1 of %2 into %3 proposed: it awaits approval by another user with the approver role (four-eyes).</source>
+        <translation>✔ Zusammenführung #%1 von %2 in %3 vorgeschlagen: Sie wartet auf die Genehmigung durch einen anderen Benutzer mit der Rolle Genehmiger (Vier-Augen-Prinzip).</translation>
+    </message>
+    <message>
+        <source>✔ %1 merged into %2 (merge #%3): %1 is retired and now stands for %2; references were redirected.</source>
+        <translation>✔ %1 in %2 zusammengeführt (Zusammenführung #%3): %1 ist stillgelegt und steht jetzt für %2; Verweise wurden umgeleitet.</translation>
+    </message>
+    <message>
+        <source>✔ Merge #%1 approved and applied.</source>
+        <translation>✔ Zusammenführung #%1 genehmigt und angewendet.</translation>
+    </message>
+    <message>
+        <source>✔ Merge #%1 rejected.</source>
+        <translation>✔ Zusammenführung #%1 abgelehnt.</translation>
     </message>
 </context>
 <context>
@@ -2242,10 +2278,6 @@ nicht mehr im Arbeitsbereich</translation>
         <translation>&lt;b&gt;Ausfall des Zielsystems&lt;/b&gt; (Kategorie &lt;tt&gt;target_outage&lt;/tt&gt;): ein Vorfall je ausgefallenem Zielsystem; seine Zustellungen warten und werden gesendet, sobald das Zielsystem wieder auf eine Prüfanfrage antwortet. Vom Vorfall aus kann ein Steward &lt;b&gt;Jetzt prüfen&lt;/b&gt; (sofort eine Prüfanfrage statt nach Plan; der Circuit Breaker schließt sich, wenn das Zielsystem antwortet) sowie &lt;b&gt;Zielsystem anhalten&lt;/b&gt; / &lt;b&gt;Zielsystem fortsetzen&lt;/b&gt;. Jede Aktion braucht eine Begründung und wird im Prüfprotokoll festgehalten.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</source>
-        <translation>&lt;b&gt;Dublettenverdacht&lt;/b&gt; (Kategorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): ein angelegtes Objekt, das einem vorhandenen ähnelt; der Reiter „Problem“ zeigt beide nebeneinander. Sind es verschiedene Objekte, geben Sie den Grund an und klicken Sie &lt;b&gt;Keine Dublette&lt;/b&gt;: Die Entscheidung wird für das Paar gemerkt, der Verdacht gelöst, die Herkunft beider Objekte und das Audit-Log halten es fest, und das Paar wird nie wieder gemeldet (eine Aktion für Stewards oder Admins; auch &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</translation>
-    </message>
-    <message>
         <source>Mapping editor</source>
         <translation>Mapping-Editor</translation>
     </message>
@@ -2320,6 +2352,10 @@ nicht mehr im Arbeitsbereich</translation>
     <message>
         <source>Dashboard, matrix, lineage, exceptions, policies, audit, alerts</source>
         <translation>Übersicht, Matrix, Herkunft, Ausnahmen, Richtlinien, Prüfprotokoll, Alarme</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;). If they are one object, give the reason and click &lt;b&gt;Merge into&lt;/b&gt; the one that stays: the other is retired at the targets (or redirected, as each target&apos;s contract says), its key becomes an alias, and objects that reference it get new revisions that reference the survivor. In a domain with critical attribute groups an approver other than you approves the merge here (&lt;b&gt;Approve merge&lt;/b&gt; / &lt;b&gt;Reject merge&lt;/b&gt;; also &lt;tt&gt;mdsyncctl duplicates merge&lt;/tt&gt; and &lt;tt&gt;approve-merge&lt;/tt&gt;).</source>
+        <translation>&lt;b&gt;Dublettenverdacht&lt;/b&gt; (Kategorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): ein angelegtes Objekt, das einem vorhandenen ähnelt; der Reiter „Problem“ zeigt beide nebeneinander. Sind es verschiedene Objekte, geben Sie den Grund an und klicken Sie &lt;b&gt;Keine Dublette&lt;/b&gt;: Die Entscheidung wird für das Paar gemerkt, der Verdacht gelöst, die Herkunft beider Objekte und das Audit-Log halten es fest, und das Paar wird nie wieder gemeldet (eine Aktion für Stewards oder Admins; auch &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;). Ist es ein Objekt, geben Sie den Grund an und klicken Sie &lt;b&gt;In … zusammenführen&lt;/b&gt; für das Objekt, das bleibt: Das andere wird in den Zielsystemen stillgelegt (oder umgeleitet, wie es der Vertrag des Zielsystems sagt), sein Schlüssel wird zum Alias, und Objekte, die darauf verweisen, erhalten neue Revisionen mit Verweis auf das verbleibende Objekt. In einer Domäne mit kritischen Attributgruppen genehmigt ein anderer Genehmiger die Zusammenführung hier (&lt;b&gt;Zusammenführung genehmigen&lt;/b&gt; / &lt;b&gt;Zusammenführung ablehnen&lt;/b&gt;; auch &lt;tt&gt;mdsyncctl duplicates merge&lt;/tt&gt; und &lt;tt&gt;approve-merge&lt;/tt&gt;).</translation>
     </message>
 </context>
 <context>

@@ -1142,10 +1142,6 @@ Note (facultative, consignée dans le journal d&apos;audit)&#xa0;:</translation>
         <translation>Doublon suspecté</translation>
     </message>
     <message>
-        <source>Why are they different objects? (required, goes into the audit log)</source>
-        <translation>Pourquoi sont-ce des objets différents ? (obligatoire, consigné dans le journal d&apos;audit)</translation>
-    </message>
-    <message>
         <source>Not a duplicate</source>
         <translation>Pas un doublon</translation>
     </message>
@@ -1160,10 +1156,6 @@ Note (facultative, consignée dans le journal d&apos;audit)&#xa0;:</translation>
     <message>
         <source>This suspect is closed.</source>
         <translation>Ce doublon suspecté est clos.</translation>
-    </message>
-    <message>
-        <source>%1 was created looking like %2 (compared side by side under Problem). If they are different objects, say why: the pair is remembered and never raised as a duplicate suspect again.</source>
-        <translation>%1 a été créé et ressemble à %2 (comparés côte à côte sous Problème). S&apos;il s&apos;agit d&apos;objets différents, dites pourquoi : la paire est mémorisée et n&apos;est plus jamais signalée comme doublon suspecté.</translation>
     </message>
     <message>
         <source>Deciding a duplicate suspect needs the steward or admin role.</source>
@@ -1191,6 +1183,50 @@ Note (facultative, consignée dans le journal d&apos;audit)&#xa0;:</translation>
     <message>
         <source>Not replayable: the revision&apos;s payload was archived in %1 on %2 (manifest SHA-256 %3…); correct the object at its source</source>
         <translation>Non rejouable&#xa0;: la charge utile de la révision a été archivée dans %1 le %2 (manifeste SHA-256 %3…)&#xa0;; corrigez l&apos;objet dans son système source</translation>
+    </message>
+    <message>
+        <source>Why are they different objects, or one object? (required, goes into the audit log)</source>
+        <translation>Pourquoi sont-ce des objets différents, ou un seul objet&#xa0;? (obligatoire, consigné dans le journal d&apos;audit)</translation>
+    </message>
+    <message>
+        <source>Merge the pair into this object: it keeps its key, the other one is retired at the targets (or redirected, as each target&apos;s contract says) and its key becomes an alias; objects that reference it are redirected by new revisions. In a domain with critical attribute groups an approver must approve the merge (four-eyes).</source>
+        <translation>Fusionner la paire dans cet objet&#xa0;: il garde sa clé, l&apos;autre est retiré dans les systèmes cibles (ou redirigé, selon le contrat de chaque cible) et sa clé devient un alias&#xa0;; les objets qui y font référence sont redirigés par de nouvelles révisions. Dans un domaine à groupes d&apos;attributs critiques, un approbateur doit approuver la fusion (principe des quatre yeux).</translation>
+    </message>
+    <message>
+        <source>Approve merge</source>
+        <translation>Approuver la fusion</translation>
+    </message>
+    <message>
+        <source>Reject merge</source>
+        <translation>Rejeter la fusion</translation>
+    </message>
+    <message>
+        <source>%1 was created looking like %2 (compared side by side under Problem). If they are different objects, say why: the pair is remembered and never raised as a duplicate suspect again. If they are one object, merge them into the one that stays.</source>
+        <translation>%1 a été créé et ressemble à %2 (comparés côte à côte sous Problème). S&apos;il s&apos;agit d&apos;objets différents, dites pourquoi&#xa0;: la paire est mémorisée et n&apos;est plus jamais signalée comme doublon suspecté. S&apos;il s&apos;agit d&apos;un seul objet, fusionnez-les dans celui qui reste.</translation>
+    </message>
+    <message>
+        <source>Merge #%1 (%2 into %3) by %4 awaits approval by another user with the approver role: %5</source>
+        <translation>La fusion n°&#xa0;%1 (%2 dans %3) de %4 attend l&apos;approbation d&apos;un autre utilisateur ayant le rôle d&apos;approbateur&#xa0;: %5</translation>
+    </message>
+    <message>
+        <source>Merge into %1</source>
+        <translation>Fusionner dans %1</translation>
+    </message>
+    <message>
+        <source>✔ Merge #%1 of %2 into %3 proposed: it awaits approval by another user with the approver role (four-eyes).</source>
+        <translation>✔ Fusion n°&#xa0;%1 de %2 dans %3 proposée&#xa0;: elle attend l&apos;approbation d&apos;un autre utilisateur ayant le rôle d&apos;approbateur (principe des quatre yeux).</translation>
+    </message>
+    <message>
+        <source>✔ %1 merged into %2 (merge #%3): %1 is retired and now stands for %2; references were redirected.</source>
+        <translation>✔ %1 fusionné dans %2 (fusion n°&#xa0;%3)&#xa0;: %1 est retiré et désigne désormais %2&#xa0;; les références ont été redirigées.</translation>
+    </message>
+    <message>
+        <source>✔ Merge #%1 approved and applied.</source>
+        <translation>✔ Fusion n°&#xa0;%1 approuvée et appliquée.</translation>
+    </message>
+    <message>
+        <source>✔ Merge #%1 rejected.</source>
+        <translation>✔ Fusion n°&#xa0;%1 rejetée.</translation>
     </message>
 </context>
 <context>
@@ -2242,10 +2278,6 @@ n&apos;est plus dans l&apos;espace de travail</translation>
         <translation>&lt;b&gt;Panne du système cible&lt;/b&gt; (catégorie &lt;tt&gt;target_outage&lt;/tt&gt;) : un incident par système cible en panne ; ses livraisons attendent et partent dès que le système répond de nouveau à une sonde. Depuis l&apos;incident, un steward peut &lt;b&gt;Sonder maintenant&lt;/b&gt; (une sonde tout de suite au lieu d&apos;attendre le calendrier ; le disjoncteur se ferme si le système répond) et &lt;b&gt;Suspendre le système cible&lt;/b&gt; / &lt;b&gt;Reprendre le système cible&lt;/b&gt;. Chaque action exige un motif et est consignée dans le journal d&apos;audit.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</source>
-        <translation>&lt;b&gt;Doublon suspecté&lt;/b&gt; (catégorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;) : un objet créé qui ressemble à un objet existant ; l&apos;onglet Problème montre les deux côte à côte. S&apos;il s&apos;agit d&apos;objets différents, donnez la raison et cliquez sur &lt;b&gt;Pas un doublon&lt;/b&gt; : la décision est mémorisée pour la paire, le doublon suspecté est résolu, la traçabilité des deux objets et le journal d&apos;audit l&apos;enregistrent, et la paire n&apos;est plus jamais signalée (action des stewards ou des admins ; aussi &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;).</translation>
-    </message>
-    <message>
         <source>Mapping editor</source>
         <translation>Éditeur de mappage</translation>
     </message>
@@ -2320,6 +2352,10 @@ n&apos;est plus dans l&apos;espace de travail</translation>
     <message>
         <source>Dashboard, matrix, lineage, exceptions, policies, audit, alerts</source>
         <translation>Tableau de bord, matrice, lignage, exceptions, politiques, audit, alertes</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Duplicate suspect&lt;/b&gt; (category &lt;tt&gt;duplicate_suspect&lt;/tt&gt;): a created object that looks like an existing one; the Problem tab shows the two side by side. If they are different objects, give the reason and click &lt;b&gt;Not a duplicate&lt;/b&gt;: the decision is remembered for the pair, the suspect is resolved, both objects&apos; lineage and the audit log record it, and the pair is never raised again (a stewards&apos; or admins&apos; action; also &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;). If they are one object, give the reason and click &lt;b&gt;Merge into&lt;/b&gt; the one that stays: the other is retired at the targets (or redirected, as each target&apos;s contract says), its key becomes an alias, and objects that reference it get new revisions that reference the survivor. In a domain with critical attribute groups an approver other than you approves the merge here (&lt;b&gt;Approve merge&lt;/b&gt; / &lt;b&gt;Reject merge&lt;/b&gt;; also &lt;tt&gt;mdsyncctl duplicates merge&lt;/tt&gt; and &lt;tt&gt;approve-merge&lt;/tt&gt;).</source>
+        <translation>&lt;b&gt;Doublon suspecté&lt;/b&gt; (catégorie &lt;tt&gt;duplicate_suspect&lt;/tt&gt;)&#xa0;: un objet créé qui ressemble à un objet existant&#xa0;; l&apos;onglet Problème montre les deux côte à côte. S&apos;il s&apos;agit d&apos;objets différents, donnez la raison et cliquez sur &lt;b&gt;Pas un doublon&lt;/b&gt;&#xa0;: la décision est mémorisée pour la paire, le doublon suspecté est résolu, la traçabilité des deux objets et le journal d&apos;audit l&apos;enregistrent, et la paire n&apos;est plus jamais signalée (action des stewards ou des admins&#xa0;; aussi &lt;tt&gt;mdsyncctl duplicates dismiss&lt;/tt&gt;). S&apos;il s&apos;agit d&apos;un seul objet, donnez la raison et cliquez sur &lt;b&gt;Fusionner dans&lt;/b&gt; celui qui reste&#xa0;: l&apos;autre est retiré dans les systèmes cibles (ou redirigé, selon le contrat de chaque cible), sa clé devient un alias, et les objets qui y font référence reçoivent de nouvelles révisions qui désignent l&apos;objet conservé. Dans un domaine à groupes d&apos;attributs critiques, un autre approbateur approuve la fusion ici (&lt;b&gt;Approuver la fusion&lt;/b&gt; / &lt;b&gt;Rejeter la fusion&lt;/b&gt;&#xa0;; aussi &lt;tt&gt;mdsyncctl duplicates merge&lt;/tt&gt; et &lt;tt&gt;approve-merge&lt;/tt&gt;).</translation>
     </message>
 </context>
 <context>

@@ -121,7 +121,13 @@ QString HelpPages::html(const QString& id)
                    " an existing one; the Problem tab shows the two side by side. If they are different objects,"
                    " give the reason and click <b>Not a duplicate</b>: the decision is remembered for the pair, the"
                    " suspect is resolved, both objects' lineage and the audit log record it, and the pair is never"
-                   " raised again (a stewards' or admins' action; also <tt>mdsyncctl duplicates dismiss</tt>).") });
+                   " raised again (a stewards' or admins' action; also <tt>mdsyncctl duplicates dismiss</tt>). If"
+                   " they are one object, give the reason and click <b>Merge into</b> the one that stays: the other"
+                   " is retired at the targets (or redirected, as each target's contract says), its key becomes an"
+                   " alias, and objects that reference it get new revisions that reference the survivor. In a"
+                   " domain with critical attribute groups an approver other than you approves the merge here"
+                   " (<b>Approve merge</b> / <b>Reject merge</b>; also <tt>mdsyncctl duplicates merge</tt> and"
+                   " <tt>approve-merge</tt>).") });
     } else if (id == QLatin1String("policies")) {
         body = tr("<p>The rules the core applies, read-only here (change them with <tt>mdsyncctl propose</tt>"
                   " and a second steward's approval).</p>")

@@ -906,6 +906,90 @@ private Q_SLOTS:
         QCOMPARE(qmsPaused(), 0);
     }
 
+    // Compare and merge from the detail pane (issue 18 item 1): the Problem tab shows the pair side by side; a steward
+    // merges the new item into the one it looks like (item is a critical domain: it awaits approval, the pane says so
+    // and offers no approval to its proposer); an approver sees the pending merge and approves it, and the merge is
+    // applied (the merged item retired, the suspect resolved).
+    void compareAndMergeFromTheDetailPane()
+    {
+        TempWorkspace tw;
+        QVERIFY(tw.ok());
+        QVERIFY(grantTeam(tw));
+        QVERIFY(tw.ingest({ mdsync::test::event("PLM", "item", "FA-5000",
+                                { { "description", "Hex bolt M8x40 DIN 933 8.8 zinc" }, { "item_type", "ROH" },
+                                    { "base_uom", "EA" } }),
+                              mdsync::test::event("PLM", "item", "FA-5012",
+                                  { { "description", "Hex bolt M8 x 40 DIN933 8.8 zinc" }, { "item_type", "ROH" },
+                                      { "base_uom", "EA" } }) })
+                    .ok());
+        tw.close();
+        const qint64 suspect
+            = countSql(tw.path(), QStringLiteral("SELECT id FROM exception WHERE object_key = 'FA-5012'"));
+        QVERIFY(suspect > 0);
+        {
+            Rig r;
+            QVERIFY(r.start(tw.locationAs("sam"), "sam"));
+            ExceptionDetailPane* d = r.view->detail();
+            QVERIFY(selectException(r, suspect));
+            QTRY_VERIFY(d->duplicateBox()->isVisible());
+            // Side by side: one column per object, named by its key.
+            QTableWidget* t = d->problemTable();
+            QStringList headers;
+            for (int c = 0; c < t->columnCount(); ++c)
+                headers << (t->horizontalHeaderItem(c) ? t->horizontalHeaderItem(c)->text() : QString());
+            QVERIFY2(headers.join(QLatin1Char('|')).contains(QStringLiteral("FA-5012"))
+                    && headers.join(QLatin1Char('|')).contains(QStringLiteral("FA-5000")),
+                qPrintable(headers.join(QLatin1Char('|'))));
+            QCOMPARE(d->mergeIntoSuspectButton()->text(), QStringLiteral("Merge into FA-5000"));
+            QCOMPARE(d->mergeIntoObjectButton()->text(), QStringLiteral("Merge into FA-5012"));
+            QVERIFY(!d->mergeIntoSuspectButton()->isEnabled()); // a reason first
+            QVERIFY(!d->approveMergeButton()->isVisible());
+            d->duplicateReasonEdit()->setText(QStringLiteral("same bolt, DIN 933 written two ways"));
+            QVERIFY(d->mergeIntoSuspectButton()->isEnabled());
+            QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+            QTest::mouseClick(d->mergeIntoSuspectButton(), Qt::LeftButton);
+            QVERIFY(done.wait(10000));
+            QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+            QVERIFY2(d->duplicateMessage().startsWith(QStringLiteral("✔ Merge #1 of FA-5012 into FA-5000 proposed")),
+                qPrintable(d->duplicateMessage()));
+            // The pending merge: no second merge, no approval for its proposer (a steward, not an approver).
+            d->duplicateReasonEdit()->setText(QStringLiteral("again"));
+            QTRY_VERIFY(!d->mergeIntoSuspectButton()->isEnabled());
+            QVERIFY(!d->mergeIntoObjectButton()->isEnabled());
+            QVERIFY(d->approveMergeButton()->isHidden());
+        }
+        QCOMPARE(
+            countSql(tw.path(), QStringLiteral("SELECT count(*) FROM object WHERE key = 'FA-5012' AND deleted = 1")),
+            0);
+        {
+            Rig r;
+            QVERIFY(r.start(tw.locationAs("abe"), "abe"));
+            ExceptionDetailPane* d = r.view->detail();
+            QVERIFY(selectException(r, suspect));
+            QTRY_VERIFY(d->duplicateBox()->isVisible());
+            QTRY_VERIFY(!d->approveMergeButton()->isHidden());
+            QVERIFY(d->approveMergeButton()->isEnabled());
+            QVERIFY(!d->rejectMergeButton()->isEnabled()); // a rejection needs a reason
+            QSignalSpy done(d, &ExceptionDetailPane::actionFinished);
+            QTest::mouseClick(d->approveMergeButton(), Qt::LeftButton);
+            QVERIFY(done.wait(10000));
+            QVERIFY2(done.at(0).at(0).toBool(), qPrintable(done.at(0).at(1).toString()));
+            QCOMPARE(d->duplicateMessage(), QStringLiteral("✔ Merge #1 approved and applied."));
+            QTRY_VERIFY(d->approveMergeButton()->isHidden()); // the suspect is resolved
+        }
+        QCOMPARE(countSql(tw.path(),
+                     QStringLiteral("SELECT count(*) FROM object_merge WHERE id = 1 AND status = 'applied'"
+                                    " AND proposed_by = 'sam' AND decided_by = 'abe'")),
+            1);
+        QCOMPARE(
+            countSql(tw.path(), QStringLiteral("SELECT count(*) FROM object WHERE key = 'FA-5012' AND deleted = 1")),
+            1);
+        QCOMPARE(
+            countSql(tw.path(),
+                QStringLiteral("SELECT count(*) FROM exception WHERE id = %1 AND status = 'resolved'").arg(suspect)),
+            1);
+    }
+
     // A duplicate suspect's "Not a duplicate" (issue 18 item 1): needs a reason and the role; the core's refusal or its
     // "✔" shows in the pane; the decision is recorded and the suspect resolved. A held suspect has no pair to decide.
     void notADuplicateFromTheDetailPane()

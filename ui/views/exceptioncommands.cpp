@@ -179,4 +179,30 @@ CoreCommand duplicateDismissCommand(std::int64_t exceptionId, std::string reason
     };
 }
 
+CoreCommand duplicateMergeCommand(std::int64_t exceptionId, std::string survivorKey, std::string reason)
+{
+    return [exceptionId, survivorKey = std::move(survivorKey), reason = std::move(reason)](
+               CoreCommandContext& c) -> Result<json> {
+        MergeRequest req;
+        req.exceptionId = exceptionId;
+        req.survivorKey = survivorKey;
+        req.reason = reason;
+        auto m = c.core.steward->mergeDuplicate(c.actor, req);
+        if (!m)
+            return makeError(m.error());
+        return mergeToJson(m.value());
+    };
+}
+
+CoreCommand mergeDecisionCommand(std::int64_t mergeId, bool approve, std::string reason)
+{
+    return [mergeId, approve, reason = std::move(reason)](CoreCommandContext& c) -> Result<json> {
+        auto m = approve ? c.core.steward->approveMerge(c.actor, mergeId, reason)
+                         : c.core.steward->rejectMerge(c.actor, mergeId, reason);
+        if (!m)
+            return makeError(m.error());
+        return mergeToJson(m.value());
+    };
+}
+
 } // namespace mdsync::ui

@@ -48,5 +48,10 @@ CoreCommand targetProbeCommand(std::string target, std::string reason);
 // "Not a duplicate" for the pair of a duplicate_suspect exception (ExceptionActions::dismissDuplicate). Result
 // {"action": "dismiss_duplicate", "id"}.
 CoreCommand duplicateDismissCommand(std::int64_t exceptionId, std::string reason);
+// Merge the pair of a duplicate_suspect exception into `survivorKey` (DuplicateMerge::merge). Result: the merge
+// (mergeToJson: "id", "status" applied | awaiting_approval, ...).
+CoreCommand duplicateMergeCommand(std::int64_t exceptionId, std::string survivorKey, std::string reason);
+// Four-eyes on a merge: approve (applies it) or reject. Result: the merge.
+CoreCommand mergeDecisionCommand(std::int64_t mergeId, bool approve, std::string reason);
 
 } // namespace mdsync::ui

@@ -129,12 +129,33 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     dupl->addWidget(m_duplicateLabel);
     auto* duplicateRow = new QHBoxLayout;
     m_duplicateReason = new QLineEdit(m_duplicate);
-    m_duplicateReason->setPlaceholderText(tr("Why are they different objects? (required, goes into the audit log)"));
+    m_duplicateReason->setPlaceholderText(
+        tr("Why are they different objects, or one object? (required, goes into the audit log)"));
     m_notDuplicate = new QPushButton(tr("Not a duplicate"), m_duplicate);
     m_notDuplicate->setToolTip(tr("Record that the two objects are different: the exception is resolved and the pair "
                                   "is never raised as a duplicate suspect again."));
-    duplicateRow->addWidget(m_duplicateReason, 1);
+    // Merge: one button per survivor, named by its key ("Merge into FA-1").
+    const QString mergeTip = tr("Merge the pair into this object: it keeps its key, the other one is retired at the "
+                                "targets (or redirected, as each target's contract says) and its key becomes an alias; "
+                                "objects that reference it are redirected by new revisions. In a domain with critical "
+                                "attribute groups an approver must approve the merge (four-eyes).");
+    m_mergeIntoSuspect = new QPushButton(m_duplicate);
+    m_mergeIntoSuspect->setObjectName(QStringLiteral("mergeIntoSuspect"));
+    m_mergeIntoSuspect->setToolTip(mergeTip);
+    m_mergeIntoObject = new QPushButton(m_duplicate);
+    m_mergeIntoObject->setObjectName(QStringLiteral("mergeIntoObject"));
+    m_mergeIntoObject->setToolTip(mergeTip);
+    // A merge of the pair awaiting four-eyes approval: an approver (not its proposer) decides here.
+    m_approveMerge = new QPushButton(tr("Approve merge"), m_duplicate);
+    m_rejectMerge = new QPushButton(tr("Reject merge"), m_duplicate);
+    // The reason on its own line (the decisions share it), the decisions below it.
+    dupl->addWidget(m_duplicateReason);
     duplicateRow->addWidget(m_notDuplicate);
+    duplicateRow->addWidget(m_mergeIntoSuspect);
+    duplicateRow->addWidget(m_mergeIntoObject);
+    duplicateRow->addStretch(1);
+    duplicateRow->addWidget(m_approveMerge);
+    duplicateRow->addWidget(m_rejectMerge);
     dupl->addLayout(duplicateRow);
     m_duplicateResult = new QLabel(m_duplicate);
     m_duplicateResult->setWordWrap(true);
@@ -257,6 +278,10 @@ ExceptionDetailPane::ExceptionDetailPane(AppContext ctx, QWidget* parent)
     connect(m_pauseTarget, &QPushButton::clicked, this, &ExceptionDetailPane::toggleTargetPause);
     connect(m_outageReason, &QLineEdit::textChanged, this, &ExceptionDetailPane::updateOutageActions);
     connect(m_notDuplicate, &QPushButton::clicked, this, &ExceptionDetailPane::dismissDuplicate);
+    connect(m_mergeIntoSuspect, &QPushButton::clicked, this, [this] { mergeDuplicate(true); });
+    connect(m_mergeIntoObject, &QPushButton::clicked, this, [this] { mergeDuplicate(false); });
+    connect(m_approveMerge, &QPushButton::clicked, this, [this] { decideMerge(true); });
+    connect(m_rejectMerge, &QPushButton::clicked, this, [this] { decideMerge(false); });
     connect(m_duplicateReason, &QLineEdit::textChanged, this, &ExceptionDetailPane::updateDuplicateActions);
     setEnabled(false);
     validateEditor();
@@ -614,13 +639,32 @@ void ExceptionDetailPane::updateDuplicateActions()
         text = tr("This suspect is closed.");
     else
         text = tr("%1 was created looking like %2 (compared side by side under Problem). If they are different "
-                  "objects, say why: the pair is remembered and never raised as a duplicate suspect again.")
+                  "objects, say why: the pair is remembered and never raised as a duplicate suspect again. If they are "
+                  "one object, merge them into the one that stays.")
                    .arg(m_data.object.key, m_data.suspect.key);
+    const auto& pending = m_data.pendingMerge;
+    if (pair && open && pending)
+        text += QStringLiteral("\n")
+            + tr("Merge #%1 (%2 into %3) by %4 awaits approval by another user with the approver role: %5")
+                  .arg(pending->id)
+                  .arg(pending->mergedKey, pending->survivorKey, pending->proposedBy, pending->reason);
     if (!m_data.mayDecideDuplicate)
         text += QLatin1Char(' ') + tr("Deciding a duplicate suspect needs the steward or admin role.");
     m_duplicateLabel->setText(text);
-    m_notDuplicate->setEnabled(
-        pair && open && m_data.mayDecideDuplicate && !m_busy && !m_duplicateReason->text().trimmed().isEmpty());
+    const bool reason = !m_duplicateReason->text().trimmed().isEmpty();
+    const bool decide = pair && open && m_data.mayDecideDuplicate && !m_busy;
+    m_notDuplicate->setEnabled(decide && reason && !pending);
+    m_mergeIntoSuspect->setText(tr("Merge into %1").arg(m_data.suspect.key));
+    m_mergeIntoObject->setText(tr("Merge into %1").arg(m_data.object.key));
+    m_mergeIntoSuspect->setVisible(pair);
+    m_mergeIntoObject->setVisible(pair);
+    m_mergeIntoSuspect->setEnabled(decide && reason && !pending);
+    m_mergeIntoObject->setEnabled(decide && reason && !pending);
+    const bool decideMerge = pair && open && pending && m_data.mayApprove;
+    m_approveMerge->setVisible(decideMerge);
+    m_rejectMerge->setVisible(decideMerge);
+    m_approveMerge->setEnabled(decideMerge && !m_busy);
+    m_rejectMerge->setEnabled(decideMerge && !m_busy && reason);
 }
 
 QString ExceptionDetailPane::duplicateMessage() const
@@ -649,6 +693,66 @@ void ExceptionDetailPane::dismissDuplicate()
                     m_duplicateReason->clear();
                 m_loaded = false;
                 m_openedStatus.clear(); // the steward's own action
+                reload();
+            }
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
+void ExceptionDetailPane::mergeDuplicate(bool intoSuspect)
+{
+    if (!m_data.id || m_busy)
+        return;
+    const std::string reason = m_duplicateReason->text().trimmed().toStdString();
+    const QString survivor = intoSuspect ? m_data.suspect.key : m_data.object.key;
+    const QString merged = intoSuspect ? m_data.object.key : m_data.suspect.key;
+    setBusy(true);
+    m_duplicateResult->setText(tr("Submitting…"));
+    const qint64 id = m_data.id;
+    m_ctx.core->submit(duplicateMergeCommand(id, survivor.toStdString(), reason),
+        exGuarded(this, [this, id, survivor, merged](bool ok, const QString& error, const nlohmann::json& result) {
+            setBusy(false);
+            if (id == m_data.id) {
+                const bool waits = ok && result.value("status", std::string()) == "awaiting_approval";
+                m_duplicateResult->setText(!ok ? tr("✘ Refused by the core (nothing was changed): %1").arg(error)
+                        : waits ? tr("✔ Merge #%1 of %2 into %3 proposed: it awaits approval by another user with the "
+                                     "approver role (four-eyes).")
+                                      .arg(result.value("id", 0))
+                                      .arg(merged, survivor)
+                                : tr("✔ %1 merged into %2 (merge #%3): %1 is retired and now stands for %2; references "
+                                     "were redirected.")
+                                      .arg(merged, survivor)
+                                      .arg(result.value("id", 0)));
+                if (ok)
+                    m_duplicateReason->clear();
+                m_loaded = false;
+                m_openedStatus.clear(); // the steward's own action
+                reload();
+            }
+            Q_EMIT actionFinished(ok, error);
+        }));
+}
+
+void ExceptionDetailPane::decideMerge(bool approve)
+{
+    if (!m_data.id || m_busy || !m_data.pendingMerge)
+        return;
+    const std::string reason = m_duplicateReason->text().trimmed().toStdString();
+    const qint64 mergeId = m_data.pendingMerge->id;
+    setBusy(true);
+    m_duplicateResult->setText(tr("Submitting…"));
+    const qint64 id = m_data.id;
+    m_ctx.core->submit(mergeDecisionCommand(mergeId, approve, reason),
+        exGuarded(this, [this, id, mergeId, approve](bool ok, const QString& error, const nlohmann::json&) {
+            setBusy(false);
+            if (id == m_data.id) {
+                m_duplicateResult->setText(!ok ? tr("✘ Refused by the core (nothing was changed): %1").arg(error)
+                        : approve              ? tr("✔ Merge #%1 approved and applied.").arg(mergeId)
+                                               : tr("✔ Merge #%1 rejected.").arg(mergeId));
+                if (ok)
+                    m_duplicateReason->clear();
+                m_loaded = false;
+                m_openedStatus.clear();
                 reload();
             }
             Q_EMIT actionFinished(ok, error);

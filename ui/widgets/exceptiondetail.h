@@ -70,8 +70,11 @@ public:
     // A target_outage incident: probe its target now, pause or resume it (the reason from outageReasonEdit()).
     void probeTarget();
     void toggleTargetPause();
-    // A duplicate_suspect: "not a duplicate" for its pair (the reason from duplicateReasonEdit()).
+    // A duplicate_suspect: "not a duplicate" for its pair (the reason from duplicateReasonEdit()), or merge the pair
+    // into the object it looks like (intoSuspect) or into its own object; approve or reject a merge awaiting approval.
     void dismissDuplicate();
+    void mergeDuplicate(bool intoSuspect);
+    void decideMerge(bool approve);
 
     // For tests and the status line.
     QPlainTextEdit* editor() const { return m_editor; }
@@ -92,6 +95,10 @@ public:
     QGroupBox* duplicateBox() const { return m_duplicate; }
     QPushButton* notDuplicateButton() const { return m_notDuplicate; }
     QLineEdit* duplicateReasonEdit() const { return m_duplicateReason; }
+    QPushButton* mergeIntoSuspectButton() const { return m_mergeIntoSuspect; }
+    QPushButton* mergeIntoObjectButton() const { return m_mergeIntoObject; }
+    QPushButton* approveMergeButton() const { return m_approveMerge; }
+    QPushButton* rejectMergeButton() const { return m_rejectMerge; }
     QString duplicateMessage() const;
 
 Q_SIGNALS:
@@ -152,6 +159,10 @@ private:
     QLabel* m_duplicateLabel;
     QLineEdit* m_duplicateReason;
     QPushButton* m_notDuplicate;
+    QPushButton* m_mergeIntoSuspect;
+    QPushButton* m_mergeIntoObject;
+    QPushButton* m_approveMerge;
+    QPushButton* m_rejectMerge;
     QLabel* m_duplicateResult;
 };
 
