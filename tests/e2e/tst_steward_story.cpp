@@ -1,7 +1,9 @@
 // The steward story, end to end through mdsyncctl only (issue 4's "must show"): a WMS delivery fails, steward
 // sam corrects a critical attribute, sam's own approval is refused (four-eyes), approver abe approves, a bulk
 // replay and a run get it acknowledged, `authority --at` before and after gives the right values, owners and
-// suppliers, and the audit export verifies offline and fails after one byte is changed.
+// suppliers; a duplicate suspect is dismissed and the audit export verifies offline; a real duplicate is merged
+// (four-eyes: sam proposes, abe approves; its BOM is redirected, its old number updates the survivor), and the second
+// export verifies and fails after one byte is changed (issue 18).
 // The transcript of every command is printed (and written to $MDSYNC_STORY_OUT when set) for docs/STEWARD-STORY.md.
 
 #include "demo/simulatedsystem.h"
@@ -53,6 +55,34 @@ public:
     }
     void note(const QString& text) { transcript += QStringLiteral("# %1\n").arg(text); }
 };
+
+// The auditor exports FG-9001's trail into `dir` (shown as `shown`), verify-export passes offline, and the audit.csv
+// holds every text of `expected`.
+void exportAndVerify(Story& s, const QString& dir, std::initializer_list<const char*> expected,
+    const QString& shown = QStringLiteral("export"))
+{
+    QCOMPARE(s.quiet(QStringLiteral("aud"),
+                  { QStringLiteral("export-audit"), QStringLiteral("--out"), dir, QStringLiteral("--domain"),
+                      QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-9001") })
+                 .exitCode,
+        0);
+    s.transcript += testBackendIsPostgres()
+        ? QStringLiteral("$ PGUSER=aud mdsyncctl export-audit --out %1 --domain item --key FG-9001"
+                         " --workspace story.mdsync\n(exit 0)\n\n")
+              .arg(shown)
+        : QStringLiteral("$ mdsyncctl export-audit --out %1 --domain item --key FG-9001"
+                         " --workspace story.mdsync --user aud\n(exit 0)\n\n")
+              .arg(shown);
+    const CtlResult verified = runCtl({ QStringLiteral("verify-export"), dir });
+    QCOMPARE(verified.exitCode, 0);
+    QFile audit(QDir(dir).filePath(QStringLiteral("audit.csv")));
+    QVERIFY(audit.open(QIODevice::ReadOnly));
+    const QByteArray trail = audit.readAll();
+    for (const char* text : expected)
+        QVERIFY2(trail.contains(text), text);
+    s.transcript += QStringLiteral("$ mdsyncctl verify-export %1\n").arg(shown) + QString::fromUtf8(verified.out)
+        + QStringLiteral("\n");
+}
 
 // One attribute row of `authority --json`.
 json attributeRow(const json& authority, const std::string& name)
@@ -311,28 +341,101 @@ private Q_SLOTS:
 
         s.note(QStringLiteral("the auditor exports the trail and anyone can verify it offline"));
         const QString exportDir = dir.filePath(QStringLiteral("export"));
-        QCOMPARE(s.quiet(QStringLiteral("aud"),
-                      { QStringLiteral("export-audit"), QStringLiteral("--out"), exportDir, QStringLiteral("--domain"),
-                          QStringLiteral("item"), QStringLiteral("--key"), QStringLiteral("FG-9001") })
-                     .exitCode,
-            0);
-        s.transcript += testBackendIsPostgres()
-            ? QStringLiteral("$ PGUSER=aud mdsyncctl export-audit --out export --domain item --key FG-9001"
-                             " --workspace story.mdsync\n(exit 0)\n\n")
-            : QStringLiteral("$ mdsyncctl export-audit --out export --domain item --key FG-9001"
-                             " --workspace story.mdsync --user aud\n(exit 0)\n\n");
-        QCOMPARE(runCtl({ QStringLiteral("verify-export"), exportDir }).exitCode, 0);
+        exportAndVerify(s, exportDir, { "duplicate.dismiss", "the ATEX variant" });
+        if (QTest::currentTestFailed())
+            return;
+
+        s.note(QStringLiteral("PLM creates FG-9003 for the same pump by mistake and uses it in the pump set's BOM:"
+                              " a real duplicate of FG-9001"));
+        const QString copy = dir.filePath(QStringLiteral("plm-3.jsonl"));
         {
-            QFile audit(QDir(exportDir).filePath(QStringLiteral("audit.csv")));
-            QVERIFY(audit.open(QIODevice::ReadOnly));
-            const QByteArray trail = audit.readAll();
-            QVERIFY2(trail.contains("duplicate.dismiss") && trail.contains("the ATEX variant"), trail.constData());
+            QFile f(copy);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(
+                mdsync::test::event("PLM", "item", "FG-9003", releasedItem("Centrifugal pump 40 l/min.", { "P100" }),
+                    "plm-7801", "upsert", "2026-11-28T10:00:00Z", "ecn-4731")
+                + "\n"
+                + mdsync::test::event("PLM", "item", "FG-9100", releasedItem("Pump set with motor 4 kW", { "P100" }),
+                    "plm-7802", "upsert", "2026-11-28T10:01:00Z", "ecn-4731")
+                + "\n"
+                + mdsync::test::event("PLM", "bom", "BOM-9100",
+                    { { "parent_item", "FG-9100" }, { "plant", "P100" }, { "usage", "production" },
+                        { "base_quantity", 1 }, { "base_uom", "EA" }, { "description", "Pump set" },
+                        { "components",
+                            json::array({ { { "position", 10 }, { "component", "FG-9003" }, { "quantity", 1 },
+                                { "uom", "EA" }, { "item_category", "L" } } }) } },
+                    "plm-7803", "upsert", "2026-11-28T10:02:00Z", "ecn-4731")
+                + "\n"));
         }
-        s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n")
-            + QString::fromUtf8(runCtl({ QStringLiteral("verify-export"), exportDir }).out) + QStringLiteral("\n");
+        {
+            const CtlResult in = s.ctl(QStringLiteral("ada"), { QStringLiteral("ingest"), copy });
+            QVERIFY2(in.exitCode == 2 && in.json().value("duplicate_suspects", 0) == 1, qPrintable(show(in)));
+        }
+        auto copies = s.quiet(
+            QStringLiteral("sam"), { QStringLiteral("duplicates"), QStringLiteral("list"), QStringLiteral("--json") });
+        QVERIFY2(copies.json().is_array() && copies.json().size() == 1, copies.out.constData());
+        QCOMPARE(copies.json()[0].value("key", ""), std::string("FG-9003"));
+        QCOMPARE(copies.json()[0].value("suspect_key", ""), std::string("FG-9001"));
+        const QString copyId = QString::number(copies.json()[0]["exception_id"].get<qint64>());
+        s.note(QStringLiteral("sam compares them and merges FG-9003 into FG-9001: the item lifecycle is critical,"
+                              " so the merge waits for an approver other than sam"));
+        QCOMPARE(
+            s.ctl(QStringLiteral("sam"),
+                 { QStringLiteral("duplicates"), QStringLiteral("compare"), QStringLiteral("--exception"), copyId })
+                .exitCode,
+            0);
+        auto proposed = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("duplicates"), QStringLiteral("merge"), QStringLiteral("--exception"), copyId,
+                QStringLiteral("--into"), QStringLiteral("FG-9001"), QStringLiteral("--reason"),
+                QStringLiteral("same pump, created twice under ECN-4731") });
+        QVERIFY2(proposed.exitCode == 0 && proposed.out.contains("awaiting approval"), qPrintable(show(proposed)));
+        auto ownMerge = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("duplicates"), QStringLiteral("approve-merge"), QStringLiteral("--merge"),
+                QStringLiteral("1") });
+        QVERIFY2(ownMerge.exitCode == 1 && ownMerge.err.contains("four-eyes"), qPrintable(show(ownMerge)));
+        s.note(QStringLiteral("abe approves: the BOM gets a revision that uses FG-9001, FG-9003 is retired and"
+                              " becomes an alias of FG-9001"));
+        auto mergeApproved = s.ctl(QStringLiteral("abe"),
+            { QStringLiteral("duplicates"), QStringLiteral("approve-merge"), QStringLiteral("--merge"),
+                QStringLiteral("1"), QStringLiteral("--reason"),
+                QStringLiteral("drawings 4711-A and 4711-B are one") });
+        QVERIFY2(mergeApproved.exitCode == 0 && mergeApproved.out.contains("bom 'BOM-9100' (revision 2)"),
+            qPrintable(show(mergeApproved)));
+        s.note(QStringLiteral("PLM still sends the old number: the change updates FG-9001"));
+        const QString late = dir.filePath(QStringLiteral("plm-4.jsonl"));
+        {
+            json change = releasedItem("Centrifugal pump 40 l/min", { "P100" });
+            change["net_weight"] = { { "value", 12.8 }, { "unit", "kg" } };
+            QFile f(late);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(mdsync::test::event("PLM", "item", "FG-9003", change, "plm-7810",
+                                                  "upsert", "2026-11-28T11:00:00Z", "ecn-4740")
+                + "\n"));
+        }
+        QCOMPARE(s.ctl(QStringLiteral("ada"), { QStringLiteral("ingest"), late }).exitCode, 0);
+        auto merged = s.ctl(QStringLiteral("sam"),
+            { QStringLiteral("authority"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9003") });
+        QVERIFY2(
+            merged.out.contains("(deleted)") && merged.out.contains("merged into FG-9001"), merged.out.constData());
+        auto survivor = s.quiet(QStringLiteral("sam"),
+            { QStringLiteral("authority"), QStringLiteral("--domain"), QStringLiteral("item"), QStringLiteral("--key"),
+                QStringLiteral("FG-9001"), QStringLiteral("--json") });
+        QCOMPARE(dumped(attributeRow(survivor.json(), "net_weight")["value"]),
+            dumped(json { { "unit", "kg" }, { "value", 12.8 } }));
+        QCOMPARE(survivor.json()["merges"].size(), size_t(1));
+        QCOMPARE(survivor.json()["merges"][0].value("approved_by", ""), std::string("abe"));
+
+        s.note(QStringLiteral("the auditor exports FG-9001's trail again: it holds the merge, and it verifies"));
+        const QString exportDir2 = dir.filePath(QStringLiteral("export-2"));
+        exportAndVerify(
+            s, exportDir2, { "duplicate.merge.approve", "same pump, created twice" }, QStringLiteral("export-2"));
+        if (QTest::currentTestFailed())
+            return;
+
         s.note(QStringLiteral("one byte of the CSV changed: verification fails"));
         {
-            QFile f(QDir(exportDir).filePath(QStringLiteral("audit.csv")));
+            QFile f(QDir(exportDir2).filePath(QStringLiteral("audit.csv")));
             QVERIFY(f.open(QIODevice::ReadWrite));
             QByteArray bytes = f.readAll();
             const qsizetype at = bytes.indexOf("abe");
@@ -341,8 +444,8 @@ private Q_SLOTS:
             f.seek(0);
             f.write(bytes);
         }
-        auto tampered = runCtl({ QStringLiteral("verify-export"), exportDir });
-        s.transcript += QStringLiteral("$ mdsyncctl verify-export export\n") + QString::fromUtf8(tampered.out)
+        auto tampered = runCtl({ QStringLiteral("verify-export"), exportDir2 });
+        s.transcript += QStringLiteral("$ mdsyncctl verify-export export-2\n") + QString::fromUtf8(tampered.out)
             + QStringLiteral("(exit %1)\n").arg(tampered.exitCode);
         QCOMPARE(tampered.exitCode, 2);
 
