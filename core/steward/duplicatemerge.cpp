@@ -346,7 +346,9 @@ Result<void> DuplicateMerge::apply(const std::string& actor, store::ObjectMerge&
 {
     const CanonicalModel& model = *m_pipeline.config().model;
     const Landscape& land = *m_pipeline.config().landscape;
-    const std::string domain = st(m.domain), mergedKey = st(m.mergedKey), survivorKey = st(m.survivorKey);
+    const std::string domain = st(m.domain);
+    const std::string mergedKey = st(m.mergedKey);
+    const std::string survivorKey = st(m.survivorKey);
     const DomainDef* dom = model.domain(domain);
     if (!dom)
         return makeError(QStringLiteral("there is no domain '%1' in the model").arg(m.domain));
@@ -437,7 +439,8 @@ Result<void> DuplicateMerge::apply(const std::string& actor, store::ObjectMerge&
         { "redirected", redirected }, { "resolved_exceptions", suspects.value() } };
     if (!m.decidedBy.isEmpty())
         common["approved_by"] = st(m.decidedBy);
-    nlohmann::json onSurvivor = common, onMerged = common;
+    nlohmann::json onSurvivor = common;
+    nlohmann::json onMerged = common;
     onSurvivor["merged_key"] = mergedKey;
     onSurvivor["merged_object_id"] = merged->id;
     onMerged["survivor_key"] = survivorKey;

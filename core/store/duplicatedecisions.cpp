@@ -189,7 +189,8 @@ Result<std::vector<ObjectMerge>> objectMerges(const QSqlDatabase& db, const QStr
     q.prepare(kMergeColumns
         + QStringLiteral(" WHERE (? = '' OR status = ?) AND (? = '' OR domain = ?) ORDER BY id DESC LIMIT 1000"));
     // Never NULL: a null QString binds as NULL, and NULL = '' is not true.
-    const QString s = status.isNull() ? QStringLiteral("") : status, d = domain.isNull() ? QStringLiteral("") : domain;
+    const QString s = status.isNull() ? QStringLiteral("") : status;
+    const QString d = domain.isNull() ? QStringLiteral("") : domain;
     q.addBindValue(s);
     q.addBindValue(s);
     q.addBindValue(d);

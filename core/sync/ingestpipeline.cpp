@@ -1063,7 +1063,9 @@ void IngestPipeline::Run::redirectAliases(Ctx& c)
 {
     if (m_p.m_aliases.empty())
         return;
-    for (const auto& [path, refDomain] : c.domain->references()) {
+    for (const auto& ref : c.domain->references()) {
+        const std::string& path = ref.first;
+        const std::string& refDomain = ref.second;
         replaceReferences(c.attrs, path, [&](const std::string& key) -> const std::string* {
             auto it = m_p.m_aliases.find(std::pair { refDomain, key });
             if (it == m_p.m_aliases.end())
