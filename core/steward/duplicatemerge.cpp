@@ -272,6 +272,17 @@ Result<store::ObjectMerge> DuplicateMerge::approve(
     m->decidedBy = qs(actor);
     m->decidedAt = nowMs();
     m->decisionReason = qs(reason);
+    auto claimed = store::claimObjectMergeDecision(m_ws.db(), m.value());
+    if (!claimed)
+        return makeError(claimed.error());
+    if (!claimed.value()) {
+        auto now = store::objectMerge(m_ws.db(), mergeId);
+        return makeError(where
+            + QStringLiteral(": it was already decided%1")
+                  .arg(now && !now->decidedBy.isEmpty()
+                          ? QStringLiteral(" by %1 at %2").arg(now->decidedBy, qs(formatRfc3339(now->decidedAt)))
+                          : QStringLiteral(" by someone else")));
+    }
     if (auto r = apply(actor, m.value()); !r)
         return makeError(where + QStringLiteral(": ") + r.error());
     if (auto c = tx.commit(); !c)
@@ -303,6 +314,11 @@ Result<store::ObjectMerge> DuplicateMerge::reject(
     m->decidedBy = qs(actor);
     m->decidedAt = nowMs();
     m->decisionReason = qs(reason);
+    auto claimed = store::claimObjectMergeDecision(m_ws.db(), m.value());
+    if (!claimed)
+        return makeError(claimed.error());
+    if (!claimed.value())
+        return makeError(where + QStringLiteral(": it was already decided by someone else"));
     if (auto r = store::updateObjectMerge(m_ws.db(), m.value()); !r)
         return makeError(r.error());
     const nlohmann::json detail = { { "merge_id", m->id }, { "merged_key", st(m->mergedKey) },

@@ -170,6 +170,20 @@ Result<void> updateObjectMerge(const QSqlDatabase& db, const ObjectMerge& m)
     return {};
 }
 
+Result<bool> claimObjectMergeDecision(const QSqlDatabase& db, const ObjectMerge& m)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE object_merge SET decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?"
+                             " AND status = 'awaiting_approval' AND decided_by IS NULL"));
+    q.addBindValue(m.decidedBy);
+    q.addBindValue(m.decidedAt);
+    q.addBindValue(nullIfEmpty(m.decisionReason));
+    q.addBindValue(m.id);
+    if (!q.exec())
+        return makeError(sqlError(q, QStringLiteral("merge #%1: the decision").arg(m.id)));
+    return q.numRowsAffected() > 0;
+}
+
 Result<ObjectMerge> objectMerge(const QSqlDatabase& db, qint64 id)
 {
     QSqlQuery q(db);

@@ -72,6 +72,9 @@ struct ObjectMerge
 Result<qint64> insertObjectMerge(const QSqlDatabase& db, const ObjectMerge& m);
 // A decision or the outcome of applying: status, decided_*, applied_at, detail.
 Result<void> updateObjectMerge(const QSqlDatabase& db, const ObjectMerge& m);
+// Four-eyes: records who decides merge `m.id` (m.decidedBy, decidedAt, decisionReason) only while nobody has: a second
+// approver at the same time on a shared workspace waits for the first one's row lock, then matches no row (false).
+Result<bool> claimObjectMergeDecision(const QSqlDatabase& db, const ObjectMerge& m);
 Result<ObjectMerge> objectMerge(const QSqlDatabase& db, qint64 id);
 // Merges, newest first: of one status (all when empty), of one domain (all when empty).
 Result<std::vector<ObjectMerge>> objectMerges(
