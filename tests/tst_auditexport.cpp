@@ -3,7 +3,7 @@
 
 #include "audit/auditexport.h"
 #include "audit/auditlog.h"
-#include "audit/fastsha256.h"
+#include "util/fastsha256.h"
 #include "util/hash.h"
 #include "workspacefixture.h"
 

@@ -5,7 +5,7 @@
 #include "access/roles.h"
 
 #include "audit/auditlog.h"
-#include "audit/fastsha256.h"
+#include "util/fastsha256.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/qtext.h"

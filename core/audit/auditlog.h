@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/fastsha256.h"
+#include "util/fastsha256.h"
 
 #include <array>
 #include <cstdint>

@@ -7,11 +7,11 @@
 #include "store/sqlerror.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
+#include "util/fastsha256.h"
 #include "util/hash.h"
 #include "util/qtext.h"
 #include "util/text.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QIODevice>
 #include <QSqlError>
@@ -263,7 +263,6 @@ public:
         , m_model(*p.m_config.model)
         , m_land(*p.m_config.landscape)
         , m_st(*p.m_st)
-        , m_hash(QCryptographicHash::Sha256)
         , m_sourceName(o.sourceName.toStdString())
         , m_outbox(p.m_ws.outbox())
     { }
@@ -279,7 +278,7 @@ public:
     Result<void> line(std::string_view raw, std::int64_t lineNo);
     Result<IngestSummary> finish();
     void abort();
-    void hashInput(QByteArrayView bytes) { m_hash.addData(bytes); }
+    void hashInput(QByteArrayView bytes) { m_hash.addData(bytes.data(), static_cast<std::size_t>(bytes.size())); }
 
 private:
     struct Ctx
@@ -431,7 +430,7 @@ private:
     const CanonicalModel& m_model;
     const Landscape& m_land;
     Statements& m_st;
-    QCryptographicHash m_hash;
+    FastSha256 m_hash; // of every input byte: the run summary's input_sha256
     const std::string m_sourceName;
     IngestSummary m_sum;
     std::optional<Workspace::Transaction> m_tx; // the open batch
@@ -2063,7 +2062,8 @@ Result<IngestSummary> IngestPipeline::Run::finish()
 {
     if (auto r = ensureTransaction(); !r)
         return makeError(r.error());
-    m_sum.inputSha256 = m_hash.result().toHex().toStdString();
+    m_sum.inputSha256.assign(64, '\0');
+    m_hash.resultHex(std::span<char, 64>(m_sum.inputSha256.data(), 64));
     if (m_o.dryRun) {
         abort(); // rolls back everything the run wrote and restores the id counters
         return m_sum;

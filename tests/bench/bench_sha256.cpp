@@ -8,7 +8,7 @@
 // OpenSSL's. The baseline is Qt 6.4's QCryptographicHash (what util/hash.cpp used before), so every figure is also
 // a ratio to it measured in the same run.
 
-#include "audit/fastsha256.h"
+#include "util/fastsha256.h"
 #include "util/hash.h"
 
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "audit/fastsha256.h"
+#include "util/fastsha256.h"
 
 #include <algorithm>
 #include <atomic>
