@@ -5,9 +5,9 @@
 #include "access/roles.h"
 
 #include "audit/auditlog.h"
-#include "util/fastsha256.h"
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
+#include "util/fastsha256.h"
 #include "util/qtext.h"
 
 #include <QDir>
