@@ -46,33 +46,7 @@ Result<void> rowById(QSqlQuery& q, std::int64_t id, const QString& what)
     return {};
 }
 
-struct ObjectRow
-{
-    std::int64_t id = 0, revisionNo = 0, revisionId = 0;
-    nlohmann::json state;
-};
-
-Result<ObjectRow> loadObject(const QSqlDatabase& db, const std::string& domain, const std::string& key)
-{
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT o.id, o.revision_no, o.current_revision_id, r.state, o.deleted FROM object o"
-                             " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
-    q.addBindValue(sqlText(domain));
-    q.addBindValue(sqlText(key));
-    if (auto r = execPrepared(q, QStringLiteral("object %1/%2").arg(sqlText(domain), sqlText(key))); !r)
-        return makeError(r.error());
-    if (!q.next())
-        return makeError(QStringLiteral("there is no %1 '%2' in this workspace").arg(sqlText(domain), sqlText(key)));
-    if (q.value(4).toInt() != 0)
-        return makeError(
-            QStringLiteral("%1 '%2' is deleted; a correction cannot change it").arg(sqlText(domain), sqlText(key)));
-    ObjectRow o;
-    o.id = q.value(0).toLongLong();
-    o.revisionNo = q.value(1).toLongLong();
-    o.revisionId = q.value(2).toLongLong();
-    o.state = parseJson(q.value(3));
-    return o;
-}
+const QString kCorrectionOfDeleted = QStringLiteral("is deleted; a correction cannot change it");
 
 struct ExceptionInfo
 {
@@ -176,6 +150,30 @@ Result<void> inTransaction(Workspace& ws, const std::function<Result<void>()>& b
 
 } // namespace
 
+Result<StewardObject> loadLiveObject(
+    const QSqlDatabase& db, const std::string& domain, const std::string& key, const QString& whenDeleted)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT o.id, o.revision_no, o.current_revision_id, r.state, o.deleted FROM object o"
+                             " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
+    q.addBindValue(sqlText(domain));
+    q.addBindValue(sqlText(key));
+    if (auto r = execPrepared(q, QStringLiteral("object %1/%2").arg(sqlText(domain), sqlText(key))); !r)
+        return makeError(r.error());
+    if (!q.next())
+        return makeError(QStringLiteral("there is no %1 '%2' in this workspace").arg(sqlText(domain), sqlText(key)));
+    if (q.value(4).toInt() != 0)
+        return makeError(QStringLiteral("%1 '%2' %3").arg(sqlText(domain), sqlText(key), whenDeleted));
+    StewardObject o;
+    o.id = q.value(0).toLongLong();
+    o.revisionNo = q.value(1).toLongLong();
+    o.revisionId = q.value(2).toLongLong();
+    o.state = parseJson(q.value(3));
+    if (!o.state.is_object())
+        o.state = nlohmann::json::object(); // the current revision is never archived; guard anyway
+    return o;
+}
+
 std::string stewardEvent(const std::string& source, const std::string& domain, const std::string& key,
     const nlohmann::json& changes, const std::string& eventId, TimeMs at)
 {
@@ -267,7 +265,7 @@ Result<CorrectionResult> Corrections::correctAttributes(const std::string& actor
     const DomainDef* dom = model.domain(domain);
     if (!dom)
         return makeError(where + QStringLiteral(": there is no domain '%1' in the model").arg(sqlText(domain)));
-    auto obj = loadObject(m_ws.db(), domain, key);
+    auto obj = loadLiveObject(m_ws.db(), domain, key, kCorrectionOfDeleted);
     if (!obj)
         return makeError(where + QStringLiteral(": ") + obj.error());
 
@@ -660,7 +658,7 @@ Result<CorrectionResult> Corrections::decide(
                              .arg(approve ? QStringLiteral("approve") : QStringLiteral("reject")));
     // The values it was judged against must still be in force.
     if (approve && p->kind == "attributes") {
-        auto obj = loadObject(m_ws.db(), p->domain, p->key);
+        auto obj = loadLiveObject(m_ws.db(), p->domain, p->key, kCorrectionOfDeleted);
         if (!obj)
             return makeError(obj.error());
         for (auto it = p->before.begin(); it != p->before.end(); ++it) {

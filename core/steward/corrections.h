@@ -85,6 +85,16 @@ private:
 
 struct LineVerdict;
 
+// An object at its current revision, for a steward action on it (a correction, a merge).
+struct StewardObject
+{
+    std::int64_t id = 0, revisionNo = 0, revisionId = 0;
+    nlohmann::json state; // an object (empty when the stored state is not JSON)
+};
+// Error "there is no <domain> '<key>' in this workspace", or "<domain> '<key>' <whenDeleted>" for a deleted object.
+Result<StewardObject> loadLiveObject(
+    const QSqlDatabase& db, const std::string& domain, const std::string& key, const QString& whenDeleted);
+
 // The change event of a steward revision (a correction, a merge's redirect or retire): from the owning system the
 // steward acts for, with the changed attributes; a null `changes` makes it a delete.
 std::string stewardEvent(const std::string& source, const std::string& domain, const std::string& key,

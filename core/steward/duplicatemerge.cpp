@@ -30,35 +30,10 @@ std::string st(const QString& s)
     return s.toStdString();
 }
 
-struct LiveObject
+// A live object of a pair or a referrer: a deleted one cannot take part in a merge.
+Result<StewardObject> liveMergeObject(const QSqlDatabase& db, const std::string& domain, const std::string& key)
 {
-    std::int64_t id = 0, revisionId = 0;
-    std::string key;
-    nlohmann::json state;
-};
-
-// A live (not deleted) object of a domain, or an error that says why it cannot take part in a merge.
-Result<LiveObject> liveMergeObject(const QSqlDatabase& db, const std::string& domain, const std::string& key)
-{
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT o.id, o.current_revision_id, o.deleted, r.state FROM object o"
-                             " JOIN revision r ON r.id = o.current_revision_id WHERE o.domain = ? AND o.key = ?"));
-    q.addBindValue(qs(domain));
-    q.addBindValue(qs(key));
-    if (!q.exec())
-        return makeError(sqlError(q, QStringLiteral("merge: %1 '%2'").arg(qs(domain), qs(key))));
-    if (!q.next())
-        return makeError(QStringLiteral("there is no %1 '%2'").arg(qs(domain), qs(key)));
-    if (q.value(2).toInt() != 0)
-        return makeError(QStringLiteral("%1 '%2' is retired (deleted or merged already)").arg(qs(domain), qs(key)));
-    LiveObject o;
-    o.id = q.value(0).toLongLong();
-    o.revisionId = q.value(1).toLongLong();
-    o.key = key;
-    o.state = nlohmann::json::parse(q.value(3).toString().toStdString(), nullptr, false);
-    if (!o.state.is_object())
-        o.state = nlohmann::json::object(); // an archived current revision never happens; guard anyway
-    return o;
+    return loadLiveObject(db, domain, key, QStringLiteral("is retired (deleted or merged already)"));
 }
 
 // One object that references the merged key, and through which paths.
@@ -225,8 +200,10 @@ Result<store::ObjectMerge> DuplicateMerge::merge(const std::string& actor, const
         const nlohmann::json detail
             = { { "merge_id", m.id }, { "merged_key", mergedKey }, { "survivor_key", req.survivorKey },
                   { "awaiting_approval", dom->criticalGroups }, { "reason", req.reason } };
-        for (const LiveObject* o : { &survivor.value(), &merged.value() })
-            if (auto r = mergeLineage(m_ws, req.domain, o->key, o->id, o->revisionId, "merge.proposed", actor,
+        using Side = std::pair<const StewardObject*, const std::string*>;
+        for (const auto& [o, key] :
+            { Side { &survivor.value(), &req.survivorKey }, Side { &merged.value(), &mergedKey } })
+            if (auto r = mergeLineage(m_ws, req.domain, *key, o->id, o->revisionId, "merge.proposed", actor,
                     mergeCorrelation(m.id), detail);
                 !r)
                 return makeError(r.error());
@@ -246,29 +223,49 @@ Result<store::ObjectMerge> DuplicateMerge::merge(const std::string& actor, const
 Result<store::ObjectMerge> DuplicateMerge::approve(
     const std::string& actor, std::int64_t mergeId, const std::string& reason)
 {
+    return decide(actor, mergeId, true, reason);
+}
+
+Result<store::ObjectMerge> DuplicateMerge::reject(
+    const std::string& actor, std::int64_t mergeId, const std::string& reason)
+{
+    return decide(actor, mergeId, false, reason);
+}
+
+// Four-eyes, one transaction: the checks both decisions share, the claim of the decision, then the merge applied
+// (approve) or recorded as rejected with its lineage and audit entry.
+Result<store::ObjectMerge> DuplicateMerge::decide(
+    const std::string& actor, std::int64_t mergeId, bool approve, const std::string& reason)
+{
     if (auto r = requirePermission(m_ws.db(), actor, Action::Approve); !r)
         return makeError(r.error());
+    const QString verb = approve ? QStringLiteral("approve") : QStringLiteral("reject");
+    if (!approve && reason.empty())
+        return makeError(QStringLiteral("reject merge #%1: a reason is required").arg(mergeId));
     Workspace::Transaction tx(m_ws);
     if (!tx)
         return tx.error();
     auto m = store::objectMerge(m_ws.db(), mergeId);
     if (!m)
         return makeError(m.error());
-    const QString where = QStringLiteral("approve merge #%1 (%2 '%3' into '%4')")
+    const QString where = QStringLiteral("%1 merge #%2 (%3 '%4' into '%5')")
+                              .arg(verb)
                               .arg(mergeId)
                               .arg(m->domain, m->mergedKey, m->survivorKey);
-    if (m->status != QLatin1String("awaiting_approval"))
-        return makeError(where
-            + QStringLiteral(": it is %1%2")
-                  .arg(m->status,
-                      m->decidedBy.isEmpty()
-                          ? QString()
-                          : QStringLiteral(" (by %1 at %2)").arg(m->decidedBy, qs(formatRfc3339(m->decidedAt)))));
+    // "by abe at 2026-…": who decided a merge (empty while nobody has).
+    const auto decidedBy = [](const store::ObjectMerge& x) {
+        return x.decidedBy.isEmpty() ? QString()
+                                     : QStringLiteral("by %1 at %2").arg(x.decidedBy, qs(formatRfc3339(x.decidedAt)));
+    };
+    if (m->status != QLatin1String("awaiting_approval")) {
+        const QString by = decidedBy(m.value());
+        return makeError(where + QStringLiteral(": it is %1").arg(m->status)
+            + (by.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(by)));
+    }
     if (m->proposedBy == qs(actor))
         return makeError(where
-            + QStringLiteral(": four-eyes: %1 proposed it and cannot approve it; another user with the approver role"
-                             " must")
-                  .arg(qs(actor)));
+            + QStringLiteral(": four-eyes: %1 proposed it and cannot %2 it; another user with the approver role must")
+                  .arg(qs(actor), verb));
     m->decidedBy = qs(actor);
     m->decidedAt = nowMs();
     m->decisionReason = qs(reason);
@@ -277,63 +274,31 @@ Result<store::ObjectMerge> DuplicateMerge::approve(
         return makeError(claimed.error());
     if (!claimed.value()) {
         auto now = store::objectMerge(m_ws.db(), mergeId);
+        const QString by = now ? decidedBy(now.value()) : QString();
         return makeError(where
-            + QStringLiteral(": it was already decided%1")
-                  .arg(now && !now->decidedBy.isEmpty()
-                          ? QStringLiteral(" by %1 at %2").arg(now->decidedBy, qs(formatRfc3339(now->decidedAt)))
-                          : QStringLiteral(" by someone else")));
+            + QStringLiteral(": it was already decided %1").arg(by.isEmpty() ? QStringLiteral("by someone else") : by));
     }
-    if (auto r = apply(actor, m.value()); !r)
-        return makeError(where + QStringLiteral(": ") + r.error());
-    if (auto c = tx.commit(); !c)
-        return makeError(c.error());
-    return m;
-}
-
-Result<store::ObjectMerge> DuplicateMerge::reject(
-    const std::string& actor, std::int64_t mergeId, const std::string& reason)
-{
-    if (auto r = requirePermission(m_ws.db(), actor, Action::Approve); !r)
-        return makeError(r.error());
-    auto m = store::objectMerge(m_ws.db(), mergeId);
-    if (!m)
-        return makeError(m.error());
-    const QString where = QStringLiteral("reject merge #%1").arg(mergeId);
-    if (reason.empty())
-        return makeError(where + QStringLiteral(": a reason is required"));
-    if (m->status != QLatin1String("awaiting_approval"))
-        return makeError(where + QStringLiteral(": it is %1, not awaiting approval").arg(m->status));
-    if (m->proposedBy == qs(actor))
-        return makeError(where
-            + QStringLiteral(": four-eyes: %1 proposed it; another user with the approver role decides")
-                  .arg(qs(actor)));
-    Workspace::Transaction tx(m_ws);
-    if (!tx)
-        return tx.error();
-    m->status = QStringLiteral("rejected");
-    m->decidedBy = qs(actor);
-    m->decidedAt = nowMs();
-    m->decisionReason = qs(reason);
-    auto claimed = store::claimObjectMergeDecision(m_ws.db(), m.value());
-    if (!claimed)
-        return makeError(claimed.error());
-    if (!claimed.value())
-        return makeError(where + QStringLiteral(": it was already decided by someone else"));
-    if (auto r = store::updateObjectMerge(m_ws.db(), m.value()); !r)
-        return makeError(r.error());
-    const nlohmann::json detail = { { "merge_id", m->id }, { "merged_key", st(m->mergedKey) },
-        { "survivor_key", st(m->survivorKey) }, { "reason", reason } };
-    for (const auto& [id, key] :
-        { std::pair { m->survivorId, m->survivorKey }, std::pair { m->mergedId, m->mergedKey } })
-        if (auto r = mergeLineage(
-                m_ws, st(m->domain), st(key), id, 0, "merge.rejected", actor, mergeCorrelation(m->id), detail);
-            !r)
+    if (approve) {
+        if (auto r = apply(actor, m.value()); !r)
+            return makeError(where + QStringLiteral(": ") + r.error());
+    } else {
+        m->status = QStringLiteral("rejected");
+        if (auto r = store::updateObjectMerge(m_ws.db(), m.value()); !r)
             return makeError(r.error());
-    AuditLog audit(m_ws.db());
-    if (auto a = audit.append(actor, "duplicate.merge.reject", subjectOf(m.value()),
-            nlohmann::json { { "status", "awaiting_approval" } }, mergeToJson(m.value()), reason);
-        !a)
-        return makeError(a.error());
+        const nlohmann::json detail = { { "merge_id", m->id }, { "merged_key", st(m->mergedKey) },
+            { "survivor_key", st(m->survivorKey) }, { "reason", reason } };
+        for (const auto& [id, key] :
+            { std::pair { m->survivorId, m->survivorKey }, std::pair { m->mergedId, m->mergedKey } })
+            if (auto r = mergeLineage(
+                    m_ws, st(m->domain), st(key), id, 0, "merge.rejected", actor, mergeCorrelation(m->id), detail);
+                !r)
+                return makeError(r.error());
+        AuditLog audit(m_ws.db());
+        if (auto a = audit.append(actor, "duplicate.merge.reject", subjectOf(m.value()),
+                nlohmann::json { { "status", "awaiting_approval" } }, mergeToJson(m.value()), reason);
+            !a)
+            return makeError(a.error());
+    }
     if (auto c = tx.commit(); !c)
         return makeError(c.error());
     return m;

@@ -51,7 +51,8 @@ public:
     Result<store::ObjectMerge> reject(const std::string& actor, std::int64_t mergeId, const std::string& reason);
 
 private:
-    struct Side;
+    Result<store::ObjectMerge> decide(
+        const std::string& actor, std::int64_t mergeId, bool approve, const std::string& reason);
     Result<void> apply(const std::string& actor, store::ObjectMerge& m);
     Result<std::int64_t> stewardRevision(const std::string& actor, const std::string& onBehalfOf,
         const std::string& domain, const std::string& key, const nlohmann::json& changes, const std::string& eventId);

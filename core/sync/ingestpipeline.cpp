@@ -587,29 +587,28 @@ Result<void> IngestPipeline::Run::loadStewardDecisions()
     SqlErrorKind kind = SqlErrorKind::None;
     if (!SqlStatement::finishDeferred(m_p.m_ws.db(), &deferred, &kind)) // before QtSql uses the connection
         return makeError(QStringLiteral("duplicate decisions: %1").arg(deferred));
-    auto stamp = store::duplicateDecisionStamp(m_p.m_ws.db());
-    if (!stamp)
-        return makeError(stamp.error());
-    const std::pair<std::int64_t, std::int64_t> now { stamp->count, stamp->maxId };
-    if (now != m_p.m_dismissedStamp) {
-        auto pairs = store::dismissedDuplicatePairs(m_p.m_ws.db());
-        if (!pairs)
-            return makeError(pairs.error());
-        m_p.m_dismissed = std::move(pairs.value());
-        m_p.m_dismissedStamp = now;
-    }
-    auto aliasStamp = store::objectMergeStamp(m_p.m_ws.db());
-    if (!aliasStamp)
-        return makeError(aliasStamp.error());
-    const std::pair<std::int64_t, std::int64_t> aliasNow { aliasStamp->count, aliasStamp->maxId };
-    if (aliasNow != m_p.m_aliasStamp) {
-        auto aliases = store::mergeAliases(m_p.m_ws.db());
-        if (!aliases)
-            return makeError(aliases.error());
-        m_p.m_aliases = std::move(aliases.value());
-        m_p.m_aliasStamp = aliasNow;
-    }
-    return {};
+    const QSqlDatabase db = m_p.m_ws.db();
+    // Re-reads `value` with `load` when its table's stamp (row count, highest id) differs from `seen`.
+    const auto reload
+        = [&db](auto stampOf, auto load, std::pair<std::int64_t, std::int64_t>& seen, auto& value) -> Result<void> {
+        auto stamp = stampOf(db);
+        if (!stamp)
+            return makeError(stamp.error());
+        const std::pair<std::int64_t, std::int64_t> now { stamp->count, stamp->maxId };
+        if (now == seen)
+            return {};
+        auto loaded = load(db);
+        if (!loaded)
+            return makeError(loaded.error());
+        value = std::move(loaded.value());
+        seen = now;
+        return {};
+    };
+    if (auto r
+        = reload(store::duplicateDecisionStamp, store::dismissedDuplicatePairs, m_p.m_dismissedStamp, m_p.m_dismissed);
+        !r)
+        return r;
+    return reload(store::objectMergeStamp, store::mergeAliases, m_p.m_aliasStamp, m_p.m_aliases);
 }
 
 Result<void> IngestPipeline::Run::flushCounters()
