@@ -676,83 +676,62 @@ void ExceptionDetailPane::dismissDuplicate()
 {
     if (!m_data.id || m_busy)
         return;
-    const std::string reason = m_duplicateReason->text().trimmed().toStdString();
-    setBusy(true);
-    m_duplicateResult->setText(tr("Submitting…"));
-    const qint64 id = m_data.id;
     const QString a = m_data.object.key, b = m_data.suspect.key;
-    m_ctx.core->submit(duplicateDismissCommand(id, reason),
-        exGuarded(this, [this, id, a, b](bool ok, const QString& error, const nlohmann::json&) {
-            setBusy(false);
-            if (id == m_data.id) {
-                m_duplicateResult->setText(ok
-                        ? tr("✔ %1 and %2 are not duplicates: recorded, and the pair will not be raised again.")
-                              .arg(a, b)
-                        : tr("✘ Refused by the core (nothing was changed): %1").arg(error));
-                if (ok)
-                    m_duplicateReason->clear();
-                m_loaded = false;
-                m_openedStatus.clear(); // the steward's own action
-                reload();
-            }
-            Q_EMIT actionFinished(ok, error);
-        }));
+    runDuplicateCommand(duplicateDismissCommand(m_data.id, m_duplicateReason->text().trimmed().toStdString()),
+        [a, b](const nlohmann::json&) {
+            return tr("✔ %1 and %2 are not duplicates: recorded, and the pair will not be raised again.").arg(a, b);
+        });
 }
 
 void ExceptionDetailPane::mergeDuplicate(bool intoSuspect)
 {
     if (!m_data.id || m_busy)
         return;
-    const std::string reason = m_duplicateReason->text().trimmed().toStdString();
     const QString survivor = intoSuspect ? m_data.suspect.key : m_data.object.key;
     const QString merged = intoSuspect ? m_data.object.key : m_data.suspect.key;
-    setBusy(true);
-    m_duplicateResult->setText(tr("Submitting…"));
-    const qint64 id = m_data.id;
-    m_ctx.core->submit(duplicateMergeCommand(id, survivor.toStdString(), reason),
-        exGuarded(this, [this, id, survivor, merged](bool ok, const QString& error, const nlohmann::json& result) {
-            setBusy(false);
-            if (id == m_data.id) {
-                const bool waits = ok && result.value("status", std::string()) == "awaiting_approval";
-                m_duplicateResult->setText(!ok ? tr("✘ Refused by the core (nothing was changed): %1").arg(error)
-                        : waits ? tr("✔ Merge #%1 of %2 into %3 proposed: it awaits approval by another user with the "
-                                     "approver role (four-eyes).")
-                                      .arg(result.value("id", 0))
-                                      .arg(merged, survivor)
-                                : tr("✔ %1 merged into %2 (merge #%3): %1 is retired and now stands for %2; references "
-                                     "were redirected.")
-                                      .arg(merged, survivor)
-                                      .arg(result.value("id", 0)));
-                if (ok)
-                    m_duplicateReason->clear();
-                m_loaded = false;
-                m_openedStatus.clear(); // the steward's own action
-                reload();
-            }
-            Q_EMIT actionFinished(ok, error);
-        }));
+    runDuplicateCommand(
+        duplicateMergeCommand(m_data.id, survivor.toStdString(), m_duplicateReason->text().trimmed().toStdString()),
+        [survivor, merged](const nlohmann::json& result) {
+            if (result.value("status", std::string()) == "awaiting_approval")
+                return tr("✔ Merge #%1 of %2 into %3 proposed: it awaits approval by another user with the approver "
+                          "role (four-eyes).")
+                    .arg(result.value("id", 0))
+                    .arg(merged, survivor);
+            return tr("✔ %1 merged into %2 (merge #%3): %1 is retired and now stands for %2; references were "
+                      "redirected.")
+                .arg(merged, survivor)
+                .arg(result.value("id", 0));
+        });
 }
 
 void ExceptionDetailPane::decideMerge(bool approve)
 {
     if (!m_data.id || m_busy || !m_data.pendingMerge)
         return;
-    const std::string reason = m_duplicateReason->text().trimmed().toStdString();
     const qint64 mergeId = m_data.pendingMerge->id;
+    runDuplicateCommand(mergeDecisionCommand(mergeId, approve, m_duplicateReason->text().trimmed().toStdString()),
+        [mergeId, approve](const nlohmann::json&) {
+            return approve ? tr("✔ Merge #%1 approved and applied.").arg(mergeId)
+                           : tr("✔ Merge #%1 rejected.").arg(mergeId);
+        });
+}
+
+void ExceptionDetailPane::runDuplicateCommand(
+    CoreCommand command, const std::function<QString(const nlohmann::json&)>& success)
+{
     setBusy(true);
     m_duplicateResult->setText(tr("Submitting…"));
     const qint64 id = m_data.id;
-    m_ctx.core->submit(mergeDecisionCommand(mergeId, approve, reason),
-        exGuarded(this, [this, id, mergeId, approve](bool ok, const QString& error, const nlohmann::json&) {
+    m_ctx.core->submit(std::move(command),
+        exGuarded(this, [this, id, success](bool ok, const QString& error, const nlohmann::json& result) {
             setBusy(false);
             if (id == m_data.id) {
-                m_duplicateResult->setText(!ok ? tr("✘ Refused by the core (nothing was changed): %1").arg(error)
-                        : approve              ? tr("✔ Merge #%1 approved and applied.").arg(mergeId)
-                                               : tr("✔ Merge #%1 rejected.").arg(mergeId));
+                m_duplicateResult->setText(
+                    ok ? success(result) : tr("✘ Refused by the core (nothing was changed): %1").arg(error));
                 if (ok)
                     m_duplicateReason->clear();
                 m_loaded = false;
-                m_openedStatus.clear();
+                m_openedStatus.clear(); // the steward's own action
                 reload();
             }
             Q_EMIT actionFinished(ok, error);

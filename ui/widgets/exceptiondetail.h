@@ -8,11 +8,14 @@
 
 #include "appcontext.h"
 #include "dbreader.h"
+#include "engine/coreservice.h"
 #include "store/readexceptions.h"
 
 #include <QWidget>
 
 #include <nlohmann/json.hpp>
+
+#include <functional>
 
 class QGroupBox;
 class QLabel;
@@ -116,6 +119,9 @@ private:
     void updateOutageActions();
     void updateDuplicateActions();
     void runTargetCommand(const QString& what, bool pause, bool paused);
+    // Runs a command of the duplicate box on the core: busy meanwhile, then the answer under the box (`success` words
+    // a result), the reason cleared after a success, and the exception read again.
+    void runDuplicateCommand(CoreCommand command, const std::function<QString(const nlohmann::json&)>& success);
 
     AppContext m_ctx;
     QueryChannel m_channel;
