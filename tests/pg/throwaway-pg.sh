@@ -34,6 +34,12 @@ start() {
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
   chmod 755 "$dir"
+  # As root the server runs as `postgres`, which must reach the folder: a checkout below a private folder (mktemp -d,
+  # /root) is not reachable, and initdb would only say "Permission denied" in its log.
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$dir"; then
+    die "the user postgres cannot reach $dir (a parent folder is private, e.g. mode 700): clone the project where" \
+      "other users may enter the folders (chmod o+x on each parent), or run the tests as a normal user"
+  fi
   local data="$dir/data" pw
   if [ ! -f "$data/PG_VERSION" ]; then
     pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
