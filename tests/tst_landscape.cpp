@@ -309,6 +309,14 @@ private Q_SLOTS:
             "enrichment_rules[0].mode: unknown mode 'always'");
         row("rule without set", R"([{"op":"remove","path":"/enrichment_rules/0/set"}])",
             "enrichment_rules[0].set: missing");
+        row("initial load not an object", R"([{"op":"add","path":"/systems/1/initial_load","value":500}])",
+            R"(systems[1].initial_load: must be an object like {"chunk": 500, "max_open": 2000}, not number)");
+        row("initial load max_open below chunk",
+            R"([{"op":"add","path":"/systems/1/initial_load","value":{"chunk":100,"max_open":50}}])",
+            "systems[1].initial_load.max_open: must be between 100 and 1000000, not 50");
+        row("initial load unknown key",
+            R"([{"op":"add","path":"/systems/1/initial_load","value":{"window":10}}])",
+            "systems[1].initial_load.window: unknown");
         row("missing name", R"([{"op":"remove","path":"/name"}])", "name: missing");
         row("systems not an array", R"([{"op":"replace","path":"/systems","value":{}}])",
             "systems: must be an array, not object");

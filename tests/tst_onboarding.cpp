@@ -125,6 +125,42 @@ private Q_SLOTS:
         QVERIFY(AuditLog(tw.db()).verify().ok);
     }
 
+    // The target's "initial_load" setting bounds each step and the load's open deliveries (docs/ONBOARDING.md).
+    void loadFollowsTheTargetsChunkAndMaxOpen()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        const QString team = tw.makeTeam("ada", { { "sam", Role::Steward } });
+        QVERIFY2(team.isEmpty(), qPrintable(team));
+        std::vector<std::string> events;
+        for (int i = 0; i < 7; ++i)
+            events.push_back(item(itemKey(i), "Valve body " + std::to_string(i)));
+        MDSYNC_REQUIRE_OK(ingested, tw.ingest(events));
+        MDSYNC_REQUIRE_OK(cfg,
+            addTargetToLandscape(
+                tw, "LIMS", { "item" }, { { "initial_load", { { "chunk", 2 }, { "max_open", 3 } } } }));
+        const SystemDef* lims = cfg->landscape->system("LIMS");
+        QVERIFY(lims);
+        QCOMPARE(lims->initialLoadChunk, 2);
+        QCOMPARE(lims->initialLoadMaxOpen, 3);
+        MDSYNC_REQUIRE_OK(job, startOnboarding(tw.as("sam"), cfg.value(), "sam", "LIMS", "LIMS go-live"));
+        QCOMPARE(job->planned(), 7);
+        // A chunk of 2, then 1 (3 open at most), then nothing while all 3 stay open (no dispatcher runs here).
+        std::vector<std::int64_t> queued;
+        for (int step = 0; step < 3; ++step) {
+            MDSYNC_REQUIRE_OK(advanced, advanceOnboarding(tw.ws(), cfg.value(), job->row.id));
+            queued.push_back(advanced->queued);
+        }
+        QCOMPARE(queued, (std::vector<std::int64_t> { 2, 1, 0 }));
+        // Once the target acknowledges them, the next steps go on in chunks of 2.
+        QSqlQuery ack(tw.db());
+        QVERIFY2(ack.exec(QStringLiteral("UPDATE delivery SET status = 'acked' WHERE target_id = 'LIMS'")),
+            qPrintable(ack.lastError().text()));
+        MDSYNC_REQUIRE_OK(next, advanceOnboarding(tw.ws(), cfg.value(), job->row.id));
+        QCOMPARE(next->queued, 2);
+        QCOMPARE(count(tw.db(), QStringLiteral("delivery"), QStringLiteral("target_id = 'LIMS'")), 5);
+    }
+
     // docs/GOVERNANCE.md "Hot configuration": `mdsyncctl run` keeps running while admins change the model and the
     // landscape; each version is applied between batches when it falls due, without a restart, and a landscape that
     // adds a target starts its initial load.

@@ -398,7 +398,7 @@ private:
         forEachObject(doc, "systems", errors, [&](const json& s, const std::string& path, size_t i) {
             checkKeys(s, path,
                 { "id", "name", "kind", "description", "plants", "max_concurrency", "rate_limit", "inbound",
-                    "connector", "max_clock_skew_minutes", "circuit" },
+                    "connector", "max_clock_skew_minutes", "circuit", "initial_load" },
                 errors);
             SystemDef sys;
             const auto id = getString(s, "id", path, errors, true);
@@ -449,6 +449,19 @@ private:
                     sys.probeInitialMs = seconds("probe_initial_s", sys.probeInitialMs, 0.01);
                     sys.probeMaxMs = seconds("probe_max_s", std::max(sys.probeMaxMs, sys.probeInitialMs),
                         static_cast<double>(sys.probeInitialMs) / 1000.0);
+                }
+            }
+            if (const auto il = s.find("initial_load"); il != s.end() && !il->is_null()) {
+                const std::string ip = field(path, "initial_load");
+                if (!il->is_object()) {
+                    errors.add(ip, R"(must be an object like {"chunk": 500, "max_open": 2000}, not )" + typeName(*il));
+                } else {
+                    checkKeys(*il, ip, { "chunk", "max_open" }, errors);
+                    sys.initialLoadChunk = static_cast<int>(
+                        getInt(*il, "chunk", ip, errors, 1, 100000).value_or(sys.initialLoadChunk));
+                    sys.initialLoadMaxOpen = static_cast<int>(
+                        getInt(*il, "max_open", ip, errors, sys.initialLoadChunk, 1000000)
+                            .value_or(std::max(sys.initialLoadMaxOpen, sys.initialLoadChunk)));
                 }
             }
             sys.inbound = getBool(s, "inbound", path, errors).value_or(true);

@@ -39,6 +39,11 @@ struct SystemDef
     int circuitFailures = 5; // 1..1000
     std::int64_t probeInitialMs = 5000; // 0.01..86400 s
     std::int64_t probeMaxMs = 300000; // probe_initial_s..86400 s
+    // Initial loads to this target ("initial_load": {"chunk": 500, "max_open": 2000}, docs/ONBOARDING.md): each
+    // step queues at most `chunk` objects, and only while fewer than `max_open` of the load's deliveries are open,
+    // so a load never floods the outbox and the target's live changes keep flowing.
+    int initialLoadChunk = 500; // 1..100000
+    int initialLoadMaxOpen = 2000; // chunk..1000000
 };
 
 struct OwnershipRule

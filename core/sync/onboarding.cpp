@@ -305,6 +305,11 @@ Result<OnboardAdvance> advanceOnboarding(
     const TimeMs now = nowMs();
     const std::string instance = ws.instanceId().toStdString();
     Outbox::Deltas deltas;
+    // A target no longer in this configuration keeps the defaults: the subscription check below says why it waits.
+    const SystemDef defaults;
+    const SystemDef* target = config.landscape->system(row.target);
+    chunk = chunk > 0 ? chunk : (target ? target : &defaults)->initialLoadChunk;
+    window = window > 0 ? window : (target ? target : &defaults)->initialLoadMaxOpen;
     std::int64_t budget = std::max<std::int64_t>(0, std::min<std::int64_t>(chunk, window - job->progress.open));
     int pages = 0; // the transaction stays short when a filter leaves most objects out
     try {

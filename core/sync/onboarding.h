@@ -77,10 +77,11 @@ struct OnboardAdvance
     std::string waiting; // why the job cannot go on with this configuration (it waits; nothing is skipped)
 };
 // Advances a running job (the service's timer, or a test): queues up to `chunk` deliveries while fewer than
-// `window` of the job's deliveries are open, in one transaction. A job whose objects are all queued becomes done
-// once none of its deliveries is open. A job that is not running is left alone.
+// `window` of the job's deliveries are open, in one transaction. 0 takes the target's "initial_load" setting in the
+// landscape (default 500 and 2,000). A job whose objects are all queued becomes done once none of its deliveries is
+// open. A job that is not running is left alone.
 Result<OnboardAdvance> advanceOnboarding(
-    Workspace& ws, const ActiveConfig& config, std::int64_t id, int chunk = 500, int window = 2000);
+    Workspace& ws, const ActiveConfig& config, std::int64_t id, int chunk = 0, int window = 0);
 
 // The ids of the running jobs (what the service advances).
 Result<std::vector<std::int64_t>> runningOnboardings(const QSqlDatabase& db);
