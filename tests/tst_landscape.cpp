@@ -314,8 +314,7 @@ private Q_SLOTS:
         row("initial load max_open below chunk",
             R"([{"op":"add","path":"/systems/1/initial_load","value":{"chunk":100,"max_open":50}}])",
             "systems[1].initial_load.max_open: must be between 100 and 1000000, not 50");
-        row("initial load unknown key",
-            R"([{"op":"add","path":"/systems/1/initial_load","value":{"window":10}}])",
+        row("initial load unknown key", R"([{"op":"add","path":"/systems/1/initial_load","value":{"window":10}}])",
             "systems[1].initial_load.window: unknown");
         row("missing name", R"([{"op":"remove","path":"/name"}])", "name: missing");
         row("systems not an array", R"([{"op":"replace","path":"/systems","value":{}}])",

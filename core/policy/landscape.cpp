@@ -457,11 +457,11 @@ private:
                     errors.add(ip, R"(must be an object like {"chunk": 500, "max_open": 2000}, not )" + typeName(*il));
                 } else {
                     checkKeys(*il, ip, { "chunk", "max_open" }, errors);
-                    sys.initialLoadChunk = static_cast<int>(
-                        getInt(*il, "chunk", ip, errors, 1, 100000).value_or(sys.initialLoadChunk));
-                    sys.initialLoadMaxOpen = static_cast<int>(
-                        getInt(*il, "max_open", ip, errors, sys.initialLoadChunk, 1000000)
-                            .value_or(std::max(sys.initialLoadMaxOpen, sys.initialLoadChunk)));
+                    sys.initialLoadChunk
+                        = static_cast<int>(getInt(*il, "chunk", ip, errors, 1, 100000).value_or(sys.initialLoadChunk));
+                    sys.initialLoadMaxOpen
+                        = static_cast<int>(getInt(*il, "max_open", ip, errors, sys.initialLoadChunk, 1000000)
+                                               .value_or(std::max(sys.initialLoadMaxOpen, sys.initialLoadChunk)));
                 }
             }
             sys.inbound = getBool(s, "inbound", path, errors).value_or(true);
