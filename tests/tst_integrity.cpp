@@ -38,7 +38,8 @@ std::string at(const std::string& source, const char* domain, const std::string&
 // table, revision.archived_in and the trigger that lets archiving clear a revision's state, back to version 1's
 // trigger that refuses every update.
 #define MDSYNC_DOWNGRADE_12                                                                                            \
-    "DROP TABLE object_merge", "DROP TRIGGER revision_immutable", "ALTER TABLE revision DROP COLUMN archived_in",      \
+    "DROP INDEX delivery_key", "DROP TABLE object_merge", "DROP TRIGGER revision_immutable",                           \
+        "ALTER TABLE revision DROP COLUMN archived_in",                                                                \
         "CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"                                                  \
         " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END",                                                  \
         "DROP TABLE archive"
@@ -400,6 +401,70 @@ private Q_SLOTS:
                 test::event("PLM", "item", "RM-81", nullptr, {}, "delete", "2026-11-27T09:10:00Z") }));
         QCOMPARE(b->revisions, 2);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT deleted FROM object WHERE key = 'RM-81'")).toInt(), 1);
+    }
+
+    void workspaceFromSchema13GetsKeysUniquePerRevision()
+    {
+        MDSYNC_SQLITE_ONLY("SQLite schema 13's delivery table (PostgreSQL's version 12 is in tst_pgworkspace)");
+        // Schema 13 had idempotency_key UNIQUE across all deliveries; 14 rebuilds the table with the keys unique
+        // within their revision (delivery_key). Every row and key stays; a second delivery of a revision with the
+        // same key is still refused.
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-90", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "SA-91", itemIn("EA"), "2026-11-27T07:00:00Z") }));
+        QCOMPARE(s->revisions, 2);
+        const QString all = QStringLiteral("SELECT id || ' ' || revision_id || ' ' || target_id || ' ' || status || ' '"
+                                           " || idempotency_key FROM delivery ORDER BY id");
+        const QStringList before = column(t.db(), all);
+        QVERIFY(before.size() >= 2);
+        QSqlQuery q(t.db());
+        for (const char* sql : { "DROP INDEX delivery_key", "ALTER TABLE delivery RENAME TO delivery_14",
+                 "CREATE TABLE delivery ( id INTEGER PRIMARY KEY, revision_id INTEGER NOT NULL REFERENCES revision(id),"
+                 " object_id INTEGER NOT NULL, revision_no INTEGER NOT NULL, target_id TEXT NOT NULL,"
+                 " subscription_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                 " due_at INTEGER NOT NULL, next_attempt_at INTEGER, idempotency_key TEXT NOT NULL UNIQUE,"
+                 " contract_version TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                 " acked_at INTEGER, latency_ms INTEGER, last_error TEXT, exception_id INTEGER,"
+                 " payload_override TEXT)",
+                 "INSERT INTO delivery SELECT * FROM delivery_14", "DROP TABLE delivery_14",
+                 "CREATE INDEX delivery_due ON delivery(target_id, due_at)"
+                 " WHERE status IN ('pending','retry_wait','in_flight','held')",
+                 "CREATE INDEX delivery_object ON delivery(object_id, target_id, revision_no)",
+                 "CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id) WHERE status = 'blocked_by_outage'",
+                 "PRAGMA user_version = 13" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        q.finish();
+        QCOMPARE(scalar(t.db(),
+                     QStringLiteral("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'delivery'"
+                                    " AND name LIKE 'sqlite_autoindex_%'"))
+                     .toInt(),
+            1);
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
+        QSqlDatabase db = ws.value()->db();
+        QCOMPARE(column(db, all), before);
+        QCOMPARE(scalar(db,
+                     QStringLiteral("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'delivery'"
+                                    " AND name LIKE 'sqlite_autoindex_%'"))
+                     .toInt(),
+            0);
+        QCOMPARE(scalar(db, QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'delivery_key'")).toString(),
+            QStringLiteral("CREATE UNIQUE INDEX delivery_key ON delivery(revision_id, idempotency_key)"));
+        QSqlQuery dup(db);
+        QVERIFY(
+            !dup.exec(QStringLiteral("INSERT INTO delivery(revision_id, object_id, revision_no, target_id,"
+                                     " subscription_id, status, due_at, idempotency_key, contract_version,"
+                                     " created_at, updated_at) SELECT revision_id, object_id, revision_no,"
+                                     " target_id, subscription_id, 'pending', due_at, idempotency_key,"
+                                     " contract_version, created_at, updated_at FROM delivery ORDER BY id LIMIT 1")));
+        QVERIFY2(dup.lastError().text().contains(QLatin1String("UNIQUE")), qPrintable(dup.lastError().text()));
+        // The workspace goes on: a new event queues its deliveries.
+        IngestPipeline pipeline(*ws.value(), t.config());
+        MDSYNC_REQUIRE_OK(
+            c, pipeline.ingestLines({ at("PLM", "item", "FG-92", itemIn("EA"), "2026-11-27T09:00:00Z") }, {}));
+        QCOMPARE(c->revisions, 1);
+        QCOMPARE(
+            scalar(db, QStringLiteral("SELECT count(*) FROM delivery")).toInt(), before.size() + int(c->deliveries));
     }
 
     void workspaceFromSchema4IsUpgraded()

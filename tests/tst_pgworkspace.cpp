@@ -534,8 +534,17 @@ private slots:
             QVERIFY(v.exec(QStringLiteral("SELECT to_regclass('target_circuit') IS NULL")) && v.next());
             QVERIFY(v.value(0).toBool());
             QVERIFY(pgschema::migrate(c4, all, db4).ok());
-            QCOMPARE(pgschema::schemaVersion(c4), 11);
-            QCOMPARE(static_cast<int>(all.size()), 11);
+            QCOMPARE(pgschema::schemaVersion(c4), 12);
+            QCOMPARE(static_cast<int>(all.size()), 12);
+            // Version 12: idempotency keys unique within their revision, not across all deliveries.
+            QVERIFY(
+                v.exec(QStringLiteral("SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = 'delivery'::regclass"
+                                      " AND contype = 'u'), (SELECT indexdef FROM pg_indexes"
+                                      " WHERE indexname = 'delivery_key')"))
+                && v.next());
+            QCOMPARE(v.value(0).toInt(), 0);
+            QVERIFY2(v.value(1).toString().endsWith(QLatin1String("USING btree (revision_id, idempotency_key)")),
+                qPrintable(v.value(1).toString()));
             QVERIFY(v.exec(QStringLiteral("SELECT has_table_privilege('mdsync_viewer', 'onboard_job', 'SELECT'),"
                                           " has_table_privilege('mdsync_steward', 'onboard_job', 'INSERT'),"
                                           " has_table_privilege('mdsync_viewer', 'onboard_job', 'INSERT'),"

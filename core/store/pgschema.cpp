@@ -540,12 +540,23 @@ QStringList version11()
     };
 }
 
+// PG version 12 (SQLite version 14): idempotency keys unique within their revision instead of across all
+// deliveries, so that a new delivery's index entry goes to the end of the index, not to a random page (SQLite's
+// version 14 says why that is the same guarantee).
+QStringList version12()
+{
+    return {
+        QStringLiteral("ALTER TABLE delivery DROP CONSTRAINT delivery_idempotency_key_key"),
+        QStringLiteral("CREATE UNIQUE INDEX delivery_key ON delivery(revision_id, idempotency_key)"),
+    };
+}
+
 } // namespace
 
 const std::vector<QStringList>& migrations()
 {
     static const std::vector<QStringList> all = { version1(), version2(), version3(), version4(), version5(),
-        version6(), version7(), version8(), version9(), version10(), version11() };
+        version6(), version7(), version8(), version9(), version10(), version11(), version12() };
     return all;
 }
 

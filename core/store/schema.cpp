@@ -433,6 +433,35 @@ const std::vector<QStringList>& migrations()
                            " WHERE status = 'applied'"),
             QStringLiteral("CREATE INDEX object_merge_objects ON object_merge(merged_id, survivor_id)"),
         },
+        // ---- version 14 -----------------------------------------------------------------------------
+        {
+            // The idempotency key is a hash, so a UNIQUE index on it alone takes every new delivery to a random
+            // place in a B-tree of all deliveries ever queued: the single largest cost of the outbox's rows, and it
+            // grows with the workspace (docs/BENCHMARKS.md "What the schema costs"). Keys are unique within their
+            // revision instead (revision ids grow, so new entries go to the end of the index). The key hashes the
+            // revision's instance, domain, key and number, so two revisions never share one; within a revision the
+            // index still refuses a second delivery with the same key. Nothing looks a delivery up by its key alone.
+            QStringLiteral("CREATE TABLE delivery_v14 ("
+                           " id INTEGER PRIMARY KEY, revision_id INTEGER NOT NULL REFERENCES revision(id),"
+                           " object_id INTEGER NOT NULL, revision_no INTEGER NOT NULL, target_id TEXT NOT NULL,"
+                           " subscription_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                           " due_at INTEGER NOT NULL, next_attempt_at INTEGER, idempotency_key TEXT NOT NULL,"
+                           " contract_version TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                           " acked_at INTEGER, latency_ms INTEGER, last_error TEXT, exception_id INTEGER,"
+                           " payload_override TEXT)"),
+            QStringLiteral("INSERT INTO delivery_v14 SELECT id, revision_id, object_id, revision_no, target_id,"
+                           " subscription_id, status, attempts, due_at, next_attempt_at, idempotency_key,"
+                           " contract_version, created_at, updated_at, acked_at, latency_ms, last_error, exception_id,"
+                           " payload_override FROM delivery"),
+            QStringLiteral("DROP TABLE delivery"),
+            QStringLiteral("ALTER TABLE delivery_v14 RENAME TO delivery"),
+            QStringLiteral("CREATE INDEX delivery_due ON delivery(target_id, due_at)"
+                           " WHERE status IN ('pending','retry_wait','in_flight','held')"),
+            QStringLiteral("CREATE INDEX delivery_object ON delivery(object_id, target_id, revision_no)"),
+            QStringLiteral("CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id)"
+                           " WHERE status = 'blocked_by_outage'"),
+            QStringLiteral("CREATE UNIQUE INDEX delivery_key ON delivery(revision_id, idempotency_key)"),
+        },
     };
     return all;
 }
