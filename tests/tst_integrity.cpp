@@ -37,8 +37,18 @@ std::string at(const std::string& source, const char* domain, const std::string&
 // Schemas 13 and 12 undone (merges, docs/DUPLICATES.md; retention, docs/RETENTION.md): object_merge, the archive
 // table, revision.archived_in and the trigger that lets archiving clear a revision's state, back to version 1's
 // trigger that refuses every update.
+// Schema 14's queued description index undone: version 4's triggers that index at once.
+#define MDSYNC_DOWNGRADE_TEXT_13                                                                                       \
+    "DROP TRIGGER object_text_insert", "DROP TRIGGER object_text_update", "DROP TABLE object_text_pending",            \
+        "CREATE TRIGGER object_text_insert AFTER INSERT ON object BEGIN"                                               \
+        " INSERT INTO object_text(rowid, description) VALUES (new.id, coalesce(new.description, '')); END",            \
+        "CREATE TRIGGER object_text_update AFTER UPDATE OF description ON object"                                      \
+        " WHEN coalesce(old.description, '') <> coalesce(new.description, '') BEGIN"                                   \
+        " INSERT INTO object_text(object_text, rowid, description)"                                                    \
+        " VALUES ('delete', old.id, coalesce(old.description, ''));"                                                   \
+        " INSERT INTO object_text(rowid, description) VALUES (new.id, coalesce(new.description, '')); END"
 #define MDSYNC_DOWNGRADE_12                                                                                            \
-    "DROP INDEX delivery_key", "DROP TABLE object_merge", "DROP TRIGGER revision_immutable",                           \
+    "DROP INDEX delivery_key", MDSYNC_DOWNGRADE_TEXT_13, "DROP TABLE object_merge", "DROP TRIGGER revision_immutable", \
         "ALTER TABLE revision DROP COLUMN archived_in",                                                                \
         "CREATE TRIGGER revision_immutable BEFORE UPDATE ON revision"                                                  \
         " BEGIN SELECT RAISE(ABORT, 'revisions are immutable'); END",                                                  \
@@ -419,20 +429,21 @@ private Q_SLOTS:
         const QStringList before = column(t.db(), all);
         QVERIFY(before.size() >= 2);
         QSqlQuery q(t.db());
-        for (const char* sql : { "DROP INDEX delivery_key", "ALTER TABLE delivery RENAME TO delivery_14",
-                 "CREATE TABLE delivery ( id INTEGER PRIMARY KEY, revision_id INTEGER NOT NULL REFERENCES revision(id),"
-                 " object_id INTEGER NOT NULL, revision_no INTEGER NOT NULL, target_id TEXT NOT NULL,"
-                 " subscription_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-                 " due_at INTEGER NOT NULL, next_attempt_at INTEGER, idempotency_key TEXT NOT NULL UNIQUE,"
-                 " contract_version TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-                 " acked_at INTEGER, latency_ms INTEGER, last_error TEXT, exception_id INTEGER,"
-                 " payload_override TEXT)",
-                 "INSERT INTO delivery SELECT * FROM delivery_14", "DROP TABLE delivery_14",
-                 "CREATE INDEX delivery_due ON delivery(target_id, due_at)"
-                 " WHERE status IN ('pending','retry_wait','in_flight','held')",
-                 "CREATE INDEX delivery_object ON delivery(object_id, target_id, revision_no)",
-                 "CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id) WHERE status = 'blocked_by_outage'",
-                 "PRAGMA user_version = 13" })
+        for (const char* sql :
+            { "DROP INDEX delivery_key", MDSYNC_DOWNGRADE_TEXT_13, "ALTER TABLE delivery RENAME TO delivery_14",
+                "CREATE TABLE delivery ( id INTEGER PRIMARY KEY, revision_id INTEGER NOT NULL REFERENCES revision(id),"
+                " object_id INTEGER NOT NULL, revision_no INTEGER NOT NULL, target_id TEXT NOT NULL,"
+                " subscription_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                " due_at INTEGER NOT NULL, next_attempt_at INTEGER, idempotency_key TEXT NOT NULL UNIQUE,"
+                " contract_version TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                " acked_at INTEGER, latency_ms INTEGER, last_error TEXT, exception_id INTEGER,"
+                " payload_override TEXT)",
+                "INSERT INTO delivery SELECT * FROM delivery_14", "DROP TABLE delivery_14",
+                "CREATE INDEX delivery_due ON delivery(target_id, due_at)"
+                " WHERE status IN ('pending','retry_wait','in_flight','held')",
+                "CREATE INDEX delivery_object ON delivery(object_id, target_id, revision_no)",
+                "CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id) WHERE status = 'blocked_by_outage'",
+                "PRAGMA user_version = 13" })
             QVERIFY2(q.exec(QLatin1String(sql)), sql);
         q.finish();
         QCOMPARE(scalar(t.db(),
@@ -465,6 +476,70 @@ private Q_SLOTS:
         QCOMPARE(c->revisions, 1);
         QCOMPARE(
             scalar(db, QStringLiteral("SELECT count(*) FROM delivery")).toInt(), before.size() + int(c->deliveries));
+    }
+
+    void descriptionIndexIsCurrentAtEveryCommit()
+    {
+        MDSYNC_SQLITE_ONLY("SQLite's FTS5 description index (PostgreSQL indexes object.description with pg_trgm)");
+        // Schema 14 queues the objects whose description changed and indexes them when the transaction commits:
+        // after each ingest the index finds the new words and not the replaced ones, FTS5's own check against the
+        // content table passes, and nothing stays queued. A create and a change of the same object in one batch,
+        // and two changes in one batch, each leave one entry with the last text.
+        MDSYNC_TEMP_WS(t);
+        const auto described = [](const char* description) {
+            json a = releasedItem(description, { "P100" });
+            a["base_uom"] = "EA";
+            return a;
+        };
+        const auto matches = [&](const char* word) {
+            return column(t.db(),
+                QStringLiteral("SELECT o.key FROM object_text JOIN object o ON o.id = object_text.rowid"
+                               " WHERE object_text MATCH '\"%1\"' ORDER BY o.key")
+                    .arg(QLatin1String(word)));
+        };
+        const auto indexSound = [&]() -> QString {
+            QSqlQuery q(t.db());
+            if (!q.exec(QStringLiteral("INSERT INTO object_text(object_text, rank) VALUES ('integrity-check', 1)")))
+                return q.lastError().text();
+            return {};
+        };
+        MDSYNC_REQUIRE_OK(a,
+            t.ingest({ at("PLM", "item", "FG-95", described("Impeller bronze 120"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "FG-96", described("Pump housing GG25"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "FG-96", described("Pump casing GG25"), "2026-11-27T07:01:00Z") }));
+        QCOMPARE(a->revisions, 3);
+        QCOMPARE(matches("impeller"), QStringList { QStringLiteral("FG-95") });
+        QCOMPARE(matches("casing"), QStringList { QStringLiteral("FG-96") });
+        QCOMPARE(matches("housing"), QStringList {});
+        QCOMPARE(indexSound(), QString());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT count(*) FROM object_text_pending")).toInt(), 0);
+        MDSYNC_REQUIRE_OK(b,
+            t.ingest({ at("PLM", "item", "FG-95", described("Impeller cast iron 120"), "2026-11-27T08:00:00Z"),
+                at("PLM", "item", "FG-95", described("Rotor cast iron 120"), "2026-11-27T08:01:00Z"),
+                at("PLM", "item", "FG-97", described("Pump housing GG40"), "2026-11-27T08:00:00Z") }));
+        QCOMPARE(b->revisions, 3);
+        QCOMPARE(matches("impeller"), QStringList {});
+        QCOMPARE(matches("bronze"), QStringList {});
+        QCOMPARE(matches("rotor"), QStringList { QStringLiteral("FG-95") });
+        QCOMPARE(matches("housing"), QStringList { QStringLiteral("FG-97") });
+        QCOMPARE(matches("pump"), (QStringList { QStringLiteral("FG-96"), QStringLiteral("FG-97") }));
+        QCOMPARE(indexSound(), QString());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT count(*) FROM object_text_pending")).toInt(), 0);
+        // A writer outside a workspace transaction (a repair by hand) queues; the next read-write open indexes it.
+        {
+            QSqlQuery q(t.db());
+            QVERIFY(q.exec(QStringLiteral("UPDATE object SET description = 'Spindle nut' WHERE key = 'FG-97'")));
+        }
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT count(*) FROM object_text_pending")).toInt(), 1);
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
+        QSqlQuery q(ws.value()->db());
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM object_text_pending")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM object_text WHERE object_text MATCH '\"spindle\"'"))
+            && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        QVERIFY2(q.exec(QStringLiteral("INSERT INTO object_text(object_text, rank) VALUES ('integrity-check', 1)")),
+            qPrintable(q.lastError().text()));
     }
 
     void workspaceFromSchema4IsUpgraded()

@@ -461,6 +461,22 @@ const std::vector<QStringList>& migrations()
             QStringLiteral("CREATE INDEX delivery_blocked ON delivery(target_id, due_at, id)"
                            " WHERE status = 'blocked_by_outage'"),
             QStringLiteral("CREATE UNIQUE INDEX delivery_key ON delivery(revision_id, idempotency_key)"),
+            // The description's FTS5 index is written once per transaction instead of per object: FTS5 writes its
+            // pending terms out at every savepoint and statement journal, so the triggers of version 4 made a new
+            // index segment for every ingested event (13 % of the ingest's instructions). The triggers now queue
+            // the object, with the text the index holds for it (NULL: none yet); Workspace::commit indexes the
+            // queue. The index is current at every commit, as before.
+            QStringLiteral("CREATE TABLE object_text_pending (id INTEGER PRIMARY KEY, indexed TEXT)"),
+            QStringLiteral("DROP TRIGGER object_text_insert"),
+            QStringLiteral("DROP TRIGGER object_text_update"),
+            QStringLiteral("CREATE TRIGGER object_text_insert AFTER INSERT ON object BEGIN"
+                           " INSERT INTO object_text_pending(id, indexed) VALUES (new.id, NULL)"
+                           " ON CONFLICT(id) DO NOTHING; END"),
+            QStringLiteral(
+                "CREATE TRIGGER object_text_update AFTER UPDATE OF description ON object"
+                " WHEN coalesce(old.description, '') <> coalesce(new.description, '') BEGIN"
+                " INSERT INTO object_text_pending(id, indexed) VALUES (old.id, coalesce(old.description, ''))"
+                " ON CONFLICT(id) DO NOTHING; END"),
         },
     };
     return all;

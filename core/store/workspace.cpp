@@ -264,6 +264,15 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
                 return makeError(r.error());
         if (auto r = ws->migrate(); !r)
             return makeError(r.error());
+        // Descriptions queued by a writer outside a Workspace transaction are indexed now; when another process
+        // holds the write lock, its next commit indexes them.
+        ws->m_textQueue = true;
+        SqlStatement queued;
+        if (queued.prepare(ws->m_db, "SELECT 1 FROM object_text_pending LIMIT 1") && queued.next()) {
+            queued.reset();
+            if (ws->begin() && !ws->commit())
+                ws->rollback();
+        }
     } else {
         const int v = ws->schemaVersion();
         if (v == 0)
@@ -362,9 +371,35 @@ Result<void> Workspace::begin()
     return {};
 }
 
+Result<void> Workspace::flushTextIndex()
+{
+    if (!m_textQueue)
+        return {};
+    // One statement when nothing is queued (most commits: the dispatcher's outcomes, stewardship).
+    SqlStatement any;
+    if (!any.prepare(m_db, "SELECT 1 FROM object_text_pending LIMIT 1"))
+        return makeError(QStringLiteral("full-text index: ") + any.error());
+    if (!any.next())
+        return {};
+    any.reset();
+    // `indexed` is the text the index holds for the object (NULL: not indexed yet): removed with exactly that text,
+    // as FTS5's external content needs, then the current description is indexed.
+    for (const char* sql : { "INSERT INTO object_text(object_text, rowid, description)"
+                             " SELECT 'delete', id, indexed FROM object_text_pending WHERE indexed IS NOT NULL",
+             "INSERT INTO object_text(rowid, description)"
+             " SELECT p.id, coalesce(o.description, '') FROM object_text_pending p JOIN object o ON o.id = p.id",
+             "DELETE FROM object_text_pending" }) {
+        if (auto r = exec(QString::fromLatin1(sql)); !r)
+            return makeError(QStringLiteral("full-text index: ") + r.error());
+    }
+    return {};
+}
+
 Result<void> Workspace::commit()
 {
     if (m_txDepth <= 1) {
+        if (auto f = flushTextIndex(); !f)
+            return f;
         auto r = exec(QStringLiteral("COMMIT"));
         if (r)
             m_txDepth = 0;

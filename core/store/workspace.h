@@ -122,6 +122,9 @@ private:
     static Result<std::unique_ptr<Workspace>> openConnection(const QString& path, Mode mode, bool creating);
     static Result<std::unique_ptr<Workspace>> openPostgres(const WorkspaceLocation& location, Mode mode, bool creating);
     Result<void> migrate();
+    // SQLite: indexes the descriptions the triggers queued in object_text_pending (schema 14) into the FTS5 table
+    // object_text, in the transaction that is about to commit (docs/BENCHMARKS.md "Full-text index per batch").
+    Result<void> flushTextIndex();
 
     QSqlDatabase m_db;
     QString m_connectionName;
@@ -130,6 +133,7 @@ private:
     Mode m_mode = Mode::ReadOnly;
     std::unique_ptr<QLockFile> m_lock;
     int m_txDepth = 0;
+    bool m_textQueue = false; // SQLite at schema >= 14: object_text_pending exists
     QThread* m_owner = nullptr; // the thread that opened it: the only one that may write through it
     std::unique_ptr<Outbox> m_outbox; // destroyed before the connection closes
 };
