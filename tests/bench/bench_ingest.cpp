@@ -82,6 +82,22 @@ struct Timing
     double seconds = 0, cpuSeconds = 0;
 };
 
+// Wall and thread CPU time since construction.
+class Stopwatch
+{
+public:
+    Stopwatch()
+        : m_cpu0(threadCpuSeconds())
+    {
+        m_wall.start();
+    }
+    Timing elapsed() const { return { static_cast<double>(m_wall.nsecsElapsed()) / 1e9, threadCpuSeconds() - m_cpu0 }; }
+
+private:
+    QElapsedTimer m_wall;
+    double m_cpu0;
+};
+
 void check(bool ok, const std::string& what)
 {
     if (!ok)
@@ -298,6 +314,60 @@ std::int64_t scalar(Workspace& w, const QString& sql)
     return q.value(0).toLongLong();
 }
 
+// Writes events first .. first+count-1 of `gen` (called in order) as JSON Lines to `path`; returns the bytes.
+qint64 writeEventFile(EventGenerator& gen, std::int64_t first, std::int64_t count, const QString& path)
+{
+    std::string all;
+    all.reserve(static_cast<size_t>(count) * 450);
+    for (std::int64_t i = 0; i < count; ++i) {
+        all += gen.line(static_cast<int>(first + i));
+        all += '\n';
+    }
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(all.data(), static_cast<qint64>(all.size())) != qint64(all.size()))
+        die(2, "cannot write " + str(path));
+    return static_cast<qint64>(all.size());
+}
+
+// Commits every `batchSize` events, as the pipeline does: beforeEvent() begins a transaction when none is open,
+// afterEvent() commits a full batch, finish() the rest.
+class BatchedTransactions
+{
+public:
+    BatchedTransactions(Workspace& ws, int batchSize)
+        : m_ws(ws)
+        , m_batchSize(batchSize)
+    { }
+    void beforeEvent()
+    {
+        if (m_inTx)
+            return;
+        if (auto r = m_ws.begin(); !r)
+            die(2, str(r.error()));
+        m_inTx = true;
+    }
+    void afterEvent()
+    {
+        if (++m_inBatch >= m_batchSize)
+            finish();
+    }
+    void finish()
+    {
+        if (!m_inTx)
+            return;
+        if (auto c = m_ws.commit(); !c)
+            die(1, str(c.error()));
+        m_inTx = false;
+        m_inBatch = 0;
+    }
+
+private:
+    Workspace& m_ws;
+    const int m_batchSize;
+    int m_inBatch = 0;
+    bool m_inTx = false;
+};
+
 // ---- Pipeline side ------------------------------------------------------------------------------------------------
 
 // What the baseline replays: the revision texts and delivery rows the pipeline wrote for one event.
@@ -313,26 +383,43 @@ struct PipelineRun
     IngestSummary summary;
 };
 
+ActiveConfig activeConfig(Workspace& ws)
+{
+    auto active = loadActiveConfig(ws);
+    if (!active)
+        die(2, str(active.error()));
+    return std::move(active.value());
+}
+
+// A fresh workspace made as `mdsyncctl init` makes it, with an ingest pipeline on its active configuration.
+struct PipelineWorkspace
+{
+    PipelineWorkspace(const QString& location, const Config& cfg)
+        : ws(createWorkspace(location, cfg))
+        , active(activeConfig(*ws))
+        , pipeline(*ws, active)
+    {
+        options.sourceName = QStringLiteral("bench.jsonl");
+        options.actor = "bench";
+    }
+    std::unique_ptr<Workspace> ws;
+    ActiveConfig active;
+    IngestPipeline pipeline;
+    IngestOptions options;
+};
+
 PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std::vector<ReplayRow>* capture)
 {
     const bench::BenchLocation where(QStringLiteral("pipeline"));
-    auto ws = createWorkspace(where.location(), cfg);
-    auto active = loadActiveConfig(*ws);
-    if (!active)
-        die(2, str(active.error()));
-    IngestPipeline pipeline(*ws, active.value());
-    IngestOptions options;
-    options.sourceName = QStringLiteral("bench.jsonl");
-    options.actor = "bench";
+    PipelineWorkspace pw(where.location(), cfg);
+    Workspace* ws = pw.ws.get();
     QFile file(jsonlPath);
     if (!file.open(QIODevice::ReadOnly))
         die(2, "cannot open " + str(jsonlPath));
 
-    QElapsedTimer timer;
-    const double cpu0 = threadCpuSeconds();
-    timer.start();
-    auto summary = pipeline.ingest(file, options);
-    const Timing time { static_cast<double>(timer.nsecsElapsed()) / 1e9, threadCpuSeconds() - cpu0 };
+    const Stopwatch stopwatch;
+    auto summary = pw.pipeline.ingest(file, pw.options);
+    const Timing time = stopwatch.elapsed();
     if (!summary)
         die(1, "ingest failed: " + str(summary.error()));
 
@@ -426,9 +513,7 @@ Timing runBaseline(
             die(2, str(sqlError(q, QStringLiteral("anchor object"))));
     }
 
-    QElapsedTimer timer;
-    const double cpu0 = threadCpuSeconds();
-    timer.start();
+    const Stopwatch stopwatch;
     // Plain prepared statements on the same raw handle the pipeline uses (store/sqlstatement.h): sqlite3, or
     // libpq's PQprepare/PQexecPrepared on the QPSQL connection.
     SqlStatement rev, del;
@@ -444,14 +529,9 @@ Timing runBaseline(
         die(2, str(del.error()));
     const std::string modelVersion = cfg.model.version();
     std::int64_t deliveryId = 1;
-    int inBatch = 0;
-    bool inTx = false;
+    BatchedTransactions tx(*ws, batchSize);
     for (size_t i = 0; i < rows.size(); ++i) {
-        if (!inTx) {
-            if (auto r = ws->begin(); !r)
-                die(2, str(r.error()));
-            inTx = true;
-        }
+        tx.beforeEvent();
         const ReplayRow& r = rows[i];
         const auto revisionId = static_cast<std::int64_t>(i + 1);
         rev.bind(0, revisionId);
@@ -490,17 +570,10 @@ Timing runBaseline(
             if (!del.exec())
                 die(1, str(del.error()));
         }
-        if (++inBatch >= batchSize) {
-            if (auto c = ws->commit(); !c)
-                die(1, str(c.error()));
-            inTx = false;
-            inBatch = 0;
-        }
+        tx.afterEvent();
     }
-    if (inTx)
-        if (auto c = ws->commit(); !c)
-            die(1, str(c.error()));
-    const Timing time { static_cast<double>(timer.nsecsElapsed()) / 1e9, threadCpuSeconds() - cpu0 };
+    tx.finish();
+    const Timing time = stopwatch.elapsed();
 
     const auto n = static_cast<std::int64_t>(rows.size());
     check(scalar(*ws, QStringLiteral("SELECT count(*) FROM revision")) == n, "baseline revision rows == N");
@@ -541,9 +614,7 @@ Timing runMinimal(const std::vector<ReplayRow>& rows, int batchSize)
                 die(2, str(sqlError(q, QStringLiteral("minimal schema"))));
     }
     const TimeMs t = nowMs();
-    QElapsedTimer timer;
-    const double cpu0 = threadCpuSeconds();
-    timer.start();
+    const Stopwatch stopwatch;
     SqlStatement rev, del;
     if (!rev.prepare(
             ws.db(), "INSERT INTO min_revision(id, object_key, revision_no, state, created_at) VALUES (?,?,?,?,?)"))
@@ -553,14 +624,9 @@ Timing runMinimal(const std::vector<ReplayRow>& rows, int batchSize)
             " VALUES (?,?,?,'pending',?,?)"))
         die(2, str(del.error()));
     std::int64_t deliveryId = 1;
-    int inBatch = 0;
-    bool inTx = false;
+    BatchedTransactions tx(ws, batchSize);
     for (size_t i = 0; i < rows.size(); ++i) {
-        if (!inTx) {
-            if (auto r = ws.begin(); !r)
-                die(2, str(r.error()));
-            inTx = true;
-        }
+        tx.beforeEvent();
         const ReplayRow& r = rows[i];
         const auto revisionId = static_cast<std::int64_t>(i + 1);
         rev.bind(0, revisionId);
@@ -579,17 +645,10 @@ Timing runMinimal(const std::vector<ReplayRow>& rows, int batchSize)
             if (!del.exec())
                 die(1, str(del.error()));
         }
-        if (++inBatch >= batchSize) {
-            if (auto c = ws.commit(); !c)
-                die(1, str(c.error()));
-            inTx = false;
-            inBatch = 0;
-        }
+        tx.afterEvent();
     }
-    if (inTx)
-        if (auto c = ws.commit(); !c)
-            die(1, str(c.error()));
-    const Timing time { static_cast<double>(timer.nsecsElapsed()) / 1e9, threadCpuSeconds() - cpu0 };
+    tx.finish();
+    const Timing time = stopwatch.elapsed();
 
     const auto n = static_cast<std::int64_t>(rows.size());
     check(scalar(ws, QStringLiteral("SELECT count(*) FROM min_revision")) == n, "minimal revision rows == N");
@@ -623,14 +682,7 @@ struct GrowthPoint
 std::vector<GrowthPoint> runGrowth(const Config& cfg, const std::vector<std::int64_t>& sizes, int n, bool quiet)
 {
     const bench::BenchLocation where(QStringLiteral("growth"));
-    auto ws = createWorkspace(where.location(), cfg);
-    auto active = loadActiveConfig(*ws);
-    if (!active)
-        die(2, str(active.error()));
-    IngestPipeline pipeline(*ws, active.value());
-    IngestOptions options;
-    options.sourceName = QStringLiteral("bench.jsonl");
-    options.actor = "bench";
+    PipelineWorkspace pw(where.location(), cfg);
     QTemporaryDir dir;
     if (!dir.isValid())
         die(2, "cannot create a temporary directory");
@@ -640,26 +692,14 @@ std::vector<GrowthPoint> runGrowth(const Config& cfg, const std::vector<std::int
         while (count > 0) {
             const std::int64_t part = timed ? count : std::min<std::int64_t>(count, 50000);
             const QString path = dir.filePath(QStringLiteral("part.jsonl"));
-            {
-                std::string all;
-                all.reserve(static_cast<size_t>(part) * 450);
-                for (std::int64_t i = 0; i < part; ++i) {
-                    all += gen.line(static_cast<int>(next + i));
-                    all += '\n';
-                }
-                QFile f(path);
-                if (!f.open(QIODevice::WriteOnly) || f.write(all.data(), qint64(all.size())) != qint64(all.size()))
-                    die(2, "cannot write " + str(path));
-            }
+            writeEventFile(gen, next, part, path);
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly))
                 die(2, "cannot open " + str(path));
-            QElapsedTimer timer;
-            const double cpu0 = threadCpuSeconds();
-            timer.start();
-            auto summary = pipeline.ingest(file, options);
+            const Stopwatch stopwatch;
+            auto summary = pw.pipeline.ingest(file, pw.options);
             if (timed)
-                *timed = { static_cast<double>(timer.nsecsElapsed()) / 1e9, threadCpuSeconds() - cpu0 };
+                *timed = stopwatch.elapsed();
             if (!summary)
                 die(1, "ingest failed: " + str(summary.error()));
             check(summary->exceptions == 0 && summary->revisions == part,
@@ -677,14 +717,14 @@ std::vector<GrowthPoint> runGrowth(const Config& cfg, const std::vector<std::int
         p.existing = next;
         ingestRange(n, &p.time);
         p.eventsSoFar = next;
-        p.bytes = workspaceBytes(*ws);
+        p.bytes = workspaceBytes(*pw.ws);
         if (!quiet)
             std::cerr << "  " << p.existing << " existing: " << n / p.time.seconds << " events/s (cpu "
                       << p.time.cpuSeconds * 1e6 / n << " us/event), " << p.bytes / p.eventsSoFar
                       << " workspace bytes/event\n";
         points.push_back(p);
     }
-    check(scalar(*ws, QStringLiteral("SELECT count(*) FROM object")) == next, "growth: one object per event");
+    check(scalar(*pw.ws, QStringLiteral("SELECT count(*) FROM object")) == next, "growth: one object per event");
     return points;
 }
 
@@ -823,16 +863,7 @@ int main(int argc, char** argv)
     qint64 inputBytes = 0;
     {
         EventGenerator gen(20261127);
-        std::string all;
-        all.reserve(static_cast<size_t>(n) * 450);
-        for (int i = 0; i < n; ++i) {
-            all += gen.line(i);
-            all += '\n';
-        }
-        QFile f(jsonlPath);
-        if (!f.open(QIODevice::WriteOnly) || f.write(all.data(), static_cast<qint64>(all.size())) != qint64(all.size()))
-            die(2, "cannot write " + str(jsonlPath));
-        inputBytes = static_cast<qint64>(all.size());
+        inputBytes = writeEventFile(gen, 0, n, jsonlPath);
     }
 
     if (!writeEvents.isEmpty()) {
