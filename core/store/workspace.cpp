@@ -267,12 +267,8 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
         // Descriptions queued by a writer outside a Workspace transaction are indexed now; when another process
         // holds the write lock, its next commit indexes them.
         ws->m_textQueue = true;
-        SqlStatement queued;
-        if (queued.prepare(ws->m_db, "SELECT 1 FROM object_text_pending LIMIT 1") && queued.next()) {
-            queued.reset();
-            if (ws->begin() && !ws->commit())
-                ws->rollback();
-        }
+        if (const auto queued = ws->textQueued(); queued && queued.value() && ws->begin() && !ws->commit())
+            ws->rollback();
     } else {
         const int v = ws->schemaVersion();
         if (v == 0)
@@ -371,17 +367,24 @@ Result<void> Workspace::begin()
     return {};
 }
 
-Result<void> Workspace::flushTextIndex()
+Result<bool> Workspace::textQueued() const
 {
     if (!m_textQueue)
-        return {};
-    // One statement when nothing is queued (most commits: the dispatcher's outcomes, stewardship).
+        return false;
     SqlStatement any;
     if (!any.prepare(m_db, "SELECT 1 FROM object_text_pending LIMIT 1"))
         return makeError(QStringLiteral("full-text index: ") + any.error());
-    if (!any.next())
+    return any.next();
+}
+
+Result<void> Workspace::flushTextIndex()
+{
+    // One statement when nothing is queued (most commits: the dispatcher's outcomes, stewardship).
+    auto queued = textQueued();
+    if (!queued)
+        return makeError(queued.error());
+    if (!queued.value())
         return {};
-    any.reset();
     // `indexed` is the text the index holds for the object (NULL: not indexed yet): removed with exactly that text,
     // as FTS5's external content needs, then the current description is indexed.
     for (const char* sql : { "INSERT INTO object_text(object_text, rowid, description)"

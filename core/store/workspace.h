@@ -125,6 +125,8 @@ private:
     // SQLite: indexes the descriptions the triggers queued in object_text_pending (schema 14) into the FTS5 table
     // object_text, in the transaction that is about to commit (docs/BENCHMARKS.md "Full-text index per batch").
     Result<void> flushTextIndex();
+    // Whether object_text_pending holds a row (false before schema 14 and on PostgreSQL).
+    Result<bool> textQueued() const;
 
     QSqlDatabase m_db;
     QString m_connectionName;
