@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <limits>
+
 namespace mdsync::read {
 
 Result<MatrixLayout> matrixLayout(QSqlDatabase& db)
@@ -41,15 +44,11 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
 {
     MatrixSql m;
     QStringList where;
-    if (!f.domain.isEmpty()) {
-        where << QStringLiteral("o.domain = ?");
-        m.binds << f.domain;
-    }
+    QStringList parts; // of the text condition, which comes first
     if (const QString t = f.text.trimmed(); !t.isEmpty()) {
         // Key prefix as index ranges (as typed and upper-cased: keys are mostly upper-case codes), or a
         // description containing the text through the FTS5 trigram index (three characters or more).
         const QString top = QString::fromUcs4(U"\U0010FFFF", 1); // above every other character in UTF-8 order
-        QStringList parts;
         QStringList variants = { t };
         if (t.toUpper() != t)
             variants << t.toUpper();
@@ -73,6 +72,10 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
             m.binds << QString(QLatin1Char('"') + phrase + QLatin1Char('"'));
         }
         where << QStringLiteral("o.id IN (%1)").arg(parts.join(QStringLiteral(" UNION ")));
+    }
+    if (!f.domain.isEmpty()) {
+        where << QStringLiteral("o.domain = ?");
+        m.binds << f.domain;
     }
     if (f.olderThanMinutes > 0) {
         where << QStringLiteral("o.updated_at < ?");
@@ -150,18 +153,34 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
         }
     }
     }
-    m.sql = QStringLiteral("SELECT o.id FROM object o")
-        + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")))
-        + QStringLiteral(" ORDER BY ") + order;
+    const QString filtered = QStringLiteral("SELECT o.id FROM object o")
+        + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
+    m.sql = filtered + QStringLiteral(" ORDER BY ") + order;
+    if (f.sortColumn == MatrixDomainColumn || f.sortColumn == MatrixKeyColumn) {
+        m.keyOrder = true;
+        m.descending = f.order == Qt::DescendingOrder;
+        if (!parts.isEmpty()) {
+            // The text's matches as the index lists them, without looking each up in object (the ranks sort
+            // and de-duplicate them); the object is joined only for the other conditions.
+            m.unorderedSql = QStringLiteral("SELECT x.id FROM (%1) x").arg(parts.join(QStringLiteral(" UNION ALL ")));
+            if (where.size() > 1)
+                m.unorderedSql += QStringLiteral(" JOIN object o ON o.id = x.id WHERE ")
+                    + where.mid(1).join(QStringLiteral(" AND "));
+        } else if (!where.isEmpty()) {
+            m.unorderedSql = filtered;
+        }
+    }
     return m;
 }
 
-Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql)
+namespace {
+
+Result<std::vector<qint64>> idsOf(QSqlDatabase& db, const QString& sql, const QVariantList& binds)
 {
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(sql.sql);
-    for (const QVariant& v : sql.binds)
+    q.prepare(sql);
+    for (const QVariant& v : binds)
         q.addBindValue(v);
     if (!q.exec())
         return makeError(sqlError(q, QStringLiteral("matrix filter")));
@@ -170,6 +189,193 @@ Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql)
     while (q.next())
         ids.push_back(q.value(0).toLongLong());
     return ids;
+}
+
+constexpr quint32 kNoRank = std::numeric_limits<quint32>::max();
+
+} // namespace
+
+Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, ObjectKeyOrder* order)
+{
+    if (order) {
+        auto sorted = order->ids(db, sql);
+        if (!sorted)
+            return makeError(sorted.error());
+        if (sorted.value())
+            return std::move(*sorted.value());
+    }
+    return idsOf(db, sql.sql, sql.binds);
+}
+
+Result<std::optional<std::vector<qint64>>> ObjectKeyOrder::ids(QSqlDatabase& db, const MatrixSql& sql)
+{
+    using Ids = std::optional<std::vector<qint64>>;
+    if (!sql.keyOrder || db.driverName() != QLatin1String("QSQLITE"))
+        return Ids();
+    std::lock_guard lock(m_mutex);
+    auto usable = refresh(db);
+    if (!usable)
+        return makeError(usable.error());
+    if (!usable.value())
+        return Ids();
+    if (sql.unorderedSql.isEmpty()) {
+        std::vector<qint64> all = m_ordered;
+        if (sql.descending)
+            std::reverse(all.begin(), all.end());
+        return Ids(std::move(all));
+    }
+    auto found = idsOf(db, sql.unorderedSql, sql.binds);
+    if (!found)
+        return makeError(found.error());
+    std::vector<qint64>& ids = found.value();
+    if (!ids.empty() && *std::max_element(ids.begin(), ids.end()) > m_maxId) {
+        // Committed after the refresh: merge them in (a later snapshot holds every id the query saw).
+        usable = refresh(db);
+        if (!usable)
+            return makeError(usable.error());
+        if (!usable.value())
+            return Ids();
+    }
+    std::vector<quint32> ranks;
+    ranks.reserve(ids.size());
+    for (qint64 id : ids) {
+        if (id <= 0 || id > m_maxId || m_rank[static_cast<size_t>(id)] == kNoRank)
+            return Ids(); // not expected on SQLite; SQL's order is right whatever happened
+        ranks.push_back(m_rank[static_cast<size_t>(id)]);
+    }
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end()); // a key and a description match
+    const size_t n = ranks.size();
+    ids.resize(n);
+    for (size_t i = 0; i < n; ++i)
+        ids[i] = m_ordered[ranks[sql.descending ? n - 1 - i : i]];
+    return Ids(std::move(ids));
+}
+
+ObjectKeyOrder::Stats ObjectKeyOrder::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    Stats s = m_stats;
+    s.objects = m_ordered.size();
+    return s;
+}
+
+Result<bool> ObjectKeyOrder::refresh(QSqlDatabase& db)
+{
+    if (m_unusable)
+        return false;
+    // One snapshot for the whole refresh (a savepoint opens a read transaction, or nests in the caller's), so
+    // that the count, the highest id and the rows read agree.
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SAVEPOINT key_order")))
+        return makeError(sqlError(q, QStringLiteral("key order")));
+    auto result = [&]() -> Result<bool> {
+        // Two statements: each alone is a search (max) or a count of the smallest index (count); together, a
+        // scan of the table.
+        if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM object")) || !q.next())
+            return makeError(sqlError(q, QStringLiteral("key order")));
+        const qint64 maxId = q.value(0).toLongLong();
+        if (!q.exec(QStringLiteral("SELECT count(*) FROM object")) || !q.next())
+            return makeError(sqlError(q, QStringLiteral("key order")));
+        const auto count = static_cast<size_t>(q.value(0).toLongLong());
+        q.finish();
+        if (m_built && maxId == m_maxId && count == m_ordered.size())
+            return true;
+        // Merging costs an index search per new object, reading the whole order about 0.1 µs per object.
+        const qint64 mergeLimit = std::max<qint64>(1000, static_cast<qint64>(m_ordered.size()) / 64);
+        if (!m_built || maxId < m_maxId || maxId - m_maxId > mergeLimit)
+            return rebuild(db, maxId);
+        auto merged = merge(db, maxId);
+        if (!merged || !merged.value() || m_ordered.size() == count)
+            return merged;
+        // An object committed below the highest id seen (two writers with their own id counters): read it all.
+        return rebuild(db, maxId);
+    }();
+    if (!q.exec(QStringLiteral("RELEASE key_order")) && result)
+        return makeError(sqlError(q, QStringLiteral("key order")));
+    return result;
+}
+
+Result<bool> ObjectKeyOrder::rebuild(QSqlDatabase& db, qint64 maxId)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    // The unique (domain, key) index in order; objects committed after maxId was read wait for the next merge.
+    if (!q.exec(QStringLiteral("SELECT id FROM object ORDER BY domain, key")))
+        return makeError(sqlError(q, QStringLiteral("key order")));
+    m_ordered.clear();
+    m_ordered.reserve(static_cast<size_t>(std::min<qint64>(maxId, qint64(1) << 24)));
+    while (q.next())
+        if (const qint64 id = q.value(0).toLongLong(); id <= maxId)
+            m_ordered.push_back(id);
+    if (maxId > 2 * static_cast<qint64>(m_ordered.size()) + 65536) {
+        // A rank table this sparse would waste memory (not the case for ids SQLite assigns).
+        m_unusable = true;
+        m_ordered = {};
+        m_rank = {};
+        return false;
+    }
+    m_maxId = maxId;
+    m_built = true;
+    ++m_stats.rebuilds;
+    setRanks();
+    return true;
+}
+
+Result<bool> ObjectKeyOrder::merge(QSqlDatabase& db, qint64 maxId)
+{
+    QSqlQuery added(db);
+    added.setForwardOnly(true);
+    added.prepare(QStringLiteral("SELECT id, domain, key FROM object WHERE id > ? AND id <= ? ORDER BY domain, key"));
+    added.addBindValue(m_maxId);
+    added.addBindValue(maxId);
+    if (!added.exec())
+        return makeError(sqlError(added, QStringLiteral("key order: new objects")));
+    // Each new object goes after its nearest older object below it in the unique index (rank -1: before all).
+    QSqlQuery before(db);
+    before.setForwardOnly(true);
+    before.prepare(QStringLiteral("SELECT id FROM object WHERE (domain, key) < (?, ?) AND id <= ?"
+                                  " ORDER BY domain DESC, key DESC LIMIT 1"));
+    std::vector<std::pair<qint64, qint64>> adds; // (rank of the older object before it, id), in key order
+    while (added.next()) {
+        before.addBindValue(added.value(1));
+        before.addBindValue(added.value(2));
+        before.addBindValue(m_maxId);
+        if (!before.exec())
+            return makeError(sqlError(before, QStringLiteral("key order: neighbour")));
+        qint64 after = -1;
+        if (before.next()) {
+            const qint64 id = before.value(0).toLongLong();
+            if (id <= 0 || id > m_maxId || m_rank[static_cast<size_t>(id)] == kNoRank)
+                return rebuild(db, maxId);
+            after = m_rank[static_cast<size_t>(id)];
+        }
+        before.finish();
+        adds.emplace_back(after, added.value(0).toLongLong());
+    }
+    std::vector<qint64> merged;
+    merged.reserve(m_ordered.size() + adds.size());
+    size_t a = 0;
+    while (a < adds.size() && adds[a].first < 0)
+        merged.push_back(adds[a++].second);
+    for (size_t r = 0; r < m_ordered.size(); ++r) {
+        merged.push_back(m_ordered[r]);
+        while (a < adds.size() && adds[a].first == static_cast<qint64>(r))
+            merged.push_back(adds[a++].second);
+    }
+    m_ordered.swap(merged);
+    m_maxId = maxId;
+    m_stats.merged += static_cast<qint64>(adds.size());
+    setRanks();
+    return true;
+}
+
+void ObjectKeyOrder::setRanks()
+{
+    m_rank.assign(static_cast<size_t>(m_maxId) + 1, kNoRank);
+    for (size_t r = 0; r < m_ordered.size(); ++r)
+        m_rank[static_cast<size_t>(m_ordered[r])] = static_cast<quint32>(r);
 }
 
 Result<std::vector<PagedRow>> matrixRows(

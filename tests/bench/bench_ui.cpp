@@ -137,6 +137,7 @@ int main(int argc, char* argv[])
         double goalMs;
     };
     std::vector<Row> rows;
+    QStringList checks;
     auto add = [&rows](const char* what, double goalMs) -> Row& {
         rows.push_back({ what, {}, {}, goalMs });
         return rows.back();
@@ -197,10 +198,24 @@ int main(int argc, char* argv[])
         MatrixFilter c;
         c.text = QStringLiteral("impeller");
         f.emplace_back("filter: description 'impeller'", c);
+        // Words matching 10 % and 25 % of the objects ("steel 2 mm"; "Bearing", "Housing", "Spring").
+        c.text = QStringLiteral("steel");
+        f.emplace_back("filter: description 'steel'", c);
+        c.text = QStringLiteral("ing");
+        f.emplace_back("filter: description 'ing'", c);
+        c.order = Qt::DescendingOrder;
+        f.emplace_back("filter: description 'ing', key desc", c);
+        c.sortColumn = MatrixModel::DescriptionColumn; // sorted in SQL
+        c.order = Qt::AscendingOrder;
+        f.emplace_back("filter: description 'ing', by descr.", c);
         return f;
     }();
     for (const auto& [name, filter] : filters) {
         Row& r = add(name, 100);
+        if (model.filter().sortColumn != filter.sortColumn || model.filter().order != filter.order) {
+            model.sort(filter.sortColumn, filter.order); // the model keeps its sort across filters
+            waitList(model);
+        }
         for (int i = 0; i < repeat; ++i) {
             model.setFilter(MatrixFilter {});
             waitList(model);
@@ -210,6 +225,18 @@ int main(int argc, char* argv[])
             }));
             r.raw.push_back(timeMs([&] { rawRows(db, matrixIdSql(filter, layout.value())); }));
         }
+        // The model orders in memory (read::ObjectKeyOrder): it must list what SQL's ORDER BY lists.
+        const auto sqlIds = read::matrixIds(db, matrixIdSql(filter, layout.value()));
+        if (!sqlIds || sqlIds.value() != model.ids()) {
+            std::fprintf(
+                stderr, "bench_ui: %s: the model's %zu ids differ from SQL's order\n", name, model.ids().size());
+            return 1;
+        }
+        checks << QStringLiteral("%1: %2 objects, in SQL's order").arg(QLatin1String(name)).arg(model.ids().size());
+    }
+    if (model.filter().sortColumn != MatrixModel::KeyColumn || model.filter().order != Qt::AscendingOrder) {
+        model.sort(MatrixModel::KeyColumn, Qt::AscendingOrder); // back from the last filter's order
+        waitList(model);
     }
     model.setFilter(MatrixFilter {});
     waitList(model);
@@ -278,5 +305,7 @@ int main(int argc, char* argv[])
             r.goalMs, ours <= r.goalMs ? "met" : "NOT met");
     }
     std::printf("\npeak RSS %ld MB (goal < 400 MB)\n", peakRssMb());
+    for (const QString& c : checks)
+        std::printf("%s\n", qPrintable(c));
     return 0;
 }

@@ -118,7 +118,7 @@ void MatrixModel::setFilter(const MatrixFilter& filter)
 PagedSqlModel::IdQuery MatrixModel::idQuery() const
 {
     const MatrixSql sql = matrixIdSql(m_filter, m_layout);
-    return [sql](QSqlDatabase& db) { return read::matrixIds(db, sql); };
+    return [sql, order = m_keyOrder](QSqlDatabase& db) { return read::matrixIds(db, sql, order.get()); };
 }
 
 PagedSqlModel::RowQuery MatrixModel::rowQuery() const

@@ -12,6 +12,7 @@
 #include <QDateTime>
 #include <QStringList>
 
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -75,6 +76,8 @@ private:
     MatrixLayout m_layout;
     MatrixFilter m_filter;
     QDateTime m_now;
+    // Filters in key order are sorted in memory by this (shared with the queries running on the reader's workers).
+    std::shared_ptr<read::ObjectKeyOrder> m_keyOrder = std::make_shared<read::ObjectKeyOrder>();
 };
 
 // "3 min", "2 h", "5 d" — the age of a timestamp (UTC ms) relative to `now`.
