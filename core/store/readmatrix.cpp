@@ -280,11 +280,11 @@ Result<bool> ObjectKeyOrder::refresh(QSqlDatabase& db)
             return makeError(sqlError(q, QStringLiteral("key order")));
         const auto count = static_cast<size_t>(q.value(0).toLongLong());
         q.finish();
-        if (m_built && maxId == m_maxId && count == m_ordered.size())
+        if (maxId == m_maxId && count == m_ordered.size())
             return true;
         // Merging costs an index search per new object, reading the whole order about 0.1 µs per object.
         const qint64 mergeLimit = std::max<qint64>(1000, static_cast<qint64>(m_ordered.size()) / 64);
-        if (!m_built || maxId < m_maxId || maxId - m_maxId > mergeLimit)
+        if (m_ordered.empty() || maxId < m_maxId || maxId - m_maxId > mergeLimit)
             return rebuild(db, maxId);
         auto merged = merge(db, maxId);
         if (!merged || !merged.value() || m_ordered.size() == count)
@@ -317,7 +317,6 @@ Result<bool> ObjectKeyOrder::rebuild(QSqlDatabase& db, qint64 maxId)
         return false;
     }
     m_maxId = maxId;
-    m_built = true;
     ++m_stats.rebuilds;
     setRanks();
     return true;

@@ -106,7 +106,6 @@ private:
     std::vector<qint64> m_ordered; // ids in (domain, key) order
     std::vector<quint32> m_rank; // by id: position in m_ordered, kNoRank for an id that is not an object
     qint64 m_maxId = 0; // every object up to this id is in m_ordered
-    bool m_built = false;
     bool m_unusable = false; // ids too sparse: SQL orders
     Stats m_stats;
 };
