@@ -199,6 +199,28 @@ private Q_SLOTS:
                 h.idempotencyKey(QStringLiteral("FG-3000"), QStringLiteral("ERP"), 2) }));
     }
 
+    // A tick reads the due list only as far as its free calls need: with 8 calls in flight at a slow target and
+    // 60 items queued, each freed call reads one row, not the whole backlog again (the rows in flight are not read
+    // at all).
+    void dueListIsReadOnlyAsFarAsTheFreeCallsNeed()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP", { { "latency_ms", { 30, 30 } } });
+        QVERIFY(erp);
+        QVERIFY(h.start());
+        std::vector<std::string> items;
+        for (int i = 0; i < 60; ++i)
+            items.push_back(item("FG-" + std::to_string(5000 + i), "Valve " + std::to_string(i)));
+        QVERIFY(h.ingest(items));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(
+            count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("target_id = 'ERP' AND status = 'acked'")), 60);
+        const DispatcherStats s = h.dispatcher->stats();
+        QCOMPARE(s.sent, 60);
+        QCOMPARE(s.dueRowsRead, s.sent);
+    }
+
     void bomIsHeldUntilItsItemsAreAtTheTarget()
     {
         Harness h;

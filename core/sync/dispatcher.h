@@ -79,6 +79,7 @@ struct DispatcherStats
     std::int64_t probeRequests = 0; // steward's probe requests (requestProbe) that made a probe due at once
     std::int64_t contractReloads = 0; // contracts versions that fell due while running (contractsChanged)
     std::int64_t configReloads = 0; // landscape versions applied while running (applyConfig)
+    std::int64_t dueRowsRead = 0; // rows of the due list read: one a delivery sent when nothing can be held
 };
 
 // Live state of one target, for status displays.
