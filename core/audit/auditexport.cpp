@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <condition_variable>
@@ -1609,18 +1610,27 @@ Result<json> verifyExport(const QString& directory)
         hashes.push_back({ qname, f.value("sha256", std::string()), {}, {} });
     }
     checked["files"] = filesChecked;
-    // The whole-file SHA-256s (a second pass over every byte) run on a second thread while this one parses the
-    // files; their problems are put back where they belong, after the other file problems, once the parse is done.
+    // The whole-file SHA-256s (a second pass over every byte, from the mapped files) run on two more threads, a file
+    // at a time in manifest order, while this one parses the files; their problems are put back where they belong,
+    // after the other file problems, once the parse is done.
     const size_t fileProblemsAt = p.list.size();
-    std::jthread hashing([&hashes, &dir] {
-        for (FileHash& h : hashes) {
-            QFile file(dir.filePath(h.name));
-            if (file.open(QIODevice::ReadOnly))
-                h.actual = fileSha256(file);
-            else
+    std::atomic<size_t> nextHash = 0;
+    auto hashFiles = [&hashes, &dir, &nextHash] {
+        for (size_t i = 0; (i = nextHash.fetch_add(1)) < hashes.size();) {
+            FileHash& h = hashes[i];
+            FileBytes file(dir.filePath(h.name));
+            if (!file.open()) {
                 h.error = file.errorString();
+                continue;
+            }
+            FastSha256 sha;
+            sha.addData(file.begin(), static_cast<size_t>(file.end() - file.begin()));
+            std::array<char, 64> hex {};
+            sha.resultHex(hex);
+            h.actual.assign(hex.data(), hex.size());
         }
-    });
+    };
+    std::array<std::jthread, 2> hashing { std::jthread(hashFiles), std::jthread(hashFiles) };
 
     // Audit entries: chain, hashes, seq, counts, anchors.
     const json& am = m["audit"];
@@ -1638,6 +1648,7 @@ Result<json> verifyExport(const QString& directory)
     std::optional<qint64> lastSeq;
     qint64 hashesChecked = 0;
     AuditHasher hasher;
+    const Table& auditColumns = auditTable();
     std::array<std::string, 10> texts; // unescaped field values (fieldText), reused from row to row
     const qint64 auditRows = readTable(dir, auditTable(), rowsOf.contains("audit.csv"), rowsOf.contains("audit.jsonl"),
         p, [&](Fields r, const RowPlace& where, bool canonical) {
@@ -1675,7 +1686,7 @@ Result<json> verifyExport(const QString& directory)
                 if (canonical) {
                     std::array<std::string_view, 8> literals;
                     for (size_t i = 0; i < literals.size(); ++i)
-                        literals[i] = literalOf(r[i], auditTable().integer[i]);
+                        literals[i] = literalOf(r[i], auditColumns.integer[i]);
                     h = hasher.hashLiterals(literals, ePrev);
                 } else {
                     h = hasher.hash(eseq, *text(1), *text(2), *text(3), *text(4), text(5), text(6), text(7), ePrev);
@@ -1758,7 +1769,8 @@ Result<json> verifyExport(const QString& directory)
         checked["openlineage_events"] = lines;
     }
 
-    hashing.join();
+    for (std::jthread& t : hashing)
+        t.join();
     std::vector<QString> hashProblems;
     for (const FileHash& h : hashes) {
         if (!h.error.isEmpty())
