@@ -7,6 +7,7 @@
 #include "util/hash.h"
 #include "workspacefixture.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QSqlQuery>
@@ -530,6 +531,26 @@ private Q_SLOTS:
                 char hex[64];
                 h.resultHex(hex);
                 QCOMPARE(QString::fromLatin1(hex, 64), qs(sha256Hex(s)));
+            }
+        }
+        FastSha256::setAccelerationAllowed(true);
+    }
+
+    // resultHex (the entry hashes and the files' SHA-256s are compared as hex text) against Qt's hex of Qt's digest:
+    // fastSha256MatchesQt compares resultHex with sha256Hex, which is resultHex too.
+    void fastSha256HexMatchesQt()
+    {
+        for (const bool accel : { true, false }) {
+            FastSha256::setAccelerationAllowed(accel);
+            for (size_t n : { 0, 3, 64, 865, 70000 }) {
+                QByteArray data(static_cast<qsizetype>(n), '\0');
+                for (size_t i = 0; i < n; ++i)
+                    data[static_cast<qsizetype>(i)] = static_cast<char>(i * 131 + n);
+                FastSha256 h;
+                h.addData(data.constData(), n);
+                char hex[64];
+                h.resultHex(hex);
+                QCOMPARE(QByteArray(hex, 64), QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
             }
         }
         FastSha256::setAccelerationAllowed(true);

@@ -1654,8 +1654,9 @@ Result<json> verifyExport(const QString& directory)
         p, [&](Fields r, const RowPlace& where, bool canonical) {
             // The values this needs, unescaped only where the file has an escape.
             auto text = [&r, &texts](size_t i) { return fieldText(r[i], texts[i]); };
+            auto present = [&r](size_t i) { return r[i].kind != Field::Kind::Null; };
             const auto seq = toInt(text(0));
-            if (!seq || !text(1) || !text(2) || !text(3) || !text(4) || !text(8) || !text(9)) {
+            if (!seq || !present(1) || !present(2) || !present(3) || !present(4) || !present(8) || !present(9)) {
                 p.add(where.text() + QStringLiteral(": seq, at, actor, action, subject, prev_hash or hash is missing"));
                 return;
             }
