@@ -749,6 +749,7 @@ public:
         return true;
     }
     QString errorString() const { return m_file.errorString(); }
+    qint64 size() const { return m_file.size(); }
     const char* begin() const { return m_begin; }
     const char* end() const { return m_end; }
 
@@ -952,18 +953,21 @@ bool sameValue(const Field& a, const Field& b, std::string& scratchA, std::strin
 class CsvReader
 {
 public:
-    explicit CsvReader(const QString& path)
-        : m_bytes(path)
+    // `mapped`: the file, opened already (shared with the SHA-256 of the manifest check); else open() opens `path`.
+    CsvReader(const QString& path, std::shared_ptr<FileBytes> mapped)
+        : m_isOpen(mapped != nullptr)
+        , m_bytes(mapped ? std::move(mapped) : std::make_shared<FileBytes>(path))
     { }
     bool open()
     {
-        if (!m_bytes.open())
+        if (!m_isOpen && !m_bytes->open())
             return false;
-        m_pos = m_bytes.begin();
-        m_end = m_bytes.end();
+        m_isOpen = true;
+        m_pos = m_bytes->begin();
+        m_end = m_bytes->end();
         return true;
     }
-    QString errorString() const { return m_bytes.errorString(); }
+    QString errorString() const { return m_bytes->errorString(); }
     int line() const { return m_line; } // line where the last record started
     bool canonical() const { return false; }
 
@@ -1034,7 +1038,8 @@ public:
     const QString& error() const { return m_error; }
 
 private:
-    FileBytes m_bytes;
+    bool m_isOpen;
+    std::shared_ptr<FileBytes> m_bytes;
     const char* m_pos = nullptr;
     const char* m_end = nullptr;
     int m_physical = 1;
@@ -1045,8 +1050,10 @@ private:
 class JsonlReader
 {
 public:
-    JsonlReader(const QString& path, const Table& t)
-        : m_bytes(path)
+    // `mapped` as for CsvReader.
+    JsonlReader(const QString& path, std::shared_ptr<FileBytes> mapped, const Table& t)
+        : m_isOpen(mapped != nullptr)
+        , m_bytes(mapped ? std::move(mapped) : std::make_shared<FileBytes>(path))
         , m_table(t)
     {
         for (size_t i = 0; i < t.columns.size(); ++i)
@@ -1054,13 +1061,14 @@ public:
     }
     bool open()
     {
-        if (!m_bytes.open())
+        if (!m_isOpen && !m_bytes->open())
             return false;
-        m_pos = m_bytes.begin();
-        m_end = m_bytes.end();
+        m_isOpen = true;
+        m_pos = m_bytes->begin();
+        m_end = m_bytes->end();
         return true;
     }
-    QString errorString() const { return m_bytes.errorString(); }
+    QString errorString() const { return m_bytes->errorString(); }
     int line() const { return m_line; }
 
     // Appends the next line's fields to `out` (strings that had to be decoded by the JSON parser go to `owned`).
@@ -1194,7 +1202,8 @@ private:
         return true;
     }
 
-    FileBytes m_bytes;
+    bool m_isOpen;
+    std::shared_ptr<FileBytes> m_bytes;
     const Table& m_table;
     std::vector<std::string> m_keys; // '{"name":' / ',"name":' per column, as the exporter writes them
     bool m_canonical = false; // parseFast saw no escape the encoder would not write
@@ -1401,7 +1410,9 @@ struct RowPlace
 // Reads <base>.jsonl and/or <base>.csv in lockstep, compares them row by row and hands every row (from jsonl
 // when present, else csv) to `onRow` with its location and whether it is canonical (JsonlReader::canonical()).
 // Returns the number of rows of the primary file.
-qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, Problems& p,
+// `mapped`: the files opened for the manifest check, by name.
+qint64 readTable(const QDir& dir, const std::map<QString, std::shared_ptr<FileBytes>>& mapped, const Table& t,
+    bool haveCsv, bool haveJsonl, Problems& p,
     const std::function<void(Fields, const RowPlace& where, bool canonical)>& onRow)
 {
     const QString csvName = QLatin1String(t.base) + QStringLiteral(".csv");
@@ -1410,8 +1421,12 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
     std::unique_ptr<PrefetchedReader<JsonlReader>> jsonl;
     std::string scratchA;
     std::string scratchB;
+    auto mappedFile = [&mapped](const QString& name) {
+        const auto it = mapped.find(name);
+        return it != mapped.end() ? it->second : nullptr;
+    };
     if (haveCsv) {
-        auto reader = std::make_unique<CsvReader>(dir.filePath(csvName));
+        auto reader = std::make_unique<CsvReader>(dir.filePath(csvName), mappedFile(csvName));
         if (!reader->open()) {
             p.add(csvName + QStringLiteral(": cannot open: ") + reader->errorString());
         } else {
@@ -1427,7 +1442,7 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
         }
     }
     if (haveJsonl) {
-        auto reader = std::make_unique<JsonlReader>(dir.filePath(jsonlName), t);
+        auto reader = std::make_unique<JsonlReader>(dir.filePath(jsonlName), mappedFile(jsonlName), t);
         if (!reader->open())
             p.add(jsonlName + QStringLiteral(": cannot open: ") + reader->errorString());
         else
@@ -1576,13 +1591,15 @@ Result<json> verifyExport(const QString& directory)
     }
 
     // Files: presence, size, SHA-256.
+    // Each file is opened and mapped once, here; the readers of the tables use the same mapping.
     struct FileHash
     {
         QString name;
         std::string expected, actual;
-        QString error;
+        std::shared_ptr<FileBytes> bytes;
     };
     std::vector<FileHash> hashes;
+    std::map<QString, std::shared_ptr<FileBytes>> mapped;
     std::map<std::string, qint64> rowsOf;
     qint64 filesChecked = 0;
     for (const auto& f : m["files"]) {
@@ -1594,20 +1611,22 @@ Result<json> verifyExport(const QString& directory)
             continue;
         }
         rowsOf[name] = f.value("rows", qint64(-1));
-        QFile file(dir.filePath(qname));
-        if (!file.exists()) {
+        const QString path = dir.filePath(qname);
+        if (!QFile::exists(path)) {
             p.add(qname + QStringLiteral(": missing (named in the manifest)"));
             continue;
         }
-        if (!file.open(QIODevice::ReadOnly)) {
-            p.add(qname + QStringLiteral(": cannot open: ") + file.errorString());
+        auto file = std::make_shared<FileBytes>(path);
+        if (!file->open()) {
+            p.add(qname + QStringLiteral(": cannot open: ") + file->errorString());
             continue;
         }
         ++filesChecked;
         const qint64 bytes = f.value("bytes", qint64(-1));
-        if (file.size() != bytes)
-            p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file.size()).arg(bytes));
-        hashes.push_back({ qname, f.value("sha256", std::string()), {}, {} });
+        if (file->size() != bytes)
+            p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file->size()).arg(bytes));
+        hashes.push_back({ qname, f.value("sha256", std::string()), {}, file });
+        mapped[qname] = std::move(file);
     }
     checked["files"] = filesChecked;
     // The whole-file SHA-256s (a second pass over every byte, from the mapped files) run on two more threads, a file
@@ -1615,16 +1634,11 @@ Result<json> verifyExport(const QString& directory)
     // after the other file problems, once the parse is done.
     const size_t fileProblemsAt = p.list.size();
     std::atomic<size_t> nextHash = 0;
-    auto hashFiles = [&hashes, &dir, &nextHash] {
+    auto hashFiles = [&hashes, &nextHash] {
         for (size_t i = 0; (i = nextHash.fetch_add(1)) < hashes.size();) {
             FileHash& h = hashes[i];
-            FileBytes file(dir.filePath(h.name));
-            if (!file.open()) {
-                h.error = file.errorString();
-                continue;
-            }
             FastSha256 sha;
-            sha.addData(file.begin(), static_cast<size_t>(file.end() - file.begin()));
+            sha.addData(h.bytes->begin(), static_cast<size_t>(h.bytes->end() - h.bytes->begin()));
             std::array<char, 64> hex {};
             sha.resultHex(hex);
             h.actual.assign(hex.data(), hex.size());
@@ -1650,8 +1664,8 @@ Result<json> verifyExport(const QString& directory)
     AuditHasher hasher;
     const Table& auditColumns = auditTable();
     std::array<std::string, 10> texts; // unescaped field values (fieldText), reused from row to row
-    const qint64 auditRows = readTable(dir, auditTable(), rowsOf.contains("audit.csv"), rowsOf.contains("audit.jsonl"),
-        p, [&](Fields r, const RowPlace& where, bool canonical) {
+    const qint64 auditRows = readTable(dir, mapped, auditTable(), rowsOf.contains("audit.csv"),
+        rowsOf.contains("audit.jsonl"), p, [&](Fields r, const RowPlace& where, bool canonical) {
             // The values this needs, unescaped only where the file has an escape.
             auto text = [&r, &texts](size_t i) { return fieldText(r[i], texts[i]); };
             auto present = [&r](size_t i) { return r[i].kind != Field::Kind::Null; };
@@ -1728,7 +1742,7 @@ Result<json> verifyExport(const QString& directory)
                   .arg(seqText(gotFirst), seqText(gotLast), seqText(mFirst), seqText(mLast)));
 
     // Lineage: CSV/JSONL agreement and counts.
-    const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.contains("lineage.csv"),
+    const qint64 lineageRows = readTable(dir, mapped, lineageTable(), rowsOf.contains("lineage.csv"),
         rowsOf.contains("lineage.jsonl"), p, [](Fields, const RowPlace&, bool) {});
     checked["lineage_events"] = lineageRows;
     const qint64 lineageCount
@@ -1774,9 +1788,7 @@ Result<json> verifyExport(const QString& directory)
         t.join();
     std::vector<QString> hashProblems;
     for (const FileHash& h : hashes) {
-        if (!h.error.isEmpty())
-            hashProblems.push_back(h.name + QStringLiteral(": cannot read: ") + h.error);
-        else if (h.actual != h.expected)
+        if (h.actual != h.expected)
             hashProblems.push_back(h.name
                 + QStringLiteral(": SHA-256 %1 does not match the manifest's %2").arg(qs(h.actual), qs(h.expected)));
     }
