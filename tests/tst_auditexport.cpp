@@ -7,11 +7,14 @@
 #include "util/hash.h"
 #include "workspacefixture.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QSqlQuery>
 #include <QTest>
 #include <QUuid>
+
+#include <cstring>
 
 using namespace mdsync;
 using namespace mdsync::test;
@@ -398,6 +401,49 @@ private Q_SLOTS:
         }
     }
 
+    // verify-export compares the CSV with the JSONL without unescaping where it can: a JSON string whose only
+    // escapes are \" against the CSV's "" byte for byte, other escapes (\\ here) unescaped first. A CSV field
+    // changed in either kind of text, inside the first 16 bytes or in the last few, is still a difference; with
+    // the CSV's manifest entry fixed, that difference is the only problem (the chain is checked on the JSONL).
+    void escapedFieldDiffersBetweenCsvAndJsonl()
+    {
+        QVERIFY(makeWorkspace(3, std::string(R"("quoted" C:\dir\file, 100%)")));
+        ExportOptions o;
+        o.directory = exportDir("exp");
+        MDSYNC_REQUIRE_OK(m, exportAudit(m_tw->db(), o));
+        MDSYNC_REQUIRE_OK(clean, verifyExport(o.directory));
+        QVERIFY2(clean.value()["ok"].get<bool>(), qPrintable(dumped(clean.value())));
+        const QString path = QDir(o.directory).filePath(QStringLiteral("audit.csv"));
+        const QByteArray original = readAll(path);
+        const auto row = original.indexOf("steward2");
+        QVERIFY(row > 0);
+        // the CSV texts of steward2's row as the exporter writes them
+        QCOMPARE(original.indexOf(R"("{""net_weight"":2}")", row), original.indexOf("{", row) - 1);
+        QVERIFY(original.indexOf(R"("""quoted"" C:\dir\file, 100%")", row) > row);
+        struct Change
+        {
+            const char* from;
+            const char* to;
+            const char* field;
+        };
+        for (const Change& c : { Change { "net_weight", "net_Weight", "before" }, // in the first 16 bytes
+                 Change { R"("":2})", R"("":7})", "before" }, // in the last bytes
+                 Change { R"(C:\dir)", R"(C:/dir)", "reason" } }) { // a field with a backslash
+            QByteArray csv = original;
+            const auto pos = csv.indexOf(c.from, row);
+            QVERIFY(pos > row);
+            csv.replace(pos, static_cast<qsizetype>(std::strlen(c.from)), c.to);
+            QCOMPARE(csv.size(), original.size());
+            QVERIFY(writeAll(path, csv));
+            QVERIFY(refreshManifest(o.directory, QStringLiteral("audit.csv")));
+            MDSYNC_REQUIRE_OK(v, verifyExport(o.directory));
+            QVERIFY2(!v.value()["ok"].get<bool>(), c.to);
+            QVERIFY2(anyProblem(v.value(), "audit.csv line", "field '" + std::string(c.field) + "'"),
+                qPrintable(QLatin1String(c.to) + dumped(v.value())));
+            QCOMPARE(v.value()["problem_count"].get<qint64>(), qint64(1));
+        }
+    }
+
     void lineDeleted()
     {
         QVERIFY(makeWorkspace(4));
@@ -485,6 +531,26 @@ private Q_SLOTS:
                 char hex[64];
                 h.resultHex(hex);
                 QCOMPARE(QString::fromLatin1(hex, 64), qs(sha256Hex(s)));
+            }
+        }
+        FastSha256::setAccelerationAllowed(true);
+    }
+
+    // resultHex (the entry hashes and the files' SHA-256s are compared as hex text) against Qt's hex of Qt's digest:
+    // fastSha256MatchesQt compares resultHex with sha256Hex, which is resultHex too.
+    void fastSha256HexMatchesQt()
+    {
+        for (const bool accel : { true, false }) {
+            FastSha256::setAccelerationAllowed(accel);
+            for (size_t n : { 0, 3, 64, 865, 70000 }) {
+                QByteArray data(static_cast<qsizetype>(n), '\0');
+                for (size_t i = 0; i < n; ++i)
+                    data[static_cast<qsizetype>(i)] = static_cast<char>(i * 131 + n);
+                FastSha256 h;
+                h.addData(data.constData(), n);
+                char hex[64];
+                h.resultHex(hex);
+                QCOMPARE(QByteArray(hex, 64), QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
             }
         }
         FastSha256::setAccelerationAllowed(true);

@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <bit>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -29,13 +31,17 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <thread>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace mdsync {
 
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -743,6 +749,7 @@ public:
         return true;
     }
     QString errorString() const { return m_file.errorString(); }
+    qint64 size() const { return m_file.size(); }
     const char* begin() const { return m_begin; }
     const char* end() const { return m_end; }
 
@@ -753,124 +760,286 @@ private:
     const char* m_end = nullptr;
 };
 
-// Sets field `i` of `fields` to the bytes [b, e), reusing the string's capacity from the previous row.
-void setField(Row& fields, size_t i, const char* b, const char* e)
+// A field of a row as it stands in the file: a view of the text between the quotes (or of the unquoted CSV field,
+// the JSON number), still escaped where `kind` says so. Readers hand these over instead of copies; a field is
+// unescaped only when something needs its value (fieldText) or it has to be compared the long way (sameValue).
+// Fields of a JSONL line that went through the JSON parser point into strings the chunk owns.
+struct Field
 {
-    if (i == fields.size())
-        fields.emplace_back(std::in_place, b, e);
-    else if (fields[i])
-        fields[i]->assign(b, e);
-    else
-        fields[i].emplace(b, e);
+    enum class Kind : std::uint8_t {
+        Null, // SQL NULL: an empty unquoted CSV field, JSON null
+        Plain, // the bytes are the value
+        CsvEscaped, // quoted CSV content with "" for each quote
+        JsonQuoteEscaped, // a JSON string's content whose only escapes are \"
+        JsonEscaped, // a JSON string's content with other short escapes (\\ \/ \b \f \n \r \t), maybe \" too
+    };
+    const char* data = nullptr;
+    size_t size = 0;
+    Kind kind = Kind::Null;
+
+    std::string_view view() const { return { data, size }; }
+};
+using Fields = std::span<const Field>;
+
+// The value of a field: the view itself when nothing is escaped, else unescaped into `scratch`.
+std::optional<std::string_view> fieldText(const Field& f, std::string& scratch)
+{
+    switch (f.kind) {
+    case Field::Kind::Null:
+        return std::nullopt;
+    case Field::Kind::Plain:
+        return f.view();
+    case Field::Kind::CsvEscaped: {
+        scratch.clear();
+        const char* p = f.data;
+        const char* const e = f.data + f.size;
+        while (const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(e - p)))) {
+            scratch.append(p, q + 1); // keeps one quote of the pair
+            p = q + 2;
+        }
+        scratch.append(p, e);
+        return std::string_view(scratch);
+    }
+    case Field::Kind::JsonQuoteEscaped:
+    case Field::Kind::JsonEscaped: {
+        scratch.clear();
+        const char* p = f.data;
+        const char* const e = f.data + f.size;
+        while (const char* q = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(e - p)))) {
+            scratch.append(p, q);
+            switch (q[1]) { // the reader let only these through
+            case 'b':
+                scratch += '\b';
+                break;
+            case 'f':
+                scratch += '\f';
+                break;
+            case 'n':
+                scratch += '\n';
+                break;
+            case 'r':
+                scratch += '\r';
+                break;
+            case 't':
+                scratch += '\t';
+                break;
+            default: // " \ /
+                scratch += q[1];
+            }
+            p = q + 2;
+        }
+        scratch.append(p, e);
+        return std::string_view(scratch);
+    }
+    }
+    return std::nullopt;
 }
 
-void setNull(Row& fields, size_t i)
+#if defined(__SSE2__)
+__m128i load16(const char* p)
 {
-    if (i == fields.size())
-        fields.emplace_back(std::nullopt);
-    else
-        fields[i].reset();
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+const char* firstOf(const char* p, __m128i stop)
+{
+    return p + std::countr_zero(static_cast<unsigned>(_mm_movemask_epi8(stop)));
+}
+#endif
+
+// Scanners: the first byte in [p, e) that ends a run of plain bytes (e if none), 16 bytes at a time where SSE2 is
+// available.
+
+// Inside a JSON string: '"', '\\', a control character or a non-ASCII byte.
+const char* jsonStringStop(const char* p, const char* const e)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    for (; e - p >= 16; p += 16) {
+        const __m128i v = load16(p);
+        // signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches them
+        const __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+        if (_mm_movemask_epi8(stop))
+            return firstOf(p, stop);
+    }
+#endif
+    while (p != e && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20
+        && static_cast<unsigned char>(*p) < 0x80)
+        ++p;
+    return p;
 }
 
-// RFC 4180 reader over the whole file. An empty unquoted field reads as nullopt, "" as an empty string.
+// An unquoted CSV field: ',', CR, LF or '"'.
+const char* csvFieldStop(const char* p, const char* const e)
+{
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(',');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i quote = _mm_set1_epi8('"');
+    for (; e - p >= 16; p += 16) {
+        const __m128i v = load16(p);
+        const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, cr)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, quote)));
+        if (_mm_movemask_epi8(stop))
+            return firstOf(p, stop);
+    }
+#endif
+    while (p != e && *p != ',' && *p != '\r' && *p != '\n' && *p != '"')
+        ++p;
+    return p;
+}
+
+// A quoted CSV field: '"' or LF (counted for the line numbers).
+const char* csvQuotedStop(const char* p, const char* const e)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; e - p >= 16; p += 16) {
+        const __m128i v = load16(p);
+        const __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf));
+        if (_mm_movemask_epi8(stop))
+            return firstOf(p, stop);
+    }
+#endif
+    while (p != e && *p != '"' && *p != '\n')
+        ++p;
+    return p;
+}
+
+// `json` (JSON string content whose only escapes are \") and `csv` (quoted CSV content, "" for a quote), both `n`
+// bytes. Replacing each backslash of `json` by a quote gives the value with every quote doubled, which is exactly
+// what the CSV holds for the same value (and the CSV's content is nothing else), so the two values are equal
+// exactly when these bytes are.
+bool sameQuoteEscaped(const char* json, const char* csv, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i quote = _mm_set1_epi8('"');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i j = load16(json + i);
+        const __m128i isBackslash = _mm_cmpeq_epi8(j, backslash);
+        const __m128i asCsv = _mm_or_si128(_mm_andnot_si128(isBackslash, j), _mm_and_si128(isBackslash, quote));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(asCsv, load16(csv + i))) != 0xFFFF)
+            return false;
+    }
+#endif
+    for (; i < n; ++i)
+        if ((json[i] == '\\' ? '"' : json[i]) != csv[i])
+            return false;
+    return true;
+}
+
+// Whether two fields (of the CSV and the JSONL) hold the same value: NULL only equals NULL, texts compare unescaped.
+bool sameValue(const Field& a, const Field& b, std::string& scratchA, std::string& scratchB)
+{
+    using K = Field::Kind;
+    if (a.kind == K::Null || b.kind == K::Null)
+        return a.kind == b.kind;
+    if (a.kind == K::Plain && b.kind == K::Plain)
+        return a.size == b.size && std::memcmp(a.data, b.data, a.size) == 0;
+    if (a.kind == K::JsonQuoteEscaped && b.kind == K::CsvEscaped)
+        return a.size == b.size && sameQuoteEscaped(a.data, b.data, a.size);
+    if (a.kind == K::CsvEscaped && b.kind == K::JsonQuoteEscaped)
+        return a.size == b.size && sameQuoteEscaped(b.data, a.data, a.size);
+    return fieldText(a, scratchA) == fieldText(b, scratchB);
+}
+
+// RFC 4180 reader over the whole file. An empty unquoted field reads as NULL, "" as an empty string.
 class CsvReader
 {
 public:
-    explicit CsvReader(const QString& path)
-        : m_bytes(path)
+    // `mapped`: the file, opened already (shared with the SHA-256 of the manifest check); else open() opens `path`.
+    CsvReader(const QString& path, std::shared_ptr<FileBytes> mapped)
+        : m_isOpen(mapped != nullptr)
+        , m_bytes(mapped ? std::move(mapped) : std::make_shared<FileBytes>(path))
     { }
     bool open()
     {
-        if (!m_bytes.open())
+        if (!m_isOpen && !m_bytes->open())
             return false;
-        m_pos = m_bytes.begin();
-        m_end = m_bytes.end();
+        m_isOpen = true;
+        m_pos = m_bytes->begin();
+        m_end = m_bytes->end();
         return true;
     }
-    QString errorString() const { return m_bytes.errorString(); }
+    QString errorString() const { return m_bytes->errorString(); }
     int line() const { return m_line; } // line where the last record started
+    bool canonical() const { return false; }
 
-    // false at the end of the file or on a syntax error (then error() is set).
-    bool next(Row& fields)
+    // Appends the next record's fields to `out`. false at the end of the file or on a syntax error (then error() is
+    // set and `out` is as it was).
+    bool next(std::vector<Field>& out, std::deque<std::string>& /*owned*/)
     {
-        if (m_pos == m_end) {
-            fields.clear();
+        if (m_pos == m_end)
             return false;
-        }
         m_line = m_physical;
+        const size_t start = out.size();
+        auto fail = [&](QString message) {
+            m_error = std::move(message);
+            m_pos = m_end;
+            out.resize(start);
+            return false;
+        };
         const char* p = m_pos;
         const char* const end = m_end;
-        size_t n = 0;
         for (;;) {
             if (p != end && *p == '"') {
                 ++p;
-                if (n < fields.size() && fields[n])
-                    fields[n]->clear();
-                else
-                    setField(fields, n, p, p);
-                std::string* const s = &*fields[n];
+                const char* const b = p;
+                bool doubled = false;
                 for (;;) {
-                    const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
-                    if (!q) {
-                        m_error = QStringLiteral("line %1: unterminated quoted field").arg(m_line);
-                        m_pos = end;
-                        return false;
-                    }
-                    m_physical += static_cast<int>(std::count(p, q, '\n'));
-                    s->append(p, q);
+                    const char* q = csvQuotedStop(p, end);
+                    if (q == end)
+                        return fail(QStringLiteral("line %1: unterminated quoted field").arg(m_line));
                     p = q + 1;
+                    if (*q == '\n') {
+                        ++m_physical;
+                        continue;
+                    }
                     if (p != end && *p == '"') { // "" inside a quoted field
-                        s->push_back('"');
+                        doubled = true;
                         ++p;
                         continue;
                     }
+                    out.push_back(
+                        { b, static_cast<size_t>(q - b), doubled ? Field::Kind::CsvEscaped : Field::Kind::Plain });
                     break;
                 }
-                if (p != end && *p != ',' && *p != '\r' && *p != '\n') {
-                    m_error = QStringLiteral("line %1: unexpected character after a closing quote").arg(m_physical);
-                    m_pos = end;
-                    return false;
-                }
+                if (p != end && *p != ',' && *p != '\r' && *p != '\n')
+                    return fail(QStringLiteral("line %1: unexpected character after a closing quote").arg(m_physical));
             } else {
-                const char* b = p;
-                while (p != end && *p != ',' && *p != '\r' && *p != '\n') {
-                    if (*p == '"') {
-                        m_error = QStringLiteral("line %1: quote inside an unquoted field").arg(m_physical);
-                        m_pos = end;
-                        return false;
-                    }
-                    ++p;
-                }
-                if (p == b)
-                    setNull(fields, n);
-                else
-                    setField(fields, n, b, p);
+                const char* const b = p;
+                p = csvFieldStop(p, end);
+                if (p != end && *p == '"')
+                    return fail(QStringLiteral("line %1: quote inside an unquoted field").arg(m_physical));
+                out.push_back(p == b ? Field {} : Field { b, static_cast<size_t>(p - b), Field::Kind::Plain });
             }
-            ++n;
             if (p == end)
                 break;
             const char c = *p++;
             if (c == ',')
                 continue;
             if (c == '\r') {
-                if (p == end || *p != '\n') {
-                    m_error = QStringLiteral("line %1: CR without LF").arg(m_physical);
-                    m_pos = end;
-                    return false;
-                }
+                if (p == end || *p != '\n')
+                    return fail(QStringLiteral("line %1: CR without LF").arg(m_physical));
                 ++p;
             }
             ++m_physical; // '\n' or CRLF
             break;
         }
-        fields.resize(n);
         m_pos = p;
         return true;
     }
     const QString& error() const { return m_error; }
 
 private:
-    FileBytes m_bytes;
+    bool m_isOpen;
+    std::shared_ptr<FileBytes> m_bytes;
     const char* m_pos = nullptr;
     const char* m_end = nullptr;
     int m_physical = 1;
@@ -881,8 +1050,10 @@ private:
 class JsonlReader
 {
 public:
-    JsonlReader(const QString& path, const Table& t)
-        : m_bytes(path)
+    // `mapped` as for CsvReader.
+    JsonlReader(const QString& path, std::shared_ptr<FileBytes> mapped, const Table& t)
+        : m_isOpen(mapped != nullptr)
+        , m_bytes(mapped ? std::move(mapped) : std::make_shared<FileBytes>(path))
         , m_table(t)
     {
         for (size_t i = 0; i < t.columns.size(); ++i)
@@ -890,83 +1061,81 @@ public:
     }
     bool open()
     {
-        if (!m_bytes.open())
+        if (!m_isOpen && !m_bytes->open())
             return false;
-        m_pos = m_bytes.begin();
-        m_end = m_bytes.end();
+        m_isOpen = true;
+        m_pos = m_bytes->begin();
+        m_end = m_bytes->end();
         return true;
     }
-    QString errorString() const { return m_bytes.errorString(); }
+    QString errorString() const { return m_bytes->errorString(); }
     int line() const { return m_line; }
 
-    bool next(Row& fields)
+    // Appends the next line's fields to `out` (strings that had to be decoded by the JSON parser go to `owned`).
+    // false at the end of the file or on an error (then error() is set and `out` is as it was).
+    bool next(std::vector<Field>& out, std::deque<std::string>& owned)
     {
-        if (m_pos == m_end) {
-            fields.clear();
+        if (m_pos == m_end)
             return false;
-        }
         ++m_line;
         const char* b = m_pos;
         const char* nl = static_cast<const char*>(std::memchr(b, '\n', static_cast<size_t>(m_end - b)));
         const char* e = nl ? nl : m_end;
         m_pos = nl ? nl + 1 : m_end;
-        m_literalsValid = false;
-        if (parseFast(b, e, fields)) {
-            m_literalsValid = m_canonical;
+        m_lastCanonical = false;
+        const size_t start = out.size();
+        if (parseFast(b, e, out)) {
+            m_lastCanonical = m_canonical;
             return true;
         }
-        return parseJson(b, e, fields);
+        out.resize(start);
+        if (parseJson(b, e, out, owned))
+            return true;
+        out.resize(start);
+        return false;
     }
     const QString& error() const { return m_error; }
-    // The JSON texts of the last row's fields as they stand in the file (a string with its quotes, a number, null),
-    // when every one is exactly what AuditHasher::appendJsonString writes for its value: the chain hash can then be
-    // computed from these bytes without encoding the values again. nullptr otherwise (the row went through the JSON
-    // parser, or a string used an escape the encoder does not write, such as "\/"). Valid until the next row.
-    const std::vector<std::string_view>* literals() const { return m_literalsValid ? &m_literals : nullptr; }
+    // Whether every field of the last row is exactly what AuditHasher::appendJsonString writes for its value (and
+    // the fields are views into the file): the text of a field as it stands in the file (a string with its
+    // quotes, a number, null) can then be hashed as it is (literalOf), without encoding the value again. false
+    // when the row went through the JSON parser, or a string used an escape the encoder does not write ("\/").
+    bool canonical() const { return m_lastCanonical; }
 
 private:
     // The lines the exporter writes: the object's keys in column order, no white space, integers without sign
     // or leading zero, ASCII strings with short escapes. Anything else (valid or not) returns false and goes
     // through the JSON parser, which decides; for what this accepts the parser gives the same fields.
-    bool parseFast(const char* p, const char* const e, Row& fields)
+    bool parseFast(const char* p, const char* const e, std::vector<Field>& out)
     {
         const size_t columns = m_table.columns.size();
-        m_literals.resize(columns);
         m_canonical = true;
         for (size_t i = 0; i < columns; ++i) {
             const std::string& key = m_keys[i];
             if (static_cast<size_t>(e - p) < key.size() || std::memcmp(p, key.data(), key.size()) != 0)
                 return false;
             p += key.size();
-            const char* const literal = p;
             if (p == e)
                 return false;
             if (*p == 'n') {
                 if (e - p < 4 || std::memcmp(p, "null", 4) != 0)
                     return false;
                 p += 4;
-                setNull(fields, i);
+                out.emplace_back();
             } else if (m_table.integer[i]) {
                 const char* d = p;
                 while (p != e && *p >= '0' && *p <= '9')
                     ++p;
                 if (p == d || p - d > 18 || (*d == '0' && p - d > 1))
                     return false;
-                setField(fields, i, d, p);
+                out.push_back({ d, static_cast<size_t>(p - d), Field::Kind::Plain });
             } else {
                 if (*p != '"')
                     return false;
                 ++p;
-                if (i >= fields.size() || !fields[i])
-                    setField(fields, i, p, p);
-                std::string& s = *fields[i];
-                s.clear();
+                const char* const b = p;
+                Field::Kind kind = Field::Kind::Plain;
                 for (;;) {
-                    const char* run = p;
-                    while (p != e && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20
-                        && static_cast<unsigned char>(*p) < 0x80)
-                        ++p;
-                    s.append(run, p);
+                    p = jsonStringStop(p, e);
                     if (p == e)
                         return false;
                     if (*p == '"')
@@ -975,46 +1144,35 @@ private:
                         return false; // control character or non-ASCII: the parser checks it
                     switch (p[1]) {
                     case '"':
-                    case '\\':
-                        s.push_back(p[1]);
+                        if (kind == Field::Kind::Plain)
+                            kind = Field::Kind::JsonQuoteEscaped;
                         break;
                     case '/':
-                        s.push_back(p[1]);
                         m_canonical = false; // the encoder writes a plain '/'
+                        kind = Field::Kind::JsonEscaped;
                         break;
+                    case '\\':
                     case 'b':
-                        s.push_back('\b');
-                        break;
                     case 'f':
-                        s.push_back('\f');
-                        break;
                     case 'n':
-                        s.push_back('\n');
-                        break;
                     case 'r':
-                        s.push_back('\r');
-                        break;
                     case 't':
-                        s.push_back('\t');
+                        kind = Field::Kind::JsonEscaped;
                         break;
                     default:
                         return false;
                     }
                     p += 2;
                 }
+                out.push_back({ b, static_cast<size_t>(p - b), kind });
                 ++p;
             }
-            m_literals[i] = std::string_view(literal, static_cast<size_t>(p - literal));
         }
-        if (e - p != 1 || *p != '}')
-            return false;
-        fields.resize(columns);
-        return true;
+        return e - p == 1 && *p == '}';
     }
 
-    bool parseJson(const char* b, const char* e, Row& fields)
+    bool parseJson(const char* b, const char* e, std::vector<Field>& out, std::deque<std::string>& owned)
     {
-        fields.clear();
         const json j = json::parse(b, e, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
             m_error = QStringLiteral("line %1: not a JSON object").arg(m_line);
@@ -1026,38 +1184,60 @@ private:
                 m_error = QStringLiteral("line %1: field '%2' is missing").arg(m_line).arg(qs(m_table.columns[i]));
                 return false;
             }
-            if (it->is_null())
-                fields.emplace_back(std::nullopt);
-            else if (m_table.integer[i] && it->is_number_integer())
-                fields.emplace_back(std::to_string(it->get<std::int64_t>()));
+            if (it->is_null()) {
+                out.emplace_back();
+                continue;
+            }
+            if (m_table.integer[i] && it->is_number_integer())
+                owned.push_back(std::to_string(it->get<std::int64_t>()));
             else if (!m_table.integer[i] && it->is_string())
-                fields.emplace_back(it->get<std::string>());
+                owned.push_back(it->get<std::string>());
             else {
                 m_error
                     = QStringLiteral("line %1: field '%2' has the wrong type").arg(m_line).arg(qs(m_table.columns[i]));
                 return false;
             }
+            out.push_back({ owned.back().data(), owned.back().size(), Field::Kind::Plain });
         }
         return true;
     }
 
-    FileBytes m_bytes;
+    bool m_isOpen;
+    std::shared_ptr<FileBytes> m_bytes;
     const Table& m_table;
     std::vector<std::string> m_keys; // '{"name":' / ',"name":' per column, as the exporter writes them
-    std::vector<std::string_view> m_literals; // per column, into the mapped file (literals())
     bool m_canonical = false; // parseFast saw no escape the encoder would not write
-    bool m_literalsValid = false;
+    bool m_lastCanonical = false;
     const char* m_pos = nullptr;
     const char* m_end = nullptr;
     int m_line = 0;
     QString m_error;
 };
 
+// The JSON text of a field of a canonical JSONL row as it stands in the file (JsonlReader::canonical()).
+std::string_view literalOf(const Field& f, bool integer)
+{
+    if (f.kind == Field::Kind::Null)
+        return "null";
+    if (integer)
+        return f.view();
+    return { f.data - 1, f.size + 2 }; // with its quotes
+}
+
+// One row handed over by a PrefetchedReader: its fields (valid until the next row is asked for) and where it was.
+struct RowRef
+{
+    Fields fields;
+    int line = 0;
+    bool canonical = false; // JsonlReader::canonical()
+};
+
 // Reads a table file on a worker thread, a chunk of rows at a time, and hands the rows to the reading thread in
-// order through a bounded queue (kChunks chunks of kChunkRows rows; the Row objects are reused, so their strings
-// keep their capacity). To the caller it behaves like the reader itself: next() gives the rows in order, then false,
-// with error() set when the reader stopped on a syntax error. verify-export reads the CSV through it while this
-// thread parses the JSON Lines, compares and hashes (issue 16: verify-export was bound by one core).
+// order through a bounded queue (kChunks chunks of kChunkRows rows). A chunk holds the rows' fields as views into
+// the reader's mapped file (which outlives the chunks), so no field is copied; the vectors keep their capacity from
+// one use of the chunk to the next. To the caller it behaves like the reader itself: next() gives the rows in order,
+// then false, with error() set when the reader stopped on a syntax error. verify-export reads the CSV and the JSON
+// Lines each through one while this thread compares and hashes (issue 16: verify-export was bound by one core).
 template<typename Reader> class PrefetchedReader
 {
 public:
@@ -1081,10 +1261,10 @@ public:
     PrefetchedReader(const PrefetchedReader&) = delete;
     PrefetchedReader& operator=(const PrefetchedReader&) = delete;
 
-    bool next(const Row*& row)
+    bool next(RowRef& row)
     {
         if (m_current && m_index + 1 < m_current->count) {
-            row = &m_current->rows[++m_index];
+            row = m_current->row(++m_index);
             return true;
         }
         std::unique_lock lock(m_mutex);
@@ -1099,28 +1279,34 @@ public:
         m_current = m_ready.front();
         m_ready.pop_front();
         m_index = 0;
-        row = &m_current->rows[0];
+        row = m_current->row(0);
         return true;
     }
-    int line() const { return m_current ? m_current->lines[m_index] : 0; }
-    // The reader's literals() of the current row (JsonlReader), nullptr where it has none.
-    const std::vector<std::string_view>* literals() const
-    {
-        return m_current && m_current->hasLiterals[m_index] ? &m_current->literals[m_index] : nullptr;
-    }
+    int line() const { return m_current ? m_current->rows[m_index].line : 0; }
     // Valid once next() returned false.
     const QString& error() const { return m_error; }
 
 private:
     static constexpr size_t kChunkRows = 2048;
     static constexpr size_t kChunks = 4;
+    struct RowInfo
+    {
+        size_t first = 0; // index into Chunk::fields
+        size_t count = 0;
+        int line = 0;
+        bool canonical = false;
+    };
     struct Chunk
     {
-        std::vector<Row> rows = std::vector<Row>(kChunkRows);
-        std::vector<int> lines = std::vector<int>(kChunkRows);
-        std::vector<std::vector<std::string_view>> literals = std::vector<std::vector<std::string_view>>(kChunkRows);
-        std::vector<char> hasLiterals = std::vector<char>(kChunkRows);
+        std::vector<Field> fields; // of all rows, one after the other
+        std::vector<RowInfo> rows = std::vector<RowInfo>(kChunkRows);
+        std::deque<std::string> owned; // texts decoded by the JSON parser, which fields point into
         size_t count = 0;
+        RowRef row(size_t i) const
+        {
+            const RowInfo& r = rows[i];
+            return { Fields(fields.data() + r.first, r.count), r.line, r.canonical };
+        }
     };
 
     void produce()
@@ -1136,16 +1322,14 @@ private:
                 m_free.pop_front();
             }
             c->count = 0;
+            c->fields.clear();
+            c->owned.clear();
             bool more = true;
-            while (c->count < kChunkRows && (more = m_reader->next(c->rows[c->count]))) {
-                c->lines[c->count] = m_reader->line();
-                c->hasLiterals[c->count] = 0;
-                if constexpr (requires(const Reader& r) { r.literals(); }) {
-                    if (const auto* l = m_reader->literals()) {
-                        c->literals[c->count] = *l; // views into the reader's mapped file, which outlives the chunk
-                        c->hasLiterals[c->count] = 1;
-                    }
-                }
+            while (c->count < kChunkRows) {
+                const size_t first = c->fields.size();
+                if (!(more = m_reader->next(c->fields, c->owned)))
+                    break;
+                c->rows[c->count] = { first, c->fields.size() - first, m_reader->line(), m_reader->canonical() };
                 ++c->count;
             }
             {
@@ -1200,7 +1384,7 @@ struct Problems
     }
 };
 
-std::optional<qint64> toInt(const std::optional<std::string>& s)
+std::optional<qint64> toInt(std::optional<std::string_view> s)
 {
     if (!s)
         return std::nullopt;
@@ -1223,46 +1407,54 @@ struct RowPlace
     QString text() const { return file + QStringLiteral(" line %1").arg(line); }
 };
 
-AuditHasher::Text optView(const std::optional<std::string>& s)
-{
-    return s ? AuditHasher::Text(*s) : std::nullopt;
-}
-
 // Reads <base>.jsonl and/or <base>.csv in lockstep, compares them row by row and hands every row (from jsonl
-// when present, else csv) to `onRow` with its location. Returns the number of rows of the primary file.
-qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, Problems& p,
-    const std::function<void(const Row&, const RowPlace& where, const std::vector<std::string_view>* literals)>& onRow)
+// when present, else csv) to `onRow` with its location and whether it is canonical (JsonlReader::canonical()).
+// Returns the number of rows of the primary file.
+// `mapped`: the files opened for the manifest check, by name.
+qint64 readTable(const QDir& dir, const std::map<QString, std::shared_ptr<FileBytes>>& mapped, const Table& t,
+    bool haveCsv, bool haveJsonl, Problems& p,
+    const std::function<void(Fields, const RowPlace& where, bool canonical)>& onRow)
 {
     const QString csvName = QLatin1String(t.base) + QStringLiteral(".csv");
     const QString jsonlName = QLatin1String(t.base) + QStringLiteral(".jsonl");
     std::unique_ptr<PrefetchedReader<CsvReader>> csv; // parsed on a worker thread, beside the JSON Lines
     std::unique_ptr<PrefetchedReader<JsonlReader>> jsonl;
+    std::string scratchA;
+    std::string scratchB;
+    auto mappedFile = [&mapped](const QString& name) {
+        const auto it = mapped.find(name);
+        return it != mapped.end() ? it->second : nullptr;
+    };
     if (haveCsv) {
-        auto reader = std::make_unique<CsvReader>(dir.filePath(csvName));
+        auto reader = std::make_unique<CsvReader>(dir.filePath(csvName), mappedFile(csvName));
         if (!reader->open()) {
             p.add(csvName + QStringLiteral(": cannot open: ") + reader->errorString());
         } else {
-            Row header;
-            if (!reader->next(header) || header != Row(t.columns.begin(), t.columns.end()))
+            std::vector<Field> header;
+            std::deque<std::string> unused;
+            bool same = reader->next(header, unused) && header.size() == t.columns.size();
+            for (size_t i = 0; same && i < header.size(); ++i)
+                same = fieldText(header[i], scratchA) == std::optional<std::string_view>(t.columns[i]);
+            if (!same)
                 p.add(csvName + QStringLiteral(" line 1: header is not the expected column list"));
             else
                 csv = std::make_unique<PrefetchedReader<CsvReader>>(std::move(reader));
         }
     }
     if (haveJsonl) {
-        auto reader = std::make_unique<JsonlReader>(dir.filePath(jsonlName), t);
+        auto reader = std::make_unique<JsonlReader>(dir.filePath(jsonlName), mappedFile(jsonlName), t);
         if (!reader->open())
             p.add(jsonlName + QStringLiteral(": cannot open: ") + reader->errorString());
         else
             jsonl = std::make_unique<PrefetchedReader<JsonlReader>>(std::move(reader));
     }
     qint64 rows = 0;
-    const Row* ja = nullptr;
-    const Row* b = nullptr;
+    RowRef a; // read only when gotJ
+    RowRef b;
     for (;;) {
-        const bool gotJ = jsonl && jsonl->next(ja);
-        static const Row kNoRow;
-        const Row& a = gotJ ? *ja : kNoRow; // read only when gotJ
+        const bool gotJ = jsonl && jsonl->next(a);
+        if (!gotJ)
+            a = {};
         if (jsonl && !gotJ && !jsonl->error().isEmpty()) {
             p.add(jsonlName + QLatin1Char(' ') + jsonl->error() + QStringLiteral("; stopped reading it"));
             jsonl.reset();
@@ -1273,19 +1465,20 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
             csv.reset();
         }
         if (gotJ && gotC) {
-            if (a.size() != b->size() || b->size() != t.columns.size()) {
+            if (a.fields.size() != b.fields.size() || b.fields.size() != t.columns.size()) {
                 p.add(csvName
                     + QStringLiteral(" line %1: %2 fields instead of %3")
                           .arg(csv->line())
-                          .arg(b->size())
+                          .arg(b.fields.size())
                           .arg(t.columns.size()));
             } else {
-                for (size_t i = 0; i < a.size(); ++i)
-                    if (a[i] != (*b)[i])
+                for (size_t i = 0; i < a.fields.size(); ++i)
+                    if (!sameValue(a.fields[i], b.fields[i], scratchA, scratchB))
                         p.add(csvName
                             + QStringLiteral(" line %1: field '%2' (%3 %4) differs from %5 line %6")
                                   .arg(csv->line())
-                                  .arg(qs(t.columns[i]), qs(t.columns[0]), qs(a[0].value_or("?")), jsonlName)
+                                  .arg(qs(t.columns[i]), qs(t.columns[0]),
+                                      qs(fieldText(a.fields[0], scratchA).value_or("?")), jsonlName)
                                   .arg(jsonl->line()));
             }
         } else if (gotJ && csv) {
@@ -1301,17 +1494,17 @@ qint64 readTable(const QDir& dir, const Table& t, bool haveCsv, bool haveJsonl, 
         }
         if (gotJ) {
             ++rows;
-            onRow(a, RowPlace { jsonlName, jsonl->line() }, jsonl->literals());
+            onRow(a.fields, RowPlace { jsonlName, jsonl->line() }, a.canonical);
         } else if (gotC && !jsonl && !haveJsonl) {
-            if (b->size() != t.columns.size()) {
+            if (b.fields.size() != t.columns.size()) {
                 p.add(csvName
                     + QStringLiteral(" line %1: %2 fields instead of %3")
                           .arg(csv->line())
-                          .arg(b->size())
+                          .arg(b.fields.size())
                           .arg(t.columns.size()));
             } else {
                 ++rows;
-                onRow(*b, RowPlace { csvName, csv->line() }, nullptr);
+                onRow(b.fields, RowPlace { csvName, csv->line() }, false);
             }
         }
         if (!gotJ && !gotC)
@@ -1398,13 +1591,15 @@ Result<json> verifyExport(const QString& directory)
     }
 
     // Files: presence, size, SHA-256.
+    // Each file is opened and mapped once, here; the readers of the tables use the same mapping.
     struct FileHash
     {
         QString name;
         std::string expected, actual;
-        QString error;
+        std::shared_ptr<FileBytes> bytes;
     };
     std::vector<FileHash> hashes;
+    std::map<QString, std::shared_ptr<FileBytes>> mapped;
     std::map<std::string, qint64> rowsOf;
     qint64 filesChecked = 0;
     for (const auto& f : m["files"]) {
@@ -1416,34 +1611,40 @@ Result<json> verifyExport(const QString& directory)
             continue;
         }
         rowsOf[name] = f.value("rows", qint64(-1));
-        QFile file(dir.filePath(qname));
-        if (!file.exists()) {
+        const QString path = dir.filePath(qname);
+        if (!QFile::exists(path)) {
             p.add(qname + QStringLiteral(": missing (named in the manifest)"));
             continue;
         }
-        if (!file.open(QIODevice::ReadOnly)) {
-            p.add(qname + QStringLiteral(": cannot open: ") + file.errorString());
+        auto file = std::make_shared<FileBytes>(path);
+        if (!file->open()) {
+            p.add(qname + QStringLiteral(": cannot open: ") + file->errorString());
             continue;
         }
         ++filesChecked;
         const qint64 bytes = f.value("bytes", qint64(-1));
-        if (file.size() != bytes)
-            p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file.size()).arg(bytes));
-        hashes.push_back({ qname, f.value("sha256", std::string()), {}, {} });
+        if (file->size() != bytes)
+            p.add(qname + QStringLiteral(": size %1 bytes, the manifest records %2").arg(file->size()).arg(bytes));
+        hashes.push_back({ qname, f.value("sha256", std::string()), {}, file });
+        mapped[qname] = std::move(file);
     }
     checked["files"] = filesChecked;
-    // The whole-file SHA-256s (a second pass over every byte) run on a second thread while this one parses the
-    // files; their problems are put back where they belong, after the other file problems, once the parse is done.
+    // The whole-file SHA-256s (a second pass over every byte, from the mapped files) run on two more threads, a file
+    // at a time in manifest order, while this one parses the files; their problems are put back where they belong,
+    // after the other file problems, once the parse is done.
     const size_t fileProblemsAt = p.list.size();
-    std::jthread hashing([&hashes, &dir] {
-        for (FileHash& h : hashes) {
-            QFile file(dir.filePath(h.name));
-            if (file.open(QIODevice::ReadOnly))
-                h.actual = fileSha256(file);
-            else
-                h.error = file.errorString();
+    std::atomic<size_t> nextHash = 0;
+    auto hashFiles = [&hashes, &nextHash] {
+        for (size_t i = 0; (i = nextHash.fetch_add(1)) < hashes.size();) {
+            FileHash& h = hashes[i];
+            FastSha256 sha;
+            sha.addData(h.bytes->begin(), static_cast<size_t>(h.bytes->end() - h.bytes->begin()));
+            std::array<char, 64> hex {};
+            sha.resultHex(hex);
+            h.actual.assign(hex.data(), hex.size());
         }
-    });
+    };
+    std::array<std::jthread, 2> hashing { std::jthread(hashFiles), std::jthread(hashFiles) };
 
     // Audit entries: chain, hashes, seq, counts, anchors.
     const json& am = m["audit"];
@@ -1461,16 +1662,21 @@ Result<json> verifyExport(const QString& directory)
     std::optional<qint64> lastSeq;
     qint64 hashesChecked = 0;
     AuditHasher hasher;
-    const qint64 auditRows = readTable(dir, auditTable(), rowsOf.contains("audit.csv"), rowsOf.contains("audit.jsonl"),
-        p, [&](const Row& r, const RowPlace& where, const std::vector<std::string_view>* literals) {
-            const auto seq = toInt(r[0]);
-            if (!seq || !r[1] || !r[2] || !r[3] || !r[4] || !r[8] || !r[9]) {
+    const Table& auditColumns = auditTable();
+    std::array<std::string, 10> texts; // unescaped field values (fieldText), reused from row to row
+    const qint64 auditRows = readTable(dir, mapped, auditTable(), rowsOf.contains("audit.csv"),
+        rowsOf.contains("audit.jsonl"), p, [&](Fields r, const RowPlace& where, bool canonical) {
+            // The values this needs, unescaped only where the file has an escape.
+            auto text = [&r, &texts](size_t i) { return fieldText(r[i], texts[i]); };
+            auto present = [&r](size_t i) { return r[i].kind != Field::Kind::Null; };
+            const auto seq = toInt(text(0));
+            if (!seq || !present(1) || !present(2) || !present(3) || !present(4) || !present(8) || !present(9)) {
                 p.add(where.text() + QStringLiteral(": seq, at, actor, action, subject, prev_hash or hash is missing"));
                 return;
             }
             const qint64 eseq = seq.value_or(0);
-            const std::string& eHash = *r[9];
-            const std::string& ePrev = *r[8];
+            const std::string_view eHash = text(9).value_or(std::string_view());
+            const std::string_view ePrev = text(8).value_or(std::string_view());
             // The location text is built only when there is something to report.
             auto at = [&where, eseq]() -> QString { return where.text() + QStringLiteral(" (seq %1)").arg(eseq); };
             if (!firstSeq) {
@@ -1485,12 +1691,21 @@ Result<json> verifyExport(const QString& directory)
             expectSeq = eseq + 1;
             if (prevHash && ePrev != *prevHash)
                 p.add(at() + QStringLiteral(": prev_hash does not link to the previous entry's hash (chain broken)"));
-            prevHash = eHash;
+            if (prevHash)
+                prevHash->assign(eHash);
+            else
+                prevHash.emplace(eHash);
             ++hashesChecked;
             try {
-                const std::string_view h = literals
-                    ? hasher.hashLiterals(std::span<const std::string_view, 8>(literals->data(), 8), ePrev)
-                    : hasher.hash(eseq, *r[1], *r[2], *r[3], *r[4], optView(r[5]), optView(r[6]), optView(r[7]), ePrev);
+                std::string_view h;
+                if (canonical) {
+                    std::array<std::string_view, 8> literals;
+                    for (size_t i = 0; i < literals.size(); ++i)
+                        literals[i] = literalOf(r[i], auditColumns.integer[i]);
+                    h = hasher.hashLiterals(literals, ePrev);
+                } else {
+                    h = hasher.hash(eseq, *text(1), *text(2), *text(3), *text(4), text(5), text(6), text(7), ePrev);
+                }
                 if (h != eHash)
                     p.add(at() + QStringLiteral(": content does not match its hash (entry modified)"));
             } catch (const std::exception&) {
@@ -1527,8 +1742,8 @@ Result<json> verifyExport(const QString& directory)
                   .arg(seqText(gotFirst), seqText(gotLast), seqText(mFirst), seqText(mLast)));
 
     // Lineage: CSV/JSONL agreement and counts.
-    const qint64 lineageRows = readTable(dir, lineageTable(), rowsOf.contains("lineage.csv"),
-        rowsOf.contains("lineage.jsonl"), p, [](const Row&, const RowPlace&, const std::vector<std::string_view>*) {});
+    const qint64 lineageRows = readTable(dir, mapped, lineageTable(), rowsOf.contains("lineage.csv"),
+        rowsOf.contains("lineage.jsonl"), p, [](Fields, const RowPlace&, bool) {});
     checked["lineage_events"] = lineageRows;
     const qint64 lineageCount
         = m.contains("lineage") && m["lineage"].is_object() ? m["lineage"].value("count", qint64(-1)) : -1;
@@ -1569,12 +1784,11 @@ Result<json> verifyExport(const QString& directory)
         checked["openlineage_events"] = lines;
     }
 
-    hashing.join();
+    for (std::jthread& t : hashing)
+        t.join();
     std::vector<QString> hashProblems;
     for (const FileHash& h : hashes) {
-        if (!h.error.isEmpty())
-            hashProblems.push_back(h.name + QStringLiteral(": cannot read: ") + h.error);
-        else if (h.actual != h.expected)
+        if (h.actual != h.expected)
             hashProblems.push_back(h.name
                 + QStringLiteral(": SHA-256 %1 does not match the manifest's %2").arg(qs(h.actual), qs(h.expected)));
     }

@@ -4,6 +4,10 @@
 #include <atomic>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -223,13 +227,33 @@ void FastSha256::result(std::span<unsigned char, 32> digest)
 
 void FastSha256::resultHex(std::span<char, 64> hex)
 {
-    static const char* const digits = "0123456789abcdef";
     std::array<unsigned char, 32> d {};
     result(d);
+#if defined(__SSE2__)
+    // 16 bytes at a time: each nibble n becomes '0' + n, plus ('a' - '0' - 10) where n > 9; high and low nibbles
+    // interleaved. (GCC's vectorisation of the loop below spilled to the stack: ~80 ns a digest, in verify-export's
+    // profile one digest per audit entry.)
+    const __m128i low4 = _mm_set1_epi8(0x0F);
+    const __m128i nine = _mm_set1_epi8(9);
+    const __m128i zero = _mm_set1_epi8('0');
+    const __m128i letters = _mm_set1_epi8('a' - '0' - 10);
+    const auto digits = [&](__m128i n) {
+        return _mm_add_epi8(_mm_add_epi8(n, zero), _mm_and_si128(_mm_cmpgt_epi8(n, nine), letters));
+    };
+    for (std::size_t i = 0; i < d.size(); i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + i));
+        const __m128i hi = digits(_mm_and_si128(_mm_srli_epi16(v, 4), low4));
+        const __m128i lo = digits(_mm_and_si128(v, low4));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(hex.data() + 2 * i), _mm_unpacklo_epi8(hi, lo));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(hex.data() + 2 * i + 16), _mm_unpackhi_epi8(hi, lo));
+    }
+#else
+    static const char* const digits = "0123456789abcdef";
     for (std::size_t i = 0; i < 32; ++i) {
         hex[2 * i] = digits[d[i] >> 4];
         hex[2 * i + 1] = digits[d[i] & 0xF];
     }
+#endif
 }
 
 } // namespace mdsync
