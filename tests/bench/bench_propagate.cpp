@@ -10,7 +10,16 @@
 // Figures: events/s (first ingest -> last ack committed), p50/p99 event -> all 5 acked (revision received_at ->
 // the last of its 5 acked_at), peak RSS of this process (VmHWM, includes every run), ratio to the baseline.
 //
-// Usage: bench_propagate [--events N] [--repeat R] [--modes calls,batch] [--sink PATH] [--json]
+// Open loop (--open-loop): after the runs above, each MDSync mode once more with the events offered at a fixed rate,
+// half of that mode's median events/s (not a backlog): events are ingested when their time comes (every 5 ms, the
+// events whose scheduled time has passed), and p50/p99 from each event's scheduled time to the last of its 5 acks
+// are reported (so a feeder behind its schedule counts), with the largest lag of the feeder.
+// The sink's own maximum (--sink-max): the plain client again with 32 calls in flight per target ("sinkmax"), and
+// with POST /api/item/_batch of 100 items, 8 in flight per target ("sinkbatch"): what the sink can take, measured in
+// the same run, to show it is not the limit of the MDSync modes.
+//
+// Usage: bench_propagate [--events N] [--repeat R] [--modes calls,batch] [--sink PATH] [--json] [--open-loop]
+//                        [--sink-max]
 // A fresh sink process and a fresh workspace per run (idempotency keys derive from revision ids, which restart
 // in a fresh workspace). Exit 1 when a sanity check fails (not everything acked/applied), 2 on a setup error.
 
@@ -153,6 +162,7 @@ std::vector<std::string> makeEvents(int n, std::uint32_t salt)
 struct RunResult
 {
     double eventsPerS = 0, p50 = 0, p99 = 0, wallS = 0, cpuS = 0;
+    double offeredPerS = 0, maxLagMs = 0; // open loop: the fixed rate, and how far the feeder fell behind it
     std::int64_t applied = 0;
 };
 
@@ -181,7 +191,8 @@ json benchLandscape(const std::vector<int>& ports, bool batch)
     return land;
 }
 
-RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& events, bool batch)
+// `rate` > 0: open loop, event i is offered at i / rate seconds; 0: as fast as the loop allows.
+RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& events, bool batch, double rate = 0)
 {
     Sink sink;
     sink.start(sinkPath);
@@ -226,14 +237,25 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
         const double cpu0 = cpuSeconds();
         QElapsedTimer wall;
         wall.start();
+        const TimeMs startMs = nowMs(); // the open loop's schedule, in the clock of acked_at
         size_t fed = 0;
         std::int64_t acked = 0;
         QEventLoop loop;
         QTimer feeder;
-        feeder.setInterval(0);
+        feeder.setInterval(rate > 0 ? 5 : 0);
+        feeder.setTimerType(Qt::PreciseTimer);
+        double maxLagMs = 0;
         QObject::connect(&feeder, &QTimer::timeout, &loop, [&] {
             if (fed < events.size()) {
-                const size_t n = std::min<size_t>(256, events.size() - fed);
+                size_t n = std::min<size_t>(256, events.size() - fed);
+                if (rate > 0) {
+                    const double nowS = static_cast<double>(wall.nsecsElapsed()) / 1e9;
+                    const size_t due = std::min(events.size(), static_cast<size_t>(nowS * rate) + 1);
+                    if (due <= fed)
+                        return;
+                    n = due - fed;
+                    maxLagMs = std::max(maxLagMs, (nowS - static_cast<double>(fed) / rate) * 1000.0);
+                }
                 std::vector<std::string> chunk(
                     events.begin() + static_cast<long>(fed), events.begin() + static_cast<long>(fed + n));
                 IngestOptions io;
@@ -247,6 +269,7 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
                 feeder.setInterval(20);
             }
         });
+        res.offeredPerS = rate;
         QObject::connect(&dispatcher, &Dispatcher::outcomesCommitted, &loop, [&](int) {
             QSqlQuery q(ws.value()->db());
             if (q.exec(QStringLiteral("SELECT coalesce(sum(n), 0) FROM delivery_counter WHERE status = 'acked'"))
@@ -268,15 +291,26 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
         res.wallS = static_cast<double>(wall.nsecsElapsed()) / 1e9;
         res.cpuS = cpuSeconds() - cpu0;
         res.eventsPerS = static_cast<double>(events.size()) / res.wallS;
+        res.maxLagMs = maxLagMs;
         dispatcher.stop();
 
+        // Closed loop: from the revision's received_at. Open loop: from the event's scheduled time (startMs + i /
+        // rate), so that a feeder behind its schedule and the ingest itself count too; i is the key's number.
         std::vector<double> lat;
         QSqlQuery q(ws.value()->db());
-        if (!q.exec(QStringLiteral("SELECT max(d.acked_at) - r.received_at FROM delivery d"
-                                   " JOIN revision r ON r.id = d.revision_id GROUP BY d.revision_id, r.received_at")))
+        if (!q.exec(QStringLiteral("SELECT max(d.acked_at) - r.received_at, max(d.acked_at), o.key FROM delivery d"
+                                   " JOIN revision r ON r.id = d.revision_id JOIN object o ON o.id = r.object_id"
+                                   " GROUP BY d.revision_id, r.received_at, o.key")))
             die(1, "latency query failed: " + q.lastError().text().toStdString());
-        while (q.next())
-            lat.push_back(q.value(0).toDouble());
+        while (q.next()) {
+            if (rate <= 0) {
+                lat.push_back(q.value(0).toDouble());
+                continue;
+            }
+            const std::string key = q.value(2).toString().toStdString();
+            const double i = std::atof(key.c_str() + key.rfind('-') + 1) - 100000;
+            lat.push_back(q.value(1).toDouble() - (static_cast<double>(startMs) + i * 1000.0 / rate));
+        }
         res.p50 = percentile(lat, 0.50);
         res.p99 = percentile(lat, 0.99);
         if (static_cast<std::int64_t>(lat.size()) != static_cast<std::int64_t>(events.size()))
@@ -291,8 +325,11 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
     return res;
 }
 
-// The network work alone: each event PUT to the 5 targets, at most 8 calls in flight per target.
-RunResult runBaseline(const QString& sinkPath, const std::vector<std::string>& events)
+// The network work alone: each event PUT to the 5 targets, at most `inFlightMax` calls in flight per target (8, the
+// dispatcher's concurrency, for the baseline). `batchItems` > 1: the events go to each target as POST
+// /api/item/_batch of that many items (the body the REST connector sends), for the sink's maximum in batches.
+RunResult runBaseline(
+    const QString& sinkPath, const std::vector<std::string>& events, int inFlightMax = 8, int batchItems = 1)
 {
     Sink sink;
     sink.start(sinkPath);
@@ -311,10 +348,12 @@ RunResult runBaseline(const QString& sinkPath, const std::vector<std::string>& e
         const json e = json::parse(line);
         evs.push_back({ e["key"].get<std::string>(), QByteArray::fromStdString(e["attributes"].dump()), kTargets, 0 });
     }
-    std::vector<std::deque<size_t>> queues(kTargets);
-    for (size_t i = 0; i < evs.size(); ++i)
+    // Per target, the calls in order: each a run of consecutive events [first, first + count).
+    std::vector<std::deque<std::pair<size_t, size_t>>> queues(kTargets);
+    const size_t per = static_cast<size_t>(std::max(1, batchItems));
+    for (size_t i = 0; i < evs.size(); i += per)
         for (auto& q : queues)
-            q.push_back(i);
+            q.emplace_back(i, std::min(per, evs.size() - i));
     std::vector<int> inFlight(kTargets, 0);
     std::vector<double> lat;
     size_t done = 0;
@@ -323,29 +362,50 @@ RunResult runBaseline(const QString& sinkPath, const std::vector<std::string>& e
     const double cpu0 = cpuSeconds();
     QEventLoop loop;
     std::function<void(int)> pump = [&](int t) {
-        while (inFlight[size_t(t)] < 8 && !queues[size_t(t)].empty()) {
-            const size_t i = queues[size_t(t)].front();
+        while (inFlight[size_t(t)] < inFlightMax && !queues[size_t(t)].empty()) {
+            const auto [first, count] = queues[size_t(t)].front();
             queues[size_t(t)].pop_front();
-            Ev& ev = evs[i];
-            if (ev.startNs == 0)
-                ev.startNs = wall.nsecsElapsed();
-            QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/api/item/%2")
-                                         .arg(sink.ports[size_t(t)])
-                                         .arg(QString::fromStdString(ev.key))));
-            req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-            req.setRawHeader("Idempotency-Key", QByteArray::fromStdString(ev.key + ":" + std::to_string(t)));
-            QNetworkReply* reply = nam.put(req, ev.body);
+            for (size_t i = first; i < first + count; ++i)
+                if (evs[i].startNs == 0)
+                    evs[i].startNs = wall.nsecsElapsed();
+            QNetworkReply* reply = nullptr;
+            if (batchItems <= 1) {
+                const Ev& ev = evs[first];
+                QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1/api/item/%2")
+                                             .arg(sink.ports[size_t(t)])
+                                             .arg(QString::fromStdString(ev.key))));
+                req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+                req.setRawHeader("Idempotency-Key", QByteArray::fromStdString(ev.key + ":" + std::to_string(t)));
+                reply = nam.put(req, ev.body);
+            } else {
+                QByteArray body = "[";
+                for (size_t i = first; i < first + count; ++i) {
+                    if (i != first)
+                        body += ',';
+                    body += R"({"key":")" + QByteArray::fromStdString(evs[i].key) + R"(","op":"upsert","payload":)"
+                        + evs[i].body + R"(,"idempotency_key":")"
+                        + QByteArray::fromStdString(evs[i].key + ":" + std::to_string(t)) + "\"}";
+                }
+                body += ']';
+                QNetworkRequest req(
+                    QUrl(QStringLiteral("http://127.0.0.1:%1/api/item/_batch").arg(sink.ports[size_t(t)])));
+                req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+                reply = nam.post(req, body);
+            }
             ++inFlight[size_t(t)];
-            QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, i, t] {
+            QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, first, count, t] {
                 reply->deleteLater();
                 if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
                     die(1, "baseline: the sink answered " + reply->errorString().toStdString());
                 --inFlight[size_t(t)];
-                if (--evs[i].pending == 0) {
-                    lat.push_back(static_cast<double>(wall.nsecsElapsed() - evs[i].startNs) / 1e6);
-                    if (++done == evs.size())
-                        loop.quit();
+                for (size_t i = first; i < first + count; ++i) {
+                    if (--evs[i].pending == 0) {
+                        lat.push_back(static_cast<double>(wall.nsecsElapsed() - evs[i].startNs) / 1e6);
+                        ++done;
+                    }
                 }
+                if (done == evs.size())
+                    loop.quit();
                 pump(t);
             });
         }
@@ -372,6 +432,8 @@ int main(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     int n = 5000, repeat = 3;
     bool asJson = false;
+    bool openLoop = false;
+    bool sinkMax = false;
     std::vector<std::string> modes = { "calls", "batch" };
     QString sinkPath = QCoreApplication::applicationDirPath() + QStringLiteral("/bench_sink");
     for (int i = 1; i < argc; ++i) {
@@ -394,6 +456,10 @@ int main(int argc, char* argv[])
             bench::g_postgres = b == "postgres";
         } else if (a == "--json")
             asJson = true;
+        else if (a == "--open-loop")
+            openLoop = true;
+        else if (a == "--sink-max")
+            sinkMax = true;
         else if (a == "--modes") {
             modes.clear();
             std::string v = value();
@@ -406,13 +472,16 @@ int main(int argc, char* argv[])
             die(2,
                 "unknown option " + a
                     + " (usage: bench_propagate [--events N] [--repeat R] [--modes calls,batch]"
-                      " [--sink PATH] [--json] [--backend sqlite|postgres])");
+                      " [--sink PATH] [--json] [--backend sqlite|postgres] [--open-loop] [--sink-max])");
     }
     if (n <= 0 || repeat <= 0)
         die(2, "--events and --repeat must be positive");
     for (const auto& m : modes)
         if (m != "calls" && m != "batch")
             die(2, "unknown mode " + m);
+    if (sinkMax)
+        for (const char* m : { "sinkmax", "sinkbatch" })
+            modes.emplace_back(m);
     ensureBuiltinResources();
 
     std::map<std::string, std::vector<RunResult>> results;
@@ -426,7 +495,15 @@ int main(int argc, char* argv[])
             order.push_back("baseline");
         for (const std::string& m : order) {
             const auto events = makeEvents(n, salt++);
-            RunResult res = m == "baseline" ? runBaseline(sinkPath, events) : runMdsync(sinkPath, events, m == "batch");
+            RunResult res;
+            if (m == "baseline")
+                res = runBaseline(sinkPath, events);
+            else if (m == "sinkmax")
+                res = runBaseline(sinkPath, events, 32);
+            else if (m == "sinkbatch")
+                res = runBaseline(sinkPath, events, 8, 100);
+            else
+                res = runMdsync(sinkPath, events, m == "batch");
             std::fprintf(stderr, "  run %d %-8s %8.0f events/s  p50 %7.1f ms  p99 %7.1f ms  wall %.2f s  cpu %.2f s\n",
                 r + 1, m.c_str(), res.eventsPerS, res.p50, res.p99, res.wallS, res.cpuS);
             results[m].push_back(res);
@@ -438,6 +515,21 @@ int main(int argc, char* argv[])
             v.push_back(r.*f);
         return median(v);
     };
+    // Open loop: each MDSync mode at half its median rate, once.
+    std::map<std::string, RunResult> open;
+    if (openLoop) {
+        for (const std::string& m : modes) {
+            if (m != "calls" && m != "batch")
+                continue;
+            const double rate = med(m, &RunResult::eventsPerS) / 2;
+            const RunResult res = runMdsync(sinkPath, makeEvents(n, salt++), m == "batch", rate);
+            std::fprintf(stderr,
+                "  open loop %-8s offered %6.0f events/s, done %6.0f events/s  p50 %7.1f ms  p99 %7.1f ms  feeder "
+                "behind by at most %.1f ms  cpu %.2f s\n",
+                m.c_str(), rate, res.eventsPerS, res.p50, res.p99, res.maxLagMs, res.cpuS);
+            open[m] = res;
+        }
+    }
     const double base = med("baseline", &RunResult::eventsPerS);
     json out = { { "bench", "bench_propagate" }, { "backend", bench::g_postgres ? "postgres" : "sqlite" },
         { "events", n }, { "repeat", repeat }, { "targets", kTargets }, { "peak_rss_mb", peakRssMb() },
@@ -446,8 +538,11 @@ int main(int argc, char* argv[])
         out[m] = { { "events_per_s", med(m, &RunResult::eventsPerS) }, { "p50_ms", med(m, &RunResult::p50) },
             { "p99_ms", med(m, &RunResult::p99) }, { "cpu_s", med(m, &RunResult::cpuS) },
             { "ratio_to_baseline", base > 0 ? med(m, &RunResult::eventsPerS) / base : 0.0 },
-            { "durable", m != "baseline" } };
+            { "durable", m == "calls" || m == "batch" } };
     }
+    for (const auto& [m, r] : open)
+        out["open_loop"][m] = { { "offered_per_s", r.offeredPerS }, { "p50_ms", r.p50 }, { "p99_ms", r.p99 },
+            { "feeder_max_lag_ms", r.maxLagMs }, { "cpu_s", r.cpuS } };
     if (asJson) {
         std::cout << out.dump() << '\n';
     } else {
@@ -458,8 +553,13 @@ int main(int argc, char* argv[])
             const json& j = out[m];
             std::printf("  %-8s %8.0f events/s  p50 %7.1f ms  p99 %7.1f ms  x%.2f of baseline%s\n", m.c_str(),
                 j["events_per_s"].get<double>(), j["p50_ms"].get<double>(), j["p99_ms"].get<double>(),
-                j["ratio_to_baseline"].get<double>(), m == "baseline" ? "  (not durable)" : "  (durable, acked)");
+                j["ratio_to_baseline"].get<double>(),
+                j["durable"].get<bool>() ? "  (durable, acked)" : "  (not durable)");
         }
+        for (const auto& [m, r] : open)
+            std::printf("  open loop %-8s at %6.0f events/s (half of its maximum): p50 %7.1f ms  p99 %7.1f ms  (feeder "
+                        "behind its schedule by at most %.1f ms)\n",
+                m.c_str(), r.offeredPerS, r.p50, r.p99, r.maxLagMs);
     }
     return 0;
 }
