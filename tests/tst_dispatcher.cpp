@@ -221,6 +221,22 @@ private Q_SLOTS:
         QCOMPARE(s.dueRowsRead, s.sent);
     }
 
+    // Outcomes wait for more (group commit) only while other calls are out: the one ack of a quiet target is
+    // committed at once, not after the flush interval (a minute here, so the wait would fail the test).
+    void outcomeIsCommittedAtOnceWhenNoOtherCallIsOut()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        QVERIFY(h.addTarget("ERP"));
+        DispatcherOptions o = fastOptions();
+        o.flushMs = 60000;
+        QVERIFY(h.start(o));
+        QVERIFY(h.ingest({ item("FG-6000", "Valve rev A") }));
+        QTRY_COMPARE_WITH_TIMEOUT(h.status(QStringLiteral("item"), QStringLiteral("FG-6000"), QStringLiteral("ERP"), 1),
+            QStringLiteral("acked"), 10000);
+        QCOMPARE(h.dispatcher->stats().acked, 1);
+    }
+
     void bomIsHeldUntilItsItemsAreAtTheTarget()
     {
         Harness h;

@@ -1242,6 +1242,7 @@ void Dispatcher::sendPicks(Target& tgt, std::vector<Pick> picks)
                 if (it != self->m_targets.end())
                     --it->second->inFlight;
                 self->onOutcome(std::move(*pick), o);
+                self->outcomesQueued();
             });
         } else {
             std::vector<OutboundDelivery> batch;
@@ -1265,6 +1266,7 @@ void Dispatcher::sendPicks(Target& tgt, std::vector<Pick> picks)
                     }
                     self->onOutcome(std::move((*items)[i]), o);
                 }
+                self->outcomesQueued();
             });
         }
     }
@@ -1282,7 +1284,17 @@ void Dispatcher::sendPicks(Target& tgt, std::vector<Pick> picks)
 void Dispatcher::onOutcome(Pick pick, DeliveryOutcome outcome)
 {
     m_pending.push_back({ std::move(pick), std::move(outcome), now(), false });
-    if (static_cast<int>(m_pending.size()) >= m_o.flushMaxOutcomes) {
+}
+
+// Group commit: while calls are still out, outcomes wait up to flushMs for more (one commit for many under load);
+// when none is out, nothing more is on its way, so they are committed now rather than after the interval (an ack at
+// a light load is durable in the time of one commit, not of the flush interval).
+void Dispatcher::outcomesQueued()
+{
+    bool callsOut = false;
+    for (const auto& [id, t] : m_targets)
+        callsOut = callsOut || t->inFlight > 0;
+    if (static_cast<int>(m_pending.size()) >= m_o.flushMaxOutcomes || !callsOut) {
         if (auto r = flush(); !r)
             fail(r.error());
     } else if (!m_flushTimer->isActive()) {

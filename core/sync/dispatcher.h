@@ -51,7 +51,7 @@ struct DispatcherOptions
     // time), so a pause, resume or "probe now" made by another session (`mdsyncctl pause`, a steward on a shared
     // workspace) takes effect within it.
     int pauseRecheckMs = 1000;
-    int flushMs = 20; // outcomes are committed at most this long after they arrive...
+    int flushMs = 20; // outcomes are committed at most this long after they arrive (at once when no call is out)...
     int flushMaxOutcomes = 512; // ...or when this many are waiting
     int maxBatchItems = 100; // deliveries per batch call (scheduled batches, micro-batches)
     // Event deliveries to a target whose connector supports batches are grouped into one call when several
@@ -200,7 +200,8 @@ private:
     Result<void> pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, std::vector<Pick>& holds,
         std::vector<Pick>& superseded, std::vector<Pick>& mappingFailures);
     void sendPicks(Target& t, std::vector<Pick> picks);
-    void onOutcome(Pick pick, DeliveryOutcome outcome);
+    void onOutcome(Pick pick, DeliveryOutcome outcome); // queues it
+    void outcomesQueued(); // after a call's outcomes are queued: commit them now, or within flushMs
     Result<void> writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t);
     Result<void> loadCircuits();
     Result<bool> prepareProbe(Target& tgt, TimeMs t);

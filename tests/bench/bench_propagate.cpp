@@ -294,13 +294,17 @@ RunResult runMdsync(const QString& sinkPath, const std::vector<std::string>& eve
         res.maxLagMs = maxLagMs;
         dispatcher.stop();
 
-        // Closed loop: from the revision's received_at. Open loop: from the event's scheduled time (startMs + i /
-        // rate), so that a feeder behind its schedule and the ingest itself count too; i is the key's number.
+        // Closed loop: from the revision's received_at to the last acked_at. Open loop: from the event's scheduled
+        // time (startMs + i / rate; i is the key's number), so that a feeder behind its schedule and the ingest count
+        // too, to the commit of its last ack (object_target.updated_at is the commit's time; acked_at is when the
+        // answer arrived, before its group commit).
         std::vector<double> lat;
         QSqlQuery q(ws.value()->db());
-        if (!q.exec(QStringLiteral("SELECT max(d.acked_at) - r.received_at, max(d.acked_at), o.key FROM delivery d"
-                                   " JOIN revision r ON r.id = d.revision_id JOIN object o ON o.id = r.object_id"
-                                   " GROUP BY d.revision_id, r.received_at, o.key")))
+        if (!q.exec(QStringLiteral(
+                "SELECT max(d.acked_at) - r.received_at, (SELECT max(ot.updated_at) FROM object_target ot"
+                " WHERE ot.object_id = r.object_id AND ot.target_id LIKE 'SINK-%' AND ot.status = 'acked'), o.key"
+                " FROM delivery d JOIN revision r ON r.id = d.revision_id JOIN object o ON o.id = r.object_id"
+                " GROUP BY d.revision_id, r.received_at, r.object_id, o.key")))
             die(1, "latency query failed: " + q.lastError().text().toStdString());
         while (q.next()) {
             if (rate <= 0) {
