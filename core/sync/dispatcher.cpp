@@ -937,10 +937,8 @@ Result<void> Dispatcher::pickFor(Target& tgt, TimeMs t, std::vector<Pick>& out, 
 
     // Whether the target receives the referenced domain from us: only then can a reference hold a delivery.
     auto receives = [&](const std::string& refDomain) {
-        for (const SubscriptionDef* s : m_config.landscape->subscriptionsFor(refDomain))
-            if (s->target == tgt.def->id)
-                return true;
-        return false;
+        return std::ranges::any_of(m_config.landscape->subscriptionsFor(refDomain),
+            [&](const SubscriptionDef* s) { return s->target == tgt.def->id; });
     };
     // Whether a delivery can be held for a reference (then it may not be sent this tick): only when its state names
     // an attribute that references a domain the target receives. The quoted names per domain are looked for in the
