@@ -846,68 +846,45 @@ const char* firstOf(const char* p, __m128i stop)
 }
 #endif
 
-// Scanners: the first byte in [p, e) that ends a run of plain bytes (e if none), 16 bytes at a time where SSE2 is
-// available.
-
-// Inside a JSON string: '"', '\\', a control character or a non-ASCII byte.
-const char* jsonStringStop(const char* p, const char* const e)
+// Scanners: the first byte in [p, e) that ends a run of plain bytes (e if none): one of `Stops`, or with
+// `NonAscii` a control character or a byte >= 0x80; 16 bytes at a time where SSE2 is available.
+template<bool NonAscii, char... Stops> const char* scanTo(const char* p, const char* const e)
 {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
     for (; e - p >= 16; p += 16) {
         const __m128i v = load16(p);
         // signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches them
-        const __m128i stop = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+        __m128i stop = NonAscii ? _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)) : _mm_setzero_si128();
+        ((stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8(Stops)))), ...);
         if (_mm_movemask_epi8(stop))
             return firstOf(p, stop);
     }
 #endif
-    while (p != e && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20
-        && static_cast<unsigned char>(*p) < 0x80)
+    const auto stops = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return ((c == Stops) || ...) || (NonAscii && (u < 0x20 || u >= 0x80));
+    };
+    while (p != e && !stops(*p))
         ++p;
     return p;
+}
+
+// Inside a JSON string: '"', '\\', a control character or a non-ASCII byte.
+const char* jsonStringStop(const char* p, const char* const e)
+{
+    return scanTo<true, '"', '\\'>(p, e);
 }
 
 // An unquoted CSV field: ',', CR, LF or '"'.
 const char* csvFieldStop(const char* p, const char* const e)
 {
-#if defined(__SSE2__)
-    const __m128i comma = _mm_set1_epi8(',');
-    const __m128i cr = _mm_set1_epi8('\r');
-    const __m128i lf = _mm_set1_epi8('\n');
-    const __m128i quote = _mm_set1_epi8('"');
-    for (; e - p >= 16; p += 16) {
-        const __m128i v = load16(p);
-        const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, cr)),
-            _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, quote)));
-        if (_mm_movemask_epi8(stop))
-            return firstOf(p, stop);
-    }
-#endif
-    while (p != e && *p != ',' && *p != '\r' && *p != '\n' && *p != '"')
-        ++p;
-    return p;
+    return scanTo<false, ',', '\r', '\n', '"'>(p, e);
 }
 
 // A quoted CSV field: '"' or LF (counted for the line numbers).
 const char* csvQuotedStop(const char* p, const char* const e)
 {
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i lf = _mm_set1_epi8('\n');
-    for (; e - p >= 16; p += 16) {
-        const __m128i v = load16(p);
-        const __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf));
-        if (_mm_movemask_epi8(stop))
-            return firstOf(p, stop);
-    }
-#endif
-    while (p != e && *p != '"' && *p != '\n')
-        ++p;
-    return p;
+    return scanTo<false, '"', '\n'>(p, e);
 }
 
 // `json` (JSON string content whose only escapes are \") and `csv` (quoted CSV content, "" for a quote), both `n`
