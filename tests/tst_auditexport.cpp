@@ -5,6 +5,7 @@
 #include "audit/auditlog.h"
 #include "util/fastsha256.h"
 #include "util/hash.h"
+#include "util/text.h"
 #include "workspacefixture.h"
 
 #include <QCryptographicHash>
@@ -586,13 +587,13 @@ private Q_SLOTS:
         for (int c = 0; c < 0x80; ++c) {
             const std::string one(1, static_cast<char>(c));
             std::string fast;
-            QVERIFY(AuditHasher::appendJsonString(fast, one));
+            QVERIFY(appendJsonString(fast, one));
             QCOMPARE(qs(fast), qs(json(one).dump()));
         }
         // Invalid UTF-8 fails the same way as the definition (nlohmann throws), for the fast path too.
         for (const std::string bad : { "\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "ok\xe2\x82" }) {
             std::string out;
-            QVERIFY(!AuditHasher::appendJsonString(out, bad));
+            QVERIFY(!appendJsonString(out, bad));
             AuditEntry e;
             e.seq = 1;
             e.reason = bad;
@@ -603,6 +604,45 @@ private Q_SLOTS:
         QVERIFY(makeWorkspace(2, std::string("\"quoted\"\n\xe2\x82\xac reason\x01")));
         const AuditVerification v = AuditLog(m_tw->db()).verify();
         QVERIFY2(v.ok, v.problems.empty() ? "" : v.problems.front().c_str());
+    }
+
+    // JsonObjectText (util/text.h) writes what dump() writes for the same object: ingest stores the payload hash's
+    // text and the lineage details through it, and both must stay byte for byte what they were.
+    void jsonObjectTextMatchesDump()
+    {
+        const std::vector<std::string> tricky
+            = { "", "plain", "quote \" and backslash \\", "tab\tnewline\ncr\r", std::string("nul\0byte", 8),
+                  "\x01\x1f\x7f", "Gr\xc3\xbc\xc3\x9f \xf0\x9f\x98\x80 \xe2\x80\xa8", "\\u00e9 literally" };
+        const json nested = { { "b", { 1, 2.5, nullptr, "x\"y" } }, { "a", { { "z", true } } } };
+        int cases = 0;
+        for (const std::string& a : tricky)
+            for (const std::string& b : tricky) {
+                const std::int64_t n = cases % 2 ? -9007199254740993LL : cases;
+                const std::string text = JsonObjectText()
+                                             .strings("changed", { a, b })
+                                             .string("event_id", a)
+                                             .integer("line", n)
+                                             .value("nested", nested)
+                                             .raw("raw", "[1,2]")
+                                             .string("zz", b)
+                                             .take();
+                const json expected = { { "changed", { a, b } }, { "event_id", a }, { "line", n }, { "nested", nested },
+                    { "raw", { 1, 2 } }, { "zz", b } };
+                QCOMPARE(qs(text), qs(expected.dump()));
+                ++cases;
+            }
+        QCOMPARE(cases, int(tricky.size() * tricky.size()));
+        // An empty object, and a writer used again after take().
+        JsonObjectText w;
+        QCOMPARE(qs(w.take()), QStringLiteral("{}"));
+        QCOMPARE(qs(w.string("a", "b").take()), QStringLiteral("{\"a\":\"b\"}"));
+        // Invalid UTF-8: replaced as dump()'s `replace` handler replaces it, or thrown as the strict dump() throws.
+        for (const std::string bad : { "\xff", "ok\xe2\x82", "\xed\xa0\x80 surrogate" }) {
+            const std::string replaced = JsonObjectText(true).string("k", bad).strings("l", { bad }).take();
+            const json expected = { { "k", bad }, { "l", { bad } } };
+            QCOMPARE(qs(replaced), qs(expected.dump(-1, ' ', false, json::error_handler_t::replace)));
+            QVERIFY_THROWS_EXCEPTION(json::type_error, JsonObjectText().string("k", bad));
+        }
     }
 
     void openLineageExport()

@@ -935,6 +935,69 @@ private Q_SLOTS:
         QCOMPARE(merged["queued"].size(), size_t(5));
     }
 
+    // Texts ingest writes without building a json tree first are byte for byte what dump() writes for the tree:
+    // the payload hash (what a re-sent event is compared with: a workspace written by an older version must still
+    // see its duplicates) and every lineage detail (members by key, strings escaped as dump() escapes them).
+    void storedJsonTextsAreWhatDumpWrites()
+    {
+        MDSYNC_TEMP_WS(t);
+        const std::string key = "RM-7"; // keys follow the model's pattern: the tricky text is in ids and values
+        // RAW-STEEL: ERP's enrichment rule sets valuation_class, so the create also writes an "enriched" row.
+        const std::string create = test::event("PLM", "item", key,
+            releasedItem("Round bar \"\xc3\x98 20\" \\ 5 mm \xe2\x80\x93 S235", { "P100" }, "ROH", "RAW-STEEL"),
+            "PLM-\"1\"\\\xc3\xa9");
+        const std::string change = test::event("ERP", "item", key, { { "standard_price", 2.5 } }, "ERP-\xc3\xbc-2");
+        MDSYNC_REQUIRE_OK(s, t.ingest({ create, change }));
+        MDSYNC_CHECK_SUMMARY(s.value());
+        QStringList rejected;
+        for (const Ex& e : exceptionsWhere(t.db()))
+            rejected << e.message;
+        QVERIFY2(s->revisions == 2, qPrintable(rejected.join(u'\n')));
+
+        // The payload hash, as ingest computed it before it wrote the text itself.
+        const QStringList hashes
+            = column(t.db(), QStringLiteral("SELECT payload_hash FROM inbound_event ORDER BY source DESC"));
+        QCOMPARE(hashes.size(), 2); // PLM's, then ERP's
+        QStringList expected;
+        for (const std::string& line : { create, change }) {
+            const json e = json::parse(line);
+            expected << qs(sha256Hex(json { { "domain", e["domain"] }, { "key", e["key"] }, { "op", e["op"] },
+                { "occurred_at", at(e["occurred_at"].get<std::string>().c_str()) },
+                { "attributes",
+                    e["attributes"] } }.dump()));
+        }
+        QCOMPARE(hashes, expected);
+        // So the same events again are duplicates, not conflicts.
+        MDSYNC_REQUIRE_OK(again, t.ingest({ create, change }));
+        QCOMPARE(again->duplicates, 2);
+
+        // Every lineage detail is the dump of its own parse: canonical, keys in order.
+        const QStringList kinds = column(t.db(), QStringLiteral("SELECT kind FROM lineage_event ORDER BY id"));
+        QVERIFY2(kinds.contains(QStringLiteral("created")) && kinds.contains(QStringLiteral("merged"))
+                && kinds.contains(QStringLiteral("enriched")),
+            qPrintable(kinds.join(u',')));
+        for (const QString& d : column(t.db(), QStringLiteral("SELECT detail FROM lineage_event ORDER BY id")))
+            QCOMPARE(d, qs(json::parse(d.toStdString()).dump()));
+        const json created
+            = json::parse(scalar(t.db(), QStringLiteral("SELECT detail FROM lineage_event WHERE kind = 'created'"))
+                              .toString()
+                              .toStdString());
+        QCOMPARE(qs(created["event_id"].get<std::string>()), qs(std::string("PLM-\"1\"\\\xc3\xa9")));
+        QCOMPARE(created["revision_no"].get<int>(), 1);
+        QVERIFY(created["changed"].is_array() && !created["changed"].empty());
+        const json enriched
+            = json::parse(scalar(t.db(), QStringLiteral("SELECT detail FROM lineage_event WHERE kind = 'enriched'"))
+                              .toString()
+                              .toStdString());
+        QCOMPARE(qs(enriched.dump()),
+            qs(json({ { "revision_no", 1 },
+                        { "set",
+                            { { { "attribute", "valuation_class" }, { "new", "3000" },
+                                  { "rule", "item.valuation_class.raw-steel" } },
+                                { { "attribute", "price_unit" }, { "new", 1 }, { "rule", "item.price_unit" } } } } })
+                    .dump()));
+    }
+
     void idempotencyKeysUniqueAndStable()
     {
         MDSYNC_TEMP_WS(t);

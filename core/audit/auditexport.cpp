@@ -9,6 +9,7 @@
 #include "store/workspace.h"
 #include "util/fastsha256.h"
 #include "util/qtext.h"
+#include "util/text.h"
 
 #include <QDir>
 #include <QFile>
@@ -104,7 +105,7 @@ void appendCsvField(std::string& out, std::optional<std::string_view> v)
 void appendJsonText(std::string& out, std::string_view v)
 {
     const auto start = out.size();
-    if (AuditHasher::appendJsonString(out, v))
+    if (appendJsonString(out, v))
         return;
     out.resize(start);
     out += json(std::string(v)).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -1072,7 +1073,7 @@ public:
         return false;
     }
     const QString& error() const { return m_error; }
-    // Whether every field of the last row is exactly what AuditHasher::appendJsonString writes for its value (and
+    // Whether every field of the last row is exactly what appendJsonString writes for its value (and
     // the fields are views into the file): the text of a field as it stands in the file (a string with its
     // quotes, a number, null) can then be hashed as it is (literalOf), without encoding the value again. false
     // when the row went through the JSON parser, or a string used an escape the encoder does not write ("\/").

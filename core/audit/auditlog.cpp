@@ -3,6 +3,7 @@
 #include "store/sqlstatement.h"
 #include "store/workspace.h"
 #include "util/hash.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 
 #include <QSqlError>
@@ -36,110 +37,13 @@ QVariant toVariant(const std::optional<std::string>& s)
     return s ? QVariant(QString::fromStdString(*s)) : QVariant(QMetaType(QMetaType::QString));
 }
 
-// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), the same set of
-// sequences nlohmann::json's strict dump accepts.
-bool validUtf8(const unsigned char* p, const unsigned char* end)
-{
-    while (p < end) {
-        const unsigned c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int n = 0;
-        unsigned lo = 0x80;
-        unsigned hi = 0xBF;
-        // RFC 3629: the second byte's range is narrower after E0, ED, F0 and F4.
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else {
-            return false;
-        }
-        if (end - p <= n)
-            return false;
-        if (p[1] < lo || p[1] > hi)
-            return false;
-        for (int i = 2; i <= n; ++i)
-            if (p[i] < 0x80 || p[i] > 0xBF)
-                return false;
-        p += n + 1;
-    }
-    return true;
-}
-
 struct InvalidText
 {
 };
 
-} // namespace
-
-bool AuditHasher::appendJsonString(std::string& out, std::string_view s)
-{
-    static const char* const hex = "0123456789abcdef";
-    out += '"';
-    const char* run = s.data();
-    const char* const end = s.data() + s.size();
-    bool nonAscii = false;
-    for (const char* p = run; p < end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            nonAscii |= c >= 0x80;
-            continue;
-        }
-        out.append(run, p);
-        run = p + 1;
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default: {
-            const std::array<char, 6> u = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
-            out.append(u.data(), u.size());
-        }
-        }
-    }
-    out.append(run, end);
-    out += '"';
-    return !nonAscii
-        || validUtf8(reinterpret_cast<const unsigned char*>(s.data()),
-            reinterpret_cast<const unsigned char*>(s.data()) + s.size());
-}
-
-namespace {
-
 void appendString(std::string& out, std::string_view s)
 {
-    if (!AuditHasher::appendJsonString(out, s))
+    if (!appendJsonString(out, s))
         throw InvalidText {};
 }
 

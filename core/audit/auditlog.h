@@ -57,16 +57,13 @@ public:
     // The canonical form [seq, at, actor, action, subject, before, after, reason] (nullopt = null).
     static void appendCanonical(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
         std::string_view action, std::string_view subject, Text before, Text after, Text reason);
-    // Appends `s` as a JSON string literal exactly as nlohmann::json::dump() (ensure_ascii = false) writes it.
-    // Returns false when `s` is not valid UTF-8 (dump() would throw); what was appended is then unusable.
-    static bool appendJsonString(std::string& out, std::string_view s);
     // SHA-256 hex of canonical + prevHash; the view is valid until the next call.
     std::string_view hash(std::int64_t seq, std::string_view at, std::string_view actor, std::string_view action,
         std::string_view subject, Text before, Text after, Text reason, std::string_view prevHash);
     std::string_view hash(const AuditEntry& e);
     // The same hash from the JSON texts of the eight canonical fields exactly as appendCanonical writes them (the
-    // number, each string literal with its quotes as appendJsonString encodes it, or null), as they stand in an
-    // export's JSON Lines: verify-export hashes them without decoding and encoding the values again.
+    // number, each string literal with its quotes as appendJsonString (util/text.h) encodes it, or null), as they stand
+    // in an export's JSON Lines: verify-export hashes them without decoding and encoding the values again.
     std::string_view hashLiterals(std::span<const std::string_view, 8> literals, std::string_view prevHash);
 
 private:

@@ -408,6 +408,11 @@ private:
     void insertLineageFor(std::string_view domain, std::string_view key, std::string_view correlationId,
         std::int64_t objectId, std::int64_t revisionId, const char* kind, const std::string& system,
         const nlohmann::json& detail);
+    void insertLineageText(const Ctx& c, std::int64_t objectId, std::int64_t revisionId, const char* kind,
+        const std::string& system, std::string_view detailText);
+    void writeLineageRow(std::string_view domain, std::string_view key, std::string_view correlationId,
+        std::int64_t objectId, std::int64_t revisionId, const char* kind, const std::string& system,
+        std::string_view detailText);
     void checkStructure(const Ctx& c, const DomainDef& d, const nlohmann::json& state, std::vector<std::string>& out);
     void checkStructureCycles(const Ctx& c, const DomainDef& d, const std::string& parent,
         const std::vector<std::pair<std::string, size_t>>& components, const nlohmann::json& lines,
@@ -947,10 +952,15 @@ void IngestPipeline::Run::process(Ctx& c)
 bool IngestPipeline::Run::checkIdempotency(Ctx& c)
 {
     const Envelope& env = c.env;
-    c.payloadHash = sha256Hex(nlohmann::json { { "domain", env.domain }, { "key", env.key }, { "op", env.op },
-        { "occurred_at", env.occurredAt },
-        { "attributes",
-            env.attributes } }.dump());
+    // The hash of {attributes, domain, key, occurred_at, op} as dump() writes that object, written without copying
+    // the attributes into a new json tree (the text, and so the hash, is the one inbound_event rows always held).
+    c.payloadHash = sha256Hex(JsonObjectText()
+                                  .value("attributes", env.attributes)
+                                  .string("domain", env.domain)
+                                  .string("key", env.key)
+                                  .integer("occurred_at", env.occurredAt)
+                                  .string("op", env.op)
+                                  .take());
     // PostgreSQL: the object (loadCurrent) and the exceptions waiting for it (resolveWaiting) travel with the event
     // id's lookup, so that the event's reads cost one round trip. (An event that stops here does not read them.)
     m_st.findObject.bind(0, env.domain);
@@ -1471,28 +1481,38 @@ void IngestPipeline::Run::writeLineage(Ctx& c)
 {
     const Envelope& env = c.env;
     std::vector<std::string> changedNames;
+    changedNames.reserve(c.changed.size());
     for (auto it = c.changed.begin(); it != c.changed.end(); ++it)
         changedNames.push_back(it.key());
-    nlohmann::json merged = { { "event_id", env.eventId }, { "op", env.op }, { "revision_no", c.newRevisionNo },
-        { "occurred_at", formatRfc3339(env.occurredAt) }, { "model_version", m_model.version() },
-        { "changed", changedNames }, { "queued", c.queued }, { "source_name", m_o.sourceName.toStdString() },
-        { "line", c.lineNo } };
+    // The detail's text written directly (one row per accepted event: building a json tree only to dump it cost
+    // more than the row). Members by key, as dump() writes them: the text is what it always was.
+    JsonObjectText merged(true);
+    merged.strings("changed", changedNames).string("event_id", env.eventId).integer("line", c.lineNo);
+    merged.string("model_version", m_model.version());
     if (!c.filtered.empty())
-        merged["not_subscribed"] = c.filtered;
-    if (!c.aliasOf.empty())
-        merged["sent_for_merged_key"] = c.aliasOf;
+        merged.strings("not_subscribed", c.filtered);
+    merged.string("occurred_at", formatRfc3339(env.occurredAt)).string("op", env.op).strings("queued", c.queued);
     if (!c.redirected.empty())
-        merged["redirected_references"] = c.redirected;
-    insertLineage(c, c.objectId, c.revisionId, c.isDelete() ? "deleted" : (c.creating ? "created" : "merged"),
-        env.source, merged);
+        merged.value("redirected_references", c.redirected);
+    merged.integer("revision_no", c.newRevisionNo);
+    if (!c.aliasOf.empty())
+        merged.string("sent_for_merged_key", c.aliasOf);
+    merged.string("source_name", m_sourceName);
+    insertLineageText(c, c.objectId, c.revisionId, c.isDelete() ? "deleted" : (c.creating ? "created" : "merged"),
+        env.source, merged.take());
     if (c.enrichments.empty())
         return;
-    std::map<std::string, nlohmann::json> bySystem;
-    for (const Enrichment& e : c.enrichments)
-        bySystem[e.system].push_back({ { "attribute", e.attribute }, { "rule", e.ruleId }, { "new", e.newValue } });
-    for (const auto& [system, list] : bySystem)
-        insertLineage(
-            c, c.objectId, c.revisionId, "enriched", system, { { "revision_no", c.newRevisionNo }, { "set", list } });
+    // One "enriched" row per enriching system: {revision_no, set: [{attribute, new, rule}, ...]}.
+    std::map<std::string_view, std::string> bySystem; // system -> the set's items, comma-separated
+    for (const Enrichment& e : c.enrichments) {
+        std::string& items = bySystem[e.system];
+        if (!items.empty())
+            items += ',';
+        items += merged.string("attribute", e.attribute).value("new", e.newValue).string("rule", e.ruleId).take();
+    }
+    for (const auto& [system, items] : bySystem)
+        insertLineageText(c, c.objectId, c.revisionId, "enriched", std::string(system),
+            merged.integer("revision_no", c.newRevisionNo).raw("set", "[" + items + "]").take());
 }
 
 // A created object that looks like a duplicate (flagDuplicates, action "flag"): an exception for review.
@@ -2010,9 +2030,23 @@ void IngestPipeline::Run::insertLineageFor(std::string_view domain, std::string_
     std::string_view correlationId, std::int64_t objectId, std::int64_t revisionId, const char* kind,
     const std::string& system, const nlohmann::json& detail)
 {
-    const std::string text = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    writeLineageRow(domain, key, correlationId, objectId, revisionId, kind, system,
+        detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void IngestPipeline::Run::insertLineageText(const Ctx& c, std::int64_t objectId, std::int64_t revisionId,
+    const char* kind, const std::string& system, std::string_view detailText)
+{
+    writeLineageRow(c.env.domain, c.env.key, c.env.correlationId, objectId, revisionId, kind, system, detailText);
+}
+
+void IngestPipeline::Run::writeLineageRow(std::string_view domain, std::string_view key, std::string_view correlationId,
+    std::int64_t objectId, std::int64_t revisionId, const char* kind, const std::string& system,
+    std::string_view detailText)
+{
     try {
-        m_outbox.lineage({ now(), domain, key, objectId, revisionId, kind, system, m_o.actor, correlationId, text },
+        m_outbox.lineage(
+            { now(), domain, key, objectId, revisionId, kind, system, m_o.actor, correlationId, detailText },
             Outbox::Write::Deferred);
     } catch (const store::SqlError& e) {
         throw store::SqlError(QStringLiteral("insert lineage"), e.driverText(), e.kind());

@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <QString>
+#include <QtGlobal>
 
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,133 @@ std::optional<size_t> utf8Length(std::string_view s)
         i += len;
     }
     return count;
+}
+
+bool appendJsonString(std::string& out, std::string_view s)
+{
+    static const char* const hex = "0123456789abcdef";
+    out += '"';
+    const char* run = s.data();
+    const char* const end = s.data() + s.size();
+    bool nonAscii = false;
+    for (const char* p = run; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            nonAscii |= c >= 0x80;
+            continue;
+        }
+        out.append(run, p);
+        run = p + 1;
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default: {
+            const std::array<char, 6> u = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF] };
+            out.append(u.data(), u.size());
+        }
+        }
+    }
+    out.append(run, end);
+    out += '"';
+    // Only text with a byte >= 0x80 can be invalid: the same set of sequences nlohmann::json's strict dump accepts.
+    return !nonAscii || invalidUtf8Offset(s) == std::string_view::npos;
+}
+
+JsonObjectText::JsonObjectText(bool replaceInvalidUtf8)
+    : m_out(1, '{')
+    , m_replace(replaceInvalidUtf8)
+{ }
+
+void JsonObjectText::key(std::string_view key)
+{
+    // dump() writes an object's members in its std::map's order: by key, as std::string compares.
+    Q_ASSERT_X(m_out.size() == 1 || m_lastKey < key, "JsonObjectText", "members must be added by key, ascending");
+    m_lastKey.assign(key);
+    if (m_out.size() > 1)
+        m_out += ',';
+    appendString(key);
+    m_out += ':';
+}
+
+void JsonObjectText::appendString(std::string_view s)
+{
+    const size_t at = m_out.size();
+    if (appendJsonString(m_out, s))
+        return;
+    m_out.resize(at);
+    m_out += nlohmann::json(std::string(s))
+                 .dump(-1, ' ', false,
+                     m_replace ? nlohmann::json::error_handler_t::replace : nlohmann::json::error_handler_t::strict);
+}
+
+JsonObjectText& JsonObjectText::string(std::string_view k, std::string_view value)
+{
+    key(k);
+    appendString(value);
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::integer(std::string_view k, std::int64_t value)
+{
+    key(k);
+    m_out += std::to_string(value);
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::strings(std::string_view k, const std::vector<std::string>& values)
+{
+    key(k);
+    m_out += '[';
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i)
+            m_out += ',';
+        appendString(values[i]);
+    }
+    m_out += ']';
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::value(std::string_view k, const nlohmann::json& value)
+{
+    key(k);
+    m_out += value.dump(
+        -1, ' ', false, m_replace ? nlohmann::json::error_handler_t::replace : nlohmann::json::error_handler_t::strict);
+    return *this;
+}
+
+JsonObjectText& JsonObjectText::raw(std::string_view k, std::string_view jsonText)
+{
+    key(k);
+    m_out += jsonText;
+    return *this;
+}
+
+std::string JsonObjectText::take()
+{
+    m_out += '}';
+    std::string out = std::move(m_out);
+    m_out.assign(1, '{');
+    m_lastKey.clear();
+    return out;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator, size_t limit, std::string_view more)

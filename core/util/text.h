@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,35 @@ TextScan scanText(std::string_view s, bool allowLineBreaks = false);
 std::string describeCodePoint(std::string_view s, size_t offset);
 // `s` (valid UTF-8) in Unicode Normalization Form C; ASCII text is returned unchanged without conversion.
 std::string normalisedText(std::string_view s);
+
+// Appends `s` as a JSON string literal exactly as nlohmann::json::dump() (ensure_ascii = false) writes it, without
+// building a json value. Returns false when `s` is not valid UTF-8 (dump() would throw); what was appended is then
+// unusable.
+bool appendJsonString(std::string& out, std::string_view s);
+
+// A JSON object's text written member by member, byte for byte what nlohmann::json::dump() (indent -1,
+// ensure_ascii = false) writes for the same object, without building the json value first. Members must be added
+// in the order dump() writes them: by key, ascending. A string that is not valid UTF-8 is written by dump() itself:
+// with `replaceInvalidUtf8` as the `replace` error handler writes it, otherwise dump() throws as it would.
+class JsonObjectText
+{
+public:
+    explicit JsonObjectText(bool replaceInvalidUtf8 = false);
+    JsonObjectText& string(std::string_view key, std::string_view value);
+    JsonObjectText& integer(std::string_view key, std::int64_t value);
+    JsonObjectText& strings(std::string_view key, const std::vector<std::string>& values);
+    JsonObjectText& value(std::string_view key, const nlohmann::json& value); // any json value, dumped
+    JsonObjectText& raw(std::string_view key, std::string_view jsonText); // text already as dump() writes it
+    std::string take(); // the object's text; the writer is then empty
+
+private:
+    void key(std::string_view key);
+    void appendString(std::string_view s);
+
+    std::string m_out;
+    std::string m_lastKey;
+    bool m_replace;
+};
 
 // "a, b, c"; with `limit`, at most that many items followed by `more` ("a, b, …").
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ",
