@@ -237,6 +237,35 @@ private Q_SLOTS:
         QCOMPARE(h.dispatcher->stats().acked, 1);
     }
 
+    // While another call is out an ack waits for the group commit, but only until the next tick that writes: the
+    // ack rides with that tick's transaction (the next deliveries marked in flight). The flush interval is a minute
+    // and QMS answers after 4 s, so only the ride can commit ERP's first ack within the test's wait.
+    void waitingAckRidesWithTheNextTicksCommit()
+    {
+        Harness h;
+        QVERIFY(h.tw.ok());
+        auto* erp = h.addTarget("ERP");
+        QVERIFY(erp);
+        QVERIFY(h.addTarget("QMS", { { "latency_ms", { 4000, 4000 } } }));
+        DispatcherOptions o = fastOptions();
+        o.flushMs = 60000;
+        QVERIFY(h.start(o));
+        QVERIFY(h.ingest({ item("FG-6100", "Valve rev A") }));
+        QTRY_COMPARE_WITH_TIMEOUT(erp->appliedCount(QStringLiteral("item"), QStringLiteral("FG-6100")), 1, 3000);
+        QTest::qWait(300); // ERP's answer arrives and waits: QMS's call is out
+        const QString domain = QStringLiteral("item");
+        QCOMPARE(h.status(domain, QStringLiteral("FG-6100"), QStringLiteral("ERP"), 1), QStringLiteral("in_flight"));
+        QCOMPARE(h.dispatcher->stats().acked, 0);
+
+        QVERIFY(h.ingest({ item("FG-6101", "Valve rev B") }));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.status(domain, QStringLiteral("FG-6100"), QStringLiteral("ERP"), 1), QStringLiteral("acked"), 2500);
+        QCOMPARE(h.status(domain, QStringLiteral("FG-6100"), QStringLiteral("QMS"), 1), QStringLiteral("in_flight"));
+        QVERIFY(h.runUntilIdle());
+        QCOMPARE(count(h.tw.db(), QStringLiteral("delivery"), QStringLiteral("status = 'acked'")), 4);
+        verifyCounters(h.tw.db());
+    }
+
     void bomIsHeldUntilItsItemsAreAtTheTarget()
     {
         Harness h;

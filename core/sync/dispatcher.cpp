@@ -719,6 +719,17 @@ void Dispatcher::tick()
     bool anyWrite = !holds.empty() || !superseded.empty() || !mappingFailures.empty();
     for (const auto& ts : toSend)
         anyWrite = anyWrite || !ts.second.empty();
+    // Acks waiting for the group commit ride with this tick's transaction: one commit instead of two, and they are
+    // durable now instead of at the end of the flush interval (under a steady flow calls are always out, so the
+    // interval would be their usual wait). Only plain acks: a failure, a retry or a probe's answer may open or close
+    // a circuit, which this tick's picks were made without, so those wait for the flush as before.
+    std::vector<Outcome> riding;
+    auto requeueRiding = [&] { m_pending.insert(m_pending.begin(), riding.begin(), riding.end()); };
+    auto releasePicks = [&] {
+        for (auto& [tgt, picks] : toSend)
+            for (const Pick& p : picks)
+                tgt->busyObjects.erase(p.objectId);
+    };
     if (anyWrite) {
         Workspace::Transaction tx(m_ws);
         if (!tx) {
@@ -726,6 +737,14 @@ void Dispatcher::tick()
             fail(tx.error().message);
             return;
         }
+        std::vector<Outcome> waiting;
+        for (Outcome& o : m_pending) {
+            const auto it = m_targets.find(o.pick.target);
+            const bool plainAck = o.outcome.kind == DeliveryOutcome::Kind::Acked && !o.notSent && it != m_targets.end()
+                && !it->second->circuit.open;
+            (plainAck ? riding : waiting).push_back(std::move(o));
+        }
+        m_pending.swap(waiting);
         try {
             // PostgreSQL: the ledger's writes go without waiting; the commit reports a failure among them.
             Outbox::DeferredWrites deferred(*m_st->outbox);
@@ -863,24 +882,36 @@ void Dispatcher::tick()
             tx.rollback(); // now: fail() emits storageFailed, whose receivers must not see the open transaction
             m_inTick = false;
             // Objects picked for sending were marked busy: nothing was sent, release them.
-            for (auto& [tgt, picks] : toSend)
-                for (const Pick& p : picks)
-                    tgt->busyObjects.erase(p.objectId);
+            releasePicks();
+            requeueRiding();
             fail(e.message());
             return;
         }
+        if (!riding.empty()) {
+            if (auto r = writeOutcomes(riding, t); !r) {
+                tx.rollback();
+                m_inTick = false;
+                releasePicks();
+                requeueRiding();
+                fail(r.error());
+                return;
+            }
+        }
         if (auto r = tx.commit(); !r) {
             m_inTick = false;
-            for (auto& [tgt, picks] : toSend)
-                for (const Pick& p : picks)
-                    tgt->busyObjects.erase(p.objectId);
+            releasePicks();
+            requeueRiding();
             fail(r.error());
             return;
         }
+        if (!riding.empty() && m_pending.empty())
+            m_flushTimer->stop();
     }
     m_inTick = false;
     for (auto& [tgt, picks] : toSend)
         sendPicks(*tgt, std::move(picks));
+    if (!riding.empty())
+        afterOutcomesCommitted(riding, false); // this tick has just picked: the next one picks what they free
 
     // Idle notification (once per transition), for --until-idle and tests.
     const bool nowIdle = toSend.empty() && m_pending.empty() && isIdle(0);
@@ -1324,21 +1355,23 @@ Result<void> Dispatcher::flush()
         m_pending.insert(m_pending.begin(), outcomes.begin(), outcomes.end());
         return r;
     }
-    bool anyAck = false;
+    afterOutcomesCommitted(outcomes, true);
+    return {};
+}
+
+void Dispatcher::afterOutcomesCommitted(const std::vector<Outcome>& outcomes, bool pokeTick)
+{
     for (const Outcome& o : outcomes) {
         auto it = m_targets.find(o.pick.target);
         if (it == m_targets.end())
             continue;
         it->second->busyObjects.erase(o.pick.objectId);
-        if (o.outcome.kind == DeliveryOutcome::Kind::Acked) {
+        if (o.outcome.kind == DeliveryOutcome::Kind::Acked)
             it->second->recheckHeld = true;
-            anyAck = true;
-        }
     }
     Q_EMIT outcomesCommitted(static_cast<int>(outcomes.size()));
-    (void)anyAck;
-    poke();
-    return {};
+    if (pokeTick)
+        poke();
 }
 
 Result<void> Dispatcher::writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t)

@@ -203,6 +203,8 @@ private:
     void onOutcome(Pick pick, DeliveryOutcome outcome); // queues it
     void outcomesQueued(); // after a call's outcomes are queued: commit them now, or within flushMs
     Result<void> writeOutcomes(std::vector<Outcome>& outcomes, TimeMs t);
+    // After flush or a tick committed them; `pokeTick`: a tick picks what they freed now, not at the next interval.
+    void afterOutcomesCommitted(const std::vector<Outcome>& outcomes, bool pokeTick);
     Result<void> loadCircuits();
     Result<bool> prepareProbe(Target& tgt, TimeMs t);
     void syncCircuit(Target& tgt, TimeMs t, Outbox::Deltas& deliveries,
