@@ -101,16 +101,6 @@ void appendCsvField(std::string& out, std::optional<std::string_view> v)
     out += '"';
 }
 
-// A JSON string as nlohmann's dump with error_handler_t::replace writes it (invalid UTF-8 becomes U+FFFD).
-void appendJsonText(std::string& out, std::string_view v)
-{
-    const auto start = out.size();
-    if (appendJsonString(out, v))
-        return;
-    out.resize(start);
-    out += json(std::string(v)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // One output file: rows are appended to a buffer that is written and hashed in blocks of ~1 MiB.
 class OutFile
 {
@@ -242,7 +232,7 @@ Result<qint64> streamTable(SqlStatement& q, const Table& t, OutFile* csv, OutFil
                 else if (t.integer[static_cast<size_t>(i)] && i != timeColumn)
                     b.append(*cell);
                 else
-                    appendJsonText(b, *cell);
+                    appendDumpedString(b, *cell, true); // invalid UTF-8 becomes U+FFFD
             }
         }
         if (csv) {

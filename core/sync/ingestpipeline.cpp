@@ -1486,20 +1486,20 @@ void IngestPipeline::Run::writeLineage(Ctx& c)
         changedNames.push_back(it.key());
     // The detail's text written directly (one row per accepted event: building a json tree only to dump it cost
     // more than the row). Members by key, as dump() writes them: the text is what it always was.
-    JsonObjectText merged(true);
-    merged.strings("changed", changedNames).string("event_id", env.eventId).integer("line", c.lineNo);
-    merged.string("model_version", m_model.version());
+    JsonObjectText detail(true);
+    detail.strings("changed", changedNames).string("event_id", env.eventId).integer("line", c.lineNo);
+    detail.string("model_version", m_model.version());
     if (!c.filtered.empty())
-        merged.strings("not_subscribed", c.filtered);
-    merged.string("occurred_at", formatRfc3339(env.occurredAt)).string("op", env.op).strings("queued", c.queued);
+        detail.strings("not_subscribed", c.filtered);
+    detail.string("occurred_at", formatRfc3339(env.occurredAt)).string("op", env.op).strings("queued", c.queued);
     if (!c.redirected.empty())
-        merged.value("redirected_references", c.redirected);
-    merged.integer("revision_no", c.newRevisionNo);
+        detail.value("redirected_references", c.redirected);
+    detail.integer("revision_no", c.newRevisionNo);
     if (!c.aliasOf.empty())
-        merged.string("sent_for_merged_key", c.aliasOf);
-    merged.string("source_name", m_sourceName);
+        detail.string("sent_for_merged_key", c.aliasOf);
+    detail.string("source_name", m_sourceName);
     insertLineageText(c, c.objectId, c.revisionId, c.isDelete() ? "deleted" : (c.creating ? "created" : "merged"),
-        env.source, merged.take());
+        env.source, detail.take());
     if (c.enrichments.empty())
         return;
     // One "enriched" row per enriching system: {revision_no, set: [{attribute, new, rule}, ...]}.
@@ -1508,11 +1508,11 @@ void IngestPipeline::Run::writeLineage(Ctx& c)
         std::string& items = bySystem[e.system];
         if (!items.empty())
             items += ',';
-        items += merged.string("attribute", e.attribute).value("new", e.newValue).string("rule", e.ruleId).take();
+        items += detail.string("attribute", e.attribute).value("new", e.newValue).string("rule", e.ruleId).take();
     }
     for (const auto& [system, items] : bySystem)
         insertLineageText(c, c.objectId, c.revisionId, "enriched", std::string(system),
-            merged.integer("revision_no", c.newRevisionNo).raw("set", "[" + items + "]").take());
+            detail.integer("revision_no", c.newRevisionNo).raw("set", "[" + items + "]").take());
 }
 
 // A created object that looks like a duplicate (flagDuplicates, action "flag"): an exception for review.

@@ -121,6 +121,18 @@ bool appendJsonString(std::string& out, std::string_view s)
     return !nonAscii || invalidUtf8Offset(s) == std::string_view::npos;
 }
 
+void appendDumpedString(std::string& out, std::string_view s, bool replaceInvalidUtf8)
+{
+    const size_t at = out.size();
+    if (appendJsonString(out, s))
+        return;
+    out.resize(at);
+    out += nlohmann::json(std::string(s))
+               .dump(-1, ' ', false,
+                   replaceInvalidUtf8 ? nlohmann::json::error_handler_t::replace
+                                      : nlohmann::json::error_handler_t::strict);
+}
+
 JsonObjectText::JsonObjectText(bool replaceInvalidUtf8)
     : m_out(1, '{')
     , m_replace(replaceInvalidUtf8)
@@ -133,25 +145,14 @@ void JsonObjectText::key(std::string_view key)
     m_lastKey.assign(key);
     if (m_out.size() > 1)
         m_out += ',';
-    appendString(key);
+    appendDumpedString(m_out, key, m_replace);
     m_out += ':';
-}
-
-void JsonObjectText::appendString(std::string_view s)
-{
-    const size_t at = m_out.size();
-    if (appendJsonString(m_out, s))
-        return;
-    m_out.resize(at);
-    m_out += nlohmann::json(std::string(s))
-                 .dump(-1, ' ', false,
-                     m_replace ? nlohmann::json::error_handler_t::replace : nlohmann::json::error_handler_t::strict);
 }
 
 JsonObjectText& JsonObjectText::string(std::string_view k, std::string_view value)
 {
     key(k);
-    appendString(value);
+    appendDumpedString(m_out, value, m_replace);
     return *this;
 }
 
@@ -169,7 +170,7 @@ JsonObjectText& JsonObjectText::strings(std::string_view k, const std::vector<st
     for (size_t i = 0; i < values.size(); ++i) {
         if (i)
             m_out += ',';
-        appendString(values[i]);
+        appendDumpedString(m_out, values[i], m_replace);
     }
     m_out += ']';
     return *this;

@@ -36,6 +36,10 @@ std::string normalisedText(std::string_view s);
 // building a json value. Returns false when `s` is not valid UTF-8 (dump() would throw); what was appended is then
 // unusable.
 bool appendJsonString(std::string& out, std::string_view s);
+// Appends `s` as dump() writes a json string, always: appendJsonString's text when `s` is valid UTF-8, else dump()'s
+// own, with the `replace` error handler (U+FFFD for each invalid sequence) when `replaceInvalidUtf8`, or the
+// exception the strict dump() throws.
+void appendDumpedString(std::string& out, std::string_view s, bool replaceInvalidUtf8);
 
 // A JSON object's text written member by member, byte for byte what nlohmann::json::dump() (indent -1,
 // ensure_ascii = false) writes for the same object, without building the json value first. Members must be added
@@ -54,7 +58,6 @@ public:
 
 private:
     void key(std::string_view key);
-    void appendString(std::string_view s);
 
     std::string m_out;
     std::string m_lastKey;
