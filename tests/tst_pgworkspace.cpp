@@ -785,11 +785,11 @@ private slots:
         auto layout = read::matrixLayout(ws.value()->db());
         QVERIFY2(layout.ok(), qPrintable(why(layout)));
         QVERIFY(layout->postgres);
-        read::ObjectKeyOrder order; // never used on PostgreSQL: its ids commit out of order
+        read::MatrixOrders orders; // never used on PostgreSQL: its ids commit out of order
         const auto keys = [&](const QString& text) {
             read::MatrixFilter f;
             f.text = text;
-            auto ids = read::matrixIds(ws.value()->db(), read::matrixIdSql(f, layout.value(), 0), &order);
+            auto ids = read::matrixIds(ws.value()->db(), read::matrixIdSql(f, layout.value(), 0), &orders);
             QStringList out;
             if (!ids.ok())
                 return QStringList { ids.error() };
@@ -806,8 +806,15 @@ private slots:
         QCOMPARE(keys(QStringLiteral("b-10")), QStringList({ QStringLiteral("B-100"), QStringLiteral("B-101") }));
         QCOMPARE(keys(QStringLiteral("0%_")), QStringList { QStringLiteral("N-200") });
         QCOMPARE(keys(QStringLiteral("0%x")), QStringList());
-        QCOMPARE(order.stats().rebuilds, 0);
-        QCOMPARE(order.stats().objects, size_t(0));
+        read::MatrixFilter byDescription;
+        byDescription.sortColumn = read::MatrixDescriptionColumn;
+        const auto sorted
+            = read::matrixIds(ws.value()->db(), read::matrixIdSql(byDescription, layout.value(), 0), &orders);
+        QVERIFY2(sorted.ok(), qPrintable(sorted.ok() ? QString() : sorted.error()));
+        QCOMPARE(sorted.value().size(), size_t(3));
+        QCOMPARE(orders.key().stats().rebuilds, 0);
+        QCOMPARE(orders.key().stats().objects, size_t(0));
+        QCOMPARE(orders.column(read::MatrixDescriptionColumn)->stats().rebuilds, 0);
     }
 };
 

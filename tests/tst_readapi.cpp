@@ -368,7 +368,8 @@ private Q_SLOTS:
         QVERIFY(tw.ingest(lines).ok());
         QSqlDatabase db = tw.db();
         MDSYNC_REQUIRE_OK(layout, read::matrixLayout(db));
-        read::ObjectKeyOrder order;
+        read::MatrixOrders orders;
+        read::ObjectKeyOrder& order = orders.key();
         std::vector<read::MatrixFilter> filters(7);
         filters[1].text = QStringLiteral("imp"); // key prefix (upper-cased) and description
         filters[2].text = QStringLiteral("M-9"); // key prefix only
@@ -384,7 +385,7 @@ private Q_SLOTS:
                     f.order = dir;
                     const read::MatrixSql sql = read::matrixIdSql(f, layout.value(), m_now);
                     const auto bySql = read::matrixIds(db, sql);
-                    const auto byOrder = read::matrixIds(db, sql, &order);
+                    const auto byOrder = read::matrixIds(db, sql, &orders);
                     if (!bySql.ok() || !byOrder.ok())
                         return QStringLiteral("%1, filter %2: %3%4")
                             .arg(QLatin1String(when))
@@ -420,7 +421,7 @@ private Q_SLOTS:
         QCOMPARE(order.stats().merged, qint64(sqlite ? 4 : 0));
         QCOMPARE(order.stats().objects, size_t(sqlite ? 44 : 0));
         read::MatrixFilter all;
-        MDSYNC_REQUIRE_OK(ids, read::matrixIds(db, read::matrixIdSql(all, layout.value(), m_now), &order));
+        MDSYNC_REQUIRE_OK(ids, read::matrixIds(db, read::matrixIdSql(all, layout.value(), m_now), &orders));
         QCOMPARE(scalar(db, QStringLiteral("SELECT key FROM object WHERE id = %1").arg(ids.value().front())).toString(),
             QStringLiteral("A-1"));
         QCOMPARE(scalar(db, QStringLiteral("SELECT key FROM object WHERE id = %1").arg(ids.value().back())).toString(),
@@ -448,6 +449,131 @@ private Q_SLOTS:
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         QCOMPARE(order.stats().rebuilds, 2);
         QCOMPARE(order.stats().objects, size_t(46));
+    }
+
+    // The orders by the object's other columns (read::ObjectColumnOrder) list every filter as SQL's ORDER BY does
+    // (ties by id, NULL first, text by its UTF-8 bytes), and follow changed and new objects by their revisions
+    // without reading every value again.
+    void columnOrdersListLikeSqlAndFollowChanges()
+    {
+        TempWorkspace tw;
+        QVERIFY2(tw.ok(), qPrintable(tw.error()));
+        // Equal descriptions (ties), descriptions that share their first 8 bytes, and characters whose UTF-16 order
+        // differs from their UTF-8 order (U+1F600 is a surrogate pair, below U+FF21 in UTF-16, above it in UTF-8).
+        const std::vector<std::string> words = { "Pump impeller", "Bracket", "Pump impeller, cast", "Pump impellers",
+            "\xEF\xBC\xA1 plate", "\xF0\x9F\x98\x80 gasket", "bracket", "Pump" };
+        std::vector<std::string> lines;
+        for (int i = 0; i < 40; ++i)
+            lines.push_back(test::event("PLM", "item", "C-" + std::to_string(977 - i * 13),
+                releasedItem(words[static_cast<size_t>(i) % words.size()], { "P100" })));
+        QVERIFY(tw.ingest(lines).ok());
+        QSqlDatabase db = tw.db();
+        MDSYNC_REQUIRE_OK(layout, read::matrixLayout(db));
+        read::MatrixOrders orders;
+        std::vector<read::MatrixFilter> filters(4);
+        filters[1].text = QStringLiteral("imp"); // a key prefix and a description word
+        filters[2].status = QStringLiteral("backlog");
+        filters[3].text = QStringLiteral("nothing like it");
+        const std::vector<int> columns = { read::MatrixDescriptionColumn, read::MatrixRevisionColumn,
+            read::MatrixLifecycleColumn, read::MatrixUpdatedColumn };
+        const auto check = [&](const char* when) {
+            for (int column : columns)
+                for (Qt::SortOrder dir : { Qt::AscendingOrder, Qt::DescendingOrder })
+                    for (size_t i = 0; i < filters.size(); ++i) {
+                        read::MatrixFilter f = filters[i];
+                        f.sortColumn = column;
+                        f.order = dir;
+                        const read::MatrixSql sql = read::matrixIdSql(f, layout.value(), m_now);
+                        if (sql.columnOrder != column)
+                            return QStringLiteral("%1: column %2 is not ordered in memory")
+                                .arg(QLatin1String(when))
+                                .arg(column);
+                        const auto bySql = read::matrixIds(db, sql);
+                        const auto byOrder = read::matrixIds(db, sql, &orders);
+                        if (!bySql.ok() || !byOrder.ok())
+                            return QStringLiteral("%1, column %2, filter %3: %4%5")
+                                .arg(QLatin1String(when))
+                                .arg(column)
+                                .arg(i)
+                                .arg(
+                                    bySql.ok() ? QString() : bySql.error(), byOrder.ok() ? QString() : byOrder.error());
+                        if (bySql.value() != byOrder.value() || (i == 0 && bySql.value().empty()))
+                            return QStringLiteral("%1, column %2, filter %3 %4: %5 ids in memory, %6 by SQL, or"
+                                                  " not in the same order")
+                                .arg(QLatin1String(when))
+                                .arg(column)
+                                .arg(i)
+                                .arg(QLatin1String(dir == Qt::AscendingOrder ? "asc" : "desc"))
+                                .arg(byOrder.value().size())
+                                .arg(bySql.value().size());
+                    }
+            return QString();
+        };
+        const auto stats = [&] { return orders.column(read::MatrixDescriptionColumn)->stats(); };
+        // PostgreSQL's ids commit out of order: the orders stand aside there and SQL sorts.
+        const bool sqlite = db.driverName() == QLatin1String("QSQLITE");
+        QString failed = check("first read");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QCOMPARE(stats().rebuilds, sqlite ? 1 : 0);
+        QCOMPARE(stats().objects, size_t(sqlite ? 40 : 0));
+        QCOMPARE(stats().merged, qint64(0));
+        QCOMPARE(stats().valueBytes > 40 * 4, sqlite);
+
+        // Changed descriptions (one to the first place, one to the last) and new objects (ties with older ones):
+        // taken out and merged in again by their revisions.
+        QVERIFY(tw.ingest({ test::event("PLM", "item", "C-977", releasedItem("AAA first now", { "P100" })),
+                              test::event("PLM", "item", "C-964", releasedItem("zzz last now", { "P100" })),
+                              test::event("PLM", "item", "N-1", releasedItem("Pump impeller", { "P100" })),
+                              test::event("PLM", "item", "N-2", releasedItem("Bracket", { "P100" })) })
+                    .ok());
+        failed = check("after two changes and two new objects");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QCOMPARE(stats().rebuilds, sqlite ? 1 : 0); // merged, not read again
+        QCOMPARE(stats().merged, qint64(sqlite ? 4 : 0));
+        QCOMPARE(stats().objects, size_t(sqlite ? 42 : 0));
+        if (!sqlite)
+            return;
+
+        // A second writer with id counters of its own: an object without a revision above the highest id (merged
+        // in), a NULL description; then a change whose revision is committed below the highest revision id seen
+        // (the count tells: read again).
+        test::RawConnection raw(tw.path());
+        const qint64 topObject = scalar(db, QStringLiteral("SELECT max(id) FROM object")).toLongLong();
+        const qint64 topRevision = scalar(db, QStringLiteral("SELECT max(id) FROM revision")).toLongLong();
+        QCOMPARE(raw.exec(QStringLiteral("INSERT INTO object(id, domain, key, revision_no, current_revision_id,"
+                                         " content_hash, description, created_at, updated_at)"
+                                         " VALUES (%1, 'item', 'Z-NULL', 1, 0, 'x', NULL, 0, 0)")
+                              .arg(topObject + 10)),
+            QString());
+        const auto change = [&](qint64 revisionId, const char* key, const char* description) {
+            const QString id = QStringLiteral("(SELECT id FROM object WHERE key = '%1')").arg(QLatin1String(key));
+            QString e = raw.exec(QStringLiteral("INSERT INTO revision(id, object_id, revision_no, op, source_system,"
+                                                " actor, correlation_id, received_at, model_version, state, changed,"
+                                                " content_hash) VALUES (%1, %2, 99, 'upsert', 'PLM', 'x', 'c', 0,"
+                                                " '1', '{}', '[]', 'x')")
+                                     .arg(revisionId)
+                                     .arg(id));
+            if (e.isEmpty())
+                e = raw.exec(QStringLiteral("UPDATE object SET description = '%1', revision_no = 99 WHERE id = %2")
+                                 .arg(QLatin1String(description), id));
+            return e;
+        };
+        QCOMPARE(change(topRevision + 10, "C-938", "Bracket"), QString());
+        failed = check("after an object and a revision above a gap");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QCOMPARE(stats().rebuilds, 1);
+        QCOMPARE(stats().merged, qint64(6));
+        QCOMPARE(stats().objects, size_t(43));
+        QCOMPARE(change(topRevision + 5, "C-925", "AAA in the gap"), QString());
+        failed = check("after a revision in the gap");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QCOMPARE(stats().rebuilds, 2);
+        QCOMPARE(stats().objects, size_t(43));
+        // The order is not used for a target's column: SQL sorts by status.
+        read::MatrixFilter byStatus;
+        byStatus.sortColumn = read::MatrixFirstTargetColumn;
+        QCOMPARE(read::matrixIdSql(byStatus, layout.value(), m_now).columnOrder, -1);
+        QVERIFY(!orders.column(read::MatrixFirstTargetColumn));
     }
 
     void revisionStatesAndBusiestObject()

@@ -1,6 +1,7 @@
 #include "store/readmatrix.h"
 
 #include "store/deliverystatus.h"
+#include "store/sqlstatement.h"
 #include "store/workspace.h"
 
 #include <QSqlQuery>
@@ -8,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <limits>
 
 namespace mdsync::read {
@@ -128,17 +131,18 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
         // The (domain, key) unique index gives this order without sorting.
         order = QStringLiteral("o.domain%1, o.key%1").arg(dir);
         break;
+    // Ties by id in the same direction, so that descending is ascending reversed (as ObjectColumnOrder lists it).
     case MatrixDescriptionColumn:
-        order = QStringLiteral("o.description%1, o.id").arg(dir);
+        order = QStringLiteral("o.description%1, o.id%1").arg(dir);
         break;
     case MatrixRevisionColumn:
-        order = QStringLiteral("o.revision_no%1, o.id").arg(dir);
+        order = QStringLiteral("o.revision_no%1, o.id%1").arg(dir);
         break;
     case MatrixLifecycleColumn:
-        order = QStringLiteral("o.lifecycle%1, o.id").arg(dir);
+        order = QStringLiteral("o.lifecycle%1, o.id%1").arg(dir);
         break;
     case MatrixUpdatedColumn:
-        order = QStringLiteral("o.updated_at%1, o.id").arg(dir);
+        order = QStringLiteral("o.updated_at%1, o.id%1").arg(dir);
         break;
     default: {
         // A target column: by that target's status.
@@ -156,8 +160,11 @@ MatrixSql matrixIdSql(const MatrixFilter& f, const MatrixLayout& layout, qint64 
     const QString filtered = QStringLiteral("SELECT o.id FROM object o")
         + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")));
     m.sql = filtered + QStringLiteral(" ORDER BY ") + order;
-    if (f.sortColumn == MatrixDomainColumn || f.sortColumn == MatrixKeyColumn) {
-        m.keyOrder = true;
+    if (f.sortColumn >= 0 && f.sortColumn < MatrixFirstTargetColumn) {
+        if (f.sortColumn == MatrixDomainColumn || f.sortColumn == MatrixKeyColumn)
+            m.keyOrder = true;
+        else
+            m.columnOrder = f.sortColumn;
         m.descending = f.order == Qt::DescendingOrder;
         if (!parts.isEmpty()) {
             // The text's matches as the index lists them, without looking each up in object (the ranks sort
@@ -193,12 +200,67 @@ Result<std::vector<qint64>> idsOf(QSqlDatabase& db, const QString& sql, const QV
 
 constexpr quint32 kNoRank = std::numeric_limits<quint32>::max();
 
+// The rank table of an order held in memory: by id (0..maxId), the position in `ordered`.
+void setRanks(std::vector<quint32>& rank, const std::vector<qint64>& ordered, qint64 maxId)
+{
+    rank.assign(static_cast<size_t>(maxId) + 1, kNoRank);
+    for (size_t r = 0; r < ordered.size(); ++r)
+        rank[static_cast<size_t>(ordered[r])] = static_cast<quint32>(r);
+}
+
+// `ids` (in any order, perhaps twice: a key and a description match) in the order of `ordered`, or false when
+// one has no rank.
+bool sortByRank(
+    std::vector<qint64>& ids, const std::vector<quint32>& rank, const std::vector<qint64>& ordered, bool descending)
+{
+    std::vector<quint32> ranks;
+    ranks.reserve(ids.size());
+    for (qint64 id : ids) {
+        if (id <= 0 || static_cast<size_t>(id) >= rank.size() || rank[static_cast<size_t>(id)] == kNoRank)
+            return false; // not expected on SQLite; SQL's order is right whatever happened
+        ranks.push_back(rank[static_cast<size_t>(id)]);
+    }
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    const size_t n = ranks.size();
+    ids.resize(n);
+    for (size_t i = 0; i < n; ++i)
+        ids[i] = ordered[ranks[descending ? n - 1 - i : i]];
+    return true;
+}
+
+std::vector<qint64> wholeOrder(const std::vector<qint64>& ordered, bool descending)
+{
+    std::vector<qint64> all = ordered;
+    if (descending)
+        std::reverse(all.begin(), all.end());
+    return all;
+}
+
+// Runs `work` in one read snapshot of db (a savepoint opens a read transaction, or nests in the caller's).
+template<typename T, typename Work>
+Result<T> inSnapshot(QSqlDatabase& db, const char* name, const QString& what, Work&& work)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SAVEPOINT ") + QLatin1String(name)))
+        return makeError(sqlError(q, what));
+    Result<T> result = work();
+    if (!q.exec(QStringLiteral("RELEASE ") + QLatin1String(name)) && result)
+        return makeError(sqlError(q, what));
+    return result;
+}
+
 } // namespace
 
-Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, ObjectKeyOrder* order)
+Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, MatrixOrders* orders)
 {
-    if (order) {
-        auto sorted = order->ids(db, sql);
+    if (orders) {
+        using Ids = std::optional<std::vector<qint64>>;
+        Result<Ids> sorted = Ids();
+        if (sql.keyOrder)
+            sorted = orders->key().ids(db, sql);
+        else if (ObjectColumnOrder* column = orders->column(sql.columnOrder))
+            sorted = column->ids(db, sql);
         if (!sorted)
             return makeError(sorted.error());
         if (sorted.value())
@@ -218,12 +280,8 @@ Result<std::optional<std::vector<qint64>>> ObjectKeyOrder::ids(QSqlDatabase& db,
         return makeError(usable.error());
     if (!usable.value())
         return Ids();
-    if (sql.unorderedSql.isEmpty()) {
-        std::vector<qint64> all = m_ordered;
-        if (sql.descending)
-            std::reverse(all.begin(), all.end());
-        return Ids(std::move(all));
-    }
+    if (sql.unorderedSql.isEmpty())
+        return Ids(wholeOrder(m_ordered, sql.descending));
     auto found = idsOf(db, sql.unorderedSql, sql.binds);
     if (!found)
         return makeError(found.error());
@@ -236,19 +294,8 @@ Result<std::optional<std::vector<qint64>>> ObjectKeyOrder::ids(QSqlDatabase& db,
         if (!usable.value())
             return Ids();
     }
-    std::vector<quint32> ranks;
-    ranks.reserve(ids.size());
-    for (qint64 id : ids) {
-        if (id <= 0 || id > m_maxId || m_rank[static_cast<size_t>(id)] == kNoRank)
-            return Ids(); // not expected on SQLite; SQL's order is right whatever happened
-        ranks.push_back(m_rank[static_cast<size_t>(id)]);
-    }
-    std::sort(ranks.begin(), ranks.end());
-    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end()); // a key and a description match
-    const size_t n = ranks.size();
-    ids.resize(n);
-    for (size_t i = 0; i < n; ++i)
-        ids[i] = m_ordered[ranks[sql.descending ? n - 1 - i : i]];
+    if (!sortByRank(ids, m_rank, m_ordered, sql.descending))
+        return Ids();
     return Ids(std::move(ids));
 }
 
@@ -264,13 +311,10 @@ Result<bool> ObjectKeyOrder::refresh(QSqlDatabase& db)
 {
     if (m_unusable)
         return false;
-    // One snapshot for the whole refresh (a savepoint opens a read transaction, or nests in the caller's), so
-    // that the count, the highest id and the rows read agree.
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SAVEPOINT key_order")))
-        return makeError(sqlError(q, QStringLiteral("key order")));
-    auto result = [&]() -> Result<bool> {
+    // One snapshot for the whole refresh, so that the count, the highest id and the rows read agree.
+    return inSnapshot<bool>(db, "key_order", QStringLiteral("key order"), [&]() -> Result<bool> {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
         // Two statements: each alone is a search (max) or a count of the smallest index (count); together, a
         // scan of the table.
         if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM object")) || !q.next())
@@ -291,10 +335,7 @@ Result<bool> ObjectKeyOrder::refresh(QSqlDatabase& db)
             return merged;
         // An object committed below the highest id seen (two writers with their own id counters): read it all.
         return rebuild(db, maxId);
-    }();
-    if (!q.exec(QStringLiteral("RELEASE key_order")) && result)
-        return makeError(sqlError(q, QStringLiteral("key order")));
-    return result;
+    });
 }
 
 Result<bool> ObjectKeyOrder::rebuild(QSqlDatabase& db, qint64 maxId)
@@ -372,9 +413,324 @@ Result<bool> ObjectKeyOrder::merge(QSqlDatabase& db, qint64 maxId)
 
 void ObjectKeyOrder::setRanks()
 {
-    m_rank.assign(static_cast<size_t>(m_maxId) + 1, kNoRank);
+    read::setRanks(m_rank, m_ordered, m_maxId);
+}
+
+namespace {
+
+const char* columnName(int column)
+{
+    switch (column) {
+    case MatrixDescriptionColumn:
+        return "description";
+    case MatrixRevisionColumn:
+        return "revision_no";
+    case MatrixLifecycleColumn:
+        return "lifecycle";
+    case MatrixUpdatedColumn:
+        return "updated_at";
+    default:
+        return nullptr;
+    }
+}
+
+bool numericColumn(int column)
+{
+    return column == MatrixRevisionColumn || column == MatrixUpdatedColumn;
+}
+
+// The first 8 bytes of a value, big-endian (shorter ones padded with zeros): compares as the bytes do, except that
+// equal prefixes must be compared whole.
+quint64 prefixOf(std::string_view bytes)
+{
+    quint64 p = 0;
+    for (size_t i = 0; i < 8; ++i)
+        p = (p << 8) | (i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0U);
+    return p;
+}
+
+} // namespace
+
+ObjectColumnOrder::ObjectColumnOrder(int column)
+    : m_column(column)
+{ }
+
+ObjectColumnOrder::Stats ObjectColumnOrder::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    Stats s = m_stats;
+    s.objects = m_ordered.size();
+    s.valueBytes = m_liveBytes;
+    return s;
+}
+
+Result<std::optional<std::vector<qint64>>> ObjectColumnOrder::ids(QSqlDatabase& db, const MatrixSql& sql)
+{
+    using Ids = std::optional<std::vector<qint64>>;
+    if (sql.columnOrder != m_column || !columnName(m_column) || sqlBackend(db) != SqlBackend::SQLite)
+        return Ids();
+    std::lock_guard lock(m_mutex);
+    // The refresh and the filter in one snapshot: the values held are those of the rows the filter sees.
+    return inSnapshot<Ids>(db, "column_order_ids", QStringLiteral("column order"), [&]() -> Result<Ids> {
+        auto usable = refresh(db);
+        if (!usable)
+            return makeError(usable.error());
+        if (!usable.value())
+            return Ids();
+        if (sql.unorderedSql.isEmpty())
+            return Ids(wholeOrder(m_ordered, sql.descending));
+        auto found = idsOf(db, sql.unorderedSql, sql.binds);
+        if (!found)
+            return makeError(found.error());
+        if (!sortByRank(found.value(), m_rank, m_ordered, sql.descending))
+            return Ids();
+        return Ids(std::move(found.value()));
+    });
+}
+
+Result<bool> ObjectColumnOrder::refresh(QSqlDatabase& db)
+{
+    if (m_unusable)
+        return false;
+    return inSnapshot<bool>(db, "column_order", QStringLiteral("column order"), [&]() -> Result<bool> {
+        // Four statements: each alone is a search (max) or a count of the smallest index (count).
+        Watermark now;
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        const auto scalar = [&q](const char* sql, qint64& out) {
+            if (!q.exec(QLatin1String(sql)) || !q.next())
+                return false;
+            out = q.value(0).toLongLong();
+            return true;
+        };
+        if (!scalar("SELECT coalesce(max(id), 0) FROM object", now.maxObject)
+            || !scalar("SELECT count(*) FROM object", now.objects)
+            || !scalar("SELECT coalesce(max(id), 0) FROM revision", now.maxRevision)
+            || !scalar("SELECT count(*) FROM revision", now.revisions))
+            return makeError(sqlError(q, QStringLiteral("column order")));
+        q.finish();
+        if (now == m_seen && !m_value.empty())
+            return true;
+        // Merging reads the changed objects and rewrites the order and ranks (milliseconds at 1M); reading every
+        // value again costs about 0.4 s at 1M.
+        const qint64 mergeLimit = std::max<qint64>(1000, static_cast<qint64>(m_ordered.size()) / 64);
+        if (m_value.empty() || now.maxObject < m_seen.maxObject || now.maxRevision < m_seen.maxRevision
+            || now.revisions < m_seen.revisions
+            || (now.revisions - m_seen.revisions) + (now.maxObject - m_seen.maxObject) > mergeLimit)
+            return rebuild(db, now);
+        return merge(db, now);
+    });
+}
+
+bool ObjectColumnOrder::setValue(qint64 id, SqlStatement& row)
+{
+    Value& v = m_value[static_cast<size_t>(id)];
+    if (v.size != kNull)
+        m_liveBytes -= v.size;
+    v = Value();
+    if (row.isNull(1))
+        return true;
+    std::string_view bytes = row.text(1);
+    std::array<char, 8> number {};
+    if (numericColumn(m_column)) {
+        // The number's 8 bytes, big-endian with the sign bit flipped: they compare as the numbers do.
+        const auto u = static_cast<quint64>(row.int64(1)) ^ (quint64(1) << 63);
+        for (int i = 0; i < 8; ++i)
+            number[static_cast<size_t>(i)] = static_cast<char>(u >> (56 - 8 * i));
+        bytes = std::string_view(number.data(), number.size());
+    }
+    if (m_bytes.size() + bytes.size() >= kNull)
+        return false;
+    v.offset = static_cast<quint32>(m_bytes.size());
+    v.size = static_cast<quint32>(bytes.size());
+    m_bytes.append(bytes);
+    m_liveBytes += bytes.size();
+    return true;
+}
+
+bool ObjectColumnOrder::less(qint64 a, qint64 b) const
+{
+    // SQLite's order: NULL first, then the values (text by its bytes: the BINARY collation), ties by id.
+    const Value& x = m_value[static_cast<size_t>(a)];
+    const Value& y = m_value[static_cast<size_t>(b)];
+    if ((x.size == kNull) != (y.size == kNull))
+        return x.size == kNull;
+    if (x.size != kNull) {
+        const int c = std::string_view(m_bytes.data() + x.offset, x.size)
+                          .compare(std::string_view(m_bytes.data() + y.offset, y.size));
+        if (c != 0)
+            return c < 0;
+    }
+    return a < b;
+}
+
+bool ObjectColumnOrder::sameValue(qint64 a, qint64 b) const
+{
+    const Value& x = m_value[static_cast<size_t>(a)];
+    const Value& y = m_value[static_cast<size_t>(b)];
+    if (x.size == kNull || y.size == kNull)
+        return x.size == y.size;
+    return std::string_view(m_bytes.data() + x.offset, x.size) == std::string_view(m_bytes.data() + y.offset, y.size);
+}
+
+Result<bool> ObjectColumnOrder::rebuild(QSqlDatabase& db, const Watermark& now)
+{
+    SqlStatement q;
+    if (!q.prepare(db, std::string("SELECT id, ") + columnName(m_column) + " FROM object"))
+        return makeError(QStringLiteral("column order: %1").arg(q.error()));
+    m_ordered.clear();
+    m_bytes.clear();
+    m_liveBytes = 0;
+    m_value.assign(static_cast<size_t>(now.maxObject) + 1, Value());
+    m_ordered.reserve(static_cast<size_t>(now.objects));
+    bool typed = now.maxObject <= 2 * now.objects + 65536; // a rank table this sparse would waste memory
+    while (typed && q.next()) {
+        const qint64 id = q.int64(0);
+        if (id <= 0 || id > now.maxObject || !setValue(id, q))
+            typed = false;
+        else
+            m_ordered.push_back(id);
+    }
+    if (q.failed())
+        return makeError(QStringLiteral("column order: %1").arg(q.error()));
+    if (!typed) {
+        m_unusable = true;
+        m_ordered = {};
+        m_rank = {};
+        m_value = {};
+        m_bytes = {};
+        return false;
+    }
+    // Sorted by each value's first 16 bytes, the whole value only where those are equal and it is longer.
+    struct Keyed
+    {
+        quint64 high, low;
+        qint64 id;
+    };
+    std::vector<Keyed> keyed;
+    keyed.reserve(m_ordered.size());
+    for (qint64 id : m_ordered) {
+        const Value& v = m_value[static_cast<size_t>(id)];
+        if (v.size == kNull) {
+            keyed.push_back({ 0, 0, id });
+            continue;
+        }
+        const std::string_view bytes(m_bytes.data() + v.offset, v.size);
+        keyed.push_back({ prefixOf(bytes), prefixOf(bytes.size() > 8 ? bytes.substr(8) : std::string_view()), id });
+    }
+    std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+        return a.high != b.high ? a.high < b.high : a.low != b.low ? a.low < b.low : a.id < b.id;
+    });
+    // A run of equal prefixes is in order already when its values are equal (the usual case: they are in id
+    // order); otherwise it is sorted by the whole values.
+    const auto byValue = [this](const Keyed& a, const Keyed& b) { return less(a.id, b.id); };
+    for (auto run = keyed.begin(); run != keyed.end();) {
+        const auto end = std::find_if(
+            run + 1, keyed.end(), [run](const Keyed& k) { return k.high != run->high || k.low != run->low; });
+        if (std::any_of(run + 1, end, [&](const Keyed& k) { return !sameValue(run->id, k.id); }))
+            std::sort(run, end, byValue);
+        run = end;
+    }
+    for (size_t i = 0; i < keyed.size(); ++i)
+        m_ordered[i] = keyed[i].id;
+    m_seen = now;
+    ++m_stats.rebuilds;
+    read::setRanks(m_rank, m_ordered, m_seen.maxObject);
+    return true;
+}
+
+Result<bool> ObjectColumnOrder::merge(QSqlDatabase& db, const Watermark& now)
+{
+    // Every revision above the highest id seen must be there (none committed below it).
+    SqlStatement count;
+    if (!count.prepare(db, "SELECT count(*) FROM revision WHERE id > ?"))
+        return makeError(QStringLiteral("column order: %1").arg(count.error()));
+    count.bind(0, static_cast<std::int64_t>(m_seen.maxRevision));
+    if (!count.next())
+        return makeError(QStringLiteral("column order: %1").arg(count.error()));
+    if (count.int64(0) != now.revisions - m_seen.revisions)
+        return rebuild(db, now);
+    count.reset();
+    // The objects of the new revisions, and the new objects (a revision's object is committed with it).
+    SqlStatement changed;
+    if (!changed.prepare(db,
+            std::string("SELECT id, ") + columnName(m_column)
+                + " FROM object WHERE id IN (SELECT object_id FROM revision WHERE id > ?1"
+                  " UNION SELECT id FROM object WHERE id > ?2)"))
+        return makeError(QStringLiteral("column order: %1").arg(changed.error()));
+    changed.bind(0, static_cast<std::int64_t>(m_seen.maxRevision));
+    changed.bind(1, static_cast<std::int64_t>(m_seen.maxObject));
+    m_value.resize(static_cast<size_t>(now.maxObject) + 1);
+    std::vector<char> out(m_ordered.size(), 0); // by rank: taken out to be merged in again
+    std::vector<qint64> adds;
+    qint64 added = 0;
+    while (changed.next()) {
+        const qint64 id = changed.int64(0);
+        if (id <= 0 || id > now.maxObject)
+            return rebuild(db, now);
+        if (id <= m_seen.maxObject) {
+            const quint32 r = m_rank[static_cast<size_t>(id)];
+            if (r == kNoRank)
+                return rebuild(db, now); // committed below the highest id seen
+            out[r] = 1;
+        } else {
+            ++added;
+        }
+        if (!setValue(id, changed))
+            return rebuild(db, now);
+        adds.push_back(id);
+    }
+    if (changed.failed())
+        return makeError(QStringLiteral("column order: %1").arg(changed.error()));
+    if (static_cast<qint64>(m_ordered.size()) + added != now.objects)
+        return rebuild(db, now); // an object committed below the highest id seen
+    const auto less = [this](qint64 a, qint64 b) { return this->less(a, b); };
+    std::sort(adds.begin(), adds.end(), less);
+    std::vector<qint64> kept;
+    kept.reserve(m_ordered.size());
     for (size_t r = 0; r < m_ordered.size(); ++r)
-        m_rank[static_cast<size_t>(m_ordered[r])] = static_cast<quint32>(r);
+        if (!out[r])
+            kept.push_back(m_ordered[r]);
+    m_ordered.clear();
+    m_ordered.reserve(kept.size() + adds.size());
+    std::merge(kept.begin(), kept.end(), adds.begin(), adds.end(), std::back_inserter(m_ordered), less);
+    m_seen = now;
+    m_stats.merged += static_cast<qint64>(adds.size());
+    if (m_bytes.size() > 2 * m_liveBytes + (size_t(1) << 20))
+        compact();
+    read::setRanks(m_rank, m_ordered, m_seen.maxObject);
+    return true;
+}
+
+void ObjectColumnOrder::compact()
+{
+    std::string bytes;
+    bytes.reserve(m_liveBytes);
+    for (qint64 id : m_ordered) {
+        Value& v = m_value[static_cast<size_t>(id)];
+        if (v.size == kNull)
+            continue;
+        const auto offset = static_cast<quint32>(bytes.size());
+        bytes.append(m_bytes, v.offset, v.size);
+        v.offset = offset;
+    }
+    m_bytes.swap(bytes);
+}
+
+ObjectColumnOrder* MatrixOrders::column(int column)
+{
+    switch (column) {
+    case MatrixDescriptionColumn:
+        return &m_description;
+    case MatrixRevisionColumn:
+        return &m_revision;
+    case MatrixLifecycleColumn:
+        return &m_lifecycle;
+    case MatrixUpdatedColumn:
+        return &m_updated;
+    default:
+        return nullptr;
+    }
 }
 
 Result<std::vector<PagedRow>> matrixRows(

@@ -15,8 +15,13 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
+
+namespace mdsync {
+class SqlStatement;
+}
 
 namespace mdsync::read {
 
@@ -66,6 +71,9 @@ struct MatrixSql
     // Sorted by domain and key (the Domain and Key columns): the same filter without ORDER BY and with the same
     // binds, for an ObjectKeyOrder to sort in memory; empty when nothing is filtered.
     bool keyOrder = false;
+    // Sorted by description, revision, lifecycle or last change: that MatrixColumn, for an ObjectColumnOrder to
+    // sort the same unordered ids in memory; -1 otherwise (a target's status: SQL sorts).
+    int columnOrder = -1;
     bool descending = false;
     QString unorderedSql;
 };
@@ -110,8 +118,86 @@ private:
     Stats m_stats;
 };
 
-// The ids of a filter in its order; with `order`, a key-ordered filter on SQLite is sorted in memory.
-Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, ObjectKeyOrder* order = nullptr);
+// The order of every object of a SQLite workspace by one of its own columns (description, revision, lifecycle or
+// last change), then by id, held in memory like ObjectKeyOrder so that a filter sorted by that column sorts its
+// matches by rank: a description word in 250,000 of 1M objects is 40 ms in the FTS5 index and 250 ms more for
+// SQL to look up and sort their descriptions (docs/BENCHMARKS.md, bench_ui). It holds each object's value (a
+// description: its UTF-8 bytes, compared as SQLite's BINARY collation does; a number: 8 bytes that compare as
+// the number), about 40 bytes an object with the order and ranks (1M descriptions of 19 characters: 39 MB), and is
+// built at the first sort by its column (0.4 s at 1M). It stays current without reading every value again because on
+// SQLite a value of an object changes only with a new revision of it (the ingest's one UPDATE of object), revisions are
+// never deleted and a new one gets an id above every id committed before it: the objects of the revisions above the
+// highest id seen, and the objects above the highest object id seen, are taken out and merged in again by their new
+// value. The counts of revisions and objects, read in the same snapshot, tell when a row was committed below a
+// highest id seen (two writers with id counters of their own); then the order is read again. Thread-safe.
+class ObjectColumnOrder
+{
+public:
+    explicit ObjectColumnOrder(int column); // a MatrixColumn: description, revision, lifecycle or updated
+
+    // The ids of `sql` (columnOrder is this column) in order, or nullopt when the order cannot serve this
+    // workspace (PostgreSQL, sparse ids, values above 4 GB in all): then run sql.sql.
+    Result<std::optional<std::vector<qint64>>> ids(QSqlDatabase& db, const MatrixSql& sql);
+
+    // How the last refresh went (tests, bench_ui): objects held, full reads, objects taken out and merged in
+    // again (changed or new), bytes of values held.
+    struct Stats
+    {
+        size_t objects = 0;
+        int rebuilds = 0;
+        qint64 merged = 0;
+        size_t valueBytes = 0;
+    };
+    Stats stats() const;
+
+private:
+    struct Watermark
+    {
+        qint64 maxObject = 0, objects = 0, maxRevision = 0, revisions = 0;
+        bool operator==(const Watermark&) const = default;
+    };
+    Result<bool> refresh(QSqlDatabase& db);
+    Result<bool> rebuild(QSqlDatabase& db, const Watermark& now);
+    Result<bool> merge(QSqlDatabase& db, const Watermark& now);
+    bool setValue(qint64 id, SqlStatement& row); // column 1 of row; false: the values would pass 4 GB
+    bool less(qint64 a, qint64 b) const;
+    bool sameValue(qint64 a, qint64 b) const;
+    void compact();
+
+    static constexpr quint32 kNull = 0xFFFFFFFFU;
+    struct Value
+    {
+        quint32 offset = 0, size = kNull; // in m_bytes; kNull: NULL (or not an object)
+    };
+    const int m_column;
+    mutable std::mutex m_mutex;
+    std::vector<qint64> m_ordered; // ids in (value, id) order
+    std::vector<quint32> m_rank; // by id, as ObjectKeyOrder's
+    std::vector<Value> m_value; // by id
+    std::string m_bytes; // the values, one after the other (replaced ones stay until compact())
+    size_t m_liveBytes = 0;
+    Watermark m_seen;
+    bool m_unusable = false;
+    Stats m_stats;
+};
+
+// The orders a matrix model keeps in memory: by key, and by each of the object's other columns (each built at
+// its first use).
+class MatrixOrders
+{
+public:
+    ObjectKeyOrder& key() { return m_key; }
+    ObjectColumnOrder* column(int column); // description, revision, lifecycle or updated; nullptr for another
+
+private:
+    ObjectKeyOrder m_key;
+    ObjectColumnOrder m_description { MatrixDescriptionColumn }, m_revision { MatrixRevisionColumn },
+        m_lifecycle { MatrixLifecycleColumn }, m_updated { MatrixUpdatedColumn };
+};
+
+// The ids of a filter in its order; with `orders`, a filter sorted by an object's column on SQLite is sorted in
+// memory.
+Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, MatrixOrders* orders = nullptr);
 
 // Values of a matrix row: the object's fields, then kMatrixPerTarget values per target in layout order.
 enum MatrixValue { MxDomain, MxKey, MxDescription, MxRevision, MxLifecycle, MxUpdated, MxFirstTarget };

@@ -1419,6 +1419,8 @@ void IngestPipeline::Run::storeRevision(Ctx& c)
         c.objectId = objectId;
         c.insertedObject = true;
     } else {
+        // The one UPDATE of an object's columns, always with its new revision: the matrix's in-memory orders
+        // (read::ObjectColumnOrder) find changed objects by their revisions.
         SqlStatement& q = m_st.updateObject;
         q.bind(0, std::int64_t(c.newRevisionNo));
         q.bind(1, std::int64_t(c.revisionId));

@@ -205,17 +205,36 @@ int main(int argc, char* argv[])
         f.emplace_back("filter: description 'ing'", c);
         c.order = Qt::DescendingOrder;
         f.emplace_back("filter: description 'ing', key desc", c);
-        c.sortColumn = MatrixModel::DescriptionColumn; // sorted in SQL
+        c.sortColumn = MatrixModel::DescriptionColumn; // in memory too (read::ObjectColumnOrder)
         c.order = Qt::AscendingOrder;
         f.emplace_back("filter: description 'ing', by descr.", c);
+        c.order = Qt::DescendingOrder;
+        f.emplace_back("filter: description 'ing', by descr. desc", c);
+        c.text = QStringLiteral("steel");
+        c.order = Qt::AscendingOrder;
+        f.emplace_back("filter: description 'steel', by descr.", c);
+        c.text.clear();
+        c.status = QStringLiteral("failed");
+        c.target = QStringLiteral("ERP");
+        f.emplace_back("filter: failed at ERP, by descr.", c);
         return f;
     }();
+    bool sortedByDescription = false;
     for (const auto& [name, filter] : filters) {
-        Row& r = add(name, 100);
         if (model.filter().sortColumn != filter.sortColumn || model.filter().order != filter.order) {
-            model.sort(filter.sortColumn, filter.order); // the model keeps its sort across filters
-            waitList(model);
+            // The model keeps its sort across filters. The first sort by description reads every description
+            // (read::ObjectColumnOrder): timed on its own, the previous filter still applied.
+            const bool first = filter.sortColumn == MatrixModel::DescriptionColumn && !sortedByDescription;
+            const double ms = timeMs([&] {
+                model.sort(filter.sortColumn, filter.order);
+                waitList(model);
+            });
+            if (first) {
+                add("first sort by description (reads them all)", 1000).ours.push_back(ms);
+                sortedByDescription = true;
+            }
         }
+        Row& r = add(name, 100);
         for (int i = 0; i < repeat; ++i) {
             model.setFilter(MatrixFilter {});
             waitList(model);
@@ -225,7 +244,7 @@ int main(int argc, char* argv[])
             }));
             r.raw.push_back(timeMs([&] { rawRows(db, matrixIdSql(filter, layout.value())); }));
         }
-        // The model orders in memory (read::ObjectKeyOrder): it must list what SQL's ORDER BY lists.
+        // The model orders in memory (read::MatrixOrders): it must list what SQL's ORDER BY lists.
         const auto sqlIds = read::matrixIds(db, matrixIdSql(filter, layout.value()));
         if (!sqlIds || sqlIds.value() != model.ids()) {
             std::fprintf(
@@ -298,10 +317,10 @@ int main(int argc, char* argv[])
     }
 
     std::printf(
-        "\n%-36s %10s %10s %8s %8s %s\n", "operation (median of runs)", "ours ms", "raw ms", "ratio", "goal ms", "");
+        "\n%-44s %10s %10s %8s %8s %s\n", "operation (median of runs)", "ours ms", "raw ms", "ratio", "goal ms", "");
     for (const Row& r : rows) {
         const double ours = median(r.ours), rawMs = median(r.raw);
-        std::printf("%-36s %10.1f %10.1f %8.2f %8.0f %s\n", r.what, ours, rawMs, rawMs > 0 ? ours / rawMs : 0.0,
+        std::printf("%-44s %10.1f %10.1f %8.2f %8.0f %s\n", r.what, ours, rawMs, rawMs > 0 ? ours / rawMs : 0.0,
             r.goalMs, ours <= r.goalMs ? "met" : "NOT met");
     }
     std::printf("\npeak RSS %ld MB (goal < 400 MB)\n", peakRssMb());

@@ -249,8 +249,17 @@ private Q_SLOTS:
                                                 " FROM object WHERE key = 'GEN-0000001'")
                                      .arg(i))
                             .isEmpty());
+            // A change comes with a revision, as the ingest writes it (read::ObjectColumnOrder follows revisions).
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO revision(object_id, revision_no, op, source_system, actor,"
+                                            " correlation_id, received_at, model_version, state, changed,"
+                                            " content_hash) SELECT id, revision_no + 1, 'upsert', 'PLM', 'test',"
+                                            " 'c', 0, '1', '{}', '[]', 'x' FROM object WHERE id = %1")
+                                 .arg(movesAway))
+                        .isEmpty());
             QVERIFY(
-                raw.exec(QStringLiteral("UPDATE object SET updated_at = 9000000000000 WHERE id = %1").arg(movesAway))
+                raw.exec(QStringLiteral("UPDATE object SET updated_at = 9000000000000, revision_no = revision_no + 1,"
+                                        " current_revision_id = (SELECT max(id) FROM revision) WHERE id = %1")
+                             .arg(movesAway))
                     .isEmpty());
         }
         QSignalSpy loaded(model, &PagedSqlModel::listLoaded);

@@ -118,7 +118,7 @@ void MatrixModel::setFilter(const MatrixFilter& filter)
 PagedSqlModel::IdQuery MatrixModel::idQuery() const
 {
     const MatrixSql sql = matrixIdSql(m_filter, m_layout);
-    return [sql, order = m_keyOrder](QSqlDatabase& db) { return read::matrixIds(db, sql, order.get()); };
+    return [sql, orders = m_orders](QSqlDatabase& db) { return read::matrixIds(db, sql, orders.get()); };
 }
 
 PagedSqlModel::RowQuery MatrixModel::rowQuery() const

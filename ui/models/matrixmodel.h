@@ -76,8 +76,9 @@ private:
     MatrixLayout m_layout;
     MatrixFilter m_filter;
     QDateTime m_now;
-    // Filters in key order are sorted in memory by this (shared with the queries running on the reader's workers).
-    std::shared_ptr<read::ObjectKeyOrder> m_keyOrder = std::make_shared<read::ObjectKeyOrder>();
+    // Filters sorted by an object's column are sorted in memory by these (shared with the queries running on the
+    // reader's workers).
+    std::shared_ptr<read::MatrixOrders> m_orders = std::make_shared<read::MatrixOrders>();
 };
 
 // "3 min", "2 h", "5 d" — the age of a timestamp (UTC ms) relative to `now`.
