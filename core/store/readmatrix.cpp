@@ -581,19 +581,22 @@ Result<bool> ObjectColumnOrder::rebuild(QSqlDatabase& db, const Watermark& now)
     m_ordered.clear();
     m_bytes.clear();
     m_liveBytes = 0;
-    m_value.assign(static_cast<size_t>(now.maxObject) + 1, Value());
-    m_ordered.reserve(static_cast<size_t>(now.objects));
-    bool typed = now.maxObject <= 2 * now.objects + 65536; // a rank table this sparse would waste memory
-    while (typed && q.next()) {
+    // Tables by id this sparse would waste memory (ids SQLite assigns are dense): SQL orders.
+    bool usable = now.maxObject <= 2 * now.objects + 65536;
+    if (usable) {
+        m_value.assign(static_cast<size_t>(now.maxObject) + 1, Value());
+        m_ordered.reserve(static_cast<size_t>(now.objects));
+    }
+    while (usable && q.next()) {
         const qint64 id = q.int64(0);
         if (id <= 0 || id > now.maxObject || !setValue(id, q))
-            typed = false;
+            usable = false;
         else
             m_ordered.push_back(id);
     }
     if (q.failed())
         return makeError(QStringLiteral("column order: %1").arg(q.error()));
-    if (!typed) {
+    if (!usable) {
         m_unusable = true;
         m_ordered = {};
         m_rank = {};
