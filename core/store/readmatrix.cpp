@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <limits>
 
 namespace mdsync::read {
@@ -511,8 +510,8 @@ Result<bool> ObjectColumnOrder::refresh(QSqlDatabase& db)
         q.finish();
         if (now == m_seen && !m_value.empty())
             return true;
-        // Merging reads the changed objects and rewrites the order and ranks (milliseconds at 1M); reading every
-        // value again costs about 0.4 s at 1M.
+        // Merging reads the changed objects, places each by a binary search and rewrites the order and ranks;
+        // reading every value again costs about 0.4 s at 1M.
         const qint64 mergeLimit = std::max<qint64>(1000, static_cast<qint64>(m_ordered.size()) / 64);
         if (m_value.empty() || now.maxObject < m_seen.maxObject || now.maxRevision < m_seen.maxRevision
             || now.revisions < m_seen.revisions
@@ -694,9 +693,19 @@ Result<bool> ObjectColumnOrder::merge(QSqlDatabase& db, const Watermark& now)
     for (size_t r = 0; r < m_ordered.size(); ++r)
         if (!out[r])
             kept.push_back(m_ordered[r]);
+    // Each added object's place by a binary search, the runs between them copied. A std::merge compared every
+    // kept object, reading its value from all over memory: a refresh that merged took 53-59 ms at 1M, 35-40 ms
+    // this way (29 ms with nothing to merge).
     m_ordered.clear();
     m_ordered.reserve(kept.size() + adds.size());
-    std::merge(kept.begin(), kept.end(), adds.begin(), adds.end(), std::back_inserter(m_ordered), less);
+    auto from = kept.begin();
+    for (qint64 id : adds) {
+        const auto at = std::upper_bound(from, kept.end(), id, less);
+        m_ordered.insert(m_ordered.end(), from, at);
+        m_ordered.push_back(id);
+        from = at;
+    }
+    m_ordered.insert(m_ordered.end(), from, kept.end());
     m_seen = now;
     m_stats.merged += static_cast<qint64>(adds.size());
     if (m_bytes.size() > 2 * m_liveBytes + (size_t(1) << 20))
