@@ -81,6 +81,34 @@ qint64 exceptionIdOf(QSqlDatabase db, const char* key, const char* stage)
         .toLongLong();
 }
 
+// Empty when each filter, in both directions, lists through `orders` the ids SQL's ORDER BY lists, in the same
+// order; otherwise what differs, `when`. The first filter must list something.
+QString sameOrderAsSql(QSqlDatabase& db, const read::MatrixLayout& layout,
+    const std::vector<read::MatrixFilter>& filters, read::MatrixOrders& orders, qint64 now, const QString& when)
+{
+    for (Qt::SortOrder dir : { Qt::AscendingOrder, Qt::DescendingOrder })
+        for (size_t i = 0; i < filters.size(); ++i) {
+            read::MatrixFilter f = filters[i];
+            f.order = dir;
+            const read::MatrixSql sql = read::matrixIdSql(f, layout, now);
+            const auto bySql = read::matrixIds(db, sql);
+            const auto byOrder = read::matrixIds(db, sql, &orders);
+            if (!bySql.ok() || !byOrder.ok())
+                return QStringLiteral("%1, filter %2: %3%4")
+                    .arg(when)
+                    .arg(i)
+                    .arg(bySql.ok() ? QString() : bySql.error(), byOrder.ok() ? QString() : byOrder.error());
+            if (bySql.value() != byOrder.value() || (i == 0 && bySql.value().empty()))
+                return QStringLiteral("%1, filter %2 %3: %4 ids in memory, %5 by SQL, or not in the same order")
+                    .arg(when)
+                    .arg(i)
+                    .arg(QLatin1String(dir == Qt::AscendingOrder ? "asc" : "desc"))
+                    .arg(byOrder.value().size())
+                    .arg(bySql.value().size());
+        }
+    return QString();
+}
+
 } // namespace
 
 class TestReadApi : public QObject
@@ -379,27 +407,7 @@ private Q_SLOTS:
         filters[5].status = QStringLiteral("backlog");
         filters[6].text = QStringLiteral("nothing like it");
         const auto check = [&](const char* when) {
-            for (Qt::SortOrder dir : { Qt::AscendingOrder, Qt::DescendingOrder })
-                for (size_t i = 0; i < filters.size(); ++i) {
-                    read::MatrixFilter f = filters[i];
-                    f.order = dir;
-                    const read::MatrixSql sql = read::matrixIdSql(f, layout.value(), m_now);
-                    const auto bySql = read::matrixIds(db, sql);
-                    const auto byOrder = read::matrixIds(db, sql, &orders);
-                    if (!bySql.ok() || !byOrder.ok())
-                        return QStringLiteral("%1, filter %2: %3%4")
-                            .arg(QLatin1String(when))
-                            .arg(i)
-                            .arg(bySql.ok() ? QString() : bySql.error(), byOrder.ok() ? QString() : byOrder.error());
-                    if (bySql.value() != byOrder.value() || (i == 0 && bySql.value().empty()))
-                        return QStringLiteral("%1, filter %2 %3: %4 ids in memory, %5 by SQL")
-                            .arg(QLatin1String(when))
-                            .arg(i)
-                            .arg(QLatin1String(dir == Qt::AscendingOrder ? "asc" : "desc"))
-                            .arg(byOrder.value().size())
-                            .arg(bySql.value().size());
-                }
-            return QString();
+            return sameOrderAsSql(db, layout.value(), filters, orders, m_now, QLatin1String(when));
         };
         // PostgreSQL's ids commit out of order: the order stands aside there and SQL sorts.
         const bool sqlite = db.driverName() == QLatin1String("QSQLITE");
@@ -477,36 +485,20 @@ private Q_SLOTS:
         const std::vector<int> columns = { read::MatrixDescriptionColumn, read::MatrixRevisionColumn,
             read::MatrixLifecycleColumn, read::MatrixUpdatedColumn };
         const auto check = [&](const char* when) {
-            for (int column : columns)
-                for (Qt::SortOrder dir : { Qt::AscendingOrder, Qt::DescendingOrder })
-                    for (size_t i = 0; i < filters.size(); ++i) {
-                        read::MatrixFilter f = filters[i];
-                        f.sortColumn = column;
-                        f.order = dir;
-                        const read::MatrixSql sql = read::matrixIdSql(f, layout.value(), m_now);
-                        if (sql.columnOrder != column)
-                            return QStringLiteral("%1: column %2 is not ordered in memory")
-                                .arg(QLatin1String(when))
-                                .arg(column);
-                        const auto bySql = read::matrixIds(db, sql);
-                        const auto byOrder = read::matrixIds(db, sql, &orders);
-                        if (!bySql.ok() || !byOrder.ok())
-                            return QStringLiteral("%1, column %2, filter %3: %4%5")
-                                .arg(QLatin1String(when))
-                                .arg(column)
-                                .arg(i)
-                                .arg(
-                                    bySql.ok() ? QString() : bySql.error(), byOrder.ok() ? QString() : byOrder.error());
-                        if (bySql.value() != byOrder.value() || (i == 0 && bySql.value().empty()))
-                            return QStringLiteral("%1, column %2, filter %3 %4: %5 ids in memory, %6 by SQL, or"
-                                                  " not in the same order")
-                                .arg(QLatin1String(when))
-                                .arg(column)
-                                .arg(i)
-                                .arg(QLatin1String(dir == Qt::AscendingOrder ? "asc" : "desc"))
-                                .arg(byOrder.value().size())
-                                .arg(bySql.value().size());
-                    }
+            for (int column : columns) {
+                std::vector<read::MatrixFilter> sorted = filters;
+                for (read::MatrixFilter& f : sorted) {
+                    f.sortColumn = column;
+                    if (read::matrixIdSql(f, layout.value(), m_now).columnOrder != column)
+                        return QStringLiteral("%1: column %2 is not ordered in memory")
+                            .arg(QLatin1String(when))
+                            .arg(column);
+                }
+                const QString failed = sameOrderAsSql(db, layout.value(), sorted, orders, m_now,
+                    QStringLiteral("%1, column %2").arg(QLatin1String(when)).arg(column));
+                if (!failed.isEmpty())
+                    return failed;
+            }
             return QString();
         };
         const auto stats = [&] { return orders.column(read::MatrixDescriptionColumn)->stats(); };

@@ -249,6 +249,30 @@ Result<T> inSnapshot(QSqlDatabase& db, const char* name, const QString& what, Wo
     return result;
 }
 
+// The ids of `sql` in an order held in memory. `refresh` brings the order up to date (false: it cannot serve this
+// workspace), in the same read snapshot as the filter's query, so that every id the query lists has a rank.
+template<typename Refresh>
+Result<std::optional<std::vector<qint64>>> idsInOrder(QSqlDatabase& db, const MatrixSql& sql, const char* savepoint,
+    const QString& what, Refresh&& refresh, const std::vector<quint32>& rank, const std::vector<qint64>& ordered)
+{
+    using Ids = std::optional<std::vector<qint64>>;
+    return inSnapshot<Ids>(db, savepoint, what, [&]() -> Result<Ids> {
+        auto usable = refresh();
+        if (!usable)
+            return makeError(usable.error());
+        if (!usable.value())
+            return Ids();
+        if (sql.unorderedSql.isEmpty())
+            return Ids(wholeOrder(ordered, sql.descending));
+        auto found = idsOf(db, sql.unorderedSql, sql.binds);
+        if (!found)
+            return makeError(found.error());
+        if (!sortByRank(found.value(), rank, ordered, sql.descending))
+            return Ids();
+        return Ids(std::move(found.value()));
+    });
+}
+
 } // namespace
 
 Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, MatrixOrders* orders)
@@ -270,32 +294,11 @@ Result<std::vector<qint64>> matrixIds(QSqlDatabase& db, const MatrixSql& sql, Ma
 
 Result<std::optional<std::vector<qint64>>> ObjectKeyOrder::ids(QSqlDatabase& db, const MatrixSql& sql)
 {
-    using Ids = std::optional<std::vector<qint64>>;
-    if (!sql.keyOrder || db.driverName() != QLatin1String("QSQLITE"))
-        return Ids();
+    if (!sql.keyOrder || sqlBackend(db) != SqlBackend::SQLite)
+        return std::optional<std::vector<qint64>>();
     std::lock_guard lock(m_mutex);
-    auto usable = refresh(db);
-    if (!usable)
-        return makeError(usable.error());
-    if (!usable.value())
-        return Ids();
-    if (sql.unorderedSql.isEmpty())
-        return Ids(wholeOrder(m_ordered, sql.descending));
-    auto found = idsOf(db, sql.unorderedSql, sql.binds);
-    if (!found)
-        return makeError(found.error());
-    std::vector<qint64>& ids = found.value();
-    if (!ids.empty() && *std::max_element(ids.begin(), ids.end()) > m_maxId) {
-        // Committed after the refresh: merge them in (a later snapshot holds every id the query saw).
-        usable = refresh(db);
-        if (!usable)
-            return makeError(usable.error());
-        if (!usable.value())
-            return Ids();
-    }
-    if (!sortByRank(ids, m_rank, m_ordered, sql.descending))
-        return Ids();
-    return Ids(std::move(ids));
+    return idsInOrder(
+        db, sql, "key_order_ids", QStringLiteral("key order"), [&] { return refresh(db); }, m_rank, m_ordered);
 }
 
 ObjectKeyOrder::Stats ObjectKeyOrder::stats() const
@@ -465,26 +468,12 @@ ObjectColumnOrder::Stats ObjectColumnOrder::stats() const
 
 Result<std::optional<std::vector<qint64>>> ObjectColumnOrder::ids(QSqlDatabase& db, const MatrixSql& sql)
 {
-    using Ids = std::optional<std::vector<qint64>>;
     if (sql.columnOrder != m_column || !columnName(m_column) || sqlBackend(db) != SqlBackend::SQLite)
-        return Ids();
+        return std::optional<std::vector<qint64>>();
     std::lock_guard lock(m_mutex);
-    // The refresh and the filter in one snapshot: the values held are those of the rows the filter sees.
-    return inSnapshot<Ids>(db, "column_order_ids", QStringLiteral("column order"), [&]() -> Result<Ids> {
-        auto usable = refresh(db);
-        if (!usable)
-            return makeError(usable.error());
-        if (!usable.value())
-            return Ids();
-        if (sql.unorderedSql.isEmpty())
-            return Ids(wholeOrder(m_ordered, sql.descending));
-        auto found = idsOf(db, sql.unorderedSql, sql.binds);
-        if (!found)
-            return makeError(found.error());
-        if (!sortByRank(found.value(), m_rank, m_ordered, sql.descending))
-            return Ids();
-        return Ids(std::move(found.value()));
-    });
+    // In one snapshot, the values held are those of the rows the filter sees.
+    return idsInOrder(
+        db, sql, "column_order_ids", QStringLiteral("column order"), [&] { return refresh(db); }, m_rank, m_ordered);
 }
 
 Result<bool> ObjectColumnOrder::refresh(QSqlDatabase& db)
