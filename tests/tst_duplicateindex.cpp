@@ -2,6 +2,7 @@
 
 #include <QTest>
 
+#include <cmath>
 #include <map>
 
 using namespace mdsync;
@@ -146,6 +147,45 @@ private slots:
         QVERIFY(c.score >= DI::kSameIdentifier);
         c = DI::compare(withPn, DI::join({ DI::normalise("Hex bolt M8x40"), DI::identifier("931-M8X40") }));
         QVERIFY(c.score <= DI::kNumberConflictCap);
+    }
+    // A different identifier on both sides caps the score, so a caller with a higher floor gets no comparison and the
+    // texts are not compared; below the cap, or with the same identifier anywhere, the full comparison is returned.
+    void differentIdentifiersSettleWithoutTheTexts()
+    {
+        using DI = DuplicateIndex;
+        const auto a = DI::parse(DI::join({ DI::normalise("Hex bolt M8x40 zinc"), DI::identifier("933-M8X40") }));
+        const auto other = DI::parse(DI::join({ DI::normalise("Hex bolt M8x40 zinc"), DI::identifier("931-M8X40") }));
+        QCOMPARE(DI::compare(a, other).score, DI::kNumberConflictCap); // identical texts, capped
+        QVERIFY(!DI::compare(a, other, 0.85).has_value());
+        QVERIFY(!DI::compare(a, other, std::nextafter(DI::kNumberConflictCap, 1.0)).has_value());
+        auto c = DI::compare(a, other, DI::kNumberConflictCap); // the cap reaches this floor: compared
+        QVERIFY(c.has_value());
+        QCOMPARE(c->score, DI::kNumberConflictCap);
+        QCOMPARE(c->compared, 3U);
+        // The same identifier, or none on one side: the texts count, whatever the floor.
+        c = DI::compare(a, a, 0.85);
+        QVERIFY(c.has_value());
+        QCOMPARE(c->score, 1.0);
+        const auto noId = DI::parse(DI::join({ DI::normalise("Hex bolt M8x40 zinc"), "" }));
+        c = DI::compare(a, noId, 0.85);
+        QVERIFY(c.has_value());
+        QCOMPARE(c->score, 1.0);
+        QCOMPARE(c->compared, 1U);
+        // Two identifier fields, one the same and one different: the same one wins, so no early answer.
+        const auto two = DI::parse(DI::join({ DI::normalise("Washer"), DI::identifier("A1"), DI::identifier("B1") }));
+        const auto twoOther
+            = DI::parse(DI::join({ DI::normalise("Lock nut"), DI::identifier("A1"), DI::identifier("B2") }));
+        c = DI::compare(two, twoOther, 0.85);
+        QVERIFY(c.has_value());
+        QVERIFY(c->score >= DI::kSameIdentifier);
+        // best() with a threshold at or below the cap still finds the capped candidate; above it, nothing.
+        Indexed idx;
+        idx.add(1, DI::join({ DI::normalise("Hex bolt M8x40 zinc"), DI::identifier("931-M8X40") }));
+        const std::string text = DI::join({ DI::normalise("Hex bolt M8x40 zinc"), DI::identifier("933-M8X40") });
+        QCOMPARE(idx.best(text, 0.85).objectId, std::int64_t(0));
+        const auto low = idx.best(text, 0.4);
+        QCOMPARE(low.objectId, std::int64_t(1));
+        QCOMPARE(low.score, DI::kNumberConflictCap);
     }
     void bestMatch()
     {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -326,26 +327,40 @@ DuplicateIndex::Fields DuplicateIndex::parse(std::string_view text)
 
 DuplicateIndex::Comparison DuplicateIndex::compare(const Fields& a, const Fields& b)
 {
+    return *compare(a, b, 0.0);
+}
+
+std::optional<DuplicateIndex::Comparison> DuplicateIndex::compare(const Fields& a, const Fields& b, double floor)
+{
     Comparison r;
-    double text = 0;
-    int texts = 0;
+    const size_t n = std::min({ a.size(), b.size(), size_t(32) });
+    // The identifiers first: a different one on both sides caps the score, and when the cap is below `floor` the
+    // texts need not be compared (a part number or tax id of its own on each side: the usual case among candidates).
     bool sameId = false;
     bool otherId = false;
-    for (size_t i = 0; i < std::min(a.size(), b.size()) && i < 32; ++i) {
+    for (size_t i = 0; i < n; ++i) {
         const Field& x = a[i];
         const Field& y = b[i];
-        if (x.empty() || y.empty() || x.identifier != y.identifier)
+        if (!x.identifier || !y.identifier || x.empty() || y.empty())
             continue;
         r.compared |= 1U << i;
-        if (x.identifier) {
-            // "811234567" and "DE811234567": the same tax id with and without its country prefix.
-            const auto* const shorter = x.id.size() < y.id.size() ? &x.id : &y.id;
-            const auto* const longer = shorter == &x.id ? &y.id : &x.id;
-            const bool same = *shorter == *longer
-                || (longer->size() == shorter->size() + 2 && longer->compare(2, std::string::npos, *shorter) == 0);
-            (same ? sameId : otherId) = true;
+        // "811234567" and "DE811234567": the same tax id with and without its country prefix.
+        const auto* const shorter = x.id.size() < y.id.size() ? &x.id : &y.id;
+        const auto* const longer = shorter == &x.id ? &y.id : &x.id;
+        const bool same = *shorter == *longer
+            || (longer->size() == shorter->size() + 2 && longer->compare(2, std::string::npos, *shorter) == 0);
+        (same ? sameId : otherId) = true;
+    }
+    if (otherId && !sameId && kNumberConflictCap < floor)
+        return std::nullopt;
+    double text = 0;
+    int texts = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const Field& x = a[i];
+        const Field& y = b[i];
+        if (x.empty() || y.empty() || x.identifier || y.identifier)
             continue;
-        }
+        r.compared |= 1U << i;
         // Text: the mean of the bigram and the word Dice coefficients (the first forgives splits and small
         // differences, the second keeps one different word from scoring high in a short text).
         double s = (dice(x.bigrams, y.bigrams) + wordDice(x.words, y.words)) / 2;
@@ -686,10 +701,10 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
         const auto parsed = m_parsed.find(id);
         if (parsed == m_parsed.end()) // no text in the source
             continue;
-        const Comparison c = compare(mine, parsed->second);
-        if (c.score >= threshold && c.score > result.score) {
-            result.score = c.score;
-            result.compared = c.compared;
+        const auto c = compare(mine, parsed->second, threshold);
+        if (c && c->score >= threshold && c->score > result.score) {
+            result.score = c->score;
+            result.compared = c->compared;
             result.objectId = id;
         }
     }

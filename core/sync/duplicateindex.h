@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -121,6 +122,9 @@ public:
     using Fields = std::vector<Field>;
     static Fields parse(std::string_view matchText);
     static Comparison compare(const Fields& a, const Fields& b);
+    // compare(a, b), or nothing when its score is sure to be below `floor` without comparing the texts: a different
+    // identifier on both sides (and none the same) caps the score at kNumberConflictCap. `best` passes its threshold.
+    static std::optional<Comparison> compare(const Fields& a, const Fields& b, double floor);
 
 private:
     static constexpr size_t kSaturated = 2 * kMaxPosting; // above this a token keeps its count only
