@@ -2,6 +2,7 @@
 // that contain themselves or mix units, parent chains that loop, references to objects nobody sent, control
 // characters, bidirectional overrides, non-NFC text and numbers no downstream system can store.
 
+#include "store/deliverystatus.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
@@ -411,6 +412,47 @@ private Q_SLOTS:
                 test::event("PLM", "item", "RM-81", nullptr, {}, "delete", "2026-11-27T09:10:00Z") }));
         QCOMPARE(b->revisions, 2);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT deleted FROM object WHERE key = 'RM-81'")).toInt(), 1);
+    }
+
+    void workspaceFromSchema14GetsTheDueIndexAsARange()
+    {
+        MDSYNC_SQLITE_ONLY("SQLite's partial index (PostgreSQL's keeps its status list)");
+        // Schema 14's delivery_due had `status IN (...)` as its predicate; 15 has the same statuses as a range. The
+        // queries that read the index state sqlOpenStatusCondition: SQLite must still be able to use the index for
+        // them (INDEXED BY fails the statement when it cannot), and it must hold exactly the open deliveries.
+        MDSYNC_TEMP_WS(t);
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ at("PLM", "item", "FG-93", itemIn("EA"), "2026-11-27T07:00:00Z"),
+                at("PLM", "item", "SA-94", itemIn("EA"), "2026-11-27T07:00:00Z") }));
+        QVERIFY(s->deliveries >= 2);
+        QSqlQuery q(t.db());
+        QVERIFY(
+            q.exec(QStringLiteral("UPDATE delivery SET status = 'acked' WHERE id = (SELECT min(id) FROM delivery)")));
+        for (const char* sql : { "DROP INDEX delivery_due",
+                 "CREATE INDEX delivery_due ON delivery(target_id, due_at)"
+                 " WHERE status IN ('pending','retry_wait','in_flight','held')",
+                 "PRAGMA user_version = 14" })
+            QVERIFY2(q.exec(QLatin1String(sql)), sql);
+        q.finish();
+        MDSYNC_REQUIRE_OK(ws, reopenMigrated(t));
+        QSqlDatabase db = ws.value()->db();
+        QCOMPARE(scalar(db, QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'delivery_due'")).toString(),
+            QStringLiteral("CREATE INDEX delivery_due ON delivery(target_id, due_at)"
+                           " WHERE status BETWEEN 'held' AND 'retry_wait'"));
+        const QString open = QString::fromStdString(sqlOpenStatusCondition("status"));
+        const QString viaIndex = QStringLiteral("SELECT count(*) FROM delivery INDEXED BY delivery_due WHERE ") + open;
+        QCOMPARE(scalar(db, viaIndex).toInt(), int(s->deliveries) - 1);
+        QCOMPARE(scalar(db,
+                     QStringLiteral("SELECT count(*) FROM delivery WHERE status IN ")
+                         + QString::fromStdString(sqlStatusList(kOpenDeliveryStatuses)))
+                     .toInt(),
+            int(s->deliveries) - 1);
+        // The list alone no longer reaches the index: what the condition's range is for.
+        QSqlQuery listOnly(db);
+        QVERIFY(!listOnly.exec(QStringLiteral("SELECT count(*) FROM delivery INDEXED BY delivery_due WHERE status IN ")
+            + QString::fromStdString(sqlStatusList(kOpenDeliveryStatuses))));
+        QVERIFY2(listOnly.lastError().text().contains(QLatin1String("no query solution")),
+            qPrintable(listOnly.lastError().text()));
     }
 
     void workspaceFromSchema13GetsKeysUniquePerRevision()

@@ -114,12 +114,12 @@ void slaUnacked(const QSqlDatabase& db, const AlertRule& rule, TimeMs now, std::
         if (s.slaMs > 0 && emptyOrContains(rule.domains, s.domain) && emptyOrContains(rule.targets, s.target))
             list.push_back(std::move(s));
     }
-    // The status list is the one of the partial index delivery_due: only non-final deliveries are read.
-    const QString open = QString::fromStdString(sqlStatusList(kOpenDeliveryStatuses));
+    // The condition of the partial index delivery_due: only non-final deliveries are read.
+    const QString open = QString::fromStdString(sqlOpenStatusCondition("d.status"));
     for (const Sub& s : list) {
         QSqlQuery q = run(db,
             QStringLiteral("SELECT count(*), min(d.created_at) FROM delivery d"
-                           " WHERE d.target_id = ? AND d.status IN ")
+                           " WHERE d.target_id = ? AND ")
                 + open + QStringLiteral(" AND d.subscription_id = ? AND d.created_at < ?"),
             { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs) }, QStringLiteral("overdue deliveries"));
         if (!q.next() || q.value(0).toLongLong() == 0)
@@ -129,7 +129,7 @@ void slaUnacked(const QSqlDatabase& db, const AlertRule& rule, TimeMs now, std::
         QSqlQuery ex = run(db,
             QStringLiteral("SELECT o.key, d.revision_no, d.status, d.created_at FROM delivery d"
                            " JOIN object o ON o.id = d.object_id"
-                           " WHERE d.target_id = ? AND d.status IN ")
+                           " WHERE d.target_id = ? AND ")
                 + open
                 + QStringLiteral(" AND d.subscription_id = ? AND d.created_at < ? ORDER BY d.created_at, d.id LIMIT ?"),
             { sqlText(s.target), sqlText(s.id), sqlInt(now - s.slaMs), kExamples },

@@ -63,10 +63,33 @@ constexpr std::optional<DeliveryStatus> parseDeliveryStatus(std::string_view tex
     return std::nullopt;
 }
 
-// The statuses a delivery can still leave by itself: the backlog. The partial index delivery_due (schema.cpp) has
-// exactly this list, in this order, so SQL that filters on it can use the index.
+// The statuses a delivery can still leave by itself: the backlog. The partial index delivery_due (schema.cpp,
+// pgschema.cpp) holds exactly these; SQL that filters on them states sqlOpenStatusCondition, so it can use the index.
 inline constexpr std::array kOpenDeliveryStatuses
     = { DeliveryStatus::Pending, DeliveryStatus::RetryWait, DeliveryStatus::InFlight, DeliveryStatus::Held };
+
+// The same statuses as a range: they are exactly the statuses between "held" and "retry_wait" in byte order (checked
+// below). SQLite's partial index delivery_due (schema 15) is defined by this range, since SQLite evaluates a
+// `status IN (...)` index predicate through a temporary table at every INSERT and UPDATE of a delivery (2-3 times
+// the cost of the two comparisons: docs/BENCHMARKS.md, "The delivery_due predicate as a range").
+inline constexpr std::string_view kOpenStatusLow = "held";
+inline constexpr std::string_view kOpenStatusHigh = "retry_wait";
+
+namespace detail {
+constexpr bool openStatusesAreTheRange()
+{
+    for (DeliveryStatus s : kDeliveryStatuses) {
+        const bool inList = std::ranges::any_of(kOpenDeliveryStatuses, [s](DeliveryStatus o) { return o == s; });
+        const bool inRange = toString(s) >= kOpenStatusLow && toString(s) <= kOpenStatusHigh;
+        if (inList != inRange)
+            return false;
+    }
+    return true;
+}
+} // namespace detail
+static_assert(detail::openStatusesAreTheRange(),
+    "a new delivery status falls between 'held' and 'retry_wait' (or an open one outside): delivery_due's range and "
+    "kOpenDeliveryStatuses must be changed together, with a schema migration");
 
 // The backlog with the deliveries that wait for their target's circuit to close (docs/DISPATCHER.md "Circuit
 // breaker"). They have an index of their own (delivery_blocked), so that the dispatcher's due query keeps its list.
@@ -90,6 +113,14 @@ template<typename List> std::string sqlStatusList(const List& list)
 inline std::string sqlStatusList(std::initializer_list<DeliveryStatus> list)
 {
     return sqlStatusList<std::initializer_list<DeliveryStatus>>(list);
+}
+// The SQL condition that lets a query use the partial index delivery_due, for the status column `column`
+// ("d.status"): the list, which PostgreSQL's index has as its predicate, and the range, which SQLite's has.
+inline std::string sqlOpenStatusCondition(std::string_view column)
+{
+    const std::string c(column);
+    return c + " IN " + sqlStatusList(kOpenDeliveryStatuses) + " AND " + c + " BETWEEN '" + std::string(kOpenStatusLow)
+        + "' AND '" + std::string(kOpenStatusHigh) + "'";
 }
 // One status quoted for SQL text: "'held'".
 inline std::string sqlStatus(DeliveryStatus s)

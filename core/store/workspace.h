@@ -31,7 +31,7 @@ public:
     using Backend = WorkspaceLocation::Backend;
 
     // The latest SQLite schema (PRAGMA user_version). PostgreSQL has its own list: latestSchemaVersion().
-    static constexpr int kSchemaVersion = 14;
+    static constexpr int kSchemaVersion = 15;
     // SQLite's application_id of a workspace file: "MDSY" (0x4D445359), set when the file is created.
     static constexpr int kApplicationId = 0x4D445359;
     static int latestSchemaVersion(Backend backend);

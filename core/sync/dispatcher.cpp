@@ -260,13 +260,12 @@ struct Dispatcher::Statements
     {
         outbox = &ledger;
         using S = DeliveryStatus;
-        const std::string open = sqlStatusList(kOpenDeliveryStatuses);
         const std::string held = sqlStatus(S::Held);
         const std::string olderOpen
             = sqlStatusList({ S::Pending, S::RetryWait, S::Held, S::Failed, S::InFlight, S::BlockedByOutage });
         const std::vector<std::pair<SqlStatement*, std::string>> all = {
-            // The partial index delivery_due has exactly this status list. A delivery in flight is in it but is
-            // not due (its outcome decides what comes next): it is left out before the joins.
+            // sqlOpenStatusCondition: the partial index delivery_due. A delivery in flight is in it but is not due
+            // (its outcome decides what comes next): it is left out before the joins.
             { &due,
                 "SELECT d.id, d.object_id, d.revision_id, d.revision_no, d.status, d.attempts, d.idempotency_key,"
                 " d.contract_version, d.subscription_id, o.domain, o.key, ot.latest_delivery_id, d.exception_id,"
@@ -282,8 +281,8 @@ struct Dispatcher::Statements
                       " FROM delivery d JOIN object o ON o.id = d.object_id"
                       " JOIN revision r ON r.id = d.revision_id"
                       " LEFT JOIN object_target ot ON ot.object_id = d.object_id AND ot.target_id = d.target_id"
-                      " WHERE d.target_id = ?1 AND d.status IN "
-                    + open + " AND d.status <> " + sqlStatus(S::InFlight)
+                      " WHERE d.target_id = ?1 AND "
+                    + sqlOpenStatusCondition("d.status") + " AND d.status <> " + sqlStatus(S::InFlight)
                     + " AND d.due_at <= ?2 AND (coalesce(d.next_attempt_at, 0) <= ?2 OR (d.status = " + held
                     + " AND ?4)) ORDER BY d.due_at, d.id LIMIT ?3" },
             { &older,
@@ -308,8 +307,8 @@ struct Dispatcher::Statements
                 "INSERT INTO exception_counter(stage, category, status, n) VALUES ('delivery',?1,?2,?3)"
                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n + excluded.n" },
             { &anyDue,
-                "SELECT 1 FROM delivery WHERE target_id = ?1 AND status IN " + open + " AND status <> " + held
-                    + " AND due_at <= ?2 AND coalesce(next_attempt_at, 0) <= ?2 LIMIT 1" },
+                "SELECT 1 FROM delivery WHERE target_id = ?1 AND " + sqlOpenStatusCondition("status")
+                    + " AND status <> " + held + " AND due_at <= ?2 AND coalesce(next_attempt_at, 0) <= ?2 LIMIT 1" },
         };
         for (const auto& [st, sql] : all) {
             if (!st->prepare(db, sql)) {
