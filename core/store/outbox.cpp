@@ -199,22 +199,25 @@ void Outbox::enqueue(const Revision& rev, std::span<const NewDelivery> rows, Tim
         " updated_at = excluded.updated_at");
     int di = 0;
     int oi = 0;
+    // The texts are bound without a copy (bindView): the rows' views and these keys live until both statements ran.
+    std::vector<std::string> keys;
+    keys.reserve(rows.size());
     for (const NewDelivery& r : rows) {
-        const std::string key
-            = idempotencyKey(rev.instanceId, rev.domain, rev.key, rev.revisionNo, r.target, r.contractVersion);
+        const std::string& key = keys.emplace_back(
+            idempotencyKey(rev.instanceId, rev.domain, rev.key, rev.revisionNo, r.target, r.contractVersion));
         d.bind(di++, std::int64_t(r.id));
         d.bind(di++, std::int64_t(rev.revisionId));
         d.bind(di++, std::int64_t(rev.objectId));
         d.bind(di++, std::int64_t(rev.revisionNo));
-        d.bind(di++, r.target);
-        d.bind(di++, r.subscription);
+        d.bindView(di++, r.target);
+        d.bindView(di++, r.subscription);
         d.bind(di++, std::int64_t(r.dueAt));
-        d.bind(di++, std::string_view(key));
-        d.bind(di++, r.contractVersion);
+        d.bindView(di++, key);
+        d.bindView(di++, r.contractVersion);
         d.bind(di++, std::int64_t(now));
         d.bind(di++, std::int64_t(now));
         ot.bind(oi++, std::int64_t(rev.objectId));
-        ot.bind(oi++, r.target);
+        ot.bindView(oi++, r.target);
         ot.bind(oi++, std::int64_t(rev.revisionNo));
         ot.bind(oi++, std::int64_t(r.id));
         ot.bind(oi++, std::int64_t(now));
@@ -508,16 +511,17 @@ void Outbox::setPayloadOverride(std::int64_t deliveryId, std::string_view payloa
 void Outbox::lineage(const Lineage& row, Write write)
 {
     auto& q = st().lineage;
+    // The row's views live until the statement ran (bindView).
     q.bind(0, std::int64_t(row.at));
-    q.bind(1, row.domain);
-    q.bind(2, row.key);
+    q.bindView(1, row.domain);
+    q.bindView(2, row.key);
     q.bindOptional(3, row.objectId);
     q.bindOptional(4, row.revisionId);
-    q.bind(5, row.kind);
-    q.bindOptional(6, row.system);
-    q.bind(7, row.actor);
-    q.bindOptional(8, row.correlationId);
-    q.bind(9, row.detail);
+    q.bindView(5, row.kind);
+    q.bindOptionalView(6, row.system);
+    q.bindView(7, row.actor);
+    q.bindOptionalView(8, row.correlationId);
+    q.bindView(9, row.detail);
     run(q, "lineage", write);
 }
 

@@ -404,6 +404,33 @@ void SqlStatement::bind(int index, std::string_view text)
     sqlite3_bind_text(m_stmt, index + 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
+void SqlStatement::bindView(int index, std::string_view text)
+{
+    if (m_pg) [[unlikely]] {
+        pgBind(index, text, 0);
+        return;
+    }
+    sqlite3_bind_text(m_stmt, index + 1, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    m_views = true;
+}
+
+void SqlStatement::bindOptionalView(int index, std::string_view text)
+{
+    if (text.empty())
+        bindNull(index);
+    else
+        bindView(index, text);
+}
+
+// After a run with unowned texts bound (bindView): the statement forgets them.
+void SqlStatement::forgetViews()
+{
+    if (m_views) {
+        sqlite3_clear_bindings(m_stmt);
+        m_views = false;
+    }
+}
+
 void SqlStatement::bindOptional(int index, std::string_view text)
 {
     if (text.empty())
@@ -482,6 +509,7 @@ bool SqlStatement::exec()
     if (m_failed)
         setSqliteError(rc);
     sqlite3_reset(m_stmt);
+    forgetViews();
     return !m_failed;
 }
 
@@ -524,6 +552,7 @@ void SqlStatement::reset()
         return;
     }
     sqlite3_reset(m_stmt);
+    forgetViews();
 }
 
 bool SqlStatement::pgExecute()

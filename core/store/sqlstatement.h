@@ -81,6 +81,12 @@ public:
     void bind(int index, std::string_view text);
     void bind(int index, const char* text) { bind(index, std::string_view(text)); }
     void bindOptional(int index, std::string_view text); // empty -> NULL
+    // bind(index, text) without a copy on SQLite: the bytes must stay valid and unchanged until exec() or reset()
+    // returns, which then clear all of the statement's bindings (NULL), so nothing can read them later. Not for a
+    // temporary (`bindView(0, s.dump())` dangles). For statements bound in full before each run on the hot write
+    // paths: SQLite's copy of each bound text was 4 % of the ingest's instructions (docs/BENCHMARKS.md).
+    void bindView(int index, std::string_view text);
+    void bindOptionalView(int index, std::string_view text); // empty -> NULL
     void bindOptional(int index, std::int64_t id); // 0 -> NULL
     void bindNull(int index);
     void bindBlob(int index, std::string_view bytes);
@@ -140,11 +146,13 @@ private:
     bool pgNext();
     void pgReset();
     void pgFail(const void* result, const char* fallback);
+    void forgetViews();
 
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_stmt = nullptr;
     std::unique_ptr<Pg> m_pg; // set while prepared on PostgreSQL
     bool m_failed = false;
+    bool m_views = false; // bindView was called since the last exec() or reset()
     SqlErrorKind m_errorKind = SqlErrorKind::None;
     QString m_error;
 };
