@@ -84,7 +84,7 @@ public:
     // bind(index, text) without a copy on SQLite: the bytes must stay valid and unchanged until exec() or reset()
     // returns, which then clear all of the statement's bindings (NULL), so nothing can read them later. Not for a
     // temporary (`bindView(0, s.dump())` dangles). For statements bound in full before each run on the hot write
-    // paths: SQLite's copy of each bound text was 4 % of the ingest's instructions (docs/BENCHMARKS.md).
+    // paths: SQLite's copy of each bound text was 5 % of the ingest's instructions (docs/BENCHMARKS.md).
     void bindView(int index, std::string_view text);
     void bindOptionalView(int index, std::string_view text); // empty -> NULL
     void bindOptional(int index, std::int64_t id); // 0 -> NULL
