@@ -788,6 +788,32 @@ private Q_SLOTS:
             QStringLiteral("unchanged"));
     }
 
+    // A null removes an attribute: gone from the state, and `changed` holds its old value and a null new one. A null
+    // for an attribute the object does not have changes nothing.
+    void nullRemovesAnAttribute()
+    {
+        MDSYNC_TEMP_WS(t);
+        json attrs = releasedItem("Bar 1.4404", { "P100" }, "ROH", "RAW-STEEL");
+        attrs["long_description"] = "Round bar, peeled";
+        MDSYNC_REQUIRE_OK(s,
+            t.ingest({ test::event("PLM", "item", "RM-3", attrs),
+                test::event("PLM", "item", "RM-3", { { "long_description", nullptr } }),
+                test::event("PLM", "item", "RM-3", { { "long_description", nullptr } }) }));
+        MDSYNC_CHECK_SUMMARY(s.value());
+        QCOMPARE(s->revisions, 2);
+        const json state = stateOf(t.db(), QStringLiteral("item"), QStringLiteral("RM-3"));
+        QVERIFY(!state.contains("long_description"));
+        QCOMPARE(state.value("description", std::string()), std::string("Bar 1.4404"));
+        const json changed
+            = json::parse(scalar(t.db(), QStringLiteral("SELECT changed FROM revision WHERE revision_no = 2"))
+                              .toString()
+                              .toStdString());
+        QCOMPARE(changed.size(), size_t(1));
+        QCOMPARE(changed["long_description"]["old"].get<std::string>(), std::string("Round bar, peeled"));
+        QVERIFY(changed["long_description"].contains("new"));
+        QVERIFY(changed["long_description"]["new"].is_null());
+    }
+
     void changedValueMakesRevision()
     {
         MDSYNC_TEMP_WS(t);

@@ -1227,16 +1227,25 @@ void IngestPipeline::Run::merge(Ctx& c)
         return;
     const DomainDef& dom = *c.domain;
     nlohmann::json& state = c.state;
+    // The sent values are moved into the state (from here on only the names in c.attrs are read); `changed` gets
+    // one copy of each, without the temporaries of an initializer list.
     for (auto it = c.attrs.begin(); it != c.attrs.end(); ++it) {
-        auto cur = state.find(it.key());
-        const nlohmann::json oldValue = cur == state.end() ? nlohmann::json(nullptr) : *cur;
-        if (oldValue == it.value())
+        const auto cur = state.find(it.key());
+        if (cur == state.end() ? it.value().is_null() : *cur == it.value())
             continue;
-        if (it.value().is_null())
-            state.erase(it.key());
-        else
-            state[it.key()] = it.value();
-        c.changed[it.key()] = { { "old", oldValue }, { "new", it.value() } };
+        nlohmann::json entry(nlohmann::json::value_t::object);
+        entry.emplace("new", it.value());
+        if (cur == state.end()) {
+            entry.emplace("old", nullptr);
+            state.emplace(it.key(), std::move(it.value()));
+        } else {
+            entry.emplace("old", std::move(*cur));
+            if (it.value().is_null())
+                state.erase(cur);
+            else
+                *cur = std::move(it.value());
+        }
+        c.changed.emplace(it.key(), std::move(entry));
     }
     if (!dom.lifecycleAttribute.empty() && !state.contains(dom.lifecycleAttribute) && !dom.initialState.empty()) {
         state[dom.lifecycleAttribute] = dom.initialState;
