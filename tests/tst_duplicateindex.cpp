@@ -15,12 +15,14 @@ class MemoryTexts final : public TextSource
 public:
     std::map<std::int64_t, std::string> rows;
     int lookups = 0; // texts() calls
+    size_t idsRead = 0; // ids asked for by texts()
     int scans = 0;
     size_t rowsScanned = 0;
 
     void texts(std::span<const std::int64_t> ids, const Visit& visit) override
     {
         ++lookups;
+        idsRead += ids.size();
         for (const std::int64_t id : ids)
             if (auto it = rows.find(id); it != rows.end())
                 visit(id, it->second);
@@ -186,6 +188,65 @@ private slots:
         const auto low = idx.best(text, 0.4);
         QCOMPARE(low.objectId, std::int64_t(1));
         QCOMPARE(low.score, DI::kNumberConflictCap);
+    }
+    // The same in best(): a candidate whose identifiers all differ from the text's is set aside before its text is
+    // read, with the same result as comparing it; the same identifier (a tax id with or without its country prefix)
+    // on any field keeps it.
+    void candidatesWithOtherIdentifiersAreNotRead()
+    {
+        using DI = DuplicateIndex;
+        auto item = [](std::string_view description, std::string_view partNumber) {
+            return DI::join({ DI::normalise(description), DI::identifier(partNumber) });
+        };
+        Indexed idx;
+        for (int i = 1; i <= 20; ++i)
+            idx.add(i, item("Hex bolt M8x40 zinc", "931-M8X40-" + std::to_string(i)));
+        idx.add(21, item("Hex bolt M8x40 zinc", "")); // no part number: compared on the text
+        const std::string text = item("Hex bolt M8x40 zinc", "933-M8X40");
+        auto m = idx.best(text, 0.85);
+        QCOMPARE(m.objectId, std::int64_t(21));
+        QCOMPARE(idx.texts.idsRead, size_t(1));
+        // At or below the cap every candidate is read, and the capped ones still count.
+        idx.texts.idsRead = 0;
+        idx.remove(21);
+        m = idx.best(text, 0.5);
+        QCOMPARE(m.objectId, std::int64_t(1));
+        QCOMPARE(m.score, DI::kNumberConflictCap);
+        QCOMPARE(idx.texts.idsRead, size_t(20));
+        // The same part number as candidate 7: read and found.
+        idx.idx = DuplicateIndex(); // an empty parse cache, so reads are counted again
+        for (const auto& [id, t] : idx.texts.rows)
+            idx.idx.add(id, t);
+        idx.texts.idsRead = 0;
+        m = idx.best(item("Hex bolt M8x40 zinc", "931-M8X40-7"), 0.85);
+        QCOMPARE(m.objectId, std::int64_t(7));
+        QCOMPARE(idx.texts.idsRead, size_t(1));
+        // A tax id with its country prefix on one side: the same to compare, so read.
+        Indexed suppliers;
+        suppliers.add(1, item("Schaefer Edelstahl GmbH", "DE811234567"));
+        suppliers.add(2, item("Schaefer Edelstahl GmbH", "DE999999999"));
+        m = suppliers.best(item("Schäfer Edelstahl", "811234567"), 0.85);
+        QCOMPARE(m.objectId, std::int64_t(1));
+        QCOMPARE(suppliers.texts.idsRead, size_t(1));
+        // Two identifier fields: one the same keeps the candidate, both different set it aside; an update's new part
+        // number counts, a removed object's does not linger.
+        Indexed two;
+        two.add(1, DI::join({ DI::normalise("Washer"), DI::identifier("A1"), DI::identifier("B1") }));
+        two.add(2, DI::join({ DI::normalise("Washer"), DI::identifier("A2"), DI::identifier("B2") }));
+        m = two.best(DI::join({ DI::normalise("Washer"), DI::identifier("A9"), DI::identifier("B1") }), 0.85);
+        QCOMPARE(m.objectId, std::int64_t(1));
+        QCOMPARE(two.texts.idsRead, size_t(1));
+        two.add(2, DI::join({ DI::normalise("Washer"), DI::identifier("A9"), DI::identifier("B2") }));
+        two.texts.idsRead = 0;
+        m = two.best(DI::join({ DI::normalise("Washer"), DI::identifier("A9"), DI::identifier("B9") }), 0.85);
+        QCOMPARE(m.objectId, std::int64_t(2));
+        QCOMPARE(two.texts.idsRead, size_t(1));
+        two.remove(2);
+        two.add(3, DI::join({ DI::normalise("Washer"), "", "" }));
+        two.texts.idsRead = 0;
+        m = two.best(DI::join({ DI::normalise("Washer"), DI::identifier("A9"), DI::identifier("B9") }), 0.85);
+        QCOMPARE(m.objectId, std::int64_t(3));
+        QCOMPARE(two.texts.idsRead, size_t(1));
     }
     void bestMatch()
     {

@@ -509,6 +509,44 @@ void DuplicateIndex::IdSet::clear()
     m_count = 0;
 }
 
+DuplicateIndex::IdPrint DuplicateIndex::idPrint(std::string_view id)
+{
+    auto fold = [](std::string_view s) {
+        const std::uint64_t h = std::hash<std::string_view> {}(s);
+        const auto folded = static_cast<std::uint32_t>(h ^ (h >> 32));
+        return folded == 0 ? 1U : folded;
+    };
+    return { fold(id), id.size() > 2 ? fold(id.substr(2)) : 0U };
+}
+
+bool DuplicateIndex::maybeSame(IdPrint a, IdPrint b)
+{
+    // compare: equal, or the longer one is the shorter one after two characters.
+    return a.whole == b.whole || (a.tail != 0 && a.tail == b.whole) || (b.tail != 0 && b.tail == a.whole);
+}
+
+DuplicateIndex::IdPrint DuplicateIndex::IdPrints::get(std::int64_t id) const
+{
+    const auto it = m_blocks.find(id >> kBlockBits);
+    return it == m_blocks.end() ? IdPrint {} : it->second[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)];
+}
+
+void DuplicateIndex::IdPrints::set(std::int64_t id, IdPrint print)
+{
+    m_blocks.try_emplace(id >> kBlockBits).first->second[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)]
+        = print; // a new block is zeroed
+}
+
+void DuplicateIndex::IdPrints::erase(std::int64_t id)
+{
+    const auto it = m_blocks.find(id >> kBlockBits);
+    if (it == m_blocks.end())
+        return;
+    it->second[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)] = {};
+    if (std::all_of(it->second.begin(), it->second.end(), [](IdPrint p) { return p.whole == 0; }))
+        m_blocks.erase(it);
+}
+
 const DuplicateIndex::TokenSlot* DuplicateIndex::findToken(std::uint64_t hash) const
 {
     if (m_tokens.empty())
@@ -677,6 +715,38 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
         [](const auto& l, const auto& r) { return l.first != r.first ? l.first > r.first : l.second < r.second; });
     ranked.resize(keep);
+    // A candidate whose identifiers all differ from the text's is capped at kNumberConflictCap: when that is below the
+    // threshold, compare(…, threshold) would set it aside, so its text is not read (a part number of its own on each
+    // side: the usual case among candidates). Hashes that are equal only keep a candidate for the full comparison.
+    if (kNumberConflictCap < threshold && !m_idPrints.empty()) {
+        std::array<IdPrint, 32> mine {};
+        size_t positions = 0;
+        bool any = false;
+        for (std::string_view f : split(text, '|')) {
+            if (positions == m_idPrints.size())
+                break;
+            if (f.size() > 1 && f.front() == '#') {
+                mine[positions] = idPrint(f.substr(1));
+                any = true;
+            }
+            ++positions;
+        }
+        if (any)
+            std::erase_if(ranked, [&](const std::pair<int, std::int64_t>& candidate) {
+                bool same = false;
+                bool other = false;
+                for (size_t i = 0; i < positions; ++i) {
+                    if (mine[i].whole == 0)
+                        continue;
+                    const IdPrint theirs = m_idPrints[i].get(candidate.second);
+                    if (theirs.whole != 0)
+                        (maybeSame(mine[i], theirs) ? same : other) = true;
+                }
+                return other && !same;
+            });
+    }
+    if (ranked.empty())
+        return result;
     // The texts of the candidates not parsed yet, in one call of the source.
     std::vector<std::int64_t> missing;
     for (const auto& candidate : ranked)
@@ -724,6 +794,17 @@ void DuplicateIndex::add(std::int64_t objectId, std::string_view text, std::stri
     m_ids.insert(objectId);
     for (std::string_view t : tokens(text))
         addToken(tokenHash(t), objectId);
+    size_t position = 0;
+    for (std::string_view f : split(text, '|')) {
+        if (position == 32)
+            break;
+        if (f.size() > 1 && f.front() == '#') {
+            if (m_idPrints.size() <= position)
+                m_idPrints.resize(position + 1);
+            m_idPrints[position].set(objectId, idPrint(f.substr(1)));
+        }
+        ++position;
+    }
 }
 
 void DuplicateIndex::remove(std::int64_t objectId, std::string_view previous)
@@ -731,6 +812,8 @@ void DuplicateIndex::remove(std::int64_t objectId, std::string_view previous)
     m_parsed.erase(objectId);
     if (!m_ids.erase(objectId))
         return;
+    for (IdPrints& prints : m_idPrints)
+        prints.erase(objectId);
     for (std::string_view t : tokens(previous))
         removeToken(tokenHash(t), objectId);
 }
@@ -743,6 +826,7 @@ void DuplicateIndex::clear()
     std::vector<std::vector<std::int64_t>>().swap(m_lists);
     std::vector<std::uint32_t>().swap(m_freeLists);
     m_parsed.clear();
+    std::vector<IdPrints>().swap(m_idPrints);
 }
 
 } // namespace mdsync
