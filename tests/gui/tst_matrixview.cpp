@@ -195,7 +195,8 @@ private Q_SLOTS:
         QVERIFY(darkTint.alpha() > lightTint.alpha());
     }
 
-    void sortByColumnInSql()
+    // Sorted by key, descending: the first row is the highest key of the workspace.
+    void sortByKeyDescending()
     {
         DbReader reader(m_small);
         auto model = openModel(reader);
