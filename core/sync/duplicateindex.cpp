@@ -528,13 +528,17 @@ bool DuplicateIndex::maybeSame(IdPrint a, IdPrint b)
 DuplicateIndex::IdPrint DuplicateIndex::IdPrints::get(std::int64_t id) const
 {
     const auto it = m_blocks.find(id >> kBlockBits);
-    return it == m_blocks.end() ? IdPrint {} : it->second[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)];
+    return it == m_blocks.end() ? IdPrint {}
+                                : it->second.prints[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)];
 }
 
 void DuplicateIndex::IdPrints::set(std::int64_t id, IdPrint print)
 {
-    m_blocks.try_emplace(id >> kBlockBits).first->second[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)]
-        = print; // a new block is zeroed
+    Block& block = m_blocks.try_emplace(id >> kBlockBits).first->second; // a new block is zeroed
+    IdPrint& slot = block.prints[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)];
+    if (slot.whole == 0)
+        ++block.count;
+    slot = print;
 }
 
 void DuplicateIndex::IdPrints::erase(std::int64_t id)
@@ -542,8 +546,11 @@ void DuplicateIndex::IdPrints::erase(std::int64_t id)
     const auto it = m_blocks.find(id >> kBlockBits);
     if (it == m_blocks.end())
         return;
-    it->second[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)] = {};
-    if (std::all_of(it->second.begin(), it->second.end(), [](IdPrint p) { return p.whole == 0; }))
+    IdPrint& slot = it->second.prints[static_cast<std::uint64_t>(id) & ((1U << kBlockBits) - 1)];
+    if (slot.whole == 0)
+        return;
+    slot = {};
+    if (--it->second.count == 0)
         m_blocks.erase(it);
 }
 

@@ -49,7 +49,7 @@ public:
 //
 // Memory (issue 16 asks for the headless core below 150 MB at a million objects): the index keeps no match texts. It
 // holds the token tables, the set of indexed object ids (a bitmap in blocks of 4096 ids) and the objects'
-// identifier fields as hashes (m_idPrints, 8 bytes an object and identifier field); the texts stay in the
+// identifier fields as hashes (m_idPrints, 8 bytes an id and identifier field); the texts stay in the
 // workspace (table match_text) and are read through a TextSource: `best` fetches its candidates' texts in one call
 // (at most kMaxCandidates; a bounded cache keeps the parsed form of the last kParsedCache) and parses them when it
 // compares. The caller passes an object's previous text to `add` and `remove` (the tokens to take it out of). Tokens
@@ -178,24 +178,29 @@ private:
     static IdPrint idPrint(std::string_view id);
     // Whether compare could find the two identifiers the same (equal hashes; different hashes: surely different).
     static bool maybeSame(IdPrint a, IdPrint b);
-    // The IdPrints of the indexed objects at one field position, by object id (blocks of 4096 ids, like IdSet).
+    // The IdPrints of the indexed objects at one field position, by object id: blocks of 4096 ids, like IdSet, so 8
+    // bytes for each id of a block in use (a block is freed when its last print is erased).
     class IdPrints
     {
     public:
         IdPrint get(std::int64_t id) const;
-        void set(std::int64_t id, IdPrint print);
+        void set(std::int64_t id, IdPrint print); // print.whole != 0
         void erase(std::int64_t id);
 
     private:
         static constexpr int kBlockBits = 12;
-        using Block = std::array<IdPrint, size_t(1) << kBlockBits>;
+        struct Block
+        {
+            std::array<IdPrint, size_t(1) << kBlockBits> prints {};
+            std::uint32_t count = 0; // prints set
+        };
         std::unordered_map<std::int64_t, Block> m_blocks;
     };
 
     IdSet m_ids;
     // By field position (below 32), from the first identifier field seen there on: `best` sets aside the candidates
-    // whose identifiers differ from the text's without reading their texts, as compare(a, b, threshold) would. At a
-    // million objects with one identifier field, 8 MB.
+    // whose identifiers differ from the text's without reading their texts, as compare(a, b, threshold) would. A
+    // million objects with one identifier field and dense ids: 8 MB.
     std::vector<IdPrints> m_idPrints;
     std::vector<TokenSlot> m_tokens;
     size_t m_tokenCount = 0;
