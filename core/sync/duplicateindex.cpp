@@ -91,6 +91,21 @@ std::vector<std::string_view> split(std::string_view s, char sep)
     return out;
 }
 
+// Calls f(position, id) for each identifier field ("#" and its id) among the first `limit` fields of a match text;
+// returns how many fields it looked at.
+template<typename F> size_t forEachIdentifier(std::string_view text, size_t limit, F f)
+{
+    size_t position = 0;
+    for (std::string_view field : split(text, '|')) {
+        if (position == limit)
+            break;
+        if (field.size() > 1 && field.front() == '#')
+            f(position, field.substr(1));
+        ++position;
+    }
+    return position;
+}
+
 std::vector<std::string_view> words(std::string_view s)
 {
     std::vector<std::string_view> out;
@@ -727,17 +742,11 @@ DuplicateIndex::Match DuplicateIndex::best(std::string_view text, double thresho
     // side: the usual case among candidates). Hashes that are equal only keep a candidate for the full comparison.
     if (kNumberConflictCap < threshold && !m_idPrints.empty()) {
         std::array<IdPrint, 32> mine {};
-        size_t positions = 0;
         bool any = false;
-        for (std::string_view f : split(text, '|')) {
-            if (positions == m_idPrints.size())
-                break;
-            if (f.size() > 1 && f.front() == '#') {
-                mine[positions] = idPrint(f.substr(1));
-                any = true;
-            }
-            ++positions;
-        }
+        const size_t positions = forEachIdentifier(text, m_idPrints.size(), [&](size_t position, std::string_view id) {
+            mine[position] = idPrint(id);
+            any = true;
+        });
         if (any)
             std::erase_if(ranked, [&](const std::pair<int, std::int64_t>& candidate) {
                 bool same = false;
@@ -801,17 +810,11 @@ void DuplicateIndex::add(std::int64_t objectId, std::string_view text, std::stri
     m_ids.insert(objectId);
     for (std::string_view t : tokens(text))
         addToken(tokenHash(t), objectId);
-    size_t position = 0;
-    for (std::string_view f : split(text, '|')) {
-        if (position == 32)
-            break;
-        if (f.size() > 1 && f.front() == '#') {
-            if (m_idPrints.size() <= position)
-                m_idPrints.resize(position + 1);
-            m_idPrints[position].set(objectId, idPrint(f.substr(1)));
-        }
-        ++position;
-    }
+    forEachIdentifier(text, 32, [&](size_t position, std::string_view id) {
+        if (m_idPrints.size() <= position)
+            m_idPrints.resize(position + 1);
+        m_idPrints[position].set(objectId, idPrint(id));
+    });
 }
 
 void DuplicateIndex::remove(std::int64_t objectId, std::string_view previous)
