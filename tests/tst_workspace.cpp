@@ -4,6 +4,7 @@
 #include "store/deliverystatus.h"
 #include "store/idempotency.h"
 #include "store/sqlerror.h"
+#include "store/walcheckpointer.h"
 #include "store/workspace.h"
 #include "util/hash.h"
 #include "workspacefixture.h"
@@ -178,6 +179,59 @@ private Q_SLOTS:
         QVERIFY(!w);
         QVERIFY2(w.error().contains(QStringLiteral("meta evil")), qPrintable(w.error()));
         QCOMPARE(writer.value()->meta(QStringLiteral("evil"), QStringLiteral("absent")), QStringLiteral("absent"));
+    }
+
+    // SQLite's WAL checkpoints run on a thread of their own (store/walcheckpointer.h): no commit of the writer
+    // copies the WAL into the database file until the WAL reaches kInlineLimit, and then the WAL restarts, so it
+    // stays bounded under commits without pause.
+    void walCheckpointsRunOnAThreadOfTheirOwn()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.mdsync"));
+        MDSYNC_REQUIRE_OK(ws, Workspace::create(path));
+        const WalCheckpointer* checkpointer = ws.value()->walCheckpointer();
+        QVERIFY(checkpointer);
+        // SQLite's own hook, which checkpoints inside the COMMIT, is replaced: the pragma reads 0 then.
+        {
+            QSqlQuery q(ws.value()->db());
+            QVERIFY(q.exec(QStringLiteral("PRAGMA wal_autocheckpoint")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
+        }
+        QVERIFY(ws.value()->exec(QStringLiteral("CREATE TABLE filler (b BLOB)")));
+        // One commit of about `pages` pages of 4 KB: rows of 4,000 random bytes, a leaf page each.
+        const auto commitPages = [&](int pages) {
+            Workspace::Transaction tx(*ws.value());
+            return tx
+                && ws.value()->exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                                   "WHERE i < %1) INSERT INTO filler SELECT randomblob(4000) "
+                                                   "FROM n")
+                                        .arg(pages))
+                && tx.commit();
+        };
+        const auto walBytes = [&] { return QFileInfo(path + QStringLiteral("-wal")).size(); };
+
+        // 1,200 pages: past the thread's wake-up, below the writer's own limit.
+        for (int i = 0; i < 12; ++i)
+            QVERIFY(commitPages(100));
+        QTRY_VERIFY_WITH_TIMEOUT(checkpointer->stats().threadCheckpoints >= 1, 10000);
+        const WalCheckpointer::Stats first = checkpointer->stats();
+        QVERIFY2(first.lastCopied > 0, qPrintable(QStringLiteral("%1 pages copied").arg(first.lastCopied)));
+        QCOMPARE(first.inlineCheckpoints, 0u);
+        QCOMPARE(first.failures, 0u);
+
+        // 6,000 more pages without pause. The WAL file keeps its largest size, so its size afterwards tells how far
+        // it grew: without a restart it would hold all 7,200 pages.
+        for (int i = 0; i < 60; ++i)
+            QVERIFY(commitPages(100));
+        const qint64 pageInWal = 4096 + 24; // a frame: the page and its header
+        QVERIFY2(walBytes() <= (WalCheckpointer::kInlineLimit + 1000) * pageInWal,
+            qPrintable(QStringLiteral("the WAL grew to %1 bytes").arg(walBytes())));
+
+        // Every row is there, from this connection and a new one.
+        MDSYNC_REQUIRE_OK(reader, Workspace::open(path, Workspace::Mode::ReadOnly));
+        QSqlQuery q(reader.value()->db());
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM filler")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 7200);
     }
 
     void rollbackDiscards()

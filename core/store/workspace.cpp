@@ -5,6 +5,7 @@
 #include "store/schema.h"
 #include "store/sqlerror.h"
 #include "store/sqlstatement.h"
+#include "store/walcheckpointer.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -264,6 +265,10 @@ Result<std::unique_ptr<Workspace>> Workspace::openConnection(const QString& path
                 return makeError(r.error());
         if (auto r = ws->migrate(); !r)
             return makeError(r.error());
+        auto checkpointer = WalCheckpointer::start(ws->m_path, sqliteHandle(ws->m_db));
+        if (!checkpointer)
+            return makeError(checkpointer.error());
+        ws->m_checkpointer = std::move(checkpointer.value());
         // Descriptions queued by a writer outside a Workspace transaction are indexed now; when another process
         // holds the write lock, its next commit indexes them.
         ws->m_textQueue = true;
@@ -321,6 +326,7 @@ Result<QString> Workspace::peekMeta(const QString& path, const QString& key)
 Workspace::~Workspace()
 {
     m_outbox.reset(); // its statements belong to the connection
+    m_checkpointer.reset(); // its hook is on the connection; the connection's close then checkpoints what is left
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();

@@ -16,6 +16,7 @@ class QThread;
 namespace mdsync {
 
 class Outbox;
+class WalCheckpointer;
 
 // One workspace: a SQLite file (WAL) or a PostgreSQL database (store/workspaceuri.h, store/pgschema.h).
 // SQLite: a read-write Workspace is the single writer: it holds a lock file beside the database for its
@@ -106,6 +107,9 @@ public:
 
     // The delivery ledger of this connection (created on first use, statements prepared once). Read-write only.
     Outbox& outbox();
+    // A read-write SQLite workspace's WAL checkpoints run on a thread of their own (store/walcheckpointer.h); null
+    // otherwise.
+    const WalCheckpointer* walCheckpointer() const { return m_checkpointer.get(); }
 
     QString meta(const QString& key, const QString& fallback = {}) const;
     // The workspace's random instance id (schema 5): part of every idempotency key, shown by overview and
@@ -138,6 +142,7 @@ private:
     bool m_textQueue = false; // SQLite at schema >= 14: object_text_pending exists
     QThread* m_owner = nullptr; // the thread that opened it: the only one that may write through it
     std::unique_ptr<Outbox> m_outbox; // destroyed before the connection closes
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite read-write; stopped before the connection closes
 };
 
 // Formats a failed query's error for a message: "<what>: <driver text> (<sqlite text>)".
