@@ -25,6 +25,7 @@
 #include "model/canonicalmodel.h"
 #include "policy/landscape.h"
 #include "store/sqlstatement.h"
+#include "store/walcheckpointer.h"
 #include "store/workspace.h"
 #include "sync/ingestpipeline.h"
 #include "util/timeutil.h"
@@ -381,6 +382,7 @@ struct PipelineRun
 {
     Timing time;
     IngestSummary summary;
+    WalCheckpointer::Stats checkpoints; // SQLite: who copied the WAL into the database file (store/walcheckpointer.h)
 };
 
 ActiveConfig activeConfig(Workspace& ws)
@@ -476,7 +478,8 @@ PipelineRun runPipeline(const Config& cfg, const QString& jsonlPath, int n, std:
         }
         check(k == capture->size() * kExpectedDeliveriesPerEvent, "captured 5N deliveries");
     }
-    return { time, s };
+    const WalCheckpointer* checkpointer = ws->walCheckpointer();
+    return { time, s, checkpointer ? checkpointer->stats() : WalCheckpointer::Stats {} };
 }
 
 // ---- Baseline side ------------------------------------------------------------------------------------------------
@@ -875,7 +878,8 @@ int main(int argc, char** argv)
         // valgrind --tool=callgrind --collect-atstart=no --toggle-collect='mdsync::IngestPipeline::ingest*' ...
         const PipelineRun p = runPipeline(cfg, jsonlPath, n, nullptr);
         std::cout << "pipeline only: " << n << " events in " << p.time.seconds << " s (cpu " << p.time.cpuSeconds
-                  << " s), " << n / p.time.seconds << " events/s\n";
+                  << " s), " << n / p.time.seconds << " events/s; WAL checkpoints: " << p.checkpoints.threadCheckpoints
+                  << " on their thread, " << p.checkpoints.inlineCheckpoints << " by the writer\n";
         return 0;
     }
 
