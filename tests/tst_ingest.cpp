@@ -880,6 +880,40 @@ private Q_SLOTS:
         QVERIFY(AuditLog(t.db()).verify().ok);
     }
 
+    // A run's ingest_run row is written in its first batch's transaction (a call of one event commits once, not
+    // twice), so a run whose storage fails before its first commit leaves nothing, not even an unfinished run.
+    void runThatFailsBeforeItsFirstCommitLeavesNoRow()
+    {
+        MDSYNC_TEMP_WS(t);
+        const std::vector<std::string> lines { test::event(
+            "PLM", "item", "FG-9", releasedItem("Pump CP-90", { "P100" })) };
+        // The run's last write, its summary, fails.
+        const QStringList failing = testBackendIsPostgres()
+            ? QStringList { QStringLiteral("CREATE FUNCTION fail_run() RETURNS trigger LANGUAGE plpgsql AS"
+                                           " $$ BEGIN RAISE EXCEPTION 'no space left'; END $$"),
+                  QStringLiteral("CREATE TRIGGER fail_run BEFORE UPDATE OF summary ON ingest_run FOR EACH ROW"
+                                 " EXECUTE FUNCTION fail_run()") }
+            : QStringList { QStringLiteral("CREATE TRIGGER fail_run BEFORE UPDATE OF summary ON ingest_run"
+                                           " BEGIN SELECT RAISE(ABORT, 'no space left'); END") };
+        for (const QString& sql : failing)
+            QVERIFY(t.ws().exec(sql));
+        const Counts before = counts(t.db());
+        const auto failed = t.ingest(lines);
+        QVERIFY(!failed);
+        QVERIFY2(failed.error().contains(QStringLiteral("finish ingest run")), qPrintable(failed.error()));
+        QVERIFY2(
+            counts(t.db()) == before, qPrintable(describe(counts(t.db())) + QStringLiteral(" vs ") + describe(before)));
+        QCOMPARE(count(t.db(), QStringLiteral("ingest_run")), 0);
+
+        // Without the failure the same call stores the event and its run, finished.
+        QVERIFY(t.ws().exec(QStringLiteral("DROP TRIGGER fail_run")
+            + (testBackendIsPostgres() ? QStringLiteral(" ON ingest_run") : QString())));
+        MDSYNC_REQUIRE_OK(s, t.ingest(lines));
+        QCOMPARE(s->revisions, 1);
+        QCOMPARE(count(t.db(), QStringLiteral("ingest_run"), QStringLiteral("finished_at IS NOT NULL")), 1);
+        QCOMPARE(count(t.db(), QStringLiteral("ingest_run")), 1);
+    }
+
     void sameEventIdDifferentContentIsConflict()
     {
         MDSYNC_TEMP_WS(t);

@@ -537,6 +537,11 @@ Result<void> IngestPipeline::Run::start()
 {
     if (auto r = indexReferences(); !r)
         return r;
+    // The run's row and the id counters' reads go into its first batch's transaction. A call of one or two events (a
+    // REST request, a file of one line) thus commits once, not twice: the run's row had a durable commit of its own.
+    // A run that stores nothing (it fails before its first commit) leaves no row either.
+    if (auto r = ensureTransaction(); !r)
+        return r;
     QSqlQuery q(m_p.m_ws.db());
     auto maxId = [&q](const char* table, std::int64_t& out) -> bool {
         if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM ") + QString::fromLatin1(table)) || !q.next())
@@ -555,7 +560,7 @@ Result<void> IngestPipeline::Run::start()
             return makeError(sqlError(q, QStringLiteral("read exception ids")));
         m_lastRealExceptionId = q.value(0).toLongLong();
         q.finish();
-        return ensureTransaction();
+        return {};
     }
 
     q.prepare(QStringLiteral("INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?) RETURNING id"));
@@ -1930,8 +1935,12 @@ void IngestPipeline::Run::resolveWaiting(
 Result<void> IngestPipeline::Run::indexReferences()
 {
     Workspace& ws = m_p.m_ws;
-    if (!ws.meta(QStringLiteral("ref_index")).isEmpty())
+    if (m_p.m_referencesIndexed)
         return {};
+    if (!ws.meta(QStringLiteral("ref_index")).isEmpty()) {
+        m_p.m_referencesIndexed = !ws.inTransaction(); // committed: no caller's rollback can take it back
+        return {};
+    }
     Workspace::Transaction tx(ws);
     if (!tx)
         return tx.error();
@@ -1965,7 +1974,10 @@ Result<void> IngestPipeline::Run::indexReferences()
     q.finish();
     if (auto r = ws.setMeta(QStringLiteral("ref_index"), QStringLiteral("1")); !r)
         return r;
-    return tx.commit();
+    if (auto r = tx.commit(); !r)
+        return r;
+    m_p.m_referencesIndexed = !ws.inTransaction();
+    return {};
 }
 
 void IngestPipeline::Run::reject(const Ctx& c, const std::string& category, const std::string& severity,

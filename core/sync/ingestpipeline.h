@@ -162,6 +162,7 @@ private:
     bool m_sequenceIds = false;
     std::array<std::int64_t, 3> m_nextId {};
     std::array<std::vector<std::int64_t>, 3> m_idPool; // PostgreSQL: ids drawn, not used yet (taken from the back)
+    bool m_referencesIndexed = false; // meta ref_index seen (set once, never unset): not read again at each run
 };
 
 } // namespace mdsync
