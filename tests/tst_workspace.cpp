@@ -227,7 +227,7 @@ private Q_SLOTS:
         QVERIFY2(walBytes() <= (WalCheckpointer::kInlineLimit + 1000) * pageInWal,
             qPrintable(QStringLiteral("the WAL grew to %1 bytes").arg(walBytes())));
 
-        // Every row is there, from this connection and a new one.
+        // Every row is there, read through a new connection.
         MDSYNC_REQUIRE_OK(reader, Workspace::open(path, Workspace::Mode::ReadOnly));
         QSqlQuery q(reader.value()->db());
         QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM filler")) && q.next());
