@@ -878,6 +878,17 @@ private Q_SLOTS:
         QCOMPARE(count(t.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'ingest.run'")), 3);
         QCOMPARE(count(t.db(), QStringLiteral("ingest_run"), QStringLiteral("finished_at IS NOT NULL")), 3);
         QVERIFY(AuditLog(t.db()).verify().ok);
+
+        // The two pipelines' runs alternate on one chain. Each keeps its statements prepared from one run to the
+        // next, and each entry still continues from the head the other recorded.
+        MDSYNC_REQUIRE_OK(s4, t.ingest(lines));
+        MDSYNC_REQUIRE_OK(s5, other.ingestLines(lines, IngestOptions {}));
+        QCOMPARE(s5->duplicates, 26);
+        QCOMPARE(count(t.db(), QStringLiteral("audit_log"), QStringLiteral("action = 'ingest.run'")), 5);
+        QCOMPARE(count(t.db(), QStringLiteral("ingest_run"), QStringLiteral("finished_at IS NOT NULL")), 5);
+        const AuditVerification chain = AuditLog(t.db()).verify();
+        QVERIFY2(chain.ok, chain.problems.empty() ? "" : chain.problems.front().c_str());
+        QCOMPARE(chain.entries, count(t.db(), QStringLiteral("audit_log")));
     }
 
     // A run's ingest_run row is written in its first batch's transaction (a call of one event commits once, not

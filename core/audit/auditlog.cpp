@@ -62,9 +62,18 @@ AuditHasher::Text view(const std::optional<std::string>& s)
 
 } // namespace
 
+struct AuditLog::Prepared
+{
+    QSqlQuery head, insert, setHead;
+};
+
 AuditLog::AuditLog(const QSqlDatabase& db)
     : m_db(db)
 { }
+
+AuditLog::~AuditLog() = default;
+AuditLog::AuditLog(AuditLog&&) noexcept = default;
+AuditLog& AuditLog::operator=(AuditLog&&) noexcept = default;
 
 const std::string& AuditLog::genesisHash()
 {
@@ -166,19 +175,36 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
     const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after,
     const std::optional<std::string>& reason)
 {
+    if (!m_prepared) {
+        auto p = std::make_unique<Prepared>();
+        p->head = QSqlQuery(m_db);
+        p->insert = QSqlQuery(m_db);
+        p->setHead = QSqlQuery(m_db);
+        if (!p->head.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?")))
+            return makeError(sqlError(p->head, QStringLiteral("audit log head")));
+        if (!p->insert.prepare(QStringLiteral(
+                "INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+            return makeError(sqlError(p->insert, QStringLiteral("audit log append")));
+        if (!p->setHead.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?)"
+                                               " ON CONFLICT(key) DO UPDATE SET value = excluded.value")))
+            return makeError(sqlError(p->setHead, QStringLiteral("audit log head")));
+        m_prepared = std::move(p);
+    }
     AuditEntry e;
     e.seq = 1;
     e.prevHash = genesisHash();
     {
         // The chain continues from the recorded head, not from whatever row is last now: if the newest
         // rows were deleted, the gap stays visible to verify() instead of being papered over.
-        QSqlQuery q(m_db);
-        q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
-        q.addBindValue(kHeadKey);
+        QSqlQuery& q = m_prepared->head;
+        q.bindValue(0, kHeadKey);
         if (!q.exec())
             return makeError(sqlError(q, QStringLiteral("audit log head")));
-        if (q.next()) {
-            const QString head = q.value(0).toString();
+        const bool found = q.next();
+        const QString head = found ? q.value(0).toString() : QString();
+        q.finish(); // no statement stays open on the connection between entries
+        if (found) {
             const auto colon = head.indexOf(QLatin1Char(':'));
             bool ok = false;
             const qint64 seq = head.left(colon).toLongLong(&ok);
@@ -186,8 +212,8 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
                 return makeError(QStringLiteral("audit log head '%1' is malformed; run verify-audit").arg(head));
             e.seq = seq + 1;
             e.prevHash = head.mid(colon + 1).toStdString();
-        } else if (!q.exec(QStringLiteral("SELECT count(*) FROM audit_log")) || !q.next()
-            || q.value(0).toLongLong() != 0) {
+        } else if (QSqlQuery n(m_db); !n.exec(QStringLiteral("SELECT count(*) FROM audit_log")) || !n.next()
+                   || n.value(0).toLongLong() != 0) {
             return makeError(QStringLiteral("audit log has entries but no recorded head; run verify-audit"));
         }
     }
@@ -202,28 +228,23 @@ Result<std::int64_t> AuditLog::append(const std::string& actor, const std::strin
     e.reason = reason;
     e.hash = computeHash(e);
 
-    QSqlQuery ins(m_db);
-    ins.prepare(
-        QStringLiteral("INSERT INTO audit_log(seq, at, actor, action, subject, before, after, reason, prev_hash, hash)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    ins.addBindValue(QVariant::fromValue<qlonglong>(e.seq));
-    ins.addBindValue(QString::fromStdString(e.at));
-    ins.addBindValue(QString::fromStdString(e.actor));
-    ins.addBindValue(QString::fromStdString(e.action));
-    ins.addBindValue(QString::fromStdString(e.subject));
-    ins.addBindValue(toVariant(e.before));
-    ins.addBindValue(toVariant(e.after));
-    ins.addBindValue(toVariant(e.reason));
-    ins.addBindValue(QString::fromStdString(e.prevHash));
-    ins.addBindValue(QString::fromStdString(e.hash));
+    QSqlQuery& ins = m_prepared->insert;
+    ins.bindValue(0, QVariant::fromValue<qlonglong>(e.seq));
+    ins.bindValue(1, QString::fromStdString(e.at));
+    ins.bindValue(2, QString::fromStdString(e.actor));
+    ins.bindValue(3, QString::fromStdString(e.action));
+    ins.bindValue(4, QString::fromStdString(e.subject));
+    ins.bindValue(5, toVariant(e.before));
+    ins.bindValue(6, toVariant(e.after));
+    ins.bindValue(7, toVariant(e.reason));
+    ins.bindValue(8, QString::fromStdString(e.prevHash));
+    ins.bindValue(9, QString::fromStdString(e.hash));
     if (!ins.exec())
         return makeError(sqlError(ins, QStringLiteral("audit log append")));
 
-    QSqlQuery head(m_db);
-    head.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?)"
-                                " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
-    head.addBindValue(kHeadKey);
-    head.addBindValue(QStringLiteral("%1:%2").arg(e.seq).arg(QString::fromStdString(e.hash)));
+    QSqlQuery& head = m_prepared->setHead;
+    head.bindValue(0, kHeadKey);
+    head.bindValue(1, QStringLiteral("%1:%2").arg(e.seq).arg(QString::fromStdString(e.hash)));
     if (!head.exec())
         return makeError(sqlError(head, QStringLiteral("audit log head")));
     return e.seq;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -78,6 +79,9 @@ class AuditLog
 {
 public:
     explicit AuditLog(const QSqlDatabase& db);
+    ~AuditLog();
+    AuditLog(AuditLog&&) noexcept;
+    AuditLog& operator=(AuditLog&&) noexcept;
 
     // Appends one entry inside the caller's transaction (the caller commits or rolls back).
     Result<std::int64_t> append(const std::string& actor, const std::string& action, const std::string& subject,
@@ -95,7 +99,11 @@ public:
     static const std::string& genesisHash();
 
 private:
+    // append()'s statements, prepared at its first call: an AuditLog kept beside a connection (the ingest pipeline's)
+    // compiles them once, not at every entry.
+    struct Prepared;
     QSqlDatabase m_db;
+    std::unique_ptr<Prepared> m_prepared;
 };
 
 } // namespace mdsync

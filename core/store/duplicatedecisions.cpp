@@ -16,12 +16,28 @@ namespace mdsync {
 
 namespace store {
 
-Result<DuplicateDecisionStamp> duplicateDecisionStamp(const QSqlDatabase& db)
+namespace {
+
+Result<DuplicateDecisionStamp> readStamp(
+    const QSqlDatabase& db, SqlStatement& st, std::string_view sql, const char* what)
 {
-    QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("SELECT count(*), coalesce(max(id), 0) FROM duplicate_decision")) || !q.next())
-        return makeError(sqlError(q, QStringLiteral("duplicate decisions")));
-    return DuplicateDecisionStamp { q.value(0).toLongLong(), q.value(1).toLongLong() };
+    if (!st.isPrepared() && !st.prepare(db, sql))
+        return makeError(QStringLiteral("%1: %2").arg(QLatin1String(what), st.error()));
+    const bool row = st.next();
+    const DuplicateDecisionStamp stamp
+        = row ? DuplicateDecisionStamp { st.int64(0), st.int64(1) } : DuplicateDecisionStamp {};
+    const QString error = row ? QString() : st.failed() ? st.error() : QStringLiteral("no row");
+    st.reset();
+    if (!error.isEmpty())
+        return makeError(QStringLiteral("%1: %2").arg(QLatin1String(what), error));
+    return stamp;
+}
+
+} // namespace
+
+Result<DuplicateDecisionStamp> duplicateDecisionStamp(const QSqlDatabase& db, SqlStatement& st)
+{
+    return readStamp(db, st, "SELECT count(*), coalesce(max(id), 0) FROM duplicate_decision", "duplicate decisions");
 }
 
 Result<std::set<ObjectPair>> dismissedDuplicatePairs(const QSqlDatabase& db)
@@ -222,13 +238,10 @@ Result<std::vector<ObjectMerge>> objectMergesOf(const QSqlDatabase& db, qint64 o
     return merges(q, QStringLiteral("merges of object %1").arg(objectId));
 }
 
-Result<DuplicateDecisionStamp> objectMergeStamp(const QSqlDatabase& db)
+Result<DuplicateDecisionStamp> objectMergeStamp(const QSqlDatabase& db, SqlStatement& st)
 {
-    QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("SELECT count(*), coalesce(max(id), 0) FROM object_merge WHERE status = 'applied'"))
-        || !q.next())
-        return makeError(sqlError(q, QStringLiteral("merges")));
-    return DuplicateDecisionStamp { q.value(0).toLongLong(), q.value(1).toLongLong() };
+    return readStamp(
+        db, st, "SELECT count(*), coalesce(max(id), 0) FROM object_merge WHERE status = 'applied'", "merges");
 }
 
 Result<MergeAliases> mergeAliases(const QSqlDatabase& db)

@@ -23,6 +23,8 @@
 
 namespace mdsync {
 
+class SqlStatement;
+
 // Two objects, the lower id first.
 using ObjectPair = std::pair<std::int64_t, std::int64_t>;
 inline ObjectPair orderedPair(std::int64_t a, std::int64_t b)
@@ -38,7 +40,9 @@ struct DuplicateDecisionStamp
     qint64 count = 0, maxId = 0;
     bool operator==(const DuplicateDecisionStamp&) const = default;
 };
-Result<DuplicateDecisionStamp> duplicateDecisionStamp(const QSqlDatabase& db);
+// `st` is the caller's, kept for its next calls: prepared on `db` at the first (the pipeline reads the stamps at every
+// batch, so at every REST call).
+Result<DuplicateDecisionStamp> duplicateDecisionStamp(const QSqlDatabase& db, SqlStatement& st);
 // Every pair decided "not a duplicate" (object ids are unique across domains).
 Result<std::set<ObjectPair>> dismissedDuplicatePairs(const QSqlDatabase& db);
 
@@ -82,7 +86,7 @@ Result<std::vector<ObjectMerge>> objectMerges(
 // The merges that involve an object (as merged or survivor) and are not rejected, oldest first.
 Result<std::vector<ObjectMerge>> objectMergesOf(const QSqlDatabase& db, qint64 objectId);
 // What changes when a merge is applied (by any process): the pipeline reloads its aliases when it differs.
-Result<DuplicateDecisionStamp> objectMergeStamp(const QSqlDatabase& db);
+Result<DuplicateDecisionStamp> objectMergeStamp(const QSqlDatabase& db, SqlStatement& st); // as above
 // The aliases in force: (domain, merged key) -> the key of the object that now stands for it, chains followed
 // (A merged into B, later B into C: A -> C).
 using MergeAliases = std::map<std::pair<std::string, std::string>, std::string, std::less<>>;

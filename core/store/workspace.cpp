@@ -323,9 +323,15 @@ Result<QString> Workspace::peekMeta(const QString& path, const QString& key)
     return value;
 }
 
+struct Workspace::Prepared
+{
+    SqlStatement begin, commit, textQueued, textRemove, textAdd, textDone;
+};
+
 Workspace::~Workspace()
 {
     m_outbox.reset(); // its statements belong to the connection
+    m_prepared.reset(); // so do these
     m_checkpointer.reset(); // its hook is on the connection; the connection's close then checkpoints what is left
     if (m_db.isValid()) {
         m_db.close();
@@ -356,6 +362,22 @@ Result<void> Workspace::exec(const QString& sql)
     return {};
 }
 
+Workspace::Prepared& Workspace::prepared()
+{
+    if (!m_prepared)
+        m_prepared = std::make_unique<Prepared>();
+    return *m_prepared;
+}
+
+Result<void> Workspace::execOnce(SqlStatement& st, std::string_view sql)
+{
+    if (!st.isPrepared() && !st.prepare(m_db, sql))
+        return makeError(QStringLiteral("%1: %2").arg(m_path, st.error()));
+    if (!st.exec())
+        return makeError(QStringLiteral("%1: %2").arg(m_path, st.error()));
+    return {};
+}
+
 // Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT, inner ones are savepoints, so that an action
 // made of other actions (a correction that ingests a steward revision and closes an exception) stays one unit.
 Result<void> Workspace::begin()
@@ -364,7 +386,7 @@ Result<void> Workspace::begin()
         "a workspace is written only on the thread that opened it (docs/ARCHITECTURE.md, Threads)");
     if (m_txDepth == 0) {
         // SQLite: take the write lock now, not at the first write. PostgreSQL: row locks as rows are written.
-        if (auto r = exec(isPostgres() ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")); !r)
+        if (auto r = isPostgres() ? exec(QStringLiteral("BEGIN")) : execOnce(prepared().begin, "BEGIN IMMEDIATE"); !r)
             return r;
     } else if (auto r = exec(QStringLiteral("SAVEPOINT ws_nested_%1").arg(m_txDepth)); !r) {
         return r;
@@ -373,14 +395,19 @@ Result<void> Workspace::begin()
     return {};
 }
 
-Result<bool> Workspace::textQueued() const
+Result<bool> Workspace::textQueued()
 {
     if (!m_textQueue)
         return false;
-    SqlStatement any;
-    if (!any.prepare(m_db, "SELECT 1 FROM object_text_pending LIMIT 1"))
+    SqlStatement& any = prepared().textQueued;
+    if (!any.isPrepared() && !any.prepare(m_db, "SELECT 1 FROM object_text_pending LIMIT 1"))
         return makeError(QStringLiteral("full-text index: ") + any.error());
-    return any.next();
+    const bool queued = any.next();
+    const QString error = any.failed() ? any.error() : QString();
+    any.reset();
+    if (!error.isEmpty())
+        return makeError(QStringLiteral("full-text index: ") + error);
+    return queued;
 }
 
 Result<void> Workspace::flushTextIndex()
@@ -393,12 +420,16 @@ Result<void> Workspace::flushTextIndex()
         return {};
     // `indexed` is the text the index holds for the object (NULL: not indexed yet): removed with exactly that text,
     // as FTS5's external content needs, then the current description is indexed.
-    for (const char* sql : { "INSERT INTO object_text(object_text, rowid, description)"
-                             " SELECT 'delete', id, indexed FROM object_text_pending WHERE indexed IS NOT NULL",
-             "INSERT INTO object_text(rowid, description)"
-             " SELECT p.id, coalesce(o.description, '') FROM object_text_pending p JOIN object o ON o.id = p.id",
-             "DELETE FROM object_text_pending" }) {
-        if (auto r = exec(QString::fromLatin1(sql)); !r)
+    Prepared& p = prepared();
+    for (const auto& [st, sql] :
+        { std::pair<SqlStatement*, const char*> { &p.textRemove,
+              "INSERT INTO object_text(object_text, rowid, description)"
+              " SELECT 'delete', id, indexed FROM object_text_pending WHERE indexed IS NOT NULL" },
+            { &p.textAdd,
+                "INSERT INTO object_text(rowid, description)"
+                " SELECT p.id, coalesce(o.description, '') FROM object_text_pending p JOIN object o ON o.id = p.id" },
+            { &p.textDone, "DELETE FROM object_text_pending" } }) {
+        if (auto r = execOnce(*st, sql); !r)
             return makeError(QStringLiteral("full-text index: ") + r.error());
     }
     return {};
@@ -409,7 +440,7 @@ Result<void> Workspace::commit()
     if (m_txDepth <= 1) {
         if (auto f = flushTextIndex(); !f)
             return f;
-        auto r = exec(QStringLiteral("COMMIT"));
+        auto r = isPostgres() ? exec(QStringLiteral("COMMIT")) : execOnce(prepared().commit, "COMMIT");
         if (r)
             m_txDepth = 0;
         return r;

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <string_view>
 
 class QLockFile;
 class QSqlQuery;
@@ -16,6 +17,7 @@ class QThread;
 namespace mdsync {
 
 class Outbox;
+class SqlStatement;
 class WalCheckpointer;
 
 // One workspace: a SQLite file (WAL) or a PostgreSQL database (store/workspaceuri.h, store/pgschema.h).
@@ -130,7 +132,10 @@ private:
     // object_text, in the transaction that is about to commit (docs/BENCHMARKS.md "Full-text index per batch").
     Result<void> flushTextIndex();
     // Whether object_text_pending holds a row (false before schema 14 and on PostgreSQL).
-    Result<bool> textQueued() const;
+    Result<bool> textQueued();
+    // SQLite: runs one of the statements every transaction runs (BEGIN IMMEDIATE, COMMIT), compiled once per
+    // connection instead of at every call (docs/BENCHMARKS.md "Statements compiled once").
+    Result<void> execOnce(SqlStatement& st, std::string_view sql);
 
     QSqlDatabase m_db;
     QString m_connectionName;
@@ -142,6 +147,9 @@ private:
     bool m_textQueue = false; // SQLite at schema >= 14: object_text_pending exists
     QThread* m_owner = nullptr; // the thread that opened it: the only one that may write through it
     std::unique_ptr<Outbox> m_outbox; // destroyed before the connection closes
+    struct Prepared; // the transaction statements of a SQLite connection; destroyed before it closes
+    std::unique_ptr<Prepared> m_prepared;
+    Prepared& prepared();
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite read-write; stopped before the connection closes
 };
 

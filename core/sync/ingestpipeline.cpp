@@ -30,11 +30,6 @@ namespace mdsync {
 
 namespace {
 
-QVariant qv(std::int64_t v)
-{
-    return QVariant::fromValue<qlonglong>(v);
-}
-
 // "components[2] (position 20)": a table line for messages, with its first integer column when it has one.
 std::string lineName(const std::string& table, size_t i, const nlohmann::json& row, const AttributeDef* lines)
 {
@@ -131,6 +126,7 @@ struct IngestPipeline::Statements
 {
     explicit Statements(QSqlDatabase& db)
         : db(db)
+        , audit(db)
     { }
 
     bool prepare(QString& error)
@@ -231,6 +227,16 @@ struct IngestPipeline::Statements
                 "INSERT INTO pending_ref(exception_id, object_id, ref_domain, ref_key) VALUES (?,?,?,?)" },
             { &deletePending, "DELETE FROM pending_ref WHERE exception_id = ?" },
             { &resolveException, "UPDATE exception SET status = 'resolved', updated_at = ? WHERE id = ?" },
+            // A run's own rows (its start, its summary, the counters of its exceptions) and the id counters it
+            // reads at its start: once per call, so per REST request - compiled once, not at every call.
+            { &insertRun, "INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?) RETURNING id" },
+            { &finishRun, "UPDATE ingest_run SET finished_at = ?, summary = ? WHERE id = ?" },
+            { &maxObjectId, "SELECT coalesce(max(id), 0) FROM object" },
+            { &maxRevisionId, "SELECT coalesce(max(id), 0) FROM revision" },
+            { &maxDeliveryId, "SELECT coalesce(max(id), 0) FROM delivery" },
+            { &exceptionCounter,
+                "INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,?,?)"
+                " ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n + excluded.n" },
             { &savepoint, "SAVEPOINT ingest_event" },
             { &release, "RELEASE ingest_event" },
             { &rollbackTo, "ROLLBACK TO ingest_event" },
@@ -238,6 +244,8 @@ struct IngestPipeline::Statements
         for (const P& p : all) {
             if ((p.q == &drawIds || p.q == &matchTexts) && !pg)
                 continue;
+            if ((p.q == &maxObjectId || p.q == &maxRevisionId || p.q == &maxDeliveryId) && pg)
+                continue; // ids come from sequences (drawIds)
             if (!p.q->prepare(db, p.sql)) {
                 error = QStringLiteral("prepare: ") + p.q->error();
                 return false;
@@ -250,7 +258,12 @@ struct IngestPipeline::Statements
     SqlStatement findInbound, findObject, insertObject, updateObject, insertRevision, insertInbound, insertException,
         findOpenRaw, upsertMatchText, matchTextOf, matchTexts, matchTextPage, objectKey, savepoint, release, rollbackTo,
         setSourceTimes, clearRefs, insertRef, liveObject, referencedBy, structureLines, structureUsers, hierarchyParent,
-        attributeOf, pendingOfObject, pendingOnTarget, insertPending, deletePending, resolveException, drawIds;
+        attributeOf, pendingOfObject, pendingOnTarget, insertPending, deletePending, resolveException, drawIds,
+        insertRun, finishRun, maxObjectId, maxRevisionId, maxDeliveryId, exceptionCounter;
+    // Prepared at their first use: the steward decisions' stamps (store/duplicatedecisions.h) and the run's audit
+    // entry.
+    SqlStatement decisionStamp, mergeStamp;
+    AuditLog audit;
 };
 
 // One ingest run: counts, the open batch transaction and the per-batch counter deltas.
@@ -542,20 +555,25 @@ Result<void> IngestPipeline::Run::start()
     // A run that stores nothing (it fails before its first commit) leaves no row either.
     if (auto r = ensureTransaction(); !r)
         return r;
-    QSqlQuery q(m_p.m_ws.db());
-    auto maxId = [&q](const char* table, std::int64_t& out) -> bool {
-        if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM ") + QString::fromLatin1(table)) || !q.next())
-            return false;
-        out = q.value(0).toLongLong() + 1;
-        return true;
+    auto maxId = [](SqlStatement& q, std::int64_t& out) -> bool {
+        const bool row = q.next();
+        if (row)
+            out = q.int64(0) + 1;
+        const bool ok = row && !q.failed();
+        q.reset();
+        return ok;
     };
-    if (!m_p.m_sequenceIds
-        && (!maxId("object", m_p.m_nextId[ObjectId]) || !maxId("revision", m_p.m_nextId[RevisionId])
-            || !maxId("delivery", m_p.m_nextId[DeliveryId])))
-        return makeError(sqlError(q, QStringLiteral("read id counters")));
+    if (!m_p.m_sequenceIds) {
+        for (auto [q, id] : { std::pair { &m_st.maxObjectId, ObjectId }, std::pair { &m_st.maxRevisionId, RevisionId },
+                 std::pair { &m_st.maxDeliveryId, DeliveryId } }) {
+            if (!maxId(*q, m_p.m_nextId[id]))
+                return makeError(QStringLiteral("read id counters: ") + q->error());
+        }
+    }
     if (m_o.dryRun) {
         // One transaction for the whole run, rolled back by finish(); no ingest_run row.
         m_savedIds = m_p.m_nextId;
+        QSqlQuery q(m_p.m_ws.db());
         if (!q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM exception")) || !q.next())
             return makeError(sqlError(q, QStringLiteral("read exception ids")));
         m_lastRealExceptionId = q.value(0).toLongLong();
@@ -563,14 +581,12 @@ Result<void> IngestPipeline::Run::start()
         return {};
     }
 
-    q.prepare(QStringLiteral("INSERT INTO ingest_run(source_name, actor, started_at) VALUES (?, ?, ?) RETURNING id"));
-    q.addBindValue(m_o.sourceName);
-    q.addBindValue(qs(m_o.actor));
-    q.addBindValue(qv(now()));
-    if (!q.exec() || !q.next())
-        return makeError(sqlError(q, QStringLiteral("start ingest run")));
-    m_sum.runId = q.value(0).toLongLong();
-    q.finish();
+    SqlStatement& q = m_st.insertRun;
+    q.bind(0, m_sourceName);
+    q.bind(1, m_o.actor);
+    q.bind(2, now());
+    if (!q.execReturningId(m_sum.runId))
+        return makeError(QStringLiteral("start ingest run: ") + q.error());
     return {};
 }
 
@@ -599,9 +615,9 @@ Result<void> IngestPipeline::Run::loadStewardDecisions()
         return makeError(QStringLiteral("duplicate decisions: %1").arg(deferred));
     const QSqlDatabase db = m_p.m_ws.db();
     // Re-reads `value` with `load` when its table's stamp (row count, highest id) differs from `seen`.
-    const auto reload
-        = [&db](auto stampOf, auto load, std::pair<std::int64_t, std::int64_t>& seen, auto& value) -> Result<void> {
-        auto stamp = stampOf(db);
+    const auto reload = [&db](auto stampOf, SqlStatement& stampSt, auto load,
+                            std::pair<std::int64_t, std::int64_t>& seen, auto& value) -> Result<void> {
+        auto stamp = stampOf(db, stampSt);
         if (!stamp)
             return makeError(stamp.error());
         const std::pair<std::int64_t, std::int64_t> now { stamp->count, stamp->maxId };
@@ -614,11 +630,11 @@ Result<void> IngestPipeline::Run::loadStewardDecisions()
         seen = now;
         return {};
     };
-    if (auto r
-        = reload(store::duplicateDecisionStamp, store::dismissedDuplicatePairs, m_p.m_dismissedStamp, m_p.m_dismissed);
+    if (auto r = reload(store::duplicateDecisionStamp, m_st.decisionStamp, store::dismissedDuplicatePairs,
+            m_p.m_dismissedStamp, m_p.m_dismissed);
         !r)
         return r;
-    return reload(store::objectMergeStamp, store::mergeAliases, m_p.m_aliasStamp, m_p.m_aliases);
+    return reload(store::objectMergeStamp, m_st.mergeStamp, store::mergeAliases, m_p.m_aliasStamp, m_p.m_aliases);
 }
 
 Result<void> IngestPipeline::Run::flushCounters()
@@ -628,20 +644,15 @@ Result<void> IngestPipeline::Run::flushCounters()
     } catch (const store::SqlError& e) {
         return e.error();
     }
-    QSqlQuery q(m_p.m_ws.db());
-    if (!m_exceptionDelta.empty()) {
-        q.prepare(QStringLiteral("INSERT INTO exception_counter(stage, category, status, n) VALUES ('inbound',?,?,?)"
-                                 " ON CONFLICT(stage, category, status) DO UPDATE SET n = exception_counter.n"
-                                 " + excluded.n"));
-        for (const auto& [k, n] : m_exceptionDelta) {
-            if (n == 0)
-                continue;
-            q.bindValue(0, qs(k.first));
-            q.bindValue(1, qs(k.second));
-            q.bindValue(2, qv(n));
-            if (!q.exec())
-                return makeError(sqlError(q, QStringLiteral("exception counters")));
-        }
+    SqlStatement& q = m_st.exceptionCounter;
+    for (const auto& [k, n] : m_exceptionDelta) {
+        if (n == 0)
+            continue;
+        q.bind(0, k.first);
+        q.bind(1, k.second);
+        q.bind(2, n);
+        if (!q.exec())
+            return makeError(QStringLiteral("exception counters: ") + q.error());
     }
     return {};
 }
@@ -2127,17 +2138,15 @@ Result<IngestSummary> IngestPipeline::Run::finish()
     }
     nlohmann::json summary = m_sum.toJson();
     summary["source"] = m_o.sourceName.toStdString();
-    QSqlQuery q(m_p.m_ws.db());
-    q.prepare(QStringLiteral("UPDATE ingest_run SET finished_at = ?, summary = ? WHERE id = ?"));
-    q.addBindValue(qv(now()));
-    q.addBindValue(qs(summary.dump()));
-    q.addBindValue(qv(m_sum.runId));
+    SqlStatement& q = m_st.finishRun;
+    q.bind(0, now());
+    q.bind(1, summary.dump());
+    q.bind(2, m_sum.runId);
     if (!q.exec()) {
         abort();
-        return makeError(sqlError(q, QStringLiteral("finish ingest run")));
+        return makeError(QStringLiteral("finish ingest run: ") + q.error());
     }
-    AuditLog audit(m_p.m_ws.db());
-    if (auto a = audit.append(m_o.actor, "ingest.run",
+    if (auto a = m_st.audit.append(m_o.actor, "ingest.run",
             "ingest run " + std::to_string(m_sum.runId) + " (" + m_o.sourceName.toStdString() + ")", std::nullopt,
             summary, std::nullopt);
         !a) {
