@@ -72,8 +72,8 @@ AuditLog::AuditLog(const QSqlDatabase& db)
 { }
 
 AuditLog::~AuditLog() = default;
-AuditLog::AuditLog(AuditLog&&) noexcept = default;
-AuditLog& AuditLog::operator=(AuditLog&&) noexcept = default;
+AuditLog::AuditLog(AuditLog&& other) noexcept = default;
+AuditLog& AuditLog::operator=(AuditLog&& other) noexcept = default;
 
 const std::string& AuditLog::genesisHash()
 {

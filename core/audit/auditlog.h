@@ -80,8 +80,8 @@ class AuditLog
 public:
     explicit AuditLog(const QSqlDatabase& db);
     ~AuditLog();
-    AuditLog(AuditLog&&) noexcept;
-    AuditLog& operator=(AuditLog&&) noexcept;
+    AuditLog(AuditLog&& other) noexcept;
+    AuditLog& operator=(AuditLog&& other) noexcept;
 
     // Appends one entry inside the caller's transaction (the caller commits or rolls back).
     Result<std::int64_t> append(const std::string& actor, const std::string& action, const std::string& subject,
