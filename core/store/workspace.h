@@ -133,8 +133,8 @@ private:
     Result<void> flushTextIndex();
     // Whether object_text_pending holds a row (false before schema 14 and on PostgreSQL).
     Result<bool> textQueued();
-    // SQLite: runs one of the statements every transaction runs (BEGIN IMMEDIATE, COMMIT), compiled once per
-    // connection instead of at every call (docs/BENCHMARKS.md "Statements compiled once").
+    // SQLite: runs one of the statements that transactions run (BEGIN IMMEDIATE, COMMIT, the full-text flush),
+    // compiled once per connection instead of at every call (docs/BENCHMARKS.md "Statements compiled once").
     Result<void> execOnce(SqlStatement& st, std::string_view sql);
 
     QSqlDatabase m_db;
